@@ -1,0 +1,141 @@
+"""The Python API. Every interface (CLI, later REST and web) calls this facade.
+
+>>> import storyline
+>>> with storyline.open("news.db") as sl:          # doctest: +SKIP
+...     report = sl.ingest("examples/corpus")
+...     hits = sl.search("Sochi summit")
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any, BinaryIO, TextIO
+
+from storyline.config import IngestConfig
+from storyline.errors import StorylineError
+from storyline.ingest.transport import Transport
+from storyline.model import EXPORT_FIELDS, Document, document_to_dict
+from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
+from storyline.store import DocumentQuery, SearchHit, Sighting, Store, open_store
+
+EXPORT_FORMATS = ("jsonl", "csv")
+
+
+class DocumentNotFound(StorylineError, KeyError):
+    """No stored document has that id."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "document not found"
+
+
+class Storyline:
+    """A store of news documents and the operations on it."""
+
+    def __init__(self, path: str | os.PathLike[str] = "storyline.db", config: IngestConfig | None = None) -> None:
+        self.path = str(path)
+        self.config = config or IngestConfig()
+        self.store: Store = open_store(self.path)
+
+    # -- lifecycle --------------------------------------------------------------------
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Storyline:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    # -- writing ----------------------------------------------------------------------
+    def ingest(
+        self,
+        *inputs: str | os.PathLike[str],
+        config: IngestConfig | None = None,
+        transport: Transport | None = None,
+        workers: int = 1,
+        stdin: BinaryIO | None = None,
+        progress: ProgressFn | None = None,
+    ) -> IngestReport:
+        """Read, clean, de-duplicate and store files, folders, URLs or ``-`` (stdin).
+
+        Bad inputs are reported in the returned report, never raised; the rest is stored."""
+        pipeline = IngestPipeline(self.store, config or self.config, transport=transport, workers=workers)
+        return pipeline.run([str(i) for i in inputs], stdin=stdin, progress=progress)
+
+    def analyze(self, *inputs: str | os.PathLike[str], **kwargs: Any) -> IngestReport:
+        """Ingest and run every analysis stage (today: cleaning and de-duplication)."""
+        return self.ingest(*inputs, **kwargs)
+
+    # -- reading ----------------------------------------------------------------------
+    def get(self, doc_id: str) -> Document:
+        """A document by id or unique id prefix (at least 4 characters)."""
+        full = self.store.resolve(doc_id)
+        doc = self.store.get(full) if full else None
+        if doc is None:
+            raise DocumentNotFound(f"no document with id {doc_id!r} in {self.path}")
+        return doc
+
+    def sightings(self, doc_id: str) -> list[Sighting]:
+        """Every input that produced this document's text."""
+        return self.store.sightings(self.get(doc_id).id)
+
+    def documents(
+        self,
+        *,
+        limit: int | None = 20,
+        offset: int = 0,
+        hide_duplicates: bool = False,
+        language: str | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[Document]:
+        """Documents in publication order (undated last)."""
+        return self.store.documents(DocumentQuery(limit, offset, hide_duplicates, language, source, since, until))
+
+    def count(self, *, hide_duplicates: bool = False, language: str | None = None) -> int:
+        return self.store.count(DocumentQuery(None, 0, hide_duplicates, language))
+
+    def search(self, query: str, *, limit: int = 20, hide_duplicates: bool = False) -> list[SearchHit]:
+        """Full-text search over titles, texts and captions, best first."""
+        return self.store.search(query, limit=limit, hide_duplicates=hide_duplicates)
+
+    def stats(self) -> dict[str, Any]:
+        return self.store.stats()
+
+    # -- export -----------------------------------------------------------------------
+    def iter_export(self, *, hide_duplicates: bool = False) -> Iterator[dict[str, Any]]:
+        for doc in self.store.iter_documents(DocumentQuery(limit=None, hide_duplicates=hide_duplicates)):
+            data = document_to_dict(doc)
+            yield {k: data[k] for k in EXPORT_FIELDS}
+
+    def export(self, out: TextIO | str | os.PathLike[str], *, format: str = "jsonl", hide_duplicates: bool = False) -> int:
+        """Write every document as JSON Lines or CSV (lists as JSON arrays). Returns the count."""
+        if format not in EXPORT_FORMATS:
+            raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+        if isinstance(out, str | os.PathLike):
+            with Path(out).open("w", encoding="utf-8", newline="") as f:
+                return self.export(f, format=format, hide_duplicates=hide_duplicates)
+        n = 0
+        rows = self.iter_export(hide_duplicates=hide_duplicates)
+        if format == "jsonl":
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                n += 1
+        else:
+            writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()})
+                n += 1
+        return n
+
+
+def open(path: str | os.PathLike[str] = "storyline.db", config: IngestConfig | None = None) -> Storyline:  # noqa: A001
+    """Open (creating if needed) the store at ``path``."""
+    return Storyline(path, config)

@@ -1,0 +1,5 @@
+"""Cleaning: Article -> Document."""
+
+from storyline.clean.cleaner import Cleaner
+
+__all__ = ["Cleaner"]

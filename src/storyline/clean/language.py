@@ -1,0 +1,51 @@
+"""Language identification with lingua, restricted to a configured set of languages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from storyline.errors import ConfigError
+
+#: Texts with fewer letters than this get no language: too little evidence.
+MIN_LETTERS = 20
+#: Only the start of a long text is looked at; language rarely changes mid-article.
+SAMPLE_CHARS = 2000
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+class LanguageIdentifier:
+    """Chooses among ``languages`` (ISO 639-1 codes). The detector is built on first use."""
+
+    def __init__(self, languages: tuple[str, ...]) -> None:
+        from lingua import IsoCode639_1
+
+        codes = []
+        for code in languages:
+            try:
+                codes.append(getattr(IsoCode639_1, code.upper()))
+            except AttributeError:
+                raise ConfigError(f"unknown language code {code!r} (expected ISO 639-1, e.g. en, de)") from None
+        if len(codes) < 2:
+            raise ConfigError("language detection needs at least two languages to choose from")
+        self._codes = codes
+        self._detector: Any = None
+
+    def _get(self) -> Any:
+        if self._detector is None:
+            from lingua import LanguageDetectorBuilder
+
+            self._detector = LanguageDetectorBuilder.from_iso_codes_639_1(*self._codes).build()
+        return self._detector
+
+    def detect_many(self, texts: list[str]) -> list[str | None]:
+        """ISO 639-1 code per text, or None for texts too short to tell."""
+        samples = [t[:SAMPLE_CHARS] for t in texts]
+        todo = [i for i, t in enumerate(samples) if len(_LETTER.findall(t)) >= MIN_LETTERS]
+        out: list[str | None] = [None] * len(texts)
+        if not todo:
+            return out
+        found = self._get().detect_languages_in_parallel_of([samples[i] for i in todo])
+        for i, language in zip(todo, found, strict=True):
+            out[i] = language.iso_code_639_1.name.lower() if language is not None else None
+        return out

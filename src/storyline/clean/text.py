@@ -1,0 +1,67 @@
+"""Unicode, white space and mojibake repair for scraped text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# NFKC turns "¼" into the three characters "1⁄4". When that happens to the second
+# byte of double-encoded UTF-8 ("Ã¼" for "ü"), the usual repair no longer sees it.
+_NFKC_MOJIBAKE = re.compile(r"([ÃÂÅÄÐÑØ])(1⁄4|1⁄2|3⁄4)")
+_FRACTIONS = {"1⁄4": "¼", "1⁄2": "½", "3⁄4": "¾"}
+_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\u180e]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_MULTISPACE = re.compile(r" {2,}")
+_SENTENCE_END = re.compile(r"""[.!?:;"”’'»)\]]$""")
+_MOJIBAKE_HINT = re.compile(r"[ÃÂÅÄÐÑØâ][\u0080-\u00ff\u0152-\u2122]|[ÃÂ]1⁄[24]|â€")
+
+
+def repair_mojibake(text: str) -> tuple[str, bool]:
+    """Undo UTF-8 that was decoded as Latin-1/Windows-1252 ("BugÃ¼n" -> "Bugün"),
+    including the NFKC-mangled form "BugÃ1⁄4n". Returns the text and whether it changed."""
+    if not _MOJIBAKE_HINT.search(text):
+        return text, False
+    import ftfy
+
+    pre = _NFKC_MOJIBAKE.sub(lambda m: m.group(1) + _FRACTIONS[m.group(2)], text)
+    config = ftfy.TextFixerConfig(
+        unescape_html=False,
+        uncurl_quotes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        fix_line_breaks=False,
+        normalization="NFC",
+        explain=False,
+    )
+    fixed = ftfy.fix_text(pre, config)
+    return fixed, fixed != text
+
+
+def normalize_line(line: str) -> str:
+    """One line: NFC, no invisible or control characters, single spaces, stripped."""
+    line = unicodedata.normalize("NFC", line)
+    line = _INVISIBLE.sub("", line)
+    line = _SPACES.sub(" ", line)
+    line = _CONTROLS.sub("", line)
+    return _MULTISPACE.sub(" ", line).strip()
+
+
+def normalize_lines(text: str) -> list[str]:
+    """Text -> cleaned lines, with blank lines kept as "" (paragraph breaks) and
+    hard-wrapped lines (a line not ending a sentence followed by one starting in
+    lower case) joined back together."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = normalize_line(raw)
+        if line and out and out[-1] and not _SENTENCE_END.search(out[-1]) and line[0].islower():
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def paragraphs(lines: list[str]) -> list[str]:
+    """Non-empty lines as paragraphs (scraped text puts one paragraph on a line)."""
+    return [line for line in lines if line]

@@ -1,0 +1,353 @@
+"""storyline's command line. Each command maps to one method of the Python API.
+
+Heavy libraries are imported inside the commands that need them, so ``--help`` is fast.
+Exit codes: 0 all well, 1 some inputs failed (the rest was stored) or a lookup failed,
+2 usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from storyline.api import Storyline
+    from storyline.config import IngestConfig
+    from storyline.model import Document
+    from storyline.pipeline import IngestReport
+
+app = typer.Typer(
+    name="storyline",
+    help="News event intelligence: ingest raw news into a clean, de-duplicated, searchable store.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DbOption = Annotated[Path, typer.Option("--db", envvar="STORYLINE_DB", help="Store file (SQLite).", show_default=True)]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+DEFAULT_DB = Path("storyline.db")
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _open(db: Path) -> Storyline:
+    from storyline.api import open as open_store
+    from storyline.errors import StoreError
+
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+
+
+def _parse_fields(values: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for value in values:
+        ours, sep, theirs = value.partition("=")
+        if not sep or not ours or not theirs:
+            raise typer.BadParameter(f"expected OURS=THEIRS (e.g. text=article_body), got {value!r}", param_hint="--field")
+        mapping[ours.strip()] = theirs.strip()
+    return mapping
+
+
+def _config(
+    fmt: str | None, fields: list[str], languages: str | None, max_bytes: int | None, encoding: str | None,
+    source: str | None, fetch_links: bool, allow_private: bool, timeout: float, batch_size: int,
+) -> IngestConfig:  # fmt: skip
+    from storyline.config import DEFAULT_LANGUAGES, IngestConfig
+    from storyline.errors import ConfigError
+
+    kwargs: dict[str, Any] = {}
+    if max_bytes is not None:
+        kwargs["max_document_bytes"] = max_bytes
+    try:
+        return IngestConfig(
+            languages=tuple(x.strip() for x in languages.split(",") if x.strip()) if languages else DEFAULT_LANGUAGES,
+            field_map=_parse_fields(fields),
+            format=fmt,
+            encoding=encoding,
+            source=source,
+            fetch_links=fetch_links,
+            allow_private=allow_private,
+            timeout=timeout,
+            batch_size=batch_size,
+            **kwargs,
+        )
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _print_report(report: IngestReport, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    for error in report.errors:
+        _err(f"error: {error}")
+    _err(report.summary())
+
+
+def _run_ingest(
+    inputs: list[str], db: Path, as_json: bool, workers: int, config: IngestConfig, quiet: bool
+) -> None:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from storyline.errors import StoreError
+
+    sl = _open(db)
+    try:
+        show = not quiet and not as_json and sys.stderr.isatty()
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[stored]} stored, {task.fields[failed]} failed"),
+            TimeElapsedColumn(),
+            transient=True,
+            disable=not show,
+        ) as bar:
+            task = bar.add_task("ingesting", total=None, stored=0, failed=0)
+
+            def progress(event: str, report: IngestReport) -> None:
+                bar.update(task, completed=report.inputs, stored=report.stored, failed=report.failed)
+
+            try:
+                report = sl.ingest(*inputs, config=config, workers=workers, progress=progress)
+            except StoreError as exc:
+                _err(f"error: {exc}")
+                raise typer.Exit(1) from None
+    finally:
+        sl.close()
+    _print_report(report, as_json)
+    raise typer.Exit(report.exit_code)
+
+
+InputsArg = Annotated[list[str], typer.Argument(help="Files, folders (read recursively), URLs, or - for standard input.")]
+FormatOpt = Annotated[str | None, typer.Option("--format", "-f", help="Force a reader: text, html, json, jsonl, csv, feed, warc.")]
+FieldOpt = Annotated[list[str], typer.Option("--field", help="Map a field: OURS=THEIRS, e.g. --field title=headline. Repeatable.")]
+LangOpt = Annotated[str | None, typer.Option("--languages", help="Comma-separated ISO 639-1 codes the language detector chooses among.")]
+MaxBytesOpt = Annotated[int | None, typer.Option("--max-bytes", help="Largest single document in bytes (default 10 MiB).")]
+EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="Force the character encoding of byte inputs.")]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Outlet name for inputs that name none.")]
+FetchOpt = Annotated[bool, typer.Option("--fetch-links", help="Fetch the page behind each feed entry's link.")]
+PrivateOpt = Annotated[bool, typer.Option("--allow-private", help="Allow fetching private, loopback and link-local addresses.")]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait for a URL.")]
+BatchOpt = Annotated[int, typer.Option("--batch-size", help="Documents written per transaction.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", "-w", help="Processes for cleaning (1 = in this process).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
+@app.command()
+def ingest(
+    inputs: InputsArg,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+    fmt: FormatOpt = None,
+    field: FieldOpt = [],  # noqa: B006 - typer reads the default, never mutates it
+    languages: LangOpt = None,
+    max_bytes: MaxBytesOpt = None,
+    encoding: EncodingOpt = None,
+    source: SourceOpt = None,
+    fetch_links: FetchOpt = False,
+    allow_private: PrivateOpt = False,
+    timeout: TimeoutOpt = 20.0,
+    batch_size: BatchOpt = 64,
+    workers: WorkersOpt = 1,
+    quiet: QuietOpt = False,
+) -> None:
+    """Read, clean, de-duplicate and store news from files, folders, feeds, archives, URLs or stdin."""
+    config = _config(fmt, field, languages, max_bytes, encoding, source, fetch_links, allow_private, timeout, batch_size)
+    _run_ingest(inputs, db, as_json, workers, config, quiet)
+
+
+@app.command()
+def analyze(
+    inputs: InputsArg,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+    fmt: FormatOpt = None,
+    field: FieldOpt = [],  # noqa: B006
+    languages: LangOpt = None,
+    max_bytes: MaxBytesOpt = None,
+    encoding: EncodingOpt = None,
+    source: SourceOpt = None,
+    fetch_links: FetchOpt = False,
+    allow_private: PrivateOpt = False,
+    timeout: TimeoutOpt = 20.0,
+    batch_size: BatchOpt = 64,
+    workers: WorkersOpt = 1,
+    quiet: QuietOpt = False,
+) -> None:
+    """Ingest and run every analysis stage (today: cleaning and de-duplication)."""
+    config = _config(fmt, field, languages, max_bytes, encoding, source, fetch_links, allow_private, timeout, batch_size)
+    _run_ingest(inputs, db, as_json, workers, config, quiet)
+
+
+def _date(doc: Document) -> str:
+    return doc.published.isoformat()[:10] if doc.published else "—"
+
+
+@app.command("ls")
+def list_documents(
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many documents.")] = 20,
+    offset: Annotated[int, typer.Option("--offset", help="Skip this many first.")] = 0,
+    hide_duplicates: Annotated[bool, typer.Option("--hide-duplicates", help="Leave out near-duplicates.")] = False,
+    language: Annotated[str | None, typer.Option("--language", help="Only this language (ISO 639-1).")] = None,
+    since: Annotated[str | None, typer.Option("--from", help="Published on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="Published on or before this date (YYYY-MM-DD).")] = None,
+) -> None:
+    """List stored documents in publication order (undated last)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from storyline.model import document_to_dict
+
+    with _open(db) as sl:
+        docs = sl.documents(limit=limit, offset=offset, hide_duplicates=hide_duplicates, language=language, since=since, until=until)
+        total = sl.count(hide_duplicates=hide_duplicates, language=language)
+    if as_json:
+        for doc in docs:
+            data = document_to_dict(doc)
+            data.pop("text")
+            typer.echo(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    for column in ("id", "published", "lang", "source", "title", "duplicate of"):
+        table.add_column(column, overflow="fold" if column == "title" else "ellipsis", no_wrap=column != "title")
+    for doc in docs:
+        table.add_row(doc.id[:10], _date(doc), doc.language or "?", (doc.source or "")[:24], doc.title or doc.text[:60], (doc.duplicate_of or "")[:10])
+    console = Console(width=max(100, Console().width))
+    console.print(table)
+    console.print(f"{len(docs)} of {total} document(s)", style="dim")
+
+
+@app.command()
+def show(
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id or a unique prefix of it (4+ characters).")],
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one document: metadata, text, captions, credits, leftovers and where it came from."""
+    from storyline.api import DocumentNotFound
+    from storyline.errors import StoreError
+    from storyline.model import document_to_dict
+
+    with _open(db) as sl:
+        try:
+            doc = sl.get(doc_id)
+        except (DocumentNotFound, StoreError) as exc:
+            _err(f"error: {exc}")
+            raise typer.Exit(1) from None
+        sightings = sl.sightings(doc.id)
+    if as_json:
+        data = document_to_dict(doc)
+        data["sightings"] = [{"source_id": s.source_id, "origin": s.origin} for s in sightings]
+        typer.echo(json.dumps(data, ensure_ascii=False))
+        return
+    p = doc.published
+    lines = [
+        f"id:        {doc.id}",
+        f"title:     {doc.title or '—'}",
+        f"published: {p.isoformat() + f'  ({p.granularity.value}, from {p.source.value}: {p.raw!r})' if p else '—'}",
+        f"source:    {doc.source or '—'}    author: {doc.author or '—'}    language: {doc.language or '?'}",
+        f"url:       {doc.url or '—'}",
+        f"input:     {doc.origin}  (source id {doc.source_id})",
+    ]
+    if doc.duplicate:
+        lines.append(f"duplicate: of {doc.duplicate.of} (similarity {doc.duplicate.similarity:.2f})")
+    if len(sightings) > 1:
+        lines.append(f"seen in:   {len(sightings)} inputs: " + ", ".join(s.origin for s in sightings))
+    for note in doc.notes:
+        lines.append(f"note:      {note}")
+    lines += ["", doc.text, ""]
+    for label, items in (("caption", doc.captions), ("credit", doc.credits), ("leftover", doc.boilerplate)):
+        lines += [f"{label}: {item}" for item in items]
+    typer.echo("\n".join(lines).rstrip())
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words that must all occur; "quoted phrase"; OR between words; prefix*.')],
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many results.")] = 20,
+    hide_duplicates: Annotated[bool, typer.Option("--hide-duplicates", help="Leave out near-duplicates.")] = False,
+) -> None:
+    """Full-text search over titles, texts and captions, best match first."""
+    with _open(db) as sl:
+        hits = sl.search(query, limit=limit, hide_duplicates=hide_duplicates)
+    if as_json:
+        for hit in hits:
+            d = hit.document
+            typer.echo(json.dumps({"id": d.id, "score": round(hit.score, 4), "title": d.title, "published": d.published.isoformat() if d.published else None, "duplicate_of": d.duplicate_of, "snippet": hit.snippet}, ensure_ascii=False))
+        return
+    if not hits:
+        _err("no matches")
+        return
+    for hit in hits:
+        d = hit.document
+        dup = f"  [duplicate of {d.duplicate_of[:10]}]" if d.duplicate_of else ""
+        typer.echo(f"{d.id[:10]}  {_date(d)}  {d.title or '(untitled)'}{dup}\n            {hit.snippet}")
+
+
+@app.command()
+def export(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl or csv.")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")] = None,
+    hide_duplicates: Annotated[bool, typer.Option("--hide-duplicates", help="Leave out near-duplicates.")] = False,
+) -> None:
+    """Export every document as JSON Lines or CSV."""
+    from storyline.api import EXPORT_FORMATS
+
+    if fmt not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    with _open(db) as sl:
+        n = sl.export(output if output else sys.stdout, format=fmt, hide_duplicates=hide_duplicates)
+    if output:
+        _err(f"exported {n} document(s) to {output}")
+
+
+@app.command()
+def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+    """Counts: documents, near-duplicates, languages, sources, date range and provenance."""
+    with _open(db) as sl:
+        data = sl.stats()
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False))
+        return
+    typer.echo(f"store:           {data['path']}")
+    typer.echo(f"documents:       {data['documents']} ({data['near_duplicates']} near-duplicates, {data['undated']} undated)")
+    typer.echo(f"inputs seen:     {data['inputs_seen']}")
+    typer.echo(f"published:       {(data['published_from'] or '—')[:10]} … {(data['published_to'] or '—')[:10]}")
+    typer.echo("languages:       " + ", ".join(f"{k} {v}" for k, v in data["languages"].items()))
+    typer.echo("dates from:      " + ", ".join(f"{k} {v}" for k, v in data["date_from"].items()))
+    typer.echo("top sources:     " + ", ".join(f"{k} {v}" for k, v in list(data["sources"].items())[:8]))
+
+
+def _version(value: bool) -> None:
+    if value:
+        from storyline import __version__
+
+        typer.echo(f"storyline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """News event intelligence: ingest raw news into a clean, de-duplicated, searchable store."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,108 @@
+"""Typed settings. Every threshold lives here, with its reason, not buried in code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from storyline.errors import ConfigError
+from storyline.formats import READER_NAMES
+
+#: Languages the detector chooses among by default (ISO 639-1). Restricting the set
+#: keeps detection fast and avoids confusing close languages nobody asked for.
+DEFAULT_LANGUAGES: tuple[str, ...] = (
+    "en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk", "tr", "ar", "hi", "zh", "ja",
+)  # fmt: skip
+
+#: Our field names and the source field names accepted for each, in order of preference.
+DEFAULT_FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "guid", "uuid", "doc_id", "article_id"),
+    "title": ("title", "headline", "heading"),
+    "text": ("text", "body", "content", "article", "maintext", "full_text"),
+    "url": ("url", "link", "uri", "permalink"),
+    "published": ("published", "date", "published_at", "publish_date", "pubdate", "datetime"),
+    "source": ("source", "outlet", "publisher", "site", "site_name", "domain"),
+    "author": ("author", "authors", "byline", "creator"),
+    "language": ("language", "lang"),
+}
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class DedupConfig:
+    """Near-duplicate detection by MinHash over word shingles.
+
+    A syndicated copy shares nearly all of its 3-word shingles with the original
+    (Jaccard > 0.9); a light rewrite keeps well over half; two reports of the same
+    event by different outlets rarely reach 0.2. Hence the 0.5 default.
+    """
+
+    threshold: float = 0.5
+    num_perm: int = 128
+    shingle_words: int = 3
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold < 1.0:
+            raise ConfigError(f"dedup threshold must be between 0 and 1, got {self.threshold}")
+        if self.num_perm < 16 or self.num_perm > 1024:
+            raise ConfigError(f"dedup num_perm must be 16..1024, got {self.num_perm}")
+        if not 1 <= self.shingle_words <= 10:
+            raise ConfigError(f"dedup shingle_words must be 1..10, got {self.shingle_words}")
+
+
+@dataclass(frozen=True, slots=True)
+class IngestConfig:
+    """How inputs are read and cleaned."""
+
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    max_document_bytes: int = 10 * MiB
+    """Largest single document: a text or HTML file, one record's text, one archived page."""
+    max_file_bytes: int = 4096 * MiB
+    """Largest container file read as a stream (JSON Lines, CSV, feeds, WARC)."""
+    field_map: dict[str, str] = field(default_factory=dict)
+    """Our field name -> the source's field name, for JSON and CSV with other names."""
+    format: str | None = None
+    """Force a reader (text, html, json, jsonl, csv, feed, warc) instead of sniffing."""
+    encoding: str | None = None
+    """Force a character encoding for byte inputs instead of detecting it."""
+    source: str | None = None
+    """Outlet name for every document of this ingest when the input names none."""
+    fetch_links: bool = False
+    """Fetch the page behind each feed entry's link (through the transport)."""
+    allow_private: bool = False
+    """Let the transport fetch private, loopback and link-local addresses."""
+    timeout: float = 20.0
+    batch_size: int = 64
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+
+    def __post_init__(self) -> None:
+        if self.max_document_bytes <= 0 or self.max_file_bytes <= 0:
+            raise ConfigError("size limits must be positive")
+        if self.batch_size < 1:
+            raise ConfigError(f"batch_size must be at least 1, got {self.batch_size}")
+        if self.timeout <= 0:
+            raise ConfigError(f"timeout must be positive, got {self.timeout}")
+        unknown = set(self.field_map) - set(DEFAULT_FIELD_NAMES)
+        if unknown:
+            raise ConfigError(
+                f"unknown field(s) in field map: {', '.join(sorted(unknown))}; "
+                f"known: {', '.join(DEFAULT_FIELD_NAMES)}"
+            )
+        if self.format is not None and self.format not in READER_NAMES:
+            raise ConfigError(
+                f"unknown format {self.format!r}; choose one of {', '.join(READER_NAMES)}"
+            )
+        if self.encoding is not None:
+            import codecs
+
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise ConfigError(f"unknown encoding {self.encoding!r}") from None
+
+    def names_for(self, ours: str) -> tuple[str, ...]:
+        """Source field names to look for, the user's mapping first."""
+        mapped = self.field_map.get(ours)
+        defaults = DEFAULT_FIELD_NAMES[ours]
+        return (mapped, *defaults) if mapped else defaults

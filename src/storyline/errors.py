@@ -1,0 +1,77 @@
+"""Exceptions raised by storyline.
+
+::
+
+    StorylineError              base of everything storyline raises on purpose
+    ├── ConfigError             a setting is out of range or unknown
+    ├── InputError              one input could not be read or cleaned; the batch goes on
+    │   └── FetchError          a URL could not be fetched
+    │       └── BlockedAddressError   the URL points at a private, loopback or link-local address
+    └── StoreError              the store cannot be opened or written
+        ├── StoreLockedError    another process is writing to the same store
+        └── StoreSchemaError    the store was written by an incompatible version or settings
+
+An :class:`InputError` carries the input's ``origin`` and a short ``code`` (see
+:data:`INPUT_ERROR_CODES`) so that programs can sort failures without parsing text.
+"""
+
+from __future__ import annotations
+
+INPUT_ERROR_CODES: dict[str, str] = {
+    "empty": "the input holds no bytes or only white space",
+    "binary": "the input is binary data, not text",
+    "too-large": "the input is over the configured size limit",
+    "encoding": "the bytes are not text in any encoding that fits",
+    "malformed": "the input is not valid for its format (JSON, CSV, XML, WARC, ...)",
+    "unreadable": "the path does not exist or cannot be read",
+    "no-text": "no article text was found in the input",
+    "unsupported": "the input's format is not one storyline reads",
+    "fetch": "the URL could not be fetched",
+    "timeout": "the URL did not answer in time",
+    "blocked-address": "the URL points at a private, loopback or link-local address",
+    "truncated": "the input ends in the middle of a record",
+}
+
+
+class StorylineError(Exception):
+    """Base class of all errors storyline raises on purpose."""
+
+
+class ConfigError(StorylineError, ValueError):
+    """A setting is invalid."""
+
+
+class InputError(StorylineError):
+    """One input could not be read or cleaned.
+
+    The message is one line naming the input and the reason, e.g.
+    ``notes/empty.txt: empty input (0 bytes)``.
+    """
+
+    def __init__(self, origin: str, code: str, reason: str) -> None:
+        if code not in INPUT_ERROR_CODES:
+            raise ValueError(f"unknown input error code {code!r}")
+        self.origin = origin
+        self.code = code
+        self.reason = reason
+        super().__init__(f"{origin}: {reason}")
+
+
+class FetchError(InputError):
+    """A URL could not be fetched."""
+
+
+class BlockedAddressError(FetchError):
+    """A URL resolved to an address the transport refuses."""
+
+
+class StoreError(StorylineError):
+    """The store cannot be opened or written."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the store's writer lock."""
+
+
+class StoreSchemaError(StoreError):
+    """The store's schema or settings do not match this version of storyline."""

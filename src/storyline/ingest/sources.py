@@ -1,0 +1,204 @@
+"""Finding inputs: paths (recursing into folders), standard input and URLs, and sniffing their format."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import re
+import sys
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from storyline.errors import InputError
+
+_EXTENSIONS: dict[str, str] = {
+    ".txt": "text", ".md": "text", ".text": "text", "": "text",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".csv": "csv", ".tsv": "csv",
+    ".rss": "feed", ".atom": "feed", ".rdf": "feed",
+    ".warc": "warc",
+}  # fmt: skip
+_IGNORED_NAMES = re.compile(r"^(\.|~|#)|\.(db|db-wal|db-shm|lock|pyc|swp)$|~$")
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input to read: a file, standard input, or a fetched URL."""
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+    content_type: str | None = None
+    charset: str | None = None
+    fetched_at: datetime | None = None
+
+    def size(self) -> int:
+        if self.data is not None:
+            return len(self.data)
+        assert self.path is not None
+        return self.path.stat().st_size
+
+    def open(self) -> BinaryIO:
+        """The raw bytes as a stream (gzip-compressed inputs stay compressed)."""
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        assert self.path is not None
+        return self.path.open("rb")
+
+    def head(self, n: int = 8192) -> bytes:
+        with self.open() as f:
+            return f.read(n)
+
+    def open_decompressed(self) -> BinaryIO:
+        """The bytes as a stream, gzip-decompressed when the input is gzip."""
+        raw = self.open()
+        if raw.read(2) == GZIP_MAGIC:
+            raw.seek(0)
+            return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+        raw.seek(0)
+        return raw
+
+    def read_limited(self, limit: int) -> bytes:
+        """All (decompressed) bytes, or an InputError("too-large") past ``limit``."""
+        with self.open_decompressed() as f:
+            try:
+                data = f.read(limit + 1)
+            except (OSError, EOFError) as exc:
+                raise InputError(self.name, "truncated", f"cannot decompress ({exc})") from None
+        if len(data) > limit:
+            raise InputError(
+                self.name,
+                "too-large",
+                f"over the {_size(limit)} limit for one document ({_size(self.size())}); "
+                "raise it with --max-bytes",
+            )
+        return data
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def is_url(spec: str) -> bool:
+    return bool(_URL.match(spec))
+
+
+def expand(specs: list[str], stdin: BinaryIO | None = None) -> Iterator[Source | InputError]:
+    """Turn command-line inputs into sources: folders are walked (sorted, hidden files skipped),
+    ``-`` is standard input, URLs are left for the caller to fetch (yielded as Source with name=url)."""
+    for spec in specs:
+        if spec == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield Source("<stdin>", data=stream.read())
+            continue
+        if is_url(spec):
+            yield Source(spec)
+            continue
+        path = Path(spec)
+        if path.is_dir():
+            yield from _walk(path)
+        elif path.is_file():
+            yield Source(str(path), path=path)
+        elif path.is_symlink():
+            yield InputError(spec, "unreadable", "broken symbolic link")
+        elif path.exists():
+            yield InputError(spec, "unreadable", "not a regular file or folder")
+        else:
+            yield InputError(spec, "unreadable", "no such file or folder")
+
+
+def _walk(root: Path) -> Iterator[Source | InputError]:
+    def on_error(exc: OSError) -> None:
+        raise exc
+
+    try:
+        for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if _IGNORED_NAMES.search(name):
+                    continue
+                path = Path(dirpath) / name
+                if path.is_file():
+                    yield Source(str(path), path=path)
+                elif path.is_symlink():
+                    yield InputError(str(path), "unreadable", "broken symbolic link")
+    except PermissionError as exc:
+        yield InputError(str(exc.filename or root), "unreadable", "permission denied")
+    except OSError as exc:
+        yield InputError(str(exc.filename or root), "unreadable", exc.strerror or str(exc))
+
+
+def _gunzip_head(head: bytes) -> bytes:
+    """Decompress what a partial gzip stream allows (the head of a larger file)."""
+    try:
+        return zlib.decompressobj(wbits=31).decompress(head, 4096)
+    except zlib.error:
+        return b""
+
+
+def sniff(source: Source, head: bytes) -> str:
+    """Choose a reader for ``source``: by extension where it is clear, by content otherwise.
+
+    Files named ``.xml``, files with no extension and standard input are read by content.
+    """
+    name = source.name.lower()
+    inner = head
+    if head.startswith(GZIP_MAGIC):
+        inner = _gunzip_head(head)
+        name = name.removesuffix(".gz")
+    if inner.startswith(b"WARC/") or name.endswith(".warc"):
+        return "warc"
+    if source.content_type:
+        by_type = _by_content_type(source.content_type)
+        if by_type:
+            return by_type
+    ext = Path(name).suffix if source.path is not None else ""
+    if ext and ext in _EXTENSIONS:
+        return _EXTENSIONS[ext]
+    return _by_content(inner)
+
+
+def _by_content_type(content_type: str) -> str | None:
+    ct = content_type.lower()
+    if ct in ("application/rss+xml", "application/atom+xml", "application/rdf+xml"):
+        return "feed"
+    if ct in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if ct in ("application/json",):
+        return "json"
+    if ct in ("application/x-ndjson", "application/jsonl"):
+        return "jsonl"
+    if ct == "text/csv":
+        return "csv"
+    if ct == "application/warc":
+        return "warc"
+    return None
+
+
+def _by_content(head: bytes) -> str:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:2048].lower()
+    if text.startswith(b"<?xml") or text.startswith(b"<rss") or text.startswith(b"<feed"):
+        if b"<rss" in text or b"<feed" in text or b"<rdf:rdf" in text:
+            return "feed"
+        if b"<html" in text:
+            return "html"
+        return "feed"  # other XML: the feed reader reports it clearly if it is not a feed
+    if text.startswith(b"<!doctype html") or text.startswith(b"<html") or b"<html" in text[:512]:
+        return "html"
+    if text.startswith(b"["):
+        return "json"
+    if text.startswith(b"{"):
+        first_line = text.split(b"\n", 1)[0].rstrip()
+        return "jsonl" if first_line.endswith(b"}") else "json"
+    return "text"

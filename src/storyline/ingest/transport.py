@@ -1,0 +1,110 @@
+"""Network access behind a small transport protocol, so tests and callers can replace it.
+
+The default :class:`HttpTransport` refuses URLs whose host resolves to a private,
+loopback, link-local or otherwise non-public address (including after redirects)
+unless ``allow_private`` is set: a feed must not be able to make storyline read an
+intranet page or a cloud metadata endpoint.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import Message
+from typing import IO, Protocol
+
+from storyline.errors import BlockedAddressError, FetchError
+
+USER_AGENT = "storyline/0.1 (+news event intelligence; offline-first)"
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """One fetched resource."""
+
+    url: str
+    """The final URL, after redirects."""
+    content: bytes
+    content_type: str | None
+    charset: str | None
+    fetched_at: datetime
+
+
+class Transport(Protocol):
+    """Fetches a URL. Raises :class:`FetchError` (or a subclass) on any failure."""
+
+    def fetch(self, url: str, *, timeout: float, max_bytes: int) -> Fetched: ...
+
+
+def check_url(url: str, *, allow_private: bool) -> None:
+    """Raise unless ``url`` is http(s) and (unless allowed) resolves only to public addresses."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise FetchError(url, "fetch", f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'!r}")
+    host = parts.hostname
+    if not host:
+        raise FetchError(url, "fetch", "the URL names no host")
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80))
+    except socket.gaierror as exc:
+        raise FetchError(url, "fetch", f"cannot resolve host {host!r} ({exc.strerror})") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise BlockedAddressError(
+                url,
+                "blocked-address",
+                f"host {host!r} resolves to non-public address {address}; pass --allow-private to fetch it",
+            )
+
+
+class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+
+    def redirect_request(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: Message, newurl: str
+    ) -> urllib.request.Request | None:
+        check_url(newurl, allow_private=self.allow_private)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+class HttpTransport:
+    """Fetches over HTTP(S) with the standard library, guarding addresses and sizes."""
+
+    def __init__(self, *, allow_private: bool = False, user_agent: str = USER_AGENT) -> None:
+        self.allow_private = allow_private
+        self.user_agent = user_agent
+        self._opener = urllib.request.build_opener(_GuardedRedirects(allow_private))
+
+    def fetch(self, url: str, *, timeout: float, max_bytes: int) -> Fetched:
+        check_url(url, allow_private=self.allow_private)
+        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
+        try:
+            with self._opener.open(request, timeout=timeout) as response:
+                content = response.read(max_bytes + 1)
+                if len(content) > max_bytes:
+                    raise FetchError(url, "too-large", f"response is over the {max_bytes:,}-byte limit")
+                content_type = response.headers.get_content_type()
+                charset = response.headers.get_content_charset()
+                final = response.geturl()
+        except FetchError:
+            raise
+        except urllib.error.HTTPError as exc:
+            raise FetchError(url, "fetch", f"HTTP {exc.code} {exc.reason}") from None
+        except (TimeoutError, socket.timeout):
+            raise FetchError(url, "timeout", f"no answer within {timeout:g} s") from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError | socket.timeout):
+                raise FetchError(url, "timeout", f"no answer within {timeout:g} s") from None
+            raise FetchError(url, "fetch", f"cannot fetch ({exc.reason})") from None
+        except OSError as exc:
+            raise FetchError(url, "fetch", f"cannot fetch ({exc})") from None
+        return Fetched(final, content, content_type, charset, datetime.now(UTC))

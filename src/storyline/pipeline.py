@@ -1,0 +1,220 @@
+"""The ingest pipeline: sources -> Articles -> Documents -> near-duplicate marks -> store.
+
+Stages are named and versioned, declare what they require and assign, and are
+checked before anything runs. Work goes in batches; each batch is written in one
+transaction, so an interrupted ingest loses at most the batch in flight, and running
+it again stores exactly what is missing (documents are keyed by content hash).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from storyline.clean import Cleaner
+from storyline.config import IngestConfig
+from storyline.errors import ConfigError, InputError
+from storyline.ingest import Transport, expand, read
+from storyline.ingest.sources import Source
+from storyline.model import Article, Document
+from storyline.relate.dedup import SCHEME, NearDuplicateFinder
+from storyline.store.base import Sighting, Store
+
+
+@dataclass(frozen=True, slots=True)
+class StageSpec:
+    name: str
+    requires: frozenset[str]
+    assigns: frozenset[str]
+
+
+STAGES: tuple[StageSpec, ...] = (
+    StageSpec("storyline.read.v1", frozenset(), frozenset({"article"})),
+    StageSpec(
+        "storyline.clean.v1",
+        frozenset({"article"}),
+        frozenset({"text", "title", "published", "language", "captions", "credits", "boilerplate"}),
+    ),
+    StageSpec("storyline.dedup.minhash.v1", frozenset({"text"}), frozenset({"duplicate"})),
+    StageSpec("storyline.store.v1", frozenset({"text", "duplicate"}), frozenset()),
+)
+
+
+def check_stages(stages: Iterable[StageSpec]) -> None:
+    """Raise ConfigError when a stage requires something no earlier stage assigns."""
+    available: set[str] = set()
+    for stage in stages:
+        missing = stage.requires - available
+        if missing:
+            raise ConfigError(f"stage {stage.name} requires {', '.join(sorted(missing))}, which no earlier stage assigns")
+        available |= stage.assigns
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingest did. ``exit_code`` is 1 when any input failed, else 0."""
+
+    inputs: int = 0
+    articles: int = 0
+    stored: int = 0
+    near_duplicates: int = 0
+    already_stored: int = 0
+    failed: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    stored_ids: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "inputs": self.inputs,
+            "articles": self.articles,
+            "stored": self.stored,
+            "near_duplicates": self.near_duplicates,
+            "already_stored": self.already_stored,
+            "failed": self.failed,
+            "errors": [{"input": e.origin, "code": e.code, "reason": e.reason} for e in self.errors],
+        }
+
+    def summary(self) -> str:
+        parts = [f"stored {self.stored} document{'s' if self.stored != 1 else ''}"]
+        if self.near_duplicates:
+            parts[0] += f" ({self.near_duplicates} near-duplicate{'s' if self.near_duplicates != 1 else ''})"
+        parts.append(f"{self.already_stored} already stored")
+        parts.append(f"{self.failed} failed")
+        return ", ".join(parts) + f" (from {self.inputs} input{'s' if self.inputs != 1 else ''})"
+
+
+ProgressFn = Callable[[str, IngestReport], None]
+"""Called with an event name ("source", "batch") and the report so far."""
+
+
+_worker_cleaner: Cleaner | None = None
+
+
+def _init_worker(config: IngestConfig) -> None:
+    global _worker_cleaner
+    _worker_cleaner = Cleaner(config)
+
+
+def _clean_in_worker(articles: list[Article]) -> list[Document | InputError]:
+    assert _worker_cleaner is not None
+    return _worker_cleaner.clean_many(articles)
+
+
+class IngestPipeline:
+    """Runs the stages over inputs into a store. Build once, call :meth:`run` per ingest."""
+
+    def __init__(self, store: Store, config: IngestConfig, *, transport: Transport | None = None, workers: int = 1) -> None:
+        check_stages(STAGES)
+        if workers < 1:
+            raise ConfigError(f"workers must be at least 1, got {workers}")
+        self.store = store
+        self.config = config
+        self.transport = transport
+        self.workers = workers
+        self.cleaner = Cleaner(config)
+        self.finder = NearDuplicateFinder(config.dedup)
+
+    def _settings(self) -> dict[str, str]:
+        d = self.config.dedup
+        b, r = self.finder.hasher.bands, self.finder.hasher.rows
+        return {
+            "dedup": f"{self.finder.name} {SCHEME} perms={d.num_perm} seed={d.seed} shingle={d.shingle_words} bands={b}x{r}",
+        }
+
+    def run(
+        self,
+        specs: list[str],
+        *,
+        stdin: BinaryIO | None = None,
+        progress: ProgressFn | None = None,
+    ) -> IngestReport:
+        report = IngestReport()
+        self.store.check_settings(self._settings())
+        with self.store.writer_lock():
+            pool = (
+                ProcessPoolExecutor(self.workers, initializer=_init_worker, initargs=(self.config,))
+                if self.workers > 1
+                else None
+            )
+            try:
+                batch: list[Article] = []
+                for item in expand(specs, stdin=stdin):
+                    report.inputs += 1
+                    if isinstance(item, InputError):
+                        self._fail(report, item)
+                    else:
+                        for read_item in self._read(item):
+                            if isinstance(read_item, InputError):
+                                self._fail(report, read_item)
+                                continue
+                            report.articles += 1
+                            batch.append(read_item)
+                            if len(batch) >= self.config.batch_size * self.workers:
+                                self._flush(batch, report, pool)
+                                batch = []
+                                if progress:
+                                    progress("batch", report)
+                    if progress:
+                        progress("source", report)
+                self._flush(batch, report, pool)
+                if progress:
+                    progress("batch", report)
+            finally:
+                if pool is not None:
+                    pool.shutdown(cancel_futures=True)
+        return report
+
+    def _read(self, source: Source) -> Iterator[Article | InputError]:
+        return read(source, self.config, self.transport)
+
+    @staticmethod
+    def _fail(report: IngestReport, error: InputError) -> None:
+        report.failed += 1
+        report.errors.append(error)
+
+    def _clean(self, batch: list[Article], pool: ProcessPoolExecutor | None) -> list[Document | InputError]:
+        if pool is None or len(batch) < 2 * self.workers:
+            return self.cleaner.clean_many(batch)
+        size = -(-len(batch) // self.workers)
+        chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
+        return [doc for chunk in pool.map(_clean_in_worker, chunks) for doc in chunk]
+
+    def _flush(self, batch: list[Article], report: IngestReport, pool: ProcessPoolExecutor | None) -> None:
+        if not batch:
+            return
+        cleaned = self._clean(batch, pool)
+        docs: list[Document] = []
+        for result in cleaned:
+            if isinstance(result, InputError):
+                self._fail(report, result)
+            else:
+                docs.append(result)
+        existing = self.store.existing_ids([d.id for d in docs])
+        new: dict[str, Document] = {}
+        for doc in docs:
+            if doc.id in existing or doc.id in new:
+                report.already_stored += 1
+            else:
+                new[doc.id] = doc
+        marked = self.finder.mark(list(new.values()), self.store)
+        sightings = [Sighting(d.id, d.source_id, d.origin) for d in docs]
+        self.store.add(marked, sightings)
+        report.stored += len(marked)
+        report.near_duplicates += sum(1 for d, _ in marked if d.duplicate is not None)
+        report.stored_ids.extend(d.id for d, _ in marked)
+
+
+def default_workers() -> int:
+    """One worker per core, at most 4: cleaning is CPU-bound, writing is not."""
+    import os
+
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+__all__ = ["STAGES", "IngestPipeline", "IngestReport", "StageSpec", "check_stages", "default_workers"]

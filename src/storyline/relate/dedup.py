@@ -1,0 +1,154 @@
+"""Exact and near-duplicate detection.
+
+Exact duplicates share a document id (a hash of the folded text). Near-duplicates,
+such as syndicated copies with other boilerplate or lightly edited rewrites, are found
+with MinHash signatures over word shingles (datasketch) and locality-sensitive hashing:
+each signature is cut into ``b`` bands of ``r`` rows, each band hashed to a key, and
+documents sharing any key become candidates whose estimated Jaccard similarity is
+then checked against the threshold. The band keys are kept in the store, so the index
+persists between runs and grows with the store instead of being rebuilt in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+from storyline.config import DedupConfig
+from storyline.model import Document, Duplicate
+
+NAME = "storyline.dedup.minhash.v1"
+#: datasketch's hashing scheme, named so stored signatures stay comparable across versions.
+SCHEME = "affine32"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@lru_cache(maxsize=16)
+def band_params(threshold: float, num_perm: int, miss_weight: float = 0.85) -> tuple[int, int]:
+    """Bands and rows minimising the weighted false positive and false negative areas of
+    the LSH S-curve around ``threshold``. Misses weigh more: a false candidate costs one
+    signature comparison, a missed duplicate is lost."""
+    best = (1, num_perm)
+    best_error = float("inf")
+    s_low = np.linspace(0.0, threshold, 200)
+    s_high = np.linspace(threshold, 1.0, 200)
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            fp = np.trapezoid(1 - (1 - s_low**r) ** b, s_low)
+            fn = np.trapezoid((1 - s_high**r) ** b, s_high)
+            error = (1 - miss_weight) * fp + miss_weight * fn
+            if error < best_error:
+                best_error, best = float(error), (b, r)
+    return best
+
+
+def shingles(text: str, size: int) -> list[bytes]:
+    """Lower-cased word n-grams; a text shorter than ``size`` words is one shingle."""
+    words = _WORD.findall(text.casefold())
+    if len(words) < size:
+        return [" ".join(words).encode("utf-8")] if words else []
+    return [" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)]
+
+
+class MinHasher:
+    """MinHash signatures with fixed permutations (made once, reused for every text)."""
+
+    def __init__(self, config: DedupConfig) -> None:
+        from datasketch import MinHash
+
+        self.config = config
+        self._template = MinHash(num_perm=config.num_perm, seed=config.seed, scheme=SCHEME)
+        self.bands, self.rows = band_params(config.threshold, config.num_perm)
+
+    def signature(self, text: str) -> np.ndarray:
+        from datasketch import MinHash
+
+        m = MinHash(
+            num_perm=self.config.num_perm, seed=self.config.seed, permutations=self._template.permutations, scheme=SCHEME
+        )
+        grams = shingles(text, self.config.shingle_words)
+        if grams:
+            m.update_batch(grams)
+        return np.asarray(m.hashvalues, dtype=np.uint32)
+
+    def band_keys(self, signature: np.ndarray) -> list[tuple[int, int]]:
+        """(band, key) pairs; keys are signed 64-bit so SQLite can index them."""
+        keys = []
+        for band in range(self.bands):
+            chunk = signature[band * self.rows : (band + 1) * self.rows].tobytes()
+            digest = hashlib.blake2b(chunk, digest_size=8).digest()
+            keys.append((band, int.from_bytes(digest, "little", signed=True)))
+        return keys
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """MinHash estimate of the Jaccard similarity of two signatures."""
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    id: str
+    duplicate_of: str | None
+    signature: np.ndarray
+
+
+class CandidateIndex(Protocol):
+    """Where stored documents' band keys and signatures are looked up (the store)."""
+
+    def lsh_candidates(self, keys: Sequence[tuple[int, int]]) -> list[Candidate]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    signature: np.ndarray
+    keys: list[tuple[int, int]]
+
+
+class NearDuplicateFinder:
+    """Marks each new document that nearly copies an earlier one (stored, or earlier in
+    the same batch) with the original's id and the estimated similarity."""
+
+    name = NAME
+
+    def __init__(self, config: DedupConfig) -> None:
+        self.config = config
+        self.hasher = MinHasher(config)
+
+    def mark(self, docs: Sequence[Document], index: CandidateIndex) -> list[tuple[Document, Fingerprint]]:
+        from dataclasses import replace
+
+        pending: dict[tuple[int, int], list[Candidate]] = {}
+        out: list[tuple[Document, Fingerprint]] = []
+        for doc in docs:
+            signature = self.hasher.signature(doc.text)
+            keys = self.hasher.band_keys(signature)
+            candidates = {c.id: c for c in index.lsh_candidates(keys)}
+            for key in keys:
+                candidates.update((c.id, c) for c in pending.get(key, ()))
+            candidates.pop(doc.id, None)
+            best: Candidate | None = None
+            best_sim = 0.0
+            for cand in candidates.values():
+                sim = jaccard(signature, cand.signature)
+                if sim >= self.config.threshold and (sim > best_sim or (sim == best_sim and best and cand.id < best.id)):
+                    best, best_sim = cand, sim
+            if best is not None:
+                original = best.duplicate_of or best.id
+                if original != best.id:
+                    root = next((c for c in candidates.values() if c.id == original), None)
+                    if root is not None:
+                        best_sim = jaccard(signature, root.signature)
+                doc = replace(doc, duplicate=Duplicate(original, round(best_sim, 4)))
+            fingerprint = Fingerprint(signature, keys)
+            entry = Candidate(doc.id, doc.duplicate_of, signature)
+            for key in keys:
+                pending.setdefault(key, []).append(entry)
+            out.append((doc, fingerprint))
+        return out

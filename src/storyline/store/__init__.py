@@ -1,0 +1,15 @@
+"""Stores: a protocol and its backends (SQLite by default)."""
+
+from storyline.store.base import DocumentQuery, SearchHit, Sighting, Store
+from storyline.store.sqlite import SQLiteStore
+
+__all__ = ["DocumentQuery", "SQLiteStore", "SearchHit", "Sighting", "Store", "open_store"]
+
+
+def open_store(path: str) -> Store:
+    """Open the store at ``path``. Today only SQLite files; URLs of other backends come later."""
+    if "://" in path and not path.startswith("file://"):
+        from storyline.errors import StoreError
+
+        raise StoreError(f"{path}: no store backend for this URL scheme (only SQLite files are supported)")
+    return SQLiteStore(path.removeprefix("file://"))

@@ -1,0 +1,67 @@
+"""What a store must do. SQLite (store/sqlite/) is the default; other backends
+implement the same protocol and are chosen by the path or URL given to :func:`storyline.open`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from storyline.model import Document
+from storyline.relate.dedup import Candidate, Fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """One input that produced a document (the same text can arrive many times)."""
+
+    doc_id: str
+    source_id: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    document: Document
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentQuery:
+    """Filters for listing documents."""
+
+    limit: int | None = 20
+    offset: int = 0
+    hide_duplicates: bool = False
+    language: str | None = None
+    source: str | None = None
+    since: str | None = None
+    """ISO date (inclusive) on the publication date."""
+    until: str | None = None
+    """ISO date (inclusive) on the publication date."""
+
+
+class Store(Protocol):
+    path: str
+
+    def close(self) -> None: ...
+
+    # writing (one writer at a time; see writer_lock)
+    def writer_lock(self) -> Any: ...
+    def existing_ids(self, ids: Sequence[str]) -> set[str]: ...
+    def add(self, items: Sequence[tuple[Document, Fingerprint]], sightings: Sequence[Sighting]) -> None: ...
+    def check_settings(self, settings: dict[str, str]) -> None: ...
+
+    # near-duplicate candidates
+    def lsh_candidates(self, keys: Sequence[tuple[int, int]]) -> list[Candidate]: ...
+
+    # reading
+    def get(self, doc_id: str) -> Document | None: ...
+    def resolve(self, prefix: str) -> str | None: ...
+    def documents(self, query: DocumentQuery) -> list[Document]: ...
+    def iter_documents(self, query: DocumentQuery) -> Iterator[Document]: ...
+    def count(self, query: DocumentQuery) -> int: ...
+    def search(self, text: str, *, limit: int = 20, hide_duplicates: bool = False) -> list[SearchHit]: ...
+    def sightings(self, doc_id: str) -> list[Sighting]: ...
+    def stats(self) -> dict[str, Any]: ...

@@ -1,0 +1,3 @@
+from storyline.store.sqlite.store import SQLiteStore, fts_query
+
+__all__ = ["SQLiteStore", "fts_query"]

@@ -1,0 +1,67 @@
+"""Named schema migrations, applied in order and recorded in the database."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "0001_documents",
+        """
+        CREATE TABLE documents (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            source_id TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            title TEXT,
+            url TEXT,
+            source TEXT,
+            author TEXT,
+            published TEXT,
+            published_utc TEXT,
+            published_granularity TEXT,
+            published_source TEXT,
+            published_raw TEXT,
+            published_zone_given INTEGER,
+            language TEXT,
+            text TEXT NOT NULL,
+            captions TEXT NOT NULL DEFAULT '[]',
+            credits TEXT NOT NULL DEFAULT '[]',
+            boilerplate TEXT NOT NULL DEFAULT '[]',
+            notes TEXT NOT NULL DEFAULT '[]',
+            fetched_at TEXT,
+            ingested_at TEXT NOT NULL,
+            duplicate_of TEXT,
+            duplicate_similarity REAL,
+            minhash BLOB
+        );
+        CREATE INDEX documents_published ON documents(published_utc);
+        CREATE INDEX documents_duplicate_of ON documents(duplicate_of);
+        CREATE INDEX documents_language ON documents(language);
+        CREATE INDEX documents_source ON documents(source);
+        CREATE TABLE sightings (
+            doc_id TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, origin, source_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE lsh_bands (
+            band INTEGER NOT NULL,
+            key INTEGER NOT NULL,
+            doc_rowid INTEGER NOT NULL,
+            PRIMARY KEY (band, key, doc_rowid)
+        ) WITHOUT ROWID;
+        CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    ),
+    (
+        "0002_fulltext",
+        """
+        CREATE VIRTUAL TABLE documents_fts USING fts5(
+            title, text, captions,
+            content='documents',
+            content_rowid='rowid',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        """,
+    ),
+)

@@ -1,0 +1,332 @@
+"""The default store: one SQLite file in WAL mode, FTS5 full-text search, one writer."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from storyline.errors import StoreError, StoreLockedError, StoreSchemaError
+from storyline.model import DateSource, Document, Duplicate, Granularity, PublishedDate
+from storyline.relate.dedup import Candidate, Fingerprint
+from storyline.store.base import DocumentQuery, SearchHit, Sighting
+from storyline.store.sqlite.migrations import MIGRATIONS
+
+_COLUMNS = (
+    "id, source_id, origin, title, url, source, author, published, published_granularity, "
+    "published_source, published_raw, published_zone_given, language, text, captions, credits, "
+    "boilerplate, notes, fetched_at, duplicate_of, duplicate_similarity"
+)
+_FTS_TERM = re.compile(r"\w+", re.UNICODE)
+
+
+def _row_to_document(row: sqlite3.Row) -> Document:
+    published = None
+    if row["published"]:
+        published = PublishedDate(
+            value=datetime.fromisoformat(row["published"]),
+            granularity=Granularity(row["published_granularity"]),
+            source=DateSource(row["published_source"]),
+            raw=row["published_raw"] or "",
+            zone_given=bool(row["published_zone_given"]),
+        )
+    duplicate = Duplicate(row["duplicate_of"], row["duplicate_similarity"]) if row["duplicate_of"] else None
+    return Document(
+        id=row["id"],
+        text=row["text"],
+        source_id=row["source_id"],
+        origin=row["origin"],
+        title=row["title"],
+        url=row["url"],
+        source=row["source"],
+        author=row["author"],
+        published=published,
+        language=row["language"],
+        captions=tuple(json.loads(row["captions"])),
+        credits=tuple(json.loads(row["credits"])),
+        boilerplate=tuple(json.loads(row["boilerplate"])),
+        fetched_at=datetime.fromisoformat(row["fetched_at"]) if row["fetched_at"] else None,
+        duplicate=duplicate,
+        notes=tuple(json.loads(row["notes"])),
+    )
+
+
+def fts_query(text: str) -> str:
+    """A user's words -> an FTS5 query: every word must occur; "quoted phrases" stay phrases;
+    OR between words is kept. Never an FTS5 syntax error."""
+    parts: list[str] = []
+    for i, chunk in enumerate(text.split('"')):
+        if i % 2 == 1:
+            words = _FTS_TERM.findall(chunk)
+            if words:
+                parts.append('"' + " ".join(words) + '"')
+            continue
+        for token in chunk.split():
+            if token == "OR" and parts and parts[-1] != "OR":
+                parts.append("OR")
+                continue
+            words = _FTS_TERM.findall(token)
+            if words:
+                parts.append('"' + " ".join(words) + '"' + ("*" if token.endswith("*") else ""))
+    while parts and parts[-1] == "OR":
+        parts.pop()
+    return " ".join(parts)
+
+
+class SQLiteStore:
+    """Documents, their sightings, near-duplicate band keys and the full-text index in one file."""
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            p = Path(self.path)
+            if not p.exists() and not create:
+                raise StoreError(f"{self.path}: no such store")
+            if p.exists() and p.is_dir():
+                raise StoreError(f"{self.path}: is a folder, not a store file")
+            if not p.parent.exists():
+                raise StoreError(f"{self.path}: folder {p.parent} does not exist")
+        try:
+            self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a storyline store ({exc})") from None
+        self._lock_fd: int | None = None
+
+    # -- schema -----------------------------------------------------------------------
+    def _migrate(self) -> None:
+        db = self._db
+        db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        applied = {r[0] for r in db.execute("SELECT name FROM migrations")}
+        known = {name for name, _ in MIGRATIONS}
+        unknown = applied - known
+        if unknown:
+            raise StoreSchemaError(
+                f"{self.path}: written by a newer storyline (migrations {', '.join(sorted(unknown))}); upgrade storyline"
+            )
+        for name, sql in MIGRATIONS:
+            if name in applied:
+                continue
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if db.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone() is None:
+                    for statement in sql.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.execute("INSERT INTO migrations VALUES (?, ?)", (name, datetime.now(UTC).isoformat()))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def migrations(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT name FROM migrations ORDER BY name")]
+
+    def check_settings(self, settings: dict[str, str]) -> None:
+        """Record settings the stored data depends on (dedup parameters) on first use;
+        refuse later writes with different ones, which would make the index inconsistent."""
+        stored = dict(self._db.execute("SELECT name, value FROM settings").fetchall())
+        clashes = [f"{k}={stored[k]} (asked {v})" for k, v in settings.items() if k in stored and stored[k] != v]
+        if clashes:
+            raise StoreSchemaError(f"{self.path}: indexed with other settings: {'; '.join(clashes)}")
+        missing = {k: v for k, v in settings.items() if k not in stored}
+        if missing:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("INSERT OR IGNORE INTO settings VALUES (?, ?)", missing.items())
+            self._db.execute("COMMIT")
+
+    # -- writing ----------------------------------------------------------------------
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """Hold the store's single-writer lock (a lock file beside it) for a whole ingest."""
+        if self.path == ":memory:":
+            yield
+            return
+        lock_path = self.path + ".lock"
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StoreLockedError(f"{self.path}: another storyline process is writing to this store") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        unique = list(dict.fromkeys(ids))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self._db.execute(f"SELECT id FROM documents WHERE id IN ({marks})", chunk))
+        return found
+
+    def add(self, items: Sequence[tuple[Document, Fingerprint]], sightings: Sequence[Sighting]) -> None:
+        """Store documents, their band keys, full-text entries and sightings in one transaction.
+
+        Documents already stored are left as they are (re-ingest changes nothing)."""
+        now = datetime.now(UTC).isoformat()
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for doc, fp in items:
+                p = doc.published
+                cur = db.execute(
+                    f"INSERT OR IGNORE INTO documents ({_COLUMNS}, published_utc, ingested_at, minhash) "
+                    "VALUES (" + ",".join("?" * 24) + ")",
+                    (
+                        doc.id, doc.source_id, doc.origin, doc.title, doc.url, doc.source, doc.author,
+                        p.value.isoformat() if p else None, p.granularity.value if p else None,
+                        p.source.value if p else None, p.raw if p else None, int(p.zone_given) if p else None,
+                        doc.language, doc.text, json.dumps(doc.captions, ensure_ascii=False),
+                        json.dumps(doc.credits, ensure_ascii=False), json.dumps(doc.boilerplate, ensure_ascii=False),
+                        json.dumps(doc.notes, ensure_ascii=False),
+                        doc.fetched_at.isoformat() if doc.fetched_at else None,
+                        doc.duplicate.of if doc.duplicate else None,
+                        doc.duplicate.similarity if doc.duplicate else None,
+                        p.value.astimezone(UTC).isoformat() if p else None, now,
+                        fp.signature.astype("<u4").tobytes(),
+                    ),
+                )  # fmt: skip
+                if cur.rowcount == 0:
+                    continue
+                rowid = cur.lastrowid
+                db.execute(
+                    "INSERT INTO documents_fts (rowid, title, text, captions) VALUES (?, ?, ?, ?)",
+                    (rowid, doc.title, doc.text, json.dumps(doc.captions, ensure_ascii=False)),
+                )
+                db.executemany(
+                    "INSERT OR IGNORE INTO lsh_bands (band, key, doc_rowid) VALUES (?, ?, ?)",
+                    [(band, key, rowid) for band, key in fp.keys],
+                )
+            db.executemany(
+                "INSERT OR IGNORE INTO sightings (doc_id, source_id, origin, seen_at) VALUES (?, ?, ?, ?)",
+                [(s.doc_id, s.source_id, s.origin, now) for s in sightings],
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    # -- near-duplicate candidates ----------------------------------------------------
+    def lsh_candidates(self, keys: Sequence[tuple[int, int]]) -> list[Candidate]:
+        if not keys:
+            return []
+        where = " OR ".join("(band = ? AND key = ?)" for _ in keys)
+        params = [v for pair in keys for v in pair]
+        rows = self._db.execute(
+            "SELECT id, duplicate_of, minhash FROM documents WHERE rowid IN "
+            f"(SELECT doc_rowid FROM lsh_bands WHERE {where})",
+            params,
+        ).fetchall()
+        return [Candidate(r["id"], r["duplicate_of"], np.frombuffer(r["minhash"], dtype="<u4")) for r in rows if r["minhash"]]
+
+    # -- reading ----------------------------------------------------------------------
+    def get(self, doc_id: str) -> Document | None:
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return _row_to_document(row) if row else None
+
+    def resolve(self, prefix: str) -> str | None:
+        """A full id from a unique prefix (at least 4 characters); None if unknown;
+        StoreError if ambiguous."""
+        if len(prefix) < 4 or not re.fullmatch(r"[0-9a-f]+", prefix):
+            return prefix if self.get(prefix) else None
+        rows = self._db.execute(
+            "SELECT id FROM documents WHERE id >= ? AND id < ? LIMIT 2", (prefix, prefix + "g")
+        ).fetchall()
+        if len(rows) > 1:
+            raise StoreError(f"id prefix {prefix!r} is ambiguous; give more characters")
+        return rows[0][0] if rows else None
+
+    def _where(self, q: DocumentQuery) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if q.hide_duplicates:
+            clauses.append("duplicate_of IS NULL")
+        if q.language:
+            clauses.append("language = ?")
+            params.append(q.language)
+        if q.source:
+            clauses.append("source = ?")
+            params.append(q.source)
+        if q.since:
+            clauses.append("published_utc >= ?")
+            params.append(q.since)
+        if q.until:
+            clauses.append("published_utc < ?")
+            params.append(q.until + "\uffff")
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def documents(self, query: DocumentQuery) -> list[Document]:
+        return list(self.iter_documents(query))
+
+    def iter_documents(self, query: DocumentQuery) -> Iterator[Document]:
+        where, params = self._where(query)
+        sql = f"SELECT {_COLUMNS} FROM documents{where} ORDER BY published_utc IS NULL, published_utc, rowid"
+        if query.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [query.limit, query.offset]
+        for row in self._db.execute(sql, params):
+            yield _row_to_document(row)
+
+    def count(self, query: DocumentQuery) -> int:
+        where, params = self._where(query)
+        return int(self._db.execute(f"SELECT count(*) FROM documents{where}", params).fetchone()[0])
+
+    def search(self, text: str, *, limit: int = 20, hide_duplicates: bool = False) -> list[SearchHit]:
+        match = fts_query(text)
+        if not match:
+            return []
+        sql = (
+            f"SELECT {', '.join('d.' + c.strip() for c in _COLUMNS.split(','))}, bm25(documents_fts, 5.0, 1.0, 0.5) AS score, "
+            "snippet(documents_fts, 1, '[', ']', ' … ', 16) AS snip "
+            "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
+            "WHERE documents_fts MATCH ?" + (" AND d.duplicate_of IS NULL" if hide_duplicates else "") +
+            " ORDER BY score LIMIT ?"
+        )  # fmt: skip
+        rows = self._db.execute(sql, (match, limit)).fetchall()
+        return [SearchHit(_row_to_document(r), -float(r["score"]), r["snip"]) for r in rows]
+
+    def sightings(self, doc_id: str) -> list[Sighting]:
+        rows = self._db.execute(
+            "SELECT doc_id, source_id, origin FROM sightings WHERE doc_id = ? ORDER BY seen_at, origin", (doc_id,)
+        )
+        return [Sighting(r[0], r[1], r[2]) for r in rows]
+
+    def stats(self) -> dict[str, Any]:
+        db = self._db
+        total, dups, earliest, latest = db.execute(
+            "SELECT count(*), count(duplicate_of), min(published_utc), max(published_utc) FROM documents"
+        ).fetchone()
+        return {
+            "path": self.path,
+            "documents": total,
+            "near_duplicates": dups,
+            "inputs_seen": db.execute("SELECT count(*) FROM sightings").fetchone()[0],
+            "undated": db.execute("SELECT count(*) FROM documents WHERE published IS NULL").fetchone()[0],
+            "published_from": earliest,
+            "published_to": latest,
+            "languages": dict(db.execute("SELECT coalesce(language, '?'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC").fetchall()),
+            "sources": dict(db.execute("SELECT coalesce(source, '?'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC LIMIT 20").fetchall()),
+            "date_from": dict(db.execute("SELECT coalesce(published_source, 'none'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC").fetchall()),
+            "migrations": self.migrations(),
+        }
+
+    def close(self) -> None:
+        self._db.close()
