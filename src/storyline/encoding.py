@@ -95,12 +95,16 @@ def decode(data: bytes, origin: str, *, declared: str | None = None, forced: str
                 pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:200_000]).best()
-    if best is not None and best.encoding not in ("utf_8", "ascii") and best.chaos < 0.2:
-        try:
-            return data.decode(best.encoding), f"not UTF-8; decoded as {best.encoding} (detected)"
-        except UnicodeDecodeError:
-            pass
+    matches = [m for m in from_bytes(data[:200_000]) if m.encoding not in ("utf_8", "ascii")]
+    if matches:
+        best = min(matches, key=lambda m: m.chaos)
+        # Windows-1252 is by far the commonest legacy encoding of web text; prefer it on a tie.
+        best = next((m for m in matches if m.encoding == "cp1252" and m.chaos <= best.chaos), best)
+        if best.chaos < 0.2:
+            try:
+                return data.decode(best.encoding), f"not UTF-8; decoded as {best.encoding} (detected)"
+            except UnicodeDecodeError:
+                pass
     raise InputError(
         origin,
         "encoding",

@@ -63,6 +63,8 @@ class IngestReport:
     already_stored: int = 0
     failed: int = 0
     errors: list[InputError] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    """(input, what the cleaner repaired or assumed) for stored documents."""
     stored_ids: list[str] = field(default_factory=list)
 
     @property
@@ -78,6 +80,7 @@ class IngestReport:
             "already_stored": self.already_stored,
             "failed": self.failed,
             "errors": [{"input": e.origin, "code": e.code, "reason": e.reason} for e in self.errors],
+            "notes": [{"input": origin, "note": note} for origin, note in self.notes],
         }
 
     def summary(self) -> str:
@@ -208,6 +211,7 @@ class IngestPipeline:
         report.stored += len(marked)
         report.near_duplicates += sum(1 for d, _ in marked if d.duplicate is not None)
         report.stored_ids.extend(d.id for d, _ in marked)
+        report.notes.extend((d.origin, note) for d, _ in marked for note in d.notes)
 
 
 def default_workers() -> int:

@@ -9,7 +9,7 @@ from storyline.clean.html import extract_page, fragment_lines
 from storyline.clean.language import LanguageIdentifier
 from storyline.clean.leftovers import split_leftovers
 from storyline.clean.scraped import split_scraped
-from storyline.clean.text import normalize_line, normalize_lines, repair_mojibake
+from storyline.clean.text import normalize_line, normalize_lines, repair_mojibake, strip_markdown
 from storyline.config import IngestConfig
 from storyline.encoding import decode
 from storyline.errors import InputError
@@ -138,7 +138,9 @@ class Cleaner:
         if repaired:
             notes.append("repaired mojibake (UTF-8 read as Latin-1)")
         normalized = normalize_lines(text)
-        parts = split_scraped(normalized, title_line=article.kind is ContentKind.SCRAPED_TEXT)
+        if article.kind is ContentKind.MARKDOWN:
+            normalized = [strip_markdown(line) for line in normalized]
+        parts = split_scraped(normalized, title_line=article.kind in (ContentKind.SCRAPED_TEXT, ContentKind.MARKDOWN))
         title = title or parts.title
         author = author or parts.author
         dateline = parts.published

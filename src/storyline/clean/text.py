@@ -65,3 +65,15 @@ def normalize_lines(text: str) -> list[str]:
 def paragraphs(lines: list[str]) -> list[str]:
     """Non-empty lines as paragraphs (scraped text puts one paragraph on a line)."""
     return [line for line in lines if line]
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+_MD_BLOCK = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))")
+
+
+def strip_markdown(line: str) -> str:
+    """Markdown markup off one line: headings, quotes, list bullets, emphasis, links (text kept)."""
+    line = _MD_BLOCK.sub("", line)
+    line = _MD_LINK.sub(r"\1", line)
+    return _MD_EMPHASIS.sub(r"\2", line)

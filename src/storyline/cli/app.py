@@ -90,6 +90,8 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
         return
+    for origin, note in report.notes:
+        _err(f"note: {origin}: {note}")
     for error in report.errors:
         _err(f"error: {error}")
     _err(report.summary())

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from storyline.config import IngestConfig
@@ -15,13 +13,10 @@ from storyline.model import Article, ContentKind, SourceFields
 
 
 def _entry_date(entry: Any) -> str | None:
+    """The entry's own date string (RFC 822 or ISO 8601), kept with its zone for the cleaner."""
     for key in ("published", "updated", "created"):
-        raw = entry.get(key)
-        if raw:
-            parsed = entry.get(f"{key}_parsed")
-            if parsed:  # feedparser normalised it to UTC; keep that, it is unambiguous
-                return datetime.fromtimestamp(time.mktime(parsed) - time.timezone, tz=UTC).isoformat()
-            return str(raw)
+        if entry.get(key):
+            return str(entry[key])
     return None
 
 

@@ -59,12 +59,12 @@ class Source:
 
     def open_decompressed(self) -> BinaryIO:
         """The bytes as a stream, gzip-decompressed when the input is gzip."""
-        raw = self.open()
-        if raw.read(2) == GZIP_MAGIC:
-            raw.seek(0)
-            return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
-        raw.seek(0)
-        return raw
+        if self.head(2) != GZIP_MAGIC:
+            return self.open()
+        if self.data is not None:
+            return gzip.GzipFile(fileobj=io.BytesIO(self.data))  # type: ignore[return-value]
+        assert self.path is not None
+        return gzip.open(self.path, "rb")  # type: ignore[return-value]
 
     def read_limited(self, limit: int) -> bytes:
         """All (decompressed) bytes, or an InputError("too-large") past ``limit``."""

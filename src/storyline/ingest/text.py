@@ -28,7 +28,8 @@ def _one(source: Source, config: IngestConfig, kind: ContentKind) -> Iterator[Ar
 
 def read_text(source: Source, config: IngestConfig) -> Iterator[Article | InputError]:
     """A .txt/.md file (or stdin): title line, optional dateline and byline, then the body."""
-    yield from _one(source, config, ContentKind.SCRAPED_TEXT)
+    markdown = source.name.lower().removesuffix(".gz").endswith((".md", ".markdown"))
+    yield from _one(source, config, ContentKind.MARKDOWN if markdown else ContentKind.SCRAPED_TEXT)
 
 
 def read_html(source: Source, config: IngestConfig) -> Iterator[Article | InputError]:

@@ -55,6 +55,9 @@ def read_warc(source: Source, config: IngestConfig) -> Iterator[Article | InputE
                 if not ctype.startswith(_HTML_TYPES):
                     continue
                 payload = record.content_stream().read(config.max_document_bytes + 1)
+                if len(payload) <= config.max_document_bytes and getattr(record.raw_stream, "limit", 0) > 0:
+                    # warcio returns a short payload silently when the file ends mid-record
+                    raise EOFError(f"record for {uri or 'a page'} ends early")
                 count += 1
                 if len(payload) > config.max_document_bytes:
                     yield InputError(origin, "too-large", f"archived page is over the {config.max_document_bytes:,}-byte limit")

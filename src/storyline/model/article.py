@@ -18,6 +18,8 @@ class ContentKind(StrEnum):
 
     SCRAPED_TEXT = "scraped-text"
     """Plain text in the common scraped shape: title line, optional dateline, body."""
+    MARKDOWN = "markdown"
+    """Scraped text written in Markdown: the same shape, with Markdown markup removed."""
     BODY_TEXT = "body-text"
     """Plain body text; the title and other fields come from :attr:`Article.fields`."""
     HTML_PAGE = "html-page"

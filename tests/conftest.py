@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from storyline.clean import Cleaner
+from storyline.config import IngestConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "examples" / "corpus"
+MANIFEST = ROOT / "examples" / "manifest.json"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+#: Shared evaluation data lives beside the repository; tests that need it skip without it.
+EVAL = Path(os.environ.get("STORYLINE_EVAL", ROOT.parent / "shared" / "eval"))
+
+#: A small language set keeps detector start-up quick in tests; the detector is the same.
+TEST_LANGUAGES = ("en", "de", "fr", "es", "tr", "ru")
+
+
+@pytest.fixture(scope="session")
+def config() -> IngestConfig:
+    return IngestConfig(languages=TEST_LANGUAGES)
+
+
+@pytest.fixture(scope="session")
+def cleaner(config: IngestConfig) -> Cleaner:
+    return Cleaner(config)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "test.db"

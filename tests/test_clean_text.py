@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import pytest
+
+from storyline.clean.leftovers import LineKind, classify, split_leftovers
+from storyline.clean.scraped import split_scraped
+from storyline.clean.text import normalize_line, normalize_lines, repair_mojibake
+
+
+@pytest.mark.parametrize(
+    ("broken", "fixed"),
+    [
+        ("BugÃ¼n Ankara'da", "Bugün Ankara'da"),
+        ("BugÃ1⁄4n Ankara'da", "Bugün Ankara'da"),  # NFKC turned ¼ into 1⁄4
+        ("TÃ¼rkiye ve Azerbaycan gÃ¶rÃ¼ÅŸmesi", "Türkiye ve Azerbaycan görüşmesi"),
+        ("Itâ€™s the â€œinformalâ€™ summit", "It’s the “informal’ summit"),
+    ],
+)
+def test_repair_mojibake(broken: str, fixed: str) -> None:
+    assert repair_mojibake(broken) == (fixed, True)
+
+
+@pytest.mark.parametrize("clean", ["Bugün Türkiye", "Façade à Genève", "1/4 of the vote", "São Paulo ½ marathon", "Ünal Ören"])
+def test_repair_mojibake_leaves_good_text_alone(clean: str) -> None:
+    assert repair_mojibake(clean) == (clean, False)
+
+
+def test_normalize_line_removes_invisible_and_odd_spaces() -> None:
+    assert normalize_line("\u00a0Modi\u200b  met\tPutin\u00ad \u2009today\x07 ") == "Modi met Putin today"
+
+
+def test_normalize_lines_joins_hard_wraps_only() -> None:
+    lines = normalize_lines("The two leaders met in\nthe resort of Sochi.\nA second paragraph.\r\n\r\nThird")
+    assert lines == ["The two leaders met in the resort of Sochi.", "A second paragraph.", "", "Third"]
+    # a wrap before a capitalised word cannot be told from a new paragraph: left split
+    assert normalize_lines("They met in\nSochi.") == ["They met in", "Sochi."]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Prime Minister Narendra Modi with President Vladimir Putin in Sochi. (Photo: PIB)", LineKind.CAPTION),
+        ("File photo: Modi and Putin in St Petersburg on June 1, 2017.", LineKind.CAPTION),
+        ("Image: Putin greets Modi at the Kremlin / Eurasia Wire", LineKind.CAPTION),
+        ("The leaders walk in the garden. (AP Photo/Alexei Nikolsky)", LineKind.CAPTION),
+        ("Russian President Vladimir Putin arrives in New Delhi. | Photo Credit: Reuters", LineKind.CAPTION),
+        ("With reporting by Anna Petrova in Moscow; editing by John Hale", LineKind.CREDIT),
+        ("Reporting by Asha Rao; Writing by Tom Lee", LineKind.CREDIT),
+        ("(With inputs from PTI)", LineKind.CREDIT),
+        ("— IANS", LineKind.CREDIT),
+        ("(Reuters)", LineKind.CREDIT),
+        ("Leave a Reply", LineKind.BOILERPLATE),
+        ("Subscribe to our newsletter for daily updates", LineKind.BOILERPLATE),
+        ("We use cookies to improve your experience. Accept", LineKind.BOILERPLATE),
+        ("Share this:", LineKind.BOILERPLATE),
+        ("Also Read: Modi leaves for Russia", LineKind.BOILERPLATE),
+        ("Copyright © 2018 Delhi Ledger. All rights reserved.", LineKind.BOILERPLATE),
+        # ordinary sentences that merely mention such words stay in the body
+        ("Photo-op diplomacy has its limits, officials said.", LineKind.BODY),
+        ("Reporters were kept away from the talks in Sochi.", LineKind.BODY),
+        ("Copyright infringement cases rose sharply last year.", LineKind.BODY),
+        ("Subscribers to the service will see higher prices.", LineKind.BODY),
+        ("Modi said the talks were held in a warm atmosphere.", LineKind.BODY),
+        ("Sources said the deal could be signed next week.", LineKind.BODY),
+    ],
+)
+def test_classify_lines(line: str, kind: LineKind) -> None:
+    assert classify(line) is kind
+
+
+def test_long_lines_are_always_body() -> None:
+    line = "Photo: " + "the leaders discussed trade and defence at length " * 8
+    assert classify(line) is LineKind.BODY
+
+
+def test_split_leftovers_keeps_order_and_everything() -> None:
+    lines = ["First.", "(Photo: PIB)", "Second.", "", "Leave a Reply", "— PTI"]
+    split = split_leftovers(lines)
+    assert split.body == ("First.", "Second.")
+    assert split.captions == ("(Photo: PIB)",)
+    assert split.credits == ("— PTI",)
+    assert split.boilerplate == ("Leave a Reply",)
+
+
+def test_split_scraped_title_dateline_byline() -> None:
+    parts = split_scraped(["# Modi to fly to Sochi", "May 18, 2018", "*By Asha Rao*", "", "Body one.", "Body two."])
+    assert parts.title == "Modi to fly to Sochi"
+    assert parts.published is not None and parts.published.isoformat() == "2018-05-18"
+    assert parts.author == "Asha Rao"
+    assert parts.body == ["Body one.", "Body two."]
+
+
+def test_split_scraped_without_dateline_keeps_body() -> None:
+    parts = split_scraped(["A headline", "The first sentence of the body."])
+    assert parts.title == "A headline"
+    assert parts.published is None
+    assert parts.body == ["The first sentence of the body."]
+
+
+def test_split_scraped_single_long_line_is_body_not_title() -> None:
+    parts = split_scraped(["Only one line of text here."])
+    assert parts.title is None
+    assert parts.body == ["Only one line of text here."]
