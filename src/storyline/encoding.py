@@ -98,11 +98,14 @@ def decode(data: bytes, origin: str, *, declared: str | None = None, forced: str
     matches = [m for m in from_bytes(data[:200_000]) if m.encoding not in ("utf_8", "ascii")]
     if matches:
         best = min(matches, key=lambda m: m.chaos)
-        # Windows-1252 is by far the commonest legacy encoding of web text; prefer it on a tie.
-        best = next((m for m in matches if m.encoding == "cp1252" and m.chaos <= best.chaos), best)
+        encoding = best.encoding
+        # Windows-1252 is by far the commonest legacy encoding of web text; when the
+        # detector says the bytes decode the same in it, say so rather than cp1250.
+        if "cp1252" in best.could_be_from_charset:
+            encoding = "cp1252"
         if best.chaos < 0.2:
             try:
-                return data.decode(best.encoding), f"not UTF-8; decoded as {best.encoding} (detected)"
+                return data.decode(encoding), f"not UTF-8; decoded as {encoding} (detected)"
             except UnicodeDecodeError:
                 pass
     raise InputError(

@@ -8,6 +8,7 @@ it again stores exactly what is missing (documents are keyed by content hash).
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -141,7 +142,14 @@ class IngestPipeline:
         self.store.check_settings(self._settings())
         with self.store.writer_lock():
             pool = (
-                ProcessPoolExecutor(self.workers, initializer=_init_worker, initargs=(self.config,))
+                # spawn, not fork: the language detector runs a native thread pool, which a
+                # forked child inherits in a broken state (it deadlocks)
+                ProcessPoolExecutor(
+                    self.workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_init_worker,
+                    initargs=(self.config,),
+                )
                 if self.workers > 1
                 else None
             )

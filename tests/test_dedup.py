@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import storyline
+from storyline.config import DedupConfig, IngestConfig
+from storyline.errors import ConfigError, StoreSchemaError
+from storyline.model import Document, content_id
+from storyline.relate.dedup import MinHasher, NearDuplicateFinder, band_params, jaccard, shingles
+
+from .conftest import TEST_LANGUAGES
+
+BASE = (
+    "India and Russia on Friday concluded a contract worth about $5.4 billion for five S-400 Triumf "
+    "surface-to-air missile systems, going ahead with the biggest defence purchase between the two "
+    "countries in years despite the threat of sanctions from the United States. Prime Minister Narendra "
+    "Modi and President Vladimir Putin also agreed on cooperation in space, railways and nuclear energy "
+    "after talks at Hyderabad House in New Delhi, officials said. The two leaders said the partnership "
+    "had grown stronger, and India will send an astronaut into space with Russian help by 2022."
+)
+REWRITE = BASE.replace("concluded", "signed").replace("biggest", "largest").replace("officials said", "officials told reporters") + " Analysts said the deal was expected."
+OTHER = (
+    "Prime Minister Narendra Modi and President Vladimir Putin held informal talks in Sochi on Monday, "
+    "taking a boat ride on the Black Sea and discussing terrorism, Afghanistan and energy. No agreements "
+    "were signed at the one-day meeting, which officials described as a chance for frank conversation."
+)
+
+
+def _doc(text: str, i: int = 0) -> Document:
+    return Document(id=content_id(text), text=text, source_id=f"s{i}", origin=f"o{i}")
+
+
+class EmptyIndex:
+    def lsh_candidates(self, keys: object) -> list[object]:
+        return []
+
+
+def test_band_params_favour_recall_at_threshold() -> None:
+    b, r = band_params(0.5, 128)
+    assert b * r <= 128
+    assert 1 - (1 - 0.5**r) ** b > 0.8  # a pair right at the threshold is usually a candidate
+    assert 1 - (1 - 0.2**r) ** b < 0.1  # an unrelated pair rarely is
+
+
+def test_shingles() -> None:
+    assert shingles("The talks, in Sochi!", 3) == [b"the talks in", b"talks in sochi"]
+    assert shingles("Two words", 3) == [b"two words"]
+    assert shingles("", 3) == []
+
+
+def test_signature_similarity_orders_pairs() -> None:
+    h = MinHasher(DedupConfig())
+    base, rewrite, other = (h.signature(t) for t in (BASE, REWRITE, OTHER))
+    assert jaccard(base, base) == 1.0
+    assert jaccard(base, rewrite) > 0.5
+    assert jaccard(base, other) < 0.2
+
+
+def test_finder_marks_within_a_batch_and_points_to_the_original() -> None:
+    finder = NearDuplicateFinder(DedupConfig())
+    marked = finder.mark([_doc(BASE, 0), _doc(OTHER, 1), _doc(REWRITE, 2), _doc(REWRITE + " Extra line here.", 3)], EmptyIndex())  # type: ignore[arg-type]
+    dups = [d.duplicate for d, _ in marked]
+    assert dups[0] is None and dups[1] is None
+    assert dups[2] is not None and dups[2].of == content_id(BASE) and dups[2].similarity > 0.5
+    assert dups[3] is not None and dups[3].of == content_id(BASE)  # the root, not the rewrite
+
+
+def test_dedup_config_is_validated() -> None:
+    with pytest.raises(ConfigError):
+        DedupConfig(threshold=1.5)
+    with pytest.raises(ConfigError):
+        DedupConfig(num_perm=4)
+
+
+def _write(folder: Path, name: str, title: str, body: str) -> Path:
+    path = folder / name
+    path.write_text(f"{title}\n2018-10-05\n\n{body}\n", encoding="utf-8")
+    return path
+
+
+def test_near_duplicates_persist_across_runs(tmp_path: Path) -> None:
+    config = IngestConfig(languages=TEST_LANGUAGES)
+    original = _write(tmp_path, "a.txt", "S-400 deal signed", BASE)
+    copy = _write(tmp_path, "b.txt", "Syndicated: S-400 deal", BASE + " The ministry gave no details.\n\nThis story was first published by Eurasia Wire.")
+    credit_only = _write(tmp_path, "b2.txt", "Same text, other credit", BASE + "\n\n(With inputs from PTI)")
+    rewrite = _write(tmp_path, "c.txt", "India buys S-400", REWRITE)
+    other = _write(tmp_path, "d.txt", "Sochi talks", OTHER)
+    with storyline.open(tmp_path / "s.db", config) as sl:
+        first = sl.ingest(original)
+        second = sl.ingest(copy, credit_only, rewrite, other)  # a later run sees the earlier one's index
+        assert (first.stored, second.stored, second.near_duplicates, second.already_stored) == (1, 3, 2, 1)
+        docs = {d.title: d for d in sl.documents(limit=None)}
+        root = docs["S-400 deal signed"].id
+        assert docs["Syndicated: S-400 deal"].duplicate_of == root
+        assert docs["Syndicated: S-400 deal"].credits == ("This story was first published by Eurasia Wire.",)
+        assert docs["India buys S-400"].duplicate_of == root
+        assert docs["Sochi talks"].duplicate_of is None
+        assert [d.title for d in sl.documents(limit=None, hide_duplicates=True)] == ["S-400 deal signed", "Sochi talks"]
+
+
+def test_exact_duplicate_is_one_document_with_two_sightings(tmp_path: Path) -> None:
+    a = _write(tmp_path, "a.txt", "Title one", BASE)
+    b = _write(tmp_path, "b.txt", "Title one", BASE.replace("  ", " ").upper())  # same text, other case
+    with storyline.open(tmp_path / "s.db", IngestConfig(languages=TEST_LANGUAGES)) as sl:
+        report = sl.ingest(a, b)
+        assert (report.stored, report.already_stored) == (1, 1)
+        (doc,) = sl.documents()
+        assert {s.origin for s in sl.sightings(doc.id)} == {str(a), str(b)}
+
+
+def test_store_refuses_other_dedup_settings(tmp_path: Path) -> None:
+    a = _write(tmp_path, "a.txt", "Title", BASE)
+    with storyline.open(tmp_path / "s.db", IngestConfig(languages=TEST_LANGUAGES)) as sl:
+        sl.ingest(a)
+    other = IngestConfig(languages=TEST_LANGUAGES, dedup=DedupConfig(threshold=0.8))
+    with storyline.open(tmp_path / "s.db", other) as sl, pytest.raises(StoreSchemaError, match="other settings"):
+        sl.ingest(a)
