@@ -49,6 +49,13 @@ def test_normalize_lines_joins_hard_wraps_only() -> None:
         ("(With inputs from PTI)", LineKind.CREDIT),
         ("— IANS", LineKind.CREDIT),
         ("(Reuters)", LineKind.CREDIT),
+        ("This story was originally published by Delhi Ledger and has been republished here.", LineKind.CREDIT),
+        ("(This report has been edited by Deccan Dispatch staff)", LineKind.CREDIT),
+        ("Translated and edited by the Moskva Daily Digest English desk.", LineKind.CREDIT),
+        ("Kaveri Post News Service", LineKind.CREDIT),
+        ("Partager :", LineKind.BOILERPLATE),
+        ("Follow Global Desk News on Twitter and Facebook", LineKind.BOILERPLATE),
+        ("Lesen Sie auch: Putin trifft Modi", LineKind.BOILERPLATE),
         ("Leave a Reply", LineKind.BOILERPLATE),
         ("Subscribe to our newsletter for daily updates", LineKind.BOILERPLATE),
         ("We use cookies to improve your experience. Accept", LineKind.BOILERPLATE),
@@ -62,6 +69,9 @@ def test_normalize_lines_joins_hard_wraps_only() -> None:
         ("Subscribers to the service will see higher prices.", LineKind.BODY),
         ("Modi said the talks were held in a warm atmosphere.", LineKind.BODY),
         ("Sources said the deal could be signed next week.", LineKind.BODY),
+        ("The Press Trust of India news service reported the visit.", LineKind.BODY),
+        ("This story has many twists, officials said.", LineKind.BODY),
+        ("Follow the money, the minister said on Twitter.", LineKind.BODY),
     ],
 )
 def test_classify_lines(line: str, kind: LineKind) -> None:

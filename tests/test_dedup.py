@@ -36,6 +36,9 @@ class EmptyIndex:
     def lsh_candidates(self, keys: object) -> list[object]:
         return []
 
+    def duplicate_group(self, root_id: str) -> list[object]:
+        return []
+
 
 def test_band_params_favour_recall_at_threshold() -> None:
     b, r = band_params(0.5, 128)
@@ -60,7 +63,8 @@ def test_signature_similarity_orders_pairs() -> None:
 
 def test_finder_marks_within_a_batch_and_points_to_the_original() -> None:
     finder = NearDuplicateFinder(DedupConfig())
-    marked = finder.mark([_doc(BASE, 0), _doc(OTHER, 1), _doc(REWRITE, 2), _doc(REWRITE + " Extra line here.", 3)], EmptyIndex())  # type: ignore[arg-type]
+    marked, repoints = finder.mark([_doc(BASE, 0), _doc(OTHER, 1), _doc(REWRITE, 2), _doc(REWRITE + " Extra line here.", 3)], EmptyIndex())  # type: ignore[arg-type]
+    assert repoints == []
     dups = [d.duplicate for d, _ in marked]
     assert dups[0] is None and dups[1] is None
     assert dups[2] is not None and dups[2].of == content_id(BASE) and dups[2].similarity > 0.5
@@ -117,3 +121,40 @@ def test_store_refuses_other_dedup_settings(tmp_path: Path) -> None:
     other = IngestConfig(languages=TEST_LANGUAGES, dedup=DedupConfig(threshold=0.8))
     with storyline.open(tmp_path / "s.db", other) as sl, pytest.raises(StoreSchemaError, match="other settings"):
         sl.ingest(a)
+
+
+def test_earliest_published_is_the_original_whatever_the_order(tmp_path: Path) -> None:
+    """The copy is ingested first (and in an earlier run); the original, published earlier, arrives later."""
+    config = IngestConfig(languages=TEST_LANGUAGES)
+    copy = tmp_path / "copy.txt"
+    copy.write_text(f"Copy\n2018-10-06\n\n{BASE} Republished.\n", encoding="utf-8")
+    rewrite = tmp_path / "rewrite.txt"
+    rewrite.write_text(f"Rewrite\n2018-10-07\n\n{REWRITE}\n", encoding="utf-8")
+    original = tmp_path / "original.txt"
+    original.write_text(f"Original\n2018-10-05\n\n{BASE}\n", encoding="utf-8")
+    with storyline.open(tmp_path / "s.db", config) as sl:
+        sl.ingest(copy, rewrite)
+        report = sl.ingest(original)
+        assert report.repointed == 2
+        docs = {d.title: d for d in sl.documents(limit=None)}
+    root = docs["Original"]
+    assert root.duplicate_of is None
+    assert docs["Copy"].duplicate_of == root.id and docs["Copy"].duplicate is not None and docs["Copy"].duplicate.similarity > 0.8
+    assert docs["Rewrite"].duplicate_of == root.id
+    # the same inputs in the other order give the same groups
+    with storyline.open(tmp_path / "t.db", config) as sl:
+        sl.ingest(original, copy, rewrite)
+        again = {d.title: d.duplicate_of for d in sl.documents(limit=None)}
+    assert again == {t: d.duplicate_of for t, d in docs.items()}
+
+
+def test_earlier_original_within_one_batch(tmp_path: Path) -> None:
+    copy = tmp_path / "a.txt"
+    copy.write_text(f"Copy\n2018-10-06\n\n{BASE} Republished.\n", encoding="utf-8")
+    original = tmp_path / "b.txt"
+    original.write_text(f"Original\n2018-10-05\n\n{BASE}\n", encoding="utf-8")
+    with storyline.open(tmp_path / "s.db", IngestConfig(languages=TEST_LANGUAGES)) as sl:
+        report = sl.ingest(copy, original)
+        docs = {d.title: d for d in sl.documents(limit=None)}
+    assert (report.stored, report.near_duplicates, report.repointed) == (2, 1, 0)
+    assert docs["Copy"].duplicate_of == docs["Original"].id and docs["Original"].duplicate_of is None

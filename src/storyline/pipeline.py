@@ -62,6 +62,8 @@ class IngestReport:
     stored: int = 0
     near_duplicates: int = 0
     already_stored: int = 0
+    repointed: int = 0
+    """Stored near-duplicates whose original became a newly stored, earlier-published document."""
     failed: int = 0
     errors: list[InputError] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
@@ -79,6 +81,7 @@ class IngestReport:
             "stored": self.stored,
             "near_duplicates": self.near_duplicates,
             "already_stored": self.already_stored,
+            "repointed": self.repointed,
             "failed": self.failed,
             "errors": [{"input": e.origin, "code": e.code, "reason": e.reason} for e in self.errors],
             "notes": [{"input": origin, "note": note} for origin, note in self.notes],
@@ -89,6 +92,8 @@ class IngestReport:
         if self.near_duplicates:
             parts[0] += f" ({self.near_duplicates} near-duplicate{'s' if self.near_duplicates != 1 else ''})"
         parts.append(f"{self.already_stored} already stored")
+        if self.repointed:
+            parts.append(f"{self.repointed} earlier copies re-pointed to an earlier original")
         parts.append(f"{self.failed} failed")
         return ", ".join(parts) + f" (from {self.inputs} input{'s' if self.inputs != 1 else ''})"
 
@@ -213,11 +218,12 @@ class IngestPipeline:
                 report.already_stored += 1
             else:
                 new[doc.id] = doc
-        marked = self.finder.mark(list(new.values()), self.store)
+        marked, repoints = self.finder.mark(list(new.values()), self.store)
         sightings = [Sighting(d.id, d.source_id, d.origin) for d in docs]
-        self.store.add(marked, sightings)
+        self.store.add(marked, sightings, repoints)
         report.stored += len(marked)
         report.near_duplicates += sum(1 for d, _ in marked if d.duplicate is not None)
+        report.repointed += len(repoints)
         report.stored_ids.extend(d.id for d, _ in marked)
         report.notes.extend((d.origin, note) for d, _ in marked for note in d.notes)
 

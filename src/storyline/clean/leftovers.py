@@ -42,15 +42,19 @@ _CREDIT = re.compile(
     r"|(?:text|photos?|graphics?)\s+by\s+\w|with\s+agency\s+inputs|inputs\s+from|sources?\s*:)"
     r"|^\(?\s*[-–—]?\s*" + _AGENCIES + r"\s*\)?\s*\.?$"
     r"|^[-–—]\s*(?:" + _AGENCIES + r"|[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})\s*$"
-    r"|^this\s+(?:story|article|report)\s+(?:has\s+not\s+been\s+edited|was\s+(?:first\s+)?published"
-    r"|is\s+auto-generated|first\s+appeared)",
+    r"|^\(?this\s+(?:story|article|report|copy)\s+(?:has\s+(?:not\s+)?been\s+(?:edited|republished|translated)"
+    r"|was\s+(?:first\s+|originally\s+)?published|is\s+auto-generated|first\s+appeared|appeared\s+first)"
+    r"|^translated\s+(?:and\s+edited\s+)?by\b"
+    r"|^(?:[A-Z][\w'’.-]*\s+){1,4}(?:news\s+service|news\s+desk|bureau|correspondent)\s*\.?$",
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
     r"^(?:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|cancel\s+reply|\d*\s*comments?$"
     r"|subscribe\b|sign\s+up\b|get\s+(?:our|the)\s+(?:daily\s+)?newsletter|newsletter\b"
+    r"|partager\s*:?$|teilen\s*:?$|compartir\s*:?$|condividi\s*:?$|abonnez-vous\b|abonnieren\b|suscr[íi]bete\b"
+    r"|lire\s+aussi\s*:|lesen\s+sie\s+auch\s*:|mehr\s+zum\s+thema\s*:|lee\s+tambi[ée]n\s*:|leer\s+m[áa]s\s*:"
     r"|(?:we|this\s+(?:web)?site)\s+uses?\s+cookies|accept(?:\s+all)?(?:\s+cookies)?$|cookie\s+(?:policy|settings)"
-    r"|share\s+(?:this|on)\b|share$|follow\s+us\b|click\s+here\b|tap\s+here\b|download\s+(?:the|our)\s+app"
+    r"|share\s+(?:this|on)\b|share$|follow\s+us\b|follow\s+[\w&.' -]{1,40}?\s+on\s+(?:twitter|facebook|instagram|x|linkedin|telegram|whatsapp|youtube|threads)\b|click\s+here\b|tap\s+here\b|download\s+(?:the|our)\s+app"
     r"|(?:also\s+)?read(?:\s+(?:more|also|next))?\s*[:|\-–—]|also\s+read\b|related(?:\s+(?:stories|articles|news|coverage))?\s*[:|\-–—]?$"
     r"|related\s+(?:stories|articles|news)\b|you\s+(?:may|might)\s+also\s+like|don'?t\s+miss\b|recommended(?:\s+for\s+you)?$|trending(?:\s+now)?$"
     r"|advertisement$|sponsored(?:\s+content)?$|story\s+continues\s+below|continue\s+reading|listen\s+to\s+this\s+article"

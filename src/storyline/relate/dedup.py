@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC
 from functools import lru_cache
 from typing import Protocol
 
@@ -97,12 +98,26 @@ class Candidate:
     id: str
     duplicate_of: str | None
     signature: np.ndarray
+    published: str | None = None
+    """Publication time in UTC, ISO 8601 (sorts as text), or None when unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class Repoint:
+    """A stored document whose original changes to a newly arrived, earlier-published one."""
+
+    id: str
+    duplicate: Duplicate
 
 
 class CandidateIndex(Protocol):
     """Where stored documents' band keys and signatures are looked up (the store)."""
 
     def lsh_candidates(self, keys: Sequence[tuple[int, int]]) -> list[Candidate]: ...
+
+    def duplicate_group(self, root_id: str) -> list[Candidate]:
+        """The document ``root_id`` and every stored document marked as its duplicate."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +126,19 @@ class Fingerprint:
     keys: list[tuple[int, int]]
 
 
+def _published(doc: Document) -> str | None:
+    return doc.published.value.astimezone(UTC).isoformat() if doc.published else None
+
+
 class NearDuplicateFinder:
-    """Marks each new document that nearly copies an earlier one (stored, or earlier in
-    the same batch) with the original's id and the estimated similarity."""
+    """Marks each new document that nearly copies another (stored, or earlier in the same
+    batch) with the original's id and the estimated similarity.
+
+    The original of a group is the earliest published member, whatever order the inputs
+    come in: when a copy arrives that was published before the stored original, it becomes
+    the original and the group is re-pointed to it. Members without a date, and ties, keep
+    the order of arrival.
+    """
 
     name = NAME
 
@@ -121,34 +146,67 @@ class NearDuplicateFinder:
         self.config = config
         self.hasher = MinHasher(config)
 
-    def mark(self, docs: Sequence[Document], index: CandidateIndex) -> list[tuple[Document, Fingerprint]]:
-        from dataclasses import replace
-
-        pending: dict[tuple[int, int], list[Candidate]] = {}
-        out: list[tuple[Document, Fingerprint]] = []
+    def mark(
+        self, docs: Sequence[Document], index: CandidateIndex
+    ) -> tuple[list[tuple[Document, Fingerprint]], list[Repoint]]:
+        """The documents (marked) with their fingerprints, and the stored documents to re-point."""
+        pending: dict[tuple[int, int], list[str]] = {}
+        batch: dict[str, tuple[Document, Fingerprint]] = {}
+        repoints: dict[str, tuple[Repoint, Candidate]] = {}
         for doc in docs:
             signature = self.hasher.signature(doc.text)
             keys = self.hasher.band_keys(signature)
-            candidates = {c.id: c for c in index.lsh_candidates(keys)}
+            candidates = {c.id: self._current(c, repoints) for c in index.lsh_candidates(keys)}
             for key in keys:
-                candidates.update((c.id, c) for c in pending.get(key, ()))
+                for other_id in pending.get(key, ()):
+                    other, other_fp = batch[other_id]
+                    candidates[other_id] = Candidate(other_id, other.duplicate_of, other_fp.signature, _published(other))
             candidates.pop(doc.id, None)
             best: Candidate | None = None
             best_sim = 0.0
-            for cand in candidates.values():
+            for cand in sorted(candidates.values(), key=lambda c: c.id):
                 sim = jaccard(signature, cand.signature)
-                if sim >= self.config.threshold and (sim > best_sim or (sim == best_sim and best and cand.id < best.id)):
+                if sim >= self.config.threshold and sim > best_sim:
                     best, best_sim = cand, sim
-            if best is not None:
-                original = best.duplicate_of or best.id
-                if original != best.id:
-                    root = next((c for c in candidates.values() if c.id == original), None)
-                    if root is not None:
-                        best_sim = jaccard(signature, root.signature)
-                doc = replace(doc, duplicate=Duplicate(original, round(best_sim, 4)))
             fingerprint = Fingerprint(signature, keys)
-            entry = Candidate(doc.id, doc.duplicate_of, signature)
+            if best is not None:
+                root_id = best.duplicate_of or best.id
+                group = self._group(root_id, index, batch, repoints)
+                root = next((c for c in group if c.id == root_id), best)
+                mine = _published(doc)
+                if mine is not None and (root.published is None or mine < root.published):
+                    for member in group:  # this document is the earliest: it becomes the original
+                        dup = Duplicate(doc.id, round(jaccard(signature, member.signature), 4))
+                        if member.id in batch:
+                            member_doc, member_fp = batch[member.id]
+                            batch[member.id] = (replace(member_doc, duplicate=dup), member_fp)
+                        else:
+                            repoints[member.id] = (Repoint(member.id, dup), replace(member, duplicate_of=doc.id))
+                else:
+                    doc = replace(doc, duplicate=Duplicate(root_id, round(jaccard(signature, root.signature), 4)))
+            batch[doc.id] = (doc, fingerprint)
             for key in keys:
-                pending.setdefault(key, []).append(entry)
-            out.append((doc, fingerprint))
-        return out
+                pending.setdefault(key, []).append(doc.id)
+        return list(batch.values()), [r for r, _ in repoints.values()]
+
+    @staticmethod
+    def _current(c: Candidate, repoints: dict[str, tuple[Repoint, Candidate]]) -> Candidate:
+        """A stored candidate as it will be once this batch's re-points are written."""
+        moved = repoints.get(c.id)
+        return moved[1] if moved else c
+
+    def _group(
+        self,
+        root_id: str,
+        index: CandidateIndex,
+        batch: dict[str, tuple[Document, Fingerprint]],
+        repoints: dict[str, tuple[Repoint, Candidate]],
+    ) -> list[Candidate]:
+        """Members of ``root_id``'s group as they stand now: stored, re-pointed and in this batch."""
+        members = {c.id: c for c in map(lambda c: self._current(c, repoints), index.duplicate_group(root_id))}
+        members = {k: c for k, c in members.items() if k == root_id or c.duplicate_of == root_id}
+        members.update((r.id, c) for r, c in repoints.values() if r.duplicate.of == root_id)
+        for doc_id, (doc, fp) in batch.items():
+            if doc_id == root_id or doc.duplicate_of == root_id:
+                members[doc_id] = Candidate(doc_id, doc.duplicate_of, fp.signature, _published(doc))
+        return list(members.values())

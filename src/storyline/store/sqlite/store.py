@@ -17,7 +17,7 @@ import numpy as np
 
 from storyline.errors import StoreError, StoreLockedError, StoreSchemaError
 from storyline.model import DateSource, Document, Duplicate, Granularity, PublishedDate
-from storyline.relate.dedup import Candidate, Fingerprint
+from storyline.relate.dedup import Candidate, Fingerprint, Repoint
 from storyline.store.base import DocumentQuery, SearchHit, Sighting
 from storyline.store.sqlite.migrations import MIGRATIONS
 
@@ -58,6 +58,10 @@ def _row_to_document(row: sqlite3.Row) -> Document:
         duplicate=duplicate,
         notes=tuple(json.loads(row["notes"])),
     )
+
+
+def _candidate(row: sqlite3.Row) -> Candidate:
+    return Candidate(row["id"], row["duplicate_of"], np.frombuffer(row["minhash"], dtype="<u4"), row["published_utc"])
 
 
 def fts_query(text: str) -> str:
@@ -177,8 +181,14 @@ class SQLiteStore:
             found.update(r[0] for r in self._db.execute(f"SELECT id FROM documents WHERE id IN ({marks})", chunk))
         return found
 
-    def add(self, items: Sequence[tuple[Document, Fingerprint]], sightings: Sequence[Sighting]) -> None:
-        """Store documents, their band keys, full-text entries and sightings in one transaction.
+    def add(
+        self,
+        items: Sequence[tuple[Document, Fingerprint]],
+        sightings: Sequence[Sighting],
+        repoints: Sequence[Repoint] = (),
+    ) -> None:
+        """Store documents, their band keys, full-text entries and sightings, and re-point
+        near-duplicate groups to a newly found earlier original, in one transaction.
 
         Documents already stored are left as they are (re-ingest changes nothing)."""
         now = datetime.now(UTC).isoformat()
@@ -216,6 +226,10 @@ class SQLiteStore:
                     [(band, key, rowid) for band, key in fp.keys],
                 )
             db.executemany(
+                "UPDATE documents SET duplicate_of = ?, duplicate_similarity = ? WHERE id = ?",
+                [(r.duplicate.of, r.duplicate.similarity, r.id) for r in repoints],
+            )
+            db.executemany(
                 "INSERT OR IGNORE INTO sightings (doc_id, source_id, origin, seen_at) VALUES (?, ?, ?, ?)",
                 [(s.doc_id, s.source_id, s.origin, now) for s in sightings],
             )
@@ -231,11 +245,18 @@ class SQLiteStore:
         where = " OR ".join("(band = ? AND key = ?)" for _ in keys)
         params = [v for pair in keys for v in pair]
         rows = self._db.execute(
-            "SELECT id, duplicate_of, minhash FROM documents WHERE rowid IN "
+            "SELECT id, duplicate_of, minhash, published_utc FROM documents WHERE rowid IN "
             f"(SELECT doc_rowid FROM lsh_bands WHERE {where})",
             params,
         ).fetchall()
-        return [Candidate(r["id"], r["duplicate_of"], np.frombuffer(r["minhash"], dtype="<u4")) for r in rows if r["minhash"]]
+        return [_candidate(r) for r in rows if r["minhash"]]
+
+    def duplicate_group(self, root_id: str) -> list[Candidate]:
+        rows = self._db.execute(
+            "SELECT id, duplicate_of, minhash, published_utc FROM documents WHERE id = ? OR duplicate_of = ?",
+            (root_id, root_id),
+        ).fetchall()
+        return [_candidate(r) for r in rows if r["minhash"]]
 
     # -- reading ----------------------------------------------------------------------
     def get(self, doc_id: str) -> Document | None:
