@@ -158,3 +158,21 @@ def test_earlier_original_within_one_batch(tmp_path: Path) -> None:
         docs = {d.title: d for d in sl.documents(limit=None)}
     assert (report.stored, report.near_duplicates, report.repointed) == (2, 1, 0)
     assert docs["Copy"].duplicate_of == docs["Original"].id and docs["Original"].duplicate_of is None
+
+
+def test_exact_copy_published_earlier_takes_over_the_metadata(tmp_path: Path) -> None:
+    later = tmp_path / "later.txt"
+    later.write_text(f"Republished headline\n2018-10-06\n\n{BASE}\n", encoding="utf-8")
+    first = tmp_path / "first.txt"
+    first.write_text(f"Original headline\n2018-10-05\n\n{BASE}\n", encoding="utf-8")
+    with storyline.open(tmp_path / "s.db", IngestConfig(languages=TEST_LANGUAGES)) as sl:
+        sl.ingest(later)
+        report = sl.ingest(first)
+        (doc,) = sl.documents()
+        assert report.already_stored == 1 and doc.title == "Original headline"
+        assert doc.published is not None and doc.published.isoformat() == "2018-10-05"
+        assert [h.document.id for h in sl.search("Original headline")] == [doc.id]  # full-text index follows
+        assert sl.search('"Republished headline"') == []
+        assert {s.title for s in sl.sightings(doc.id)} == {"Original headline", "Republished headline"}
+        again = sl.ingest(later)  # a later copy again changes nothing
+        assert again.already_stored == 1 and sl.get(doc.id).title == "Original headline"

@@ -112,7 +112,12 @@ class Storyline:
     def iter_export(self, *, hide_duplicates: bool = False) -> Iterator[dict[str, Any]]:
         for doc in self.store.iter_documents(DocumentQuery(limit=None, hide_duplicates=hide_duplicates)):
             data = document_to_dict(doc)
-            yield {k: data[k] for k in EXPORT_FIELDS}
+            row = {k: data[k] for k in EXPORT_FIELDS}
+            row["seen_in"] = [
+                {"source_id": s.source_id, "origin": s.origin, "title": s.title, "url": s.url, "source": s.source, "published": s.published}
+                for s in self.store.sightings(doc.id)
+            ]
+            yield row
 
     def export(self, out: TextIO | str | os.PathLike[str], *, format: str = "jsonl", hide_duplicates: bool = False) -> int:
         """Write every document as JSON Lines or CSV (lists as JSON arrays). Returns the count."""
@@ -128,7 +133,7 @@ class Storyline:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 n += 1
         else:
-            writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+            writer = csv.DictWriter(out, fieldnames=[*EXPORT_FIELDS, "seen_in"], lineterminator="\n")
             writer.writeheader()
             for row in rows:
                 writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()})

@@ -20,7 +20,7 @@ from storyline.errors import ConfigError, InputError
 from storyline.ingest import Transport, expand, read
 from storyline.ingest.sources import Source
 from storyline.model import Article, Document
-from storyline.relate.dedup import SCHEME, NearDuplicateFinder
+from storyline.relate.dedup import SCHEME, NearDuplicateFinder, published_utc
 from storyline.store.base import Sighting, Store
 
 
@@ -211,16 +211,29 @@ class IngestPipeline:
                 self._fail(report, result)
             else:
                 docs.append(result)
-        existing = self.store.existing_ids([d.id for d in docs])
+        existing = self.store.existing([d.id for d in docs])
         new: dict[str, Document] = {}
+        earlier: dict[str, Document] = {}  # stored texts that arrived again, published earlier
         for doc in docs:
-            if doc.id in existing or doc.id in new:
+            mine = published_utc(doc)
+            if doc.id in new:
                 report.already_stored += 1
+                theirs = published_utc(new[doc.id])
+                if mine is not None and (theirs is None or mine < theirs):
+                    new[doc.id] = doc
+            elif doc.id in existing:
+                report.already_stored += 1
+                theirs = published_utc(earlier[doc.id]) if doc.id in earlier else existing[doc.id]
+                if mine is not None and (theirs is None or mine < theirs):
+                    earlier[doc.id] = doc
             else:
                 new[doc.id] = doc
         marked, repoints = self.finder.mark(list(new.values()), self.store)
-        sightings = [Sighting(d.id, d.source_id, d.origin) for d in docs]
-        self.store.add(marked, sightings, repoints)
+        sightings = [
+            Sighting(d.id, d.source_id, d.origin, d.title, d.url, d.source, d.published.value.isoformat() if d.published else None)
+            for d in docs
+        ]
+        self.store.add(marked, sightings, repoints, list(earlier.values()))
         report.stored += len(marked)
         report.near_duplicates += sum(1 for d, _ in marked if d.duplicate is not None)
         report.repointed += len(repoints)

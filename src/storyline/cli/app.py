@@ -252,7 +252,10 @@ def show(
         sightings = sl.sightings(doc.id)
     if as_json:
         data = document_to_dict(doc)
-        data["sightings"] = [{"source_id": s.source_id, "origin": s.origin} for s in sightings]
+        data["seen_in"] = [
+            {"source_id": s.source_id, "origin": s.origin, "title": s.title, "url": s.url, "source": s.source, "published": s.published}
+            for s in sightings
+        ]
         typer.echo(json.dumps(data, ensure_ascii=False))
         return
     p = doc.published
@@ -267,7 +270,8 @@ def show(
     if doc.duplicate:
         lines.append(f"duplicate: of {doc.duplicate.of} (similarity {doc.duplicate.similarity:.2f})")
     if len(sightings) > 1:
-        lines.append(f"seen in:   {len(sightings)} inputs: " + ", ".join(s.origin for s in sightings))
+        lines.append(f"seen in:   {len(sightings)} inputs (same text):")
+        lines += [f"           {s.origin}  [{s.source or '?'}] {s.title or ''}" for s in sightings]
     for note in doc.notes:
         lines.append(f"note:      {note}")
     lines += ["", doc.text, ""]

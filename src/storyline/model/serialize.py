@@ -13,6 +13,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "published_from", "language", "text", "captions", "credits", "boilerplate", "duplicate_of",
     "duplicate_similarity", "origin", "fetched_at", "notes",
 )  # fmt: skip
+#: Exports also carry ``seen_in``: every input that produced the document's text.
 
 
 def document_to_dict(doc: Document) -> dict[str, Any]:

@@ -126,7 +126,8 @@ class Fingerprint:
     keys: list[tuple[int, int]]
 
 
-def _published(doc: Document) -> str | None:
+def published_utc(doc: Document) -> str | None:
+    """Publication time in UTC as sortable ISO text, or None."""
     return doc.published.value.astimezone(UTC).isoformat() if doc.published else None
 
 
@@ -160,7 +161,7 @@ class NearDuplicateFinder:
             for key in keys:
                 for other_id in pending.get(key, ()):
                     other, other_fp = batch[other_id]
-                    candidates[other_id] = Candidate(other_id, other.duplicate_of, other_fp.signature, _published(other))
+                    candidates[other_id] = Candidate(other_id, other.duplicate_of, other_fp.signature, published_utc(other))
             candidates.pop(doc.id, None)
             best: Candidate | None = None
             best_sim = 0.0
@@ -173,7 +174,7 @@ class NearDuplicateFinder:
                 root_id = best.duplicate_of or best.id
                 group = self._group(root_id, index, batch, repoints)
                 root = next((c for c in group if c.id == root_id), best)
-                mine = _published(doc)
+                mine = published_utc(doc)
                 if mine is not None and (root.published is None or mine < root.published):
                     for member in group:  # this document is the earliest: it becomes the original
                         dup = Duplicate(doc.id, round(jaccard(signature, member.signature), 4))
@@ -208,5 +209,5 @@ class NearDuplicateFinder:
         members.update((r.id, c) for r, c in repoints.values() if r.duplicate.of == root_id)
         for doc_id, (doc, fp) in batch.items():
             if doc_id == root_id or doc.duplicate_of == root_id:
-                members[doc_id] = Candidate(doc_id, doc.duplicate_of, fp.signature, _published(doc))
+                members[doc_id] = Candidate(doc_id, doc.duplicate_of, fp.signature, published_utc(doc))
         return list(members.values())

@@ -13,11 +13,17 @@ from storyline.relate.dedup import Candidate, Fingerprint, Repoint
 
 @dataclass(frozen=True, slots=True)
 class Sighting:
-    """One input that produced a document (the same text can arrive many times)."""
+    """One input that produced a document. The same text can arrive many times (a
+    syndicated story in several outlets); each arrival keeps its own title, URL, outlet
+    and date here."""
 
     doc_id: str
     source_id: str
     origin: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +55,13 @@ class Store(Protocol):
 
     # writing (one writer at a time; see writer_lock)
     def writer_lock(self) -> Any: ...
-    def existing_ids(self, ids: Sequence[str]) -> set[str]: ...
+    def existing(self, ids: Sequence[str]) -> dict[str, str | None]: ...
     def add(
-        self, items: Sequence[tuple[Document, Fingerprint]], sightings: Sequence[Sighting], repoints: Sequence[Repoint] = ()
+        self,
+        items: Sequence[tuple[Document, Fingerprint]],
+        sightings: Sequence[Sighting],
+        repoints: Sequence[Repoint] = (),
+        earlier: Sequence[Document] = (),
     ) -> None: ...
     def check_settings(self, settings: dict[str, str]) -> None: ...
 

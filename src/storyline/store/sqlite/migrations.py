@@ -64,4 +64,13 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "0003_sighting_metadata",
+        """
+        ALTER TABLE sightings ADD COLUMN title TEXT;
+        ALTER TABLE sightings ADD COLUMN url TEXT;
+        ALTER TABLE sightings ADD COLUMN source TEXT;
+        ALTER TABLE sightings ADD COLUMN published TEXT;
+        """,
+    ),
 )

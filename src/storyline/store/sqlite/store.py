@@ -172,25 +172,58 @@ class SQLiteStore:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
-    def existing_ids(self, ids: Sequence[str]) -> set[str]:
-        found: set[str] = set()
+    def existing(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """Which of ``ids`` are stored, with their publication time (UTC ISO) or None."""
+        found: dict[str, str | None] = {}
         unique = list(dict.fromkeys(ids))
         for i in range(0, len(unique), 500):
             chunk = unique[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in self._db.execute(f"SELECT id FROM documents WHERE id IN ({marks})", chunk))
+            rows = self._db.execute(f"SELECT id, published_utc FROM documents WHERE id IN ({marks})", chunk)
+            found.update((r[0], r[1]) for r in rows)
         return found
+
+    def _replace_metadata(self, doc: Document) -> None:
+        """Give a stored document (same text) the metadata of an earlier-published arrival."""
+        db = self._db
+        old = db.execute("SELECT rowid, title, text, captions FROM documents WHERE id = ?", (doc.id,)).fetchone()
+        if old is None:
+            return
+        p = doc.published
+        db.execute(
+            "UPDATE documents SET source_id=?, origin=?, title=?, url=?, source=?, author=?, published=?, "
+            "published_utc=?, published_granularity=?, published_source=?, published_raw=?, published_zone_given=?, "
+            "language=?, captions=?, credits=?, boilerplate=?, notes=?, fetched_at=? WHERE id=?",
+            (
+                doc.source_id, doc.origin, doc.title, doc.url, doc.source, doc.author,
+                p.value.isoformat() if p else None, p.value.astimezone(UTC).isoformat() if p else None,
+                p.granularity.value if p else None, p.source.value if p else None, p.raw if p else None,
+                int(p.zone_given) if p else None, doc.language, json.dumps(doc.captions, ensure_ascii=False),
+                json.dumps(doc.credits, ensure_ascii=False), json.dumps(doc.boilerplate, ensure_ascii=False),
+                json.dumps(doc.notes, ensure_ascii=False), doc.fetched_at.isoformat() if doc.fetched_at else None, doc.id,
+            ),
+        )  # fmt: skip
+        db.execute(
+            "INSERT INTO documents_fts (documents_fts, rowid, title, text, captions) VALUES ('delete', ?, ?, ?, ?)",
+            (old["rowid"], old["title"], old["text"], old["captions"]),
+        )
+        db.execute(
+            "INSERT INTO documents_fts (rowid, title, text, captions) VALUES (?, ?, ?, ?)",
+            (old["rowid"], doc.title, doc.text, json.dumps(doc.captions, ensure_ascii=False)),
+        )
 
     def add(
         self,
         items: Sequence[tuple[Document, Fingerprint]],
         sightings: Sequence[Sighting],
         repoints: Sequence[Repoint] = (),
+        earlier: Sequence[Document] = (),
     ) -> None:
-        """Store documents, their band keys, full-text entries and sightings, and re-point
-        near-duplicate groups to a newly found earlier original, in one transaction.
+        """In one transaction: store new documents with their band keys, full-text entries
+        and sightings; re-point near-duplicate groups to a newly found earlier original; and
+        give stored documents the metadata of an ``earlier``-published arrival of the same text.
 
-        Documents already stored are left as they are (re-ingest changes nothing)."""
+        Documents already stored are otherwise left as they are (re-ingest changes nothing)."""
         now = datetime.now(UTC).isoformat()
         db = self._db
         db.execute("BEGIN IMMEDIATE")
@@ -225,13 +258,16 @@ class SQLiteStore:
                     "INSERT OR IGNORE INTO lsh_bands (band, key, doc_rowid) VALUES (?, ?, ?)",
                     [(band, key, rowid) for band, key in fp.keys],
                 )
+            for doc in earlier:
+                self._replace_metadata(doc)
             db.executemany(
                 "UPDATE documents SET duplicate_of = ?, duplicate_similarity = ? WHERE id = ?",
                 [(r.duplicate.of, r.duplicate.similarity, r.id) for r in repoints],
             )
             db.executemany(
-                "INSERT OR IGNORE INTO sightings (doc_id, source_id, origin, seen_at) VALUES (?, ?, ?, ?)",
-                [(s.doc_id, s.source_id, s.origin, now) for s in sightings],
+                "INSERT OR IGNORE INTO sightings (doc_id, source_id, origin, seen_at, title, url, source, published) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(s.doc_id, s.source_id, s.origin, now, s.title, s.url, s.source, s.published) for s in sightings],
             )
             db.execute("COMMIT")
         except BaseException:
@@ -326,9 +362,11 @@ class SQLiteStore:
 
     def sightings(self, doc_id: str) -> list[Sighting]:
         rows = self._db.execute(
-            "SELECT doc_id, source_id, origin FROM sightings WHERE doc_id = ? ORDER BY seen_at, origin", (doc_id,)
+            "SELECT doc_id, source_id, origin, title, url, source, published FROM sightings "
+            "WHERE doc_id = ? ORDER BY seen_at, origin",
+            (doc_id,),
         )
-        return [Sighting(r[0], r[1], r[2]) for r in rows]
+        return [Sighting(*r) for r in rows]
 
     def stats(self) -> dict[str, Any]:
         db = self._db
