@@ -73,6 +73,8 @@ class IngestConfig:
     allow_private: bool = False
     """Let the transport fetch private, loopback and link-local addresses."""
     timeout: float = 20.0
+    min_text_chars: int = 25
+    """A body shorter than this is no article (a page whose only text is its menu, "Home")."""
     batch_size: int = 64
     dedup: DedupConfig = field(default_factory=DedupConfig)
 

@@ -102,7 +102,7 @@ def _run_ingest(
 ) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from storyline.errors import StoreError
+    from storyline.errors import ConfigError, StoreError
 
     sl = _open(db)
     try:
@@ -122,6 +122,9 @@ def _run_ingest(
 
             try:
                 report = sl.ingest(*inputs, config=config, workers=workers, progress=progress)
+            except ConfigError as exc:
+                _err(f"error: {exc}")
+                raise typer.Exit(2) from None
             except StoreError as exc:
                 _err(f"error: {exc}")
                 raise typer.Exit(1) from None
