@@ -35,6 +35,10 @@ def make_warc(path: Path, pages: list[tuple[str, bytes]], *, gzip_records: bool 
         png = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
         writer.write_record(
             writer.create_warc_record(
-                "https://x.example/logo.png", "response", payload=io.BytesIO(b"\x89PNG\r\n\x1a\n"), length=8, http_headers=png
+                "https://x.example/logo.png",
+                "response",
+                payload=io.BytesIO(b"\x89PNG\r\n\x1a\n"),
+                length=8,
+                http_headers=png,
             )
         )

@@ -40,7 +40,11 @@ def check(tmp_path: Path, bad: Path | str, reason: str, *extra: str, stored: int
     assert len(errors) == failed, lines
     assert str(bad).split("#")[0] in errors[0] and reason in errors[0], errors
     assert "A good article" in stored_titles(db)
-    assert lines[-1].startswith(f"stored {stored} document") and lines[-1].endswith(")") and f"{failed} failed" in lines[-1], lines
+    assert (
+        lines[-1].startswith(f"stored {stored} document")
+        and lines[-1].endswith(")")
+        and f"{failed} failed" in lines[-1]
+    ), lines
     return errors
 
 
@@ -58,7 +62,11 @@ def test_whitespace_only_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("data", "what"),
-    [(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "PNG image"), (b"%PDF-1.7\n%\xe2\xe3\n1 0 obj", "PDF document"), (os.urandom(4096) + b"\x00" * 64, "binary")],
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "PNG image"),
+        (b"%PDF-1.7\n%\xe2\xe3\n1 0 obj", "PDF document"),
+        (os.urandom(4096) + b"\x00" * 64, "binary"),
+    ],
 )
 def test_binary_file(tmp_path: Path, data: bytes, what: str) -> None:
     bad = tmp_path / "photo.txt"
@@ -82,16 +90,24 @@ def test_size_limit_is_configurable(tmp_path: Path) -> None:
     bad = tmp_path / "big.txt"
     bad.write_text("Title\n\n" + "Words in a body that is longer than the limit. " * 100, encoding="utf-8")
     check(tmp_path, bad, "limit for one document", "--max-bytes", "1000")
-    code, lines, _ = ingest(tmp_path / "again" if (tmp_path / "again").mkdir() is None else tmp_path, bad, "--max-bytes", "100000")
+    code, lines, _ = ingest(
+        tmp_path / "again" if (tmp_path / "again").mkdir() is None else tmp_path, bad, "--max-bytes", "100000"
+    )
     assert code == 0, lines
 
 
 def test_invalid_utf8_that_is_another_encoding_is_read_with_a_note(tmp_path: Path) -> None:
     latin = tmp_path / "latin.txt"
-    latin.write_bytes("Caf\u00e9 prices rise\n\nOwners of caf\u00e9s in the old town said prices would rise by a fifth.\n".encode("cp1252"))
+    latin.write_bytes(
+        "Caf\u00e9 prices rise\n\nOwners of caf\u00e9s in the old town said prices would rise by a fifth.\n".encode(
+            "cp1252"
+        )
+    )
     code, lines, db = ingest(tmp_path, latin)
     assert code == 0, lines
-    assert any(line.startswith("note:") and "latin.txt" in line and "not UTF-8; decoded as" in line for line in lines), lines
+    assert any(
+        line.startswith("note:") and "latin.txt" in line and "not UTF-8; decoded as" in line for line in lines
+    ), lines
     assert "Café prices rise" in stored_titles(db)
 
 
@@ -104,7 +120,8 @@ def test_invalid_utf8_that_fits_no_encoding(tmp_path: Path) -> None:
 def test_malformed_html_is_recovered_or_reported(tmp_path: Path) -> None:
     recoverable = tmp_path / "broken.html"
     recoverable.write_text(
-        "<html><head><title>Broken page</title><body><div><p>Unclosed paragraph about the summit talks held in Sochi on Monday"
+        "<html><head><title>Broken page</title><body><div><p>Unclosed paragraph about the summit talks "
+        "held in Sochi on Monday"
         "<p>Another paragraph without a closing tag, officials said, as the leaders met for hours.<div></body>",
         encoding="utf-8",
     )
@@ -112,13 +129,21 @@ def test_malformed_html_is_recovered_or_reported(tmp_path: Path) -> None:
     assert code == 0, lines
     assert len(stored_titles(db)) == 2
     empty = tmp_path / "nothing.html"
-    empty.write_text("<html><head><title>x</title></head><body><nav><a href='/'>Home</a></nav><div></div></body></html>")
-    check(tmp_path / "b" if (tmp_path / "b").mkdir() is None else tmp_path, empty, "no article text found: only 4 characters ('Home')")
+    empty.write_text(
+        "<html><head><title>x</title></head><body><nav><a href='/'>Home</a></nav><div></div></body></html>"
+    )
+    check(
+        tmp_path / "b" if (tmp_path / "b").mkdir() is None else tmp_path,
+        empty,
+        "no article text found: only 4 characters ('Home')",
+    )
 
 
 def test_malformed_feed_xml(tmp_path: Path) -> None:
     bad = tmp_path / "broken.rss"
-    bad.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Half an item', encoding="utf-8")
+    bad.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Half an item', encoding="utf-8"
+    )
     check(tmp_path, bad, "feed")
 
 
@@ -136,19 +161,27 @@ def test_malformed_json(tmp_path: Path) -> None:
 
 def test_malformed_jsonl_line_keeps_the_other_lines(tmp_path: Path) -> None:
     bad = tmp_path / "records.jsonl"
-    bad.write_text('{"title": "Line one", "text": "The first record has enough text to be an article."}\n{"title": broken\n', encoding="utf-8")
+    bad.write_text(
+        '{"title": "Line one", "text": "The first record has enough text to be an article."}\n{"title": broken\n',
+        encoding="utf-8",
+    )
     check(tmp_path, bad, "line=2: invalid JSON", stored=2)
 
 
 def test_malformed_csv(tmp_path: Path) -> None:
     bad = tmp_path / "briefs.csv"
-    bad.write_text('id,title,text\n1,"Row one","The text of row one is long enough to keep."\n2,"Unterminated,"never closed\n', encoding="utf-8")
+    bad.write_text(
+        'id,title,text\n1,"Row one","The text of row one is long enough to keep."\n2,"Unterminated,"never closed\n',
+        encoding="utf-8",
+    )
     check(tmp_path, bad, "row=3: malformed CSV", stored=2)
 
 
 def test_truncated_warc(tmp_path: Path) -> None:
     full = tmp_path / "full.warc.gz"
-    make_warc(full, [(f"https://x.example/{i}", page(f"Page {i}", f"Distinct article number {i}. " * 80)) for i in range(3)])
+    make_warc(
+        full, [(f"https://x.example/{i}", page(f"Page {i}", f"Distinct article number {i}. " * 80)) for i in range(3)]
+    )
     data = full.read_bytes()
     bad = tmp_path / "cut.warc.gz"
     bad.write_bytes(data[: int(len(data) * 0.8)])

@@ -20,7 +20,9 @@ def test_repair_mojibake(broken: str, fixed: str) -> None:
     assert repair_mojibake(broken) == (fixed, True)
 
 
-@pytest.mark.parametrize("clean", ["Bugün Türkiye", "Façade à Genève", "1/4 of the vote", "São Paulo ½ marathon", "Ünal Ören"])
+@pytest.mark.parametrize(
+    "clean", ["Bugün Türkiye", "Façade à Genève", "1/4 of the vote", "São Paulo ½ marathon", "Ünal Ören"]
+)
 def test_repair_mojibake_leaves_good_text_alone(clean: str) -> None:
     assert repair_mojibake(clean) == (clean, False)
 

@@ -49,15 +49,18 @@ def test_version_and_no_args() -> None:
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("in")
     (folder / "a.txt").write_text(
-        "Modi to fly to Sochi\nMay 18, 2018\n\nPrime Minister Narendra Modi will fly to Sochi to meet President Vladimir Putin on May 21.\n"
+        "Modi to fly to Sochi\nMay 18, 2018\n\n"
+        "Prime Minister Narendra Modi will fly to Sochi to meet President Vladimir Putin on May 21.\n"
         "File photo: Modi and Putin in St Petersburg on June 1, 2017.\n",
         encoding="utf-8",
     )
     (folder / "b.txt").write_text(
-        "Cyclone nears coast\n2019-05-02\n\nA severe cyclone moved towards the coast of Odisha on Thursday, officials said.\n", encoding="utf-8"
+        "Cyclone nears coast\n2019-05-02\n\n"
+        "A severe cyclone moved towards the coast of Odisha on Thursday, officials said.\n",
+        encoding="utf-8",
     )
     db = folder / "s.db"
-    code, out, err = run("ingest", str(folder), "--db", str(db), *LANGS)
+    code, _, err = run("ingest", str(folder), "--db", str(db), *LANGS)
     assert code == 0, err
     assert "stored 2 documents" in err
     return db
@@ -108,7 +111,20 @@ def test_export_jsonl_and_csv(store: Path, tmp_path: Path) -> None:
     code, out, _ = run("export", "--db", str(store))
     rows = [json.loads(line) for line in out.splitlines()]
     assert len(rows) == 2
-    needed = {"id", "source_id", "title", "url", "source", "published", "language", "text", "captions", "credits", "duplicate_of", "seen_in"}
+    needed = {
+        "id",
+        "source_id",
+        "title",
+        "url",
+        "source",
+        "published",
+        "language",
+        "text",
+        "captions",
+        "credits",
+        "duplicate_of",
+        "seen_in",
+    }
     assert needed <= set(rows[0])
     target = tmp_path / "out.csv"
     code, _, err = run("export", "--db", str(store), "--format", "csv", "-o", str(target))
@@ -121,11 +137,11 @@ def test_export_jsonl_and_csv(store: Path, tmp_path: Path) -> None:
 
 
 def test_stats(store: Path) -> None:
-    code, out, _ = run("stats", "--db", str(store), "--json")
+    _, out, _ = run("stats", "--db", str(store), "--json")
     data = json.loads(out)
     assert data["documents"] == 2 and data["languages"] == {"en": 2} and data["date_from"] == {"dateline": 2}
     assert data["migrations"][0] == "0001_documents"
-    code, out, _ = run("stats", "--db", str(store))
+    _, out, _ = run("stats", "--db", str(store))
     assert "documents:       2 (0 near-duplicates, 0 undated)" in out
 
 
@@ -142,11 +158,15 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 def test_real_process_stdin_and_exit_codes(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     cmd = [sys.executable, "-m", "storyline.cli", "ingest", "-", "--db", str(db), *LANGS]
-    ok = subprocess.run(cmd, input=b"From stdin\n2020-02-02\n\nText that arrives on standard input.\n", capture_output=True, check=False)
+    ok = subprocess.run(
+        cmd, input=b"From stdin\n2020-02-02\n\nText that arrives on standard input.\n", capture_output=True, check=False
+    )
     assert ok.returncode == 0, ok.stderr
     bad = subprocess.run([*cmd[:4], str(tmp_path / "missing.txt"), *cmd[5:]], capture_output=True, check=False)
     assert bad.returncode == 1 and b"missing.txt: no such file or folder" in bad.stderr
-    out = subprocess.run([sys.executable, "-m", "storyline.cli", "ls", "--db", str(db), "--json"], capture_output=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "storyline.cli", "ls", "--db", str(db), "--json"], capture_output=True, check=True
+    )
     assert json.loads(out.stdout)["origin"] == "<stdin>"
 
 
@@ -154,4 +174,9 @@ def test_store_errors_are_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"not a database at all" * 50)
     code, _, err = run("ls", "--db", str(bad))
-    assert code == 1 and err.strip().startswith("error:") and "not a storyline store" in err and len(err.strip().splitlines()) == 1
+    assert (
+        code == 1
+        and err.strip().startswith("error:")
+        and "not a storyline store" in err
+        and len(err.strip().splitlines()) == 1
+    )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -37,13 +37,22 @@ def test_datelines(line: str, iso: str, granularity: Granularity) -> None:
 def test_dateline_with_byline_and_time() -> None:
     date, author = parse_dateline("By Asha Rao | May 21, 2018 | 10:30 IST")
     assert author == "Asha Rao"
-    assert date is not None and date.value == datetime(2018, 5, 21, 10, 30, tzinfo=timezone(timedelta(hours=5, minutes=30)))
+    assert date is not None and date.value == datetime(
+        2018, 5, 21, 10, 30, tzinfo=timezone(timedelta(hours=5, minutes=30))
+    )
     assert date.zone_given
 
 
 @pytest.mark.parametrize(
     "line",
-    ["32 May 2018", "30 February 2019", "The talks ended on May 21, 2018", "Modi to fly to Sochi on May 21", "G-20 summit 2018", ""],
+    [
+        "32 May 2018",
+        "30 February 2019",
+        "The talks ended on May 21, 2018",
+        "Modi to fly to Sochi on May 21",
+        "G-20 summit 2018",
+        "",
+    ],
 )
 def test_not_datelines(line: str) -> None:
     assert parse_dateline(line) == (None, None)
@@ -103,7 +112,10 @@ def test_iso_metadata_round_trip(value: datetime) -> None:
     assert found is not None and found.value == value
 
 
-@given(st.dates(min_value=datetime(1995, 1, 1).date(), max_value=datetime(2090, 12, 31).date()), st.sampled_from(["%d %b %Y", "%B %d, %Y", "%Y-%m-%d", "%d %B %Y"]))  # noqa: DTZ001
+@given(
+    st.dates(min_value=date(1995, 1, 1), max_value=date(2090, 12, 31)),
+    st.sampled_from(["%d %b %Y", "%B %d, %Y", "%Y-%m-%d", "%d %B %Y"]),
+)
 def test_dateline_round_trip(day: object, fmt: str) -> None:
     text = day.strftime(fmt)  # type: ignore[attr-defined]
     date, _ = parse_dateline(text)

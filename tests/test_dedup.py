@@ -20,7 +20,12 @@ BASE = (
     "after talks at Hyderabad House in New Delhi, officials said. The two leaders said the partnership "
     "had grown stronger, and India will send an astronaut into space with Russian help by 2022."
 )
-REWRITE = BASE.replace("concluded", "signed").replace("biggest", "largest").replace("officials said", "officials told reporters") + " Analysts said the deal was expected."
+REWRITE = (
+    BASE.replace("concluded", "signed")
+    .replace("biggest", "largest")
+    .replace("officials said", "officials told reporters")
+    + " Analysts said the deal was expected."
+)
 OTHER = (
     "Prime Minister Narendra Modi and President Vladimir Putin held informal talks in Sochi on Monday, "
     "taking a boat ride on the Black Sea and discussing terrorism, Afghanistan and energy. No agreements "
@@ -63,7 +68,9 @@ def test_signature_similarity_orders_pairs() -> None:
 
 def test_finder_marks_within_a_batch_and_points_to_the_original() -> None:
     finder = NearDuplicateFinder(DedupConfig())
-    marked, repoints = finder.mark([_doc(BASE, 0), _doc(OTHER, 1), _doc(REWRITE, 2), _doc(REWRITE + " Extra line here.", 3)], EmptyIndex())  # type: ignore[arg-type]
+    marked, repoints = finder.mark(
+        [_doc(BASE, 0), _doc(OTHER, 1), _doc(REWRITE, 2), _doc(REWRITE + " Extra line here.", 3)], EmptyIndex()
+    )  # type: ignore[arg-type]
     assert repoints == []
     dups = [d.duplicate for d, _ in marked]
     assert dups[0] is None and dups[1] is None
@@ -87,7 +94,12 @@ def _write(folder: Path, name: str, title: str, body: str) -> Path:
 def test_near_duplicates_persist_across_runs(tmp_path: Path) -> None:
     config = IngestConfig(languages=TEST_LANGUAGES)
     original = _write(tmp_path, "a.txt", "S-400 deal signed", BASE)
-    copy = _write(tmp_path, "b.txt", "Syndicated: S-400 deal", BASE + " The ministry gave no details.\n\nThis story was first published by Eurasia Wire.")
+    copy = _write(
+        tmp_path,
+        "b.txt",
+        "Syndicated: S-400 deal",
+        BASE + " The ministry gave no details.\n\nThis story was first published by Eurasia Wire.",
+    )
     credit_only = _write(tmp_path, "b2.txt", "Same text, other credit", BASE + "\n\n(With inputs from PTI)")
     rewrite = _write(tmp_path, "c.txt", "India buys S-400", REWRITE)
     other = _write(tmp_path, "d.txt", "Sochi talks", OTHER)
@@ -139,7 +151,11 @@ def test_earliest_published_is_the_original_whatever_the_order(tmp_path: Path) -
         docs = {d.title: d for d in sl.documents(limit=None)}
     root = docs["Original"]
     assert root.duplicate_of is None
-    assert docs["Copy"].duplicate_of == root.id and docs["Copy"].duplicate is not None and docs["Copy"].duplicate.similarity > 0.8
+    assert (
+        docs["Copy"].duplicate_of == root.id
+        and docs["Copy"].duplicate is not None
+        and docs["Copy"].duplicate.similarity > 0.8
+    )
     assert docs["Rewrite"].duplicate_of == root.id
     # the same inputs in the other order give the same groups
     with storyline.open(tmp_path / "t.db", config) as sl:

@@ -50,7 +50,12 @@ _dates = st.datetimes(
     timezones=st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-4))]),
 )
 _published = st.none() | st.builds(
-    PublishedDate, _dates, st.sampled_from(list(Granularity)), st.sampled_from(list(DateSource)), st.text(max_size=20), st.booleans()
+    PublishedDate,
+    _dates,
+    st.sampled_from(list(Granularity)),
+    st.sampled_from(list(DateSource)),
+    st.text(max_size=20),
+    st.booleans(),
 )
 documents = st.builds(
     Document,
@@ -68,7 +73,8 @@ documents = st.builds(
     credits=st.lists(st.text(max_size=40), max_size=3).map(tuple),
     boilerplate=st.lists(st.text(max_size=40), max_size=3).map(tuple),
     fetched_at=st.none() | _dates,
-    duplicate=st.none() | st.builds(Duplicate, st.text(alphabet="0123456789abcdef", min_size=20, max_size=20), st.floats(0.5, 1.0)),
+    duplicate=st.none()
+    | st.builds(Duplicate, st.text(alphabet="0123456789abcdef", min_size=20, max_size=20), st.floats(0.5, 1.0)),
     notes=st.lists(st.text(max_size=40), max_size=2).map(tuple),
 )
 

@@ -18,7 +18,23 @@ from storyline.store.sqlite import SQLiteStore
 
 from .conftest import TEST_LANGUAGES
 
-WORDS = "summit minister talks agreement energy defence trade visit treaty port railway reactor forum credit ship".split()
+WORDS = [
+    "summit",
+    "minister",
+    "talks",
+    "agreement",
+    "energy",
+    "defence",
+    "trade",
+    "visit",
+    "treaty",
+    "port",
+    "railway",
+    "reactor",
+    "forum",
+    "credit",
+    "ship",
+]
 
 
 def make_corpus(folder: Path, n: int) -> list[Path]:
@@ -28,7 +44,9 @@ def make_corpus(folder: Path, n: int) -> list[Path]:
     for i in range(n):
         body = " ".join(f"{WORDS[(i * 7 + j * 3) % len(WORDS)]}{(i * 31 + j) % 97}" for j in range(60))
         path = folder / f"a{i:04d}.txt"
-        path.write_text(f"Article number {i}\n2019-0{1 + i % 9}-1{i % 10}\n\nThe officials said {body}.\n", encoding="utf-8")
+        path.write_text(
+            f"Article number {i}\n2019-0{1 + i % 9}-1{i % 10}\n\nThe officials said {body}.\n", encoding="utf-8"
+        )
         paths.append(path)
     return paths
 
@@ -37,10 +55,16 @@ def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
     """Everything stored, minus ingest timestamps."""
     with sqlite3.connect(db) as con:
         return {
-            "documents": con.execute("SELECT id, title, text, published, duplicate_of, minhash FROM documents ORDER BY id").fetchall(),
-            "bands": con.execute("SELECT band, key, (SELECT id FROM documents WHERE rowid = doc_rowid) FROM lsh_bands ORDER BY 1, 2, 3").fetchall(),
+            "documents": con.execute(
+                "SELECT id, title, text, published, duplicate_of, minhash FROM documents ORDER BY id"
+            ).fetchall(),
+            "bands": con.execute(
+                "SELECT band, key, (SELECT id FROM documents WHERE rowid = doc_rowid) FROM lsh_bands ORDER BY 1, 2, 3"
+            ).fetchall(),
             "sightings": con.execute("SELECT doc_id, source_id, origin FROM sightings ORDER BY 1, 2, 3").fetchall(),
-            "fts": con.execute("SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'officials' ORDER BY rowid").fetchall(),
+            "fts": con.execute(
+                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'officials' ORDER BY rowid"
+            ).fetchall(),
         }
 
 
@@ -95,7 +119,20 @@ def test_killed_ingest_completes_on_rerun(tmp_path: Path) -> None:
     """A real SIGKILL in the middle of an ingest, then the same command again."""
     make_corpus(tmp_path / "in", 400)
     db = tmp_path / "s.db"
-    cmd = [sys.executable, "-m", "storyline.cli", "ingest", str(tmp_path / "in"), "--db", str(db), "--batch-size", "5", "--languages", "en,de", "-q"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "storyline.cli",
+        "ingest",
+        str(tmp_path / "in"),
+        "--db",
+        str(db),
+        "--batch-size",
+        "5",
+        "--languages",
+        "en,de",
+        "-q",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     stored = 0
     deadline = time.monotonic() + 60
@@ -117,7 +154,9 @@ def test_killed_ingest_completes_on_rerun(tmp_path: Path) -> None:
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 400
         assert con.execute("SELECT count(DISTINCT id) FROM documents").fetchone()[0] == 400
-        assert con.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'officials'").fetchone()[0] == 400
+        assert (
+            con.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'officials'").fetchone()[0] == 400
+        )
         assert con.execute("SELECT count(DISTINCT doc_rowid) FROM lsh_bands").fetchone()[0] == 400
 
 

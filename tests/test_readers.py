@@ -107,12 +107,18 @@ def test_json_list_object_and_container(tmp_path: Path) -> None:
 
 def test_jsonl_bad_line_does_not_stop_the_rest(tmp_path: Path) -> None:
     f = tmp_path / "x.jsonl"
-    f.write_bytes(b'{"id": "1", "text": "One."}\n{"id": "2", "text": \n\n{"id": "3"}\n[1,2]\n{"id": "4", "text": "Four."}\n')
+    f.write_bytes(
+        b'{"id": "1", "text": "One."}\n{"id": "2", "text": \n\n{"id": "3"}\n[1,2]\n{"id": "4", "text": "Four."}\n'
+    )
     items = _read(f)
     ok = [i for i in items if isinstance(i, Article)]
     bad = [i for i in items if isinstance(i, InputError)]
     assert [a.source_id for a in ok] == ["1", "4"]
-    assert [(e.origin.rsplit("#", 1)[1], e.code) for e in bad] == [("line=2", "malformed"), ("line=4", "no-text"), ("line=5", "malformed")]
+    assert [(e.origin.rsplit("#", 1)[1], e.code) for e in bad] == [
+        ("line=2", "malformed"),
+        ("line=4", "no-text"),
+        ("line=5", "malformed"),
+    ]
     assert "invalid JSON" in str(bad[0])
 
 
@@ -134,11 +140,17 @@ def test_field_mapping(tmp_path: Path) -> None:
 
 def test_csv_reader_with_rows_in_error(tmp_path: Path) -> None:
     f = tmp_path / "x.csv"
-    f.write_text('id,headline,body,link\n1,"A, b","Text, with comma.",https://x.example/1\n2,short row\n3,C,"Multi\nline",u\n', encoding="utf-8")
+    f.write_text(
+        'id,headline,body,link\n1,"A, b","Text, with comma.",https://x.example/1\n2,short row\n3,C,"Multi\nline",u\n',
+        encoding="utf-8",
+    )
     items = _read(f, IngestConfig(field_map={"title": "headline"}))
     ok = [i for i in items if isinstance(i, Article)]
     bad = [i for i in items if isinstance(i, InputError)]
-    assert [(a.source_id, a.fields.title, a.content) for a in ok] == [("1", "A, b", "Text, with comma."), ("3", "C", "Multi\nline")]
+    assert [(a.source_id, a.fields.title, a.content) for a in ok] == [
+        ("1", "A, b", "Text, with comma."),
+        ("3", "C", "Multi\nline"),
+    ]
     assert len(bad) == 1 and bad[0].origin.endswith("#row=3") and "2 fields" in bad[0].reason
 
 
@@ -149,7 +161,8 @@ def test_feed_reader_rss_and_atom(tmp_path: Path) -> None:
         <title>Wire</title><item><title>One</title><link>https://x.example/1</link><guid>g1</guid>
         <pubDate>Fri, 05 Oct 2018 08:50:00 +0530</pubDate><description>Short.</description>
         <content:encoded><![CDATA[<p>Para one.</p><p>Para two.</p>]]></content:encoded></item>
-        <item><title>Two</title><link>https://x.example/2</link><description>Only a summary.</description></item></channel></rss>"""
+        <item><title>Two</title><link>https://x.example/2</link>
+        <description>Only a summary.</description></item></channel></rss>"""
     )
     a1, a2 = _articles(_read(rss))
     assert a1.source_id == "g1" and a1.fields.source == "Wire" and a1.kind is ContentKind.HTML_FRAGMENT
@@ -192,13 +205,17 @@ def test_feed_fetch_links_through_transport_and_fallback(tmp_path: Path) -> None
     assert transport.calls == ["https://x.example/1", "https://x.example/2"]
     page_article = items[0]
     assert isinstance(page_article, Article) and page_article.kind is ContentKind.HTML_PAGE
-    assert isinstance(items[1], InputError) and items[1].code == "timeout" and "using the feed's text" in items[1].reason
+    assert (
+        isinstance(items[1], InputError) and items[1].code == "timeout" and "using the feed's text" in items[1].reason
+    )
     assert isinstance(items[2], Article) and items[2].content == "Feed text two."
 
 
 def test_warc_reader(tmp_path: Path) -> None:
     f = tmp_path / "crawl.warc.gz"
-    make_warc(f, [("https://x.example/a", page("A", "Article A text.")), ("https://x.example/b", page("B", "Article B."))])
+    make_warc(
+        f, [("https://x.example/a", page("A", "Article A text.")), ("https://x.example/b", page("B", "Article B."))]
+    )
     a, b = _articles(_read(f))
     assert a.kind is ContentKind.HTML_PAGE and a.fields.url == "https://x.example/a"
     assert a.source_id.startswith("<urn:uuid:") and a.origin == f"{f}#https://x.example/a"
@@ -208,7 +225,9 @@ def test_warc_reader(tmp_path: Path) -> None:
 
 def test_warc_truncated_keeps_what_was_read(tmp_path: Path) -> None:
     f = tmp_path / "crawl.warc"
-    make_warc(f, [(f"https://x.example/{i}", page(str(i), f"Article {i} " * 200)) for i in range(3)], gzip_records=False)
+    make_warc(
+        f, [(f"https://x.example/{i}", page(str(i), f"Article {i} " * 200)) for i in range(3)], gzip_records=False
+    )
     data = f.read_bytes()
     cut = tmp_path / "cut.warc"
     cut.write_bytes(data[: int(len(data) * 0.75)])

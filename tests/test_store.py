@@ -12,8 +12,8 @@ from storyline.errors import StoreError, StoreLockedError, StoreSchemaError
 from storyline.model import Document
 from storyline.relate.dedup import Fingerprint
 from storyline.store import DocumentQuery, SQLiteStore
-from storyline.store.sqlite import fts_query
 from storyline.store.base import Sighting
+from storyline.store.sqlite import fts_query
 from storyline.store.sqlite.migrations import MIGRATIONS
 
 from .test_model import documents
@@ -93,8 +93,16 @@ def test_search_never_raises(query: str) -> None:
 
 def test_search_ranks_titles_and_snippets(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "s.db")
-    a = Document(id="a" * 20, text="The leaders met in Sochi for an informal summit.", source_id="a", origin="a", title="Sochi summit")
-    b = Document(id="b" * 20, text="A cyclone hit the coast. Sochi was not affected.", source_id="b", origin="b", title="Cyclone")
+    a = Document(
+        id="a" * 20,
+        text="The leaders met in Sochi for an informal summit.",
+        source_id="a",
+        origin="a",
+        title="Sochi summit",
+    )
+    b = Document(
+        id="b" * 20, text="A cyclone hit the coast. Sochi was not affected.", source_id="b", origin="b", title="Cyclone"
+    )
     store.add([(a, _fp()), (b, _fp())], [])
     hits = store.search("Sochi")
     assert [h.document.id for h in hits] == [a.id, b.id]
@@ -106,9 +114,8 @@ def test_search_ranks_titles_and_snippets(tmp_path: Path) -> None:
 
 def test_single_writer_lock(tmp_path: Path) -> None:
     one, two = SQLiteStore(tmp_path / "s.db"), SQLiteStore(tmp_path / "s.db")
-    with one.writer_lock():
-        with pytest.raises(StoreLockedError, match="another storyline process"), two.writer_lock():
-            pass
+    with one.writer_lock(), pytest.raises(StoreLockedError, match="another storyline process"), two.writer_lock():
+        pass
     with two.writer_lock():  # released
         pass
     one.close()

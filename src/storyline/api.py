@@ -48,7 +48,9 @@ class Storyline:
     def __enter__(self) -> Storyline:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     # -- writing ----------------------------------------------------------------------
@@ -114,12 +116,21 @@ class Storyline:
             data = document_to_dict(doc)
             row = {k: data[k] for k in EXPORT_FIELDS}
             row["seen_in"] = [
-                {"source_id": s.source_id, "origin": s.origin, "title": s.title, "url": s.url, "source": s.source, "published": s.published}
+                {
+                    "source_id": s.source_id,
+                    "origin": s.origin,
+                    "title": s.title,
+                    "url": s.url,
+                    "source": s.source,
+                    "published": s.published,
+                }
                 for s in self.store.sightings(doc.id)
             ]
             yield row
 
-    def export(self, out: TextIO | str | os.PathLike[str], *, format: str = "jsonl", hide_duplicates: bool = False) -> int:
+    def export(
+        self, out: TextIO | str | os.PathLike[str], *, format: str = "jsonl", hide_duplicates: bool = False
+    ) -> int:
         """Write every document as JSON Lines or CSV (lists as JSON arrays). Returns the count."""
         if format not in EXPORT_FORMATS:
             raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
@@ -136,11 +147,13 @@ class Storyline:
             writer = csv.DictWriter(out, fieldnames=[*EXPORT_FIELDS, "seen_in"], lineterminator="\n")
             writer.writeheader()
             for row in rows:
-                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()})
+                writer.writerow(
+                    {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()}
+                )
                 n += 1
         return n
 
 
-def open(path: str | os.PathLike[str] = "storyline.db", config: IngestConfig | None = None) -> Storyline:  # noqa: A001
+def open(path: str | os.PathLike[str] = "storyline.db", config: IngestConfig | None = None) -> Storyline:
     """Open (creating if needed) the store at ``path``."""
     return Storyline(path, config)

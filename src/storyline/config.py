@@ -88,13 +88,10 @@ class IngestConfig:
         unknown = set(self.field_map) - set(DEFAULT_FIELD_NAMES)
         if unknown:
             raise ConfigError(
-                f"unknown field(s) in field map: {', '.join(sorted(unknown))}; "
-                f"known: {', '.join(DEFAULT_FIELD_NAMES)}"
+                f"unknown field(s) in field map: {', '.join(sorted(unknown))}; known: {', '.join(DEFAULT_FIELD_NAMES)}"
             )
         if self.format is not None and self.format not in READER_NAMES:
-            raise ConfigError(
-                f"unknown format {self.format!r}; choose one of {', '.join(READER_NAMES)}"
-            )
+            raise ConfigError(f"unknown format {self.format!r}; choose one of {', '.join(READER_NAMES)}")
         if self.encoding is not None:
             import codecs
 

@@ -62,7 +62,9 @@ def declared_encoding(data: bytes) -> str | None:
         return None
 
 
-def decode(data: bytes, origin: str, *, declared: str | None = None, forced: str | None = None) -> tuple[str, str | None]:
+def decode(
+    data: bytes, origin: str, *, declared: str | None = None, forced: str | None = None
+) -> tuple[str, str | None]:
     """Decode ``data`` to text. Returns the text and a note when it was not plain UTF-8.
 
     Order: a forced encoding; a byte-order mark; UTF-8; the encoding the HTTP header or
@@ -76,7 +78,9 @@ def decode(data: bytes, origin: str, *, declared: str | None = None, forced: str
         try:
             return data.decode(forced), None
         except UnicodeDecodeError as exc:
-            raise InputError(origin, "encoding", f"not valid {forced} text ({exc.reason} at byte {exc.start})") from None
+            raise InputError(
+                origin, "encoding", f"not valid {forced} text ({exc.reason} at byte {exc.start})"
+            ) from None
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:

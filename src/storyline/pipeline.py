@@ -49,7 +49,9 @@ def check_stages(stages: Iterable[StageSpec]) -> None:
     for stage in stages:
         missing = stage.requires - available
         if missing:
-            raise ConfigError(f"stage {stage.name} requires {', '.join(sorted(missing))}, which no earlier stage assigns")
+            raise ConfigError(
+                f"stage {stage.name} requires {', '.join(sorted(missing))}, which no earlier stage assigns"
+            )
         available |= stage.assigns
 
 
@@ -118,7 +120,9 @@ def _clean_in_worker(articles: list[Article]) -> list[Document | InputError]:
 class IngestPipeline:
     """Runs the stages over inputs into a store. Build once, call :meth:`run` per ingest."""
 
-    def __init__(self, store: Store, config: IngestConfig, *, transport: Transport | None = None, workers: int = 1) -> None:
+    def __init__(
+        self, store: Store, config: IngestConfig, *, transport: Transport | None = None, workers: int = 1
+    ) -> None:
         check_stages(STAGES)
         if workers < 1:
             raise ConfigError(f"workers must be at least 1, got {workers}")
@@ -133,7 +137,9 @@ class IngestPipeline:
         d = self.config.dedup
         b, r = self.finder.hasher.bands, self.finder.hasher.rows
         return {
-            "dedup": f"{self.finder.name} {SCHEME} perms={d.num_perm} seed={d.seed} shingle={d.shingle_words} bands={b}x{r}",
+            "dedup": (
+                f"{self.finder.name} {SCHEME} perms={d.num_perm} seed={d.seed} shingle={d.shingle_words} bands={b}x{r}"
+            ),
         }
 
     def run(
@@ -230,7 +236,15 @@ class IngestPipeline:
                 new[doc.id] = doc
         marked, repoints = self.finder.mark(list(new.values()), self.store)
         sightings = [
-            Sighting(d.id, d.source_id, d.origin, d.title, d.url, d.source, d.published.value.isoformat() if d.published else None)
+            Sighting(
+                d.id,
+                d.source_id,
+                d.origin,
+                d.title,
+                d.url,
+                d.source,
+                d.published.value.isoformat() if d.published else None,
+            )
             for d in docs
         ]
         self.store.add(marked, sightings, repoints, list(earlier.values()))

@@ -148,12 +148,15 @@ class Cleaner:
         split = split_leftovers(normalized)
         body = "\n\n".join(split.body)
         if not body.strip():
-            raise InputError(article.origin, "no-text", "no article text left after removing captions, credits and leftovers")
+            raise InputError(
+                article.origin, "no-text", "no article text left after removing captions, credits and leftovers"
+            )
         if len(body) < self.config.min_text_chars:
             raise InputError(
                 article.origin,
                 "no-text",
-                f"no article text found: only {len(body)} characters ({body[:40]!r}), fewer than {self.config.min_text_chars}",
+                f"no article text found: only {len(body)} characters ({body[:40]!r}), "
+                f"fewer than {self.config.min_text_chars}",
             )
         metadata_date = parse_metadata_date(fields.published) if fields.published else None
         published = metadata_date or published or dateline or (date_from_url(url) if url else None)

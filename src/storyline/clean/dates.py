@@ -53,7 +53,11 @@ _TIME = (
     r"(?:[,\s]+(?:at\s+|um\s+|à\s+|a\s+las\s+)?(?P<hour>\d{1,2})[:.h](?P<minute>\d\d)(?::(?P<second>\d\d))?"
     r"\s*(?P<ampm>[ap]\.?m\.?)?(?:\s*(?:hrs|uhr|h))?)?"
 )
-_ZONE = r"(?:\s*\(?(?P<zone>" + "|".join(sorted(ZONES, key=len, reverse=True)) + r"|[+-]\d\d:?\d\d|UTC[+-]\d{1,2}(?::?\d\d)?)\)?)?"
+_ZONE = (
+    r"(?:\s*\(?(?P<zone>"
+    + "|".join(sorted(ZONES, key=len, reverse=True))
+    + r"|[+-]\d\d:?\d\d|UTC[+-]\d{1,2}(?::?\d\d)?)\)?)?"
+)
 _WEEKDAY = (
     r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?|montag|dienstag|mittwoch|donnerstag"
     r"|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles"
@@ -185,7 +189,9 @@ def parse_metadata_date(value: str) -> PublishedDate | None:
     if not raw:
         return None
     if re.fullmatch(r"\d{9,10}(?:\.\d+)?", raw):
-        return PublishedDate(datetime.fromtimestamp(float(raw), tz=UTC), Granularity.SECOND, DateSource.METADATA, raw, True)
+        return PublishedDate(
+            datetime.fromtimestamp(float(raw), tz=UTC), Granularity.SECOND, DateSource.METADATA, raw, True
+        )
     iso = re.fullmatch(r"((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?", raw)
     if iso:
         year, month, day = int(iso.group(1)), int(iso.group(2) or 1), int(iso.group(3) or 1)
@@ -201,7 +207,9 @@ def parse_metadata_date(value: str) -> PublishedDate | None:
     if parsed is not None:
         granularity = Granularity.SECOND if parsed.second or parsed.microsecond else Granularity.MINUTE
         zone_given = parsed.tzinfo is not None
-        return PublishedDate(parsed if zone_given else parsed.replace(tzinfo=UTC), granularity, DateSource.METADATA, raw, zone_given)
+        return PublishedDate(
+            parsed if zone_given else parsed.replace(tzinfo=UTC), granularity, DateSource.METADATA, raw, zone_given
+        )
     if re.search(r"\d{1,2}\s+\w{3}\s+\d{4}\s+\d\d:\d\d", raw):
         try:
             rfc = parsedate_to_datetime(raw)
@@ -209,7 +217,13 @@ def parse_metadata_date(value: str) -> PublishedDate | None:
             rfc = None
         if rfc is not None:
             zone_given = rfc.tzinfo is not None
-            return PublishedDate(rfc if zone_given else rfc.replace(tzinfo=UTC), Granularity.SECOND if rfc.second else Granularity.MINUTE, DateSource.METADATA, raw, zone_given)
+            return PublishedDate(
+                rfc if zone_given else rfc.replace(tzinfo=UTC),
+                Granularity.SECOND if rfc.second else Granularity.MINUTE,
+                DateSource.METADATA,
+                raw,
+                zone_given,
+            )
     return parse_date_phrase(raw, DateSource.METADATA)
 
 

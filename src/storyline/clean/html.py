@@ -112,7 +112,7 @@ def extract_page(content: str, url: str | None = None) -> ExtractedPage | None:
     published = page_date(tree)
     canonical = next(iter(tree.xpath("//link[@rel='canonical']/@href")), None)
     captions = _pop_captions(tree)
-    result = trafilatura.bare_extraction(
+    result: Any = trafilatura.bare_extraction(
         tree,
         url=url,
         with_metadata=True,

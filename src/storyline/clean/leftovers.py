@@ -20,7 +20,10 @@ class LineKind(StrEnum):
     BOILERPLATE = "boilerplate"
 
 
-_AGENCIES = r"(?:PTI|IANS|ANI|UNI|AFP|AP|Reuters|TASS|RIA Novosti|Interfax|dpa|DPA|Xinhua|EFE|ANSA|Bloomberg|Sputnik|Anadolu|Kyodo|Yonhap|AAP)"
+_AGENCIES = (
+    r"(?:PTI|IANS|ANI|UNI|AFP|AP|Reuters|TASS|RIA Novosti|Interfax|dpa|DPA|Xinhua|EFE|ANSA|Bloomberg"
+    r"|Sputnik|Anadolu|Kyodo|Yonhap|AAP)"
+)
 
 _CAPTION_START = re.compile(
     r"^(?:\(?(?:file\s+)?(?:photo(?:graph)?s?|image|picture|pic|caption|pictured|video|graphic|illustration)"
@@ -54,7 +57,9 @@ _BOILERPLATE = re.compile(
     r"|partager\s*:?$|teilen\s*:?$|compartir\s*:?$|condividi\s*:?$|abonnez-vous\b|abonnieren\b|suscr[íi]bete\b"
     r"|lire\s+aussi\s*:|lesen\s+sie\s+auch\s*:|mehr\s+zum\s+thema\s*:|lee\s+tambi[ée]n\s*:|leer\s+m[áa]s\s*:"
     r"|(?:we|this\s+(?:web)?site)\s+uses?\s+cookies|accept(?:\s+all)?(?:\s+cookies)?$|cookie\s+(?:policy|settings)"
-    r"|share\s+(?:this|on)\b|share$|follow\s+us\b|follow\s+[\w&.' -]{1,40}?\s+on\s+(?:twitter|facebook|instagram|x|linkedin|telegram|whatsapp|youtube|threads)\b|click\s+here\b|tap\s+here\b|download\s+(?:the|our)\s+app"
+    r"|share\s+(?:this|on)\b|share$|follow\s+us\b"
+    r"|follow\s+[\w&.' -]{1,40}?\s+on\s+(?:twitter|facebook|instagram|x|linkedin|telegram|whatsapp|youtube|threads)\b"
+    r"|click\s+here\b|tap\s+here\b|download\s+(?:the|our)\s+app"
     r"|(?:also\s+)?read(?:\s+(?:more|also|next))?\s*[:|\-–—]|also\s+read\b|related(?:\s+(?:stories|articles|news|coverage))?\s*[:|\-–—]?$"
     r"|related\s+(?:stories|articles|news)\b|you\s+(?:may|might)\s+also\s+like|don'?t\s+miss\b|recommended(?:\s+for\s+you)?$|trending(?:\s+now)?$"
     r"|advertisement$|sponsored(?:\s+content)?$|story\s+continues\s+below|continue\s+reading|listen\s+to\s+this\s+article"

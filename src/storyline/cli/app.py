@@ -54,7 +54,9 @@ def _parse_fields(values: list[str]) -> dict[str, str]:
     for value in values:
         ours, sep, theirs = value.partition("=")
         if not sep or not ours or not theirs:
-            raise typer.BadParameter(f"expected OURS=THEIRS (e.g. text=article_body), got {value!r}", param_hint="--field")
+            raise typer.BadParameter(
+                f"expected OURS=THEIRS (e.g. text=article_body), got {value!r}", param_hint="--field"
+            )
         mapping[ours.strip()] = theirs.strip()
     return mapping
 
@@ -97,9 +99,7 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
     _err(report.summary())
 
 
-def _run_ingest(
-    inputs: list[str], db: Path, as_json: bool, workers: int, config: IngestConfig, quiet: bool
-) -> None:
+def _run_ingest(inputs: list[str], db: Path, as_json: bool, workers: int, config: IngestConfig, quiet: bool) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from storyline.errors import ConfigError, StoreError
@@ -134,15 +134,27 @@ def _run_ingest(
     raise typer.Exit(report.exit_code)
 
 
-InputsArg = Annotated[list[str], typer.Argument(help="Files, folders (read recursively), URLs, or - for standard input.")]
-FormatOpt = Annotated[str | None, typer.Option("--format", "-f", help="Force a reader: text, html, json, jsonl, csv, feed, warc.")]
-FieldOpt = Annotated[list[str], typer.Option("--field", help="Map a field: OURS=THEIRS, e.g. --field title=headline. Repeatable.")]
-LangOpt = Annotated[str | None, typer.Option("--languages", help="Comma-separated ISO 639-1 codes the language detector chooses among.")]
-MaxBytesOpt = Annotated[int | None, typer.Option("--max-bytes", help="Largest single document in bytes (default 10 MiB).")]
+InputsArg = Annotated[
+    list[str], typer.Argument(help="Files, folders (read recursively), URLs, or - for standard input.")
+]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", "-f", help="Force a reader: text, html, json, jsonl, csv, feed, warc.")
+]
+FieldOpt = Annotated[
+    list[str], typer.Option("--field", help="Map a field: OURS=THEIRS, e.g. --field title=headline. Repeatable.")
+]
+LangOpt = Annotated[
+    str | None, typer.Option("--languages", help="Comma-separated ISO 639-1 codes the language detector chooses among.")
+]
+MaxBytesOpt = Annotated[
+    int | None, typer.Option("--max-bytes", help="Largest single document in bytes (default 10 MiB).")
+]
 EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="Force the character encoding of byte inputs.")]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Outlet name for inputs that name none.")]
 FetchOpt = Annotated[bool, typer.Option("--fetch-links", help="Fetch the page behind each feed entry's link.")]
-PrivateOpt = Annotated[bool, typer.Option("--allow-private", help="Allow fetching private, loopback and link-local addresses.")]
+PrivateOpt = Annotated[
+    bool, typer.Option("--allow-private", help="Allow fetching private, loopback and link-local addresses.")
+]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait for a URL.")]
 BatchOpt = Annotated[int, typer.Option("--batch-size", help="Documents written per transaction.")]
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", help="Processes for cleaning (1 = in this process).")]
@@ -168,7 +180,9 @@ def ingest(
     quiet: QuietOpt = False,
 ) -> None:
     """Read, clean, de-duplicate and store news from files, folders, feeds, archives, URLs or stdin."""
-    config = _config(fmt, field, languages, max_bytes, encoding, source, fetch_links, allow_private, timeout, batch_size)
+    config = _config(
+        fmt, field, languages, max_bytes, encoding, source, fetch_links, allow_private, timeout, batch_size
+    )
     _run_ingest(inputs, db, as_json, workers, config, quiet)
 
 
@@ -191,7 +205,9 @@ def analyze(
     quiet: QuietOpt = False,
 ) -> None:
     """Ingest and run every analysis stage (today: cleaning and de-duplication)."""
-    config = _config(fmt, field, languages, max_bytes, encoding, source, fetch_links, allow_private, timeout, batch_size)
+    config = _config(
+        fmt, field, languages, max_bytes, encoding, source, fetch_links, allow_private, timeout, batch_size
+    )
     _run_ingest(inputs, db, as_json, workers, config, quiet)
 
 
@@ -217,7 +233,9 @@ def list_documents(
     from storyline.model import document_to_dict
 
     with _open(db) as sl:
-        docs = sl.documents(limit=limit, offset=offset, hide_duplicates=hide_duplicates, language=language, since=since, until=until)
+        docs = sl.documents(
+            limit=limit, offset=offset, hide_duplicates=hide_duplicates, language=language, since=since, until=until
+        )
         total = sl.count(hide_duplicates=hide_duplicates, language=language)
     if as_json:
         for doc in docs:
@@ -229,7 +247,14 @@ def list_documents(
     for column in ("id", "published", "lang", "source", "title", "duplicate of"):
         table.add_column(column, overflow="fold" if column == "title" else "ellipsis", no_wrap=column != "title")
     for doc in docs:
-        table.add_row(doc.id[:10], _date(doc), doc.language or "?", (doc.source or "")[:24], doc.title or doc.text[:60], (doc.duplicate_of or "")[:10])
+        table.add_row(
+            doc.id[:10],
+            _date(doc),
+            doc.language or "?",
+            (doc.source or "")[:24],
+            doc.title or doc.text[:60],
+            (doc.duplicate_of or "")[:10],
+        )
     console = Console(width=max(100, Console().width))
     console.print(table)
     console.print(f"{len(docs)} of {total} document(s)", style="dim")
@@ -256,7 +281,14 @@ def show(
     if as_json:
         data = document_to_dict(doc)
         data["seen_in"] = [
-            {"source_id": s.source_id, "origin": s.origin, "title": s.title, "url": s.url, "source": s.source, "published": s.published}
+            {
+                "source_id": s.source_id,
+                "origin": s.origin,
+                "title": s.title,
+                "url": s.url,
+                "source": s.source,
+                "published": s.published,
+            }
             for s in sightings
         ]
         typer.echo(json.dumps(data, ensure_ascii=False))
@@ -285,7 +317,9 @@ def show(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help='Words that must all occur; "quoted phrase"; OR between words; prefix*.')],
+    query: Annotated[
+        str, typer.Argument(help='Words that must all occur; "quoted phrase"; OR between words; prefix*.')
+    ],
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many results.")] = 20,
@@ -297,7 +331,19 @@ def search(
     if as_json:
         for hit in hits:
             d = hit.document
-            typer.echo(json.dumps({"id": d.id, "score": round(hit.score, 4), "title": d.title, "published": d.published.isoformat() if d.published else None, "duplicate_of": d.duplicate_of, "snippet": hit.snippet}, ensure_ascii=False))
+            typer.echo(
+                json.dumps(
+                    {
+                        "id": d.id,
+                        "score": round(hit.score, 4),
+                        "title": d.title,
+                        "published": d.published.isoformat() if d.published else None,
+                        "duplicate_of": d.duplicate_of,
+                        "snippet": hit.snippet,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         return
     if not hits:
         _err("no matches")
@@ -312,7 +358,9 @@ def search(
 def export(
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl or csv.")] = "jsonl",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
+    ] = None,
     hide_duplicates: Annotated[bool, typer.Option("--hide-duplicates", help="Leave out near-duplicates.")] = False,
 ) -> None:
     """Export every document as JSON Lines or CSV."""
@@ -335,7 +383,9 @@ def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
         typer.echo(json.dumps(data, ensure_ascii=False))
         return
     typer.echo(f"store:           {data['path']}")
-    typer.echo(f"documents:       {data['documents']} ({data['near_duplicates']} near-duplicates, {data['undated']} undated)")
+    typer.echo(
+        f"documents:       {data['documents']} ({data['near_duplicates']} near-duplicates, {data['undated']} undated)"
+    )
     typer.echo(f"inputs seen:     {data['inputs_seen']}")
     typer.echo(f"published:       {(data['published_from'] or '—')[:10]} … {(data['published_to'] or '—')[:10]}")
     typer.echo("languages:       " + ", ".join(f"{k} {v}" for k, v in data["languages"].items()))
@@ -353,7 +403,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """News event intelligence: ingest raw news into a clean, de-duplicated, searchable store."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from storyline.config import IngestConfig
-from storyline.errors import FetchError, InputError
+from storyline.errors import InputError
 from storyline.ingest.feeds import read_feed
 from storyline.ingest.records import read_csv, read_json, read_jsonl, record_to_article
 from storyline.ingest.sources import Source, expand, is_url, sniff
@@ -49,9 +49,7 @@ def fetch_source(url: str, config: IngestConfig, transport: Transport) -> Source
     )
 
 
-def read(
-    source: Source, config: IngestConfig, transport: Transport | None = None
-) -> Iterator[Article | InputError]:
+def read(source: Source, config: IngestConfig, transport: Transport | None = None) -> Iterator[Article | InputError]:
     """Read one source with the reader its format calls for. Never raises InputError:
     failures come out as values so the rest of the batch goes on."""
     try:

@@ -23,7 +23,9 @@ def _entry_date(entry: Any) -> str | None:
 def _entry_body(entry: Any) -> tuple[str, ContentKind] | None:
     candidates = list(entry.get("content") or [])
     if entry.get("summary"):
-        candidates.append({"value": entry.get("summary"), "type": entry.get("summary_detail", {}).get("type", "text/html")})
+        candidates.append(
+            {"value": entry.get("summary"), "type": entry.get("summary_detail", {}).get("type", "text/html")}
+        )
     best = max(candidates, key=lambda c: len(c.get("value") or ""), default=None)
     if not best or not (best.get("value") or "").strip():
         return None
@@ -70,7 +72,15 @@ def read_feed(
             except FetchError as exc:
                 yield InputError(origin, exc.code, f"linked page not fetched, using the feed's text ({exc.reason})")
             else:
-                yield Article(page.content, ContentKind.HTML_PAGE, origin, entry_id or origin, fields, page.fetched_at, page.charset)
+                yield Article(
+                    page.content,
+                    ContentKind.HTML_PAGE,
+                    origin,
+                    entry_id or origin,
+                    fields,
+                    page.fetched_at,
+                    page.charset,
+                )
                 continue
         body = _entry_body(entry)
         if body is None:

@@ -54,7 +54,9 @@ def record_to_article(
     text = _as_text(_pick(record, config.names_for("text")))
     if not text:
         wanted = ", ".join(config.names_for("text"))
-        return InputError(origin, "no-text", f"record has no text field (looked for {wanted}; map one with --field text=NAME)")
+        return InputError(
+            origin, "no-text", f"record has no text field (looked for {wanted}; map one with --field text=NAME)"
+        )
     if len(text.encode("utf-8")) > config.max_document_bytes:
         return InputError(origin, "too-large", f"record text is over the {config.max_document_bytes:,}-byte limit")
     record_id = _as_text(_pick(record, config.names_for("id")))
@@ -167,7 +169,11 @@ def read_csv(source: Source, config: IngestConfig) -> Iterator[Article | InputEr
             except StopIteration:
                 break
             except UnicodeDecodeError as exc:
-                yield InputError(f"{source.name}#row={row_no}", "encoding", f"invalid UTF-8 ({exc.reason}); rows from here on are not read")
+                yield InputError(
+                    f"{source.name}#row={row_no}",
+                    "encoding",
+                    f"invalid UTF-8 ({exc.reason}); rows from here on are not read",
+                )
                 return
             except csv.Error as exc:
                 yield InputError(f"{source.name}#row={row_no}", "malformed", f"malformed CSV: {exc}")

@@ -77,8 +77,7 @@ class Source:
             raise InputError(
                 self.name,
                 "too-large",
-                f"over the {_size(limit)} limit for one document ({_size(self.size())}); "
-                "raise it with --max-bytes",
+                f"over the {_size(limit)} limit for one document ({_size(self.size())}); raise it with --max-bytes",
             )
         return data
 

@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import Message
+from http.client import HTTPMessage
 from typing import IO, Protocol
 
 from storyline.errors import BlockedAddressError, FetchError
@@ -70,7 +70,7 @@ class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
         self.allow_private = allow_private
 
     def redirect_request(
-        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: Message, newurl: str
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage, newurl: str
     ) -> urllib.request.Request | None:
         check_url(newurl, allow_private=self.allow_private)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -99,7 +99,7 @@ class HttpTransport:
             raise
         except urllib.error.HTTPError as exc:
             raise FetchError(url, "fetch", f"HTTP {exc.code} {exc.reason}") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise FetchError(url, "timeout", f"no answer within {timeout:g} s") from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError | socket.timeout):

@@ -60,7 +60,9 @@ def read_warc(source: Source, config: IngestConfig) -> Iterator[Article | InputE
                     raise EOFError(f"record for {uri or 'a page'} ends early")
                 count += 1
                 if len(payload) > config.max_document_bytes:
-                    yield InputError(origin, "too-large", f"archived page is over the {config.max_document_bytes:,}-byte limit")
+                    yield InputError(
+                        origin, "too-large", f"archived page is over the {config.max_document_bytes:,}-byte limit"
+                    )
                     continue
                 charset = ctype.split("charset=", 1)[1].split(";")[0].strip() if "charset=" in ctype else None
                 record_id = record.rec_headers.get_header("WARC-Record-ID") or origin
@@ -74,7 +76,11 @@ def read_warc(source: Source, config: IngestConfig) -> Iterator[Article | InputE
                     encoding=charset,
                 )
         except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
-            yield InputError(source.name, "truncated", f"archive is truncated or corrupt after {count} page(s) ({str(exc).strip() or type(exc).__name__})")
+            yield InputError(
+                source.name,
+                "truncated",
+                f"archive is truncated or corrupt after {count} page(s) ({str(exc).strip() or type(exc).__name__})",
+            )
             return
     if count == 0:
         yield InputError(source.name, "no-text", "archive holds no HTML responses")

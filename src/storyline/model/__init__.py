@@ -21,6 +21,6 @@ __all__ = [
     "SourceFields",
     "content_id",
 ]
-from storyline.model.serialize import EXPORT_FIELDS, document_from_dict, document_to_dict  # noqa: E402
+from storyline.model.serialize import EXPORT_FIELDS, document_from_dict, document_to_dict
 
 __all__ += ["EXPORT_FIELDS", "document_from_dict", "document_to_dict"]

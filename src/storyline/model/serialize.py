@@ -53,7 +53,9 @@ def document_from_dict(data: dict[str, Any]) -> Document:
             data.get("published_raw") or "",
             bool(data.get("published_zone_given")),
         )
-    duplicate = Duplicate(data["duplicate_of"], float(data["duplicate_similarity"])) if data.get("duplicate_of") else None
+    duplicate = (
+        Duplicate(data["duplicate_of"], float(data["duplicate_similarity"])) if data.get("duplicate_of") else None
+    )
     return Document(
         id=data["id"],
         text=data["text"],

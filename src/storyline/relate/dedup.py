@@ -71,7 +71,10 @@ class MinHasher:
         from datasketch import MinHash
 
         m = MinHash(
-            num_perm=self.config.num_perm, seed=self.config.seed, permutations=self._template.permutations, scheme=SCHEME
+            num_perm=self.config.num_perm,
+            seed=self.config.seed,
+            permutations=self._template.permutations,
+            scheme=SCHEME,
         )
         grams = shingles(text, self.config.shingle_words)
         if grams:
@@ -161,7 +164,9 @@ class NearDuplicateFinder:
             for key in keys:
                 for other_id in pending.get(key, ()):
                     other, other_fp = batch[other_id]
-                    candidates[other_id] = Candidate(other_id, other.duplicate_of, other_fp.signature, published_utc(other))
+                    candidates[other_id] = Candidate(
+                        other_id, other.duplicate_of, other_fp.signature, published_utc(other)
+                    )
             candidates.pop(doc.id, None)
             best: Candidate | None = None
             best_sim = 0.0

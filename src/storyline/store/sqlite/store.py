@@ -119,7 +119,8 @@ class SQLiteStore:
         unknown = applied - known
         if unknown:
             raise StoreSchemaError(
-                f"{self.path}: written by a newer storyline (migrations {', '.join(sorted(unknown))}); upgrade storyline"
+                f"{self.path}: written by a newer storyline "
+                f"(migrations {', '.join(sorted(unknown))}); upgrade storyline"
             )
         for name, sql in MIGRATIONS:
             if name in applied:
@@ -200,7 +201,8 @@ class SQLiteStore:
                 p.granularity.value if p else None, p.source.value if p else None, p.raw if p else None,
                 int(p.zone_given) if p else None, doc.language, json.dumps(doc.captions, ensure_ascii=False),
                 json.dumps(doc.credits, ensure_ascii=False), json.dumps(doc.boilerplate, ensure_ascii=False),
-                json.dumps(doc.notes, ensure_ascii=False), doc.fetched_at.isoformat() if doc.fetched_at else None, doc.id,
+                json.dumps(doc.notes, ensure_ascii=False),
+                doc.fetched_at.isoformat() if doc.fetched_at else None, doc.id,
             ),
         )  # fmt: skip
         db.execute(
@@ -351,7 +353,8 @@ class SQLiteStore:
         if not match:
             return []
         sql = (
-            f"SELECT {', '.join('d.' + c.strip() for c in _COLUMNS.split(','))}, bm25(documents_fts, 5.0, 1.0, 0.5) AS score, "
+            f"SELECT {', '.join('d.' + c.strip() for c in _COLUMNS.split(','))}, "
+            "bm25(documents_fts, 5.0, 1.0, 0.5) AS score, "
             "snippet(documents_fts, 1, '[', ']', ' … ', 16) AS snip "
             "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
             "WHERE documents_fts MATCH ?" + (" AND d.duplicate_of IS NULL" if hide_duplicates else "") +
@@ -381,9 +384,21 @@ class SQLiteStore:
             "undated": db.execute("SELECT count(*) FROM documents WHERE published IS NULL").fetchone()[0],
             "published_from": earliest,
             "published_to": latest,
-            "languages": dict(db.execute("SELECT coalesce(language, '?'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC").fetchall()),
-            "sources": dict(db.execute("SELECT coalesce(source, '?'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC LIMIT 20").fetchall()),
-            "date_from": dict(db.execute("SELECT coalesce(published_source, 'none'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC").fetchall()),
+            "languages": dict(
+                db.execute(
+                    "SELECT coalesce(language, '?'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC"
+                ).fetchall()
+            ),
+            "sources": dict(
+                db.execute(
+                    "SELECT coalesce(source, '?'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC LIMIT 20"
+                ).fetchall()
+            ),
+            "date_from": dict(
+                db.execute(
+                    "SELECT coalesce(published_source, 'none'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC"
+                ).fetchall()
+            ),
             "migrations": self.migrations(),
         }
 
