@@ -227,9 +227,6 @@ def list_documents(
     until: Annotated[str | None, typer.Option("--to", help="Published on or before this date (YYYY-MM-DD).")] = None,
 ) -> None:
     """List stored documents in publication order (undated last)."""
-    from rich.console import Console
-    from rich.table import Table
-
     from storyline.model import document_to_dict
 
     with _open(db) as sl:
@@ -243,21 +240,20 @@ def list_documents(
             data.pop("text")
             typer.echo(json.dumps(data, ensure_ascii=False))
         return
-    table = Table(box=None, pad_edge=False, show_edge=False)
-    for column in ("id", "published", "lang", "source", "title", "duplicate of"):
-        table.add_column(column, overflow="fold" if column == "title" else "ellipsis", no_wrap=column != "title")
+    import shutil
+
+    width = max(100, shutil.get_terminal_size((120, 24)).columns)
+    title_width = width - 64
+    typer.echo(f"{'id':<10}  {'published':<10}  {'lang':<4}  {'source':<20}  {'title':<{title_width}}  duplicate of")
     for doc in docs:
-        table.add_row(
-            doc.id[:10],
-            _date(doc),
-            doc.language or "?",
-            (doc.source or "")[:24],
-            doc.title or doc.text[:60],
-            (doc.duplicate_of or "")[:10],
+        title = " ".join((doc.title or doc.text[:200]).split())
+        title = title if len(title) <= title_width else title[: title_width - 1] + "…"
+        source = (doc.source or "")[:20]
+        typer.echo(
+            f"{doc.id[:10]:<10}  {_date(doc):<10}  {doc.language or '?':<4}  {source:<20}  {title:<{title_width}}  "
+            f"{(doc.duplicate_of or '')[:10]}".rstrip()
         )
-    console = Console(width=max(100, Console().width))
-    console.print(table)
-    console.print(f"{len(docs)} of {total} document(s)", style="dim")
+    typer.echo(f"{len(docs)} of {total} document(s)")
 
 
 @app.command()
