@@ -61,8 +61,8 @@ import trafilatura
 # MYPYPATH=src it is checked for real and these ignores go unused. The package's
 # ``storyline.open`` is ``storyline.api.open``; importing it from there keeps mypy --strict
 # happy (the package root re-exports its names lazily).
-import storyline  # type: ignore[import-untyped,unused-ignore]
-from storyline.api import open as open_store  # type: ignore[import-untyped,unused-ignore]
+import storyline
+from storyline.api import open as open_store
 
 STORYLINE_EXTRAS = (
     "byte decoding, text cleaning and leftover split, publication dates, language id, "
@@ -295,19 +295,18 @@ class PageMaker:
             words += len(s.split())
         n_par = min(r.randint(6, 12), len(sentences))
         cuts = sorted(r.sample(range(1, len(sentences)), n_par - 1))
-        paragraphs = [
-            " ".join(sentences[a:b])
-            for a, b in zip([0, *cuts], [*cuts, len(sentences)], strict=True)
-        ]
+        bounds = zip([0, *cuts], [*cuts, len(sentences)], strict=True)
+        paragraphs = [" ".join(sentences[a:b]) for a, b in bounds]
 
         e = html.escape
         caption = f"{self._sentence()} Photo: {self._person()} / {r.choice(AGENCIES)}"
         also_read = self._fill(r.choice(HEADLINES))
-        trending = "\n".join(
-            f'        <li><a href="/{section}/t{r.randint(1000, 99999)}">'
-            f"{e(self._fill(r.choice(TRENDING)))}</a></li>"
-            for _ in range(5)
-        )
+        items: list[str] = []
+        for _ in range(5):
+            href = f"/{section}/t{r.randint(1000, 99999)}"
+            title = e(self._fill(r.choice(TRENDING)))
+            items.append(f'        <li><a href="{href}">{title}</a></li>')
+        trending = "\n".join(items)
         body = "\n".join(f"      <p>{e(p)}</p>" for p in paragraphs)
         url = f"https://www.{domain}/{section}/{published:%Y/%m/%d}/{slug}-{index}"
         page = f"""<!DOCTYPE html>
@@ -417,7 +416,10 @@ class Result:
 def _extract(data: bytes) -> bool:
     """True when trafilatura gets article text out of the page."""
     result: Any = trafilatura.bare_extraction(
-        data, with_metadata=True, include_comments=False, include_tables=False
+        data,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
     )
     if result is None:
         return False
@@ -524,9 +526,8 @@ def run(args: argparse.Namespace, pages: Path, scratch: Path) -> dict[str, Any]:
     print("-" * len(header))
     for r in results:
         ratio = r.docs_per_s / base if base else 0.0
-        print(
-            f"{r.method:<32}{r.documents:>10}{r.seconds:>10.2f}{r.docs_per_s:>10.1f}{ratio:>8.2f}"
-        )
+        cells = f"{r.documents:>10}{r.seconds:>10.2f}{r.docs_per_s:>10.1f}{ratio:>8.2f}"
+        print(f"{r.method:<32}{cells}")
     print("ratio = method docs/s divided by trafilatura-alone docs/s")
     print()
     for r in results[1:]:

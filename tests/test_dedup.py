@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import storyline
 from storyline.config import DedupConfig, IngestConfig
 from storyline.errors import ConfigError, StoreSchemaError
 from storyline.model import Document, content_id
-from storyline.relate.dedup import MinHasher, NearDuplicateFinder, band_params, jaccard, shingles
+from storyline.relate.dedup import MinHasher, NearDuplicateFinder, band_params, jaccard, shingle_hashes, shingles
 
 from .conftest import TEST_LANGUAGES
 
@@ -56,6 +57,17 @@ def test_shingles() -> None:
     assert shingles("The talks, in Sochi!", 3) == [b"the talks in", b"talks in sochi"]
     assert shingles("Two words", 3) == [b"two words"]
     assert shingles("", 3) == []
+
+
+def test_shingle_hashes_follow_the_shingles() -> None:
+    text = "The talks, in Sochi! The talks in Goa."
+    hashes = shingle_hashes(text, 3)
+    assert hashes.dtype == np.uint32 and len(hashes) == len(shingles(text, 3)) == 6
+    assert hashes[0] == hashes[4]  # "the talks in" twice
+    assert len(set(hashes.tolist())) == 5
+    assert (shingle_hashes(text.upper(), 3) == hashes).all()
+    assert len(shingle_hashes("Two words", 3)) == 1 and len(shingle_hashes("", 3)) == 0
+    assert shingle_hashes("a b c", 3)[0] != shingle_hashes("c b a", 3)[0]  # order matters
 
 
 def test_signature_similarity_orders_pairs() -> None:

@@ -10,7 +10,7 @@ from storyline.errors import ConfigError
 #: Texts with fewer letters than this get no language: too little evidence.
 MIN_LETTERS = 20
 #: Only the start of a long text is looked at; language rarely changes mid-article.
-SAMPLE_CHARS = 2000
+SAMPLE_CHARS = 1000
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
