@@ -115,17 +115,7 @@ class Storyline:
         for doc in self.store.iter_documents(DocumentQuery(limit=None, hide_duplicates=hide_duplicates)):
             data = document_to_dict(doc)
             row = {k: data[k] for k in EXPORT_FIELDS}
-            row["seen_in"] = [
-                {
-                    "source_id": s.source_id,
-                    "origin": s.origin,
-                    "title": s.title,
-                    "url": s.url,
-                    "source": s.source,
-                    "published": s.published,
-                }
-                for s in self.store.sightings(doc.id)
-            ]
+            row["seen_in"] = [s.as_dict() for s in self.store.sightings(doc.id)]
             yield row
 
     def export(

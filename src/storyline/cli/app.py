@@ -99,7 +99,9 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
     _err(report.summary())
 
 
-def _run_ingest(inputs: list[str], db: Path, as_json: bool, workers: int, config: IngestConfig, quiet: bool) -> None:
+def _run_ingest(
+    inputs: list[str], db: Path, as_json: bool, workers: int, config: IngestConfig, quiet: bool, *, analyze: bool
+) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from storyline.errors import ConfigError, StoreError
@@ -121,7 +123,8 @@ def _run_ingest(inputs: list[str], db: Path, as_json: bool, workers: int, config
                 bar.update(task, completed=report.inputs, stored=report.stored, failed=report.failed)
 
             try:
-                report = sl.ingest(*inputs, config=config, workers=workers, progress=progress)
+                run = sl.analyze if analyze else sl.ingest
+                report = run(*inputs, config=config, workers=workers, progress=progress)
             except ConfigError as exc:
                 _err(f"error: {exc}")
                 raise typer.Exit(2) from None
@@ -135,7 +138,8 @@ def _run_ingest(inputs: list[str], db: Path, as_json: bool, workers: int, config
 
 
 InputsArg = Annotated[
-    list[str], typer.Argument(help="Files, folders (read recursively), URLs, or - for standard input.")
+    list[str],
+    typer.Argument(metavar="PATH|URL|-", help="Files, folders (read recursively), URLs, or - for standard input."),
 ]
 FormatOpt = Annotated[
     str | None, typer.Option("--format", "-f", help="Force a reader: text, html, json, jsonl, csv, feed, warc.")
@@ -161,8 +165,8 @@ WorkersOpt = Annotated[int, typer.Option("--workers", "-w", help="Processes for 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 
-@app.command()
 def ingest(
+    ctx: typer.Context,
     inputs: InputsArg,
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
@@ -183,32 +187,11 @@ def ingest(
     config = _config(
         fmt, field, languages, max_bytes, encoding, source, fetch_links, allow_private, timeout, batch_size
     )
-    _run_ingest(inputs, db, as_json, workers, config, quiet)
+    _run_ingest(inputs, db, as_json, workers, config, quiet, analyze=ctx.info_name == "analyze")
 
 
-@app.command()
-def analyze(
-    inputs: InputsArg,
-    db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
-    fmt: FormatOpt = None,
-    field: FieldOpt = [],  # noqa: B006
-    languages: LangOpt = None,
-    max_bytes: MaxBytesOpt = None,
-    encoding: EncodingOpt = None,
-    source: SourceOpt = None,
-    fetch_links: FetchOpt = False,
-    allow_private: PrivateOpt = False,
-    timeout: TimeoutOpt = 20.0,
-    batch_size: BatchOpt = 64,
-    workers: WorkersOpt = 1,
-    quiet: QuietOpt = False,
-) -> None:
-    """Ingest and run every analysis stage (today: cleaning and de-duplication)."""
-    config = _config(
-        fmt, field, languages, max_bytes, encoding, source, fetch_links, allow_private, timeout, batch_size
-    )
-    _run_ingest(inputs, db, as_json, workers, config, quiet)
+app.command("ingest")(ingest)
+app.command("analyze", help="Ingest and run every analysis stage (today: cleaning and de-duplication).")(ingest)
 
 
 def _date(doc: Document) -> str:
@@ -276,17 +259,7 @@ def show(
         sightings = sl.sightings(doc.id)
     if as_json:
         data = document_to_dict(doc)
-        data["seen_in"] = [
-            {
-                "source_id": s.source_id,
-                "origin": s.origin,
-                "title": s.title,
-                "url": s.url,
-                "source": s.source,
-                "published": s.published,
-            }
-            for s in sightings
-        ]
+        data["seen_in"] = [s.as_dict() for s in sightings]
         typer.echo(json.dumps(data, ensure_ascii=False))
         return
     p = doc.published

@@ -25,6 +25,17 @@ class Sighting:
     source: str | None = None
     published: str | None = None
 
+    def as_dict(self) -> dict[str, str | None]:
+        """The arrival as exported (``seen_in``), without the document id it belongs to."""
+        return {
+            "source_id": self.source_id,
+            "origin": self.origin,
+            "title": self.title,
+            "url": self.url,
+            "source": self.source,
+            "published": self.published,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
