@@ -362,6 +362,55 @@ def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     typer.echo("top sources:     " + ", ".join(f"{k} {v}" for k, v in list(data["sources"].items())[:8]))
 
 
+eval_app = typer.Typer(
+    name="eval",
+    help="Measure storyline against public gold data (passed by path; never bundled).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(eval_app)
+
+
+@eval_app.command("timeml")
+def eval_timeml(
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder of TimeML .tml files, e.g. ../shared/eval/tempeval3.")
+    ],
+    as_json: JsonOption = False,
+    errors: Annotated[int, typer.Option("--errors", help="Also list the N commonest misses and wrong values.")] = 0,
+) -> None:
+    """Time expressions, TempEval-3 style: strict and relaxed span F1, type accuracy, value F1."""
+    from storyline.evaluate.timeml import evaluate_timeml
+
+    if not folder.is_dir():
+        _err(f"error: {folder}: no such folder")
+        raise typer.Exit(1)
+    try:
+        scores = evaluate_timeml(folder)
+    except (FileNotFoundError, ValueError) as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    result = scores.as_dict()
+    if as_json:
+        typer.echo(json.dumps(result))
+    else:
+        typer.echo(f"documents {result['documents']}, gold expressions {result['gold']}, found {result['system']}")
+        for kind in ("strict", "relaxed"):
+            typer.echo(
+                f"{kind + ' span':<14} P {result[kind + '_precision']:.3f}  R {result[kind + '_recall']:.3f}"
+                f"  F1 {result[kind + '_f1']:.3f}"
+            )
+        typer.echo(f"{'type':<14} accuracy {result['type_accuracy']:.3f}  F1 {result['type_f1']:.3f}")
+        typer.echo(f"{'value':<14} accuracy {result['value_accuracy']:.3f}  F1 {result['value_f1']:.3f}")
+    if errors:
+        for (text, gold, found), n in scores.value_errors.most_common(errors):
+            _err(f"value  {n:>3}  {text!r}: gold {gold}, found {found}")
+        for text, n in scores.missed.most_common(errors):
+            _err(f"missed {n:>3}  {text!r}")
+        for text, n in scores.spurious.most_common(errors):
+            _err(f"extra  {n:>3}  {text!r}")
+
+
 def _version(value: bool) -> None:
     if value:
         from storyline import __version__

@@ -1,0 +1,617 @@
+"""Time expressions: find DATE, TIME, DURATION and SET expressions and give each its
+TimeML TIMEX3 value, anchored to the document's publication date and aware of tense.
+
+Rules, not a model: each pattern below recognises one shape of expression and a small
+function turns the match into a value. Relative expressions ("on Friday", "in February",
+"last week", "a year earlier") are resolved against the anchor (the publication date) and
+the tense of their sentence: "will meet on Friday" looks forward, "met on Friday" back.
+"A year earlier" follows the last date the text spoke of, as news does ("profit in the
+third quarter ... a year earlier" means that quarter a year before).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from storyline.model.annotations import TimeExpression, TimeType
+
+NAME = "storyline.times.rules.v1"
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "half": 0.5,
+    "couple": 2, "dozen": 12,
+}  # fmt: skip
+_VAGUE = {"several", "few", "a few", "many", "some", "numerous"}
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}
+_SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_UNIT = {
+    "second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "month": "M", "year": "Y",
+    "decade": "DE", "century": "CE", "quarter": "Q", "weekend": "WE",
+}  # fmt: skip
+
+# -- building blocks of the patterns ---------------------------------------------------------
+_NUM_WORD = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|one|two|three|four|five|six|seven|eight|nine|ten|a\s+dozen|dozen|a\s+couple\s+of|couple\s+of|several|a\s+few|few|many|some|numerous|an?|half\s+an?"
+NUM = rf"(?:\d+(?:\.\d+)?|{_NUM_WORD})"
+UNITS = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|quarters?)"
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+PART = r"(?:morning|afternoon|evening|night)"
+YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+MOD = r"(?:(?:early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of|sometime|about|around|almost|nearly|roughly|more\s+than|less\s+than|at\s+least|only|just|over)\s+)?"
+_FUTURE = re.compile(
+    r"\b(?:will|'ll|shall|going\s+to|is\s+to|are\s+to|plans?\s+to|scheduled|expected\s+to|"
+    r"expects?\s+to|intends?\s+to|would|next|upcoming|coming|to\s+be\s+held|due\s+to|set\s+to|until)\b",
+    re.IGNORECASE,
+)
+_STRONG_FUTURE = re.compile(
+    r"\b(?:will|'ll|shall|going\s+to|is\s+to|are\s+to|scheduled\s+(?:to|for)|expected\s+to|due\s+to|set\s+to|"
+    r"plans?\s+to|planned\s+to|planning\s+to|would|to\s+be\s+held|next|until|before)\b[^,;]{0,60}$",
+    re.IGNORECASE,
+)
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|said|says|ago|last|earlier|previous|yesterday|reported|announced|began|came|went|"
+    r"took|gave|made|met|held|rose|fell|left|won|lost|told|saw|(?!(?:expect|schedul|plann|propos|unit|need|"
+    r"bas|intend|want|hop)ed\b)[a-z]{3,}ed)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Context:
+    """What a rule needs: the anchor, the sentence's tense, and the last date spoken of."""
+
+    anchor: date | None
+    sentence: str = ""
+    reference: str | None = None
+    """The last explicit DATE value in the text (a day, month, quarter or year)."""
+    span: tuple[int, int] = (0, 0)
+    """Where in the sentence the expression being resolved stands."""
+
+    def _tense(self) -> str | None:
+        """The tense cue nearest the expression: "future", "past", or None."""
+        start, end = self.span
+        best: tuple[int, str] | None = None
+        for pattern, tense in ((_FUTURE, "future"), (_PAST, "past")):
+            for m in pattern.finditer(self.sentence):
+                if start <= m.start() < end:
+                    continue  # the expression's own words ("last week") are not its tense
+                # a cue after the expression is usually a reporting verb ("..., Castro said"): it counts less
+                distance = start - m.end() if m.end() <= start else (m.start() - end) * 4
+                if best is None or distance < best[0]:
+                    best = (distance, tense)
+        return best[1] if best else None
+
+    @property
+    def future(self) -> bool:
+        return self._tense() == "future"
+
+    @property
+    def clearly_future(self) -> bool:
+        """A strong future cue shortly before the expression, in the same clause."""
+        return bool(_STRONG_FUTURE.search(self.sentence[: self.span[0]]))
+
+    @property
+    def past(self) -> bool:
+        return self._tense() == "past"
+
+
+Handler = Callable[[re.Match[str], _Context], tuple[TimeType, str] | None]
+
+
+@dataclass
+class _Rule:
+    pattern: re.Pattern[str]
+    handler: Handler
+    sets_reference: bool = False
+
+
+_RULES: list[_Rule] = []
+
+
+def rule(pattern: str, *, flags: int = re.IGNORECASE, reference: bool = False) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        _RULES.append(_Rule(re.compile(rf"(?<![\w$.-]){pattern}(?![\w%-])", flags), handler, reference))
+        return handler
+
+    return register
+
+
+# -- value helpers -----------------------------------------------------------------------------
+def number(text: str) -> float | None:
+    """A number written in digits or words; None for vague amounts ("several")."""
+    t = " ".join(text.lower().replace("-", " ").split())
+    if t in _VAGUE:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?", t):
+        return float(t)
+    if t.startswith("half"):
+        return 0.5
+    if t == "a dozen":
+        return 12
+    if t in ("a couple of", "couple of"):
+        return 2
+    total = 0.0
+    for word in t.split():
+        if word not in _NUMBER_WORDS:
+            return None
+        total += _NUMBER_WORDS[word]
+    return total or None
+
+
+def _month(text: str) -> int:
+    return MONTHS[text.lower().rstrip(".")]
+
+
+def _iso_week(d: date) -> str:
+    year, week, _ = d.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _quarter(d: date) -> int:
+    return (d.month - 1) // 3 + 1
+
+
+def _shift_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def _unit_letter(unit: str) -> str:
+    u = unit.lower().rstrip("s")
+    return _UNIT["century" if u.startswith("centur") else u]
+
+
+def duration_value(amount: float | None, unit: str) -> str:
+    """P3Y, PT24H, P1DE, PXM ..."""
+    letter = _unit_letter(unit)
+    if letter == "Q":
+        return f"P{_fmt(amount * 3)}M" if amount else "PXM"
+    if letter in ("DE", "CE"):  # TimeML writes decades and centuries in years
+        return f"P{_fmt(amount * (10 if letter == 'DE' else 100))}Y" if amount else "PXY"
+    time_unit = unit.lower().rstrip("s") in ("hour", "minute", "second")
+    n = _fmt(amount) if amount else "X"
+    return f"PT{n}{letter}" if time_unit else f"P{n}{letter}"
+
+
+def _fmt(n: float) -> str:
+    return str(int(n)) if float(n).is_integer() else str(n)
+
+
+def _at_granularity(d: date, unit: str) -> str:
+    letter = _unit_letter(unit)
+    if letter in ("Y", "DE", "CE"):
+        return f"{d.year:04d}"
+    if letter == "M" and unit.lower().startswith("month"):
+        return f"{d.year:04d}-{d.month:02d}"
+    if letter == "Q":
+        return f"{d.year:04d}-Q{_quarter(d)}"
+    if letter in ("W", "WE"):
+        return _iso_week(d)
+    return d.isoformat()
+
+
+def _step(d: date, amount: int, unit: str) -> date:
+    """``d`` moved by ``amount`` units (negative: back)."""
+    letter = _unit_letter(unit)
+    if letter in ("D",) or unit.lower().startswith(("hour", "minute", "second")):
+        return d + timedelta(days=amount)
+    if letter in ("W", "WE"):
+        return d + timedelta(weeks=amount)
+    months = {"M": 1, "Q": 3, "Y": 12, "DE": 120, "CE": 1200}[letter] * amount
+    y, m = _shift_months(d.year, d.month, months)
+    return date(y, m, min(d.day, 28))
+
+
+# -- the rules ---------------------------------------------------------------------------------
+@rule(r"((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::\d\d)?)?", reference=True)
+def _iso(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    try:
+        day = date(y, mo, d)
+    except ValueError:
+        return None
+    if m[4]:
+        return TimeType.TIME, f"{day.isoformat()}T{m[4]}:{m[5]}"
+    return TimeType.DATE, day.isoformat()
+
+
+@rule(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d\d)(?:\s+(\d\d):(\d\d)(?::\d\d)?)?", reference=True)
+def _us_numeric(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    month, day_, year = int(m[1]), int(m[2]), int(m[3])
+    if year < 100:
+        year += 1900 if year > 30 else 2000
+    try:
+        d = date(year, month, day_)
+    except ValueError:
+        return None
+    if m[4]:
+        return TimeType.TIME, f"{d.isoformat()}T{m[4]}:{m[5]}"
+    return TimeType.DATE, d.isoformat()
+
+
+def _resolve_month_day(month: int, day_: int, ctx: _Context) -> str | None:
+    if ctx.anchor is None:
+        return f"XXXX-{month:02d}-{day_:02d}"
+    candidates = []
+    for year in (ctx.anchor.year - 1, ctx.anchor.year, ctx.anchor.year + 1):
+        try:
+            candidates.append(date(year, month, day_))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    anchor = ctx.anchor
+    return min(candidates, key=lambda c: _distance((c - anchor).days, ctx)).isoformat()
+
+
+def _distance(days: int, ctx: _Context) -> float:
+    """How far a reading lies from the anchor, tripled when it is on the other side from the tense."""
+    future = ctx.future
+    wrong_side = (days < 0) if future else (days > 0)  # with no cue, news looks back
+    return abs(days) * (3 if wrong_side else 1)
+
+
+@rule(rf"{MOD}(?:{WEEKDAY},?\s+)?({MONTH})\s+({DAY})(?:,?\s+({YEAR}))?", reference=True)
+def _month_day(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    if m[1].lower() == "may" and m[1] != "May":
+        return None
+    day_ = int(re.sub(r"\D", "", m[2]))
+    if m[3]:
+        try:
+            return TimeType.DATE, date(int(m[3]), _month(m[1]), day_).isoformat()
+        except ValueError:
+            return None
+    value = _resolve_month_day(_month(m[1]), day_, ctx)
+    return (TimeType.DATE, value) if value else None
+
+
+@rule(rf"{MOD}(?:{WEEKDAY},?\s+)?(?:the\s+)?({DAY})\s+(?:of\s+)?({MONTH}),?\s+({YEAR})", reference=True)
+def _day_month_year(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    try:
+        return TimeType.DATE, date(int(m[3]), _month(m[2]), int(re.sub(r"\D", "", m[1]))).isoformat()
+    except ValueError:
+        return None
+
+
+@rule(rf"{MOD}({MONTH}),?\s+(?:of\s+)?({YEAR})", reference=True)
+def _month_year(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    return TimeType.DATE, f"{int(m[2]):04d}-{_month(m[1]):02d}"
+
+
+@rule(
+    r"(?:((?i:in|since|by|until|till|from|during|through|before|after|early|late|mid|last|next|this|coming|past))[- ])?"
+    r"(January|February|March|April|May|June|July|August|September|October|November|December)",
+    flags=0,
+    reference=True,
+)
+def _month_alone(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    if m[2] in ("May", "March") and not m[1]:
+        return None  # alone, "May" and "March" are too often a verb or a name
+    month = MONTHS[m[2].lower()]
+    if ctx.anchor is None:
+        return TimeType.DATE, f"XXXX-{month:02d}"
+    rel = (m[1] or "").lower()
+    year = ctx.anchor.year
+    if rel in ("last", "past"):
+        year -= 1 if month >= ctx.anchor.month else 0
+    elif rel in ("next", "coming"):
+        year += 1 if month <= ctx.anchor.month else 0
+    elif rel != "this":
+        anchor_index = ctx.anchor.year * 12 + ctx.anchor.month
+        year = min(
+            (ctx.anchor.year + k for k in (-1, 0, 1)),
+            key=lambda y: _distance(y * 12 + month - anchor_index, ctx),
+        )
+    return TimeType.DATE, f"{year:04d}-{month:02d}"
+
+
+@rule(
+    rf"{MOD}(?:(?:in|of|since|until|by|from|during|before|after|fiscal|calendar|the\s+year)\s+)?({YEAR})(?:'s)?",
+    reference=True,
+)
+def _year(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    return TimeType.DATE, m[1]
+
+
+@rule(r"(?:the\s+)?(?:(?:early|late|mid)[- ])?(\d\d\d)0s|(?:the\s+)?'(\d)0s")
+def _decade(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    if m[1]:
+        return TimeType.DATE, m[1]
+    return TimeType.DATE, f"19{m[2]}"
+
+
+@rule(
+    rf"{MOD}(?:(last|next|this|coming|past)\s+)?({WEEKDAY})(?:'s)?(?:\s+({PART}))?", flags=re.IGNORECASE, reference=True
+)
+def _weekday(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    target = WEEKDAYS[m[2].lower()]
+    part = _PARTS[m[3].lower()] if m[3] else ""
+    if ctx.anchor is None:
+        return TimeType.DATE, "XXXX-WXX-" + str(target + 1)
+    rel = (m[1] or "").lower()
+    delta = (target - ctx.anchor.weekday()) % 7
+    if rel in ("next", "coming") or (not rel and ctx.clearly_future):
+        day_ = ctx.anchor + timedelta(days=delta or (7 if rel else 0))
+    elif rel == "this":
+        day_ = ctx.anchor + timedelta(days=delta if ctx.future else delta - 7 if delta else 0)
+    else:  # past, or no sign: news reports the recent past
+        back = (ctx.anchor.weekday() - target) % 7
+        day_ = ctx.anchor - timedelta(days=back or (7 if rel == "last" else 0))
+    if part:
+        return TimeType.TIME, f"{day_.isoformat()}T{part}"
+    return TimeType.DATE, day_.isoformat()
+
+
+@rule(rf"(today|tonight|yesterday|tomorrow|this\s+{PART})(?!'s)(?:\s+({PART}))?")
+def _deictic_day(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    word = m[1].lower()
+    if ctx.anchor is None:
+        return None
+    offset = {"yesterday": -1, "tomorrow": 1}.get(word, 0)
+    d = (ctx.anchor + timedelta(days=offset)).isoformat()
+    if word == "tonight":
+        return TimeType.TIME, f"{d}TNI"
+    if word.startswith("this"):
+        return TimeType.TIME, f"{d}T{_PARTS[word.split()[-1]]}"
+    if m[2]:
+        return TimeType.TIME, f"{d}T{_PARTS[m[2].lower()]}"
+    return TimeType.DATE, d
+
+
+@rule(r"(now|currently|nowadays|at\s+present|at\s+the\s+moment|these\s+days)")
+def _present(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    return TimeType.DATE, "PRESENT_REF"
+
+
+@rule(r"(recently|(?:in\s+)?recent\s+(?:years|months|weeks|days)|the\s+past|formerly|in\s+the\s+past)")
+def _past_ref(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    return TimeType.DATE, "PAST_REF"
+
+
+@rule(r"(?:in\s+)?(the\s+future|the\s+near\s+future|the\s+coming\s+(?:years|months|weeks|days))")
+def _future_ref(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    return TimeType.DATE, "FUTURE_REF"
+
+
+_REL_UNIT = r"(week|month|year|quarter|weekend|decade|century|spring|summer|fall|autumn|winter|season)"
+
+
+@rule(
+    rf"{MOD}(last|next|this|coming|past|previous|current|the\s+(?:latest|current|past|previous|coming|next|last)|the|earlier\s+this|later\s+this|(?:a|one)\s+year\s+earlier|(?:a|one)\s+year\s+ago|a\s+year\s+before)\s+{_REL_UNIT}",
+    reference=True,
+)
+def _relative_unit(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    rel = " ".join(m[1].lower().split())
+    unit = m[2].lower()
+    if ctx.anchor is None:
+        return None
+    if unit in _SEASONS:
+        year = ctx.anchor.year + (1 if rel in ("next", "coming", "the coming", "the next") else 0)
+        year -= 1 if rel in ("last", "past", "previous", "the past", "the previous", "the last") else 0
+        return TimeType.DATE, f"{year}-{_SEASONS[unit]}"
+    if unit == "season":
+        return None
+    if rel == "the":
+        if unit == "quarter":
+            if ctx.reference and re.fullmatch(r"\d{4}-Q\d", ctx.reference):
+                return TimeType.DATE, ctx.reference
+            return TimeType.DATE, _at_granularity(_step(ctx.anchor, -1, unit), unit)
+        if unit == "weekend":
+            return TimeType.DATE, _weekend(ctx)
+        return None  # "the year", "the week": too vague alone
+    if "year earlier" in rel or "year ago" in rel or "year before" in rel:
+        return TimeType.DATE, _year_back(ctx, unit)
+    step = {"last": -1, "past": -1, "previous": -1, "the past": -1, "the previous": -1, "the last": -1,
+            "next": 1, "coming": 1, "the coming": 1, "the next": 1}.get(rel, 0)  # fmt: skip
+    if rel in ("the latest", "the current", "current") and unit == "quarter":
+        if ctx.reference and re.fullmatch(r"\d{4}-Q\d", ctx.reference):
+            return TimeType.DATE, ctx.reference
+        if rel == "the latest":  # the last quarter with results: the one before the anchor's
+            return TimeType.DATE, _at_granularity(_step(ctx.anchor, -1, unit), unit)
+    if unit == "weekend":
+        return TimeType.DATE, _weekend(ctx, step)
+    return TimeType.DATE, _at_granularity(_step(ctx.anchor, step, unit), unit)
+
+
+def _weekend(ctx: _Context, step: int = 0) -> str:
+    assert ctx.anchor is not None
+    d = ctx.anchor + timedelta(weeks=step)
+    if not step and ctx.past and ctx.anchor.weekday() < 5:
+        d -= timedelta(weeks=1)
+    return _iso_week(d) + "-WE"
+
+
+def _year_back(ctx: _Context, unit: str = "year") -> str:
+    """A year before the last date spoken of (at its granularity), else before the anchor."""
+    ref = ctx.reference
+    if ref:
+        q = re.fullmatch(r"(\d{4})-Q(\d)", ref)
+        if q:
+            return f"{int(q[1]) - 1}-Q{q[2]}"
+        mo = re.fullmatch(r"(\d{4})-(\d\d)", ref)
+        if mo:
+            return f"{int(mo[1]) - 1}-{mo[2]}"
+        y = re.fullmatch(r"(\d{4})", ref)
+        if y:
+            return str(int(y[1]) - 1)
+    assert ctx.anchor is not None
+    return str(ctx.anchor.year - 1)
+
+
+@rule(r"(?:a\s+|one\s+)?year[- ](?:earlier|ago|before)")
+def _year_earlier(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    if ctx.anchor is None and not ctx.reference:
+        return None
+    return TimeType.DATE, _year_back(ctx)
+
+
+@rule(rf"{MOD}({NUM})\s+{UNITS.replace('(?:', '(', 1)}\s+(ago|earlier|later|from\s+now|hence)")
+def _units_ago(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    amount = number(m[1])
+    unit = m[2]
+    word = m[3].lower()
+    # ("three days after the vote" is left to the duration rule: a span from another event, not a date)
+    if ctx.anchor is None:
+        return None
+    if amount is None:
+        return TimeType.DATE, "PAST_REF" if word in ("ago", "earlier") else "FUTURE_REF"
+    sign = -1 if word in ("ago", "earlier") else 1
+    if unit.lower().startswith(("hour", "minute", "second")):
+        return TimeType.DATE, ctx.anchor.isoformat()
+    if unit.lower().startswith("year") and m[3].lower() in ("earlier", "before") and amount == 1:
+        return TimeType.DATE, _year_back(ctx)
+    return TimeType.DATE, _at_granularity(_step(ctx.anchor, sign * int(amount), unit), unit)
+
+
+@rule(
+    rf"(?:(?:for|over|during|in|within|the\s+(?:past|last|next|first|latest|previous|coming|full))\s+)?(?:the\s+)?{MOD}({NUM})\s+{UNITS.replace('(?:', '(', 1)}(?:'s)?"
+)
+def _duration(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    if m[2].lower() == "second" and m[1].lower() in ("a", "an"):
+        return None  # "a second term": an ordinal
+    amount = number(m[1])
+    if amount is not None and amount >= 1000 and re.fullmatch(r"\d{4}", m[1]):
+        return None  # "the 1988 quarter": a year, not a count
+    if re.match(r"\s*-?\s*old\b|-", m.string[m.end() : m.end() + 5]):
+        return None
+    return TimeType.DURATION, duration_value(amount, m[2])
+
+
+@rule(
+    rf"({NUM})[- ]({UNITS.replace('(?:', '').replace(')', '').replace('s?', '')})(?:[- ]old|[- ]long)?",
+    flags=re.IGNORECASE,
+)
+def _duration_adjective(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    if "-" not in m.group(0) or m.group(0).lower().endswith("old"):
+        return None  # "a 6-year-old" is an age, not a time
+    return TimeType.DURATION, duration_value(number(m[1]), m[2])
+
+
+@rule(r"(?:the\s+)?(?:past\s+|last\s+|recent\s+)?(years|months|weeks|days|decades|hours)(?!\s+(?:ago|earlier|later))")
+def _vague_duration(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    return TimeType.DURATION, duration_value(None, m[1])
+
+
+@rule(
+    rf"{MOD}(?:the\s+|(this|last|next)\s+year's\s+|({YEAR})\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)[- ](quarter|half)(?:\s+(?:of\s+)?(?:fiscal\s+)?({YEAR}))?",
+    reference=True,
+)
+def _quarter_rule(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    n = _ORDINALS[m[3].lower()]
+    kind = "Q" if m[4].lower() == "quarter" else "H"
+    explicit = m[5] or m[2]
+    if explicit:
+        year = int(explicit)
+    elif m[1] and ctx.anchor is not None:
+        year = ctx.anchor.year + {"this": 0, "last": -1, "next": 1}[m[1].lower()]
+    elif ctx.anchor is not None:
+        current = _quarter(ctx.anchor) if kind == "Q" else (1 if ctx.anchor.month <= 6 else 2)
+        year = ctx.anchor.year - (1 if n > current and not ctx.future else 0)
+    else:
+        return TimeType.DATE, f"XXXX-{kind}{n}"
+    return TimeType.DATE, f"{year}-{kind}{n}"
+
+
+@rule(
+    r"(daily|weekly|monthly|hourly|every\s+(day|week|month|year|quarter)|each\s+(day|week|month|year)|(?:a|per)\s+(day|week|month|year)(?=\s*[,.;]|\s*$))"
+)
+def _set(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    word = m[1].lower()
+    unit = m[2] or m[3] or m[4] or word
+    letter = {"dai": "D", "day": "D", "wee": "W", "mon": "M", "ann": "Y", "yea": "Y", "qua": "Q", "hou": "H"}[unit[:3]]
+    if letter == "Q":
+        return TimeType.SET, "P3M"
+    return TimeType.SET, f"PT1{letter}" if letter == "H" else f"P1{letter}"
+
+
+@rule(rf"(?:at\s+)?(\d{{1,2}})(?::(\d\d))?\s*(a\.?m\.?|p\.?m\.?)(?:\s+(?:on\s+)?({WEEKDAY}|today|yesterday|tomorrow))?")
+def _clock(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    hour, minute = int(m[1]), int(m[2] or 0)
+    if not 1 <= hour <= 12 or minute > 59:
+        return None
+    if m[3].lower().startswith("p") and hour < 12:
+        hour += 12
+    elif m[3].lower().startswith("a") and hour == 12:
+        hour = 0
+    if ctx.anchor is None:
+        return TimeType.TIME, f"XXXX-XX-XXT{hour:02d}:{minute:02d}"
+    d = ctx.anchor
+    if m[4]:
+        word = m[4].lower()
+        if word in WEEKDAYS:
+            back = (ctx.anchor.weekday() - WEEKDAYS[word]) % 7
+            forward = (WEEKDAYS[word] - ctx.anchor.weekday()) % 7
+            d = ctx.anchor + timedelta(days=forward) if ctx.future else ctx.anchor - timedelta(days=back)
+        else:
+            d = ctx.anchor + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(word, 0))
+    return TimeType.TIME, f"{d.isoformat()}T{hour:02d}:{minute:02d}"
+
+
+# -- the tagger ------------------------------------------------------------------------------
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“(])|\n\s*\n")
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        yield start, m.start()
+        start = m.end()
+    yield start, len(text)
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    rule: _Rule
+    match: re.Match[str]
+    order: int = field(default=0)
+
+
+def find_times(text: str, anchor: date | None = None) -> list[TimeExpression]:
+    """All time expressions in ``text``, left to right, relative ones resolved against ``anchor``."""
+    ctx = _Context(anchor)
+    out: list[TimeExpression] = []
+    for s_start, s_end in _sentences(text):
+        sentence = text[s_start:s_end]
+        ctx.sentence = sentence
+        candidates: list[_Candidate] = []
+        for order, r in enumerate(_RULES):
+            for m in r.pattern.finditer(sentence):
+                if m.end() > m.start():
+                    candidates.append(_Candidate(m.start(), m.end(), r, m, order))
+        # longest first, then the earlier rule; a candidate its rule declines leaves room for others
+        candidates.sort(key=lambda c: (-(c.end - c.start), c.order, c.start))
+        taken: list[tuple[_Candidate, TimeType, str]] = []
+        for c in candidates:
+            if any(c.start < t.end and t.start < c.end for t, _, _ in taken):
+                continue
+            ctx.span = (c.start, c.end)
+            result = c.rule.handler(c.match, ctx)
+            if result is not None:
+                taken.append((c, *result))
+        for c, _, _ in sorted(taken, key=lambda t: t[0].start):
+            ctx.span = (c.start, c.end)
+            result = c.rule.handler(c.match, ctx)  # again, in text order: the reference moves along
+            if result is None:
+                continue
+            kind, value = result
+            start, end = s_start + c.start, s_start + c.end
+            out.append(TimeExpression(start, end, text[start:end], kind, value))
+            if c.rule.sets_reference and kind is TimeType.DATE and re.match(r"\d{4}", value):
+                ctx.reference = value
+    return out

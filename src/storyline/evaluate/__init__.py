@@ -1,0 +1,1 @@
+"""Evaluation against public gold data (kept outside the repository, passed by path)."""

@@ -1,0 +1,165 @@
+"""TempEval-3 style evaluation of time expressions on TimeML files.
+
+For each ``.tml`` file the text inside ``<TEXT>`` is stripped of its tags, the gold
+``<TIMEX3>`` spans are kept by character offsets, and the document creation time
+(``<DCT>``) is the anchor. Scores, over all files:
+
+- strict span P/R/F1: the same start and end;
+- relaxed span P/R/F1: overlapping spans;
+- type and value accuracy over the relaxed matches;
+- value F1 = relaxed span F1 x value accuracy (and likewise type F1), as TempEval-3 reports.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from storyline.annotate.times import find_times
+from storyline.model.annotations import TimeExpression, TimeType
+
+_TAG = re.compile(r"<(/?)([A-Za-z0-9_]+)([^>]*?)/?>")
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+
+
+@dataclass(frozen=True, slots=True)
+class TimeMLDocument:
+    name: str
+    text: str
+    dct: date | None
+    gold: list[TimeExpression]
+
+
+def read_timeml(path: Path) -> TimeMLDocument:
+    raw = path.read_text(encoding="utf-8")
+    dct_match = re.search(r"<DCT>.*?value=\"(\d{4}-\d\d-\d\d)", raw, re.DOTALL)
+    dct = date.fromisoformat(dct_match.group(1)) if dct_match else None
+    body = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.DOTALL)
+    if body is None:
+        raise ValueError(f"{path}: no <TEXT> element")
+    chunks: list[str] = []
+    length = 0
+    gold: list[TimeExpression] = []
+    open_timex: tuple[int, dict[str, str]] | None = None
+    position = 0
+    content = body.group(1)
+    for m in _TAG.finditer(content):
+        piece = html.unescape(content[position : m.start()])
+        chunks.append(piece)
+        length += len(piece)
+        position = m.end()
+        closing, name = m.group(1) == "/", m.group(2)
+        if name != "TIMEX3":
+            continue
+        if not closing:
+            open_timex = (length, dict(_ATTR.findall(m.group(3))))
+        elif open_timex is not None:
+            start, attrs = open_timex
+            text = "".join(chunks)[start:length]
+            if text.strip():
+                lead = len(text) - len(text.lstrip())
+                trail = len(text) - len(text.rstrip())
+                gold.append(
+                    TimeExpression(
+                        start + lead,
+                        length - trail,
+                        text.strip(),
+                        TimeType(attrs.get("type", "DATE")),
+                        attrs.get("value", ""),
+                    )
+                )
+            open_timex = None
+    chunks.append(html.unescape(content[position:]))
+    return TimeMLDocument(path.name, "".join(chunks), dct, gold)
+
+
+@dataclass
+class TimeScores:
+    documents: int = 0
+    gold: int = 0
+    system: int = 0
+    strict_matches: int = 0
+    relaxed_gold_matched: int = 0
+    relaxed_system_matched: int = 0
+    type_correct: int = 0
+    value_correct: int = 0
+    value_errors: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    missed: Counter[str] = field(default_factory=Counter)
+    spurious: Counter[str] = field(default_factory=Counter)
+
+    @staticmethod
+    def _f1(p: float, r: float) -> float:
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        strict_p = self.strict_matches / self.system if self.system else 0.0
+        strict_r = self.strict_matches / self.gold if self.gold else 0.0
+        relaxed_p = self.relaxed_system_matched / self.system if self.system else 0.0
+        relaxed_r = self.relaxed_gold_matched / self.gold if self.gold else 0.0
+        relaxed_f1 = self._f1(relaxed_p, relaxed_r)
+        matched = self.relaxed_gold_matched
+        type_acc = self.type_correct / matched if matched else 0.0
+        value_acc = self.value_correct / matched if matched else 0.0
+        return {
+            "documents": self.documents,
+            "gold": self.gold,
+            "system": self.system,
+            "strict_precision": round(strict_p, 4),
+            "strict_recall": round(strict_r, 4),
+            "strict_f1": round(self._f1(strict_p, strict_r), 4),
+            "relaxed_precision": round(relaxed_p, 4),
+            "relaxed_recall": round(relaxed_r, 4),
+            "relaxed_f1": round(relaxed_f1, 4),
+            "type_accuracy": round(type_acc, 4),
+            "value_accuracy": round(value_acc, 4),
+            "type_f1": round(relaxed_f1 * type_acc, 4),
+            "value_f1": round(relaxed_f1 * value_acc, 4),
+        }
+
+
+def score_document(doc: TimeMLDocument, found: list[TimeExpression], scores: TimeScores) -> None:
+    scores.documents += 1
+    scores.gold += len(doc.gold)
+    scores.system += len(found)
+    used: set[int] = set()
+    for g in doc.gold:
+        overlapping = [i for i, s in enumerate(found) if s.start < g.end and g.start < s.end and i not in used]
+        if not overlapping:
+            scores.missed[g.text.lower()] += 1
+            continue
+        best = min(
+            overlapping,
+            key=lambda i: (found[i].start != g.start or found[i].end != g.end, abs(found[i].start - g.start)),
+        )
+        used.add(best)
+        s = found[best]
+        scores.relaxed_gold_matched += 1
+        if (s.start, s.end) == (g.start, g.end):
+            scores.strict_matches += 1
+        if s.type is g.type:
+            scores.type_correct += 1
+        if s.value == g.value:
+            scores.value_correct += 1
+        else:
+            scores.value_errors[(g.text.lower(), g.value, s.value)] += 1
+    for s in found:
+        if any(s.start < g.end and g.start < s.end for g in doc.gold):
+            scores.relaxed_system_matched += 1
+        else:
+            scores.spurious[s.text.lower()] += 1
+
+
+def evaluate_timeml(folder: Path) -> TimeScores:
+    """Score :func:`find_times` on every ``.tml`` file under ``folder``."""
+    files = sorted(folder.rglob("*.tml"))
+    if not files:
+        raise FileNotFoundError(f"{folder}: no .tml files")
+    scores = TimeScores()
+    for path in files:
+        doc = read_timeml(path)
+        score_document(doc, find_times(doc.text, doc.dct), scores)
+    return scores

@@ -1,0 +1,167 @@
+"""Time expressions: one test per rule the annotation issue names, and the TimeML scorer."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from storyline.annotate.times import duration_value, find_times, number
+from storyline.evaluate.timeml import TimeScores, evaluate_timeml, read_timeml, score_document
+from storyline.model.annotations import TimeExpression, TimeType
+
+from .conftest import EVAL
+
+SEPT_2019 = date(2019, 9, 18)  # a Wednesday
+
+
+def times(text: str, anchor: date | None = SEPT_2019) -> list[tuple[str, str, str]]:
+    return [(t.text, t.type.value, t.value) for t in find_times(text, anchor)]
+
+
+def test_future_date_resolves_forward() -> None:
+    assert times("Modi will meet Putin on October 5 in New Delhi.") == [("October 5", "DATE", "2019-10-05")]
+
+
+def test_weekday_follows_tense() -> None:
+    assert times("The leaders met on Friday.") == [("Friday", "DATE", "2019-09-13")]
+    assert times("The leaders will meet on Friday.") == [("Friday", "DATE", "2019-09-20")]
+    assert times("They meet next Friday.") == [("next Friday", "DATE", "2019-09-20")]
+
+
+def test_today_is_the_publication_date() -> None:
+    assert times("Talks are being held in St Petersburg today.") == [("today", "DATE", "2019-09-18")]
+
+
+def test_month_keeps_month_granularity() -> None:
+    assert times("In February, prices rose.") == [("In February", "DATE", "2019-02")]
+    assert times("The vote will take place in November.") == [("in November", "DATE", "2019-11")]
+
+
+def test_duration_relative_to_another_event() -> None:
+    assert times("The deal was signed three days after the vote.") == [("three days", "DURATION", "P3D")]
+
+
+def test_years_ago_since_and_within() -> None:
+    assert times("The moon landing was 50 years ago.") == [("50 years ago", "DATE", "1969")]
+    assert times("The war has gone on since 2011.") == [("since 2011", "DATE", "2011")]
+    assert times("A decision is due within a month.") == [("within a month", "DURATION", "P1M")]
+
+
+def test_no_false_times() -> None:
+    assert times("It ended a five-year war.") == [("five-year", "DURATION", "P5Y")]
+    assert times("India bought the Su-30 jets before the G-20 summit.") == []
+    assert times("A 6-year-old boy and 300 people.") == []
+    assert times("May I ask what March means?") == []
+
+
+def test_relative_units_quarters_and_reference() -> None:
+    got = times("Profit rose in the third quarter from $5 million a year earlier. Last week and next year.")
+    assert got == [
+        ("the third quarter", "DATE", "2019-Q3"),
+        ("a year earlier", "DATE", "2018-Q3"),
+        ("Last week", "DATE", "2019-W37"),
+        ("next year", "DATE", "2020"),
+    ]
+
+
+def test_full_dates_times_and_sets() -> None:
+    assert times("On May 21, 2018 at 3:30 p.m. the talks began; they meet every year.") == [
+        ("May 21, 2018", "DATE", "2018-05-21"),
+        ("at 3:30 p.m.", "TIME", "2019-09-18T15:30"),
+        ("every year", "SET", "P1Y"),
+    ]
+    assert times("now", None) == [("now", "DATE", "PRESENT_REF")]
+
+
+def test_without_an_anchor_relative_dates_stay_unresolved() -> None:
+    assert times("They met on Friday in February.", None) == [
+        ("Friday", "DATE", "XXXX-WXX-5"),
+        ("in February", "DATE", "XXXX-02"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("three", 3),
+        ("twenty four", 24),
+        ("twenty-four", 24),
+        ("a", 1),
+        ("12", 12),
+        ("a couple of", 2),
+        ("several", None),
+    ],
+)
+def test_number_words(text: str, value: float | None) -> None:
+    assert number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "value"),
+    [
+        (3, "years", "P3Y"),
+        (24, "hours", "PT24H"),
+        (2, "decades", "P20Y"),
+        (None, "months", "PXM"),
+        (2, "quarters", "P6M"),
+    ],
+)
+def test_duration_values(amount: float | None, unit: str, value: str) -> None:
+    assert duration_value(amount, unit) == value
+
+
+def test_spans_point_into_the_text() -> None:
+    text = "On Friday, Modi said the summit would be held in October."
+    for t in find_times(text, SEPT_2019):
+        assert text[t.start : t.end] == t.text
+
+
+TML = """<?xml version="1.0" ?>
+<TimeML><DOCID>X</DOCID>
+<DCT><TIMEX3 tid="t0" type="DATE" value="2019-09-18" functionInDocument="CREATION_TIME">20190918</TIMEX3></DCT>
+<TEXT>
+The leaders met <TIMEX3 tid="t1" type="DATE" value="2019-09-13">Friday</TIMEX3> &amp; will meet again
+<TIMEX3 tid="t2" type="DATE" value="2019-10">in October</TIMEX3> for
+<TIMEX3 tid="t3" type="DURATION" value="P2D">two days</TIMEX3>.
+</TEXT></TimeML>
+"""
+
+
+def test_timeml_reader_and_scores(tmp_path: Path) -> None:
+    path = tmp_path / "doc.tml"
+    path.write_text(TML, encoding="utf-8")
+    doc = read_timeml(path)
+    assert doc.dct == SEPT_2019
+    assert [(g.text, doc.text[g.start : g.end], g.value) for g in doc.gold] == [
+        ("Friday", "Friday", "2019-09-13"),
+        ("in October", "in October", "2019-10"),
+        ("two days", "two days", "P2D"),
+    ]
+    assert "&" in doc.text
+    scores = TimeScores()
+    system = [
+        TimeExpression(doc.gold[0].start, doc.gold[0].end, "Friday", TimeType.DATE, "2019-09-13"),  # exact
+        TimeExpression(doc.gold[1].start + 3, doc.gold[1].end, "October", TimeType.DATE, "2020-10"),  # overlap, wrong
+        TimeExpression(0, 3, "The", TimeType.DATE, "PAST_REF"),  # spurious
+    ]
+    score_document(doc, system, scores)
+    result = scores.as_dict()
+    assert (result["gold"], result["system"]) == (3, 3)
+    assert result["strict_precision"] == round(1 / 3, 4) and result["strict_recall"] == round(1 / 3, 4)
+    assert result["relaxed_precision"] == round(2 / 3, 4) and result["relaxed_recall"] == round(2 / 3, 4)
+    assert result["value_accuracy"] == 0.5 and result["value_f1"] == round(2 / 3 * 0.5, 4)
+    assert scores.missed["two days"] == 1 and scores.spurious["the"] == 1
+    full = evaluate_timeml(tmp_path)
+    assert full.as_dict()["value_f1"] == 1.0  # storyline's own tagger gets this small document right
+
+
+@pytest.mark.eval
+@pytest.mark.skipif(not (EVAL / "tempeval3").is_dir(), reason="shared eval data not present")
+def test_tempeval3_floor() -> None:
+    """Floors that may only rise: the figures measured when this tagger was written, rounded down."""
+    result = evaluate_timeml(EVAL / "tempeval3").as_dict()
+    assert result["documents"] == 256
+    assert result["relaxed_f1"] >= 0.92
+    assert result["value_f1"] >= 0.76
