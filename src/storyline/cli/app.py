@@ -362,6 +362,95 @@ def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     typer.echo("top sources:     " + ", ".join(f"{k} {v}" for k, v in list(data["sources"].items())[:8]))
 
 
+@app.command()
+def annotate(
+    inputs: InputsArg,
+    published: Annotated[
+        str | None, typer.Option("--published", help="Anchor date (YYYY-MM-DD) for every input's relative times.")
+    ] = None,
+    keep_text: Annotated[
+        bool, typer.Option("--keep-text", help="Annotate the text exactly as given, so offsets refer to the input.")
+    ] = False,
+    as_json: JsonOption = False,
+    languages: LangOpt = None,
+) -> None:
+    """Annotate without storing: entities and time expressions, one result per input document.
+
+    A JSON Lines input gives one document per line ({id, title?, text, published?}); results keep
+    the ids and the order."""
+    from datetime import date
+
+    from storyline.annotate import Annotator
+    from storyline.clean import Cleaner
+    from storyline.clean.dates import parse_metadata_date
+    from storyline.config import DEFAULT_LANGUAGES, IngestConfig
+    from storyline.encoding import decode
+    from storyline.errors import ConfigError, InputError
+    from storyline.ingest import expand, read
+    from storyline.model import Document, content_id
+
+    anchor = None
+    if published:
+        try:
+            anchor = date.fromisoformat(published)
+        except ValueError:
+            raise typer.BadParameter(f"expected YYYY-MM-DD, got {published!r}", param_hint="--published") from None
+    try:
+        config = IngestConfig(languages=tuple(languages.split(",")) if languages else DEFAULT_LANGUAGES)
+        cleaner = Cleaner(config)
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    docs: list[Document] = []
+    ids: list[str] = []
+    failed = 0
+    for source in expand(inputs):
+        items = [source] if isinstance(source, InputError) else list(read(source, config))
+        for item in items:
+            if isinstance(item, InputError):
+                _err(f"error: {item}")
+                failed += 1
+                continue
+            if keep_text:
+                text = item.content if isinstance(item.content, str) else decode(item.content, item.origin)[0]
+                if not text.strip():
+                    _err(f"error: {item.origin}: empty text")
+                    failed += 1
+                    continue
+                (language,) = cleaner.languages.detect_many([text])
+                when = parse_metadata_date(item.fields.published) if item.fields.published else None
+                doc: Document | InputError = Document(
+                    id=content_id(text), text=text, source_id=item.source_id, origin=item.origin,
+                    title=item.fields.title, published=when, language=language or item.fields.language,
+                )  # fmt: skip
+            else:
+                (doc,) = cleaner.clean_many([item])
+            if isinstance(doc, InputError):
+                _err(f"error: {doc}")
+                failed += 1
+                continue
+            docs.append(doc)
+            ids.append(item.source_id)
+    results = Annotator().annotate_many(docs, anchor=anchor) if docs else []
+    for doc_id, result in zip(ids, results, strict=True):
+        if as_json:
+            typer.echo(json.dumps(result.as_dict(doc_id), ensure_ascii=False))
+            continue
+        d = result.document
+        typer.echo(f"{doc_id}  {d.title or d.text[:60]}  [{d.language or '?'}]")
+        people: dict[str, list[str]] = {}
+        for e in result.entities:
+            people.setdefault(f"{e.canonical} ({e.label})", []).append(e.text)
+        for name, forms in people.items():
+            variants = sorted(set(forms) - {name.rsplit(" (", 1)[0]})
+            typer.echo(f"  {name} x{len(forms)}" + (f"  as {', '.join(variants)}" if variants else ""))
+        for t in result.times:
+            typer.echo(f"  time {t.text!r} -> {t.type.value} {t.value}")
+        for note in result.skipped:
+            typer.echo(f"  skipped: {note}")
+    if failed:
+        raise typer.Exit(1)
+
+
 eval_app = typer.Typer(
     name="eval",
     help="Measure storyline against public gold data (passed by path; never bundled).",

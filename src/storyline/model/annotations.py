@@ -33,3 +33,27 @@ class TimeExpression:
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad span {self.start}..{self.end}")
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """A named entity mention, linked to its canonical entity.
+
+    ``label`` is spaCy's (PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, LAW, PRODUCT), after repairs;
+    ``entity_id`` is stable: the same label family and canonical name give the same id in any
+    document or run; ``title`` is a title or role found with a person ("Prime Minister").
+    """
+
+    start: int
+    end: int
+    text: str
+    label: str
+    entity_id: str
+    canonical: str
+    title: str | None = None
+    country: str | None = None
+    """The country a demonym, country name or capital stands for ("Indian", "New Delhi" -> India)."""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"bad span {self.start}..{self.end}")
