@@ -54,6 +54,7 @@ def test_no_false_times() -> None:
     assert times("India bought the Su-30 jets before the G-20 summit.") == []
     assert times("A 6-year-old boy and 300 people.") == []
     assert times("May I ask what March means?") == []
+    assert times("The meeting of 32 May 2018 never took place.") == []
 
 
 def test_relative_units_quarters_and_reference() -> None:

@@ -330,11 +330,13 @@ class EntityRecognizer:
     @staticmethod
     def _resolve_people(people: list[_Person]) -> dict[int, str]:
         """Canonical name for each document's person, merging rare misspellings into frequent names."""
+        # weight: documents first (a consistent misspelling usually lives in one article, the
+        # right spelling in many), then mentions
         weight: Counter[str] = Counter()
         firsts: dict[str, set[str]] = defaultdict(set)
         titles: dict[str, Counter[str]] = defaultdict(Counter)
         for p in people:
-            weight[p.full] += sum(p.names.values())
+            weight[p.full] += 1000 + sum(p.names.values())
             if p.first:
                 firsts[p.full].add(p.first)
             titles[p.full].update(p.titles)

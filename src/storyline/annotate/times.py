@@ -289,6 +289,8 @@ def _day_month_year(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | N
 
 @rule(rf"{MOD}({MONTH}),?\s+(?:of\s+)?({YEAR})", reference=True)
 def _month_year(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    if re.search(r"\d\s*$", m.string[: m.start()]):
+        return None  # "32 May 2018": the day made the date impossible; no month is read from it either
     return TimeType.DATE, f"{int(m[2]):04d}-{_month(m[1]):02d}"
 
 
@@ -324,6 +326,8 @@ def _month_alone(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None
     reference=True,
 )
 def _year(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    if re.search(rf"{MONTH},?\s*$", m.string[: m.start()], re.IGNORECASE):
+        return None  # part of a month-year that its own rule declined (an impossible date)
     return TimeType.DATE, m[1]
 
 

@@ -51,8 +51,10 @@ def record_to_article(
     """One JSON object or CSV row -> an Article, or an InputError naming what is missing."""
     if not isinstance(record, Mapping):
         return InputError(origin, "malformed", f"expected an object, got {type(record).__name__}")
-    text = _as_text(_pick(record, config.names_for("text")))
-    if not text:
+    raw_text = _pick(record, config.names_for("text"))
+    # the text is kept exactly as given (annotate --keep-text relies on its offsets); the cleaner normalises it
+    text = raw_text if isinstance(raw_text, str) else _as_text(raw_text)
+    if not text or not text.strip():
         wanted = ", ".join(config.names_for("text"))
         return InputError(
             origin, "no-text", f"record has no text field (looked for {wanted}; map one with --field text=NAME)"

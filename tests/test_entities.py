@@ -1,0 +1,144 @@
+"""Entities: spaCy's mentions, repaired and canonicalised. One test per rule."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline.annotate import Annotator
+from storyline.annotate.entities import EntityRecognizer, _clean_span, edit_distance, entity_id
+from storyline.cli.app import app
+from storyline.model import Document, content_id
+from storyline.model.annotations import EntityMention
+
+from .conftest import CORPUS
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> EntityRecognizer:
+    return EntityRecognizer()
+
+
+def people(mentions: list[EntityMention]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.label == "PERSON":
+            out.setdefault(m.canonical, set()).add(m.text)
+    return out
+
+
+def test_within_document_names_and_titles_are_one_person(recognizer: EntityRecognizer) -> None:
+    text = (
+        "Prime Minister Narendra Modi met President Vladimir Putin in Sochi. Mr Modi said the talks went well, "
+        "and PM Modi later left. Putin saw him off, and Modi thanked him."
+    )
+    (mentions,) = recognizer.recognise([text])
+    assert people(mentions) == {
+        "Narendra Modi": {"Narendra Modi", "Modi"},
+        "Vladimir Putin": {"Vladimir Putin", "Putin"},
+    }
+    modi = [m for m in mentions if m.canonical == "Narendra Modi"]
+    assert len({m.entity_id for m in modi}) == 1
+    assert modi[0].title == "Prime Minister"
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+
+
+def test_misspelling_resolved_by_a_frequent_name_with_the_same_first_name(recognizer: EntityRecognizer) -> None:
+    good = "Prime Minister Narendra Modi met Vladimir Putin. Modi and Putin spoke. Modi left."
+    misspelt = "Prime Minister Narendra Mode held talks with Vladimir Putin today. Mode said the ties were strong."
+    unrelated = "The designer Anita Mode opened a shop in Milan. Anita Mode sells hats."
+    also_good = "Narendra Modi will visit Moscow. Narendra Modi is expected to meet business leaders."
+    _, b, c, _ = recognizer.recognise([good, misspelt, unrelated, also_good])
+    assert people(b)["Narendra Modi"] == {"Narendra Mode", "Mode"}
+    assert {m.entity_id for m in b if m.canonical == "Narendra Modi"} == {entity_id("PERSON", "Narendra Modi")}
+    assert "Anita Mode" in people(c)  # a genuine Mode elsewhere stays what it is
+
+
+def test_single_word_place_taken_for_a_person_is_a_place(recognizer: EntityRecognizer) -> None:
+    (mentions,) = recognizer.recognise(["Modi arrived in Vladivostok on Wednesday. Vladivostok hosts the forum."])
+    assert {m.label for m in mentions if m.text == "Vladivostok"} <= {"GPE", "LOC"}
+
+
+def test_demonyms_join_their_country_and_capitals_link_to_it(recognizer: EntityRecognizer) -> None:
+    (mentions,) = recognizer.recognise(["Indian officials in New Delhi said India and Russian diplomats agreed."])
+    by_text = {m.text: m for m in mentions}
+    assert by_text["Indian"].canonical == "India" and by_text["Indian"].entity_id == by_text["India"].entity_id
+    assert by_text["Russian"].canonical == "Russia"
+    assert by_text["New Delhi"].canonical == "New Delhi" and by_text["New Delhi"].country == "India"
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "expected"),
+    [
+        ("the Britain European Union (EU talks", 4, 31, "Britain European Union"),
+        ("Modi's visit", 0, 6, "Modi"),
+        ('"Putin, said', 0, 7, "Putin"),
+        ("---", 0, 3, None),
+    ],
+)
+def test_span_repairs(text: str, start: int, end: int, expected: str | None) -> None:
+    fixed = _clean_span(text, start, end, "ORG")
+    assert (text[fixed[0] : fixed[1]] if fixed else None) == expected
+
+
+def test_edit_distance() -> None:
+    assert (
+        edit_distance("modi", "mode") == 1
+        and edit_distance("modi", "modi") == 0
+        and edit_distance("putin", "modi") == 4
+    )
+
+
+def test_other_languages_are_skipped_and_said_so() -> None:
+    doc = Document(
+        id=content_id("x"),
+        text="La piscine municipale restera fermée jusqu'à nouvel ordre.",
+        source_id="f",
+        origin="f",
+        language="fr",
+    )
+    (result,) = Annotator().annotate_many([doc])
+    assert result.entities == []
+    assert "entities: no model for language 'fr'" in result.skipped
+    assert "no publication date: relative times left unresolved (XXXX)" in result.skipped
+
+
+def test_annotate_cli_keeps_ids_order_and_offsets(tmp_path: Path) -> None:
+    lines = [
+        {
+            "id": "b-2",
+            "text": "  Prime Minister Narendra Modi  will meet Vladimir Putin on Friday.",
+            "published": "2019-09-18",
+        },
+        {"id": "a-1", "title": "Empty"},
+        {"id": "c-3", "text": "The 32 May 2018 meeting did not happen, said Putin."},
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["annotate", str(src), "--keep-text", "--json"])
+    assert result.exit_code == 1  # the record without text
+    assert "line=2: record has no text field" in result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["b-2", "c-3"]
+    first = out[0]
+    assert first["text"] == lines[0]["text"]
+    for ann in first["entities"] + first["times"]:
+        assert first["text"][ann["start"] : ann["end"]] == ann["text"]
+    assert {"text": "Friday", "type": "DATE", "value": "2019-09-20"}.items() <= first["times"][0].items()
+    assert {e["canonical"] for e in first["entities"]} >= {"Narendra Modi", "Vladimir Putin"}
+    assert out[1]["times"] == []  # "32 May 2018" is no date
+    assert set(first) == {"id", "title", "published", "language", "text", "entities", "times", "places", "skipped"}
+
+
+def test_annotate_cli_anchor_and_cleaning() -> None:
+    path = CORPUS / "txt" / "st-petersburg-talks-today.txt"
+    result = CliRunner().invoke(app, ["annotate", str(path), "--json", "--published", "2017-06-01"])
+    assert result.exit_code == 0, result.stderr
+    (doc,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert doc["title"].startswith("India, Russia hold annual summit")
+    assert {"text": "today", "type": "DATE", "value": "2017-06-01"}.items() <= doc["times"][0].items()
+    assert any(e["text"] == "Mode" and e["label"] == "PERSON" for e in doc["entities"])
