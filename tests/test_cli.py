@@ -28,13 +28,13 @@ def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
 
 
 def test_command_list() -> None:
-    assert COMMANDS == ["analyze", "export", "ingest", "ls", "search", "show", "stats"]
+    assert COMMANDS == ["analyze", "annotate", "entities", "export", "ingest", "ls", "search", "show", "stats"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     code, out, _ = run(command, "--help")
-    assert code == 0 and "Usage:" in out and "--db" in out
+    assert code == 0 and "Usage:" in out and ("--db" in out or command == "annotate")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert re.search(rf"storyline {command}\b", readme), f"`storyline {command}` is not documented in README.md"
 
@@ -73,7 +73,7 @@ def test_ingest_json_report(tmp_path: Path) -> None:
     assert code == 0
     assert json.loads(out) == {
         "inputs": 1, "articles": 1, "stored": 1, "near_duplicates": 0, "already_stored": 0,
-        "repointed": 0, "failed": 0, "errors": [], "notes": [],
+        "repointed": 0, "annotated": 0, "failed": 0, "errors": [], "notes": [],
     }  # fmt: skip
 
 

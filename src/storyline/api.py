@@ -20,6 +20,7 @@ from storyline.config import IngestConfig
 from storyline.errors import StorylineError
 from storyline.ingest.transport import Transport
 from storyline.model import EXPORT_FIELDS, Document, document_to_dict
+from storyline.model.annotations import Annotations, EntityRecord
 from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
 from storyline.store import DocumentQuery, SearchHit, Sighting, Store, open_store
 
@@ -70,8 +71,35 @@ class Storyline:
         return pipeline.run([str(i) for i in inputs], stdin=stdin, progress=progress)
 
     def analyze(self, *inputs: str | os.PathLike[str], **kwargs: Any) -> IngestReport:
-        """Ingest and run every analysis stage (today: cleaning and de-duplication)."""
-        return self.ingest(*inputs, **kwargs)
+        """Ingest, then annotate every stored document not yet annotated by the current stages
+        (entities and time expressions)."""
+        report = self.ingest(*inputs, **kwargs)
+        report.annotated = self.annotate_pending()
+        return report
+
+    def annotate_pending(self, *, batch_size: int = 64) -> int:
+        """Annotate stored documents that lack annotations by the current stage versions.
+        Each batch is written in one transaction; returns how many were annotated."""
+        from storyline.annotate import Annotator
+
+        annotator = Annotator()
+        done = 0
+        with self.store.writer_lock():
+            while True:
+                docs = self.store.unannotated(annotator.stages, batch_size)
+                if not docs:
+                    return done
+                results = annotator.annotate_many(docs, known_people=self.store.people_weights())
+                self.store.add_annotations(annotator.stages, [(r.document.id, r.annotations) for r in results])
+                done += len(docs)
+
+    def annotations(self, doc_id: str) -> Annotations:
+        """The stored annotations of a document (empty before ``analyze``)."""
+        return self.store.annotations(self.get(doc_id).id)
+
+    def entities(self, *, kind: str | None = None, limit: int | None = 50, offset: int = 0) -> list[EntityRecord]:
+        """Canonical entities across the store, most widely reported first."""
+        return self.store.entities(kind, limit, offset)
 
     # -- reading ----------------------------------------------------------------------
     def get(self, doc_id: str) -> Document:
@@ -116,6 +144,16 @@ class Storyline:
             data = document_to_dict(doc)
             row = {k: data[k] for k in EXPORT_FIELDS}
             row["seen_in"] = [s.as_dict() for s in self.store.sightings(doc.id)]
+            ann = self.store.annotations(doc.id)
+            row["entities"] = [
+                {"start": e.start, "end": e.end, "text": e.text, "label": e.label, "entity_id": e.entity_id,
+                 "canonical": e.canonical, "title": e.title, "country": e.country}
+                for e in ann.entities
+            ]  # fmt: skip
+            row["times"] = [
+                {"start": t.start, "end": t.end, "text": t.text, "type": t.type.value, "value": t.value}
+                for t in ann.times
+            ]
             yield row
 
     def export(
@@ -134,7 +172,9 @@ class Storyline:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 n += 1
         else:
-            writer = csv.DictWriter(out, fieldnames=[*EXPORT_FIELDS, "seen_in"], lineterminator="\n")
+            writer = csv.DictWriter(
+                out, fieldnames=[*EXPORT_FIELDS, "seen_in", "entities", "times"], lineterminator="\n"
+            )
             writer.writeheader()
             for row in rows:
                 writer.writerow(

@@ -64,6 +64,8 @@ class IngestReport:
     stored: int = 0
     near_duplicates: int = 0
     already_stored: int = 0
+    annotated: int = 0
+    """Documents annotated (by analyze) after the ingest."""
     repointed: int = 0
     """Stored near-duplicates whose original became a newly stored, earlier-published document."""
     failed: int = 0
@@ -84,6 +86,7 @@ class IngestReport:
             "near_duplicates": self.near_duplicates,
             "already_stored": self.already_stored,
             "repointed": self.repointed,
+            "annotated": self.annotated,
             "failed": self.failed,
             "errors": [{"input": e.origin, "code": e.code, "reason": e.reason} for e in self.errors],
             "notes": [{"input": origin, "note": note} for origin, note in self.notes],
@@ -97,6 +100,8 @@ class IngestReport:
         if self.repointed:
             parts.append(f"{self.repointed} earlier copies re-pointed to an earlier original")
         parts.append(f"{self.failed} failed")
+        if self.annotated:
+            parts.append(f"{self.annotated} annotated")
         return ", ".join(parts) + f" (from {self.inputs} input{'s' if self.inputs != 1 else ''})"
 
 

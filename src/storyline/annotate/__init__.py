@@ -7,7 +7,7 @@ Today: time expressions (rules, any language's digits, English words) and named 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,7 +15,7 @@ from typing import Any
 from storyline.annotate.entities import EntityRecognizer
 from storyline.annotate.times import find_times
 from storyline.model import Document
-from storyline.model.annotations import EntityMention, TimeExpression
+from storyline.model.annotations import Annotations, EntityMention, TimeExpression
 from storyline.pipeline import StageSpec
 
 STAGES: tuple[StageSpec, ...] = (
@@ -35,6 +35,10 @@ class Annotated:
     times: list[TimeExpression] = field(default_factory=list)
     entities: list[EntityMention] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+
+    @property
+    def annotations(self) -> Annotations:
+        return Annotations(self.times, self.entities, self.skipped)
 
     def as_dict(self, doc_id: str | None = None) -> dict[str, Any]:
         d = self.document
@@ -72,8 +76,14 @@ class Annotator:
     def __init__(self, entities: EntityRecognizer | None = None) -> None:
         self.entities = entities or EntityRecognizer()
 
-    def annotate_many(self, docs: Sequence[Document], *, anchor: date | None = None) -> list[Annotated]:
-        """Annotate a batch. ``anchor`` overrides each document's publication date for time expressions."""
+    #: The stage versions recorded with stored annotations; a change re-annotates on the next analyze.
+    stages = ";".join(stage.name for stage in STAGES)
+
+    def annotate_many(
+        self, docs: Sequence[Document], *, anchor: date | None = None, known_people: Mapping[str, int] | None = None
+    ) -> list[Annotated]:
+        """Annotate a batch. ``anchor`` overrides each document's publication date for time
+        expressions; ``known_people`` (canonical name -> documents) helps resolve spellings."""
         skipped: list[list[str]] = [[] for _ in docs]
         texts = []
         for i, d in enumerate(docs):
@@ -90,7 +100,7 @@ class Annotator:
         for i, d in enumerate(docs):
             if i not in readable:
                 skipped[i].append(f"entities: no model for language {d.language!r}")
-        found = self.entities.recognise([texts[i] for i in readable]) if readable else []
+        found = self.entities.recognise([texts[i] for i in readable], known_people) if readable else []
         entities: list[list[EntityMention]] = [[] for _ in docs]
         for i, mentions in zip(readable, found, strict=True):
             entities[i] = mentions

