@@ -7,7 +7,9 @@ Today: time expressions (rules, any language's digits, English words) and named 
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -70,14 +72,62 @@ class Annotated:
         }
 
 
-class Annotator:
-    """Runs the annotation stages over batches of documents. Build once per process."""
+_worker: EntityRecognizer | None = None
 
-    def __init__(self, entities: EntityRecognizer | None = None) -> None:
-        self.entities = entities or EntityRecognizer()
+
+def _init_worker() -> None:
+    global _worker
+    _worker = EntityRecognizer()
+
+
+def _work(job: list[tuple[str, date | None]]) -> tuple[list[list[Any]], list[list[TimeExpression]]]:
+    assert _worker is not None
+    texts = [t for t, _ in job]
+    return _worker.extract(texts), [find_times(t, when) for t, when in job]
+
+
+class Annotator:
+    """Runs the annotation stages over batches of documents. Build once per process.
+
+    With ``workers`` > 1, entity extraction and time tagging run in that many spawned processes
+    (each loads the model once); canonicalisation stays here, so it sees the whole batch.
+    """
 
     #: The stage versions recorded with stored annotations; a change re-annotates on the next analyze.
     stages = ";".join(stage.name for stage in STAGES)
+
+    def __init__(self, entities: EntityRecognizer | None = None, *, workers: int = 1) -> None:
+        self.entities = entities or EntityRecognizer()
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def _extract(
+        self, texts: list[str], anchors: list[date | None], readable: list[int]
+    ) -> tuple[list[list[Any]], list[list[TimeExpression]]]:
+        """Raw entity mentions of the readable texts and the time expressions of all texts."""
+        if self.workers <= 1 or len(texts) < 2 * self.workers:
+            raws = self.entities.extract([texts[i] for i in readable]) if readable else []
+            return raws, [find_times(t, a) for t, a in zip(texts, anchors, strict=True)]
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker
+            )
+        size = -(-len(texts) // self.workers)
+        chunks = [list(range(i, min(i + size, len(texts)))) for i in range(0, len(texts), size)]
+        readable_set = set(readable)
+        jobs = [[(texts[i], anchors[i]) for i in chunk] for chunk in chunks]
+        raw_by_index: dict[int, list[Any]] = {}
+        times: list[list[TimeExpression]] = []
+        for chunk, (raws, chunk_times) in zip(chunks, self._pool.map(_work, jobs), strict=True):
+            for i, raw in zip(chunk, raws, strict=True):
+                raw_by_index[i] = raw
+            times.extend(chunk_times)
+        return [raw_by_index[i] if i in readable_set else [] for i in readable], times
 
     def annotate_many(
         self, docs: Sequence[Document], *, anchor: date | None = None, known_people: Mapping[str, int] | None = None
@@ -85,22 +135,22 @@ class Annotator:
         """Annotate a batch. ``anchor`` overrides each document's publication date for time
         expressions; ``known_people`` (canonical name -> documents) helps resolve spellings."""
         skipped: list[list[str]] = [[] for _ in docs]
-        texts = []
+        texts: list[str] = []
+        anchors: list[date | None] = []
         for i, d in enumerate(docs):
             if len(d.text) > MAX_ANNOTATED_CHARS:
                 skipped[i].append(f"text beyond the first {MAX_ANNOTATED_CHARS:,} characters not annotated")
             texts.append(d.text[:MAX_ANNOTATED_CHARS])
-        times = []
-        for i, (d, text) in enumerate(zip(docs, texts, strict=True)):
             when = anchor or (d.published.value.date() if d.published else None)
             if when is None:
                 skipped[i].append("no publication date: relative times left unresolved (XXXX)")
-            times.append(find_times(text, when))
+            anchors.append(when)
         readable = [i for i, d in enumerate(docs) if self.entities.reads(d.language)]
         for i, d in enumerate(docs):
             if i not in readable:
                 skipped[i].append(f"entities: no model for language {d.language!r}")
-        found = self.entities.recognise([texts[i] for i in readable], known_people) if readable else []
+        raws, times = self._extract(texts, anchors, readable)
+        found = self.entities.canonicalise([texts[i] for i in readable], raws, known_people) if readable else []
         entities: list[list[EntityMention]] = [[] for _ in docs]
         for i, mentions in zip(readable, found, strict=True):
             entities[i] = mentions

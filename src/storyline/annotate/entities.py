@@ -207,6 +207,11 @@ class EntityRecognizer:
 
         ``known`` maps people already known (canonical names, e.g. from the store) to the number
         of documents naming them, so that a new batch resolves spellings against them too."""
+        return self.canonicalise(texts, self.extract(texts), known)
+
+    def extract(self, texts: Sequence[str]) -> list[list[_Raw]]:
+        """The recogniser's repaired mentions of each text, not yet canonicalised. This is the
+        costly part; it can run in worker processes, while canonicalisation sees the whole batch."""
         nlp = self._load()
         raws: list[list[_Raw]] = []
         for text, doc in zip(texts, nlp.pipe(texts, batch_size=self.batch_size), strict=True):
@@ -218,7 +223,7 @@ class EntityRecognizer:
                 if fixed is not None:
                     mentions.append(_Raw(fixed[0], fixed[1], text[fixed[0] : fixed[1]], ent.label_))
             raws.append(mentions)
-        return self.canonicalise(texts, raws, known)
+        return raws
 
     # -- canonicalisation ------------------------------------------------------------------
     def canonicalise(
@@ -285,7 +290,8 @@ class EntityRecognizer:
         for mentions in raws:
             surnames = {m.text.split()[-1].casefold() for m in mentions if m.label == "PERSON" and " " in m.text}
             for m in mentions:
-                if m.label == "PERSON" and " " not in m.text and m.text.casefold() in cities - surnames:
+                key = m.text.casefold()
+                if m.label == "PERSON" and " " not in m.text and key in cities and key not in surnames:
                     m.label = "GPE"
 
     @staticmethod
@@ -354,24 +360,30 @@ class EntityRecognizer:
         for name, w in weight.items():
             totals[target.get(name, name)] += w
         ordered = sorted(totals, key=lambda n: (-totals[n], n))
-        for i, rare in enumerate(ordered):
-            rare_words = rare.split()
-            for common in ordered[:i]:
-                common_words = common.split()
+        # candidates are looked up, not scanned: by first name, and (for one-word names) by title
+        by_first: dict[str, list[str]] = defaultdict(list)
+        by_title: dict[str, list[str]] = defaultdict(list)
+        for name in ordered:  # most reported first, so each list stays in that order
+            words = name.split()
+            if len(words) > 1:
+                by_first[words[0].casefold()].append(name)
+            for title in titles[name]:
+                by_title[title].append(name)
+        for rare in ordered:
+            words = rare.split()
+            if len(words[-1]) < 4:
+                continue
+            if len(words) > 1:
+                pool = by_first.get(words[0].casefold(), [])
+            else:
+                pool = [n for t in titles[rare] for n in by_title.get(t, [])]
+            for common in pool:
                 if totals[common] <= totals[rare] or target.get(common, common) != common:
                     continue
-                if (
-                    len(rare_words[-1]) < 4
-                    or edit_distance(rare_words[-1].casefold(), common_words[-1].casefold()) != 1
-                ):
+                common_surname = common.split()[-1].casefold()
+                if abs(len(common_surname) - len(words[-1])) > 1:
                     continue
-                same_first = (
-                    len(rare_words) > 1
-                    and len(common_words) > 1
-                    and rare_words[0].casefold() == common_words[0].casefold()
-                )
-                shared_title = bool(set(titles[rare]) & set(titles[common]))
-                if same_first or (len(rare_words) == 1 and shared_title):
+                if edit_distance(words[-1].casefold(), common_surname) == 1:
                     target[rare] = common
                     break
         for name, into in list(target.items()):  # follow chains ("Mode" -> "Narendra Mode" -> "Narendra Modi")
