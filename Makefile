@@ -45,6 +45,7 @@ test: dev
 
 bench: install
 	$(BIN)/python benchmarks/ingest_html.py
+	$(BIN)/python benchmarks/annotate.py
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache .mypy_cache .ruff_cache

@@ -74,24 +74,27 @@ class Storyline:
         """Ingest, then annotate every stored document not yet annotated by the current stages
         (entities and time expressions)."""
         report = self.ingest(*inputs, **kwargs)
-        report.annotated = self.annotate_pending()
+        report.annotated = self.annotate_pending(workers=kwargs.get("workers", 1))
         return report
 
-    def annotate_pending(self, *, batch_size: int = 64) -> int:
+    def annotate_pending(self, *, batch_size: int = 64, workers: int = 1) -> int:
         """Annotate stored documents that lack annotations by the current stage versions.
         Each batch is written in one transaction; returns how many were annotated."""
         from storyline.annotate import Annotator
 
-        annotator = Annotator()
+        annotator = Annotator(workers=workers)
         done = 0
-        with self.store.writer_lock():
-            while True:
-                docs = self.store.unannotated(annotator.stages, batch_size)
-                if not docs:
-                    return done
-                results = annotator.annotate_many(docs, known_people=self.store.people_weights())
-                self.store.add_annotations(annotator.stages, [(r.document.id, r.annotations) for r in results])
-                done += len(docs)
+        try:
+            with self.store.writer_lock():
+                while True:
+                    docs = self.store.unannotated(annotator.stages, batch_size * max(1, workers))
+                    if not docs:
+                        return done
+                    results = annotator.annotate_many(docs, known_people=self.store.people_weights())
+                    self.store.add_annotations(annotator.stages, [(r.document.id, r.annotations) for r in results])
+                    done += len(docs)
+        finally:
+            annotator.close()
 
     def annotations(self, doc_id: str) -> Annotations:
         """The stored annotations of a document (empty before ``analyze``)."""
