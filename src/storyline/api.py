@@ -153,6 +153,19 @@ class Storyline:
                  "canonical": e.canonical, "title": e.title, "country": e.country}
                 for e in ann.entities
             ]  # fmt: skip
+            row["places"] = [
+                {
+                    "start": p.start,
+                    "end": p.end,
+                    "text": p.text,
+                    "name": p.name,
+                    "country": p.country,
+                    "lat": p.lat,
+                    "lon": p.lon,
+                    "kind": p.kind,
+                }
+                for p in ann.places
+            ]
             row["times"] = [
                 {"start": t.start, "end": t.end, "text": t.text, "type": t.type.value, "value": t.value}
                 for t in ann.times
@@ -176,7 +189,7 @@ class Storyline:
                 n += 1
         else:
             writer = csv.DictWriter(
-                out, fieldnames=[*EXPORT_FIELDS, "seen_in", "entities", "times"], lineterminator="\n"
+                out, fieldnames=[*EXPORT_FIELDS, "seen_in", "entities", "places", "times"], lineterminator="\n"
             )
             writer.writeheader()
             for row in rows:

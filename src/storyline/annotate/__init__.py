@@ -15,14 +15,16 @@ from datetime import date
 from typing import Any
 
 from storyline.annotate.entities import EntityRecognizer
+from storyline.annotate.places import Geocoder
 from storyline.annotate.times import find_times
 from storyline.model import Document
-from storyline.model.annotations import Annotations, EntityMention, TimeExpression
+from storyline.model.annotations import Annotations, EntityMention, PlaceMention, TimeExpression
 from storyline.pipeline import StageSpec
 
 STAGES: tuple[StageSpec, ...] = (
     StageSpec("storyline.times.rules.v1", frozenset({"text", "published"}), frozenset({"times"})),
     StageSpec("storyline.entities.spacy.v1", frozenset({"text", "language"}), frozenset({"entities"})),
+    StageSpec("storyline.places.v1", frozenset({"entities"}), frozenset({"places"})),
 )
 
 #: Documents longer than this are annotated on their first part only (bounded time and memory).
@@ -37,10 +39,11 @@ class Annotated:
     times: list[TimeExpression] = field(default_factory=list)
     entities: list[EntityMention] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
 
     @property
     def annotations(self) -> Annotations:
-        return Annotations(self.times, self.entities, self.skipped)
+        return Annotations(self.times, self.entities, self.skipped, self.places)
 
     def as_dict(self, doc_id: str | None = None) -> dict[str, Any]:
         d = self.document
@@ -67,7 +70,19 @@ class Annotated:
                 {"start": t.start, "end": t.end, "text": t.text, "type": t.type.value, "value": t.value}
                 for t in self.times
             ],
-            "places": [],
+            "places": [
+                {
+                    "start": p.start,
+                    "end": p.end,
+                    "text": p.text,
+                    "name": p.name,
+                    "country": p.country,
+                    "lat": p.lat,
+                    "lon": p.lon,
+                    "kind": p.kind,
+                }
+                for p in self.places
+            ],
             "skipped": self.skipped,
         }
 
@@ -96,8 +111,11 @@ class Annotator:
     #: The stage versions recorded with stored annotations; a change re-annotates on the next analyze.
     stages = ";".join(stage.name for stage in STAGES)
 
-    def __init__(self, entities: EntityRecognizer | None = None, *, workers: int = 1) -> None:
+    def __init__(
+        self, entities: EntityRecognizer | None = None, *, workers: int = 1, geocoder: Geocoder | None = None
+    ) -> None:
         self.entities = entities or EntityRecognizer()
+        self.geocoder = geocoder or Geocoder()
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
 
@@ -154,7 +172,10 @@ class Annotator:
         entities: list[list[EntityMention]] = [[] for _ in docs]
         for i, mentions in zip(readable, found, strict=True):
             entities[i] = mentions
-        return [Annotated(d, times[i], entities[i], skipped[i]) for i, d in enumerate(docs)]
+        return [
+            Annotated(d, times[i], entities[i], skipped[i], self.geocoder.geocode(entities[i]))
+            for i, d in enumerate(docs)
+        ]
 
 
 __all__ = ["STAGES", "Annotated", "Annotator", "EntityRecognizer", "find_times"]

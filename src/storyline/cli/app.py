@@ -289,6 +289,9 @@ def show(
         lines.append("entities: " + ", ".join(f"{k} x{v}" if v > 1 else k for k, v in counts.items()))
     if ann.times:
         lines.append("times:    " + ", ".join(f"{t.text!r} = {t.value}" for t in ann.times))
+    if ann.places:
+        named = dict.fromkeys(f"{p.name} ({p.country or '-'}, {p.lat:.2f}, {p.lon:.2f})" for p in ann.places)
+        lines.append("places:   " + ", ".join(named))
     typer.echo("\n".join(lines).rstrip())
 
 

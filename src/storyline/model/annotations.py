@@ -59,6 +59,21 @@ class EntityMention:
             raise ValueError(f"bad span {self.start}..{self.end}")
 
 
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """A place mention geocoded: the place's name, ISO 3166-1 country code, coordinates and kind
+    (country, state, city, region, sea, village, ...)."""
+
+    start: int
+    end: int
+    text: str
+    name: str
+    country: str | None
+    lat: float
+    lon: float
+    kind: str
+
+
 def entity_kind(label: str, country: str | None = None) -> str:
     """The family an entity belongs to, whatever label one mention had: PERSON, ORG, PLACE
     (GPE, LOC, FAC, and demonyms of a country), GROUP (other NORP), EVENT, LAW, PRODUCT."""
@@ -76,6 +91,7 @@ class Annotations:
     times: list[TimeExpression] = field(default_factory=list)
     entities: list[EntityMention] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

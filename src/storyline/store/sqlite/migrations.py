@@ -121,4 +121,22 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "0005_places",
+        """
+        CREATE TABLE place_mentions (
+            doc_rowid INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            name TEXT NOT NULL,
+            country TEXT,
+            lat REAL NOT NULL,
+            lon REAL NOT NULL,
+            kind TEXT NOT NULL,
+            PRIMARY KEY (doc_rowid, start)
+        ) WITHOUT ROWID;
+        CREATE INDEX place_mentions_country ON place_mentions(country);
+        """,
+    ),
 )

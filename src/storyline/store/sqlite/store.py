@@ -17,7 +17,15 @@ import numpy as np
 
 from storyline.errors import StoreError, StoreLockedError, StoreSchemaError
 from storyline.model import DateSource, Document, Duplicate, Granularity, PublishedDate
-from storyline.model.annotations import Annotations, EntityMention, EntityRecord, TimeExpression, TimeType, entity_kind
+from storyline.model.annotations import (
+    Annotations,
+    EntityMention,
+    EntityRecord,
+    PlaceMention,
+    TimeExpression,
+    TimeType,
+    entity_kind,
+)
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
 from storyline.store.base import DocumentQuery, SearchHit, Sighting
 from storyline.store.sqlite.migrations import MIGRATIONS
@@ -432,6 +440,11 @@ class SQLiteStore:
                 )
                 db.execute("DELETE FROM entity_mentions WHERE doc_rowid = ?", (rowid,))
                 db.execute("DELETE FROM time_expressions WHERE doc_rowid = ?", (rowid,))
+                db.execute("DELETE FROM place_mentions WHERE doc_rowid = ?", (rowid,))
+                db.executemany(
+                    "INSERT OR REPLACE INTO place_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(rowid, p.start, p.end, p.text, p.name, p.country, p.lat, p.lon, p.kind) for p in ann.places],
+                )
                 db.executemany(
                     "INSERT OR REPLACE INTO entity_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
@@ -496,7 +509,15 @@ class SQLiteStore:
                 (rowid,),
             )
         ]
-        return Annotations(times, entities, json.loads(row[1]) if row[1] else [])
+        places = [
+            PlaceMention(*r)
+            for r in self._db.execute(
+                "SELECT start, end, text, name, country, lat, lon, kind FROM place_mentions WHERE doc_rowid = ? "
+                "ORDER BY start",
+                (rowid,),
+            )
+        ]
+        return Annotations(times, entities, json.loads(row[1]) if row[1] else [], places)
 
     def entities(self, kind: str | None = None, limit: int | None = 50, offset: int = 0) -> list[EntityRecord]:
         """Canonical entities, most widely reported first."""

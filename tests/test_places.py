@@ -1,0 +1,62 @@
+"""Places: geocoding by name, settled by the document's other places."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.annotate.places import Gazetteer, Geocoder
+from storyline.model.annotations import EntityMention
+
+
+@pytest.fixture(scope="module")
+def geocoder() -> Geocoder:
+    return Geocoder(Gazetteer())
+
+
+def mention(text: str, label: str = "GPE", country: str | None = None) -> EntityMention:
+    return EntityMention(0, len(text), text, label, "E0", text, None, country)
+
+
+def resolve(
+    geocoder: Geocoder, *names: str, labels: dict[str, str] | None = None
+) -> dict[str, tuple[str, str | None, str]]:
+    places = geocoder.geocode([mention(n, (labels or {}).get(n, "GPE")) for n in names])
+    return {p.text: (p.name, p.country, p.kind) for p in places}
+
+
+def test_paris_follows_the_document(geocoder: Geocoder) -> None:
+    assert resolve(geocoder, "Paris", "France")["Paris"][:2] == ("Paris", "FR")
+    assert resolve(geocoder, "Paris", "Dallas", "Texas")["Paris"][:2] == ("Paris", "US")
+    assert resolve(geocoder, "Paris")["Paris"][:2] == ("Paris", "FR")  # alone: the larger place
+
+
+def test_georgia_country_or_state(geocoder: Geocoder) -> None:
+    assert resolve(geocoder, "Georgia", "Tbilisi")["Georgia"] == ("Georgia", "GE", "country")
+    assert resolve(geocoder, "Georgia", "Atlanta", "Florida")["Georgia"] == ("Georgia", "US", "state")
+
+
+def test_own_name_beats_an_alternate_name(geocoder: Geocoder) -> None:
+    assert resolve(geocoder, "New Delhi")["New Delhi"][:2] == ("New Delhi", "IN")
+    assert resolve(geocoder, "Leningrad")["Leningrad"][:2] == ("Saint Petersburg", "RU")
+    assert resolve(geocoder, "St. Petersburg")["St. Petersburg"][:2] == ("Saint Petersburg", "RU")
+
+
+def test_gazetteer_fills_what_city_lists_lack(geocoder: Geocoder) -> None:
+    got = resolve(
+        geocoder, "Black Sea", "Kudankulam", "the Far East", labels={"Black Sea": "LOC", "the Far East": "LOC"}
+    )
+    assert got["Black Sea"] == ("Black Sea", None, "sea")
+    assert got["Kudankulam"] == ("Kudankulam", "IN", "village")
+    assert got["the Far East"] == ("Far East", "RU", "region")
+
+
+def test_countries_have_coordinates_and_aliases(geocoder: Geocoder) -> None:
+    (us,) = geocoder.geocode([mention("U.S.")])
+    assert (us.name, us.country, us.kind) == ("United States", "US", "country")
+    assert 25 < us.lat < 45 and -110 < us.lon < -75  # the population centre lies inside the country
+
+
+def test_unknown_names_and_other_labels_are_not_places(geocoder: Geocoder) -> None:
+    assert (
+        geocoder.geocode([mention("Zzyzxburgh"), mention("Putin", "PERSON"), mention("Indian", "NORP", "India")]) == []
+    )
