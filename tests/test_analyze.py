@@ -55,6 +55,9 @@ def test_annotations_are_stored_per_document_with_offsets(analyzed: Path) -> Non
     assert all(text[t.start : t.end] == t.text for t in ann.times)
     assert {(t.text, t.value) for t in ann.times} >= {("today", "2017-06-01")}
     assert {e.canonical for e in ann.entities if e.text == "Mode"} == {"Narendra Modi"}
+    places = {p.text: (p.name, p.country) for p in ann.places}
+    assert places["St. Petersburg"] == ("Saint Petersburg", "RU") and places["Leningrad"] == ("Saint Petersburg", "RU")
+    assert all(text[p.start : p.end] == p.text for p in ann.places)
 
 
 def test_analyze_again_changes_nothing(analyzed: Path) -> None:
