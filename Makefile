@@ -22,12 +22,13 @@ install: $(VENV)/.installed
 
 dev: $(VENV)/.dev-installed
 
-# The main job on the bundled sample corpus: read, clean, de-duplicate and store, then show what was found.
+# The main job on the bundled sample corpus: read, clean, de-duplicate, annotate and store, then show what was found.
 demo: install
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN)/storyline analyze examples/corpus --db $(DB)
 	$(BIN)/storyline stats --db $(DB)
 	$(BIN)/storyline ls --db $(DB) --limit 50
+	$(BIN)/storyline entities --db $(DB) --limit 12
 	$(BIN)/storyline search "Sochi" --db $(DB) --limit 5
 
 lint: dev

@@ -544,6 +544,30 @@ def eval_timeml(
             _err(f"extra  {n:>3}  {text!r}")
 
 
+@eval_app.command("ner")
+def eval_ner(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="CoNLL file: a token per line, its IOB/BIOES tag last.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Named entities, entity level: precision, recall and F1 per type (label mapping in storyline.evaluate.ner)."""
+    from storyline.evaluate.ner import evaluate_ner
+
+    if not path.is_file():
+        _err(f"error: {path}: no such file")
+        raise typer.Exit(1)
+    try:
+        result = evaluate_ner(path).as_dict()
+    except (ValueError, UnicodeDecodeError) as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(f"{'type':<6}{'P':>8}{'R':>8}{'F1':>8}{'gold':>8}{'found':>8}")
+    for label, r in result.items():
+        typer.echo(f"{label:<6}{r['precision']:>8.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}{r['gold']:>8}{r['system']:>8}")
+
+
 def _version(value: bool) -> None:
     if value:
         from storyline import __version__
