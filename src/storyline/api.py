@@ -148,28 +148,9 @@ class Storyline:
             row = {k: data[k] for k in EXPORT_FIELDS}
             row["seen_in"] = [s.as_dict() for s in self.store.sightings(doc.id)]
             ann = self.store.annotations(doc.id)
-            row["entities"] = [
-                {"start": e.start, "end": e.end, "text": e.text, "label": e.label, "entity_id": e.entity_id,
-                 "canonical": e.canonical, "title": e.title, "country": e.country}
-                for e in ann.entities
-            ]  # fmt: skip
-            row["places"] = [
-                {
-                    "start": p.start,
-                    "end": p.end,
-                    "text": p.text,
-                    "name": p.name,
-                    "country": p.country,
-                    "lat": p.lat,
-                    "lon": p.lon,
-                    "kind": p.kind,
-                }
-                for p in ann.places
-            ]
-            row["times"] = [
-                {"start": t.start, "end": t.end, "text": t.text, "type": t.type.value, "value": t.value}
-                for t in ann.times
-            ]
+            row["entities"] = [e.as_dict() for e in ann.entities]
+            row["places"] = [p.as_dict() for p in ann.places]
+            row["times"] = [t.as_dict() for t in ann.times]
             yield row
 
     def export(

@@ -53,36 +53,9 @@ class Annotated:
             "published": d.published.value.isoformat() if d.published else None,
             "language": d.language,
             "text": d.text,
-            "entities": [
-                {
-                    "start": e.start,
-                    "end": e.end,
-                    "text": e.text,
-                    "label": e.label,
-                    "entity_id": e.entity_id,
-                    "canonical": e.canonical,
-                    **({"title": e.title} if e.title else {}),
-                    **({"country": e.country} if e.country else {}),
-                }
-                for e in self.entities
-            ],
-            "times": [
-                {"start": t.start, "end": t.end, "text": t.text, "type": t.type.value, "value": t.value}
-                for t in self.times
-            ],
-            "places": [
-                {
-                    "start": p.start,
-                    "end": p.end,
-                    "text": p.text,
-                    "name": p.name,
-                    "country": p.country,
-                    "lat": p.lat,
-                    "lon": p.lon,
-                    "kind": p.kind,
-                }
-                for p in self.places
-            ],
+            "entities": [{k: v for k, v in e.as_dict().items() if v is not None} for e in self.entities],
+            "times": [t.as_dict() for t in self.times],
+            "places": [p.as_dict() for p in self.places],
             "skipped": self.skipped,
         }
 

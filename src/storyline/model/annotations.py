@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class TimeType(StrEnum):
@@ -34,6 +35,10 @@ class TimeExpression:
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad span {self.start}..{self.end}")
 
+    def as_dict(self) -> dict[str, Any]:
+        """The annotation as exported (enum values as their strings)."""
+        return {k: (v.value if isinstance(v, TimeType) else v) for k, v in asdict(self).items()}
+
 
 @dataclass(frozen=True, slots=True)
 class EntityMention:
@@ -58,6 +63,10 @@ class EntityMention:
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad span {self.start}..{self.end}")
 
+    def as_dict(self) -> dict[str, Any]:
+        """The annotation as exported (enum values as their strings)."""
+        return {k: (v.value if isinstance(v, TimeType) else v) for k, v in asdict(self).items()}
+
 
 @dataclass(frozen=True, slots=True)
 class PlaceMention:
@@ -72,6 +81,10 @@ class PlaceMention:
     lat: float
     lon: float
     kind: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The annotation as exported."""
+        return asdict(self)
 
 
 def entity_kind(label: str, country: str | None = None) -> str:
