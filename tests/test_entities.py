@@ -142,3 +142,16 @@ def test_annotate_cli_anchor_and_cleaning() -> None:
     assert doc["title"].startswith("India, Russia hold annual summit")
     assert {"text": "today", "type": "DATE", "value": "2017-06-01"}.items() <= doc["times"][0].items()
     assert any(e["text"] == "Mode" and e["label"] == "PERSON" for e in doc["entities"])
+
+
+def test_very_long_documents_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import storyline.annotate as annotate_module
+
+    monkeypatch.setattr(annotate_module, "MAX_ANNOTATED_CHARS", 2000)
+    sentence = "Prime Minister Narendra Modi met President Vladimir Putin in Sochi on Monday. "
+    text = sentence * 700  # about 55,000 characters
+    doc = Document(id=content_id(text), text=text, source_id="long", origin="long", language="en")
+    (result,) = Annotator().annotate_many([doc])
+    assert "text beyond the first 2,000 characters not annotated" in result.skipped
+    assert result.entities and all(e.end <= 2000 for e in result.entities)
+    assert all(t.end <= 2000 for t in result.times) and all(p.end <= 2000 for p in result.places)

@@ -72,7 +72,7 @@ class Storyline:
 
     def analyze(self, *inputs: str | os.PathLike[str], **kwargs: Any) -> IngestReport:
         """Ingest, then annotate every stored document not yet annotated by the current stages
-        (entities and time expressions)."""
+        (entities, time expressions and places)."""
         report = self.ingest(*inputs, **kwargs)
         report.annotated = self.annotate_pending(workers=kwargs.get("workers", 1))
         return report
