@@ -155,3 +155,13 @@ def test_very_long_documents_are_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
     assert "text beyond the first 2,000 characters not annotated" in result.skipped
     assert result.entities and all(e.end <= 2000 for e in result.entities)
     assert all(t.end <= 2000 for t in result.times) and all(p.end <= 2000 for p in result.places)
+
+
+def test_annotate_reports_binary_input_with_keep_text(tmp_path: Path) -> None:
+    bad = tmp_path / "photo.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    good = tmp_path / "good.txt"
+    good.write_text("Talks\n\nPrime Minister Narendra Modi met President Vladimir Putin today.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["annotate", str(bad), str(good), "--keep-text", "--json"])
+    assert result.exit_code == 1 and "photo.txt: binary file (a PNG image)" in result.stderr
+    assert len(result.stdout.splitlines()) == 1

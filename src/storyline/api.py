@@ -12,17 +12,22 @@ import csv
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from storyline.config import IngestConfig
-from storyline.errors import StorylineError
+from storyline.errors import InputError, StorylineError
 from storyline.ingest.transport import Transport
-from storyline.model import EXPORT_FIELDS, Document, document_to_dict
+from storyline.model import EXPORT_FIELDS, Document, content_id, document_to_dict
 from storyline.model.annotations import Annotations, EntityRecord
 from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
 from storyline.store import DocumentQuery, SearchHit, Sighting, Store, open_store
+
+if TYPE_CHECKING:
+    from storyline.annotate import Annotated
 
 EXPORT_FORMATS = ("jsonl", "csv")
 
@@ -179,6 +184,66 @@ class Storyline:
                 )
                 n += 1
         return n
+
+
+@dataclass
+class AnnotateResult:
+    """What :func:`annotate_inputs` found: per document, the input's own id and its annotations,
+    in input order; and the inputs that could not be read."""
+
+    results: list[tuple[str, Annotated]] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+def annotate_inputs(
+    *inputs: str | os.PathLike[str],
+    config: IngestConfig | None = None,
+    published: date | None = None,
+    keep_text: bool = False,
+    stdin: BinaryIO | None = None,
+) -> AnnotateResult:
+    """Annotate files, folders, URLs or ``-`` without storing them.
+
+    Each document is cleaned first, unless ``keep_text``: then its text is annotated exactly as
+    given, so offsets refer to the input. ``published`` anchors every input's relative times."""
+    from storyline.annotate import Annotator
+    from storyline.clean import Cleaner
+    from storyline.clean.dates import parse_metadata_date
+    from storyline.encoding import decode
+    from storyline.ingest import expand, read
+
+    config = config or IngestConfig()
+    cleaner = Cleaner(config)
+    out = AnnotateResult()
+    docs: list[Document] = []
+    ids: list[str] = []
+    for source in expand([str(i) for i in inputs], stdin=stdin):
+        for item in [source] if isinstance(source, InputError) else read(source, config):
+            if isinstance(item, InputError):
+                out.errors.append(item)
+                continue
+            try:
+                if keep_text:
+                    text = item.content if isinstance(item.content, str) else decode(item.content, item.origin)[0]
+                    if not text.strip():
+                        raise InputError(item.origin, "empty", "empty text")
+                    (language,) = cleaner.languages.detect_many([text])
+                    doc = Document(
+                        id=content_id(text), text=text, source_id=item.source_id, origin=item.origin,
+                        title=item.fields.title, language=language or item.fields.language,
+                        published=parse_metadata_date(item.fields.published) if item.fields.published else None,
+                    )  # fmt: skip
+                else:
+                    doc = cleaner.clean(item)
+            except InputError as exc:
+                out.errors.append(exc)
+                continue
+            docs.append(doc)
+            ids.append(item.source_id)
+    if docs:
+        annotated = Annotator().annotate_many(docs, anchor=published)
+        out.results = list(zip(ids, annotated, strict=True))
+    return out
 
 
 def open(path: str | os.PathLike[str] = "storyline.db", config: IngestConfig | None = None) -> Storyline:

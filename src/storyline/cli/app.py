@@ -424,14 +424,9 @@ def annotate(
     the ids and the order."""
     from datetime import date
 
-    from storyline.annotate import Annotator
-    from storyline.clean import Cleaner
-    from storyline.clean.dates import parse_metadata_date
+    from storyline.api import annotate_inputs
     from storyline.config import DEFAULT_LANGUAGES, IngestConfig
-    from storyline.encoding import decode
-    from storyline.errors import ConfigError, InputError
-    from storyline.ingest import expand, read
-    from storyline.model import Document, content_id
+    from storyline.errors import ConfigError
 
     anchor = None
     if published:
@@ -441,41 +436,12 @@ def annotate(
             raise typer.BadParameter(f"expected YYYY-MM-DD, got {published!r}", param_hint="--published") from None
     try:
         config = IngestConfig(languages=tuple(languages.split(",")) if languages else DEFAULT_LANGUAGES)
-        cleaner = Cleaner(config)
+        found = annotate_inputs(*inputs, config=config, published=anchor, keep_text=keep_text)
     except ConfigError as exc:
         raise typer.BadParameter(str(exc)) from None
-    docs: list[Document] = []
-    ids: list[str] = []
-    failed = 0
-    for source in expand(inputs):
-        items = [source] if isinstance(source, InputError) else list(read(source, config))
-        for item in items:
-            if isinstance(item, InputError):
-                _err(f"error: {item}")
-                failed += 1
-                continue
-            if keep_text:
-                text = item.content if isinstance(item.content, str) else decode(item.content, item.origin)[0]
-                if not text.strip():
-                    _err(f"error: {item.origin}: empty text")
-                    failed += 1
-                    continue
-                (language,) = cleaner.languages.detect_many([text])
-                when = parse_metadata_date(item.fields.published) if item.fields.published else None
-                doc: Document | InputError = Document(
-                    id=content_id(text), text=text, source_id=item.source_id, origin=item.origin,
-                    title=item.fields.title, published=when, language=language or item.fields.language,
-                )  # fmt: skip
-            else:
-                (doc,) = cleaner.clean_many([item])
-            if isinstance(doc, InputError):
-                _err(f"error: {doc}")
-                failed += 1
-                continue
-            docs.append(doc)
-            ids.append(item.source_id)
-    results = Annotator().annotate_many(docs, anchor=anchor) if docs else []
-    for doc_id, result in zip(ids, results, strict=True):
+    for error in found.errors:
+        _err(f"error: {error}")
+    for doc_id, result in found.results:
         if as_json:
             typer.echo(json.dumps(result.as_dict(doc_id), ensure_ascii=False))
             continue
@@ -491,7 +457,7 @@ def annotate(
             typer.echo(f"  time {t.text!r} -> {t.type.value} {t.value}")
         for note in result.skipped:
             typer.echo(f"  skipped: {note}")
-    if failed:
+    if found.errors:
         raise typer.Exit(1)
 
 
