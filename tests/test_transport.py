@@ -4,11 +4,15 @@ import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
-from storyline.errors import BlockedAddressError, FetchError
+from storyline.config import IngestConfig
+from storyline.errors import BlockedAddressError, FetchError, InputError
+from storyline.ingest import Source, read
 from storyline.ingest.transport import HttpTransport, check_url
+from storyline.model import Article, ContentKind
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -27,6 +31,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(302)
             self.send_header("Location", "http://10.0.0.1/secret")
             self.end_headers()
+        elif self.path == "/page":
+            body = (
+                b"<html><head><title>Linked page</title></head><body><article><h1>Linked page</h1>"
+                b"<p>The full article text lives on the linked page, well beyond the feed's summary line.</p>"
+                b"</article></body></html>"
+            )
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
         elif self.path == "/big":
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
@@ -125,3 +139,19 @@ def test_timeout(silent_server: str) -> None:
     with pytest.raises(FetchError, match=r"no answer within 0\.3 s") as info:
         HttpTransport(allow_private=True).fetch(silent_server, timeout=0.3, max_bytes=10_000)
     assert info.value.code == "timeout"
+
+
+def test_fetch_links_on_a_feed_file_uses_the_default_transport(server: str, tmp_path: Path) -> None:
+    """No transport injected: --fetch-links still fetches (through the guarded HTTP transport)."""
+    feed = tmp_path / "f.rss"
+    feed.write_text(
+        f"<rss version='2.0'><channel><title>W</title><item><title>One</title><link>{server}/page</link>"
+        "<description>Summary only.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    (article,) = read(Source(str(feed), path=feed), IngestConfig(fetch_links=True, allow_private=True))
+    assert isinstance(article, Article) and article.kind is ContentKind.HTML_PAGE
+    assert b"full article text" in bytes(article.content)  # type: ignore[arg-type]
+    refused, fallback = read(Source(str(feed), path=feed), IngestConfig(fetch_links=True))
+    assert isinstance(refused, InputError) and refused.code == "blocked-address"
+    assert isinstance(fallback, Article) and fallback.content == "Summary only."

@@ -53,9 +53,11 @@ def read(source: Source, config: IngestConfig, transport: Transport | None = Non
     """Read one source with the reader its format calls for. Never raises InputError:
     failures come out as values so the rest of the batch goes on."""
     try:
+        needs_network = (is_url(source.name) and source.data is None) or config.fetch_links
+        if transport is None and needs_network:
+            transport = HttpTransport(allow_private=config.allow_private)
         if is_url(source.name) and source.data is None:
-            if transport is None:
-                transport = HttpTransport(allow_private=config.allow_private)
+            assert transport is not None
             source = fetch_source(source.name, config, transport)
         size = source.size()
         if size == 0:
