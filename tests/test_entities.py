@@ -81,7 +81,7 @@ def test_demonyms_join_their_country_and_capitals_link_to_it(recognizer: EntityR
     ],
 )
 def test_span_repairs(text: str, start: int, end: int, expected: str | None) -> None:
-    fixed = _clean_span(text, start, end, "ORG")
+    fixed = _clean_span(text, start, end)
     assert (text[fixed[0] : fixed[1]] if fixed else None) == expected
 
 
@@ -102,9 +102,10 @@ def test_other_languages_are_skipped_and_said_so() -> None:
         language="fr",
     )
     (result,) = Annotator().annotate_many([doc])
-    assert result.entities == []
-    assert "entities: no model for language 'fr'" in result.skipped
-    assert "no publication date: relative times left unresolved (XXXX)" in result.skipped
+    ann = result.annotations
+    assert ann.entities == []
+    assert "entities: no model for language 'fr'" in ann.skipped
+    assert "no publication date: relative times left unresolved (XXXX)" in ann.skipped
 
 
 def test_annotate_cli_keeps_ids_order_and_offsets(tmp_path: Path) -> None:
@@ -152,9 +153,10 @@ def test_very_long_documents_are_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
     text = sentence * 700  # about 55,000 characters
     doc = Document(id=content_id(text), text=text, source_id="long", origin="long", language="en")
     (result,) = Annotator().annotate_many([doc])
-    assert "text beyond the first 2,000 characters not annotated" in result.skipped
-    assert result.entities and all(e.end <= 2000 for e in result.entities)
-    assert all(t.end <= 2000 for t in result.times) and all(p.end <= 2000 for p in result.places)
+    ann = result.annotations
+    assert "text beyond the first 2,000 characters not annotated" in ann.skipped
+    assert ann.entities and all(e.end <= 2000 for e in ann.entities)
+    assert all(t.end <= 2000 for t in ann.times) and all(p.end <= 2000 for p in ann.places)
 
 
 def test_annotate_reports_binary_input_with_keep_text(tmp_path: Path) -> None:

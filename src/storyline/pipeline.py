@@ -9,50 +9,33 @@ it again stores exactly what is missing (documents are keyed by content hash).
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from storyline.clean import Cleaner
+from storyline.clean.cleaner import NAME as CLEAN_STAGE
 from storyline.config import IngestConfig
 from storyline.errors import ConfigError, InputError
 from storyline.ingest import Transport, expand, read
 from storyline.ingest.sources import Source
 from storyline.model import Article, Document
+from storyline.relate.dedup import NAME as DEDUP_STAGE
 from storyline.relate.dedup import SCHEME, NearDuplicateFinder, published_utc
+from storyline.stages import StageSpec, check_stages
 from storyline.store.base import Sighting, Store
-
-
-@dataclass(frozen=True, slots=True)
-class StageSpec:
-    name: str
-    requires: frozenset[str]
-    assigns: frozenset[str]
-
 
 STAGES: tuple[StageSpec, ...] = (
     StageSpec("storyline.read.v1", frozenset(), frozenset({"article"})),
     StageSpec(
-        "storyline.clean.v1",
+        CLEAN_STAGE,
         frozenset({"article"}),
         frozenset({"text", "title", "published", "language", "captions", "credits", "boilerplate"}),
     ),
-    StageSpec("storyline.dedup.minhash.v1", frozenset({"text"}), frozenset({"duplicate"})),
+    StageSpec(DEDUP_STAGE, frozenset({"text"}), frozenset({"duplicate"})),
     StageSpec("storyline.store.v1", frozenset({"text", "duplicate"}), frozenset()),
 )
-
-
-def check_stages(stages: Iterable[StageSpec]) -> None:
-    """Raise ConfigError when a stage requires something no earlier stage assigns."""
-    available: set[str] = set()
-    for stage in stages:
-        missing = stage.requires - available
-        if missing:
-            raise ConfigError(
-                f"stage {stage.name} requires {', '.join(sorted(missing))}, which no earlier stage assigns"
-            )
-        available |= stage.assigns
 
 
 @dataclass(slots=True)
@@ -260,11 +243,4 @@ class IngestPipeline:
         report.notes.extend((d.origin, note) for d, _ in marked for note in d.notes)
 
 
-def default_workers() -> int:
-    """One worker per core, at most 4: cleaning is CPU-bound, writing is not."""
-    import os
-
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
-
-
-__all__ = ["STAGES", "IngestPipeline", "IngestReport", "StageSpec", "check_stages", "default_workers"]
+__all__ = ["STAGES", "IngestPipeline", "IngestReport", "StageSpec", "check_stages"]

@@ -10,21 +10,25 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from storyline.annotate import entities as entities_module
+from storyline.annotate import places as places_module
+from storyline.annotate import times as times_module
 from storyline.annotate.entities import EntityRecognizer
+from storyline.annotate.gazetteer import Gazetteer
 from storyline.annotate.places import Geocoder
 from storyline.annotate.times import find_times
 from storyline.model import Document
-from storyline.model.annotations import Annotations, EntityMention, PlaceMention, TimeExpression
-from storyline.pipeline import StageSpec
+from storyline.model.annotations import Annotations, EntityMention, TimeExpression
+from storyline.stages import StageSpec
 
 STAGES: tuple[StageSpec, ...] = (
-    StageSpec("storyline.times.rules.v1", frozenset({"text", "published"}), frozenset({"times"})),
-    StageSpec("storyline.entities.spacy.v1", frozenset({"text", "language"}), frozenset({"entities"})),
-    StageSpec("storyline.places.v1", frozenset({"entities"}), frozenset({"places"})),
+    StageSpec(times_module.NAME, frozenset({"text", "published"}), frozenset({"times"})),
+    StageSpec(entities_module.NAME, frozenset({"text", "language"}), frozenset({"entities"})),
+    StageSpec(places_module.NAME, frozenset({"entities"}), frozenset({"places"})),
 )
 
 #: Documents longer than this are annotated on their first part only (bounded time and memory).
@@ -33,30 +37,23 @@ MAX_ANNOTATED_CHARS = 200_000
 
 @dataclass(frozen=True, slots=True)
 class Annotated:
-    """A document with its annotations, and what could not be annotated and why."""
+    """A document with its annotations (and, in them, what could not be annotated and why)."""
 
     document: Document
-    times: list[TimeExpression] = field(default_factory=list)
-    entities: list[EntityMention] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    places: list[PlaceMention] = field(default_factory=list)
-
-    @property
-    def annotations(self) -> Annotations:
-        return Annotations(self.times, self.entities, self.skipped, self.places)
+    annotations: Annotations
 
     def as_dict(self, doc_id: str | None = None) -> dict[str, Any]:
-        d = self.document
+        d, a = self.document, self.annotations
         return {
             "id": doc_id or d.id,
             "title": d.title,
             "published": d.published.value.isoformat() if d.published else None,
             "language": d.language,
             "text": d.text,
-            "entities": [{k: v for k, v in e.as_dict().items() if v is not None} for e in self.entities],
-            "times": [t.as_dict() for t in self.times],
-            "places": [p.as_dict() for p in self.places],
-            "skipped": self.skipped,
+            "entities": [{k: v for k, v in e.as_dict().items() if v is not None} for e in a.entities],
+            "times": [t.as_dict() for t in a.times],
+            "places": [p.as_dict() for p in a.places],
+            "skipped": a.skipped,
         }
 
 
@@ -68,10 +65,10 @@ def _init_worker() -> None:
     _worker = EntityRecognizer()
 
 
-def _work(job: list[tuple[str, date | None]]) -> tuple[list[list[Any]], list[list[TimeExpression]]]:
+def _work(job: list[tuple[str, date | None, bool]]) -> tuple[list[list[Any]], list[list[TimeExpression]]]:
+    """Raw entity mentions of the texts marked readable, and time expressions of all of them."""
     assert _worker is not None
-    texts = [t for t, _ in job]
-    return _worker.extract(texts), [find_times(t, when) for t, when in job]
+    return _worker.extract([t for t, _, readable in job if readable]), [find_times(t, when) for t, when, _ in job]
 
 
 class Annotator:
@@ -87,8 +84,9 @@ class Annotator:
     def __init__(
         self, entities: EntityRecognizer | None = None, *, workers: int = 1, geocoder: Geocoder | None = None
     ) -> None:
-        self.entities = entities or EntityRecognizer()
-        self.geocoder = geocoder or Geocoder()
+        gazetteer = Gazetteer()  # built once, shared by both stages
+        self.entities = entities or EntityRecognizer(gazetteer=gazetteer)
+        self.geocoder = geocoder or Geocoder(gazetteer)
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
 
@@ -102,23 +100,24 @@ class Annotator:
     ) -> tuple[list[list[Any]], list[list[TimeExpression]]]:
         """Raw entity mentions of the readable texts and the time expressions of all texts."""
         if self.workers <= 1 or len(texts) < 2 * self.workers:
-            raws = self.entities.extract([texts[i] for i in readable]) if readable else []
-            return raws, [find_times(t, a) for t, a in zip(texts, anchors, strict=True)]
+            found = self.entities.extract([texts[i] for i in readable]) if readable else []
+            return found, [find_times(t, a) for t, a in zip(texts, anchors, strict=True)]
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker
             )
         size = -(-len(texts) // self.workers)
-        chunks = [list(range(i, min(i + size, len(texts)))) for i in range(0, len(texts), size)]
-        readable_set = set(readable)
-        jobs = [[(texts[i], anchors[i]) for i in chunk] for chunk in chunks]
-        raw_by_index: dict[int, list[Any]] = {}
+        wanted = set(readable)
+        jobs = [
+            [(texts[i], anchors[i], i in wanted) for i in range(j, min(j + size, len(texts)))]
+            for j in range(0, len(texts), size)
+        ]
+        raws: list[list[Any]] = []
         times: list[list[TimeExpression]] = []
-        for chunk, (raws, chunk_times) in zip(chunks, self._pool.map(_work, jobs), strict=True):
-            for i, raw in zip(chunk, raws, strict=True):
-                raw_by_index[i] = raw
+        for chunk_raws, chunk_times in self._pool.map(_work, jobs):
+            raws.extend(chunk_raws)  # in order: the readable texts of each chunk, chunk after chunk
             times.extend(chunk_times)
-        return [raw_by_index[i] if i in readable_set else [] for i in readable], times
+        return raws, times
 
     def annotate_many(
         self, docs: Sequence[Document], *, anchor: date | None = None, known_people: Mapping[str, int] | None = None
@@ -146,7 +145,7 @@ class Annotator:
         for i, mentions in zip(readable, found, strict=True):
             entities[i] = mentions
         return [
-            Annotated(d, times[i], entities[i], skipped[i], self.geocoder.geocode(entities[i]))
+            Annotated(d, Annotations(times[i], entities[i], skipped[i], self.geocoder.geocode(entities[i])))
             for i, d in enumerate(docs)
         ]
 

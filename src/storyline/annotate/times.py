@@ -80,24 +80,35 @@ class _Context:
     """The last explicit DATE value in the text (a day, month, quarter or year)."""
     span: tuple[int, int] = (0, 0)
     """Where in the sentence the expression being resolved stands."""
+    tense: str | None = None
+    """The tense cue nearest the expression: "future", "past", or None."""
+    _cues: list[tuple[int, int, str]] = field(default_factory=list)
 
-    def _tense(self) -> str | None:
-        """The tense cue nearest the expression: "future", "past", or None."""
-        start, end = self.span
+    def read_sentence(self, sentence: str) -> None:
+        """Start on a sentence: find its tense cues once."""
+        self.sentence = sentence
+        self._cues = sorted(
+            (m.start(), m.end(), tense)
+            for pattern, tense in ((_FUTURE, "future"), (_PAST, "past"))
+            for m in pattern.finditer(sentence)
+        )
+
+    def focus(self, start: int, end: int) -> None:
+        """Resolve the expression at ``start:end`` next: the nearest tense cue outside it decides."""
+        self.span = (start, end)
         best: tuple[int, str] | None = None
-        for pattern, tense in ((_FUTURE, "future"), (_PAST, "past")):
-            for m in pattern.finditer(self.sentence):
-                if start <= m.start() < end:
-                    continue  # the expression's own words ("last week") are not its tense
-                # a cue after the expression is usually a reporting verb ("..., Castro said"): it counts less
-                distance = start - m.end() if m.end() <= start else (m.start() - end) * 4
-                if best is None or distance < best[0]:
-                    best = (distance, tense)
-        return best[1] if best else None
+        for cue_start, cue_end, tense in self._cues:
+            if start <= cue_start < end:
+                continue  # the expression's own words ("last week") are not its tense
+            # a cue after the expression is usually a reporting verb ("..., Castro said"): it counts less
+            distance = start - cue_end if cue_end <= start else (cue_start - end) * 4
+            if best is None or distance < best[0]:
+                best = (distance, tense)
+        self.tense = best[1] if best else None
 
     @property
     def future(self) -> bool:
-        return self._tense() == "future"
+        return self.tense == "future"
 
     @property
     def clearly_future(self) -> bool:
@@ -106,7 +117,7 @@ class _Context:
 
     @property
     def past(self) -> bool:
-        return self._tense() == "past"
+        return self.tense == "past"
 
 
 Handler = Callable[[re.Match[str], _Context], tuple[TimeType, str] | None]
@@ -592,7 +603,7 @@ def find_times(text: str, anchor: date | None = None) -> list[TimeExpression]:
     out: list[TimeExpression] = []
     for s_start, s_end in _sentences(text):
         sentence = text[s_start:s_end]
-        ctx.sentence = sentence
+        ctx.read_sentence(sentence)
         candidates: list[_Candidate] = []
         for order, r in enumerate(_RULES):
             for m in r.pattern.finditer(sentence):
@@ -604,12 +615,12 @@ def find_times(text: str, anchor: date | None = None) -> list[TimeExpression]:
         for c in candidates:
             if any(c.start < t.end and t.start < c.end for t, _, _ in taken):
                 continue
-            ctx.span = (c.start, c.end)
+            ctx.focus(c.start, c.end)
             result = c.rule.handler(c.match, ctx)
             if result is not None:
                 taken.append((c, *result))
         for c, _, _ in sorted(taken, key=lambda t: t[0].start):
-            ctx.span = (c.start, c.end)
+            ctx.focus(c.start, c.end)
             result = c.rule.handler(c.match, ctx)  # again, in text order: the reference moves along
             if result is None:
                 continue

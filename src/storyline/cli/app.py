@@ -448,14 +448,14 @@ def annotate(
         d = result.document
         typer.echo(f"{doc_id}  {d.title or d.text[:60]}  [{d.language or '?'}]")
         people: dict[str, list[str]] = {}
-        for e in result.entities:
+        for e in result.annotations.entities:
             people.setdefault(f"{e.canonical} ({e.label})", []).append(e.text)
         for name, forms in people.items():
             variants = sorted(set(forms) - {name.rsplit(" (", 1)[0]})
             typer.echo(f"  {name} x{len(forms)}" + (f"  as {', '.join(variants)}" if variants else ""))
-        for t in result.times:
+        for t in result.annotations.times:
             typer.echo(f"  time {t.text!r} -> {t.type.value} {t.value}")
-        for note in result.skipped:
+        for note in result.annotations.skipped:
             typer.echo(f"  skipped: {note}")
     if found.errors:
         raise typer.Exit(1)

