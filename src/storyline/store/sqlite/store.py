@@ -69,6 +69,32 @@ def _row_to_document(row: sqlite3.Row) -> Document:
     )
 
 
+def _metadata_columns(doc: Document) -> dict[str, Any]:
+    """The document's columns other than its identity, text and duplicate mark: what an earlier
+    arrival of the same text replaces, and (with those) what a new document inserts."""
+    p = doc.published
+    return {
+        "source_id": doc.source_id,
+        "origin": doc.origin,
+        "title": doc.title,
+        "url": doc.url,
+        "source": doc.source,
+        "author": doc.author,
+        "published": p.value.isoformat() if p else None,
+        "published_utc": p.value.astimezone(UTC).isoformat() if p else None,
+        "published_granularity": p.granularity.value if p else None,
+        "published_source": p.source.value if p else None,
+        "published_raw": p.raw if p else None,
+        "published_zone_given": int(p.zone_given) if p else None,
+        "language": doc.language,
+        "captions": json.dumps(doc.captions, ensure_ascii=False),
+        "credits": json.dumps(doc.credits, ensure_ascii=False),
+        "boilerplate": json.dumps(doc.boilerplate, ensure_ascii=False),
+        "notes": json.dumps(doc.notes, ensure_ascii=False),
+        "fetched_at": doc.fetched_at.isoformat() if doc.fetched_at else None,
+    }
+
+
 def _candidate(row: sqlite3.Row) -> Candidate:
     return Candidate(row["id"], row["duplicate_of"], np.frombuffer(row["minhash"], dtype="<u4"), row["published_utc"])
 
@@ -199,21 +225,11 @@ class SQLiteStore:
         old = db.execute("SELECT rowid, title, text, captions FROM documents WHERE id = ?", (doc.id,)).fetchone()
         if old is None:
             return
-        p = doc.published
+        columns = _metadata_columns(doc)
         db.execute(
-            "UPDATE documents SET source_id=?, origin=?, title=?, url=?, source=?, author=?, published=?, "
-            "published_utc=?, published_granularity=?, published_source=?, published_raw=?, published_zone_given=?, "
-            "language=?, captions=?, credits=?, boilerplate=?, notes=?, fetched_at=? WHERE id=?",
-            (
-                doc.source_id, doc.origin, doc.title, doc.url, doc.source, doc.author,
-                p.value.isoformat() if p else None, p.value.astimezone(UTC).isoformat() if p else None,
-                p.granularity.value if p else None, p.source.value if p else None, p.raw if p else None,
-                int(p.zone_given) if p else None, doc.language, json.dumps(doc.captions, ensure_ascii=False),
-                json.dumps(doc.credits, ensure_ascii=False), json.dumps(doc.boilerplate, ensure_ascii=False),
-                json.dumps(doc.notes, ensure_ascii=False),
-                doc.fetched_at.isoformat() if doc.fetched_at else None, doc.id,
-            ),
-        )  # fmt: skip
+            f"UPDATE documents SET {', '.join(f'{name} = ?' for name in columns)} WHERE id = ?",
+            (*columns.values(), doc.id),
+        )
         db.execute(
             "INSERT INTO documents_fts (documents_fts, rowid, title, text, captions) VALUES ('delete', ?, ?, ?, ?)",
             (old["rowid"], old["title"], old["text"], old["captions"]),
@@ -240,24 +256,19 @@ class SQLiteStore:
         db.execute("BEGIN IMMEDIATE")
         try:
             for doc, fp in items:
-                p = doc.published
+                columns = {
+                    "id": doc.id,
+                    "text": doc.text,
+                    "duplicate_of": doc.duplicate.of if doc.duplicate else None,
+                    "duplicate_similarity": doc.duplicate.similarity if doc.duplicate else None,
+                    "ingested_at": now,
+                    "minhash": fp.signature.astype("<u4").tobytes(),
+                    **_metadata_columns(doc),
+                }
                 cur = db.execute(
-                    f"INSERT OR IGNORE INTO documents ({_COLUMNS}, published_utc, ingested_at, minhash) "
-                    "VALUES (" + ",".join("?" * 24) + ")",
-                    (
-                        doc.id, doc.source_id, doc.origin, doc.title, doc.url, doc.source, doc.author,
-                        p.value.isoformat() if p else None, p.granularity.value if p else None,
-                        p.source.value if p else None, p.raw if p else None, int(p.zone_given) if p else None,
-                        doc.language, doc.text, json.dumps(doc.captions, ensure_ascii=False),
-                        json.dumps(doc.credits, ensure_ascii=False), json.dumps(doc.boilerplate, ensure_ascii=False),
-                        json.dumps(doc.notes, ensure_ascii=False),
-                        doc.fetched_at.isoformat() if doc.fetched_at else None,
-                        doc.duplicate.of if doc.duplicate else None,
-                        doc.duplicate.similarity if doc.duplicate else None,
-                        p.value.astimezone(UTC).isoformat() if p else None, now,
-                        fp.signature.astype("<u4").tobytes(),
-                    ),
-                )  # fmt: skip
+                    f"INSERT OR IGNORE INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                    tuple(columns.values()),
+                )
                 if cur.rowcount == 0:
                     continue
                 rowid = cur.lastrowid
@@ -530,15 +541,17 @@ class SQLiteStore:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
-        out = []
-        for r in self._db.execute(sql, params).fetchall():
-            aliases = dict(
-                self._db.execute(
-                    "SELECT alias, count FROM entity_aliases WHERE entity_id = ? ORDER BY count DESC, alias", (r[0],)
-                ).fetchall()
-            )
-            out.append(EntityRecord(r[0], r[1], r[2], r[3], r[4], r[5], aliases))
-        return out
+        rows = self._db.execute(sql, params).fetchall()
+        aliases: dict[str, dict[str, int]] = {r[0]: {} for r in rows}
+        for i in range(0, len(rows), 500):
+            chunk = [r[0] for r in rows[i : i + 500]]
+            for entity, alias, count in self._db.execute(
+                f"SELECT entity_id, alias, count FROM entity_aliases WHERE entity_id IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY count DESC, alias",
+                chunk,
+            ):
+                aliases[entity][alias] = count
+        return [EntityRecord(r[0], r[1], r[2], r[3], r[4], r[5], aliases[r[0]]) for r in rows]
 
     def people_weights(self) -> dict[str, int]:
         """How many stored documents name each person (canonical name), for resolving spellings."""
