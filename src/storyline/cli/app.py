@@ -61,11 +61,18 @@ def _parse_fields(values: list[str]) -> dict[str, str]:
     return mapping
 
 
+def _languages(value: str | None) -> tuple[str, ...]:
+    """--languages "en, de" -> ("en", "de"); the default set when not given."""
+    from storyline.config import DEFAULT_LANGUAGES
+
+    return tuple(x.strip() for x in value.split(",") if x.strip()) if value else DEFAULT_LANGUAGES
+
+
 def _config(
     fmt: str | None, fields: list[str], languages: str | None, max_bytes: int | None, encoding: str | None,
     source: str | None, fetch_links: bool, allow_private: bool, timeout: float, batch_size: int,
 ) -> IngestConfig:  # fmt: skip
-    from storyline.config import DEFAULT_LANGUAGES, IngestConfig
+    from storyline.config import IngestConfig
     from storyline.errors import ConfigError
 
     kwargs: dict[str, Any] = {}
@@ -73,7 +80,7 @@ def _config(
         kwargs["max_document_bytes"] = max_bytes
     try:
         return IngestConfig(
-            languages=tuple(x.strip() for x in languages.split(",") if x.strip()) if languages else DEFAULT_LANGUAGES,
+            languages=_languages(languages),
             field_map=_parse_fields(fields),
             format=fmt,
             encoding=encoding,
@@ -425,7 +432,7 @@ def annotate(
     from datetime import date
 
     from storyline.api import annotate_inputs
-    from storyline.config import DEFAULT_LANGUAGES, IngestConfig
+    from storyline.config import IngestConfig
     from storyline.errors import ConfigError
 
     anchor = None
@@ -435,7 +442,7 @@ def annotate(
         except ValueError:
             raise typer.BadParameter(f"expected YYYY-MM-DD, got {published!r}", param_hint="--published") from None
     try:
-        config = IngestConfig(languages=tuple(languages.split(",")) if languages else DEFAULT_LANGUAGES)
+        config = IngestConfig(languages=_languages(languages))
         found = annotate_inputs(*inputs, config=config, published=anchor, keep_text=keep_text)
     except ConfigError as exc:
         raise typer.BadParameter(str(exc)) from None

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyline.annotate.entities import EntityRecognizer
+from storyline.evaluate import f1
 
 LABEL_MAP = {
     "PERSON": "PER", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "ORG": "ORG", "NORP": "MISC", "EVENT": "MISC",
@@ -96,8 +97,13 @@ class NerScores:
             s = sum(self.system.values()) if label == "ALL" else self.system[label]
             p = tp / s if s else 0.0
             r = tp / g if g else 0.0
-            f = 2 * p * r / (p + r) if p + r else 0.0
-            out[label] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "gold": g, "system": s}
+            out[label] = {
+                "precision": round(p, 4),
+                "recall": round(r, 4),
+                "f1": round(f1(p, r), 4),
+                "gold": g,
+                "system": s,
+            }
         return out
 
 

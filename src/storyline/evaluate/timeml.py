@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from storyline.annotate.times import find_times
+from storyline.evaluate import f1
 from storyline.model.annotations import TimeExpression, TimeType
 
 _TAG = re.compile(r"<(/?)([A-Za-z0-9_]+)([^>]*?)/?>")
@@ -91,16 +92,12 @@ class TimeScores:
     missed: Counter[str] = field(default_factory=Counter)
     spurious: Counter[str] = field(default_factory=Counter)
 
-    @staticmethod
-    def _f1(p: float, r: float) -> float:
-        return 2 * p * r / (p + r) if p + r else 0.0
-
     def as_dict(self) -> dict[str, float | int]:
         strict_p = self.strict_matches / self.system if self.system else 0.0
         strict_r = self.strict_matches / self.gold if self.gold else 0.0
         relaxed_p = self.relaxed_system_matched / self.system if self.system else 0.0
         relaxed_r = self.relaxed_gold_matched / self.gold if self.gold else 0.0
-        relaxed_f1 = self._f1(relaxed_p, relaxed_r)
+        relaxed_f1 = f1(relaxed_p, relaxed_r)
         matched = self.relaxed_gold_matched
         type_acc = self.type_correct / matched if matched else 0.0
         value_acc = self.value_correct / matched if matched else 0.0
@@ -110,7 +107,7 @@ class TimeScores:
             "system": self.system,
             "strict_precision": round(strict_p, 4),
             "strict_recall": round(strict_r, 4),
-            "strict_f1": round(self._f1(strict_p, strict_r), 4),
+            "strict_f1": round(f1(strict_p, strict_r), 4),
             "relaxed_precision": round(relaxed_p, 4),
             "relaxed_recall": round(relaxed_r, 4),
             "relaxed_f1": round(relaxed_f1, 4),
