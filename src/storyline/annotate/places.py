@@ -29,14 +29,8 @@ class Geocoder:
 
     name = NAME
 
-    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
-        self._gazetteer = gazetteer
-
-    @property
-    def gazetteer(self) -> Gazetteer:
-        if self._gazetteer is None:
-            self._gazetteer = Gazetteer()
-        return self._gazetteer
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
 
     def geocode(self, mentions: Sequence[EntityMention]) -> list[PlaceMention]:
         places = [m for m in mentions if m.label in ("GPE", "LOC", "FAC")]

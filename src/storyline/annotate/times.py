@@ -227,6 +227,13 @@ def _step(d: date, amount: int, unit: str) -> date:
     return date(y, m, min(d.day, 28))
 
 
+def _day_or_time(day: date, hour: str | None, minute: str | None) -> tuple[TimeType, str]:
+    """A DATE, or a TIME when the expression also gave the hour and minute."""
+    if hour:
+        return TimeType.TIME, f"{day.isoformat()}T{hour}:{minute}"
+    return TimeType.DATE, day.isoformat()
+
+
 # -- the rules ---------------------------------------------------------------------------------
 @rule(r"((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::\d\d)?)?", reference=True)
 def _iso(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
@@ -235,9 +242,7 @@ def _iso(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
         day = date(y, mo, d)
     except ValueError:
         return None
-    if m[4]:
-        return TimeType.TIME, f"{day.isoformat()}T{m[4]}:{m[5]}"
-    return TimeType.DATE, day.isoformat()
+    return _day_or_time(day, m[4], m[5])
 
 
 @rule(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d\d)(?:\s+(\d\d):(\d\d)(?::\d\d)?)?", reference=True)
@@ -249,9 +254,7 @@ def _us_numeric(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
         d = date(year, month, day_)
     except ValueError:
         return None
-    if m[4]:
-        return TimeType.TIME, f"{d.isoformat()}T{m[4]}:{m[5]}"
-    return TimeType.DATE, d.isoformat()
+    return _day_or_time(d, m[4], m[5])
 
 
 def _resolve_month_day(month: int, day_: int, ctx: _Context) -> str | None:

@@ -16,8 +16,25 @@ class TimeType(StrEnum):
     SET = "SET"
 
 
+class _Span:
+    """What every annotation shares: a valid span of the text, and its exported form.
+    (No slots of its own, so the dataclasses below keep theirs.)"""
+
+    __slots__ = ()
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The annotation as exported (enum values as their strings)."""
+        return {k: (v.value if isinstance(v, StrEnum) else v) for k, v in asdict(self).items()}  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True, slots=True)
-class TimeExpression:
+class TimeExpression(_Span):
     """A time expression with its TIMEX3 value, e.g. "on May 21" -> DATE 2018-05-21.
 
     Values follow TimeML: ``2018-05-21``, ``2018-05`` (a month, not a day), ``2018-W21``,
@@ -31,17 +48,9 @@ class TimeExpression:
     type: TimeType
     value: str
 
-    def __post_init__(self) -> None:
-        if not 0 <= self.start < self.end:
-            raise ValueError(f"bad span {self.start}..{self.end}")
-
-    def as_dict(self) -> dict[str, Any]:
-        """The annotation as exported (enum values as their strings)."""
-        return {k: (v.value if isinstance(v, TimeType) else v) for k, v in asdict(self).items()}
-
 
 @dataclass(frozen=True, slots=True)
-class EntityMention:
+class EntityMention(_Span):
     """A named entity mention, linked to its canonical entity.
 
     ``label`` is spaCy's (PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, LAW, PRODUCT), after repairs;
@@ -59,17 +68,9 @@ class EntityMention:
     country: str | None = None
     """The country a demonym, country name or capital stands for ("Indian", "New Delhi" -> India)."""
 
-    def __post_init__(self) -> None:
-        if not 0 <= self.start < self.end:
-            raise ValueError(f"bad span {self.start}..{self.end}")
-
-    def as_dict(self) -> dict[str, Any]:
-        """The annotation as exported (enum values as their strings)."""
-        return {k: (v.value if isinstance(v, TimeType) else v) for k, v in asdict(self).items()}
-
 
 @dataclass(frozen=True, slots=True)
-class PlaceMention:
+class PlaceMention(_Span):
     """A place mention geocoded: the place's name, ISO 3166-1 country code, coordinates and kind
     (country, state, city, region, sea, village, ...)."""
 
@@ -81,10 +82,6 @@ class PlaceMention:
     lat: float
     lon: float
     kind: str
-
-    def as_dict(self) -> dict[str, Any]:
-        """The annotation as exported."""
-        return asdict(self)
 
 
 def entity_kind(label: str, country: str | None = None) -> str:
