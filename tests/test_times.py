@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from storyline.annotate.times import duration_value, find_times, number
-from storyline.evaluate.timeml import TimeScores, evaluate_timeml, read_timeml, score_document
+from storyline.evaluate.timeml import TimeScores, canonical_value, evaluate_timeml, read_timeml, score_document
 from storyline.model.annotations import TimeExpression, TimeType
 
 from .conftest import EVAL
@@ -107,10 +107,80 @@ def test_number_words(text: str, value: float | None) -> None:
         (2, "decades", "P20Y"),
         (None, "months", "PXM"),
         (2, "quarters", "P6M"),
+        (5.5, "hours", "PT5H30M"),
+        (2.5, "years", "P2Y6M"),
+        (1.5, "days", "P1DT12H"),
+        (1.5, "minutes", "PT1M30S"),
     ],
 )
 def test_duration_values(amount: float | None, unit: str, value: str) -> None:
     assert duration_value(amount, unit) == value
+
+
+def test_abbreviations_do_not_end_the_sentence() -> None:
+    # "a.m." and "U.S." used to cut the sentence, leaving "Tuesday" without its clock time or its tense
+    seized = times("He was seized at 10 p.m. Tuesday, police said.")
+    assert seized == [("at 10 p.m. Tuesday", "TIME", "2019-09-17T22:00")]
+    assert times("The envoy will land in the U.S. Friday.") == [("Friday", "DATE", "2019-09-20")]
+
+
+def test_clock_times_with_zones_noon_and_midnight() -> None:
+    assert times("He will leave at 4 a.m. EDT Thursday.") == [("at 4 a.m. EDT Thursday", "TIME", "2019-09-19T04:00")]
+    assert times("Talks broke off at noon Monday.") == [("at noon Monday", "TIME", "2019-09-16T12:00")]
+    assert times("The offer expired at midnight Friday.") == [("at midnight Friday", "TIME", "2019-09-13T24:00")]
+    assert times("Lunch is at noon.") == []  # no day to hang it on
+
+
+def test_future_cues_and_their_false_friends() -> None:
+    assert times("They plan to leave as early as Tuesday.") == [("Tuesday", "DATE", "2019-09-24")]
+    assert times("The office has scheduled a news conference Thursday.") == [("Thursday", "DATE", "2019-09-19")]
+    # "next to" is a place, not a time; "be paid" is a passive, not a past tense
+    assert times("A bomb ripped through a building next to the embassy Friday.") == [("Friday", "DATE", "2019-09-13")]
+    assert times("It would be paid in January.") == [("in January", "DATE", "2020-01")]
+    assert times("The loan must be repaid by February.") == [("by February", "DATE", "2020-02")]
+
+
+def test_months_with_year_words_and_days_after_prepositions() -> None:
+    assert times("In June last year, the party split.") == [("In June last year", "DATE", "2018-06")]
+    assert times("The ban runs until March 6.") == [("March 6", "DATE", "2020-03-06")]
+
+
+def test_spoken_years_and_seasons() -> None:
+    assert times("It was built in nineteen ninety-six.") == [("in nineteen ninety-six", "DATE", "1996")]
+    assert times("The goal for the year two thousand.") == [("the year two thousand", "DATE", "2000")]
+    assert times("January nineteen ninety-seven.") == [("January nineteen ninety-seven", "DATE", "1997-01")]
+    assert times("It snowed in the winter of 1994.") == [("the winter of 1994", "DATE", "1994-WI")]
+
+
+def test_fractions_and_halves() -> None:
+    assert times("She spent 5 1/2 hours in Nairobi.") == [("5 1/2 hours", "DURATION", "PT5H30M")]
+    assert times("The flight took an hour and a half.") == [("an hour and a half", "DURATION", "PT1H30M")]
+
+
+def test_year_end_financial_years_and_last_night() -> None:
+    assert times("Net income for the year ended March 31 fell.") == [
+        ("the year", "DURATION", "P1Y"),
+        ("March 31", "DATE", "2019-03-31"),
+    ]
+    assert times("Sales for the full year rose.") == [("the full year", "DATE", "2019")]
+    assert times("The deal should close by year-end.") == [("by year-end", "DATE", "2019-12-31")]
+    assert times("Shares are up 4% since year-end.") == [("since year-end", "DATE", "2018-12-31")]
+    assert times("Police reported last night that two men fled.") == [("last night", "TIME", "2019-09-17TNI")]
+    assert times("In today's editions, the paper said.") == [("today", "DATE", "2019-09-18")]
+
+
+def test_recent_units_are_durations() -> None:
+    assert times("Prices fell in recent months.") == [("recent months", "DURATION", "PXM")]
+    assert times("Prices have fallen recently.") == [("recently", "DATE", "PAST_REF")]
+
+
+@pytest.mark.parametrize(
+    ("gold", "ours", "same"),
+    [("2000-W7", "2000-W07", True), ("1989-11-06T17", "1989-11-06T17:00", True), ("198X", "198", True),
+     ("1989-WXX", "1989-W43", False), ("1949-XX", "1949", False), ("2000-W17", "2000-W07", False)],
+)  # fmt: skip
+def test_scorer_forgives_only_spellings_of_the_same_value(gold: str, ours: str, same: bool) -> None:
+    assert (canonical_value(gold) == canonical_value(ours)) is same
 
 
 def test_spans_point_into_the_text() -> None:
@@ -164,5 +234,5 @@ def test_tempeval3_floor() -> None:
     """Floors that may only rise: the figures measured when this tagger was written, rounded down."""
     result = evaluate_timeml(EVAL / "tempeval3").as_dict()
     assert result["documents"] == 256
-    assert result["relaxed_f1"] >= 0.92
-    assert result["value_f1"] >= 0.76
+    assert result["relaxed_f1"] >= 0.93
+    assert result["value_f1"] >= 0.79

@@ -44,28 +44,36 @@ _UNIT = {
 
 # -- building blocks of the patterns ---------------------------------------------------------
 _NUM_WORD = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|one|two|three|four|five|six|seven|eight|nine|ten|a\s+dozen|dozen|a\s+couple\s+of|couple\s+of|several|a\s+few|few|many|some|numerous|an?|half\s+an?"
-NUM = rf"(?:\d+(?:\.\d+)?|{_NUM_WORD})"
+NUM = rf"(?:\d+(?:\s+1/2|½)|\d+(?:\.\d+)?|{_NUM_WORD})"
 UNITS = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|quarters?)"
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 PART = r"(?:morning|afternoon|evening|night)"
 YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+_UNITS_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TENS_WORD = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_TEENS_WORD = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+SPOKEN_YEAR = (
+    rf"(?:nineteen[- ](?:{_TENS_WORD}(?:[- ]{_UNITS_WORD})?|{_TEENS_WORD})"
+    rf"|(?<=the year )two[- ]thousand(?:\s+and)?(?:\s+{_UNITS_WORD})?)"
+)
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 MOD = r"(?:(?:early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of|sometime|about|around|almost|nearly|roughly|more\s+than|less\s+than|at\s+least|only|just|over)\s+)?"
 _FUTURE = re.compile(
     r"\b(?:will|'ll|shall|going\s+to|is\s+to|are\s+to|plans?\s+to|scheduled|expected\s+to|"
-    r"expects?\s+to|intends?\s+to|would|next|upcoming|coming|to\s+be\s+held|due\s+to|set\s+to|until)\b",
+    r"expects?\s+to|intends?\s+to|would|next(?!\s+to\b)|upcoming|coming|to\s+be\s+held|due\s+to|set\s+to|until|planning|"
+    r"as\s+(?:early|soon)\s+as|effective)\b",
     re.IGNORECASE,
 )
 _STRONG_FUTURE = re.compile(
     r"\b(?:will|'ll|shall|going\s+to|is\s+to|are\s+to|scheduled\s+(?:to|for)|expected\s+to|due\s+to|set\s+to|"
-    r"plans?\s+to|planned\s+to|planning\s+to|would|to\s+be\s+held|next|until|before)\b[^,;]{0,60}$",
+    r"plans?\s+to|planned\s+to|planning\s+to|would|to\s+be\s+held|next(?!\s+to\b)|until|before|as\s+(?:early|soon)\s+as)\b[^,;]{0,60}$",
     re.IGNORECASE,
 )
 _PAST = re.compile(
     r"\b(?:was|were|had|did|said|says|ago|last|earlier|previous|yesterday|reported|announced|began|came|went|"
-    r"took|gave|made|met|held|rose|fell|left|won|lost|told|saw|(?!(?:expect|schedul|plann|propos|unit|need|"
-    r"bas|intend|want|hop)ed\b)[a-z]{3,}ed)\b",
+    r"took|gave|made|met|held|rose|fell|left|won|lost|told|saw|(?<!\bbe\s)(?<!\bbeen\s)(?<!being\s)"
+    r"(?!(?:expect|schedul|plann|propos|unit|need|bas|intend|want|hop)ed\b)[a-z]{3,}ed)\b",
     re.IGNORECASE,
 )
 
@@ -149,6 +157,9 @@ def number(text: str) -> float | None:
         return None
     if re.fullmatch(r"\d+(?:\.\d+)?", t):
         return float(t)
+    half = re.fullmatch(r"(\d+)\s*(?:1/2|½)", t)
+    if half:
+        return int(half[1]) + 0.5
     if t.startswith("half"):
         return 0.5
     if t == "a dozen":
@@ -161,6 +172,17 @@ def number(text: str) -> float | None:
             return None
         total += _NUMBER_WORDS[word]
     return total or None
+
+
+def year_number(text: str) -> int:
+    """A year in digits or spoken words ("nineteen ninety-six", "two thousand and one")."""
+    t = " ".join(text.lower().replace("-", " ").split())
+    if t.isdigit():
+        return int(t)
+    words = [w for w in t.split() if w != "and"]
+    if words[:2] == ["two", "thousand"]:
+        return 2000 + int(sum(_NUMBER_WORDS[w] for w in words[2:]))
+    return 1900 + int(sum(_NUMBER_WORDS[w] for w in words[1:]))  # "nineteen" + the rest
 
 
 def _month(text: str) -> int:
@@ -195,7 +217,25 @@ def duration_value(amount: float | None, unit: str) -> str:
         return f"P{_fmt(amount * (10 if letter == 'DE' else 100))}Y" if amount else "PXY"
     time_unit = unit.lower().rstrip("s") in ("hour", "minute", "second")
     n = _fmt(amount) if amount else "X"
+    if amount and not float(amount).is_integer() and (letter, time_unit) in _SMALLER:
+        # "5 1/2 hours" is PT5H30M, "2 1/2 years" P2Y6M: TimeML wants whole numbers of units
+        smaller, per, smaller_is_time = _SMALLER[letter, time_unit]
+        whole, rest = int(amount), round(amount % 1 * per)
+        date_part = f"{whole}{letter}" if whole and not time_unit else ""
+        time_part = f"{whole}{letter}" if whole and time_unit else ""
+        if smaller_is_time:
+            time_part += f"{rest}{smaller}"
+        else:
+            date_part += f"{rest}{smaller}"
+        return "P" + date_part + (f"T{time_part}" if time_part else "")
     return f"PT{n}{letter}" if time_unit else f"P{n}{letter}"
+
+
+# (unit letter, is a time of day) -> the next smaller unit, how many of it make one, and whether it is a time of day
+_SMALLER = {
+    ("Y", False): ("M", 12, False), ("M", False): ("D", 30, False), ("W", False): ("D", 7, False),
+    ("D", False): ("H", 24, True), ("H", True): ("M", 60, True), ("M", True): ("S", 60, True),
+}  # fmt: skip
 
 
 def _fmt(n: float) -> str:
@@ -273,10 +313,10 @@ def _resolve_month_day(month: int, day_: int, ctx: _Context) -> str | None:
 
 
 def _distance(days: int, ctx: _Context) -> float:
-    """How far a reading lies from the anchor, tripled when it is on the other side from the tense."""
+    """How far a reading lies from the anchor, weighted 3.5 times when on the other side from the tense (no ties)."""
     future = ctx.future
     wrong_side = (days < 0) if future else (days > 0)  # with no cue, news looks back
-    return abs(days) * (3 if wrong_side else 1)
+    return abs(days) * (3.5 if wrong_side else 1)
 
 
 @rule(rf"{MOD}(?:{WEEKDAY},?\s+)?({MONTH})\s+({DAY})(?:,?\s+({YEAR}))?", reference=True)
@@ -301,31 +341,36 @@ def _day_month_year(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | N
         return None
 
 
-@rule(rf"{MOD}({MONTH}),?\s+(?:of\s+)?({YEAR})", reference=True)
+@rule(rf"{MOD}({MONTH}),?\s+(?:of\s+)?({YEAR}|{SPOKEN_YEAR})\b", reference=True)
 def _month_year(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     if re.search(r"\d\s*$", m.string[: m.start()]):
         return None  # "32 May 2018": the day made the date impossible; no month is read from it either
-    return TimeType.DATE, f"{int(m[2]):04d}-{_month(m[1]):02d}"
+    return TimeType.DATE, f"{year_number(m[2]):04d}-{_month(m[1]):02d}"
 
 
 @rule(
     r"(?:((?i:in|since|by|until|till|from|during|through|before|after|early|late|mid|last|next|this|coming|past))[- ])?"
-    r"(January|February|March|April|May|June|July|August|September|October|November|December)",
+    r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"(?:\s+((?i:this|last|next))\s+year)?(?!\s*\d)",  # a day after the month is the month-day rule's
     flags=0,
     reference=True,
 )
 def _month_alone(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
-    if m[2] in ("May", "March") and not m[1]:
+    if m[2] in ("May", "March") and not (m[1] or m[3]):
         return None  # alone, "May" and "March" are too often a verb or a name
     month = MONTHS[m[2].lower()]
     if ctx.anchor is None:
         return TimeType.DATE, f"XXXX-{month:02d}"
     rel = (m[1] or "").lower()
     year = ctx.anchor.year
-    if rel in ("last", "past"):
+    if m[3]:  # "in June last year"
+        year += {"this": 0, "last": -1, "next": 1}[m[3].lower()]
+    elif rel in ("last", "past"):
         year -= 1 if month >= ctx.anchor.month else 0
     elif rel in ("next", "coming"):
         year += 1 if month <= ctx.anchor.month else 0
+    elif rel in ("by", "until", "till", "through"):
+        year += 1 if month < ctx.anchor.month else 0  # a deadline: the next such month
     elif rel != "this":
         anchor_index = ctx.anchor.year * 12 + ctx.anchor.month
         year = min(
@@ -345,11 +390,35 @@ def _year(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     return TimeType.DATE, m[1]
 
 
+@rule(rf"{MOD}(?:(?:in|of|since|until|by|the\s+year)\s+)?({SPOKEN_YEAR})\b", reference=True)
+def _spoken_year(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    """Years as broadcast transcripts write them: "nineteen ninety-six", "the year two thousand"."""
+    return TimeType.DATE, f"{year_number(m[1]):04d}"
+
+
+@rule(rf"(?:the\s+)?({'|'.join(_SEASONS)})\s+(?:of\s+)?({YEAR}|{SPOKEN_YEAR})\b", reference=True)
+def _season_year(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    return TimeType.DATE, f"{year_number(m[2]):04d}-{_SEASONS[m[1].lower()]}"
+
+
 @rule(r"(?:the\s+)?(?:(?:early|late|mid)[- ])?(\d\d\d)0s|(?:the\s+)?'(\d)0s")
 def _decade(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     if m[1]:
         return TimeType.DATE, m[1]
     return TimeType.DATE, f"19{m[2]}"
+
+
+def _weekday_date(target: int, rel: str, ctx: _Context) -> date:
+    """The day named by a weekday ("Friday", "next Friday", "this Friday") in this context."""
+    assert ctx.anchor is not None
+    delta = (target - ctx.anchor.weekday()) % 7
+    if rel in ("next", "coming") or (not rel and (ctx.clearly_future or ctx.future)):
+        return ctx.anchor + timedelta(days=delta or (7 if rel else 0))
+    if rel == "this":
+        return ctx.anchor + timedelta(days=delta if ctx.future else delta - 7 if delta else 0)
+    # past, or no sign: news reports the recent past
+    back = (ctx.anchor.weekday() - target) % 7
+    return ctx.anchor - timedelta(days=back or (7 if rel in ("last", "previous") else 0))
 
 
 @rule(
@@ -360,28 +429,20 @@ def _weekday(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     part = _PARTS[m[3].lower()] if m[3] else ""
     if ctx.anchor is None:
         return TimeType.DATE, "XXXX-WXX-" + str(target + 1)
-    rel = (m[1] or "").lower()
-    delta = (target - ctx.anchor.weekday()) % 7
-    if rel in ("next", "coming") or (not rel and ctx.clearly_future):
-        day_ = ctx.anchor + timedelta(days=delta or (7 if rel else 0))
-    elif rel == "this":
-        day_ = ctx.anchor + timedelta(days=delta if ctx.future else delta - 7 if delta else 0)
-    else:  # past, or no sign: news reports the recent past
-        back = (ctx.anchor.weekday() - target) % 7
-        day_ = ctx.anchor - timedelta(days=back or (7 if rel == "last" else 0))
+    day_ = _weekday_date(target, (m[1] or "").lower(), ctx)
     if part:
         return TimeType.TIME, f"{day_.isoformat()}T{part}"
     return TimeType.DATE, day_.isoformat()
 
 
-@rule(rf"(today|tonight|yesterday|tomorrow|this\s+{PART})(?!'s)(?:\s+({PART}))?")
+@rule(rf"(today|tonight|yesterday|tomorrow|last\s+night|this\s+{PART})(?:\s+({PART}))?")
 def _deictic_day(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
-    word = m[1].lower()
+    word = " ".join(m[1].lower().split())
     if ctx.anchor is None:
         return None
-    offset = {"yesterday": -1, "tomorrow": 1}.get(word, 0)
+    offset = {"yesterday": -1, "tomorrow": 1, "last night": -1}.get(word, 0)
     d = (ctx.anchor + timedelta(days=offset)).isoformat()
-    if word == "tonight":
+    if word in ("tonight", "last night"):
         return TimeType.TIME, f"{d}TNI"
     if word.startswith("this"):
         return TimeType.TIME, f"{d}T{_PARTS[word.split()[-1]]}"
@@ -395,7 +456,7 @@ def _present(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     return TimeType.DATE, "PRESENT_REF"
 
 
-@rule(r"(recently|(?:in\s+)?recent\s+(?:years|months|weeks|days)|the\s+past|formerly|in\s+the\s+past)")
+@rule(r"(recently|the\s+past|formerly|in\s+the\s+past)")
 def _past_ref(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     return TimeType.DATE, "PAST_REF"
 
@@ -409,7 +470,7 @@ _REL_UNIT = r"(week|month|year|quarter|weekend|decade|century|spring|summer|fall
 
 
 @rule(
-    rf"{MOD}(last|next|this|coming|past|previous|current|the\s+(?:latest|current|past|previous|coming|next|last)|the|earlier\s+this|later\s+this|(?:a|one)\s+year\s+earlier|(?:a|one)\s+year\s+ago|a\s+year\s+before)\s+{_REL_UNIT}",
+    rf"{MOD}(last|next|this|coming|past|previous|current|the\s+(?:latest|current|past|previous|coming|next|last|full|fiscal)|the|earlier\s+this|later\s+this|(?:a|one)\s+year\s+earlier|(?:a|one)\s+year\s+ago|a\s+year\s+before)\s+{_REL_UNIT}",
     reference=True,
 )
 def _relative_unit(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
@@ -430,7 +491,13 @@ def _relative_unit(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | No
             return TimeType.DATE, _at_granularity(_step(ctx.anchor, -1, unit), unit)
         if unit == "weekend":
             return TimeType.DATE, _weekend(ctx)
-        return None  # "the year", "the week": too vague alone
+    if rel in ("the", "the full", "the fiscal") and unit == "year":
+        if re.match(r"\s*-|\s+(?:two|end)", m.string[m.end() :]):
+            return None  # "the year-ago quarter", "the year ended ...", "the year two thousand": other rules'
+        # "for the year", "the full year": the year being reported on
+        return TimeType.DATE, ctx.reference[:4] if ctx.reference else str(ctx.anchor.year)
+    if rel == "the":
+        return None  # "the week", "the month": too vague alone
     if "year earlier" in rel or "year ago" in rel or "year before" in rel:
         return TimeType.DATE, _year_back(ctx, unit)
     step = {"last": -1, "past": -1, "previous": -1, "the past": -1, "the previous": -1, "the last": -1,
@@ -470,6 +537,20 @@ def _year_back(ctx: _Context, unit: str = "year") -> str:
     return str(ctx.anchor.year - 1)
 
 
+@rule(r"(?:the\s+)?(?:fiscal\s+)?year(?=\s+end(?:ed|ing)\b)")
+def _year_ended(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    """ "the year ended Sept. 30": a year-long period; the date that ends it is tagged on its own."""
+    return TimeType.DURATION, "P1Y"
+
+
+@rule(r"(?:(since|by|until|before|at|around)\s+)?(?:the\s+)?year[- ]end\b(?![- ]?(?:ed|ing))")
+def _year_end(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    if ctx.anchor is None:
+        return TimeType.DATE, "XXXX-12-31"
+    since = (m[1] or "").lower() == "since" or (not m[1] and ctx.past)
+    return TimeType.DATE, f"{ctx.anchor.year - (1 if since else 0)}-12-31"
+
+
 @rule(r"(?:a\s+|one\s+)?year[- ](?:earlier|ago|before)")
 def _year_earlier(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     if ctx.anchor is None and not ctx.reference:
@@ -496,12 +577,14 @@ def _units_ago(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
 
 
 @rule(
-    rf"(?:(?:for|over|during|in|within|the\s+(?:past|last|next|first|latest|previous|coming|full))\s+)?(?:the\s+)?{MOD}({NUM})\s+{UNITS.replace('(?:', '(', 1)}(?:'s)?"
+    rf"(?:(?:for|over|during|in|within|the\s+(?:past|last|next|first|latest|previous|coming|full))\s+)?(?:the\s+)?{MOD}({NUM})\s+{UNITS.replace('(?:', '(', 1)}(\s+and\s+a\s+half)?(?:'s)?"
 )
 def _duration(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     if m[2].lower() == "second" and m[1].lower() in ("a", "an"):
         return None  # "a second term": an ordinal
     amount = number(m[1])
+    if amount is not None and m[3]:
+        amount += 0.5
     if amount is not None and amount >= 1000 and re.fullmatch(r"\d{4}", m[1]):
         return None  # "the 1988 quarter": a year, not a count
     if re.match(r"\s*-?\s*old\b|-", m.string[m.end() : m.end() + 5]):
@@ -519,7 +602,9 @@ def _duration_adjective(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str]
     return TimeType.DURATION, duration_value(number(m[1]), m[2])
 
 
-@rule(r"(?:the\s+)?(?:past\s+|last\s+|recent\s+)?(years|months|weeks|days|decades|hours)(?!\s+(?:ago|earlier|later))")
+@rule(
+    r"(?:the\s+)?(?:past\s+|last\s+|recent\s+)?(years|months|weeks|days|decades|hours|quarters)(?!\s+(?:ago|earlier|later))"
+)
 def _vague_duration(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     return TimeType.DURATION, duration_value(None, m[1])
 
@@ -556,24 +641,33 @@ def _set(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     return TimeType.SET, f"PT1{letter}" if letter == "H" else f"P1{letter}"
 
 
-@rule(rf"(?:at\s+)?(\d{{1,2}})(?::(\d\d))?\s*(a\.?m\.?|p\.?m\.?)(?:\s+(?:on\s+)?({WEEKDAY}|today|yesterday|tomorrow))?")
+_ZONE = r"(?:\s+\(?(?:[ECMP][SD]T|GMT|UTC|BST|CET)\)?)"
+
+
+@rule(
+    rf"(?:at\s+)?(?:(\d{{1,2}})(?::(\d\d))?\s*(a\.?m\.?|p\.?m\.?)|(noon|midnight)){_ZONE}?"
+    rf"(?:,?\s+(?:on\s+)?({WEEKDAY}|today|yesterday|tomorrow))?"
+)
 def _clock(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
-    hour, minute = int(m[1]), int(m[2] or 0)
-    if not 1 <= hour <= 12 or minute > 59:
-        return None
-    if m[3].lower().startswith("p") and hour < 12:
-        hour += 12
-    elif m[3].lower().startswith("a") and hour == 12:
-        hour = 0
+    if m[4]:
+        hour, minute = (12 if m[4].lower() == "noon" else 24), 0
+        if ctx.anchor is not None and not m[5]:
+            return None  # "noon" alone: a time of day with no day to hang it on
+    else:
+        hour, minute = int(m[1]), int(m[2] or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            return None
+        if m[3].lower().startswith("p") and hour < 12:
+            hour += 12
+        elif m[3].lower().startswith("a") and hour == 12:
+            hour = 0
     if ctx.anchor is None:
         return TimeType.TIME, f"XXXX-XX-XXT{hour:02d}:{minute:02d}"
     d = ctx.anchor
-    if m[4]:
-        word = m[4].lower()
+    if m[5]:
+        word = m[5].lower()
         if word in WEEKDAYS:
-            back = (ctx.anchor.weekday() - WEEKDAYS[word]) % 7
-            forward = (WEEKDAYS[word] - ctx.anchor.weekday()) % 7
-            d = ctx.anchor + timedelta(days=forward) if ctx.future else ctx.anchor - timedelta(days=back)
+            d = _weekday_date(WEEKDAYS[word], "", ctx)
         else:
             d = ctx.anchor + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(word, 0))
     return TimeType.TIME, f"{d.isoformat()}T{hour:02d}:{minute:02d}"
@@ -581,11 +675,18 @@ def _clock(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
 
 # -- the tagger ------------------------------------------------------------------------------
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“(])|\n\s*\n")
+# a full stop after these ends an abbreviation, not a sentence: "U.S. officials", "10 p.m. Tuesday", "Mr. Smith"
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Za-z]|\b[ap]\.m|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Rev|No|Jan|Feb|Mar|Apr|Jun|Jul|"
+    r"Aug|Sept?|Oct|Nov|Dec|Mt|Ft|vs))\.$"
+)
 
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for m in _SENTENCE_END.finditer(text):
+        if text[m.start() - 1] == "." and _ABBREVIATION.search(text, max(start, m.start() - 8), m.start()):
+            continue
         yield start, m.start()
         start = m.end()
     yield start, len(text)

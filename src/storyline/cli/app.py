@@ -508,6 +508,7 @@ def eval_timeml(
             )
         typer.echo(f"{'type':<14} accuracy {result['type_accuracy']:.3f}  F1 {result['type_f1']:.3f}")
         typer.echo(f"{'value':<14} accuracy {result['value_accuracy']:.3f}  F1 {result['value_f1']:.3f}")
+        typer.echo(f"{'value, exact':<14} F1 {result['value_exact_f1']:.3f}  (string equality, no canonical forms)")
     if errors:
         for (text, gold, found), n in scores.value_errors.most_common(errors):
             _err(f"value  {n:>3}  {text!r}: gold {gold}, found {found}")

@@ -8,6 +8,11 @@ For each ``.tml`` file the text inside ``<TEXT>`` is stripped of its tags, the g
 - relaxed span P/R/F1: overlapping spans;
 - type and value accuracy over the relaxed matches;
 - value F1 = relaxed span F1 x value accuracy (and likewise type F1), as TempEval-3 reports.
+
+Values are compared after writing both in one canonical form, because the gold writes some
+values in forms ISO 8601 does not: week numbers unpadded (``2000-W7`` for ``2000-W07``), hours
+without minutes (``T17`` for ``T17:00``) and decades with a trailing ``X`` (``198X`` for
+``198``). Nothing else is forgiven; ``value_exact`` counts plain string equality as well.
 """
 
 from __future__ import annotations
@@ -88,6 +93,7 @@ class TimeScores:
     relaxed_system_matched: int = 0
     type_correct: int = 0
     value_correct: int = 0
+    value_exact: int = 0
     value_errors: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     missed: Counter[str] = field(default_factory=Counter)
     spurious: Counter[str] = field(default_factory=Counter)
@@ -101,6 +107,7 @@ class TimeScores:
         matched = self.relaxed_gold_matched
         type_acc = self.type_correct / matched if matched else 0.0
         value_acc = self.value_correct / matched if matched else 0.0
+        exact_acc = self.value_exact / matched if matched else 0.0
         return {
             "documents": self.documents,
             "gold": self.gold,
@@ -115,7 +122,20 @@ class TimeScores:
             "value_accuracy": round(value_acc, 4),
             "type_f1": round(relaxed_f1 * type_acc, 4),
             "value_f1": round(relaxed_f1 * value_acc, 4),
+            "value_exact_f1": round(relaxed_f1 * exact_acc, 4),
         }
+
+
+_WEEK = re.compile(r"-W(\d)(?!\d)")
+_HOUR = re.compile(r"(T\d\d)$")
+_DECADE = re.compile(r"^(\d{2,3})X+$")
+
+
+def canonical_value(value: str) -> str:
+    """``value`` with the gold's non-ISO spellings of weeks, hours and decades made standard."""
+    value = _WEEK.sub(r"-W0\1", value)
+    value = _HOUR.sub(r"\1:00", value)
+    return _DECADE.sub(r"\1", value)
 
 
 def score_document(doc: TimeMLDocument, found: list[TimeExpression], scores: TimeScores) -> None:
@@ -140,6 +160,8 @@ def score_document(doc: TimeMLDocument, found: list[TimeExpression], scores: Tim
         if s.type is g.type:
             scores.type_correct += 1
         if s.value == g.value:
+            scores.value_exact += 1
+        if canonical_value(s.value) == canonical_value(g.value):
             scores.value_correct += 1
         else:
             scores.value_errors[(g.text.lower(), g.value, s.value)] += 1
