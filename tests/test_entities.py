@@ -9,7 +9,18 @@ import pytest
 from typer.testing import CliRunner
 
 from storyline.annotate import Annotator
-from storyline.annotate.entities import EntityRecognizer, _clean_span, edit_distance, entity_id
+from storyline.annotate.countries import country_table
+from storyline.annotate.entities import (
+    EntityRecognizer,
+    _clean_span,
+    _Raw,
+    edit_distance,
+    entity_id,
+    headline_lines,
+    propagate_to_headlines,
+    recase_headlines,
+    split_swallowed,
+)
 from storyline.cli.app import app
 from storyline.model import Document, content_id
 from storyline.model.annotations import EntityMention
@@ -71,6 +82,17 @@ def test_demonyms_join_their_country_and_capitals_link_to_it(recognizer: EntityR
     assert by_text["New Delhi"].canonical == "New Delhi" and by_text["New Delhi"].country == "India"
 
 
+def test_every_country_has_its_official_names_and_capital() -> None:
+    table = country_table()
+    assert table.country_of["russian federation"] == "Russia"  # pycountry's name, news's canonical one
+    assert table.country_of["socialist republic of viet nam"] == "Vietnam"
+    assert table.country_of["kenyan"] == "Kenya" and "kenyan" in table.nationalities
+    assert "korea, republic of" not in table.country_of  # an index entry, not a name
+    assert table.capital_of["nairobi"] == "Kenya" and table.capital_of["new delhi"] == "India"
+    assert "victoria" not in table.capital_of  # larger Victorias than the Seychelles' capital exist
+    assert table.code_of["United Kingdom"] == "GB"
+
+
 @pytest.mark.parametrize(
     ("text", "start", "end", "expected"),
     [
@@ -83,6 +105,82 @@ def test_demonyms_join_their_country_and_capitals_link_to_it(recognizer: EntityR
 def test_span_repairs(text: str, start: int, end: int, expected: str | None) -> None:
     fixed = _clean_span(text, start, end)
     assert (text[fixed[0] : fixed[1]] if fixed else None) == expected
+
+
+SOCHI = (
+    "Modi Arrives In Sochi For Informal Summit With Putin\n\n"
+    "Prime Minister Narendra Modi arrived in Sochi on Monday for talks with Russian President Vladimir Putin."
+)
+
+
+def test_headline_lines_are_found_and_recased_in_place() -> None:
+    assert headline_lines(SOCHI) == [(0, SOCHI.index("\n"))]
+    assert headline_lines("Modi met Putin in Sochi on Monday.") == []
+    recased = recase_headlines(SOCHI)
+    assert len(recased) == len(SOCHI)  # offsets still hold
+    assert recased.startswith("Modi arrives in Sochi for informal summit with Putin\n")
+    assert recased[recased.index("\n") :] == SOCHI[SOCHI.index("\n") :]  # running text untouched
+    # alone, a headline loses only the capitals of words that are surely not names
+    assert recase_headlines("Leaders Of Britain Meet At Elysee Palace") == "Leaders of Britain meet at Elysee Palace"
+
+
+def test_headline_words_are_not_taken_for_names(recognizer: EntityRecognizer) -> None:
+    (mentions,) = recognizer.recognise([SOCHI])
+    headline = [(m.text, m.label, m.canonical) for m in mentions if m.start < SOCHI.index("\n")]
+    assert headline == [
+        ("Modi", "PERSON", "Narendra Modi"),
+        ("Sochi", "GPE", "Sochi"),
+        ("Putin", "PERSON", "Vladimir Putin"),
+    ]
+
+
+def raw(text: str, whole: str, label: str) -> _Raw:
+    start = text.index(whole)
+    return _Raw(start, start + len(whole), whole, label)
+
+
+def test_spans_that_swallowed_a_neighbour_are_split() -> None:
+    text = "Leaders of Britain France Germany met. Trump Kim summit: Donald Trump met Kim Jong Un."
+    mentions = [
+        raw(text, "Britain", "GPE"),
+        raw(text, "France Germany", "GPE"),
+        raw(text, "Trump Kim", "PERSON"),
+        raw(text, "Donald Trump", "PERSON"),
+        raw(text, "Kim Jong Un", "PERSON"),
+    ]
+    out = [(m.text, m.label, text[m.start : m.end]) for m in split_swallowed(mentions)]
+    assert out == [
+        ("Britain", "GPE", "Britain"),
+        ("France", "GPE", "France"),
+        ("Germany", "GPE", "Germany"),
+        ("Trump", "PERSON", "Trump"),
+        ("Kim", "PERSON", "Kim"),
+        ("Donald Trump", "PERSON", "Donald Trump"),
+        ("Kim Jong Un", "PERSON", "Kim Jong Un"),
+    ]
+
+
+def test_one_persons_name_is_not_split() -> None:
+    text = "Vladimir Putin spoke. Putin left. Donald Trump came; Donald Trump went. The Russian Far East, the Far East."
+    mentions = [raw(text, "Vladimir Putin", "PERSON"), raw(text, "Putin left", "PERSON")]
+    mentions[1] = _Raw(mentions[1].start, mentions[1].start + 5, "Putin", "PERSON")
+    first = text.index("Donald Trump")
+    second = text.index("Donald Trump", first + 1)
+    mentions += [_Raw(first, first + 12, "Donald Trump", "PERSON"), _Raw(second, second + 12, "Donald Trump", "PERSON")]
+    far_east = text.rindex("Far East")
+    mentions += [raw(text, "Russian Far East", "LOC"), _Raw(far_east, far_east + 8, "Far East", "LOC")]
+    assert [m.text for m in split_swallowed(mentions)] == [
+        "Vladimir Putin", "Putin", "Donald Trump", "Donald Trump", "Russian Far East", "Far East"
+    ]  # fmt: skip
+
+
+def test_names_found_in_the_text_are_found_again_in_headlines() -> None:
+    text = "Modi Arrives In Sochi\nNarendra Modi arrived in Sochi."
+    sochi = text.rindex("Sochi")
+    mentions = [raw(text, "Narendra Modi", "PERSON"), _Raw(sochi, sochi + 5, "Sochi", "GPE")]
+    out = [(m.text, m.label, m.start) for m in propagate_to_headlines(text, mentions)]
+    assert out[:2] == [("Modi", "PERSON", 0), ("Sochi", "GPE", text.index("Sochi"))]
+    assert len(out) == 4
 
 
 def test_edit_distance() -> None:

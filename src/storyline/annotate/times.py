@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from storyline.model.annotations import TimeExpression, TimeType
 
-NAME = "storyline.times.rules.v1"
+NAME = "storyline.times.rules.v2"
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

