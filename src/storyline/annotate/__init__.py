@@ -1,8 +1,8 @@
 """Annotation stages: Document -> character-offset annotations of its text.
 
-Each stage declares what it requires and assigns (see :data:`STAGES`) and works on batches.
-Today: time expressions (rules, any language's digits, English words) and named entities
-(spaCy, English). Places and events follow.
+Each stage declares what it requires and assigns (see :data:`STAGES`) and works on batches:
+time expressions (rules, any language's digits, English words), named entities (spaCy,
+English), places (geocoded entity mentions) and events (English: parse and lexicon).
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from datetime import date
 from typing import Any
 
 from storyline.annotate import entities as entities_module
+from storyline.annotate import events as events_module
 from storyline.annotate import places as places_module
 from storyline.annotate import times as times_module
 from storyline.annotate.entities import EntityRecognizer
+from storyline.annotate.events import EventParser, RawMention, link_events
 from storyline.annotate.gazetteer import Gazetteer
 from storyline.annotate.places import Geocoder
 from storyline.annotate.times import find_times
@@ -29,6 +31,7 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec(times_module.NAME, frozenset({"text", "published"}), frozenset({"times"})),
     StageSpec(entities_module.NAME, frozenset({"text", "language"}), frozenset({"entities"})),
     StageSpec(places_module.NAME, frozenset({"entities"}), frozenset({"places"})),
+    StageSpec(events_module.NAME, frozenset({"text", "entities", "places", "times"}), frozenset({"events"})),
 )
 
 #: Documents longer than this are annotated on their first part only (bounded time and memory).
@@ -53,22 +56,34 @@ class Annotated:
             "entities": [{k: v for k, v in e.as_dict().items() if v is not None} for e in a.entities],
             "times": [t.as_dict() for t in a.times],
             "places": [p.as_dict() for p in a.places],
+            "events": [e.as_dict() for e in a.events],
             "skipped": a.skipped,
         }
 
 
-_worker: EntityRecognizer | None = None
+_worker: tuple[EntityRecognizer, EventParser] | None = None
+
+Extracted = tuple[list[list[Any]], list[list[TimeExpression]], list[list[RawMention]]]
 
 
 def _init_worker() -> None:
     global _worker
-    _worker = EntityRecognizer()
+    _worker = (EntityRecognizer(), EventParser())
 
 
-def _work(job: list[tuple[str, date | None, bool]]) -> tuple[list[list[Any]], list[list[TimeExpression]]]:
-    """Raw entity mentions of the texts marked readable, and time expressions of all of them."""
+def _extract_readable(
+    recognizer: EntityRecognizer, parser: EventParser, texts: list[str]
+) -> tuple[list[list[Any]], list[list[RawMention]]]:
+    """Raw entity mentions and raw event mentions of texts in a language the models read."""
+    raws = recognizer.extract(texts)
+    return raws, parser.parse(texts, [[(m.start, m.end, m.label) for m in mentions] for mentions in raws])
+
+
+def _work(job: list[tuple[str, date | None, bool]]) -> Extracted:
+    """Raw entity and event mentions of the texts marked readable, and time expressions of all."""
     assert _worker is not None
-    return _worker.extract([t for t, _, readable in job if readable]), [find_times(t, when) for t, when, _ in job]
+    raws, events = _extract_readable(*_worker, [t for t, _, readable in job if readable])
+    return raws, [find_times(t, when) for t, when, _ in job], events
 
 
 class Annotator:
@@ -87,6 +102,7 @@ class Annotator:
         gazetteer = Gazetteer()  # built once, shared by both stages
         self.entities = entities or EntityRecognizer(gazetteer=gazetteer)
         self.geocoder = geocoder or Geocoder(gazetteer)
+        self.events = EventParser()
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
 
@@ -95,13 +111,13 @@ class Annotator:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
-    def _extract(
-        self, texts: list[str], anchors: list[date | None], readable: list[int]
-    ) -> tuple[list[list[Any]], list[list[TimeExpression]]]:
-        """Raw entity mentions of the readable texts and the time expressions of all texts."""
+    def _extract(self, texts: list[str], anchors: list[date | None], readable: list[int]) -> Extracted:
+        """Raw entity and event mentions of the readable texts, and the time expressions of all texts."""
         if self.workers <= 1 or len(texts) < 2 * self.workers:
-            found = self.entities.extract([texts[i] for i in readable]) if readable else []
-            return found, [find_times(t, a) for t, a in zip(texts, anchors, strict=True)]
+            found, raw_events = (
+                _extract_readable(self.entities, self.events, [texts[i] for i in readable]) if readable else ([], [])
+            )
+            return found, [find_times(t, a) for t, a in zip(texts, anchors, strict=True)], raw_events
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker
@@ -114,10 +130,12 @@ class Annotator:
         ]
         raws: list[list[Any]] = []
         times: list[list[TimeExpression]] = []
-        for chunk_raws, chunk_times in self._pool.map(_work, jobs):
+        events: list[list[RawMention]] = []
+        for chunk_raws, chunk_times, chunk_events in self._pool.map(_work, jobs):
             raws.extend(chunk_raws)  # in order: the readable texts of each chunk, chunk after chunk
             times.extend(chunk_times)
-        return raws, times
+            events.extend(chunk_events)
+        return raws, times, events
 
     def annotate_many(
         self, docs: Sequence[Document], *, anchor: date | None = None, known_people: Mapping[str, int] | None = None
@@ -139,15 +157,19 @@ class Annotator:
         for i, d in enumerate(docs):
             if i not in readable:
                 skipped[i].append(f"entities: no model for language {d.language!r}")
-        raws, times = self._extract(texts, anchors, readable)
+        raws, times, raw_events = self._extract(texts, anchors, readable)
         found = self.entities.canonicalise([texts[i] for i in readable], raws, known_people) if readable else []
         entities: list[list[EntityMention]] = [[] for _ in docs]
-        for i, mentions in zip(readable, found, strict=True):
+        events_of: dict[int, list[RawMention]] = {}
+        for i, mentions, raw in zip(readable, found, raw_events, strict=True):
             entities[i] = mentions
-        return [
-            Annotated(d, Annotations(times[i], entities[i], skipped[i], self.geocoder.geocode(entities[i])))
-            for i, d in enumerate(docs)
-        ]
+            events_of[i] = raw
+        out = []
+        for i, d in enumerate(docs):
+            places = self.geocoder.geocode(entities[i])
+            events = link_events(d.id, texts[i], events_of.get(i, []), entities[i], places, times[i], anchors[i])
+            out.append(Annotated(d, Annotations(times[i], entities[i], skipped[i], places, events)))
+        return out
 
 
 __all__ = ["STAGES", "Annotated", "Annotator", "EntityRecognizer", "find_times"]

@@ -12,10 +12,11 @@ third quarter ... a year earlier" means that quarter a year before).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from storyline.annotate.sentences import sentences
 from storyline.model.annotations import TimeExpression, TimeType
 
 NAME = "storyline.times.rules.v2"
@@ -674,24 +675,6 @@ def _clock(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
 
 
 # -- the tagger ------------------------------------------------------------------------------
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“(])|\n\s*\n")
-# a full stop after these ends an abbreviation, not a sentence: "U.S. officials", "10 p.m. Tuesday", "Mr. Smith"
-_ABBREVIATION = re.compile(
-    r"(?:\b[A-Za-z]|\b[ap]\.m|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Rev|No|Jan|Feb|Mar|Apr|Jun|Jul|"
-    r"Aug|Sept?|Oct|Nov|Dec|Mt|Ft|vs))\.$"
-)
-
-
-def _sentences(text: str) -> Iterator[tuple[int, int]]:
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        if text[m.start() - 1] == "." and _ABBREVIATION.search(text, max(start, m.start() - 8), m.start()):
-            continue
-        yield start, m.start()
-        start = m.end()
-    yield start, len(text)
-
-
 @dataclass
 class _Candidate:
     start: int
@@ -701,12 +684,25 @@ class _Candidate:
     order: int = field(default=0)
 
 
+# Every rule needs one of these in its sentence; most sentences of news have none, and skip the rules.
+_HINT = re.compile(
+    rf"\d|{MONTH}|{WEEKDAY}|\b(?:today|tonight|yesterday|tomorrow|now|nowadays|current(?:ly)?|present|moment|"
+    r"recent(?:ly)?|past|formerly|future|(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|"
+    r"centur(?:y|ies)|quarters?|seasons?|weekends?|spring|summer|fall|autumn|winter|noon|midnight|mornings?|"
+    r"afternoons?|evenings?|nights?|overnight|daily|weekly|monthly|hourly|annual(?:ly)?|ago|earlier|later|"
+    r"nineteen|thousand|half|fiscal)\b)",
+    re.IGNORECASE,
+)
+
+
 def find_times(text: str, anchor: date | None = None) -> list[TimeExpression]:
     """All time expressions in ``text``, left to right, relative ones resolved against ``anchor``."""
     ctx = _Context(anchor)
     out: list[TimeExpression] = []
-    for s_start, s_end in _sentences(text):
+    for s_start, s_end in sentences(text):
         sentence = text[s_start:s_end]
+        if not _HINT.search(sentence):
+            continue
         ctx.read_sentence(sentence)
         candidates: list[_Candidate] = []
         for order, r in enumerate(_RULES):

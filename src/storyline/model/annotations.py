@@ -94,6 +94,139 @@ def entity_kind(label: str, country: str | None = None) -> str:
     return label
 
 
+class EventStatus(StrEnum):
+    """Whether an event happened, as the text tells it."""
+
+    PLANNED = "planned"
+    """Announced or expected: "will meet next week", "are expected to sign"."""
+    ONGOING = "ongoing"
+    """Under way as the text is written: "are holding talks"."""
+    OCCURRED = "occurred"
+    """Reported as having happened: "met on Friday", "have signed"."""
+    NEGATED = "negated"
+    """Said not to have happened, or called off: "denied that any talks took place"."""
+    HYPOTHETICAL = "hypothetical"
+    """Only supposed: "a deal would signal", "if they meet"."""
+    REFERENCED = "referenced"
+    """An earlier event recalled in passing: "their previous meeting in 2017"."""
+
+
+@dataclass(frozen=True, slots=True)
+class EventActor:
+    """Who takes part in an event: ``role`` is ``source`` (who acts), ``target`` (to whom) or
+    ``participant`` (either side of a symmetric event such as a meeting), or ``speaker`` (who
+    reported it). ``entity_id``/``canonical`` link to the canonical entity when the words name one."""
+
+    role: str
+    text: str
+    start: int
+    end: int
+    entity_id: str | None = None
+    canonical: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class EventPlace:
+    """Where an event happened: a geocoded place mention of the text."""
+
+    name: str
+    country: str | None
+    lat: float
+    lon: float
+    text: str
+    start: int
+    end: int
+    kind: str = "place"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class EventTime:
+    """When: a time expression of the text, or the publication date when the text says "today"
+    or reports a simple past with no date (``inferred``; then there is no span)."""
+
+    value: str
+    type: str
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+    inferred: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class EventMention:
+    """One place in the text that speaks of an event: its trigger words and their sentence."""
+
+    start: int
+    end: int
+    text: str
+    sentence_start: int
+    sentence_end: int
+    status: EventStatus
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "trigger": {"start": self.start, "end": self.end, "text": self.text},
+            "sentence": {"start": self.sentence_start, "end": self.sentence_end},
+            "status": self.status.value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """An event of one document: who did what to whom, where, when, and whether it happened.
+
+    ``type`` is the PLOVER category (CONSULT, AGREE, ASSAULT, ...), ``subtype`` a finer kind
+    where the text gives it (meeting, visit, phone call, agreement signed, ...), ``cameo`` the
+    CAMEO code that maps to it. The mentions of one event in one article ("will meet", "the
+    talks", "their meeting in Sochi") are joined: ``mentions`` lists them, the first being the
+    one the trigger, sentence and status are taken from. ``confidence`` is a heuristic score
+    between 0 and 1 (how much of the event the syntax gave, not a calibrated probability)."""
+
+    id: str
+    type: str
+    subtype: str | None
+    cameo: str | None
+    trigger: EventMention
+    actors: list[EventActor]
+    place: EventPlace | None
+    time: EventTime | None
+    status: EventStatus
+    confidence: float
+    mentions: list[EventMention] = field(default_factory=list)
+
+    def participants(self) -> list[EventActor]:
+        """Everyone who takes part, whatever their role, except who reported it."""
+        return [a for a in self.actors if a.role != "speaker"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "subtype": self.subtype,
+            "cameo": self.cameo,
+            "trigger": {"start": self.trigger.start, "end": self.trigger.end, "text": self.trigger.text},
+            "actors": [
+                {k: v for k, v in a.as_dict().items() if v is not None or k in ("entity_id", "canonical")}
+                for a in self.actors
+            ],
+            "place": self.place.as_dict() if self.place else None,
+            "time": self.time.as_dict() if self.time else None,
+            "status": self.status.value,
+            "sentence": {"start": self.trigger.sentence_start, "end": self.trigger.sentence_end},
+            "confidence": self.confidence,
+            "mentions": [m.as_dict() for m in self.mentions],
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Annotations:
     """What the annotation stages found in one document, and what they could not do."""
@@ -102,6 +235,7 @@ class Annotations:
     entities: list[EntityMention] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     places: list[PlaceMention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

