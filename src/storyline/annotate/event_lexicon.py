@@ -50,6 +50,10 @@ WORD_CLASSES: dict[str, frozenset[str]] = {
     ),
     "blockade": _words("blockade blockades siege"),
     "observers": _words("observers inspectors monitors peacekeepers mission missions"),
+    "international": _words(
+        "observers inspectors monitors peacekeepers diplomats diplomat ambassador ambassadors envoy envoys "
+        "mission missions staff workers journalists correspondents"
+    ),
     "access": _words("border borders bridge crossing crossings airspace corridor port ports"),
     "aid": _words("aid assistance relief supplies food medicine medicines grain loan loans"),
     "relations": _words("relations ties"),
@@ -67,6 +71,7 @@ V meet                          CONSULT meeting 040 sym needs=counterpart
 N meeting|meetings              CONSULT meeting 040 sym
 N talks|consultations|discussions CONSULT meeting 040 sym
 V talk|discuss                  CONSULT meeting 040 sym
+V confer|consult|convene        CONSULT meeting 040 sym
 N summit|summits                CONSULT summit 043 sym
 V negotiate                     CONSULT negotiation 046 sym
 N negotiations|negotiation      CONSULT negotiation 046 sym
@@ -87,20 +92,33 @@ V reach|strike                  AGREE agreement-reached 030 needs=agreement
 V agree                         AGREE agreement 030
 N agreement|deal|pact|treaty|accord AGREE agreement 030
 V pledge|promise|vow|offer      AGREE pledge 030
+V commit|accept|approve|propose  AGREE pledge 030
+N proposal|offer|pledge|promise|commitment AGREE pledge 030
 V buy|purchase|acquire|order|procure AGREE arms-purchase 0312 needs=arms
 N purchase|acquisition|procurement AGREE arms-purchase 0312 needs=arms
 V sell|supply|deliver|send|provide|transfer AID military-aid 072 needs=arms
 V praise|commend|hail|laud|endorse|welcome SUPPORT praise 051
 V support|back|defend           SUPPORT support 052
 V apologize|apologise           SUPPORT apology 055
+V thank|congratulate|applaud|reassure SUPPORT praise 051
+N praise|apology|support|endorsement SUPPORT support 051
 V recognize|recognise           SUPPORT recognition 054 needs=country
 V cooperate|collaborate         COOPERATE cooperation 060 sym
 V share                         COOPERATE intelligence-sharing 064
+V exchange|coordinate          COOPERATE cooperation 060 sym
+V extradite                     COOPERATE judicial-cooperation 063
+N cooperation|partnership|alliance COOPERATE cooperation 060 sym
 N exercise|exercises|drills|drill|games COOPERATE joint-exercise 062 sym
 V aid|donate|send|provide|grant|give|hand AID aid 070 needs=aid
 V grant                         AID asylum 075 needs=asylum
 N aid|assistance|relief         AID aid 070
+V fund|finance|lend|loan|airlift|rescue|shelter AID aid 070
+N donation|donations|loan|loans|grant|grants AID aid 070
+V lift|ease|end|relax           RETREAT ease-blockade 0872 needs=blockade
 V ease|lift|relax|shorten|loosen CONCEDE easing 081 needs=restrictions
+V concede|yield|accede|compromise CONCEDE concession 080
+V resign|step_down              CONCEDE resignation 0831
+N concession|concessions|resignation CONCEDE concession 080
 V release|free|return           RETREAT release 0841 needs=prisoners
 V release|free                  RETREAT release 0841 needs=person
 V hand_over                     AID aid 070 needs=aid
@@ -112,27 +130,36 @@ V lay_down                      RETREAT disarm 0873
 V receive|admit|accept          RETREAT access 0862 needs=observers
 V open|reopen                   RETREAT access 086 needs=access
 V allow|permit                  RETREAT access 0863 needs=aid
-V lift|ease|end|relax           RETREAT ease-blockade 0872 needs=blockade
 V withdraw|pull|retreat         RETREAT troop-withdrawal 0872
 N withdrawal|pullout|pull-out   RETREAT troop-withdrawal 0872
 N ceasefire|truce|cease-fire    RETREAT ceasefire 0871 sym
 V surrender                     RETREAT surrender 0874
+V disarm|demobilize|demobilise  RETREAT disarm 0873
+N release                       RETREAT release 0841
 V call_for|call_on|appeal_for   DEMAND demand 100
 V demand|urge|request|ask|appeal|press|petition DEMAND demand 100
+V insist|plead|implore|seek     DEMAND demand 100
 N demand|demands|appeal|request DEMAND demand 100
 V criticize|criticise|condemn|denounce|decry|slam|blast|rebuke|deplore DISAPPROVE criticism 111
 V accuse|blame|allege          DISAPPROVE accusation 112
+V lambast|censure|fault|chide|reproach|castigate|assail|reprimand DISAPPROVE criticism 111
+N criticism|condemnation|accusation|accusations|allegation|allegations|complaint|complaints DISAPPROVE criticism 111
 V sue                           DISAPPROVE lawsuit 115
 V complain                      DISAPPROVE complaint 114
 V reject|refuse|rebuff|spurn|veto|decline|dismiss|oppose|renege|backtrack REJECT rejection 120
 V defy|violate|flout            REJECT defiance 128
+V turn_down|resist|snub          REJECT rejection 120
+N rejection|refusal|veto        REJECT rejection 120
 V threaten|warn                 THREATEN threat 130
+V menace                        THREATEN threat 130
 N threat|threats|warning|ultimatum THREATEN threat 130
 V call_off                      CONCEDE easing 081 needs=strike
 V call_off|break_off|cut_off    SANCTION reduce-relations 160 needs=relations-or-aid
 V prohibit|withhold|bar         SANCTION reduce-relations 162 needs=relations-or-aid
 V protest|demonstrate|rally|march|riot PROTEST demonstration 141
 V block|obstruct|barricade      PROTEST obstruction 144
+V picket                        PROTEST demonstration 141
+N sit-in|picket|march|marches   PROTEST demonstration 141
 N protest|protests|demonstration|demonstrations|rally|rallies|march PROTEST demonstration 141
 N strike|strikes|walkout|boycott PROTEST strike 143 needs=labour
 V strike                        PROTEST strike 143 needs=labour
@@ -140,13 +167,19 @@ N riot|riots|unrest             PROTEST riot 145
 V deploy|mobilize|mobilise|mass|station|reinforce MOBILIZE troop-deployment 154
 N deployment|mobilization|mobilisation MOBILIZE troop-deployment 154
 N alert                         MOBILIZE alert 152
+V beef_up|build_up             MOBILIZE troop-deployment 154 needs=troops
 V sanction|embargo|boycott      COERCE sanctions 163
 N sanctions|embargo             COERCE sanctions 163
 V impose|extend|declare|reimpose|tighten COERCE restrictions 172 needs=restrictions
 N curfew                        COERCE curfew 1723
+V expel|withdraw|recall         SANCTION expulsion 166 needs=international
+V downgrade                     SANCTION reduce-relations 161
+N expulsion|expulsions          SANCTION expulsion 166
 V expel|deport                  COERCE expulsion 174
 V arrest|detain|jail|imprison|apprehend|charge|indict|convict|sentence COERCE arrest 173
 N arrest|arrests|detention      COERCE arrest 173
+V crack_down|round_up           COERCE crackdown 175
+N crackdown|deportation|deportations|siege|occupation COERCE coercion 170
 V seize|confiscate|impound      COERCE seizure 1711
 V ban|outlaw|censor             COERCE ban 172
 V blockade|besiege              COERCE blockade 191
@@ -165,11 +198,16 @@ N cleansing                     ASSAULT ethnic-cleansing 203
 V assassinate                   ASSAULT assassination 186
 N assassination                 ASSAULT assassination 186
 V torture                       ASSAULT torture 1822
+V execute|behead|wound|injure|beat ASSAULT killing 1823
+N execution|executions          ASSAULT killing 1823
 V open_fire                     FIGHT military-force 190
 V fight|clash|battle|shell|bombard|invade|strike|fire|pound FIGHT military-force 190
 N fighting|clashes|clash|battle|battles|shelling|invasion|offensive|airstrike|airstrikes|war FIGHT military-force 190
+V storm|capture|overrun        FIGHT military-force 190
+N bombardment|bombardments|airstrike|air-strike FIGHT military-force 195
 V investigate|probe|examine|inspect INVESTIGATE investigation 090
 N investigation|probe|inquiry|hearing|inquest INVESTIGATE investigation 090
+V inquire|audit|look_into       INVESTIGATE investigation 090
 V elect|vote|reelect|re-elect   OTHER election -
 N election|elections|vote|poll|polls|referendum OTHER election -
 V inaugurate|swear_in           OTHER inauguration -

@@ -62,6 +62,8 @@ MAX_SENTENCE_CHARS = 2_000
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+#: Categories whose target, when no one is named, is the place where they happen.
+_DOMESTIC = frozenset({"PROTEST", "COERCE", "MOBILIZE", "SANCTION", "ASSAULT", "FIGHT"})
 _SINGULAR_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "both"})
 _EARLIER = frozenset({"previous", "last", "earlier", "former", "past", "prior", "first"})
@@ -320,14 +322,21 @@ class _Sentence:
                     words = {t.lower_ for t in self.doc if a.start <= self.offset + t.idx < a.end}
                     if words & military:
                         return Sense(sense.pos, "FIGHT", "military-force", "190")
-        if sense.type == "PROTEST" and tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "ccomp" for c in tok.children):
-            return Sense(sense.pos, "DISAPPROVE", "complaint", "114")
+        if sense.type == "PROTEST" and tok.pos_ in ("VERB", "AUX"):
+            # "..., a rights group protested": it reports a complaint (its clause is the complement)
+            reporting = any(c.dep_ == "ccomp" for c in tok.children) or (
+                tok.dep_ in ("parataxis", "ccomp") and tok.i > tok.head.i
+            )
+            if reporting:
+                return Sense(sense.pos, "DISAPPROVE", "complaint", "114")
         return sense
 
     def verb_mention(self, verb: Any, sense: Sense) -> RawMention | None:
-        for obj in self.objects(verb):  # "signed an agreement": the agreement is this event, not another
-            if (("N", obj.lemma_.lower()) in SENSES or ("N", obj.lower_) in SENSES) and obj.head == verb:
-                self.absorbed.add(obj.i)
+        if sense.needs in WORD_CLASSES:
+            # "signed an agreement", "imposed sanctions": the object is this event, not another one
+            for obj in self.objects(verb):
+                if (("N", obj.lemma_.lower()) in SENSES or ("N", obj.lower_) in SENSES) and obj.head == verb:
+                    self.absorbed.add(obj.i)
         args = self.verb_args(verb, sense)
         sense = self.adjust(verb, sense, args)
         places = self.places_of(verb)
@@ -459,7 +468,8 @@ class _Sentence:
         for c in verb.children:
             if c.dep_ in _OBJECTS and c is not skip:
                 for t in _with_conjuncts([c]):
-                    if t.i in self.absorbed:
+                    if t.i in self.absorbed:  # "signed an agreement with Russia": whom the agreement names
+                        args += [a for a in self.inside_object(t, other) if (a.head_start, a.head_end) != self.at(t)]
                         continue
                     if self.entity_label(t) in _ACTOR_LABELS:
                         args.append(self.arg(t, other))
@@ -548,7 +558,15 @@ class _Sentence:
             role = "target"  # "withdrew from Gorazde", "expelled from Russia"
         else:
             return []
-        return [self.arg(t, role) for t in objects if t.pos_ in ("NOUN", "PROPN", "PRON")]
+        out = []
+        for t in objects:
+            if t.pos_ not in ("NOUN", "PROPN", "PRON") or _time_word(t):
+                continue
+            if t.pos_ == "PRON" or self.entity_label(t) in _ACTOR_LABELS or role == "participant":
+                out.append(self.arg(t, role))
+            else:
+                out += self.inside_object(t, role)  # "against Sweden's decision": Sweden
+        return out
 
     def places_of(self, tok: Any) -> list[Any]:
         """Place words in the trigger's own prepositional phrases ("in Sochi", "to Russia", "at the
@@ -616,7 +634,8 @@ class _Sentence:
             reported = any(a.lemma_.lower() in REPORTING_VERBS and a.tag_ == "VBD" for a in chain)
             return "planned" if reported else "hypothetical"
         head = verb.head
-        if verb.dep_ == "xcomp" and head is not verb:
+        infinitive = verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        if (verb.dep_ == "xcomp" or infinitive) and head is not verb:
             h = head.lemma_.lower()
             if (
                 h in PLANNING_WORDS
@@ -668,6 +687,18 @@ class _Sentence:
             t = t.head
             out.append(t)
         return out
+
+
+_TIME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+    "september october november december today yesterday tomorrow day days week weeks month months year years "
+    "morning afternoon evening night weekend time".split()
+)
+
+
+def _time_word(tok: Any) -> bool:
+    """Whether a token says when, not who ("on Tuesday", "in 2017")."""
+    return tok.lower_ in _TIME_WORDS or tok.lemma_.lower() in _TIME_WORDS or tok.like_num
 
 
 def _tense(verb: Any, aux: list[str]) -> str:
@@ -784,6 +815,13 @@ def link_events(
             + speaker
         )
         place = _place(raw, plcs, actors)
+        if place and raw.type in _DOMESTIC and not any(a.role == "target" and a.entity_id for a in actors):
+            # a protest, a curfew or a raid that names no one it is aimed at: PLOVER codes where it happened
+            where = next((e for e in ents.overlapping(place.start, place.end) if e.label in _ACTOR_LABELS), None)
+            if where is not None:
+                actors.append(
+                    EventActor("target", where.text, where.start, where.end, where.entity_id, where.canonical)
+                )
         time = _time(raw, dated)
         status = _settle(raw, time, anchor)
         if time is None and anchor is not None and status in (EventStatus.OCCURRED, EventStatus.ONGOING):
@@ -880,6 +918,10 @@ def _place(raw: RawMention, plcs: _Index, actors: list[EventActor]) -> EventPlac
             found = plcs.overlapping(a.start, a.end)
             if found and a.role in ("target", "participant"):
                 return _event_place(found[0])
+    taken = [(a.start, a.end) for a in actors]
+    for p in plcs.overlapping(raw.clause_start, raw.clause_end):  # else a place named in the same clause
+        if not any(p.start < end and start < p.end for start, end in taken):
+            return _event_place(p)
     return None
 
 
@@ -932,18 +974,22 @@ def _confidence(raw: RawMention, actors: list[EventActor], place: EventPlace | N
 #: code statements, as AGREE ("will provide aid") or THREATEN ("threatened to impose sanctions").
 _COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "AGREE"})
 _HOSTILE = frozenset({"SANCTION", "COERCE", "ASSAULT", "FIGHT", "MOBILIZE"})
+#: (A hypothetical hostile act, "may halt mediation if ...", codes as THREATEN too.)
 
 
 def plover_category(event: Event) -> str:
     """The category an event codes to in PLOVER, which codes intentions as acts of their own: a
     planned cooperative act ("will provide aid", "is willing to withdraw") is AGREE, a planned
     hostile one ("will impose sanctions") is THREATEN. ``event.type`` keeps the act itself, with
-    its status beside it; this is for comparing with PLOVER- and CAMEO-coded data."""
+    its status beside it; this is for comparing with PLOVER- and CAMEO-coded data. A hostile act
+    only supposed ("may impose sanctions if ...") is a conditional threat: THREATEN."""
     if event.status is EventStatus.PLANNED:
         if event.type in _COOPERATIVE:
             return "AGREE"
         if event.type in _HOSTILE:
             return "THREATEN"
+    if event.status is EventStatus.HYPOTHETICAL and event.type in _HOSTILE:
+        return "THREATEN"  # "may halt mediation if ...": a conditional threat
     return event.type
 
 
