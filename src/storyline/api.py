@@ -22,9 +22,9 @@ from storyline.config import IngestConfig
 from storyline.errors import InputError, StorylineError
 from storyline.ingest.transport import Transport
 from storyline.model import EXPORT_FIELDS, Document, content_id, document_to_dict
-from storyline.model.annotations import Annotations, EntityRecord
+from storyline.model.annotations import Annotations, EntityRecord, EventStatus
 from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
-from storyline.store import DocumentQuery, SearchHit, Sighting, Store, open_store
+from storyline.store import DocumentQuery, EventQuery, SearchHit, Sighting, Store, StoredEvent, open_store
 
 if TYPE_CHECKING:
     from storyline.annotate import Annotated
@@ -109,6 +109,25 @@ class Storyline:
         """Canonical entities across the store, most widely reported first."""
         return self.store.entities(kind, limit, offset)
 
+    def events(
+        self,
+        *,
+        entity: str | None = None,
+        type: str | None = None,
+        status: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        document: str | None = None,
+        limit: int | None = 50,
+        offset: int = 0,
+    ) -> list[StoredEvent]:
+        """Stored events, earliest first: by an entity taking part (id, canonical name or alias),
+        PLOVER category, status, a date range they overlap, or a document (id or prefix)."""
+        if status is not None and status.lower() not in {s.value for s in EventStatus}:
+            raise ValueError(f"unknown status {status!r}; choose one of {', '.join(s.value for s in EventStatus)}")
+        doc_id = self.get(document).id if document else None
+        return self.store.events(EventQuery(entity, type, status, date_from, date_to, doc_id, limit, offset))
+
     # -- reading ----------------------------------------------------------------------
     def get(self, doc_id: str) -> Document:
         """A document by id or unique id prefix (at least 4 characters)."""
@@ -156,6 +175,7 @@ class Storyline:
             row["entities"] = [e.as_dict() for e in ann.entities]
             row["places"] = [p.as_dict() for p in ann.places]
             row["times"] = [t.as_dict() for t in ann.times]
+            row["events"] = [e.as_dict() for e in ann.events]
             yield row
 
     def export(
@@ -175,7 +195,9 @@ class Storyline:
                 n += 1
         else:
             writer = csv.DictWriter(
-                out, fieldnames=[*EXPORT_FIELDS, "seen_in", "entities", "places", "times"], lineterminator="\n"
+                out,
+                fieldnames=[*EXPORT_FIELDS, "seen_in", "entities", "places", "times", "events"],
+                lineterminator="\n",
             )
             writer.writeheader()
             for row in rows:

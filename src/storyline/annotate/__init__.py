@@ -76,6 +76,7 @@ def _extract_readable(
 ) -> tuple[list[list[Any]], list[list[RawMention]]]:
     """Raw entity mentions and raw event mentions of texts in a language the models read."""
     raws = recognizer.extract(texts)
+    recognizer.relabel_cities(raws)  # the parse needs "Sochi" as a place even where the model said person
     return raws, parser.parse(texts, [[(m.start, m.end, m.label) for m in mentions] for mentions in raws])
 
 

@@ -106,6 +106,13 @@ class CountryTable:
     nationalities: frozenset[str]
     """The demonyms proper ("indian"), as opposed to a country's other names ("uk")."""
 
+    def country(self, name: str) -> str | None:
+        """The country a name stands for, forgiving a leading "the" and a lost final full stop
+        ("the United States", "U.S" as the recogniser cuts "U.S.")."""
+        key = " ".join(name.casefold().split())
+        key = key[4:] if key.startswith("the ") else key
+        return self.country_of.get(key) or (self.country_of.get(key + ".") if "." in key else None)
+
 
 @cache
 def country_table() -> CountryTable:

@@ -374,7 +374,7 @@ class EntityRecognizer:
         self, texts: Sequence[str], raws: list[list[_Raw]], known: Mapping[str, int] | None = None
     ) -> list[list[EntityMention]]:
         self._relabel_by_vote(raws)
-        self._relabel_cities(raws)
+        self.relabel_cities(raws)
         people_per_doc = [self._people(text, mentions) for text, mentions in zip(texts, raws, strict=True)]
         resolved = self._resolve_people([p for doc in people_per_doc for p in doc], known or {})
         countries = country_table()
@@ -391,7 +391,7 @@ class EntityRecognizer:
                 else:
                     canonical = self._other_canonical(m.text, label)
                 key = m.text.casefold()
-                country = countries.country_of.get(key) if label in ("GPE", "NORP", "LOC") else None
+                country = countries.country(m.text) if label in ("GPE", "NORP", "LOC") else None
                 if country:  # "Indian", "Indians", "India": one entity, the country
                     canonical = country
                 doc_out.append(
@@ -428,7 +428,7 @@ class EntityRecognizer:
                 if label != "PERSON" and count > votes[key]["PERSON"]:
                     m.label = label
 
-    def _relabel_cities(self, raws: list[list[_Raw]]) -> None:
+    def relabel_cities(self, raws: list[list[_Raw]]) -> None:
         """A one-word "person" that is a known city, and no part of a fuller name in its document,
         is the city ("Vladivostok")."""
         for mentions in raws:

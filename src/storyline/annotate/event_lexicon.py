@@ -28,38 +28,38 @@ import re
 from dataclasses import dataclass
 
 
-def _words(text: str) -> frozenset[str]:
+def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
 #: Classes of words a sense may need in its object or modifiers.
 WORD_CLASSES: dict[str, frozenset[str]] = {
-    "agreement": _words(
+    "agreement": words(
         "agreement agreements deal deals pact pacts treaty treaties accord accords memorandum mou mous contract "
         "contracts protocol declaration charter convention"
     ),
-    "arms": _words(
+    "arms": words(
         "arms weapon weapons missile missiles system systems jet jets fighter fighters aircraft helicopter "
         "helicopters tank tanks submarine submarines warship warships frigate frigates drone drones rifle rifles "
         "ammunition artillery reactor reactors s-400 su-30 su-57 mig-29 rafale f-16 f-35 howitzer howitzers"
     ),
-    "troops": _words("troops forces soldiers army armies units battalions brigades personnel"),
-    "prisoners": _words("prisoners prisoner hostages hostage detainees captives"),
-    "restrictions": _words(
+    "troops": words("troops forces soldiers army armies units battalions brigades personnel"),
+    "prisoners": words("prisoners prisoner hostages hostage detainees captives"),
+    "restrictions": words(
         "restrictions restriction curfew ban embargo blockade sanctions measures siege emergency law"
     ),
-    "blockade": _words("blockade blockades siege"),
-    "observers": _words("observers inspectors monitors peacekeepers mission missions"),
-    "international": _words(
+    "blockade": words("blockade blockades siege"),
+    "observers": words("observers inspectors monitors peacekeepers mission missions"),
+    "international": words(
         "observers inspectors monitors peacekeepers diplomats diplomat ambassador ambassadors envoy envoys "
         "mission missions staff workers journalists correspondents"
     ),
-    "access": _words("border borders bridge crossing crossings airspace corridor port ports"),
-    "aid": _words("aid assistance relief supplies food medicine medicines grain loan loans"),
-    "relations": _words("relations ties"),
-    "strike": _words("strike strikes boycott"),
-    "phone": _words("phone telephone"),
-    "military": _words(
+    "access": words("border borders bridge crossing crossings airspace corridor port ports"),
+    "aid": words("aid assistance relief supplies food medicine medicines grain loan loans"),
+    "relations": words("relations ties"),
+    "strike": words("strike strikes boycott"),
+    "phone": words("phone telephone"),
+    "military": words(
         "aircraft warplane warplanes jet jets fighter fighters bomber bombers helicopter helicopters gunship "
         "gunships troops forces soldiers army navy artillery tanks tank warship warships drone drones military "
         "airforce marines"
@@ -250,25 +250,47 @@ def _parse(table: str) -> dict[tuple[str, str], list[Sense]]:
 SENSES = _parse(_TABLE)
 """(part of speech, lemma) -> its senses, most specific first."""
 
+#: Nouns that name actors: an argument phrase that names no entity is kept as an actor only when its
+#: head is one of these ("police", "protesters", "the ministry"), or the event is an act of force
+#: against things ("shelled positions", "demolished homes").
+ACTOR_NOUNS = words(
+    "official officials minister ministers ministry ministries government governments authority authorities "
+    "police policeman policemen troops soldier soldiers force forces army armies military navy militia militias "
+    "rebel rebels militant militants insurgent insurgents guerrilla guerrillas fighter fighters gunman gunmen "
+    "attacker attackers terrorist terrorists protester protesters protestor protestors demonstrator demonstrators "
+    "worker workers union unions leader leaders president presidents premier chancellor king queen party parties "
+    "opposition group groups court courts parliament parliaments lawmaker lawmakers legislator legislators "
+    "diplomat diplomats envoy envoys ambassador ambassadors delegation delegations company companies firm firms "
+    "bank banks council committee agency agencies student students resident residents villager villagers "
+    "refugee refugees people man men woman women hacker hackers doctor doctors activist activists spokesman "
+    "spokeswoman spokesperson side sides country countries nation nations state states coalition alliance cabinet "
+    "administration regime junta crowd crowds thousands hundreds dozens farmer farmers teacher teachers judge "
+    "judges prosecutor prosecutors investigator investigators officer officers guard guards inspector inspectors "
+    "observer observers peacekeeper peacekeepers manufacturer manufacturers operator operators regulator "
+    "regulators mission delegates delegate chief chiefs emir sheikh prince minister's elders organisation "
+    "organization organisations organizations association federation confederation community bloc members "
+    "member citizens nationals immigrants settlers population residents civilians detainees prisoners hostages"
+)
+
 #: Verbs that lend their subject, object and tense to a noun trigger they govern: "held talks",
 #: "launched an attack", "paid a visit", "imposed sanctions", "signed an agreement".
-LIGHT_VERBS = _words(
+LIGHT_VERBS = words(
     "hold have conduct launch carry stage make pay begin start open attend host join resume continue "
     "reach sign ink conclude impose announce plan schedule call order mount lead organise organize "
     "complete undertake wrap give deliver reiterate repeat renew issue voice express extend"
 )
 
 #: Verbs of reporting: a clause they govern is reported speech, and their subject is its speaker.
-REPORTING_VERBS = _words(
+REPORTING_VERBS = words(
     "say tell announce state report claim add confirm note write declare insist reveal disclose "
     "explain acknowledge admit"
 )
 #: Verbs that deny the event of the clause they govern.
-DENYING_VERBS = _words("deny dismiss refute reject")
+DENYING_VERBS = words("deny dismiss refute reject")
 #: Verbs that call an event off: the event governed is negated.
-CANCELLING_VERBS = _words("cancel scrap abandon drop postpone delay suspend call")
+CANCELLING_VERBS = words("cancel scrap abandon drop postpone delay suspend call")
 #: Verbs and adjectives that put the event they govern in the future.
-PLANNING_WORDS = _words(
+PLANNING_WORDS = words(
     "plan expect schedule set due intend hope aim prepare propose arrange slate seek want agree decide "
     "upcoming planned proposed scheduled forthcoming next coming expected prospective likely willing ready "
     "prepared eager determined poised offer promise pledge vow swear threaten"

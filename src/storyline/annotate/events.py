@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from storyline.annotate.event_lexicon import (
+    ACTOR_NOUNS,
     CANCELLING_VERBS,
     CANDIDATE,
     DENYING_VERBS,
@@ -37,6 +38,7 @@ from storyline.annotate.event_lexicon import (
     SENSES,
     WORD_CLASSES,
     Sense,
+    words,
 )
 from storyline.annotate.sentences import sentences
 from storyline.errors import ConfigError
@@ -51,6 +53,7 @@ from storyline.model.annotations import (
     PlaceMention,
     TimeExpression,
     TimeType,
+    value_range,
 )
 
 NAME = "storyline.events.rules.v1"
@@ -62,6 +65,8 @@ MAX_SENTENCE_CHARS = 2_000
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+#: Acts of force: their targets may be things ("shelled positions", "demolished homes").
+_FORCE = frozenset({"ASSAULT", "FIGHT", "COERCE"})
 #: Categories whose target, when no one is named, is the place where they happen.
 _DOMESTIC = frozenset({"PROTEST", "COERCE", "MOBILIZE", "SANCTION", "ASSAULT", "FIGHT"})
 _SINGULAR_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
@@ -73,9 +78,9 @@ _MILITARY = frozenset(
 _REDUCE = (
     WORD_CLASSES["relations"]
     | WORD_CLASSES["aid"]
-    | frozenset(
-        "talks negotiations mediation visit trip cooperation trade flights deliveries operations programme program "
-        "ambassador envoy".split()
+    | words(
+        "talks negotiations mediation visit trip cooperation trade flights deliveries operations programme "
+        "program ambassador envoy"
     )
 )
 _SUBJECTS = ("nsubj", "csubj", "expl")
@@ -192,12 +197,11 @@ class _Sentence:
         while stack:
             t = stack.pop()
             for c in t.children:
-                if c.dep_ in ("compound", "amod", "poss", "nmod", "flat", "nummod", "case", "npadvmod") or (
-                    c.dep_ == "punct" and c.text in "-–" and c.i < tok.i
-                ):
-                    if c.i not in keep:
-                        keep.add(c.i)
-                        stack.append(c)
+                modifier = c.dep_ in ("compound", "amod", "poss", "nmod", "flat", "nummod", "case", "npadvmod")
+                hyphen = c.dep_ == "punct" and c.text in "-–" and c.i < tok.i
+                if (modifier or hyphen) and c.i not in keep:
+                    keep.add(c.i)
+                    stack.append(c)
         lo, hi = min(keep), max(keep)
         while lo < tok.i and self.doc[lo].dep_ in ("det", "punct"):
             lo += 1
@@ -446,7 +450,10 @@ class _Sentence:
         passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
         agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if not (subj or passive) and depth < 3:
-            if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and verb.head.pos_ in ("VERB", "AUX"):
+            if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.head.pos_ in ("VERB", "AUX"):
+                s, p, a = self.subjects(verb.head.head, depth + 1)  # "it is willing to withdraw"
+                subj, agents = s or p, agents or a
+            elif verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and verb.head.pos_ in ("VERB", "AUX"):
                 s, p, a = self.subjects(verb.head, depth + 1)
                 subj, agents = s or p, agents or a
             elif verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -659,7 +666,7 @@ class _Sentence:
         head = noun.head
         if noun.dep_ == "pobj":
             word = head.lower_
-            if word in ("of",) and head.head.lower_ == "ahead" or word == "before":
+            if (word in ("of",) and head.head.lower_ == "ahead") or word == "before":
                 return "planned"  # "ahead of the summit"
             if word in ("after", "since", "following"):
                 return "occurred"
@@ -689,10 +696,10 @@ class _Sentence:
         return out
 
 
-_TIME_WORDS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
-    "september october november december today yesterday tomorrow day days week weeks month months year years "
-    "morning afternoon evening night weekend time".split()
+_TIME_WORDS = words(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december today yesterday tomorrow day days week weeks month months "
+    "year years morning afternoon evening night weekend time"
 )
 
 
@@ -744,37 +751,6 @@ def event_id(doc_id: str, start: int, kind: str) -> str:
     return "V" + hashlib.blake2b(f"{doc_id}|{start}|{kind}".encode(), digest_size=6).hexdigest()
 
 
-def value_range(value: str) -> tuple[date, date] | None:
-    """The days a TIMEX3 DATE or TIME value covers: "2018-05" is May 2018, "2018-W21" its week,
-    "2018-Q2" a quarter. None for durations, references and values with unknown digits."""
-    m = re.match(r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?|-W(\d\d)|-Q(\d)|-H(\d))?", value)
-    if not m or "X" in value[: m.end() + 1]:
-        return None
-    year = int(m[1])
-    try:
-        if m[3]:
-            d = date(year, int(m[2]), int(m[3]))
-            return d, d
-        if m[2]:
-            month = int(m[2])
-            first = date(year, month, 1)
-            nxt = date(year + (month == 12), month % 12 + 1, 1)
-            return first, nxt - timedelta(days=1)
-        if m[4]:
-            monday = date.fromisocalendar(year, int(m[4]), 1)
-            return monday, monday + timedelta(days=6)
-        if m[5] or m[6]:
-            months = 3 if m[5] else 6
-            index = int(m[5] or m[6]) - 1
-            first = date(year, index * months + 1, 1)
-            end_month = first.month + months
-            nxt = date(year + (end_month > 12), (end_month - 1) % 12 + 1, 1)
-            return first, nxt - timedelta(days=1)
-    except ValueError:
-        return None
-    return date(year, 1, 1), date(year, 12, 31)
-
-
 class _Index:
     """Spans of one kind in one document, found by position."""
 
@@ -811,7 +787,12 @@ def link_events(
         args = [a for a in raw.args if not timed.overlapping(a.head_start, a.head_end)]  # "on Friday" is when
         speaker = [a for arg in args if arg.role == "speaker" for a in _actors(arg, ents, [], text, [])]
         actors = _merge_actors(
-            [a for arg in args if arg.role != "speaker" for a in _actors(arg, ents, previous_people, text, speaker)]
+            [
+                a
+                for arg in args
+                if arg.role != "speaker"
+                for a in _actors(arg, ents, previous_people, text, speaker, raw.type in _FORCE)
+            ]
             + speaker
         )
         place = _place(raw, plcs, actors)
@@ -824,11 +805,13 @@ def link_events(
                 )
         time = _time(raw, dated)
         status = _settle(raw, time, anchor)
-        if time is None and anchor is not None and status in (EventStatus.OCCURRED, EventStatus.ONGOING):
-            if raw.status in ("occurred", "ongoing") or any(
-                raw.sentence_start <= t.start < raw.sentence_end for t in today
-            ):
-                time = EventTime(anchor.isoformat(), TimeType.DATE.value, inferred=True)
+        if status is EventStatus.PLANNED and time and anchor:
+            time = _forward(time, anchor)
+        said_today = any(raw.sentence_start <= t.start < raw.sentence_end for t in today)
+        reported = status in (EventStatus.OCCURRED, EventStatus.ONGOING)
+        if time is None and anchor is not None and reported and (raw.status in ("occurred", "ongoing") or said_today):
+            # a simple past with no date, or "today": the publication date
+            time = EventTime(anchor.isoformat(), TimeType.DATE.value, inferred=True)
         confidence = _confidence(raw, actors, place, time)
         mention = EventMention(raw.start, raw.end, raw.text, raw.sentence_start, raw.sentence_end, status)
         event = Event(
@@ -859,11 +842,12 @@ _GROUP = re.compile(
 
 
 def _actors(
-    arg: RawArg, ents: _Index, previous: list[EventActor], text: str, speaker: list[EventActor]
+    arg: RawArg, ents: _Index, previous: list[EventActor], text: str, speaker: list[EventActor], force: bool = False
 ) -> list[EventActor]:
     """The actors an argument phrase stands for: the entity it names, the person a "he" or "she"
     points back to, the speaker for "it" ("Syria says it is willing"), the participants of the
-    last event for "the two leaders", else the phrase."""
+    last event for "the two leaders", else the phrase, if its head names actors ("police"), or,
+    with ``force``, names the target of an act of force ("shelled positions")."""
     phrase = text[arg.start : arg.end]
     if arg.pronoun:
         if arg.pronoun in ("it", "its", "they", "their", "we", "our") and speaker and speaker[0].entity_id:
@@ -891,19 +875,21 @@ def _actors(
         return [EventActor(arg.role, e.text, e.start, e.end, e.entity_id, e.canonical)]
     if _GROUP.match(phrase.strip()) and len(previous) >= 2:
         return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in previous]
-    if not phrase.strip() or not any(c.isalpha() for c in phrase):
-        return []
+    head = text[arg.head_start : arg.head_end].lower()
+    if head not in ACTOR_NOUNS and not (force and arg.role == "target"):
+        return []  # "16 agreements", "the agenda": not who acted or was acted on
     return [EventActor(arg.role, phrase, arg.start, arg.end)]
 
 
 def _merge_actors(actors: list[EventActor]) -> list[EventActor]:
     out: list[EventActor] = []
     for a in actors:
-        same = next(
-            (b for b in out if (a.entity_id and a.entity_id == b.entity_id) or (a.start, a.end) == (b.start, b.end)),
-            None,
-        )
-        if same is None:
+        # one actor per entity; unlinked phrases one per span ("the two leaders" may stand for two entities)
+        if a.entity_id:
+            seen = any(a.entity_id == b.entity_id for b in out)
+        else:
+            seen = any(not b.entity_id and (a.start, a.end) == (b.start, b.end) for b in out)
+        if not seen:
             out.append(a)
     return out
 
@@ -937,6 +923,26 @@ def _time(raw: RawMention, dated: _Index) -> EventTime | None:
     pool = in_clause or in_sentence
     best = min(pool, key=lambda t: abs(t.start - raw.start))
     return EventTime(best.value, best.type.value, best.text, best.start, best.end)
+
+
+_WEEKDAY_WORD = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
+_MONTH_WORD = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b", re.IGNORECASE
+)
+
+
+def _forward(time: EventTime, anchor: date) -> EventTime:
+    """A planned event's weekday or month, read forward when the time stage read it back: "is
+    scheduled to hold the summit with Modi on Thursday, officials said" is the coming Thursday."""
+    span = value_range(time.value)
+    if span is None or span[1] >= anchor or not time.text or re.search(r"\d{4}", time.text):
+        return time
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", time.value[:10]) and _WEEKDAY_WORD.search(time.text):
+        day = date.fromisoformat(time.value[:10]) + timedelta(days=7)
+        return EventTime(day.isoformat() + time.value[10:], time.type, time.text, time.start, time.end, time.inferred)
+    if re.fullmatch(r"\d{4}-\d\d", time.value) and _MONTH_WORD.search(time.text):
+        return EventTime(f"{int(time.value[:4]) + 1}{time.value[4:]}", time.type, time.text, time.start, time.end)
+    return time
 
 
 def _settle(raw: RawMention, time: EventTime | None, anchor: date | None) -> EventStatus:

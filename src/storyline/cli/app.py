@@ -8,6 +8,7 @@ Exit codes: 0 all well, 1 some inputs failed (the rest was stored) or a lookup f
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -414,6 +415,74 @@ def entities(
 
 
 @app.command()
+def events(
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+    entity: Annotated[
+        str | None, typer.Option("--entity", "-e", help="Only events this entity takes part in (name or id).")
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--type", "-t", help="Only this PLOVER category: CONSULT, AGREE, ASSAULT, ...")
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", "-s", help="Only this status: planned, ongoing, occurred, negated, hypothetical, referenced."
+        ),
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Only events on or after this date (YYYY-MM-DD).")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Only events on or before this date (YYYY-MM-DD).")
+    ] = None,
+    document: Annotated[
+        str | None, typer.Option("--doc", help="Only the events of this document (id or prefix).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many events.")] = 50,
+) -> None:
+    """Events found in stored documents: who did what to whom, where, when, and whether it
+    happened (after analyze). Dated events come first, in date order."""
+    for value, name in ((date_from, "--from"), (date_to, "--to")):
+        if value is not None and not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", value):
+            raise typer.BadParameter(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=name)
+    with _open(db) as sl:
+        try:
+            rows = sl.events(
+                entity=entity,
+                type=kind,
+                status=status,
+                date_from=date_from,
+                date_to=date_to,
+                document=document,
+                limit=limit,
+            )
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--status") from None
+    if as_json:
+        for r in rows:
+            typer.echo(json.dumps(r.as_dict(), ensure_ascii=False))
+        return
+    if not rows:
+        _err("no events (run storyline analyze to annotate documents, or loosen the filters)")
+        return
+    for r in rows:
+        e = r.event
+        when = e.time.value + ("*" if e.time.inferred else "") if e.time else "undated"
+        who = ", ".join(
+            f"{a.canonical or a.text}" + ("" if a.role in ("participant", "source") else f" ({a.role})")
+            for a in e.actors
+            if a.role != "speaker"
+        )
+        where = f" @ {e.place.name}" if e.place else ""
+        kind_text = f"{e.type}/{e.subtype}" if e.subtype else e.type
+        typer.echo(
+            f"{when:<12} {e.status.value:<12} {kind_text:<28} {who}{where}  [{r.document_id[:10]}: {e.trigger.text!r}]"
+        )
+    typer.echo("(* date inferred from the publication date)")
+
+
+@app.command()
 def annotate(
     inputs: InputsArg,
     published: Annotated[
@@ -540,6 +609,48 @@ def eval_ner(
     typer.echo(f"{'type':<6}{'P':>8}{'R':>8}{'F1':>8}{'gold':>8}{'found':>8}")
     for label, r in result.items():
         typer.echo(f"{label:<6}{r['precision']:>8.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}{r['gold']:>8}{r['system']:>8}")
+
+
+@eval_app.command("plover")
+def eval_plover(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="PLOVER records.json: coded sentences.")],
+    split: Annotated[
+        str, typer.Option("--split", help="all, even or odd: the records at even or odd positions only.")
+    ] = "all",
+    errors: Annotated[int, typer.Option("--errors", help="Also list the first N records coded differently.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Event coding: PLOVER category accuracy and macro-F1, source and target actor match."""
+    from storyline.annotate.events import plover_category
+    from storyline.evaluate.plover import evaluate_plover
+
+    if split not in ("all", "even", "odd"):
+        raise typer.BadParameter(f"{split!r}: choose all, even or odd", param_hint="--split")
+    if not path.is_file():
+        _err(f"error: {path}: no such file")
+        raise typer.Exit(1)
+    try:
+        scores, results = evaluate_plover(path, split)
+    except (ValueError, UnicodeDecodeError, KeyError) as exc:
+        _err(f"error: {path}: {exc}")
+        raise typer.Exit(1) from None
+    result = scores.as_dict()
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(f"records {result['records']} ({split}), no event found in {result['no_event']}")
+    typer.echo(f"{'category':<14} accuracy {result['category_accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}")
+    typer.echo(
+        f"{'actors':<14} match {result['actor_match']:.3f}  "
+        f"(sources {result['source_match']:.3f}, targets {result['target_match']:.3f})"
+    )
+    shown = 0
+    for record, event in results:
+        predicted = plover_category(event) if event else "NONE"
+        if shown >= errors or predicted == record.category:
+            continue
+        shown += 1
+        typer.echo(f"{record.id}: gold {record.category}, found {predicted}: {record.text[:100]}")
 
 
 def _version(value: bool) -> None:

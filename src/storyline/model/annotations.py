@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -47,6 +49,37 @@ class TimeExpression(_Span):
     text: str
     type: TimeType
     value: str
+
+
+def value_range(value: str) -> tuple[date, date] | None:
+    """The days a TIMEX3 DATE or TIME value covers: "2018-05" is May 2018, "2018-W21" its week,
+    "2018-Q2" a quarter. None for durations, references and values with unknown digits."""
+    m = re.match(r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?|-W(\d\d)|-Q(\d)|-H(\d))?", value)
+    if not m or "X" in value[: m.end() + 1]:
+        return None
+    year = int(m[1])
+    try:
+        if m[3]:
+            d = date(year, int(m[2]), int(m[3]))
+            return d, d
+        if m[2]:
+            month = int(m[2])
+            first = date(year, month, 1)
+            nxt = date(year + (month == 12), month % 12 + 1, 1)
+            return first, nxt - timedelta(days=1)
+        if m[4]:
+            monday = date.fromisocalendar(year, int(m[4]), 1)
+            return monday, monday + timedelta(days=6)
+        if m[5] or m[6]:
+            months = 3 if m[5] else 6
+            index = int(m[5] or m[6]) - 1
+            first = date(year, index * months + 1, 1)
+            end_month = first.month + months
+            nxt = date(year + (end_month > 12), (end_month - 1) % 12 + 1, 1)
+            return first, nxt - timedelta(days=1)
+    except ValueError:
+        return None
+    return date(year, 1, 1), date(year, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +235,42 @@ class Event:
     status: EventStatus
     confidence: float
     mentions: list[EventMention] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Event:
+        """The event back from :meth:`as_dict` (as stored and exported)."""
+
+        def mention(m: dict[str, Any]) -> EventMention:
+            t, s = m["trigger"], m["sentence"]
+            return EventMention(t["start"], t["end"], t["text"], s["start"], s["end"], EventStatus(m["status"]))
+
+        mentions = [mention(m) for m in d.get("mentions") or []]
+        trigger = d["trigger"]
+        sentence = d["sentence"]
+        main = next(
+            (m for m in mentions if (m.start, m.end) == (trigger["start"], trigger["end"])),
+            EventMention(
+                trigger["start"],
+                trigger["end"],
+                trigger["text"],
+                sentence["start"],
+                sentence["end"],
+                EventStatus(d["status"]),
+            ),
+        )
+        return cls(
+            id=d["id"],
+            type=d["type"],
+            subtype=d.get("subtype"),
+            cameo=d.get("cameo"),
+            trigger=main,
+            actors=[EventActor(**a) for a in d.get("actors") or []],
+            place=EventPlace(**d["place"]) if d.get("place") else None,
+            time=EventTime(**d["time"]) if d.get("time") else None,
+            status=EventStatus(d["status"]),
+            confidence=float(d["confidence"]),
+            mentions=mentions or [main],
+        )
 
     def participants(self) -> list[EventActor]:
         """Everyone who takes part, whatever their role, except who reported it."""

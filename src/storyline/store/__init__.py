@@ -1,9 +1,11 @@
 """Stores: a protocol and its backends (SQLite by default)."""
 
-from storyline.store.base import DocumentQuery, SearchHit, Sighting, Store
+from storyline.store.base import DocumentQuery, EventQuery, SearchHit, Sighting, Store, StoredEvent
 from storyline.store.sqlite import SQLiteStore
 
-__all__ = ["DocumentQuery", "SQLiteStore", "SearchHit", "Sighting", "Store", "open_store"]
+__all__ = [
+    "DocumentQuery", "EventQuery", "SQLiteStore", "SearchHit", "Sighting", "Store", "StoredEvent", "open_store",
+]  # fmt: skip
 
 
 def open_store(path: str) -> Store:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from storyline.model import Document
-from storyline.model.annotations import Annotations, EntityRecord
+from storyline.model.annotations import Annotations, EntityRecord, Event
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
 
 
@@ -60,6 +60,32 @@ class DocumentQuery:
     """ISO date (inclusive) on the publication date."""
 
 
+@dataclass(frozen=True, slots=True)
+class EventQuery:
+    """Which stored events to list. ``entity`` is an entity id or a name (canonical or alias);
+    ``date_from``/``date_to`` keep events whose date overlaps the range (ISO dates)."""
+
+    entity: str | None = None
+    type: str | None = None
+    status: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    document_id: str | None = None
+    limit: int | None = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An event with the document it was found in."""
+
+    document_id: str
+    event: Event
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"document_id": self.document_id, **self.event.as_dict()}
+
+
 class Store(Protocol):
     path: str
 
@@ -97,3 +123,4 @@ class Store(Protocol):
     def annotations(self, doc_id: str) -> Annotations: ...
     def entities(self, kind: str | None = None, limit: int | None = 50, offset: int = 0) -> list[EntityRecord]: ...
     def people_weights(self) -> dict[str, int]: ...
+    def events(self, query: EventQuery) -> list[StoredEvent]: ...

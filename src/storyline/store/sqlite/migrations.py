@@ -139,4 +139,35 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX place_mentions_country ON place_mentions(country);
         """,
     ),
+    (
+        "0006_events",
+        """
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            doc_rowid INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            subtype TEXT,
+            cameo TEXT,
+            status TEXT NOT NULL,
+            time_value TEXT,
+            date_start TEXT,
+            date_end TEXT,
+            place_name TEXT,
+            place_country TEXT,
+            confidence REAL NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX events_doc ON events(doc_rowid);
+        CREATE INDEX events_type ON events(type, status);
+        CREATE INDEX events_date ON events(date_start);
+        CREATE TABLE event_actors (
+            event_id TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            role TEXT NOT NULL,
+            PRIMARY KEY (event_id, entity_id, role)
+        ) WITHOUT ROWID;
+        CREATE INDEX event_actors_entity ON event_actors(entity_id);
+        """,
+    ),
 )

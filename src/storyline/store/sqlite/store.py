@@ -21,13 +21,15 @@ from storyline.model.annotations import (
     Annotations,
     EntityMention,
     EntityRecord,
+    Event,
     PlaceMention,
     TimeExpression,
     TimeType,
     entity_kind,
+    value_range,
 )
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
-from storyline.store.base import DocumentQuery, SearchHit, Sighting
+from storyline.store.base import DocumentQuery, EventQuery, SearchHit, Sighting, StoredEvent
 from storyline.store.sqlite.migrations import MIGRATIONS
 
 _COLUMNS = (
@@ -419,6 +421,10 @@ class SQLiteStore:
                     "SELECT coalesce(published_source, 'none'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC"
                 ).fetchall()
             ),
+            "events": dict(db.execute("SELECT type, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()),
+            "event_status": dict(
+                db.execute("SELECT status, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+            ),
             "migrations": self.migrations(),
         }
 
@@ -452,6 +458,35 @@ class SQLiteStore:
                 db.execute("DELETE FROM entity_mentions WHERE doc_rowid = ?", (rowid,))
                 db.execute("DELETE FROM time_expressions WHERE doc_rowid = ?", (rowid,))
                 db.execute("DELETE FROM place_mentions WHERE doc_rowid = ?", (rowid,))
+                db.execute(
+                    "DELETE FROM event_actors WHERE event_id IN (SELECT id FROM events WHERE doc_rowid = ?)", (rowid,)
+                )
+                db.execute("DELETE FROM events WHERE doc_rowid = ?", (rowid,))
+                for ev in ann.events:
+                    span = value_range(ev.time.value) if ev.time else None
+                    db.execute(
+                        "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            ev.id,
+                            rowid,
+                            ev.trigger.start,
+                            ev.type,
+                            ev.subtype,
+                            ev.cameo,
+                            ev.status.value,
+                            ev.time.value if ev.time else None,
+                            span[0].isoformat() if span else None,
+                            span[1].isoformat() if span else None,
+                            ev.place.name if ev.place else None,
+                            ev.place.country if ev.place else None,
+                            ev.confidence,
+                            json.dumps(ev.as_dict(), ensure_ascii=False),
+                        ),
+                    )
+                    db.executemany(
+                        "INSERT OR IGNORE INTO event_actors VALUES (?, ?, ?)",
+                        [(ev.id, a.entity_id, a.role) for a in ev.actors if a.entity_id],
+                    )
                 db.executemany(
                     "INSERT OR REPLACE INTO place_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(rowid, p.start, p.end, p.text, p.name, p.country, p.lat, p.lon, p.kind) for p in ann.places],
@@ -528,7 +563,61 @@ class SQLiteStore:
                 (rowid,),
             )
         ]
-        return Annotations(times, entities, json.loads(row[1]) if row[1] else [], places)
+        events = [
+            Event.from_dict(json.loads(r[0]))
+            for r in self._db.execute("SELECT data FROM events WHERE doc_rowid = ? ORDER BY start", (rowid,))
+        ]
+        return Annotations(times, entities, json.loads(row[1]) if row[1] else [], places, events)
+
+    def events(self, query: EventQuery) -> list[StoredEvent]:
+        """Stored events, earliest first (undated ones last), filtered as the query says."""
+        where: list[str] = []
+        params: list[Any] = []
+        if query.entity:
+            ids = self._entity_ids(query.entity)
+            if not ids:
+                return []
+            where.append(f"e.id IN (SELECT event_id FROM event_actors WHERE entity_id IN ({','.join('?' * len(ids))}))")
+            params += ids
+        if query.type:
+            where.append("e.type = ?")
+            params.append(query.type.upper())
+        if query.status:
+            where.append("e.status = ?")
+            params.append(query.status.lower())
+        if query.date_from:
+            where.append("e.date_end >= ?")
+            params.append(query.date_from)
+        if query.date_to:
+            where.append("e.date_start <= ?")
+            params.append(query.date_to)
+        if query.document_id:
+            where.append("d.id = ?")
+            params.append(query.document_id)
+        sql = "SELECT d.id, e.data FROM events e JOIN documents d ON d.rowid = e.doc_rowid"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY e.date_start IS NULL, e.date_start, d.id, e.start"
+        if query.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [query.limit, query.offset]
+        return [StoredEvent(r[0], Event.from_dict(json.loads(r[1]))) for r in self._db.execute(sql, params)]
+
+    def _entity_ids(self, name: str) -> list[str]:
+        """The entities a name or id may stand for: by id, canonical name or alias (any case);
+        failing those, the entities whose canonical name starts or ends with it as a whole word
+        ("Putin" finds Vladimir Putin)."""
+        rows = self._db.execute(
+            "SELECT id FROM entities WHERE id = ? OR canonical = ? COLLATE NOCASE "
+            "UNION SELECT entity_id FROM entity_aliases WHERE alias = ? COLLATE NOCASE",
+            (name, name, name),
+        ).fetchall()
+        if not rows and name.strip():
+            word = name.strip().replace("%", "").replace("_", "")
+            rows = self._db.execute(
+                "SELECT id FROM entities WHERE canonical LIKE ? OR canonical LIKE ?", (f"% {word}", f"{word} %")
+            ).fetchall()
+        return [r[0] for r in rows]
 
     def entities(self, kind: str | None = None, limit: int | None = 50, offset: int = 0) -> list[EntityRecord]:
         """Canonical entities, most widely reported first."""

@@ -1,0 +1,287 @@
+"""Events: one test per rule of the event stage (types, actors, place, time, status, speaker,
+coreference), the PLOVER coding, and the stored, listed and exported events."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import storyline
+from storyline.annotate import Annotator
+from storyline.annotate.events import plover_category
+from storyline.cli.app import app
+from storyline.model import DateSource, Document, Granularity, PublishedDate, content_id
+from storyline.model.annotations import Event, EventStatus, value_range
+
+SEPT_2019 = date(2019, 9, 18)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def annotator() -> Annotator:
+    return Annotator()
+
+
+def doc(text: str, published: date | None = SEPT_2019) -> Document:
+    when = (
+        PublishedDate(datetime(published.year, published.month, published.day, tzinfo=UTC), Granularity.DAY,
+                      DateSource.METADATA, published.isoformat())
+        if published
+        else None
+    )  # fmt: skip
+    return Document(id=content_id(text), text=text, source_id="t", origin="t", language="en", published=when)
+
+
+def events(annotator: Annotator, text: str, published: date | None = SEPT_2019) -> list[Event]:
+    (result,) = annotator.annotate_many([doc(text, published)])
+    return result.annotations.events
+
+
+def one(annotator: Annotator, text: str, published: date | None = SEPT_2019) -> Event:
+    """The sentence's main event: the one storyline is most confident of (its main clause)."""
+    found = events(annotator, text, published)
+    assert found, text
+    return max(found, key=lambda e: e.confidence)
+
+
+def names(event: Event, *roles: str) -> set[str]:
+    return {a.canonical or a.text for a in event.actors if not roles or a.role in roles}
+
+
+# -- types, subtypes and CAMEO codes ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "kind", "subtype", "cameo"),
+    [
+        ("Narendra Modi met Vladimir Putin in Sochi on Monday.", "CONSULT", "meeting", "040"),
+        ("Narendra Modi visited Moscow on Monday.", "CONSULT", "visit", "042"),
+        ("Narendra Modi telephoned Vladimir Putin on Monday.", "CONSULT", "phone-call", "041"),
+        ("India and Russia signed an agreement on Monday.", "SUPPORT", "agreement-signed", "057"),
+        ("India bought S-400 missile systems from Russia.", "AGREE", "arms-purchase", "0312"),
+        ("Israeli troops withdrew from southern Lebanon on Monday.", "RETREAT", "troop-withdrawal", "0872"),
+        ("The European Union imposed sanctions on Russia on Monday.", "COERCE", "restrictions", "172"),
+        ("Gunmen attacked a police station in Kabul on Monday.", "ASSAULT", "attack", "180"),
+        ("Thousands of workers protested in Paris on Monday.", "PROTEST", "demonstration", "141"),
+        ("Police arrested 12 people in Cairo on Monday.", "COERCE", "arrest", "173"),
+    ],
+)
+def test_types_subtypes_and_cameo_codes(annotator: Annotator, text: str, kind: str, subtype: str, cameo: str) -> None:
+    main = one(annotator, text)
+    assert (main.type, main.subtype, main.cameo) == (kind, subtype, cameo)
+
+
+def test_words_that_need_the_right_object(annotator: Annotator) -> None:
+    assert events(annotator, "The striker signed autographs for fans.") == []  # signing, but no agreement
+    assert events(annotator, "The company met its sales targets.") == []  # "met targets" is no meeting
+    attack = one(annotator, "British aircraft killed four fighters near Basra on Monday.")
+    assert attack.type == "FIGHT"  # force used by aircraft is conventional military force
+
+
+# -- actors ----------------------------------------------------------------------------------------------
+def test_symmetric_events_have_participants(annotator: Annotator) -> None:
+    e = one(annotator, "Prime Minister Narendra Modi held talks with Russian President Vladimir Putin on Monday.")
+    assert names(e, "participant") == {"Narendra Modi", "Vladimir Putin"}
+
+
+def test_source_and_target(annotator: Annotator) -> None:
+    e = one(annotator, "Pakistan accused India of violating the ceasefire on Monday.")
+    assert names(e, "source") == {"Pakistan"} and names(e, "target") == {"India"}
+    passive = one(annotator, "Two journalists were arrested by Egyptian police on Monday.")
+    assert "Egypt" in names(passive, "source") and "journalists" in " ".join(names(passive, "target"))
+
+
+def test_targets_in_complements_and_object_phrases(annotator: Annotator) -> None:
+    demand = one(annotator, "China demanded that the United States cancel the sale.")
+    assert demand.type == "DEMAND" and names(demand, "target") == {"United States"}
+    rejected = one(annotator, "Yemen rejected a U.S. request on Monday.")
+    assert rejected.type == "REJECT" and names(rejected, "target") == {"United States"}  # "U.S." is the country
+
+
+def test_pronouns_and_the_two_leaders(annotator: Annotator) -> None:
+    found = events(annotator, "Narendra Modi met Vladimir Putin on Monday. The two leaders met again on Tuesday.")
+    assert [names(e, "participant") for e in found] == [{"Narendra Modi", "Vladimir Putin"}] * 2
+    it = one(annotator, "Syria says it is willing to withdraw its troops from Lebanon.")
+    assert "Syria" in names(it, "source")
+
+
+# -- place and time ----------------------------------------------------------------------------------------
+def test_place_is_geocoded(annotator: Annotator) -> None:
+    e = one(annotator, "Narendra Modi met Vladimir Putin in Sochi on Monday.")
+    assert e.place is not None and (e.place.name, e.place.country) == ("Sochi", "RU")
+    assert e.place.lat == pytest.approx(43.6, abs=0.2)
+
+
+def test_time_from_the_sentence_or_the_publication_date(annotator: Annotator) -> None:
+    dated = one(annotator, "Narendra Modi will meet Vladimir Putin on October 5.")
+    assert dated.time is not None and (dated.time.value, dated.time.inferred) == ("2019-10-05", False)
+    today = one(annotator, "Narendra Modi and Vladimir Putin are holding talks in St Petersburg today.")
+    assert today.time is not None and today.time.value == "2019-09-18"
+    past = one(annotator, "Narendra Modi met Vladimir Putin in Vladivostok.")
+    assert past.time is not None and (past.time.value, past.time.inferred) == ("2019-09-18", True)
+    planned = one(annotator, "Narendra Modi will visit Russia.")
+    assert planned.time is None  # a plan with no date has none
+
+
+def test_planned_weekday_looks_forward(annotator: Annotator) -> None:
+    text = "He is scheduled to hold the annual summit with Prime Minister Narendra Modi on Thursday, officials said."
+    summit = next(e for e in events(annotator, text, date(2014, 12, 9)) if e.subtype == "summit")
+    assert summit.status is EventStatus.PLANNED and summit.time is not None and summit.time.value == "2014-12-11"
+
+
+# -- status --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Narendra Modi will meet Vladimir Putin next week.", "planned"),
+        ("India and Russia are expected to sign a trade pact.", "planned"),
+        ("Narendra Modi is on his way to Russia.", "planned"),
+        ("Narendra Modi and Vladimir Putin are holding talks in Sochi.", "ongoing"),
+        ("Narendra Modi met Vladimir Putin in Sochi on Monday.", "occurred"),
+        ("The ministry denied that Narendra Modi met Vladimir Putin.", "negated"),
+        ("Narendra Modi did not meet Vladimir Putin on Monday.", "negated"),
+        ("A meeting between Narendra Modi and Vladimir Putin would signal a thaw.", "hypothetical"),
+        ("Narendra Modi and Vladimir Putin last met in St Petersburg in June 2017.", "referenced"),
+        ("Since their previous summit, trade has grown.", "referenced"),
+    ],
+)
+def test_status(annotator: Annotator, text: str, status: str) -> None:
+    consult = [e for e in events(annotator, text) if e.type in ("CONSULT", "SUPPORT", "AGREE")]
+    assert consult and consult[0].status.value == status
+
+
+def test_reported_speech_keeps_the_speaker(annotator: Annotator) -> None:
+    e = one(annotator, "Narendra Modi will visit Moscow next week, the foreign ministry said.")
+    speaker = [a for a in e.actors if a.role == "speaker"]
+    assert [a.canonical or a.text for a in speaker] == ["foreign ministry"]
+    assert e.participants() == [a for a in e.actors if a.role != "speaker"]
+
+
+# -- coreference -------------------------------------------------------------------------------------------
+def test_mentions_of_one_event_are_joined(annotator: Annotator) -> None:
+    text = (
+        "Narendra Modi will meet Vladimir Putin in Sochi on October 5. The talks are expected to focus on trade. "
+        "Their meeting in Sochi will be the first this year."
+    )
+    consult = [e for e in events(annotator, text) if e.type == "CONSULT"]
+    assert len(consult) == 1
+    assert [m.text for m in consult[0].mentions] == ["meet", "talks", "meeting"]
+    assert consult[0].status is EventStatus.PLANNED and names(consult[0], "participant") == {
+        "Narendra Modi", "Vladimir Putin"
+    }  # fmt: skip
+
+
+def test_two_meetings_a_year_apart_stay_apart(annotator: Annotator) -> None:
+    text = "Narendra Modi met Vladimir Putin in St Petersburg in June 2017. They will meet in Sochi on October 5."
+    consult = [e for e in events(annotator, text) if e.type == "CONSULT"]
+    assert [(e.status.value, e.time.value if e.time else None) for e in consult] == [
+        ("referenced", "2017-06"),
+        ("planned", "2019-10-05"),
+    ]
+
+
+# -- PLOVER coding and date ranges ----------------------------------------------------------------------
+def test_plover_codes_intentions_as_acts(annotator: Annotator) -> None:
+    aid = one(annotator, "The United Nations will provide food aid to refugees.")
+    assert aid.type == "AID" and aid.status is EventStatus.PLANNED and plover_category(aid) == "AGREE"
+    threat = one(annotator, "The European Union may halt aid if the fighting goes on.")
+    assert plover_category(threat) == "THREATEN"
+
+
+@pytest.mark.parametrize(
+    ("value", "span"),
+    [
+        ("2018-05-21", (date(2018, 5, 21), date(2018, 5, 21))),
+        ("2018-05", (date(2018, 5, 1), date(2018, 5, 31))),
+        ("2018-12", (date(2018, 12, 1), date(2018, 12, 31))),
+        ("2018-W21", (date(2018, 5, 21), date(2018, 5, 27))),
+        ("2018-Q2", (date(2018, 4, 1), date(2018, 6, 30))),
+        ("2018", (date(2018, 1, 1), date(2018, 12, 31))),
+        ("2018-05-21TNI", (date(2018, 5, 21), date(2018, 5, 21))),
+        ("P3D", None),
+        ("XXXX-05", None),
+        ("PRESENT_REF", None),
+    ],
+)
+def test_value_ranges(value: str, span: tuple[date, date] | None) -> None:
+    assert value_range(value) == span
+
+
+def test_events_round_trip_through_their_dict(annotator: Annotator) -> None:
+    e = one(annotator, "Narendra Modi will meet Vladimir Putin in Sochi on October 5, officials said.")
+    assert Event.from_dict(json.loads(json.dumps(e.as_dict()))) == e
+
+
+def test_languages_without_a_model_get_no_events(annotator: Annotator) -> None:
+    d = Document(id="x", text="Narendra Modi traf Wladimir Putin in Sotschi.", source_id="t", origin="t", language="de")
+    (result,) = annotator.annotate_many([d])
+    assert result.annotations.events == []
+
+
+# -- stored, listed, exported -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("events")
+    (folder / "a.txt").write_text(
+        "June 1, 2017\n\nNarendra Modi met Vladimir Putin in St Petersburg today. They signed five agreements.\n",
+        encoding="utf-8",
+    )
+    (folder / "b.txt").write_text(
+        "May 18, 2018\n\nNarendra Modi will travel to Sochi on May 21 for an informal summit with Vladimir Putin.\n",
+        encoding="utf-8",
+    )
+    db = folder / "s.db"
+    with storyline.open(db) as sl:
+        sl.analyze(folder)
+    return db
+
+
+def test_analyze_stores_events_and_lists_them(store: Path) -> None:
+    with storyline.open(store) as sl:
+        everything = sl.events(limit=None)
+        assert [r.event.time.value[:7] for r in everything if r.event.time][:1] == ["2017-06"]  # earliest first
+        putin = sl.events(entity="Putin", limit=None)  # an alias finds the entity
+        assert putin and all("Vladimir Putin" in names(r.event) for r in putin)
+        planned = sl.events(status="planned", limit=None)
+        assert planned and all(r.event.status is EventStatus.PLANNED for r in planned)
+        assert all(r.event.time and r.event.time.value.startswith("2018-05-21") for r in planned)
+        assert {r.event.type for r in sl.events(type="support", limit=None)} == {"SUPPORT"}
+        in_2018 = sl.events(date_from="2018-01-01", date_to="2018-12-31", limit=None)
+        assert in_2018 and all(r.event.time and r.event.time.value.startswith("2018") for r in in_2018)
+        with pytest.raises(ValueError, match="unknown status"):
+            sl.events(status="rumoured")
+        stored = sl.annotations(everything[0].document_id).events
+        assert everything[0].event in stored
+
+
+def test_events_command_and_export(store: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    listed = runner.invoke(app, ["events", "--db", str(store), "--entity", "Vladimir Putin", "--json"])
+    assert listed.exit_code == 0, listed.output
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert rows and {"id", "document_id", "type", "subtype", "cameo", "trigger", "actors", "place", "time", "status",
+                     "sentence", "confidence", "mentions"} <= set(rows[0])  # fmt: skip
+    human = runner.invoke(app, ["events", "--db", str(store), "--status", "planned"])
+    assert human.exit_code == 0 and "planned" in human.stdout and "Sochi" in human.stdout
+    bad = runner.invoke(app, ["events", "--db", str(store), "--from", "last year"])
+    assert bad.exit_code != 0 and "not a date" in bad.output
+    out = tmp_path / "out.jsonl"
+    assert runner.invoke(app, ["export", "--db", str(store), "-o", str(out)]).exit_code == 0
+    exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert all("events" in row for row in exported) and any(row["events"] for row in exported)
+
+
+def test_annotate_json_has_events(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps({"id": "x", "text": "Narendra Modi will meet Vladimir Putin on Friday.", "published": "2019-09-18"})
+        + "\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["annotate", str(src), "--keep-text", "--json"])
+    assert result.exit_code == 0, result.output
+    (out,) = [json.loads(line) for line in result.stdout.splitlines()]
+    (event,) = out["events"]
+    assert (event["type"], event["status"], event["time"]["value"]) == ("CONSULT", "planned", "2019-09-20")
+    assert out["text"][event["trigger"]["start"] : event["trigger"]["end"]] == event["trigger"]["text"] == "meet"
