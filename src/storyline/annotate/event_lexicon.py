@@ -81,12 +81,14 @@ V phone|telephone               CONSULT phone-call 041 sym
 N call|conversation             CONSULT phone-call 041 sym needs=phone
 V call                          CONSULT phone-call 041 sym needs=person
 V visit                         CONSULT visit 042
-N visit|visits|trip|tour        CONSULT visit 042
+N visit|visits|trip|tour|stay   CONSULT visit 042
 N way                           CONSULT visit 042 dest
-V travel|fly|arrive|head|go|come|land|reach CONSULT visit 042 dest
+V travel|fly|arrive|head|go|come|land|reach|leave|depart CONSULT visit 042 dest
 V host                          CONSULT host-visit 043
+V invite                        CONSULT invitation 036
 V receive                       CONSULT host-visit 043 needs=person
-V sign|ink                      SUPPORT agreement-signed 057 needs=agreement
+V sign|ink|exchange             SUPPORT agreement-signed 057 needs=agreement
+N signing|signature             SUPPORT agreement-signed 057
 V conclude|finalise|finalize    SUPPORT agreement-signed 057 needs=agreement
 V reach|strike                  AGREE agreement-reached 030 needs=agreement
 V agree                         AGREE agreement 030

@@ -23,10 +23,12 @@ import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from storyline.annotate.countries import country_table
+from storyline.annotate.entities import entity_id
 from storyline.annotate.event_lexicon import (
     ACTOR_NOUNS,
     CANCELLING_VERBS,
@@ -64,6 +66,7 @@ _NOT_FOR_PARSE = ("ner",)
 MAX_SENTENCE_CHARS = 2_000
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_TRAVEL = frozenset({"visit", "host-visit", "troop-withdrawal", "troop-deployment"})
 _ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 #: Acts of force: their targets may be things ("shelled positions", "demolished homes").
 _FORCE = frozenset({"ASSAULT", "FIGHT", "COERCE"})
@@ -71,7 +74,7 @@ _FORCE = frozenset({"ASSAULT", "FIGHT", "COERCE"})
 _DOMESTIC = frozenset({"PROTEST", "COERCE", "MOBILIZE", "SANCTION", "ASSAULT", "FIGHT"})
 _SINGULAR_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "both"})
-_EARLIER = frozenset({"previous", "last", "earlier", "former", "past", "prior", "first"})
+_EARLIER = frozenset({"previous", "last", "earlier", "former", "past", "prior"})
 _MILITARY = frozenset(
     {"air", "missile", "drone", "military", "rocket", "nuclear", "precision", "retaliatory", "artillery"}
 )
@@ -84,6 +87,11 @@ _REDUCE = (
     )
 )
 _SUBJECTS = ("nsubj", "csubj", "expl")
+#: Words for a place or a gathering, through which a place name says where ("the resort of Sochi").
+_PLACE_NOUNS = words(
+    "city town village resort capital port region province state island coast summit forum meeting conference "
+    "sidelines margins talks venue palace residence house centre center headquarters base"
+)
 #: Categories of saying and intending: whom they are aimed at may sit in their complement clause.
 _SAYING = frozenset({"DEMAND", "THREATEN", "AGREE", "REJECT", "DISAPPROVE", "SUPPORT", "AID", "COOPERATE"})
 _OBJECTS = ("dobj", "dative", "oprd", "attr")
@@ -99,6 +107,8 @@ class RawArg:
     head_start: int
     head_end: int
     pronoun: str | None = None
+    proper: bool = False
+    """The head is a proper noun (a name the recogniser may have missed)."""
 
 
 @dataclass(slots=True)
@@ -117,6 +127,9 @@ class RawMention:
     sentence_end: int
     clause_start: int
     clause_end: int
+    phrase_start: int
+    phrase_end: int
+    """The trigger's own phrase ("the India-Russia summit"): its place words name participants."""
     status: str
     """planned, ongoing, occurred, negated, hypothetical, present (a present tense), or unknown."""
     main_clause: bool
@@ -211,7 +224,7 @@ class _Sentence:
         start, end = self.phrase(tok)
         head_start, head_end = self.at(tok)
         pronoun = tok.lower_ if tok.pos_ == "PRON" or tok.tag_ in ("PRP", "PRP$") else None
-        return RawArg(role, start, end, head_start, head_end, pronoun)
+        return RawArg(role, start, end, head_start, head_end, pronoun, tok.pos_ == "PROPN")
 
     # -- triggers and senses
     def mentions(self) -> list[RawMention]:
@@ -255,6 +268,8 @@ class _Sentence:
         for a verb, modifiers and "of" phrases for a noun."""
         if tok.pos_ in ("VERB", "AUX"):
             heads = [c for c in tok.children if c.dep_ in (*_OBJECTS, "nsubjpass")]
+            if not heads and tok.dep_ == "xcomp":  # "agreements are expected to be signed"
+                heads = [c for c in tok.head.children if c.dep_ in ("nsubjpass", "nsubj")]
             heads += [g for c in tok.children if c.dep_ == "prt" for g in c.children]
             heads += [
                 g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("to", "for", "on") for g in c.children
@@ -310,6 +325,10 @@ class _Sentence:
                 for g in c.children:
                     if g.dep_ == "pobj" and self.entity_label(g) in _PLACE_LABELS:
                         return g
+                    for of in (x for x in g.children if x.dep_ == "prep" and x.lower_ == "of"):
+                        for h in of.children:  # "to the Black Sea resort of Sochi"
+                            if h.dep_ == "pobj" and self.entity_label(h) in _PLACE_LABELS:
+                                return h
             if c.dep_ == "dobj" and self.entity_label(c) in _PLACE_LABELS:
                 return c
         return None
@@ -343,7 +362,7 @@ class _Sentence:
                     self.absorbed.add(obj.i)
         args = self.verb_args(verb, sense)
         sense = self.adjust(verb, sense, args)
-        places = self.places_of(verb)
+        places = self.places_of(verb, travel=sense.subtype in _TRAVEL)
         status = self.status(verb)
         return self.mention(verb, sense, False, args, places, status, self.main_clause(verb))
 
@@ -360,14 +379,20 @@ class _Sentence:
         if light is None and noun.dep_ == "pobj" and noun.head.head.lemma_.lower() in LIGHT_VERBS:
             light = noun.head.head  # "took part in talks"
         args = self.noun_args(noun, sense)
-        places = self.places_of(noun)
+        places = self.places_of(noun, travel=sense.subtype in _TRAVEL)
         if light is None and noun.dep_ == "pobj" and noun.head.lower_ in ("for", "at", "to", "in", "during"):
             host = noun.head.head
+            side = "participant" if sense.symmetric else "source"
             if host.pos_ in ("VERB", "AUX") and host.lemma_.lower() != "be":
-                # "will travel to Sochi for a summit with Putin": who travels, and where to, are the summit's
-                side = "participant" if sense.symmetric else "source"
+                # "will travel to Sochi for a summit with Putin": who travels, and where to, are the summit's;
+                # "invited Putin to India for the summit": so is whom the verb acts on
                 subj, _, _ = self.subjects(host)
-                args = [self.arg(t, side) for t in subj] + args
+                objects = [c for c in host.children if c.dep_ == "dobj" and self.entity_label(c) in _ACTOR_LABELS]
+                args = [self.arg(t, side) for t in subj + (objects if sense.symmetric else [])] + args
+                places = places + self.places_of(host)
+            elif host.pos_ == "NOUN":  # "Putin's visit to New Delhi for the summit with Modi"
+                owners = [c for c in host.children if c.dep_ == "poss" and c.tag_ not in ("PRP$",)]
+                args = [self.arg(t, side) for t in owners] + args
                 places = places + self.places_of(host)
         if light is not None:
             args = self.verb_args(light, sense, skip=noun) + args
@@ -379,8 +404,11 @@ class _Sentence:
             governing = self.governing_verb(noun)
             main = self.main_clause(governing) if governing is not None else noun.dep_ == "ROOT"
         earlier = any(c.lower_ in _EARLIER for c in noun.children if c.dep_ in ("amod", "advmod")) or any(
-            c.dep_ == "poss" and c.lower_ in ("year", "month", "week") for c in noun.children
-        )
+            c.dep_ == "poss"
+            and c.lower_ in ("year", "month", "week")
+            and any(g.lower_ in ("last", "previous") for g in c.children)
+            for c in noun.children
+        )  # "their previous meeting", "last year's summit"; not "next year's summit"
         sense = self.adjust(trigger, sense, args)
         mention = self.mention(trigger, sense, True, args, places, status, main, phrase=noun)
         mention.earlier = earlier
@@ -436,6 +464,8 @@ class _Sentence:
             sentence_end=self.offset + len(self.doc.text),
             clause_start=self.offset + sub[0].idx,
             clause_end=self.offset + sub[-1].idx + len(sub[-1].text),
+            phrase_start=min(start, self.phrase(phrase)[0]),
+            phrase_end=max(end, self.phrase(phrase)[1]),
             status=status,
             main_clause=main,
             args=_unique(args),
@@ -447,6 +477,9 @@ class _Sentence:
         """(subjects, passive subjects, agents) of a verb, borrowed from the verb it depends on
         when it has none ("plans to visit", "met and signed")."""
         subj = [c for c in verb.children if c.dep_ in _SUBJECTS and c.lower_ not in ("it", "there")]
+        if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            # "Modi, who arrived in Moscow": the relative pronoun stands for the noun it hangs from
+            subj = [verb.head if c.lower_ in ("who", "which", "that") else c for c in subj]
         passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
         agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if not (subj or passive) and depth < 3:
@@ -456,10 +489,14 @@ class _Sentence:
             elif verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and verb.head.pos_ in ("VERB", "AUX"):
                 s, p, a = self.subjects(verb.head, depth + 1)
                 subj, agents = s or p, agents or a
+            elif verb.dep_ == "pcomp" and verb.head.head.pos_ in ("VERB", "AUX"):
+                s, p, a = self.subjects(verb.head.head, depth + 1)  # "met business leaders before flying to Kabul"
+                subj, agents = s or p, agents or a
             elif verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
                 infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
                 if infinitive and verb.head.head.pos_ in ("VERB", "AUX"):
-                    s, p, a = self.subjects(verb.head.head, depth + 1)  # "India signed a deal to buy ..."
+                    # "India signed a deal to buy ...", "Modi is the first Indian prime minister to visit ..."
+                    s, p, a = self.subjects(verb.head.head, depth + 1)
                     subj, agents = s or p, agents or a
                 else:
                     subj = [verb.head]  # "Modi, who met Putin"
@@ -575,22 +612,28 @@ class _Sentence:
                 out += self.inside_object(t, role)  # "against Sweden's decision": Sweden
         return out
 
-    def places_of(self, tok: Any) -> list[Any]:
-        """Place words in the trigger's own prepositional phrases ("in Sochi", "to Russia", "at the
-        Kremlin"), or its object when that is a place ("visited Sochi")."""
+    def places_of(self, tok: Any, travel: bool = False) -> list[Any]:
+        """Place words in the trigger's own prepositional phrases ("in Sochi", "at the Kremlin",
+        "to Russia" for travel), or its object when that is a place ("visited Sochi"). A place
+        inside the phrase counts only through a word for a place or a gathering ("in the resort
+        of Sochi", "at the summit in Sochi"): "a road map for reactors in India" is not where."""
         out = []
+        prepositions = ("in", "at", "near", "outside", "inside") + (("to", "into") if travel else ())
         for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in ("in", "at", "to", "into", "near", "outside", "inside", "on", "from"):
+            if c.dep_ == "prep" and c.lower_ in prepositions:
                 for g in _with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
                     if self.entity_label(g) in _PLACE_LABELS:
                         out.append(g)
-                    for gc in g.children:  # "in the city of Sochi", "at the summit in Sochi"
-                        if gc.dep_ == "prep" and gc.lower_ in ("of", "in"):
-                            out.extend(x for x in gc.children if self.entity_label(x) in _PLACE_LABELS)
+                    elif g.lemma_.lower() in _PLACE_NOUNS:
+                        for gc in g.children:
+                            if gc.dep_ == "prep" and gc.lower_ in ("of", "in"):
+                                out.extend(x for x in gc.children if self.entity_label(x) in _PLACE_LABELS)
             elif c.dep_ in ("dobj", "npadvmod") and self.entity_label(c) in _PLACE_LABELS:
                 out.append(c)
-            elif c.dep_ == "compound" and self.entity_label(c) in ("GPE", "LOC") and tok.pos_ in ("NOUN",):
-                pass  # "the Sochi summit": a place word, but also how news names the participants' meeting
+            elif c.dep_ == "dobj":  # "meets Putin in Goa": the place hangs from the object
+                for g in c.children:
+                    if g.dep_ == "prep" and g.lower_ in ("in", "at"):
+                        out.extend(x for x in g.children if x.dep_ == "pobj" and self.entity_label(x) in _PLACE_LABELS)
         return out
 
     # -- status
@@ -618,7 +661,7 @@ class _Sentence:
     def status(self, verb: Any) -> str:
         """What the grammar around a verb says of its event."""
         aux = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
-        if any(c.dep_ == "neg" for c in verb.children):
+        if any(c.dep_ == "neg" for c in verb.children) or _says_no(verb):
             return "negated"
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
             return "hypothetical"
@@ -629,8 +672,8 @@ class _Sentence:
                 return "negated"
             if lemma in ("cancel", "scrap", "abandon", "drop") and verb.dep_ in ("dobj", "xcomp"):
                 return "negated"
-            if any(c.dep_ == "neg" for c in a.children) and lemma not in REPORTING_VERBS:
-                return "negated"  # "did not plan to meet"
+            if (any(c.dep_ == "neg" for c in a.children) or _says_no(a)) and lemma not in REPORTING_VERBS:
+                return "negated"  # "did not plan to meet", "no agreements are expected to be signed"
             if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in a.children):
                 return "hypothetical"
         if any(a in ("will", "shall", "'ll", "wo") for a in aux):
@@ -641,7 +684,13 @@ class _Sentence:
             reported = any(a.lemma_.lower() in REPORTING_VERBS and a.tag_ == "VBD" for a in chain)
             return "planned" if reported else "hypothetical"
         head = verb.head
-        infinitive = verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        to = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        if verb.dep_ in ("acl", "relcl") and to and head.pos_ in ("NOUN", "PROPN"):
+            if any(c.lower_ in ("first", "last", "only", "second", "third") for c in head.children):
+                governing = self.governing_verb(head)  # "the first Indian prime minister to visit": a fact
+                return self.status(governing) if governing is not None and governing is not verb else "occurred"
+            return "planned"  # "an invitation to travel to India", "a deal to buy S-400 systems"
+        infinitive = verb.dep_ == "advcl" and to
         if (verb.dep_ == "xcomp" or infinitive) and head is not verb:
             h = head.lemma_.lower()
             if (
@@ -670,6 +719,8 @@ class _Sentence:
                 return "planned"  # "ahead of the summit"
             if word in ("after", "since", "following"):
                 return "occurred"
+            if word == "without":
+                return "negated"  # "ended without any agreements"
             if noun.lemma_.lower() == "way" and word == "on":
                 return "planned"  # "is on his way to Russia"
             verb = self.governing_verb(noun)
@@ -679,7 +730,13 @@ class _Sentence:
             return "planned" if head.lemma_.lower() in ("postpone", "delay") else "negated"
         if noun.dep_ in ("dobj",) and head.lemma_.lower() in DENYING_VERBS:
             return "negated"
-        if noun.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX"):
+        if noun.dep_ == "dobj" and head.lemma_.lower() in PLANNING_WORDS and head.lemma_.lower() != "agree":
+            return "planned"  # "promised cross-party talks", "proposed a meeting"
+        if noun.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+            if head.lemma_.lower() == "be" and any(
+                c.dep_ in ("acomp", "attr", "xcomp") and c.lemma_.lower() in PLANNING_WORDS for c in head.children
+            ):
+                return "planned"  # "the summit is due to be held", "the visit is expected"
             # "talks took place", "the summit will open", "the summit is expected to ..."
             return self.status(head)
         return "unknown"
@@ -706,6 +763,14 @@ _TIME_WORDS = words(
 def _time_word(tok: Any) -> bool:
     """Whether a token says when, not who ("on Tuesday", "in 2017")."""
     return tok.lower_ in _TIME_WORDS or tok.lemma_.lower() in _TIME_WORDS or tok.like_num
+
+
+def _says_no(verb: Any) -> bool:
+    """ "No agreements were signed", "signed no agreements": a "no" on the subject or object."""
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass", "dobj") and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)
+        for c in verb.children
+    )
 
 
 def _tense(verb: Any, aux: list[str]) -> str:
@@ -782,20 +847,20 @@ def link_events(
     timed = _Index(times)
     today = [t for t in times if t.value == (anchor.isoformat() if anchor else None)]
     linked: list[tuple[Event, set[str]]] = []
-    previous_people: list[EventActor] = []
+    previous: dict[str, list[EventActor]] = {"people": [], "states": []}
     for raw in sorted(raws, key=lambda r: r.start):
         args = [a for a in raw.args if not timed.overlapping(a.head_start, a.head_end)]  # "on Friday" is when
-        speaker = [a for arg in args if arg.role == "speaker" for a in _actors(arg, ents, [], text, [])]
+        speaker = [a for arg in args if arg.role == "speaker" for a in _actors(arg, ents, _NO_GROUPS, text, [])]
         actors = _merge_actors(
             [
                 a
                 for arg in args
                 if arg.role != "speaker"
-                for a in _actors(arg, ents, previous_people, text, speaker, raw.type in _FORCE)
+                for a in _actors(arg, ents, previous, text, speaker, raw.type in _FORCE, raw.sentence_start)
             ]
             + speaker
         )
-        place = _place(raw, plcs, actors)
+        place = _place(raw, plcs, actors, text)
         if place and raw.type in _DOMESTIC and not any(a.role == "target" and a.entity_id for a in actors):
             # a protest, a curfew or a raid that names no one it is aimed at: PLOVER codes where it happened
             where = next((e for e in ents.overlapping(place.start, place.end) if e.label in _ACTOR_LABELS), None)
@@ -804,9 +869,10 @@ def link_events(
                     EventActor("target", where.text, where.start, where.end, where.entity_id, where.canonical)
                 )
         time = _time(raw, dated)
-        status = _settle(raw, time, anchor)
-        if status is EventStatus.PLANNED and time and anchor:
+        if time and anchor and raw.status in ("planned", "present"):
+            # "will hold the summit on Thursday, officials said", "Modi meets Putin on Saturday": ahead
             time = _forward(time, anchor)
+        status = _settle(raw, time, anchor)
         said_today = any(raw.sentence_start <= t.start < raw.sentence_end for t in today)
         reported = status in (EventStatus.OCCURRED, EventStatus.ONGOING)
         if time is None and anchor is not None and reported and (raw.status in ("occurred", "ongoing") or said_today):
@@ -829,20 +895,105 @@ def link_events(
         )
         linked.append((event, {a.entity_id for a in actors if a.entity_id}))
         sides = [a for a in actors if a.entity_id and a.role != "speaker"]
-        if len(sides) >= 2:
-            previous_people = sides
-    return _corefer(linked)
+        people = [a for a in sides if ents_kind(ents, a) == "PERSON"]
+        states = [a for a in sides if ents_kind(ents, a) in ("GPE", "NORP")]
+        if len(people) >= 2:
+            previous["people"] = people
+        if len(states) >= 2:
+            previous["states"] = states
+    events = [e for e, _ in linked]
+    _inherit_places(events)
+    dateline = next((p for p in places if _dateline_text(p.start, p.end, p.text, text)), None)
+    if dateline is not None and anchor is not None:
+        # "VLADIVOSTOK, Sept 4 -": where the story was filed is where its news of those days happened
+        for i, event in enumerate(events):
+            span = value_range(event.time.value) if event.time else None
+            near = span is None or abs((span[0] - anchor).days) <= 3
+            if (
+                event.place is None
+                and event.type in _DIPLOMATIC
+                and near
+                and event.status is not EventStatus.REFERENCED
+            ):
+                events[i] = replace(event, place=_event_place(dateline))
+    return _corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)])
 
 
-_GROUP = re.compile(
-    r"^(?:the\s+)?(?:two|both)\s+(?:leaders|sides|countries|nations|governments|presidents|men|ministers)$|"
-    r"^both$|^the\s+leaders$",
+def _last_two(ents: _Index, position: int, kind: str) -> list[EventActor]:
+    """The last two different people (or countries) named before ``position``: what "the two
+    leaders" (or "the two countries") points back to when no event has named them together."""
+    seen: dict[str, EntityMention] = {}
+    for e in reversed(ents.before(position)):
+        wanted = e.label == "PERSON" if kind == "people" else bool(e.country and e.label in ("GPE", "NORP"))
+        if wanted and e.entity_id not in seen:
+            seen[e.entity_id] = e
+            if len(seen) == 2:
+                return [
+                    EventActor("participant", x.text, x.start, x.end, x.entity_id, x.canonical) for x in seen.values()
+                ]
+    return []
+
+
+def ents_kind(ents: _Index, actor: EventActor) -> str | None:
+    """The label of the entity mention an actor was linked through."""
+    found = ents.overlapping(actor.start, actor.end)
+    return found[0].label if found else None
+
+
+_DIPLOMATIC = frozenset({"CONSULT", "SUPPORT", "AGREE", "COOPERATE"})
+_NO_GROUPS: dict[str, list[EventActor]] = {"people": [], "states": []}
+
+
+def _inherit_places(events: list[Event]) -> None:
+    """An event the sentence gives no place for happens where the story has just put the same
+    people: "Putin will arrive in New Delhi on Wednesday ... he is to hold the summit with Modi on
+    Thursday" puts the summit in New Delhi. Only for diplomatic events, from an earlier event of
+    the same document that shares a participant, or is dated the same day, within three days."""
+    for i, event in enumerate(events):
+        if event.place is not None or event.type not in _DIPLOMATIC:
+            continue
+        ids = {a.entity_id for a in event.participants() if a.entity_id}
+        for earlier in reversed(events[:i]):
+            if earlier.place is None or earlier.type not in _DIPLOMATIC:
+                continue
+            shared = ids & {a.entity_id for a in earlier.participants() if a.entity_id}
+            same_day = bool(event.time and earlier.time and not event.time.inferred and not earlier.time.inferred)
+            if not (shared or (same_day and _dates_compatible(event, earlier))):
+                continue  # neither the same people nor the same (stated) day
+            if not _dates_compatible(event, earlier, days=3):
+                continue
+            events[i] = replace(event, place=earlier.place)
+            break
+
+
+def _dates_compatible(a: Event, b: Event, days: int = 0) -> bool:
+    """Whether two events' dates (when both have one) can be the same, ``days`` apart at most."""
+    if not (a.time and b.time):
+        return True
+    ra, rb = value_range(a.time.value), value_range(b.time.value)
+    if not (ra and rb):
+        return True
+    return not (ra[1] + timedelta(days=days) < rb[0] or rb[1] + timedelta(days=days) < ra[0])
+
+
+_GROUP_PEOPLE = re.compile(
+    r"^(?:the\s+)?(?:(?:two|both)\s+)?(?:leaders|presidents|men|ministers|prime\s+ministers|heads\s+of\s+state)$|^both$",
+    re.IGNORECASE,
+)
+_GROUP_STATES = re.compile(
+    r"^(?:the\s+)?(?:two|both)\s+(?:sides|countries|nations|governments|states|neighbours|neighbors|partners)$",
     re.IGNORECASE,
 )
 
 
 def _actors(
-    arg: RawArg, ents: _Index, previous: list[EventActor], text: str, speaker: list[EventActor], force: bool = False
+    arg: RawArg,
+    ents: _Index,
+    previous: dict[str, list[EventActor]],
+    text: str,
+    speaker: list[EventActor],
+    force: bool = False,
+    sentence_start: int = 0,
 ) -> list[EventActor]:
     """The actors an argument phrase stands for: the entity it names, the person a "he" or "she"
     points back to, the speaker for "it" ("Syria says it is willing"), the participants of the
@@ -856,29 +1007,62 @@ def _actors(
         if arg.pronoun in _SINGULAR_PRONOUNS:
             people = [e for e in ents.before(arg.start) if e.label == "PERSON"]
             if people:
-                e = people[-1]
+                # the sentence's first person (usually its subject), else the last person named before
+                e = next((x for x in people if x.start >= sentence_start), people[-1])
                 head = text[arg.head_start : arg.head_end]
                 return [EventActor(arg.role, head, arg.head_start, arg.head_end, e.entity_id, e.canonical)]
-        if arg.pronoun in _PLURAL_PRONOUNS and len(previous) >= 2:
-            return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in previous]
+        group = previous["people"] or previous["states"]
+        if arg.pronoun in _PLURAL_PRONOUNS and group:
+            return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in group]
         return []  # "it", "we": left unresolved rather than guessed
     inside = ents.overlapping(arg.head_start, arg.head_end) or ents.overlapping(arg.start, arg.end)
-    inside = [e for e in inside if e.label in _ACTOR_LABELS]
+    inside = [e for e in inside if e.label in _ACTOR_LABELS and not _dateline(e, text)]
     if len(inside) > 1 and all(e.label in ("NORP", "GPE") for e in inside):
         # "Hungarian and Romanian officials": one actor per country named
         return [EventActor(arg.role, e.text, e.start, e.end, e.entity_id, e.canonical) for e in inside]
+    if len(inside) == 1 and re.fullmatch(r"[A-Z][a-z]+-[A-Z][a-z]+", inside[0].text):
+        pair = [country_table().country(part) for part in inside[0].text.split("-")]
+        if all(pair):  # "the India-Russia summit", "Russian-Indian talks": both countries take part
+            e = inside[0]
+            return [
+                EventActor(arg.role, e.text, e.start, e.end, entity_id("GPE", name, name), name)
+                for name in dict.fromkeys(pair)
+                if name
+            ]
     if inside:
         # the entity at the head, else the phrase's person ("Russian President Vladimir Putin" -> Putin)
         e = next((x for x in inside if x.start <= arg.head_start < x.end), None) or next(
             (x for x in inside if x.label == "PERSON"), inside[0]
         )
         return [EventActor(arg.role, e.text, e.start, e.end, e.entity_id, e.canonical)]
-    if _GROUP.match(phrase.strip()) and len(previous) >= 2:
-        return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in previous]
+    for pattern, first, second in ((_GROUP_STATES, "states", "people"), (_GROUP_PEOPLE, "people", "states")):
+        if pattern.match(phrase.strip()):  # "the two leaders", "both countries"
+            group = previous[first] or _last_two(ents, arg.start, first) or previous[second]
+            if group:
+                return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in group]
+    if arg.proper:  # a name the recogniser missed here but found elsewhere: "Modi, who arrived ..."
+        name = text[arg.head_start : arg.head_end]
+        known = next(
+            (e for e in reversed(ents.items) if e.label == "PERSON" and e.canonical.split()[-1] == name), None
+        ) or next((e for e in ents.items if e.text == name and e.label in _ACTOR_LABELS), None)
+        if known is not None:
+            return [EventActor(arg.role, name, arg.head_start, arg.head_end, known.entity_id, known.canonical)]
     head = text[arg.head_start : arg.head_end].lower()
-    if head not in ACTOR_NOUNS and not (force and arg.role == "target"):
+    if head not in ACTOR_NOUNS and not arg.proper and not (force and arg.role == "target"):
         return []  # "16 agreements", "the agenda": not who acted or was acted on
     return [EventActor(arg.role, phrase, arg.start, arg.end)]
+
+
+def _dateline(e: EntityMention, text: str) -> bool:
+    """ "NEW DELHI, Oct 5 (Reuters) -": a place in capitals opening a paragraph says where the
+    story was filed, not who acted."""
+    return _dateline_text(e.start, e.end, e.text, text)
+
+
+def _dateline_text(start: int, end: int, name: str, text: str) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    opening = start - line_start < 3 and text[end : end + 2] in (", ", " (", " -", " —")
+    return opening and name.isupper() and len(name) > 3
 
 
 def _merge_actors(actors: list[EventActor]) -> list[EventActor]:
@@ -894,7 +1078,7 @@ def _merge_actors(actors: list[EventActor]) -> list[EventActor]:
     return out
 
 
-def _place(raw: RawMention, plcs: _Index, actors: list[EventActor]) -> EventPlace | None:
+def _place(raw: RawMention, plcs: _Index, actors: list[EventActor], text: str) -> EventPlace | None:
     for start, end in raw.places:
         found = plcs.overlapping(start, end)
         if found:
@@ -904,9 +1088,12 @@ def _place(raw: RawMention, plcs: _Index, actors: list[EventActor]) -> EventPlac
             found = plcs.overlapping(a.start, a.end)
             if found and a.role in ("target", "participant"):
                 return _event_place(found[0])
-    taken = [(a.start, a.end) for a in actors]
-    for p in plcs.overlapping(raw.clause_start, raw.clause_end):  # else a place named in the same clause
-        if not any(p.start < end and start < p.end for start, end in taken):
+    if raw.type not in _DOMESTIC:
+        return None  # a meeting's place comes from its own words, its story, or the dateline (see link_events)
+    taken = [(a.start, a.end) for a in actors] + [(raw.phrase_start, raw.phrase_end)]
+    for p in plcs.overlapping(raw.clause_start, raw.clause_end):  # a protest's: "in X" or "at X" in its clause
+        preposition = re.search(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", text[max(0, p.start - 12) : p.start])
+        if preposition and not any(p.start < end and start < p.end for start, end in taken):
             return _event_place(p)
     return None
 
@@ -948,6 +1135,8 @@ def _forward(time: EventTime, anchor: date) -> EventTime:
 def _settle(raw: RawMention, time: EventTime | None, anchor: date | None) -> EventStatus:
     """The status: the grammar's, weighed against the date."""
     grammar = raw.status
+    if raw.earlier and grammar not in ("negated", "hypothetical"):
+        return EventStatus.REFERENCED  # "their previous meeting", "his previous visit to Goa"
     if grammar in ("negated", "hypothetical", "planned", "ongoing"):
         return EventStatus(grammar)
     span = value_range(time.value) if time else None
@@ -955,12 +1144,12 @@ def _settle(raw: RawMention, time: EventTime | None, anchor: date | None) -> Eve
         if span[0] > anchor and grammar in ("present", "unknown"):
             return EventStatus.PLANNED  # "the summit on May 21", in an April article
         days_before = (anchor - span[1]).days
-        if raw.earlier or days_before > 180 or (days_before > 30 and not raw.main_clause):
+        if raw.earlier or days_before > 30:
             return EventStatus.REFERENCED  # "their previous meeting", "when they met in 2017"
     elif raw.earlier:
         return EventStatus.REFERENCED
-    if grammar == "present" and span and anchor and span[0] <= anchor <= span[1]:
-        return EventStatus.ONGOING
+    if grammar == "present" and span and anchor and span[0] <= anchor <= span[1] and (span[1] - span[0]).days < 7:
+        return EventStatus.ONGOING  # "talks are under way today"; not "the summit is in 2018"
     return EventStatus.OCCURRED
 
 
@@ -1002,7 +1191,8 @@ def plover_category(event: Event) -> str:
 # -- within-document coreference -----------------------------------------------------------------
 _FAMILY = {
     "meeting": "meet", "summit": "meet", "negotiation": "meet", "phone-call": "call", "visit": "visit",
-    "host-visit": "visit", "agreement-signed": "agree", "agreement-reached": "agree", "agreement": "agree",
+    "host-visit": "meet", "invitation": "meet", "agreement-signed": "agree", "agreement-reached": "agree",
+    "agreement": "agree",
 }  # fmt: skip
 
 
