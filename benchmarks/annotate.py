@@ -1,5 +1,6 @@
-"""Throughput of storyline's annotation (entities + time expressions) on 500-word articles,
-set against spaCy's full en_core_web_sm pipeline on the same texts, in the same run.
+"""Throughput of storyline's annotation (entities, time expressions, places, events) on 500-word
+articles, set against spaCy's full en_core_web_sm pipeline on the same texts, in the same run,
+and the time the event stage adds (storyline with and without it).
 
 The baseline is what a user would reach for first: ``nlp.pipe(texts, n_process=2)`` with every
 component of the model (tagger, parser, lemmatizer, NER). storyline runs only the tokeniser and
@@ -54,11 +55,11 @@ def time_spacy_full(texts: list[str], processes: int) -> float:
     return time.perf_counter() - start
 
 
-def time_storyline(texts: list[str], workers: int) -> float:
+def time_storyline(texts: list[str], workers: int, events: bool = True) -> float:
     docs = [
         Document(id=content_id(t), text=t, source_id=str(i), origin=str(i), language="en") for i, t in enumerate(texts)
     ]
-    annotator = Annotator(workers=workers)
+    annotator = Annotator(workers=workers, events=events)
     annotator.annotate_many(docs[:2], anchor=date(2024, 5, 1))  # load the model (and start workers)
     start = time.perf_counter()
     for i in range(0, len(docs), 128):
@@ -79,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.n} generated articles, {mean_words:.0f} words on average; {os.cpu_count()} cores")
     rows: list[tuple[str, float]] = [
         ("spaCy en_core_web_sm, full pipeline, 2 processes", time_spacy_full(texts, 2)),
+        ("storyline annotate, no events, 1 process", time_storyline(texts, 1, events=False)),
         ("storyline annotate, 1 process", time_storyline(texts, 1)),
+        ("storyline annotate, no events, 2 processes", time_storyline(texts, 2, events=False)),
         ("storyline annotate, 2 processes", time_storyline(texts, 2)),
     ]
     base = args.n / rows[0][1]
@@ -90,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<50}{seconds:>9.2f}{rate:>9.1f}{rate / base:>8.2f}")
         results["rows"].append({"method": name, "seconds": round(seconds, 2), "docs_per_s": round(rate, 1)})
     print("ratio = docs/s divided by the full spaCy pipeline's docs/s")
+    for n in (1, 2):
+        without = dict(rows)[f"storyline annotate, no events, {n} process{'es' if n > 1 else ''}"]
+        with_events = dict(rows)[f"storyline annotate, {n} process{'es' if n > 1 else ''}"]
+        added = with_events / without - 1
+        print(f"the event stage adds {added:.0%} to annotation time with {n} process{'es' if n > 1 else ''}")
+        results[f"event_stage_added_{n}"] = round(added, 3)
     if args.json:
         print(json.dumps(results))
     return 0

@@ -17,6 +17,8 @@ from storyline.cli.app import app
 from storyline.model import DateSource, Document, Granularity, PublishedDate, content_id
 from storyline.model.annotations import Event, EventStatus, value_range
 
+from .conftest import EVAL
+
 SEPT_2019 = date(2019, 9, 18)  # a Wednesday
 
 
@@ -285,3 +287,72 @@ def test_annotate_json_has_events(tmp_path: Path) -> None:
     (event,) = out["events"]
     assert (event["type"], event["status"], event["time"]["value"]) == ("CONSULT", "planned", "2019-09-20")
     assert out["text"][event["trigger"]["start"] : event["trigger"]["end"]] == event["trigger"]["text"] == "meet"
+
+
+# -- the scorers ----------------------------------------------------------------------------------------
+def test_plover_scorer(tmp_path: Path, annotator: Annotator) -> None:
+    from storyline.evaluate.plover import actor_matches, evaluate_plover, read_plover
+    from storyline.model.annotations import EventActor
+
+    records = [
+        {"id": "D", "event": "DOCUMENT", "text": "documentation"},
+        {"id": "a", "event": "DEMAND", "date": "2000-01-05",
+         "text": "China demanded that the United States cancel the sale.",
+         "source": [{"actorText": "China"}], "target": [{"actorText": "United States"}]},
+        {"id": "b", "event": "CONSULT", "date": "2000-01-05", "text": "The weather was mild.",
+         "source": [{"actorText": "Nobody"}]},
+    ]  # fmt: skip
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    assert [r.id for r in read_plover(path)] == ["a", "b"]  # documentation records are not coded events
+    scores, results = evaluate_plover(path, annotator=annotator)
+    result = scores.as_dict()
+    assert (result["records"], result["category_accuracy"], result["no_event"]) == (2, 0.5, 1)
+    assert result["source_match"] == 0.5 and result["target_match"] == 1.0 and result["actor_match"] == round(2 / 3, 4)
+    assert actor_matches("the U.S.", EventActor("target", "U.S", 0, 3, "E1", "United States"))
+    assert not actor_matches("India", EventActor("target", "Pakistan", 0, 8, "E2", "Pakistan"))
+    assert [e.type if e else None for _, e in results] == ["DEMAND", None]
+
+
+def test_casie_scorer(tmp_path: Path, annotator: Annotator) -> None:
+    from storyline.evaluate.casie import evaluate_casie, read_casie
+
+    text = "Hackers stole the records of 2,000 patients. A patch may be released next week."
+    stole, released = text.index("stole"), text.index("released")
+    article = {
+        "content": text,
+        "info": {"date": "2018_11_09"},
+        "cyberevent": str({"hopper": [
+            {"events": [{"nugget": {"startOffset": stole, "endOffset": stole + 5}, "subtype": "Databreach",
+                         "realis": "Actual"}]},
+            {"events": [{"nugget": {"startOffset": released, "endOffset": released + 8},
+                         "subtype": "PatchVulnerability", "realis": "Other"}]},
+            {"events": [{"nugget": {"startOffset": 0, "endOffset": 7}, "subtype": "Databreach", "realis": "Generic"}]},
+        ]}),
+    }  # fmt: skip
+    (tmp_path / "1.json").write_text(json.dumps(article), encoding="utf-8")
+    assert read_casie(tmp_path / "1.json").published == date(2018, 11, 9)
+    result = evaluate_casie(tmp_path, annotator=annotator).as_dict()
+    assert (result["gold_triggers"], result["trigger_recall"]) == (3, round(2 / 3, 4))
+    assert result["realis_accuracy"] == 1.0 and result["realis_scored"] == 2  # stole: Actual; may be released: Other
+
+
+@pytest.mark.eval
+@pytest.mark.skipif(not (EVAL / "plover" / "records.json").is_file(), reason="shared eval data not present")
+def test_plover_floor() -> None:
+    """Floors that may only rise: the figures measured when the event stage was written, rounded down."""
+    from storyline.evaluate.plover import evaluate_plover
+
+    scores, _ = evaluate_plover(EVAL / "plover" / "records.json")
+    result = scores.as_dict()
+    assert result["records"] == 200
+    assert result["category_accuracy"] >= 0.69 and result["actor_match"] >= 0.61
+
+
+@pytest.mark.eval
+@pytest.mark.skipif(not (EVAL / "casie").is_dir(), reason="shared eval data not present")
+def test_casie_floor() -> None:
+    from storyline.evaluate.casie import evaluate_casie
+
+    result = evaluate_casie(EVAL / "casie", split="second").as_dict()
+    assert result["trigger_f1"] >= 0.33 and result["realis_accuracy"] >= 0.85

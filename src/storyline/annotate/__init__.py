@@ -61,21 +61,23 @@ class Annotated:
         }
 
 
-_worker: tuple[EntityRecognizer, EventParser] | None = None
+_worker: tuple[EntityRecognizer, EventParser | None] | None = None
 
 Extracted = tuple[list[list[Any]], list[list[TimeExpression]], list[list[RawMention]]]
 
 
-def _init_worker() -> None:
+def _init_worker(events: bool = True) -> None:
     global _worker
-    _worker = (EntityRecognizer(), EventParser())
+    _worker = (EntityRecognizer(), EventParser() if events else None)
 
 
 def _extract_readable(
-    recognizer: EntityRecognizer, parser: EventParser, texts: list[str]
+    recognizer: EntityRecognizer, parser: EventParser | None, texts: list[str]
 ) -> tuple[list[list[Any]], list[list[RawMention]]]:
     """Raw entity mentions and raw event mentions of texts in a language the models read."""
     raws = recognizer.extract(texts)
+    if parser is None:
+        return raws, [[] for _ in texts]
     recognizer.relabel_cities(raws)  # the parse needs "Sochi" as a place even where the model said person
     return raws, parser.parse(texts, [[(m.start, m.end, m.label) for m in mentions] for mentions in raws])
 
@@ -94,18 +96,22 @@ class Annotator:
     (each loads the model once); canonicalisation stays here, so it sees the whole batch.
     """
 
-    #: The stage versions recorded with stored annotations; a change re-annotates on the next analyze.
-    stages = ";".join(stage.name for stage in STAGES)
-
     def __init__(
-        self, entities: EntityRecognizer | None = None, *, workers: int = 1, geocoder: Geocoder | None = None
+        self,
+        entities: EntityRecognizer | None = None,
+        *,
+        workers: int = 1,
+        geocoder: Geocoder | None = None,
+        events: bool = True,
     ) -> None:
         gazetteer = Gazetteer()  # built once, shared by both stages
         self.entities = entities or EntityRecognizer(gazetteer=gazetteer)
         self.geocoder = geocoder or Geocoder(gazetteer)
-        self.events = EventParser()
+        self.events = EventParser() if events else None
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
+        #: The stage versions recorded with stored annotations; a change re-annotates on the next analyze.
+        self.stages = ";".join(s.name for s in STAGES if events or s.name != events_module.NAME)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -121,7 +127,10 @@ class Annotator:
             return found, [find_times(t, a) for t, a in zip(texts, anchors, strict=True)], raw_events
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.events is not None,),
             )
         size = -(-len(texts) // self.workers)
         wanted = set(readable)

