@@ -32,14 +32,15 @@ from storyline.annotate.entities import entity_id
 from storyline.annotate.event_lexicon import (
     ACTOR_NOUNS,
     CANCELLING_VERBS,
-    CANDIDATE,
     DENYING_VERBS,
     LIGHT_VERBS,
     PLANNING_WORDS,
+    REDUCE_WORDS,
     REPORTING_VERBS,
     SENSES,
     WORD_CLASSES,
     Sense,
+    is_candidate,
     words,
 )
 from storyline.annotate.event_lexicon import (
@@ -85,14 +86,7 @@ _EARLIER = frozenset({"previous", "last", "earlier", "former", "past", "prior"})
 _MILITARY = frozenset(
     {"air", "missile", "drone", "military", "rocket", "nuclear", "precision", "retaliatory", "artillery"}
 )
-_REDUCE = (
-    WORD_CLASSES["relations"]
-    | WORD_CLASSES["aid"]
-    | words(
-        "talks negotiations mediation visit trip cooperation trade flights deliveries operations programme "
-        "program ambassador envoy"
-    )
-)
+_REDUCE = REDUCE_WORDS
 _SUBJECTS = ("nsubj", "csubj", "expl")
 #: Words for a place or a gathering, through which a place name says where ("the resort of Sochi").
 _PLACE_NOUNS = words(
@@ -174,9 +168,11 @@ class EventParser:
         (the recogniser's, before canonicalisation): a few senses depend on them ("called Putin")."""
         jobs: list[tuple[int, int, str]] = []
         for i, text in enumerate(texts):
+            spans = sorted(entities[i])
             for start, end in sentences(text, lines=True):
                 sentence = text[start : min(end, start + MAX_SENTENCE_CHARS)]
-                if CANDIDATE.search(sentence):
+                labels = {label for s, _, label in spans if start <= s < end}
+                if is_candidate(sentence, labels):
                     jobs.append((i, start, sentence))
         out: list[list[RawMention]] = [[] for _ in texts]
         if not jobs:
