@@ -60,7 +60,8 @@ def time_storyline(texts: list[str], workers: int, events: bool = True) -> float
         Document(id=content_id(t), text=t, source_id=str(i), origin=str(i), language="en") for i, t in enumerate(texts)
     ]
     annotator = Annotator(workers=workers, events=events)
-    annotator.annotate_many(docs[:2], anchor=date(2024, 5, 1))  # load the model (and start workers)
+    # load the models, and start the workers: a batch smaller than two per worker stays in-process
+    annotator.annotate_many(docs[: 2 * max(workers, 1)], anchor=date(2024, 5, 1))
     start = time.perf_counter()
     for i in range(0, len(docs), 128):
         annotator.annotate_many(docs[i : i + 128], anchor=date(2024, 5, 1))

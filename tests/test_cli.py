@@ -28,7 +28,18 @@ def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
 
 
 def test_command_list() -> None:
-    assert COMMANDS == ["analyze", "annotate", "entities", "export", "ingest", "ls", "search", "show", "stats"]
+    assert COMMANDS == [
+        "analyze",
+        "annotate",
+        "entities",
+        "events",
+        "export",
+        "ingest",
+        "ls",
+        "search",
+        "show",
+        "stats",
+    ]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -230,7 +230,18 @@ def test_annotate_cli_keeps_ids_order_and_offsets(tmp_path: Path) -> None:
     assert {"text": "Friday", "type": "DATE", "value": "2019-09-20"}.items() <= first["times"][0].items()
     assert {e["canonical"] for e in first["entities"]} >= {"Narendra Modi", "Vladimir Putin"}
     assert out[1]["times"] == []  # "32 May 2018" is no date
-    assert set(first) == {"id", "title", "published", "language", "text", "entities", "times", "places", "skipped"}
+    assert set(first) == {
+        "id",
+        "title",
+        "published",
+        "language",
+        "text",
+        "entities",
+        "times",
+        "places",
+        "events",
+        "skipped",
+    }
 
 
 def test_annotate_cli_anchor_and_cleaning() -> None:
