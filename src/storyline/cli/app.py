@@ -300,13 +300,12 @@ def show(
     if ann.places:
         named = dict.fromkeys(f"{p.name} ({p.country or '-'}, {p.lat:.2f}, {p.lon:.2f})" for p in ann.places)
         lines.append("places:   " + ", ".join(named))
-    for e in ann.events:
-        who = ", ".join(a.canonical or a.text for a in e.participants())
-        when = f" on {e.time.value}" if e.time else ""
-        where = f" in {e.place.name}" if e.place else ""
-        lines.append(
-            f"event:    {e.status.value} {e.type}/{e.subtype or '-'}: {who}{where}{when}  ({e.trigger.text!r})"
-        )
+    for ev in ann.events:
+        who = ", ".join(a.canonical or a.text for a in ev.participants())
+        when = f" on {ev.time.value}" if ev.time else ""
+        where = f" in {ev.place.name}" if ev.place else ""
+        kind = f"{ev.type}/{ev.subtype}" if ev.subtype else ev.type
+        lines.append(f"event:    {ev.status.value} {kind}: {who}{where}{when}  ({ev.trigger.text!r})")
     typer.echo("\n".join(lines).rstrip())
 
 
