@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ingest_html import PageMaker
 from storyline.annotate import Annotator
-from storyline.annotate.entities import MODEL_PACKAGE
+from storyline.annotate.spacy_model import MODEL_PACKAGE
 from storyline.model import Document, content_id
 
 

@@ -4,7 +4,7 @@ coreference), the PLOVER coding, and the stored, listed and exported events."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,8 @@ import storyline
 from storyline.annotate import Annotator
 from storyline.annotate.events import plover_category
 from storyline.cli.app import app
-from storyline.model import DateSource, Document, Granularity, PublishedDate, content_id
+from storyline.evaluate import gold_document
+from storyline.model import Document
 from storyline.model.annotations import Event, EventStatus, value_range
 
 from .conftest import EVAL
@@ -28,13 +29,7 @@ def annotator() -> Annotator:
 
 
 def doc(text: str, published: date | None = SEPT_2019) -> Document:
-    when = (
-        PublishedDate(datetime(published.year, published.month, published.day, tzinfo=UTC), Granularity.DAY,
-                      DateSource.METADATA, published.isoformat())
-        if published
-        else None
-    )  # fmt: skip
-    return Document(id=content_id(text), text=text, source_id="t", origin="t", language="en", published=when)
+    return gold_document(text, "t", published)
 
 
 def events(annotator: Annotator, text: str, published: date | None = SEPT_2019) -> list[Event]:

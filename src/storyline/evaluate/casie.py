@@ -24,11 +24,11 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from storyline.evaluate import f1
+from storyline.evaluate import f1, gold_document
 
 REALIS = {
     "occurred": "Actual", "ongoing": "Actual", "referenced": "Actual",
@@ -119,7 +119,6 @@ def _overlaps(mention: Any, nuggets: list[tuple[int, int, str, str]]) -> bool:
 def evaluate_casie(folder: Path, split: str = "all", annotator: Any = None) -> CasieScores:
     """Score storyline's event triggers and statuses on the CASIE articles under ``folder``."""
     from storyline.annotate import Annotator
-    from storyline.model import DateSource, Document, Granularity, PublishedDate, content_id
 
     files = sorted(folder.glob("*.json"))
     if not files:
@@ -134,24 +133,7 @@ def evaluate_casie(folder: Path, split: str = "all", annotator: Any = None) -> C
     scores = CasieScores()
     for i in range(0, len(articles), 32):
         chunk = articles[i : i + 32]
-        docs = [
-            Document(
-                id=content_id(a.text),
-                text=a.text,
-                source_id=a.name,
-                origin=a.name,
-                language="en",
-                published=PublishedDate(
-                    datetime(a.published.year, a.published.month, a.published.day, tzinfo=UTC),
-                    Granularity.DAY,
-                    DateSource.METADATA,
-                    a.published.isoformat(),
-                )
-                if a.published
-                else None,
-            )
-            for a in chunk
-        ]
+        docs = [gold_document(a.text, a.name, a.published) for a in chunk]
         for article, annotated in zip(chunk, annotator.annotate_many(docs), strict=True):
             mentions = [m for e in annotated.annotations.events for m in e.mentions]
             cyber = [m for e in annotated.annotations.events if e.subtype in CYBER for m in e.mentions]

@@ -25,12 +25,12 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from storyline.annotate.events import plover_category
-from storyline.evaluate import f1
+from storyline.evaluate import f1, gold_document
 from storyline.model.annotations import Event, EventActor
 
 
@@ -155,31 +155,12 @@ def evaluate_plover(
 ) -> tuple[PloverScores, list[tuple[PloverRecord, Event | None]]]:
     """Score storyline's events on the records of ``path`` (``split``: all, even or odd)."""
     from storyline.annotate import Annotator
-    from storyline.model import DateSource, Document, Granularity, PublishedDate, content_id
 
     records = read_plover(path)
     if split in ("even", "odd"):
         records = [r for i, r in enumerate(records) if i % 2 == (split == "odd")]
     annotator = annotator or Annotator()
-    docs = []
-    for r in records:
-        docs.append(
-            Document(
-                id=content_id(r.text),
-                text=r.text,
-                source_id=r.id,
-                origin=r.id,
-                language="en",
-                published=PublishedDate(
-                    datetime(r.date.year, r.date.month, r.date.day, tzinfo=UTC),
-                    Granularity.DAY,
-                    DateSource.METADATA,
-                    str(r.date),
-                )
-                if r.date
-                else None,
-            )
-        )
+    docs = [gold_document(r.text, r.id, r.date) for r in records]
     scores = PloverScores()
     results = []
     for i in range(0, len(docs), 64):
