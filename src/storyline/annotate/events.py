@@ -724,6 +724,10 @@ class _Sentence:
             return "negated"
         if noun.dep_ == "dobj" and lemma_of(head) in PLANNING_WORDS and lemma_of(head) != "agree":
             return "planned"  # "promised cross-party talks", "proposed a meeting"
+        if noun.dep_ == "attr" and pos_of(head) in ("VERB", "AUX"):
+            return self.status(head)  # "the visit will be his first trip": as "will be" says
+        if noun.dep_ == "pobj" and pos_of(head.head) == "NOUN" and head.head is not noun:
+            return self.noun_status(head.head)  # "the visit, for the annual summit, will be ..."
         if noun.dep_ in ("nsubj", "nsubjpass") and pos_of(head) in ("VERB", "AUX"):
             if lemma_of(head) == "be" and any(
                 c.dep_ in ("acomp", "attr", "xcomp") and lemma_of(c) in PLANNING_WORDS for c in head.children
@@ -839,6 +843,7 @@ def link_events(
     timed = _Index(times)
     today = [t for t in times if t.value == (anchor.isoformat() if anchor else None)]
     linked: list[tuple[Event, set[str]]] = []
+    firm: set[str] = set()  # events whose status the grammar stated (not a default)
     previous: dict[str, list[EventActor]] = {"people": [], "states": []}
     for raw in sorted(raws, key=lambda r: r.start):
         args = [a for a in raw.args if not timed.overlapping(a.head_start, a.head_end)]  # "on Friday" is when
@@ -860,7 +865,7 @@ def link_events(
                 actors.append(
                     EventActor("target", where.text, where.start, where.end, where.entity_id, where.canonical)
                 )
-        time = _time(raw, dated)
+        time = _time(raw, dated, text)
         if time and anchor and raw.status in ("planned", "present"):
             # "will hold the summit on Thursday, officials said", "Modi meets Putin on Saturday": ahead
             time = _forward(time, anchor)
@@ -886,6 +891,8 @@ def link_events(
             mentions=[mention],
         )
         linked.append((event, {a.entity_id for a in actors if a.entity_id}))
+        if raw.status not in ("unknown", "present") or raw.earlier:
+            firm.add(event.id)
         sides = [a for a in actors if a.entity_id and a.role != "speaker"]
         people = [a for a in sides if ents_kind(ents, a) == "PERSON"]
         states = [a for a in sides if ents_kind(ents, a) in ("GPE", "NORP")]
@@ -908,7 +915,7 @@ def link_events(
                 and event.status is not EventStatus.REFERENCED
             ):
                 events[i] = replace(event, place=_event_place(dateline))
-    return _corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)])
+    return _corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)], firm)
 
 
 def _last_two(ents: _Index, position: int, kind: str) -> list[EventActor]:
@@ -1094,8 +1101,20 @@ def _event_place(p: PlaceMention) -> EventPlace:
     return EventPlace(p.name, p.country, p.lat, p.lon, p.text, p.start, p.end, p.kind)
 
 
-def _time(raw: RawMention, dated: _Index) -> EventTime | None:
-    in_sentence = dated.overlapping(raw.sentence_start, raw.sentence_end)
+_BOUND_BEFORE = re.compile(r"\b(?:by|until|till|since|through|before)\s+(?:the\s+)?$", re.IGNORECASE)
+_BOUND_WORD = re.compile(r"(?:by|until|till|since|through|before)\b", re.IGNORECASE)
+
+
+def _time(raw: RawMention, dated: _Index, text: str = "") -> EventTime | None:
+    in_sentence = [
+        t
+        for t in dated.overlapping(raw.sentence_start, raw.sentence_end)
+        # "a target of $30 billion by 2025", "since 2014": a bound, not when the event happened
+        if not re.search(
+            r"\b(?:by|until|till|since|through|before)\s+(?:the\s+)?$", text[max(0, t.start - 16) : t.start]
+        )
+        and not re.match(r"(?i)(?:by|until|till|since|through|before)\b", t.text)
+    ]
     if not in_sentence:
         return None
     in_clause = [t for t in in_sentence if raw.clause_start <= t.start < raw.clause_end]
@@ -1213,23 +1232,37 @@ def _compatible(a: Event, a_ids: set[str], b: Event, b_ids: set[str]) -> bool:
     return not ({a.status} & referenced) ^ ({b.status} & referenced) or not (a_ids and b_ids)
 
 
-def _corefer(linked: list[tuple[Event, set[str]]]) -> list[Event]:
-    """Join the mentions of one event: same family, compatible actors, dates and places."""
-    events: list[tuple[Event, set[str]]] = []
+def _tenses_clash(a: EventStatus, b: EventStatus) -> bool:
+    """A plan and a report of the past cannot be one event's two mentions, when both say so."""
+    past = {EventStatus.OCCURRED, EventStatus.REFERENCED}
+    return (a is EventStatus.PLANNED and b in past) or (b is EventStatus.PLANNED and a in past)
+
+
+def _corefer(linked: list[tuple[Event, set[str]]], firm: set[str] | frozenset[str] = frozenset()) -> list[Event]:
+    """Join the mentions of one event: same family, compatible actors, dates and places. The
+    joined event's status is that of its most confident mention whose grammar said it (``firm``
+    holds their ids): "Putin is expected to visit ... the visit" is planned, whatever "the visit"
+    alone would default to."""
+    events: list[tuple[Event, set[str], Event | None]] = []
     for event, ids in linked:
         target = None
+        own_firm = event if event.id in firm else None
         for i in range(len(events) - 1, -1, -1):
-            other, other_ids = events[i]
+            other, other_ids, other_firm = events[i]
+            if own_firm and other_firm and _tenses_clash(other_firm.status, own_firm.status):
+                continue  # "will host Putin on Thursday" is not "met in Sochi in May"
             if _compatible(other, other_ids, event, ids):
                 target = i
                 break
         if target is None:
-            events.append((event, ids))
+            events.append((event, ids, own_firm))
             continue
-        first, first_ids = events[target]
+        first, first_ids, first_firm = events[target]
         actors = _merge_actors(first.actors + event.actors)
         time = first.time if first.time and not first.time.inferred else event.time or first.time
         main = first if first.confidence >= event.confidence else event
+        firms = [e for e in (first_firm, own_firm) if e is not None]
+        deciding = max(firms, key=lambda e: e.confidence) if firms else main
         merged = Event(
             id=first.id,
             type=first.type,
@@ -1239,9 +1272,9 @@ def _corefer(linked: list[tuple[Event, set[str]]]) -> list[Event]:
             actors=actors,
             place=first.place or event.place,
             time=time,
-            status=main.status,
+            status=deciding.status,
             confidence=max(first.confidence, event.confidence),
             mentions=first.mentions + event.mentions,
         )
-        events[target] = (merged, first_ids | ids)
-    return [e for e, _ in events]
+        events[target] = (merged, first_ids | ids, deciding if firms else None)
+    return [e for e, _, _ in events]
