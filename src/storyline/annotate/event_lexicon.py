@@ -37,8 +37,9 @@ def words(text: str) -> frozenset[str]:
 #: Classes of words a sense may need in its object or modifiers.
 WORD_CLASSES: dict[str, frozenset[str]] = {
     "agreement": words(
-        "agreement agreements deal deals pact pacts treaty treaties accord accords memorandum mou mous contract "
-        "contracts protocol declaration charter convention"
+        "agreement agreements deal deals pact pacts treaty treaties accord accords memorandum memorandums memoranda "
+        "mou mous contract contracts protocol declaration charter convention consensus understanding compromise "
+        "settlement arrangement document documents"
     ),
     "arms": words(
         "arms weapon weapons missile missiles system systems jet jets fighter fighters aircraft helicopter "

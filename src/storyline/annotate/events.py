@@ -572,7 +572,11 @@ class _Sentence:
             if c.dep_ == "poss":
                 args += [self.arg(t, side) for t in _with_conjuncts([c])]
             elif c.dep_ in ("compound", "amod", "nmod") and self.entity_label(c) in _ACTOR_LABELS:
-                args += [self.arg(t, side) for t in _with_conjuncts([c])]  # "the India-Russia summit", "Indian strikes"
+                # "the India-Russia summit" (India hangs from Russia), "Indian strikes"
+                nested = [
+                    g for g in c.children if g.dep_ in ("compound", "amod") and self.entity_label(g) in _ACTOR_LABELS
+                ]
+                args += [self.arg(t, side) for t in _with_conjuncts([c, *nested])]
             elif c.dep_ == "prep":
                 args += self.prep_args(c, sense)
         return args
@@ -586,6 +590,13 @@ class _Sentence:
             role = "target"
         elif word == "by":
             role = "participant" if sense.symmetric else "source"
+        elif word == "in" and any(lemma_of(g) == "presence" for g in prep.children if g.dep_ == "pobj"):
+            # "documents were exchanged in the presence of the two leaders"
+            holders = [
+                x for g in prep.children for of in g.children if of.dep_ == "prep" and of.lower_ == "of"
+                for x in of.children if x.dep_ == "pobj"
+            ]  # fmt: skip
+            return [self.arg(t, "participant" if sense.symmetric else "source") for t in _with_conjuncts(holders)]
         elif word == "of" and sense.type in ("CONSULT",):
             role = "participant" if sense.symmetric else "source"  # "the visit of the Indian leader"
         elif word == "to" and sense.type in ("CONSULT", "AID", "SUPPORT", "DEMAND", "THREATEN"):
@@ -895,7 +906,7 @@ def link_events(
             firm.add(event.id)
         sides = [a for a in actors if a.entity_id and a.role != "speaker"]
         people = [a for a in sides if ents_kind(ents, a) == "PERSON"]
-        states = [a for a in sides if ents_kind(ents, a) in ("GPE", "NORP")]
+        states = [a for a in sides if a.canonical and country_table().country(a.canonical) == a.canonical]
         if len(people) >= 2:
             previous["people"] = people
         if len(states) >= 2:
@@ -923,7 +934,7 @@ def _last_two(ents: _Index, position: int, kind: str) -> list[EventActor]:
     leaders" (or "the two countries") points back to when no event has named them together."""
     seen: dict[str, EntityMention] = {}
     for e in reversed(ents.before(position)):
-        wanted = e.label == "PERSON" if kind == "people" else bool(e.country and e.label in ("GPE", "NORP"))
+        wanted = e.label == "PERSON" if kind == "people" else bool(e.country and e.canonical == e.country)
         if wanted and e.entity_id not in seen:
             seen[e.entity_id] = e
             if len(seen) == 2:
@@ -976,7 +987,8 @@ def _dates_compatible(a: Event, b: Event, days: int = 0) -> bool:
 
 
 _GROUP_PEOPLE = re.compile(
-    r"^(?:the\s+)?(?:(?:two|both)\s+)?(?:leaders|presidents|men|ministers|prime\s+ministers|heads\s+of\s+state)$|^both$",
+    r"^(?:the\s+)?(?:(?:two|both)\s+)?(?:leaders|presidents|men|ministers|prime\s+ministers|heads\s+of\s+state)$"
+    r"|^(?:the\s+)?(?:two|both)$",
     re.IGNORECASE,
 )
 _GROUP_STATES = re.compile(
@@ -1034,8 +1046,9 @@ def _actors(
             (x for x in inside if x.label == "PERSON"), inside[0]
         )
         return [EventActor(arg.role, e.text, e.start, e.end, e.entity_id, e.canonical)]
+    bare = re.sub(r"(?:'s|’s|'|’)$", "", phrase.strip())  # "the leaders' meeting"
     for pattern, first, second in ((_GROUP_STATES, "states", "people"), (_GROUP_PEOPLE, "people", "states")):
-        if pattern.match(phrase.strip()):  # "the two leaders", "both countries"
+        if pattern.match(bare):  # "the two leaders", "both countries"
             group = previous[first] or _last_two(ents, arg.start, first) or previous[second]
             if group:
                 return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in group]
