@@ -913,6 +913,7 @@ def link_events(
             previous["states"] = states
     events = [e for e, _ in linked]
     _inherit_places(events)
+    _inherit_dates(events, anchor)
     dateline = next((p for p in places if _dateline_text(p.start, p.end, p.text, text)), None)
     if dateline is not None and anchor is not None:
         # "VLADIVOSTOK, Sept 4 -": where the story was filed is where its news of those days happened
@@ -974,6 +975,26 @@ def _inherit_places(events: list[Event]) -> None:
                 continue
             events[i] = replace(event, place=earlier.place)
             break
+
+
+def _inherit_dates(events: list[Event], anchor: date | None) -> None:
+    """A past event the sentence gives no date for took place when the story's dated event with
+    the same people did, if that was in the three days before publication ("the summit on
+    Thursday ... Putin said after the talks", in Friday's paper); else on the publication date."""
+    if anchor is None:
+        return
+    for i, event in enumerate(events):
+        if not (event.time and event.time.inferred) or event.status is not EventStatus.OCCURRED:
+            continue
+        ids = {a.entity_id for a in event.participants() if a.entity_id}
+        for earlier in reversed(events[:i]):
+            t = earlier.time
+            span = value_range(t.value) if t and not t.inferred and t.type == TimeType.DATE.value else None
+            if span is None or span[0] != span[1] or not 0 < (anchor - span[0]).days <= 3:
+                continue
+            if ids & {a.entity_id for a in earlier.participants() if a.entity_id}:
+                events[i] = replace(event, time=EventTime(span[0].isoformat(), TimeType.DATE.value, inferred=True))
+                break
 
 
 def _dates_compatible(a: Event, b: Event, days: int = 0) -> bool:
