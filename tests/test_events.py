@@ -351,3 +351,32 @@ def test_casie_floor() -> None:
 
     result = evaluate_casie(EVAL / "casie", split="second").as_dict()
     assert result["trigger_f1"] >= 0.33 and result["realis_accuracy"] >= 0.85
+
+
+def test_every_sense_of_the_lexicon_can_be_chosen() -> None:
+    from storyline.annotate.event_lexicon import SENSES
+
+    for key, senses in SENSES.items():
+        unconditional = [s for s in senses if s.needs is None and not s.destination]
+        assert len(unconditional) <= 1, f"{key}: only the first sense without a condition can ever be chosen"
+        assert senses.index(unconditional[0]) == len(senses) - 1 if unconditional else True, key
+
+
+def test_review_cases(annotator: Annotator) -> None:
+    # a meeting with a counterpart named by role, not by name, is still a meeting
+    assert one(annotator, "Narendra Modi met his Russian counterpart in Sochi on Monday.").subtype == "meeting"
+    # a passive: the agreements the verb signs are not an event of their own
+    passive = events(annotator, "Sixteen agreements were signed by India and Russia on Monday.")
+    assert [(e.type, e.subtype) for e in passive] == [("SUPPORT", "agreement-signed")]
+    # irregular past forms reach the parse
+    assert one(annotator, "Narendra Modi has flown to Sochi.").subtype == "visit"
+
+
+def test_year_and_month_bounds_and_bad_documents(store: Path) -> None:
+    with storyline.open(store) as sl:
+        assert sl.events(date_to="2017", limit=None) == sl.events(date_to="2017-12-31", limit=None) != []
+        assert sl.events(date_from="2018-05", date_to="2018-05", limit=None)
+        with pytest.raises(ValueError, match="not a date"):
+            sl.events(date_from="May")
+    result = CliRunner().invoke(app, ["events", "--db", str(store), "--doc", "ffffffff"])
+    assert result.exit_code == 1 and "no document" in result.stderr

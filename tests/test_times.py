@@ -236,3 +236,11 @@ def test_tempeval3_floor() -> None:
     assert result["documents"] == 256
     assert result["relaxed_f1"] >= 0.93
     assert result["value_f1"] >= 0.79
+
+
+def test_a_line_break_ends_a_sentence_even_after_an_abbreviation() -> None:
+    from storyline.annotate.sentences import sentences
+
+    text = "Talks with the U.S.\nModi arrives on Monday."
+    assert [text[a:b] for a, b in sentences(text, lines=True)] == ["Talks with the U.S.", "Modi arrives on Monday."]
+    assert len(list(sentences("Talks with the U.S. Officials said so."))) == 1

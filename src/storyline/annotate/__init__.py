@@ -78,7 +78,6 @@ def _extract_readable(
     raws = recognizer.extract(texts)
     if parser is None:
         return raws, [[] for _ in texts]
-    recognizer.relabel_cities(raws)  # the parse needs "Sochi" as a place even where the model said person
     return raws, parser.parse(texts, [[(m.start, m.end, m.label) for m in mentions] for mentions in raws])
 
 

@@ -87,8 +87,6 @@ NEWS_NAMES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("CD", "DR Congo", ("Congolese",), ("DRC",)),
     ("CI", "Ivory Coast", ("Ivorian", "Ivorians"), ()),
 )
-#: Other names that are not nationalities (the rest of the demonym slots are).
-_NOT_NATIONALITIES = frozenset({"us", "u.s.", "uk", "u.k.", "britain", "türkiye", "turkiye"})
 
 
 #: Capitals geonames files under another name, or news spells in an older way.
@@ -143,8 +141,7 @@ def country_table() -> CountryTable:
     for _, name, demonyms, others in NEWS_NAMES:
         for form in (*demonyms, *others):
             country_of[form.casefold()] = name
-            if form.casefold() not in _NOT_NATIONALITIES:
-                nationalities.add(form.casefold())
+        nationalities.update(form.casefold() for form in demonyms)
 
     capital_of: dict[str, str] = {}
     for code, c in countries.items():

@@ -359,6 +359,7 @@ class EntityRecognizer:
                     mentions.append(_Raw(fixed[0], fixed[1], text[fixed[0] : fixed[1]], ent.label_))
             mentions = split_swallowed(mentions)
             raws.append(propagate_to_headlines(text, mentions))
+        self.relabel_cities(raws)  # here, so that what reads these spans (the event parse) sees "Sochi" as a place
         return raws
 
     # -- canonicalisation ------------------------------------------------------------------

@@ -12,7 +12,8 @@ subtype (``-`` for none), the CAMEO code (``-`` where none maps) and flags:
 A verb lemma written ``call_off`` is a phrasal verb: the lemma with its particle ("called off"),
 its preposition ("called for") or its object ("opened fire").
 
-The first sense whose conditions hold wins, so specific senses come before general ones.
+The first sense whose conditions hold wins; senses with a condition are tried before those
+without (in table order otherwise).
 
 Categories follow the PLOVER event ontology, with CAMEO codes from the CAMEO codebook. Where the
 2021 CAMEO-to-PLOVER table and the PLOVER-coded example records disagree, the records win:
@@ -173,7 +174,7 @@ V prohibit|withhold|bar         SANCTION reduce-relations 162 needs=relations-or
 V protest|demonstrate|rally|march|riot PROTEST demonstration 141
 V block|obstruct|barricade      PROTEST obstruction 144
 V picket                        PROTEST demonstration 141
-N sit-in|picket|march|marches   PROTEST demonstration 141
+N sit-in|picket|marches         PROTEST demonstration 141
 N protest|protests|demonstration|demonstrations|rally|rallies|march PROTEST demonstration 141
 N strike|strikes|walkout|boycott PROTEST strike 143 needs=labour
 V strike                        PROTEST strike 143 needs=labour
@@ -216,10 +217,11 @@ V execute|behead|wound|injure|beat ASSAULT killing 1823
 N execution|executions          ASSAULT killing 1823
 V open_fire                     FIGHT military-force 190
 V fight|clash|battle|shell|bombard|invade|strike|fire|pound FIGHT military-force 190
-N fighting|clashes|clash|battle|battles|shelling|invasion|offensive|airstrike|airstrikes|war FIGHT military-force 190
+N fighting|clashes|clash|battle|battles|shelling|invasion|offensive|war FIGHT military-force 190
 V storm|capture|overrun        FIGHT military-force 190
-N bombardment|bombardments|airstrike|air-strike FIGHT military-force 195
-V hack|breach|compromise|infiltrate ASSAULT data-breach -
+N bombardment|bombardments|airstrike|airstrikes|air-strike FIGHT military-force 195
+V hack|breach|infiltrate        ASSAULT data-breach -
+V compromise                    ASSAULT data-breach - needs=data
 V steal|access|expose|leak|exfiltrate|obtain ASSAULT data-breach - needs=data
 N breach|breaches|hack|hacks|hacking|leak|leaks  ASSAULT data-breach -
 N intrusion|intrusions|cyberattack|cyberattacks|cyber-attack ASSAULT data-breach -
@@ -275,7 +277,9 @@ def _parse(table: str) -> dict[tuple[str, str], list[Sense]]:
         )
         for lemma in lemmas.split("|"):
             senses.setdefault((pos, lemma), []).append(sense)
-    return senses
+    # a sense with a condition is tried before one without, whatever the line order: "withdrew its
+    # ambassador" is an expulsion before it is a troop withdrawal
+    return {key: sorted(found, key=lambda x: x.needs is None and not x.destination) for key, found in senses.items()}
 
 
 SENSES = _parse(_TABLE)
@@ -326,12 +330,6 @@ PLANNING_WORDS = words(
     "upcoming planned proposed scheduled forthcoming next coming expected prospective likely willing ready "
     "prepared eager determined poised offer promise pledge vow swear threaten"
 )
-#: Irregular past forms the candidate filter must know (the parse gives the lemma).
-_IRREGULAR = (
-    "met held flew went came bought sold sought struck fought shot made paid began begun led gave given sent "
-    "spoke spoken told withdrew withdrawn froze frozen took taken drew swore sworn hit stole stolen found "
-    "undertook undertaken overran shook dealt beat beaten"
-)
 
 
 def _forms(lemma: str) -> set[str]:
@@ -346,15 +344,6 @@ def _forms(lemma: str) -> set[str]:
     return forms
 
 
-def _candidate_words() -> frozenset[str]:
-    forms = set(_IRREGULAR.split())
-    for _, lemma in SENSES:
-        forms |= _forms(lemma.split("_")[0])
-    return frozenset(forms)
-
-
-CANDIDATE_WORDS = _candidate_words()
-"""The forms of every trigger word: a sentence holding none of them is not parsed."""
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
@@ -452,6 +441,8 @@ REDUCE_WORDS = (
     )
 )
 _FORM_SENSES = _form_senses()
+CANDIDATE_WORDS = frozenset(_FORM_SENSES)
+"""The forms of every trigger word: a sentence holding none of them is not parsed."""
 
 
 def lemma(tok: object) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -86,7 +86,6 @@ _EARLIER = frozenset({"previous", "last", "earlier", "former", "past", "prior"})
 _MILITARY = frozenset(
     {"air", "missile", "drone", "military", "rocket", "nuclear", "precision", "retaliatory", "artillery"}
 )
-_REDUCE = REDUCE_WORDS
 _SUBJECTS = ("nsubj", "csubj", "expl")
 #: Words for a place or a gathering, through which a place name says where ("the resort of Sochi").
 _PLACE_NOUNS = words(
@@ -224,24 +223,24 @@ class _Sentence:
 
     # -- triggers and senses
     def mentions(self) -> list[RawMention]:
+        """The sentence's event mentions, verbs first: a verb takes in the noun it acts on
+        ("signed an agreement", "agreements were signed") before that noun could count alone."""
         found: list[RawMention] = []
-        for tok in self.doc:
-            if tok.i in self.absorbed:
-                continue
-            pos = "V" if pos_of(tok) in ("VERB", "AUX") else "N" if pos_of(tok) in ("NOUN", "PROPN") else None
-            if pos is None:
-                continue
-            sense = None
-            for key in self.keys(tok, pos):
-                sense = next((s for s in SENSES.get((pos, key), ()) if self.satisfies(tok, s)), None)
+        for wanted in ("V", "N"):
+            for tok in self.doc:
+                if tok.i in self.absorbed:
+                    continue
+                pos = "V" if pos_of(tok) in ("VERB", "AUX") else "N" if pos_of(tok) in ("NOUN", "PROPN") else None
+                if pos != wanted:
+                    continue
+                sense = None
+                for key in self.keys(tok, pos):
+                    sense = next((s for s in SENSES.get((pos, key), ()) if self.satisfies(tok, s)), None)
+                    if sense is not None:
+                        break
                 if sense is not None:
-                    break
-            if sense is None:
-                continue
-            mention = self.verb_mention(tok, sense) if pos == "V" else self.noun_mention(tok, sense)
-            if mention is not None:
-                found.append(mention)
-        return found
+                    found.append(self.verb_mention(tok, sense) if pos == "V" else self.noun_mention(tok, sense))
+        return sorted(found, key=lambda m: m.start)
 
     @staticmethod
     def keys(tok: Any, pos: str) -> list[str]:
@@ -292,7 +291,14 @@ class _Sentence:
         words = {t.lower_ for t in objects} | {lemma_of(t) for t in objects}
         if needs == "counterpart":  # "met Putin", "met in Sochi"; not "met demands"
             direct = [c for c in tok.children if c.dep_ == "dobj"]
-            return not direct or any(self.entity_label(c) in _ACTOR_LABELS or pos_of(c) == "PRON" for c in direct)
+            return not direct or any(
+                self.entity_label(c) in _ACTOR_LABELS
+                or pos_of(c) in ("PRON", "PROPN")
+                or lemma_of(c) in ACTOR_NOUNS
+                or lemma_of(c) == "counterpart"  # "met his Russian counterpart"
+                or any(self.entity_label(g) in _ACTOR_LABELS for g in c.children)
+                for c in direct
+            )
         if needs == "person":
             return any(self.entity_label(t) == "PERSON" for t in objects)
         if needs == "country":
@@ -303,7 +309,7 @@ class _Sentence:
             modifiers = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod")}
             return not modifiers & _MILITARY and not any(c.dep_ == "dobj" for c in tok.children)
         if needs == "relations-or-aid":
-            return bool(words & _REDUCE)
+            return bool(words & REDUCE_WORDS)
         if needs == "phone":
             near = {c.lower_ for c in tok.children} | {g.lower_ for c in tok.children for g in c.children}
             return bool(near & WORD_CLASSES["phone"])
@@ -350,7 +356,7 @@ class _Sentence:
                 return Sense(sense.pos, "DISAPPROVE", "complaint", "114")
         return sense
 
-    def verb_mention(self, verb: Any, sense: Sense) -> RawMention | None:
+    def verb_mention(self, verb: Any, sense: Sense) -> RawMention:
         if sense.needs in WORD_CLASSES:
             # "signed an agreement", "imposed sanctions": the object is this event, not another one
             for obj in self.objects(verb):
@@ -362,7 +368,7 @@ class _Sentence:
         status = self.status(verb)
         return self.mention(verb, sense, False, args, places, status, self.main_clause(verb))
 
-    def noun_mention(self, noun: Any, sense: Sense) -> RawMention | None:
+    def noun_mention(self, noun: Any, sense: Sense) -> RawMention:
         if noun.dep_ == "compound" and pos_of(noun.head) == "NOUN" and noun.head.i > noun.i:
             trigger, noun = noun, noun.head  # "a mediation effort": the effort's phrase carries the syntax
         else:
@@ -434,6 +440,7 @@ class _Sentence:
         start, end = self.at(tok)
         args = args + self.speaker(tok)
         phrase = phrase if phrase is not None else tok
+        phrase_span = self.phrase(phrase)
         clause = phrase.head if noun and pos_of(phrase.head) in ("VERB", "AUX") else phrase
         sub = list(clause.subtree)
         seen: set[tuple[int, int]] = set()
@@ -456,8 +463,8 @@ class _Sentence:
             sentence_end=self.offset + len(self.doc.text),
             clause_start=self.offset + sub[0].idx,
             clause_end=self.offset + sub[-1].idx + len(sub[-1].text),
-            phrase_start=min(start, self.phrase(phrase)[0]),
-            phrase_end=max(end, self.phrase(phrase)[1]),
+            phrase_start=min(start, phrase_span[0]),
+            phrase_end=max(end, phrase_span[1]),
             status=status,
             main_clause=main,
             args=_unique(args),
@@ -691,7 +698,7 @@ class _Sentence:
         if verb.dep_ in ("acl", "relcl") and to and pos_of(head) in ("NOUN", "PROPN"):
             if any(c.lower_ in ("first", "last", "only", "second", "third") for c in head.children):
                 governing = self.governing_verb(head)  # "the first Indian prime minister to visit": a fact
-                return self.status(governing) if governing is not None and governing is not verb else "occurred"
+                return self.status(governing) if governing is not None else "occurred"
             return "planned"  # "an invitation to travel to India", "a deal to buy S-400 systems"
         infinitive = verb.dep_ == "advcl" and to
         if (verb.dep_ == "xcomp" or infinitive) and head is not verb:
@@ -829,10 +836,11 @@ class _Index:
     def __init__(self, items: Sequence[Any]) -> None:
         self.items = sorted(items, key=lambda x: x.start)
         self.starts = [x.start for x in self.items]
+        self.longest = max((x.end - x.start for x in self.items), default=0)
 
     def overlapping(self, start: int, end: int) -> list[Any]:
-        i = bisect_right(self.starts, end)
-        return [x for x in self.items[max(0, i - 50) : i] if x.start < end and start < x.end]
+        first, last = bisect_left(self.starts, start - self.longest), bisect_right(self.starts, end)
+        return [x for x in self.items[first:last] if x.start < end and start < x.end]
 
     def before(self, position: int) -> list[Any]:
         return self.items[: bisect_right(self.starts, position)]
@@ -855,6 +863,7 @@ def link_events(
     today = [t for t in times if t.value == (anchor.isoformat() if anchor else None)]
     linked: list[tuple[Event, set[str]]] = []
     firm: set[str] = set()  # events whose status the grammar stated (not a default)
+    label_of = {e.entity_id: e.label for e in entities}
     previous: dict[str, list[EventActor]] = {"people": [], "states": []}
     for raw in sorted(raws, key=lambda r: r.start):
         args = [a for a in raw.args if not timed.overlapping(a.head_start, a.head_end)]  # "on Friday" is when
@@ -905,7 +914,7 @@ def link_events(
         if raw.status not in ("unknown", "present") or raw.earlier:
             firm.add(event.id)
         sides = [a for a in actors if a.entity_id and a.role != "speaker"]
-        people = [a for a in sides if ents_kind(ents, a) == "PERSON"]
+        people = [a for a in sides if label_of.get(a.entity_id or "") == "PERSON"]
         states = [a for a in sides if a.canonical and country_table().country(a.canonical) == a.canonical]
         if len(people) >= 2:
             previous["people"] = people
@@ -943,12 +952,6 @@ def _last_two(ents: _Index, position: int, kind: str) -> list[EventActor]:
                     EventActor("participant", x.text, x.start, x.end, x.entity_id, x.canonical) for x in seen.values()
                 ]
     return []
-
-
-def ents_kind(ents: _Index, actor: EventActor) -> str | None:
-    """The label of the entity mention an actor was linked through."""
-    found = ents.overlapping(actor.start, actor.end)
-    return found[0].label if found else None
 
 
 _DIPLOMATIC = frozenset({"CONSULT", "SUPPORT", "AGREE", "COOPERATE"})
@@ -1144,10 +1147,7 @@ def _time(raw: RawMention, dated: _Index, text: str = "") -> EventTime | None:
         t
         for t in dated.overlapping(raw.sentence_start, raw.sentence_end)
         # "a target of $30 billion by 2025", "since 2014": a bound, not when the event happened
-        if not re.search(
-            r"\b(?:by|until|till|since|through|before)\s+(?:the\s+)?$", text[max(0, t.start - 16) : t.start]
-        )
-        and not re.match(r"(?i)(?:by|until|till|since|through|before)\b", t.text)
+        if not _BOUND_BEFORE.search(text[max(0, t.start - 16) : t.start]) and not _BOUND_WORD.match(t.text)
     ]
     if not in_sentence:
         return None
@@ -1167,13 +1167,15 @@ def _forward(time: EventTime, anchor: date) -> EventTime:
     """A planned event's weekday or month, read forward when the time stage read it back: "is
     scheduled to hold the summit with Modi on Thursday, officials said" is the coming Thursday."""
     span = value_range(time.value)
-    if span is None or span[1] >= anchor or not time.text or re.search(r"\d{4}", time.text):
-        return time
+    if span is None or span[1] >= anchor or not time.text or re.search(r"\d", time.text):
+        return time  # a date the text spells out ("May 10", "in 2017") is not moved
     if re.fullmatch(r"\d{4}-\d\d-\d\d", time.value[:10]) and _WEEKDAY_WORD.search(time.text):
+        if (anchor - span[1]).days >= 7:
+            return time
         day = date.fromisoformat(time.value[:10]) + timedelta(days=7)
-        return EventTime(day.isoformat() + time.value[10:], time.type, time.text, time.start, time.end, time.inferred)
+        return replace(time, value=day.isoformat() + time.value[10:])
     if re.fullmatch(r"\d{4}-\d\d", time.value) and _MONTH_WORD.search(time.text):
-        return EventTime(f"{int(time.value[:4]) + 1}{time.value[4:]}", time.type, time.text, time.start, time.end)
+        return replace(time, value=f"{int(time.value[:4]) + 1}{time.value[4:]}")
     return time
 
 
@@ -1189,10 +1191,8 @@ def _settle(raw: RawMention, time: EventTime | None, anchor: date | None) -> Eve
         if span[0] > anchor and grammar in ("present", "unknown"):
             return EventStatus.PLANNED  # "the summit on May 21", in an April article
         days_before = (anchor - span[1]).days
-        if raw.earlier or days_before > 30:
+        if days_before > 30:
             return EventStatus.REFERENCED  # "their previous meeting", "when they met in 2017"
-    elif raw.earlier:
-        return EventStatus.REFERENCED
     if grammar == "present" and span and anchor and span[0] <= anchor <= span[1] and (span[1] - span[0]).days < 7:
         return EventStatus.ONGOING  # "talks are under way today"; not "the summit is in 2018"
     return EventStatus.OCCURRED

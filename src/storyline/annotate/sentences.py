@@ -21,7 +21,9 @@ def sentences(text: str, *, lines: bool = False) -> Iterator[tuple[int, int]]:
     start = 0
     for m in (_LINE_END if lines else _SENTENCE_END).finditer(text):
         end = m.start()
-        if end > 0 and text[end - 1] == "." and _ABBREVIATION.search(text, max(start, end - 8), end):
+        breaks = m.group().count("\n")
+        hard = breaks >= 2 or (lines and breaks >= 1)  # a blank line (or, with lines, any line break) always ends
+        if not hard and end > 0 and text[end - 1] == "." and _ABBREVIATION.search(text, max(start, end - 8), end):
             continue
         if m.start() > start:
             yield start, m.start()

@@ -652,7 +652,7 @@ _ZONE = r"(?:\s+\(?(?:[ECMP][SD]T|GMT|UTC|BST|CET)\)?)"
 def _clock(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     if m[4]:
         hour, minute = (12 if m[4].lower() == "noon" else 24), 0
-        if ctx.anchor is not None and not m[5]:
+        if not m[5]:
             return None  # "noon" alone: a time of day with no day to hang it on
     else:
         hour, minute = int(m[1]), int(m[2] or 0)

@@ -449,6 +449,8 @@ def events(
 ) -> None:
     """Events found in stored documents: who did what to whom, where, when, and whether it
     happened (after analyze). Dated events come first, in date order."""
+    from storyline.errors import StorylineError
+
     for value, name in ((date_from, "--from"), (date_to, "--to")):
         if value is not None and not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", value):
             raise typer.BadParameter(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=name)
@@ -464,7 +466,11 @@ def events(
                 limit=limit,
             )
         except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--status") from None
+            hint = "--status" if "status" in str(exc) else "--from/--to"
+            raise typer.BadParameter(str(exc), param_hint=hint) from None
+        except StorylineError as exc:  # an unknown or ambiguous --doc
+            _err(f"error: {exc}")
+            raise typer.Exit(1) from None
     if as_json:
         for r in rows:
             typer.echo(json.dumps(r.as_dict(), ensure_ascii=False))

@@ -220,8 +220,9 @@ class Event:
     ``type`` is the PLOVER category (CONSULT, AGREE, ASSAULT, ...), ``subtype`` a finer kind
     where the text gives it (meeting, visit, phone call, agreement signed, ...), ``cameo`` the
     CAMEO code that maps to it. The mentions of one event in one article ("will meet", "the
-    talks", "their meeting in Sochi") are joined: ``mentions`` lists them, the first being the
-    one the trigger, sentence and status are taken from. ``confidence`` is a heuristic score
+    talks", "their meeting in Sochi") are joined: ``mentions`` lists them in text order; the
+    trigger and sentence are the most confident mention's, the status that of the most
+    confident mention whose grammar stated one. ``confidence`` is a heuristic score
     between 0 and 1 (how much of the event the syntax gave, not a calibrated probability)."""
 
     id: str
