@@ -29,6 +29,7 @@ demo: install
 	$(BIN)/storyline stats --db $(DB)
 	$(BIN)/storyline ls --db $(DB) --limit 50
 	$(BIN)/storyline entities --db $(DB) --limit 12
+	$(BIN)/storyline events --db $(DB) --entity "Vladimir Putin" --type CONSULT --limit 15
 	$(BIN)/storyline search "Sochi" --db $(DB) --limit 5
 
 lint: dev
