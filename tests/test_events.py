@@ -380,3 +380,12 @@ def test_year_and_month_bounds_and_bad_documents(store: Path) -> None:
             sl.events(date_from="May")
     result = CliRunner().invoke(app, ["events", "--db", str(store), "--doc", "ffffffff"])
     assert result.exit_code == 1 and "no document" in result.stderr
+
+
+def test_headlines_are_parsed_in_sentence_case(annotator: Annotator) -> None:
+    text = (
+        "Modi Arrives In Sochi For Informal Summit With Putin\n\n"
+        "Prime Minister Narendra Modi arrived in Sochi on Monday for an informal summit with Vladimir Putin."
+    )
+    visits = [e for e in events(annotator, text, date(2018, 5, 21)) if e.subtype == "visit"]
+    assert len(visits) == 1 and [m.text for m in visits[0].mentions] == ["Arrives", "arrived"]  # the text's own words

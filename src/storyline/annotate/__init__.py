@@ -75,10 +75,11 @@ def _extract_readable(
     recognizer: EntityRecognizer, parser: EventParser | None, texts: list[str]
 ) -> tuple[list[list[Any]], list[list[RawMention]]]:
     """Raw entity mentions and raw event mentions of texts in a language the models read."""
-    raws = recognizer.extract(texts)
+    readable = recognizer.readable(texts)  # headlines in sentence case, for the parse as for the recogniser
+    raws = recognizer.extract(texts, readable)
     if parser is None:
         return raws, [[] for _ in texts]
-    return raws, parser.parse(texts, [[(m.start, m.end, m.label) for m in mentions] for mentions in raws])
+    return raws, parser.parse(readable, [[(m.start, m.end, m.label) for m in mentions] for mentions in raws])
 
 
 def _work(job: list[tuple[str, date | None, bool]]) -> Extracted:

@@ -343,12 +343,17 @@ class EntityRecognizer:
         of documents naming them, so that a new batch resolves spellings against them too."""
         return self.canonicalise(texts, self.extract(texts), known)
 
-    def extract(self, texts: Sequence[str]) -> list[list[_Raw]]:
+    def readable(self, texts: Sequence[str]) -> list[str]:
+        """The texts as the models should read them: headline lines in sentence case (same length)."""
+        return [recase_headlines(t, self.headline_names) for t in texts]
+
+    def extract(self, texts: Sequence[str], readable: Sequence[str] | None = None) -> list[list[_Raw]]:
         """The recogniser's repaired mentions of each text, not yet canonicalised. This is the
-        costly part; it can run in worker processes, while canonicalisation sees the whole batch."""
+        costly part; it can run in worker processes, while canonicalisation sees the whole batch.
+        ``readable`` is :meth:`readable` of the texts, when the caller has it already."""
         nlp = self._load()
         raws: list[list[_Raw]] = []
-        readable = [recase_headlines(t, self.headline_names) for t in texts]
+        readable = readable if readable is not None else self.readable(texts)
         for text, doc in zip(texts, nlp.pipe(readable, batch_size=self.batch_size), strict=True):
             mentions = []
             for ent in doc.ents:

@@ -896,7 +896,9 @@ def link_events(
             # a simple past with no date, or "today": the publication date
             time = EventTime(anchor.isoformat(), TimeType.DATE.value, inferred=True)
         confidence = _confidence(raw, actors, place, time)
-        mention = EventMention(raw.start, raw.end, raw.text, raw.sentence_start, raw.sentence_end, status)
+        mention = EventMention(
+            raw.start, raw.end, text[raw.start : raw.end], raw.sentence_start, raw.sentence_end, status
+        )
         event = Event(
             id=event_id(doc_id, raw.start, raw.type),
             type=raw.type,
