@@ -628,7 +628,7 @@ class _Sentence:
         inside the phrase counts only through a word for a place or a gathering ("in the resort
         of Sochi", "at the summit in Sochi"): "a road map for reactors in India" is not where."""
         out = []
-        prepositions = ("in", "at", "near", "outside", "inside") + (("to", "into") if travel else ())
+        prepositions = ("in", "at", "near", "outside", "inside") + (("to", "into", "for") if travel else ())
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in prepositions:
                 for g in _with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
@@ -961,24 +961,27 @@ _NO_GROUPS: dict[str, list[EventActor]] = {"people": [], "states": []}
 
 
 def _inherit_places(events: list[Event]) -> None:
-    """An event the sentence gives no place for happens where the story has just put the same
-    people: "Putin will arrive in New Delhi on Wednesday ... he is to hold the summit with Modi on
-    Thursday" puts the summit in New Delhi. Only for diplomatic events, from an earlier event of
-    the same document that shares a participant, or is dated the same day, within three days."""
+    """An event the sentence gives no place for happens where the story puts the same people:
+    "Putin will arrive in New Delhi on Wednesday ... he is to hold the summit with Modi on
+    Thursday" puts the summit in New Delhi. Only for diplomatic events, from another event of the
+    same document (the nearest before it first, then after it) that shares a participant, or is
+    dated the same day, within three days, and is not a recalled earlier event."""
     for i, event in enumerate(events):
         if event.place is not None or event.type not in _DIPLOMATIC:
             continue
         ids = {a.entity_id for a in event.participants() if a.entity_id}
-        for earlier in reversed(events[:i]):
-            if earlier.place is None or earlier.type not in _DIPLOMATIC:
+        # the story so far first, then what it says next ("signed 15 agreements on Wednesday ... the
+        # summit in Vladivostok on Wednesday")
+        for other in [*reversed(events[:i]), *events[i + 1 :]]:
+            if other.place is None or other.type not in _DIPLOMATIC or other.status is EventStatus.REFERENCED:
                 continue
-            shared = ids & {a.entity_id for a in earlier.participants() if a.entity_id}
-            same_day = bool(event.time and earlier.time and not event.time.inferred and not earlier.time.inferred)
-            if not (shared or (same_day and _dates_compatible(event, earlier))):
+            shared = ids & {a.entity_id for a in other.participants() if a.entity_id}
+            same_day = bool(event.time and other.time and not event.time.inferred and not other.time.inferred)
+            if not (shared or (same_day and _dates_compatible(event, other))):
                 continue  # neither the same people nor the same (stated) day
-            if not _dates_compatible(event, earlier, days=3):
+            if not _dates_compatible(event, other, days=3):
                 continue
-            events[i] = replace(event, place=earlier.place)
+            events[i] = replace(event, place=other.place)
             break
 
 
@@ -1117,10 +1120,9 @@ def _merge_actors(actors: list[EventActor]) -> list[EventActor]:
 
 
 def _place(raw: RawMention, plcs: _Index, actors: list[EventActor], text: str) -> EventPlace | None:
-    for start, end in raw.places:
-        found = plcs.overlapping(start, end)
-        if found:
-            return _event_place(found[0])
+    named = [p for start, end in raw.places for p in plcs.overlapping(start, end)]
+    if named:  # the most precise: "left for Vladivostok on a visit to Russia" is in Vladivostok
+        return _event_place(next((p for p in named if p.kind not in _AREAS), named[0]))
     if raw.subtype in ("visit", "host-visit"):
         for a in actors:  # "visited Russia": where the visit went
             found = plcs.overlapping(a.start, a.end)
