@@ -328,7 +328,7 @@ CANCELLING_VERBS = words("cancel scrap abandon drop postpone delay suspend call"
 PLANNING_WORDS = words(
     "plan expect schedule set due intend hope aim prepare propose arrange slate seek want agree decide "
     "upcoming planned proposed scheduled forthcoming next coming expected prospective likely willing ready "
-    "prepared eager determined poised offer promise pledge vow swear threaten"
+    "prepared eager determined poised offer promise pledge vow swear threaten invite"
 )
 
 

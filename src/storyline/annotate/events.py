@@ -734,6 +734,8 @@ class _Sentence:
             if lemma_of(noun) == "way" and word == "on":
                 return "planned"  # "is on his way to Russia"
             verb = self.governing_verb(noun)
+            if verb is not None and lemma_of(verb) in ("invite", "plan", "propose", "schedule"):
+                return "planned"  # "invited Putin to India for next year's summit"
             if verb is not None and lemma_of(verb) != "be":
                 return self.status(verb)  # "during the summit, they signed"; "flew in for the summit"
         if noun.dep_ in ("dobj", "nsubjpass", "xcomp") and lemma_of(head) in CANCELLING_VERBS:
@@ -986,23 +988,31 @@ def _inherit_places(events: list[Event]) -> None:
 
 
 def _inherit_dates(events: list[Event], anchor: date | None) -> None:
-    """A past event the sentence gives no date for took place when the story's dated event with
-    the same people did, if that was in the three days before publication ("the summit on
-    Thursday ... Putin said after the talks", in Friday's paper); else on the publication date."""
+    """A past (or denied) event the sentence gives no date for took place when the story's
+    dated event did, if that was in the three days before publication ("the summit on Thursday
+    ... Putin said after the talks", "no agreements were signed", in Friday's paper): the nearest
+    such event with the same people, else the latest such day; else, for a past event, the
+    publication date."""
     if anchor is None:
         return
+    dated: list[tuple[int, date]] = []
     for i, event in enumerate(events):
-        if not (event.time and event.time.inferred) or event.status is not EventStatus.OCCURRED:
+        t = event.time
+        span = value_range(t.value) if t and not t.inferred and t.type == TimeType.DATE.value else None
+        if span and span[0] == span[1] and 0 < (anchor - span[0]).days <= 3 and event.type in _DIPLOMATIC:
+            dated.append((i, span[0]))
+    if not dated:
+        return
+    for i, event in enumerate(events):
+        undated = event.time is None and event.status is EventStatus.NEGATED
+        if not (undated or (event.time and event.time.inferred and event.status is EventStatus.OCCURRED)):
             continue
         ids = {a.entity_id for a in event.participants() if a.entity_id}
-        for earlier in reversed(events[:i]):
-            t = earlier.time
-            span = value_range(t.value) if t and not t.inferred and t.type == TimeType.DATE.value else None
-            if span is None or span[0] != span[1] or not 0 < (anchor - span[0]).days <= 3:
-                continue
-            if ids & {a.entity_id for a in earlier.participants() if a.entity_id}:
-                events[i] = replace(event, time=EventTime(span[0].isoformat(), TimeType.DATE.value, inferred=True))
-                break
+        by_distance = sorted(dated, key=lambda d: abs(d[0] - i))
+        sharing = [d for d in by_distance if ids & {a.entity_id for a in events[d[0]].participants() if a.entity_id}]
+        # the same people's nearest dated event; else the story's latest day (a report's news)
+        choice = sharing[0] if sharing else max(by_distance, key=lambda d: d[1])
+        events[i] = replace(event, time=EventTime(choice[1].isoformat(), TimeType.DATE.value, inferred=True))
 
 
 def _dates_compatible(a: Event, b: Event, days: int = 0) -> bool:
