@@ -999,7 +999,7 @@ def _inherit_dates(events: list[Event], anchor: date | None) -> None:
     for i, event in enumerate(events):
         t = event.time
         span = value_range(t.value) if t and not t.inferred and t.type == TimeType.DATE.value else None
-        if span and span[0] == span[1] and 0 < (anchor - span[0]).days <= 3 and event.type in _DIPLOMATIC:
+        if span and span[0] == span[1] and 0 <= (anchor - span[0]).days <= 3 and event.type in _DIPLOMATIC:
             dated.append((i, span[0]))
     if not dated:
         return
