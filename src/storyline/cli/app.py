@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from storyline.config import IngestConfig
     from storyline.model import Document
     from storyline.pipeline import IngestReport
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="storyline",
@@ -558,6 +561,19 @@ eval_app = typer.Typer(
 app.add_typer(eval_app)
 
 
+def _evaluate(path: Path, run: Callable[[], T], *, folder: bool, errors: tuple[type[Exception], ...]) -> T:
+    """Run a scorer on gold data at ``path``: a missing path or unreadable gold data is one line on
+    stderr and exit status 1, the same for every eval command."""
+    if not (path.is_dir() if folder else path.is_file()):
+        _err(f"error: {path}: no such {'folder' if folder else 'file'}")
+        raise typer.Exit(1)
+    try:
+        return run()
+    except errors as exc:
+        _err(f"error: {exc}" if str(path) in str(exc) else f"error: {path}: {exc}")
+        raise typer.Exit(1) from None
+
+
 @eval_app.command("timeml")
 def eval_timeml(
     folder: Annotated[
@@ -569,14 +585,7 @@ def eval_timeml(
     """Time expressions, TempEval-3 style: strict and relaxed span F1, type accuracy, value F1."""
     from storyline.evaluate.timeml import evaluate_timeml
 
-    if not folder.is_dir():
-        _err(f"error: {folder}: no such folder")
-        raise typer.Exit(1)
-    try:
-        scores = evaluate_timeml(folder)
-    except (FileNotFoundError, ValueError) as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(1) from None
+    scores = _evaluate(folder, lambda: evaluate_timeml(folder), folder=True, errors=(FileNotFoundError, ValueError))
     result = scores.as_dict()
     if as_json:
         typer.echo(json.dumps(result))
@@ -607,14 +616,9 @@ def eval_ner(
     """Named entities, entity level: precision, recall and F1 per type (label mapping in storyline.evaluate.ner)."""
     from storyline.evaluate.ner import evaluate_ner
 
-    if not path.is_file():
-        _err(f"error: {path}: no such file")
-        raise typer.Exit(1)
-    try:
-        result = evaluate_ner(path).as_dict()
-    except (ValueError, UnicodeDecodeError) as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(1) from None
+    result = _evaluate(
+        path, lambda: evaluate_ner(path), folder=False, errors=(ValueError, UnicodeDecodeError)
+    ).as_dict()
     if as_json:
         typer.echo(json.dumps(result))
         return
@@ -638,14 +642,9 @@ def eval_plover(
 
     if split not in ("all", "even", "odd"):
         raise typer.BadParameter(f"{split!r}: choose all, even or odd", param_hint="--split")
-    if not path.is_file():
-        _err(f"error: {path}: no such file")
-        raise typer.Exit(1)
-    try:
-        scores, results = evaluate_plover(path, split)
-    except (ValueError, UnicodeDecodeError, KeyError) as exc:
-        _err(f"error: {path}: {exc}")
-        raise typer.Exit(1) from None
+    scores, results = _evaluate(
+        path, lambda: evaluate_plover(path, split), folder=False, errors=(ValueError, UnicodeDecodeError, KeyError)
+    )
     result = scores.as_dict()
     if as_json:
         typer.echo(json.dumps(result))
@@ -678,14 +677,12 @@ def eval_casie(
 
     if split not in ("all", "first", "second"):
         raise typer.BadParameter(f"{split!r}: choose all, first or second", param_hint="--split")
-    if not path.is_dir():
-        _err(f"error: {path}: no such folder")
-        raise typer.Exit(1)
-    try:
-        result = evaluate_casie(path, split).as_dict()
-    except (ValueError, SyntaxError, FileNotFoundError, UnicodeDecodeError) as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(1) from None
+    result = _evaluate(
+        path,
+        lambda: evaluate_casie(path, split),
+        folder=True,
+        errors=(ValueError, SyntaxError, FileNotFoundError, UnicodeDecodeError),
+    ).as_dict()
     if as_json:
         typer.echo(json.dumps(result))
         return
