@@ -117,7 +117,6 @@ class RawMention:
 
     start: int
     end: int
-    text: str
     type: str
     subtype: str | None
     cameo: str | None
@@ -158,21 +157,23 @@ class EventParser:
     def parse(self, texts: Sequence[str], entities: Sequence[Sequence[tuple[int, int, str]]]) -> list[list[RawMention]]:
         """Raw event mentions of each text. ``entities`` gives each text's entity spans and labels
         (the recogniser's, before canonicalisation): a few senses depend on them ("called Putin")."""
-        jobs: list[tuple[int, int, str]] = []
+        jobs: list[tuple[int, int, str, list[tuple[int, int, str]]]] = []
         for i, text in enumerate(texts):
             spans = sorted(entities[i])
+            starts = [s for s, _, _ in spans]
             for start, end in sentences(text, lines=True):
                 sentence = text[start : min(end, start + MAX_SENTENCE_CHARS)]
-                labels = {label for s, _, label in spans if start <= s < end}
-                if is_candidate(sentence, labels):
-                    jobs.append((i, start, sentence))
+                inside = spans[bisect_left(starts, start) : bisect_left(starts, start + len(sentence))]
+                if is_candidate(sentence, {label for _, _, label in inside}):
+                    jobs.append((i, start, sentence, inside))
         out: list[list[RawMention]] = [[] for _ in texts]
         if not jobs:
             return out
         nlp = self._load()
-        for (i, offset, _), doc in zip(jobs, nlp.pipe([j[2] for j in jobs], batch_size=self.batch_size), strict=True):
-            spans = sorted(entities[i])
-            out[i].extend(_Sentence(doc, offset, spans).mentions())
+        for (i, offset, _, inside), doc in zip(
+            jobs, nlp.pipe([j[2] for j in jobs], batch_size=self.batch_size), strict=True
+        ):
+            out[i].extend(_Sentence(doc, offset, inside).mentions())
         return out
 
 
@@ -182,8 +183,8 @@ class _Sentence:
     def __init__(self, doc: Any, offset: int, entities: list[tuple[int, int, str]]) -> None:
         self.doc = doc
         self.offset = offset
-        end = offset + len(doc.text)
-        self.entities = [e for e in entities if offset <= e[0] < end]
+        self.entities = entities
+        """The entity spans that start in this sentence."""
         self.absorbed: set[int] = set()  # noun triggers already part of a verb's event
 
     # character offsets of tokens and phrases, in document coordinates
@@ -453,7 +454,6 @@ class _Sentence:
         return RawMention(
             start=start,
             end=end,
-            text=tok.text,
             type=sense.type,
             subtype=sense.subtype,
             cameo=sense.cameo,
