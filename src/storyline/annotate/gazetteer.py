@@ -21,22 +21,8 @@ from importlib.resources import files
 from storyline.annotate.countries import country_table
 
 _LATIN = re.compile(r"^[\sA-Za-z\u00c0-\u024f'’.\-]+$")
-#: Extra names for countries that news uses and the lists spell otherwise.
-_COUNTRY_ALIASES = {
-    "US": ("US", "U.S.", "USA", "U.S.A.", "United States of America", "America", "the United States", "the US"),
-    "GB": ("UK", "U.K.", "Britain", "Great Britain", "the United Kingdom", "the UK", "England"),
-    "RU": ("Russian Federation",),
-    "KR": ("South Korea", "Republic of Korea"),
-    "KP": ("North Korea",),
-    "CZ": ("Czech Republic", "Czechia"),
-    "TR": ("Türkiye", "Turkiye"),
-    "CI": ("Ivory Coast",),
-    "MM": ("Burma",),
-    "AE": ("UAE", "the UAE", "U.A.E."),
-    "NL": ("the Netherlands", "Holland"),
-    "PH": ("the Philippines",),
-    "CD": ("DR Congo", "DRC"),
-}
+#: Country names the country table does not have (it has "UK", "Burma", "DRC" and the rest).
+_COUNTRY_ALIASES = {"GB": ("England",), "KR": ("Republic of Korea",)}
 _KIND_PRIORITY = {"country": 10.0, "continent": 9.0, "ocean": 9.0, "sea": 8.0, "region": 8.0, "state": 7.5}
 
 
