@@ -61,6 +61,7 @@ WORD_CLASSES: dict[str, frozenset[str]] = {
     "access": words("border borders bridge crossing crossings airspace corridor port ports"),
     "aid": words("aid assistance relief supplies food medicine medicines grain loan loans"),
     "relations": words("relations ties"),
+    "diplomatic": words("relations ties embassy embassies consulate consulates mission"),
     "strike": words("strike strikes boycott"),
     "phone": words("phone telephone"),
     "data": words(
@@ -72,6 +73,7 @@ WORD_CLASSES: dict[str, frozenset[str]] = {
     ),
     "patch": words("patch patches update updates fix fixes firmware upgrade upgrades"),
     "ransom": words("ransom ransoms"),
+    "police": words("police policemen policeman riot troopers gendarmes gendarmerie"),
     "military": words(
         "aircraft warplane warplanes jet jets fighter fighters bomber bombers helicopter helicopters gunship "
         "gunships troops forces soldiers army navy artillery tanks tank warship warships drone drones military "
@@ -118,6 +120,8 @@ V apologize|apologise           SUPPORT apology 055
 V thank|congratulate|applaud|reassure SUPPORT praise 051
 N praise|apology|support|endorsement SUPPORT support 051
 V recognize|recognise           SUPPORT recognition 054 needs=country
+V establish|restore|normalise|normalize SUPPORT diplomatic-relations 054 needs=diplomatic
+V open|reopen                   SUPPORT diplomatic-relations 054 needs=diplomatic
 V cooperate|collaborate         COOPERATE cooperation 060 sym
 V share                         COOPERATE intelligence-sharing 064
 V exchange|coordinate          COOPERATE cooperation 060 sym
@@ -127,6 +131,8 @@ N exercise|exercises|drills|drill|games COOPERATE joint-exercise 062 sym
 V aid|donate|send|provide|grant|give|hand AID aid 070 needs=aid
 V grant                         AID asylum 075 needs=asylum
 N aid|assistance|relief         AID aid 070
+V contribute|commit|offer       AID peacekeeping 074 needs=troops
+V contribute                    AID aid 070
 V fund|finance|lend|loan|airlift|rescue|shelter AID aid 070
 N donation|donations|loan|loans|grant|grants AID aid 070
 V lift|ease|end|relax           RETREAT ease-blockade 0872 needs=blockade
@@ -139,6 +145,7 @@ V release|free                  RETREAT release 0841 needs=person
 V hand_over                     AID aid 070 needs=aid
 V hand_over                     RETREAT release 0841 needs=prisoners
 V hand_over                     RETREAT return 0842
+V return|restore                RETREAT return 0842 needs=arms
 V evacuate|vacate|dismantle     RETREAT troop-withdrawal 0872
 V pull_out                      RETREAT troop-withdrawal 0872
 V lay_down                      RETREAT disarm 0873
@@ -152,6 +159,7 @@ V surrender                     RETREAT surrender 0874
 V disarm|demobilize|demobilise  RETREAT disarm 0873
 N release                       RETREAT release 0841
 V call_for|call_on|appeal_for   DEMAND demand 100
+V order|summon|instruct         DEMAND demand 100 needs=person
 V demand|urge|request|ask|appeal|press|petition DEMAND demand 100
 V insist|plead|implore|seek     DEMAND demand 100
 N demand|demands|appeal|request DEMAND demand 100
@@ -318,7 +326,7 @@ LIGHT_VERBS = words(
 #: Verbs of reporting: a clause they govern is reported speech, and their subject is its speaker.
 REPORTING_VERBS = words(
     "say tell announce state report claim add confirm note write declare insist reveal disclose "
-    "explain acknowledge admit"
+    "explain acknowledge admit reiterate stress emphasise emphasize conclude"
 )
 #: Verbs that deny the event of the clause they govern.
 DENYING_VERBS = words("deny dismiss refute reject")
@@ -382,6 +390,8 @@ def is_candidate(sentence: str, labels: set[str] | frozenset[str] = frozenset())
     thousand alternatives costs more than the parse it saves)."""
     found = set(_WORD.findall(sentence.lower()))
     hits = found & CANDIDATE_WORDS
+    if hits & FRAME_WORDS:
+        return True
     return any(_possible(sense, found, labels) for w in hits for sense in _FORM_SENSES.get(w, ()))
 
 
@@ -441,7 +451,10 @@ REDUCE_WORDS = (
     )
 )
 _FORM_SENSES = _form_senses()
-CANDIDATE_WORDS = frozenset(_FORM_SENSES)
+#: Words that frame the act of their clause as an event of its own: "X said Y must leave" is a
+#: demand, "will withdraw unless ..." an ultimatum.
+FRAME_WORDS = words("must unless")
+CANDIDATE_WORDS = frozenset(_FORM_SENSES) | FRAME_WORDS
 """The forms of every trigger word: a sentence holding none of them is not parsed."""
 
 

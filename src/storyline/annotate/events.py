@@ -74,6 +74,8 @@ _NOT_FOR_PARSE = ("ner", "attribute_ruler", "lemmatizer")
 MAX_SENTENCE_CHARS = 2_000
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_BACKGROUND = frozenset({"after", "following", "since", "despite", "amid", "before"})
+_NAME_LABELS = frozenset({"ORG", "PERSON", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"})
 _TRAVEL = frozenset({"visit", "host-visit", "troop-withdrawal", "troop-deployment"})
 _ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 #: Acts of force: their targets may be things ("shelled positions", "demolished homes").
@@ -132,6 +134,11 @@ class RawMention:
     status: str
     """planned, ongoing, occurred, negated, hypothetical, present (a present tense), or unknown."""
     main_clause: bool
+    frame: bool = False
+    """A demand or an ultimatum read from the frame of another act ("X said Y must ...",
+    "will withdraw unless ..."): what the sentence does, so it ranks above the act it frames."""
+    framed: int = -1
+    """For a frame, where the framed act's verb starts."""
     earlier: bool = False
     """Marked as an earlier event ("their previous meeting", "last year's summit")."""
     args: list[RawArg] = field(default_factory=list)
@@ -234,6 +241,8 @@ class _Sentence:
                 pos = "V" if pos_of(tok) in ("VERB", "AUX") else "N" if pos_of(tok) in ("NOUN", "PROPN") else None
                 if pos != wanted:
                     continue
+                if pos == "N" and self.entity_label(tok) in _NAME_LABELS:
+                    continue  # "Asia-Pacific Economic Cooperation", "Nobel Peace Prize": part of a name
                 sense = None
                 for key in self.keys(tok, pos):
                     sense = next((s for s in SENSES.get((pos, key), ()) if self.satisfies(tok, s)), None)
@@ -241,7 +250,51 @@ class _Sentence:
                         break
                 if sense is not None:
                     found.append(self.verb_mention(tok, sense) if pos == "V" else self.noun_mention(tok, sense))
+        frames = self.frames()
+        framed = {f.framed for f in frames}
+        for m in found:
+            if m.start in framed:
+                m.main_clause = False  # the demand or ultimatum is what the sentence does
+        found.extend(frames)
         return sorted(found, key=lambda m: m.start)
+
+    def frames(self) -> list[RawMention]:
+        """Demands and ultimatums that the frame of a clause makes, whatever its verb: "the
+        minister said Libya must hand over the suspects" is the minister's demand on Libya
+        (CAMEO 10); "it will withdraw its troops unless a ceasefire is arranged" is an ultimatum
+        (CAMEO 139) by the subject to whoever the condition falls on."""
+        out = []
+        for verb in self.doc:
+            if pos_of(verb) not in ("VERB", "AUX"):
+                continue
+            must = next((c for c in verb.children if c.dep_ == "aux" and c.lower_ == "must"), None)
+            if must is not None:
+                speaker = self.speaker(verb)
+                if not speaker:
+                    continue  # an unattributed "must" is the writer's view or a necessity, not a demand
+                subj, _, _ = self.subjects(verb)
+                reporter = self.reporter(verb)
+                args = [replace(a, role="source") for a in speaker] + [self.arg(t, "target") for t in subj]
+                status = self.status(reporter) if reporter is not None else "occurred"
+                sense = Sense("V", "DEMAND", "demand", "100")
+                frame = self.mention(must, sense, False, args, self.places_of(verb), status, True, frame=True)
+                frame.framed = self.at(verb)[0]
+                out.append(frame)
+                continue
+            condition = _condition(verb)
+            if condition is None or not any(c.dep_ == "aux" and c.lower_ in _WILL for c in verb.children):
+                continue
+            mark = next(m for m in condition.children if m.dep_ == "mark")
+            subj, _, _ = self.subjects(verb)
+            on, _, _ = self.subjects(condition)
+            args = [self.arg(t, "source") for t in subj] + [self.arg(t, "target") for t in on]
+            args += [a for a in self.verb_args(verb, _ANY_SENSE) if a.role == "target"]
+            sense = Sense("V", "THREATEN", "ultimatum", "139")
+            main = self.main_clause(verb)
+            frame = self.mention(mark, sense, False, args, self.places_of(verb), "occurred", main, frame=True)
+            frame.framed = self.at(verb)[0]
+            out.append(frame)
+        return out
 
     @staticmethod
     def keys(tok: Any, pos: str) -> list[str]:
@@ -340,14 +393,17 @@ class _Sentence:
     def adjust(self, tok: Any, sense: Sense, args: list[RawArg]) -> Sense:
         """Senses the arguments refine: an attack by aircraft or troops is conventional military
         force (FIGHT), not an unconventional assault; "protested" with a reported complaint is
-        a verbal protest (DISAPPROVE), not a demonstration."""
-        if sense.type == "ASSAULT" and sense.subtype in ("attack", "bombing", "killing"):
-            military = WORD_CLASSES["military"]
-            for a in args:
-                if a.role == "source":
-                    words = {t.lower_ for t in self.doc if a.start <= self.offset + t.idx < a.end}
-                    if words & military:
-                        return Sense(sense.pos, "FIGHT", "military-force", "190")
+        a verbal protest (DISAPPROVE), not a demonstration; force used by police is repression
+        (COERCE)."""
+        sources = [
+            {t.lower_ for t in self.doc if a.start <= self.offset + t.idx < a.end} for a in args if a.role == "source"
+        ]
+        military = any(w & WORD_CLASSES["military"] and "suicide" not in w for w in sources)
+        if sense.type == "ASSAULT" and sense.subtype in ("attack", "bombing", "killing") and military:
+            return Sense(sense.pos, "FIGHT", "military-force", "190")
+        if sense.type == "FIGHT" and any(w & WORD_CLASSES["police"] for w in sources):
+            # police firing on a crowd is repression (CAMEO 175), not combat
+            return Sense(sense.pos, "COERCE", "repression", "175")
         if sense.type == "PROTEST" and pos_of(tok) in ("VERB", "AUX"):
             # "..., a rights group protested": it reports a complaint (its clause is the complement)
             reporting = any(c.dep_ == "ccomp" for c in tok.children) or (
@@ -402,6 +458,11 @@ class _Sentence:
             status = self.noun_status(noun)
             governing = self.governing_verb(noun)
             main = self.main_clause(governing) if governing is not None else noun.dep_ == "ROOT"
+            prep = noun.head
+            if noun.dep_ == "pobj" and (
+                prep.lower_ in _BACKGROUND or (prep.lower_ == "of" and prep.head.lower_ in ("ahead", "wake"))
+            ):
+                main = False  # "after years of occupation", "ahead of the summit": the setting, not the news
         earlier = any(c.lower_ in _EARLIER for c in noun.children if c.dep_ in ("amod", "advmod")) or any(
             c.dep_ == "poss"
             and c.lower_ in ("year", "month", "week")
@@ -413,19 +474,23 @@ class _Sentence:
         mention.earlier = earlier
         return mention
 
+    def reporter(self, tok: Any) -> Any | None:
+        """The reporting verb a trigger's clause hangs from ("..., the ministry said")."""
+        verb = tok if pos_of(tok) in ("VERB", "AUX") else self.governing_verb(tok)
+        if verb is None:
+            return None
+        candidates = [c for c in verb.children if c.dep_ in ("parataxis", "ccomp", "advcl")]
+        candidates += self.ancestors(verb)[:4]
+        return next((r for r in candidates if lemma_of(r) in REPORTING_VERBS and r is not verb), None)
+
     def speaker(self, tok: Any) -> list[RawArg]:
         """Who reported the event: the subject of the reporting verb its clause hangs from
         ("..., the ministry said"; "Officials said ...")."""
-        verb = tok if pos_of(tok) in ("VERB", "AUX") else self.governing_verb(tok)
-        if verb is None:
+        r = self.reporter(tok)
+        if r is None:
             return []
-        candidates = [c for c in verb.children if c.dep_ in ("parataxis", "ccomp", "advcl")]
-        candidates += self.ancestors(verb)[:4]
-        for r in candidates:
-            if lemma_of(r) in REPORTING_VERBS and r is not verb:
-                subj = [c for c in r.children if c.dep_ in ("nsubj", "nsubjpass")]
-                return [self.arg(t, "speaker") for t in subj[:1] if t.lower_ not in ("it", "there")]
-        return []
+        subj = [c for c in r.children if c.dep_ in ("nsubj", "nsubjpass")]
+        return [self.arg(t, "speaker") for t in subj[:1] if t.lower_ not in ("it", "there")]
 
     def mention(
         self,
@@ -437,9 +502,10 @@ class _Sentence:
         status: str,
         main: bool,
         phrase: Any | None = None,
+        frame: bool = False,
     ) -> RawMention:
         start, end = self.at(tok)
-        args = args + self.speaker(tok)
+        args = args + ([] if frame else self.speaker(tok))
         phrase = phrase if phrase is not None else tok
         phrase_span = self.phrase(phrase)
         clause = phrase.head if noun and pos_of(phrase.head) in ("VERB", "AUX") else phrase
@@ -467,6 +533,7 @@ class _Sentence:
             phrase_end=max(end, phrase_span[1]),
             status=status,
             main_clause=main,
+            frame=frame,
             args=_unique(args),
             places=place_spans,
         )
@@ -661,8 +728,8 @@ class _Sentence:
     @staticmethod
     def main_clause(verb: Any) -> bool:
         t = verb
-        while t.dep_ == "conj":
-            t = t.head
+        while t.dep_ in ("conj", "xcomp", "acomp") and t.head is not t:
+            t = t.head  # "is willing to withdraw", "plans to visit": the act is what the clause is about
         if t.dep_ == "ROOT":
             return True
         # "X will visit Y, officials said" / "officials said X will visit Y": reported main events
@@ -686,9 +753,11 @@ class _Sentence:
                 return "negated"  # "did not plan to meet", "no agreements are expected to be signed"
             if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in a.children):
                 return "hypothetical"
+        if _condition(verb) is not None:
+            return "hypothetical"  # "will withdraw unless ...": conditional (the ultimatum is the event)
         if any(a in ("will", "shall", "'ll", "wo") for a in aux):
             return "planned"
-        if any(a in ("may", "might", "could", "should", "can") for a in aux):
+        if any(a in ("may", "might", "could", "should", "can", "must") for a in aux):
             return "hypothetical"
         if "would" in aux:
             reported = any(lemma_of(a) in REPORTING_VERBS and a.tag_ == "VBD" for a in chain)
@@ -774,6 +843,22 @@ _TIME_WORDS = words(
     "august september october november december today yesterday tomorrow day days week weeks month months "
     "year years morning afternoon evening night weekend time"
 )
+
+
+_WILL = frozenset({"will", "shall", "'ll", "wo", "would"})
+_ANY_SENSE = Sense("V", "OTHER", None, None)
+
+
+def _condition(verb: Any) -> Any | None:
+    """The "unless" clause of a verb ("will withdraw unless talks resume")."""
+    return next(
+        (
+            c
+            for c in verb.children
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
+        ),
+        None,
+    )
 
 
 def _time_word(tok: Any) -> bool:
@@ -1220,7 +1305,8 @@ def _confidence(raw: RawMention, actors: list[EventActor], place: EventPlace | N
     score += 0.1 if place else 0.0
     score += 0.1 if time and not time.inferred else 0.05 if time else 0.0
     score += 0.05 if raw.status not in ("unknown", "present") else 0.0
-    score += 0.15 if raw.main_clause else 0.0
+    score += 0.25 if raw.main_clause else 0.0
+    score += 0.05 if raw.frame else 0.0
     return round(min(score, 0.95), 2)
 
 
@@ -1228,6 +1314,9 @@ def _confidence(raw: RawMention, actors: list[EventActor], place: EventPlace | N
 #: code statements, as AGREE ("will provide aid") or THREATEN ("threatened to impose sanctions").
 _COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "AGREE"})
 _HOSTILE = frozenset({"SANCTION", "COERCE", "ASSAULT", "FIGHT", "MOBILIZE"})
+#: Acts of giving way or agreeing: not doing one is a refusal (PLOVER REJECT). Meetings are not here:
+#: "denied that talks took place" denies a fact, it refuses nothing.
+_YIELDING = frozenset({"AGREE", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"})
 #: (A hypothetical hostile act, "may halt mediation if ...", codes as THREATEN too.)
 
 
@@ -1244,6 +1333,8 @@ def plover_category(event: Event) -> str:
             return "THREATEN"
     if event.status is EventStatus.HYPOTHETICAL and event.type in _HOSTILE:
         return "THREATEN"  # "may halt mediation if ...": a conditional threat
+    if event.status is EventStatus.NEGATED and event.type in _YIELDING:
+        return "REJECT"  # "will not accept refugees", "failed to reach agreement": a refusal
     return event.type
 
 
