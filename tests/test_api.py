@@ -17,7 +17,7 @@ PUBLIC = {
     "Article", "BlockedAddressError", "ConfigError", "ContentKind", "DedupConfig", "Document",
     "DocumentNotFound", "FetchError", "IngestConfig", "IngestReport", "InputError", "PublishedDate",
     "SourceFields", "StoreError", "StoreLockedError", "StoreSchemaError", "Storyline", "StorylineError",
-    "__version__", "annotate_inputs", "open",
+    "__version__", "annotate_inputs", "compare_files", "compare_pairs", "open",
 }  # fmt: skip
 
 

@@ -244,3 +244,12 @@ def test_a_line_break_ends_a_sentence_even_after_an_abbreviation() -> None:
     text = "Talks with the U.S.\nModi arrives on Monday."
     assert [text[a:b] for a, b in sentences(text, lines=True)] == ["Talks with the U.S.", "Modi arrives on Monday."]
     assert len(list(sentences("Talks with the U.S. Officials said so."))) == 1
+
+
+def test_a_year_earlier_in_an_undated_document() -> None:
+    """Without a publication date, "a year earlier" counts back from the last full date given, and
+    from nothing at all when there is none (it used to fail an assertion)."""
+    found = times("The plant opened on May 16, 2019. A year earlier, the site was a field.", anchor=None)
+    assert ("A year earlier", "DATE", "2018") in found
+    found = times("On May 16 a ban began. A year earlier, it was a field.", anchor=None)
+    assert not any(text.startswith("A year") and value[:1].isdigit() for text, _, value in found)  # no year made up

@@ -14,6 +14,8 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "open": "storyline.api",
     "annotate_inputs": "storyline.api",
+    "compare_files": "storyline.api",
+    "compare_pairs": "storyline.api",
     "Storyline": "storyline.api",
     "DocumentNotFound": "storyline.api",
     "IngestConfig": "storyline.config",
@@ -37,7 +39,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted([*_EXPORTS, "__version__"])
 
 if TYPE_CHECKING:
-    from storyline.api import DocumentNotFound, Storyline, annotate_inputs, open
+    from storyline.api import DocumentNotFound, Storyline, annotate_inputs, compare_files, compare_pairs, open
     from storyline.config import DedupConfig, IngestConfig
     from storyline.errors import (
         BlockedAddressError,

@@ -18,18 +18,22 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from storyline.config import IngestConfig
+from storyline.config import ClusterConfig, IngestConfig
 from storyline.errors import InputError, StorylineError
 from storyline.ingest.transport import Transport
 from storyline.model import EXPORT_FIELDS, Document, content_id, document_to_dict
 from storyline.model.annotations import Annotations, EntityRecord, EventStatus, value_range
+from storyline.model.clusters import EventCluster, StorylineRecord, TimelineEntry
 from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
 from storyline.store import DocumentQuery, EventQuery, SearchHit, Sighting, Store, StoredEvent, open_store
 
 if TYPE_CHECKING:
     from storyline.annotate import Annotated
+    from storyline.relate.pairs import Pair
+    from storyline.relate.similarity import Comparison
 
 EXPORT_FORMATS = ("jsonl", "csv")
+_EXPORT_ANNOTATIONS = ("seen_in", "entities", "places", "times", "events", "event_cluster", "storyline")
 
 
 class DocumentNotFound(StorylineError, KeyError):
@@ -80,7 +84,70 @@ class Storyline:
         (entities, time expressions and places)."""
         report = self.ingest(*inputs, **kwargs)
         report.annotated = self.annotate_pending(workers=kwargs.get("workers", 1))
+        report.clustered = self.cluster_pending()
         return report
+
+    def cluster_pending(self, config: ClusterConfig | None = None) -> int:
+        """Place every annotated document not yet placed in the happenings (event clusters) it
+        reports, and new happenings in storylines. Returns how many documents were placed."""
+        from storyline.cluster import Clusterer
+
+        with self.store.writer_lock():
+            return len(Clusterer(self.store, config).run())
+
+    def clusters(
+        self,
+        *,
+        entity: str | list[str] | None = None,
+        storyline: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        cluster: str | None = None,
+        limit: int | None = 50,
+        offset: int = 0,
+    ) -> list[EventCluster]:
+        """Happenings (one real event reported by many articles), earliest first, with their
+        sources: by entities taking part (all of them), storyline, dates they overlap, or id."""
+        start, end = self._bounds(date_from, date_to)
+        names = [entity] if isinstance(entity, str) else list(entity or [])
+        ids = None
+        if names:
+            ids = []
+            for name in names:
+                found = self.store.entity_ids(name)
+                if not found:
+                    return []
+                ids.append(found[0])
+        return self.store.clusters(
+            entity_ids=ids, storyline=storyline, date_from=start, date_to=end, cluster_id=cluster,
+            limit=limit, offset=offset,
+        )  # fmt: skip
+
+    def storylines(self, *, limit: int | None = 50, offset: int = 0) -> list[StorylineRecord]:
+        """Storylines (happenings of the same actors over time), the largest first."""
+        return self.store.storylines(limit, offset)
+
+    def timeline(
+        self,
+        *,
+        entity: str | list[str] | None = None,
+        storyline: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        limit: int | None = 200,
+    ) -> list[TimelineEntry]:
+        """Dated happenings in order, each with its sources and their evidence sentences."""
+        from storyline.timeline import timeline_entries
+
+        found = self.clusters(entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit)
+        return timeline_entries(found)
+
+    def _bounds(self, date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
+        spans = [value_range(d) if d else None for d in (date_from, date_to)]
+        for bound, span in zip((date_from, date_to), spans, strict=True):
+            if bound and span is None:
+                raise ValueError(f"{bound!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        return (spans[0][0].isoformat() if spans[0] else None, spans[1][1].isoformat() if spans[1] else None)
 
     def annotate_pending(self, *, batch_size: int = 64, workers: int = 1) -> int:
         """Annotate stored documents that lack annotations by the current stage versions.
@@ -135,6 +202,20 @@ class Storyline:
         doc_id = self.get(document).id if document else None
         return self.store.events(EventQuery(entity, type, status, start, end, doc_id, limit, offset))
 
+    def compare(self, a: str, b: str) -> Comparison:
+        """How similar two stored documents are (ids or unique prefixes), with the verdict and
+        its reasons. Documents not yet analyzed are annotated for the comparison (not stored)."""
+        from storyline.annotate import Annotator
+        from storyline.relate.embed import Embedder
+        from storyline.relate.similarity import compare, profiles
+
+        docs = [self.get(a), self.get(b)]
+        anns = [self.annotations(d.id) for d in docs]
+        if any(not (x.entities or x.times or x.events or x.skipped) for x in anns):
+            anns = [r.annotations for r in Annotator().annotate_many(docs)]
+        first, second = profiles(docs, anns, Embedder())
+        return compare(first, second, pair_id=f"{docs[0].id}|{docs[1].id}")
+
     # -- reading ----------------------------------------------------------------------
     def get(self, doc_id: str) -> Document:
         """A document by id or unique id prefix (at least 4 characters)."""
@@ -174,6 +255,7 @@ class Storyline:
 
     # -- export -----------------------------------------------------------------------
     def iter_export(self, *, hide_duplicates: bool = False) -> Iterator[dict[str, Any]]:
+        placed = self.store.document_clusters()
         for doc in self.store.iter_documents(DocumentQuery(limit=None, hide_duplicates=hide_duplicates)):
             data = document_to_dict(doc)
             row = {k: data[k] for k in EXPORT_FIELDS}
@@ -182,7 +264,9 @@ class Storyline:
             row["entities"] = [e.as_dict() for e in ann.entities]
             row["places"] = [p.as_dict() for p in ann.places]
             row["times"] = [t.as_dict() for t in ann.times]
-            row["events"] = [e.as_dict() for e in ann.events]
+            clusters = self.store.event_clusters(doc.id)
+            row["events"] = [{**e.as_dict(), "cluster": clusters.get(e.id)} for e in ann.events]
+            row["event_cluster"], row["storyline"] = placed.get(doc.id, (None, None))
             yield row
 
     def export(
@@ -203,7 +287,7 @@ class Storyline:
         else:
             writer = csv.DictWriter(
                 out,
-                fieldnames=[*EXPORT_FIELDS, "seen_in", "entities", "places", "times", "events"],
+                fieldnames=[*EXPORT_FIELDS, *_EXPORT_ANNOTATIONS],
                 lineterminator="\n",
             )
             writer.writeheader()
@@ -272,6 +356,41 @@ def annotate_inputs(
     if docs:
         annotated = Annotator().annotate_many(docs, anchor=published)
         out.results = list(zip(ids, annotated, strict=True))
+    return out
+
+
+def compare_files(
+    a: str | os.PathLike[str], b: str | os.PathLike[str], config: IngestConfig | None = None
+) -> Comparison:
+    """Compare two articles given as files or URLs (each must hold exactly one article)."""
+    from storyline.relate.embed import Embedder
+    from storyline.relate.similarity import compare, profiles
+
+    results = []
+    for source in (a, b):
+        found = annotate_inputs(source, config=config)
+        if found.errors:
+            raise found.errors[0]
+        if len(found.results) != 1:
+            raise InputError(str(source), "not-one-article", f"holds {len(found.results)} articles; compare needs one")
+        results.append(found.results[0][1])
+    first, second = profiles([r.document for r in results], [r.annotations for r in results], Embedder())
+    return compare(first, second, pair_id=f"{results[0].document.source_id}|{results[1].document.source_id}")
+
+
+def compare_pairs(pairs: list[Pair], batch: int = 64) -> list[Comparison]:
+    """Compare the two articles of each pair (see :mod:`storyline.relate.pairs`), in batches."""
+    from storyline.annotate import Annotator
+    from storyline.relate.embed import Embedder
+    from storyline.relate.pairs import pair_profiles
+    from storyline.relate.similarity import compare, shipped_model
+
+    embedder, annotator, model = Embedder(), Annotator(), shipped_model()
+    out: list[Comparison] = []
+    for i in range(0, len(pairs), batch):
+        chunk = pairs[i : i + batch]
+        for pair, (first, second) in zip(chunk, pair_profiles(chunk, embedder, annotator), strict=True):
+            out.append(compare(first, second, model, pair.id))
     return out
 
 

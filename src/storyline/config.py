@@ -52,6 +52,32 @@ class DedupConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ClusterConfig:
+    """Grouping event mentions across documents into happenings.
+
+    ``days``: how far apart two articles may date one happening (a wire story filed after
+    midnight, a summit over two days). ``neighbours`` and ``min_similarity``: documents whose
+    events name no linked actor join the happening of their nearest document (cosine of the
+    multilingual document embeddings at least ``min_similarity``) when it shares a place or an
+    entity and falls within ``doc_days`` of it, or within ``person_days`` when they name the same
+    person (the charges and the trial after a shooting)."""
+
+    days: int = 3
+    neighbours: int = 10
+    min_similarity: float = 0.88
+    doc_days: int = 10
+    person_days: int = 120
+
+    def __post_init__(self) -> None:
+        if min(self.days, self.doc_days, self.person_days) < 0:
+            raise ConfigError(f"days must be 0 or more, got {self.days}, {self.doc_days}, {self.person_days}")
+        if self.neighbours < 1:
+            raise ConfigError(f"neighbours must be at least 1, got {self.neighbours}")
+        if not 0.0 < self.min_similarity <= 1.0:
+            raise ConfigError(f"min_similarity must be in (0, 1], got {self.min_similarity}")
+
+
+@dataclass(frozen=True, slots=True)
 class IngestConfig:
     """How inputs are read and cleaned."""
 

@@ -30,6 +30,7 @@ INPUT_ERROR_CODES: dict[str, str] = {
     "timeout": "the URL did not answer in time",
     "blocked-address": "the URL points at a private, loopback or link-local address",
     "truncated": "the input ends in the middle of a record",
+    "not-one-article": "the input holds no article or several where exactly one is needed",
 }
 
 

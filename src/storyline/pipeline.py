@@ -49,6 +49,8 @@ class IngestReport:
     already_stored: int = 0
     annotated: int = 0
     """Documents annotated (by analyze) after the ingest."""
+    clustered: int = 0
+    """Documents placed in happenings (by analyze) after annotation."""
     repointed: int = 0
     """Stored near-duplicates whose original became a newly stored, earlier-published document."""
     failed: int = 0
@@ -70,6 +72,7 @@ class IngestReport:
             "already_stored": self.already_stored,
             "repointed": self.repointed,
             "annotated": self.annotated,
+            "clustered": self.clustered,
             "failed": self.failed,
             "errors": [{"input": e.origin, "code": e.code, "reason": e.reason} for e in self.errors],
             "notes": [{"input": origin, "note": note} for origin, note in self.notes],
@@ -85,6 +88,8 @@ class IngestReport:
         parts.append(f"{self.failed} failed")
         if self.annotated:
             parts.append(f"{self.annotated} annotated")
+        if self.clustered:
+            parts.append(f"{self.clustered} placed in events")
         return ", ".join(parts) + f" (from {self.inputs} input{'s' if self.inputs != 1 else ''})"
 
 

@@ -531,10 +531,11 @@ def _year_back(ctx: _Context, unit: str = "year") -> str:
         mo = re.fullmatch(r"(\d{4})-(\d\d)", ref)
         if mo:
             return f"{int(mo[1]) - 1}-{mo[2]}"
-        y = re.fullmatch(r"(\d{4})", ref)
-        if y:
+        y = re.match(r"(\d{4})", ref)
+        if y:  # a year, or a day or week of it: "a year earlier" is the year before
             return str(int(y[1]) - 1)
-    assert ctx.anchor is not None
+    if ctx.anchor is None:
+        return "PAST_REF"  # no date to count back from (an undated document whose last date has no year)
     return str(ctx.anchor.year - 1)
 
 

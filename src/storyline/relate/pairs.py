@@ -1,0 +1,115 @@
+"""Article pairs in JSON Lines, as ``storyline compare --pairs`` and the similarity scorer read
+them: one object a line, ``{id, text1, text2, lang1?, lang2?, title1?, title2?, published1?,
+published2?}`` (SemEval-2022 Task 8 lines also carry ``gold``: scores per dimension)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from storyline.errors import InputError
+
+
+@dataclass(frozen=True)
+class Pair:
+    id: str
+    text1: str
+    text2: str
+    lang1: str | None = None
+    lang2: str | None = None
+    title1: str | None = None
+    title2: str | None = None
+    published1: str | None = None
+    published2: str | None = None
+    gold: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def languages(self) -> str:
+        return f"{self.lang1 or '?'}-{self.lang2 or '?'}"
+
+
+def read_pairs(path: Path) -> tuple[list[Pair], list[InputError]]:
+    """The pairs of a JSON Lines file, and an error for each line that is not a pair (the rest of
+    the file is still read)."""
+    pairs: list[Pair] = []
+    errors: list[InputError] = []
+    with path.open(encoding="utf-8") as handle:
+        for n, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            where = f"{path}#line={n}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                errors.append(InputError(where, "malformed", f"not JSON: {exc.msg}"))
+                continue
+            if not isinstance(obj, dict):
+                errors.append(InputError(where, "malformed", "a pair must be a JSON object"))
+                continue
+            texts = [obj.get("text1"), obj.get("text2")]
+            if not all(isinstance(t, str) and t.strip() for t in texts):
+                errors.append(InputError(where, "malformed", "a pair needs non-empty text1 and text2"))
+                continue
+            given = obj.get("gold")
+            gold: dict[str, Any] = given if isinstance(given, dict) else {}
+            fields = {k: _text(obj.get(k)) for k in ("lang1", "lang2", "title1", "title2", "published1", "published2")}
+            pairs.append(
+                Pair(
+                    id=str(obj.get("id", n)),
+                    text1=obj["text1"],
+                    text2=obj["text2"],
+                    **fields,
+                    gold={k: float(v) for k, v in gold.items() if isinstance(v, int | float)},
+                )
+            )
+    return pairs, errors
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if isinstance(value, str | int | float) and str(value).strip() else None
+
+
+def pair_profiles(pairs: Sequence[Pair], embedder: Any = None, annotator: Any = None) -> list[tuple[Any, Any]]:
+    """Each pair's two articles, cleaned, annotated and profiled (in batches)."""
+    from storyline.annotate import Annotator
+    from storyline.clean import Cleaner
+    from storyline.config import IngestConfig
+    from storyline.model.article import Article, ContentKind, SourceFields
+    from storyline.relate.embed import Embedder
+    from storyline.relate.similarity import profiles
+
+    cleaner = Cleaner(IngestConfig())
+    articles = []
+    for p in pairs:
+        for side, text, lang, title, published in (
+            (1, p.text1, p.lang1, p.title1, p.published1),
+            (2, p.text2, p.lang2, p.title2, p.published2),
+        ):
+            fields = SourceFields(title=title, published=published, language=lang)
+            articles.append(Article(text, ContentKind.BODY_TEXT, f"pair {p.id}/{side}", f"{p.id}/{side}", fields))
+    docs = []
+    for article, doc in zip(articles, cleaner.clean_many(articles), strict=True):
+        if isinstance(doc, InputError):
+            raise doc
+        if article.fields.language and doc.language != article.fields.language:
+            from dataclasses import replace
+
+            doc = replace(doc, language=article.fields.language)  # the pair says which language it is
+        docs.append(doc)
+    annotator = annotator or Annotator()
+    annotated = annotator.annotate_many(docs)
+    profs = profiles(docs, [a.annotations for a in annotated], embedder or Embedder())
+    return [(profs[2 * i], profs[2 * i + 1]) for i in range(len(pairs))]
+
+
+def feature_rows(profiled: Sequence[tuple[Any, Any]]) -> np.ndarray:
+    from storyline.relate.similarity import FEATURES, features
+
+    if not profiled:
+        return np.zeros((0, len(FEATURES)))
+    return np.vstack([features(a, b) for a, b in profiled])

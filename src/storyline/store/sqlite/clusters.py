@@ -1,0 +1,318 @@
+"""The SQLite store's tables of happenings (event clusters), storylines and document vectors."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, StorylineRecord
+
+_CLUSTER_COLUMNS = (
+    "id, family, type, subtype, start, end, granularity, status, actors, countries, place, country, lat, lon, "
+    "label, storyline"
+)
+
+
+class ClusterTables:
+    """Mixed into :class:`SQLiteStore`: reads and writes of happenings and storylines."""
+
+    _db: sqlite3.Connection
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- clustering ---------------------------------------------------------------------------
+    def unclustered(self, limit: int) -> list[str]:
+        """Ids of annotated documents not yet placed in a happening, oldest first."""
+        return [
+            r[0]
+            for r in self._db.execute(
+                "SELECT d.id FROM documents d JOIN annotated a ON a.doc_rowid = d.rowid "
+                "LEFT JOIN document_clusters c ON c.doc_rowid = d.rowid WHERE c.doc_rowid IS NULL "
+                "ORDER BY d.rowid LIMIT ?",
+                (limit,),
+            )
+        ]
+
+    def cluster_candidates(self, keys: Sequence[str], start: date, end: date, slack: int) -> list[ClusterState]:
+        """Clusters holding any of ``keys`` whose first day falls near ``start``..``end`` (clusters
+        span a month at most when they start, so the window reaches back a month more)."""
+        if not keys:
+            return []
+        low = (start - timedelta(days=31 + slack)).isoformat()
+        high = (end + timedelta(days=slack)).isoformat()
+        marks = ",".join("?" * len(keys))
+        rows = self._db.execute(
+            f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE id IN (SELECT cluster_id FROM cluster_keys "
+            f"WHERE key IN ({marks}) AND start BETWEEN ? AND ?)",
+            (*keys, low, high),
+        ).fetchall()
+        return [_state(r) for r in rows]
+
+    def save_cluster(self, state: ClusterState, kind: str, subtype: str | None, place: dict[str, Any] | None,
+                     label: str, keys: Sequence[str]) -> None:  # fmt: skip
+        """Insert or update a cluster, and index it under ``keys``."""
+        p = place or {}
+        self._db.execute(
+            f"INSERT INTO clusters ({_CLUSTER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "(SELECT storyline FROM clusters WHERE id = ?)) ON CONFLICT(id) DO UPDATE SET start = excluded.start, "
+            "end = excluded.end, granularity = excluded.granularity, status = excluded.status, "
+            "actors = excluded.actors, countries = excluded.countries, place = coalesce(clusters.place, "
+            "excluded.place), country = coalesce(clusters.country, excluded.country), lat = coalesce(clusters.lat, "
+            "excluded.lat), lon = coalesce(clusters.lon, excluded.lon), label = excluded.label",
+            (
+                state.id, state.family, kind, subtype, state.start.isoformat(), state.end.isoformat(),
+                state.granularity, state.status, json.dumps(state.actors, ensure_ascii=False),
+                json.dumps(state.countries, ensure_ascii=False), p.get("name"), state.country or p.get("country"),
+                p.get("lat"), p.get("lon"), label, state.id,
+            ),
+        )  # fmt: skip
+        self._db.executemany(
+            "INSERT OR IGNORE INTO cluster_keys VALUES (?, ?, ?)",
+            [(k, state.start.isoformat(), state.id) for k in keys],
+        )
+
+    def add_member(self, event_id: str, cluster_id: str, doc_id: str, status: str) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO cluster_members SELECT ?, ?, rowid, ? FROM documents WHERE id = ?",
+            (event_id, cluster_id, status, doc_id),
+        )
+
+    def set_document_cluster(self, doc_id: str, cluster_id: str | None, how: str) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO document_clusters SELECT rowid, ?, ? FROM documents WHERE id = ?",
+            (cluster_id, how, doc_id),
+        )
+
+    def document_cluster(self, doc_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT c.cluster_id FROM document_clusters c JOIN documents d ON d.rowid = c.doc_rowid WHERE d.id = ?",
+            (doc_id,),
+        ).fetchone()
+        return row[0] if row else None
+
+    def storyline_for(self, key: str, label: str, entities: dict[str, str]) -> str:
+        """The id of the storyline with this key, created when new; ``entities`` join its key entities."""
+        row = self._db.execute("SELECT id, entities FROM storylines WHERE key = ?", (key,)).fetchone()
+        if row:
+            sid = str(row[0])
+            known = json.loads(row[1])
+            if entities.keys() - known.keys():
+                known.update(entities)
+                self._db.execute(
+                    "UPDATE storylines SET entities = ? WHERE id = ?", (json.dumps(known, ensure_ascii=False), sid)
+                )
+        else:
+            sid = _storyline_id(key)
+            data = json.dumps(entities, ensure_ascii=False)
+            self._db.execute("INSERT INTO storylines VALUES (?, ?, ?, ?)", (sid, key, label, data))
+        self._db.executemany("INSERT OR IGNORE INTO storyline_entities VALUES (?, ?)", [(e, sid) for e in entities])
+        return sid
+
+    def storyline_overlaps(self, entity_ids: Sequence[str]) -> list[tuple[str, str, int]]:
+        """Storylines sharing entities with ``entity_ids``: (id, key, how many shared), most first."""
+        if not entity_ids:
+            return []
+        marks = ",".join("?" * len(entity_ids))
+        return [
+            (r[0], r[1], r[2])
+            for r in self._db.execute(
+                f"SELECT s.id, s.key, count(*) FROM storyline_entities e JOIN storylines s ON s.id = e.storyline_id "
+                f"WHERE e.entity_id IN ({marks}) GROUP BY s.id ORDER BY count(*) DESC, s.rowid",
+                list(entity_ids),
+            )
+        ]
+
+    def set_storyline(self, cluster_id: str, storyline_id: str) -> None:
+        self._db.execute("UPDATE clusters SET storyline = ? WHERE id = ?", (storyline_id, cluster_id))
+
+    # -- document vectors ---------------------------------------------------------------------
+    def add_vector(self, doc_id: str, model: str, vector: np.ndarray) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO document_vectors SELECT rowid, ?, ? FROM documents WHERE id = ?",
+            (model, np.asarray(vector, dtype=np.float32).tobytes(), doc_id),
+        )
+
+    def vectors(self, model: str) -> tuple[list[str], np.ndarray]:
+        """Every stored document vector of ``model``: document ids and an (n, dim) array."""
+        ids, rows = [], []
+        for doc_id, blob in self._db.execute(
+            "SELECT d.id, v.vector FROM document_vectors v JOIN documents d ON d.rowid = v.doc_rowid "
+            "WHERE v.model = ? ORDER BY v.doc_rowid",
+            (model,),
+        ):
+            ids.append(doc_id)
+            rows.append(np.frombuffer(blob, dtype=np.float32))
+        return ids, (np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32))
+
+    # -- reading ------------------------------------------------------------------------------
+    def clusters(
+        self,
+        *,
+        entity_ids: Sequence[str] | None = None,
+        storyline: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        cluster_id: str | None = None,
+        limit: int | None = 50,
+        offset: int = 0,
+    ) -> list[EventCluster]:
+        """Happenings in date order, with their sources."""
+        where, params = _cluster_filters(entity_ids, storyline, date_from, date_to, cluster_id)
+        sql = f"SELECT {_CLUSTER_COLUMNS} FROM clusters"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY start, id"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        out = []
+        for r in self._db.execute(sql, params).fetchall():
+            out.append(_cluster(r, self._sources(r["id"])))
+        return out
+
+    def _sources(self, cluster_id: str) -> list[ClusterSource]:
+        rows = self._db.execute(
+            "SELECT d.id, m.event_id, m.status, d.title, e.data, d.published, d.text FROM cluster_members m "
+            "JOIN documents d ON d.rowid = m.doc_rowid LEFT JOIN events e ON e.id = m.event_id "
+            "WHERE m.cluster_id = ? ORDER BY d.published, d.id",
+            (cluster_id,),
+        ).fetchall()
+        out = []
+        for doc_id, event_id, status, title, data, published, text in rows:
+            evidence = None
+            if data:
+                sentence = json.loads(data).get("sentence") or {}
+                evidence = " ".join(text[sentence.get("start", 0) : sentence.get("end", 0)].split()) or None
+            out.append(ClusterSource(doc_id, event_id, status, title, evidence, published))
+        return out
+
+    def storylines(self, limit: int | None = 50, offset: int = 0) -> list[StorylineRecord]:
+        sql = (
+            "SELECT s.id, s.label, s.entities, min(c.start), max(c.end), count(DISTINCT c.id), "
+            "count(DISTINCT m.doc_rowid) FROM storylines s JOIN clusters c ON c.storyline = s.id "
+            "LEFT JOIN cluster_members m ON m.cluster_id = c.id GROUP BY s.id "
+            "ORDER BY count(DISTINCT c.id) DESC, min(c.start)"
+        )
+        params: list[Any] = []
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [limit, offset]
+        return [
+            StorylineRecord(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6])
+            for r in self._db.execute(sql, params).fetchall()
+        ]
+
+    def document_clusters(self) -> dict[str, tuple[str | None, str | None]]:
+        """Document id -> (its happening, that happening's storyline)."""
+        return {
+            r[0]: (r[1], r[2])
+            for r in self._db.execute(
+                "SELECT d.id, c.cluster_id, k.storyline FROM document_clusters c "
+                "JOIN documents d ON d.rowid = c.doc_rowid LEFT JOIN clusters k ON k.id = c.cluster_id"
+            )
+        }
+
+    def event_clusters(self, doc_id: str) -> dict[str, str]:
+        """Event id -> cluster id, for one document's events."""
+        return {
+            r[0]: r[1]
+            for r in self._db.execute(
+                "SELECT m.event_id, m.cluster_id FROM cluster_members m JOIN documents d ON d.rowid = m.doc_rowid "
+                "WHERE d.id = ?",
+                (doc_id,),
+            )
+        }
+
+    def forget_clustering(self, doc_rowid: int) -> None:
+        """A document annotated anew is clustered anew."""
+        self._db.execute("DELETE FROM cluster_members WHERE doc_rowid = ?", (doc_rowid,))
+        self._db.execute("DELETE FROM document_clusters WHERE doc_rowid = ?", (doc_rowid,))
+
+
+def _storyline_id(key: str) -> str:
+    import hashlib
+
+    return "S" + hashlib.blake2b(key.encode(), digest_size=6).hexdigest()
+
+
+def _cluster_filters(
+    entity_ids: Sequence[str] | None,
+    storyline: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    cluster_id: str | None,
+) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if entity_ids is not None:
+        if not entity_ids:
+            return ["0"], []
+        # every given entity must take part
+        for eid in entity_ids:
+            where.append("actors LIKE ?")
+            params.append(f'%"{eid}"%')
+    if storyline:
+        where.append("storyline = ?")
+        params.append(storyline)
+    if date_from:
+        where.append("end >= ?")
+        params.append(date_from)
+    if date_to:
+        where.append("start <= ?")
+        params.append(date_to)
+    if cluster_id:
+        where.append("id = ?")
+        params.append(cluster_id)
+    return where, params
+
+
+def _state(r: sqlite3.Row) -> ClusterState:
+    return ClusterState(
+        id=r["id"],
+        family=r["family"],
+        actors=json.loads(r["actors"]),
+        start=date.fromisoformat(r["start"]),
+        end=date.fromisoformat(r["end"]),
+        granularity=r["granularity"],
+        country=r["country"],
+        status=r["status"],
+        countries=json.loads(r["countries"]),
+        storyline=r["storyline"],
+    )
+
+
+def _cluster(r: sqlite3.Row, sources: list[ClusterSource]) -> EventCluster:
+    return EventCluster(
+        id=r["id"],
+        type=r["type"],
+        subtype=r["subtype"],
+        family=r["family"],
+        start=r["start"],
+        end=r["end"],
+        granularity=r["granularity"],
+        status=r["status"],
+        actors=json.loads(r["actors"]),
+        place=r["place"],
+        country=r["country"],
+        lat=r["lat"],
+        lon=r["lon"],
+        label=r["label"],
+        storyline_id=r["storyline"],
+        mentions=len(sources),
+        documents=len({s.document_id for s in sources}),
+        sources=sources,
+    )

@@ -1,0 +1,48 @@
+"""Timelines: happenings in date order, each with what it was, who took part, where, whether it
+happened, and the articles (with their evidence sentences) that say so.
+
+A happening known only from later articles looking back is on the timeline too, as
+``referenced``; one that articles have only announced shows as ``planned`` until a report of it
+arrives, and from then on as ``occurred``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storyline.model.clusters import EventCluster, TimelineEntry
+
+__all__ = ["timeline_entries"]
+
+
+def timeline_entries(clusters: Sequence[EventCluster]) -> list[TimelineEntry]:
+    """Timeline entries of happenings, earliest first (undated ones are never clusters)."""
+    entries = []
+    for c in clusters:
+        if c.start is None:
+            continue
+        entries.append(
+            TimelineEntry(
+                date=_at_granularity(c.start, c.granularity),
+                granularity=c.granularity,
+                event_id=c.id,
+                type=c.type,
+                subtype=c.subtype,
+                status=c.status,
+                actors=list(c.actors.values()),
+                place=c.place,
+                description=c.label,
+                storyline_id=c.storyline_id,
+                sources=list(c.sources),
+            )
+        )
+    return sorted(entries, key=lambda e: (e.date, e.event_id))
+
+
+def _at_granularity(day: str, granularity: str) -> str:
+    """The date as precisely as the articles give it: 2018-05-21, 2018-05 or 2018."""
+    if granularity == "month":
+        return day[:7]
+    if granularity == "year":
+        return day[:4]
+    return day

@@ -1,0 +1,221 @@
+"""Pairwise comparison: the features and verdict rules on hand-built profiles, the pairs reader,
+and whole comparisons of sample-corpus articles through the API and the CLI (with the real
+embedding models and the shipped model)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import storyline
+from storyline.cli.app import app
+from storyline.model import DateSource, Document, Granularity, PublishedDate
+from storyline.model.annotations import (
+    Annotations,
+    EntityMention,
+    Event,
+    EventActor,
+    EventMention,
+    EventStatus,
+    EventTime,
+)
+from storyline.relate.pairs import read_pairs
+from storyline.relate.similarity import (
+    DIMENSIONS,
+    FEATURES,
+    Profile,
+    SimilarityModel,
+    _profile,
+    explain,
+    features,
+    shipped_model,
+)
+
+from .conftest import CORPUS, EVAL
+
+
+def _unit(seed: int) -> np.ndarray:
+    v = np.random.default_rng(seed).normal(size=384).astype(np.float32)
+    return v / np.linalg.norm(v)
+
+
+def _meeting(day: str, start: int = 0) -> Event:
+    mention = EventMention(start, start + 3, "met", 0, 40, EventStatus.OCCURRED)
+    return Event(
+        id=f"e{day}",
+        type="CONSULT",
+        subtype="meeting",
+        cameo="040",
+        trigger=mention,
+        actors=[
+            EventActor("participant", "Modi", 0, 4, "P:modi", "Narendra Modi"),
+            EventActor("participant", "Putin", 9, 14, "P:putin", "Vladimir Putin"),
+        ],
+        place=None,
+        time=EventTime(day, "DATE"),
+        status=EventStatus.OCCURRED,
+        confidence=0.9,
+        mentions=[mention],
+    )
+
+
+def profile(text: str, day: str, vector: np.ndarray, published: date | None = None) -> Profile:
+    when = (
+        PublishedDate(datetime(published.year, published.month, published.day, tzinfo=UTC), Granularity.DAY,
+                      DateSource.METADATA, published.isoformat())
+        if published else None
+    )  # fmt: skip
+    doc = Document(id=text[:8], text=text, source_id="t", origin="t", language="en", published=when)
+    ann = Annotations(
+        entities=[
+            EntityMention(0, 4, "Modi", "PERSON", "P:modi", "Narendra Modi"),
+            EntityMention(9, 14, "Putin", "PERSON", "P:putin", "Vladimir Putin"),
+        ],
+        events=[_meeting(day)],
+    )
+    return _profile(doc, ann, vector, vector, vector)  # one "sentence": the article
+
+
+def test_features_of_an_article_with_itself() -> None:
+    a = profile("Modi met Putin in Sochi on Monday.", "2018-05-21", _unit(1))
+    row = dict(zip(FEATURES, features(a, a), strict=True))
+    assert row["minilm"] == pytest.approx(1.0, abs=1e-5) and row["entities"] == 1.0 and row["words"] == 1.0
+    assert row["english"] == 1.0 and row["cross_language"] == 0.0 and row["date_gap_known"] == 1.0
+
+
+def test_verdicts_follow_the_evidence() -> None:
+    sochi = profile("Modi met Putin in Sochi for an informal summit.", "2018-05-21", _unit(1))
+    sochi_again = profile("Modi and Putin held talks in Sochi, their informal summit.", "2018-05-22", _unit(2))
+    petersburg = profile("Modi met Putin in St Petersburg for the annual summit.", "2017-06-01", _unit(3))
+    close = dict.fromkeys(DIMENSIONS, 1.3)
+    same = explain(sochi, sochi_again, features(sochi, sochi_again), close, "p")
+    assert same.verdict == "same event"
+    assert same.evidence["shared_entities"] == ["Narendra Modi", "Vladimir Putin"]
+    assert same.evidence["date_gap_days"] == 1 and same.evidence["shared_events"]
+    # the same leaders a year apart: a similar story, another event, whatever the scores say
+    apart = explain(sochi, petersburg, features(sochi, petersburg), close, "p")
+    assert apart.verdict == "same storyline, different event"
+    assert apart.evidence["date_gap_days"] > 300 and apart.evidence["conflicting_events"]
+    assert any("days apart" in r for r in apart.reasons)
+    far = dict.fromkeys(DIMENSIONS, 3.6)
+    other = profile("A cyclone made landfall in Odisha.", "2019-05-03", _unit(4))
+    other.entities, other.annotations.events[:] = {}, []
+    assert explain(sochi, other, features(sochi, other), far, "p").verdict == "unrelated"
+    assert explain(sochi, sochi, features(sochi, sochi), close, "p").verdict == "duplicate"
+
+
+def test_model_round_trip_and_feature_check() -> None:
+    model = shipped_model()
+    again = SimilarityModel.from_dict(json.loads(json.dumps(model.as_dict())))
+    row = np.linspace(0, 1, len(FEATURES))
+    assert {d: float(v[0]) for d, v in again.predict(row).items()} == pytest.approx(
+        {d: float(v[0]) for d, v in model.predict(row).items()}
+    )
+    assert set(model.coef) == set(DIMENSIONS)
+    broken = model.as_dict() | {"features": ["minilm"]}
+    with pytest.raises(ValueError, match="retrain"):
+        SimilarityModel.from_dict(broken)
+
+
+def test_pairs_reader_reports_bad_lines_and_reads_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "pairs.jsonl"
+    path.write_text(
+        '{"id": "a", "text1": "One text.", "text2": "Another.", "lang1": "en", "gold": {"overall": 2}}\n'
+        "not json\n"
+        '{"id": "b", "text1": "", "text2": "x"}\n'
+        '["a list"]\n'
+        '{"id": "c", "text1": "Third.", "text2": "Fourth.", "published1": "2019-09-04"}\n',
+        encoding="utf-8",
+    )
+    pairs, errors = read_pairs(path)
+    assert [p.id for p in pairs] == ["a", "c"] and pairs[0].gold == {"overall": 2.0}
+    assert pairs[1].published1 == "2019-09-04" and pairs[0].languages == "en-?"
+    assert [str(e).split(":")[0] for e in errors] == [f"{path}#line={n}" for n in (2, 3, 4)]
+    assert all(e.code == "malformed" for e in errors)
+
+
+# -- whole comparisons, real models ----------------------------------------------------------------
+SOCHI_REPORT = CORPUS / "txt" / "sochi-informal-summit-report.md"
+SOCHI_PREVIEW = CORPUS / "txt" / "modi-to-fly-to-sochi.txt"
+PETERSBURG = CORPUS / "txt" / "st-petersburg-talks-today.txt"
+CYCLONE = CORPUS / "html" / "cyclone-fani-landfall-odisha.html"
+
+
+@pytest.mark.slow
+def test_sample_articles_compared() -> None:
+    held = storyline.compare_files(SOCHI_REPORT, CORPUS / "html" / "modi-putin-sochi-informal-summit.html")
+    assert held.verdict == "same event", held.reasons
+    assert {"Narendra Modi", "Vladimir Putin"} <= set(held.evidence["shared_entities"])
+    assert "Sochi" in held.evidence["shared_places"]
+    year_apart = storyline.compare_files(SOCHI_REPORT, PETERSBURG)
+    assert year_apart.verdict == "same storyline, different event", year_apart.reasons
+    assert year_apart.evidence["date_gap_days"] > 300
+    unrelated = storyline.compare_files(SOCHI_REPORT, CYCLONE)
+    assert unrelated.verdict == "unrelated", unrelated.reasons
+    assert held.scores["overall"] < year_apart.scores["overall"] < unrelated.scores["overall"]
+    assert all(1.0 <= v <= 4.0 for v in held.scores.values())
+
+
+@pytest.mark.slow
+def test_compare_command(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["compare", str(SOCHI_REPORT), str(PETERSBURG), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert set(out) == {"id", *DIMENSIONS, "verdict", "reasons"}
+    assert out["reasons"]["text"] and "shared_entities" in out["reasons"]
+    pairs = tmp_path / "pairs.jsonl"
+    text1, text2 = SOCHI_REPORT.read_text(encoding="utf-8"), SOCHI_PREVIEW.read_text(encoding="utf-8")
+    pairs.write_text(
+        json.dumps({"id": "p1", "text1": text1, "text2": text2, "published1": "2018-05-21", "published2": "2018-05-18"})
+        + "\n{broken\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["compare", "--pairs", str(pairs), "--json"])
+    assert result.exit_code == 1  # one line was bad; the good one is still compared
+    (line,) = result.stdout.strip().splitlines()
+    assert json.loads(line)["id"] == "p1"
+    assert "line=2" in result.stderr
+    bad = runner.invoke(app, ["compare", "only-one"])
+    assert bad.exit_code == 2
+
+
+@pytest.mark.slow
+def test_compare_stored_documents(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    with storyline.open(db) as sl:
+        sl.ingest(SOCHI_REPORT, PETERSBURG)  # not analyzed: compare annotates them on the fly
+        ids = [d.id for d in sl.documents()]
+        comparison = sl.compare(ids[0][:8], ids[1][:8])
+        assert comparison.verdict == "same storyline, different event"
+        with pytest.raises(storyline.DocumentNotFound):
+            sl.compare(ids[0], "ffffffff")
+    result = CliRunner().invoke(app, ["compare", ids[0][:8], "nope1234", "--db", str(db)])
+    assert result.exit_code == 1 and "nope1234" in result.stderr
+
+
+@pytest.mark.eval
+@pytest.mark.slow
+@pytest.mark.skipif(not (EVAL / "semeval2022-task8" / "pairs.jsonl").is_file(), reason="shared eval data not present")
+def test_similarity_on_english_pairs(tmp_path: Path) -> None:
+    """The whole path (cleaning, annotation, both embedders, features, shipped model) on the first
+    60 English pairs: scores must follow the gold (in-sample for the shipped model, so a floor
+    well below the cross-validated figure)."""
+    from storyline.evaluate.similarity import evaluate_similarity
+
+    lines = [
+        line
+        for line in (EVAL / "semeval2022-task8" / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
+        if '"lang1": "en", "lang2": "en"' in line
+    ][:60]
+    subset = tmp_path / "en60.jsonl"
+    subset.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    scores = evaluate_similarity(subset, k=3)
+    assert scores.pairs == 60
+    assert scores.shipped["overall"] >= 0.75
+    assert scores.cross_validated["overall"] >= 0.6
