@@ -30,6 +30,8 @@ demo: install
 	$(BIN)/storyline ls --db $(DB) --limit 50
 	$(BIN)/storyline entities --db $(DB) --limit 12
 	$(BIN)/storyline events --db $(DB) --entity "Vladimir Putin" --type CONSULT --limit 15
+	$(BIN)/storyline storylines --db $(DB) --limit 5
+	$(BIN)/storyline timeline --db $(DB) --entity "Narendra Modi" --entity "Vladimir Putin" --from 2018 --to 2019
 	$(BIN)/storyline search "Sochi" --db $(DB) --limit 5
 
 lint: dev

@@ -38,6 +38,7 @@ SUMMITS = {
     "2018-05 Sochi": [
         "txt/modi-to-fly-to-sochi.txt", "eurasia-wire.rss#ew-5102477", "html/modi-putin-sochi-informal-summit.html",
         "txt/sochi-informal-summit-report.md",
+        "records/wire-archive.jsonl#line=3",  # in German: placed by its nearest articles and the names they share
     ],
     "2018-10 New Delhi": [
         "txt/putin-delhi-visit-s400-expected.txt", "eurasia-wire.rss#ew-5533802", "india-russia-s400",

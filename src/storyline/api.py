@@ -110,14 +110,7 @@ class Storyline:
         sources: by entities taking part (all of them), storyline, dates they overlap, or id."""
         start, end = self._bounds(date_from, date_to)
         names = [entity] if isinstance(entity, str) else list(entity or [])
-        ids = None
-        if names:
-            ids = []
-            for name in names:
-                found = self.store.entity_ids(name)
-                if not found:
-                    return []
-                ids.append(found[0])
+        ids = [self.store.entity_ids(name) for name in names] if names else None
         return self.store.clusters(
             entity_ids=ids, storyline=storyline, date_from=start, date_to=end, cluster_id=cluster,
             limit=limit, offset=offset,
@@ -378,19 +371,23 @@ def compare_files(
     return compare(first, second, pair_id=f"{results[0].document.source_id}|{results[1].document.source_id}")
 
 
-def compare_pairs(pairs: list[Pair], batch: int = 64) -> list[Comparison]:
-    """Compare the two articles of each pair (see :mod:`storyline.relate.pairs`), in batches."""
+def compare_pairs(pairs: list[Pair], batch: int = 64) -> list[Comparison | InputError]:
+    """Compare the two articles of each pair (see :mod:`storyline.relate.pairs`), in batches: a
+    comparison per pair, or the error that stopped it (an article with no text left after cleaning)."""
     from storyline.annotate import Annotator
     from storyline.relate.embed import Embedder
     from storyline.relate.pairs import pair_profiles
     from storyline.relate.similarity import compare, shipped_model
 
     embedder, annotator, model = Embedder(), Annotator(), shipped_model()
-    out: list[Comparison] = []
+    out: list[Comparison | InputError] = []
     for i in range(0, len(pairs), batch):
         chunk = pairs[i : i + batch]
-        for pair, (first, second) in zip(chunk, pair_profiles(chunk, embedder, annotator), strict=True):
-            out.append(compare(first, second, model, pair.id))
+        for pair, profiled in zip(chunk, pair_profiles(chunk, embedder, annotator), strict=True):
+            if isinstance(profiled, InputError):
+                out.append(profiled)
+            else:
+                out.append(compare(profiled[0], profiled[1], model, pair.id))
     return out
 
 

@@ -202,7 +202,10 @@ def ingest(
 
 
 app.command("ingest")(ingest)
-app.command("analyze", help="Ingest and run every analysis stage (today: cleaning and de-duplication).")(ingest)
+app.command(
+    "analyze",
+    help="Ingest, then annotate (entities, times, places, events) and place documents in happenings and storylines.",
+)(ingest)
 
 
 def _date(doc: Document) -> str:
@@ -553,8 +556,17 @@ def annotate(
 
 
 def _date_bound(value: str | None, name: str) -> None:
-    if value is not None and not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", value):
+    from storyline.model.annotations import value_range
+
+    if value is not None and (not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", value) or _no_range(value, value_range)):
         raise typer.BadParameter(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=name)
+
+
+def _no_range(value: str, value_range: Callable[[str], Any]) -> bool:
+    try:
+        return value_range(value) is None
+    except ValueError:  # "2018-13", "2018-02-30"
+        return True
 
 
 EntitiesOption = Annotated[
@@ -677,10 +689,12 @@ def compare(
             _err(f"error: {pairs}: no such file")
             raise typer.Exit(1)
         rows, errors = read_pairs(pairs)
+        compared = compare_pairs(rows)
+        errors += [c for c in compared if isinstance(c, StorylineError)]
         for e in errors:
             _err(f"error: {e}")
         failed = bool(errors)
-        results = compare_pairs(rows)
+        results = [c for c in compared if not isinstance(c, StorylineError)]
     else:
         assert first is not None and second is not None
         try:
@@ -905,7 +919,12 @@ def eval_cdcr(
 
     if split not in ("all", "first", "second"):
         raise typer.BadParameter(f"{split!r}: choose all, first or second", param_hint="--split")
-    config = ClusterConfig(min_similarity=min_similarity) if min_similarity is not None else None
+    from storyline.errors import ConfigError
+
+    try:
+        config = ClusterConfig(min_similarity=min_similarity) if min_similarity is not None else None
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--min-similarity") from None
     result = _evaluate(
         folder, lambda: evaluate_cdcr(folder, config, split), folder=True,
         errors=(ValueError, FileNotFoundError, UnicodeDecodeError),

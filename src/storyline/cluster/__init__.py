@@ -1,23 +1,33 @@
 """Documents and their event mentions -> happenings (event clusters) -> storylines, incrementally.
 
-:class:`Clusterer` places every annotated document not yet placed: each of its events joins the
-happening it reports or starts a new one (:mod:`storyline.cluster.events`), and the document is
-given the happening it mainly reports. A document none of whose events can be placed (no linked
-actor, no date) is placed by its nearest documents in an approximate nearest-neighbour index
-(faiss HNSW over multilingual e5 embeddings of each document's opening), when one of them
-shares a place or an entity with it and was published within days of it; else it starts a
-happening of its own. Adding documents never revisits those already placed.
+:class:`Clusterer` places every annotated document not yet placed. Each of its events joins the
+happening it reports or starts a new one (:mod:`storyline.cluster.events`). Then the document is
+given the happening it mainly reports, in this order:
+
+1. a near twin: an article already placed whose opening is almost the same text (cosine of the
+   multilingual e5 embeddings at least 0.95), published within days;
+2. its own main event, when that is a meeting, call or agreement of two named parties (events it
+   only recalls come last; a meeting or visit comes before the agreements signed at it);
+3. its nearest documents in an approximate nearest-neighbour index (faiss HNSW over the e5
+   embeddings of each document's opening): similar enough, published within days (months when they
+   name the same person), and sharing a place or a person;
+4. its main event of any other kind;
+5. else a happening of its own.
+
+Adding documents never revisits those already placed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
 
+from storyline.annotate.countries import country_table
 from storyline.cluster.events import (
     NAME,
     Signature,
@@ -89,6 +99,7 @@ class Clusterer:
         self.config = config or ClusterConfig()
         self._embed = embed
         self._index: DocumentIndex | None = None
+        self._pending: list[tuple[str, np.ndarray]] = []
 
     def embed(self, docs: Sequence[Document]) -> np.ndarray:
         if self._embed is None:
@@ -106,6 +117,12 @@ class Clusterer:
             self._index.add(ids, vectors)
         return self._index
 
+    def _search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Nearest stored documents, and those placed earlier in this batch."""
+        found = self.index.search(vector, k)
+        found += [(doc_id, float(v @ vector)) for doc_id, v in self._pending]
+        return sorted(found, key=lambda t: -t[1])[:k]
+
     def run(self, batch: int = 64) -> list[Placed]:
         """Place every annotated document not yet placed; each batch is one transaction."""
         out: list[Placed] = []
@@ -121,11 +138,16 @@ class Clusterer:
         vectors = self.embed(docs)
         index = self.index
         out = []
-        with self.store.transaction():
-            for doc, ann, vector in zip(docs, anns, vectors, strict=True):
-                out.append(self._place(doc, ann, vector))
-                self.store.add_vector(doc.id, VECTOR_MODEL, vector)
-                index.add([doc.id], vector.reshape(1, -1))
+        try:
+            with self.store.transaction():
+                for doc, ann, vector in zip(docs, anns, vectors, strict=True):
+                    out.append(self._place(doc, ann, vector))
+                    self.store.add_vector(doc.id, VECTOR_MODEL, vector)
+                    self._pending.append((doc.id, vector))  # searchable by the rest of the batch
+            # only what was committed enters the index
+            index.add([i for i, _ in self._pending], np.vstack([v for _, v in self._pending]))
+        finally:
+            self._pending.clear()
         return out
 
     # -- one document ---------------------------------------------------------------------------
@@ -208,14 +230,17 @@ class Clusterer:
         return state.id, new
 
     def _storyline(self, state: ClusterState) -> None:
-        """Put a new happening in the storyline sharing two or more of its actors and countries
-        (all of Modi's and Putin's summits, however each article names them), else start one."""
+        """Put a happening in the storyline with which it shares two countries or two people (all
+        of Modi's and Putin's summits, however each article names them), else start one. A person
+        and the country they stand for count once: a Modi-Trump meeting shares only India and Modi
+        with the India-Russia storyline, which is one party, not two."""
         entities = {**state.actors, **state.countries}
-        overlaps = self.store.storyline_overlaps(list(entities))
-        if overlaps and overlaps[0][2] >= 2:
-            _, key, _ = overlaps[0]
-            state.storyline = self.store.storyline_for(key, "", entities)
-        elif (found := storyline_key(state.actors, state.countries)) is not None:
+        countries = state.countries.keys() | {a for a in state.actors if country_table().country(state.actors[a])}
+        for key, shared in self.store.storyline_overlaps(list(entities)):
+            if len(shared & countries) >= 2 or len(shared - countries) >= 2:
+                state.storyline = self.store.storyline_for(key, "", entities)
+                break
+        if state.storyline is None and (found := storyline_key(state.actors, state.countries)) is not None:
             names = " – ".join(sorted(found[1].values()))
             state.storyline = self.store.storyline_for(found[0], names, entities)
         if state.storyline is not None:
@@ -229,8 +254,8 @@ class Clusterer:
         (similarity at least :data:`_TWIN`) published within ``doc_days``, which need share nothing
         the recogniser found when both appeared within a day."""
         mine_day = _day(doc)
-        mine = _anchors(ann)
-        for other_id, score in self.index.search(vector, self.config.neighbours):
+        mine = _anchors(ann, doc.text)
+        for other_id, score in self._search(vector, self.config.neighbours):
             if score < (_TWIN if strong else self.config.min_similarity) or other_id == doc.id:
                 continue
             if strong:
@@ -239,25 +264,31 @@ class Clusterer:
                 cid = self.store.document_cluster(other_id)
                 if cid is None or gap is None or gap > self.config.doc_days:
                     continue
-                if gap <= 1 or mine & _anchors(self.store.annotations(other_id)):
+                if gap <= 1 or mine & _anchors(self.store.annotations(other_id), other.text):
                     return str(cid)
                 continue
             cid = self.store.document_cluster(other_id)
-            if cid is None:
-                continue
             other = self.store.get(other_id)
-            other_day = _day(other) if other else None
-            theirs = _anchors(self.store.annotations(other_id))
+            if cid is None or other is None:
+                continue
+            other_day = _day(other)
+            other_ann = self.store.annotations(other_id)
+            theirs = _anchors(other_ann, other.text)
             shared = mine & theirs
-            # a person both name (the victim, the accused) keeps a story together for months: the
-            # charges, the trial; a shared town alone only for days
-            window = self.config.person_days if any(a.startswith("E") for a in shared) else self.config.doc_days
-            if mine_day and other_day and abs((mine_day - other_day).days) > window:
+            if mine_day is None or other_day is None:
+                if score < _TWIN:
+                    continue  # no days to compare: only a near twin will do
+            else:
+                # a person both name (the victim, the accused) keeps a story together for months
+                # (the charges, the trial); a shared town alone only for days
+                person = any(a.startswith("E") for a in shared)
+                window = self.config.person_days if person else self.config.doc_days
+                if abs((mine_day - other_day).days) > window:
+                    continue
+            if not shared and (mine or theirs):
                 continue
-            if mine and theirs and not shared:
-                continue
-            if not (mine and theirs) and score < self.config.min_similarity + _UNANCHORED:
-                continue  # an article the recogniser could not read (another language): closer text needed
+            if not ann.entities and not other_ann.entities and score < self.config.min_similarity + _UNANCHORED:
+                continue  # two articles the recogniser could not read: closer text needed
             return str(cid)
         return None
 
@@ -269,7 +300,7 @@ class Clusterer:
             return None  # nothing to name it after, or no day to put it on
         event = max(ann.events, key=lambda e: e.confidence)
         sig_id = cluster_id(Signature(event, doc.id, "document", {}, {}, day, day, None, True))
-        state = ClusterState(sig_id, "document", {}, day, day + timedelta(days=0), "day", None, event.status.value)
+        state = ClusterState(sig_id, "document", {}, day, day, "day", None, event.status.value)
         place = (
             {"name": event.place.name, "country": event.place.country, "lat": event.place.lat, "lon": event.place.lon}
             if event.place
@@ -287,8 +318,22 @@ def _day(doc: Document | None) -> date | None:
     return doc.published.value.date() if doc is not None and doc.published is not None else None
 
 
-def _anchors(ann: Annotations) -> set[str]:
-    """Places and people a document names: a shared one ties two documents to one happening."""
-    return {f"@{p.name}" for p in ann.places if p.kind not in ("country", "continent", "region")} | {
-        e.entity_id for e in ann.entities if e.label == "PERSON"
-    }
+def _anchors(ann: Annotations, text: str) -> set[str]:
+    """Places and people a document names: a shared one ties two documents to one happening.
+    People are also given by surname ("~putin"), which is how an article in a language the
+    recogniser does not read can share them: there, its capitalised words inside sentences stand
+    in ("~~putin"; two such articles share common nouns too, so :meth:`Clusterer._neighbour_cluster`
+    asks them for closer text)."""
+    if not ann.entities:
+        words = {w.casefold() for w in _INNER_CAPITALS.findall(text)}
+        return {f"~~{w}" for w in words} | {f"~{w}" for w in words}
+    people = [e for e in ann.entities if e.label == "PERSON"]
+    return (
+        {f"@{p.name}" for p in ann.places if p.kind not in ("country", "continent", "region")}
+        | {e.entity_id for e in people}
+        | {f"~{e.canonical.split()[-1].casefold()}" for e in people if e.canonical}
+    )
+
+
+#: A capitalised word of three letters or more that does not open a sentence.
+_INNER_CAPITALS = re.compile(r"(?<=[\w,;] )([A-ZÀ-ÖØ-Þ][\w-]{2,})")

@@ -13,10 +13,11 @@ document stays flat as the store grows. It joins the best compatible cluster, el
 - the countries of the two places must not differ.
 
 So two meetings of the same leaders a year apart stay apart, and an announcement ("will fly to
-Sochi on May 21") joins the reports of the meeting it announced. A document's own event is its
-most confident event that was clustered. Documents whose events name no one the recogniser
-linked (many crime reports) are placed by their nearest neighbours in an approximate
-nearest-neighbour index of document embeddings (:mod:`storyline.cluster.documents`).
+Sochi on May 21") joins the reports of the meeting it announced. An event an article only recalls
+("their meeting in June 2017") joins the happening it recalls, or starts one marked
+``referenced`` when it is dated to a month or better; a report of it, read later, confirms it.
+How a document is given the happening it mainly reports, and how documents whose events cannot be
+placed find theirs among their nearest neighbours, is in :mod:`storyline.cluster`.
 
 Storylines group clusters by the pair of countries their actors stand for ("Narendra Modi" is
 India's when an article calls him "Indian Prime Minister"), else by their two leading actors.
@@ -69,7 +70,8 @@ class Signature:
     end: date
     country: str | None
     may_create: bool
-    """Dated precisely enough (a month at most) to start a cluster of its own."""
+    """Dated precisely enough (a month at most) to start a cluster of its own; a vaguer one ("last
+    year's summit") may only join one."""
 
     @property
     def parties(self) -> dict[str, str]:
@@ -143,7 +145,7 @@ def signatures(doc_id: str, text: str, annotations: Annotations) -> list[Signatu
                 start=span[0],
                 end=span[1],
                 country=e.place.country if e.place else None,
-                may_create=days <= 31 and e.status is not EventStatus.REFERENCED,
+                may_create=days <= 31,
             )
         )
     return out

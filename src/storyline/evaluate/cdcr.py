@@ -140,7 +140,7 @@ def evaluate_cdcr(folder: Path, config: Any = None, split: str = "all") -> CdcrS
     documents storyline puts in one happening against their incidents. ``split``: ``first`` or
     ``second`` keeps the incidents at even or odd places in id order (so settings can be chosen on
     one half and scored on the other)."""
-    import storyline
+    from storyline.api import open as open_store
     from storyline.config import IngestConfig
 
     path = folder / "dataset.conll"
@@ -159,7 +159,7 @@ def evaluate_cdcr(folder: Path, config: Any = None, split: str = "all") -> CdcrS
             for d in docs:
                 row = {"id": d.key, "title": d.title, "text": d.text, "published": d.published}
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        with storyline.open(Path(tmp) / "cdcr.db") as sl:
+        with open_store(Path(tmp) / "cdcr.db") as sl:
             sl.ingest(records, config=IngestConfig(languages=("en", "de", "fr", "es")))
             sl.annotate_pending()
             sl.cluster_pending(config)
@@ -168,7 +168,9 @@ def evaluate_cdcr(folder: Path, config: Any = None, split: str = "all") -> CdcrS
             for doc in sl.documents(limit=None):
                 for sighting in sl.sightings(doc.id):
                     by_key[sighting.source_id] = placed.get(doc.id, (None, None))[0] or f"alone:{sighting.source_id}"
-    gold = {d.key: d.incident for d in docs if d.key in by_key}
-    scores = score_clusters(gold, {k: by_key[k] for k in gold})
-    scores.unplaced = sum(1 for k in gold if by_key[k].startswith("alone:"))
+    gold = {d.key: d.incident for d in docs}
+    # a document the ingest refused (too short, another language) counts, on its own
+    predicted = {k: by_key.get(k, f"alone:{k}") for k in gold}
+    scores = score_clusters(gold, predicted)
+    scores.unplaced = sum(1 for k in gold if predicted[k].startswith("alone:"))
     return scores

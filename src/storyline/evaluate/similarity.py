@@ -60,17 +60,18 @@ def evaluate_similarity(path: Path, cache: Path | None = None, k: int = 5) -> Si
         cv[dim][ok] = grouped_cv(x[ok], y[ok], fold[ok], alphas[dim])
         scores.cross_validated[dim] = round(pearson(cv[dim][ok], y[ok]), 4)
     langs_arr = np.array(langs)
-    english = langs_arr == "en-en"
     y = gold["overall"]
+    ok = ~np.isnan(y)  # pairs with an overall score
+    english = (langs_arr == "en-en") & ok
     minilm = x[:, FEATURES.index("minilm")]
     e5 = x[:, FEATURES.index("e5")]
     scores.baseline = {
         "minilm_english": round(pearson(-minilm[english], y[english]), 4),
-        "e5_all": round(pearson(-e5, y), 4),
+        "e5_all": round(pearson(-e5[ok], y[ok]), 4),
     }
     groups = ["all", "en-en", *sorted(set(langs))]
     for group in dict.fromkeys(groups):
-        mask = np.ones(len(langs), bool) if group == "all" else langs_arr == group
+        mask = ok if group == "all" else (langs_arr == group) & ok
         if mask.sum() < 3:
             continue
         scores.by_languages[group] = {

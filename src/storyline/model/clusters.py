@@ -30,7 +30,8 @@ class ClusterSource:
     """One article's word on a happening: its event, status and evidence sentence."""
 
     document_id: str
-    event_id: str
+    event_id: str | None
+    """None for an article placed by its nearest neighbours (its status is then ``similar``)."""
     status: str
     title: str | None = None
     evidence: str | None = None
@@ -63,7 +64,7 @@ class EventCluster:
     """First day (ISO date) of the happening, when known."""
     end: str | None
     granularity: str
-    """day, month or year: how precisely the articles date it."""
+    """day, week, month or year: how precisely the articles date it."""
     status: str
     actors: dict[str, str] = field(default_factory=dict)
     """Canonical entity id -> canonical name, most often named first."""

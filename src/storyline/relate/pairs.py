@@ -74,8 +74,11 @@ def _text(value: Any) -> str | None:
     return str(value) if isinstance(value, str | int | float) and str(value).strip() else None
 
 
-def pair_profiles(pairs: Sequence[Pair], embedder: Any = None, annotator: Any = None) -> list[tuple[Any, Any]]:
-    """Each pair's two articles, cleaned, annotated and profiled (in batches)."""
+def pair_profiles(pairs: Sequence[Pair], embedder: Any = None, annotator: Any = None) -> list[Any]:
+    """Each pair's two articles, cleaned, annotated and profiled (in batches): a (first, second)
+    tuple of profiles per pair, or the :class:`InputError` of an article that could not be cleaned."""
+    from dataclasses import replace
+
     from storyline.annotate import Annotator
     from storyline.clean import Cleaner
     from storyline.config import IngestConfig
@@ -92,19 +95,23 @@ def pair_profiles(pairs: Sequence[Pair], embedder: Any = None, annotator: Any = 
         ):
             fields = SourceFields(title=title, published=published, language=lang)
             articles.append(Article(text, ContentKind.BODY_TEXT, f"pair {p.id}/{side}", f"{p.id}/{side}", fields))
+    cleaned = cleaner.clean_many(articles)
+    failed: dict[int, InputError] = {}
     docs = []
-    for article, doc in zip(articles, cleaner.clean_many(articles), strict=True):
+    for n, (article, doc) in enumerate(zip(articles, cleaned, strict=True)):
         if isinstance(doc, InputError):
-            raise doc
+            failed.setdefault(n // 2, doc)
+            continue
         if article.fields.language and doc.language != article.fields.language:
-            from dataclasses import replace
-
             doc = replace(doc, language=article.fields.language)  # the pair says which language it is
-        docs.append(doc)
-    annotator = annotator or Annotator()
-    annotated = annotator.annotate_many(docs)
-    profs = profiles(docs, [a.annotations for a in annotated], embedder or Embedder())
-    return [(profs[2 * i], profs[2 * i + 1]) for i in range(len(pairs))]
+        docs.append((n // 2, doc))
+    good = [(i, d) for i, d in docs if i not in failed]
+    annotated = (annotator or Annotator()).annotate_many([d for _, d in good])
+    profs = profiles([d for _, d in good], [a.annotations for a in annotated], embedder or Embedder())
+    by_pair: dict[int, list[Any]] = {}
+    for (i, _), prof in zip(good, profs, strict=True):
+        by_pair.setdefault(i, []).append(prof)
+    return [failed[i] if i in failed else (by_pair[i][0], by_pair[i][1]) for i in range(len(pairs))]
 
 
 def feature_rows(profiled: Sequence[tuple[Any, Any]]) -> np.ndarray:

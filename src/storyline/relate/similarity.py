@@ -26,6 +26,7 @@ import numpy as np
 
 from storyline.model import Document
 from storyline.model.annotations import Annotations, Event, value_range
+from storyline.relate.embed import DIM
 
 NAME = "storyline.similarity.ridge.v1"
 DIMENSIONS = ("overall", "geography", "entities", "time", "narrative", "style", "tone")
@@ -123,7 +124,7 @@ def profiles(docs: Sequence[Document], annotations: Sequence[Annotations], embed
     cuts = [[t[a:b] for a, b in sentences(t)][:SENTENCES] or [t[:300]] for t in texts]
     flat = [s for c in cuts for s in c]
     order = np.argsort([len(s) for s in flat], kind="stable")  # batches of like lengths pad little
-    flat_e5 = np.empty((len(flat), embedder_dim(embedder)), dtype=np.float32)
+    flat_e5 = np.empty((len(flat), DIM), dtype=np.float32)
     flat_minilm = np.empty_like(flat_e5)
     if flat:
         flat_e5[order] = embedder.e5([flat[i] for i in order])
@@ -135,10 +136,6 @@ def profiles(docs: Sequence[Document], annotations: Sequence[Annotations], embed
         out.append(_profile(doc, ann, minilm[i], e5[i], minilm_lead[i], flat_e5[at : at + n], flat_minilm[at : at + n]))
         at += n
     return out
-
-
-def embedder_dim(embedder: Any) -> int:
-    return int(getattr(embedder, "dim", 384))
 
 
 def _embedding_text(doc: Document) -> str:

@@ -27,12 +27,18 @@ from storyline.relate.similarity import DIMENSIONS, FEATURES, GROUPS, NAME, Ridg
 ALPHAS = (0.1, 1.0, 3.0, 10.0, 30.0, 100.0)
 
 
-def fit_ridge(x: np.ndarray, y: np.ndarray, alpha: float) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
-    """Coefficients and intercept of a ridge regression on standardised ``x``, and the mean and
-    scale used to standardise it."""
-    mean = x.mean(axis=0)
+def standardisation(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and scale of each feature (scale 1 for a constant feature)."""
     scale = x.std(axis=0)
-    scale = np.where(scale > 1e-9, scale, 1.0)
+    return x.mean(axis=0), np.where(scale > 1e-9, scale, 1.0)
+
+
+def fit_ridge(
+    x: np.ndarray, y: np.ndarray, alpha: float, standard: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """Coefficients and intercept of a ridge regression on standardised ``x``, and the mean and
+    scale used to standardise it (``standard``, or those of ``x``)."""
+    mean, scale = standard or standardisation(x)
     z = (x - mean) / scale
     target = y - y.mean()
     coef = np.linalg.solve(z.T @ z + alpha * np.eye(z.shape[1]), z.T @ target)
@@ -88,7 +94,8 @@ def train(
             mask = (group == g) & ~np.isnan(y)
             xs, ys, fs = x[mask], y[mask], fold[mask]
             alphas[name] = max(ALPHAS, key=lambda a: pearson(cross_validated(xs, ys, fs, a), ys))
-            fitted[name][dim] = fit_ridge(xs, ys, alphas[name])
+            # one standardisation per group (all its rows), shared by its dimensions
+            fitted[name][dim] = fit_ridge(xs, ys, alphas[name], standardisation(x[group == g]))
         ok = ~np.isnan(y)
         predicted = grouped_cv(x[ok], y[ok], fold[ok], alphas)
         report[dim] = {
@@ -100,7 +107,6 @@ def train(
     for name in GROUPS:
         dims = fitted[name]
         first = next(iter(dims.values()))
-        # the rows of a group are the same for every dimension, so is their standardisation
         groups[name] = Ridge(first[2], first[3], {d: v[0] for d, v in dims.items()}, {d: v[1] for d, v in dims.items()})
     per_group = {n: int((group == g).sum()) for g, n in enumerate(GROUPS)}
     info = {"folds": k, "pairs": len(ids), "pairs_per_group": per_group}
@@ -122,7 +128,12 @@ def load_rows(pairs_path: Path, cache: Path | None) -> tuple[np.ndarray, dict[st
     pairs, errors = read_pairs(pairs_path)
     for e in errors:
         print(f"skipped {e}")
-    x = feature_rows(pair_profiles(pairs))
+    profiled = pair_profiles(pairs)
+    for p, prof in zip(pairs, profiled, strict=True):
+        if isinstance(prof, Exception):
+            print(f"skipped pair {p.id}: {prof}")
+    pairs = [p for p, prof in zip(pairs, profiled, strict=True) if not isinstance(prof, Exception)]
+    x = feature_rows([prof for prof in profiled if not isinstance(prof, Exception)])
     gold = {d: np.array([p.gold.get(d, np.nan) for p in pairs]) for d in DIMENSIONS}
     ids = [p.id for p in pairs]
     langs = [p.languages for p in pairs]

@@ -2,8 +2,10 @@
 happened, and the articles (with their evidence sentences) that say so.
 
 A happening known only from later articles looking back is on the timeline too, as
-``referenced``; one that articles have only announced shows as ``planned`` until a report of it
-arrives, and from then on as ``occurred``.
+``referenced`` (when they date it to a month or better); one that articles have only announced
+shows as ``planned`` until a report of it arrives, and from then on as ``occurred``. An entry's
+date is as precise as the articles give it: a day, or the first day of a week, a month (written
+``2018-05``) or a year.
 """
 
 from __future__ import annotations

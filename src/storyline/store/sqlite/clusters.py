@@ -122,19 +122,19 @@ class ClusterTables:
         self._db.executemany("INSERT OR IGNORE INTO storyline_entities VALUES (?, ?)", [(e, sid) for e in entities])
         return sid
 
-    def storyline_overlaps(self, entity_ids: Sequence[str]) -> list[tuple[str, str, int]]:
-        """Storylines sharing entities with ``entity_ids``: (id, key, how many shared), most first."""
+    def storyline_overlaps(self, entity_ids: Sequence[str]) -> list[tuple[str, set[str]]]:
+        """Storylines sharing entities with ``entity_ids``: (key, the shared ids), most shared first."""
         if not entity_ids:
             return []
         marks = ",".join("?" * len(entity_ids))
-        return [
-            (r[0], r[1], r[2])
-            for r in self._db.execute(
-                f"SELECT s.id, s.key, count(*) FROM storyline_entities e JOIN storylines s ON s.id = e.storyline_id "
-                f"WHERE e.entity_id IN ({marks}) GROUP BY s.id ORDER BY count(*) DESC, s.rowid",
-                list(entity_ids),
-            )
-        ]
+        shared: dict[str, set[str]] = {}
+        for key, entity in self._db.execute(
+            f"SELECT s.key, e.entity_id FROM storyline_entities e JOIN storylines s ON s.id = e.storyline_id "
+            f"WHERE e.entity_id IN ({marks}) ORDER BY s.rowid",
+            list(entity_ids),
+        ):
+            shared.setdefault(key, set()).add(entity)
+        return sorted(shared.items(), key=lambda kv: -len(kv[1]))
 
     def set_storyline(self, cluster_id: str, storyline_id: str) -> None:
         self._db.execute("UPDATE clusters SET storyline = ? WHERE id = ?", (storyline_id, cluster_id))
@@ -162,7 +162,7 @@ class ClusterTables:
     def clusters(
         self,
         *,
-        entity_ids: Sequence[str] | None = None,
+        entity_ids: Sequence[Sequence[str]] | None = None,
         storyline: str | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
@@ -198,6 +198,16 @@ class ClusterTables:
                 sentence = json.loads(data).get("sentence") or {}
                 evidence = " ".join(text[sentence.get("start", 0) : sentence.get("end", 0)].split()) or None
             out.append(ClusterSource(doc_id, event_id, status, title, evidence, published))
+        # articles placed here by their nearest neighbours, with no event of their own in it
+        for doc_id, title, published, text in self._db.execute(
+            "SELECT d.id, d.title, d.published, d.text FROM document_clusters c "
+            "JOIN documents d ON d.rowid = c.doc_rowid WHERE c.cluster_id = ? "
+            "AND c.doc_rowid NOT IN (SELECT doc_rowid FROM cluster_members WHERE cluster_id = ?) "
+            "ORDER BY d.published, d.id",
+            (cluster_id, cluster_id),
+        ):
+            opening = " ".join(text[:300].split())
+            out.append(ClusterSource(doc_id, None, "similar", title, opening, published))
         return out
 
     def storylines(self, limit: int | None = 50, offset: int = 0) -> list[StorylineRecord]:
@@ -238,9 +248,18 @@ class ClusterTables:
         }
 
     def forget_clustering(self, doc_rowid: int) -> None:
-        """A document annotated anew is clustered anew."""
+        """A document annotated anew is clustered anew; happenings it alone held go with it."""
+        held = [
+            r[0] for r in self._db.execute("SELECT cluster_id FROM cluster_members WHERE doc_rowid = ?", (doc_rowid,))
+        ]
         self._db.execute("DELETE FROM cluster_members WHERE doc_rowid = ?", (doc_rowid,))
         self._db.execute("DELETE FROM document_clusters WHERE doc_rowid = ?", (doc_rowid,))
+        for cid in held:
+            if self._db.execute("SELECT 1 FROM cluster_members WHERE cluster_id = ? LIMIT 1", (cid,)).fetchone():
+                continue
+            self._db.execute("DELETE FROM clusters WHERE id = ?", (cid,))
+            self._db.execute("DELETE FROM cluster_keys WHERE cluster_id = ?", (cid,))
+            self._db.execute("UPDATE document_clusters SET cluster_id = NULL WHERE cluster_id = ?", (cid,))
 
 
 def _storyline_id(key: str) -> str:
@@ -250,7 +269,7 @@ def _storyline_id(key: str) -> str:
 
 
 def _cluster_filters(
-    entity_ids: Sequence[str] | None,
+    entity_ids: Sequence[Sequence[str]] | None,
     storyline: str | None,
     date_from: str | None,
     date_to: str | None,
@@ -259,12 +278,14 @@ def _cluster_filters(
     where: list[str] = []
     params: list[Any] = []
     if entity_ids is not None:
-        if not entity_ids:
-            return ["0"], []
-        # every given entity must take part
-        for eid in entity_ids:
-            where.append("actors LIKE ?")
-            params.append(f'%"{eid}"%')
+        # every given entity (any of the ids its name may stand for) takes part, as an actor or as
+        # a country an actor stands for
+        for ids in entity_ids:
+            if not ids:
+                return ["0"], []
+            where.append("(" + " OR ".join(["actors LIKE ? OR countries LIKE ?"] * len(ids)) + ")")
+            for eid in ids:
+                params += [f'%"{eid}"%', f'%"{eid}"%']
     if storyline:
         where.append("storyline = ?")
         params.append(storyline)
