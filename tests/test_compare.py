@@ -116,7 +116,7 @@ def test_model_round_trip_and_feature_check() -> None:
     assert {d: float(v[0]) for d, v in again.predict(row).items()} == pytest.approx(
         {d: float(v[0]) for d, v in model.predict(row).items()}
     )
-    assert set(model.coef) == set(DIMENSIONS)
+    assert set(model.dimensions) == set(DIMENSIONS) and set(model.groups) == {"english", "other"}
     broken = model.as_dict() | {"features": ["minilm"]}
     with pytest.raises(ValueError, match="retrain"):
         SimilarityModel.from_dict(broken)

@@ -29,10 +29,12 @@ import numpy as np
 
 from storyline.annotate.countries import country_table
 from storyline.cluster.events import (
+    _RANK,
     NAME,
     Signature,
     choose,
     cluster_id,
+    compatible,
     label,
     merge_status,
     signatures,
@@ -197,6 +199,12 @@ class Clusterer:
         candidates = self.store.cluster_candidates(sig.keys, sig.start, sig.end, self.config.days)
         state = choose(sig, candidates, self.config)
         new = state is None
+        if state is not None and sig.may_create:
+            # an event that fits two happenings shows they are one (placed apart only because of
+            # the order the articles came in): merge the others into the one it joins
+            for other in candidates:
+                if other.id != state.id and compatible(sig, other, self.config.days):
+                    self._merge(state, other)
         if state is None:
             if not sig.may_create:
                 return None, False
@@ -228,6 +236,16 @@ class Clusterer:
         if state.storyline is None:
             self._storyline(state)  # new, or with too few actors for one until now
         return state.id, new
+
+    def _merge(self, into: ClusterState, other: ClusterState) -> None:
+        into.actors.update({k: v for k, v in other.actors.items() if k not in into.actors})
+        into.countries.update({k: v for k, v in other.countries.items() if k not in into.countries})
+        into.status = max(into.status, other.status, key=lambda s: _RANK.get(s, 0))
+        if other.granularity == "day" and into.granularity != "day":
+            into.start, into.end, into.granularity = other.start, other.end, other.granularity
+        into.country = into.country or other.country
+        into.storyline = into.storyline or other.storyline
+        self.store.merge_clusters(into.id, other.id)
 
     def _storyline(self, state: ClusterState) -> None:
         """Put a happening in the storyline with which it shares two countries or two people (all

@@ -92,7 +92,7 @@ def affiliations(text: str, entities: Sequence[EntityMention]) -> dict[str, tupl
     """The country a person stands for in this article: a nationality or country named just before
     their name, with only a title between ("Russian President Vladimir Putin")."""
     out: dict[str, tuple[str, str]] = {}
-    states = [e for e in entities if e.label in _STATE_LABELS]
+    states = [e for e in entities if _is_country(e)]
     for person in (e for e in entities if e.label == "PERSON"):
         before = [s for s in states if s.end <= person.start and person.start - s.end <= 40]
         if not before:
@@ -107,7 +107,7 @@ def signatures(doc_id: str, text: str, annotations: Annotations) -> list[Signatu
     """The article's events that can be clustered: reported, planned or recalled (not denied or
     supposed), naming at least one linked actor, and dated."""
     aff = affiliations(text, annotations.entities)
-    state_ids = {e.entity_id: e.canonical for e in annotations.entities if e.label in _STATE_LABELS}
+    state_ids = {e.entity_id: e.canonical for e in annotations.entities if _is_country(e)}
     labels = {e.entity_id: e.label for e in annotations.entities}
     out = []
     for e in annotations.events:
@@ -155,6 +155,11 @@ def signatures(doc_id: str, text: str, annotations: Annotations) -> list[Signatu
 def _country_names() -> dict[str, str]:
     """Country code -> canonical country name."""
     return {code: name for name, code in country_table().code_of.items()}
+
+
+def _is_country(e: EntityMention) -> bool:
+    """A country or its people ("Russia", "Russian"), not a city or a mixed adjective."""
+    return e.label in _STATE_LABELS and country_table().country(e.canonical) == e.canonical
 
 
 def _is_actor(label: str | None, name: str) -> bool:

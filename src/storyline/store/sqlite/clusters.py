@@ -85,6 +85,23 @@ class ClusterTables:
             [(k, state.start.isoformat(), state.id) for k in keys],
         )
 
+    def merge_clusters(self, into: str, other: str) -> None:
+        """Fold cluster ``other`` into ``into``: its members, documents and keys move; it goes."""
+        db = self._db
+        db.execute("UPDATE cluster_members SET cluster_id = ? WHERE cluster_id = ?", (into, other))
+        db.execute("UPDATE document_clusters SET cluster_id = ? WHERE cluster_id = ?", (into, other))
+        db.execute(
+            "INSERT OR IGNORE INTO cluster_keys SELECT key, start, ? FROM cluster_keys WHERE cluster_id = ?",
+            (into, other),
+        )
+        db.execute("DELETE FROM cluster_keys WHERE cluster_id = ?", (other,))
+        db.execute(
+            "UPDATE clusters SET storyline = coalesce(storyline, (SELECT storyline FROM clusters WHERE id = ?)) "
+            "WHERE id = ?",
+            (other, into),
+        )
+        db.execute("DELETE FROM clusters WHERE id = ?", (other,))
+
     def add_member(self, event_id: str, cluster_id: str, doc_id: str, status: str) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO cluster_members SELECT ?, ?, rowid, ? FROM documents WHERE id = ?",
