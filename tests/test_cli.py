@@ -31,6 +31,8 @@ def test_command_list() -> None:
     assert COMMANDS == [
         "analyze",
         "annotate",
+        "clusters",
+        "compare",
         "entities",
         "events",
         "export",
@@ -39,6 +41,8 @@ def test_command_list() -> None:
         "search",
         "show",
         "stats",
+        "storylines",
+        "timeline",
     ]
 
 
@@ -84,7 +88,7 @@ def test_ingest_json_report(tmp_path: Path) -> None:
     assert code == 0
     assert json.loads(out) == {
         "inputs": 1, "articles": 1, "stored": 1, "near_duplicates": 0, "already_stored": 0,
-        "repointed": 0, "annotated": 0, "failed": 0, "errors": [], "notes": [],
+        "repointed": 0, "annotated": 0, "clustered": 0, "failed": 0, "errors": [], "notes": [],
     }  # fmt: skip
 
 
