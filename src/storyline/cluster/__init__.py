@@ -42,7 +42,7 @@ from storyline.cluster.events import (
 )
 from storyline.config import ClusterConfig
 from storyline.model import Document
-from storyline.model.annotations import Annotations, EventStatus
+from storyline.model.annotations import Annotations, Event, EventStatus
 from storyline.model.clusters import ClusterState
 
 __all__ = ["NAME", "Clusterer", "DocumentIndex"]
@@ -222,13 +222,8 @@ class Clusterer:
             state.status = merge_status(state.status, sig.event.status)
             state.country = state.country or sig.country
         e = sig.event
-        place = (
-            {"name": e.place.name, "country": e.place.country, "lat": e.place.lat, "lon": e.place.lon}
-            if e.place
-            else None
-        )
         self.store.save_cluster(
-            state, e.type, e.subtype, place,
+            state, e.type, e.subtype, _place_of(e),
             label(state.family, e.subtype, state.actors, e.place.name if e.place else None, state.start),
             [f"{state.family}:{a}" for a in {**state.actors, **state.countries}],
         )  # fmt: skip
@@ -319,17 +314,17 @@ class Clusterer:
         event = max(ann.events, key=lambda e: e.confidence)
         sig_id = cluster_id(Signature(event, doc.id, "document", {}, {}, day, day, None, True))
         state = ClusterState(sig_id, "document", {}, day, day, "day", None, event.status.value)
-        place = (
-            {"name": event.place.name, "country": event.place.country, "lat": event.place.lat, "lon": event.place.lon}
-            if event.place
-            else None
-        )
         self.store.save_cluster(
-            state, event.type, event.subtype, place,
+            state, event.type, event.subtype, _place_of(event),
             f"{(event.subtype or event.type.lower()).replace('-', ' ')}: {doc.title or doc.text[:60]}", [],
         )  # fmt: skip
         self.store.add_member(event.id, state.id, doc.id, event.status.value)
         return sig_id
+
+
+def _place_of(event: Event) -> dict[str, Any] | None:
+    p = event.place
+    return {"name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon} if p else None
 
 
 def _day(doc: Document | None) -> date | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storyline.model.clusters import EventCluster, TimelineEntry
+from storyline.model.clusters import ClusterSource, EventCluster, TimelineEntry
 
 __all__ = ["timeline_entries"]
 
@@ -35,10 +35,22 @@ def timeline_entries(clusters: Sequence[EventCluster]) -> list[TimelineEntry]:
                 place=c.place,
                 description=c.label,
                 storyline_id=c.storyline_id,
-                sources=list(c.sources),
+                sources=_one_per_article(c.sources),
             )
         )
     return sorted(entries, key=lambda e: (e.date, e.event_id))
+
+
+def _one_per_article(sources: Sequence[ClusterSource]) -> list[ClusterSource]:
+    """Each article once, by its first mention of the happening (its lead says what the article
+    is: "will fly to Sochi" in an announcement, even if a later line quotes an official)."""
+    seen: set[str] = set()
+    out = []
+    for s in sources:
+        if s.document_id not in seen:
+            seen.add(s.document_id)
+            out.append(s)
+    return out
 
 
 def _at_granularity(day: str, granularity: str) -> str:

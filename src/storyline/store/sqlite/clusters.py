@@ -205,7 +205,7 @@ class ClusterTables:
         rows = self._db.execute(
             "SELECT d.id, m.event_id, m.status, d.title, e.data, d.published, d.text FROM cluster_members m "
             "JOIN documents d ON d.rowid = m.doc_rowid LEFT JOIN events e ON e.id = m.event_id "
-            "WHERE m.cluster_id = ? ORDER BY d.published, d.id",
+            "WHERE m.cluster_id = ? ORDER BY d.published, d.id, e.start",
             (cluster_id,),
         ).fetchall()
         out = []
