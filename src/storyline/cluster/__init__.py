@@ -29,7 +29,6 @@ import numpy as np
 
 from storyline.annotate.countries import country_table
 from storyline.cluster.events import (
-    _RANK,
     NAME,
     Signature,
     choose,
@@ -235,7 +234,7 @@ class Clusterer:
     def _merge(self, into: ClusterState, other: ClusterState) -> None:
         into.actors.update({k: v for k, v in other.actors.items() if k not in into.actors})
         into.countries.update({k: v for k, v in other.countries.items() if k not in into.countries})
-        into.status = max(into.status, other.status, key=lambda s: _RANK.get(s, 0))
+        into.status = merge_status(into.status, other.status)
         if other.granularity == "day" and into.granularity != "day":
             into.start, into.end, into.granularity = other.start, other.end, other.granularity
         into.country = into.country or other.country

@@ -216,9 +216,9 @@ def storyline_key(actors: dict[str, str], countries: dict[str, str]) -> tuple[st
     return "|".join(sorted(chosen)), chosen
 
 
-def merge_status(old: str, new: EventStatus) -> str:
+def merge_status(old: str, new: EventStatus | str) -> str:
     """A happening's status: the firmest any article gives it (a report beats an announcement)."""
-    value = new.value
+    value = new.value if isinstance(new, EventStatus) else new
     return value if _RANK.get(value, 0) > _RANK.get(old, 0) else old
 
 
