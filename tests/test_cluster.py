@@ -97,6 +97,9 @@ def test_storyline_and_timeline_of_the_two_leaders(corpus_db: Path) -> None:
     assert dates == sorted(dates)
     sochi = [e for e in entries if e.date == "2018-05-21" and e.subtype in ("visit", "summit", "meeting", "host-visit")]
     assert sochi and sochi[0].status == "occurred"
+    assert sochi[0].place == "Sochi" and "in Sochi" in sochi[0].description  # where most of its mentions put it
+    vladivostok = [e for e in entries if e.date == "2019-09-04" and e.subtype in ("visit", "summit", "meeting")]
+    assert [e.place for e in vladivostok] == ["Vladivostok"]
     statuses = {s.status for s in sochi[0].sources}
     assert "planned" in statuses and "occurred" in statuses  # the announcement and the reports, one entry
     assert all(s.evidence for s in sochi[0].sources)

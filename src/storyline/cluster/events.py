@@ -36,7 +36,7 @@ from storyline.annotate.countries import country_table
 from storyline.annotate.entities import entity_id
 from storyline.config import ClusterConfig
 from storyline.model.annotations import Annotations, EntityMention, Event, EventStatus, value_range
-from storyline.model.clusters import ClusterState
+from storyline.model.clusters import ClusterState, describe
 
 NAME = "storyline.cluster.events.v1"
 
@@ -223,7 +223,4 @@ def merge_status(old: str, new: EventStatus | str) -> str:
 
 
 def label(family_name: str, subtype: str | None, actors: dict[str, str], place: str | None, start: date) -> str:
-    who = " and ".join(list(actors.values())[:3])
-    what = (subtype or family_name).replace("-", " ")
-    where = f" in {place}" if place else ""
-    return f"{what} of {who}{where}, {start.isoformat()}"
+    return describe(subtype or family_name, actors, place, start.isoformat())

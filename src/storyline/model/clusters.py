@@ -157,3 +157,10 @@ class TimelineEntry:
                 for s in self.sources
             ],
         }
+
+
+def describe(kind: str, actors: dict[str, str], place: str | None, start: str) -> str:
+    """A happening in words: "summit of Narendra Modi and Vladimir Putin in Sochi, 2018-05-21"."""
+    who = " and ".join(list(actors.values())[:3])
+    where = f" in {place}" if place else ""
+    return f"{kind.replace('-', ' ')} of {who}{where}, {start}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -11,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, StorylineRecord
+from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, StorylineRecord, describe
 
 _CLUSTER_COLUMNS = (
     "id, family, type, subtype, start, end, granularity, status, actors, countries, place, country, lat, lon, "
@@ -198,8 +199,31 @@ class ClusterTables:
             params += [limit, offset]
         out = []
         for r in self._db.execute(sql, params).fetchall():
-            out.append(_cluster(r, self._sources(r["id"])))
+            cluster = _cluster(r, self._sources(r["id"]))
+            self._vote_place(cluster)
+            out.append(cluster)
         return out
+
+    def _vote_place(self, cluster: EventCluster) -> None:
+        """The happening's place: the one most of its mentions give (a city before a country on a
+        tie), not whichever came first; its description follows."""
+        votes: Counter[tuple[str, str | None, float, float]] = Counter()
+        specific: dict[str, int] = {}
+        for (data,) in self._db.execute(
+            "SELECT e.data FROM cluster_members m JOIN events e ON e.id = m.event_id WHERE m.cluster_id = ?",
+            (cluster.id,),
+        ):
+            place = json.loads(data).get("place")
+            if place:
+                votes[(place["name"], place.get("country"), place["lat"], place["lon"])] += 1
+                specific[place["name"]] = int(place.get("kind") not in ("country", "continent", "region"))
+        if not votes:
+            return
+        (name, country, lat, lon), _ = max(votes.items(), key=lambda kv: (kv[1], specific.get(kv[0][0], 0)))
+        if name != cluster.place:
+            cluster.place, cluster.country, cluster.lat, cluster.lon = name, country, lat, lon
+            if cluster.family != "document":
+                cluster.label = describe(cluster.subtype or cluster.family, cluster.actors, name, cluster.start or "")
 
     def _sources(self, cluster_id: str) -> list[ClusterSource]:
         rows = self._db.execute(
