@@ -136,6 +136,7 @@ class Storyline:
         return timeline_entries(found)
 
     def _bounds(self, date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
+        """ "2024" or "2024-05" as a bound: from its first day, to its last."""
         spans = [value_range(d) if d else None for d in (date_from, date_to)]
         for bound, span in zip((date_from, date_to), spans, strict=True):
             if bound and span is None:
@@ -185,13 +186,7 @@ class Storyline:
         PLOVER category, status, a date range they overlap, or a document (id or prefix)."""
         if status is not None and status.lower() not in {s.value for s in EventStatus}:
             raise ValueError(f"unknown status {status!r}; choose one of {', '.join(s.value for s in EventStatus)}")
-        # "2024" or "2024-05" as a bound: from its first day, to its last
-        spans = [value_range(d) if d else None for d in (date_from, date_to)]
-        for bound, span in zip((date_from, date_to), spans, strict=True):
-            if bound and span is None:
-                raise ValueError(f"{bound!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
-        start = spans[0][0].isoformat() if spans[0] else None
-        end = spans[1][1].isoformat() if spans[1] else None
+        start, end = self._bounds(date_from, date_to)
         doc_id = self.get(document).id if document else None
         return self.store.events(EventQuery(entity, type, status, start, end, doc_id, limit, offset))
 

@@ -457,9 +457,8 @@ def events(
     happened (after analyze). Dated events come first, in date order."""
     from storyline.errors import StorylineError
 
-    for value, name in ((date_from, "--from"), (date_to, "--to")):
-        if value is not None and not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", value):
-            raise typer.BadParameter(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=name)
+    _date_bound(date_from, "--from")
+    _date_bound(date_to, "--to")
     with _open(db) as sl:
         try:
             rows = sl.events(

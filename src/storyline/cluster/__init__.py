@@ -270,32 +270,27 @@ class Clusterer:
         for other_id, score in self._search(vector, self.config.neighbours):
             if score < (_TWIN if strong else self.config.min_similarity) or other_id == doc.id:
                 continue
-            if strong:
-                other = self.store.get(other_id)
-                gap = abs((mine_day - d).days) if mine_day and other and (d := _day(other)) else None
-                cid = self.store.document_cluster(other_id)
-                if cid is None or gap is None or gap > self.config.doc_days:
-                    continue
-                if gap <= 1 or mine & _anchors(self.store.annotations(other_id), other.text):
-                    return str(cid)
-                continue
             cid = self.store.document_cluster(other_id)
             other = self.store.get(other_id)
             if cid is None or other is None:
                 continue
             other_day = _day(other)
+            gap = abs((mine_day - other_day).days) if mine_day and other_day else None
             other_ann = self.store.annotations(other_id)
             theirs = _anchors(other_ann, other.text)
             shared = mine & theirs
-            if mine_day is None or other_day is None:
+            if strong:
+                if gap is not None and gap <= self.config.doc_days and (gap <= 1 or shared):
+                    return str(cid)
+                continue
+            if gap is None:
                 if score < _TWIN:
                     continue  # no days to compare: only a near twin will do
             else:
                 # a person both name (the victim, the accused) keeps a story together for months
                 # (the charges, the trial); a shared town alone only for days
                 person = any(a.startswith("E") for a in shared)
-                window = self.config.person_days if person else self.config.doc_days
-                if abs((mine_day - other_day).days) > window:
+                if gap > (self.config.person_days if person else self.config.doc_days):
                     continue
             if not shared and (mine or theirs):
                 continue

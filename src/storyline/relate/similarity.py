@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -92,6 +92,7 @@ class Profile:
     def language(self) -> str:
         return self.doc.language or "und"
 
+    @cached_property
     def event_day(self) -> tuple[date, date] | None:
         """The days of the article's main dated event, else its publication day."""
         dated = [e for e in self.annotations.events if e.time and value_range(e.time.value)]
@@ -210,7 +211,7 @@ def features(a: Profile, b: Profile) -> np.ndarray:
     known = float(bool(a.entities) and bool(b.entities))
     days_a = {d for r in a.dates for d in _days(r)}
     days_b = {d for r in b.dates for d in _days(r)}
-    gap = _gap(a.event_day(), b.event_day())
+    gap = _gap(a.event_day, b.event_day)
     la, lb = len(a.doc.text) + 1, len(b.doc.text) + 1
     align_e5, best_e5 = _alignment(a.sentences_e5, b.sentences_e5)
     align_minilm, _ = _alignment(a.sentences_minilm, b.sentences_minilm)
@@ -377,7 +378,7 @@ def explain(a: Profile, b: Profile, row: np.ndarray, scores: dict[str, float], p
     only_a = sorted(a.entities[i] for i in set(a.entities) - shared_ids)
     only_b = sorted(b.entities[i] for i in set(b.entities) - shared_ids)
     shared_places = sorted(set(a.places) & set(b.places))
-    gap = _gap(a.event_day(), b.event_day())
+    gap = _gap(a.event_day, b.event_day)
     shared_events, conflicting = _event_relations(a.annotations.events, b.annotations.events)
     cosine = f["minilm"] if f["english"] else f["e5"]
     same_text = a.doc.text.strip() == b.doc.text.strip()
