@@ -911,8 +911,9 @@ def eval_cdcr(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Which documents report the same incident: B-cubed and pairwise precision, recall and F1 of
-    storyline's happenings against the gold incidents."""
+    """Which documents report the same incident (B-cubed and pairwise precision, recall and F1 of
+    storyline's happenings against the gold incidents) and, when the folder has
+    event_mentions.json, event mention coreference (MUC, B-cubed, CEAF-e, CoNLL F1)."""
     from storyline.config import ClusterConfig
     from storyline.evaluate.cdcr import evaluate_cdcr
 
@@ -935,11 +936,23 @@ def eval_cdcr(
         f"documents {result['documents']} ({split}), incidents {result['incidents']}, "
         f"storyline's happenings {result['clusters']}"
     )
+    typer.echo("documents by incident:")
     for kind in ("bcubed", "pairwise"):
         typer.echo(
-            f"{kind:<9} P {result[kind + '_precision']:.3f}  R {result[kind + '_recall']:.3f}  "
+            f"  {kind:<9} P {result[kind + '_precision']:.3f}  R {result[kind + '_recall']:.3f}  "
             f"F1 {result[kind + '_f1']:.3f}"
         )
+    mentions = result.get("mentions")
+    if mentions:
+        found = mentions["detection"]
+        typer.echo(
+            f"event mentions: gold {mentions['gold_mentions']} in {mentions['gold_chains']} chains, "
+            f"storyline's {mentions['system_mentions']}; found P {found['precision']:.3f} R {found['recall']:.3f}"
+        )
+        for setting in ("predicted", "matched"):
+            scores = mentions[setting]
+            parts = "  ".join(f"{name} F1 {scores[name]['f1']:.3f}" for name in ("muc", "bcubed", "ceafe"))
+            typer.echo(f"  {setting:<9} {parts}  CoNLL F1 {scores['conll_f1']:.3f}")
 
 
 def _version(value: bool) -> None:

@@ -1,5 +1,7 @@
-"""Cross-document event coreference at the level of documents: which articles report the same
-incident. Reads a corpus in the CoNLL format of the cross-document coreference sets (GVC,
+"""Cross-document event coreference: which articles report the same incident, and which event
+mentions across them speak of the same event.
+
+Reads a corpus in the CoNLL format of the cross-document coreference sets (GVC,
 MEANTIME): ``#begin document (topic/subtopic/doc)``, then one token a line (doc, sentence,
 token index, token, tags). The subtopic is the incident (the gold cluster); in GVC the first
 sentence of each document is its date.
@@ -10,7 +12,10 @@ annotation, events, clustering), and each document's happening is compared with 
 - B-cubed precision, recall and F1 over documents (a document no happening holds is a cluster of
   its own);
 - pairwise precision, recall and F1 (pairs of documents put together, against pairs of the same
-  incident).
+  incident);
+- when the folder has ``event_mentions.json`` (gold mentions with their chains), MUC, B-cubed,
+  CEAF-e and CoNLL F1 of the event mentions storyline found and chained (see
+  :func:`score_mentions`).
 
 Nothing is tuned here: the clustering settings are :class:`storyline.config.ClusterConfig`'s
 defaults, chosen on the sample corpus.
@@ -22,7 +27,9 @@ import json
 import re
 import tempfile
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -33,6 +40,9 @@ _BEGIN = re.compile(r"#begin document \(([^)]*)\)")
 _DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 
 
+Token = tuple[int, int]  # (sentence, token) in the CoNLL file
+
+
 @dataclass(frozen=True)
 class CdcrDocument:
     key: str
@@ -40,11 +50,14 @@ class CdcrDocument:
     text: str
     title: str
     published: str | None
+    # where each token of the body landed in ``text`` (title tokens are not in the text)
+    offsets: dict[Token, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def read_conll(path: Path) -> list[CdcrDocument]:
-    """The documents of a CDCR CoNLL file, each with its incident (the subtopic of its key)."""
-    sentences: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    """The documents of a CDCR CoNLL file, each with its incident (the subtopic of its key) and the
+    place of each token in the text rebuilt from them."""
+    sentences: dict[str, dict[int, list[tuple[int, str]]]] = {}
     order: list[str] = []
     with path.open(encoding="utf-8") as handle:
         for line in handle:
@@ -60,26 +73,54 @@ def read_conll(path: Path) -> list[CdcrDocument]:
             doc, sent, token = parts[0], parts[1], parts[3]
             if doc not in sentences:
                 order.append(doc)
-            sentences[doc][int(sent)].append(token)
+                sentences[doc] = defaultdict(list)
+            sentences[doc][int(sent)].append((int(parts[2]), token))
     out = []
     for key in order:
         pieces = key.split("/")
         if len(pieces) < 3:
             raise ValueError(f"{path}: document key {key!r} is not topic/subtopic/document")
-        sents = [" ".join(tokens) for _, tokens in sorted(sentences[key].items())]
-        published = sents[0] if sents and _DATE.match(sents[0]) else None
+        sents = sorted(sentences[key].items())
+        first = " ".join(t for _, t in sents[0][1]) if sents else ""
+        published = first if _DATE.match(first) else None
         body = sents[1:] if published else sents
         if not body:
             continue
-        title, text = body[0], "\n\n".join(body[1:]) or body[0]
-        out.append(CdcrDocument(key, pieces[1], _detokenise(text), _detokenise(title), published))
+        title, _ = _join([body[0]])
+        text, offsets = _join(body[1:] or body[:1])
+        out.append(CdcrDocument(key, pieces[1], text, title, published, offsets))
     return out
 
 
-def _detokenise(text: str) -> str:
-    text = re.sub(r" ([.,;:!?%)\]'])", r"\1", text)
-    text = re.sub(r"([(\[$]) ", r"\1", text)
-    return text.replace(" n't", "n't").replace(" 's", "'s").replace("//n", "\n")
+_NO_SPACE_BEFORE = {".", ",", ";", ":", "!", "?", "%", ")", "]", "'", "n't", "'s"}
+_NO_SPACE_AFTER = {"(", "[", "$"}
+
+
+def _join(sentences: list[tuple[int, list[tuple[int, str]]]]) -> tuple[str, dict[Token, tuple[int, int]]]:
+    """Text from tokens, spaced as prose ("shot , he said" -> "shot, he said"; the token "//n" is
+    a line break; sentences are paragraphs), and each token's character span in it."""
+    parts: list[str] = []
+    offsets: dict[Token, tuple[int, int]] = {}
+    length = 0
+    for n, (sent, tokens) in enumerate(sentences):
+        if n:
+            parts.append("\n\n")
+            length += 2
+        previous = None
+        for index, token in tokens:
+            if token == "//n":
+                parts.append("\n")
+                length += 1
+                previous = None
+                continue
+            if previous is not None and token not in _NO_SPACE_BEFORE and previous not in _NO_SPACE_AFTER:
+                parts.append(" ")
+                length += 1
+            offsets[(sent, index)] = (length, length + len(token))
+            parts.append(token)
+            length += len(token)
+            previous = token
+    return "".join(parts), offsets
 
 
 @dataclass
@@ -92,9 +133,11 @@ class CdcrScores:
     pairwise_precision: float = 0.0
     pairwise_recall: float = 0.0
     unplaced: int = 0
+    # event mention coreference (when the folder has event_mentions.json): see score_mentions
+    mentions: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "documents": self.documents,
             "incidents": self.incidents,
             "clusters": self.clusters,
@@ -106,6 +149,9 @@ class CdcrScores:
             "pairwise_recall": round(self.pairwise_recall, 4),
             "pairwise_f1": round(f1(self.pairwise_precision, self.pairwise_recall), 4),
         }
+        if self.mentions is not None:
+            out["mentions"] = self.mentions
+        return out
 
 
 def score_clusters(gold: dict[str, str], predicted: dict[str, str]) -> CdcrScores:
@@ -165,12 +211,138 @@ def evaluate_cdcr(folder: Path, config: Any = None, split: str = "all") -> CdcrS
             sl.cluster_pending(config)
             placed = sl.store.document_clusters()
             by_key: dict[str, str] = {}
+            system: dict[str, tuple[str, list[SystemMention]]] = {}
             for doc in sl.documents(limit=None):
-                for sighting in sl.sightings(doc.id):
-                    by_key[sighting.source_id] = placed.get(doc.id, (None, None))[0] or f"alone:{sighting.source_id}"
+                keys = [s.source_id for s in sl.sightings(doc.id)]
+                for key in keys:
+                    by_key[key] = placed.get(doc.id, (None, None))[0] or f"alone:{key}"
+                if keys:
+                    found = (doc.text, _system_mentions(sl, doc.id))
+                    system.update((key, found) for key in keys)
     gold = {d.key: d.incident for d in docs}
     # a document the ingest refused (too short, another language) counts, on its own
     predicted = {k: by_key.get(k, f"alone:{k}") for k in gold}
     scores = score_clusters(gold, predicted)
     scores.unplaced = sum(1 for k in gold if predicted[k].startswith("alone:"))
+    gold_mentions = folder / "event_mentions.json"
+    if gold_mentions.is_file():
+        scores.mentions = score_mentions(docs, read_gold_mentions(gold_mentions), system)
     return scores
+
+
+@dataclass(frozen=True)
+class SystemMention:
+    start: int  # character span of the trigger in the stored text
+    end: int
+    chain: str  # the happening the event joined, else the event itself
+
+
+@dataclass(frozen=True)
+class GoldMention:
+    id: str
+    doc: str
+    head: Token
+    chain: str
+
+
+def _system_mentions(sl: Any, doc_id: str) -> list[SystemMention]:
+    """Every mention of every event of a stored document, chained by the happening its event
+    joined (across documents) or by its event alone (within the document)."""
+    joined = sl.store.event_clusters(doc_id)
+    out: list[SystemMention] = []
+    for event in sl.annotations(doc_id).events:
+        chain = joined.get(event.id) or f"{doc_id}/{event.id}"
+        out.extend(SystemMention(m.start, m.end, chain) for m in event.mentions or [event.trigger])
+    return out
+
+
+def read_gold_mentions(path: Path) -> list[GoldMention]:
+    """The gold event mentions of ``event_mentions.json``: document key, head token and chain."""
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not JSON ({exc.msg}, line {exc.lineno})") from None
+    out = []
+    for n, r in enumerate(rows):
+        try:
+            head = (int(r["sent_id"]), int(r["mention_head_id"]))
+            out.append(GoldMention(str(r["mention_id"]), str(r["conll_doc_key"]), head, str(r["coref_chain"])))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{path}: mention {n} lacks or garbles {exc}") from None
+    return out
+
+
+def _aligner(source: str, stored: str) -> list[int]:
+    """For each character of ``stored`` (the text after cleaning), its place in ``source`` (the
+    text the tokens built), or -1 where cleaning changed it."""
+    out = [-1] * len(stored)
+    matcher = SequenceMatcher(None, source, stored, autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        out[b : b + size] = range(a, a + size)
+    return out
+
+
+def score_mentions(
+    docs: list[CdcrDocument], gold: list[GoldMention], system: dict[str, tuple[str, list[SystemMention]]]
+) -> dict[str, Any]:
+    """Event mention coreference across the documents: MUC, B-cubed, CEAF-e and CoNLL F1.
+
+    A system mention matches the gold mention whose head token its trigger covers (triggers are
+    one or two words; gold mentions can be longer). Two settings:
+
+    - ``predicted``: every system mention counts; one no gold mention matches lowers precision.
+      The gold data marks only the events of its incidents (GVC: the shootings, deaths and
+      injuries), so a correctly found event of another kind counts as wrong here.
+    - ``matched``: only the system mentions that match a gold mention count (the unmatched
+      ones are dropped), so the score is that of the chaining itself; missed gold mentions still
+      lower recall.
+
+    ``detection`` gives how many gold mentions a system mention found (head match)."""
+    from storyline.evaluate.coref import chains, conll
+
+    keys = {d.key for d in docs}
+    gold = [g for g in gold if g.doc in keys]
+    heads = {(g.doc, g.head): g for g in gold}
+    response: dict[str, list[Hashable]] = defaultdict(list)
+    matched: dict[str, list[Hashable]] = defaultdict(list)
+    taken: set[str] = set()
+    found = 0
+    for d in docs:
+        if d.key not in system:
+            continue
+        stored, mentions = system[d.key]
+        where = _aligner(d.text, stored)
+        token_at: dict[int, Token] = {}
+        for token, (a, b) in d.offsets.items():
+            for i in range(a, b):
+                token_at[i] = token
+        for m in mentions:
+            tokens = []
+            for i in range(m.start, min(m.end, len(where))):
+                t = token_at.get(where[i])
+                if t is not None and t not in tokens:
+                    tokens.append(t)
+            hit = next((heads[(d.key, t)] for t in tokens if (d.key, t) in heads), None)
+            if hit is not None and hit.id not in taken:
+                taken.add(hit.id)
+                found += 1
+                response[m.chain].append(hit.id)
+                matched[m.chain].append(hit.id)
+            else:
+                response[m.chain].append((d.key, m.start, m.end))
+    key_chains: dict[str, list[Hashable]] = defaultdict(list)
+    for g in gold:
+        key_chains[g.chain].append(g.id)
+    key = chains(key_chains.values())
+    system_count = sum(len(v) for v in response.values())
+    return {
+        "gold_mentions": len(gold),
+        "gold_chains": len(key),
+        "system_mentions": system_count,
+        "detection": {
+            "precision": round(found / system_count, 4) if system_count else 0.0,
+            "recall": round(found / len(gold), 4) if gold else 0.0,
+        },
+        "predicted": conll(key, chains(response.values())),
+        "matched": conll(key, chains(matched.values())),
+    }
