@@ -1,26 +1,42 @@
-# Every target does its own set-up on a fresh machine: only python3 (3.11+) is assumed.
+# Every target does its own set-up on a fresh machine: only python3 (3.11+) and npm (for the basemap) are assumed.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 DB     ?= demo.db
+NPM    ?= npm
+# The web UI's world map: Natural Earth 1:110m (public domain) from the npm package world-atlas, converted
+# at build time to SVG path data; generated, git-ignored, shipped in the wheel.
+BASEMAP := src/storyline/server/static/basemap.json
+WORLD_ATLAS := world-atlas@2.0.2
 
-.PHONY: install dev demo test lint typecheck bench clean
+.PHONY: install dev demo test lint typecheck bench clean basemap browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml | $(BIN)/python $(BASEMAP)
 	$(PIP) install -e .
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python $(BASEMAP)
 	$(PIP) install -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(BASEMAP)
 
-dev: $(VENV)/.dev-installed
+dev: $(VENV)/.dev-installed $(BASEMAP)
+
+basemap: $(BASEMAP)
+
+# Fetched with `npm pack` into a temporary folder, converted by storyline's own code (pycountry adds the codes).
+$(BASEMAP): | $(BIN)/python
+	@command -v $(NPM) >/dev/null 2>&1 || { echo "error: npm is needed to fetch the world basemap ($(WORLD_ATLAS) from the npm registry): install Node.js and npm, then run make again" >&2; exit 1; }
+	@$(BIN)/python -c 'import pycountry' 2>/dev/null || $(PIP) install 'pycountry>=24.6'
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  echo "fetching $(WORLD_ATLAS) with $(NPM) pack" && \
+	  (cd "$$tmp" && $(NPM) pack $(WORLD_ATLAS) --silent >/dev/null) && \
+	  PYTHONPATH=src $(BIN)/python -m storyline.server.basemap --from "$$tmp"/world-atlas-*.tgz --out $@
 
 # The main job on the bundled sample corpus: read, clean, de-duplicate, annotate and store, then show what was found.
 demo: install
@@ -33,6 +49,7 @@ demo: install
 	$(BIN)/storyline storylines --db $(DB) --limit 5
 	$(BIN)/storyline timeline --db $(DB) --entity "Narendra Modi" --entity "Vladimir Putin" --from 2018 --to 2019
 	$(BIN)/storyline search "Sochi" --db $(DB) --limit 5
+	@echo "To browse it: $(BIN)/storyline serve --db $(DB), then open http://127.0.0.1:8000/"
 
 lint: dev
 	$(BIN)/ruff check src tests benchmarks
@@ -41,7 +58,18 @@ lint: dev
 typecheck: dev
 	$(BIN)/mypy
 
-test: dev
+# The web UI's browser tests drive Debian's chromium headless; install it (with its driver) when missing.
+# Without root or sudo, or off Debian, it warns and goes on: tests/test_ui.py then skips.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then exit 0; fi; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	  else echo "warning: chromium for the browser tests is missing and there is no root or sudo to install it; tests/test_ui.py will skip" >&2; exit 0; fi; \
+	  if ! command -v apt-get >/dev/null 2>&1; then echo "warning: no apt-get to install chromium and chromium-driver; tests/test_ui.py will skip" >&2; exit 0; fi; \
+	  echo "installing chromium and chromium-driver for the browser tests"; \
+	  ( $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver ) \
+	    || echo "warning: could not install chromium and chromium-driver; tests/test_ui.py will skip" >&2
+
+test: dev browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy

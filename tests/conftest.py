@@ -32,3 +32,15 @@ def cleaner(config: IngestConfig) -> Cleaner:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "test.db"
+
+
+@pytest.fixture(scope="session")
+def analyzed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus analyzed (ingest, annotation, events, clustering) once per test run, into
+    a store tests must not change (copy it first to write)."""
+    import storyline
+
+    path = tmp_path_factory.mktemp("analyzed") / "corpus.db"
+    with storyline.open(path) as sl:
+        sl.analyze(CORPUS)
+    return path

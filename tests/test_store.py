@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -132,3 +134,66 @@ def test_resolve_prefix(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="ambiguous"):
         store.resolve("abcd")
     store.close()
+
+
+def test_search_ranks_a_bounded_window_of_the_newest_matches(
+    analyzed_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.store.sqlite.store as sqlite_store
+    from storyline.store import DocumentQuery
+
+    store = sqlite_store.SQLiteStore(str(analyzed_corpus))
+    try:
+        everything, total = store.search_page("Modi", DocumentQuery(limit=100))
+        assert total == len(everything) > 10
+        monkeypatch.setattr(sqlite_store, "RANK_WINDOW", 5)
+        ranked, same_total = store.search_page("Modi", DocumentQuery(limit=100))
+        assert same_total == total and len(ranked) == 5
+        rowid = {r[1]: r[0] for r in store._db.execute("SELECT rowid, id FROM documents")}
+        newest = sorted((rowid[h.document.id] for h in everything), reverse=True)[:5]
+        assert sorted(rowid[h.document.id] for h in ranked) == sorted(newest)
+        assert [h.score for h in ranked] == sorted((h.score for h in ranked), reverse=True)
+    finally:
+        store.close()
+
+
+def test_serving_aggregates_follow_the_rows_they_count(analyzed_corpus: Path, tmp_path: Path) -> None:
+    """The month counts of places and the index of who takes part in each happening agree with
+    the mentions and happenings they summarise, after analysis and after annotating anew."""
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(analyzed_corpus, copy)
+    store = SQLiteStore(str(copy))
+    db = store._db
+
+    def places_agree() -> None:
+        counted = db.execute(
+            "SELECT name, lat, lon, sum(documents) FROM place_months GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        ).fetchall()
+        actual = db.execute(
+            "SELECT name, lat, lon, count(DISTINCT doc_rowid) FROM place_mentions GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        ).fetchall()
+        assert [tuple(r) for r in counted] == [tuple(r) for r in actual] and len(actual) > 10
+
+    try:
+        places_agree()
+        indexed = {tuple(r) for r in db.execute("SELECT entity_id, cluster_id FROM cluster_entities")}
+        expected = {
+            (entity, cluster)
+            for cluster, actors, countries in db.execute("SELECT id, actors, countries FROM clusters")
+            for entity in {**json.loads(actors), **json.loads(countries)}
+        }
+        assert indexed == expected and len(expected) > 20
+        # annotate a document anew, with one place fewer: the counts follow
+        doc_id = db.execute(
+            "SELECT d.id FROM documents d JOIN place_mentions p ON p.doc_rowid = d.rowid GROUP BY d.id "
+            "HAVING count(DISTINCT p.name) > 1 LIMIT 1"
+        ).fetchone()[0]
+        ann = store.annotations(doc_id)
+        store.add_annotations("again", [(doc_id, replace(ann, places=ann.places[1:]))])
+        places_agree()
+        store.add_annotations("again", [(doc_id, ann)])
+        places_agree()
+    finally:
+        store.close()

@@ -1,4 +1,4 @@
-"""The Python API. Every interface (CLI, later REST and web) calls this facade.
+"""The Python API. Every interface (the CLI, the REST API and its web UI) calls this facade.
 
 >>> import storyline
 >>> with storyline.open("news.db") as sl:          # doctest: +SKIP
@@ -8,18 +8,17 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from storyline.config import ClusterConfig, IngestConfig
 from storyline.errors import InputError, StorylineError
+from storyline.ingest.sources import Source
 from storyline.ingest.transport import Transport
 from storyline.model import EXPORT_FIELDS, Document, content_id, document_to_dict
 from storyline.model.annotations import Annotations, EntityRecord, EventStatus, value_range
@@ -28,12 +27,15 @@ from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
 from storyline.store import DocumentQuery, EventQuery, SearchHit, Sighting, Store, StoredEvent, open_store
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from storyline.annotate import Annotated
     from storyline.relate.pairs import Pair
     from storyline.relate.similarity import Comparison
 
-EXPORT_FORMATS = ("jsonl", "csv")
-_EXPORT_ANNOTATIONS = ("seen_in", "entities", "places", "times", "events", "event_cluster", "storyline")
+EXPORT_FORMATS = ("jsonl", "csv", "parquet", "gdelt")
+EXPORT_TABLES = ("documents", "entities", "events")
+_MAX_GRAPH_NODES = 10_000
 
 
 class DocumentNotFound(StorylineError, KeyError):
@@ -72,12 +74,15 @@ class Storyline:
         workers: int = 1,
         stdin: BinaryIO | None = None,
         progress: ProgressFn | None = None,
+        sources: Sequence[Source] = (),
     ) -> IngestReport:
-        """Read, clean, de-duplicate and store files, folders, URLs or ``-`` (stdin).
+        """Read, clean, de-duplicate and store files, folders, URLs or ``-`` (stdin), and
+        ``sources`` already in memory (``Source(name, data=bytes)``; the name stands for the input
+        in errors and sightings).
 
         Bad inputs are reported in the returned report, never raised; the rest is stored."""
         pipeline = IngestPipeline(self.store, config or self.config, transport=transport, workers=workers)
-        return pipeline.run([str(i) for i in inputs], stdin=stdin, progress=progress)
+        return pipeline.run([str(i) for i in inputs], stdin=stdin, progress=progress, sources=sources)
 
     def analyze(self, *inputs: str | os.PathLike[str], **kwargs: Any) -> IngestReport:
         """Ingest, then annotate every stored document not yet annotated by the current stages
@@ -116,6 +121,20 @@ class Storyline:
             limit=limit, offset=offset,
         )  # fmt: skip
 
+    def count_clusters(
+        self,
+        *,
+        entity: str | list[str] | None = None,
+        storyline: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> int:
+        """How many happenings :meth:`clusters` would list with these filters, over all pages."""
+        start, end = self._bounds(date_from, date_to)
+        names = [entity] if isinstance(entity, str) else list(entity or [])
+        ids = [self.store.entity_ids(name) for name in names] if names else None
+        return self.store.count_clusters(entity_ids=ids, storyline=storyline, date_from=start, date_to=end)
+
     def storylines(self, *, limit: int | None = 50, offset: int = 0) -> list[StorylineRecord]:
         """Storylines (happenings of the same actors over time), the largest first."""
         return self.store.storylines(limit, offset)
@@ -128,11 +147,14 @@ class Storyline:
         date_from: str | None = None,
         date_to: str | None = None,
         limit: int | None = 200,
+        offset: int = 0,
     ) -> list[TimelineEntry]:
         """Dated happenings in order, each with its sources and their evidence sentences."""
         from storyline.timeline import timeline_entries
 
-        found = self.clusters(entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit)
+        found = self.clusters(
+            entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit, offset=offset
+        )
         return timeline_entries(found)
 
     def _bounds(self, date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
@@ -190,18 +212,33 @@ class Storyline:
         doc_id = self.get(document).id if document else None
         return self.store.events(EventQuery(entity, type, status, start, end, doc_id, limit, offset))
 
+    def count_events(
+        self,
+        *,
+        entity: str | None = None,
+        type: str | None = None,
+        status: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        document: str | None = None,
+    ) -> int:
+        """How many events :meth:`events` would list with these filters, over all pages."""
+        start, end = self._bounds(date_from, date_to)
+        doc_id = self.get(document).id if document else None
+        return self.store.count_events(EventQuery(entity, type, status, start, end, doc_id, None, 0))
+
     def compare(self, a: str, b: str) -> Comparison:
         """How similar two stored documents are (ids or unique prefixes), with the verdict and
         its reasons. Documents not yet analyzed are annotated for the comparison (not stored)."""
         from storyline.annotate import Annotator
-        from storyline.relate.embed import Embedder
+        from storyline.relate.embed import shared_embedder
         from storyline.relate.similarity import compare, profiles
 
         docs = [self.get(a), self.get(b)]
         anns = [self.annotations(d.id) for d in docs]
         if any(not (x.entities or x.times or x.events or x.skipped) for x in anns):
             anns = [r.annotations for r in Annotator().annotate_many(docs)]
-        first, second = profiles(docs, anns, Embedder())
+        first, second = profiles(docs, anns, shared_embedder())
         return compare(first, second, pair_id=f"{docs[0].id}|{docs[1].id}")
 
     # -- reading ----------------------------------------------------------------------
@@ -238,13 +275,141 @@ class Storyline:
         """Full-text search over titles, texts and captions, best first."""
         return self.store.search(query, limit=limit, hide_duplicates=hide_duplicates)
 
+    # -- pages, records and aggregates (what the REST API and web UI show) --------------------
+    def document_query(
+        self,
+        *,
+        limit: int | None = 20,
+        offset: int = 0,
+        hide_duplicates: bool = False,
+        language: str | None = None,
+        entity: str | None = None,
+        place: str | None = None,
+        event_type: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> DocumentQuery:
+        """The store query for documents naming ``entity`` (id, canonical name or alias),
+        ``place`` (a place name or a country code), reporting an ``event_type``, published between
+        ``date_from`` and ``date_to`` (YYYY, YYYY-MM or YYYY-MM-DD)."""
+        start, end = self._bounds(date_from, date_to)
+        ids = tuple(self.store.entity_ids(entity)) if entity else None
+        return DocumentQuery(limit, offset, hide_duplicates, language, None, start, end, ids, place, event_type)
+
+    def document_page(self, query: DocumentQuery) -> tuple[list[Document], int]:
+        """One page of documents (publication order) and how many match in all."""
+        return self.store.documents(query), self.store.count(query)
+
+    def search_page(self, text: str, query: DocumentQuery) -> tuple[list[SearchHit], int]:
+        """One page of full-text matches, best first (see the store's ``search_page``), and how
+        many match in all."""
+        return self.store.search_page(text, query)
+
+    def placement(self, doc_id: str) -> tuple[str | None, str | None]:
+        """The happening a document mainly reports, and its storyline (ids, or None)."""
+        return self.store.document_clusters_of(doc_id)
+
+    def summaries(self, docs: Sequence[Document]) -> list[dict[str, Any]]:
+        """Documents as a listing shows them: id, title, date, language, source, URL, the
+        opening words, and the happening and storyline each reports (one query for them all)."""
+        placed = self.store.document_placements([d.id for d in docs])
+        out = []
+        for doc in docs:
+            p = doc.published
+            cluster, story = placed.get(doc.id, (None, None))
+            out.append(
+                {
+                    "id": doc.id,
+                    "title": doc.title,
+                    "published": p.value.isoformat() if p else None,
+                    "language": doc.language,
+                    "source": doc.source,
+                    "url": doc.url,
+                    "duplicate_of": doc.duplicate.of if doc.duplicate else None,
+                    "opening": " ".join(doc.text[:240].split()),
+                    "event_cluster": cluster,
+                    "storyline": story,
+                }
+            )
+        return out
+
+    def analyze_items(self, items: Sequence[tuple[str, bytes]], **kwargs: Any) -> IngestReport:
+        """Ingest, annotate and cluster inputs held in memory, as (name, bytes) pairs: the name
+        stands for the input in errors and sightings, and its extension tells the format."""
+        return self.analyze(sources=[Source(name, data=data) for name, data in items], **kwargs)
+
+    def analyze_records(
+        self, records: Sequence[dict[str, Any]], *, name: str = "request.jsonl", **kwargs: Any
+    ) -> IngestReport:
+        """Ingest, annotate and cluster documents given as records (``text`` and optionally
+        ``title``, ``url``, ``published``, ``id``, ``source``, ``language``); an error names the
+        n-th record ``{name}#line=n``."""
+        data = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode("utf-8")
+        return self.analyze_items([(name, data)], **kwargs)
+
+    def record(self, doc_id: str) -> dict[str, Any]:
+        """A document as the API gives it: its fields, where it was seen, its entities, places,
+        times, events (each with its happening) and the happening and storyline it reports."""
+        doc = self.get(doc_id)
+        data = document_to_dict(doc)
+        ann = self.store.annotations(doc.id)
+        joined = self.store.event_clusters(doc.id)
+        cluster, story = self.store.document_clusters_of(doc.id)
+        data.update(
+            seen_in=[s.as_dict() for s in self.store.sightings(doc.id)],
+            entities=[e.as_dict() for e in ann.entities],
+            places=[p.as_dict() for p in ann.places],
+            times=[t.as_dict() for t in ann.times],
+            events=[{**e.as_dict(), "cluster": joined.get(e.id)} for e in ann.events],
+            event_cluster=cluster,
+            storyline=story,
+            skipped=list(ann.skipped),
+        )
+        return data
+
+    def entity(self, name: str) -> EntityRecord | None:
+        """One entity by id, canonical name or alias ("Mode" finds Narendra Modi), or None."""
+        ids = self.store.entity_ids(name)
+        return self.store.entity(ids[0]) if ids else None
+
+    def count_entities(self, *, kind: str | None = None) -> int:
+        return self.store.count_entities(kind)
+
+    def storyline(self, storyline_id: str) -> StorylineRecord | None:
+        return self.store.storyline(storyline_id)
+
+    def count_storylines(self) -> int:
+        return self.store.count_storylines()
+
+    def map_points(
+        self,
+        *,
+        storyline: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        limit: int = 1000,
+    ) -> dict[str, Any]:
+        """Happenings at their places and the places articles mention, counted (see the store)."""
+        start, end = self._bounds(date_from, date_to)
+        return self.store.map_points(storyline=storyline, date_from=start, date_to=end, limit=limit)
+
+    def generation(self) -> int:
+        """A counter every write to the store raises (for caches of aggregates)."""
+        return self.store.generation()
+
     def stats(self) -> dict[str, Any]:
+        """What the store holds: counts of documents, duplicates, inputs, languages, sources,
+        events by type and status, and the date range (and the store's path)."""
         return self.store.stats()
 
     # -- export -----------------------------------------------------------------------
     def iter_export(self, *, hide_duplicates: bool = False) -> Iterator[dict[str, Any]]:
+        """Every document as a row of the documents table, with its annotations."""
+        return self._document_rows(DocumentQuery(limit=None, hide_duplicates=hide_duplicates))
+
+    def _document_rows(self, query: DocumentQuery) -> Iterator[dict[str, Any]]:
         placed = self.store.document_clusters()
-        for doc in self.store.iter_documents(DocumentQuery(limit=None, hide_duplicates=hide_duplicates)):
+        for doc in self.store.iter_documents(query):
             data = document_to_dict(doc)
             row = {k: data[k] for k in EXPORT_FIELDS}
             row["seen_in"] = [s.as_dict() for s in self.store.sightings(doc.id)]
@@ -257,34 +422,153 @@ class Storyline:
             row["event_cluster"], row["storyline"] = placed.get(doc.id, (None, None))
             yield row
 
+    def iter_rows(self, table: str = "documents", *, hide_duplicates: bool = False) -> Iterator[dict[str, Any]]:
+        """Every row of a table: ``documents`` (with their annotations), ``entities`` (most widely
+        reported first) or ``events`` (earliest first). ``hide_duplicates`` leaves out
+        near-duplicate documents and their events."""
+        from storyline.exports import entity_row, event_row
+
+        if table == "documents":
+            return self.iter_export(hide_duplicates=hide_duplicates)
+        if table == "entities":
+            return (entity_row(e) for e in self.store.entities(None, None))
+        if table == "events":
+            query = EventQuery(limit=None, hide_duplicates=hide_duplicates)
+            return (event_row(r) for r in self.store.iter_event_rows(query))
+        raise ValueError(f"unknown table {table!r}; choose one of {', '.join(EXPORT_TABLES)}")
+
     def export(
-        self, out: TextIO | str | os.PathLike[str], *, format: str = "jsonl", hide_duplicates: bool = False
+        self,
+        out: TextIO | str | os.PathLike[str],
+        *,
+        format: str = "jsonl",
+        table: str | None = None,
+        hide_duplicates: bool = False,
     ) -> int:
-        """Write every document as JSON Lines or CSV (lists as JSON arrays). Returns the count."""
+        """Write a table (``documents``, the default; ``entities``; ``events``) as JSON Lines, CSV
+        (lists and records as JSON text) or Parquet (a file path only), or the events as a
+        GDELT-style tab-separated table (``format="gdelt"``). Returns how many rows were written."""
+        from storyline.exports import gdelt_rows, write_gdelt, write_table
+
         if format not in EXPORT_FORMATS:
             raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
-        if isinstance(out, str | os.PathLike):
-            with Path(out).open("w", encoding="utf-8", newline="") as f:
-                return self.export(f, format=format, hide_duplicates=hide_duplicates)
-        n = 0
-        rows = self.iter_export(hide_duplicates=hide_duplicates)
-        if format == "jsonl":
-            for row in rows:
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                n += 1
-        else:
-            writer = csv.DictWriter(
-                out,
-                fieldnames=[*EXPORT_FIELDS, *_EXPORT_ANNOTATIONS],
-                lineterminator="\n",
-            )
-            writer.writeheader()
-            for row in rows:
-                writer.writerow(
-                    {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()}
-                )
-                n += 1
-        return n
+        table = table or ("events" if format == "gdelt" else "documents")
+        if table not in EXPORT_TABLES:
+            raise ValueError(f"unknown table {table!r}; choose one of {', '.join(EXPORT_TABLES)}")
+        if format == "gdelt":
+            if table != "events":
+                raise ValueError(f"the gdelt format is a table of events, not of {table}")
+            found = self.store.iter_event_rows(EventQuery(limit=None, hide_duplicates=hide_duplicates))
+            return write_gdelt(gdelt_rows(found, self.store), out)
+        if format == "parquet" and not isinstance(out, str | os.PathLike):
+            raise ValueError("parquet is a binary format: give a file path, not a text stream")
+        return write_table(self.iter_rows(table, hide_duplicates=hide_duplicates), table, format, out)
+
+    def entity_graph(self, *, entity: str | None = None, limit: int = 100, min_weight: int = 1) -> dict[str, Any]:
+        """Who acts with whom: ``{"nodes": [{id, name, kind, country, documents, weight}], "edges":
+        [{source, target, weight, documents}]}``.
+
+        A node's ``weight`` is the number of stored events it is an actor in (any role but the
+        speaker who reported the event), its ``documents`` the documents that mention it. An
+        edge's ``weight`` is the number of stored events in which both entities are actors, its
+        ``documents`` the number of documents reporting at least one such event. The nodes are the
+        ``limit`` entities with the most events, heaviest first; with ``entity`` (an id, canonical
+        name or alias, as for :meth:`events`), that entity and its ``limit`` - 1 neighbours with
+        the most shared events. Edges of fewer than ``min_weight`` events are left out (and so
+        are neighbours joined only by them). An unknown ``entity`` gives an empty graph."""
+        if not 1 <= limit <= _MAX_GRAPH_NODES:
+            raise ValueError(f"limit must be between 1 and {_MAX_GRAPH_NODES}, not {limit}")
+        if min_weight < 1:
+            raise ValueError(f"min_weight must be at least 1, not {min_weight}")
+        ids = self.store.entity_ids(entity) if entity is not None else None
+        if ids is not None and not ids:
+            return {"nodes": [], "edges": []}
+        return self.store.entity_graph(ids, limit, min_weight).as_dict()
+
+    def export_graph(
+        self,
+        out: BinaryIO | str | os.PathLike[str],
+        *,
+        format: str = "gexf",
+        entity: str | None = None,
+        limit: int = 100,
+        min_weight: int = 1,
+    ) -> dict[str, Any]:
+        """Write :meth:`entity_graph` as GEXF 1.3 or GraphML (UTF-8) to a file path or a binary
+        stream, with names as node labels and weights as edge attributes. Returns the graph."""
+        from storyline.exports import GRAPH_FORMATS, write_graph
+
+        if format not in GRAPH_FORMATS:
+            raise ValueError(f"unknown graph format {format!r}; choose one of {', '.join(GRAPH_FORMATS)}")
+        graph = self.entity_graph(entity=entity, limit=limit, min_weight=min_weight)
+        write_graph(graph, format, out)
+        return graph
+
+    # -- DataFrames (pandas, imported on first use) -------------------------------------
+    def documents_frame(
+        self,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        hide_duplicates: bool = False,
+        language: str | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> pd.DataFrame:
+        """Documents in publication order as a DataFrame with the columns of the documents table
+        (``published`` and ``fetched_at`` as UTC datetimes; annotations as lists of dicts)."""
+        from storyline.exports import frame
+
+        query = DocumentQuery(limit, offset, hide_duplicates, language, source, since, until)
+        return frame(self._document_rows(query), "documents")
+
+    def entities_frame(self, *, kind: str | None = None, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+        """Canonical entities, most widely reported first, with the columns of the entities table."""
+        from storyline.exports import entity_row, frame
+
+        return frame((entity_row(e) for e in self.store.entities(kind, limit, offset)), "entities")
+
+    def events_frame(
+        self,
+        *,
+        entity: str | None = None,
+        type: str | None = None,
+        status: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        document: str | None = None,
+        hide_duplicates: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> pd.DataFrame:
+        """Stored events, filtered as :meth:`events` filters them, earliest first, with the columns
+        of the events table (``date_start`` and ``date_end`` as datetimes; ``date`` the TIMEX3 value)."""
+        from storyline.exports import event_row, frame
+
+        if status is not None and status.lower() not in {s.value for s in EventStatus}:
+            raise ValueError(f"unknown status {status!r}; choose one of {', '.join(s.value for s in EventStatus)}")
+        start, end = self._bounds(date_from, date_to)
+        doc_id = self.get(document).id if document else None
+        query = EventQuery(entity, type, status, start, end, doc_id, limit, offset, hide_duplicates)
+        return frame((event_row(r) for r in self.store.iter_event_rows(query)), "events")
+
+    def timeline_frame(
+        self,
+        *,
+        entity: str | list[str] | None = None,
+        storyline: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        limit: int | None = 200,
+    ) -> pd.DataFrame:
+        """:meth:`timeline` as a DataFrame: ``date`` as a datetime (a month or year as its first
+        day; ``granularity`` says which), ``actors`` a list of names, ``documents`` how many
+        articles, ``sources`` a list of dicts as in ``storyline timeline --json``."""
+        from storyline.exports import frame
+
+        entries = self.timeline(entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit)
+        return frame(({**e.as_dict(), "documents": len(e.sources)} for e in entries), "timeline")
 
 
 @dataclass

@@ -131,3 +131,64 @@ class IngestConfig:
         mapped = self.field_map.get(ours)
         defaults = DEFAULT_FIELD_NAMES[ours]
         return (mapped, *defaults) if mapped else defaults
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    """The REST API and web UI (``storyline serve``).
+
+    ``token``: the API token writes need (``Authorization: Bearer <token>`` or ``X-API-Token``);
+    with none set, writes are refused. ``public_reads``: whether reads need the token too.
+    ``max_upload``: the largest request body ``POST /api/ingest`` accepts, in bytes."""
+
+    token: str | None = None
+    public_reads: bool = True
+    max_upload: int = 50 * MiB
+
+    def __post_init__(self) -> None:
+        if self.token is not None and len(self.token) < 8:
+            raise ConfigError("the API token must be at least 8 characters")
+        if not self.public_reads and self.token is None:
+            raise ConfigError("reads need the API token, but no token is set (STORYLINE_API_TOKEN or [server] token)")
+        if self.max_upload < 1:
+            raise ConfigError(f"max_upload must be at least 1 byte, got {self.max_upload}")
+
+    @classmethod
+    def load(cls, path: str | None = None, environ: dict[str, str] | None = None, **overrides: object) -> ServerConfig:
+        """Settings from a TOML file's ``[server]`` table (``token``, ``public_reads``,
+        ``max_upload_mb``), then the environment (``STORYLINE_API_TOKEN``,
+        ``STORYLINE_PUBLIC_READS`` = true/false), then ``overrides`` that are not None."""
+        import os
+        import tomllib
+        from pathlib import Path
+
+        values: dict[str, object] = {}
+        if path:
+            try:
+                data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            except OSError as exc:
+                raise ConfigError(f"{path}: cannot read the config ({exc.strerror or exc})") from None
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"{path}: not TOML ({exc})") from None
+            section = data.get("server", {})
+            if not isinstance(section, dict):
+                raise ConfigError(f"{path}: [server] must be a table")
+            unknown = set(section) - {"token", "public_reads", "max_upload_mb"}
+            if unknown:
+                raise ConfigError(f"{path}: unknown [server] settings {', '.join(sorted(unknown))}")
+            if "token" in section:
+                values["token"] = str(section["token"])
+            if "public_reads" in section:
+                values["public_reads"] = bool(section["public_reads"])
+            if "max_upload_mb" in section:
+                values["max_upload"] = int(float(section["max_upload_mb"]) * MiB)
+        env = os.environ if environ is None else environ
+        if env.get("STORYLINE_API_TOKEN"):
+            values["token"] = env["STORYLINE_API_TOKEN"]
+        if env.get("STORYLINE_PUBLIC_READS"):
+            flag = env["STORYLINE_PUBLIC_READS"].strip().lower()
+            if flag not in ("true", "false", "1", "0", "yes", "no"):
+                raise ConfigError(f"STORYLINE_PUBLIC_READS={flag!r}: use true or false")
+            values["public_reads"] = flag in ("true", "1", "yes")
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

@@ -9,7 +9,8 @@
     │       └── BlockedAddressError   the URL points at a private, loopback or link-local address
     └── StoreError              the store cannot be opened or written
         ├── StoreLockedError    another process is writing to the same store
-        └── StoreSchemaError    the store was written by an incompatible version or settings
+        ├── StoreSchemaError    the store was written by an incompatible version or settings
+        └── AmbiguousIdError    an id prefix fits several documents (also a ValueError)
 
 An :class:`InputError` carries the input's ``origin`` and a short ``code`` (see
 :data:`INPUT_ERROR_CODES`) so that programs can sort failures without parsing text.
@@ -76,3 +77,7 @@ class StoreLockedError(StoreError):
 
 class StoreSchemaError(StoreError):
     """The store's schema or settings do not match this version of storyline."""
+
+
+class AmbiguousIdError(StoreError, ValueError):
+    """An id prefix matches more than one stored document."""

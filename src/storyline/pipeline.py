@@ -9,9 +9,10 @@ it again stores exactly what is missing (documents are keyed by content hash).
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import BinaryIO
 
 from storyline.clean import Cleaner
@@ -141,7 +142,10 @@ class IngestPipeline:
         *,
         stdin: BinaryIO | None = None,
         progress: ProgressFn | None = None,
+        sources: Sequence[Source] = (),
     ) -> IngestReport:
+        """Read, clean, de-duplicate and store ``specs`` (paths, folders, URLs, ``-``) and
+        ``sources`` (inputs already in memory, each with the name errors and sightings give it)."""
         report = IngestReport()
         self.store.check_settings(self._settings())
         with self.store.writer_lock():
@@ -159,7 +163,7 @@ class IngestPipeline:
             )
             try:
                 batch: list[Article] = []
-                for item in expand(specs, stdin=stdin):
+                for item in chain(expand(specs, stdin=stdin), sources):
                     report.inputs += 1
                     if isinstance(item, InputError):
                         self._fail(report, item)

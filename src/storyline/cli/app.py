@@ -357,21 +357,77 @@ def search(
 @app.command()
 def export(
     db: DbOption = DEFAULT_DB,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl or csv.")] = "jsonl",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl, csv, parquet (needs -o) or gdelt (events, tab-separated).")
+    ] = "jsonl",
+    table: Annotated[
+        str | None,
+        typer.Option("--table", "-t", help="documents (the default), entities or events (the default for gdelt)."),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
     ] = None,
-    hide_duplicates: Annotated[bool, typer.Option("--hide-duplicates", help="Leave out near-duplicates.")] = False,
+    hide_duplicates: Annotated[
+        bool, typer.Option("--hide-duplicates", help="Leave out near-duplicates (and their events).")
+    ] = False,
 ) -> None:
-    """Export every document as JSON Lines or CSV."""
-    from storyline.api import EXPORT_FORMATS
+    """Export a table (documents, entities or events) as JSON Lines, CSV or Parquet, or the
+    events as a GDELT-style table."""
+    from storyline.api import EXPORT_FORMATS, EXPORT_TABLES
 
     if fmt not in EXPORT_FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    if table is not None and table not in EXPORT_TABLES:
+        raise typer.BadParameter(f"choose one of {', '.join(EXPORT_TABLES)}", param_hint="--table")
+    if fmt == "gdelt" and table not in (None, "events"):
+        raise typer.BadParameter(f"gdelt is a table of events, not of {table}", param_hint="--table")
+    if fmt == "parquet" and output is None:
+        raise typer.BadParameter("parquet is a binary format: give a file with -o FILE", param_hint="--output")
+    chosen = table or ("events" if fmt == "gdelt" else "documents")
     with _open(db) as sl:
-        n = sl.export(output if output else sys.stdout, format=fmt, hide_duplicates=hide_duplicates)
+        n = sl.export(output if output else sys.stdout, format=fmt, table=chosen, hide_duplicates=hide_duplicates)
     if output:
-        _err(f"exported {n} document(s) to {output}")
+        noun = {"documents": "document(s)", "entities": "entities", "events": "event(s)"}[chosen]
+        _err(f"exported {n} {noun} to {output}")
+
+
+@app.command()
+def graph(
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="gexf (GEXF 1.3), graphml or json.")] = "gexf",
+    output: Annotated[
+        Path | None, typer.Option("--out", "--output", "-o", help="Write here instead of standard output.")
+    ] = None,
+    entity: Annotated[
+        str | None, typer.Option("--entity", "-e", help="Only this entity (name or id) and its neighbours.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10_000, help="How many entities at most.")] = 100,
+    min_weight: Annotated[int, typer.Option("--min-weight", min=1, help="Leave out links of fewer shared events.")] = 1,
+) -> None:
+    """Who acts with whom: entities linked by the events in which both are actors (edge weight:
+    shared events), as GEXF or GraphML for Gephi, Cytoscape or networkx, or as JSON."""
+    with _open(db) as sl:
+        if entity is not None and sl.entity(entity) is None:
+            _err(f"error: no entity named {entity!r} in {db}")
+            raise typer.Exit(1)
+        if fmt == "json":
+            found = sl.entity_graph(entity=entity, limit=limit, min_weight=min_weight)
+            text = json.dumps(found, ensure_ascii=False) + "\n"
+            if output:
+                output.write_text(text, encoding="utf-8")
+            else:
+                typer.echo(text, nl=False)
+        else:
+            try:
+                found = sl.export_graph(
+                    output if output else sys.stdout.buffer, format=fmt, entity=entity, limit=limit,
+                    min_weight=min_weight,
+                )  # fmt: skip
+            except ValueError as exc:
+                raise typer.BadParameter(f"{exc}, or json", param_hint="--format") from None
+            sys.stdout.flush()
+    if output:
+        _err(f"wrote {len(found['nodes'])} entities and {len(found['edges'])} links to {output}")
 
 
 @app.command()
@@ -717,6 +773,40 @@ def compare(
             typer.echo(f"  - {reason}")
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML file with a [server] table (token, public_reads, ...).")
+    ] = None,
+    private: Annotated[bool, typer.Option("--private", help="Reads need the API token too.")] = False,
+) -> None:
+    """Serve the REST API (under /api/, OpenAPI at /openapi.json, docs at /docs) and the web UI
+    (at /) for one store. Writes need the API token: STORYLINE_API_TOKEN or the config's token."""
+    from storyline.config import ServerConfig
+    from storyline.errors import ConfigError, StorylineError
+
+    try:
+        settings = ServerConfig.load(str(config) if config else None, public_reads=False if private else None)
+    except ConfigError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    try:
+        import uvicorn
+
+        from storyline.server.app import create_app
+
+        application = create_app(db, settings)
+    except StorylineError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    writes = "writes with the API token" if settings.token else "read-only (no API token set)"
+    typer.echo(f"storyline: serving {db} at http://{host}:{port}/ ({writes}); Ctrl-C stops")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
 eval_app = typer.Typer(

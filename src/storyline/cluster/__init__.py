@@ -100,7 +100,10 @@ class Clusterer:
         self.config = config or ClusterConfig()
         self._embed = embed
         self._index: DocumentIndex | None = None
-        self._pending: list[tuple[str, np.ndarray]] = []
+        # the batch being placed: its ids and vectors, of which the first ``_placed`` are placed
+        self._batch_ids: list[str] = []
+        self._batch_vectors = np.zeros((0, 384), dtype=np.float32)
+        self._placed = 0
 
     def embed(self, docs: Sequence[Document]) -> np.ndarray:
         if self._embed is None:
@@ -121,7 +124,10 @@ class Clusterer:
     def _search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Nearest stored documents, and those placed earlier in this batch."""
         found = self.index.search(vector, k)
-        found += [(doc_id, float(v @ vector)) for doc_id, v in self._pending]
+        if self._placed:
+            scores = self._batch_vectors[: self._placed] @ vector
+            best = np.argsort(-scores)[:k] if len(scores) <= k else np.argpartition(-scores, k)[:k]
+            found += [(self._batch_ids[i], float(scores[i])) for i in best]
         return sorted(found, key=lambda t: -t[1])[:k]
 
     def run(self, batch: int = 64) -> list[Placed]:
@@ -139,16 +145,17 @@ class Clusterer:
         vectors = self.embed(docs)
         index = self.index
         out = []
+        self._batch_ids, self._batch_vectors, self._placed = [d.id for d in docs], vectors, 0
         try:
             with self.store.transaction():
                 for doc, ann, vector in zip(docs, anns, vectors, strict=True):
                     out.append(self._place(doc, ann, vector))
                     self.store.add_vector(doc.id, VECTOR_MODEL, vector)
-                    self._pending.append((doc.id, vector))  # searchable by the rest of the batch
+                    self._placed += 1  # searchable by the rest of the batch
             # only what was committed enters the index
-            index.add([i for i, _ in self._pending], np.vstack([v for _, v in self._pending]))
+            index.add(self._batch_ids, vectors)
         finally:
-            self._pending.clear()
+            self._batch_ids, self._placed = [], 0
         return out
 
     # -- one document ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ on first use, once per :class:`Embedder`; nothing is fetched from the network.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -64,3 +65,10 @@ class Embedder:
         vectors = np.asarray(self._e5.passage(short), dtype=np.float32).reshape(len(short), DIM)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms > 0, norms, 1.0)
+
+
+@functools.lru_cache(maxsize=1)
+def shared_embedder() -> Embedder:
+    """One embedder per process, its models loaded on first use: for callers that compare now
+    and then (the API), so each comparison does not load the models anew."""
+    return Embedder()

@@ -1,10 +1,11 @@
 """Stores: a protocol and its backends (SQLite by default)."""
 
-from storyline.store.base import DocumentQuery, EventQuery, SearchHit, Sighting, Store, StoredEvent
+from storyline.store.base import DocumentQuery, EventQuery, EventRow, SearchHit, Sighting, Store, StoredEvent
 from storyline.store.sqlite import SQLiteStore
 
 __all__ = [
-    "DocumentQuery", "EventQuery", "SQLiteStore", "SearchHit", "Sighting", "Store", "StoredEvent", "open_store",
+    "DocumentQuery", "EventQuery", "EventRow", "SQLiteStore", "SearchHit", "Sighting", "Store", "StoredEvent",
+    "open_store",
 ]  # fmt: skip
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from storyline.model import Document
 from storyline.model.annotations import Annotations, EntityRecord, Event
 from storyline.model.clusters import ClusterState, EventCluster, StorylineRecord
+from storyline.model.graph import EntityGraph
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
 
 
@@ -62,6 +63,12 @@ class DocumentQuery:
     """ISO date (inclusive) on the publication date."""
     until: str | None = None
     """ISO date (inclusive) on the publication date."""
+    entity_ids: tuple[str, ...] | None = None
+    """Documents naming any of these entities (an empty tuple matches nothing)."""
+    place: str | None = None
+    """Documents naming this place (its name, any case) or a place in this country (ISO code)."""
+    event_type: str | None = None
+    """Documents reporting an event of this PLOVER category."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +84,8 @@ class EventQuery:
     document_id: str | None = None
     limit: int | None = 50
     offset: int = 0
+    hide_duplicates: bool = False
+    """Leave out the events of near-duplicate documents."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +97,20 @@ class StoredEvent:
 
     def as_dict(self) -> dict[str, Any]:
         return {"document_id": self.document_id, **self.event.as_dict()}
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """A stored event with what a table of events adds to it: its evidence sentence (whitespace
+    folded), the happening and storyline it was placed in, and its document's URL and source id."""
+
+    document_id: str
+    event: Event
+    evidence: str | None = None
+    cluster_id: str | None = None
+    storyline_id: str | None = None
+    url: str | None = None
+    source_id: str | None = None
 
 
 class Store(Protocol):
@@ -130,6 +153,12 @@ class Store(Protocol):
     def events(self, query: EventQuery) -> list[StoredEvent]: ...
     def entity_ids(self, name: str) -> list[str]: ...
 
+    # tables and the entity graph (see storyline.exports)
+    def iter_event_rows(self, query: EventQuery) -> Iterator[EventRow]: ...
+    def entity_graph(
+        self, entity_ids: Sequence[str] | None = None, limit: int = 100, min_weight: int = 1
+    ) -> EntityGraph: ...
+
     # happenings and storylines (see storyline.cluster)
     def transaction(self) -> Any: ...
     def unclustered(self, limit: int) -> list[str]: ...
@@ -155,3 +184,22 @@ class Store(Protocol):
     def storylines(self, limit: int | None = 50, offset: int = 0) -> list[StorylineRecord]: ...
     def document_clusters(self) -> dict[str, tuple[str | None, str | None]]: ...
     def event_clusters(self, doc_id: str) -> dict[str, str]: ...
+
+    # serving: pages, counts and aggregates (one query each)
+    def search_page(self, text: str, query: DocumentQuery, *, total: bool = True) -> tuple[list[SearchHit], int]: ...
+    def document_clusters_of(self, doc_id: str) -> tuple[str | None, str | None]: ...
+    def document_placements(self, doc_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None]]: ...
+    def count_entities(self, kind: str | None = None) -> int: ...
+    def entity(self, entity_id: str) -> EntityRecord | None: ...
+    def count_clusters(
+        self, *, entity_ids: Sequence[Sequence[str]] | None = None, storyline: str | None = None,
+        date_from: str | None = None, date_to: str | None = None,
+    ) -> int: ...  # fmt: skip
+    def count_storylines(self) -> int: ...
+    def generation(self) -> int: ...
+    def count_events(self, query: EventQuery) -> int: ...
+    def storyline(self, storyline_id: str) -> StorylineRecord | None: ...
+    def map_points(
+        self, *, storyline: str | None = None, date_from: str | None = None, date_to: str | None = None,
+        limit: int = 1000,
+    ) -> dict[str, Any]: ...  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -25,11 +25,20 @@ class ClusterTables:
 
     _db: sqlite3.Connection
 
+    def bump_generation(self) -> None:
+        """Mark the store changed (inside the writing transaction): caches of aggregates over
+        the whole store are kept against this counter."""
+        self._db.execute(
+            "INSERT INTO settings VALUES ('generation', '1') ON CONFLICT(name) DO UPDATE SET "
+            "value = CAST(value AS INTEGER) + 1"
+        )
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.bump_generation()
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
@@ -85,6 +94,16 @@ class ClusterTables:
             "INSERT OR IGNORE INTO cluster_keys VALUES (?, ?, ?)",
             [(k, state.start.isoformat(), state.id) for k in keys],
         )
+        self._db.execute(
+            "INSERT INTO settings VALUES ('cluster_max_span_days', ?) ON CONFLICT(name) DO UPDATE SET "
+            "value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+            (str((state.end - state.start).days),),
+        )
+        self._db.execute("DELETE FROM cluster_entities WHERE cluster_id = ?", (state.id,))
+        self._db.executemany(
+            "INSERT OR IGNORE INTO cluster_entities VALUES (?, ?)",
+            [(entity_id, state.id) for entity_id in {*state.actors, *state.countries}],
+        )
 
     def merge_clusters(self, into: str, other: str) -> None:
         """Fold cluster ``other`` into ``into``: its members, documents and keys move; it goes."""
@@ -96,6 +115,11 @@ class ClusterTables:
             (into, other),
         )
         db.execute("DELETE FROM cluster_keys WHERE cluster_id = ?", (other,))
+        db.execute(
+            "INSERT OR IGNORE INTO cluster_entities SELECT entity_id, ? FROM cluster_entities WHERE cluster_id = ?",
+            (into, other),
+        )
+        db.execute("DELETE FROM cluster_entities WHERE cluster_id = ?", (other,))
         db.execute(
             "UPDATE clusters SET storyline = coalesce(storyline, (SELECT storyline FROM clusters WHERE id = ?)) "
             "WHERE id = ?",
@@ -189,7 +213,7 @@ class ClusterTables:
         offset: int = 0,
     ) -> list[EventCluster]:
         """Happenings in date order, with their sources."""
-        where, params = _cluster_filters(entity_ids, storyline, date_from, date_to, cluster_id)
+        where, params = _cluster_filters(entity_ids, storyline, date_from, date_to, cluster_id, self.max_span())
         sql = f"SELECT {_CLUSTER_COLUMNS} FROM clusters"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -197,58 +221,79 @@ class ClusterTables:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
+        rows = self._db.execute(sql, params).fetchall()
+        ids = [r["id"] for r in rows]
+        sources = self._sources(ids)
+        votes = self._place_votes(ids)
         out = []
-        for r in self._db.execute(sql, params).fetchall():
-            cluster = _cluster(r, self._sources(r["id"]))
-            self._vote_place(cluster)
+        for r in rows:
+            cluster = _cluster(r, sources.get(r["id"], []))
+            self._vote_place(cluster, votes.get(r["id"]))
             out.append(cluster)
         return out
 
-    def _vote_place(self, cluster: EventCluster) -> None:
+    def max_span(self) -> int:
+        """The most days any stored happening spans."""
+        row = self._db.execute("SELECT value FROM settings WHERE name = 'cluster_max_span_days'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _place_votes(self, ids: Sequence[str]) -> dict[str, Counter[tuple[str, str | None, float, float, int]]]:
+        """Per happening, how many of its event mentions give each place (name, country, lat, lon,
+        whether it is a city or finer)."""
+        out: dict[str, Counter[tuple[str, str | None, float, float, int]]] = defaultdict(Counter)
+        for chunk in _chunks(ids):
+            for cluster_id, name, country, lat, lon, kind in self._db.execute(
+                "SELECT m.cluster_id, json_extract(e.data, '$.place.name'), json_extract(e.data, '$.place.country'), "
+                "json_extract(e.data, '$.place.lat'), json_extract(e.data, '$.place.lon'), "
+                "json_extract(e.data, '$.place.kind') FROM cluster_members m JOIN events e ON e.id = m.event_id "
+                f"WHERE m.cluster_id IN ({','.join('?' * len(chunk))}) AND json_extract(e.data, '$.place.name') "
+                "IS NOT NULL",
+                chunk,
+            ):
+                specific = int(kind not in ("country", "continent", "region"))
+                out[cluster_id][(name, country, lat, lon, specific)] += 1
+        return out
+
+    def _vote_place(
+        self, cluster: EventCluster, votes: Counter[tuple[str, str | None, float, float, int]] | None
+    ) -> None:
         """The happening's place: the one most of its mentions give (a city before a country on a
         tie), not whichever came first; its description follows."""
-        votes: Counter[tuple[str, str | None, float, float]] = Counter()
-        specific: dict[str, int] = {}
-        for (data,) in self._db.execute(
-            "SELECT e.data FROM cluster_members m JOIN events e ON e.id = m.event_id WHERE m.cluster_id = ?",
-            (cluster.id,),
-        ):
-            place = json.loads(data).get("place")
-            if place:
-                votes[(place["name"], place.get("country"), place["lat"], place["lon"])] += 1
-                specific[place["name"]] = int(place.get("kind") not in ("country", "continent", "region"))
         if not votes:
             return
-        (name, country, lat, lon), _ = max(votes.items(), key=lambda kv: (kv[1], specific.get(kv[0][0], 0)))
+        (name, country, lat, lon, _), _ = max(votes.items(), key=lambda kv: (kv[1], kv[0][4]))
         if name != cluster.place:
             cluster.place, cluster.country, cluster.lat, cluster.lon = name, country, lat, lon
             if cluster.family != "document":
                 cluster.label = describe(cluster.subtype or cluster.family, cluster.actors, name, cluster.start or "")
 
-    def _sources(self, cluster_id: str) -> list[ClusterSource]:
-        rows = self._db.execute(
-            "SELECT d.id, m.event_id, m.status, d.title, e.data, d.published, d.text FROM cluster_members m "
-            "JOIN documents d ON d.rowid = m.doc_rowid LEFT JOIN events e ON e.id = m.event_id "
-            "WHERE m.cluster_id = ? ORDER BY d.published, d.id, e.start",
-            (cluster_id,),
-        ).fetchall()
-        out = []
-        for doc_id, event_id, status, title, data, published, text in rows:
-            evidence = None
-            if data:
-                sentence = json.loads(data).get("sentence") or {}
-                evidence = " ".join(text[sentence.get("start", 0) : sentence.get("end", 0)].split()) or None
-            out.append(ClusterSource(doc_id, event_id, status, title, evidence, published))
-        # articles placed here by their nearest neighbours, with no event of their own in it
-        for doc_id, title, published, text in self._db.execute(
-            "SELECT d.id, d.title, d.published, d.text FROM document_clusters c "
-            "JOIN documents d ON d.rowid = c.doc_rowid WHERE c.cluster_id = ? "
-            "AND c.doc_rowid NOT IN (SELECT doc_rowid FROM cluster_members WHERE cluster_id = ?) "
-            "ORDER BY d.published, d.id",
-            (cluster_id, cluster_id),
-        ):
-            opening = " ".join(text[:300].split())
-            out.append(ClusterSource(doc_id, None, "similar", title, opening, published))
+    def _sources(self, ids: Sequence[str]) -> dict[str, list[ClusterSource]]:
+        """Per happening, its articles: each event mention with its evidence sentence, then the
+        articles placed there by their nearest neighbours (with their opening as evidence)."""
+        out: dict[str, list[ClusterSource]] = defaultdict(list)
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for cluster_id, doc_id, event_id, status, title, published, evidence in self._db.execute(
+                "SELECT m.cluster_id, d.id, m.event_id, m.status, d.title, d.published, "
+                "substr(d.text, json_extract(e.data, '$.sentence.start') + 1, "
+                "json_extract(e.data, '$.sentence.end') - json_extract(e.data, '$.sentence.start')) "
+                "FROM cluster_members m JOIN documents d ON d.rowid = m.doc_rowid "
+                f"LEFT JOIN events e ON e.id = m.event_id WHERE m.cluster_id IN ({marks}) "
+                "ORDER BY m.cluster_id, d.published, d.id, e.start",
+                chunk,
+            ):
+                sentence = " ".join((evidence or "").split()) or None
+                out[cluster_id].append(ClusterSource(doc_id, event_id, status, title, sentence, published))
+            # articles placed here by their nearest neighbours, with no event of their own in it
+            for cluster_id, doc_id, title, published, opening in self._db.execute(
+                "SELECT c.cluster_id, d.id, d.title, d.published, substr(d.text, 1, 300) FROM document_clusters c "
+                f"JOIN documents d ON d.rowid = c.doc_rowid WHERE c.cluster_id IN ({marks}) "
+                "AND NOT EXISTS (SELECT 1 FROM cluster_members m WHERE m.cluster_id = c.cluster_id "
+                "AND m.doc_rowid = c.doc_rowid) ORDER BY c.cluster_id, d.published, d.id",
+                chunk,
+            ):
+                text = " ".join(opening.split())
+                out[cluster_id].append(ClusterSource(doc_id, None, "similar", title, text, published))
         return out
 
     def storylines(self, limit: int | None = 50, offset: int = 0) -> list[StorylineRecord]:
@@ -300,6 +345,7 @@ class ClusterTables:
                 continue
             self._db.execute("DELETE FROM clusters WHERE id = ?", (cid,))
             self._db.execute("DELETE FROM cluster_keys WHERE cluster_id = ?", (cid,))
+            self._db.execute("DELETE FROM cluster_entities WHERE cluster_id = ?", (cid,))
             self._db.execute("UPDATE document_clusters SET cluster_id = NULL WHERE cluster_id = ?", (cid,))
 
 
@@ -315,6 +361,7 @@ def _cluster_filters(
     date_from: str | None,
     date_to: str | None,
     cluster_id: str | None,
+    max_span: int = 366,
 ) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
@@ -324,15 +371,20 @@ def _cluster_filters(
         for ids in entity_ids:
             if not ids:
                 return ["0"], []
-            where.append("(" + " OR ".join(["actors LIKE ? OR countries LIKE ?"] * len(ids)) + ")")
-            for eid in ids:
-                params += [f'%"{eid}"%', f'%"{eid}"%']
+            marks = ",".join("?" * len(ids))
+            where.append(f"id IN (SELECT cluster_id FROM cluster_entities WHERE entity_id IN ({marks}))")
+            params += list(ids)
     if storyline:
         where.append("storyline = ?")
         params.append(storyline)
     if date_from:
         where.append("end >= ?")
         params.append(date_from)
+        # no happening spans more than max_span days, so one ending in the range started at most
+        # that long before it: a bound on the start index, not a scan of every earlier happening
+        earliest = date.fromisoformat(date_from[:10]) - timedelta(days=max_span)
+        where.append("start >= ?")
+        params.append(earliest.isoformat())
     if date_to:
         where.append("start <= ?")
         params.append(date_to)
@@ -378,3 +430,8 @@ def _cluster(r: sqlite3.Row, sources: list[ClusterSource]) -> EventCluster:
         documents=len({s.document_id for s in sources}),
         sources=sources,
     )
+
+
+def _chunks(ids: Sequence[str], size: int = 500) -> Iterator[list[str]]:
+    for i in range(0, len(ids), size):
+        yield list(ids[i : i + size])

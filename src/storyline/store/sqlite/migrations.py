@@ -231,4 +231,80 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "0008_serving",
+        """
+        CREATE INDEX documents_order ON documents(published_utc IS NULL, published_utc);
+        CREATE INDEX place_mentions_name ON place_mentions(name COLLATE NOCASE);
+        CREATE INDEX clusters_place ON clusters(lat, lon);
+        """,
+    ),
+    (
+        # who acts with whom, kept up to date as documents are annotated (store/sqlite/graph.py):
+        # each entity's events as an actor, and for each pair of actors (a < b) the events and the
+        # documents in which both act; the backfill reads the events already stored
+        "0009_entity_graph",
+        """
+        ALTER TABLE entities ADD COLUMN events INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX entities_events ON entities(events DESC, documents DESC);
+        CREATE TABLE entity_edges (
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            events INTEGER NOT NULL,
+            documents INTEGER NOT NULL,
+            PRIMARY KEY (a, b)
+        ) WITHOUT ROWID;
+        CREATE INDEX entity_edges_b ON entity_edges(b);
+        UPDATE entities SET events = (
+            SELECT count(DISTINCT event_id) FROM event_actors WHERE entity_id = entities.id AND role != 'speaker'
+        );
+        INSERT INTO entity_edges
+            SELECT x.entity_id, y.entity_id, count(DISTINCT x.event_id), count(DISTINCT e.doc_rowid)
+            FROM event_actors x
+            JOIN event_actors y ON y.event_id = x.event_id AND y.entity_id > x.entity_id AND y.role != 'speaker'
+            JOIN events e ON e.id = x.event_id
+            WHERE x.role != 'speaker'
+            GROUP BY x.entity_id, y.entity_id
+        """,
+    ),
+    (
+        "0010_cluster_entities",
+        """
+        -- who takes part in each happening (its actors and the countries they stand for), indexed
+        -- both ways: finding an entity's happenings reads a few index rows, not every happening
+        CREATE TABLE cluster_entities (
+            entity_id TEXT NOT NULL,
+            cluster_id TEXT NOT NULL,
+            PRIMARY KEY (entity_id, cluster_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX cluster_entities_cluster ON cluster_entities(cluster_id);
+        INSERT OR IGNORE INTO cluster_entities SELECT j.key, c.id FROM clusters c, json_each(c.actors) j;
+        INSERT OR IGNORE INTO cluster_entities SELECT j.key, c.id FROM clusters c, json_each(c.countries) j;
+        -- the longest span of any happening, kept up to date on every save: date filters bound the
+        -- start index with it
+        INSERT OR REPLACE INTO settings SELECT 'cluster_max_span_days',
+            CAST(coalesce(max(julianday(end) - julianday(start)), 0) AS INTEGER) FROM clusters;
+        """,
+    ),
+    (
+        "0011_place_months",
+        """
+        -- how many documents published in each month name each place: the map's counts for any
+        -- date range add up a few rows per place, kept up to date as documents are annotated
+        CREATE TABLE place_months (
+            month TEXT NOT NULL,
+            name TEXT NOT NULL,
+            country TEXT NOT NULL,
+            lat REAL NOT NULL,
+            lon REAL NOT NULL,
+            documents INTEGER NOT NULL,
+            PRIMARY KEY (month, name, lat, lon)
+        ) WITHOUT ROWID;
+        INSERT INTO place_months
+            SELECT coalesce(substr(d.published_utc, 1, 7), ''), p.name, coalesce(p.country, ''), p.lat, p.lon,
+                count(DISTINCT p.doc_rowid)
+            FROM place_mentions p JOIN documents d ON d.rowid = p.doc_rowid
+            GROUP BY 1, p.name, p.lat, p.lon;
+        """,
+    ),
 )

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.errors import StoreError, StoreLockedError, StoreSchemaError
+from storyline.errors import AmbiguousIdError, StoreError, StoreLockedError, StoreSchemaError
 from storyline.model import DateSource, Document, Duplicate, Granularity, PublishedDate
 from storyline.model.annotations import (
     Annotations,
@@ -29,9 +29,14 @@ from storyline.model.annotations import (
     value_range,
 )
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
-from storyline.store.base import DocumentQuery, EventQuery, SearchHit, Sighting, StoredEvent
+from storyline.store.base import DocumentQuery, EventQuery, EventRow, SearchHit, Sighting, StoredEvent
 from storyline.store.sqlite.clusters import ClusterTables
+from storyline.store.sqlite.graph import GraphTables
 from storyline.store.sqlite.migrations import MIGRATIONS
+from storyline.store.sqlite.views import ServingQueries
+
+#: How many of a search's matches are ranked at most (the most recently stored); see search_page.
+RANK_WINDOW = 10_000
 
 _COLUMNS = (
     "id, source_id, origin, title, url, source, author, published, published_granularity, "
@@ -124,7 +129,7 @@ def fts_query(text: str) -> str:
     return " ".join(parts)
 
 
-class SQLiteStore(ClusterTables):
+class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
     """Documents, their sightings, near-duplicate band keys and the full-text index in one file."""
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
@@ -229,10 +234,12 @@ class SQLiteStore(ClusterTables):
         if old is None:
             return
         columns = _metadata_columns(doc)
+        self.count_places(old["rowid"], -1)  # its places move to the month of the new date
         db.execute(
             f"UPDATE documents SET {', '.join(f'{name} = ?' for name in columns)} WHERE id = ?",
             (*columns.values(), doc.id),
         )
+        self.count_places(old["rowid"], +1)
         db.execute(
             "INSERT INTO documents_fts (documents_fts, rowid, title, text, captions) VALUES ('delete', ?, ?, ?, ?)",
             (old["rowid"], old["title"], old["text"], old["captions"]),
@@ -294,6 +301,7 @@ class SQLiteStore(ClusterTables):
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(s.doc_id, s.source_id, s.origin, now, s.title, s.url, s.source, s.published) for s in sightings],
             )
+            self.bump_generation()
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -333,26 +341,40 @@ class SQLiteStore(ClusterTables):
             "SELECT id FROM documents WHERE id >= ? AND id < ? LIMIT 2", (prefix, prefix + "g")
         ).fetchall()
         if len(rows) > 1:
-            raise StoreError(f"id prefix {prefix!r} is ambiguous; give more characters")
+            raise AmbiguousIdError(f"id prefix {prefix!r} is ambiguous; give more characters")
         return rows[0][0] if rows else None
 
-    def _where(self, q: DocumentQuery) -> tuple[str, list[Any]]:
+    def _where(self, q: DocumentQuery, t: str = "") -> tuple[str, list[Any]]:
+        """The WHERE clause of a document query (``t``: the documents table's alias and a dot)."""
         clauses: list[str] = []
         params: list[Any] = []
         if q.hide_duplicates:
-            clauses.append("duplicate_of IS NULL")
+            clauses.append(f"{t}duplicate_of IS NULL")
         if q.language:
-            clauses.append("language = ?")
+            clauses.append(f"{t}language = ?")
             params.append(q.language)
         if q.source:
-            clauses.append("source = ?")
+            clauses.append(f"{t}source = ?")
             params.append(q.source)
         if q.since:
-            clauses.append("published_utc >= ?")
+            clauses.append(f"{t}published_utc >= ?")
             params.append(q.since)
         if q.until:
-            clauses.append("published_utc < ?")
+            clauses.append(f"{t}published_utc < ?")
             params.append(q.until + "\uffff")
+        if q.entity_ids is not None:
+            marks = ",".join("?" * len(q.entity_ids)) or "NULL"
+            clauses.append(f"{t}rowid IN (SELECT doc_rowid FROM entity_mentions WHERE entity_id IN ({marks}))")
+            params += list(q.entity_ids)
+        if q.place:
+            clauses.append(
+                f"{t}rowid IN (SELECT doc_rowid FROM place_mentions WHERE name = ? COLLATE NOCASE "
+                "UNION SELECT doc_rowid FROM place_mentions WHERE country = ?)"
+            )
+            params += [q.place, q.place.upper()]
+        if q.event_type:
+            clauses.append(f"{t}rowid IN (SELECT doc_rowid FROM events WHERE type = ?)")
+            params.append(q.event_type.upper())
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def documents(self, query: DocumentQuery) -> list[Document]:
@@ -372,19 +394,62 @@ class SQLiteStore(ClusterTables):
         return int(self._db.execute(f"SELECT count(*) FROM documents{where}", params).fetchone()[0])
 
     def search(self, text: str, *, limit: int = 20, hide_duplicates: bool = False) -> list[SearchHit]:
+        return self.search_page(text, DocumentQuery(limit=limit, hide_duplicates=hide_duplicates), total=False)[0]
+
+    def search_page(self, text: str, query: DocumentQuery, *, total: bool = True) -> tuple[list[SearchHit], int]:
+        """Full-text matches best first, filtered as ``query`` says, one page of them (``limit``
+        and ``offset``), and how many match in all (0 when ``total`` is false).
+
+        Ranking scores every match, so a query matching more than :data:`RANK_WINDOW` documents
+        (a word nearly every article has) ranks the most recently stored ``RANK_WINDOW`` of them:
+        the cost of a search stays bounded however large the store grows."""
         match = fts_query(text)
         if not match:
-            return []
-        sql = (
-            f"SELECT {', '.join('d.' + c.strip() for c in _COLUMNS.split(','))}, "
-            "bm25(documents_fts, 5.0, 1.0, 0.5) AS score, "
-            "snippet(documents_fts, 1, '[', ']', ' … ', 16) AS snip "
-            "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
-            "WHERE documents_fts MATCH ?" + (" AND d.duplicate_of IS NULL" if hide_duplicates else "") +
-            " ORDER BY score LIMIT ?"
-        )  # fmt: skip
-        rows = self._db.execute(sql, (match, limit)).fetchall()
-        return [SearchHit(_row_to_document(r), -float(r["score"]), r["snip"]) for r in rows]
+            return [], 0
+        where, params = self._where(query, "d.")
+        # with no filter on the documents the FTS index alone answers; with one, the join does
+        base = "FROM documents_fts"
+        if where:
+            base += " JOIN documents d ON d.rowid = documents_fts.rowid"
+        base += " WHERE documents_fts MATCH ?" + where.replace(" WHERE ", " AND ", 1)
+        params = [match, *params]
+        count = int(self._db.execute(f"SELECT count(*) {base}", params).fetchone()[0])
+        if count > RANK_WINDOW:
+            cutoff = self._db.execute(
+                f"SELECT documents_fts.rowid {base} ORDER BY documents_fts.rowid DESC LIMIT 1 OFFSET ?",
+                [*params, RANK_WINDOW - 1],
+            ).fetchone()
+            if cutoff:
+                base += " AND documents_fts.rowid >= ?"
+                params.append(cutoff[0])
+        # rank on the index alone, then read the page's documents and snippets
+        limit = query.limit if query.limit is not None else -1
+        ranked = self._db.execute(
+            f"SELECT documents_fts.rowid, bm25(documents_fts, 5.0, 1.0, 0.5) AS score {base} "
+            "ORDER BY score LIMIT ? OFFSET ?",
+            [*params, limit, query.offset],
+        ).fetchall()
+        if not ranked:
+            return [], count if total else 0
+        rowids = [r[0] for r in ranked]
+        marks = ",".join("?" * len(rowids))
+        snippets = dict(
+            self._db.execute(
+                "SELECT rowid, snippet(documents_fts, 1, '[', ']', ' … ', 16) FROM documents_fts "
+                f"WHERE documents_fts MATCH ? AND rowid IN ({marks})",
+                [match, *rowids],
+            ).fetchall()
+        )
+        rows = {
+            r["rowid"]: r
+            for r in self._db.execute(f"SELECT rowid, {_COLUMNS} FROM documents WHERE rowid IN ({marks})", rowids)
+        }
+        hits = [
+            SearchHit(_row_to_document(rows[rowid]), -float(score), snippets.get(rowid) or "")
+            for rowid, score in ranked
+            if rowid in rows
+        ]
+        return hits, count if total else 0
 
     def sightings(self, doc_id: str) -> list[Sighting]:
         rows = self._db.execute(
@@ -456,8 +521,10 @@ class SQLiteStore(ClusterTables):
                 touched.update(
                     r[0] for r in db.execute("SELECT entity_id FROM entity_mentions WHERE doc_rowid = ?", (rowid,))
                 )
+                touched |= self.unlink_actors(rowid)
                 db.execute("DELETE FROM entity_mentions WHERE doc_rowid = ?", (rowid,))
                 db.execute("DELETE FROM time_expressions WHERE doc_rowid = ?", (rowid,))
+                self.count_places(rowid, -1)
                 db.execute("DELETE FROM place_mentions WHERE doc_rowid = ?", (rowid,))
                 db.execute(
                     "DELETE FROM event_actors WHERE event_id IN (SELECT id FROM events WHERE doc_rowid = ?)", (rowid,)
@@ -489,10 +556,12 @@ class SQLiteStore(ClusterTables):
                         "INSERT OR IGNORE INTO event_actors VALUES (?, ?, ?)",
                         [(ev.id, a.entity_id, a.role) for a in ev.actors if a.entity_id],
                     )
+                touched |= self.link_actors(rowid)
                 db.executemany(
                     "INSERT OR REPLACE INTO place_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(rowid, p.start, p.end, p.text, p.name, p.country, p.lat, p.lon, p.kind) for p in ann.places],
                 )
+                self.count_places(rowid, +1)
                 db.executemany(
                     "INSERT OR REPLACE INTO entity_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
@@ -517,9 +586,10 @@ class SQLiteStore(ClusterTables):
             for entity in touched:
                 db.execute(
                     "UPDATE entities SET mentions = (SELECT count(*) FROM entity_mentions WHERE entity_id = ?), "
-                    "documents = (SELECT count(DISTINCT doc_rowid) FROM entity_mentions WHERE entity_id = ?) "
-                    "WHERE id = ?",
-                    (entity, entity, entity),
+                    "documents = (SELECT count(DISTINCT doc_rowid) FROM entity_mentions WHERE entity_id = ?), "
+                    "events = (SELECT count(DISTINCT event_id) FROM event_actors WHERE entity_id = ? "
+                    "AND role != 'speaker') WHERE id = ?",
+                    (entity, entity, entity, entity),
                 )
                 db.execute("DELETE FROM entity_aliases WHERE entity_id = ?", (entity,))
                 db.execute(
@@ -528,6 +598,7 @@ class SQLiteStore(ClusterTables):
                     (entity,),
                 )
             db.execute("DELETE FROM entities WHERE mentions = 0")
+            self.bump_generation()
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -573,12 +644,53 @@ class SQLiteStore(ClusterTables):
 
     def events(self, query: EventQuery) -> list[StoredEvent]:
         """Stored events, earliest first (undated ones last), filtered as the query says."""
+        found = self._event_filters(query)
+        if found is None:
+            return []
+        where, params = found
+        sql = "SELECT d.id, e.data FROM events e JOIN documents d ON d.rowid = e.doc_rowid"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY e.date_start IS NULL, e.date_start, d.id, e.start"
+        if query.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [query.limit, query.offset]
+        return [StoredEvent(r[0], Event.from_dict(json.loads(r[1]))) for r in self._db.execute(sql, params)]
+
+    def iter_event_rows(self, query: EventQuery) -> Iterator[EventRow]:
+        """Stored events as :meth:`events` lists them, each with its evidence sentence, happening,
+        storyline and document URL: one query, streamed (no document text is read whole)."""
+        found = self._event_filters(query)
+        if found is None:
+            return
+        where, params = found
+        sql = (
+            "SELECT d.id, e.data, substr(d.text, json_extract(e.data, '$.sentence.start') + 1, "
+            "json_extract(e.data, '$.sentence.end') - json_extract(e.data, '$.sentence.start')), "
+            "m.cluster_id, k.storyline, d.url, d.source_id FROM events e JOIN documents d ON d.rowid = e.doc_rowid "
+            "LEFT JOIN cluster_members m ON m.event_id = e.id LEFT JOIN clusters k ON k.id = m.cluster_id"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY e.date_start IS NULL, e.date_start, d.id, e.start"
+        if query.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [query.limit, query.offset]
+        for doc_id, data, evidence, cluster_id, storyline_id, url, source_id in self._db.execute(sql, params):
+            yield EventRow(
+                doc_id, Event.from_dict(json.loads(data)), " ".join((evidence or "").split()) or None, cluster_id,
+                storyline_id, url, source_id,
+            )  # fmt: skip
+
+    def _event_filters(self, query: EventQuery) -> tuple[list[str], list[Any]] | None:
+        """The conditions of an event query on ``events e JOIN documents d``, and their parameters;
+        None when its entity names none stored."""
         where: list[str] = []
         params: list[Any] = []
         if query.entity:
             ids = self.entity_ids(query.entity)
             if not ids:
-                return []
+                return None
             where.append(f"e.id IN (SELECT event_id FROM event_actors WHERE entity_id IN ({','.join('?' * len(ids))}))")
             params += ids
         if query.type:
@@ -596,14 +708,9 @@ class SQLiteStore(ClusterTables):
         if query.document_id:
             where.append("d.id = ?")
             params.append(query.document_id)
-        sql = "SELECT d.id, e.data FROM events e JOIN documents d ON d.rowid = e.doc_rowid"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY e.date_start IS NULL, e.date_start, d.id, e.start"
-        if query.limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [query.limit, query.offset]
-        return [StoredEvent(r[0], Event.from_dict(json.loads(r[1]))) for r in self._db.execute(sql, params)]
+        if query.hide_duplicates:
+            where.append("d.duplicate_of IS NULL")
+        return where, params
 
     def entity_ids(self, name: str) -> list[str]:
         """The entities a name or id may stand for: by id, canonical name or alias (any case);

@@ -1,0 +1,663 @@
+"""The REST API (under ``/api/``) and the web UI (at ``/``), one FastAPI app over one store.
+
+Every error, whatever raised it, answers with one JSON shape::
+
+    {"error": {"status": 404, "code": "not_found", "message": "no document with id 'abcd' ..."}}
+
+(``detail`` is added where there is more to say, e.g. which query parameter is wrong). Listings
+are pages: ``{"items": [...], "total": N, "limit": L, "offset": O, "next_offset": O + L | null}``.
+Writes (``POST /api/ingest``) need the API token; reads need it too when the config says so.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hmac
+import queue
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from pydantic import AfterValidator, BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from storyline.api import DocumentNotFound, Storyline
+from storyline.config import ServerConfig
+from storyline.errors import StoreLockedError, StorylineError
+from storyline.model.annotations import EventStatus
+from storyline.store.sqlite.store import RANK_WINDOW
+
+if TYPE_CHECKING:
+    from storyline.pipeline import IngestReport
+
+STATIC = Path(__file__).with_name("static")
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    411: "length_required",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    500: "internal_error",
+    503: "busy",
+}
+
+
+class ApiError(Exception):
+    """An error answered with the API's one error shape."""
+
+    def __init__(self, status: int, message: str, code: str | None = None, detail: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code or _CODES.get(status, "error")
+        self.message = message
+        self.detail = detail
+
+
+class ErrorBody(BaseModel):
+    status: int = Field(description="The HTTP status, repeated.")
+    code: str = Field(description="A stable machine-readable code: not_found, unauthorized, invalid_request, ...")
+    message: str = Field(description="One line naming what was wrong and why.")
+    detail: Any = Field(default=None, description="More, where there is more: the parameters that were wrong.")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    total: int = Field(description="How many items match, over all pages.")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="The offset of the next page, or null on the last.")
+    matches: int | None = Field(
+        default=None,
+        description="Searches only: how many documents match; the best of the newest 10,000 are ranked and paged.",
+    )
+
+
+class IngestDocument(BaseModel):
+    text: str = Field(min_length=1)
+    id: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    source: str | None = None
+    language: str | None = None
+
+
+class IngestRequest(BaseModel):
+    documents: list[IngestDocument] = Field(min_length=1)
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": code.replace("_", " ")}
+    for status, code in _CODES.items()
+    if status not in (405, 415)
+}
+
+
+def _error(
+    status: int, message: str, code: str | None = None, detail: Any = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body: dict[str, Any] = {"status": status, "code": code or _CODES.get(status, "error"), "message": message}
+    if detail is not None:
+        body["detail"] = detail
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse({"error": body}, status_code=status, headers=headers or None)
+
+
+class _Pool:
+    """Open stores lent to one request at a time: a request takes one (opening a new one when
+    all are lent), uses it alone, and gives it back. SQLite connections are never shared between
+    requests, and there are never more than the most requests served at once."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._free: queue.SimpleQueue[Storyline] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._open: list[Storyline] = []
+        self._closed = False
+
+    def take(self) -> Storyline:
+        try:
+            return self._free.get_nowait()
+        except queue.Empty:
+            sl = Storyline(self.path)
+            with self._lock:
+                self._open.append(sl)
+            return sl
+
+    def give_back(self, sl: Storyline) -> None:
+        if self._closed:
+            sl.close()
+        else:
+            self._free.put(sl)
+
+    def close(self) -> None:
+        """At shutdown: close every store; one lent out closes when it comes back."""
+        with self._lock:
+            self._closed = True
+            for sl in self._open:
+                sl.close()
+            self._open.clear()
+        self._free = queue.SimpleQueue()
+
+
+MAX_PAGE = 1000
+
+
+def _token(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip()
+    return request.headers.get("x-api-token")
+
+
+def _check(request: Request, config: ServerConfig) -> None:
+    given = _token(request)
+    if given is None:
+        raise ApiError(401, "this needs the API token (Authorization: Bearer TOKEN or X-API-Token: TOKEN)")
+    if config.token is None or not hmac.compare_digest(given.encode(), config.token.encode()):
+        raise ApiError(401, "the API token is not valid")
+
+
+def reader(request: Request) -> Iterator[Storyline]:
+    """A store lent for one read (public unless the config says otherwise)."""
+    config: ServerConfig = request.app.state.config
+    if not config.public_reads:
+        _check(request, config)
+    pool: _Pool = request.app.state.stores
+    sl = pool.take()
+    try:
+        yield sl
+    finally:
+        pool.give_back(sl)
+
+
+def writer(request: Request) -> str:
+    """The store's path, for a write: the API token is needed, and writes are off without one."""
+    config: ServerConfig = request.app.state.config
+    if config.token is None:
+        raise ApiError(403, "writes are disabled: the server has no API token (set STORYLINE_API_TOKEN)")
+    _check(request, config)
+    pool: _Pool = request.app.state.stores
+    return pool.path
+
+
+Read = Annotated[Storyline, Depends(reader)]
+Write = Annotated[str, Depends(writer)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Items per page.")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
+_DATE = r"^[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+
+
+def _day_in_month(value: str | None) -> str | None:
+    """A bound the pattern let through with a day past its month's end (2023-02-31) means that
+    month's last day."""
+    if value is None or len(value) < 10:
+        return value
+    year, month, day = (int(x) for x in value.split("-"))
+    return f"{year:04d}-{month:02d}-{min(day, calendar.monthrange(year, month)[1]):02d}"
+
+
+DateFrom = Annotated[
+    str | None,
+    Query(alias="from", pattern=_DATE, description="YYYY, YYYY-MM or YYYY-MM-DD."),
+    AfterValidator(_day_in_month),
+]
+DateTo = Annotated[
+    str | None,
+    Query(alias="to", pattern=_DATE, description="YYYY, YYYY-MM or YYYY-MM-DD."),
+    AfterValidator(_day_in_month),
+]
+Text = Annotated[str | None, Query(max_length=500)]
+
+
+def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
+    """The app serving the store at ``db``."""
+    config = config or ServerConfig()
+    path = str(db)
+    if not Path(path).is_file():
+        raise StorylineError(f"{path}: no such store (create one with storyline analyze ... --db {path})")
+    Storyline(path).close()  # opening checks the file is a store and brings its schema up to date
+    stores = _Pool(path)
+    ingesting = threading.Lock()  # ingests through the API wait for each other
+    comparing = threading.Semaphore(2)  # comparisons run the embedding models: two at a time
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        stores.close()
+
+    app = FastAPI(
+        title="storyline",
+        summary="News event intelligence over your own documents.",
+        description=(
+            "Documents, entities, events, happenings (event clusters), storylines and timelines of one "
+            "storyline store. Every error has the shape {error: {status, code, message, detail?}}; "
+            "listings are pages {items, total, limit, offset, next_offset}. Writes need the API token "
+            "(Authorization: Bearer TOKEN or X-API-Token: TOKEN)."
+        ),
+        version=_version(),
+        responses=ERRORS,
+        lifespan=lifespan,
+    )
+    app.state.stores = stores
+    app.state.config = config
+
+    # -- errors -------------------------------------------------------------------------
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.message, exc.code, exc.detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = str(exc.detail) if exc.detail else _CODES.get(exc.status_code, "error").replace("_", " ")
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"no such address: {request.url.path}"
+        elif exc.status_code == 405:
+            message = f"{request.method} is not allowed on {request.url.path}"
+        return _error(exc.status_code, message, headers=dict(exc.headers or {}))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "invalid")}
+            for e in exc.errors()
+        ]
+        first = problems[0] if problems else {"where": "request", "problem": "invalid"}
+        return _error(422, f"{first['where']}: {first['problem']}", detail=problems)
+
+    @app.exception_handler(DocumentNotFound)
+    async def _not_found(request: Request, exc: DocumentNotFound) -> JSONResponse:
+        return _error(404, str(exc))
+
+    @app.exception_handler(ValueError)
+    async def _bad_value(request: Request, exc: ValueError) -> JSONResponse:
+        # the facade raises ValueError (and AmbiguousIdError) for values a caller got wrong
+        return _error(400, str(exc))
+
+    @app.exception_handler(StoreLockedError)
+    async def _busy(request: Request, exc: StoreLockedError) -> JSONResponse:
+        return _error(503, f"{exc}; try again shortly", headers={"Retry-After": "5"})
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        # the page loads nothing from elsewhere: say so, and no injected link or script can run
+        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        return _error(500, f"internal error ({type(exc).__name__}); the server log has the details")
+
+    # aggregates over the whole store (stats, map, graph, storylines) are kept until the next
+    # write to the store; pages of documents, search and timelines never are
+    cache: dict[tuple[Any, ...], tuple[int, Any]] = {}
+    cache_lock = threading.Lock()
+
+    def cached(sl: Storyline, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        generation = sl.generation()
+        with cache_lock:
+            hit = cache.get(key)
+        if hit is not None and hit[0] == generation:
+            return hit[1]
+        value = compute()
+        with cache_lock:
+            if len(cache) > 256:
+                cache.clear()
+            cache[key] = (generation, value)
+        return value
+
+    def page(items: list[dict[str, Any]], total: int, limit: int, offset: int) -> dict[str, Any]:
+        after = offset + len(items)
+        return {
+            "items": items, "total": total, "limit": limit, "offset": offset,
+            "next_offset": after if after < total and items else None,
+        }  # fmt: skip
+
+    # -- documents ------------------------------------------------------------------------
+    @app.get("/api/documents", response_model=Page, tags=["documents"])
+    def list_documents(
+        sl: Read,
+        limit: Limit = 20,
+        offset: Offset = 0,
+        q: Annotated[str | None, Query(description="Full-text search; best matches first.")] = None,
+        entity: Annotated[str | None, Query(description="Entity id, canonical name or alias.")] = None,
+        place: Annotated[str | None, Query(description="A place name or a country code.")] = None,
+        language: Annotated[str | None, Query(description="ISO 639-1 code.")] = None,
+        event_type: Annotated[str | None, Query(description="PLOVER category (CONSULT, AGREE, ...).")] = None,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+        hide_duplicates: bool = False,
+    ) -> dict[str, Any]:
+        """Documents in publication order, or best first with ``q``; filters combine."""
+        query = sl.document_query(
+            limit=limit, offset=offset, hide_duplicates=hide_duplicates, language=language, entity=entity,
+            place=place, event_type=event_type, date_from=date_from, date_to=date_to,
+        )  # fmt: skip
+        if q:
+            hits, matches = sl.search_page(q, query)
+            summaries = sl.summaries([h.document for h in hits])
+            items = [
+                {**d, "score": round(h.score, 3), "snippet": h.snippet} for d, h in zip(summaries, hits, strict=True)
+            ]
+            # a search ranks at most RANK_WINDOW matches (the newest): those are the pages there are
+            result = page(items, min(matches, RANK_WINDOW), limit, offset)
+            result["matches"] = matches
+            return result
+        docs, total = sl.document_page(query)
+        return page(sl.summaries(docs), total, limit, offset)
+
+    @app.get("/api/search", response_model=Page, tags=["documents"])
+    def search(
+        sl: Read,
+        q: Annotated[str, Query(min_length=1, description="Words to find in titles, texts and captions.")],
+        limit: Limit = 20,
+        offset: Offset = 0,
+        hide_duplicates: bool = False,
+    ) -> dict[str, Any]:
+        """Full-text search, best first, with a highlighted snippet per document."""
+        return list_documents(sl, limit, offset, q=q, hide_duplicates=hide_duplicates)
+
+    @app.get("/api/documents/{doc_id}", tags=["documents"])
+    def get_document(sl: Read, doc_id: str) -> dict[str, Any]:
+        """One document (id or unique prefix of 4+ characters) with its annotations, the events
+        it reports with their happenings, and where it was seen."""
+        return sl.record(doc_id)
+
+    # -- entities, events -----------------------------------------------------------------
+    @app.get("/api/entities", response_model=Page, tags=["entities"])
+    def list_entities(
+        sl: Read,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        kind: Annotated[str | None, Query(description="PERSON, ORG, GPE, LOC, NORP, ...")] = None,
+    ) -> dict[str, Any]:
+        """Canonical entities, the most widely reported first."""
+        rows = sl.entities(kind=kind, limit=limit, offset=offset)
+        return page([asdict(r) for r in rows], sl.count_entities(kind=kind), limit, offset)
+
+    @app.get("/api/entities/{entity}", tags=["entities"])
+    def get_entity(sl: Read, entity: str) -> dict[str, Any]:
+        """One entity by id, canonical name or alias, with its other names and how widely it is
+        reported."""
+        record = sl.entity(entity)
+        if record is None:
+            raise ApiError(404, f"no entity {entity!r} in the store")
+        return asdict(record)
+
+    @app.get("/api/events", response_model=Page, tags=["events"])
+    def list_events(
+        sl: Read,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        entity: str | None = None,
+        type: Annotated[str | None, Query(description="PLOVER category.")] = None,
+        status: Annotated[EventStatus | None, Query(description="Whether it happened, as the article says.")] = None,
+        document: Annotated[str | None, Query(description="A document id or prefix.")] = None,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+    ) -> dict[str, Any]:
+        """Events of single documents, earliest first."""
+        filters: dict[str, Any] = {
+            "entity": entity, "type": type, "status": status.value if status else None, "date_from": date_from,
+            "date_to": date_to, "document": document,
+        }  # fmt: skip
+        found = sl.events(**filters, limit=limit, offset=offset)
+        return page([e.as_dict() for e in found], sl.count_events(**filters), limit, offset)
+
+    # -- happenings, storylines, timeline ---------------------------------------------------
+    @app.get("/api/clusters", response_model=Page, tags=["happenings"])
+    def list_clusters(
+        sl: Read,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        entity: Annotated[list[str] | None, Query(description="Entities taking part (all of them).")] = None,
+        storyline: str | None = None,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+    ) -> dict[str, Any]:
+        """Happenings (one real event reported by many articles), earliest first, with sources."""
+        found = sl.clusters(
+            entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit, offset=offset
+        )
+        total = sl.count_clusters(entity=entity, storyline=storyline, date_from=date_from, date_to=date_to)
+        return page([c.as_dict() for c in found], total, limit, offset)
+
+    @app.get("/api/clusters/{cluster_id}", tags=["happenings"])
+    def get_cluster(sl: Read, cluster_id: str) -> dict[str, Any]:
+        found = sl.clusters(cluster=cluster_id, limit=1)
+        if not found:
+            raise ApiError(404, f"no happening with id {cluster_id!r}")
+        return found[0].as_dict()
+
+    @app.get("/api/storylines", response_model=Page, tags=["happenings"])
+    def list_storylines(sl: Read, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+        """Storylines, the longest first."""
+
+        def compute() -> dict[str, Any]:
+            rows = sl.storylines(limit=limit, offset=offset)
+            return page([r.as_dict() for r in rows], sl.count_storylines(), limit, offset)
+
+        result: dict[str, Any] = cached(sl, ("storylines", limit, offset), compute)
+        return result
+
+    @app.get("/api/storylines/{storyline_id}", tags=["happenings"])
+    def get_storyline(sl: Read, storyline_id: str) -> dict[str, Any]:
+        record = sl.storyline(storyline_id)
+        if record is None:
+            raise ApiError(404, f"no storyline with id {storyline_id!r}")
+        return record.as_dict()
+
+    @app.get("/api/timeline", response_model=Page, tags=["happenings"])
+    def timeline(
+        sl: Read,
+        limit: Limit = 100,
+        offset: Offset = 0,
+        entity: Annotated[list[str] | None, Query(description="Entities taking part (all of them).")] = None,
+        storyline: str | None = None,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+    ) -> dict[str, Any]:
+        """Dated entries in order: each happening with its status and its sources' evidence."""
+        entries = sl.timeline(
+            entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit, offset=offset
+        )
+        total = sl.count_clusters(entity=entity, storyline=storyline, date_from=date_from, date_to=date_to)
+        return page([e.as_dict() for e in entries], total, limit, offset)
+
+    # -- compare, graph, map, stats ----------------------------------------------------------
+    @app.get("/api/compare", tags=["relating"])
+    def compare(
+        sl: Read,
+        a: Annotated[str, Query(min_length=1, description="A document id or prefix.")],
+        b: Annotated[str, Query(min_length=1, description="Another document id or prefix.")],
+    ) -> dict[str, Any]:
+        """How similar two stored articles are (SemEval scale, 1 = very similar), the verdict and
+        the reasons."""
+        with comparing:
+            return sl.compare(a, b).as_dict()
+
+    @app.get("/api/graph", tags=["entities"])
+    def graph(
+        sl: Read,
+        entity: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 60,
+        min_weight: Annotated[int, Query(ge=1)] = 1,
+    ) -> dict[str, Any]:
+        """Who appears with whom: entities as nodes, edges weighted by the events they share."""
+        result: dict[str, Any] = cached(
+            sl, ("graph", entity, limit, min_weight),
+            lambda: sl.entity_graph(entity=entity, limit=limit, min_weight=min_weight),
+        )  # fmt: skip
+        return result
+
+    @app.get("/api/map", tags=["places"])
+    def map_points(
+        sl: Read,
+        storyline: str | None = None,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    ) -> dict[str, Any]:
+        """Points to draw: happenings at their places, and places mentioned, counted."""
+        result: dict[str, Any] = cached(
+            sl, ("map", storyline, date_from, date_to, limit),
+            lambda: sl.map_points(storyline=storyline, date_from=date_from, date_to=date_to, limit=limit),
+        )  # fmt: skip
+        return result
+
+    @app.get("/api/stats", tags=["store"])
+    def stats(sl: Read) -> dict[str, Any]:
+        """What the store holds."""
+
+        def compute() -> dict[str, Any]:
+            data = sl.stats()
+            data.pop("path", None)
+            return data
+
+        result: dict[str, Any] = cached(sl, ("stats",), compute)
+        return result
+
+    # -- writing -----------------------------------------------------------------------------
+    @app.post(
+        "/api/ingest",
+        tags=["store"],
+        status_code=200,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["documents"],
+                            "properties": {
+                                "documents": {
+                                    "type": "array",
+                                    "minItems": 1,
+                                    "items": IngestDocument.model_json_schema(),
+                                }
+                            },
+                        }
+                    },
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+                        }
+                    },
+                },
+            }
+        },
+    )
+    async def ingest(request: Request, db: Write) -> dict[str, Any]:
+        """Add documents: a JSON body ``{"documents": [{"text": ..., "title"?, "url"?,
+        "published"?, "id"?, "source"?, "language"?}]}`` or ``multipart/form-data`` files (any
+        format storyline reads). They are cleaned, de-duplicated, annotated and clustered; bad
+        ones are reported in ``errors`` while the rest is stored."""
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > config.max_upload:
+            raise ApiError(413, f"the request body is {int(length):,} bytes; the limit is {config.max_upload:,}")
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind == "application/json":
+            body = await _read_limited(request, config.max_upload)
+            try:
+                parsed = IngestRequest.model_validate_json(body)
+            except ValueError as exc:
+                problem = _first_problem(exc)
+                raise ApiError(422, f"the JSON body is not {{documents: [{{text, ...}}]}}: {problem}") from None
+            records = [d.model_dump(exclude_none=True) for d in parsed.documents]
+
+            def work(sl: Storyline) -> IngestReport:
+                return sl.analyze_records(records)  # the n-th document's errors: request.jsonl#line=n
+
+        elif kind == "multipart/form-data":
+            if not (length and length.isdigit()):
+                # a form is spooled whole before it can be read: its size must be known first
+                raise ApiError(411, "send files with a Content-Length header")
+            items: list[tuple[str, bytes]] = []
+            async with request.form(max_files=1000) as form:
+                files = [v for v in form.values() if not isinstance(v, str)]
+                if not files:
+                    raise ApiError(422, "the form has no files")
+                for n, f in enumerate(files):
+                    items.append((Path(f.filename or "").name or f"upload-{n + 1}", await f.read()))
+
+            def work(sl: Storyline) -> IngestReport:
+                return sl.analyze_items(items)
+
+        else:
+            raise ApiError(415, f"send application/json or multipart/form-data, not {kind or 'nothing'}")
+
+        def run() -> IngestReport:
+            # on a connection of its own; ingests through the API wait for each other, and one
+            # from elsewhere (the command line) holding the writer lock answers 503
+            with ingesting, Storyline(db) as sl:
+                return work(sl)
+
+        report = await run_in_threadpool(run)
+        result: dict[str, Any] = report.as_dict()
+        result["stored_ids"] = list(report.stored_ids)
+        return result
+
+    # -- the web UI ----------------------------------------------------------------------------
+    @app.get("/", include_in_schema=False, response_class=HTMLResponse)
+    def index() -> Response:
+        page_file = STATIC / "index.html"
+        if not page_file.is_file():
+            return HTMLResponse("<h1>storyline</h1><p>The web UI is not built into this install.</p>")
+        return FileResponse(page_file, media_type="text/html")
+
+    @app.get("/static/{name:path}", include_in_schema=False)
+    def static(name: str) -> Response:
+        target = (STATIC / name).resolve()
+        if not target.is_file() or STATIC.resolve() not in target.parents:
+            raise ApiError(404, f"no such file: /static/{name}")
+        return FileResponse(target, headers={"Cache-Control": "public, max-age=3600"})
+
+    return app
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"the request body passes the limit of {limit:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _first_problem(exc: ValueError) -> str:
+    errors: Callable[[], list[dict[str, Any]]] | None = getattr(exc, "errors", None)
+    if errors:
+        e = errors()[0]
+        where = ".".join(str(p) for p in e.get("loc", ())) or "body"
+        return f"{where}: {e.get('msg', 'invalid')}"
+    return str(exc).splitlines()[0]
+
+
+def _version() -> str:
+    from storyline import __version__
+
+    return __version__

@@ -1,0 +1,430 @@
+"""The web UI in a real browser: headless Chromium (Debian's ``chromium`` and ``chromium-driver``)
+driven by Selenium against a real uvicorn server over a store of the sample corpus. Every view is
+opened, the main paths are clicked through, the keyboard is used, and a screenshot of each view is
+saved to ``$STORYLINE_SCREENSHOTS`` (default ``benchmarks/out/screenshots/``).
+
+The whole module skips when ``/usr/bin/chromium`` or ``/usr/bin/chromedriver`` is missing
+(``make browser`` installs them)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import uvicorn
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
+
+from storyline.config import ServerConfig
+from storyline.server.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "ui-test-token-42"
+
+pytestmark = [
+    pytest.mark.skipif(
+        not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()),
+        reason="the browser tests need Debian's chromium and chromium-driver (/usr/bin/chromium and "
+        "/usr/bin/chromedriver); install them with `make browser`",
+    ),
+    pytest.mark.timeout(300),
+]
+
+
+def _screenshots() -> Path:
+    folder = Path(os.environ.get("STORYLINE_SCREENSHOTS") or ROOT / "benchmarks" / "out" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _Server:
+    """uvicorn serving the app in a background thread on a free port."""
+
+    def __init__(self, db: Path, config: ServerConfig) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        app = create_app(db, config)
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self._thread = threading.Thread(target=self._server.run, name="ui-test-server", daemon=True)
+
+    def __enter__(self) -> _Server:
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def store(analyzed_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    copy = tmp_path_factory.mktemp("ui") / "corpus.db"
+    shutil.copy(analyzed_corpus, copy)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def server(store: Path) -> Iterator[str]:
+    with _Server(store, ServerConfig()) as running:
+        yield running.url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    profile = tempfile.mkdtemp(prefix="storyline-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,900",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _wait(driver: WebDriver, condition: Callable[[WebDriver], Any], what: str, timeout: float = 30) -> Any:
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition)
+    except TimeoutException:
+        errors = driver.find_elements(By.CSS_SELECTOR, ".error")
+        shown = "; ".join(e.text for e in errors) or driver.find_element(By.ID, "view").text[:500]
+        raise AssertionError(f"timed out waiting for {what}; the page shows: {shown}") from None
+
+
+def _all(driver: WebDriver, css: str) -> Callable[[WebDriver], list[WebElement] | bool]:
+    def found(d: WebDriver) -> list[WebElement] | bool:
+        return d.find_elements(By.CSS_SELECTOR, css) or False
+
+    return found
+
+
+def _open(driver: WebDriver, url: str, css: str, what: str) -> list[WebElement]:
+    driver.get(url)
+    result: list[WebElement] = _wait(driver, _all(driver, css), what)
+    return result
+
+
+def _shot(driver: WebDriver, name: str) -> None:
+    driver.execute_script("window.scrollTo(0, 0)")
+    path = _screenshots() / f"{name}.png"
+    assert driver.save_screenshot(str(path)), f"could not save {path}"
+
+
+def _script_errors(driver: WebDriver) -> list[str]:
+    """Errors the page's scripts raised (failed requests, which the UI reports itself, are not)."""
+    return [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if entry["level"] == "SEVERE" and "Failed to load resource" not in entry["message"]
+    ]
+
+
+def _hash(driver: WebDriver) -> str:
+    return str(driver.execute_script("return location.hash"))
+
+
+def test_timeline_is_the_first_view(browser: WebDriver, server: str) -> None:
+    browser.get(server)
+    markers = _wait(browser, _all(browser, "#timeline-chart .mk"), "the timeline markers")
+    rendered = browser.execute_script("return document.body.dataset.renderedMs")
+    assert rendered is not None
+    print(f"\nfirst view (timeline) rendered {float(rendered):.0f} ms after navigation start, {len(markers)} markers")
+    lanes = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#timeline-chart .tl-label")]
+    assert any("India – Russia" in lane for lane in lanes), lanes
+    assert any("No storyline" in lane for lane in lanes)
+    statuses = {m.get_attribute("data-status") for m in markers}
+    assert {"occurred", "planned", "referenced"} <= statuses
+    # planned and held markers differ in shape or fill, not only in colour
+    styles = browser.execute_script(
+        "const get = (s) => document.querySelector('#timeline-chart .mk[data-status=' + s + ']');"
+        "return ['occurred', 'planned', 'referenced'].map((s) => {"
+        "  const c = getComputedStyle(get(s)); return [c.backgroundColor, c.transform, c.borderStyle].join('|'); });"
+    )
+    assert len(set(styles)) == 3, styles
+    assert "planned" in browser.find_element(By.CSS_SELECTOR, ".legend").text
+    assert browser.find_element(By.CSS_SELECTOR, '[data-route="timeline"]').get_attribute("aria-current") == "page"
+    _shot(browser, "timeline")
+    assert not _script_errors(browser)
+
+
+def test_timeline_filters(browser: WebDriver, server: str) -> None:
+    url = server + "#/timeline?entity=" + quote("Narendra Modi") + "&entity=" + quote("Vladimir Putin")
+    url += "&from=2018&to=2018"
+    markers = _open(browser, url, "#timeline-chart .mk", "the filtered timeline")
+    for m in markers:
+        assert m.get_attribute("data-date").startswith("2018"), m.get_attribute("aria-label")
+    everything = browser.execute_script("return fetch('/api/timeline?limit=1').then((r) => r.json())")
+    assert len(markers) < everything["total"]
+    assert "Narendra Modi" in browser.find_element(By.ID, "timeline-summary").text
+    # the form round-trips its values
+    entity = browser.find_element(By.CSS_SELECTOR, "form.filters input[name=entity]")
+    assert entity.get_attribute("value") == "Narendra Modi; Vladimir Putin"
+    entity.clear()
+    entity.send_keys("Nobody Atall", Keys.ENTER)
+    _wait(browser, lambda d: "No happenings" in d.find_element(By.ID, "timeline-chart").text, "an empty timeline")
+
+
+def test_timeline_to_event_to_article(browser: WebDriver, server: str) -> None:
+    browser.get(server + "#/timeline?from=2018-05&to=2018-05")
+    markers = _wait(browser, _all(browser, "#timeline-chart .mk"), "the timeline markers")
+    both = [
+        m
+        for m in markers
+        if "Narendra Modi" in (m.get_attribute("aria-label") or "")
+        and "Vladimir Putin" in (m.get_attribute("aria-label") or "")
+        and m.get_attribute("data-status") == "occurred"
+    ]
+    # the Sochi summit itself (a meeting or visit) rather than what was said there, where there is one
+    meeting = next(
+        (m for m in both if any(w in (m.get_attribute("aria-label") or "") for w in ("visit", "meeting"))), both[0]
+    )
+    meeting.click()
+    sources = _wait(browser, _all(browser, "#view ul.plain li a[href^='#/doc/']"), "the happening's sources")
+    assert _hash(browser).startswith("#/event/C")
+    page = browser.find_element(By.ID, "view").text
+    assert "Vladimir Putin" in page and "Narendra Modi" in page
+    assert browser.find_elements(By.CSS_SELECTOR, "blockquote.evidence")
+    _shot(browser, "event")
+
+    sources[0].click()
+    _wait(browser, _all(browser, "#doc-text .hl.ent"), "the article's highlights")
+    assert _hash(browser).startswith("#/doc/")
+    titles = {e.get_attribute("title") for e in browser.find_elements(By.CSS_SELECTOR, "#doc-text .hl.ent")}
+    joined = "\n".join(t or "" for t in titles)
+    assert "entity: Narendra Modi" in joined and "entity: Vladimir Putin" in joined, joined
+    for kind in ("place", "time", "trig"):
+        assert browser.find_elements(By.CSS_SELECTOR, f"#doc-text .hl.{kind}"), kind
+    # the highlighted text is the article's text, whole and unchanged
+    shown = browser.execute_script("return document.getElementById('doc-text').textContent")
+    doc_id = _hash(browser).split("/")[-1]
+    text = browser.execute_script(f"return fetch('/api/documents/{doc_id}').then((r) => r.json()).then((d) => d.text)")
+    assert shown == text
+    events = browser.find_elements(By.CSS_SELECTOR, "aside a[href^='#/event/']")
+    assert events, "the article lists its events with their happenings"
+    _shot(browser, "article")
+    assert not _script_errors(browser)
+
+
+def test_article_escapes_html(browser: WebDriver, analyzed_corpus: Path, tmp_path: Path) -> None:
+    # a document whose title and text hold markup is shown as text, never run as HTML
+    import storyline
+
+    copy = tmp_path / "markup.db"
+    shutil.copy(analyzed_corpus, copy)
+    with storyline.open(copy) as sl:
+        report = sl.analyze(sources=[_source_with_markup()])
+    doc_id = report.stored_ids[0]
+    with _Server(copy, ServerConfig()) as own:
+        _open(browser, own.url + f"#/doc/{doc_id}", "#doc-text .hl", "the article")
+        assert browser.execute_script("return window.__pwned === undefined")
+        assert "<img" in browser.find_element(By.ID, "doc-text").text
+        assert "<b>bold</b>" in browser.find_element(By.TAG_NAME, "h1").text
+        assert not browser.find_elements(By.CSS_SELECTOR, "#view img, #view b, #view script")
+
+
+def _source_with_markup() -> Any:
+    from storyline.ingest.sources import Source
+
+    line = (
+        '{"id": "markup-test", "title": "Putin <b>bold</b> <img src=x onerror=\\"window.__pwned=1\\">", '
+        '"published": "2019-01-02", "text": "Vladimir Putin met Narendra Modi in Moscow on Tuesday. '
+        '<img src=x onerror=\\"window.__pwned=1\\"> The talks & the <script>window.__pwned=2</script> dinner."}'
+    )
+    return Source("markup.jsonl", data=line.encode("utf-8"))
+
+
+def test_map(browser: WebDriver, server: str) -> None:
+    points = _open(browser, server + "#/map", "#map .mpoint circle", "the map's happenings")
+    countries = browser.find_elements(By.CSS_SELECTOR, "#map path.country")
+    assert len(countries) > 150
+    assert browser.find_elements(By.CSS_SELECTOR, "#map circle.mention")
+    assert browser.find_elements(By.CSS_SELECTOR, "#map circle.plan"), "planned happenings are drawn as rings"
+    assert len(points) >= 5
+    # the largest point is drawn first; select it by its button in the list and by clicking
+    browser.find_element(By.CSS_SELECTOR, "#view aside li button").click()
+    links = _wait(browser, _all(browser, "#map-events a[href^='#/event/']"), "the place's happenings")
+    assert links
+    _shot(browser, "map")
+    largest = browser.find_element(By.CSS_SELECTOR, "#map .mpoint")
+    name = largest.get_attribute("aria-label")
+    browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", largest)
+    _wait(browser, lambda d: d.find_element(By.ID, "map-place").text.split(" (")[0] in (name or ""), "the panel")
+    browser.find_element(By.CSS_SELECTOR, "#map-events a").click()
+    _wait(browser, _all(browser, "blockquote.evidence"), "the happening")
+    assert not _script_errors(browser)
+
+
+def test_graph(browser: WebDriver, server: str) -> None:
+    browser.get(server + "#/graph?entity=" + quote("Narendra Modi"))
+    _wait(browser, _all(browser, "#graph .gnode, #graph .error"), "the graph or its error")
+    errors = browser.find_elements(By.CSS_SELECTOR, "#graph .error")
+    assert not errors, errors[0].text
+    nodes = browser.find_elements(By.CSS_SELECTOR, "#graph .gnode")
+    assert len(nodes) >= 3
+    pairs = {
+        frozenset((e.get_attribute("data-source"), e.get_attribute("data-target")))
+        for e in browser.find_elements(By.CSS_SELECTOR, "#graph line.gedge")
+    }
+    assert frozenset(("Narendra Modi", "Vladimir Putin")) in pairs, pairs
+    centre = browser.find_element(By.CSS_SELECTOR, "#graph .gnode.center")
+    assert centre.get_attribute("data-name") == "Narendra Modi"
+    assert (
+        browser.find_element(By.ID, "graph-docs")
+        .get_attribute("href")
+        .endswith("#/search?entity=" + quote("Narendra Modi").replace("%20", "+"))
+    )
+    _shot(browser, "graph")
+    putin = browser.find_element(By.CSS_SELECTOR, "#graph .gnode[data-name='Vladimir Putin']")
+    browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", putin)
+    _wait(
+        browser,
+        lambda d: (
+            [e.get_attribute("data-name") for e in d.find_elements(By.CSS_SELECTOR, "#graph .gnode.center")]
+            == ["Vladimir Putin"]
+        ),
+        "the graph re-centred on Putin",
+    )
+    assert not _script_errors(browser)
+
+
+def _sochi_documents(browser: WebDriver) -> list[str]:
+    found = browser.execute_script("return fetch('/api/search?q=Sochi&limit=5').then((r) => r.json())")
+    return [item["id"] for item in found["items"]]
+
+
+def test_compare(browser: WebDriver, server: str) -> None:
+    browser.get(server + "#/compare")
+    _wait(browser, _all(browser, "#pick-a"), "the pickers")
+    a, b = _sochi_documents(browser)[:2]
+    # the first by words, the second by id
+    browser.find_element(By.ID, "pick-a").send_keys("informal summit Sochi", Keys.ENTER)
+    choice = _wait(browser, _all(browser, ".picker li button"), "the picker's matches")
+    choice[0].click()
+    _wait(browser, lambda d: "Chosen" in d.find_element(By.ID, "chosen-a").text, "the first article chosen")
+    browser.find_element(By.ID, "pick-b").send_keys(b[:10], Keys.ENTER)
+    _wait(browser, lambda d: "Chosen" in d.find_element(By.ID, "chosen-b").text, "the second article chosen")
+    browser.find_element(By.ID, "compare-go").click()
+    verdict = _wait(browser, _all(browser, "#verdict"), "the verdict")[0]
+    assert verdict.text in {"duplicate", "same event", "same storyline, different event", "related", "unrelated"}
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#compare-result .bar")) == 7
+    assert browser.find_elements(By.CSS_SELECTOR, "#reasons li")
+    assert _hash(browser).startswith("#/compare?a=")
+
+    _open(browser, server + f"#/compare?a={a}&b={b}", "#verdict", "the verdict")
+    assert browser.find_element(By.ID, "verdict").text
+    _shot(browser, "compare")
+    assert not _script_errors(browser)
+
+
+def test_search(browser: WebDriver, server: str) -> None:
+    results = _open(browser, server + "#/search?q=Sochi", "#search-results li.result", "the search results")
+    marks = browser.find_elements(By.CSS_SELECTOR, "#search-results mark")
+    assert marks and all(m.text.lower() == "sochi" for m in marks), [m.text for m in marks]
+    assert not browser.find_elements(By.XPATH, "//*[@id='search-results']//*[contains(text(), '[Sochi]')]")
+    assert "match" in browser.find_element(By.ID, "search-summary").text
+    _shot(browser, "search")
+    results[0].find_element(By.CSS_SELECTOR, "h3 a").click()
+    _wait(browser, _all(browser, "#doc-text"), "the article")
+    # filters: a language narrows the results, and paging moves on
+    browser.get(server + "#/search?language=de")
+    _wait(browser, lambda d: "1 document" in d.find_element(By.ID, "search-summary").text, "one German document")
+    browser.get(server + "#/search")
+    _wait(browser, _all(browser, "#search-results li.result"), "all documents")
+    browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
+    _wait(browser, lambda d: "showing 21–" in d.find_element(By.ID, "search-summary").text, "the second page")
+    assert not _script_errors(browser)
+
+
+def test_keyboard(browser: WebDriver, server: str) -> None:
+    browser.get(server + "#/timeline")
+    _wait(browser, _all(browser, "#timeline-chart .mk"), "the timeline markers")
+    browser.find_element(By.TAG_NAME, "body").send_keys("/")
+    assert browser.switch_to.active_element.get_attribute("id") == "quick-q"
+    for _ in range(30):
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        active = browser.switch_to.active_element
+        if "mk" in (active.get_attribute("class") or "").split():
+            break
+    else:
+        raise AssertionError("Tab never reached a timeline event")
+    first = browser.find_element(By.CSS_SELECTOR, "#timeline-chart .mk")
+    assert active == first
+    outline = browser.execute_script("return getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused marker shows focus"
+    _shot(browser, "timeline-keyboard-focus")
+    active.send_keys(Keys.ENTER)
+    _wait(browser, lambda d: _hash(d).startswith("#/event/"), "the event view after Enter")
+    # the search box: "/" then words and Enter
+    _wait(browser, _all(browser, "blockquote.evidence"), "the happening")
+    browser.find_element(By.TAG_NAME, "body").send_keys("/")
+    browser.switch_to.active_element.send_keys("Sochi", Keys.ENTER)
+    _wait(browser, _all(browser, "#search-results mark"), "search results from the header box")
+
+
+def test_errors_show_in_the_page(browser: WebDriver, server: str) -> None:
+    error = _open(browser, server + "#/doc/ffffffffffff", "#view .error", "the error")[0]
+    assert "404" in error.text and "ffffffffffff" in error.text
+    error = _open(browser, server + "#/event/Cnothing", "#view .error", "the error")[0]
+    assert "no happening" in error.text
+    error = _open(browser, server + "#/search?from=notadate", "#view .error", "the error")[0]
+    assert error.text
+    error = _open(browser, server + "#/nowhere", "#view .error", "the error")[0]
+    assert "nowhere" in error.text
+    assert not _script_errors(browser)
+
+
+def test_token_for_private_reads(browser: WebDriver, store: Path) -> None:
+    with _Server(store, ServerConfig(token=TOKEN, public_reads=False)) as private:
+        browser.get(private.url + "#/search?q=Sochi")
+        error = _wait(browser, _all(browser, "#view .error"), "the 401 error")[0]
+        assert "401" in error.text
+        error.find_element(By.TAG_NAME, "button").click()
+        field = browser.switch_to.active_element
+        assert field.get_attribute("id") == "token-input"
+        field.send_keys(TOKEN, Keys.ENTER)
+        _wait(browser, _all(browser, "#search-results mark"), "results with the token")
+        assert browser.execute_script("return sessionStorage.getItem('storyline.token')") == TOKEN
+        browser.execute_script("sessionStorage.clear()")
