@@ -225,7 +225,24 @@ DateTo = Annotated[
     Query(alias="to", pattern=_DATE, description="YYYY, YYYY-MM or YYYY-MM-DD."),
     AfterValidator(_day_in_month),
 ]
-Text = Annotated[str | None, Query(max_length=500)]
+
+
+class _HappeningFilters:
+    """The filters of happenings and timelines, as query parameters."""
+
+    def __init__(
+        self,
+        entity: Annotated[list[str] | None, Query(description="Entities taking part (all of them).")] = None,
+        storyline: Annotated[str | None, Query(description="A storyline id.")] = None,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+    ) -> None:
+        self.filters: dict[str, Any] = {
+            "entity": entity, "storyline": storyline, "date_from": date_from, "date_to": date_to,
+        }  # fmt: skip
+
+
+Happenings = Annotated[_HappeningFilters, Depends()]
 
 
 def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
@@ -426,21 +443,10 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
 
     # -- happenings, storylines, timeline ---------------------------------------------------
     @app.get("/api/clusters", response_model=Page, tags=["happenings"])
-    def list_clusters(
-        sl: Read,
-        limit: Limit = 50,
-        offset: Offset = 0,
-        entity: Annotated[list[str] | None, Query(description="Entities taking part (all of them).")] = None,
-        storyline: str | None = None,
-        date_from: DateFrom = None,
-        date_to: DateTo = None,
-    ) -> dict[str, Any]:
+    def list_clusters(sl: Read, which: Happenings, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
         """Happenings (one real event reported by many articles), earliest first, with sources."""
-        found = sl.clusters(
-            entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit, offset=offset
-        )
-        total = sl.count_clusters(entity=entity, storyline=storyline, date_from=date_from, date_to=date_to)
-        return page([c.as_dict() for c in found], total, limit, offset)
+        found = sl.clusters(**which.filters, limit=limit, offset=offset)
+        return page([c.as_dict() for c in found], sl.count_clusters(**which.filters), limit, offset)
 
     @app.get("/api/clusters/{cluster_id}", tags=["happenings"])
     def get_cluster(sl: Read, cluster_id: str) -> dict[str, Any]:
@@ -468,21 +474,10 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
         return record.as_dict()
 
     @app.get("/api/timeline", response_model=Page, tags=["happenings"])
-    def timeline(
-        sl: Read,
-        limit: Limit = 100,
-        offset: Offset = 0,
-        entity: Annotated[list[str] | None, Query(description="Entities taking part (all of them).")] = None,
-        storyline: str | None = None,
-        date_from: DateFrom = None,
-        date_to: DateTo = None,
-    ) -> dict[str, Any]:
+    def timeline(sl: Read, which: Happenings, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
         """Dated entries in order: each happening with its status and its sources' evidence."""
-        entries = sl.timeline(
-            entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit, offset=offset
-        )
-        total = sl.count_clusters(entity=entity, storyline=storyline, date_from=date_from, date_to=date_to)
-        return page([e.as_dict() for e in entries], total, limit, offset)
+        entries = sl.timeline(**which.filters, limit=limit, offset=offset)
+        return page([e.as_dict() for e in entries], sl.count_clusters(**which.filters), limit, offset)
 
     # -- compare, graph, map, stats ----------------------------------------------------------
     @app.get("/api/compare", tags=["relating"])

@@ -642,41 +642,40 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
         ]
         return Annotations(times, entities, json.loads(row[1]) if row[1] else [], places, events)
 
-    def events(self, query: EventQuery) -> list[StoredEvent]:
-        """Stored events, earliest first (undated ones last), filtered as the query says."""
+    def _event_select(self, select: str, query: EventQuery) -> tuple[str, list[Any]] | None:
+        """``select`` (over ``events e JOIN documents d``) filtered, ordered (earliest first,
+        undated last) and paged as ``query`` says; None when it can match nothing."""
         found = self._event_filters(query)
         if found is None:
-            return []
+            return None
         where, params = found
-        sql = "SELECT d.id, e.data FROM events e JOIN documents d ON d.rowid = e.doc_rowid"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        sql = select + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY e.date_start IS NULL, e.date_start, d.id, e.start"
         if query.limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [query.limit, query.offset]
-        return [StoredEvent(r[0], Event.from_dict(json.loads(r[1]))) for r in self._db.execute(sql, params)]
+        return sql, params
+
+    def events(self, query: EventQuery) -> list[StoredEvent]:
+        """Stored events, earliest first (undated ones last), filtered as the query says."""
+        found = self._event_select("SELECT d.id, e.data FROM events e JOIN documents d ON d.rowid = e.doc_rowid", query)
+        if found is None:
+            return []
+        return [StoredEvent(r[0], Event.from_dict(json.loads(r[1]))) for r in self._db.execute(*found)]
 
     def iter_event_rows(self, query: EventQuery) -> Iterator[EventRow]:
         """Stored events as :meth:`events` lists them, each with its evidence sentence, happening,
         storyline and document URL: one query, streamed (no document text is read whole)."""
-        found = self._event_filters(query)
-        if found is None:
-            return
-        where, params = found
-        sql = (
+        found = self._event_select(
             "SELECT d.id, e.data, substr(d.text, json_extract(e.data, '$.sentence.start') + 1, "
             "json_extract(e.data, '$.sentence.end') - json_extract(e.data, '$.sentence.start')), "
             "m.cluster_id, k.storyline, d.url, d.source_id FROM events e JOIN documents d ON d.rowid = e.doc_rowid "
-            "LEFT JOIN cluster_members m ON m.event_id = e.id LEFT JOIN clusters k ON k.id = m.cluster_id"
+            "LEFT JOIN cluster_members m ON m.event_id = e.id LEFT JOIN clusters k ON k.id = m.cluster_id",
+            query,
         )
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY e.date_start IS NULL, e.date_start, d.id, e.start"
-        if query.limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [query.limit, query.offset]
-        for doc_id, data, evidence, cluster_id, storyline_id, url, source_id in self._db.execute(sql, params):
+        if found is None:
+            return
+        for doc_id, data, evidence, cluster_id, storyline_id, url, source_id in self._db.execute(*found):
             yield EventRow(
                 doc_id, Event.from_dict(json.loads(data)), " ".join((evidence or "").split()) or None, cluster_id,
                 storyline_id, url, source_id,
