@@ -112,6 +112,13 @@ def test_timeline_shows_the_sochi_summit_held_with_evidence(client: TestClient) 
     everything = client.get("/api/timeline", params={"limit": 1000}).json()
     assert [e["date"] for e in everything["items"]] == sorted(e["date"] for e in everything["items"])
     assert everything["total"] == len(everything["items"]) > 20 and everything["next_offset"] is None
+    paged: list[str] = []
+    offset: int | None = 0
+    while offset is not None:
+        one = client.get("/api/timeline", params={"limit": 7, "offset": offset}).json()
+        paged += [e["event_id"] for e in one["items"]]
+        offset = one["next_offset"]
+    assert paged == [e["event_id"] for e in everything["items"]]  # pages follow one another
 
 
 def test_entities_events_storylines_map_and_compare(client: TestClient) -> None:

@@ -18,9 +18,10 @@ __all__ = ["timeline_entries"]
 
 
 def timeline_entries(clusters: Sequence[EventCluster]) -> list[TimelineEntry]:
-    """Timeline entries of happenings, earliest first (undated ones are never clusters)."""
+    """Timeline entries of happenings, earliest first (undated ones are never clusters), in the
+    store's order (first day, then id), so that pages of a long timeline follow one another."""
     entries = []
-    for c in clusters:
+    for c in sorted(clusters, key=lambda c: (c.start or "", c.id)):
         if c.start is None:
             continue
         entries.append(
@@ -38,7 +39,7 @@ def timeline_entries(clusters: Sequence[EventCluster]) -> list[TimelineEntry]:
                 sources=_one_per_article(c.sources),
             )
         )
-    return sorted(entries, key=lambda e: (e.date, e.event_id))
+    return entries
 
 
 def _one_per_article(sources: Sequence[ClusterSource]) -> list[ClusterSource]:
