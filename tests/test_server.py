@@ -137,6 +137,13 @@ def test_entities_events_storylines_map_and_compare(client: TestClient) -> None:
     delhi = [p for p in points["events"] if p["name"] == "New Delhi"]
     assert delhi and delhi[0]["events"] >= 2 and 28 < delhi[0]["lat"] < 29
     assert any(p["name"] == "Sochi" for p in points["mentions"])
+    india_russia = next(s["id"] for s in lines["items"] if s["label"] == "India – Russia")
+    story = client.get("/api/map", params={"storyline": india_russia}).json()
+    assert {"Sochi", "New Delhi"} <= {p["name"] for p in story["events"]} and story["mentions"]
+    assert sum(p["events"] for p in story["events"]) <= sum(p["events"] for p in points["events"])
+    in_2018 = client.get("/api/map", params={"from": "2018", "to": "2018"}).json()
+    assert any(p["name"] == "Sochi" for p in in_2018["events"])
+    assert not any(p["name"] == "Goa" for p in in_2018["events"])  # the Goa summit was in 2016
     a, b = (h["id"] for h in client.get("/api/search", params={"q": "Sochi", "limit": 2}).json()["items"])
     compared = client.get("/api/compare", params={"a": a, "b": b}).json()
     assert compared["verdict"] and 1 <= compared["overall"] <= 4 and compared["reasons"]["text"]

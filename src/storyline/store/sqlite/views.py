@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from datetime import date, timedelta
 from typing import Any
 
 from storyline.model.annotations import EntityRecord
@@ -140,23 +139,16 @@ class ServingQueries:
         labels), and the places articles mention, counted by documents. With a date range the
         mentions are those of the documents published in its months; with a storyline, those of
         the articles of its happenings."""
-        where = ["c.lat IS NOT NULL"]
-        params: list[Any] = []
-        if storyline:
-            where.append("c.storyline = ?")
-            params.append(storyline)
-        if date_from:
-            earliest = date.fromisoformat(date_from[:10]) - timedelta(days=self.max_span())
-            where.append("c.end >= ? AND c.start >= ?")
-            params += [date_from, earliest.isoformat()]
-        if date_to:
-            where.append("c.start <= ?")
-            params.append(date_to)
+        from storyline.store.sqlite.clusters import _cluster_filters
+
+        # the happenings shown: the same filters as every listing of happenings
+        where, params = _cluster_filters(None, storyline, date_from, date_to, None, self.max_span())
+        shown = " AND ".join(where) or "1"
         events = []
         for name, country, lat, lon, count, planned, ids, labels in self._db.execute(
-            "SELECT c.place, c.country, c.lat, c.lon, count(*), sum(c.status = 'planned'), "
-            "json_group_array(c.id), json_group_array(c.label) FROM clusters c "
-            f"WHERE {' AND '.join(where)} GROUP BY c.lat, c.lon ORDER BY count(*) DESC LIMIT ?",
+            "SELECT place, country, lat, lon, count(*), sum(status = 'planned'), json_group_array(id), "
+            f"json_group_array(label) FROM clusters WHERE lat IS NOT NULL AND {shown} "
+            "GROUP BY lat, lon ORDER BY count(*) DESC LIMIT ?",
             [*params, limit],
         ):
             point = {"name": name, "country": country, "lat": lat, "lon": lon, "events": count}
@@ -167,8 +159,8 @@ class ServingQueries:
             # the mentions in the articles of the storyline's happenings (a few documents)
             sql = (
                 "SELECT p.name, p.country, p.lat, p.lon, count(DISTINCT p.doc_rowid) FROM place_mentions p "
-                "WHERE p.doc_rowid IN (SELECT m.doc_rowid FROM cluster_members m JOIN clusters c "
-                f"ON c.id = m.cluster_id WHERE {' AND '.join(where[1:])}) "
+                "WHERE p.doc_rowid IN (SELECT doc_rowid FROM cluster_members WHERE cluster_id IN "
+                f"(SELECT id FROM clusters WHERE {shown})) "
                 "GROUP BY p.name COLLATE NOCASE, p.lat, p.lon ORDER BY 5 DESC LIMIT ?"
             )
             rows = self._db.execute(sql, [*params, limit]).fetchall()
