@@ -8,7 +8,8 @@ entity mentions and publication date, and a document vector near its happening's
 as the e5 embedder gives). Generated vectors stand in for the embedder so that the figure is the
 clustering's own cost (index search, candidate lookups, writes), not the model's; the embedder's
 cost per document is constant and is measured by ``benchmarks/annotate.py``-style runs. Document
-rows are written straight into the store (the ingest path is measured by ``ingest_html.py``).
+rows are written through the store's ``add`` without cleaning or near-duplicate search (the
+ingest path is measured by ``ingest_html.py``).
 
     python benchmarks/cluster.py              # 100,000 documents
     python benchmarks/cluster.py --n 5000 --json
@@ -27,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from generated import store_documents  # benchmarks/generated.py
 from storyline.cluster import Clusterer
 from storyline.model import DateSource, Document, Granularity, PublishedDate
 from storyline.model.annotations import (
@@ -92,13 +94,7 @@ def run(n: int, batch: int) -> dict[str, Any]:
         per_doc: list[float] = []
         for start in range(0, n, batch):
             items = [gen.document(i) for i in range(start, min(n, start + batch))]
-            now = datetime.now(UTC).isoformat()
-            store._db.executemany(
-                "INSERT INTO documents (id, source_id, origin, published_utc, language, text, ingested_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(d.id, d.source_id, d.origin, d.published.value.isoformat() if d.published else None, "en", d.text,
-                  now) for d, _, _ in items],
-            )  # fmt: skip
+            store_documents(store, [d for d, _, _ in items])
             for d, _, v in items:
                 vectors[d.id] = v
             t = time.perf_counter()

@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 
 import storyline
+from generated import store_documents  # benchmarks/generated.py
+from storyline.model import DateSource, Document, Granularity, PublishedDate
 from storyline.model.annotations import (
     Annotations,
     EntityMention,
@@ -87,15 +89,16 @@ def build(path: Path, n: int, entities: int, batch: int = 500, seed: int = 11) -
     spent = 0.0
     for first in range(0, n, batch):
         docs = [(i, *annotations(i, rng, cdf, int(rng.integers(2, 7)))) for i in range(first, min(n, first + batch))]
-        now = datetime.now(UTC).isoformat()
-        store._db.execute("BEGIN")
-        store._db.executemany(
-            "INSERT INTO documents (id, source_id, origin, url, published, published_utc, published_granularity, "
-            "published_source, published_zone_given, language, text, ingested_at) "
-            "VALUES (?, ?, 'generated', ?, ?, ?, 'second', 'metadata', 1, 'en', ?, ?)",
-            [(f"d{i:07d}", str(i), f"https://news.example/{i}", now, now, text, now) for i, text, _ in docs],
-        )
-        store._db.execute("COMMIT")
+        now = datetime.now(UTC)
+        when = PublishedDate(now, Granularity.SECOND, DateSource.METADATA, now.isoformat())
+        store_documents(
+            store,
+            [
+                Document(id=f"d{i:07d}", text=text, source_id=str(i), origin="generated", language="en",
+                         url=f"https://news.example/{i}", published=when)
+                for i, text, _ in docs
+            ],
+        )  # fmt: skip
         t = time.perf_counter()
         store.add_annotations("bench", [(f"d{i:07d}", ann) for i, _, ann in docs])
         spent += time.perf_counter() - t

@@ -31,6 +31,7 @@ from typing import Any
 import httpx
 import numpy as np
 
+from generated import store_documents  # benchmarks/generated.py
 from storyline.cluster import Clusterer
 from storyline.model import DateSource, Document, Granularity, PublishedDate
 from storyline.model.annotations import (
@@ -157,26 +158,7 @@ def build(path: Path, n: int, batch: int = 1000) -> dict[str, Any]:
     t = time.perf_counter()
     for start in range(0, n, batch):
         items = [gen.document(i) for i in range(start, min(n, start + batch))]
-        now = datetime.now(UTC).isoformat()
-        db = store._db
-        db.execute("BEGIN")
-        for d, _, _ in items:
-            published = d.published.value.isoformat() if d.published else None
-            cur = db.execute(
-                "INSERT INTO documents (id, source_id, origin, title, published, published_utc, published_granularity, "
-                "published_source, language, text, ingested_at) VALUES (?, ?, ?, ?, ?, ?, 'minute', 'metadata', "
-                "'en', ?, ?)",
-                (d.id, d.source_id, d.origin, d.title, published, published, d.text, now),
-            )
-            db.execute(
-                "INSERT INTO documents_fts (rowid, title, text, captions) VALUES (?, ?, ?, '')",
-                (cur.lastrowid, d.title, d.text),
-            )
-            db.execute(
-                "INSERT INTO sightings (doc_id, source_id, origin, title, seen_at) VALUES (?, ?, ?, ?, ?)",
-                (d.id, d.source_id, d.origin, d.title, now),
-            )
-        db.execute("COMMIT")
+        store_documents(store, [d for d, _, _ in items])
         store.add_annotations("generated", [(d.id, a) for d, a, _ in items])
         for d, _, v in items:
             vectors[d.id] = v

@@ -298,13 +298,11 @@ def test_an_ambiguous_prefix_is_the_callers_error(client: TestClient, monkeypatc
 
 
 def test_a_search_pages_through_what_it_ranks(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    import storyline.server.app as server_app
     import storyline.store.sqlite.store as sqlite_store
 
     full = client.get("/api/search", params={"q": "Modi", "limit": 5}).json()
     assert full["matches"] == full["total"] > 10
     monkeypatch.setattr(sqlite_store, "RANK_WINDOW", 6)
-    monkeypatch.setattr(server_app, "RANK_WINDOW", 6)
     capped = client.get("/api/search", params={"q": "Modi", "limit": 5, "offset": 5}).json()
     assert capped["matches"] == full["matches"] and capped["total"] == 6
     assert len(capped["items"]) == 1 and capped["next_offset"] is None

@@ -114,11 +114,9 @@ class Storyline:
         """Happenings (one real event reported by many articles), earliest first, with their
         sources: by entities taking part (all of them), storyline, dates they overlap, or id."""
         start, end = self._bounds(date_from, date_to)
-        names = [entity] if isinstance(entity, str) else list(entity or [])
-        ids = [self.store.entity_ids(name) for name in names] if names else None
         return self.store.clusters(
-            entity_ids=ids, storyline=storyline, date_from=start, date_to=end, cluster_id=cluster,
-            limit=limit, offset=offset,
+            entity_ids=self._entity_groups(entity), storyline=storyline, date_from=start, date_to=end,
+            cluster_id=cluster, limit=limit, offset=offset,
         )  # fmt: skip
 
     def count_clusters(
@@ -131,9 +129,14 @@ class Storyline:
     ) -> int:
         """How many happenings :meth:`clusters` would list with these filters, over all pages."""
         start, end = self._bounds(date_from, date_to)
+        return self.store.count_clusters(
+            entity_ids=self._entity_groups(entity), storyline=storyline, date_from=start, date_to=end
+        )
+
+    def _entity_groups(self, entity: str | list[str] | None) -> list[list[str]] | None:
+        """For each name given, the entity ids it may stand for (all of them must take part)."""
         names = [entity] if isinstance(entity, str) else list(entity or [])
-        ids = [self.store.entity_ids(name) for name in names] if names else None
-        return self.store.count_clusters(entity_ids=ids, storyline=storyline, date_from=start, date_to=end)
+        return [self.store.entity_ids(name) for name in names] if names else None
 
     def storylines(self, *, limit: int | None = 50, offset: int = 0) -> list[StorylineRecord]:
         """Storylines (happenings of the same actors over time), the largest first."""
@@ -300,14 +303,15 @@ class Storyline:
         """One page of documents (publication order) and how many match in all."""
         return self.store.documents(query), self.store.count(query)
 
-    def search_page(self, text: str, query: DocumentQuery) -> tuple[list[SearchHit], int]:
-        """One page of full-text matches, best first (see the store's ``search_page``), and how
-        many match in all."""
-        return self.store.search_page(text, query)
+    def search_page(self, text: str, query: DocumentQuery) -> tuple[list[SearchHit], int, int]:
+        """One page of full-text matches, best first; how many documents match; and how many of
+        them can be paged through (a search ranks at most the store's ``rank_window`` newest)."""
+        hits, matches = self.store.search_page(text, query)
+        return hits, matches, min(matches, self.store.rank_window)
 
     def placement(self, doc_id: str) -> tuple[str | None, str | None]:
         """The happening a document mainly reports, and its storyline (ids, or None)."""
-        return self.store.document_clusters_of(doc_id)
+        return self.store.document_placements([doc_id]).get(doc_id, (None, None))
 
     def summaries(self, docs: Sequence[Document]) -> list[dict[str, Any]]:
         """Documents as a listing shows them: id, title, date, language, source, URL, the
@@ -354,7 +358,7 @@ class Storyline:
         data = document_to_dict(doc)
         ann = self.store.annotations(doc.id)
         joined = self.store.event_clusters(doc.id)
-        cluster, story = self.store.document_clusters_of(doc.id)
+        cluster, story = self.placement(doc.id)
         data.update(
             seen_in=[s.as_dict() for s in self.store.sightings(doc.id)],
             entities=[e.as_dict() for e in ann.entities],

@@ -32,7 +32,6 @@ from storyline.api import DocumentNotFound, Storyline
 from storyline.config import ServerConfig
 from storyline.errors import StoreLockedError, StorylineError
 from storyline.model.annotations import EventStatus
-from storyline.store.sqlite.store import RANK_WINDOW
 
 if TYPE_CHECKING:
     from storyline.pipeline import IngestReport
@@ -371,13 +370,13 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
             place=place, event_type=event_type, date_from=date_from, date_to=date_to,
         )  # fmt: skip
         if q:
-            hits, matches = sl.search_page(q, query)
+            hits, matches, ranked = sl.search_page(q, query)
             summaries = sl.summaries([h.document for h in hits])
             items = [
                 {**d, "score": round(h.score, 3), "snippet": h.snippet} for d, h in zip(summaries, hits, strict=True)
             ]
-            # a search ranks at most RANK_WINDOW matches (the newest): those are the pages there are
-            result = page(items, min(matches, RANK_WINDOW), limit, offset)
+            # a search ranks at most the store's rank window of matches: those are the pages there are
+            result = page(items, ranked, limit, offset)
             result["matches"] = matches
             return result
         docs, total = sl.document_page(query)

@@ -6,7 +6,6 @@ import json
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -24,25 +23,6 @@ class ClusterTables:
     """Mixed into :class:`SQLiteStore`: reads and writes of happenings and storylines."""
 
     _db: sqlite3.Connection
-
-    def bump_generation(self) -> None:
-        """Mark the store changed (inside the writing transaction): caches of aggregates over
-        the whole store are kept against this counter."""
-        self._db.execute(
-            "INSERT INTO settings VALUES ('generation', '1') ON CONFLICT(name) DO UPDATE SET "
-            "value = CAST(value AS INTEGER) + 1"
-        )
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-            self.bump_generation()
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     # -- clustering ---------------------------------------------------------------------------
     def unclustered(self, limit: int) -> list[str]:
@@ -213,7 +193,7 @@ class ClusterTables:
         offset: int = 0,
     ) -> list[EventCluster]:
         """Happenings in date order, with their sources."""
-        where, params = _cluster_filters(entity_ids, storyline, date_from, date_to, cluster_id, self.max_span())
+        where, params = cluster_filters(entity_ids, storyline, date_from, date_to, cluster_id, self.max_span())
         sql = f"SELECT {_CLUSTER_COLUMNS} FROM clusters"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -355,7 +335,7 @@ def _storyline_id(key: str) -> str:
     return "S" + hashlib.blake2b(key.encode(), digest_size=6).hexdigest()
 
 
-def _cluster_filters(
+def cluster_filters(
     entity_ids: Sequence[Sequence[str]] | None,
     storyline: str | None,
     date_from: str | None,
@@ -363,6 +343,9 @@ def _cluster_filters(
     cluster_id: str | None,
     max_span: int = 366,
 ) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses (and their parameters) that pick happenings: each group of entity ids
+    has one taking part, of a storyline, overlapping a date range, or one id. Every listing, count
+    and map of happenings filters through here."""
     where: list[str] = []
     params: list[Any] = []
     if entity_ids is not None:

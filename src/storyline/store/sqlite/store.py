@@ -198,6 +198,23 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
 
     # -- writing ----------------------------------------------------------------------
     @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (taken at once, so writers queue): committed whole, or rolled
+        back whole on any error. Each raises the store's generation, the counter caches of
+        aggregates over the whole store are kept against (:meth:`generation`)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self._db.execute(
+                "INSERT INTO settings VALUES ('generation', '1') ON CONFLICT(name) DO UPDATE SET "
+                "value = CAST(value AS INTEGER) + 1"
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @contextmanager
     def writer_lock(self) -> Iterator[None]:
         """Hold the store's single-writer lock (a lock file beside it) for a whole ingest."""
         if self.path == ":memory:":
@@ -263,8 +280,7 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
         Documents already stored are otherwise left as they are (re-ingest changes nothing)."""
         now = datetime.now(UTC).isoformat()
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction():
             for doc, fp in items:
                 columns = {
                     "id": doc.id,
@@ -301,11 +317,6 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(s.doc_id, s.source_id, s.origin, now, s.title, s.url, s.source, s.published) for s in sightings],
             )
-            self.bump_generation()
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     # -- near-duplicate candidates ----------------------------------------------------
     def lsh_candidates(self, keys: Sequence[tuple[int, int]]) -> list[Candidate]:
@@ -394,11 +405,16 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
         return int(self._db.execute(f"SELECT count(*) FROM documents{where}", params).fetchone()[0])
 
     def search(self, text: str, *, limit: int = 20, hide_duplicates: bool = False) -> list[SearchHit]:
-        return self.search_page(text, DocumentQuery(limit=limit, hide_duplicates=hide_duplicates), total=False)[0]
+        return self.search_page(text, DocumentQuery(limit=limit, hide_duplicates=hide_duplicates))[0]
 
-    def search_page(self, text: str, query: DocumentQuery, *, total: bool = True) -> tuple[list[SearchHit], int]:
+    @property
+    def rank_window(self) -> int:
+        """How many of a search's matches are ranked and paged at most."""
+        return RANK_WINDOW
+
+    def search_page(self, text: str, query: DocumentQuery) -> tuple[list[SearchHit], int]:
         """Full-text matches best first, filtered as ``query`` says, one page of them (``limit``
-        and ``offset``), and how many match in all (0 when ``total`` is false).
+        and ``offset``), and how many match in all.
 
         Ranking scores every match, so a query matching more than :data:`RANK_WINDOW` documents
         (a word nearly every article has) ranks the most recently stored ``RANK_WINDOW`` of them:
@@ -430,7 +446,7 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
             [*params, limit, query.offset],
         ).fetchall()
         if not ranked:
-            return [], count if total else 0
+            return [], count
         rowids = [r[0] for r in ranked]
         marks = ",".join("?" * len(rowids))
         snippets = dict(
@@ -449,7 +465,7 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
             for rowid, score in ranked
             if rowid in rows
         ]
-        return hits, count if total else 0
+        return hits, count
 
     def sightings(self, doc_id: str) -> list[Sighting]:
         rows = self._db.execute(
@@ -510,8 +526,7 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
         annotating a document again never counts it twice."""
         now = datetime.now(UTC).isoformat()
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction():
             touched: set[str] = set()
             for doc_id, ann in items:
                 row = db.execute("SELECT rowid FROM documents WHERE id = ?", (doc_id,)).fetchone()
@@ -598,11 +613,6 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
                     (entity,),
                 )
             db.execute("DELETE FROM entities WHERE mentions = 0")
-            self.bump_generation()
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def annotations(self, doc_id: str) -> Annotations:
         """The stored annotations of one document (empty when it has none yet)."""

@@ -1,5 +1,6 @@
-"""The SQLite store's reads for serving: counts for pages, single records, and map points, each
-one aggregate query (no query per row) so pages stay fast on large stores."""
+"""The SQLite store's serving side: counts for pages, single records, the map's points and the
+cache counter, each one aggregate query (no query per row) so pages stay fast on large stores;
+and the upkeep of the place-per-month counts the map reads, as documents are annotated."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from storyline.model.annotations import EntityRecord
 from storyline.model.clusters import StorylineRecord
 from storyline.store.base import EventQuery
+from storyline.store.sqlite.clusters import cluster_filters
 
 
 class ServingQueries:
@@ -69,15 +71,6 @@ class ServingQueries:
                 out[doc_id] = (cluster, story)
         return out
 
-    def document_clusters_of(self, doc_id: str) -> tuple[str | None, str | None]:
-        """The happening a document mainly reports, and that happening's storyline."""
-        row = self._db.execute(
-            "SELECT c.cluster_id, k.storyline FROM documents d JOIN document_clusters c ON c.doc_rowid = d.rowid "
-            "LEFT JOIN clusters k ON k.id = c.cluster_id WHERE d.id = ?",
-            (doc_id,),
-        ).fetchone()
-        return (row[0], row[1]) if row else (None, None)
-
     def count_entities(self, kind: str | None = None) -> int:
         if kind:
             return int(self._db.execute("SELECT count(*) FROM entities WHERE kind = ?", (kind.upper(),)).fetchone()[0])
@@ -104,9 +97,7 @@ class ServingQueries:
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> int:
-        from storyline.store.sqlite.clusters import _cluster_filters
-
-        where, params = _cluster_filters(entity_ids, storyline, date_from, date_to, None, self.max_span())
+        where, params = cluster_filters(entity_ids, storyline, date_from, date_to, None, self.max_span())
         sql = "SELECT count(*) FROM clusters" + (" WHERE " + " AND ".join(where) if where else "")
         return int(self._db.execute(sql, params).fetchone()[0])
 
@@ -139,10 +130,8 @@ class ServingQueries:
         labels), and the places articles mention, counted by documents. With a date range the
         mentions are those of the documents published in its months; with a storyline, those of
         the articles of its happenings."""
-        from storyline.store.sqlite.clusters import _cluster_filters
-
         # the happenings shown: the same filters as every listing of happenings
-        where, params = _cluster_filters(None, storyline, date_from, date_to, None, self.max_span())
+        where, params = cluster_filters(None, storyline, date_from, date_to, None, self.max_span())
         shown = " AND ".join(where) or "1"
         events = []
         for name, country, lat, lon, count, planned, ids, labels in self._db.execute(
