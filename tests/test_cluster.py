@@ -12,8 +12,6 @@ from typer.testing import CliRunner
 
 import storyline
 from storyline.cli.app import app
-from storyline.config import ClusterConfig
-from storyline.errors import ConfigError
 
 from .conftest import CORPUS
 
@@ -159,10 +157,3 @@ def test_commands_and_export(corpus_db: Path, tmp_path: Path) -> None:
             assert "cluster" in e
     assert any(r["event_cluster"] and r["storyline"] for r in rows)
     assert all(len(s) == 1 for c, s in by_cluster.items() if c)  # a happening has one storyline
-
-
-def test_cluster_config_is_checked() -> None:
-    with pytest.raises(ConfigError):
-        ClusterConfig(days=-1)
-    with pytest.raises(ConfigError):
-        ClusterConfig(min_similarity=1.5)

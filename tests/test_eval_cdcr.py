@@ -128,19 +128,27 @@ def test_score_mentions_aligns_through_what_cleaning_changed(tmp_path: Path) -> 
         start = text.index(word)
         return SystemMention(start, start + len(word), chain)
 
+    # the stored title lost its capital (as a cleaner might change it): still aligned
+    title_a = docs[0].title.lower()
+    headline = title_a.index("shot")
     system = {
-        docs[0].key: (stored_a, [at(stored_a, "shot", "S"), at(stored_a, "died", "D"), at(stored_a, "said", "X")]),
-        docs[1].key: (stored_b, [at(stored_b, "shooting", "S"), at(stored_b, "killed", "D")]),
-    }
+        docs[0].key: (
+            stored_a,
+            [SystemMention(headline, headline + 4, "S", in_title=True), at(stored_a, "shot", "S"),
+             at(stored_a, "died", "D"), at(stored_a, "said", "X")],
+            title_a,
+        ),
+        docs[1].key: (stored_b, [at(stored_b, "shooting", "S"), at(stored_b, "killed", "D")], docs[1].title),
+    }  # fmt: skip
     result = score_mentions(docs, _gold(), system)
-    assert result["gold_mentions"] == 6 and result["gold_chains"] == 2 and result["system_mentions"] == 5
-    # 4 of 5 system mentions hit a gold head ("said" is no gold event); 4 of 6 gold mentions found
-    assert result["detection"] == {"precision": 0.8, "recall": round(4 / 6, 4)}
+    assert result["gold_mentions"] == 6 and result["gold_chains"] == 2 and result["system_mentions"] == 6
+    # 5 of 6 system mentions hit a gold head ("said" is no gold event); 5 of 6 gold mentions found
+    assert result["detection"] == {"precision": round(5 / 6, 4), "recall": round(5 / 6, 4)}
     matched = result["matched"]
-    # what was found is chained right: precision 1 everywhere; the two title mentions are missed
+    # what was found is chained right: precision 1 everywhere; doc b's title mention is missed
     assert matched["bcubed"]["precision"] == 1.0
     assert matched["muc"]["precision"] == 1.0
-    assert matched["bcubed"]["recall"] == pytest.approx(round((2 / 3 * 4) / 6, 4))
+    assert matched["bcubed"]["recall"] == pytest.approx(round((3 + 4 / 3) / 6, 4))
     # the unmatched "said" is a wrong singleton in the predicted setting only
     assert result["predicted"]["ceafe"]["precision"] < matched["ceafe"]["precision"]
 
@@ -170,11 +178,47 @@ def test_eval_cdcr_names_a_broken_mentions_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not (EVAL / "cdcr-gvc" / "dataset.conll").is_file(), reason="shared eval data not present")
-def test_gvc_held_out_half_stays_above_its_floor() -> None:
+def test_gvc_stays_above_its_floor() -> None:
+    """GVC was never used for fitting (the happening model saw GVC's train split, not these 74)."""
     from storyline.evaluate.cdcr import evaluate_cdcr
 
-    scores = evaluate_cdcr(EVAL / "cdcr-gvc", split="second").as_dict()
-    assert scores["bcubed_precision"] >= 0.95 and scores["bcubed_f1"] >= 0.88
+    scores = evaluate_cdcr(EVAL / "cdcr-gvc").as_dict()
+    assert scores["bcubed_precision"] >= 0.97 and scores["bcubed_f1"] >= 0.93
     mentions = scores["mentions"]
-    assert mentions["detection"]["recall"] >= 0.3
-    assert mentions["matched"]["conll_f1"] >= 0.15
+    assert mentions["detection"]["recall"] >= 0.5
+    assert mentions["matched"]["conll_f1"] >= 0.4
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (EVAL / "cdcr-ecbplus-dev" / "dev" / "dataset.conll").is_file(), reason="shared eval data not present"
+)
+def test_ecbplus_dev_stays_above_its_floor() -> None:
+    """ECB+'s dev topics: two similar events per topic, no dates; the model was fit on train only."""
+    from storyline.evaluate.cdcr import evaluate_cdcr
+
+    scores = evaluate_cdcr(EVAL / "cdcr-ecbplus-dev" / "dev").as_dict()
+    assert scores["bcubed_precision"] >= 0.9 and scores["bcubed_f1"] >= 0.85
+    assert scores["mentions"]["predicted"]["conll_f1"] >= 0.45
+
+
+def test_only_validated_sentences_are_scored_where_a_corpus_marks_some(tmp_path: Path) -> None:
+    from storyline.evaluate.cdcr import score_mentions, validated_sentences
+
+    (tmp_path / "entity_mentions.json").write_text('[{"conll_doc_key": "0/111/doc-a", "sent_id": 2}]', encoding="utf-8")
+    assert validated_sentences(tmp_path) == {("0/111/doc-a", 2)}
+    (tmp_path / "entity_mentions.json").write_text('[{"sent_id": 2}]', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"entity_mentions\.json"):
+        validated_sentences(tmp_path)
+    assert validated_sentences(tmp_path / "nowhere") is None
+    path = tmp_path / "dataset.conll"
+    path.write_text(CONLL, encoding="utf-8")
+    docs = read_conll(path)
+    a = docs[0]
+    # two system mentions in sentence 2: scored when it was annotated, passed over when it was not
+    system = {
+        a.key: (a.text, [SystemMention(*a.offsets[(2, 3)], "x"), SystemMention(*a.offsets[(2, 12)], "y")], a.title)
+    }
+    assert score_mentions(docs, [], system)["system_mentions"] == 2
+    assert score_mentions(docs, [], system, {(a.key, 2)})["system_mentions"] == 2
+    assert score_mentions(docs, [], system, {(a.key, 1)})["system_mentions"] == 0

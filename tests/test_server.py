@@ -319,3 +319,15 @@ def test_a_store_locked_by_another_writer_answers_busy(writable: Path) -> None:
         error = _is_error(response, 503, "try again")
         assert error["code"] == "busy" and response.headers["retry-after"] == "5"
         assert c.get("/api/stats").status_code == 200  # reads go on
+
+
+def test_tentative_happenings_are_hidden_unless_asked_for(client: TestClient) -> None:
+    shown = client.get("/api/clusters", params={"limit": 500}).json()
+    everything = client.get("/api/clusters", params={"limit": 500, "tentative": "true"}).json()
+    assert 0 < shown["total"] < everything["total"]
+    assert not any(c["tentative"] for c in shown["items"])
+    hidden = [c for c in everything["items"] if c["tentative"]]
+    assert hidden and all(c["confidence"] is not None for c in everything["items"])
+    # asked for by id, a tentative happening is shown with its mark
+    one = client.get(f"/api/clusters/{hidden[0]['id']}").json()
+    assert one["tentative"] is True

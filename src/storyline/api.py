@@ -110,13 +110,17 @@ class Storyline:
         cluster: str | None = None,
         limit: int | None = 50,
         offset: int = 0,
+        include_tentative: bool = False,
+        dated_only: bool = False,
     ) -> list[EventCluster]:
-        """Happenings (one real event reported by many articles), earliest first, with their
-        sources: by entities taking part (all of them), storyline, dates they overlap, or id."""
+        """Happenings (one real event reported by many articles), earliest first (undated ones
+        last), with their sources: by entities taking part (all of them), storyline, dates they
+        overlap, or id. Tentative happenings (one article, no confident event) only with
+        ``include_tentative`` or when asked for by id."""
         start, end = self._bounds(date_from, date_to)
         return self.store.clusters(
             entity_ids=self._entity_groups(entity), storyline=storyline, date_from=start, date_to=end,
-            cluster_id=cluster, limit=limit, offset=offset,
+            cluster_id=cluster, limit=limit, offset=offset, include_tentative=include_tentative, dated_only=dated_only,
         )  # fmt: skip
 
     def count_clusters(
@@ -126,12 +130,15 @@ class Storyline:
         storyline: str | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        include_tentative: bool = False,
+        dated_only: bool = False,
     ) -> int:
         """How many happenings :meth:`clusters` would list with these filters, over all pages."""
         start, end = self._bounds(date_from, date_to)
         return self.store.count_clusters(
-            entity_ids=self._entity_groups(entity), storyline=storyline, date_from=start, date_to=end
-        )
+            entity_ids=self._entity_groups(entity), storyline=storyline, date_from=start, date_to=end,
+            include_tentative=include_tentative, dated_only=dated_only,
+        )  # fmt: skip
 
     def _entity_groups(self, entity: str | list[str] | None) -> list[list[str]] | None:
         """For each name given, the entity ids it may stand for (all of them must take part)."""
@@ -151,13 +158,16 @@ class Storyline:
         date_to: str | None = None,
         limit: int | None = 200,
         offset: int = 0,
+        include_tentative: bool = False,
     ) -> list[TimelineEntry]:
-        """Dated happenings in order, each with its sources and their evidence sentences."""
+        """Dated happenings in order, each with its sources and their evidence sentences
+        (tentative ones only with ``include_tentative``)."""
         from storyline.timeline import timeline_entries
 
         found = self.clusters(
-            entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit, offset=offset
-        )
+            entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit, offset=offset,
+            include_tentative=include_tentative, dated_only=True,
+        )  # fmt: skip
         return timeline_entries(found)
 
     def _bounds(self, date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:

@@ -58,6 +58,12 @@ class Cleaner:
     def __init__(self, config: IngestConfig) -> None:
         self.config = config
         self.languages = LanguageIdentifier(config.languages)
+        given = parse_metadata_date(config.published) if config.published else None
+        self._given = (
+            PublishedDate(given.value, given.granularity, DateSource.GIVEN, config.published or "", given.zone_given)
+            if given is not None
+            else None
+        )
 
     def clean_many(self, articles: list[Article]) -> list[Document | InputError]:
         """Clean a batch; one result per article, in order. Never raises InputError."""
@@ -159,7 +165,7 @@ class Cleaner:
                 f"fewer than {self.config.min_text_chars}",
             )
         metadata_date = parse_metadata_date(fields.published) if fields.published else None
-        published = metadata_date or published or dateline or (date_from_url(url) if url else None)
+        published = metadata_date or published or dateline or (date_from_url(url) if url else None) or self._given
         return _Draft(
             article=article,
             text=body,

@@ -75,6 +75,7 @@ def _languages(value: str | None) -> tuple[str, ...]:
 def _config(
     fmt: str | None, fields: list[str], languages: str | None, max_bytes: int | None, encoding: str | None,
     source: str | None, fetch_links: bool, allow_private: bool, timeout: float, batch_size: int,
+    published: str | None = None,
 ) -> IngestConfig:  # fmt: skip
     from storyline.config import IngestConfig
     from storyline.errors import ConfigError
@@ -89,6 +90,7 @@ def _config(
             format=fmt,
             encoding=encoding,
             source=source,
+            published=published,
             fetch_links=fetch_links,
             allow_private=allow_private,
             timeout=timeout,
@@ -166,6 +168,10 @@ MaxBytesOpt = Annotated[
 ]
 EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="Force the character encoding of byte inputs.")]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Outlet name for inputs that name none.")]
+PublishedOpt = Annotated[
+    str | None,
+    typer.Option("--published", help="Publication date for inputs that carry none (2018-05-21, 'May 21, 2018')."),
+]
 FetchOpt = Annotated[bool, typer.Option("--fetch-links", help="Fetch the page behind each feed entry's link.")]
 PrivateOpt = Annotated[
     bool, typer.Option("--allow-private", help="Allow fetching private, loopback and link-local addresses.")
@@ -187,6 +193,7 @@ def ingest(
     max_bytes: MaxBytesOpt = None,
     encoding: EncodingOpt = None,
     source: SourceOpt = None,
+    published: PublishedOpt = None,
     fetch_links: FetchOpt = False,
     allow_private: PrivateOpt = False,
     timeout: TimeoutOpt = 20.0,
@@ -196,7 +203,7 @@ def ingest(
 ) -> None:
     """Read, clean, de-duplicate and store news from files, folders, feeds, archives, URLs or stdin."""
     config = _config(
-        fmt, field, languages, max_bytes, encoding, source, fetch_links, allow_private, timeout, batch_size
+        fmt, field, languages, max_bytes, encoding, source, fetch_links, allow_private, timeout, batch_size, published
     )
     _run_ingest(inputs, db, as_json, workers, config, quiet, analyze=ctx.info_name == "analyze")
 
@@ -629,6 +636,10 @@ EntitiesOption = Annotated[
 ]
 FromOption = Annotated[str | None, typer.Option("--from", help="On or after this date (YYYY, YYYY-MM, YYYY-MM-DD).")]
 ToOption = Annotated[str | None, typer.Option("--to", help="On or before this date (YYYY, YYYY-MM, YYYY-MM-DD).")]
+AllOption = Annotated[
+    bool,
+    typer.Option("--all", help="Also tentative happenings (one article whose events are doubtful), hidden by default."),
+]
 
 
 @app.command()
@@ -640,13 +651,17 @@ def clusters(
     date_from: FromOption = None,
     date_to: ToOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many.")] = 50,
+    show_all: AllOption = False,
 ) -> None:
     """Happenings: one real event and every article that announced, reported or recalled it
-    (after analyze), in date order."""
+    (after analyze), in date order, undated ones last, each with how sure placement is."""
     _date_bound(date_from, "--from")
     _date_bound(date_to, "--to")
     with _open(db) as sl:
-        rows = sl.clusters(entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit)
+        rows = sl.clusters(
+            entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit,
+            include_tentative=show_all,
+        )  # fmt: skip
     if as_json:
         for c in rows:
             typer.echo(json.dumps(c.as_dict(), ensure_ascii=False))
@@ -655,8 +670,10 @@ def clusters(
         _err("no happenings (run storyline analyze, or loosen the filters)")
         return
     for c in rows:
-        when = c.start if c.granularity == "day" else f"{c.start}~{c.granularity}"
-        typer.echo(f"{when:<16} {c.status:<11} {c.label}  [{c.id}, {c.documents} articles]")
+        when = "undated" if c.start is None else c.start if c.granularity == "day" else f"{c.start}~{c.granularity}"
+        sure = "" if c.confidence is None else f", confidence {c.confidence:.2f}"
+        mark = " (tentative)" if c.tentative else ""
+        typer.echo(f"{when:<16} {c.status:<11} {c.label}{mark}  [{c.id}, {c.documents} articles{sure}]")
 
 
 @app.command()
@@ -688,13 +705,17 @@ def timeline(
     date_from: FromOption = None,
     date_to: ToOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many entries.")] = 200,
+    show_all: AllOption = False,
 ) -> None:
     """A dated timeline of happenings, planned and held told apart, with the articles and
     evidence sentences behind each entry."""
     _date_bound(date_from, "--from")
     _date_bound(date_to, "--to")
     with _open(db) as sl:
-        entries = sl.timeline(entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit)
+        entries = sl.timeline(
+            entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit,
+            include_tentative=show_all,
+        )  # fmt: skip
     if as_json:
         for e in entries:
             typer.echo(json.dumps(e.as_dict(), ensure_ascii=False))
@@ -992,12 +1013,14 @@ def eval_similarity(
 
 @eval_app.command("cdcr")
 def eval_cdcr(
-    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder with dataset.conll (GVC or MEANTIME).")],
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder with dataset.conll (ECB+ train or dev, GVC, MEANTIME).")
+    ],
     split: Annotated[
         str, typer.Option("--split", help="all, first or second: the incidents at even or odd places.")
     ] = "all",
-    min_similarity: Annotated[
-        float | None, typer.Option("--min-similarity", help="Override the neighbour similarity threshold.")
+    model: Annotated[
+        Path | None, typer.Option("--model", help="A happening model file to use instead of the shipped one.")
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -1011,10 +1034,12 @@ def eval_cdcr(
         raise typer.BadParameter(f"{split!r}: choose all, first or second", param_hint="--split")
     from storyline.errors import ConfigError
 
+    if model is not None and not model.is_file():
+        raise typer.BadParameter(f"{model}: no such file", param_hint="--model")
     try:
-        config = ClusterConfig(min_similarity=min_similarity) if min_similarity is not None else None
+        config = ClusterConfig(model=str(model)) if model is not None else None
     except ConfigError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--min-similarity") from None
+        raise typer.BadParameter(str(exc), param_hint="--model") from None
     result = _evaluate(
         folder, lambda: evaluate_cdcr(folder, config, split), folder=True,
         errors=(ValueError, FileNotFoundError, UnicodeDecodeError),

@@ -1,68 +1,78 @@
-"""Documents and their event mentions -> happenings (event clusters) -> storylines, incrementally.
+"""Documents and their event mentions -> happenings -> storylines, incrementally.
 
-:class:`Clusterer` places every annotated document not yet placed. Each of its events joins the
-happening it reports or starts a new one (:mod:`storyline.cluster.events`). Then the document is
-given the happening it mainly reports, in this order:
+:class:`Clusterer` places every annotated document not yet placed, content first:
 
-1. a near twin: an article already placed whose opening is almost the same text (cosine of the
-   multilingual e5 embeddings at least 0.95), published within days;
-2. its own main event, when that is a meeting, call or agreement of two named parties (events it
-   only recalls come last; a meeting or visit comes before the agreements signed at it);
-3. its nearest documents in an approximate nearest-neighbour index (faiss HNSW over the e5
-   embeddings of each document's opening): similar enough, published within days (months when they
-   name the same person), and sharing a place or a person;
-4. its main event of any other kind;
-5. else a happening of its own.
+1. Each of its events that names two parties and a day (a meeting, a call, an agreement) is
+   matched against the happenings of the same parties around the same days
+   (:mod:`storyline.cluster.events`): two leaders meeting on one day are one happening by
+   definition, and their meeting a year later is another.
+2. When the article's main event is such a meeting, the article goes with it. Otherwise the
+   happening model decides (:mod:`storyline.cluster.placement`): the happenings of its nearest
+   articles (faiss over the embeddings of the openings) and those its events joined are scored by
+   a logistic regression over content, entities, places, figures, event kinds and the date gap,
+   where "no date" is a value of its own. The article joins the best one the model accepts, and
+   merges any other it accepts into it.
+3. Else it starts a happening of its own, dated or not: named after its main event when it has
+   one, after its title otherwise, and tentative when that event is doubtful.
 
-Adding documents never revisits those already placed.
+Each happening then describes itself by votes over its members' events (kind, date, status,
+place), so one misread verb cannot name or date it. Adding documents never revisits those already
+placed, and the cost per document depends on its neighbours, not on the size of the store.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 
 from storyline.annotate.countries import country_table
 from storyline.cluster.events import (
+    MAX_START_SPAN,
     NAME,
     Signature,
+    affiliations,
     choose,
     cluster_id,
     compatible,
+    family,
     label,
     merge_status,
+    parties,
     signatures,
     storyline_key,
 )
+from storyline.cluster.features import Profile, profile
+from storyline.cluster.model import HappeningModel
+from storyline.cluster.placement import decide
 from storyline.config import ClusterConfig
 from storyline.model import Document
 from storyline.model.annotations import Annotations, Event, EventStatus
 from storyline.model.clusters import ClusterState
+from storyline.store.base import Store
 
-__all__ = ["NAME", "Clusterer", "DocumentIndex"]
+__all__ = ["NAME", "VECTOR_MODEL", "Clusterer", "DocumentIndex", "document_day"]
 
+#: The document vectors the neighbours are found by: e5 embeddings of the opening.
 VECTOR_MODEL = "e5-lead"
 _PRIORITY = {"encounter": 3, "call": 2, "agreement": 1}
-#: Extra similarity asked of a neighbour when one of the two names no place or person.
-_UNANCHORED = 0.04
-#: Similarity of two openings that makes them twins: one story told twice.
-_TWIN = 0.95
 
 
 class DocumentIndex:
     """Document vectors in a faiss HNSW index (inner product on unit vectors = cosine)."""
 
-    def __init__(self, dim: int = 384, m: int = 32) -> None:
+    def __init__(self, dim: int = 384, links: int = 32, search: int = 64) -> None:
         import faiss
 
         self.dim = dim
-        self.index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
-        self.index.hnsw.efSearch = 64
+        self.index = faiss.IndexHNSWFlat(dim, links, faiss.METRIC_INNER_PRODUCT)
+        self.index.hnsw.efSearch = search
         self.ids: list[str] = []
 
     def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
@@ -85,25 +95,37 @@ class Placed:
     document_id: str
     cluster_id: str | None
     how: str
-    """``event`` (its own event joined or started a happening), ``neighbour`` (a near document's
-    happening), or ``alone`` (a happening of its own)."""
+    """``event`` (its main event's parties and day matched a happening), ``model`` (the happening
+    model placed it in the happening of its nearest articles), or ``alone`` (a happening of its
+    own)."""
     new_clusters: int
 
 
 class Clusterer:
-    """Places documents of a store in happenings. ``store`` is a :class:`SQLiteStore` (or anything
-    with its cluster methods); ``embed`` turns texts into unit vectors (the multilingual e5 model
-    by default)."""
+    """Places documents of a store in happenings. ``embed`` turns texts into unit vectors (the
+    multilingual e5 model by default); ``model`` is the happening model (the shipped one, or the
+    file ``config.model`` names)."""
 
-    def __init__(self, store: Any, config: ClusterConfig | None = None, embed: Any = None) -> None:
+    def __init__(
+        self, store: Store, config: ClusterConfig | None = None, embed: Any = None, model: HappeningModel | None = None
+    ) -> None:
         self.store = store
         self.config = config or ClusterConfig()
+        self._model = model
         self._embed = embed
         self._index: DocumentIndex | None = None
         # the batch being placed: its ids and vectors, of which the first ``_placed`` are placed
         self._batch_ids: list[str] = []
         self._batch_vectors = np.zeros((0, 384), dtype=np.float32)
         self._placed = 0
+        self.notes: list[str] = []
+        """Problems met that did not stop placement (a damaged stored vector)."""
+
+    @property
+    def model(self) -> HappeningModel:
+        if self._model is None:
+            self._model = HappeningModel.load(None if self.config.model is None else _path(self.config.model))
+        return self._model
 
     def embed(self, docs: Sequence[Document]) -> np.ndarray:
         if self._embed is None:
@@ -116,13 +138,19 @@ class Clusterer:
     @property
     def index(self) -> DocumentIndex:
         if self._index is None:
-            self._index = DocumentIndex()
-            ids, vectors = self.store.vectors(VECTOR_MODEL)
+            self._index = DocumentIndex(links=self.config.hnsw_links, search=self.config.hnsw_search)
+            ids, vectors, damaged = self.store.vectors(VECTOR_MODEL, self._index.dim)
+            # a damaged vector leaves its document out of the neighbours, and is said once
+            self.notes.extend(
+                f"{d}: stored {VECTOR_MODEL} vector is damaged; left out of the neighbours" for d in damaged
+            )
             self._index.add(ids, vectors)
         return self._index
 
-    def _search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+    # -- the placement backend (storyline.cluster.placement.Backend) ----------------------------
+    def neighbours(self, doc: Profile, k: int) -> list[tuple[str, float]]:
         """Nearest stored documents, and those placed earlier in this batch."""
+        vector = doc.vector
         found = self.index.search(vector, k)
         if self._placed:
             scores = self._batch_vectors[: self._placed] @ vector
@@ -130,15 +158,45 @@ class Clusterer:
             found += [(self._batch_ids[i], float(scores[i])) for i in best]
         return sorted(found, key=lambda t: -t[1])[:k]
 
+    def happening_of(self, doc_id: str) -> str | None:
+        return self.store.document_cluster(doc_id)
+
+    def members(self, happening_id: str, limit: int) -> list[str]:
+        return self.store.happening_documents(happening_id, limit)
+
+    def profiles(self, doc_ids: Sequence[str]) -> dict[str, Profile]:
+        out = {}
+        for doc_id, (data, blob) in self.store.profile_rows(doc_ids, VECTOR_MODEL).items():
+            vector = np.frombuffer(blob, dtype=np.float32) if blob else np.zeros(0, dtype=np.float32)
+            if vector.size not in (0, self.index.dim):
+                vector = np.zeros(0, dtype=np.float32)  # a damaged vector: compared by its words alone
+            out[doc_id] = Profile.from_json(doc_id, data, vector)
+        return out
+
+    def frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        return self.store.term_frequencies(terms)
+
+    # -- placing --------------------------------------------------------------------------------
+    @property
+    def version(self) -> str:
+        """What placements depend on: the placement code, the happening model and the vectors."""
+        weights = json.dumps(self.model.as_json(), sort_keys=True).encode()
+        return f"{NAME}|{self.model.name}:{hashlib.sha1(weights).hexdigest()[:12]}|{VECTOR_MODEL}"
+
     def run(self, batch: int = 64) -> list[Placed]:
-        """Place every annotated document not yet placed; each batch is one transaction."""
+        """Place every annotated document not yet placed; each batch is one transaction. Placements
+        made by another version (another model, other vectors) are made again first."""
+        if self.store.placement_version() != self.version:
+            with self.store.transaction():
+                self.store.reset_placements(self.version)
+            self._index = None
         out: list[Placed] = []
         while True:
             ids = self.store.unclustered(batch)
             if not ids:
                 return out
-            docs = [self.store.get(i) for i in ids]
-            anns = [self.store.annotations(i) for i in ids]
+            docs = [d for d in (self.store.get(i) for i in ids) if d is not None]
+            anns = [self.store.annotations(d.id) for d in docs]
             out.extend(self.place_many(docs, anns))
 
     def place_many(self, docs: Sequence[Document], anns: Sequence[Annotations]) -> list[Placed]:
@@ -150,7 +208,6 @@ class Clusterer:
             with self.store.transaction():
                 for doc, ann, vector in zip(docs, anns, vectors, strict=True):
                     out.append(self._place(doc, ann, vector))
-                    self.store.add_vector(doc.id, VECTOR_MODEL, vector)
                     self._placed += 1  # searchable by the rest of the batch
             # only what was committed enters the index
             index.add(self._batch_ids, vectors)
@@ -158,20 +215,16 @@ class Clusterer:
             self._batch_ids, self._placed = [], 0
         return out
 
-    # -- one document ---------------------------------------------------------------------------
     def _place(self, doc: Document, ann: Annotations, vector: np.ndarray) -> Placed:
-        placed: list[tuple[Signature, str]] = []
+        mine = profile(doc, ann, document_day(doc), vector)
+        self.store.add_person_countries(affiliations(doc.text, ann.entities))
+        placed: list[tuple[Signature, str, bool]] = []
         created = 0
         for sig in signatures(doc.id, doc.text, ann):
             cid, new = self._join(sig)
             if cid is not None:
-                placed.append((sig, cid))
+                placed.append((sig, cid, new))
                 created += new
-        twin = self._neighbour_cluster(doc, ann, vector, strong=True)
-        if twin is not None:
-            # nearly the same text as an article already placed, days apart at most: the same story
-            self.store.set_document_cluster(doc.id, twin, "neighbour")
-            return Placed(doc.id, twin, "neighbour", created)
         main = None
         if placed:
             # what the article mainly reports: not an event it recalls; a meeting or visit before the
@@ -184,25 +237,82 @@ class Clusterer:
                     p[0].event.confidence,
                 ),
             )
-            if main[0].family in _PRIORITY and len(main[0].parties) >= 2:
-                # a meeting, a call or an agreement: named parties and a day identify it
-                self.store.set_document_cluster(doc.id, main[1], "event")
-                return Placed(doc.id, main[1], "event", created)
-        # other news (a shooting, a fire) is followed by arrests, inquiries and tributes with other
-        # actors: the article's nearest neighbours tell its happening better than its main verb
-        neighbour = self._neighbour_cluster(doc, ann, vector)
-        if neighbour is not None:
-            self.store.set_document_cluster(doc.id, neighbour, "neighbour")
-            return Placed(doc.id, neighbour, "neighbour", created)
+        self.store.add_vector(doc.id, VECTOR_MODEL, vector)
+        if main is not None and main[0].family in _PRIORITY and len(main[0].parties) >= 2:
+            # two named parties on a day: the event-level match has decided
+            return self._settle(doc, ann, mine, main[1], "event", None, created, placed)
+        joined = [cid for _, cid, new in placed if not new]
+        decision = decide(mine, self, self.model, self.config, also=joined)
+        if decision.happening is not None:
+            hid = decision.happening
+            for other in decision.merge:
+                if other != hid and self.store.cluster_state(other) is not None:
+                    self._merge_into(hid, other)
+            if main is not None and main[2] and main[1] != hid:
+                # the event this article started a happening with belongs to the one it joins
+                self._merge_into(hid, main[1])
+            return self._settle(doc, ann, mine, hid, "model", decision.probability, created, placed)
         if main is not None:
-            self.store.set_document_cluster(doc.id, main[1], "event")
-            return Placed(doc.id, main[1], "event", created)
-        alone = self._alone(doc, ann)
-        self.store.set_document_cluster(doc.id, alone, "alone")
-        return Placed(doc.id, alone, "alone", created + (alone is not None))
+            return self._settle(doc, ann, mine, main[1], "event", None, created, placed)
+        hid = self._alone(doc, ann)
+        return self._settle(doc, ann, mine, hid, "alone", None, created + 1, placed)
+
+    def _settle(
+        self, doc: Document, ann: Annotations, mine: Profile, hid: str, how: str, probability: float | None,
+        created: int, placed: Sequence[tuple[Signature, str, bool]],
+    ) -> Placed:  # fmt: skip
+        self.store.set_document_cluster(doc.id, hid, how)
+        self.store.add_profile(doc.id, mine.as_json())
+        self._describe(hid, probability)
+        for other in {cid for _, cid, _ in placed} - {hid}:
+            if self.store.cluster_state(other) is not None:  # (not merged away meanwhile)
+                self._describe(other, None)
+        return Placed(doc.id, hid, how, created)
+
+    def _merge_into(self, into_id: str, other_id: str) -> None:
+        into, other = self.store.cluster_state(into_id), self.store.cluster_state(other_id)
+        if into is None or other is None or into.id == other.id:
+            return
+        self._merge(into, other)
+        self.store.save_cluster_state(into)
+
+    def _describe(self, hid: str, probability: float | None) -> None:
+        """Kind, place and title of a happening by votes over its members' events (each weighted
+        by its confidence; what articles only recall counts a quarter; a town before a country on
+        a tie), so one article's misread verb cannot name or place it; and whether it is
+        tentative: reported by one article only, and either with no confident event or only in
+        passing (the article mainly reports another happening)."""
+        evidence = self.store.happening_evidence(hid)
+        articles, mainly = self.store.happening_support(hid)
+        best = max((e.confidence for e in evidence), default=0.0)
+        tentative = articles < 2 and (best < self.config.tentative_below or mainly == 0)
+        self.store.set_happening_confidence(hid, probability if probability is not None else best, tentative)
+        state = self.store.cluster_state(hid)
+        if not evidence or state is None:
+            return
+        kinds: dict[tuple[str, str | None], float] = defaultdict(float)
+        places: dict[tuple[str, str | None, float, float], float] = defaultdict(float)
+        specific: dict[tuple[str, str | None, float, float], bool] = {}
+        for e in evidence:
+            weight = e.confidence * (0.25 if e.status == EventStatus.REFERENCED.value else 1.0)
+            kinds[(e.type, e.subtype)] += weight
+            if e.place and e.lat is not None and e.lon is not None:
+                key = (e.place, e.country, e.lat, e.lon)
+                places[key] += weight
+                specific[key] = e.place_kind not in ("country", "continent", "region")
+        kind, subtype = max(kinds, key=lambda k: kinds[k])
+        where = max(places, key=lambda k: (round(places[k], 6), specific[k])) if places else None
+        place = {"name": where[0], "country": where[1], "lat": where[2], "lon": where[3]} if where else None
+        title = None
+        if state.actors and state.start is not None:
+            title = label(state.family, subtype, state.actors, where[0] if where else None, state.start)
+        self.store.describe_happening(hid, kind, subtype, title, place)
 
     def _join(self, sig: Signature) -> tuple[str | None, bool]:
-        candidates = self.store.cluster_candidates(sig.keys, sig.start, sig.end, self.config.days)
+        slack = timedelta(days=self.config.days)
+        candidates = self.store.cluster_candidates(
+            sig.keys, sig.start - timedelta(days=MAX_START_SPAN) - slack, sig.end + slack
+        )
         state = choose(sig, candidates, self.config)
         new = state is None
         if state is not None and sig.may_create:
@@ -230,7 +340,7 @@ class Clusterer:
         e = sig.event
         self.store.save_cluster(
             state, e.type, e.subtype, _place_of(e),
-            label(state.family, e.subtype, state.actors, e.place.name if e.place else None, state.start),
+            label(state.family, e.subtype, state.actors, e.place.name if e.place else None, sig.start),
             [f"{state.family}:{a}" for a in {**state.actors, **state.countries}],
         )  # fmt: skip
         self.store.add_member(e.id, state.id, sig.document_id, e.status.value)
@@ -242,7 +352,9 @@ class Clusterer:
         into.actors.update({k: v for k, v in other.actors.items() if k not in into.actors})
         into.countries.update({k: v for k, v in other.countries.items() if k not in into.countries})
         into.status = merge_status(into.status, other.status)
-        if other.granularity == "day" and into.granularity != "day":
+        if other.start is not None and (
+            into.start is None or (other.granularity == "day" and into.granularity != "day")
+        ):
             into.start, into.end, into.granularity = other.start, other.end, other.granularity
         into.country = into.country or other.country
         into.storyline = into.storyline or other.storyline
@@ -253,101 +365,64 @@ class Clusterer:
         of Modi's and Putin's summits, however each article names them), else start one. A person
         and the country they stand for count once: a Modi-Trump meeting shares only India and Modi
         with the India-Russia storyline, which is one party, not two."""
-        entities = {**state.actors, **state.countries}
-        countries = state.countries.keys() | {a for a in state.actors if country_table().country(state.actors[a])}
+        # a person no article of this happening ties to a country stands for the one most articles do
+        known = self.store.person_countries([a for a in state.actors if a not in state.countries])
+        sides = dict(state.countries)
+        for country, name in known.values():
+            sides.setdefault(country, name)
+        entities = {**state.actors, **sides}
+        countries = sides.keys() | {a for a in state.actors if country_table().country(state.actors[a])}
         for key, shared in self.store.storyline_overlaps(list(entities)):
             if len(shared & countries) >= 2 or len(shared - countries) >= 2:
                 state.storyline = self.store.storyline_for(key, "", entities)
                 break
-        if state.storyline is None and (found := storyline_key(state.actors, state.countries)) is not None:
+        if state.storyline is None and (found := storyline_key(state.actors, sides, set(known))) is not None:
             names = " – ".join(sorted(found[1].values()))
             state.storyline = self.store.storyline_for(found[0], names, entities)
         if state.storyline is not None:
             self.store.set_storyline(state.id, state.storyline)
 
-    def _neighbour_cluster(
-        self, doc: Document, ann: Annotations, vector: np.ndarray, strong: bool = False
-    ) -> str | None:
-        """The happening of the nearest document that could report the same thing: similar enough,
-        published within days, and sharing a place or an entity. ``strong``: only a near twin
-        (similarity at least :data:`_TWIN`) published within ``doc_days``, which need share nothing
-        the recogniser found when both appeared within a day."""
-        mine_day = _day(doc)
-        mine = _anchors(ann, doc.text)
-        for other_id, score in self._search(vector, self.config.neighbours):
-            if score < (_TWIN if strong else self.config.min_similarity) or other_id == doc.id:
-                continue
-            cid = self.store.document_cluster(other_id)
-            other = self.store.get(other_id)
-            if cid is None or other is None:
-                continue
-            other_day = _day(other)
-            gap = abs((mine_day - other_day).days) if mine_day and other_day else None
-            other_ann = self.store.annotations(other_id)
-            theirs = _anchors(other_ann, other.text)
-            shared = mine & theirs
-            if strong:
-                if gap is not None and gap <= self.config.doc_days and (gap <= 1 or shared):
-                    return str(cid)
-                continue
-            if gap is None:
-                if score < _TWIN:
-                    continue  # no days to compare: only a near twin will do
-            else:
-                # a person both name (the victim, the accused) keeps a story together for months
-                # (the charges, the trial); a shared town alone only for days
-                person = any(a.startswith("E") for a in shared)
-                if gap > (self.config.person_days if person else self.config.doc_days):
-                    continue
-            if not shared and (mine or theirs):
-                continue
-            if not ann.entities and not other_ann.entities and score < self.config.min_similarity + _UNANCHORED:
-                continue  # two articles the recogniser could not read: closer text needed
-            return str(cid)
-        return None
-
-    def _alone(self, doc: Document, ann: Annotations) -> str | None:
-        """A happening for a document that none of the others reports: named after its most
-        confident event (or none, when it has no event at all)."""
-        day = _day(doc)
-        if not ann.events or day is None:
-            return None  # nothing to name it after, or no day to put it on
-        event = max(ann.events, key=lambda e: e.confidence)
-        sig_id = cluster_id(Signature(event, doc.id, "document", {}, {}, day, day, None, True))
-        state = ClusterState(sig_id, "document", {}, day, day, "day", None, event.status.value)
-        self.store.save_cluster(
-            state, event.type, event.subtype, _place_of(event),
-            f"{(event.subtype or event.type.lower()).replace('-', ' ')}: {doc.title or doc.text[:60]}", [],
+    def _alone(self, doc: Document, ann: Annotations) -> str:
+        """A happening for a document that none of the others reports, dated by the document (or
+        undated), named after its main event (one it reports rather than recalls, denies or
+        supposes, the surest) or, with none, after its title; in the storyline of that event's
+        parties."""
+        day = document_day(doc)
+        firm = (EventStatus.OCCURRED, EventStatus.ONGOING, EventStatus.PLANNED)
+        event = max(ann.events, key=lambda e: (e.status in firm, e.confidence)) if ann.events else None
+        actors, countries = parties(doc.text, ann, event) if event is not None else ({}, {})
+        sig_id = "C" + _digest(f"{doc.id}|alone")
+        state = ClusterState(
+            sig_id, family(event) if event else "document", actors, day, day, "day", None,
+            event.status.value if event else EventStatus.OCCURRED.value, countries,
         )  # fmt: skip
-        self.store.add_member(event.id, state.id, doc.id, event.status.value)
+        title = " ".join((doc.title or doc.text[:80]).split())
+        kind = (event.subtype or event.type.lower()).replace("-", " ") if event else "report"
+        self.store.save_cluster(
+            state, event.type if event else "OTHER", event.subtype if event else None,
+            _place_of(event) if event else None, f"{kind}: {title}", [],
+        )  # fmt: skip
+        if event is not None:
+            self.store.add_member(event.id, state.id, doc.id, event.status.value)
+            self._storyline(state)
         return sig_id
 
 
-def _place_of(event: Event) -> dict[str, Any] | None:
-    p = event.place
+def _path(name: str) -> Any:
+    from pathlib import Path
+
+    return Path(name)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+
+
+def _place_of(event: Event | None) -> dict[str, Any] | None:
+    p = event.place if event is not None else None
     return {"name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon} if p else None
 
 
-def _day(doc: Document | None) -> date | None:
+def document_day(doc: Document | None) -> date | None:
+    """The day a document speaks from: its publication day (given, or inferred from its text)."""
     return doc.published.value.date() if doc is not None and doc.published is not None else None
-
-
-def _anchors(ann: Annotations, text: str) -> set[str]:
-    """Places and people a document names: a shared one ties two documents to one happening.
-    People are also given by surname ("~putin"), which is how an article in a language the
-    recogniser does not read can share them: there, its capitalised words inside sentences stand
-    in ("~~putin"; two such articles share common nouns too, so :meth:`Clusterer._neighbour_cluster`
-    asks them for closer text)."""
-    if not ann.entities:
-        words = {w.casefold() for w in _INNER_CAPITALS.findall(text)}
-        return {f"~~{w}" for w in words} | {f"~{w}" for w in words}
-    people = [e for e in ann.entities if e.label == "PERSON"]
-    return (
-        {f"@{p.name}" for p in ann.places if p.kind not in ("country", "continent", "region")}
-        | {e.entity_id for e in people}
-        | {f"~{e.canonical.split()[-1].casefold()}" for e in people if e.canonical}
-    )
-
-
-#: A capitalised word of three letters or more that does not open a sentence.
-_INNER_CAPITALS = re.compile(r"(?<=[\w,;] )([A-ZÀ-ÖØ-Þ][\w-]{2,})")

@@ -38,7 +38,7 @@ from storyline.config import ClusterConfig
 from storyline.model.annotations import Annotations, EntityMention, Event, EventStatus, value_range
 from storyline.model.clusters import ClusterState, describe
 
-NAME = "storyline.cluster.events.v1"
+NAME = "storyline.cluster.placement.v2"
 
 _FAMILIES = {
     "meeting": "encounter", "summit": "encounter", "negotiation": "encounter", "visit": "encounter",
@@ -46,6 +46,9 @@ _FAMILIES = {
     "agreement-reached": "agreement", "agreement": "agreement", "arms-purchase": "agreement",
 }  # fmt: skip
 _STATE_LABELS = frozenset({"GPE", "NORP"})
+#: The longest span (days) an event may give a happening it starts ("in May" may, "last year" may
+#: not): so a happening found by its first day started at most this long before the event's.
+MAX_START_SPAN = 31
 _RANK = {"occurred": 4, "ongoing": 3, "planned": 2, "referenced": 1}
 #: Words that may stand between a nationality and a name ("Indian Prime Minister Narendra Modi").
 _TITLE_GAP = re.compile(r"^[\s\w.'-]{0,40}$")
@@ -103,12 +106,44 @@ def affiliations(text: str, entities: Sequence[EntityMention]) -> dict[str, tupl
     return out
 
 
+class _Reader:
+    """What one article says of who its events' actors are and which countries they stand for."""
+
+    def __init__(self, text: str, annotations: Annotations) -> None:
+        self.aff = affiliations(text, annotations.entities)
+        self.state_ids = {e.entity_id: e.canonical for e in annotations.entities if _is_country(e)}
+        self.labels = {e.entity_id: e.label for e in annotations.entities}
+
+    def parties(self, e: Event) -> tuple[dict[str, str], dict[str, str]]:
+        """An event's linked actors (not speakers; entity id -> name) and the countries they stand
+        for (a visit to a country is an encounter with it: Modi's trip to Sochi meets Russia)."""
+        actors = {
+            a.entity_id: a.canonical or a.text
+            for a in e.actors
+            if a.entity_id and a.role != "speaker" and _is_actor(self.labels.get(a.entity_id), a.canonical or a.text)
+        }
+        countries: dict[str, str] = {}
+        for a in actors:
+            if a in self.state_ids:
+                countries[a] = self.state_ids[a]
+            elif a in self.aff:
+                countries[self.aff[a][0]] = self.aff[a][1]
+        if actors and e.place and e.place.country and family(e) == "encounter":
+            name = _country_names().get(e.place.country)
+            if name:
+                countries.setdefault(entity_id("GPE", name, e.place.country), name)
+        return actors, countries
+
+
+def parties(text: str, annotations: Annotations, event: Event) -> tuple[dict[str, str], dict[str, str]]:
+    """The linked actors of one event of an article and the countries they stand for."""
+    return _Reader(text, annotations).parties(event)
+
+
 def signatures(doc_id: str, text: str, annotations: Annotations) -> list[Signature]:
     """The article's events that can be clustered: reported, planned or recalled (not denied or
     supposed), naming at least one linked actor, and dated."""
-    aff = affiliations(text, annotations.entities)
-    state_ids = {e.entity_id: e.canonical for e in annotations.entities if _is_country(e)}
-    labels = {e.entity_id: e.label for e in annotations.entities}
+    reader = _Reader(text, annotations)
     out = []
     for e in annotations.events:
         if e.status in (EventStatus.NEGATED, EventStatus.HYPOTHETICAL) or e.time is None:
@@ -116,24 +151,9 @@ def signatures(doc_id: str, text: str, annotations: Annotations) -> list[Signatu
         span = value_range(e.time.value)
         if span is None:
             continue
-        actors = {
-            a.entity_id: a.canonical or a.text
-            for a in e.actors
-            if a.entity_id and a.role != "speaker" and _is_actor(labels.get(a.entity_id), a.canonical or a.text)
-        }
+        actors, countries = reader.parties(e)
         if not actors:
             continue
-        countries: dict[str, str] = {}
-        for a in actors:
-            if a in state_ids:
-                countries[a] = state_ids[a]
-            elif a in aff:
-                countries[aff[a][0]] = aff[a][1]
-        if e.place and e.place.country and family(e) == "encounter":
-            # a visit to a country is an encounter with it: Modi's trip to Sochi meets Russia
-            name = _country_names().get(e.place.country)
-            if name:
-                countries.setdefault(entity_id("GPE", name, e.place.country), name)
         days = (span[1] - span[0]).days
         out.append(
             Signature(
@@ -145,7 +165,7 @@ def signatures(doc_id: str, text: str, annotations: Annotations) -> list[Signatu
                 start=span[0],
                 end=span[1],
                 country=e.place.country if e.place else None,
-                may_create=days <= 31,
+                may_create=days <= MAX_START_SPAN,
             )
         )
     return out
@@ -174,6 +194,8 @@ def compatible(sig: Signature, c: ClusterState, days: int) -> int:
     """How many actors a signature shares with a cluster it may join (0: it may not)."""
     if sig.family != c.family:
         return 0
+    if c.start is None or c.end is None:
+        return 0  # an undated happening is matched by content, not by its parties' days
     mine, theirs = sig.parties.keys(), c.actors.keys() | c.countries.keys()
     shared = len(mine & theirs)
     if shared == 0 or shared < min(2, len(mine), len(theirs)):
@@ -197,22 +219,31 @@ def choose(sig: Signature, candidates: Sequence[ClusterState], config: ClusterCo
         return None
     if not sig.may_create and len(fits) > 1:
         return None  # "last year's summit": join a happening only when just one fits
-    return max(fits, key=lambda t: (t[0], -abs((t[1].start - sig.start).days), _RANK.get(t[1].status, 0)))[1]
+    return max(
+        fits, key=lambda t: (t[0], -abs(((t[1].start or sig.start) - sig.start).days), _RANK.get(t[1].status, 0))
+    )[1]
 
 
 def cluster_id(sig: Signature) -> str:
     return "C" + hashlib.blake2b(f"{sig.document_id}|{sig.event.id}".encode(), digest_size=6).hexdigest()
 
 
-def storyline_key(actors: dict[str, str], countries: dict[str, str]) -> tuple[str, dict[str, str]] | None:
+def storyline_key(
+    actors: dict[str, str], countries: dict[str, str], represented: set[str] | frozenset[str] = frozenset()
+) -> tuple[str, dict[str, str]] | None:
     """The storyline a cluster belongs to: the pair of countries its actors stand for, else its two
-    leading actors. None for a happening of a single actor."""
+    leading actors that stand for no country of it (``represented``: people known to stand for
+    one). None for a happening of a single party ("Russia" and "Vladimir Putin" are one)."""
     if len(countries) >= 2:
         chosen = dict(sorted(countries.items(), key=lambda kv: kv[1])[:2])
-    elif len(actors) >= 2:
-        chosen = dict(list(actors.items())[:2])
     else:
-        return None
+        parties = {a: n for a, n in actors.items() if a not in represented and a not in countries}
+        if countries and parties:
+            chosen = {**dict(list(countries.items())[:1]), **dict(list(parties.items())[:1])}
+        elif len(parties) >= 2:
+            chosen = dict(list(parties.items())[:2])
+        else:
+            return None
     return "|".join(sorted(chosen)), chosen
 
 

@@ -17,12 +17,14 @@ annotation, events, clustering), and each document's happening is compared with 
   CEAF-e and CoNLL F1 of the event mentions storyline found and chained (see
   :func:`score_mentions`).
 
-Nothing is tuned here: the clustering settings are :class:`storyline.config.ClusterConfig`'s
-defaults, chosen on the sample corpus.
+Nothing is tuned here: placement uses the shipped happening model, whose weights and thresholds
+were fit on the training splits (ECB+ train, GVC train; :mod:`storyline.cluster.train`).
+Documents are analyzed in a fixed shuffled order (:func:`arrival_order`), not story by story.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tempfile
@@ -50,8 +52,9 @@ class CdcrDocument:
     text: str
     title: str
     published: str | None
-    # where each token of the body landed in ``text`` (title tokens are not in the text)
+    # where each token of the body landed in ``text``, and each token of the title in ``title``
     offsets: dict[Token, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+    title_offsets: dict[Token, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def read_conll(path: Path) -> list[CdcrDocument]:
@@ -86,10 +89,17 @@ def read_conll(path: Path) -> list[CdcrDocument]:
         body = sents[1:] if published else sents
         if not body:
             continue
-        title, _ = _join([body[0]])
+        title, title_offsets = _join([body[0]])
         text, offsets = _join(body[1:] or body[:1])
-        out.append(CdcrDocument(key, pieces[1], text, title, published, offsets))
+        out.append(CdcrDocument(key, pieces[1], text, title, published, offsets, title_offsets))
     return out
+
+
+def arrival_order(docs: list[CdcrDocument]) -> list[CdcrDocument]:
+    """The documents in a fixed shuffled order (by a hash of their key), as news of many stories
+    arrives interleaved: the corpora list them story by story, which would make placing them
+    one by one easier than it is."""
+    return sorted(docs, key=lambda d: hashlib.sha1(d.key.encode()).hexdigest())
 
 
 _NO_SPACE_BEFORE = {".", ",", ";", ":", "!", "?", "%", ")", "]", "'", "n't", "'s"}
@@ -199,6 +209,7 @@ def evaluate_cdcr(folder: Path, config: Any = None, split: str = "all") -> CdcrS
         docs = [d for d in docs if d.incident in keep]
     if not docs:
         raise ValueError(f"{path}: no documents")
+    docs = arrival_order(docs)
     with tempfile.TemporaryDirectory() as tmp:
         records = Path(tmp) / "documents.jsonl"
         with records.open("w", encoding="utf-8") as out:
@@ -211,13 +222,17 @@ def evaluate_cdcr(folder: Path, config: Any = None, split: str = "all") -> CdcrS
             sl.cluster_pending(config)
             placed = sl.store.document_clusters()
             by_key: dict[str, str] = {}
-            system: dict[str, tuple[str, list[SystemMention]]] = {}
+            system: dict[str, tuple[str, list[SystemMention], str]] = {}
             for doc in sl.documents(limit=None):
                 keys = [s.source_id for s in sl.sightings(doc.id)]
                 for key in keys:
                     by_key[key] = placed.get(doc.id, (None, None))[0] or f"alone:{key}"
                 if keys:
-                    found = (doc.text, _system_mentions(sl, doc.id))
+                    found = (
+                        doc.text,
+                        _system_mentions(sl, doc.id, placed.get(doc.id, (None, None))[0]),
+                        doc.title or "",
+                    )
                     system.update((key, found) for key in keys)
     gold = {d.key: d.incident for d in docs}
     # a document the ingest refused (too short, another language) counts, on its own
@@ -226,15 +241,20 @@ def evaluate_cdcr(folder: Path, config: Any = None, split: str = "all") -> CdcrS
     scores.unplaced = sum(1 for k in gold if predicted[k].startswith("alone:"))
     gold_mentions = folder / "event_mentions.json"
     if gold_mentions.is_file():
-        scores.mentions = score_mentions(docs, read_gold_mentions(gold_mentions), system)
+        gold_list = read_gold_mentions(gold_mentions)
+        if (folder / "event_singletons.json").is_file():
+            # events no other mention corefers with are gold mentions too, each its own chain
+            gold_list += read_gold_mentions(folder / "event_singletons.json")
+        scores.mentions = score_mentions(docs, gold_list, system, validated_sentences(folder))
     return scores
 
 
 @dataclass(frozen=True)
 class SystemMention:
-    start: int  # character span of the trigger in the stored text
+    start: int  # character span of the trigger in the stored text (or title)
     end: int
     chain: str  # the happening the event joined, else the event itself
+    in_title: bool = False
 
 
 @dataclass(frozen=True)
@@ -245,14 +265,44 @@ class GoldMention:
     chain: str
 
 
-def _system_mentions(sl: Any, doc_id: str) -> list[SystemMention]:
-    """Every mention of every event of a stored document, chained by the happening its event
-    joined (across documents) or by its event alone (within the document)."""
-    joined = sl.store.event_clusters(doc_id)
-    out: list[SystemMention] = []
+def _system_mentions(sl: Any, doc_id: str, happening: str | None) -> list[SystemMention]:
+    """Every event mention of a stored document: the triggers of its events and the event words
+    of any kind (:mod:`storyline.annotate.nuggets`), chained as storyline chains them: within the
+    document's happening, by lemma (a document in no happening chains only its own)."""
+    from storyline.annotate.nuggets import find_nuggets
+
+    doc = sl.get(doc_id)
+    headline = [SystemMention(n.start, n.end, "", True) for n in find_nuggets(doc.title or "")]
+    title_lemmas = [n.lemma for n in find_nuggets(doc.title or "")]
+    nuggets = find_nuggets(doc.text)
+    lemma_at = {n.start: n.lemma for n in nuggets}
+    spans = {(n.start, n.end): n.lemma for n in nuggets}
     for event in sl.annotations(doc_id).events:
-        chain = joined.get(event.id) or f"{doc_id}/{event.id}"
-        out.extend(SystemMention(m.start, m.end, chain) for m in event.mentions or [event.trigger])
+        for m in event.mentions or [event.trigger]:
+            spans.setdefault((m.start, m.end), lemma_at.get(m.start, m.text.casefold()))
+    where = happening or f"doc:{doc_id}"
+    body = [SystemMention(a, b, f"{where}/{lemma}") for (a, b), lemma in sorted(spans.items())]
+    titles = [
+        SystemMention(m.start, m.end, f"{where}/{lemma}", True) for m, lemma in zip(headline, title_lemmas, strict=True)
+    ]
+    return titles + body
+
+
+def validated_sentences(folder: Path) -> set[tuple[str, int]] | None:
+    """The sentences a corpus annotated, where only some were (ECB+, MEANTIME: the folder has
+    ``entity_mentions.json``): those holding any gold mention. None where every sentence was."""
+    if not (folder / "entity_mentions.json").is_file():
+        return None
+    out: set[tuple[str, int]] = set()
+    for name in ("event_mentions.json", "event_singletons.json", "entity_mentions.json"):
+        if (folder / name).is_file():
+            try:
+                rows = json.loads((folder / name).read_text(encoding="utf-8"))
+                out.update((str(r["conll_doc_key"]), int(r["sent_id"])) for r in rows)
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"{folder / name}: not a list of mentions with conll_doc_key and sent_id ({exc})"
+                ) from None
     return out
 
 
@@ -283,7 +333,10 @@ def _aligner(source: str, stored: str) -> list[int]:
 
 
 def score_mentions(
-    docs: list[CdcrDocument], gold: list[GoldMention], system: dict[str, tuple[str, list[SystemMention]]]
+    docs: list[CdcrDocument],
+    gold: list[GoldMention],
+    system: dict[str, tuple[str, list[SystemMention], str]],
+    validated: set[tuple[str, int]] | None = None,
 ) -> dict[str, Any]:
     """Event mention coreference across the documents: MUC, B-cubed, CEAF-e and CoNLL F1.
 
@@ -297,7 +350,9 @@ def score_mentions(
       ones are dropped), so the score is that of the chaining itself; missed gold mentions still
       lower recall.
 
-    ``detection`` gives how many gold mentions a system mention found (head match)."""
+    ``detection`` gives how many gold mentions a system mention found (head match). Where the
+    corpus annotated only some sentences (``validated``: document key and sentence), system
+    mentions elsewhere are not scored: an unannotated sentence holds no gold to match them."""
     from storyline.evaluate.coref import chains, conll
 
     keys = {d.key for d in docs}
@@ -310,18 +365,22 @@ def score_mentions(
     for d in docs:
         if d.key not in system:
             continue
-        stored, mentions = system[d.key]
-        where = _aligner(d.text, stored)
-        token_at: dict[int, Token] = {}
-        for token, (a, b) in d.offsets.items():
-            for i in range(a, b):
-                token_at[i] = token
+        stored, mentions, stored_title = system[d.key]
+        where = {False: _aligner(d.text, stored), True: _aligner(d.title, stored_title)}
+        token_at: dict[bool, dict[int, Token]] = {False: {}, True: {}}
+        for in_title, offsets in ((False, d.offsets), (True, d.title_offsets)):
+            for token, (a, b) in offsets.items():
+                for i in range(a, b):
+                    token_at[in_title][i] = token
         for m in mentions:
             tokens = []
-            for i in range(m.start, min(m.end, len(where))):
-                t = token_at.get(where[i])
+            aligned, at = where[m.in_title], token_at[m.in_title]
+            for i in range(m.start, min(m.end, len(aligned))):
+                t = at.get(aligned[i])
                 if t is not None and t not in tokens:
                     tokens.append(t)
+            if validated is not None and (not tokens or (d.key, tokens[0][0]) not in validated):
+                continue
             hit = next((heads[(d.key, t)] for t in tokens if (d.key, t) in heads), None)
             if hit is not None and hit.id not in taken:
                 taken.add(hit.id)

@@ -16,13 +16,28 @@ class ClusterState:
     id: str
     family: str
     actors: dict[str, str]
-    start: date
-    end: date
+    start: date | None
+    end: date | None
     granularity: str
     country: str | None
     status: str
     countries: dict[str, str] = field(default_factory=dict)
     storyline: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HappeningEvidence:
+    """One member event of a happening, as the votes that describe the happening read it."""
+
+    type: str
+    subtype: str | None
+    status: str
+    confidence: float
+    place: str | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    place_kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +89,11 @@ class EventCluster:
     lon: float | None = None
     label: str = ""
     storyline_id: str | None = None
+    tentative: bool = False
+    """Reported by one article whose events are doubtful: kept, but hidden unless asked for."""
+    confidence: float | None = None
+    """How sure placement is that its articles report one happening (the happening model's
+    probability for the last article that joined; the best event's confidence for one article)."""
     mentions: int = 0
     documents: int = 0
     sources: list[ClusterSource] = field(default_factory=list)
@@ -93,6 +113,8 @@ class EventCluster:
             else None,
             "label": self.label,
             "storyline": self.storyline_id,
+            "tentative": self.tentative,
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
             "mentions": self.mentions,
             "documents": self.documents,
             "sources": [s.as_dict() for s in self.sources],

@@ -28,6 +28,8 @@ class DateSource(StrEnum):
     """A date line near the top of the text."""
     URL = "url"
     """A date in the article's URL path (/2018/05/21/)."""
+    GIVEN = "given"
+    """Given by the user for inputs that carry none (``--published``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -235,9 +235,13 @@ class _HappeningFilters:
         storyline: Annotated[str | None, Query(description="A storyline id.")] = None,
         date_from: DateFrom = None,
         date_to: DateTo = None,
+        tentative: Annotated[
+            bool, Query(description="Also tentative happenings (one article whose events are doubtful).")
+        ] = False,
     ) -> None:
         self.filters: dict[str, Any] = {
             "entity": entity, "storyline": storyline, "date_from": date_from, "date_to": date_to,
+            "include_tentative": tentative,
         }  # fmt: skip
 
 
@@ -476,7 +480,7 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
     def timeline(sl: Read, which: Happenings, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
         """Dated entries in order: each happening with its status and its sources' evidence."""
         entries = sl.timeline(**which.filters, limit=limit, offset=offset)
-        return page([e.as_dict() for e in entries], sl.count_clusters(**which.filters), limit, offset)
+        return page([e.as_dict() for e in entries], sl.count_clusters(**which.filters, dated_only=True), limit, offset)
 
     # -- compare, graph, map, stats ----------------------------------------------------------
     @app.get("/api/compare", tags=["relating"])

@@ -417,6 +417,7 @@
     const storyline = p.get("storyline") || "";
     const from = p.get("from") || "";
     const to = p.get("to") || "";
+    const tentative = p.get("tentative") === "1";
     document.title = "Timeline · storyline";
 
     const form = h(
@@ -430,8 +431,14 @@
       ),
       dateField("from", "From", from),
       dateField("to", "To", to),
+      h(
+        "label",
+        { class: "check", title: "Happenings reported by one article whose events are doubtful are hidden unless asked for" },
+        h("input", { type: "checkbox", name: "tentative", id: "show-tentative", checked: tentative }),
+        " Show tentative"
+      ),
       h("button", { type: "submit", class: "primary" }, "Apply"),
-      entities.length || from || to || storyline ? link(hashFor("timeline"), "Clear filters") : null
+      entities.length || from || to || storyline || tentative ? link(hashFor("timeline"), "Clear filters") : null
     );
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
@@ -441,6 +448,7 @@
         from: values.from,
         to: values.to,
         storyline,
+        tentative: form.elements.tentative.checked ? "1" : "",
       });
     });
 
@@ -467,7 +475,7 @@
     let nextOffset = 0;
 
     async function loadPage() {
-      const page = await api("/api/timeline", { entity: entities, storyline, from, to, limit: TIMELINE_PAGE, offset: nextOffset }, ctx.signal);
+      const page = await api("/api/timeline", { entity: entities, storyline, from, to, tentative: tentative ? "true" : "", limit: TIMELINE_PAGE, offset: nextOffset }, ctx.signal);
       items.push(...page.items);
       total = page.total;
       nextOffset = page.next_offset;
@@ -657,7 +665,7 @@
     const c = await api("/api/clusters/" + enc(id), null, ctx.signal);
     document.title = capitalise(c.label || c.type) + " · storyline";
     const colour = typeColour(c.type);
-    const dates = c.start === c.end || !c.end ? c.start : c.start + " – " + c.end;
+    const dates = !c.start ? "undated" : c.start === c.end || !c.end ? c.start : c.start + " – " + c.end;
     const storyCell = h("dd", null, c.storyline ? link(hashFor("timeline", "", { storyline: c.storyline }), c.storyline) : "—");
     const facts = h(
       "dl",
@@ -681,7 +689,14 @@
       h("dt", null, "Storyline"),
       storyCell,
       h("dt", null, "Reported by"),
-      h("dd", null, plural(c.documents || c.sources.length, "document") + (c.mentions ? ", " + plural(c.mentions, "mention") : ""))
+      h("dd", null, plural(c.documents || c.sources.length, "document") + (c.mentions ? ", " + plural(c.mentions, "mention") : "")),
+      h("dt", null, "Confidence"),
+      h(
+        "dd",
+        { id: "event-confidence" },
+        c.confidence == null ? "—" : c.confidence.toFixed(2),
+        c.tentative ? h("span", { class: "muted small" }, " · tentative: one article, and its events are doubtful or only mentioned in passing (hidden from listings unless asked for)") : null
+      )
     );
     // one entry per document, with each of its distinct evidence sentences
     const byDoc = new Map();

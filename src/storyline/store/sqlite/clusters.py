@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 
-from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, StorylineRecord, describe
+from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
 
 _CLUSTER_COLUMNS = (
     "id, family, type, subtype, start, end, granularity, status, actors, countries, place, country, lat, lon, "
-    "label, storyline"
+    "label, storyline, tentative, confidence"
 )
+#: What matching writes; tentative and confidence are written by placement (set_happening_confidence).
+_SAVED_COLUMNS = _CLUSTER_COLUMNS.removesuffix(", tentative, confidence")
 
 
 class ClusterTables:
@@ -37,18 +39,15 @@ class ClusterTables:
             )
         ]
 
-    def cluster_candidates(self, keys: Sequence[str], start: date, end: date, slack: int) -> list[ClusterState]:
-        """Clusters holding any of ``keys`` whose first day falls near ``start``..``end`` (clusters
-        span a month at most when they start, so the window reaches back a month more)."""
+    def cluster_candidates(self, keys: Sequence[str], low: date, high: date) -> list[ClusterState]:
+        """Happenings indexed under any of ``keys`` whose first day falls between ``low`` and ``high``."""
         if not keys:
             return []
-        low = (start - timedelta(days=31 + slack)).isoformat()
-        high = (end + timedelta(days=slack)).isoformat()
         marks = ",".join("?" * len(keys))
         rows = self._db.execute(
             f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE id IN (SELECT cluster_id FROM cluster_keys "
             f"WHERE key IN ({marks}) AND start BETWEEN ? AND ?)",
-            (*keys, low, high),
+            (*keys, low.isoformat(), high.isoformat()),
         ).fetchall()
         return [_state(r) for r in rows]
 
@@ -57,28 +56,30 @@ class ClusterTables:
         """Insert or update a cluster, and index it under ``keys``."""
         p = place or {}
         self._db.execute(
-            f"INSERT INTO clusters ({_CLUSTER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            f"INSERT INTO clusters ({_SAVED_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "(SELECT storyline FROM clusters WHERE id = ?)) ON CONFLICT(id) DO UPDATE SET start = excluded.start, "
             "end = excluded.end, granularity = excluded.granularity, status = excluded.status, "
             "actors = excluded.actors, countries = excluded.countries, place = coalesce(clusters.place, "
             "excluded.place), country = coalesce(clusters.country, excluded.country), lat = coalesce(clusters.lat, "
             "excluded.lat), lon = coalesce(clusters.lon, excluded.lon), label = excluded.label",
             (
-                state.id, state.family, kind, subtype, state.start.isoformat(), state.end.isoformat(),
+                state.id, state.family, kind, subtype, _iso(state.start), _iso(state.end),
                 state.granularity, state.status, json.dumps(state.actors, ensure_ascii=False),
                 json.dumps(state.countries, ensure_ascii=False), p.get("name"), state.country or p.get("country"),
                 p.get("lat"), p.get("lon"), label, state.id,
             ),
         )  # fmt: skip
-        self._db.executemany(
-            "INSERT OR IGNORE INTO cluster_keys VALUES (?, ?, ?)",
-            [(k, state.start.isoformat(), state.id) for k in keys],
-        )
-        self._db.execute(
-            "INSERT INTO settings VALUES ('cluster_max_span_days', ?) ON CONFLICT(name) DO UPDATE SET "
-            "value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
-            (str((state.end - state.start).days),),
-        )
+        if state.start is not None and state.end is not None:
+            # only dated happenings are found by their keys (an event's parties around its days)
+            self._db.executemany(
+                "INSERT OR IGNORE INTO cluster_keys VALUES (?, ?, ?)",
+                [(k, state.start.isoformat(), state.id) for k in keys],
+            )
+            self._db.execute(
+                "INSERT INTO settings VALUES ('cluster_max_span_days', ?) ON CONFLICT(name) DO UPDATE SET "
+                "value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+                (str((state.end - state.start).days),),
+            )
         self._db.execute("DELETE FROM cluster_entities WHERE cluster_id = ?", (state.id,))
         self._db.executemany(
             "INSERT OR IGNORE INTO cluster_entities VALUES (?, ?)",
@@ -161,6 +162,167 @@ class ClusterTables:
     def set_storyline(self, cluster_id: str, storyline_id: str) -> None:
         self._db.execute("UPDATE clusters SET storyline = ? WHERE id = ?", (storyline_id, cluster_id))
 
+    def add_person_countries(self, pairs: dict[str, tuple[str, str]]) -> None:
+        """One more article introduces each person (id) with a country (id, name)."""
+        self._db.executemany(
+            "INSERT INTO person_countries VALUES (?, ?, ?, 1) ON CONFLICT(person, country) DO UPDATE SET "
+            "documents = documents + 1",
+            [(person, country, name) for person, (country, name) in pairs.items()],
+        )
+
+    def person_countries(self, people: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """The country each of ``people`` is most often introduced with, where any article did."""
+        out: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(list(people)):
+            for person, country, name in self._db.execute(
+                "SELECT person, country, name FROM person_countries WHERE person IN "
+                f"({','.join('?' * len(chunk))}) ORDER BY documents, country DESC",
+                chunk,
+            ):
+                out[person] = (country, name)  # the most frequent comes last
+        return out
+
+    def placement_version(self) -> str | None:
+        row = self._db.execute("SELECT value FROM settings WHERE name = 'placement_version'").fetchone()
+        return str(row[0]) if row else None
+
+    def reset_placements(self, version: str) -> None:
+        """Forget every placement, happening, storyline, profile and vector (made by another
+        placement version), so that every annotated document is placed again; record ``version``."""
+        for table in (
+            "document_clusters", "cluster_members", "cluster_keys", "cluster_entities", "clusters", "storylines",
+            "storyline_entities", "document_profiles", "term_frequencies", "document_vectors", "person_countries",
+        ):  # fmt: skip
+            self._db.execute(f"DELETE FROM {table}")
+        self._db.execute("DELETE FROM settings WHERE name IN ('profiled_documents', 'cluster_max_span_days')")
+        self._db.execute(
+            "INSERT INTO settings VALUES ('placement_version', ?) "
+            "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            (version,),
+        )
+
+    def cluster_state(self, cluster_id: str) -> ClusterState | None:
+        row = self._db.execute(f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE id = ?", (cluster_id,)).fetchone()
+        return _state(row) if row is not None else None
+
+    def save_cluster_state(self, state: ClusterState) -> None:
+        """Write back what matching keeps of a happening (after a merge): its parties, days, status."""
+        self._db.execute(
+            "UPDATE clusters SET actors = ?, countries = ?, start = ?, end = ?, granularity = ?, status = ?, "
+            "country = coalesce(country, ?), storyline = coalesce(storyline, ?) WHERE id = ?",
+            (
+                json.dumps(state.actors, ensure_ascii=False), json.dumps(state.countries, ensure_ascii=False),
+                _iso(state.start), _iso(state.end), state.granularity, state.status, state.country, state.storyline,
+                state.id,
+            ),
+        )  # fmt: skip
+        self._db.executemany(
+            "INSERT OR IGNORE INTO cluster_entities VALUES (?, ?)",
+            [(entity_id, state.id) for entity_id in {*state.actors, *state.countries}],
+        )
+
+    def describe_happening(
+        self, cluster_id: str, kind: str, subtype: str | None, label: str | None, place: dict[str, Any] | None
+    ) -> None:
+        """Write what the votes over a happening's events chose: its kind, its title (unchanged
+        when None) and its place (unchanged when None)."""
+        p = place or {}
+        self._db.execute(
+            "UPDATE clusters SET type = ?, subtype = ?, label = coalesce(?, label), place = coalesce(?, place), "
+            "country = CASE WHEN ? IS NULL THEN country ELSE ? END, lat = coalesce(?, lat), lon = coalesce(?, lon) "
+            "WHERE id = ?",
+            (kind, subtype, label, p.get("name"), p.get("name"), p.get("country"), p.get("lat"), p.get("lon"),
+             cluster_id),
+        )  # fmt: skip
+
+    def set_happening_confidence(self, cluster_id: str, confidence: float, tentative: bool) -> None:
+        self._db.execute(
+            "UPDATE clusters SET confidence = ?, tentative = ? WHERE id = ?", (confidence, int(tentative), cluster_id)
+        )
+
+    def happening_documents(self, cluster_id: str, limit: int) -> list[str]:
+        """Ids of the documents placed in a happening, the latest first."""
+        return [
+            r[0]
+            for r in self._db.execute(
+                "SELECT d.id FROM document_clusters c JOIN documents d ON d.rowid = c.doc_rowid WHERE c.cluster_id = ? "
+                "ORDER BY c.doc_rowid DESC LIMIT ?",
+                (cluster_id, limit),
+            )
+        ]
+
+    def happening_support(self, cluster_id: str) -> tuple[int, int]:
+        """How many articles report a happening (with an event of theirs in it, or placed in it),
+        and how many of them mainly report it (placed in it)."""
+        row = self._db.execute(
+            "SELECT count(DISTINCT doc_rowid), count(DISTINCT CASE WHEN main THEN doc_rowid END) FROM ("
+            "SELECT doc_rowid, 0 AS main FROM cluster_members WHERE cluster_id = ? UNION ALL "
+            "SELECT doc_rowid, 1 FROM document_clusters WHERE cluster_id = ?)",
+            (cluster_id, cluster_id),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def happening_evidence(self, cluster_id: str) -> list[HappeningEvidence]:
+        """The member events of a happening, for the votes that describe it."""
+        return [
+            HappeningEvidence(r[0], r[1], r[2], float(r[3]), r[4], r[5], r[6], r[7], r[8])
+            for r in self._db.execute(
+                "SELECT e.type, e.subtype, m.status, e.confidence, json_extract(e.data, '$.place.name'), "
+                "json_extract(e.data, '$.place.country'), json_extract(e.data, '$.place.lat'), "
+                "json_extract(e.data, '$.place.lon'), json_extract(e.data, '$.place.kind') FROM cluster_members m "
+                "JOIN events e ON e.id = m.event_id WHERE m.cluster_id = ?",
+                (cluster_id,),
+            )
+        ]
+
+    # -- document profiles (what the happening model reads) and term frequencies ---------------
+    def add_profile(self, doc_id: str, data: dict[str, Any]) -> None:
+        """Keep a document's profile; its terms count once more in the document frequencies
+        (once per document: a profile written again does not count twice)."""
+        row = self._db.execute(
+            "SELECT d.rowid, p.doc_rowid FROM documents d LEFT JOIN document_profiles p ON p.doc_rowid = d.rowid "
+            "WHERE d.id = ?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            return
+        self._db.execute(
+            "INSERT OR REPLACE INTO document_profiles VALUES (?, ?)", (row[0], json.dumps(data, ensure_ascii=False))
+        )
+        if row[1] is None:
+            self._db.executemany(
+                "INSERT INTO term_frequencies VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET documents = documents + 1",
+                [(t,) for t in data.get("terms", {})],
+            )
+            self._db.execute(
+                "INSERT INTO settings VALUES ('profiled_documents', '1') ON CONFLICT(name) DO UPDATE SET "
+                "value = CAST(value AS INTEGER) + 1"
+            )
+
+    def profile_rows(self, doc_ids: Sequence[str], model: str) -> dict[str, tuple[dict[str, Any], bytes | None]]:
+        """Stored profiles (as JSON data) and vectors of ``model`` of documents."""
+        out: dict[str, tuple[dict[str, Any], bytes | None]] = {}
+        for chunk in _chunks(doc_ids):
+            for doc_id, data, vector in self._db.execute(
+                "SELECT d.id, p.data, v.vector FROM documents d JOIN document_profiles p ON p.doc_rowid = d.rowid "
+                "LEFT JOIN document_vectors v ON v.doc_rowid = d.rowid AND v.model = ? "
+                f"WHERE d.id IN ({','.join('?' * len(chunk))})",
+                [model, *chunk],
+            ):
+                out[doc_id] = (json.loads(data), vector)
+        return out
+
+    def term_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """How many documents have a profile, and in how many of them each term appears."""
+        row = self._db.execute("SELECT value FROM settings WHERE name = 'profiled_documents'").fetchone()
+        out = dict.fromkeys(terms, 0)
+        for chunk in _chunks(list(out)):
+            for term, n in self._db.execute(
+                f"SELECT term, documents FROM term_frequencies WHERE term IN ({','.join('?' * len(chunk))})", chunk
+            ):
+                out[term] = int(n)
+        return (int(row[0]) if row else 0), out
+
     # -- document vectors ---------------------------------------------------------------------
     def add_vector(self, doc_id: str, model: str, vector: np.ndarray) -> None:
         self._db.execute(
@@ -168,17 +330,24 @@ class ClusterTables:
             (model, np.asarray(vector, dtype=np.float32).tobytes(), doc_id),
         )
 
-    def vectors(self, model: str) -> tuple[list[str], np.ndarray]:
-        """Every stored document vector of ``model``: document ids and an (n, dim) array."""
-        ids, rows = [], []
+    def vectors(self, model: str, dim: int | None = None) -> tuple[list[str], np.ndarray, list[str]]:
+        """Every stored document vector of ``model``: document ids and an (n, dim) array, and the
+        ids of documents whose stored vector is damaged (not ``dim`` 32-bit floats), left out."""
+        ids: list[str] = []
+        rows: list[np.ndarray] = []
+        damaged: list[str] = []
         for doc_id, blob in self._db.execute(
             "SELECT d.id, v.vector FROM document_vectors v JOIN documents d ON d.rowid = v.doc_rowid "
             "WHERE v.model = ? ORDER BY v.doc_rowid",
             (model,),
         ):
+            size = len(blob) if isinstance(blob, bytes) else -1
+            if size % 4 or (dim is not None and size != 4 * dim) or (dim is None and rows and size != 4 * len(rows[0])):
+                damaged.append(doc_id)
+                continue
             ids.append(doc_id)
             rows.append(np.frombuffer(blob, dtype=np.float32))
-        return ids, (np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32))
+        return ids, (np.vstack(rows) if rows else np.zeros((0, dim or 0), dtype=np.float32)), damaged
 
     # -- reading ------------------------------------------------------------------------------
     def clusters(
@@ -191,24 +360,27 @@ class ClusterTables:
         cluster_id: str | None = None,
         limit: int | None = 50,
         offset: int = 0,
+        include_tentative: bool = False,
+        dated_only: bool = False,
     ) -> list[EventCluster]:
-        """Happenings in date order, with their sources."""
-        where, params = cluster_filters(entity_ids, storyline, date_from, date_to, cluster_id, self.max_span())
+        """Happenings in date order (undated ones last), with their sources; tentative ones only
+        when asked for."""
+        where, params = cluster_filters(
+            entity_ids, storyline, date_from, date_to, cluster_id, self.max_span(), include_tentative, dated_only
+        )
         sql = f"SELECT {_CLUSTER_COLUMNS} FROM clusters"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY start, id"
+        sql += " ORDER BY start IS NULL, start, id"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
         rows = self._db.execute(sql, params).fetchall()
         ids = [r["id"] for r in rows]
         sources = self._sources(ids)
-        votes = self._place_votes(ids)
         out = []
         for r in rows:
             cluster = _cluster(r, sources.get(r["id"], []))
-            self._vote_place(cluster, votes.get(r["id"]))
             out.append(cluster)
         return out
 
@@ -216,36 +388,6 @@ class ClusterTables:
         """The most days any stored happening spans."""
         row = self._db.execute("SELECT value FROM settings WHERE name = 'cluster_max_span_days'").fetchone()
         return int(row[0]) if row else 0
-
-    def _place_votes(self, ids: Sequence[str]) -> dict[str, Counter[tuple[str, str | None, float, float, int]]]:
-        """Per happening, how many of its event mentions give each place (name, country, lat, lon,
-        whether it is a city or finer)."""
-        out: dict[str, Counter[tuple[str, str | None, float, float, int]]] = defaultdict(Counter)
-        for chunk in _chunks(ids):
-            for cluster_id, name, country, lat, lon, kind in self._db.execute(
-                "SELECT m.cluster_id, json_extract(e.data, '$.place.name'), json_extract(e.data, '$.place.country'), "
-                "json_extract(e.data, '$.place.lat'), json_extract(e.data, '$.place.lon'), "
-                "json_extract(e.data, '$.place.kind') FROM cluster_members m JOIN events e ON e.id = m.event_id "
-                f"WHERE m.cluster_id IN ({','.join('?' * len(chunk))}) AND json_extract(e.data, '$.place.name') "
-                "IS NOT NULL",
-                chunk,
-            ):
-                specific = int(kind not in ("country", "continent", "region"))
-                out[cluster_id][(name, country, lat, lon, specific)] += 1
-        return out
-
-    def _vote_place(
-        self, cluster: EventCluster, votes: Counter[tuple[str, str | None, float, float, int]] | None
-    ) -> None:
-        """The happening's place: the one most of its mentions give (a city before a country on a
-        tie), not whichever came first; its description follows."""
-        if not votes:
-            return
-        (name, country, lat, lon, _), _ = max(votes.items(), key=lambda kv: (kv[1], kv[0][4]))
-        if name != cluster.place:
-            cluster.place, cluster.country, cluster.lat, cluster.lon = name, country, lat, lon
-            if cluster.family != "document":
-                cluster.label = describe(cluster.subtype or cluster.family, cluster.actors, name, cluster.start or "")
 
     def _sources(self, ids: Sequence[str]) -> dict[str, list[ClusterSource]]:
         """Per happening, its articles: each event mention with its evidence sentence, then the
@@ -279,7 +421,7 @@ class ClusterTables:
     def storylines(self, limit: int | None = 50, offset: int = 0) -> list[StorylineRecord]:
         sql = (
             "SELECT s.id, s.label, s.entities, min(c.start), max(c.end), count(DISTINCT c.id), "
-            "count(DISTINCT m.doc_rowid) FROM storylines s JOIN clusters c ON c.storyline = s.id "
+            "count(DISTINCT m.doc_rowid) FROM storylines s JOIN clusters c ON c.storyline = s.id AND c.tentative = 0 "
             "LEFT JOIN cluster_members m ON m.cluster_id = c.id GROUP BY s.id "
             "ORDER BY count(DISTINCT c.id) DESC, min(c.start)"
         )
@@ -315,18 +457,30 @@ class ClusterTables:
 
     def forget_clustering(self, doc_rowid: int) -> None:
         """A document annotated anew is clustered anew; happenings it alone held go with it."""
-        held = [
-            r[0] for r in self._db.execute("SELECT cluster_id FROM cluster_members WHERE doc_rowid = ?", (doc_rowid,))
-        ]
+        held = {
+            r[0]
+            for r in self._db.execute(
+                "SELECT cluster_id FROM cluster_members WHERE doc_rowid = ? UNION "
+                "SELECT cluster_id FROM document_clusters WHERE doc_rowid = ? AND cluster_id IS NOT NULL",
+                (doc_rowid, doc_rowid),
+            )
+        }
         self._db.execute("DELETE FROM cluster_members WHERE doc_rowid = ?", (doc_rowid,))
         self._db.execute("DELETE FROM document_clusters WHERE doc_rowid = ?", (doc_rowid,))
-        for cid in held:
-            if self._db.execute("SELECT 1 FROM cluster_members WHERE cluster_id = ? LIMIT 1", (cid,)).fetchone():
+        for cid in sorted(held):
+            if self._db.execute(
+                "SELECT 1 FROM cluster_members WHERE cluster_id = ? UNION ALL "
+                "SELECT 1 FROM document_clusters WHERE cluster_id = ? LIMIT 1",
+                (cid, cid),
+            ).fetchone():
                 continue
             self._db.execute("DELETE FROM clusters WHERE id = ?", (cid,))
             self._db.execute("DELETE FROM cluster_keys WHERE cluster_id = ?", (cid,))
             self._db.execute("DELETE FROM cluster_entities WHERE cluster_id = ?", (cid,))
-            self._db.execute("UPDATE document_clusters SET cluster_id = NULL WHERE cluster_id = ?", (cid,))
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def _storyline_id(key: str) -> str:
@@ -342,12 +496,19 @@ def cluster_filters(
     date_to: str | None,
     cluster_id: str | None,
     max_span: int = 366,
+    include_tentative: bool = False,
+    dated_only: bool = False,
 ) -> tuple[list[str], list[Any]]:
     """The WHERE clauses (and their parameters) that pick happenings: each group of entity ids
-    has one taking part, of a storyline, overlapping a date range, or one id. Every listing, count
-    and map of happenings filters through here."""
+    has one taking part, of a storyline, overlapping a date range, or one id; tentative ones only
+    when asked for (or asked for by id). Every listing, count and map of happenings filters
+    through here."""
     where: list[str] = []
     params: list[Any] = []
+    if not include_tentative and not cluster_id:
+        where.append("tentative = 0")
+    if dated_only:
+        where.append("start IS NOT NULL")
     if entity_ids is not None:
         # every given entity (any of the ids its name may stand for) takes part, as an actor or as
         # a country an actor stands for
@@ -382,8 +543,8 @@ def _state(r: sqlite3.Row) -> ClusterState:
         id=r["id"],
         family=r["family"],
         actors=json.loads(r["actors"]),
-        start=date.fromisoformat(r["start"]),
-        end=date.fromisoformat(r["end"]),
+        start=date.fromisoformat(r["start"]) if r["start"] else None,
+        end=date.fromisoformat(r["end"]) if r["end"] else None,
         granularity=r["granularity"],
         country=r["country"],
         status=r["status"],
@@ -409,6 +570,8 @@ def _cluster(r: sqlite3.Row, sources: list[ClusterSource]) -> EventCluster:
         lon=r["lon"],
         label=r["label"],
         storyline_id=r["storyline"],
+        tentative=bool(r["tentative"]),
+        confidence=r["confidence"],
         mentions=len(sources),
         documents=len({s.document_id for s in sources}),
         sources=sources,

@@ -307,4 +307,65 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             GROUP BY 1, p.name, p.lat, p.lon;
         """,
     ),
+    (
+        # happenings need not have a day (an undated article is placed by its content alone), may be
+        # tentative (one article, no confident event: hidden unless asked for), and carry the
+        # model's confidence; each document's profile (what the happening model reads of it) and
+        # the number of documents each term appears in, for TF-IDF
+        "0012_content_placement",
+        """
+        CREATE TABLE clusters_new (
+            id TEXT PRIMARY KEY,
+            family TEXT NOT NULL,
+            type TEXT NOT NULL,
+            subtype TEXT,
+            start TEXT,
+            end TEXT,
+            granularity TEXT NOT NULL,
+            status TEXT NOT NULL,
+            actors TEXT NOT NULL,
+            countries TEXT NOT NULL,
+            place TEXT,
+            country TEXT,
+            lat REAL,
+            lon REAL,
+            label TEXT NOT NULL,
+            storyline TEXT,
+            tentative INTEGER NOT NULL DEFAULT 0,
+            confidence REAL
+        );
+        INSERT INTO clusters_new SELECT id, family, type, subtype, start, end, granularity, status, actors,
+            countries, place, country, lat, lon, label, storyline, 0, NULL FROM clusters;
+        DROP TABLE clusters;
+        ALTER TABLE clusters_new RENAME TO clusters;
+        CREATE INDEX clusters_storyline ON clusters(storyline, start);
+        CREATE INDEX clusters_start ON clusters(start);
+        CREATE INDEX clusters_place ON clusters(lat, lon);
+        CREATE TABLE document_profiles (
+            doc_rowid INTEGER PRIMARY KEY,
+            data TEXT NOT NULL
+        );
+        CREATE TABLE term_frequencies (
+            term TEXT PRIMARY KEY,
+            documents INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        -- the country each person stands for, by how many articles introduce them with it
+        -- ("Russian President Vladimir Putin"): storylines count a person and their country once
+        CREATE TABLE person_countries (
+            person TEXT NOT NULL,
+            country TEXT NOT NULL,
+            name TEXT NOT NULL,
+            documents INTEGER NOT NULL,
+            PRIMARY KEY (person, country)
+        ) WITHOUT ROWID;
+        -- placements made by the rules before the happening model are made again
+        DELETE FROM document_clusters;
+        DELETE FROM cluster_members;
+        DELETE FROM cluster_keys;
+        DELETE FROM cluster_entities;
+        DELETE FROM clusters;
+        DELETE FROM storylines;
+        DELETE FROM storyline_entities;
+        """,
+    ),
 )

@@ -96,22 +96,27 @@ class ServingQueries:
         storyline: str | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        include_tentative: bool = False,
+        dated_only: bool = False,
     ) -> int:
-        where, params = cluster_filters(entity_ids, storyline, date_from, date_to, None, self.max_span())
+        where, params = cluster_filters(
+            entity_ids, storyline, date_from, date_to, None, self.max_span(), include_tentative, dated_only
+        )
         sql = "SELECT count(*) FROM clusters" + (" WHERE " + " AND ".join(where) if where else "")
         return int(self._db.execute(sql, params).fetchone()[0])
 
     def count_storylines(self) -> int:
         return int(
             self._db.execute(
-                "SELECT count(*) FROM storylines s WHERE EXISTS (SELECT 1 FROM clusters c WHERE c.storyline = s.id)"
+                "SELECT count(*) FROM storylines s WHERE EXISTS "
+                "(SELECT 1 FROM clusters c WHERE c.storyline = s.id AND c.tentative = 0)"
             ).fetchone()[0]
         )
 
     def storyline(self, storyline_id: str) -> StorylineRecord | None:
         row = self._db.execute(
             "SELECT s.id, s.label, s.entities, min(c.start), max(c.end), count(DISTINCT c.id), "
-            "count(DISTINCT m.doc_rowid) FROM storylines s JOIN clusters c ON c.storyline = s.id "
+            "count(DISTINCT m.doc_rowid) FROM storylines s JOIN clusters c ON c.storyline = s.id AND c.tentative = 0 "
             "LEFT JOIN cluster_members m ON m.cluster_id = c.id WHERE s.id = ? GROUP BY s.id",
             (storyline_id,),
         ).fetchone()
