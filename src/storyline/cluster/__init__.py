@@ -281,14 +281,17 @@ class Clusterer:
         by its confidence; what articles only recall counts a quarter; a town before a country on
         a tie), so one article's misread verb cannot name or place it; and whether it is
         tentative: reported by one article only, and either with no confident event or only in
-        passing (the article mainly reports another happening)."""
+        passing (the article mainly reports another happening) and in no storyline."""
         evidence = self.store.happening_evidence(hid)
         articles, mainly = self.store.happening_support(hid)
         best = max((e.confidence for e in evidence), default=0.0)
-        tentative = articles < 2 and (best < self.config.tentative_below or mainly == 0)
-        self.store.set_happening_confidence(hid, probability if probability is not None else best, tentative)
         state = self.store.cluster_state(hid)
-        if not evidence or state is None:
+        if state is None:
+            return
+        passing = mainly == 0 and state.storyline is None  # a side remark of one article, in no storyline
+        tentative = articles < 2 and (best < self.config.tentative_below or passing)
+        self.store.set_happening_confidence(hid, probability if probability is not None else best, tentative)
+        if not evidence:
             return
         kinds: dict[tuple[str, str | None], float] = defaultdict(float)
         places: dict[tuple[str, str | None, float, float], float] = defaultdict(float)
