@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -124,7 +125,7 @@ class Clusterer:
     @property
     def model(self) -> HappeningModel:
         if self._model is None:
-            self._model = HappeningModel.load(None if self.config.model is None else _path(self.config.model))
+            self._model = HappeningModel.load(None if self.config.model is None else Path(self.config.model))
         return self._model
 
     def embed(self, docs: Sequence[Document]) -> np.ndarray:
@@ -409,12 +410,6 @@ class Clusterer:
             self.store.add_member(event.id, state.id, doc.id, event.status.value)
             self._storyline(state)
         return sig_id
-
-
-def _path(name: str) -> Any:
-    from pathlib import Path
-
-    return Path(name)
 
 
 def _digest(text: str) -> str:
