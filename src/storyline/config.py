@@ -68,7 +68,7 @@ class ClusterConfig:
     ``model``: another happening model file to use instead of the shipped one."""
 
     days: int = 3
-    neighbours: int = 20
+    neighbours: int = 10
     max_members: int = 8
     tentative_below: float = 0.6
     model: str | None = None

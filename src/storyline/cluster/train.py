@@ -48,6 +48,9 @@ NAME = "storyline.cluster.happening.v1"
 JOINS = tuple(round(x, 2) for x in np.arange(0.15, 0.91, 0.05))
 MERGES = (0.6, 0.8, 0.9, 0.95, 1.0)
 L2 = 1.0
+#: Earlier documents each training document is compared with (their gold happenings): more than
+#: placement reads (``ClusterConfig.neighbours``), so the fit also sees the farther, harder negatives.
+PAIR_NEIGHBOURS = 20
 
 
 def corpus_profiles(folder: Path, cache: Path | None = None) -> tuple[list[Profile], dict[str, str]]:
@@ -152,7 +155,8 @@ def simulate(profiles: Sequence[Profile], model: HappeningModel, config: Cluster
 def train(train_sets: Sequence[Path], dev_sets: Sequence[Path], cache: Path | None = None) -> HappeningModel:
     config = ClusterConfig()
     corpora = {str(f): corpus_profiles(f, cache) for f in train_sets}
-    xs, ys = zip(*(pairs(p, g, config) for p, g in corpora.values()), strict=True)
+    pairing = ClusterConfig(neighbours=PAIR_NEIGHBOURS)
+    xs, ys = zip(*(pairs(p, g, pairing) for p, g in corpora.values()), strict=True)
     x, y = np.vstack(xs), np.concatenate(ys)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)
@@ -188,6 +192,8 @@ def train(train_sets: Sequence[Path], dev_sets: Sequence[Path], cache: Path | No
         "pairs": len(y),
         "positive_pairs": int(y.sum()),
         "l2": L2,
+        "pair_neighbours": PAIR_NEIGHBOURS,
+        "placement_neighbours": config.neighbours,
         "thresholds_chosen_on": f"mean B-cubed F{BETA} of whole simulated placements of the training corpora",
         "threshold_grid": grid,
         "figures": figures,
