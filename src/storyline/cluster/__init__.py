@@ -49,7 +49,7 @@ from storyline.cluster.events import (
     signatures,
     storyline_key,
 )
-from storyline.cluster.features import Profile, profile
+from storyline.cluster.features import VAGUE_PLACES, Profile, profile
 from storyline.cluster.model import HappeningModel
 from storyline.cluster.placement import decide
 from storyline.config import ClusterConfig
@@ -266,8 +266,7 @@ class Clusterer:
         self.store.add_profile(doc.id, mine.as_json())
         self._describe(hid, probability)
         for other in {cid for _, cid, _ in placed} - {hid}:
-            if self.store.cluster_state(other) is not None:  # (not merged away meanwhile)
-                self._describe(other, None)
+            self._describe(other, None)  # (nothing, when merged away meanwhile)
         return Placed(doc.id, hid, how, created)
 
     def _merge_into(self, into_id: str, other_id: str) -> None:
@@ -283,12 +282,12 @@ class Clusterer:
         a tie), so one article's misread verb cannot name or place it; and whether it is
         tentative: reported by one article only, and either with no confident event or only in
         passing (the article mainly reports another happening) and in no storyline."""
-        evidence = self.store.happening_evidence(hid)
-        articles, mainly = self.store.happening_support(hid)
-        best = max((e.confidence for e in evidence), default=0.0)
         state = self.store.cluster_state(hid)
         if state is None:
             return
+        evidence = self.store.happening_evidence(hid)
+        articles, mainly = self.store.happening_support(hid)
+        best = max((e.confidence for e in evidence), default=0.0)
         passing = mainly == 0 and state.storyline is None  # a side remark of one article, in no storyline
         tentative = articles < 2 and (best < self.config.tentative_below or passing)
         self.store.set_happening_confidence(hid, probability if probability is not None else best, tentative)
@@ -303,7 +302,7 @@ class Clusterer:
             if e.place and e.lat is not None and e.lon is not None:
                 key = (e.place, e.country, e.lat, e.lon)
                 places[key] += weight
-                specific[key] = e.place_kind not in ("country", "continent", "region")
+                specific[key] = e.place_kind not in VAGUE_PLACES
         kind, subtype = max(kinds, key=lambda k: kinds[k])
         where = max(places, key=lambda k: (round(places[k], 6), specific[k])) if places else None
         place = {"name": where[0], "country": where[1], "lat": where[2], "lon": where[3]} if where else None

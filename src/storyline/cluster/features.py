@@ -46,7 +46,7 @@ import numpy as np
 from storyline.model import Document
 from storyline.model.annotations import Annotations, EventStatus
 
-__all__ = ["FEATURES", "Profile", "features", "profile", "tfidf_vector"]
+__all__ = ["FEATURES", "VAGUE_PLACES", "Profile", "features", "idf_weight", "profile", "tfidf_vector"]
 
 FEATURES = (
     "cos_max", "cos_mean", "tfidf", "people", "people_conflict", "organisations", "places", "place_conflict",
@@ -73,8 +73,9 @@ mit von zu auf für sich nicht als auch es an le la les un une des du de et en e
 sur par au aux avec ce cette il elle el los las del y con por para una es al lo se su
 """
 _STOP = frozenset(_STOP_WORDS.split())
-#: Place kinds that name no particular spot: a shared country says little about one happening.
-_VAGUE_PLACES = frozenset({"country", "continent", "region"})
+#: Place kinds that name no particular spot: a shared country says little about one happening, and
+#: a happening's place is a town before a country.
+VAGUE_PLACES = frozenset({"country", "continent", "region"})
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 #: A capitalised word of three letters or more that does not open a sentence.
 _INNER_CAPITALS = re.compile(r"(?<=[\w,;] )([A-ZÀ-ÖØ-Þ][\w-]{2,})")
@@ -157,14 +158,14 @@ def profile(doc: Document, ann: Annotations, day: date | None, vector: np.ndarra
     people |= {f"S:{e.canonical.split()[-1].casefold()}" for e in ann.entities if e.label == "PERSON" and e.canonical}
     if not ann.entities:
         people |= {f"S:{w.casefold()}" for w in _INNER_CAPITALS.findall(doc.text)}
-    places = frozenset(p.name.casefold() for p in ann.places if p.kind not in _VAGUE_PLACES)
+    places = frozenset(p.name.casefold() for p in ann.places if p.kind not in VAGUE_PLACES)
     numbers = frozenset(w for w in terms if _NUMBER.match(w) and w not in {"0", "1"})
     reported = [
         e for e in ann.events if e.status not in (EventStatus.REFERENCED, EventStatus.NEGATED, EventStatus.HYPOTHETICAL)
     ]
     kinds = frozenset(e.type for e in reported)
     event_places = frozenset(
-        e.place.name.casefold() for e in reported if e.place is not None and e.place.kind not in _VAGUE_PLACES
+        e.place.name.casefold() for e in reported if e.place is not None and e.place.kind not in VAGUE_PLACES
     )
     inferred, evidence = (None, None) if day is not None else inferred_day(ann)
     return Profile(
@@ -193,6 +194,12 @@ def inferred_day(ann: Annotations) -> tuple[date | None, str | None]:
         if best is None or day > best[0]:
             best = (day, t.text)
     return (best[0], best[1]) if best else (None, None)
+
+
+def idf_weight(documents: int, total: int) -> float:
+    """Inverse document frequency of a term found in ``documents`` of ``total`` documents (smoothed,
+    so an unseen term weighs most and none weighs nothing)."""
+    return math.log((total + 1) / (documents + 1)) + 1.0
 
 
 def tfidf_vector(terms: Mapping[str, int], idf: Callable[[str], float]) -> dict[str, float]:

@@ -15,7 +15,6 @@ placements rather than on pairs.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
-from storyline.cluster.features import Profile, features
+from storyline.cluster.features import Profile, features, idf_weight
 from storyline.cluster.model import HappeningModel
 from storyline.config import ClusterConfig
 
@@ -53,7 +52,7 @@ class Decision:
 
 def _idf(backend: Backend, terms: Iterable[str]) -> dict[str, float]:
     total, df = backend.frequencies(terms)
-    return {t: math.log((total + 1) / (n + 1)) + 1.0 for t, n in df.items()}
+    return {t: idf_weight(n, total) for t, n in df.items()}
 
 
 def decide(

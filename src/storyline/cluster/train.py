@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.cluster.features import FEATURES, Profile, features
+from storyline.cluster.features import FEATURES, Profile, features, idf_weight
 from storyline.cluster.model import HappeningModel, fit_logistic
 from storyline.cluster.placement import MemoryBackend
 from storyline.config import ClusterConfig
@@ -107,23 +107,21 @@ def pairs(profiles: Sequence[Profile], gold: dict[str, str], config: ClusterConf
     labels: list[float] = []
     df: dict[str, int] = defaultdict(int)
     vectors = np.stack([p.vector for p in profiles])
+    by_incident: dict[str, list[int]] = defaultdict(list)  # the earlier documents of each incident
     for i, doc in enumerate(profiles):
         if i:
             sims = vectors[:i] @ doc.vector
             near = np.argsort(-sims)[: config.neighbours]
-            by_incident: dict[str, list[int]] = defaultdict(list)
-            for j in range(i):
-                by_incident[gold[profiles[j].doc_id]].append(j)
-            total = i
 
-            def idf(t: str, total: int = total) -> float:
-                return float(np.log((total + 1) / (df.get(t, 0) + 1)) + 1.0)
+            def idf(t: str, total: int = i) -> float:
+                return idf_weight(df.get(t, 0), total)
 
             for incident in {gold[profiles[j].doc_id] for j in near}:
                 members = by_incident[incident]
                 members = sorted(members, key=lambda j: -sims[j])[: config.max_members]
                 rows.append(features(doc, [profiles[j] for j in members], idf))
                 labels.append(float(incident == gold[doc.doc_id]))
+        by_incident[gold[doc.doc_id]].append(i)
         for t in doc.terms:
             df[t] += 1
     return np.asarray(rows), np.asarray(labels)

@@ -272,8 +272,6 @@ def _system_mentions(sl: Any, doc_id: str, happening: str | None) -> list[System
     from storyline.annotate.nuggets import find_nuggets
 
     doc = sl.get(doc_id)
-    headline = [SystemMention(n.start, n.end, "", True) for n in find_nuggets(doc.title or "")]
-    title_lemmas = [n.lemma for n in find_nuggets(doc.title or "")]
     nuggets = find_nuggets(doc.text)
     lemma_at = {n.start: n.lemma for n in nuggets}
     spans = {(n.start, n.end): n.lemma for n in nuggets}
@@ -282,9 +280,7 @@ def _system_mentions(sl: Any, doc_id: str, happening: str | None) -> list[System
             spans.setdefault((m.start, m.end), lemma_at.get(m.start, m.text.casefold()))
     where = happening or f"doc:{doc_id}"
     body = [SystemMention(a, b, f"{where}/{lemma}") for (a, b), lemma in sorted(spans.items())]
-    titles = [
-        SystemMention(m.start, m.end, f"{where}/{lemma}", True) for m, lemma in zip(headline, title_lemmas, strict=True)
-    ]
+    titles = [SystemMention(n.start, n.end, f"{where}/{n.lemma}", True) for n in find_nuggets(doc.title or "")]
     return titles + body
 
 
