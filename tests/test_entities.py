@@ -21,6 +21,7 @@ from storyline.annotate.entities import (
     recase_headlines,
     split_swallowed,
 )
+from storyline.annotate.spacy_model import MODEL_PACKAGE
 from storyline.cli.app import app
 from storyline.model import Document, content_id
 from storyline.model.annotations import EntityMention
@@ -31,6 +32,13 @@ from .conftest import CORPUS
 @pytest.fixture(scope="module")
 def recognizer() -> EntityRecognizer:
     return EntityRecognizer()
+
+
+@pytest.fixture(scope="module")
+def small() -> EntityRecognizer:
+    """The small English model, which takes a lone "Mode" for a person where the medium one reads a
+    common noun: for the rules that canonicalise what the recogniser found across articles."""
+    return EntityRecognizer(model=MODEL_PACKAGE)
 
 
 def people(mentions: list[EntityMention]) -> dict[str, set[str]]:
@@ -69,6 +77,45 @@ def test_misspelling_resolved_by_a_frequent_name_with_the_same_first_name(recogn
     assert "Anita Mode" in people(c)  # a genuine Mode elsewhere stays what it is
 
 
+def test_a_misspelling_more_frequent_than_the_name_resolves_by_its_article(recognizer: EntityRecognizer) -> None:
+    # the misspelt surname, never with a first name, outnumbers the right spelling in its own article
+    text = (
+        "Prime Minister Narendra Modi arrived in Moscow on Thursday. Mode held talks with President Vladimir Putin. "
+        "Mode said India valued the partnership. Narendra Modi and Putin signed two agreements. Later Mode visited "
+        "a factory, and Modi met students. Mode left on Friday."
+    )
+    (mentions,) = recognizer.recognise([text])
+    mode = [m for m in mentions if m.text == "Mode"]
+    assert len(mode) == 4 and {m.canonical for m in mode} == {"Narendra Modi"}
+    assert {m.entity_id for m in mode} == {entity_id("PERSON", "Narendra Modi")}
+    assert {m.variant for m in mode} == {"spelling"} and all("Narendra Modi" in (m.evidence or "") for m in mode)
+    assert {m.variant for m in mentions if m.text in ("Modi", "Narendra Modi")} == {None}  # shortened, not misspelt
+
+
+def test_a_near_name_without_shared_context_stays_another_person(small: EntityRecognizer) -> None:
+    recognizer = small
+    leaders = "Prime Minister Narendra Modi met President Vladimir Putin in Sochi. Modi and Putin spoke for hours."
+    football = "Mode, the Leeds striker, scored twice against Chelsea on Saturday. Mode said the team was happy."
+    two_people = "Narendra Modi spoke in Delhi. The designer Anita Mode, who lives in Milan, was not there. Mode left."
+    _, b = recognizer.recognise([leaders, football])
+    assert {m.canonical for m in b if m.text == "Mode"} == {"Mode"} and not any(m.variant for m in b)
+    (c,) = recognizer.recognise([two_people])
+    assert people(c).get("Anita Mode", set()) >= {"Anita Mode"} and "Narendra Modi" in people(c)
+    assert not any(m.variant for m in c)
+
+
+def test_a_near_name_resolves_across_articles_by_title_or_company(small: EntityRecognizer) -> None:
+    recognizer = small
+    known = "Prime Minister Narendra Modi met President Vladimir Putin and Xi Jinping. Modi spoke first."
+    titled = "Prime Minister Mode arrived in Brasilia on Monday."
+    companions = "Mode met Putin and Xi Jinping at the summit. Mode left early."
+    _, b, c = recognizer.recognise([known, titled, companions])
+    assert {m.canonical for m in b if m.text == "Mode"} == {"Narendra Modi"}
+    assert "title" in (next(m for m in b if m.text == "Mode").evidence or "")
+    assert {m.canonical for m in c if m.text == "Mode"} == {"Narendra Modi"}
+    assert {m.variant for m in c if m.text == "Mode"} == {"spelling"}
+
+
 def test_single_word_place_taken_for_a_person_is_a_place(recognizer: EntityRecognizer) -> None:
     (mentions,) = recognizer.recognise(["Modi arrived in Vladivostok on Wednesday. Vladivostok hosts the forum."])
     assert {m.label for m in mentions if m.text == "Vladivostok"} <= {"GPE", "LOC"}
@@ -100,6 +147,9 @@ def test_every_country_has_its_official_names_and_capital() -> None:
         ("Modi's visit", 0, 6, "Modi"),
         ('"Putin, said', 0, 7, "Putin"),
         ("---", 0, 3, None),
+        ("the U.S. said", 4, 8, "U.S."),  # an abbreviation keeps its full stop
+        ("Acme Inc. said", 0, 9, "Acme Inc."),
+        ("in Moscow. Then", 3, 10, "Moscow"),
     ],
 )
 def test_span_repairs(text: str, start: int, end: int, expected: str | None) -> None:
@@ -194,15 +244,15 @@ def test_edit_distance() -> None:
 def test_other_languages_are_skipped_and_said_so() -> None:
     doc = Document(
         id=content_id("x"),
-        text="La piscine municipale restera fermée jusqu'à nouvel ordre.",
+        text="Das städtische Schwimmbad in Sankt Aurel bleibt bis auf Weiteres geschlossen.",
         source_id="f",
         origin="f",
-        language="fr",
+        language="de",  # no German model (French, Spanish and Russian: tests/test_entities_languages.py)
     )
     (result,) = Annotator().annotate_many([doc])
     ann = result.annotations
     assert ann.entities == []
-    assert "entities: no model for language 'fr'" in ann.skipped
+    assert "entities: no model for language 'de'" in ann.skipped
     assert "no publication date: relative times left unresolved (XXXX)" in ann.skipped
 
 

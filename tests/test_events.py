@@ -424,6 +424,33 @@ def test_every_sense_of_the_lexicon_can_be_chosen() -> None:
         assert senses.index(unconditional[0]) == len(senses) - 1 if unconditional else True, key
 
 
+def test_every_condition_of_the_lexicon_is_registered() -> None:
+    from storyline.annotate.event_lexicon import RULE_SENSES, SENSES
+    from storyline.annotate.events.conditions import CONDITIONS
+
+    needed = {s.needs for senses in SENSES.values() for s in senses if s.needs}
+    assert needed <= set(CONDITIONS), needed - set(CONDITIONS)
+    names = [s.name for s in {id(s): s for senses in SENSES.values() for s in senses}.values()]
+    names += [s.name for s in RULE_SENSES.values()]
+    assert len(names) == len(set(names)), "two senses of the lexicon share a name"
+
+
+def test_mentions_record_their_sense_and_rule(annotator: Annotator) -> None:
+    meeting = one(annotator, "The French president met the German chancellor in Paris on Monday.")
+    assert (meeting.trigger.sense, meeting.trigger.rule) == ("V:meet:meeting:counterpart", "verb:meet")
+    demand = one(annotator, "The British foreign minister said Libya must hand over the two suspects.")
+    assert (demand.trigger.sense, demand.trigger.rule) == ("R:must", "frame:must")
+    repression = one(annotator, "Egyptian police opened fire on demonstrators in Cairo on Monday.")
+    assert (repression.trigger.sense, repression.trigger.rule) == ("R:police", "verb:open_fire+police")
+    joined = one(annotator, "The two leaders will hold talks in Paris on Monday. The talks will cover trade.")
+    assert all(m.rule and m.sense for m in joined.mentions)
+    # events stored before senses and rules were recorded still load
+    old = json.loads(json.dumps(meeting.as_dict()))
+    for m in old["mentions"]:
+        del m["sense"], m["rule"]
+    assert Event.from_dict(old).trigger.rule is None
+
+
 def test_review_cases(annotator: Annotator) -> None:
     # a meeting with a counterpart named by role, not by name, is still a meeting
     assert one(annotator, "Narendra Modi met his Russian counterpart in Sochi on Monday.").subtype == "meeting"
@@ -451,3 +478,25 @@ def test_headlines_are_parsed_in_sentence_case(annotator: Annotator) -> None:
     )
     visits = [e for e in events(annotator, text, date(2018, 5, 21)) if e.subtype == "visit"]
     assert len(visits) == 1 and [m.text for m in visits[0].mentions] == ["Arrives", "arrived"]  # the text's own words
+
+
+def test_a_persons_relative_is_not_the_person(annotator: Annotator) -> None:
+    for text in (
+        "Vladimir Putin's brother was killed in the siege of Leningrad 70 years ago.",
+        "Gunmen attacked Narendra Modi's nephew in Ahmedabad on Sunday.",
+    ):
+        found = events(annotator, text)
+        assert found, text
+        people = {a.canonical for e in found for a in e.actors if a.entity_id}
+        assert not people & {"Vladimir Putin", "Narendra Modi"}, (text, [e.actors for e in found])
+    # an organisation or a country that possesses the actor still stands for it
+    sent = one(annotator, "India's foreign minister met the Russian ambassador in New Delhi on Monday.")
+    assert "India" in names(sent)
+
+
+def test_a_date_of_another_act_is_not_the_events_date(annotator: Annotator) -> None:
+    # "in May" dates the taking of office, in a clause the summit is not in
+    held = one(annotator, "The summit, the first since Mr Modi took office in May, was held in Sochi on Monday.")
+    assert held.subtype == "summit" and held.time is not None and held.time.text == "Monday"
+    undated = one(annotator, "Trade has grown since Mr Modi took office in May, officials said at the summit in Sochi.")
+    assert (undated.time is None or undated.time.text != "in May") and undated.status is not EventStatus.PLANNED

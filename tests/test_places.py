@@ -41,6 +41,13 @@ def test_own_name_beats_an_alternate_name(geocoder: Geocoder) -> None:
     assert resolve(geocoder, "St. Petersburg")["St. Petersburg"][:2] == ("Saint Petersburg", "RU")
 
 
+def test_words_and_airport_codes_are_not_alternate_names(geocoder: Geocoder) -> None:
+    # geonames lists "make" (Mackay) and "NAT" (Natal) among alternate names: words, not places
+    assert resolve(geocoder, "Make", "Nat", "BOM") == {}
+    assert resolve(geocoder, "Kiev")["Kiev"][:2] == ("Kyiv", "UA")  # a real alternate name stays
+    assert resolve(geocoder, "NYC")["NYC"][:2] == ("New York City", "US")  # and so do a city's initials
+
+
 def test_gazetteer_fills_what_city_lists_lack(geocoder: Geocoder) -> None:
     got = resolve(
         geocoder, "Black Sea", "Kudankulam", "the Far East", labels={"Black Sea": "LOC", "the Far East": "LOC"}

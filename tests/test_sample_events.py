@@ -83,7 +83,13 @@ def problems(expected: dict[str, Any], text: str, events: list[Event]) -> list[s
     candidates = by_trigger or in_sentence
     if not candidates:
         return ["not found"]
-    event = candidates[0]
+    # the event whose mention in the sentence stands nearest the expected trigger
+    event = min(
+        candidates,
+        key=lambda e: min(
+            abs(m.start - trigger_at) for m in e.mentions if m.sentence_start <= trigger_at < m.sentence_end
+        ),
+    )
     out = []
     if event.type != expected["type"]:
         out.append(f"type {event.type}/{event.subtype}")

@@ -428,3 +428,18 @@ def test_token_for_private_reads(browser: WebDriver, store: Path) -> None:
         _wait(browser, _all(browser, "#search-results mark"), "results with the token")
         assert browser.execute_script("return sessionStorage.getItem('storyline.token')") == TOKEN
         browser.execute_script("sessionStorage.clear()")
+
+
+def test_article_lists_its_corrected_spellings(browser: WebDriver, server: str, analyzed_corpus: Path) -> None:
+    import storyline
+
+    with storyline.open(analyzed_corpus) as sl:
+        (doc,) = [d for d in sl.documents(limit=None) if "Mode" in d.text and "St. Petersburg" in d.text]
+    _open(browser, server + f"#/doc/{doc.id}", "#doc-variants", "the article's corrected spellings")
+    notes = browser.find_element(By.ID, "doc-variants").text
+    assert "Mode → Narendra Modi" in notes and "spelling" in notes
+    # each event says how likely it is to be right; doubtful ones are listed last, hidden until asked
+    shown = [li for li in browser.find_elements(By.CSS_SELECTOR, "#doc-events > li") if li.is_displayed()]
+    assert shown and all("likely right" in li.text for li in shown)
+    classes = [li.get_attribute("class") or "" for li in browser.find_elements(By.CSS_SELECTOR, "#doc-events > li")]
+    assert classes == sorted(classes, key=lambda c: "doubtful" in c)

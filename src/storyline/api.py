@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
@@ -21,15 +22,29 @@ from storyline.errors import InputError, StorylineError
 from storyline.ingest.sources import Source
 from storyline.ingest.transport import Transport
 from storyline.model import EXPORT_FIELDS, Document, content_id, document_to_dict
-from storyline.model.annotations import Annotations, EntityRecord, EventStatus, value_range
+from storyline.model.annotations import Annotations, EntityRecord, Event, EventStatus, value_range
 from storyline.model.clusters import EventCluster, StorylineRecord, TimelineEntry
 from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
 from storyline.store import DocumentQuery, EventQuery, SearchHit, Sighting, Store, StoredEvent, open_store
+
+#: Events whose calibrated probability is below this are doubtful: kept, but listed after the
+#: others. Set by hand at even odds (see storyline.annotate.calibration for what it is calibrated on).
+DOUBTFUL_BELOW = 0.5
+
+
+@lru_cache(maxsize=1)
+def event_calibration() -> Calibration:
+    """The shipped calibration of event confidences, read once."""
+    from storyline.annotate.calibration import Calibration
+
+    return Calibration.load()
+
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from storyline.annotate import Annotated
+    from storyline.annotate.calibration import Calibration
     from storyline.relate.pairs import Pair
     from storyline.relate.similarity import Comparison
 
@@ -216,14 +231,37 @@ class Storyline:
         document: str | None = None,
         limit: int | None = 50,
         offset: int = 0,
+        min_confidence: float | None = None,
     ) -> list[StoredEvent]:
         """Stored events, earliest first: by an entity taking part (id, canonical name or alias),
-        PLOVER category, status, a date range they overlap, or a document (id or prefix)."""
+        PLOVER category, status, a date range they overlap, or a document (id or prefix).
+        Doubtful events (calibrated probability below :data:`DOUBTFUL_BELOW`) come after the
+        others; ``min_confidence`` (a calibrated probability, 0-1) leaves out those below it."""
         if status is not None and status.lower() not in {s.value for s in EventStatus}:
             raise ValueError(f"unknown status {status!r}; choose one of {', '.join(s.value for s in EventStatus)}")
         start, end = self._bounds(date_from, date_to)
         doc_id = self.get(document).id if document else None
-        return self.store.events(EventQuery(entity, type, status, start, end, doc_id, limit, offset))
+        query = EventQuery(entity, type, status, start, end, doc_id, limit, offset)
+        return self.store.events(self._confidence_filter(query, min_confidence))
+
+    def _confidence_filter(self, query: EventQuery, min_confidence: float | None) -> EventQuery:
+        """The query with the calibrated ``min_confidence`` as a bound on stored scores, and
+        doubtful events ordered last."""
+        from dataclasses import replace
+
+        calibration = event_calibration()
+        doubtful = calibration.raw_threshold(DOUBTFUL_BELOW)
+        query = replace(query, doubtful_below=doubtful)
+        if min_confidence is None:
+            return query
+        if not 0.0 <= min_confidence <= 1.0:
+            raise ValueError(f"min_confidence {min_confidence}: a probability between 0 and 1")
+        bound = calibration.raw_threshold(min_confidence)
+        return replace(query, min_confidence=bound if bound is not None else 2.0)  # 2.0: nothing reaches it
+
+    def event_probability(self, event: Event) -> float:
+        """The calibrated probability that a stored event is right (see storyline.annotate.calibration)."""
+        return event_calibration().probability(event.confidence)
 
     def count_events(
         self,
@@ -234,11 +272,13 @@ class Storyline:
         date_from: str | None = None,
         date_to: str | None = None,
         document: str | None = None,
+        min_confidence: float | None = None,
     ) -> int:
         """How many events :meth:`events` would list with these filters, over all pages."""
         start, end = self._bounds(date_from, date_to)
         doc_id = self.get(document).id if document else None
-        return self.store.count_events(EventQuery(entity, type, status, start, end, doc_id, None, 0))
+        query = EventQuery(entity, type, status, start, end, doc_id, None, 0)
+        return self.store.count_events(self._confidence_filter(query, min_confidence))
 
     def compare(self, a: str, b: str) -> Comparison:
         """How similar two stored documents are (ids or unique prefixes), with the verdict and
@@ -374,12 +414,27 @@ class Storyline:
             entities=[e.as_dict() for e in ann.entities],
             places=[p.as_dict() for p in ann.places],
             times=[t.as_dict() for t in ann.times],
-            events=[{**e.as_dict(), "cluster": joined.get(e.id)} for e in ann.events],
+            events=[
+                {**e.as_dict(), "cluster": joined.get(e.id), "probability": self.event_probability(e)}
+                for e in ann.events
+            ],
             event_cluster=cluster,
             storyline=story,
             skipped=list(ann.skipped),
         )
         return data
+
+    def entity_notes(self, name: str) -> list[str]:
+        """What a name given for an entity was taken as, when it is not the entity's id or own
+        name: "'Mode' is a spelling variant of Narendra Modi" (a note for the user)."""
+        records = [r for r in (self.store.entity(i) for i in self.store.entity_ids(name)) if r is not None]
+        if not records or any(r.id == name or r.canonical.casefold() == name.casefold() for r in records):
+            return []
+        notes = [
+            f"{alias!r} is {'a spelling variant' if variant == 'spelling' else 'another name'} of {canonical}"
+            for canonical, alias, variant in self.store.entity_aliases_matching(name)
+        ]
+        return notes or [f"{name!r} taken as {', '.join(r.canonical for r in records)} (part of the name)"]
 
     def entity(self, name: str) -> EntityRecord | None:
         """One entity by id, canonical name or alias ("Mode" finds Narendra Modi), or None."""

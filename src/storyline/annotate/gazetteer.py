@@ -26,6 +26,16 @@ _COUNTRY_ALIASES = {"GB": ("England",), "KR": ("Republic of Korea",)}
 _KIND_PRIORITY = {"country": 10.0, "continent": 9.0, "ocean": 9.0, "sea": 8.0, "region": 8.0, "state": 7.5}
 
 
+def _usable_alternate(name: str, city: str) -> bool:
+    """Whether a city's alternate name may stand for it in news text: a Latin-script name, not a
+    lower-case transliteration ("make" for Mackay, "bkyn" for Beijing) nor a three-letter airport
+    code ("NAT" for Natal, "BOM" for Mumbai), which read as ordinary words and abbreviations; the
+    initials of the city's own name stay ("NYC")."""
+    if not _LATIN.match(name) or name == name.lower():
+        return False
+    return not (len(name) == 3 and name.isupper()) or name == "".join(w[0] for w in city.split()).upper()
+
+
 def name_key(name: str) -> str:
     """A name as the index compares it: case, dots, "the" and "St" folded."""
     k = " ".join(name.casefold().replace(".", " ").replace("’", "'").split())
@@ -81,7 +91,7 @@ class Gazetteer:
             candidate = Candidate(
                 city["name"], "city", city["countrycode"], point[0], point[1], math.log10(point[2] + 10)
             )
-            names = {city["name"], *(n for n in city.get("alternatenames") or () if _LATIN.match(n))}
+            names = {city["name"], *(n for n in city.get("alternatenames") or () if _usable_alternate(n, city["name"]))}
             for name in names:
                 self._add(name, candidate)
         table = country_table()

@@ -39,12 +39,72 @@ _CAPTION_END = re.compile(
     r"|/\s*" + _AGENCIES + r"\)?)\s*\.?$",
     re.IGNORECASE,
 )
+#: Caption furniture of news sites and agencies, found anywhere in a line: picture galleries
+#: ("Image 1 of 9", "View Full Caption", "Buy Photo"), the people's places in the picture ("(left)",
+#: "(L-R)", "(second from right)", ", pictured,"), a video's "(Published Friday, ...)" and a
+#: photographer or source in brackets at the end ("(Source: WECT)", "(Jane Doe / Daily News)").
+_CAPTION_FURNITURE = re.compile(
+    r"\bview\s+full\s+caption\b|\bimage\s+\d+\s+of\s*/?\s*\d+\b|\bcaption\s+close\b|^buy\s+photo\b"
+    r"|\(published\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b[^()]{0,40}\)\s*$"
+    r"|\((?:photo|foto|image|picture|video|bild|fotoğraf)(?:\s+credit)?\s*:\s*[^()]{2,80}\)"
+    r"|\[(?:photo|foto|image|bild|fotoğraf)\s*:\s*[^\]]{1,60}\]"
+    r"|©\s*(?:foto|photo|bild)\s*:"
+    r"|\|\s*(?:[\w-]+\s+)?(?:photo|image|file\s+photo)\s*$"
+    r"|\(courtesy(?:\s+of)?\b[^()]{0,60}\)\s*\.?$"
+    r"|\((?:source|credit|photo\s+credit)\s*:\s*[^()]{1,60}\)\s*\.?$"
+    r"|\((?:l|r|left|right|cent(?:er|re)|l-r|r-l|l\s+to\s+r|from\s+(?:left|right)"
+    r"|(?:second|third)\s+(?:from\s+)?(?:left|right)|(?:front|back|top|bottom|rear)(?:\s+(?:left|right|cent(?:er|re)|row))?"
+    r")\)"
+    r"|,\s*pictured\b[^,]{0,25},|\bpictured\s+(?:left|right|above|below|top|bottom)\b|^pictured\b"
+    r"|\((?:file|archive|archivbild|symbolbild|stock)(?:\s+(?:photo|image|picture|foto|bild))?\)\s*\.?$"
+    r"|\bshown\s+(?:here\s+)?in\s+(?:a|an|this)\s+[\w' -]{0,40}(?:photo|mug|mugshot|image|picture)\b"
+    r"|\b(?:released|provided|shared)\s+(?:this|these|the\s+above)\s+(?:photo|image|picture)s?\b"
+    r"|^(?:foto|bild|imagen|immagine|fotoğraf)\s*:",
+    re.IGNORECASE,
+)
+#: The same furniture where case matters: a sentence opened by "Above," or "Inset:", "Provided by
+#: family", and a bracketed photographer and outlet at the end ("(Dan Coyro -- Santa Cruz Sentinel)").
+_CAPTION_FURNITURE_CASED = re.compile(
+    r"(?:^|[.!?]\s+)(?:Above|Below|Inset|Top|Bottom|Left|Right|From left)\s*[,:]\s+\w"
+    r"|\b[Pp]rovided by (?:the )?family\b|\b(?:Photo|Image) (?:provided|courtesy) of\b"
+    r"|\b[A-Z][\w'’]+(?:\s[A-Z][\w'’-]+){0,3}\s+reports(?:\s+from\s+the\s+scene)?\.\s*$"
+    r"|^(?:[A-Z][\w.'’-]+\s+){1,3}[A-Z][\w'’-]+,\s*\d{1,2}(?:\s*\([^()]{2,60}\))?\.?$"
+    r"|\([A-Z][^()]{1,50}(?:\s/\s?|/|\s--\s|\s[-–—]\s)[^()]{2,60}\)\s*\.?$"
+    r"|\([A-Z][\w.'’-]+(?:\s[A-Z][\w.'’-]+){1,2},\s[^()]{0,30}"
+    r"\b(?:Tribune|Times|Post|News|Herald|Journal|Press|Sentinel|Gazette|Chronicle|Reuters|AP|AFP|Getty|Staff)\b[^()]{0,20}\)\s*\.?$"
+)
+#: A picture described in the present tense, as captions are ("... shake hands", "... react as ...").
+#: Headlines use the present tense too, so only a sentence (ending in a full stop) counts.
+_CAPTION_PRESENT = re.compile(
+    r"\bshak(?:e|es)\s+hands\b|\bpos(?:e|es)\s+for\s+(?:a\s+)?(?:photo|picture|portrait|selfie)s?\b"
+    r"|\b(?:react|reacts|gesture|gestures|look on|looks on|wave|waves|embrace|embraces|mourn|mourns)"
+    r"\s+(?:as|while|during|after|to|at|outside|near)\b",
+    re.IGNORECASE,
+)
+#: Bylines and credit notes that need their capitals: "By Jane Doe", "-By: John Roe, Chief of
+#: Police", "With Jane Doe, John Roe", lower-case agency initials ("dpa/est", "(dp)").
+_CREDIT_CASED = re.compile(
+    r"^[-–—]?\s*[Bb][Yy]:?\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|,))*(?:,\s+[A-Z][\w ]{0,40})?\s*$"
+    r"|^With\s+[A-Z][\w'’-]+\s+[A-Z][\w'’-]+(?:,?\s+(?:and\s+)?[A-Z][\w'’-]+\s+[A-Z][\w'’-]+)*\.?$"
+    r"|^\(?[a-z]{2,4}(?:/[a-z]{2,4})+\)?$|^\([a-z]{2,3}\)$"
+    # a signature after a long dash ("— Jane Doe"); a hyphen starts list items ("- Frischhaltefolie")
+    r"|^[–—]\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){1,3}\s*$"
+)
+
 _CREDIT = re.compile(
     r"^\(?\s*(?:with\s+(?:additional\s+)?(?:reporting|inputs?|agency\s+inputs?)\s+(?:by|from)"
     r"|(?:additional\s+)?reporting\s+by|writing\s+by|editing\s+by|edited\s+by|compiled\s+by"
     r"|(?:text|photos?|graphics?)\s+by\s+\w|with\s+agency\s+inputs|inputs\s+from|sources?\s*:)"
-    r"|^\(?\s*[-–—]?\s*" + _AGENCIES + r"\s*\)?\s*\.?$"
-    r"|^[-–—]\s*(?:" + _AGENCIES + r"|[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})\s*$"
+    r"|^\(?\s*[-–—]?\s*(?:von\s+)?" + _AGENCIES + r"\s*\)?\s*\.?$"
+    r"|^[-–—]\s*" + _AGENCIES + r"\s*$"
+    r"|\bcontributed\s+(?:to\s+)?(?:this|the)\s+(?:report|article|story)\b|\bcontributed\.$"
+    r"|^information\s+for\s+this\s+(?:report|article|story)\s+was\s+contributed"
+    r"|^contributing\s*:|^contact\s+the\s+(?:writer|reporter)\b|\breach\s+(?:him|her|them)\s+at\b"
+    r"|^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3}\s+is\s+an?\s+[\w -]{0,30}(?:staff\s+writer|reporter|correspondent)\b"
+    r"|^(?:photo|image|video)s?\s+(?:via|courtesy\s+of)\b|^con\s+informaci[óo]n\s+de\b"
+    r"|^(?:photo(?:graph)?|picture|image|video)s?\s+by\s+[A-Z]|^credits?\s*:|^(?:mit\s+)?material\s+von\b"
+    r"|^(?:quelle|fuente|fonte|kaynak|źródło)\s*:|\bcan\s+be\s+reached\s+at\b"
+    r"|^(?:[\w-]+\s+){0,3}staff(?:\s+(?:writer|reports?))?\.?$"
     r"|^\(?this\s+(?:story|article|report|copy)\s+(?:has\s+(?:not\s+)?been\s+(?:edited|republished|translated)"
     r"|was\s+(?:first\s+|originally\s+)?published|is\s+auto-generated|first\s+appeared|appeared\s+first)"
     r"|^translated\s+(?:and\s+edited\s+)?by\b"
@@ -76,12 +136,19 @@ MAX_LEFTOVER_CHARS = 320
 
 
 def classify(line: str) -> LineKind:
-    """What one line (paragraph) of scraped text is."""
+    """What one line (paragraph) of scraped text is, by its own shape."""
     if len(line) > MAX_LEFTOVER_CHARS:
-        return LineKind.BODY
-    if _CREDIT.search(line):
+        # a long line is body text, unless gallery furniture marks it as a caption
+        return LineKind.CAPTION if _CAPTION_FURNITURE.search(line[:120]) else LineKind.BODY
+    if _CREDIT.search(line) or _CREDIT_CASED.search(line):
         return LineKind.CREDIT
-    if _CAPTION_START.search(line) or _CAPTION_END.search(line):
+    if (
+        _CAPTION_START.search(line)
+        or _CAPTION_END.search(line)
+        or _CAPTION_FURNITURE.search(line)
+        or _CAPTION_FURNITURE_CASED.search(line)
+        or (line.endswith(".") and _CAPTION_PRESENT.search(line))
+    ):
         return LineKind.CAPTION
     if _BOILERPLATE.search(line) or _BOILERPLATE_ANYWHERE.search(line):
         return LineKind.BOILERPLATE
@@ -96,12 +163,57 @@ class SplitText:
     boilerplate: tuple[str, ...]
 
 
+#: A line of names and titles only ("Keagan Schweikle, Harmony Grove School District"): capitalised
+#: words, commas and a few joining words, no verb a lower-case word could carry.
+_NAME_WORD = r"(?:[A-Z][\w.'’-]*|and|of|the|de|del|da|van|von|al|bin|&|\(?\d{1,3}\)?)"
+_NAMES_ONLY = re.compile(r"^[A-Z][\w.'’-]*(?:(?:\s+|\s*,\s*)" + _NAME_WORD + r")*\.?$")
+#: A line of names stands apart as a caption only when the lines around it are story paragraphs
+#: of at least this many words (a heading between paragraphs is the other reading; set by hand).
+NAMES_LINE_NEIGHBOUR_WORDS = 12
+#: ... and it has at most this many words.
+NAMES_LINE_MAX_WORDS = 9
+
+
+def _names_only(line: str, lower_words: set[str]) -> bool:
+    """Whether ``line`` is names and titles only. ``lower_words``: the words the text writes in
+    lower case; a title-case heading ("Two Shots Ring Out") is made of such words, names are not."""
+    words = line.replace(",", " ").split()
+    capitalised = [w.rstrip(".").casefold() for w in words if w[:1].isupper()]
+    if not 2 <= len(words) <= NAMES_LINE_MAX_WORDS or len(capitalised) < 2 or line.upper() == line:
+        return False
+    common = sum(1 for w in capitalised if w in lower_words)
+    return 2 * common < len(capitalised) and bool(_NAMES_ONLY.match(line))
+
+
+def classify_lines(lines: list[str]) -> list[LineKind]:
+    """What each line (paragraph) of one text is: by its own shape (:func:`classify`), and by its
+    place: a verbless line of names and titles between two story paragraphs is a caption, when
+    most of its words are never written in lower case in the text (names, not a heading)."""
+    kinds = [classify(line) for line in lines]
+    lower_words: set[str] | None = None
+    for i in range(1, len(lines) - 1):
+        if kinds[i] is not LineKind.BODY or not _NAMES_ONLY.match(lines[i]):
+            continue
+        if lower_words is None:
+            lower_words = {w for line in lines for w in re.findall(r"\b[a-z][\w'’-]*", line)}
+        if not _names_only(lines[i], lower_words):
+            continue
+        before, after = lines[i - 1], lines[i + 1]
+        if (
+            (kinds[i - 1] is LineKind.CAPTION or len(before.split()) >= NAMES_LINE_NEIGHBOUR_WORDS)
+            and kinds[i + 1] is LineKind.BODY
+            and len(after.split()) >= NAMES_LINE_NEIGHBOUR_WORDS
+        ):
+            kinds[i] = LineKind.CAPTION
+    return kinds
+
+
 def split_leftovers(lines: list[str]) -> SplitText:
     """Sort paragraphs into body, captions, credits and boilerplate, keeping order within each."""
     sorted_lines: dict[LineKind, list[str]] = {kind: [] for kind in LineKind}
-    for line in lines:
-        if line:
-            sorted_lines[classify(line)].append(line)
+    present = [line for line in lines if line]
+    for line, kind in zip(present, classify_lines(present), strict=True):
+        sorted_lines[kind].append(line)
     return SplitText(
         tuple(sorted_lines[LineKind.BODY]),
         tuple(sorted_lines[LineKind.CAPTION]),

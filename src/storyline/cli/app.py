@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from storyline.api import Storyline
     from storyline.config import IngestConfig
     from storyline.model import Document
+    from storyline.model.annotations import EntityMention
     from storyline.pipeline import IngestReport
 
 T = TypeVar("T")
@@ -308,6 +309,7 @@ def show(
         for e in ann.entities:
             counts[f"{e.canonical} ({e.label})"] = counts.get(f"{e.canonical} ({e.label})", 0) + 1
         lines.append("entities: " + ", ".join(f"{k} x{v}" if v > 1 else k for k, v in counts.items()))
+        lines += _variant_lines(ann.entities, "          ")
     if ann.times:
         lines.append("times:    " + ", ".join(f"{t.text!r} = {t.value}" for t in ann.times))
     if ann.places:
@@ -417,6 +419,7 @@ def graph(
         if entity is not None and sl.entity(entity) is None:
             _err(f"error: no entity named {entity!r} in {db}")
             raise typer.Exit(1)
+        _entity_notes(sl, entity)
         if fmt == "json":
             found = sl.entity_graph(entity=entity, limit=limit, min_weight=min_weight)
             text = json.dumps(found, ensure_ascii=False) + "\n"
@@ -474,7 +477,7 @@ def entities(
             typer.echo(
                 json.dumps(
                     {"id": r.id, "type": r.kind, "canonical": r.canonical, "country": r.country, "mentions": r.mentions,
-                     "documents": r.documents, "aliases": r.aliases},
+                     "documents": r.documents, "aliases": r.aliases, "variants": r.variants},
                     ensure_ascii=False,
                 )
             )  # fmt: skip
@@ -484,7 +487,7 @@ def entities(
         return
     typer.echo(f"{'id':<14}{'type':<8}{'docs':>5}{'mentions':>10}  canonical  (other names)")
     for r in rows:
-        others = [a for a in r.aliases if a != r.canonical]
+        others = [a + (f" [{r.variants[a]}]" if a in r.variants else "") for a in r.aliases if a != r.canonical]
         extra = f"  ({', '.join(others[:6])}{', …' if len(others) > 6 else ''})" if others else ""
         typer.echo(f"{r.id:<14}{r.kind:<8}{r.documents:>5}{r.mentions:>10}  {r.canonical}{extra}")
 
@@ -515,14 +518,22 @@ def events(
         str | None, typer.Option("--doc", help="Only the events of this document (id or prefix).")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many events.")] = 50,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(
+            "--min-confidence", min=0.0, max=1.0, help="Only events at least this likely to be right (0-1, calibrated)."
+        ),
+    ] = None,
 ) -> None:
     """Events found in stored documents: who did what to whom, where, when, and whether it
-    happened (after analyze). Dated events come first, in date order."""
+    happened (after analyze). Dated events come first, in date order; doubtful ones (less likely
+    right than not) after all others. Each line ends with the calibrated probability."""
     from storyline.errors import StorylineError
 
     _date_bound(date_from, "--from")
     _date_bound(date_to, "--to")
     with _open(db) as sl:
+        _entity_notes(sl, entity)
         try:
             rows = sl.events(
                 entity=entity,
@@ -532,6 +543,7 @@ def events(
                 date_to=date_to,
                 document=document,
                 limit=limit,
+                min_confidence=min_confidence,
             )
         except ValueError as exc:
             hint = "--status" if "status" in str(exc) else "--from/--to"
@@ -541,7 +553,7 @@ def events(
             raise typer.Exit(1) from None
     if as_json:
         for r in rows:
-            typer.echo(json.dumps(r.as_dict(), ensure_ascii=False))
+            typer.echo(json.dumps({**r.as_dict(), "probability": sl.event_probability(r.event)}, ensure_ascii=False))
         return
     if not rows:
         _err("no events (run storyline analyze to annotate documents, or loosen the filters)")
@@ -558,6 +570,7 @@ def events(
         kind_text = f"{e.type}/{e.subtype}" if e.subtype else e.type
         typer.echo(
             f"{when:<12} {e.status.value:<12} {kind_text:<28} {who}{where}  [{r.document_id[:10]}: {e.trigger.text!r}]"
+            f"  p={sl.event_probability(e):.2f}"
         )
     typer.echo("(* date inferred from the publication date)")
 
@@ -609,12 +622,34 @@ def annotate(
         for name, forms in people.items():
             variants = sorted(set(forms) - {name.rsplit(" (", 1)[0]})
             typer.echo(f"  {name} x{len(forms)}" + (f"  as {', '.join(variants)}" if variants else ""))
+        for line in _variant_lines(result.annotations.entities, "    "):
+            typer.echo(line)
         for t in result.annotations.times:
             typer.echo(f"  time {t.text!r} -> {t.type.value} {t.value}")
         for note in result.annotations.skipped:
             typer.echo(f"  skipped: {note}")
     if found.errors:
         raise typer.Exit(1)
+
+
+def _entity_notes(sl: Storyline, names: str | list[str] | None) -> None:
+    """Say on stderr when an --entity name matched an alias or a corrected spelling, not the name itself."""
+    for name in [names] if isinstance(names, str) else names or []:
+        for note in sl.entity_notes(name):
+            _err(f"note: {note}")
+
+
+def _variant_lines(entities: list[EntityMention], indent: str) -> list[str]:
+    """One line per resolved variant spelling: "Mode -> Narendra Modi, 4 mentions, spelling (evidence)"."""
+    found: dict[tuple[str, str], list[EntityMention]] = {}
+    for e in entities:
+        if e.variant:
+            found.setdefault((e.text, e.canonical), []).append(e)
+    return [
+        f"{indent}{text} -> {canonical}, {len(ms)} mention{'s' if len(ms) > 1 else ''}, {ms[0].variant}"
+        + (f" ({ms[0].evidence})" if ms[0].evidence else "")
+        for (text, canonical), ms in found.items()
+    ]
 
 
 def _date_bound(value: str | None, name: str) -> None:
@@ -658,6 +693,7 @@ def clusters(
     _date_bound(date_from, "--from")
     _date_bound(date_to, "--to")
     with _open(db) as sl:
+        _entity_notes(sl, entity)
         rows = sl.clusters(
             entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit,
             include_tentative=show_all,
@@ -712,6 +748,7 @@ def timeline(
     _date_bound(date_from, "--from")
     _date_bound(date_to, "--to")
     with _open(db) as sl:
+        _entity_notes(sl, entity)
         entries = sl.timeline(
             entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit,
             include_tentative=show_all,
@@ -889,20 +926,87 @@ def eval_timeml(
 @eval_app.command("ner")
 def eval_ner(
     path: Annotated[Path, typer.Argument(metavar="FILE", help="CoNLL file: a token per line, its IOB/BIOES tag last.")],
+    language: Annotated[
+        str | None,
+        typer.Option("--language", "-l", help="The file's language (default: from its name, fr.dev.conll; else en)."),
+    ] = None,
+    baseline: Annotated[
+        bool,
+        typer.Option(
+            "--baseline", help="Also score the bare model (English: the small one) on the same texts, no repairs."
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Named entities, entity level: precision, recall and F1 per type (label mapping in storyline.evaluate.ner)."""
-    from storyline.evaluate.ner import evaluate_ner
+    from storyline.annotate.entities import EntityRecognizer
+    from storyline.annotate.spacy_model import MODEL_PACKAGE
+    from storyline.evaluate.ner import evaluate_bare, evaluate_ner, language_of_file
 
-    result = _evaluate(
-        path, lambda: evaluate_ner(path), folder=False, errors=(ValueError, UnicodeDecodeError)
-    ).as_dict()
+    lang = language or language_of_file(path)
+    recognizer = EntityRecognizer()
+    chosen = recognizer.model_for(lang)
+    errors = (ValueError, UnicodeDecodeError)
+    result = _evaluate(path, lambda: evaluate_ner(path, recognizer, lang), folder=False, errors=errors).as_dict()
+    out: dict[str, Any] = {**result, "language": lang, "model": chosen.name if chosen else None}
+    if baseline:
+        bare = EntityRecognizer(model=MODEL_PACKAGE if lang == "en" else None).model_for(lang)
+        scores = _evaluate(path, lambda: evaluate_bare(path, lang), folder=False, errors=errors).as_dict()
+        out["baseline"] = {**scores, "model": f"{bare.name if bare else None} (bare)"}
     if as_json:
-        typer.echo(json.dumps(result))
+        typer.echo(json.dumps(out))
         return
-    typer.echo(f"{'type':<6}{'P':>8}{'R':>8}{'F1':>8}{'gold':>8}{'found':>8}")
-    for label, r in result.items():
-        typer.echo(f"{label:<6}{r['precision']:>8.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}{r['gold']:>8}{r['system']:>8}")
+    tables = [("storyline", out["model"], result)]
+    if baseline:
+        tables.append(("baseline", out["baseline"]["model"], scores))
+    for name, model, rows in tables:
+        typer.echo(f"{name} ({lang}, {model})")
+        typer.echo(f"{'type':<6}{'P':>8}{'R':>8}{'F1':>8}{'gold':>8}{'found':>8}")
+        for label, r in rows.items():
+            typer.echo(
+                f"{label:<6}{r['precision']:>8.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}{r['gold']:>8}{r['system']:>8}"
+            )
+    if baseline:
+        gain = result["ALL"]["f1"] - scores["ALL"]["f1"]
+        typer.echo(f"F1 storyline {result['ALL']['f1']:.3f}, baseline {scores['ALL']['f1']:.3f} ({gain:+.3f})")
+
+
+@eval_app.command("captions")
+def eval_captions(
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="The shared eval folder (holding cdcr-gvc/, semeval2022-task8/, ...).")
+    ],
+    split: Annotated[str, typer.Option("--split", help="train, dev or all (tune on train, report dev).")] = "dev",
+    errors: Annotated[int, typer.Option("--errors", help="Also list N missed captions and body lines removed.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Caption and credit lines taken out of the body: precision, recall and F1 against storyline's
+    hand-labelled lines of real news text (references into DIR; no text is shipped)."""
+    from storyline.evaluate.captions import score
+
+    if split not in ("train", "dev", "all"):
+        raise typer.BadParameter(f"{split!r}: choose train, dev or all", param_hint="--split")
+    scores = _evaluate(
+        folder,
+        lambda: score(root=folder, split=None if split == "all" else split),
+        folder=True,
+        errors=(ValueError, UnicodeDecodeError, OSError),
+    )
+    result = scores.as_dict()
+    if as_json:
+        typer.echo(json.dumps({"split": split, **result}))
+        return
+    typer.echo(
+        f"{split}: {result['lines']} lines ({result['gold']}), skipped {result['skipped']}\n"
+        f"caption and credit lines removed: precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
+        f"F1 {result['f1']:.3f}\n"
+        f"recall of captions {result['caption_recall']:.3f}, of credits {result['credit_recall']:.3f}; "
+        f"body lines removed {result['body_wrongly_removed']}"
+    )
+    for record, text, kind in scores.wrongly_removed[:errors]:
+        typer.echo(f"  removed as {kind}: {text[:120]}  [{record.source}:{record.line}]")
+    for record, text in (scores.missed_captions + scores.missed_credits)[:errors]:
+        typer.echo(f"  kept ({record.label}): {text[:120]}  [{record.source}:{record.line}]")
 
 
 @eval_app.command("plover")
@@ -912,16 +1016,25 @@ def eval_plover(
         str, typer.Option("--split", help="all, even or odd: the records at even or odd positions only.")
     ] = "all",
     errors: Annotated[int, typer.Option("--errors", help="Also list the first N records coded differently.")] = 0,
+    rules_only: Annotated[
+        bool, typer.Option("--rules-only", help="Categories from the rules alone, without the learned model.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Event coding: PLOVER category accuracy and macro-F1, source and target actor match."""
+    """Event coding: PLOVER category accuracy and macro-F1, source and target actor match. The
+    shipped category model was trained on the even records: --split odd is the held-out figure."""
+    from storyline.annotate import Annotator
     from storyline.annotate.events import plover_category
     from storyline.evaluate.plover import evaluate_plover
 
     if split not in ("all", "even", "odd"):
         raise typer.BadParameter(f"{split!r}: choose all, even or odd", param_hint="--split")
+    annotator = Annotator(category_model=None) if rules_only else None
     scores, results = _evaluate(
-        path, lambda: evaluate_plover(path, split), folder=False, errors=(ValueError, UnicodeDecodeError, KeyError)
+        path,
+        lambda: evaluate_plover(path, split, annotator),
+        folder=False,
+        errors=(ValueError, UnicodeDecodeError, KeyError),
     )
     result = scores.as_dict()
     if as_json:

@@ -49,12 +49,12 @@ from storyline.cluster.events import (
     signatures,
     storyline_key,
 )
-from storyline.cluster.features import VAGUE_PLACES, Profile, profile
+from storyline.cluster.features import Profile, profile
 from storyline.cluster.model import HappeningModel
 from storyline.cluster.placement import decide
 from storyline.config import ClusterConfig
 from storyline.model import Document
-from storyline.model.annotations import Annotations, Event, EventStatus
+from storyline.model.annotations import VAGUE_PLACES, Annotations, Event, EventStatus
 from storyline.model.clusters import ClusterState
 from storyline.store.base import Store
 

@@ -34,17 +34,13 @@ from functools import lru_cache
 
 from storyline.annotate.countries import country_table
 from storyline.annotate.entities import entity_id
+from storyline.annotate.event_lexicon import happening_family
 from storyline.config import ClusterConfig
 from storyline.model.annotations import Annotations, EntityMention, Event, EventStatus, value_range
 from storyline.model.clusters import ClusterState, describe
 
 NAME = "storyline.cluster.placement.v2"
 
-_FAMILIES = {
-    "meeting": "encounter", "summit": "encounter", "negotiation": "encounter", "visit": "encounter",
-    "host-visit": "encounter", "phone-call": "call", "agreement-signed": "agreement",
-    "agreement-reached": "agreement", "agreement": "agreement", "arms-purchase": "agreement",
-}  # fmt: skip
 _STATE_LABELS = frozenset({"GPE", "NORP"})
 #: The longest span (days) an event may give a happening it starts ("in May" may, "last year" may
 #: not): so a happening found by its first day started at most this long before the event's.
@@ -55,7 +51,8 @@ _TITLE_GAP = re.compile(r"^[\s\w.'-]{0,40}$")
 
 
 def family(event: Event) -> str:
-    return _FAMILIES.get(event.subtype or "", event.type.lower())
+    """The event's family across articles (:func:`~storyline.annotate.event_lexicon.happening_family`)."""
+    return happening_family(event.type, event.subtype)
 
 
 @dataclass

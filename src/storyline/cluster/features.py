@@ -44,9 +44,9 @@ from typing import Any
 import numpy as np
 
 from storyline.model import Document
-from storyline.model.annotations import Annotations, EventStatus
+from storyline.model.annotations import VAGUE_PLACES, Annotations, EventStatus
 
-__all__ = ["FEATURES", "VAGUE_PLACES", "Profile", "features", "idf_weight", "profile", "tfidf_vector"]
+__all__ = ["FEATURES", "Profile", "features", "idf_weight", "profile", "tfidf_vector"]
 
 FEATURES = (
     "cos_max", "cos_mean", "tfidf", "people", "people_conflict", "organisations", "places", "place_conflict",
@@ -73,9 +73,6 @@ mit von zu auf für sich nicht als auch es an le la les un une des du de et en e
 sur par au aux avec ce cette il elle el los las del y con por para una es al lo se su
 """
 _STOP = frozenset(_STOP_WORDS.split())
-#: Place kinds that name no particular spot: a shared country says little about one happening, and
-#: a happening's place is a town before a country.
-VAGUE_PLACES = frozenset({"country", "continent", "region"})
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 #: A capitalised word of three letters or more that does not open a sentence.
 _INNER_CAPITALS = re.compile(r"(?<=[\w,;] )([A-ZÀ-ÖØ-Þ][\w-]{2,})")

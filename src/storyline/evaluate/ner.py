@@ -1,9 +1,13 @@
 """Entity-level evaluation of named entities on CoNLL-format files.
 
 Input: one token per line with its tag in the last column (IOB1, IOB2/BIO or BIOES), blank lines
-between sentences, ``-DOCSTART-`` lines between documents (CoNLL-2002/2003 style). Each document's
-tokens are joined with single spaces into a text, storyline's recogniser runs on it, and its
-entities are compared with the gold ones: a match needs the same tokens and the same type.
+between sentences, ``-DOCSTART-`` lines between documents (CoNLL-2002/2003 style); a file without
+``-DOCSTART-`` lines is cut into documents of :data:`SENTENCES_PER_DOCUMENT` sentences. Each
+document's tokens are joined with single spaces into a text, storyline's recogniser for the
+file's language runs on it (the language is given, or read from a file name such as
+``fr.dev.conll``, else English), and its entities are compared with the gold ones: a match
+needs the same tokens and the same type. :func:`evaluate_bare` scores a model as it comes, with
+none of storyline's repairs, on the same texts.
 
 Label mapping (storyline/spaCy -> CoNLL):
 
@@ -13,26 +17,40 @@ GPE, LOC, FAC           LOC
 ORG                     ORG
 NORP, EVENT, LAW,       MISC
 PRODUCT, WORK_OF_ART,
-LANGUAGE
+LANGUAGE, MISC
 ======================  =====
+
+(A bare French, Spanish or Russian model's PER, ORG, LOC and MISC are scored as they are.)
 
 Gold types outside PER/LOC/ORG/MISC are kept as they are (and so count as misses).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyline.annotate.entities import EntityRecognizer
+from storyline.annotate.spacy_model import MODEL_PACKAGE
 from storyline.evaluate import f1
 
 LABEL_MAP = {
     "PERSON": "PER", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "ORG": "ORG", "NORP": "MISC", "EVENT": "MISC",
-    "LAW": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LANGUAGE": "MISC",
+    "LAW": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LANGUAGE": "MISC", "MISC": "MISC", "PER": "PER",
 }  # fmt: skip
 _GOLD_ALIASES = {"PERSON": "PER", "LOCATION": "LOC", "ORGANIZATION": "ORG", "GPE": "LOC"}
+#: Documents of a file without ``-DOCSTART-`` lines: this many sentences each (about a news article).
+SENTENCES_PER_DOCUMENT = 20
+_LANGUAGE_IN_NAME = re.compile(r"^([a-z]{2})[._-]")
+
+
+def language_of_file(path: Path) -> str:
+    """The language a file's name gives ("fr.dev.conll" -> "fr"), else English."""
+    found = _LANGUAGE_IN_NAME.match(path.name)
+    return found.group(1) if found else "en"
 
 
 @dataclass
@@ -48,16 +66,28 @@ class ConllDocument:
         return " ".join(self.tokens), offsets
 
 
-def read_conll(path: Path) -> list[ConllDocument]:
+def read_conll(path: Path, sentences: int = SENTENCES_PER_DOCUMENT) -> list[ConllDocument]:
+    """The file's documents: one per ``-DOCSTART-`` block, or, in a file with none, one per
+    ``sentences`` sentences."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    marked = any(line.startswith("-DOCSTART-") for line in lines)
     docs: list[ConllDocument] = [ConllDocument()]
-    for line in path.read_text(encoding="utf-8").splitlines():
+    count, in_sentence = 0, False
+    for line in lines:
         parts = line.split()
         if not parts:
+            if in_sentence and not marked:
+                count += 1
+                if count >= sentences:
+                    docs.append(ConllDocument())
+                    count = 0
+            in_sentence = False
             continue
         if parts[0] == "-DOCSTART-":
             if docs[-1].tokens:
                 docs.append(ConllDocument())
             continue
+        in_sentence = True
         docs[-1].tokens.append(parts[0])
         docs[-1].tags.append(parts[-1])
     return [d for d in docs if d.tokens]
@@ -107,24 +137,50 @@ class NerScores:
         return out
 
 
-def evaluate_ner(path: Path, recognizer: EntityRecognizer | None = None) -> NerScores:
-    recognizer = recognizer or EntityRecognizer()
+def _documents(path: Path) -> list[ConllDocument]:
     docs = read_conll(path)
     if not docs:
         raise ValueError(f"{path}: no tokens found")
-    texts, offsets = zip(*(d.text_and_offsets() for d in docs), strict=True)
-    found = recognizer.recognise(list(texts))
+    return docs
+
+
+def evaluate_ner(path: Path, recognizer: EntityRecognizer | None = None, language: str | None = None) -> NerScores:
+    """storyline's entities of the file's texts, scored; ``language`` defaults to the file name's."""
+    recognizer = recognizer or EntityRecognizer()
+    language = language or language_of_file(path)
+    if not recognizer.reads(language):
+        raise ValueError(" ".join(recognizer.notes(language)).removeprefix("entities: "))
+    docs = _documents(path)
+    texts = [d.text_and_offsets()[0] for d in docs]
+    found = recognizer.recognise(texts, languages=[language] * len(texts))
+    return _score(docs, [[(m.start, m.end, m.label) for m in mentions] for mentions in found])
+
+
+def evaluate_bare(path: Path, language: str | None = None, model: str | None = None) -> NerScores:
+    """A model as it comes (NER only, none of storyline's repairs) on the same texts as
+    :func:`evaluate_ner`: by default for English the small spaCy model, the plain baseline;
+    for other languages the model storyline uses."""
+    language = language or language_of_file(path)
+    recognizer = EntityRecognizer(model=model or (MODEL_PACKAGE if language == "en" else None))
+    if not recognizer.reads(language):
+        raise ValueError(" ".join(recognizer.notes(language)).removeprefix("entities: "))
+    docs = _documents(path)
+    return _score(docs, recognizer.model_spans(language, [d.text_and_offsets()[0] for d in docs]))
+
+
+def _score(docs: Sequence[ConllDocument], found: Sequence[Sequence[tuple[int, int, str]]]) -> NerScores:
     scores = NerScores()
-    for doc, token_offsets, mentions in zip(docs, offsets, found, strict=True):
+    for doc, mentions in zip(docs, found, strict=True):
+        token_offsets = doc.text_and_offsets()[1]
         starts = {s: i for i, (s, _) in enumerate(token_offsets)}
         ends = {e: i + 1 for i, (_, e) in enumerate(token_offsets)}
         system = set()
-        for m in mentions:
-            label = LABEL_MAP.get(m.label)
-            if label and m.start in starts and m.end in ends:
-                system.add((starts[m.start], ends[m.end], label))
+        for start, end, name in mentions:
+            label = LABEL_MAP.get(name)
+            if label and start in starts and end in ends:
+                system.add((starts[start], ends[end], label))
             elif label:  # a span that does not fall on token edges cannot match; it still counts as found
-                system.add((-m.start - 1, -m.end - 1, label))
+                system.add((-start - 1, -end - 1, label))
         gold = gold_spans(doc.tags)
         for _, _, label in gold:
             scores.gold[label] += 1

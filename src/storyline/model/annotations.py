@@ -100,6 +100,11 @@ class EntityMention(_Span):
     title: str | None = None
     country: str | None = None
     """The country a demonym, country name or capital stands for ("Indian", "New Delhi" -> India)."""
+    variant: str | None = None
+    """How the mention's form differs from its entity's name when it was not simply shortened:
+    ``"spelling"`` for a misspelling resolved to the entity ("Mode" -> Narendra Modi)."""
+    evidence: str | None = None
+    """Why a variant was resolved to its entity ("Mode is one letter from Modi; named in the same article")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +120,14 @@ class PlaceMention(_Span):
     lat: float
     lon: float
     kind: str
+
+
+#: Kinds of place that name no particular spot (a country, a region, a continent): a shared one
+#: says little about one happening, and a happening's place is a town before one of these.
+VAGUE_PLACES = frozenset({"country", "continent", "region"})
+#: Kinds of place that are areas, not spots: the vague ones and a state, a sea, an ocean. An event
+#: placed in one may be placed more precisely, so two events in two areas of one country may be one.
+AREA_PLACES = VAGUE_PLACES | {"state", "ocean", "sea"}
 
 
 def entity_kind(label: str, country: str | None = None) -> str:
@@ -196,7 +209,10 @@ class EventTime:
 
 @dataclass(frozen=True, slots=True)
 class EventMention:
-    """One place in the text that speaks of an event: its trigger words and their sentence."""
+    """One place in the text that speaks of an event: its trigger words and their sentence, and
+    what made it: ``sense``, the lexicon sense (``V:meet:meeting:counterpart``), and ``rule``, the
+    rule (``verb:meet``, ``noun:summit``, ``frame:must``, ``verb:attack+military``). Both are None
+    for events stored before they were recorded."""
 
     start: int
     end: int
@@ -204,12 +220,16 @@ class EventMention:
     sentence_start: int
     sentence_end: int
     status: EventStatus
+    sense: str | None = None
+    rule: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "trigger": {"start": self.start, "end": self.end, "text": self.text},
             "sentence": {"start": self.sentence_start, "end": self.sentence_end},
             "status": self.status.value,
+            "sense": self.sense,
+            "rule": self.rule,
         }
 
 
@@ -222,7 +242,8 @@ class Event:
     CAMEO code that maps to it. The mentions of one event in one article ("will meet", "the
     talks", "their meeting in Sochi") are joined: ``mentions`` lists them in text order; the
     trigger and sentence are the most confident mention's, the status that of the most
-    confident mention whose grammar stated one. ``confidence`` is a heuristic score
+    confident mention whose grammar stated one (``trigger.rule`` says which rule made the event,
+    to count errors by rule). ``confidence`` is a heuristic score
     between 0 and 1 (how much of the event the syntax gave, not a calibrated probability)."""
 
     id: str
@@ -243,7 +264,10 @@ class Event:
 
         def mention(m: dict[str, Any]) -> EventMention:
             t, s = m["trigger"], m["sentence"]
-            return EventMention(t["start"], t["end"], t["text"], s["start"], s["end"], EventStatus(m["status"]))
+            status = EventStatus(m["status"])
+            return EventMention(
+                t["start"], t["end"], t["text"], s["start"], s["end"], status, m.get("sense"), m.get("rule")
+            )
 
         mentions = [mention(m) for m in d.get("mentions") or []]
         trigger = d["trigger"]
@@ -319,3 +343,5 @@ class EntityRecord:
     mentions: int
     documents: int
     aliases: dict[str, int]
+    variants: dict[str, str] = field(default_factory=dict)
+    """The aliases that are variants rather than shortenings, with their kind ("Mode": "spelling")."""

@@ -435,14 +435,19 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
         document: Annotated[str | None, Query(description="A document id or prefix.")] = None,
         date_from: DateFrom = None,
         date_to: DateTo = None,
+        min_confidence: Annotated[
+            float | None, Query(ge=0.0, le=1.0, description="Only events at least this likely right (calibrated).")
+        ] = None,
     ) -> dict[str, Any]:
-        """Events of single documents, earliest first."""
+        """Events of single documents, earliest first, doubtful ones last; each with its calibrated
+        ``probability`` of being right."""
         filters: dict[str, Any] = {
             "entity": entity, "type": type, "status": status.value if status else None, "date_from": date_from,
-            "date_to": date_to, "document": document,
+            "date_to": date_to, "document": document, "min_confidence": min_confidence,
         }  # fmt: skip
         found = sl.events(**filters, limit=limit, offset=offset)
-        return page([e.as_dict() for e in found], sl.count_events(**filters), limit, offset)
+        items = [{**e.as_dict(), "probability": sl.event_probability(e.event)} for e in found]
+        return page(items, sl.count_events(**filters), limit, offset)
 
     # -- happenings, storylines, timeline ---------------------------------------------------
     @app.get("/api/clusters", response_model=Page, tags=["happenings"])

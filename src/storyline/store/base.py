@@ -86,6 +86,10 @@ class EventQuery:
     offset: int = 0
     hide_duplicates: bool = False
     """Leave out the events of near-duplicate documents."""
+    min_confidence: float | None = None
+    """Only events whose stored (raw) confidence is at least this."""
+    doubtful_below: float | None = None
+    """List events whose stored confidence is below this after the others (kept, shown last)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +156,8 @@ class Store(Protocol):
     def people_weights(self) -> dict[str, int]: ...
     def events(self, query: EventQuery) -> list[StoredEvent]: ...
     def entity_ids(self, name: str) -> list[str]: ...
+
+    def entity_aliases_matching(self, name: str) -> list[tuple[str, str, str | None]]: ...
 
     # tables and the entity graph (see storyline.exports)
     def iter_event_rows(self, query: EventQuery) -> Iterator[EventRow]: ...

@@ -814,7 +814,7 @@
     document.title = (d.title || d.id) + " · storyline";
     const spans = [];
     for (const e of d.entities || []) {
-      spans.push({ start: e.start, end: e.end, kind: "ent", title: "entity: " + (e.canonical || e.text) + " (" + e.label + ")" });
+      spans.push({ start: e.start, end: e.end, kind: "ent", title: "entity: " + (e.canonical || e.text) + " (" + e.label + ")" + (e.variant ? ", " + e.variant + " variant: " + (e.evidence || "") : "") });
     }
     for (const p of d.places || []) {
       spans.push({ start: p.start, end: p.end, kind: "place", title: "place: " + p.name + (p.country ? ", " + p.country : "") + (p.kind ? " (" + p.kind + ")" : "") });
@@ -895,16 +895,20 @@
         .catch(() => {});
     }
 
+    // doubtful events (less likely right than not) are listed last and hidden until asked for
+    const doubtful = (ev) => typeof ev.probability === "number" && ev.probability < 0.5;
+    const ordered = [...(d.events || [])].sort((a, b) => Number(doubtful(a)) - Number(doubtful(b)));
+    const nDoubtful = ordered.filter(doubtful).length;
     const events = h(
       "ul",
-      { class: "plain" },
-      (d.events || []).map((ev) => {
+      { class: "plain", id: "doc-events" },
+      ordered.map((ev) => {
         const hasTrigger = ev.trigger && ev.trigger.end > ev.trigger.start;
         const actors = (ev.actors || []).filter((a) => a.role !== "speaker");
         return h(
           "li",
-          null,
-          h("div", null, h("strong", null, ev.type + (ev.subtype ? " · " + ev.subtype : "")), " ", statusPill(ev.status), " ", h("span", { class: "muted small" }, "“" + ((ev.trigger && ev.trigger.text) || "") + "”")),
+          doubtful(ev) ? { class: "doubtful", hidden: true } : null,
+          h("div", null, h("strong", null, ev.type + (ev.subtype ? " · " + ev.subtype : "")), " ", statusPill(ev.status), " ", h("span", { class: "muted small" }, "“" + ((ev.trigger && ev.trigger.text) || "") + "”"), typeof ev.probability === "number" ? h("span", { class: "muted small", title: "calibrated probability that this event is right" }, " · likely right " + Math.round(ev.probability * 100) + "%") : null),
           h(
             "div",
             { class: "small" },
@@ -951,9 +955,20 @@
     const entityCounts = new Map();
     for (const e of d.entities || []) {
       const key = e.canonical || e.text;
-      const seen = entityCounts.get(key) || { n: 0, label: e.label };
+      const seen = entityCounts.get(key) || { n: 0, label: e.label, variants: new Map() };
       seen.n += 1;
+      if (e.variant) {
+        const v = seen.variants.get(e.text) || { n: 0, kind: e.variant, evidence: e.evidence };
+        v.n += 1;
+        seen.variants.set(e.text, v);
+      }
       entityCounts.set(key, seen);
+    }
+    const variantNotes = [];
+    for (const [name, info] of entityCounts) {
+      for (const [text, v] of info.variants) {
+        variantNotes.push(h("li", { title: v.evidence || "" }, text + " → " + name + ", " + v.n + " mention" + (v.n > 1 ? "s" : "") + ", " + v.kind));
+      }
     }
     const entityList = h(
       "div",
@@ -980,8 +995,8 @@
         h(
           "aside",
           null,
-          h("div", { class: "card" }, h("h2", { style: { marginTop: "0" } }, "Events (" + (d.events || []).length + ")"), (d.events || []).length ? events : h("p", { class: "muted" }, "No events found in this article.")),
-          h("div", { class: "card" }, h("h2", { style: { marginTop: "0" } }, "Entities"), entityCounts.size ? entityList : h("p", { class: "muted" }, "None.")),
+          h("div", { class: "card" }, h("h2", { style: { marginTop: "0" } }, "Events (" + (d.events || []).length + ")"), (d.events || []).length ? events : h("p", { class: "muted" }, "No events found in this article."), nDoubtful ? h("button", { type: "button", class: "small", id: "show-doubtful", onclick: (e) => { for (const li of document.querySelectorAll("#doc-events li.doubtful")) li.hidden = !li.hidden; e.target.textContent = e.target.textContent.startsWith("Show") ? "Hide doubtful events" : "Show " + nDoubtful + " doubtful event" + (nDoubtful > 1 ? "s" : ""); } }, "Show " + nDoubtful + " doubtful event" + (nDoubtful > 1 ? "s" : "")) : null),
+          h("div", { class: "card" }, h("h2", { style: { marginTop: "0" } }, "Entities"), entityCounts.size ? entityList : h("p", { class: "muted" }, "None."), variantNotes.length ? h("ul", { class: "small", id: "doc-variants", "aria-label": "Corrected spellings" }, variantNotes) : null),
           d.seen_in && d.seen_in.length > 1
             ? h("div", { class: "card small" }, h("h2", { style: { marginTop: "0" } }, "Seen in (" + d.seen_in.length + ")"), h("ul", null, d.seen_in.map((x) => h("li", null, (x.source || x.origin || x.source_id) + (x.published ? " · " + day(x.published) : "")))))
             : null

@@ -368,4 +368,14 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         DELETE FROM storyline_entities;
         """,
     ),
+    (
+        # a mention may be a variant of its entity's name (a misspelling resolved by context), with
+        # the evidence; an alias remembers whether it is one
+        "0013_entity_variants",
+        """
+        ALTER TABLE entity_mentions ADD COLUMN variant TEXT;
+        ALTER TABLE entity_mentions ADD COLUMN evidence TEXT;
+        ALTER TABLE entity_aliases ADD COLUMN variant TEXT;
+        """,
+    ),
 )

@@ -578,9 +578,21 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
                 )
                 self.count_places(rowid, +1)
                 db.executemany(
-                    "INSERT OR REPLACE INTO entity_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO entity_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (rowid, e.start, e.end, e.text, e.label, e.entity_id, e.canonical, e.title, e.country)
+                        (
+                            rowid,
+                            e.start,
+                            e.end,
+                            e.text,
+                            e.label,
+                            e.entity_id,
+                            e.canonical,
+                            e.title,
+                            e.country,
+                            e.variant,
+                            e.evidence,
+                        )
                         for e in ann.entities
                     ],
                 )
@@ -608,7 +620,7 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
                 )
                 db.execute("DELETE FROM entity_aliases WHERE entity_id = ?", (entity,))
                 db.execute(
-                    "INSERT INTO entity_aliases SELECT entity_id, text, count(*) FROM entity_mentions "
+                    "INSERT INTO entity_aliases SELECT entity_id, text, count(*), max(variant) FROM entity_mentions "
                     "WHERE entity_id = ? GROUP BY text",
                     (entity,),
                 )
@@ -626,8 +638,8 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
         entities = [
             EntityMention(*r)
             for r in self._db.execute(
-                "SELECT start, end, text, label, entity_id, canonical, title, country FROM entity_mentions "
-                "WHERE doc_rowid = ? ORDER BY start",
+                "SELECT start, end, text, label, entity_id, canonical, title, country, variant, evidence "
+                "FROM entity_mentions WHERE doc_rowid = ? ORDER BY start",
                 (rowid,),
             )
         ]
@@ -653,14 +665,19 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
         return Annotations(times, entities, json.loads(row[1]) if row[1] else [], places, events)
 
     def _event_select(self, select: str, query: EventQuery) -> tuple[str, list[Any]] | None:
-        """``select`` (over ``events e JOIN documents d``) filtered, ordered (earliest first,
-        undated last) and paged as ``query`` says; None when it can match nothing."""
+        """``select`` (over ``events e JOIN documents d``) filtered, ordered (doubtful ones last when
+        asked, then earliest first, undated last) and paged as ``query`` says; None when it can
+        match nothing."""
         found = self._event_filters(query)
         if found is None:
             return None
         where, params = found
         sql = select + (" WHERE " + " AND ".join(where) if where else "")
-        sql += " ORDER BY e.date_start IS NULL, e.date_start, d.id, e.start"
+        doubtful = ""
+        if query.doubtful_below is not None:
+            doubtful = "e.confidence < ?, "
+            params.append(query.doubtful_below)
+        sql += f" ORDER BY {doubtful}e.date_start IS NULL, e.date_start, d.id, e.start"
         if query.limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [query.limit, query.offset]
@@ -719,7 +736,23 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
             params.append(query.document_id)
         if query.hide_duplicates:
             where.append("d.duplicate_of IS NULL")
+        if query.min_confidence is not None:
+            where.append("e.confidence >= ?")
+            params.append(query.min_confidence)
         return where, params
+
+    def entity_aliases_matching(self, name: str) -> list[tuple[str, str, str | None]]:
+        """The entities ``name`` stands for only as another name (an alias, not the id or the
+        canonical name): (canonical name, alias as written, variant kind or None)."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self._db.execute(
+                "SELECT e.canonical, a.alias, a.variant FROM entity_aliases a JOIN entities e ON e.id = a.entity_id "
+                "WHERE a.alias = ? COLLATE NOCASE AND e.canonical != ? COLLATE NOCASE AND e.id != ? "
+                "ORDER BY e.documents DESC",
+                (name, name, name),
+            )
+        ]
 
     def entity_ids(self, name: str) -> list[str]:
         """The entities a name or id may stand for: by id, canonical name or alias (any case);
@@ -750,15 +783,18 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
             params += [limit, offset]
         rows = self._db.execute(sql, params).fetchall()
         aliases: dict[str, dict[str, int]] = {r[0]: {} for r in rows}
+        variants: dict[str, dict[str, str]] = {r[0]: {} for r in rows}
         for i in range(0, len(rows), 500):
             chunk = [r[0] for r in rows[i : i + 500]]
-            for entity, alias, count in self._db.execute(
-                f"SELECT entity_id, alias, count FROM entity_aliases WHERE entity_id IN ({','.join('?' * len(chunk))}) "
-                "ORDER BY count DESC, alias",
+            for entity, alias, count, variant in self._db.execute(
+                "SELECT entity_id, alias, count, variant FROM entity_aliases "
+                f"WHERE entity_id IN ({','.join('?' * len(chunk))}) ORDER BY count DESC, alias",
                 chunk,
             ):
                 aliases[entity][alias] = count
-        return [EntityRecord(r[0], r[1], r[2], r[3], r[4], r[5], aliases[r[0]]) for r in rows]
+                if variant:
+                    variants[entity][alias] = variant
+        return [EntityRecord(r[0], r[1], r[2], r[3], r[4], r[5], aliases[r[0]], variants[r[0]]) for r in rows]
 
     def people_weights(self) -> dict[str, int]:
         """How many stored documents name each person (canonical name), for resolving spellings."""

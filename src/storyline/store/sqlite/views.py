@@ -82,12 +82,13 @@ class ServingQueries:
         ).fetchone()
         if row is None:
             return None
-        aliases = dict(
-            self._db.execute(
-                "SELECT alias, count FROM entity_aliases WHERE entity_id = ? ORDER BY count DESC, alias", (entity_id,)
-            ).fetchall()
-        )
-        return EntityRecord(row[0], row[1], row[2], row[3], row[4], row[5], aliases)
+        rows = self._db.execute(
+            "SELECT alias, count, variant FROM entity_aliases WHERE entity_id = ? ORDER BY count DESC, alias",
+            (entity_id,),
+        ).fetchall()
+        aliases = {alias: count for alias, count, _ in rows}
+        variants = {alias: variant for alias, _, variant in rows if variant}
+        return EntityRecord(row[0], row[1], row[2], row[3], row[4], row[5], aliases, variants)
 
     def count_clusters(
         self,

@@ -1,0 +1,274 @@
+"""Who and where: a trigger's subjects, objects and prepositional phrases as argument phrases by
+role (``source``, ``target``, ``participant``, ``speaker``), and the phrases that say where."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from storyline.annotate.event_lexicon import RELATIVE_NOUNS, REPORTING_VERBS, Sense, words
+from storyline.annotate.event_lexicon import lemma as lemma_of
+from storyline.annotate.event_lexicon import pos as pos_of
+from storyline.annotate.events.coding import SAYING
+from storyline.annotate.events.raw import RawArg
+from storyline.annotate.events.sentence import ACTOR_LABELS, PLACE_LABELS, Sentence
+from storyline.annotate.events.tokens import ancestors, governing_verb, is_verb, with_conjuncts
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_SUBJECTS = ("nsubj", "csubj", "expl")
+_OBJECTS = ("dobj", "dative", "oprd", "attr")
+#: Words for a place or a gathering, through which a place name says where ("the resort of X").
+_PLACE_NOUNS = words(
+    "city town village resort capital port region province state island coast summit forum meeting conference "
+    "sidelines margins talks venue palace residence house centre center headquarters base"
+)
+_TIME_WORDS = words(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december today yesterday tomorrow day days week weeks month months "
+    "year years morning afternoon evening night weekend time"
+)
+
+
+def objects_of(tok: Token) -> list[Token]:
+    """The words that say what a trigger acts on: objects (with their conjuncts and compounds)
+    for a verb, modifiers and "of" phrases for a noun."""
+    if is_verb(tok):
+        heads = [c for c in tok.children if c.dep_ in (*_OBJECTS, "nsubjpass")]
+        if not heads and tok.dep_ == "xcomp":  # "agreements are expected to be signed"
+            heads = [c for c in tok.head.children if c.dep_ in ("nsubjpass", "nsubj")]
+        heads += [g for c in tok.children if c.dep_ == "prt" for g in c.children]
+        heads += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("to", "for", "on") for g in c.children]
+    else:
+        heads = [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod")]
+        heads += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "for") for g in c.children]
+    out = []
+    for h in heads:
+        for t in (h, *h.conjuncts):
+            out.append(t)
+            out.extend(c for c in t.children if c.dep_ in ("compound", "amod", "nmod"))
+            # "700 kg of medicine", "tons of aid"
+            out.extend(g for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)
+    return out
+
+
+def destination(s: Sentence, tok: Token) -> Token | None:
+    """The place a travel verb goes to ("flew to Paris", "arrived in Paris", "reached Paris")."""
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("to", "in", "into", "at", "for"):
+            for g in c.children:
+                if g.dep_ == "pobj" and s.entity_label(g) in PLACE_LABELS:
+                    return g
+                for of in (x for x in g.children if x.dep_ == "prep" and x.lower_ == "of"):
+                    for h in of.children:  # "to the seaside resort of X"
+                        if h.dep_ == "pobj" and s.entity_label(h) in PLACE_LABELS:
+                            return h
+        if c.dep_ == "dobj" and s.entity_label(c) in PLACE_LABELS:
+            return c
+    return None
+
+
+def subjects(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token], list[Token]]:
+    """(subjects, passive subjects, agents) of a verb, borrowed from the verb it depends on
+    when it has none ("plans to visit", "met and signed")."""
+    subj = [c for c in verb.children if c.dep_ in _SUBJECTS and c.lower_ not in ("it", "there")]
+    if verb.dep_ == "relcl" and pos_of(verb.head) in ("NOUN", "PROPN"):
+        # "the minister, who arrived on Monday": the relative pronoun stands for the noun it hangs from
+        subj = [verb.head if c.lower_ in ("who", "which", "that") else c for c in subj]
+    passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
+    agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if not (subj or passive) and depth < 3:
+        if verb.dep_ == "xcomp" and pos_of(verb.head) == "ADJ" and is_verb(verb.head.head):
+            s, p, a = subjects(verb.head.head, depth + 1)  # "it is willing to withdraw"
+            subj, agents = s or p, agents or a
+        elif verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and is_verb(verb.head):
+            s, p, a = subjects(verb.head, depth + 1)
+            subj, agents = s or p, agents or a
+        elif verb.dep_ == "pcomp" and is_verb(verb.head.head):
+            s, p, a = subjects(verb.head.head, depth + 1)  # "met business leaders before flying to Kabul"
+            subj, agents = s or p, agents or a
+        elif verb.dep_ in ("relcl", "acl") and pos_of(verb.head) in ("NOUN", "PROPN", "PRON"):
+            infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+            if infinitive and is_verb(verb.head.head):
+                # "X signed a deal to buy ...", "she is the first foreign minister to visit ..."
+                s, p, a = subjects(verb.head.head, depth + 1)
+                subj, agents = s or p, agents or a
+            else:
+                subj = [verb.head]  # "the minister, who met ..."
+    return with_conjuncts(subj), with_conjuncts(passive), with_conjuncts(agents)
+
+
+def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None) -> list[RawArg]:
+    """A verb's arguments: its subjects, objects and prepositional phrases, by role."""
+    side = "participant" if sense.symmetric else "source"
+    other = "participant" if sense.symmetric else "target"
+    subj, passive, agents = subjects(verb)
+    args = [s.arg(t, side) for t in subj]
+    args += [s.arg(t, other) for t in passive]
+    args += [s.arg(t, side) for t in agents]
+    for c in verb.children:
+        if c.dep_ in _OBJECTS and c is not skip:
+            for t in with_conjuncts([c]):
+                if t.i in s.absorbed:  # "signed an agreement with X": whom the agreement names
+                    args += [a for a in inside_object(s, t, other) if (a.head_start, a.head_end) != s.at(t)]
+                    continue
+                if s.entity_label(t) in ACTOR_LABELS:
+                    args.append(s.arg(t, other))
+                elif not sense.symmetric:  # "discussed trade": a topic, not a participant
+                    args += inside_object(s, t, other)
+        elif c.dep_ == "prep":
+            args += prep_args(s, c, sense)
+    if sense.destination and (place := destination(s, verb)) is not None:
+        args.append(s.arg(place, other))  # "arrived in Amman": the host
+    if not sense.symmetric and not any(a.role == other for a in args) and sense.type in SAYING:
+        args += complement_targets(s, verb)
+        for c in verb.children:  # "called for sanctions against Nigeria"
+            if c.dep_ == "prep" and c.lower_ == "for":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        args += [a for a in inside_object(s, g, other) if (a.head_start, a.head_end) != s.at(g)]
+    return args
+
+
+def inside_object(s: Sentence, obj: Token, role: str) -> list[RawArg]:
+    """The actor an object phrase stands for when it is not one itself: "rejected a U.S.
+    request" (U.S.), "rejected calls by Belarus's rulers", "demanded the withdrawal of Serbian
+    forces", "shared evidence with the U.S.". Else the phrase itself ("attacked the convoy")."""
+    found = [
+        c
+        for c in obj.children
+        if c.dep_ in ("poss", "compound", "nmod")
+        and s.entity_label(c) in ACTOR_LABELS
+        and not (s.entity_label(c) == "PERSON" and obj.lower_ in RELATIVE_NOUNS)  # "Putin's brother"
+    ]
+    for c in obj.children:
+        if c.dep_ == "prep" and c.lower_ in ("by", "from", "of", "with", "to", "against"):
+            found += [g for g in c.children if g.dep_ == "pobj" and pos_of(g) in ("NOUN", "PROPN")]
+        if c.dep_ == "acl":  # "an appeal for deploying troops" has no actor; "calls made by X" does
+            found += [g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+    if found:
+        return [s.arg(t, role) for t in with_conjuncts(found)]
+    return [s.arg(obj, role)]
+
+
+def complement_targets(s: Sentence, verb: Token) -> list[RawArg]:
+    """Whom a demand, threat or promise is aimed at, when it says so in its complement:
+    "demanded that the US cancel ..." (the US), "threatened to cut off electricity to
+    Nakhichevan" (Nakhichevan)."""
+    out: list[RawArg] = []
+    for c in verb.children:
+        if c.dep_ == "ccomp":
+            out += [
+                s.arg(t, "target") for t in with_conjuncts([g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")])
+            ]
+        elif c.dep_ == "xcomp":
+            for g in c.children:
+                if g.dep_ == "prep" and g.lower_ in ("to", "for", "with", "against", "on", "from"):
+                    out += [s.arg(t, "target") for t in with_conjuncts([x for x in g.children if x.dep_ == "pobj"])]
+                elif g.dep_ in ("dobj", "dative") and s.entity_label(g) in ACTOR_LABELS:
+                    out.append(s.arg(g, "target"))
+                elif g.dep_ == "dobj":
+                    out += [a for a in inside_object(s, g, "target") if (a.head_start, a.head_end) != s.at(g)]
+    return [a for a in out if a.pronoun is None or a.pronoun not in ("it", "this", "that")]
+
+
+def noun_args(s: Sentence, noun: Token, sense: Sense) -> list[RawArg]:
+    """A noun trigger's arguments: its possessor, the names modifying it, its prepositional phrases."""
+    side = "participant" if sense.symmetric else "source"
+    args: list[RawArg] = []
+    for c in noun.children:
+        if c.dep_ == "poss":
+            args += [s.arg(t, side) for t in with_conjuncts([c])]
+        elif c.dep_ in ("compound", "amod", "nmod") and s.entity_label(c) in ACTOR_LABELS:
+            # "the France-Germany summit" (France hangs from Germany), "French strikes"
+            nested = [g for g in c.children if g.dep_ in ("compound", "amod") and s.entity_label(g) in ACTOR_LABELS]
+            args += [s.arg(t, side) for t in with_conjuncts([c, *nested])]
+        elif c.dep_ == "prep":
+            args += prep_args(s, c, sense)
+    return args
+
+
+def prep_args(s: Sentence, prep: Token, sense: Sense) -> list[RawArg]:
+    """The arguments a prepositional phrase gives, by what its preposition means for the sense."""
+    word = prep.lower_
+    objects = with_conjuncts([g for g in prep.children if g.dep_ == "pobj"])
+    if word in ("with", "between", "among", "alongside"):
+        role = "participant" if sense.symmetric else "target"
+    elif word in ("against", "on", "upon", "towards", "toward"):
+        role = "target"
+    elif word == "by":
+        role = "participant" if sense.symmetric else "source"
+    elif word == "in" and any(lemma_of(g) == "presence" for g in prep.children if g.dep_ == "pobj"):
+        # "documents were exchanged in the presence of the two leaders"
+        holders = [
+            x for g in prep.children for of in g.children if of.dep_ == "prep" and of.lower_ == "of"
+            for x in of.children if x.dep_ == "pobj"
+        ]  # fmt: skip
+        return [s.arg(t, "participant" if sense.symmetric else "source") for t in with_conjuncts(holders)]
+    elif word == "of" and sense.type in ("CONSULT",):
+        role = "participant" if sense.symmetric else "source"  # "the visit of the foreign minister"
+    elif word == "to" and sense.type in ("CONSULT", "AID", "SUPPORT", "DEMAND", "THREATEN"):
+        role = "target"  # "visit to France", "aid to Pakistan", "appeal to the UN"
+    elif word == "from" and sense.type in ("RETREAT", "COERCE"):
+        role = "target"  # "withdrew from Gorazde", "expelled from France"
+    else:
+        return []
+    out = []
+    for t in objects:
+        if pos_of(t) not in ("NOUN", "PROPN", "PRON") or _time_word(t):
+            continue
+        if pos_of(t) == "PRON" or s.entity_label(t) in ACTOR_LABELS or role == "participant":
+            out.append(s.arg(t, role))
+        else:
+            out += inside_object(s, t, role)  # "against Sweden's decision": Sweden
+    return out
+
+
+def reporter(tok: Token) -> Token | None:
+    """The reporting verb a trigger's clause hangs from ("..., the ministry said")."""
+    verb = tok if is_verb(tok) else governing_verb(tok)
+    if verb is None:
+        return None
+    candidates = [c for c in verb.children if c.dep_ in ("parataxis", "ccomp", "advcl")]
+    candidates += ancestors(verb)[:4]
+    return next((r for r in candidates if lemma_of(r) in REPORTING_VERBS and r is not verb), None)
+
+
+def speaker(s: Sentence, tok: Token) -> list[RawArg]:
+    """Who reported the event: the subject of the reporting verb its clause hangs from
+    ("..., the ministry said"; "Officials said ...")."""
+    r = reporter(tok)
+    if r is None:
+        return []
+    subj = [c for c in r.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return [s.arg(t, "speaker") for t in subj[:1] if t.lower_ not in ("it", "there")]
+
+
+def places_of(s: Sentence, tok: Token, travel: bool = False) -> list[Token]:
+    """Place words in the trigger's own prepositional phrases ("in Paris", "at the palace",
+    "to France" for travel), or its object when that is a place ("visited Paris"). A place
+    inside the phrase counts only through a word for a place or a gathering ("in the resort
+    of X", "at the summit in X"): "a road map for reactors in X" is not where."""
+    out = []
+    prepositions = ("in", "at", "near", "outside", "inside") + (("to", "into", "for") if travel else ())
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in prepositions:
+            for g in with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
+                if s.entity_label(g) in PLACE_LABELS:
+                    out.append(g)
+                elif lemma_of(g) in _PLACE_NOUNS:
+                    for gc in g.children:
+                        if gc.dep_ == "prep" and gc.lower_ in ("of", "in"):
+                            out.extend(x for x in gc.children if s.entity_label(x) in PLACE_LABELS)
+        elif c.dep_ in ("dobj", "npadvmod") and s.entity_label(c) in PLACE_LABELS:
+            out.append(c)
+        elif c.dep_ == "dobj":  # "meets the president in X": the place hangs from the object
+            for g in c.children:
+                if g.dep_ == "prep" and g.lower_ in ("in", "at"):
+                    out.extend(x for x in g.children if x.dep_ == "pobj" and s.entity_label(x) in PLACE_LABELS)
+    return out
+
+
+def _time_word(tok: Token) -> bool:
+    """Whether a token says when, not who ("on Tuesday", "in 2017")."""
+    return tok.lower_ in _TIME_WORDS or lemma_of(tok) in _TIME_WORDS or tok.like_num

@@ -1,0 +1,89 @@
+"""Within one document, the mentions of one event ("will meet", "the talks", "their meeting in
+June") are joined into one :class:`~storyline.model.annotations.Event`."""
+
+from __future__ import annotations
+
+from storyline.annotate.event_lexicon import mention_family
+from storyline.model.annotations import AREA_PLACES, Event, EventActor, EventStatus, value_range
+
+
+def corefer(linked: list[tuple[Event, set[str]]], firm: set[str] | frozenset[str] = frozenset()) -> list[Event]:
+    """Join the mentions of one event: same family, compatible actors, dates and places. Each
+    event comes with the ids of its linked actors. The joined event's status is that of its most
+    confident mention whose grammar said it (``firm`` holds their ids): "the president is
+    expected to visit ... the visit" is planned, whatever "the visit" alone would default to."""
+    events: list[tuple[Event, set[str], Event | None]] = []
+    for event, ids in linked:
+        target = None
+        own_firm = event if event.id in firm else None
+        for i in range(len(events) - 1, -1, -1):
+            other, other_ids, other_firm = events[i]
+            if own_firm and other_firm and tenses_clash(other_firm.status, own_firm.status):
+                continue  # "will host the president on Thursday" is not "met in the capital in May"
+            if compatible(other, other_ids, event, ids):
+                target = i
+                break
+        if target is None:
+            events.append((event, ids, own_firm))
+            continue
+        first, first_ids, first_firm = events[target]
+        actors = merge_actors(first.actors + event.actors)
+        time = first.time if first.time and not first.time.inferred else event.time or first.time
+        main = first if first.confidence >= event.confidence else event
+        firms = [e for e in (first_firm, own_firm) if e is not None]
+        deciding = max(firms, key=lambda e: e.confidence) if firms else main
+        merged = Event(
+            id=first.id,
+            type=first.type,
+            subtype=first.subtype,
+            cameo=first.cameo,
+            trigger=main.trigger,
+            actors=actors,
+            place=first.place or event.place,
+            time=time,
+            status=deciding.status,
+            confidence=max(first.confidence, event.confidence),
+            mentions=first.mentions + event.mentions,
+        )
+        events[target] = (merged, first_ids | ids, deciding if firms else None)
+    return [e for e, _, _ in events]
+
+
+def compatible(a: Event, a_ids: set[str], b: Event, b_ids: set[str]) -> bool:
+    """Whether two events (with the ids of their linked actors) may be one: the same family, no
+    actors, dates or places that conflict."""
+    if mention_family(a.type, a.subtype) != mention_family(b.type, b.subtype):
+        return False
+    if a_ids and b_ids and not (a_ids & b_ids):
+        return False
+    if a.time and b.time and not (a.time.inferred or b.time.inferred):
+        ra, rb = value_range(a.time.value), value_range(b.time.value)
+        if ra and rb and (ra[1] < rb[0] or rb[1] < ra[0]):
+            return False  # two meetings a year apart
+    if a.place and b.place and a.place.name != b.place.name:
+        if a.place.country != b.place.country:
+            return False
+        if a.place.kind not in AREA_PLACES and b.place.kind not in AREA_PLACES:
+            return False  # two cities: two places, two meetings
+    referenced = {EventStatus.REFERENCED}
+    return not ({a.status} & referenced) ^ ({b.status} & referenced) or not (a_ids and b_ids)
+
+
+def tenses_clash(a: EventStatus, b: EventStatus) -> bool:
+    """A plan and a report of the past cannot be one event's two mentions, when both say so."""
+    past = {EventStatus.OCCURRED, EventStatus.REFERENCED}
+    return (a is EventStatus.PLANNED and b in past) or (b is EventStatus.PLANNED and a in past)
+
+
+def merge_actors(actors: list[EventActor]) -> list[EventActor]:
+    """One actor per entity; unlinked phrases one per span ("the two leaders" may stand for two
+    entities)."""
+    out: list[EventActor] = []
+    for a in actors:
+        if a.entity_id:
+            seen = any(a.entity_id == b.entity_id for b in out)
+        else:
+            seen = any(not b.entity_id and (a.start, a.end) == (b.start, b.end) for b in out)
+        if not seen:
+            out.append(a)
+    return out

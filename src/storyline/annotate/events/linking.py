@@ -1,0 +1,434 @@
+"""Step 2, in the parent after canonicalisation: raw mentions become events. Argument phrases
+become canonical entities (or pronouns and "the two leaders" point back to them), places and
+times come from the sentence and then from the story (the last event with the same people, the
+dateline), the status is settled against the date, and the mentions of one event join."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Generic, Protocol, TypeVar
+
+from storyline.annotate.countries import country_table
+from storyline.annotate.entities import entity_id
+from storyline.annotate.event_lexicon import ACTOR_NOUNS, RELATIVE_NOUNS
+from storyline.annotate.events.coding import DIPLOMATIC, DOMESTIC, FORCE
+from storyline.annotate.events.coreference import corefer, merge_actors
+from storyline.annotate.events.raw import RawArg, RawMention
+from storyline.annotate.events.sentence import ACTOR_LABELS
+from storyline.annotate.events.status import Unsettled, settle
+from storyline.model.annotations import (
+    AREA_PLACES,
+    EntityMention,
+    Event,
+    EventActor,
+    EventMention,
+    EventPlace,
+    EventStatus,
+    EventTime,
+    PlaceMention,
+    TimeExpression,
+    TimeType,
+    value_range,
+)
+
+_SINGULAR_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+_PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "both"})
+_GROUP_PEOPLE = re.compile(
+    r"^(?:the\s+)?(?:(?:two|both)\s+)?(?:leaders|presidents|men|ministers|prime\s+ministers|heads\s+of\s+state)$"
+    r"|^(?:the\s+)?(?:two|both)$",
+    re.IGNORECASE,
+)
+_GROUP_STATES = re.compile(
+    r"^(?:the\s+)?(?:two|both)\s+(?:sides|countries|nations|governments|states|neighbours|neighbors|partners)$",
+    re.IGNORECASE,
+)
+_BOUND_BEFORE = re.compile(r"\b(?:by|until|till|since|through|before)\s+(?:the\s+)?$", re.IGNORECASE)
+_BOUND_WORD = re.compile(r"(?:by|until|till|since|through|before)\b", re.IGNORECASE)
+#: A subordinate clause that dates another act: "since Mr Modi took office in May", "after the
+#: vote on Sunday". A time inside one is not the time of an event outside it.
+_SUBORDINATE = re.compile(r"\b(?:since|after|before|until|till|when|while|once)\b[^,;()–—]*$", re.IGNORECASE)
+_WEEKDAY_WORD = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
+_MONTH_WORD = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b", re.IGNORECASE
+)
+#: The pairs of people and of countries the story last named together ("the two leaders").
+Groups = dict[str, list[EventActor]]
+_NO_GROUPS: Groups = {"people": [], "states": []}
+
+
+def event_id(doc_id: str, start: int, kind: str) -> str:
+    """A stable id: the same document, trigger position and category give the same id."""
+    return "V" + hashlib.blake2b(f"{doc_id}|{start}|{kind}".encode(), digest_size=6).hexdigest()
+
+
+class _Spanned(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+S = TypeVar("S", bound=_Spanned)
+
+
+class _Index(Generic[S]):
+    """Spans of one kind in one document, found by position."""
+
+    def __init__(self, items: Sequence[S]) -> None:
+        self.items = sorted(items, key=lambda x: x.start)
+        self.starts = [x.start for x in self.items]
+        self.longest = max((x.end - x.start for x in self.items), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[S]:
+        first, last = bisect_left(self.starts, start - self.longest), bisect_right(self.starts, end)
+        return [x for x in self.items[first:last] if x.start < end and start < x.end]
+
+    def before(self, position: int) -> list[S]:
+        return self.items[: bisect_right(self.starts, position)]
+
+
+def link_events(
+    doc_id: str,
+    text: str,
+    raws: Sequence[RawMention],
+    entities: Sequence[EntityMention],
+    places: Sequence[PlaceMention],
+    times: Sequence[TimeExpression],
+    anchor: date | None,
+) -> list[Event]:
+    """The events of one document: raw mentions linked to its entities, places and times, their
+    status settled against the date, and the mentions of one event joined."""
+    ents, plcs = _Index(entities), _Index(places)
+    dated = _Index([t for t in times if t.type in (TimeType.DATE, TimeType.TIME) and value_range(t.value)])
+    timed = _Index(times)
+    today = [t for t in times if t.value == (anchor.isoformat() if anchor else None)]
+    linked: list[tuple[Event, set[str]]] = []
+    firm: set[str] = set()  # events whose status the grammar stated (not a default)
+    label_of = {e.entity_id: e.label for e in entities}
+    previous: Groups = {"people": [], "states": []}
+    for raw in sorted(raws, key=lambda r: r.start):
+        args = [a for a in raw.args if not timed.overlapping(a.head_start, a.head_end)]  # "on Friday" is when
+        speaker = [a for arg in args if arg.role == "speaker" for a in _actors(arg, ents, _NO_GROUPS, text, [])]
+        actors = merge_actors(
+            [
+                a
+                for arg in args
+                if arg.role != "speaker"
+                for a in _actors(arg, ents, previous, text, speaker, raw.type in FORCE, raw.sentence_start)
+            ]
+            + speaker
+        )
+        place = _place(raw, plcs, actors, text)
+        if place and raw.type in DOMESTIC and not any(a.role == "target" and a.entity_id for a in actors):
+            # a protest, a curfew or a raid that names no one it is aimed at: PLOVER codes where it happened
+            where = next((e for e in ents.overlapping(place.start, place.end) if e.label in ACTOR_LABELS), None)
+            if where is not None:
+                actors.append(
+                    EventActor("target", where.text, where.start, where.end, where.entity_id, where.canonical)
+                )
+        time = _time(raw, dated, text)
+        if time and anchor and raw.status in (EventStatus.PLANNED, Unsettled.PRESENT):
+            # "will hold the summit on Thursday, officials said", "X meets Y on Saturday": ahead
+            time = _forward(time, anchor)
+        status = settle(raw.status, raw.earlier, time, anchor)
+        said_today = any(raw.sentence_start <= t.start < raw.sentence_end for t in today)
+        reported = status in (EventStatus.OCCURRED, EventStatus.ONGOING)
+        stated_reported = raw.status in (EventStatus.OCCURRED, EventStatus.ONGOING)
+        if time is None and anchor is not None and reported and (stated_reported or said_today):
+            # a simple past with no date, or "today": the publication date
+            time = EventTime(anchor.isoformat(), TimeType.DATE.value, inferred=True)
+        confidence = _confidence(raw, actors, place, time)
+        mention = EventMention(
+            raw.start,
+            raw.end,
+            text[raw.start : raw.end],
+            raw.sentence_start,
+            raw.sentence_end,
+            status,
+            raw.sense,
+            raw.rule,
+        )
+        event = Event(
+            id=event_id(doc_id, raw.start, raw.type),
+            type=raw.type,
+            subtype=raw.subtype,
+            cameo=raw.cameo,
+            trigger=mention,
+            actors=actors,
+            place=place,
+            time=time,
+            status=status,
+            confidence=confidence,
+            mentions=[mention],
+        )
+        linked.append((event, {a.entity_id for a in actors if a.entity_id}))
+        if isinstance(raw.status, EventStatus) or raw.earlier:
+            firm.add(event.id)
+        sides = [a for a in actors if a.entity_id and a.role != "speaker"]
+        people = [a for a in sides if label_of.get(a.entity_id or "") == "PERSON"]
+        states = [a for a in sides if a.canonical and country_table().country(a.canonical) == a.canonical]
+        if len(people) >= 2:
+            previous["people"] = people
+        if len(states) >= 2:
+            previous["states"] = states
+    events = [e for e, _ in linked]
+    _inherit_places(events)
+    _inherit_dates(events, anchor)
+    dateline = next((p for p in places if _dateline_text(p.start, p.end, p.text, text)), None)
+    if dateline is not None and anchor is not None:
+        # "PARIS, Sept 4 -": where the story was filed is where its news of those days happened
+        for i, event in enumerate(events):
+            span = value_range(event.time.value) if event.time else None
+            near = span is None or abs((span[0] - anchor).days) <= 3
+            if event.place is None and event.type in DIPLOMATIC and near and event.status is not EventStatus.REFERENCED:
+                events[i] = replace(event, place=_event_place(dateline))
+    return corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)], firm)
+
+
+def _actors(
+    arg: RawArg,
+    ents: _Index[EntityMention],
+    previous: Groups,
+    text: str,
+    speaker: list[EventActor],
+    force: bool = False,
+    sentence_start: int = 0,
+) -> list[EventActor]:
+    """The actors an argument phrase stands for: the entity it names, the person a "he" or "she"
+    points back to, the speaker for "it" ("Syria says it is willing"), the participants of the
+    last event for "the two leaders", else the phrase, if its head names actors ("police"), or,
+    with ``force``, names the target of an act of force ("shelled positions")."""
+    phrase = text[arg.start : arg.end]
+    if arg.pronoun:
+        if arg.pronoun in ("it", "its", "they", "their", "we", "our") and speaker and speaker[0].entity_id:
+            s = speaker[0]
+            return [EventActor(arg.role, phrase, arg.start, arg.end, s.entity_id, s.canonical)]
+        if arg.pronoun in _SINGULAR_PRONOUNS:
+            people = [e for e in ents.before(arg.start) if e.label == "PERSON"]
+            if people:
+                # the sentence's first person (usually its subject), else the last person named before
+                e = next((x for x in people if x.start >= sentence_start), people[-1])
+                head = text[arg.head_start : arg.head_end]
+                return [EventActor(arg.role, head, arg.head_start, arg.head_end, e.entity_id, e.canonical)]
+        group = previous["people"] or previous["states"]
+        if arg.pronoun in _PLURAL_PRONOUNS and group:
+            return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in group]
+        return []  # "it", "we": left unresolved rather than guessed
+    inside = ents.overlapping(arg.head_start, arg.head_end) or ents.overlapping(arg.start, arg.end)
+    inside = [e for e in inside if e.label in ACTOR_LABELS and not _dateline(e, text)]
+    if len(inside) > 1 and all(e.label in ("NORP", "GPE") for e in inside):
+        # "Hungarian and Romanian officials": one actor per country named
+        return [EventActor(arg.role, e.text, e.start, e.end, e.entity_id, e.canonical) for e in inside]
+    if len(inside) == 1 and re.fullmatch(r"[A-Z][a-z]+-[A-Z][a-z]+", inside[0].text):
+        pair = [country_table().country(part) for part in inside[0].text.split("-")]
+        if all(pair):  # "the France-Germany summit", "Franco-German talks": both countries take part
+            e = inside[0]
+            return [
+                EventActor(arg.role, e.text, e.start, e.end, entity_id("GPE", name, name), name)
+                for name in dict.fromkeys(pair)
+                if name
+            ]
+    at_head = next((x for x in inside if x.start <= arg.head_start < x.end), None)
+    relative = text[arg.head_start : arg.head_end].lower() in RELATIVE_NOUNS
+    if at_head is None and relative and any(_possessor(x, text) for x in inside if x.label == "PERSON"):
+        # "Putin's brother", "the minister's wife": someone of the person's, not the person
+        return [EventActor(arg.role, phrase, arg.start, arg.end)]
+    if inside:
+        # the entity at the head, else the phrase's person ("French President Emmanuel Macron" -> Macron)
+        e = at_head or next((x for x in inside if x.label == "PERSON"), inside[0])
+        return [EventActor(arg.role, e.text, e.start, e.end, e.entity_id, e.canonical)]
+    bare = re.sub(r"(?:'s|’s|'|’)$", "", phrase.strip())  # "the leaders' meeting"
+    for pattern, first, second in ((_GROUP_STATES, "states", "people"), (_GROUP_PEOPLE, "people", "states")):
+        if pattern.match(bare):  # "the two leaders", "both countries"
+            group = previous[first] or _last_two(ents, arg.start, first) or previous[second]
+            if group:
+                return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in group]
+    if arg.proper:  # a name the recogniser missed here but found elsewhere: "Macron, who arrived ..."
+        name = text[arg.head_start : arg.head_end]
+        known = next(
+            (e for e in reversed(ents.items) if e.label == "PERSON" and e.canonical.split()[-1] == name), None
+        ) or next((e for e in ents.items if e.text == name and e.label in ACTOR_LABELS), None)
+        if known is not None:
+            return [EventActor(arg.role, name, arg.head_start, arg.head_end, known.entity_id, known.canonical)]
+    head = text[arg.head_start : arg.head_end].lower()
+    if head not in ACTOR_NOUNS and not arg.proper and not (force and arg.role == "target"):
+        return []  # "16 agreements", "the agenda": not who acted or was acted on
+    return [EventActor(arg.role, phrase, arg.start, arg.end)]
+
+
+def _possessor(e: EntityMention, text: str) -> bool:
+    """Whether the mention is followed by a possessive ("Putin's", "the Gandhis'")."""
+    return bool(re.match(r"['’]s?\b|['’](?=\s)", text[e.end : e.end + 3]))
+
+
+def _last_two(ents: _Index[EntityMention], position: int, kind: str) -> list[EventActor]:
+    """The last two different people (or countries) named before ``position``: what "the two
+    leaders" (or "the two countries") points back to when no event has named them together."""
+    seen: dict[str, EntityMention] = {}
+    for e in reversed(ents.before(position)):
+        wanted = e.label == "PERSON" if kind == "people" else bool(e.country and e.canonical == e.country)
+        if wanted and e.entity_id not in seen:
+            seen[e.entity_id] = e
+            if len(seen) == 2:
+                return [
+                    EventActor("participant", x.text, x.start, x.end, x.entity_id, x.canonical) for x in seen.values()
+                ]
+    return []
+
+
+def _dateline(e: EntityMention, text: str) -> bool:
+    """ "PARIS, Oct 5 (Reuters) -": a place in capitals opening a paragraph says where the
+    story was filed, not who acted."""
+    return _dateline_text(e.start, e.end, e.text, text)
+
+
+def _dateline_text(start: int, end: int, name: str, text: str) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    opening = start - line_start < 3 and text[end : end + 2] in (", ", " (", " -", " —")
+    return opening and name.isupper() and len(name) > 3
+
+
+def _place(raw: RawMention, plcs: _Index[PlaceMention], actors: list[EventActor], text: str) -> EventPlace | None:
+    named = [p for start, end in raw.places for p in plcs.overlapping(start, end)]
+    if named:  # the most precise: "left for Lyon on a visit to France" is in Lyon
+        return _event_place(next((p for p in named if p.kind not in AREA_PLACES), named[0]))
+    if raw.subtype in ("visit", "host-visit"):
+        for a in actors:  # "visited France": where the visit went
+            found = plcs.overlapping(a.start, a.end)
+            if found and a.role in ("target", "participant"):
+                return _event_place(found[0])
+    if raw.type not in DOMESTIC:
+        return None  # a meeting's place comes from its own words, its story, or the dateline (see link_events)
+    taken = [(a.start, a.end) for a in actors] + [(raw.phrase_start, raw.phrase_end)]
+    for p in plcs.overlapping(raw.clause_start, raw.clause_end):  # a protest's: "in X" or "at X" in its clause
+        preposition = re.search(r"\b(?:in|at|near|outside)\s+(?:the\s+)?$", text[max(0, p.start - 12) : p.start])
+        if preposition and not any(p.start < end and start < p.end for start, end in taken):
+            return _event_place(p)
+    return None
+
+
+def _event_place(p: PlaceMention) -> EventPlace:
+    return EventPlace(p.name, p.country, p.lat, p.lon, p.text, p.start, p.end, p.kind)
+
+
+def _time(raw: RawMention, dated: _Index[TimeExpression], text: str = "") -> EventTime | None:
+    in_sentence = [
+        t
+        for t in dated.overlapping(raw.sentence_start, raw.sentence_end)
+        # "a target of $30 billion by 2025", "since 2014": a bound, not when the event happened
+        if not _BOUND_BEFORE.search(text[max(0, t.start - 16) : t.start])
+        and not _BOUND_WORD.match(t.text)
+        and not _in_other_clause(raw, t, text)
+    ]
+    if not in_sentence:
+        return None
+    in_clause = [t for t in in_sentence if raw.clause_start <= t.start < raw.clause_end]
+    pool = in_clause or in_sentence
+    best = min(pool, key=lambda t: abs(t.start - raw.start))
+    return EventTime(best.value, best.type.value, best.text, best.start, best.end)
+
+
+def _in_other_clause(raw: RawMention, t: TimeExpression, text: str) -> bool:
+    """Whether ``t`` sits in a subordinate clause ("since ... took office in May") that does not
+    hold the event's trigger: the time of another act."""
+    segment_start = max(raw.sentence_start, *(text.rfind(p, raw.sentence_start, t.start) + 1 for p in ",;(–—"))
+    if not _SUBORDINATE.search(text[segment_start : t.start]):
+        return False
+    return not segment_start <= raw.start < t.start
+
+
+def _forward(time: EventTime, anchor: date) -> EventTime:
+    """A planned event's weekday or month, read forward when the time stage read it back: "is
+    scheduled to hold the summit on Thursday, officials said" is the coming Thursday."""
+    span = value_range(time.value)
+    if span is None or span[1] >= anchor or not time.text or re.search(r"\d", time.text):
+        return time  # a date the text spells out ("May 10", "in 2017") is not moved
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", time.value[:10]) and _WEEKDAY_WORD.search(time.text):
+        if (anchor - span[1]).days >= 7:
+            return time
+        day = date.fromisoformat(time.value[:10]) + timedelta(days=7)
+        return replace(time, value=day.isoformat() + time.value[10:])
+    if re.fullmatch(r"\d{4}-\d\d", time.value) and _MONTH_WORD.search(time.text):
+        return replace(time, value=f"{int(time.value[:4]) + 1}{time.value[4:]}")
+    return time
+
+
+def _confidence(raw: RawMention, actors: list[EventActor], place: EventPlace | None, time: EventTime | None) -> float:
+    score = 0.45 if not raw.noun else 0.35
+    linked = [a for a in actors if a.entity_id]
+    score += 0.2 if linked else 0.1 if actors else 0.0
+    score += 0.1 if len(actors) >= 2 else 0.0
+    score += 0.1 if place else 0.0
+    score += 0.1 if time and not time.inferred else 0.05 if time else 0.0
+    score += 0.05 if isinstance(raw.status, EventStatus) else 0.0
+    score += 0.25 if raw.main_clause else 0.0
+    score += 0.05 if raw.frame else 0.0
+    return round(min(score, 0.95), 2)
+
+
+def _inherit_places(events: list[Event]) -> None:
+    """An event the sentence gives no place for happens where the story puts the same people:
+    "the president will arrive in the capital on Wednesday ... he is to hold the summit on
+    Thursday" puts the summit in the capital. Only for diplomatic events, from another event of
+    the same document (the nearest before it first, then after it) that shares a participant, or
+    is dated the same day, within three days, and is not a recalled earlier event."""
+    for i, event in enumerate(events):
+        if event.place is not None or event.type not in DIPLOMATIC:
+            continue
+        ids = {a.entity_id for a in event.participants() if a.entity_id}
+        # the story so far first, then what it says next ("signed 15 agreements on Wednesday ... the
+        # summit in X on Wednesday")
+        for other in [*reversed(events[:i]), *events[i + 1 :]]:
+            if other.place is None or other.type not in DIPLOMATIC or other.status is EventStatus.REFERENCED:
+                continue
+            shared = ids & {a.entity_id for a in other.participants() if a.entity_id}
+            same_day = bool(event.time and other.time and not event.time.inferred and not other.time.inferred)
+            if not (shared or (same_day and _dates_compatible(event, other))):
+                continue  # neither the same people nor the same (stated) day
+            if not _dates_compatible(event, other, days=3):
+                continue
+            events[i] = replace(event, place=other.place)
+            break
+
+
+def _inherit_dates(events: list[Event], anchor: date | None) -> None:
+    """A past (or denied) event the sentence gives no date for took place when the story's
+    dated event did, if that was in the three days before publication ("the summit on Thursday
+    ... the president said after the talks", "no agreements were signed", in Friday's paper):
+    the nearest such event with the same people, else the latest such day; else, for a past
+    event, the publication date."""
+    if anchor is None:
+        return
+    dated: list[tuple[int, date]] = []
+    for i, event in enumerate(events):
+        t = event.time
+        span = value_range(t.value) if t and not t.inferred and t.type == TimeType.DATE.value else None
+        if span and span[0] == span[1] and 0 <= (anchor - span[0]).days <= 3 and event.type in DIPLOMATIC:
+            dated.append((i, span[0]))
+    if not dated:
+        return
+    for i, event in enumerate(events):
+        undated = event.time is None and event.status is EventStatus.NEGATED
+        if not (undated or (event.time and event.time.inferred and event.status is EventStatus.OCCURRED)):
+            continue
+        ids = {a.entity_id for a in event.participants() if a.entity_id}
+        by_distance = sorted(dated, key=lambda d: abs(d[0] - i))
+        sharing = [d for d in by_distance if ids & {a.entity_id for a in events[d[0]].participants() if a.entity_id}]
+        # the same people's nearest dated event; else the story's latest day (a report's news)
+        choice = sharing[0] if sharing else max(by_distance, key=lambda d: d[1])
+        events[i] = replace(event, time=EventTime(choice[1].isoformat(), TimeType.DATE.value, inferred=True))
+
+
+def _dates_compatible(a: Event, b: Event, days: int = 0) -> bool:
+    """Whether two events' dates (when both have one) can be the same, ``days`` apart at most."""
+    if not (a.time and b.time):
+        return True
+    ra, rb = value_range(a.time.value), value_range(b.time.value)
+    if not (ra and rb):
+        return True
+    return not (ra[1] + timedelta(days=days) < rb[0] or rb[1] + timedelta(days=days) < ra[0])

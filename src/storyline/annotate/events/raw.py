@@ -1,0 +1,61 @@
+"""What the parse hands to linking: raw mentions and their argument phrases, by character offsets
+into the document text (plain records, so worker processes can send them back)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from storyline.annotate.events.status import Grammar
+
+
+@dataclass(slots=True)
+class RawArg:
+    """An argument phrase of a trigger, by character offsets into the document text."""
+
+    role: str
+    start: int
+    end: int
+    head_start: int
+    head_end: int
+    pronoun: str | None = None
+    proper: bool = False
+    """The head is a proper noun (a name the recogniser may have missed)."""
+
+
+@dataclass(slots=True)
+class RawMention:
+    """What the parse says about one trigger, before linking to entities, places and times."""
+
+    start: int
+    end: int
+    type: str
+    subtype: str | None
+    cameo: str | None
+    symmetric: bool
+    noun: bool
+    sentence_start: int
+    sentence_end: int
+    clause_start: int
+    clause_end: int
+    phrase_start: int
+    phrase_end: int
+    """The trigger's own phrase ("the France-Germany summit"): its place words name participants."""
+    status: Grammar
+    """What the grammar says: a status, or a present tense, or nothing (see :mod:`.status`)."""
+    main_clause: bool
+    sense: str
+    """The lexicon sense that made it (:attr:`~storyline.annotate.event_lexicon.Sense.name`)."""
+    rule: str
+    """The rule that made it: ``verb:<key>`` or ``noun:<key>`` for a trigger word under its lexicon
+    key, ``frame:must`` or ``frame:unless`` for a frame; ``+<rule>`` when a rule refined the sense
+    (``verb:attack+military``)."""
+    frame: bool = False
+    """A demand or an ultimatum read from the frame of another act ("X said Y must ...",
+    "will withdraw unless ..."): what the sentence does, so it ranks above the act it frames."""
+    framed: int = -1
+    """For a frame, where the framed act's verb starts."""
+    earlier: bool = False
+    """Marked as an earlier event ("their previous meeting", "last year's summit")."""
+    args: list[RawArg] = field(default_factory=list)
+    places: list[tuple[int, int]] = field(default_factory=list)
+    """Phrases that say where ("in Paris", "to France"), nearest the trigger first."""

@@ -1,0 +1,66 @@
+"""One parsed sentence: its tokens' offsets in the document, the entity spans in it, its phrases."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from storyline.annotate.event_lexicon import pos as pos_of
+from storyline.annotate.events.raw import RawArg
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+#: Entity labels of places.
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: Entity labels of who may act or be acted on.
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+#: Entity labels of names: a noun inside one is part of the name, not a trigger ("Nobel Peace Prize").
+NAME_LABELS = frozenset({"ORG", "PERSON", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"})
+
+
+class Sentence:
+    """One parsed sentence, where it starts in the document, and the entity spans in it."""
+
+    def __init__(self, doc: Doc, offset: int, entities: list[tuple[int, int, str]]) -> None:
+        self.doc = doc
+        self.offset = offset
+        self.entities = entities
+        """The entity spans (document offsets and label) that start in this sentence."""
+        self.absorbed: set[int] = set()
+        """Noun triggers already part of a verb's event ("signed an agreement")."""
+
+    def at(self, tok: Token) -> tuple[int, int]:
+        """A token's span in document offsets."""
+        return self.offset + tok.idx, self.offset + tok.idx + len(tok.text)
+
+    def entity_label(self, tok: Token) -> str | None:
+        start, end = self.at(tok)
+        for e_start, e_end, label in self.entities:
+            if e_start < end and start < e_end:
+                return label
+        return None
+
+    def phrase(self, tok: Token) -> tuple[int, int]:
+        """The noun phrase a token heads: its name words, modifiers and possessor, without
+        relative clauses or prepositional phrases, and without a leading determiner."""
+        keep = {tok.i}
+        stack = [tok]
+        while stack:
+            t = stack.pop()
+            for c in t.children:
+                modifier = c.dep_ in ("compound", "amod", "poss", "nmod", "flat", "nummod", "case", "npadvmod")
+                hyphen = c.dep_ == "punct" and c.text in "-–" and c.i < tok.i
+                if (modifier or hyphen) and c.i not in keep:
+                    keep.add(c.i)
+                    stack.append(c)
+        lo, hi = min(keep), max(keep)
+        while lo < tok.i and self.doc[lo].dep_ in ("det", "punct"):
+            lo += 1
+        return self.offset + self.doc[lo].idx, self.offset + self.doc[hi].idx + len(self.doc[hi].text)
+
+    def arg(self, tok: Token, role: str) -> RawArg:
+        """The argument phrase a token heads, in a role."""
+        start, end = self.phrase(tok)
+        head_start, head_end = self.at(tok)
+        pronoun = tok.lower_ if pos_of(tok) == "PRON" or tok.tag_ in ("PRP", "PRP$") else None
+        return RawArg(role, start, end, head_start, head_end, pronoun, pos_of(tok) == "PROPN")

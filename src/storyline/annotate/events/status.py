@@ -1,0 +1,189 @@
+"""Whether an event happened: what the grammar around its trigger says, then settled against the
+date ("met on May 21" occurred; "the summit on May 21" in an April article is planned).
+
+The grammar gives an :class:`~storyline.model.annotations.EventStatus` where it states one
+("will meet": planned; "did not meet": negated; "would signal": hypothetical; "are holding talks":
+ongoing; "met": occurred), else an :class:`Unsettled` reading the date decides.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from storyline.annotate.event_lexicon import CANCELLING_VERBS, DENYING_VERBS, PLANNING_WORDS, REPORTING_VERBS
+from storyline.annotate.event_lexicon import lemma as lemma_of
+from storyline.annotate.event_lexicon import pos as pos_of
+from storyline.annotate.events.tokens import ancestors, governing_verb
+from storyline.model.annotations import EventStatus, EventTime, value_range
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+
+class Unsettled(StrEnum):
+    """What the grammar says when it states no status; the date settles it."""
+
+    PRESENT = "present"
+    """A present tense ("meets", "an agreement is signed"): planned, ongoing or occurred by the date."""
+    UNKNOWN = "unknown"
+    """Nothing: planned when dated ahead, else occurred."""
+
+
+Grammar = EventStatus | Unsettled
+"""What the grammar around a trigger says of its event."""
+
+#: Auxiliaries of the future (and "would", which frames a conditional).
+WILL = frozenset({"will", "shall", "'ll", "wo", "would"})
+_NEGATED, _HYPOTHETICAL = EventStatus.NEGATED, EventStatus.HYPOTHETICAL
+_PLANNED, _ONGOING, _OCCURRED = EventStatus.PLANNED, EventStatus.ONGOING, EventStatus.OCCURRED
+
+
+def status(verb: Token) -> Grammar:
+    """What the grammar around a verb says of its event."""
+    aux = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(c.dep_ == "neg" for c in verb.children) or says_no(verb):
+        return _NEGATED
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
+        return _HYPOTHETICAL
+    chain = ancestors(verb)
+    for a in chain:
+        lemma = lemma_of(a)
+        if lemma in DENYING_VERBS or (lemma in ("fail", "refuse", "decline") and verb.dep_ == "xcomp"):
+            return _NEGATED
+        if lemma in ("cancel", "scrap", "abandon", "drop") and verb.dep_ in ("dobj", "xcomp"):
+            return _NEGATED
+        if (any(c.dep_ == "neg" for c in a.children) or says_no(a)) and lemma not in REPORTING_VERBS:
+            return _NEGATED  # "did not plan to meet", "no agreements are expected to be signed"
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in a.children):
+            return _HYPOTHETICAL
+    if unless_clause(verb) is not None:
+        return _HYPOTHETICAL  # "will withdraw unless ...": conditional (the ultimatum is the event)
+    if any(a in ("will", "shall", "'ll", "wo") for a in aux):
+        return _PLANNED
+    if any(a in ("may", "might", "could", "should", "can", "must") for a in aux):
+        return _HYPOTHETICAL
+    if "would" in aux:
+        reported = any(lemma_of(a) in REPORTING_VERBS and a.tag_ == "VBD" for a in chain)
+        return _PLANNED if reported else _HYPOTHETICAL
+    head = verb.head
+    to = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    if verb.dep_ in ("acl", "relcl") and to and pos_of(head) in ("NOUN", "PROPN"):
+        if any(c.lower_ in ("first", "last", "only", "second", "third") for c in head.children):
+            governing = governing_verb(head)  # "the first foreign leader to visit": a fact
+            return status(governing) if governing is not None else _OCCURRED
+        return _PLANNED  # "an invitation to travel", "a deal to buy missile systems"
+    infinitive = verb.dep_ == "advcl" and to
+    if (verb.dep_ == "xcomp" or infinitive) and head is not verb:
+        h = lemma_of(head)
+        if h in PLANNING_WORDS or h in ("go", "be") or (h in ("set", "due") and pos_of(head) in ("VERB", "ADJ", "AUX")):
+            return _PLANNED  # "plans to visit", "is going to sign", "is to visit", "are set to meet"
+        if h in ("postpone", "delay"):
+            return _PLANNED
+        return status(head)  # "flew to the capital to meet the president": as the flying went
+    if verb.dep_ in ("conj",) and pos_of(head) in ("VERB", "AUX") and not aux:
+        return status(head) if verb.tag_ in ("VB", "VBN") else tense(verb, aux)
+    return tense(verb, aux)
+
+
+def noun_status(noun: Token) -> Grammar:
+    """What the grammar around a noun trigger says of its event ("ahead of the summit")."""
+    modifiers = {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound", "advmod")}
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
+        return _NEGATED
+    if modifiers & PLANNING_WORDS:
+        return _PLANNED
+    head = noun.head
+    if noun.dep_ == "pobj":
+        word = head.lower_
+        if (word in ("of",) and head.head.lower_ == "ahead") or word == "before":
+            return _PLANNED  # "ahead of the summit"
+        if word in ("after", "since", "following"):
+            return _OCCURRED
+        if word == "without":
+            return _NEGATED  # "ended without any agreements"
+        if lemma_of(noun) == "way" and word == "on":
+            return _PLANNED  # "is on his way to the capital"
+        verb = governing_verb(noun)
+        if verb is not None and lemma_of(verb) in ("invite", "plan", "propose", "schedule"):
+            return _PLANNED  # "invited the president for next year's summit"
+        if verb is not None and lemma_of(verb) != "be":
+            return status(verb)  # "during the summit, they signed"; "flew in for the summit"
+    if noun.dep_ in ("dobj", "nsubjpass", "xcomp") and lemma_of(head) in CANCELLING_VERBS:
+        return _PLANNED if lemma_of(head) in ("postpone", "delay") else _NEGATED
+    if noun.dep_ in ("dobj",) and lemma_of(head) in DENYING_VERBS:
+        return _NEGATED
+    if noun.dep_ == "dobj" and lemma_of(head) in PLANNING_WORDS and lemma_of(head) != "agree":
+        return _PLANNED  # "promised cross-party talks", "proposed a meeting"
+    if noun.dep_ == "attr" and pos_of(head) in ("VERB", "AUX"):
+        return status(head)  # "the visit will be his first trip": as "will be" says
+    if noun.dep_ == "pobj" and pos_of(head.head) == "NOUN" and head.head is not noun:
+        return noun_status(head.head)  # "the visit, for the annual summit, will be ..."
+    if noun.dep_ in ("nsubj", "nsubjpass") and pos_of(head) in ("VERB", "AUX"):
+        if lemma_of(head) == "be" and any(
+            c.dep_ in ("acomp", "attr", "xcomp") and lemma_of(c) in PLANNING_WORDS for c in head.children
+        ):
+            return _PLANNED  # "the summit is due to be held", "the visit is expected"
+        # "talks took place", "the summit will open", "the summit is expected to ..."
+        return status(head)
+    return Unsettled.UNKNOWN
+
+
+def unless_clause(verb: Token) -> Token | None:
+    """The "unless" clause of a verb ("will withdraw unless talks resume")."""
+    return next(
+        (
+            c
+            for c in verb.children
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
+        ),
+        None,
+    )
+
+
+def says_no(verb: Token) -> bool:
+    """ "No agreements were signed", "signed no agreements": a "no" on the subject or object."""
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass", "dobj") and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)
+        for c in verb.children
+    )
+
+
+def tense(verb: Token, aux: list[str]) -> Grammar:
+    """What a verb's tense and auxiliaries say, when nothing around it says more."""
+    tag = verb.tag_
+    be_present = any(a in ("is", "are", "am", "'s", "'re", "'m") for a in aux)
+    if tag == "VBG" and be_present:
+        return _ONGOING  # "are holding talks"
+    if tag == "VBN" and "being" in aux and be_present:
+        return _ONGOING  # "talks are being held"
+    if tag == "VBD" or (tag == "VBN" and any(a in ("has", "have", "had", "was", "were", "'ve") for a in aux)):
+        return _OCCURRED
+    if tag == "VBG" and any(a in ("was", "were") for a in aux):
+        return _OCCURRED
+    if tag in ("VBZ", "VBP"):
+        return Unsettled.PRESENT
+    if tag == "VBN" and be_present:
+        return Unsettled.PRESENT  # "an agreement is signed": headline present
+    return Unsettled.UNKNOWN
+
+
+def settle(grammar: Grammar, earlier: bool, time: EventTime | None, anchor: date | None) -> EventStatus:
+    """The status: the grammar's, weighed against the date. ``earlier``: the words mark an earlier
+    event ("their previous meeting")."""
+    if earlier and grammar not in (_NEGATED, _HYPOTHETICAL):
+        return EventStatus.REFERENCED  # "their previous meeting", "his previous visit to the city"
+    if grammar in (_NEGATED, _HYPOTHETICAL, _PLANNED, _ONGOING):
+        return EventStatus(grammar)
+    span = value_range(time.value) if time else None
+    if span and anchor:
+        if span[0] > anchor and isinstance(grammar, Unsettled):
+            return _PLANNED  # "the summit on May 21", in an April article
+        days_before = (anchor - span[1]).days
+        if days_before > 30:
+            return EventStatus.REFERENCED  # "their previous meeting", "when they met in 2017"
+    present = grammar is Unsettled.PRESENT
+    if present and span and anchor and span[0] <= anchor <= span[1] and (span[1] - span[0]).days < 7:
+        return _ONGOING  # "talks are under way today"; not "the summit is in 2018"
+    return _OCCURRED

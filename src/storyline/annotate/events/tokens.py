@@ -1,0 +1,61 @@
+"""Walks over the dependency tree that the rules share: tokens only, no sentence needed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from storyline.annotate.event_lexicon import REPORTING_VERBS
+from storyline.annotate.event_lexicon import lemma as lemma_of
+from storyline.annotate.event_lexicon import pos as pos_of
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+
+def is_verb(tok: Token) -> bool:
+    return pos_of(tok) in ("VERB", "AUX")
+
+
+def ancestors(tok: Token) -> list[Token]:
+    """The heads above a token, nearest first, six at most."""
+    out = []
+    t = tok
+    for _ in range(6):
+        if t.head is t:
+            break
+        t = t.head
+        out.append(t)
+    return out
+
+
+def governing_verb(tok: Token) -> Token | None:
+    """The verb a token hangs from (itself, when it is the root verb), six heads up at most."""
+    t = tok
+    for _ in range(6):
+        if t.dep_ == "ROOT" or t.head is t:
+            return t if is_verb(t) else None
+        t = t.head
+        if is_verb(t):
+            return t
+    return None
+
+
+def main_clause(verb: Token) -> bool:
+    """Whether a verb's clause is what the sentence reports, not its setting or a side remark."""
+    t = verb
+    while t.dep_ in ("conj", "xcomp", "acomp") and t.head is not t:
+        t = t.head  # "is willing to withdraw", "plans to visit": the act is what the clause is about
+    if t.dep_ == "ROOT":
+        return True
+    # "X will visit Y, officials said" / "officials said X will visit Y": reported main events
+    return t.dep_ in ("ccomp", "parataxis") and lemma_of(t.head) in REPORTING_VERBS and t.head.dep_ == "ROOT"
+
+
+def with_conjuncts(tokens: list[Token]) -> list[Token]:
+    """The tokens and their conjuncts ("France and Germany"), each once, in order."""
+    out: list[Token] = []
+    for t in tokens:
+        for x in (t, *t.conjuncts):
+            if x not in out:
+                out.append(x)
+    return out

@@ -1,0 +1,278 @@
+"""The event mentions of a parsed sentence: each trigger word's sense (the lexicon's first sense
+whose conditions hold), the senses its arguments refine, and the demands and ultimatums that the
+frame of a clause makes. Each mention records its sense and the rule that made it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from storyline.annotate.event_lexicon import LIGHT_VERBS, RULE_SENSES, SENSES, WORD_CLASSES, Sense
+from storyline.annotate.event_lexicon import lemma as lemma_of
+from storyline.annotate.event_lexicon import pos as pos_of
+from storyline.annotate.events.arguments import (
+    noun_args,
+    objects_of,
+    places_of,
+    reporter,
+    speaker,
+    subjects,
+    verb_args,
+)
+from storyline.annotate.events.coding import TRAVEL
+from storyline.annotate.events.conditions import satisfies
+from storyline.annotate.events.raw import RawArg, RawMention
+from storyline.annotate.events.sentence import ACTOR_LABELS, NAME_LABELS, Sentence
+from storyline.annotate.events.status import WILL, Grammar, noun_status, status, unless_clause
+from storyline.annotate.events.tokens import governing_verb, is_verb, main_clause
+from storyline.model.annotations import EventStatus
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+#: Prepositions through which a noun trigger is the setting of its clause, not its news.
+_BACKGROUND = frozenset({"after", "following", "since", "despite", "amid", "before"})
+#: Modifiers that mark an earlier event ("their previous meeting").
+_EARLIER = frozenset({"previous", "last", "earlier", "former", "past", "prior"})
+
+
+def sentence_mentions(s: Sentence) -> list[RawMention]:
+    """The sentence's event mentions, verbs first: a verb takes in the noun it acts on
+    ("signed an agreement", "agreements were signed") before that noun could count alone."""
+    found: list[RawMention] = []
+    for wanted in ("V", "N"):
+        for tok in s.doc:
+            if tok.i in s.absorbed:
+                continue
+            pos = "V" if is_verb(tok) else "N" if pos_of(tok) in ("NOUN", "PROPN") else None
+            if pos != wanted:
+                continue
+            if pos == "N" and s.entity_label(tok) in NAME_LABELS:
+                continue  # "Asia-Pacific Economic Cooperation", "Nobel Peace Prize": part of a name
+            for key in trigger_keys(tok, pos):
+                sense = next((x for x in SENSES.get((pos, key), ()) if satisfies(s, tok, x)), None)
+                if sense is not None:
+                    if pos == "V":
+                        found.append(_verb_mention(s, tok, sense, f"verb:{key}"))
+                    else:
+                        found.append(_noun_mention(s, tok, sense, f"noun:{key}"))
+                    break
+    frames = _frames(s)
+    framed = {f.framed for f in frames}
+    for m in found:
+        if m.start in framed:
+            m.main_clause = False  # the demand or ultimatum is what the sentence does
+    found.extend(frames)
+    return sorted(found, key=lambda m: m.start)
+
+
+def trigger_keys(tok: Token, pos: str) -> list[str]:
+    """The lexicon keys a token may answer to, phrasal verbs first ("call_off", "call_for",
+    "open_fire"), then its lemma (and, for a noun, its own form: "talks")."""
+    lemma = lemma_of(tok)
+    if pos == "N":
+        return [lemma, tok.lower_] if tok.lower_ != lemma else [lemma]
+    phrasal = [
+        f"{lemma}_{c.lower_}"
+        for c in tok.children
+        if c.dep_ == "prt"
+        or (c.dep_ == "prep" and c.lower_ in ("for", "on"))
+        or (c.dep_ == "dobj" and c.lower_ == "fire")
+    ]
+    return [*phrasal, lemma]
+
+
+def _frames(s: Sentence) -> list[RawMention]:
+    """Demands and ultimatums that the frame of a clause makes, whatever its verb: "the
+    minister said Libya must hand over the suspects" is the minister's demand on Libya
+    (CAMEO 10); "it will withdraw its troops unless a ceasefire is arranged" is an ultimatum
+    (CAMEO 139) by the subject to whoever the condition falls on."""
+    out = []
+    for verb in s.doc:
+        if not is_verb(verb):
+            continue
+        must = next((c for c in verb.children if c.dep_ == "aux" and c.lower_ == "must"), None)
+        if must is not None:
+            said_by = speaker(s, verb)
+            if not said_by:
+                continue  # an unattributed "must" is the writer's view or a necessity, not a demand
+            subj, _, _ = subjects(verb)
+            said = reporter(verb)
+            args = [replace(a, role="source") for a in said_by] + [s.arg(t, "target") for t in subj]
+            grammar = status(said) if said is not None else EventStatus.OCCURRED
+            frame = _mention(
+                s, must, RULE_SENSES["must"], "frame:must", False, args, places_of(s, verb), grammar, True, frame=True
+            )
+            frame.framed = s.at(verb)[0]
+            out.append(frame)
+            continue
+        condition = unless_clause(verb)
+        if condition is None or not any(c.dep_ == "aux" and c.lower_ in WILL for c in verb.children):
+            continue
+        mark = next(m for m in condition.children if m.dep_ == "mark")
+        subj, _, _ = subjects(verb)
+        on, _, _ = subjects(condition)
+        args = [s.arg(t, "source") for t in subj] + [s.arg(t, "target") for t in on]
+        args += [a for a in verb_args(s, verb, RULE_SENSES["framed"]) if a.role == "target"]
+        main = main_clause(verb)
+        frame = _mention(
+            s,
+            mark,
+            RULE_SENSES["unless"],
+            "frame:unless",
+            False,
+            args,
+            places_of(s, verb),
+            EventStatus.OCCURRED,
+            main,
+            frame=True,
+        )
+        frame.framed = s.at(verb)[0]
+        out.append(frame)
+    return out
+
+
+def _refine(s: Sentence, tok: Token, sense: Sense, args: list[RawArg]) -> str | None:
+    """The rule by which the arguments refine a sense, if one does: an attack by aircraft or
+    troops is conventional military force (FIGHT), not an unconventional assault (``military``);
+    force used by police is repression (``police``, COERCE); "protested" with a reported
+    complaint is a verbal protest (``reported-protest``, DISAPPROVE), not a demonstration."""
+    sources = [{t.lower_ for t in s.doc if a.start <= s.offset + t.idx < a.end} for a in args if a.role == "source"]
+    military = any(w & WORD_CLASSES["military"] and "suicide" not in w for w in sources)
+    if sense.type == "ASSAULT" and sense.subtype in ("attack", "bombing", "killing") and military:
+        return "military"
+    if sense.type == "FIGHT" and any(w & WORD_CLASSES["police"] for w in sources):
+        return "police"  # police firing on a crowd is repression (CAMEO 175), not combat
+    if sense.type == "PROTEST" and is_verb(tok):
+        # "..., a rights group protested": it reports a complaint (its clause is the complement)
+        reporting = any(c.dep_ == "ccomp" for c in tok.children) or (
+            tok.dep_ in ("parataxis", "ccomp") and tok.i > tok.head.i
+        )
+        if reporting:
+            return "reported-protest"
+    return None
+
+
+def _verb_mention(s: Sentence, verb: Token, sense: Sense, rule: str) -> RawMention:
+    if sense.needs in WORD_CLASSES:
+        # "signed an agreement", "imposed sanctions": the object is this event, not another one
+        for obj in objects_of(verb):
+            if (("N", lemma_of(obj)) in SENSES or ("N", obj.lower_) in SENSES) and obj.head == verb:
+                s.absorbed.add(obj.i)
+    args = verb_args(s, verb, sense)
+    if (refined := _refine(s, verb, sense, args)) is not None:
+        sense, rule = RULE_SENSES[refined], f"{rule}+{refined}"
+    places = places_of(s, verb, travel=sense.subtype in TRAVEL)
+    return _mention(s, verb, sense, rule, False, args, places, status(verb), main_clause(verb))
+
+
+def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMention:
+    if noun.dep_ == "compound" and pos_of(noun.head) == "NOUN" and noun.head.i > noun.i:
+        trigger, noun = noun, noun.head  # "a mediation effort": the effort's phrase carries the syntax
+    else:
+        trigger = noun
+    light = noun.head if noun.dep_ in ("dobj", "nsubjpass", "attr") and lemma_of(noun.head) in LIGHT_VERBS else None
+    if light is None and noun.dep_ == "pobj" and lemma_of(noun.head.head) in LIGHT_VERBS:
+        light = noun.head.head  # "took part in talks"
+    args = noun_args(s, noun, sense)
+    places = places_of(s, noun, travel=sense.subtype in TRAVEL)
+    if light is None and noun.dep_ == "pobj" and noun.head.lower_ in ("for", "at", "to", "in", "during"):
+        host = noun.head.head
+        side = "participant" if sense.symmetric else "source"
+        if is_verb(host) and lemma_of(host) != "be":
+            # "will travel to the capital for a summit with the president": who travels, and where
+            # to, are the summit's; "invited the president for the summit": so is whom the verb acts on
+            subj, _, _ = subjects(host)
+            objects = [c for c in host.children if c.dep_ == "dobj" and s.entity_label(c) in ACTOR_LABELS]
+            args = [s.arg(t, side) for t in subj + (objects if sense.symmetric else [])] + args
+            places = places + places_of(s, host)
+        elif pos_of(host) == "NOUN":  # "the president's visit to the capital for the summit"
+            owners = [c for c in host.children if c.dep_ == "poss" and c.tag_ not in ("PRP$",)]
+            args = [s.arg(t, side) for t in owners] + args
+            places = places + places_of(s, host)
+    grammar: Grammar
+    if light is not None:
+        args = verb_args(s, light, sense, skip=noun) + args
+        places = places + places_of(s, light)
+        grammar = status(light)
+        main = main_clause(light)
+    else:
+        grammar = noun_status(noun)
+        governing = governing_verb(noun)
+        main = main_clause(governing) if governing is not None else noun.dep_ == "ROOT"
+        prep = noun.head
+        if noun.dep_ == "pobj" and (
+            prep.lower_ in _BACKGROUND or (prep.lower_ == "of" and prep.head.lower_ in ("ahead", "wake"))
+        ):
+            main = False  # "after years of occupation", "ahead of the summit": the setting, not the news
+    earlier = any(c.lower_ in _EARLIER for c in noun.children if c.dep_ in ("amod", "advmod")) or any(
+        c.dep_ == "poss"
+        and c.lower_ in ("year", "month", "week")
+        and any(g.lower_ in ("last", "previous") for g in c.children)
+        for c in noun.children
+    )  # "their previous meeting", "last year's summit"; not "next year's summit"
+    if (refined := _refine(s, trigger, sense, args)) is not None:
+        sense, rule = RULE_SENSES[refined], f"{rule}+{refined}"
+    mention = _mention(s, trigger, sense, rule, True, args, places, grammar, main, phrase=noun)
+    mention.earlier = earlier
+    return mention
+
+
+def _mention(
+    s: Sentence,
+    tok: Token,
+    sense: Sense,
+    rule: str,
+    noun: bool,
+    args: list[RawArg],
+    places: list[Token],
+    grammar: Grammar,
+    main: bool,
+    phrase: Token | None = None,
+    frame: bool = False,
+) -> RawMention:
+    start, end = s.at(tok)
+    args = args + ([] if frame else speaker(s, tok))
+    phrase = phrase if phrase is not None else tok
+    phrase_span = s.phrase(phrase)
+    clause = phrase.head if noun and is_verb(phrase.head) else phrase
+    sub = list(clause.subtree)
+    seen: set[tuple[int, int]] = set()
+    place_spans = []
+    for p in places:
+        span = s.at(p)
+        if span not in seen:
+            seen.add(span)
+            place_spans.append(span)
+    return RawMention(
+        start=start,
+        end=end,
+        type=sense.type,
+        subtype=sense.subtype,
+        cameo=sense.cameo,
+        symmetric=sense.symmetric,
+        noun=noun,
+        sentence_start=s.offset,
+        sentence_end=s.offset + len(s.doc.text),
+        clause_start=s.offset + sub[0].idx,
+        clause_end=s.offset + sub[-1].idx + len(sub[-1].text),
+        phrase_start=min(start, phrase_span[0]),
+        phrase_end=max(end, phrase_span[1]),
+        status=grammar,
+        main_clause=main,
+        sense=sense.name,
+        rule=rule,
+        frame=frame,
+        args=_unique(args),
+        places=place_spans,
+    )
+
+
+def _unique(args: list[RawArg]) -> list[RawArg]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for a in args:
+        if (a.start, a.end) not in seen:
+            seen.add((a.start, a.end))
+            out.append(a)
+    return out
