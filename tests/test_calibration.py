@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -67,3 +68,40 @@ def test_min_confidence_filters_and_doubtful_events_come_last(analyzed_corpus: P
     assert len(kept) == sum(p >= cut for p in probabilities)
     bad = runner.invoke(app, ["events", "--db", str(store), "--min-confidence", "1.5"])
     assert bad.exit_code == 2
+
+
+def test_the_category_model_recodes_only_when_sure() -> None:
+    # a tiny model over one embedding number: a sentence whose vector points one way is a DEMAND
+    from datetime import date
+
+    import numpy as np
+
+    from storyline.annotate import Annotator
+    from storyline.annotate.event_model import STATUSES, CategoryModel, recode
+    from storyline.evaluate import gold_document
+
+    categories = ("CONSULT", "DEMAND")
+    width = 384 + 2 * len(categories) + len(STATUSES) + 1
+    weights = np.zeros((width, 2))
+    weights[0] = [-8.0, 8.0]  # the first embedding number decides
+    model = CategoryModel(categories, weights, np.zeros(2), 1.0, {}, override_above=0.9)
+    text = "Narendra Modi met Vladimir Putin in Sochi on Monday."
+    (done,) = Annotator().annotate_many([gold_document(text, "x", date(2018, 5, 22))])
+    events = [done.annotations.events]
+    assert events[0] and events[0][0].type == "CONSULT"
+
+    def pointing(value: float) -> Any:
+        def embed(sentences: Any) -> np.ndarray:
+            out = np.zeros((len(sentences), 384))
+            out[:, 0] = value
+            return out
+
+        return embed
+
+    (kept,) = recode([text], events, model, pointing(-1.0))  # the model agrees with the rules
+    assert kept == events[0]
+    (unsure,) = recode([text], events, model, pointing(0.1))  # DEMAND, but not surer than 0.9
+    assert unsure == events[0]
+    (recoded,) = recode([text], events, model, pointing(1.0))
+    assert recoded[0].type == "DEMAND" and recoded[0].subtype is None
+    assert (recoded[0].trigger.rule or "").endswith("model")

@@ -115,7 +115,7 @@ class Annotator:
         workers: int = 1,
         geocoder: Geocoder | None = None,
         events: bool = True,
-        category_model: CategoryModel | Literal["shipped"] | None = "shipped",
+        category_model: CategoryModel | Literal["shipped"] | None = None,
         embed: Embed | None = None,
     ) -> None:
         gazetteer = Gazetteer()  # built once, shared by both stages
@@ -124,8 +124,10 @@ class Annotator:
         self.events = EventParser() if events else None
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
-        #: Decides the category of each sentence's main event (None: the rules alone); see
-        #: :mod:`storyline.annotate.event_model`. ``embed`` gives sentences' MiniLM vectors.
+        #: Decides the category of each sentence's main event ("shipped": the learned model; None,
+        #: the default: the rules alone, since on held-out PLOVER records the model changes none
+        #: and costs a MiniLM load; see :mod:`storyline.annotate.event_model`). ``embed`` gives
+        #: sentences' MiniLM vectors.
         self.category_model = CategoryModel.load() if category_model == "shipped" else category_model
         self._embed = embed
         #: The stage versions recorded with stored annotations; a change re-annotates on the next analyze.

@@ -1016,20 +1016,21 @@ def eval_plover(
         str, typer.Option("--split", help="all, even or odd: the records at even or odd positions only.")
     ] = "all",
     errors: Annotated[int, typer.Option("--errors", help="Also list the first N records coded differently.")] = 0,
-    rules_only: Annotated[
-        bool, typer.Option("--rules-only", help="Categories from the rules alone, without the learned model.")
+    category_model: Annotated[
+        bool, typer.Option("--category-model", help="Let the learned category model decide (see event_model).")
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Event coding: PLOVER category accuracy and macro-F1, source and target actor match. The
-    shipped category model was trained on the even records: --split odd is the held-out figure."""
+    learned category model (--category-model) was trained on the even records: --split odd is
+    its held-out figure."""
     from storyline.annotate import Annotator
     from storyline.annotate.events import plover_category
     from storyline.evaluate.plover import evaluate_plover
 
     if split not in ("all", "even", "odd"):
         raise typer.BadParameter(f"{split!r}: choose all, even or odd", param_hint="--split")
-    annotator = Annotator(category_model=None) if rules_only else None
+    annotator = Annotator(category_model="shipped") if category_model else None
     scores, results = _evaluate(
         path,
         lambda: evaluate_plover(path, split, annotator),
