@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from storyline.annotate.event_model import main_event
 from storyline.annotate.events import plover_category
 from storyline.evaluate import f1, gold_document
 from storyline.model.annotations import Event, EventActor
@@ -83,10 +84,6 @@ def actor_matches(gold: str, actor: EventActor) -> bool:
         if c and (c in g or g in c):
             return True
     return False
-
-
-def main_event(events: list[Event]) -> Event | None:
-    return max(events, key=lambda e: (e.confidence, -e.trigger.start)) if events else None
 
 
 @dataclass
