@@ -590,7 +590,7 @@ class EntityRecognizer:
             spans = self.model_spans(lang, [readable[i] for i in indices])
             for i, found in zip(indices, spans, strict=True):
                 raws[i] = self._repair(texts[i], found, english=lang == "en")
-        self.relabel_cities(raws)  # here, so that what reads these spans (the event parse) sees "Sochi" as a place
+        self.relabel_places(raws)  # here, so that what reads these spans (the event parse) sees "Sochi" as a place
         return raws
 
     def _repair(self, text: str, spans: list[tuple[int, int, str]], *, english: bool) -> list[_Raw]:
@@ -642,7 +642,7 @@ class EntityRecognizer:
         self, texts: Sequence[str], raws: list[list[_Raw]], known: Mapping[str, int] | None = None
     ) -> list[list[EntityMention]]:
         self._relabel_by_vote(raws)
-        self.relabel_cities(raws)
+        self.relabel_places(raws)
         people_per_doc = [
             self._people(text, mentions, doc) for doc, (text, mentions) in enumerate(zip(texts, raws, strict=True))
         ]
@@ -715,7 +715,7 @@ class EntityRecognizer:
                 if label != "PERSON" and count > votes[key]["PERSON"]:
                     m.label = label
 
-    def relabel_cities(self, raws: list[list[_Raw]]) -> None:
+    def relabel_places(self, raws: list[list[_Raw]]) -> None:
         """A one-word "person" that is a known city, or a former name of one ("Leningrad",
         "Bombay"), and no part of a fuller name in its document, is the city ("Vladivostok"); an
         "organisation" the gazetteer knows as a building ("the Kremlin") is that building."""

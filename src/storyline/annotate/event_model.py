@@ -117,6 +117,15 @@ class CategoryModel:
     def probabilities(self, inputs: np.ndarray) -> np.ndarray:
         return softmax(inputs @ self.weights + self.bias)
 
+    def choose(self, row: np.ndarray, main: Event | None) -> str | None:
+        """The category a sentence's main event takes given the model's probabilities ``row``:
+        the model's when it is surer than :attr:`override_above`, else the rules'. None where
+        the rules found no event: the model decides categories, it does not find events."""
+        if main is None:
+            return None
+        at = int(row.argmax())
+        return self.categories[at] if row[at] > self.override_above else plover_category(main)
+
 
 def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
@@ -156,9 +165,8 @@ def recode(
     probabilities = model.probabilities(model.inputs(embed(sentences), [g for _, g in groups]))
     for (d, group), row in zip(groups, probabilities, strict=True):
         main = main_event(group)
-        at = int(row.argmax())
-        category = model.categories[at]
-        if main is None or category == plover_category(main) or row[at] <= model.override_above:
+        category = model.choose(row, main)
+        if main is None or category is None or category == plover_category(main):
             continue
         rule = main.trigger.rule
         trigger = replace(main.trigger, rule=f"{rule}+model" if rule else "model")

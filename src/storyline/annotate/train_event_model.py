@@ -58,20 +58,16 @@ def _accuracy(
     test: tuple[np.ndarray, list[list[Any]], np.ndarray],
     override_above: float = 0.0,
 ) -> float:
-    """Category accuracy on ``test`` of a model fit on ``train``: the model's category where it
-    is surer than ``override_above`` (or the rules found nothing), else the rules'."""
+    """Category accuracy on ``test`` of a model fit on ``train``, deciding as :func:`recode`
+    does (:meth:`CategoryModel.choose`): a record where the rules found no event is a miss."""
     k = len(categories)
     probe = CategoryModel(categories, np.zeros((1, k)), np.zeros(k), rule_weight, {})
     w, b = fit(probe.inputs(train[0], train[1]), train[2], k, l2)
-    model = CategoryModel(categories, w, b, rule_weight, {})
+    model = CategoryModel(categories, w, b, rule_weight, {}, override_above)
     probabilities = model.probabilities(model.inputs(test[0], test[1]))
     right = 0
     for row, events, gold in zip(probabilities, test[1], test[2], strict=True):
-        main = main_event(events)
-        rules = categories.index(plover_category(main)) if main and plover_category(main) in categories else -1
-        at = int(row.argmax())
-        chosen = at if main is None or row[at] > override_above else rules
-        right += chosen == gold
+        right += model.choose(row, main_event(events)) == categories[int(gold)]
     return float(right) / len(test[2])
 
 
