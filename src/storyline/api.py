@@ -26,6 +26,7 @@ from storyline.model.annotations import Annotations, EntityRecord, Event, EventS
 from storyline.model.clusters import EventCluster, StorylineRecord, TimelineEntry
 from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
 from storyline.store import DocumentQuery, EventQuery, SearchHit, Sighting, Store, StoredEvent, open_store
+from storyline.timing import since, snapshot, stage
 
 #: Events whose calibrated probability is below this are doubtful: kept, but listed after the
 #: others. Set by hand at even odds (see storyline.annotate.calibration for what it is calibrated on).
@@ -102,9 +103,13 @@ class Storyline:
     def analyze(self, *inputs: str | os.PathLike[str], **kwargs: Any) -> IngestReport:
         """Ingest, then annotate every stored document not yet annotated by the current stages
         (entities, time expressions and places)."""
+        before = snapshot()
         report = self.ingest(*inputs, **kwargs)
-        report.annotated = self.annotate_pending(workers=kwargs.get("workers", 1))
-        report.clustered = self.cluster_pending()
+        with stage("annotate"):
+            report.annotated = self.annotate_pending(workers=kwargs.get("workers", 1))
+        with stage("happenings"):
+            report.clustered = self.cluster_pending()
+        report.stages = since(before)
         return report
 
     def cluster_pending(self, config: ClusterConfig | None = None) -> int:
@@ -203,11 +208,13 @@ class Storyline:
         try:
             with self.store.writer_lock():
                 while True:
-                    docs = self.store.unannotated(annotator.stages, batch_size * max(1, workers))
+                    with stage("annotate: load documents"):
+                        docs = self.store.unannotated(annotator.stages, batch_size * max(1, workers))
                     if not docs:
                         return done
                     results = annotator.annotate_many(docs, known_people=self.store.people_weights())
-                    self.store.add_annotations(annotator.stages, [(r.document.id, r.annotations) for r in results])
+                    with stage("annotate: store writes"):
+                        self.store.add_annotations(annotator.stages, [(r.document.id, r.annotations) for r in results])
                     done += len(docs)
         finally:
             annotator.close()

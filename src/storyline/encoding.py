@@ -36,6 +36,20 @@ _DECLARED = re.compile(
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
+def wide_unicode(head: bytes) -> str | None:
+    """The codec of UTF-16 text that has no byte-order mark, told by the zero bytes ASCII
+    characters leave in every other place (``"utf-16-le"`` or ``"utf-16-be"``), else None."""
+    sample = head[:256]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= 0.6 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.6 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def binary_kind(head: bytes) -> str | None:
     """Say what binary format ``head`` (the first few KiB) is, or None if it looks like text."""
     for magic, name in _MAGIC:
@@ -43,6 +57,8 @@ def binary_kind(head: bytes) -> str | None:
             return name
     if any(head.startswith(bom) for bom, enc in _BOMS if enc.startswith("utf-16") or enc == "utf-32"):
         return None  # UTF-16/32 text has NUL bytes by design
+    if wide_unicode(head):
+        return None
     if b"\x00" in head:
         return "binary data"
     if head and len(_CONTROL.findall(head)) / len(head) > 0.05:
@@ -60,6 +76,37 @@ def declared_encoding(data: bytes) -> str | None:
         return codecs.lookup(name).name
     except LookupError:
         return None
+
+
+STRAY_BYTES_MAX_SHARE = 0.001
+"""UTF-8 text with invalid bytes is kept as UTF-8 (each bad byte replaced) when the bad bytes
+are at most this share of the input (and there are at most :data:`STRAY_BYTES_MAX`), and
+either the input says it is UTF-8 or it holds valid multi-byte UTF-8 elsewhere: decoding the
+whole input in a legacy codec instead would garble every correct character. Set by hand."""
+STRAY_BYTES_MAX = 64
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None  # a name no codec answers to (charset=x-unknown): as if none were given
+
+
+_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _mostly_utf8(data: bytes, *, said_utf8: bool) -> tuple[str, str] | None:
+    """UTF-8 with a few stray bytes: the text with U+FFFD for each, and a note; else None."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    if bad <= 0 or bad > STRAY_BYTES_MAX or bad > max(1, STRAY_BYTES_MAX_SHARE * len(data)):
+        return None
+    if not said_utf8 and not _MULTIBYTE.search(data):
+        return None  # plain ASCII with a few high bytes: a legacy single-byte codec fits better
+    return text, f"UTF-8 with {bad} invalid byte(s), replaced by U+FFFD"
 
 
 def decode(
@@ -87,12 +134,19 @@ def decode(
                 return data.decode(enc), None
             except UnicodeDecodeError:
                 break
+    wide = wide_unicode(data[:8192])
+    if wide:
+        return data.decode(wide, errors="replace"), f"decoded as {wide} (no byte-order mark)"
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         first_error = exc
-    for candidate in (declared, declared_encoding(data)):
-        if candidate and codecs.lookup(candidate).name != "utf-8":
+    named = [_codec(candidate) for candidate in (declared, declared_encoding(data))]
+    mended = _mostly_utf8(data, said_utf8="utf-8" in named)
+    if mended is not None:
+        return mended
+    for candidate in named:
+        if candidate and candidate != "utf-8":
             try:
                 return data.decode(candidate), f"decoded as {candidate} (declared)"
             except (UnicodeDecodeError, LookupError):

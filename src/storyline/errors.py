@@ -32,6 +32,7 @@ INPUT_ERROR_CODES: dict[str, str] = {
     "blocked-address": "the URL points at a private, loopback or link-local address",
     "truncated": "the input ends in the middle of a record",
     "not-one-article": "the input holds no article or several where exactly one is needed",
+    "internal": "storyline failed on this input in a way it does not expect (a bug: please report it)",
 }
 
 
@@ -53,10 +54,23 @@ class InputError(StorylineError):
     def __init__(self, origin: str, code: str, reason: str) -> None:
         if code not in INPUT_ERROR_CODES:
             raise ValueError(f"unknown input error code {code!r}")
+        reason = " ".join(reason.split())  # one line, whatever a library's message held
+        origin = " ".join(origin.split())  # (a feed entry's id may hold a line break)
         self.origin = origin
         self.code = code
         self.reason = reason
         super().__init__(f"{origin}: {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # rebuilt from its three fields when it crosses a process boundary (worker pools)
+        return (type(self), (self.origin, self.code, self.reason))
+
+
+def internal_error(origin: str, exc: BaseException) -> InputError:
+    """The InputError for an exception storyline did not expect while reading or cleaning one
+    input: the batch goes on, and the message names the exception so it can be reported."""
+    detail = " ".join(str(exc).split())[:200]
+    return InputError(origin, "internal", f"internal error {type(exc).__name__}{': ' + detail if detail else ''}")
 
 
 class FetchError(InputError):

@@ -9,8 +9,10 @@ it again stores exactly what is missing (documents are keyed by content hash).
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import BinaryIO
@@ -26,6 +28,7 @@ from storyline.relate.dedup import NAME as DEDUP_STAGE
 from storyline.relate.dedup import SCHEME, NearDuplicateFinder, published_utc
 from storyline.stages import StageSpec, check_stages
 from storyline.store.base import Sighting, Store
+from storyline.timing import add_time, since, snapshot, stage
 
 STAGES: tuple[StageSpec, ...] = (
     StageSpec("storyline.read.v1", frozenset(), frozenset({"article"})),
@@ -59,6 +62,8 @@ class IngestReport:
     notes: list[tuple[str, str]] = field(default_factory=list)
     """(input, what the cleaner repaired or assumed) for stored documents."""
     stored_ids: list[str] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)
+    """Wall seconds per stage of this process (see :mod:`storyline.timing`)."""
 
     @property
     def exit_code(self) -> int:
@@ -77,6 +82,7 @@ class IngestReport:
             "failed": self.failed,
             "errors": [{"input": e.origin, "code": e.code, "reason": e.reason} for e in self.errors],
             "notes": [{"input": origin, "note": note} for origin, note in self.notes],
+            "stages": self.stages,
         }
 
     def summary(self) -> str:
@@ -126,6 +132,7 @@ class IngestPipeline:
         self.workers = workers
         self.cleaner = Cleaner(config)
         self.finder = NearDuplicateFinder(config.dedup)
+        self._broken = False
 
     def _settings(self) -> dict[str, str]:
         d = self.config.dedup
@@ -147,6 +154,9 @@ class IngestPipeline:
         """Read, clean, de-duplicate and store ``specs`` (paths, folders, URLs, ``-``) and
         ``sources`` (inputs already in memory, each with the name errors and sightings give it)."""
         report = IngestReport()
+        self._broken = False
+        started = time.perf_counter()
+        flushing = snapshot()
         self.store.check_settings(self._settings())
         with self.store.writer_lock():
             pool = (
@@ -187,6 +197,12 @@ class IngestPipeline:
             finally:
                 if pool is not None:
                     pool.shutdown(cancel_futures=True)
+        # reading happens between flushes, inside the readers' generators: it is what is left
+        spent = time.perf_counter() - started
+        flushed = sum(v - flushing.get(k, 0.0) for k, v in snapshot().items() if k.startswith("ingest: "))
+        add_time("ingest", spent)
+        add_time("ingest: read", max(0.0, spent - flushed))
+        report.stages = since(flushing)
         return report
 
     def _read(self, source: Source) -> Iterator[Article | InputError]:
@@ -198,16 +214,23 @@ class IngestPipeline:
         report.errors.append(error)
 
     def _clean(self, batch: list[Article], pool: ProcessPoolExecutor | None) -> list[Document | InputError]:
-        if pool is None or len(batch) < 2 * self.workers:
+        if pool is None or self._broken or len(batch) < 2 * self.workers:
             return self.cleaner.clean_many(batch)
         size = -(-len(batch) // self.workers)
         chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
-        return [doc for chunk in pool.map(_clean_in_worker, chunks) for doc in chunk]
+        try:
+            return [doc for chunk in pool.map(_clean_in_worker, chunks) for doc in chunk]
+        except BrokenProcessPool:
+            # a worker died (out of memory, a crash in native code): this batch is cleaned here
+            # instead, and later batches too (a broken pool takes no more work)
+            self._broken = True
+            return self.cleaner.clean_many(batch)
 
     def _flush(self, batch: list[Article], report: IngestReport, pool: ProcessPoolExecutor | None) -> None:
         if not batch:
             return
-        cleaned = self._clean(batch, pool)
+        with stage("ingest: clean" + (" (workers)" if pool is not None and not self._broken else "")):
+            cleaned = self._clean(batch, pool)
         docs: list[Document] = []
         for result in cleaned:
             if isinstance(result, InputError):
@@ -231,7 +254,8 @@ class IngestPipeline:
                     earlier[doc.id] = doc
             else:
                 new[doc.id] = doc
-        marked, repoints = self.finder.mark(list(new.values()), self.store)
+        with stage("ingest: near-duplicates"):
+            marked, repoints = self.finder.mark(list(new.values()), self.store)
         sightings = [
             Sighting(
                 d.id,
@@ -244,7 +268,8 @@ class IngestPipeline:
             )
             for d in docs
         ]
-        self.store.add(marked, sightings, repoints, list(earlier.values()))
+        with stage("ingest: store writes"):
+            self.store.add(marked, sightings, repoints, list(earlier.values()))
         report.stored += len(marked)
         report.near_duplicates += sum(1 for d, _ in marked if d.duplicate is not None)
         report.repointed += len(repoints)

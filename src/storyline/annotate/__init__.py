@@ -30,6 +30,7 @@ from storyline.annotate.times import find_times
 from storyline.model import Document
 from storyline.model.annotations import Annotations, EntityMention, TimeExpression
 from storyline.stages import StageSpec
+from storyline.timing import stage
 
 STAGES: tuple[StageSpec, ...] = (
     StageSpec(times_module.NAME, frozenset({"text", "published"}), frozenset({"times"})),
@@ -81,13 +82,15 @@ def _extract_readable(
     """Raw entity mentions of texts in a language the recognisers read, and raw event mentions
     of the English ones (the event parse reads English only)."""
     readable = recognizer.readable(texts, languages)  # headlines in sentence case, for the parse as for the recogniser
-    raws = recognizer.extract(texts, readable, languages)
+    with stage("annotate: recognise"):
+        raws = recognizer.extract(texts, readable, languages)
     events: list[list[RawMention]] = [[] for _ in texts]
     english = [i for i, lang in enumerate(languages) if recognizer.language_of(lang) == "en"]
     if parser is not None and english:
-        parsed = parser.parse(
-            [readable[i] for i in english], [[(m.start, m.end, m.label) for m in raws[i]] for i in english]
-        )
+        with stage("annotate: event parse"):
+            parsed = parser.parse(
+                [readable[i] for i in english], [[(m.start, m.end, m.label) for m in raws[i]] for i in english]
+            )
         for i, found in zip(english, parsed, strict=True):
             events[i] = found
     return raws, events
@@ -152,7 +155,9 @@ class Annotator:
                 if readable
                 else ([], [])
             )
-            return found, [find_times(t, a) for t, a in zip(texts, anchors, strict=True)], raw_events
+            with stage("annotate: times"):
+                found_times = [find_times(t, a) for t, a in zip(texts, anchors, strict=True)]
+            return found, found_times, raw_events
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 self.workers,
@@ -169,10 +174,11 @@ class Annotator:
         raws: list[list[Any]] = []
         times: list[list[TimeExpression]] = []
         events: list[list[RawMention]] = []
-        for chunk_raws, chunk_times, chunk_events in self._pool.map(_work, jobs):
-            raws.extend(chunk_raws)  # in order: the readable texts of each chunk, chunk after chunk
-            times.extend(chunk_times)
-            events.extend(chunk_events)
+        with stage("annotate: recognise, parse, times (workers)"):
+            for chunk_raws, chunk_times, chunk_events in self._pool.map(_work, jobs):
+                raws.extend(chunk_raws)  # in order: the readable texts of each chunk, chunk after chunk
+                times.extend(chunk_times)
+                events.extend(chunk_events)
         return raws, times, events
 
     def annotate_many(
@@ -195,19 +201,23 @@ class Annotator:
         for i, d in enumerate(docs):
             skipped[i].extend(self.entities.notes(d.language))  # no model for the language, or a fallback model
         raws, times, raw_events = self._extract(texts, anchors, readable, [d.language for d in docs])
-        found = self.entities.canonicalise([texts[i] for i in readable], raws, known_people) if readable else []
+        with stage("annotate: canonicalise"):
+            found = self.entities.canonicalise([texts[i] for i in readable], raws, known_people) if readable else []
         entities: list[list[EntityMention]] = [[] for _ in docs]
         events_of: dict[int, list[RawMention]] = {}
         for i, mentions, raw in zip(readable, found, raw_events, strict=True):
             entities[i] = mentions
             events_of[i] = raw
-        places_of = [self.geocoder.geocode(entities[i]) for i in range(len(docs))]
-        events = [
-            link_events(d.id, texts[i], events_of.get(i, []), entities[i], places_of[i], times[i], anchors[i])
-            for i, d in enumerate(docs)
-        ]
+        with stage("annotate: places"):
+            places_of = [self.geocoder.geocode(entities[i]) for i in range(len(docs))]
+        with stage("annotate: event linking"):
+            events = [
+                link_events(d.id, texts[i], events_of.get(i, []), entities[i], places_of[i], times[i], anchors[i])
+                for i, d in enumerate(docs)
+            ]
         if self.category_model is not None and any(events):
-            events = event_model.recode(texts, events, self.category_model, self._sentence_vectors)
+            with stage("annotate: category model"):
+                events = event_model.recode(texts, events, self.category_model, self._sentence_vectors)
         return [
             Annotated(d, Annotations(times[i], entities[i], skipped[i], places_of[i], events[i]))
             for i, d in enumerate(docs)

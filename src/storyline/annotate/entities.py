@@ -40,6 +40,7 @@ from storyline.annotate.countries import country_table
 from storyline.annotate.gazetteer import Gazetteer
 from storyline.annotate.spacy_model import MODEL_PACKAGE
 from storyline.annotate.spacy_model import load as load_model
+from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
 NAME = "storyline.entities.v3"
@@ -536,6 +537,7 @@ class EntityRecognizer:
         """The model's own (start, end, label) spans of each text, with no repairs."""
         model = self._load(language)
         chosen = self.model_for(language)
+        texts = [mask_long_words(text) for text in texts]  # same lengths: the offsets hold
         if chosen is not None and chosen.kind == "natasha":  # razdel tokens inside; spans are character offsets
             return [[(s.start, s.stop, s.type) for s in model(text).spans] for text in texts]
         return [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storyline.clean.dates import date_from_url, parse_metadata_date
+from storyline.clean.dates import choose_page_date, date_from_url, parse_metadata_date
 from storyline.clean.html import extract_page, fragment_lines
 from storyline.clean.language import LanguageIdentifier
 from storyline.clean.leftovers import split_leftovers
@@ -12,13 +12,12 @@ from storyline.clean.scraped import split_scraped
 from storyline.clean.text import normalize_line, normalize_lines, repair_mojibake, strip_markdown
 from storyline.config import IngestConfig
 from storyline.encoding import decode
-from storyline.errors import InputError
+from storyline.errors import InputError, internal_error
 from storyline.model import (
     Article,
     ContentKind,
     DateSource,
     Document,
-    Granularity,
     PublishedDate,
     content_id,
 )
@@ -73,6 +72,8 @@ class Cleaner:
                 drafts.append(self._draft(article))
             except InputError as exc:
                 drafts.append(exc)
+            except Exception as exc:  # one input's failure must not end the batch
+                drafts.append(internal_error(article.origin, exc))
         ready = [d for d in drafts if isinstance(d, _Draft)]
         detected = iter(self.languages.detect_many([d.text for d in ready]))
         out: list[Document | InputError] = []
@@ -125,6 +126,7 @@ class Cleaner:
         fields = article.fields
         title, author, site, url = fields.title, fields.author, fields.source, fields.url
         published: PublishedDate | None = None
+        date_note: str | None = None
         captions: list[str] = []
         if article.kind is ContentKind.HTML_PAGE:
             page = extract_page(content, url)
@@ -132,9 +134,7 @@ class Cleaner:
                 raise InputError(article.origin, "no-text", "no article text found in the HTML")
             lines, captions = page.lines, page.captions
             title, author, site, url = title or page.title, author or page.author, site or page.site, url or page.url
-            published = page.published
-            if published is None and page.trafilatura_date:
-                published = self._trafilatura_date(page.trafilatura_date, url)
+            published, date_note = choose_page_date(page.published, page.htmldate, url)
         elif article.kind is ContentKind.HTML_FRAGMENT:
             lines, captions = fragment_lines(content)
         else:
@@ -165,6 +165,8 @@ class Cleaner:
                 f"fewer than {self.config.min_text_chars}",
             )
         metadata_date = parse_metadata_date(fields.published) if fields.published else None
+        if metadata_date is None and published is not None and date_note:
+            notes.append(date_note)  # which of the page's dates won, and over which
         published = metadata_date or published or dateline or (date_from_url(url) if url else None) or self._given
         return _Draft(
             article=article,
@@ -179,14 +181,3 @@ class Cleaner:
             boilerplate=split.boilerplate,
             notes=tuple(notes),
         )
-
-    @staticmethod
-    def _trafilatura_date(value: str, url: str | None) -> PublishedDate | None:
-        """trafilatura's guess, attributed to the URL when the URL holds that same date."""
-        guess = parse_metadata_date(value)
-        if guess is None:
-            return None
-        from_url = date_from_url(url) if url else None
-        if from_url is not None and from_url.value.date() == guess.value.date():
-            return from_url
-        return PublishedDate(guess.value, Granularity.DAY, DateSource.METADATA, value)

@@ -2,14 +2,18 @@
 
 Strict by design: a line counts as a dateline only when nothing but a date (with an
 optional time, zone, "Published:"/"Updated" prefix or byline) is on it, and a date
-that cannot exist ("32 May 2018") is no date. Every result says how precise it is
-and where it came from.
+that cannot exist ("32 May 2018", a year 0 or 10000, a zone "+99:99", an epoch far past
+2100) is no date: every function here returns None for it and never raises. Every result
+says how precise it is and where it came from.
+
+:func:`choose_page_date` weighs a web page's candidates (its date markup, htmldate's
+original-date search, the day in its URL) and says which won when they disagreed.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from storyline.model import DateSource, Granularity, PublishedDate
@@ -89,17 +93,43 @@ _URL_DATE = re.compile(
 )
 
 
+#: The UTC offsets in use on Earth run from UTC-12:00 to UTC+14:00; an offset beyond them ("+99:99",
+#: "+23:00") is no zone.
+MIN_OFFSET, MAX_OFFSET = timedelta(hours=-12), timedelta(hours=14)
+#: Publication years storyline accepts; a year outside them (0, 10000, an epoch in 2286) is no date.
+MIN_YEAR, MAX_YEAR = 1900, 2099
+#: A metadata date or a dateline is short; longer strings are not read (bounded time on any input).
+MAX_DATE_CHARS = 200
+#: A page's date markup and another candidate (the URL's day, htmldate's) that are more than this many
+#: calendar days apart are two different dates, not one instant seen in two zones.
+DAYS_APART = 1
+
+
+#: A clock time followed by a zone offset of sixty minutes or more ("10:30:00+05:75"): no date.
+_BAD_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:GMT|UTC)?[+-]\d\d:?[6-9]\d$", re.IGNORECASE)
+
+
 def _zone(name: str | None) -> timezone | None:
+    """The zone a name or offset stands for; None for none, or for an offset no place uses."""
     if not name:
         return None
     upper = name.upper()
     if upper in ZONES:
         return timezone(ZONES[upper])
     m = re.fullmatch(r"(?:UTC)?([+-])(\d{1,2}):?(\d\d)?", upper)
-    if not m:
+    if not m or int(m.group(3) or 0) >= 60:
         return None
     sign = 1 if m.group(1) == "+" else -1
-    return timezone(sign * timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0)))
+    offset = sign * timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0))
+    if not MIN_OFFSET <= offset <= MAX_OFFSET:
+        return None
+    return timezone(offset)
+
+
+def _plausible(value: datetime) -> bool:
+    """A publication date storyline keeps: a year in range and a zone offset some place uses."""
+    offset = value.utcoffset()
+    return MIN_YEAR <= value.year <= MAX_YEAR and (offset is None or MIN_OFFSET <= offset <= MAX_OFFSET)
 
 
 def _build(
@@ -142,6 +172,8 @@ def _from_match(m: re.Match[str], raw: str, source: DateSource) -> PublishedDate
 
 def parse_date_phrase(text: str, source: DateSource = DateSource.DATELINE) -> PublishedDate | None:
     """A phrase that is exactly one date ("01 Jun 2017", "Updated on Sep 4, 2019, 10:30 IST")."""
+    if len(text) > MAX_DATE_CHARS:
+        return None
     phrase = text.strip().strip("*_").strip()
     for pattern in _DATELINE:
         m = pattern.match(phrase)
@@ -161,6 +193,8 @@ def parse_dateline(line: str) -> tuple[PublishedDate | None, str | None]:
 
     Returns (date, author); both None when the line is something else.
     """
+    if len(line) > MAX_DATE_CHARS:
+        return None, None
     parts = [p.strip() for p in _SEPARATORS.split(line.strip()) if p.strip()]
     if not parts or len(parts) > 4:
         return None, None
@@ -184,14 +218,21 @@ def parse_dateline(line: str) -> tuple[PublishedDate | None, str | None]:
 
 
 def parse_metadata_date(value: str) -> PublishedDate | None:
-    """A date from a metadata field: ISO 8601, RFC 2822 (feeds, HTTP), epoch seconds, or a dateline form."""
-    raw = value.strip()
-    if not raw:
+    """A date from a metadata field: ISO 8601, RFC 2822 (feeds, HTTP), epoch seconds, or a dateline form.
+
+    None for anything that is no plausible publication date (see the module's docstring); never raises.
+    """
+    if not isinstance(value, str) or len(value) > MAX_DATE_CHARS:
         return None
-    if re.fullmatch(r"\d{9,10}(?:\.\d+)?", raw):
-        return PublishedDate(
-            datetime.fromtimestamp(float(raw), tz=UTC), Granularity.SECOND, DateSource.METADATA, raw, True
-        )
+    raw = value.strip()
+    if not raw or _BAD_OFFSET.search(raw):
+        return None
+    if re.fullmatch(r"\d{9,10}(?:\.\d{1,9})?", raw):
+        try:
+            stamp = datetime.fromtimestamp(float(raw), tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+        return PublishedDate(stamp, Granularity.SECOND, DateSource.METADATA, raw, True) if _plausible(stamp) else None
     iso = re.fullmatch(r"((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?", raw)
     if iso:
         year, month, day = int(iso.group(1)), int(iso.group(2) or 1), int(iso.group(3) or 1)
@@ -202,9 +243,11 @@ def parse_metadata_date(value: str) -> PublishedDate | None:
             return None
     try:
         parsed = datetime.fromisoformat(raw.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", raw) else raw)
-    except ValueError:
+    except (ValueError, OverflowError):
         parsed = None
     if parsed is not None:
+        if not _plausible(parsed):
+            return None
         granularity = Granularity.SECOND if parsed.second or parsed.microsecond else Granularity.MINUTE
         zone_given = parsed.tzinfo is not None
         return PublishedDate(
@@ -213,9 +256,9 @@ def parse_metadata_date(value: str) -> PublishedDate | None:
     if re.search(r"\d{1,2}\s+\w{3}\s+\d{4}\s+\d\d:\d\d", raw):
         try:
             rfc = parsedate_to_datetime(raw)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             rfc = None
-        if rfc is not None:
+        if rfc is not None and _plausible(rfc):
             zone_given = rfc.tzinfo is not None
             return PublishedDate(
                 rfc if zone_given else rfc.replace(tzinfo=UTC),
@@ -240,3 +283,87 @@ def date_from_url(url: str) -> PublishedDate | None:
             continue
         return PublishedDate(value, Granularity.DAY if d else Granularity.MONTH, DateSource.URL, m.group(0))
     return None
+
+
+def _day(found: PublishedDate) -> date:
+    """The calendar day a date names, in the zone it was given in."""
+    return found.value.date()
+
+
+def _days_apart(a: PublishedDate, b: PublishedDate) -> int:
+    return abs((_day(a) - _day(b)).days)
+
+
+def _utc_instant_on(markup: PublishedDate, day: date) -> bool:
+    """Whether a time the markup gives in UTC falls on ``day`` in some zone in use.
+
+    Many sites write their timestamps in UTC ("2023-11-09T01:49:09Z") while the article, its URL
+    and its visible date carry the publisher's own day (8 November in California). That day is
+    what the article's "yesterday" and "on Tuesday" count from.
+    """
+    if not markup.zone_given or markup.value.utcoffset() != timedelta(0):
+        return False
+    if markup.granularity not in (Granularity.MINUTE, Granularity.SECOND):
+        return False
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return start - MAX_OFFSET <= markup.value < start + timedelta(days=1) - MIN_OFFSET
+
+
+def _extractor_date(value: str | None, from_url: PublishedDate | None) -> PublishedDate | None:
+    """htmldate's day as a PublishedDate: attributed to the URL when the URL holds that same day."""
+    if not value:
+        return None
+    guess = parse_metadata_date(value)
+    if guess is None:
+        return None
+    if from_url is not None and from_url.granularity is Granularity.DAY and _day(from_url) == _day(guess):
+        return from_url
+    return PublishedDate(guess.value, Granularity.DAY, DateSource.METADATA, value)
+
+
+def choose_page_date(
+    markup: PublishedDate | None, extractor_day: str | None, url: str | None
+) -> tuple[PublishedDate | None, str | None]:
+    """A web page's publication date from its candidates, and a note when one overruled another.
+
+    ``markup`` is what the page's date markup states (meta tags, JSON-LD, ``<time>``), with its
+    time and zone; ``extractor_day`` is htmldate's day (``YYYY-MM-DD``, original date, extensive
+    search); ``url`` is the page's address. In order:
+
+    1. A day in the URL is set once, when the site publishes, so it corrects a candidate more than
+       a day away from it (a later update, a site-wide default date in a template). The markup
+       wins when it agrees with the URL to within a day, keeping its time and zone, unless it is
+       a UTC time that falls on the URL's day in the publisher's own zone: then the URL's day wins.
+    2. Without a day in the URL, the markup wins unless htmldate's original-date search finds a
+       day more than a day away from it (the markup then names an update or a site-wide date more
+       often than not: 6 of 11 such pages of htmldate's evaluation set), or the markup is a UTC
+       time that falls on htmldate's day in the publisher's zone.
+
+    Returns (None, None) when the page gives no date at all (the cleaner then looks for a dateline
+    in the text, then the URL). The note names both candidates when one overruled the other.
+    """
+    from_url = date_from_url(url) if url else None
+    found = _extractor_date(extractor_day, from_url)
+    if from_url is not None and from_url.granularity is Granularity.DAY:
+        if markup is not None and _days_apart(markup, from_url) <= DAYS_APART:
+            if _day(markup) != _day(from_url) and _utc_instant_on(markup, _day(from_url)):
+                return from_url, _note(from_url, markup, "a UTC time in the page's metadata")
+            return markup, None
+        if found is not None and _days_apart(found, from_url) <= DAYS_APART:
+            return found, _note(found, markup, "the page's metadata") if markup is not None else None
+        if markup is not None:
+            return from_url, _note(from_url, markup, "the page's metadata")
+        if found is not None:
+            return from_url, _note(from_url, found, "htmldate")
+        return None, None
+    if markup is not None and found is not None and _day(markup) != _day(found):
+        if _days_apart(markup, found) > DAYS_APART:
+            return found, _note(found, markup, "the page's metadata")
+        if _utc_instant_on(markup, _day(found)):
+            return found, _note(found, markup, "a UTC time in the page's metadata")
+    return (markup or found), None
+
+
+def _note(winner: PublishedDate, loser: PublishedDate, what: str) -> str:
+    by = "the URL" if winner.source is DateSource.URL else "htmldate's original-date search"
+    return f"publication date {winner.isoformat()} from {by}, not {loser.raw!r} from {what}"

@@ -14,7 +14,6 @@ MAX_TITLE_CHARS = 250
 #: How many lines after the title may hold the dateline and byline.
 HEADER_LINES = 3
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
-_MARKDOWN_EMPHASIS = re.compile(r"^[*_]+|[*_]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +43,7 @@ def split_scraped(lines: list[str], *, title_line: bool = True) -> ScrapedParts:
         if not rest[0]:
             rest.pop(0)
             continue
-        candidate = _MARKDOWN_EMPHASIS.sub("", rest[0]).strip()
+        candidate = rest[0].strip("*_").strip()  # Markdown emphasis around the line
         line_date, line_author = parse_dateline(candidate)
         if line_date is None and line_author is None:
             break

@@ -13,7 +13,7 @@ _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\u180e]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MULTISPACE = re.compile(r" {2,}")
-_SENTENCE_END = re.compile(r"""[.!?:;"”’'»)\]]$""")
+_SENTENCE_END_CHARS = frozenset(""".!?:;"”’'»)]""")
 _MOJIBAKE_HINT = re.compile(r"[ÃÂÅÄÐÑØâ][\u0080-\u00ff\u0152-\u2122]|[ÃÂ]1⁄[24]|â€")
 
 
@@ -53,12 +53,17 @@ def normalize_lines(text: str) -> list[str]:
     lower case) joined back together."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     out: list[str] = []
+    parts: list[str] = []  # the pieces of the line being joined (kept apart: joining once is linear)
     for raw in text.split("\n"):
         line = normalize_line(raw)
-        if line and out and out[-1] and not _SENTENCE_END.search(out[-1]) and line[0].islower():
-            out[-1] = f"{out[-1]} {line}"
-        else:
-            out.append(line)
+        if line and parts and parts[-1] and parts[-1][-1] not in _SENTENCE_END_CHARS and line[0].islower():
+            parts.append(line)
+            continue
+        if parts:
+            out.append(" ".join(parts))
+        parts = [line]
+    if parts:
+        out.append(" ".join(parts))
     return out
 
 
@@ -67,8 +72,10 @@ def paragraphs(lines: list[str]) -> list[str]:
     return [line for line in lines if line]
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+# bounded spans: on a 150 kB line of unclosed brackets or asterisks, an unbounded span would
+# scan to the end of the line from every opening mark (quadratic time)
+_MD_LINK = re.compile(r"!?\[([^\[\]]{0,500})\]\(([^()\s]{0,2000})(?:\s[^()]{0,300})?\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)([^\n]{1,500}?)(?<=\S)\1")
 _MD_BLOCK = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))")
 
 

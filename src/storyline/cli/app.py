@@ -102,10 +102,20 @@ def _config(
         raise typer.BadParameter(str(exc)) from None
 
 
-def _print_report(report: IngestReport, as_json: bool) -> None:
+def _print_report(report: IngestReport, as_json: bool, verbose: bool = False) -> None:
+    from storyline.timing import format_stages, process_seconds
+
+    seconds = process_seconds()
     if as_json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        typer.echo(json.dumps({**report.as_dict(), "seconds": seconds}, ensure_ascii=False))
         return
+    if verbose:
+        if seconds is not None:
+            _err(f"{'wall time since the process started':<34}{seconds:>8.2f} s")
+            known = sum(v for k, v in report.stages.items() if ": " not in k)
+            _err(f"{'start-up (interpreter, imports, store)':<34}{max(0.0, seconds - known):>8.2f} s")
+        for line in format_stages(report.stages, seconds):
+            _err(line)
     for origin, note in report.notes:
         _err(f"note: {origin}: {note}")
     for error in report.errors:
@@ -114,7 +124,15 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
 
 
 def _run_ingest(
-    inputs: list[str], db: Path, as_json: bool, workers: int, config: IngestConfig, quiet: bool, *, analyze: bool
+    inputs: list[str],
+    db: Path,
+    as_json: bool,
+    workers: int,
+    config: IngestConfig,
+    quiet: bool,
+    *,
+    analyze: bool,
+    verbose: bool = False,
 ) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -147,7 +165,7 @@ def _run_ingest(
                 raise typer.Exit(1) from None
     finally:
         sl.close()
-    _print_report(report, as_json)
+    _print_report(report, as_json, verbose)
     raise typer.Exit(report.exit_code)
 
 
@@ -181,6 +199,9 @@ TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait fo
 BatchOpt = Annotated[int, typer.Option("--batch-size", help="Documents written per transaction.")]
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", help="Processes for cleaning (1 = in this process).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Also print the wall time of each stage (start-up included).")
+]
 
 
 def ingest(
@@ -201,12 +222,13 @@ def ingest(
     batch_size: BatchOpt = 64,
     workers: WorkersOpt = 1,
     quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Read, clean, de-duplicate and store news from files, folders, feeds, archives, URLs or stdin."""
     config = _config(
         fmt, field, languages, max_bytes, encoding, source, fetch_links, allow_private, timeout, batch_size, published
     )
-    _run_ingest(inputs, db, as_json, workers, config, quiet, analyze=ctx.info_name == "analyze")
+    _run_ingest(inputs, db, as_json, workers, config, quiet, analyze=ctx.info_name == "analyze", verbose=verbose)
 
 
 app.command("ingest")(ingest)

@@ -57,6 +57,7 @@ from storyline.model import Document
 from storyline.model.annotations import VAGUE_PLACES, Annotations, Event, EventStatus
 from storyline.model.clusters import ClusterState
 from storyline.store.base import Store
+from storyline.timing import stage
 
 __all__ = ["NAME", "VECTOR_MODEL", "Clusterer", "DocumentIndex", "document_day"]
 
@@ -196,17 +197,20 @@ class Clusterer:
             ids = self.store.unclustered(batch)
             if not ids:
                 return out
-            docs = [d for d in (self.store.get(i) for i in ids) if d is not None]
-            anns = [self.store.annotations(d.id) for d in docs]
+            with stage("happenings: load documents"):
+                docs = [d for d in (self.store.get(i) for i in ids) if d is not None]
+                anns = [self.store.annotations(d.id) for d in docs]
             out.extend(self.place_many(docs, anns))
 
     def place_many(self, docs: Sequence[Document], anns: Sequence[Annotations]) -> list[Placed]:
-        vectors = self.embed(docs)
-        index = self.index
+        with stage("happenings: embeddings"):
+            vectors = self.embed(docs)
+        with stage("happenings: index"):
+            index = self.index
         out = []
         self._batch_ids, self._batch_vectors, self._placed = [d.id for d in docs], vectors, 0
         try:
-            with self.store.transaction():
+            with stage("happenings: placing and store writes"), self.store.transaction():
                 for doc, ann, vector in zip(docs, anns, vectors, strict=True):
                     out.append(self._place(doc, ann, vector))
                     self._placed += 1  # searchable by the rest of the batch

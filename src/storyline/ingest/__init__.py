@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from storyline.config import IngestConfig
-from storyline.errors import InputError
+from storyline.errors import InputError, internal_error
 from storyline.ingest.feeds import read_feed
 from storyline.ingest.records import read_csv, read_json, read_jsonl, record_to_article
 from storyline.ingest.sources import Source, expand, is_url, sniff
@@ -88,3 +88,5 @@ def read(source: Source, config: IngestConfig, transport: Transport | None = Non
         yield InputError(source.name, "unreadable", "is a folder")
     except OSError as exc:
         yield InputError(source.name, "unreadable", exc.strerror or str(exc))
+    except Exception as exc:  # a reader's bug must not end the batch
+        yield internal_error(source.name, exc)

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from storyline.config import IngestConfig
 from storyline.errors import FetchError, InputError
-from storyline.ingest.sources import Source
+from storyline.ingest.sources import Source, head_text
 from storyline.ingest.transport import Transport
 from storyline.model import Article, ContentKind, SourceFields
+
+_ENTRY_TAG = re.compile(rb"<(?:[A-Za-z][\w.-]{0,20}:)?(?:item|entry)[\s>/]", re.IGNORECASE)
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _safe_char_ref(match: re.Match[bytes]) -> bytes:
+    value = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF or (value < 0x20 and value not in (9, 10, 13)):
+        return b"&#xFFFD;"  # no such character: the parser would fail on it
+    return match.group(0)
+
+
+_XML_ENCODING = re.compile(rb"^(\s*<\?xml[^>]*?encoding\s*=\s*)[\"'][^\"']*[\"']")
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """A UTF-16 or UTF-32 feed (by its byte-order mark or its zero bytes) as UTF-8, with its
+    XML declaration saying so; other bytes as they are."""
+    converted = head_text(data)
+    if converted is data or data.startswith(b"\xef\xbb\xbf"):
+        return data
+    return _XML_ENCODING.sub(rb'\1"utf-8"', converted, count=1)
 
 
 def _entry_date(entry: Any) -> str | None:
@@ -45,11 +68,16 @@ def read_feed(
     if not data.strip():
         yield InputError(source.name, "empty", f"empty input ({len(data)} bytes)")
         return
-    parsed = feedparser.parse(data)
+    data = _CHAR_REF.sub(_safe_char_ref, _as_utf8(data))
+    try:
+        parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    except Exception as exc:  # feedparser's own failures on broken markup
+        yield InputError(source.name, "malformed", f"not a readable RSS/Atom feed ({type(exc).__name__}: {exc})")
+        return
     entries = parsed.get("entries") or []
+    problem = " ".join(str(parsed.get("bozo_exception") or "").split())[:160]
     if parsed.get("bozo") and not entries:
-        reason = parsed.get("bozo_exception")
-        yield InputError(source.name, "malformed", f"not a readable RSS/Atom feed ({reason})")
+        yield InputError(source.name, "malformed", f"not a readable RSS/Atom feed ({problem or 'no entries'})")
         return
     if not entries:
         yield InputError(source.name, "no-text", "feed has no entries")
@@ -87,3 +115,13 @@ def read_feed(
             yield InputError(origin, "no-text", "feed entry has no text (try --fetch-links)")
             continue
         yield Article(body[0], body[1], origin, entry_id or origin, fields, source.fetched_at)
+    declared = len(_ENTRY_TAG.findall(data))
+    if declared > len(entries):
+        # the markup opens more entries than the parser could read (a feed cut short, or broken
+        # inside): the ones above are kept, and the loss is said
+        detail = f" ({problem})" if problem else ""
+        yield InputError(
+            source.name,
+            "truncated",
+            f"feed opens {declared} entries but only {len(entries)} could be read{detail}",
+        )

