@@ -322,7 +322,8 @@ def test_a_warc_record_without_its_target_is_damage() -> None:
     payload = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>x</p></body></html>"
     record = (
         b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:2>\r\n"
-        b"Content-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n" % len(payload)
+        b"Content-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n"
+        % len(payload)
         + payload
         + b"\r\n\r\n"
     )

@@ -26,7 +26,7 @@ from storyline.model.annotations import Annotations, EntityRecord, Event, EventS
 from storyline.model.clusters import EventCluster, StorylineRecord, TimelineEntry
 from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
 from storyline.store import DocumentQuery, EventQuery, SearchHit, Sighting, Store, StoredEvent, open_store
-from storyline.timing import since, snapshot, stage
+from storyline.timing import mark, since, stage
 
 #: Events whose calibrated probability is below this are doubtful: kept, but listed after the
 #: others. Set by hand at even odds (see storyline.annotate.calibration for what it is calibrated on).
@@ -103,7 +103,7 @@ class Storyline:
     def analyze(self, *inputs: str | os.PathLike[str], **kwargs: Any) -> IngestReport:
         """Ingest, then annotate every stored document not yet annotated by the current stages
         (entities, time expressions and places)."""
-        before = snapshot()
+        before = mark()
         report = self.ingest(*inputs, **kwargs)
         with stage("annotate"):
             report.annotated = self.annotate_pending(workers=kwargs.get("workers", 1))

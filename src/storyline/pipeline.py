@@ -28,7 +28,7 @@ from storyline.relate.dedup import NAME as DEDUP_STAGE
 from storyline.relate.dedup import SCHEME, NearDuplicateFinder, published_utc
 from storyline.stages import StageSpec, check_stages
 from storyline.store.base import Sighting, Store
-from storyline.timing import add_time, since, snapshot, stage
+from storyline.timing import add_time, mark, since, stage
 
 STAGES: tuple[StageSpec, ...] = (
     StageSpec("storyline.read.v1", frozenset(), frozenset({"article"})),
@@ -156,7 +156,7 @@ class IngestPipeline:
         report = IngestReport()
         self._broken = False
         started = time.perf_counter()
-        flushing = snapshot()
+        flushing = mark()
         self.store.check_settings(self._settings())
         with self.store.writer_lock():
             pool = (
@@ -199,7 +199,7 @@ class IngestPipeline:
                     pool.shutdown(cancel_futures=True)
         # reading happens between flushes, inside the readers' generators: it is what is left
         spent = time.perf_counter() - started
-        flushed = sum(v - flushing.get(k, 0.0) for k, v in snapshot().items() if k.startswith("ingest: "))
+        flushed = sum(v for k, v in since(flushing).items() if k.startswith("ingest: "))
         add_time("ingest", spent)
         add_time("ingest: read", max(0.0, spent - flushed))
         report.stages = since(flushing)

@@ -43,11 +43,21 @@ def snapshot() -> dict[str, float]:
     return {name: round(seconds, 3) for name, seconds in _totals.items()}
 
 
-def since(before: dict[str, float]) -> dict[str, float]:
-    """Seconds per stage spent since ``before`` (an earlier :func:`snapshot`): what one call took,
-    whatever ran in this process before it."""
-    now = snapshot()
-    return {k: round(v - before.get(k, 0.0), 3) for k, v in now.items() if v - before.get(k, 0.0) > 0}
+def mark() -> tuple[dict[str, float], dict[str, int]]:
+    """The running totals now, for :func:`since`."""
+    return dict(_totals), dict(_calls)
+
+
+def since(before: tuple[dict[str, float], dict[str, int]]) -> dict[str, float]:
+    """Seconds per stage spent since ``before`` (an earlier :func:`mark`): what one call took,
+    whatever ran in this process before it. A stage that ran is listed even if it took no
+    measurable time."""
+    totals, calls = before
+    return {
+        name: round(seconds - totals.get(name, 0.0), 3)
+        for name, seconds in _totals.items()
+        if _calls.get(name, 0) > calls.get(name, 0)
+    }
 
 
 def process_seconds() -> float | None:
@@ -77,4 +87,4 @@ def format_stages(stages: dict[str, float], total: float | None = None) -> list[
     return lines
 
 
-__all__ = ["add_time", "format_stages", "process_seconds", "reset", "since", "snapshot", "stage"]
+__all__ = ["add_time", "format_stages", "mark", "process_seconds", "reset", "since", "snapshot", "stage"]

@@ -11,30 +11,34 @@ Writes (``POST /api/ingest``) need the API token; reads need it too when the con
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import hmac
+import multiprocessing
 import queue
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import AfterValidator, BaseModel, Field
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storyline.api import DocumentNotFound, Storyline
 from storyline.config import ServerConfig
 from storyline.errors import StoreLockedError, StorylineError
 from storyline.model.annotations import EventStatus
-
-if TYPE_CHECKING:
-    from storyline.pipeline import IngestReport
 
 STATIC = Path(__file__).with_name("static")
 
@@ -132,14 +136,19 @@ class _Pool:
         self._open: list[Storyline] = []
         self._closed = False
 
-    def take(self) -> Storyline:
+    def take_free(self) -> Storyline | None:
+        """A store nobody uses, or None when all are lent (never blocks: safe on the event loop)."""
         try:
             return self._free.get_nowait()
         except queue.Empty:
-            sl = Storyline(self.path)
-            with self._lock:
-                self._open.append(sl)
-            return sl
+            return None
+
+    def open(self) -> Storyline:
+        """One more store, to lend (opening reads the file: run it in a thread)."""
+        sl = Storyline(self.path)
+        with self._lock:
+            self._open.append(sl)
+        return sl
 
     def give_back(self, sl: Storyline) -> None:
         if self._closed:
@@ -157,7 +166,89 @@ class _Pool:
         self._free = queue.SimpleQueue()
 
 
+class _SecurityHeaders:
+    """Says on every response that the page loads nothing from elsewhere, so no injected link or
+    script can run. Plain ASGI: an ``@app.middleware("http")`` function would run every request
+    in a task of its own and stream every response through it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:")
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _ingest(db: str, kind: str, payload: Any) -> dict[str, Any]:
+    """One ingest through the API, run in the ingest process: records (``kind`` "records") or
+    files ("items") cleaned, de-duplicated, annotated and clustered; the report as the API gives it."""
+    with Storyline(db) as sl:
+        report = sl.analyze_records(payload) if kind == "records" else sl.analyze_items(payload)
+    result = report.as_dict()
+    result["stored_ids"] = list(report.stored_ids)
+    return result
+
+
+class _IngestProcess:
+    """Ingests through the API run one at a time in a process of their own, spawned at the first.
+    Loading the annotation models and annotating hold the interpreter for seconds; in the server's
+    own process reads would wait meanwhile (with two clients ingesting, reads of the sample store
+    fell to a fifth, p99 about 1 s: benchmarks/api_load.py)."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    async def run(self, db: str, kind: str, payload: Any) -> dict[str, Any]:
+        with self._lock:
+            if self._closed:
+                raise ApiError(503, "the server is stopping; try again shortly")
+            if self._pool is None:
+                # spawn, not fork: the server runs threads (see storyline.pipeline)
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            pool = self._pool
+        try:
+            result: dict[str, Any] = await asyncio.wrap_future(pool.submit(_ingest, db, kind, payload))
+        except BrokenProcessPool:
+            with self._lock:  # the next ingest starts a new process
+                if self._pool is pool:
+                    self._pool = None
+            pool.shutdown(wait=False)
+            raise ApiError(503, "the ingest process stopped before it finished; try again") from None
+        return result
+
+    def pids(self) -> list[int]:
+        """The ingest process's id (none before the first ingest)."""
+        with self._lock:
+            pool = self._pool
+        return list(getattr(pool, "_processes", None) or {}) if pool is not None else []
+
+    def close(self) -> None:
+        """At shutdown: the ingest under way finishes, those waiting are cancelled."""
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
 MAX_PAGE = 1000
+#: Threads serving reads (and other sync endpoints). Reads are mostly Python work under one
+#: interpreter lock: threads beyond a couple only contend for it (on 2 cores, 2 threads serve
+#: about 15% more reads than anyio's default 40, at half the p99; benchmarks/api_load.py), while
+#: two let one read's SQLite work, which releases the lock, overlap another's Python.
+READ_THREADS = 2
 
 
 def _token(request: Request) -> str | None:
@@ -175,13 +266,17 @@ def _check(request: Request, config: ServerConfig) -> None:
         raise ApiError(401, "the API token is not valid")
 
 
-def reader(request: Request) -> Iterator[Storyline]:
-    """A store lent for one read (public unless the config says otherwise)."""
+async def reader(request: Request) -> AsyncIterator[Storyline]:
+    """A store lent for one read (public unless the config says otherwise). Taken and given back
+    on the event loop: a sync dependency would cost two more hops to a worker thread per request.
+    Only opening one more store, when every open one is lent, runs in a thread."""
     config: ServerConfig = request.app.state.config
     if not config.public_reads:
         _check(request, config)
     pool: _Pool = request.app.state.stores
-    sl = pool.take()
+    sl = pool.take_free()
+    if sl is None:
+        sl = await run_in_threadpool(pool.open)
     try:
         yield sl
     finally:
@@ -229,23 +324,27 @@ DateTo = Annotated[
 class _HappeningFilters:
     """The filters of happenings and timelines, as query parameters."""
 
-    def __init__(
-        self,
-        entity: Annotated[list[str] | None, Query(description="Entities taking part (all of them).")] = None,
-        storyline: Annotated[str | None, Query(description="A storyline id.")] = None,
-        date_from: DateFrom = None,
-        date_to: DateTo = None,
-        tentative: Annotated[
-            bool, Query(description="Also tentative happenings (one article whose events are doubtful).")
-        ] = False,
-    ) -> None:
-        self.filters: dict[str, Any] = {
-            "entity": entity, "storyline": storyline, "date_from": date_from, "date_to": date_to,
-            "include_tentative": tentative,
-        }  # fmt: skip
+    def __init__(self, filters: dict[str, Any]) -> None:
+        self.filters = filters
 
 
-Happenings = Annotated[_HappeningFilters, Depends()]
+async def _happening_filters(
+    entity: Annotated[list[str] | None, Query(description="Entities taking part (all of them).")] = None,
+    storyline: Annotated[str | None, Query(description="A storyline id.")] = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    tentative: Annotated[
+        bool, Query(description="Also tentative happenings (one article whose events are doubtful).")
+    ] = False,
+) -> _HappeningFilters:
+    # async: a sync dependency would cost a hop to a worker thread and back per request
+    return _HappeningFilters({
+        "entity": entity, "storyline": storyline, "date_from": date_from, "date_to": date_to,
+        "include_tentative": tentative,
+    })  # fmt: skip
+
+
+Happenings = Annotated[_HappeningFilters, Depends(_happening_filters)]
 
 
 def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
@@ -256,13 +355,15 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
         raise StorylineError(f"{path}: no such store (create one with storyline analyze ... --db {path})")
     Storyline(path).close()  # opening checks the file is a store and brings its schema up to date
     stores = _Pool(path)
-    ingesting = threading.Lock()  # ingests through the API wait for each other
-    comparing = threading.Semaphore(2)  # comparisons run the embedding models: two at a time
+    ingests = _IngestProcess()
+    comparing = anyio.CapacityLimiter(2)  # comparisons run the embedding models: two at a time, in threads of their own
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = READ_THREADS
         yield
         stores.close()
+        ingests.close()
 
     app = FastAPI(
         title="storyline",
@@ -278,6 +379,7 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.stores = stores
+    app.state.ingests = ingests
     app.state.config = config
 
     # -- errors -------------------------------------------------------------------------
@@ -316,13 +418,7 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
     async def _busy(request: Request, exc: StoreLockedError) -> JSONResponse:
         return _error(503, f"{exc}; try again shortly", headers={"Retry-After": "5"})
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        # the page loads nothing from elsewhere: say so, and no injected link or script can run
-        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
+    app.add_middleware(_SecurityHeaders)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
@@ -489,22 +585,23 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
 
     # -- compare, graph, map, stats ----------------------------------------------------------
     @app.get("/api/compare", tags=["relating"])
-    def compare(
+    async def compare(
         sl: Read,
         a: Annotated[str, Query(min_length=1, description="A document id or prefix.")],
         b: Annotated[str, Query(min_length=1, description="Another document id or prefix.")],
     ) -> dict[str, Any]:
         """How similar two stored articles are (SemEval scale, 1 = very similar), the verdict and
         the reasons."""
-        with comparing:
-            return sl.compare(a, b).as_dict()
+        # seconds of model work: in threads of its own, never holding the read threads
+        result: dict[str, Any] = await anyio.to_thread.run_sync(lambda: sl.compare(a, b).as_dict(), limiter=comparing)
+        return result
 
     @app.get("/api/graph", tags=["entities"])
     def graph(
         sl: Read,
         entity: str | None = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 60,
-        min_weight: Annotated[int, Query(ge=1)] = 1,
+        min_weight: Annotated[int, Query(ge=1, le=1_000_000_000)] = 1,
     ) -> dict[str, Any]:
         """Who appears with whom: entities as nodes, edges weighted by the events they share."""
         result: dict[str, Any] = cached(
@@ -588,10 +685,8 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
             except ValueError as exc:
                 problem = _first_problem(exc)
                 raise ApiError(422, f"the JSON body is not {{documents: [{{text, ...}}]}}: {problem}") from None
-            records = [d.model_dump(exclude_none=True) for d in parsed.documents]
-
-            def work(sl: Storyline) -> IngestReport:
-                return sl.analyze_records(records)  # the n-th document's errors: request.jsonl#line=n
+            # the n-th document's errors name it request.jsonl#line=n
+            job: tuple[str, Any] = ("records", [d.model_dump(exclude_none=True) for d in parsed.documents])
 
         elif kind == "multipart/form-data":
             if not (length and length.isdigit()):
@@ -604,23 +699,14 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
                     raise ApiError(422, "the form has no files")
                 for n, f in enumerate(files):
                     items.append((Path(f.filename or "").name or f"upload-{n + 1}", await f.read()))
-
-            def work(sl: Storyline) -> IngestReport:
-                return sl.analyze_items(items)
+            job = ("items", items)
 
         else:
             raise ApiError(415, f"send application/json or multipart/form-data, not {kind or 'nothing'}")
 
-        def run() -> IngestReport:
-            # on a connection of its own; ingests through the API wait for each other, and one
-            # from elsewhere (the command line) holding the writer lock answers 503
-            with ingesting, Storyline(db) as sl:
-                return work(sl)
-
-        report = await run_in_threadpool(run)
-        result: dict[str, Any] = report.as_dict()
-        result["stored_ids"] = list(report.stored_ids)
-        return result
+        # in the ingest process, one at a time; one from elsewhere (the command line) holding the
+        # writer lock answers 503
+        return await ingests.run(db, *job)
 
     # -- the web UI ----------------------------------------------------------------------------
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
