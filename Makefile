@@ -94,6 +94,10 @@ test: dev browser
 bench: install
 	$(BIN)/python benchmarks/ingest_html.py
 	$(BIN)/python benchmarks/annotate.py
+	$(BIN)/python benchmarks/end_to_end.py --n 200
+	$(BIN)/python benchmarks/durability.py --rounds 100 --command ingest
+	$(BIN)/python benchmarks/durability.py --rounds 100 --command analyze
+	$(BIN)/python benchmarks/api_load.py --seconds 60 --concurrency 8
 
 # extraction and dates against trafilatura and htmldate on their own evaluation pages: the pages
 # are not shipped (nor fetched here: only package registries are reachable); put trafilatura's

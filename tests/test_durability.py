@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT
+from .conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.slow
 
