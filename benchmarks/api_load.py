@@ -69,8 +69,9 @@ def sample(db: Path) -> Sample:
         def column(sql: str) -> list[str]:
             return [str(r[0]) for r in conn.execute(sql)]
 
+        titles = column("SELECT title FROM documents WHERE title IS NOT NULL")
         words = sorted(
-            {w.strip(".,:;'\"()").lower() for t in column("SELECT title FROM documents") for w in t.split()}
+            {w.strip(".,:;'\"()").lower() for t in titles for w in t.split()}
             - {"the", "a", "an", "of", "in", "to", "and", "for", "on", "at", "with"}
         )
         return Sample(
