@@ -96,7 +96,7 @@ bench: install
 	$(BIN)/python benchmarks/annotate.py
 	$(BIN)/python benchmarks/end_to_end.py --n 200
 	$(BIN)/python benchmarks/durability.py --rounds 100 --command ingest
-	$(BIN)/python benchmarks/durability.py --rounds 100 --command analyze
+	$(BIN)/python benchmarks/durability.py --rounds 100 --command analyze --kills 1
 	$(BIN)/python benchmarks/api_load.py --seconds 60 --concurrency 8
 
 # extraction and dates against trafilatura and htmldate on their own evaluation pages: the pages
