@@ -50,6 +50,19 @@ def wide_unicode(head: bytes) -> str | None:
     return None
 
 
+def ascii_compatible(data: bytes) -> bytes:
+    """``data`` as bytes where ASCII markup reads as ASCII: UTF-16/32 (by its byte-order mark, or
+    by the zero bytes ASCII text leaves in it) re-encoded as UTF-8, a UTF-8 mark dropped; any other
+    bytes returned as they are (the same object)."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data.decode(enc, errors="ignore").encode("utf-8")
+    wide = wide_unicode(data)
+    if wide:
+        return data.decode(wide, errors="ignore").encode("utf-8")
+    return data
+
+
 def binary_kind(head: bytes) -> str | None:
     """Say what binary format ``head`` (the first few KiB) is, or None if it looks like text."""
     for magic, name in _MAGIC:

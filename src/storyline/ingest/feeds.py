@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from storyline.config import IngestConfig
+from storyline.encoding import ascii_compatible
 from storyline.errors import FetchError, InputError
-from storyline.ingest.sources import Source, head_text
+from storyline.ingest.sources import Source
 from storyline.ingest.transport import Transport
 from storyline.model import Article, ContentKind, SourceFields
 
@@ -29,7 +30,7 @@ _XML_ENCODING = re.compile(rb"^(\s*<\?xml[^>]*?encoding\s*=\s*)[\"'][^\"']*[\"']
 def _as_utf8(data: bytes) -> bytes:
     """A UTF-16 or UTF-32 feed (by its byte-order mark or its zero bytes) as UTF-8, with its
     XML declaration saying so; other bytes as they are."""
-    converted = head_text(data)
+    converted = ascii_compatible(data)
     if converted is data or data.startswith(b"\xef\xbb\xbf"):
         return data
     return _XML_ENCODING.sub(rb'\1"utf-8"', converted, count=1)

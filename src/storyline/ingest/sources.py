@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from storyline.encoding import wide_unicode
+from storyline.encoding import ascii_compatible
 from storyline.errors import InputError
 
 _EXTENSIONS: dict[str, str] = {
@@ -192,40 +192,24 @@ def _by_content_type(content_type: str) -> str | None:
     return None
 
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"), (b"\xef\xbb\xbf", "utf-8"),
-)  # fmt: skip
 # what may come before a document's first element: white space, comments, processing
 # instructions (<?xml ...?>) and a DOCTYPE (with an internal subset in brackets)
 _PROLOG = re.compile(rb"(?:\s+|<!--.*?(?:-->|$)|<\?.*?(?:\?>|$)|<!doctype(?:[^\[>]|\[[^\]]*\])*>?)*", re.DOTALL)
 _FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf", b"<channel")
 
 
-def head_text(head: bytes) -> bytes:
-    """The head as ASCII-compatible bytes: a UTF-16/32 head (by its byte-order mark, or by the
-    zero bytes of ASCII text in it) is re-encoded as UTF-8; the UTF-8 mark is dropped."""
-    for bom, codec in _BOMS:
-        if head.startswith(bom):
-            return head[len(bom) :].decode(codec, errors="ignore").encode("utf-8")
-    wide = wide_unicode(head)
-    if wide:
-        return head.decode(wide, errors="ignore").encode("utf-8")
-    return head
-
-
 def _document_start(head: bytes) -> bytes:
     """The (lower-cased) head from its first element on, past any prolog."""
-    text = head_text(head)[:4096].lower()
+    text = ascii_compatible(head)[:4096].lower()
     return text[_PROLOG.match(text).end() :]  # type: ignore[union-attr]
 
 
 def _is_feed_or_archive(head: bytes) -> bool:
-    return head_text(head).startswith(b"filedesc://") or _document_start(head).startswith(_FEED_ROOTS)
+    return ascii_compatible(head).startswith(b"filedesc://") or _document_start(head).startswith(_FEED_ROOTS)
 
 
 def _by_content(head: bytes) -> str:
-    raw = head_text(head)
+    raw = ascii_compatible(head)
     if raw.startswith(b"filedesc://"):
         return "warc"  # the older web-archive format (ARC), read by the same reader
     text = raw[:4096].lower()
