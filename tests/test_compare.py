@@ -219,3 +219,28 @@ def test_similarity_on_english_pairs(tmp_path: Path) -> None:
     assert scores.pairs == 60
     assert scores.shipped["overall"] >= 0.75
     assert scores.cross_validated["overall"] >= 0.6
+
+
+def test_pairs_sharing_an_article_profile_it_once() -> None:
+    from storyline.annotate import Annotator
+    from storyline.errors import InputError
+    from storyline.relate.pairs import Pair, pair_profiles
+
+    class Counting(Annotator):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[int] = []
+
+        def annotate_many(self, docs, **kwargs):  # type: ignore[no-untyped-def]
+            self.seen.append(len(docs))
+            return super().annotate_many(docs, **kwargs)
+
+    a, b, c = (p.read_text(encoding="utf-8") for p in (SOCHI_REPORT, SOCHI_PREVIEW, PETERSBURG))
+    pairs = [Pair("p1", a, b), Pair("p2", a, c), Pair("p3", c, "  \n ")]
+    annotator, cache = Counting(), {}  # type: ignore[var-annotated]
+    first = pair_profiles(pairs, annotator=annotator, cache=cache)
+    assert annotator.seen == [3]  # a, b and c once each; the blank article never reaches the annotator
+    assert first[0][0] is first[1][0]
+    assert isinstance(first[2], InputError) and first[2].origin == "pair p3/2"
+    again = pair_profiles([Pair("p4", b, c)], annotator=annotator, cache=cache)
+    assert annotator.seen == [3] and again[0] == (first[0][1], first[1][1])  # from the cache

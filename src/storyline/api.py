@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -726,6 +727,29 @@ def compare_files(
     return compare(first, second, pair_id=f"{results[0].document.source_id}|{results[1].document.source_id}")
 
 
+#: Profiles ``compare_pairs`` keeps for articles that later pairs share (about 40 kB each).
+PROFILES_KEPT = 4096
+
+
+class ProfileCache(OrderedDict[Any, Any]):
+    """A mapping that forgets its least recently used entries beyond ``size``."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __getitem__(self, key: Any) -> Any:
+        value = super().__getitem__(key)
+        self.move_to_end(key)
+        return value
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+
+
 def compare_pairs(pairs: list[Pair], batch: int = 64) -> list[Comparison | InputError]:
     """Compare the two articles of each pair (see :mod:`storyline.relate.pairs`), in batches: a
     comparison per pair, or the error that stopped it (an article with no text left after cleaning)."""
@@ -735,10 +759,11 @@ def compare_pairs(pairs: list[Pair], batch: int = 64) -> list[Comparison | Input
     from storyline.relate.similarity import compare, shipped_model
 
     embedder, annotator, model = Embedder(), Annotator(), shipped_model()
+    cache = ProfileCache(PROFILES_KEPT)  # an article several pairs share is profiled once
     out: list[Comparison | InputError] = []
     for i in range(0, len(pairs), batch):
         chunk = pairs[i : i + batch]
-        for pair, profiled in zip(chunk, pair_profiles(chunk, embedder, annotator), strict=True):
+        for pair, profiled in zip(chunk, pair_profiles(chunk, embedder, annotator, cache), strict=True):
             if isinstance(profiled, InputError):
                 out.append(profiled)
             else:

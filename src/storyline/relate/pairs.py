@@ -5,7 +5,7 @@ published2?}`` (SemEval-2022 Task 8 lines also carry ``gold``: scores per dimens
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,9 +74,21 @@ def _text(value: Any) -> str | None:
     return str(value) if isinstance(value, str | int | float) and str(value).strip() else None
 
 
-def pair_profiles(pairs: Sequence[Pair], embedder: Any = None, annotator: Any = None) -> list[Any]:
+#: An article of a pair as the profile depends on it: text, language, title, publication date.
+ArticleKey = tuple[str, str | None, str | None, str | None]
+
+
+def pair_profiles(
+    pairs: Sequence[Pair],
+    embedder: Any = None,
+    annotator: Any = None,
+    cache: MutableMapping[ArticleKey, Any] | None = None,
+) -> list[Any]:
     """Each pair's two articles, cleaned, annotated and profiled (in batches): a (first, second)
-    tuple of profiles per pair, or the :class:`InputError` of an article that could not be cleaned."""
+    tuple of profiles per pair, or the :class:`InputError` of an article that could not be cleaned.
+
+    An article that several pairs share (the same text, language, title and date) is profiled
+    once; ``cache`` keeps profiles (and errors) between calls, so a later batch reuses them too."""
     from dataclasses import replace
 
     from storyline.annotate import Annotator
@@ -86,32 +98,39 @@ def pair_profiles(pairs: Sequence[Pair], embedder: Any = None, annotator: Any = 
     from storyline.relate.embed import Embedder
     from storyline.relate.similarity import profiles
 
-    cleaner = Cleaner(IngestConfig())
-    articles = []
-    for p in pairs:
-        for side, text, lang, title, published in (
-            (1, p.text1, p.lang1, p.title1, p.published1),
-            (2, p.text2, p.lang2, p.title2, p.published2),
-        ):
-            fields = SourceFields(title=title, published=published, language=lang)
-            articles.append(Article(text, ContentKind.BODY_TEXT, f"pair {p.id}/{side}", f"{p.id}/{side}", fields))
-    cleaned = cleaner.clean_many(articles)
-    failed: dict[int, InputError] = {}
+    known: MutableMapping[ArticleKey, Any] = cache if cache is not None else {}
+    sides: list[tuple[ArticleKey, ArticleKey]] = [
+        ((p.text1, p.lang1, p.title1, p.published1), (p.text2, p.lang2, p.title2, p.published2)) for p in pairs
+    ]
+    found: dict[ArticleKey, Any] = {k: known[k] for pair in sides for k in pair if k in known}
+    todo = [k for k in dict.fromkeys(k for pair in sides for k in pair) if k not in found]
+    articles = [
+        Article(text, ContentKind.BODY_TEXT, f"article {n}", str(n), SourceFields(title=t, published=d, language=lang))
+        for n, (text, lang, t, d) in enumerate(todo)
+    ]
     docs = []
-    for n, (article, doc) in enumerate(zip(articles, cleaned, strict=True)):
+    for key, article, doc in zip(todo, articles, Cleaner(IngestConfig()).clean_many(articles), strict=True):
         if isinstance(doc, InputError):
-            failed.setdefault(n // 2, doc)
+            found[key] = doc
             continue
         if article.fields.language and doc.language != article.fields.language:
             doc = replace(doc, language=article.fields.language)  # the pair says which language it is
-        docs.append((n // 2, doc))
-    good = [(i, d) for i, d in docs if i not in failed]
-    annotated = (annotator or Annotator()).annotate_many([d for _, d in good])
-    profs = profiles([d for _, d in good], [a.annotations for a in annotated], embedder or Embedder())
-    by_pair: dict[int, list[Any]] = {}
-    for (i, _), prof in zip(good, profs, strict=True):
-        by_pair.setdefault(i, []).append(prof)
-    return [failed[i] if i in failed else (by_pair[i][0], by_pair[i][1]) for i in range(len(pairs))]
+        docs.append((key, doc))
+    if docs:
+        annotated = (annotator or Annotator()).annotate_many([d for _, d in docs])
+        profs = profiles([d for _, d in docs], [a.annotations for a in annotated], embedder or Embedder())
+        found.update((key, prof) for (key, _), prof in zip(docs, profs, strict=True))
+    for key in todo:
+        known[key] = found[key]
+    out: list[Any] = []
+    for p, pair in zip(pairs, sides, strict=True):
+        first, second = found[pair[0]], found[pair[1]]
+        bad = next(((side, f) for side, f in ((1, first), (2, second)) if isinstance(f, InputError)), None)
+        if bad is not None:  # the error, named after this pair's article
+            out.append(InputError(f"pair {p.id}/{bad[0]}", bad[1].code, bad[1].reason))
+        else:
+            out.append((first, second))
+    return out
 
 
 def feature_rows(profiled: Sequence[tuple[Any, Any]]) -> np.ndarray:
