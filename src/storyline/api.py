@@ -88,7 +88,7 @@ class Storyline:
         *inputs: str | os.PathLike[str],
         config: IngestConfig | None = None,
         transport: Transport | None = None,
-        workers: int = 1,
+        workers: int | None = None,
         stdin: BinaryIO | None = None,
         progress: ProgressFn | None = None,
         sources: Sequence[Source] = (),
@@ -96,6 +96,9 @@ class Storyline:
         """Read, clean, de-duplicate and store files, folders, URLs or ``-`` (stdin), and
         ``sources`` already in memory (``Source(name, data=bytes)``; the name stands for the input
         in errors and sightings).
+
+        ``workers``: processes that clean (None: one per core for an ingest large enough to repay
+        starting them, see :mod:`storyline.workers`; 1: this process only).
 
         Bad inputs are reported in the returned report, never raised; the rest is stored."""
         pipeline = IngestPipeline(self.store, config or self.config, transport=transport, workers=workers)
@@ -107,7 +110,7 @@ class Storyline:
         before = mark()
         report = self.ingest(*inputs, **kwargs)
         with stage("annotate"):
-            report.annotated = self.annotate_pending(workers=kwargs.get("workers", 1))
+            report.annotated = self.annotate_pending(workers=kwargs.get("workers"))
         with stage("happenings"):
             report.clustered = self.cluster_pending()
         report.stages = since(before)
@@ -199,18 +202,25 @@ class Storyline:
                 raise ValueError(f"{bound!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         return (spans[0][0].isoformat() if spans[0] else None, spans[1][1].isoformat() if spans[1] else None)
 
-    def annotate_pending(self, *, batch_size: int = 64, workers: int = 1) -> int:
+    def annotate_pending(self, *, batch_size: int = 64, workers: int | None = None) -> int:
         """Annotate stored documents that lack annotations by the current stage versions.
-        Each batch is written in one transaction; returns how many were annotated."""
+        Each batch is written in one transaction; returns how many were annotated. ``workers``:
+        processes that annotate (None: one per core when enough documents wait, see
+        :mod:`storyline.workers`; 1: this process only)."""
         from storyline.annotate import Annotator
+        from storyline.workers import ANNOTATE_WORKER_MB, ANNOTATE_WORKERS_FROM, auto_workers
 
+        if workers is None:
+            waiting = len(self.store.unannotated(Annotator.stage_names(), ANNOTATE_WORKERS_FROM))
+            workers = auto_workers(waiting, ANNOTATE_WORKERS_FROM, ANNOTATE_WORKER_MB)
         annotator = Annotator(workers=workers)
         done = 0
         try:
             with self.store.writer_lock():
                 while True:
                     with stage("annotate: load documents"):
-                        docs = self.store.unannotated(annotator.stages, batch_size * max(1, workers))
+                        # the same batches whatever the workers: canonicalisation sees a batch, so results hold
+                        docs = self.store.unannotated(annotator.stages, batch_size)
                     if not docs:
                         return done
                     results = annotator.annotate_many(docs, known_people=self.store.people_weights())

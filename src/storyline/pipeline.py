@@ -29,6 +29,7 @@ from storyline.relate.dedup import SCHEME, NearDuplicateFinder, published_utc
 from storyline.stages import StageSpec, check_stages
 from storyline.store.base import Sighting, Store
 from storyline.timing import add_time, mark, since, stage
+from storyline.workers import CLEAN_WORKERS_FROM, available_cores
 
 STAGES: tuple[StageSpec, ...] = (
     StageSpec("storyline.read.v1", frozenset(), frozenset({"article"})),
@@ -121,15 +122,19 @@ class IngestPipeline:
     """Runs the stages over inputs into a store. Build once, call :meth:`run` per ingest."""
 
     def __init__(
-        self, store: Store, config: IngestConfig, *, transport: Transport | None = None, workers: int = 1
+        self, store: Store, config: IngestConfig, *, transport: Transport | None = None, workers: int | None = 1
     ) -> None:
         check_stages(STAGES)
-        if workers < 1:
+        if workers is not None and workers < 1:
             raise ConfigError(f"workers must be at least 1, got {workers}")
         self.store = store
         self.config = config
         self.transport = transport
-        self.workers = workers
+        #: None: one cleaning worker per core once the ingest has read CLEAN_WORKERS_FROM articles
+        #: (before that, and for small ingests, cleaning runs in this process)
+        self.auto = workers is None
+        self.workers = available_cores() if workers is None else workers
+        self._pool: ProcessPoolExecutor | None = None
         self.cleaner = Cleaner(config)
         self.finder = NearDuplicateFinder(config.dedup)
         self._broken = False
@@ -159,18 +164,6 @@ class IngestPipeline:
         flushing = mark()
         self.store.check_settings(self._settings())
         with self.store.writer_lock():
-            pool = (
-                # spawn, not fork: the language detector runs a native thread pool, which a
-                # forked child inherits in a broken state (it deadlocks)
-                ProcessPoolExecutor(
-                    self.workers,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_init_worker,
-                    initargs=(self.config,),
-                )
-                if self.workers > 1
-                else None
-            )
             try:
                 batch: list[Article] = []
                 for item in chain(expand(specs, stdin=stdin), sources):
@@ -184,19 +177,21 @@ class IngestPipeline:
                                 continue
                             report.articles += 1
                             batch.append(read_item)
-                            if len(batch) >= self.config.batch_size * self.workers:
+                            pool = self._workers(report)
+                            if len(batch) >= self.config.batch_size * (self.workers if pool else 1):
                                 self._flush(batch, report, pool)
                                 batch = []
                                 if progress:
                                     progress("batch", report)
                     if progress:
                         progress("source", report)
-                self._flush(batch, report, pool)
+                self._flush(batch, report, self._workers(report))
                 if progress:
                     progress("batch", report)
             finally:
-                if pool is not None:
-                    pool.shutdown(cancel_futures=True)
+                if self._pool is not None:
+                    self._pool.shutdown(cancel_futures=True)
+                    self._pool = None
         # reading happens between flushes, inside the readers' generators: it is what is left
         spent = time.perf_counter() - started
         flushed = sum(v for k, v in since(flushing).items() if k.startswith("ingest: "))
@@ -204,6 +199,22 @@ class IngestPipeline:
         add_time("ingest: read", max(0.0, spent - flushed))
         report.stages = since(flushing)
         return report
+
+    def _workers(self, report: IngestReport) -> ProcessPoolExecutor | None:
+        """The cleaning workers, started on first need: at once when the caller asked for them,
+        once the ingest has read CLEAN_WORKERS_FROM articles when it left the number to us."""
+        if self.workers <= 1 or (self.auto and report.articles < CLEAN_WORKERS_FROM):
+            return None
+        if self._pool is None:
+            # spawn, not fork: the language detector runs a native thread pool, which a forked
+            # child inherits in a broken state (it deadlocks)
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.config,),
+            )
+        return self._pool
 
     def _read(self, source: Source) -> Iterator[Article | InputError]:
         return read(source, self.config, self.transport)

@@ -134,9 +134,13 @@ class Annotator:
         self.category_model = CategoryModel.load() if category_model == "shipped" else category_model
         self._embed = embed
         #: The stage versions recorded with stored annotations; a change re-annotates on the next analyze.
-        self.stages = ";".join(s.name for s in STAGES if events or s.name != events_module.NAME)
-        if events and self.category_model is not None:
-            self.stages += ";" + event_model.NAME
+        self.stages = self.stage_names(events, self.category_model is not None)
+
+    @staticmethod
+    def stage_names(events: bool = True, category_model: bool = False) -> str:
+        """The stage versions an annotator so built records (what :attr:`stages` will be)."""
+        names = ";".join(s.name for s in STAGES if events or s.name != events_module.NAME)
+        return names + (";" + event_model.NAME if events and category_model else "")
 
     def close(self) -> None:
         if self._pool is not None:
@@ -147,7 +151,7 @@ class Annotator:
         self, texts: list[str], anchors: list[date | None], readable: list[int], languages: list[str | None]
     ) -> Extracted:
         """Raw entity and event mentions of the readable texts, and the time expressions of all texts."""
-        if self.workers <= 1 or len(texts) < 2 * self.workers:
+        if self.workers <= 1 or (self._pool is None and len(texts) < 2 * self.workers):
             found, raw_events = (
                 _extract_readable(
                     self.entities, self.events, [texts[i] for i in readable], [languages[i] for i in readable]

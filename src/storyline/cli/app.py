@@ -127,7 +127,7 @@ def _run_ingest(
     inputs: list[str],
     db: Path,
     as_json: bool,
-    workers: int,
+    workers: int | None,
     config: IngestConfig,
     quiet: bool,
     *,
@@ -197,7 +197,16 @@ PrivateOpt = Annotated[
 ]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait for a URL.")]
 BatchOpt = Annotated[int, typer.Option("--batch-size", help="Documents written per transaction.")]
-WorkersOpt = Annotated[int, typer.Option("--workers", "-w", help="Processes for cleaning (1 = in this process).")]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-w",
+        help="Processes for cleaning and annotating (default: one per core when the input is large enough "
+        "to repay starting them; 1 = this process only).",
+        show_default=False,
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="Also print the wall time of each stage (start-up included).")
@@ -220,7 +229,7 @@ def ingest(
     allow_private: PrivateOpt = False,
     timeout: TimeoutOpt = 20.0,
     batch_size: BatchOpt = 64,
-    workers: WorkersOpt = 1,
+    workers: WorkersOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:

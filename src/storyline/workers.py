@@ -1,0 +1,55 @@
+"""How many worker processes a command starts when the user does not say (``--workers`` unset).
+
+A worker costs its start-up: a new interpreter, storyline's imports and, for annotation, the
+spaCy models (about three seconds of one core). It repays that only on enough work, so a command
+uses one process per available core when its input is at least :data:`CLEAN_WORKERS_FROM`
+articles (cleaning) or :data:`ANNOTATE_WORKERS_FROM` documents (annotation), and no more
+workers than free memory holds (:data:`ANNOTATE_WORKER_MB` each). The two thresholds were set
+from the end-to-end benchmark (``benchmarks/end_to_end.py``, SemEval-2022 English articles of
+about 165 words, 2 cores): see docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import os
+
+#: Articles an ingest must have read before it starts cleaning workers (HTML pages cost a worker
+#: about 30 ms each to clean, plain text a tenth of that; a worker starts in about 1.5 s).
+CLEAN_WORKERS_FROM = 400
+#: Documents waiting for annotation from which annotation runs in workers.
+ANNOTATE_WORKERS_FROM = 150
+#: Resident memory of one annotation worker (the English medium and small spaCy models, the
+#: gazetteer), megabytes: measured 620 MB, with room to spare.
+ANNOTATE_WORKER_MB = 800
+
+
+def available_cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def available_memory_mb() -> int | None:
+    """Memory the system can give without swapping (``MemAvailable``), or None when unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def auto_workers(items: int, workers_from: int, worker_mb: int = 0) -> int:
+    """Workers for ``items`` of work: one per core from ``workers_from`` items on, as many as free
+    memory holds (``worker_mb`` each); else 1 (the work is done in this process)."""
+    if items < workers_from:
+        return 1
+    n = available_cores()
+    free = available_memory_mb() if worker_mb else None
+    if free is not None:
+        n = min(n, max(1, (free - 1024) // worker_mb))
+    return max(1, n)

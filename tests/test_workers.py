@@ -1,0 +1,46 @@
+"""Worker processes: how many a command starts when the user does not say, and that the
+annotations do not depend on how many ran."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import storyline
+from storyline import workers
+from storyline.config import IngestConfig
+
+from .conftest import CORPUS, TEST_LANGUAGES
+
+
+def test_auto_workers_need_enough_work_and_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "available_cores", lambda: 4)
+    monkeypatch.setattr(workers, "available_memory_mb", lambda: 8 * 1024)
+    assert workers.auto_workers(10, 150, 800) == 1  # too little work to repay a start-up
+    assert workers.auto_workers(150, 150, 800) == 4
+    monkeypatch.setattr(workers, "available_memory_mb", lambda: 2 * 1024)
+    assert workers.auto_workers(1000, 150, 800) == 1  # (2048 - 1024) // 800: room for one
+    monkeypatch.setattr(workers, "available_memory_mb", lambda: None)  # unknown: the cores decide
+    assert workers.auto_workers(1000, 150, 800) == 4
+    assert workers.available_cores() >= 1
+
+
+@pytest.mark.slow
+def test_annotations_do_not_depend_on_the_workers(tmp_path: Path) -> None:
+    def tables(db: Path) -> tuple[list[tuple[object, ...]], ...]:
+        with sqlite3.connect(db) as con:
+            return (
+                con.execute("SELECT * FROM entities ORDER BY id").fetchall(),
+                con.execute("SELECT * FROM entity_mentions ORDER BY 1, 2").fetchall(),
+                con.execute("SELECT * FROM time_expressions ORDER BY 1, 2").fetchall(),
+                con.execute("SELECT * FROM events ORDER BY id").fetchall(),
+            )
+
+    config = IngestConfig(languages=TEST_LANGUAGES)
+    for name, n in (("one.db", 1), ("two.db", 2)):
+        with storyline.open(tmp_path / name, config) as sl:
+            sl.ingest(CORPUS / "txt", workers=1)
+            assert sl.annotate_pending(batch_size=8, workers=n) == 16
+    assert tables(tmp_path / "one.db") == tables(tmp_path / "two.db")
