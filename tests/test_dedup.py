@@ -78,6 +78,23 @@ def test_signature_similarity_orders_pairs() -> None:
     assert jaccard(base, other) < 0.2
 
 
+def test_signatures_are_datasketchs_to_the_bit() -> None:
+    """Signatures stored by earlier versions (made by datasketch) stay comparable."""
+    import operator
+
+    from datasketch import MinHash
+
+    config = DedupConfig()
+    ours = MinHasher(config)
+    long_text = " ".join(f"word{i % 977} other{i % 13}" for i in range(6000))  # more shingles than one step
+    for text in (BASE, REWRITE, OTHER, "Two words", "", long_text):
+        m = MinHash(num_perm=config.num_perm, seed=config.seed, scheme="affine32", hashfunc=operator.index)
+        hashes = shingle_hashes(text, config.shingle_words)
+        if len(hashes):
+            m.update_batch(hashes)
+        assert (ours.signature(text) == np.asarray(m.hashvalues, dtype=np.uint32)).all(), text[:40]
+
+
 def test_finder_marks_within_a_batch_and_points_to_the_original() -> None:
     finder = NearDuplicateFinder(DedupConfig())
     marked, repoints = finder.mark(

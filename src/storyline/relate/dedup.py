@@ -2,7 +2,7 @@
 
 Exact duplicates share a document id (a hash of the folded text). Near-duplicates,
 such as syndicated copies with other boilerplate or lightly edited rewrites, are found
-with MinHash signatures over word shingles (datasketch) and locality-sensitive hashing:
+with MinHash signatures over word shingles and locality-sensitive hashing:
 each signature is cut into ``b`` bands of ``r`` rows, each band hashed to a key, and
 documents sharing any key become candidates whose estimated Jaccard similarity is
 then checked against the threshold. The band keys are kept in the store, so the index
@@ -12,7 +12,6 @@ persists between runs and grows with the store instead of being rebuilt in memor
 from __future__ import annotations
 
 import hashlib
-import operator
 import re
 import zlib
 from collections.abc import Sequence
@@ -27,8 +26,9 @@ from storyline.config import DedupConfig
 from storyline.model import Document, Duplicate
 
 NAME = "storyline.dedup.minhash.v1"
-#: datasketch's hashing scheme, named so stored signatures stay comparable across versions.
+#: The permutation scheme (datasketch's name for it), named so stored signatures stay comparable.
 SCHEME = "affine32"
+_SHINGLES_PER_STEP = 4096
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -85,32 +85,36 @@ def shingle_hashes(text: str, size: int) -> np.ndarray:
 class MinHasher:
     """MinHash signatures with fixed permutations (made once, reused for every text).
 
-    Shingles are hashed with numpy (:func:`shingle_hashes`) and handed to datasketch as
-    integers, which it mixes and permutes as usual: the same signatures as hashing in
-    Python, at a fraction of the cost on long texts.
+    Shingles are hashed with numpy (:func:`shingle_hashes`), mixed by the MurmurHash3 finalizer
+    and permuted by ``a * h + b`` modulo 2^32 (``a`` odd, so each permutation is a bijection):
+    datasketch's ``affine32`` scheme, with its seeded parameters, computed here in numpy so that
+    an ingest does not import datasketch (which imports scipy: most of a second per process).
+    The signatures are datasketch's to the bit (tests/test_dedup.py checks it).
     """
 
     def __init__(self, config: DedupConfig) -> None:
-        from datasketch import MinHash
-
         self.config = config
-        self._template = MinHash(num_perm=config.num_perm, seed=config.seed, scheme=SCHEME)
+        gen = np.random.RandomState(config.seed)  # datasketch's draw, in its order
+        a = gen.randint(0, 1 << 31, config.num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = gen.randint(0, 1 << 32, config.num_perm, dtype=np.uint32)
+        self._a, self._b = a[None, :], b[None, :]
         self.bands, self.rows = band_params(config.threshold, config.num_perm)
 
     def signature(self, text: str) -> np.ndarray:
-        from datasketch import MinHash
-
-        m = MinHash(
-            num_perm=self.config.num_perm,
-            seed=self.config.seed,
-            permutations=self._template.permutations,
-            scheme=SCHEME,
-            hashfunc=operator.index,  # the values are already 32-bit hashes
-        )
         hashes = shingle_hashes(text, self.config.shingle_words)
-        if len(hashes):
-            m.update_batch(hashes)
-        return np.asarray(m.hashvalues, dtype=np.uint32)
+        if not len(hashes):
+            return np.full(self.config.num_perm, 0xFFFFFFFF, dtype=np.uint32)
+        h = hashes.reshape(-1, 1)
+        h = h ^ (h >> np.uint32(16))  # the MurmurHash3 finalizer (a bijection on 32 bits)
+        h = h * np.uint32(0x85EBCA6B)
+        h = h ^ (h >> np.uint32(13))
+        h = h * np.uint32(0xC2B2AE35)
+        h = h ^ (h >> np.uint32(16))
+        signature = np.empty(self.config.num_perm, dtype=np.uint32)
+        for at in range(0, len(h), _SHINGLES_PER_STEP):  # bounded memory on a long text
+            part = (h[at : at + _SHINGLES_PER_STEP] * self._a + self._b).min(axis=0)
+            signature = part if at == 0 else np.minimum(signature, part)
+        return signature
 
     def band_keys(self, signature: np.ndarray) -> list[tuple[int, int]]:
         """(band, key) pairs; keys are signed 64-bit so SQLite can index them."""
