@@ -59,12 +59,14 @@ def test_minilm_vectors_match_sentence_transformers() -> None:
 
 
 def test_bfloat16_stays_close_to_float32(e5: TorchE5) -> None:
-    import torch
-
-    exact = e5.passage(TEXTS)
-    with torch.autocast("cpu", dtype=torch.bfloat16):
-        fast = e5.passage(TEXTS)
-    assert (exact * fast).sum(axis=1).min() > 0.998
+    exact = e5.passage([*TEXTS, LONG])
+    e5.use_bf16()
+    try:
+        fast = e5.passage([*TEXTS, LONG])
+    finally:
+        e5.use_bf16(False)
+    assert (exact * fast).sum(axis=1).min() > 0.999
+    assert np.allclose(e5.passage([*TEXTS, LONG]), exact, atol=1e-6)  # back to float32
 
 
 def test_no_texts_and_a_file_that_is_not_a_model(tmp_path: Path, e5: TorchE5) -> None:

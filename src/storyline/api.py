@@ -207,13 +207,14 @@ class Storyline:
         Each batch is written in one transaction; returns how many were annotated. ``workers``:
         processes that annotate (None: one per core when enough documents wait, see
         :mod:`storyline.workers`; 1: this process only)."""
-        from storyline.annotate import Annotator
+        from storyline.annotate import Annotator, shared_annotator
         from storyline.workers import ANNOTATE_WORKER_MB, ANNOTATE_WORKERS_FROM, auto_workers
 
         if workers is None:
             waiting = len(self.store.unannotated(Annotator.stage_names(), ANNOTATE_WORKERS_FROM))
             workers = auto_workers(waiting, ANNOTATE_WORKERS_FROM, ANNOTATE_WORKER_MB)
-        annotator = Annotator(workers=workers)
+        # in this process: the process-wide annotator, whose models stay loaded for the next call
+        annotator = Annotator(workers=workers) if workers > 1 else shared_annotator()
         done = 0
         try:
             with self.store.writer_lock():
@@ -301,14 +302,14 @@ class Storyline:
     def compare(self, a: str, b: str) -> Comparison:
         """How similar two stored documents are (ids or unique prefixes), with the verdict and
         its reasons. Documents not yet analyzed are annotated for the comparison (not stored)."""
-        from storyline.annotate import Annotator
+        from storyline.annotate import shared_annotator
         from storyline.relate.embed import shared_embedder
         from storyline.relate.similarity import compare, profiles
 
         docs = [self.get(a), self.get(b)]
         anns = [self.annotations(d.id) for d in docs]
         if any(not (x.entities or x.times or x.events or x.skipped) for x in anns):
-            anns = [r.annotations for r in Annotator().annotate_many(docs)]
+            anns = [r.annotations for r in shared_annotator().annotate_many(docs)]
         first, second = profiles(docs, anns, shared_embedder())
         return compare(first, second, pair_id=f"{docs[0].id}|{docs[1].id}")
 
@@ -678,7 +679,7 @@ def annotate_inputs(
 
     Each document is cleaned first, unless ``keep_text``: then its text is annotated exactly as
     given, so offsets refer to the input. ``published`` anchors every input's relative times."""
-    from storyline.annotate import Annotator
+    from storyline.annotate import shared_annotator
     from storyline.clean import Cleaner
     from storyline.clean.dates import parse_metadata_date
     from storyline.encoding import decode
@@ -713,7 +714,7 @@ def annotate_inputs(
             docs.append(doc)
             ids.append(item.source_id)
     if docs:
-        annotated = Annotator().annotate_many(docs, anchor=published)
+        annotated = shared_annotator().annotate_many(docs, anchor=published)
         out.results = list(zip(ids, annotated, strict=True))
     return out
 
@@ -722,7 +723,7 @@ def compare_files(
     a: str | os.PathLike[str], b: str | os.PathLike[str], config: IngestConfig | None = None
 ) -> Comparison:
     """Compare two articles given as files or URLs (each must hold exactly one article)."""
-    from storyline.relate.embed import Embedder
+    from storyline.relate.embed import shared_embedder
     from storyline.relate.similarity import compare, profiles
 
     results = []
@@ -733,7 +734,7 @@ def compare_files(
         if len(found.results) != 1:
             raise InputError(str(source), "not-one-article", f"holds {len(found.results)} articles; compare needs one")
         results.append(found.results[0][1])
-    first, second = profiles([r.document for r in results], [r.annotations for r in results], Embedder())
+    first, second = profiles([r.document for r in results], [r.annotations for r in results], shared_embedder())
     return compare(first, second, pair_id=f"{results[0].document.source_id}|{results[1].document.source_id}")
 
 
@@ -763,12 +764,12 @@ class ProfileCache(OrderedDict[Any, Any]):
 def compare_pairs(pairs: list[Pair], batch: int = 64) -> list[Comparison | InputError]:
     """Compare the two articles of each pair (see :mod:`storyline.relate.pairs`), in batches: a
     comparison per pair, or the error that stopped it (an article with no text left after cleaning)."""
-    from storyline.annotate import Annotator
-    from storyline.relate.embed import Embedder
+    from storyline.annotate import shared_annotator
+    from storyline.relate.embed import shared_embedder
     from storyline.relate.pairs import pair_profiles
     from storyline.relate.similarity import compare, shipped_model
 
-    embedder, annotator, model = Embedder(), Annotator(), shipped_model()
+    embedder, annotator, model = shared_embedder(), shared_annotator(), shipped_model()
     cache = ProfileCache(PROFILES_KEPT)  # an article several pairs share is profiled once
     out: list[Comparison | InputError] = []
     for i in range(0, len(pairs), batch):

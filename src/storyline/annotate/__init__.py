@@ -9,7 +9,9 @@ language: English, French, Spanish when installed, Russian; see
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
+import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -236,4 +238,30 @@ class Annotator:
         return self._embed(sentences)
 
 
-__all__ = ["STAGES", "Annotated", "Annotator", "EntityRecognizer", "find_times"]
+class _SharedAnnotator(Annotator):
+    """An annotator in this process, used by one caller at a time (spaCy's pipelines are not
+    for concurrent use), and never closed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+
+    def annotate_many(
+        self, docs: Sequence[Document], *, anchor: date | None = None, known_people: Mapping[str, int] | None = None
+    ) -> list[Annotated]:
+        with self._lock:
+            return super().annotate_many(docs, anchor=anchor, known_people=known_people)
+
+    def close(self) -> None:
+        pass
+
+
+@functools.lru_cache(maxsize=1)
+def shared_annotator() -> Annotator:
+    """One in-process annotator per process, its models loaded on first use and kept: for
+    callers that annotate now and then (the API's ingests and comparisons, ``compare``), so
+    each call does not load the models anew."""
+    return _SharedAnnotator()
+
+
+__all__ = ["STAGES", "Annotated", "Annotator", "EntityRecognizer", "find_times", "shared_annotator"]

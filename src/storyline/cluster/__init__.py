@@ -131,9 +131,9 @@ class Clusterer:
 
     def embed(self, docs: Sequence[Document]) -> np.ndarray:
         if self._embed is None:
-            from storyline.relate.embed import Embedder
+            from storyline.relate.embed import shared_embedder
 
-            self._embed = Embedder().e5
+            self._embed = shared_embedder().e5
         texts = [f"{d.title}. {d.text}" if d.title and not d.text.startswith(d.title) else d.text for d in docs]
         return np.asarray(self._embed(texts), dtype=np.float32)
 

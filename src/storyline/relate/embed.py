@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -49,15 +49,6 @@ def _bf16() -> bool:
     return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
 
 
-def _run(encode: Callable[[Sequence[str]], np.ndarray], texts: Sequence[str], bf16: bool) -> np.ndarray:
-    if not bf16:
-        return np.asarray(encode(texts), dtype=np.float32)
-    import torch
-
-    with torch.autocast("cpu", dtype=torch.bfloat16):
-        return np.asarray(encode(texts), dtype=np.float32)
-
-
 class Embedder:
     """Both embedding models, loaded lazily. ``minilm`` and ``e5`` take lists of texts and return
     an ``(n, 384)`` array of unit vectors."""
@@ -80,15 +71,18 @@ class Embedder:
             from storyline.relate.encoders import TorchMiniLM
 
             self._minilm = TorchMiniLM()
-        return _run(self._minilm.encode, texts, self.bf16)
+            self._minilm.use_bf16(self.bf16)
+        return np.asarray(self._minilm.encode(texts), dtype=np.float32)
 
     def e5(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         if self._e5 is None:
             self._e5 = _load_e5()
+            if E5_ENGINE == "torch":
+                self._e5.use_bf16(self.bf16)
         short = [" ".join(mask_long_words(t).split()[:E5_WORDS])[:E5_CHARS] or "-" for t in texts]
-        vectors = _run(self._e5.passage, short, self.bf16 and E5_ENGINE == "torch").reshape(len(short), DIM)
+        vectors = np.asarray(self._e5.passage(short), dtype=np.float32).reshape(len(short), DIM)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms > 0, norms, 1.0)
 

