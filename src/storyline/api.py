@@ -88,7 +88,7 @@ class Storyline:
         *inputs: str | os.PathLike[str],
         config: IngestConfig | None = None,
         transport: Transport | None = None,
-        workers: int | None = None,
+        workers: int | None = 1,
         stdin: BinaryIO | None = None,
         progress: ProgressFn | None = None,
         sources: Sequence[Source] = (),
@@ -97,8 +97,10 @@ class Storyline:
         ``sources`` already in memory (``Source(name, data=bytes)``; the name stands for the input
         in errors and sightings).
 
-        ``workers``: processes that clean (None: one per core for an ingest large enough to repay
-        starting them, see :mod:`storyline.workers`; 1: this process only).
+        ``workers``: processes that clean (1, the default: this process only; None: one per core
+        for an ingest large enough to repay starting them, as the CLI does, see
+        :mod:`storyline.workers`). Like any use of multiprocessing, more than one needs a script's
+        ``if __name__ == "__main__":`` guard.
 
         Bad inputs are reported in the returned report, never raised; the rest is stored."""
         pipeline = IngestPipeline(self.store, config or self.config, transport=transport, workers=workers)
@@ -110,7 +112,7 @@ class Storyline:
         before = mark()
         report = self.ingest(*inputs, **kwargs)
         with stage("annotate"):
-            report.annotated = self.annotate_pending(workers=kwargs.get("workers"))
+            report.annotated = self.annotate_pending(workers=kwargs.get("workers", 1))
         with stage("happenings"):
             report.clustered = self.cluster_pending()
         report.stages = since(before)
@@ -202,11 +204,11 @@ class Storyline:
                 raise ValueError(f"{bound!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         return (spans[0][0].isoformat() if spans[0] else None, spans[1][1].isoformat() if spans[1] else None)
 
-    def annotate_pending(self, *, batch_size: int = 64, workers: int | None = None) -> int:
+    def annotate_pending(self, *, batch_size: int = 64, workers: int | None = 1) -> int:
         """Annotate stored documents that lack annotations by the current stage versions.
         Each batch is written in one transaction; returns how many were annotated. ``workers``:
-        processes that annotate (None: one per core when enough documents wait, see
-        :mod:`storyline.workers`; 1: this process only)."""
+        processes that annotate (1, the default: this process only; None: one per core when
+        enough documents wait, see :mod:`storyline.workers`). Results do not depend on it."""
         from storyline.annotate import Annotator, shared_annotator
         from storyline.workers import ANNOTATE_WORKER_MB, ANNOTATE_WORKERS_FROM, auto_workers
 

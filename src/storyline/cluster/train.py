@@ -81,7 +81,7 @@ def corpus_profiles(folder: Path, cache: Path | None = None) -> tuple[list[Profi
         )
         with open_store(Path(tmp) / "train.db") as sl:
             sl.ingest(records, config=IngestConfig(languages=("en", "de", "fr", "es")))
-            sl.annotate_pending()
+            sl.annotate_pending(workers=None)  # every core when the corpus repays it
             clusterer = Clusterer(sl.store)
             stored = sl.documents(limit=None)
             keyed = {s.source_id: doc for doc in stored for s in sl.sightings(doc.id)}

@@ -218,7 +218,7 @@ def evaluate_cdcr(folder: Path, config: Any = None, split: str = "all") -> CdcrS
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
         with open_store(Path(tmp) / "cdcr.db") as sl:
             sl.ingest(records, config=IngestConfig(languages=("en", "de", "fr", "es")))
-            sl.annotate_pending()
+            sl.annotate_pending(workers=None)  # every core when the corpus repays it
             sl.cluster_pending(config)
             placed = sl.store.document_clusters()
             by_key: dict[str, str] = {}
