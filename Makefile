@@ -94,7 +94,8 @@ test: dev browser
 bench: install
 	$(BIN)/python benchmarks/ingest_html.py
 	$(BIN)/python benchmarks/annotate.py
-	$(BIN)/python benchmarks/end_to_end.py --n 200
+	$(BIN)/python benchmarks/end_to_end.py --n 200 --pairs 40 $(if $(wildcard ../shared/eval),--eval ../shared/eval,)
+	$(BIN)/python benchmarks/end_to_end.py --n 2000 --repeat 1
 	$(BIN)/python benchmarks/durability.py --rounds 100 --command ingest
 	$(BIN)/python benchmarks/durability.py --rounds 100 --command analyze --kills 1
 	$(BIN)/python benchmarks/api_load.py --seconds 60 --concurrency 8

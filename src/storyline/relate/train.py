@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -126,12 +127,12 @@ def load_rows(pairs_path: Path, cache: Path | None) -> tuple[np.ndarray, dict[st
             gold = {d: data[f"gold_{d}"] for d in DIMENSIONS}
             return data["x"], gold, [str(i) for i in data["ids"]], [str(i) for i in data["langs"]]
     pairs, errors = read_pairs(pairs_path)
-    for e in errors:
-        print(f"skipped {e}")
+    for e in errors:  # on stderr: standard output may be the caller's JSON
+        print(f"skipped {e}", file=sys.stderr)
     profiled = pair_profiles(pairs)
     for p, prof in zip(pairs, profiled, strict=True):
         if isinstance(prof, Exception):
-            print(f"skipped pair {p.id}: {prof}")
+            print(f"skipped pair {p.id}: {prof}", file=sys.stderr)
     pairs = [p for p, prof in zip(pairs, profiled, strict=True) if not isinstance(prof, Exception)]
     x = feature_rows([prof for prof in profiled if not isinstance(prof, Exception)])
     gold = {d: np.array([p.gold.get(d, np.nan) for p in pairs]) for d in DIMENSIONS}
