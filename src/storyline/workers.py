@@ -1,25 +1,30 @@
 """How many worker processes a command starts when the user does not say (``--workers`` unset).
 
 A worker costs its start-up: a new interpreter, storyline's imports and, for annotation, the
-spaCy models (about three seconds of one core). It repays that only on enough work, so a command
-uses one process per available core when its input is at least :data:`CLEAN_WORKERS_FROM`
-articles (cleaning) or :data:`ANNOTATE_WORKERS_FROM` documents (annotation), and no more
-workers than free memory holds (:data:`ANNOTATE_WORKER_MB` each). The two thresholds were set
-from the end-to-end benchmark (``benchmarks/end_to_end.py``, SemEval-2022 English articles of
-about 165 words, 2 cores): see docs/benchmarks.md.
+spaCy models and the gazetteer (about 2.5 seconds of one core). It repays that only on enough
+work, so a command uses one process per available core when its input is at least
+:data:`CLEAN_WORKERS_FROM` articles (cleaning) or :data:`ANNOTATE_WORKERS_FROM` documents
+(annotation), and no more annotation workers than free memory holds (:data:`ANNOTATE_WORKER_MB`
+each). Both thresholds come from whole-command runs on the 2-core development machine (see
+docs/benchmarks.md, 2026-12-05):
+
+- ``storyline analyze`` of the first N English SemEval-2022 articles (165 words), one worker
+  against two: 9.6 / 9.5 s at 50, 11.4 / 11.8 s at 100, 18.0 / 17.1 s at 200, 29.2 / 25.6 s at 400;
+- ``benchmarks/ingest_html.py --n 400``: 2.35 s with one process, 2.14 s with two (generated
+  news pages; plain text costs a tenth as much to clean, so workers repay later still).
 """
 
 from __future__ import annotations
 
 import os
 
-#: Articles an ingest must have read before it starts cleaning workers (HTML pages cost a worker
-#: about 30 ms each to clean, plain text a tenth of that; a worker starts in about 1.5 s).
+#: Articles an ingest must have read before it starts cleaning workers (an HTML page costs about
+#: 6 ms to clean; a cleaning worker starts in about a second).
 CLEAN_WORKERS_FROM = 400
 #: Documents waiting for annotation from which annotation runs in workers.
 ANNOTATE_WORKERS_FROM = 150
-#: Resident memory of one annotation worker (the English medium and small spaCy models, the
-#: gazetteer), megabytes: measured 620 MB, with room to spare.
+#: Resident memory allowed for one annotation worker (the English medium and small spaCy models,
+#: the gazetteer), megabytes, with room to spare.
 ANNOTATE_WORKER_MB = 800
 
 
