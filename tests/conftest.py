@@ -8,6 +8,11 @@ import pytest
 from storyline.clean import Cleaner
 from storyline.config import IngestConfig
 
+# the store backends: SQLite, and PostgreSQL on a throwaway server the tests start (postgres_server.py)
+from .postgres_server import analyzed_postgres, analyzed_store, backend, postgres_server, postgres_url
+
+__all__ = ["analyzed_postgres", "analyzed_store", "backend", "postgres_server", "postgres_url"]
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "examples" / "corpus"
 MANIFEST = ROOT / "examples" / "manifest.json"

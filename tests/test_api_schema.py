@@ -5,19 +5,20 @@ must not be refused."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from storyline.server.app import create_app
 
+from .postgres_server import Analyzed
+
 
 @pytest.fixture(scope="module")
-def api_schema(analyzed_corpus: Path) -> schemathesis.schemas.BaseSchema:
-    # no API token: writes answer 403, as the spec declares, and the store stays as it is
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(analyzed_corpus))
+def api_schema(analyzed_store: Analyzed) -> schemathesis.schemas.BaseSchema:
+    # no API token: writes answer 403, as the spec declares, and the store stays as it is; in each
+    # backend (SQLite, and PostgreSQL as `storyline serve --db postgresql://...` serves it)
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(analyzed_store.location))
 
 
 def _operations() -> list[str]:

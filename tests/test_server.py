@@ -1,10 +1,10 @@
-"""The REST API against the real app and a real SQLite store of the sample corpus: pages and
-filters, records, timelines, comparison, the one error shape for every kind of bad request,
-tokens, and ingest."""
+"""The REST API against the real app and a real store of the sample corpus, in each backend
+(SQLite, and PostgreSQL as `storyline serve --db postgresql://...` serves it): pages and filters,
+records, timelines, comparison, the one error shape for every kind of bad request, tokens, and
+ingest."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,20 +18,22 @@ from storyline.config import ServerConfig
 from storyline.errors import ConfigError
 from storyline.server.app import create_app
 
+from .postgres_server import Analyzed
+
 TOKEN = "test-token-0123"
 
 
 @pytest.fixture(scope="module")
-def client(analyzed_corpus: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(analyzed_corpus, ServerConfig(token=TOKEN)), raise_server_exceptions=False) as c:
+def client(analyzed_store: Analyzed) -> Iterator[TestClient]:
+    app = create_app(analyzed_store.location, ServerConfig(token=TOKEN))
+    with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
 
 @pytest.fixture
-def writable(analyzed_corpus: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "copy.db"
-    shutil.copy(analyzed_corpus, copy)
-    return copy
+def writable(analyzed_store: Analyzed, tmp_path: Path) -> str:
+    """A store of the test's own holding the analyzed corpus (a file, or a PostgreSQL database)."""
+    return analyzed_store.copy(tmp_path)
 
 
 def _is_error(response: Any, status: int, *words: str) -> dict[str, Any]:
@@ -183,21 +185,21 @@ def test_writes_need_the_token(client: TestClient) -> None:
     _is_error(client.post("/api/ingest", json=body, headers={"X-API-Token": "nope"}), 401)
 
 
-def test_without_a_configured_token_writes_are_off(analyzed_corpus: Path) -> None:
-    with TestClient(create_app(analyzed_corpus), raise_server_exceptions=False) as c:
+def test_without_a_configured_token_writes_are_off(analyzed_store: Analyzed) -> None:
+    with TestClient(create_app(analyzed_store.location), raise_server_exceptions=False) as c:
         response = c.post("/api/ingest", json={"documents": [{"text": "x" * 40}]}, headers={"X-API-Token": "x" * 9})
         _is_error(response, 403, "disabled")
 
 
-def test_private_reads_need_the_token(analyzed_corpus: Path) -> None:
+def test_private_reads_need_the_token(analyzed_store: Analyzed) -> None:
     config = ServerConfig(token=TOKEN, public_reads=False)
-    with TestClient(create_app(analyzed_corpus, config), raise_server_exceptions=False) as c:
+    with TestClient(create_app(analyzed_store.location, config), raise_server_exceptions=False) as c:
         _is_error(c.get("/api/documents"), 401)
         assert c.get("/api/documents", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
         assert c.get("/").status_code == 200  # the page itself; its data calls carry the token
 
 
-def test_malformed_and_oversized_ingests_are_refused_and_nothing_is_lost(writable: Path) -> None:
+def test_malformed_and_oversized_ingests_are_refused_and_nothing_is_lost(writable: str) -> None:
     config = ServerConfig(token=TOKEN, max_upload=4096)
     auth = {"Authorization": f"Bearer {TOKEN}"}
     with TestClient(create_app(writable, config), raise_server_exceptions=False) as c:
@@ -218,7 +220,7 @@ def test_malformed_and_oversized_ingests_are_refused_and_nothing_is_lost(writabl
         assert c.get("/api/stats").json()["documents"] == before
 
 
-def test_ingest_json_and_files_store_analyze_and_report_bad_ones(writable: Path) -> None:
+def test_ingest_json_and_files_store_analyze_and_report_bad_ones(writable: str) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"}
     text = (
         "Prime Minister Narendra Modi met President Vladimir Putin in Kazan on Tuesday for talks on trade "
@@ -284,31 +286,32 @@ def test_the_page_is_served_at_the_root_and_may_load_nothing_from_elsewhere(clie
         _is_error(client.get(sneaky), 404)
 
 
-def test_an_ambiguous_prefix_is_the_callers_error(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_ambiguous_prefix_is_the_callers_error(
+    client: TestClient, analyzed_store: Analyzed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from storyline.errors import AmbiguousIdError
-    from storyline.store.sqlite.store import SQLiteStore
 
-    def ambiguous(self: SQLiteStore, prefix: str) -> str:
+    def ambiguous(self: object, prefix: str) -> str:
         raise AmbiguousIdError(f"id prefix {prefix!r} is ambiguous; give more characters")
 
     # the sample corpus has no two ids sharing four characters, so the store is told to find two
-    monkeypatch.setattr(SQLiteStore, "resolve", ambiguous)
+    monkeypatch.setattr(analyzed_store.backend(tmp_path).store_class, "resolve", ambiguous)
     _is_error(client.get("/api/documents/abcd"), 400, "ambiguous", "abcd")
     _is_error(client.get("/api/compare", params={"a": "abcd", "b": "abce"}), 400, "ambiguous")
 
 
-def test_a_search_pages_through_what_it_ranks(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    import storyline.store.sqlite.store as sqlite_store
-
+def test_a_search_pages_through_what_it_ranks(
+    client: TestClient, analyzed_store: Analyzed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     full = client.get("/api/search", params={"q": "Modi", "limit": 5}).json()
     assert full["matches"] == full["total"] > 10
-    monkeypatch.setattr(sqlite_store, "RANK_WINDOW", 6)
+    monkeypatch.setattr(analyzed_store.backend(tmp_path).module, "RANK_WINDOW", 6)
     capped = client.get("/api/search", params={"q": "Modi", "limit": 5, "offset": 5}).json()
     assert capped["matches"] == full["matches"] and capped["total"] == 6
     assert len(capped["items"]) == 1 and capped["next_offset"] is None
 
 
-def test_a_store_locked_by_another_writer_answers_busy(writable: Path) -> None:
+def test_a_store_locked_by_another_writer_answers_busy(writable: str) -> None:
     import storyline
 
     with TestClient(create_app(writable, ServerConfig(token=TOKEN)), raise_server_exceptions=False) as c:

@@ -1,23 +1,26 @@
 from __future__ import annotations
 
+import itertools
 import json
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.errors import StoreError, StoreLockedError, StoreSchemaError
 from storyline.model import Document
 from storyline.relate.dedup import Fingerprint
-from storyline.store import DocumentQuery, SQLiteStore
+from storyline.store import DocumentQuery, SQLiteStore, open_store
 from storyline.store.base import Sighting
+from storyline.store.postgres.search import text_query
 from storyline.store.sqlite import fts_query
 from storyline.store.sqlite.migrations import MIGRATIONS
 
+from .postgres_server import Analyzed, Backend
 from .test_model import documents
 
 
@@ -25,24 +28,29 @@ def _fp() -> Fingerprint:
     return Fingerprint(np.arange(128, dtype=np.uint32), [(0, 1), (1, 2)])
 
 
-def test_migrations_are_named_recorded_and_applied_once(tmp_path: Path) -> None:
-    path = tmp_path / "s.db"
-    store = SQLiteStore(path)
-    assert store.migrations() == [name for name, _ in MIGRATIONS]
+def test_migrations_are_named_recorded_and_applied_once(backend: Backend) -> None:
+    # both backends record the same named migrations (PostgreSQL's make the same changes in its terms)
+    store = open_store(backend.location())
+    assert store.migrations() == [name for name, _ in MIGRATIONS]  # type: ignore[attr-defined]
+    assert backend.rows(store, "SELECT count(*) FROM migrations") == [(len(MIGRATIONS),)]
     store.close()
-    store = SQLiteStore(path)  # reopening applies nothing twice
-    assert store.migrations() == [name for name, _ in MIGRATIONS]
-    assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store = open_store(backend.location())  # reopening applies nothing twice
+    assert store.migrations() == [name for name, _ in MIGRATIONS]  # type: ignore[attr-defined]
+    if backend.name == "sqlite":
+        assert backend.rows(store, "PRAGMA journal_mode") == [("wal",)]
     store.close()
 
 
-def test_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "s.db"
-    SQLiteStore(path).close()
-    with sqlite3.connect(path) as db:
-        db.execute("INSERT INTO migrations VALUES ('9999_future', 'x')")
+def test_store_from_a_newer_version_is_refused(backend: Backend) -> None:
+    store = open_store(backend.location())
+    with store.transaction():
+        if backend.name == "sqlite":
+            store._db.execute("INSERT INTO migrations VALUES ('9999_future', 'x')")  # type: ignore[attr-defined]
+        else:
+            store._run("INSERT INTO migrations VALUES ('9999_future', 'x')")  # type: ignore[attr-defined]
+    store.close()
     with pytest.raises(StoreSchemaError, match="newer storyline"):
-        SQLiteStore(path)
+        open_store(backend.location())
 
 
 def test_not_a_store(tmp_path: Path) -> None:
@@ -54,47 +62,103 @@ def test_not_a_store(tmp_path: Path) -> None:
         SQLiteStore(tmp_path / "missing" / "x.db")
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(docs=st.lists(documents, min_size=1, max_size=5, unique_by=lambda d: d.id))
-def test_documents_round_trip_through_sqlite(docs: list[Document], tmp_path_factory: pytest.TempPathFactory) -> None:
-    store = SQLiteStore(tmp_path_factory.mktemp("rt") / "s.db")
-    store.add([(d, _fp()) for d in docs], [Sighting(d.id, d.source_id, d.origin) for d in docs])
-    for doc in docs:
-        assert store.get(doc.id) == doc
-    assert store.count(DocumentQuery()) == len(docs)
-    store.add([(d, _fp()) for d in docs], [])  # adding again changes nothing
-    assert store.count(DocumentQuery()) == len(docs)
+def _nul_free(doc: Document) -> bool:
+    """PostgreSQL's text holds no U+0000 (the store writes U+FFFD in its place: see
+    test_postgres_writes_nul_as_the_replacement_character)."""
+    p = doc.published
+    values = (
+        doc.id, doc.text, doc.source_id, doc.origin, doc.title, doc.url, doc.source, doc.author, *doc.captions,
+        *doc.credits, *doc.boilerplate, *doc.notes, p.raw if p else None,
+    )  # fmt: skip
+    return not any(v and "\x00" in v for v in values)
+
+
+def test_documents_round_trip_through_the_store(backend: Backend, tmp_path: Path) -> None:
+    # a new SQLite file for each example; one PostgreSQL database emptied before each (a new
+    # database per example would cost a second)
+    store = open_store(backend.location())
+    files = itertools.count()
+
+    @settings(max_examples=40)
+    @given(docs=st.lists(documents, min_size=1, max_size=5, unique_by=lambda d: d.id))
+    def round_trip(docs: list[Document]) -> None:
+        nonlocal store
+        if backend.name == "postgres":
+            store._run("TRUNCATE documents, document_search, sightings, lsh_bands")  # type: ignore[attr-defined]
+            docs = [d for d in docs if _nul_free(d)]
+        else:
+            store.close()
+            store = open_store(str(tmp_path / f"rt{next(files)}.db"))
+        store.add([(d, _fp()) for d in docs], [Sighting(d.id, d.source_id, d.origin) for d in docs])
+        for doc in docs:
+            assert store.get(doc.id) == doc
+        assert store.count(DocumentQuery()) == len(docs)
+        store.add([(d, _fp()) for d in docs], [])  # adding again changes nothing
+        assert store.count(DocumentQuery()) == len(docs)
+        assert [s.doc_id for d in docs for s in store.sightings(d.id)] == [d.id for d in docs]
+
+    try:
+        round_trip()
+    finally:
+        store.close()
+
+
+def test_postgres_writes_nul_as_the_replacement_character(backend: Backend) -> None:
+    store = open_store(backend.location())
+    doc = Document(id="e" * 20, text="a\x00b", source_id="x\x00", origin="o", title="t\x00")
+    store.add([(doc, _fp())], [Sighting(doc.id, doc.source_id, doc.origin)])
+    stored = store.get(doc.id)
+    expected = doc if backend.name == "sqlite" else replace(doc, text="a\ufffdb", source_id="x\ufffd", title="t\ufffd")
+    assert stored == expected
+    assert store.sightings(doc.id)[0].source_id == expected.source_id
+    assert store.resolve("x\x00") is None and store.entity_ids("\x00") == []  # looked up, not refused
     store.close()
 
 
 @pytest.mark.parametrize(
-    ("query", "fts"),
+    ("query", "fts", "tsquery"),
     [
-        ("Sochi summit", '"Sochi" "summit"'),
-        ("St. Petersburg", '"St" "Petersburg"'),
-        ("S-400", '"S 400"'),
-        ('"informal summit" Modi', '"informal summit" "Modi"'),
-        ("Sochi OR Goa", '"Sochi" OR "Goa"'),
-        ("Kudank*", '"Kudank"*'),
-        ('unbalanced "quote', '"unbalanced" "quote"'),
-        ("AND NOT ( ) :", '"AND" "NOT"'),
-        ("OR", '"OR"'),
-        ("", ""),
+        ("Sochi summit", '"Sochi" "summit"', "'sochi' & 'summit'"),
+        ("St. Petersburg", '"St" "Petersburg"', "'st' & 'petersburg'"),
+        ("S-400", '"S 400"', "('s' <-> '400')"),
+        ('"informal summit" Modi', '"informal summit" "Modi"', "('informal' <-> 'summit') & 'modi'"),
+        ("Sochi OR Goa", '"Sochi" OR "Goa"', "'sochi' | 'goa'"),
+        ("Kudank*", '"Kudank"*', "'kudank':*"),
+        ('unbalanced "quote', '"unbalanced" "quote"', "'unbalanced' & 'quote'"),
+        ("AND NOT ( ) :", '"AND" "NOT"', "'and' & 'not'"),
+        ("OR", '"OR"', "'or'"),
+        ("Erdoğan", '"Erdoğan"', "'erdogan'"),
+        ("", "", ""),
     ],
 )
-def test_fts_query_is_always_valid(query: str, fts: str) -> None:
+def test_fts_query_is_always_valid(query: str, fts: str, tsquery: str) -> None:
+    # the same reading of a query for SQLite's FTS5 and PostgreSQL's tsquery
     assert fts_query(query) == fts
+    assert text_query(query).tsquery == tsquery
 
 
-@given(st.text(max_size=40))
-def test_search_never_raises(query: str) -> None:
-    store = SQLiteStore(":memory:")
-    store.search(query)
-    store.close()
+_QUERY_BITS = ['"', "OR", "*", "-", "(", "NOT", "Sochi", "'", ":", "\\", "\x00", "S-400", "Erdoğan*"]
 
 
-def test_search_ranks_titles_and_snippets(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "s.db")
+def test_search_never_raises(backend: Backend) -> None:
+    store = open_store(backend.location())
+    text = 'Kudankulam OR Sochi AND NOT (x) "quoted" S-400 Erdoğan'
+    store.add([(Document(id="c" * 20, text=text, source_id="c", origin="c"), _fp())], [])
+
+    @settings(max_examples=150)
+    @given(st.text(max_size=40) | st.lists(st.sampled_from(_QUERY_BITS)).map(" ".join))
+    def search(query: str) -> None:
+        hits, total = store.search_page(query, DocumentQuery())
+        assert total == len(hits) <= 1
+
+    try:
+        search()
+    finally:
+        store.close()
+
+
+def test_search_ranks_titles_and_snippets(backend: Backend) -> None:
+    store = open_store(backend.location())
     a = Document(
         id="a" * 20,
         text="The leaders met in Sochi for an informal summit.",
@@ -111,11 +175,30 @@ def test_search_ranks_titles_and_snippets(tmp_path: Path) -> None:
     assert "[Sochi]" in hits[0].snippet
     assert store.search('"informal summit"')[0].document.id == a.id
     assert store.search("nothing-like-this") == []
+    assert {h.document.id for h in store.search("Soch* OR cyclone")} == {a.id, b.id}  # a prefix, OR
+    assert store.search('"summit informal"') == []  # a phrase is in order
+    assert store.search_page("Sochi", DocumentQuery(limit=1, offset=1))[0][0].document.id == b.id
+    assert store.search_page("Sochi", DocumentQuery(limit=1, offset=1))[1] == 2
     store.close()
 
 
-def test_single_writer_lock(tmp_path: Path) -> None:
-    one, two = SQLiteStore(tmp_path / "s.db"), SQLiteStore(tmp_path / "s.db")
+def test_search_folds_case_and_latin_diacritics_as_fts5_does(backend: Backend) -> None:
+    store = open_store(backend.location())
+    doc = Document(
+        id="d" * 20, text="President Erdoğan met Éric Zemmour; the S-400 deal and Кудankulam were discussed.",
+        source_id="d", origin="d", captions=("A photo caption about Ankara",),
+    )  # fmt: skip
+    store.add([(doc, _fp())], [])
+    for query in ("erdogan", "ERDOĞAN", "eric", "s-400", "S 400", "ankara", "кудankulam"):
+        assert [h.document.id for h in store.search(query)] == [doc.id], query
+    assert store.search("erdogan")[0].snippet == (
+        "President [Erdoğan] met Éric Zemmour; the S-400 deal and Кудankulam were discussed."
+    )
+    store.close()
+
+
+def test_single_writer_lock(backend: Backend) -> None:
+    one, two = open_store(backend.location()), open_store(backend.location())
     with one.writer_lock(), pytest.raises(StoreLockedError, match="another storyline process"), two.writer_lock():
         pass
     with two.writer_lock():  # released
@@ -124,8 +207,8 @@ def test_single_writer_lock(tmp_path: Path) -> None:
     two.close()
 
 
-def test_resolve_prefix(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "s.db")
+def test_resolve_prefix(backend: Backend) -> None:
+    store = open_store(backend.location())
     docs = [Document(id=i, text="x", source_id=i, origin=i) for i in ("abcd1111", "abcd2222", "ffff0000")]
     store.add([(d, _fp()) for d in docs], [])
     assert store.resolve("ffff") == "ffff0000"
@@ -137,19 +220,17 @@ def test_resolve_prefix(tmp_path: Path) -> None:
 
 
 def test_search_ranks_a_bounded_window_of_the_newest_matches(
-    analyzed_corpus: Path, monkeypatch: pytest.MonkeyPatch
+    analyzed_store: Analyzed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import storyline.store.sqlite.store as sqlite_store
-    from storyline.store import DocumentQuery
-
-    store = sqlite_store.SQLiteStore(str(analyzed_corpus))
+    backend = analyzed_store.backend(tmp_path)
+    store = open_store(analyzed_store.location)
     try:
         everything, total = store.search_page("Modi", DocumentQuery(limit=100))
         assert total == len(everything) > 10
-        monkeypatch.setattr(sqlite_store, "RANK_WINDOW", 5)
+        monkeypatch.setattr(backend.module, "RANK_WINDOW", 5)
         ranked, same_total = store.search_page("Modi", DocumentQuery(limit=100))
         assert same_total == total and len(ranked) == 5
-        rowid = {r[1]: r[0] for r in store._db.execute("SELECT rowid, id FROM documents")}
+        rowid = {r[1]: r[0] for r in backend.rows(store, "SELECT rowid, id FROM documents")}
         newest = sorted((rowid[h.document.id] for h in everything), reverse=True)[:5]
         assert sorted(rowid[h.document.id] for h in ranked) == sorted(newest)
         assert [h.score for h in ranked] == sorted((h.score for h in ranked), reverse=True)
@@ -157,39 +238,36 @@ def test_search_ranks_a_bounded_window_of_the_newest_matches(
         store.close()
 
 
-def test_serving_aggregates_follow_the_rows_they_count(analyzed_corpus: Path, tmp_path: Path) -> None:
+def test_serving_aggregates_follow_the_rows_they_count(analyzed_store: Analyzed, tmp_path: Path) -> None:
     """The month counts of places and the index of who takes part in each happening agree with
     the mentions and happenings they summarise, after analysis and after annotating anew."""
-    import shutil
+    backend = analyzed_store.backend(tmp_path)
+    store = open_store(analyzed_store.copy(tmp_path))
 
-    copy = tmp_path / "copy.db"
-    shutil.copy(analyzed_corpus, copy)
-    store = SQLiteStore(str(copy))
-    db = store._db
+    def rows(sql: str) -> list[tuple[Any, ...]]:
+        return backend.rows(store, sql)
 
     def places_agree() -> None:
-        counted = db.execute(
-            "SELECT name, lat, lon, sum(documents) FROM place_months GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-        ).fetchall()
-        actual = db.execute(
+        counted = rows("SELECT name, lat, lon, sum(documents) FROM place_months GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+        actual = rows(
             "SELECT name, lat, lon, count(DISTINCT doc_rowid) FROM place_mentions GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-        ).fetchall()
+        )
         assert [tuple(r) for r in counted] == [tuple(r) for r in actual] and len(actual) > 10
 
     try:
         places_agree()
-        indexed = {tuple(r) for r in db.execute("SELECT entity_id, cluster_id FROM cluster_entities")}
+        indexed = set(rows("SELECT entity_id, cluster_id FROM cluster_entities"))
         expected = {
             (entity, cluster)
-            for cluster, actors, countries in db.execute("SELECT id, actors, countries FROM clusters")
+            for cluster, actors, countries in rows("SELECT id, actors, countries FROM clusters")
             for entity in {**json.loads(actors), **json.loads(countries)}
         }
         assert indexed == expected and len(expected) > 20
         # annotate a document anew, with one place fewer: the counts follow
-        doc_id = db.execute(
+        doc_id = rows(
             "SELECT d.id FROM documents d JOIN place_mentions p ON p.doc_rowid = d.rowid GROUP BY d.id "
-            "HAVING count(DISTINCT p.name) > 1 LIMIT 1"
-        ).fetchone()[0]
+            "HAVING count(DISTINCT p.name) > 1 ORDER BY d.id LIMIT 1"
+        )[0][0]
         ann = store.annotations(doc_id)
         store.add_annotations("again", [(doc_id, replace(ann, places=ann.places[1:]))])
         places_agree()

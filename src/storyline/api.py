@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from storyline.config import ClusterConfig, IngestConfig
-from storyline.errors import InputError, StorylineError
+from storyline.errors import ConfigError, InputError, StorylineError
 from storyline.ingest.sources import Source
 from storyline.ingest.transport import Transport
 from storyline.model import EXPORT_FIELDS, Document, content_id, document_to_dict
@@ -27,6 +27,7 @@ from storyline.model.annotations import Annotations, EntityRecord, Event, EventS
 from storyline.model.clusters import EventCluster, StorylineRecord, TimelineEntry
 from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
 from storyline.store import DocumentQuery, EventQuery, SearchHit, Sighting, Store, StoredEvent, open_store
+from storyline.store.urls import redact
 from storyline.timing import mark, since, stage
 
 #: Events whose calibrated probability is below this are doubtful: kept, but listed after the
@@ -45,8 +46,10 @@ def event_calibration() -> Calibration:
 if TYPE_CHECKING:
     import pandas as pd
 
-    from storyline.annotate import Annotated
+    from storyline.annotate import Annotated, Extractions
     from storyline.annotate.calibration import Calibration
+    from storyline.cluster import VectorLookup
+    from storyline.distributed.ray_runner import RayOptions
     from storyline.relate.pairs import Pair
     from storyline.relate.similarity import Comparison
 
@@ -92,6 +95,9 @@ class Storyline:
         stdin: BinaryIO | None = None,
         progress: ProgressFn | None = None,
         sources: Sequence[Source] = (),
+        engine: str = "local",
+        address: str | None = None,
+        num_workers: int | None = None,
     ) -> IngestReport:
         """Read, clean, de-duplicate and store files, folders, URLs or ``-`` (stdin), and
         ``sources`` already in memory (``Source(name, data=bytes)``; the name stands for the input
@@ -102,13 +108,62 @@ class Storyline:
         :mod:`storyline.workers`). Like any use of multiprocessing, more than one needs a script's
         ``if __name__ == "__main__":`` guard.
 
+        ``engine="ray"`` reads and cleans on Ray actors instead (``pip install storyline[ray]``):
+        on the cluster at ``address``, or on a local Ray instance when there is none, with
+        ``num_workers`` actors (default: one per CPU); see :mod:`storyline.distributed.ray_runner`.
+
         Bad inputs are reported in the returned report, never raised; the rest is stored."""
+        ray = self._ray_options(engine, address, num_workers)
+        if ray is not None:
+            return self._run_ray(inputs, False, ray, config, transport, stdin, progress, sources)
         pipeline = IngestPipeline(self.store, config or self.config, transport=transport, workers=workers)
         return pipeline.run([str(i) for i in inputs], stdin=stdin, progress=progress, sources=sources)
 
+    @staticmethod
+    def _ray_options(engine: str, address: str | None, num_workers: int | None) -> RayOptions | None:
+        """The Ray engine's options when ``engine`` is ray (a ConfigError when Ray is not
+        installed), None for the local engine."""
+        from storyline.distributed import ENGINES
+
+        if engine not in ENGINES:
+            raise ConfigError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        if engine == "local":
+            if address is not None or num_workers is not None:
+                raise ConfigError("address and num_workers are options of the ray engine (engine='ray')")
+            return None
+        from storyline.distributed.ray_runner import RayOptions, import_ray
+
+        import_ray()
+        return RayOptions(address, num_workers)
+
+    def _run_ray(
+        self, inputs: Sequence[str | os.PathLike[str]], analyze: bool, options: RayOptions,
+        config: IngestConfig | None, transport: Transport | None, stdin: BinaryIO | None,
+        progress: ProgressFn | None, sources: Sequence[Source],
+    ) -> IngestReport:  # fmt: skip
+        from storyline.distributed.ray_runner import run
+
+        return run(
+            self, inputs, analyze=analyze, options=options, config=config, transport=transport, stdin=stdin,
+            progress=progress, sources=sources,
+        )  # fmt: skip
+
     def analyze(self, *inputs: str | os.PathLike[str], **kwargs: Any) -> IngestReport:
         """Ingest, then annotate every stored document not yet annotated by the current stages
-        (entities, time expressions and places)."""
+        (entities, time expressions and places), and place them in happenings and storylines.
+        Takes the options of :meth:`ingest`; with ``engine="ray"`` the annotation's per-document
+        part and the embeddings run on the Ray actors too, and what must see the whole store
+        (canonicalisation across documents, near-duplicates, happenings) runs here, in input order."""
+        engine, address, num_workers = (kwargs.pop(k, None) for k in ("engine", "address", "num_workers"))
+        ray = self._ray_options(engine or "local", address, num_workers)
+        if ray is not None:
+            kwargs.pop("workers", None)  # the actors do the work of the local workers
+            known = ("config", "transport", "stdin", "progress")
+            config, transport, stdin, progress = (kwargs.pop(k, None) for k in known)
+            sources = kwargs.pop("sources", ())
+            if kwargs:
+                raise TypeError(f"analyze() got unexpected keyword arguments: {', '.join(kwargs)}")
+            return self._run_ray(inputs, True, ray, config, transport, stdin, progress, sources)
         before = mark()
         report = self.ingest(*inputs, **kwargs)
         with stage("annotate"):
@@ -118,13 +173,16 @@ class Storyline:
         report.stages = since(before)
         return report
 
-    def cluster_pending(self, config: ClusterConfig | None = None) -> int:
+    def cluster_pending(self, config: ClusterConfig | None = None, *, vectors: VectorLookup | None = None) -> int:
         """Place every annotated document not yet placed in the happenings (event clusters) it
-        reports, and new happenings in storylines. Returns how many documents were placed."""
+        reports, and new happenings in storylines. Returns how many documents were placed.
+        ``vectors``: document vectors computed elsewhere (by the Ray engine), by the text they embed."""
         from storyline.cluster import Clusterer
 
         with self.store.writer_lock():
-            return len(Clusterer(self.store, config).run())
+            clusterer = Clusterer(self.store, config)
+            clusterer.vectors = vectors
+            return len(clusterer.run())
 
     def clusters(
         self,
@@ -204,11 +262,14 @@ class Storyline:
                 raise ValueError(f"{bound!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         return (spans[0][0].isoformat() if spans[0] else None, spans[1][1].isoformat() if spans[1] else None)
 
-    def annotate_pending(self, *, batch_size: int = 64, workers: int | None = 1) -> int:
+    def annotate_pending(
+        self, *, batch_size: int = 64, workers: int | None = 1, extractions: Extractions | None = None
+    ) -> int:
         """Annotate stored documents that lack annotations by the current stage versions.
         Each batch is written in one transaction; returns how many were annotated. ``workers``:
         processes that annotate (1, the default: this process only; None: one per core when
-        enough documents wait, see :mod:`storyline.workers`). Results do not depend on it."""
+        enough documents wait, see :mod:`storyline.workers`). Results do not depend on it.
+        ``extractions``: the per-document part computed elsewhere (by the Ray engine)."""
         from storyline.annotate import Annotator, shared_annotator
         from storyline.workers import ANNOTATE_WORKER_MB, ANNOTATE_WORKERS_FROM, auto_workers
 
@@ -216,7 +277,8 @@ class Storyline:
             waiting = len(self.store.unannotated(Annotator.stage_names(), ANNOTATE_WORKERS_FROM))
             workers = auto_workers(waiting, ANNOTATE_WORKERS_FROM, ANNOTATE_WORKER_MB)
         # in this process: the process-wide annotator, whose models stay loaded for the next call
-        annotator = Annotator(workers=workers) if workers > 1 else shared_annotator()
+        annotator = Annotator(workers=workers) if workers > 1 or extractions is not None else shared_annotator()
+        annotator.extractions = extractions
         done = 0
         try:
             with self.store.writer_lock():
@@ -321,7 +383,7 @@ class Storyline:
         full = self.store.resolve(doc_id)
         doc = self.store.get(full) if full else None
         if doc is None:
-            raise DocumentNotFound(f"no document with id {doc_id!r} in {self.path}")
+            raise DocumentNotFound(f"no document with id {doc_id!r} in {redact(self.path)}")
         return doc
 
     def sightings(self, doc_id: str) -> list[Sighting]:
@@ -534,11 +596,20 @@ class Storyline:
         format: str = "jsonl",
         table: str | None = None,
         hide_duplicates: bool = False,
+        partition: str | None = None,
     ) -> int:
         """Write a table (``documents``, the default; ``entities``; ``events``) as JSON Lines, CSV
         (lists and records as JSON text) or Parquet (a file path only), or the events as a
-        GDELT-style tab-separated table (``format="gdelt"``). Returns how many rows were written."""
+        GDELT-style tab-separated table (``format="gdelt"``). Returns how many rows were written.
+
+        ``partition="month"`` (Parquet, documents or events) writes a dataset to the folder
+        ``out`` instead of one file: ``out/month=YYYY-MM/part-0.parquet`` by publication month
+        (an event by its document's), ``month=undated`` for documents with no date; see
+        :func:`storyline.exports.write_partitioned`."""
         from storyline.exports import gdelt_rows, write_gdelt, write_table
+
+        if partition is not None:
+            return self._export_partitioned(out, format, table or "documents", hide_duplicates, partition)
 
         if format not in EXPORT_FORMATS:
             raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
@@ -553,6 +624,34 @@ class Storyline:
         if format == "parquet" and not isinstance(out, str | os.PathLike):
             raise ValueError("parquet is a binary format: give a file path, not a text stream")
         return write_table(self.iter_rows(table, hide_duplicates=hide_duplicates), table, format, out)
+
+    def _export_partitioned(
+        self, out: TextIO | str | os.PathLike[str], format: str, table: str, hide_duplicates: bool, partition: str
+    ) -> int:
+        from storyline.exports import PARTITIONS, publication_month, write_partitioned
+
+        if partition not in PARTITIONS:
+            raise ValueError(f"unknown partition {partition!r}; choose one of {', '.join(PARTITIONS)}")
+        if format != "parquet":
+            raise ValueError(f"a partitioned export is a Parquet dataset, not {format}")
+        if table not in ("documents", "events"):
+            raise ValueError(f"{table} have no publication month: partition the documents or the events")
+        if not isinstance(out, str | os.PathLike):
+            raise ValueError("a partitioned export is written to a folder: give its path")
+        rows = self.iter_rows(table, hide_duplicates=hide_duplicates)
+        if table == "documents":
+            return write_partitioned(rows, table, out, lambda row: publication_month(row["published"]))
+        months: dict[str, str] = {}  # an event's partition is its document's
+
+        def month(row: dict[str, Any]) -> str:
+            doc_id = row["document_id"]
+            if doc_id not in months:
+                doc = self.store.get(doc_id)
+                published = doc.published if doc is not None else None
+                months[doc_id] = publication_month(published.value.isoformat() if published else None)
+            return months[doc_id]
+
+        return write_partitioned(rows, table, out, month)
 
     def entity_graph(self, *, entity: str | None = None, limit: int = 100, min_weight: int = 1) -> dict[str, Any]:
         """Who acts with whom: ``{"nodes": [{id, name, kind, country, documents, weight}], "edges":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -242,6 +242,37 @@ class IngestPipeline:
             return
         with stage("ingest: clean" + (" (workers)" if pool is not None and not self._broken else "")):
             cleaned = self._clean(batch, pool)
+        self.store_cleaned(cleaned, report)
+
+    def run_cleaned(
+        self, cleaned: Iterable[Document | InputError], report: IngestReport, progress: ProgressFn | None = None
+    ) -> None:
+        """The part of :meth:`run` after cleaning, over articles read and cleaned elsewhere (by
+        Ray actors: :mod:`storyline.distributed`), in input order: the same batches of
+        ``config.batch_size`` articles as a run in this process, each de-duplicated against the
+        store and written in one transaction. ``report`` counts what is stored; the caller counts
+        inputs, articles and read errors."""
+        flushing = mark()
+        self.store.check_settings(self._settings())
+        with self.store.writer_lock():
+            batch: list[Document | InputError] = []
+            for item in cleaned:
+                batch.append(item)
+                if len(batch) >= self.config.batch_size:
+                    self.store_cleaned(batch, report)
+                    batch = []
+                    if progress:
+                        progress("batch", report)
+            self.store_cleaned(batch, report)
+            if progress:
+                progress("batch", report)
+        report.stages = since(flushing)
+
+    def store_cleaned(self, cleaned: Sequence[Document | InputError], report: IngestReport) -> None:
+        """De-duplicate a batch of cleaned articles against the store and write it in one
+        transaction; articles that failed to clean are counted as failed."""
+        if not cleaned:
+            return
         docs: list[Document] = []
         for result in cleaned:
             if isinstance(result, InputError):

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, Protocol
 
 from storyline.annotate import entities as entities_module
 from storyline.annotate import event_model
@@ -71,6 +71,19 @@ class Annotated:
 _worker: tuple[EntityRecognizer, EventParser | None] | None = None
 
 Extracted = tuple[list[list[Any]], list[list[TimeExpression]], list[list[RawMention]]]
+"""A batch's raw entity mentions (of the readable texts, in order), time expressions (of every
+text) and raw event mentions (of the readable texts)."""
+DocumentExtraction = tuple[list[Any] | None, list[TimeExpression], list[RawMention] | None]
+"""One text's raw entity mentions, time expressions and raw event mentions (None: not read)."""
+
+
+class Job(NamedTuple):
+    """What the per-document extraction reads of one document."""
+
+    text: str
+    anchor: date | None
+    readable: bool
+    language: str | None
 
 
 def _init_worker(events: bool = True) -> None:
@@ -98,12 +111,69 @@ def _extract_readable(
     return raws, events
 
 
-def _work(job: list[tuple[str, date | None, bool, str | None]]) -> Extracted:
-    """Raw entity and event mentions of the texts marked readable, and time expressions of all."""
+def extract_jobs(recognizer: EntityRecognizer, parser: EventParser | None, jobs: Sequence[Job]) -> Extracted:
+    """The costly, per-document part of annotation: raw entity and event mentions of the texts
+    marked readable, and the time expressions of all. Each text's results depend on that text
+    alone, so batches can be split among processes (worker processes here, Ray actors in
+    :mod:`storyline.distributed`); canonicalisation, places and event linking follow on the
+    whole batch (:meth:`Annotator.annotate_many`)."""
+    wanted = [(job.text, job.language) for job in jobs if job.readable]
+    raws, events = (
+        _extract_readable(recognizer, parser, [t for t, _ in wanted], [lang for _, lang in wanted])
+        if wanted
+        else ([], [])
+    )
+    with stage("annotate: times"):
+        found_times = [find_times(job.text, job.anchor) for job in jobs]
+    return raws, found_times, events
+
+
+def split_extracted(jobs: Sequence[Job], extracted: Extracted) -> list[DocumentExtraction]:
+    """:func:`extract_jobs`'s results of a batch, one entry per job (None for the entity and
+    event mentions of a text not read)."""
+    raws, times, events = iter(extracted[0]), extracted[1], iter(extracted[2])
+    return [
+        (next(raws), times[i], next(events)) if job.readable else (None, times[i], None) for i, job in enumerate(jobs)
+    ]
+
+
+def join_extracted(parts: Sequence[DocumentExtraction]) -> Extracted:
+    """The inverse of :func:`split_extracted`."""
+    raws = [p[0] for p in parts if p[0] is not None]
+    events = [p[2] for p in parts if p[0] is not None]
+    return raws, [p[1] for p in parts], [e if e is not None else [] for e in events]
+
+
+def _work(jobs: list[Job]) -> Extracted:
     assert _worker is not None
-    wanted = [(t, lang) for t, _, readable, lang in job if readable]
-    raws, events = _extract_readable(*_worker, [t for t, _ in wanted], [lang for _, lang in wanted])
-    return raws, [find_times(t, when) for t, when, _, _ in job], events
+    return extract_jobs(*_worker, jobs)
+
+
+def extraction_jobs(
+    docs: Sequence[Document], recognizer: EntityRecognizer, anchor: date | None = None
+) -> tuple[list[Job], list[list[str]]]:
+    """What :func:`extract_jobs` reads of each document (its text up to
+    :data:`MAX_ANNOTATED_CHARS`, the day relative times are read against, whether a recogniser
+    reads its language), and the notes each document gets about what was not annotated."""
+    jobs: list[Job] = []
+    skipped: list[list[str]] = [[] for _ in docs]
+    for i, d in enumerate(docs):
+        if len(d.text) > MAX_ANNOTATED_CHARS:
+            skipped[i].append(f"text beyond the first {MAX_ANNOTATED_CHARS:,} characters not annotated")
+        when = anchor or (d.published.value.date() if d.published else None)
+        if when is None:
+            skipped[i].append("no publication date: relative times left unresolved (XXXX)")
+        jobs.append(Job(d.text[:MAX_ANNOTATED_CHARS], when, recognizer.reads(d.language), d.language))
+    for i, d in enumerate(docs):
+        skipped[i].extend(recognizer.notes(d.language))  # no model for the language, or a fallback model
+    return jobs, skipped
+
+
+class Extractions(Protocol):
+    """Extraction results computed elsewhere (by Ray actors: :mod:`storyline.distributed`),
+    found by the job they answer; None where there is none for exactly that job."""
+
+    def get(self, job: Job) -> DocumentExtraction | None: ...
 
 
 class Annotator:
@@ -129,6 +199,9 @@ class Annotator:
         self.events = EventParser() if events else None
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
+        #: Extraction results computed elsewhere (by Ray actors), used where they answer a job
+        #: exactly; what they lack is computed as without them
+        self.extractions: Extractions | None = None
         #: Decides the category of each sentence's main event ("shipped": the learned model; None,
         #: the default: the rules alone, since on held-out PLOVER records the model changes none
         #: and costs a MiniLM load; see :mod:`storyline.annotate.event_model`). ``embed`` gives
@@ -149,21 +222,22 @@ class Annotator:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
-    def _extract(
-        self, texts: list[str], anchors: list[date | None], readable: list[int], languages: list[str | None]
-    ) -> Extracted:
-        """Raw entity and event mentions of the readable texts, and the time expressions of all texts."""
-        if self.workers <= 1 or (self._pool is None and len(texts) < 2 * self.workers):
-            found, raw_events = (
-                _extract_readable(
-                    self.entities, self.events, [texts[i] for i in readable], [languages[i] for i in readable]
-                )
-                if readable
-                else ([], [])
-            )
-            with stage("annotate: times"):
-                found_times = [find_times(t, a) for t, a in zip(texts, anchors, strict=True)]
-            return found, found_times, raw_events
+    def _extract(self, jobs: list[Job]) -> Extracted:
+        """Raw entity and event mentions of the readable texts, and the time expressions of all
+        texts: found in :attr:`extractions` when given there, computed here or in the workers."""
+        if self.extractions is not None:
+            found = [self.extractions.get(job) for job in jobs]
+            missing = [i for i, f in enumerate(found) if f is None]
+            if missing:
+                computed = split_extracted([jobs[i] for i in missing], self._compute([jobs[i] for i in missing]))
+                for i, part in zip(missing, computed, strict=True):
+                    found[i] = part
+            return join_extracted([f for f in found if f is not None])
+        return self._compute(jobs)
+
+    def _compute(self, jobs: list[Job]) -> Extracted:
+        if self.workers <= 1 or (self._pool is None and len(jobs) < 2 * self.workers):
+            return extract_jobs(self.entities, self.events, jobs)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 self.workers,
@@ -171,17 +245,13 @@ class Annotator:
                 initializer=_init_worker,
                 initargs=(self.events is not None,),
             )
-        size = -(-len(texts) // self.workers)
-        wanted = set(readable)
-        jobs = [
-            [(texts[i], anchors[i], i in wanted, languages[i]) for i in range(j, min(j + size, len(texts)))]
-            for j in range(0, len(texts), size)
-        ]
+        size = -(-len(jobs) // self.workers)
+        chunks = [jobs[j : j + size] for j in range(0, len(jobs), size)]
         raws: list[list[Any]] = []
         times: list[list[TimeExpression]] = []
         events: list[list[RawMention]] = []
         with stage("annotate: recognise, parse, times (workers)"):
-            for chunk_raws, chunk_times, chunk_events in self._pool.map(_work, jobs):
+            for chunk_raws, chunk_times, chunk_events in self._pool.map(_work, chunks):
                 raws.extend(chunk_raws)  # in order: the readable texts of each chunk, chunk after chunk
                 times.extend(chunk_times)
                 events.extend(chunk_events)
@@ -192,21 +262,11 @@ class Annotator:
     ) -> list[Annotated]:
         """Annotate a batch. ``anchor`` overrides each document's publication date for time
         expressions; ``known_people`` (canonical name -> documents) helps resolve spellings."""
-        skipped: list[list[str]] = [[] for _ in docs]
-        texts: list[str] = []
-        anchors: list[date | None] = []
-        for i, d in enumerate(docs):
-            if len(d.text) > MAX_ANNOTATED_CHARS:
-                skipped[i].append(f"text beyond the first {MAX_ANNOTATED_CHARS:,} characters not annotated")
-            texts.append(d.text[:MAX_ANNOTATED_CHARS])
-            when = anchor or (d.published.value.date() if d.published else None)
-            if when is None:
-                skipped[i].append("no publication date: relative times left unresolved (XXXX)")
-            anchors.append(when)
-        readable = [i for i, d in enumerate(docs) if self.entities.reads(d.language)]
-        for i, d in enumerate(docs):
-            skipped[i].extend(self.entities.notes(d.language))  # no model for the language, or a fallback model
-        raws, times, raw_events = self._extract(texts, anchors, readable, [d.language for d in docs])
+        jobs, skipped = extraction_jobs(docs, self.entities, anchor)
+        texts = [job.text for job in jobs]
+        anchors = [job.anchor for job in jobs]
+        readable = [i for i, job in enumerate(jobs) if job.readable]
+        raws, times, raw_events = self._extract(jobs)
         with stage("annotate: canonicalise"):
             found = self.entities.canonicalise([texts[i] for i in readable], raws, known_people) if readable else []
         entities: list[list[EntityMention]] = [[] for _ in docs]
@@ -264,4 +324,17 @@ def shared_annotator() -> Annotator:
     return _SharedAnnotator()
 
 
-__all__ = ["STAGES", "Annotated", "Annotator", "EntityRecognizer", "find_times", "shared_annotator"]
+__all__ = [
+    "STAGES",
+    "Annotated",
+    "Annotator",
+    "DocumentExtraction",
+    "EntityRecognizer",
+    "Extractions",
+    "Job",
+    "extract_jobs",
+    "extraction_jobs",
+    "find_times",
+    "shared_annotator",
+    "split_extracted",
+]

@@ -34,16 +34,32 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-DbOption = Annotated[Path, typer.Option("--db", envvar="STORYLINE_DB", help="Store file (SQLite).", show_default=True)]
+# a str, not a Path: a PostgreSQL URL through pathlib would lose the // of its scheme
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        envvar="STORYLINE_DB",
+        help="The store: a SQLite file, or a PostgreSQL URL (postgresql://user:password@host/db).",
+        show_default=True,
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
-DEFAULT_DB = Path("storyline.db")
+DEFAULT_DB = "storyline.db"
 
 
 def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def _open(db: Path) -> Storyline:
+def _shown(db: str) -> str:
+    """The store as messages name it: a file's path, or a URL without its password."""
+    from storyline.store.urls import redact
+
+    return redact(db)
+
+
+def _open(db: str) -> Storyline:
     from storyline.api import open as open_store
     from storyline.errors import StoreError
 
@@ -125,7 +141,7 @@ def _print_report(report: IngestReport, as_json: bool, verbose: bool = False) ->
 
 def _run_ingest(
     inputs: list[str],
-    db: Path,
+    db: str,
     as_json: bool,
     workers: int | None,
     config: IngestConfig,
@@ -133,6 +149,9 @@ def _run_ingest(
     *,
     analyze: bool,
     verbose: bool = False,
+    engine: str = "local",
+    address: str | None = None,
+    num_workers: int | None = None,
 ) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -156,7 +175,10 @@ def _run_ingest(
 
             try:
                 run = sl.analyze if analyze else sl.ingest
-                report = run(*inputs, config=config, workers=workers, progress=progress)
+                report = run(
+                    *inputs, config=config, workers=workers, progress=progress, engine=engine, address=address,
+                    num_workers=num_workers,
+                )  # fmt: skip
             except ConfigError as exc:
                 _err(f"error: {exc}")
                 raise typer.Exit(2) from None
@@ -208,6 +230,29 @@ WorkersOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="Where the per-document stages run: local (this machine's processes) or ray (Ray Data actors; "
+        "pip install 'storyline[ray]').",
+    ),
+]
+AddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--address", help="With --engine ray: HOST:PORT of a running Ray cluster to join (default: start a local one)."
+    ),
+]
+NumWorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--num-workers",
+        min=1,
+        help="With --engine ray: actors per stage (default: one per CPU of the cluster).",
+        show_default=False,
+    ),
+]
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="Also print the wall time of each stage (start-up included).")
 ]
@@ -232,12 +277,26 @@ def ingest(
     workers: WorkersOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
+    engine: EngineOpt = "local",
+    address: AddressOpt = None,
+    num_workers: NumWorkersOpt = None,
 ) -> None:
     """Read, clean, de-duplicate and store news from files, folders, feeds, archives, URLs or stdin."""
+    from storyline.distributed import ENGINES
+
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
+    if engine != "ray" and (address is not None or num_workers is not None):
+        raise typer.BadParameter("--address and --num-workers go with --engine ray", param_hint="--engine")
+    if engine == "ray" and workers is not None:
+        raise typer.BadParameter("--workers is for the local engine; with --engine ray use --num-workers")
     config = _config(
         fmt, field, languages, max_bytes, encoding, source, fetch_links, allow_private, timeout, batch_size, published
     )
-    _run_ingest(inputs, db, as_json, workers, config, quiet, analyze=ctx.info_name == "analyze", verbose=verbose)
+    _run_ingest(
+        inputs, db, as_json, workers, config, quiet, analyze=ctx.info_name == "analyze", verbose=verbose,
+        engine=engine, address=address, num_workers=num_workers,
+    )  # fmt: skip
 
 
 app.command("ingest")(ingest)
@@ -410,11 +469,29 @@ def export(
     hide_duplicates: Annotated[
         bool, typer.Option("--hide-duplicates", help="Leave out near-duplicates (and their events).")
     ] = False,
+    partition: Annotated[
+        str | None,
+        typer.Option(
+            "--partition",
+            help="month: write a Parquet dataset to the folder -o DIR, one partition per publication month "
+            "(DIR/month=YYYY-MM/part-0.parquet, month=undated without a date), for documents or events.",
+        ),
+    ] = None,
 ) -> None:
-    """Export a table (documents, entities or events) as JSON Lines, CSV or Parquet, or the
-    events as a GDELT-style table."""
+    """Export a table (documents, entities or events) as JSON Lines, CSV or Parquet (one file, or
+    a dataset partitioned by publication month), or the events as a GDELT-style table."""
     from storyline.api import EXPORT_FORMATS, EXPORT_TABLES
+    from storyline.exports import PARTITIONS
 
+    if partition is not None:
+        if partition not in PARTITIONS:
+            raise typer.BadParameter(f"choose one of {', '.join(PARTITIONS)}", param_hint="--partition")
+        if fmt != "parquet":
+            raise typer.BadParameter("a partitioned export is a Parquet dataset: add -f parquet", param_hint="--format")
+        if table == "entities":
+            raise typer.BadParameter("entities have no publication month", param_hint="--partition")
+        if output is None:
+            raise typer.BadParameter("a partitioned export is written to a folder: -o DIR", param_hint="--output")
     if fmt not in EXPORT_FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
     if table is not None and table not in EXPORT_TABLES:
@@ -425,10 +502,15 @@ def export(
         raise typer.BadParameter("parquet is a binary format: give a file with -o FILE", param_hint="--output")
     chosen = table or ("events" if fmt == "gdelt" else "documents")
     with _open(db) as sl:
-        n = sl.export(output if output else sys.stdout, format=fmt, table=chosen, hide_duplicates=hide_duplicates)
+        target = output if output else sys.stdout
+        try:
+            n = sl.export(target, format=fmt, table=chosen, hide_duplicates=hide_duplicates, partition=partition)
+        except ValueError as exc:  # a folder that is not a previous export's
+            _err(f"error: {exc}")
+            raise typer.Exit(1) from None
     if output:
         noun = {"documents": "document(s)", "entities": "entities", "events": "event(s)"}[chosen]
-        _err(f"exported {n} {noun} to {output}")
+        _err(f"exported {n} {noun} to {output}" + (f" (partitioned by {partition})" if partition else ""))
 
 
 @app.command()
@@ -448,7 +530,7 @@ def graph(
     shared events), as GEXF or GraphML for Gephi, Cytoscape or networkx, or as JSON."""
     with _open(db) as sl:
         if entity is not None and sl.entity(entity) is None:
-            _err(f"error: no entity named {entity!r} in {db}")
+            _err(f"error: no entity named {entity!r} in {_shown(db)}")
             raise typer.Exit(1)
         _entity_notes(sl, entity)
         if fmt == "json":
@@ -894,7 +976,7 @@ def serve(
         _err(f"error: {exc}")
         raise typer.Exit(1) from None
     writes = "writes with the API token" if settings.token else "read-only (no API token set)"
-    typer.echo(f"storyline: serving {db} at http://{host}:{port}/ ({writes}); Ctrl-C stops")
+    typer.echo(f"storyline: serving {_shown(db)} at http://{host}:{port}/ ({writes}); Ctrl-C stops")
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -59,10 +60,12 @@ from storyline.model.clusters import ClusterState
 from storyline.store.base import Store
 from storyline.timing import stage
 
-__all__ = ["NAME", "VECTOR_MODEL", "Clusterer", "DocumentIndex", "document_day"]
+__all__ = ["NAME", "VECTOR_MODEL", "Clusterer", "DocumentIndex", "VectorLookup", "document_day", "embed_text"]
 
 #: The document vectors the neighbours are found by: e5 embeddings of the opening.
 VECTOR_MODEL = "e5-lead"
+#: Documents placed (and embedded) per batch, each batch one transaction.
+BATCH = 64
 _PRIORITY = {"encounter": 3, "call": 2, "agreement": 1}
 
 
@@ -88,6 +91,17 @@ class DocumentIndex:
         query = np.asarray(vector, dtype=np.float32).reshape(1, self.dim)
         scores, rows = self.index.search(query, min(k, len(self.ids)))
         return [(self.ids[r], float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+
+
+def embed_text(doc: Document) -> str:
+    """What a document's vector embeds: its title and text (the embedder reads the opening)."""
+    return f"{doc.title}. {doc.text}" if doc.title and not doc.text.startswith(doc.title) else doc.text
+
+
+class VectorLookup(Protocol):
+    """Vectors computed elsewhere, by the text they embed (None: none for that text)."""
+
+    def get(self, text: str) -> np.ndarray | None: ...
 
 
 @dataclass
@@ -120,6 +134,9 @@ class Clusterer:
         self._batch_ids: list[str] = []
         self._batch_vectors = np.zeros((0, 384), dtype=np.float32)
         self._placed = 0
+        #: Vectors computed elsewhere (by Ray actors: :mod:`storyline.distributed`), by the text
+        #: they embed (:func:`embed_text`); a document whose text has none is embedded here
+        self.vectors: VectorLookup | None = None
         self.notes: list[str] = []
         """Problems met that did not stop placement (a damaged stored vector)."""
 
@@ -130,12 +147,22 @@ class Clusterer:
         return self._model
 
     def embed(self, docs: Sequence[Document]) -> np.ndarray:
-        if self._embed is None:
-            from storyline.relate.embed import shared_embedder
+        """The documents' vectors: those :attr:`vectors` holds for exactly the text each document
+        has now, the others computed here."""
+        texts = [embed_text(d) for d in docs]
+        known = [self.vectors.get(t) if self.vectors is not None else None for t in texts]
+        missing = [i for i, v in enumerate(known) if v is None]
+        if missing:
+            if self._embed is None:
+                from storyline.relate.embed import shared_embedder
 
-            self._embed = shared_embedder().e5
-        texts = [f"{d.title}. {d.text}" if d.title and not d.text.startswith(d.title) else d.text for d in docs]
-        return np.asarray(self._embed(texts), dtype=np.float32)
+                self._embed = shared_embedder().e5
+            computed = np.asarray(self._embed([texts[i] for i in missing]), dtype=np.float32)
+            if len(missing) == len(texts):
+                return computed
+            for i, vector in zip(missing, computed, strict=True):
+                known[i] = vector
+        return np.stack([np.asarray(v, dtype=np.float32) for v in known]) if known else np.zeros((0, 384), np.float32)
 
     @property
     def index(self) -> DocumentIndex:
@@ -185,13 +212,25 @@ class Clusterer:
         weights = json.dumps(self.model.as_json(), sort_keys=True).encode()
         return f"{NAME}|{self.model.name}:{hashlib.sha1(weights).hexdigest()[:12]}|{VECTOR_MODEL}"
 
-    def run(self, batch: int = 64) -> list[Placed]:
-        """Place every annotated document not yet placed; each batch is one transaction. Placements
-        made by another version (another model, other vectors) are made again first."""
+    def prepare(self) -> None:
+        """Forget placements made by another version (another model, other vectors), so that
+        :meth:`run` makes them again."""
         if self.store.placement_version() != self.version:
             with self.store.transaction():
                 self.store.reset_placements(self.version)
             self._index = None
+
+    def pending(self, batch: int = BATCH) -> list[list[str]]:
+        """The documents :meth:`run` will place (after :meth:`prepare`), in the batches it will
+        place them in, so that their vectors can be computed elsewhere beforehand, batch by batch
+        as :meth:`embed` would (e5's bfloat16 vectors depend slightly on which texts share a pass)."""
+        ids = self.store.unclustered(sys.maxsize)
+        return [ids[i : i + batch] for i in range(0, len(ids), batch)]
+
+    def run(self, batch: int = BATCH) -> list[Placed]:
+        """Place every annotated document not yet placed; each batch is one transaction. Placements
+        made by another version (another model, other vectors) are made again first."""
+        self.prepare()
         out: list[Placed] = []
         while True:
             ids = self.store.unclustered(batch)

@@ -1,5 +1,6 @@
-"""Exports: the store's tables (documents, entities, events) as JSON Lines, CSV or Parquet, a
-GDELT-style event table, the entity graph as GEXF or GraphML, and pandas DataFrames.
+"""Exports: the store's tables (documents, entities, events) as JSON Lines, CSV or Parquet (one
+file, or a dataset partitioned by publication month), a GDELT-style event table, the entity graph
+as GEXF or GraphML, and pandas DataFrames.
 
 :class:`storyline.Storyline` calls these; pyarrow and pandas are imported only by the functions
 that need them.
@@ -11,12 +12,15 @@ from storyline.exports.tables import (
     DOCUMENT_FIELDS,
     ENTITY_FIELDS,
     EVENT_FIELDS,
+    PARTITIONS,
     TABLE_FORMATS,
     TABLES,
     date_granularity,
     entity_row,
     event_row,
     frame,
+    publication_month,
+    write_partitioned,
     write_table,
 )
 
@@ -26,6 +30,7 @@ __all__ = [
     "EVENT_FIELDS",
     "GDELT_FIELDS",
     "GRAPH_FORMATS",
+    "PARTITIONS",
     "TABLES",
     "TABLE_FORMATS",
     "date_granularity",
@@ -33,9 +38,11 @@ __all__ = [
     "event_row",
     "frame",
     "gdelt_rows",
+    "publication_month",
     "write_gdelt",
     "write_gexf",
     "write_graph",
     "write_graphml",
+    "write_partitioned",
     "write_table",
 ]

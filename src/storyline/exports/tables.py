@@ -18,7 +18,9 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from storyline.model import EXPORT_FIELDS
@@ -198,6 +200,79 @@ def _write_parquet(rows: Iterable[dict[str, Any]], table: str, path: str | os.Pa
         if n == 0:
             writer.write_table(schema.empty_table())
     return n
+
+
+#: How a partitioned dataset can be split: ``month``, the month of publication.
+PARTITIONS = ("month",)
+#: The partition of documents (and their events) with no publication date.
+UNDATED = "undated"
+_PART_FILE = re.compile(r"part-\d+\.parquet")
+
+
+def publication_month(published: str | None) -> str:
+    """The partition of a publication time (ISO text): its month ``YYYY-MM`` as published (the
+    date in the article's own time zone, the day :func:`storyline.cluster.document_day` gives),
+    or ``undated``."""
+    return published[:7] if published else UNDATED
+
+
+def write_partitioned(
+    rows: Iterable[dict[str, Any]], table: str, out_dir: str | os.PathLike[str], month: Callable[[dict[str, Any]], str]
+) -> int:
+    """Write rows of ``table`` as a Parquet dataset with Hive-style partitions,
+    ``out_dir/month=YYYY-MM/part-0.parquet`` (``month=undated`` for rows with no date), which
+    pyarrow, Ray Data, DuckDB, Spark and BigQuery read as one table with a ``month`` column. Each
+    file has the schema of the single-file export (the ``month`` column is in the folder names
+    only). ``month`` gives a row's partition. A folder holding a previous partitioned export is
+    replaced; any other non-empty folder is refused. Returns how many rows were written."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    root = Path(out_dir)
+    _clear_previous_export(root)
+    root.mkdir(parents=True, exist_ok=True)
+    base = parquet_schema(table)
+    schema = base.append(pa.field("month", pa.string(), nullable=False))
+    nested = [name for name, kind in _KINDS[table].items() if kind == "json"]
+    written = 0
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        nonlocal written
+        for batch in _batches(rows, 2048):
+            for row in batch:
+                row["month"] = month(row)
+                for name in nested:
+                    row[name] = json.dumps(row[name], ensure_ascii=False) if row[name] is not None else None
+            written += len(batch)
+            yield pa.RecordBatch.from_pylist(batch, schema=schema)
+
+    ds.write_dataset(
+        batches(), root, schema=schema, format="parquet",
+        partitioning=ds.partitioning(pa.schema([schema.field("month")]), flavor="hive"),
+        basename_template="part-{i}.parquet", existing_data_behavior="overwrite_or_ignore", preserve_order=True,
+    )  # fmt: skip
+    return written
+
+
+def _clear_previous_export(root: Path) -> None:
+    """Remove a partitioned export's files from ``root``; refuse a folder holding anything else."""
+    if not root.exists():
+        return
+    if not root.is_dir():
+        raise ValueError(f"{root} is a file: a partitioned export is written to a folder")
+    entries = list(root.iterdir())
+    ours = all(
+        e.is_dir()
+        and e.name.startswith("month=")
+        and all(f.is_file() and _PART_FILE.fullmatch(f.name) for f in e.iterdir())
+        for e in entries
+    )
+    if not ours:
+        raise ValueError(f"{root} holds other files than a partitioned export: choose a new or empty folder")
+    for folder in entries:
+        for f in folder.iterdir():
+            f.unlink()
+        folder.rmdir()
 
 
 def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

@@ -39,6 +39,7 @@ from storyline.api import DocumentNotFound, Storyline
 from storyline.config import ServerConfig
 from storyline.errors import StoreLockedError, StorylineError
 from storyline.model.annotations import EventStatus
+from storyline.store.urls import is_url
 
 STATIC = Path(__file__).with_name("static")
 
@@ -351,9 +352,10 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
     """The app serving the store at ``db``."""
     config = config or ServerConfig()
     path = str(db)
-    if not Path(path).is_file():
+    # a PostgreSQL URL (postgresql://...) is a store too; one that cannot be opened says why below
+    if not is_url(path) and not Path(path).is_file():
         raise StorylineError(f"{path}: no such store (create one with storyline analyze ... --db {path})")
-    Storyline(path).close()  # opening checks the file is a store and brings its schema up to date
+    Storyline(path).close()  # opening checks it is a store and brings its schema up to date
     stores = _Pool(path)
     ingests = _IngestProcess()
     comparing = anyio.CapacityLimiter(2)  # comparisons run the embedding models: two at a time, in threads of their own

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from storyline.errors import AmbiguousIdError, StoreError, StoreLockedError, StoreSchemaError
-from storyline.model import DateSource, Document, Duplicate, Granularity, PublishedDate
+from storyline.model import Document
 from storyline.model.annotations import (
     Annotations,
     EntityMention,
@@ -30,6 +30,7 @@ from storyline.model.annotations import (
 )
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
 from storyline.store.base import DocumentQuery, EventQuery, EventRow, SearchHit, Sighting, StoredEvent
+from storyline.store.rows import document_from_row, metadata_columns
 from storyline.store.sqlite.clusters import ClusterTables
 from storyline.store.sqlite.graph import GraphTables
 from storyline.store.sqlite.migrations import MIGRATIONS
@@ -47,60 +48,7 @@ _FTS_TERM = re.compile(r"\w+", re.UNICODE)
 
 
 def _row_to_document(row: sqlite3.Row) -> Document:
-    published = None
-    if row["published"]:
-        published = PublishedDate(
-            value=datetime.fromisoformat(row["published"]),
-            granularity=Granularity(row["published_granularity"]),
-            source=DateSource(row["published_source"]),
-            raw=row["published_raw"] or "",
-            zone_given=bool(row["published_zone_given"]),
-        )
-    duplicate = Duplicate(row["duplicate_of"], row["duplicate_similarity"]) if row["duplicate_of"] else None
-    return Document(
-        id=row["id"],
-        text=row["text"],
-        source_id=row["source_id"],
-        origin=row["origin"],
-        title=row["title"],
-        url=row["url"],
-        source=row["source"],
-        author=row["author"],
-        published=published,
-        language=row["language"],
-        captions=tuple(json.loads(row["captions"])),
-        credits=tuple(json.loads(row["credits"])),
-        boilerplate=tuple(json.loads(row["boilerplate"])),
-        fetched_at=datetime.fromisoformat(row["fetched_at"]) if row["fetched_at"] else None,
-        duplicate=duplicate,
-        notes=tuple(json.loads(row["notes"])),
-    )
-
-
-def _metadata_columns(doc: Document) -> dict[str, Any]:
-    """The document's columns other than its identity, text and duplicate mark: what an earlier
-    arrival of the same text replaces, and (with those) what a new document inserts."""
-    p = doc.published
-    return {
-        "source_id": doc.source_id,
-        "origin": doc.origin,
-        "title": doc.title,
-        "url": doc.url,
-        "source": doc.source,
-        "author": doc.author,
-        "published": p.value.isoformat() if p else None,
-        "published_utc": p.value.astimezone(UTC).isoformat() if p else None,
-        "published_granularity": p.granularity.value if p else None,
-        "published_source": p.source.value if p else None,
-        "published_raw": p.raw if p else None,
-        "published_zone_given": int(p.zone_given) if p else None,
-        "language": doc.language,
-        "captions": json.dumps(doc.captions, ensure_ascii=False),
-        "credits": json.dumps(doc.credits, ensure_ascii=False),
-        "boilerplate": json.dumps(doc.boilerplate, ensure_ascii=False),
-        "notes": json.dumps(doc.notes, ensure_ascii=False),
-        "fetched_at": doc.fetched_at.isoformat() if doc.fetched_at else None,
-    }
+    return document_from_row(row)  # type: ignore[arg-type]  # a Row reads columns by name
 
 
 def _candidate(row: sqlite3.Row) -> Candidate:
@@ -250,7 +198,7 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
         old = db.execute("SELECT rowid, title, text, captions FROM documents WHERE id = ?", (doc.id,)).fetchone()
         if old is None:
             return
-        columns = _metadata_columns(doc)
+        columns = metadata_columns(doc)
         self.count_places(old["rowid"], -1)  # its places move to the month of the new date
         db.execute(
             f"UPDATE documents SET {', '.join(f'{name} = ?' for name in columns)} WHERE id = ?",
@@ -289,7 +237,7 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
                     "duplicate_similarity": doc.duplicate.similarity if doc.duplicate else None,
                     "ingested_at": now,
                     "minhash": fp.signature.astype("<u4").tobytes(),
-                    **_metadata_columns(doc),
+                    **metadata_columns(doc),
                 }
                 cur = db.execute(
                     f"INSERT OR IGNORE INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",

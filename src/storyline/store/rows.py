@@ -1,0 +1,71 @@
+"""Rows of the documents table as both store backends write and read them: a document's
+column values, and a document rebuilt from a row."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from storyline.model import DateSource, Document, Duplicate, Granularity, PublishedDate
+
+__all__ = ["document_from_row", "metadata_columns"]
+
+
+def document_from_row(row: Mapping[str, Any]) -> Document:
+    """A document from its row (columns by name)."""
+    published = None
+    if row["published"]:
+        published = PublishedDate(
+            value=datetime.fromisoformat(row["published"]),
+            granularity=Granularity(row["published_granularity"]),
+            source=DateSource(row["published_source"]),
+            raw=row["published_raw"] or "",
+            zone_given=bool(row["published_zone_given"]),
+        )
+    duplicate = Duplicate(row["duplicate_of"], row["duplicate_similarity"]) if row["duplicate_of"] else None
+    return Document(
+        id=row["id"],
+        text=row["text"],
+        source_id=row["source_id"],
+        origin=row["origin"],
+        title=row["title"],
+        url=row["url"],
+        source=row["source"],
+        author=row["author"],
+        published=published,
+        language=row["language"],
+        captions=tuple(json.loads(row["captions"])),
+        credits=tuple(json.loads(row["credits"])),
+        boilerplate=tuple(json.loads(row["boilerplate"])),
+        fetched_at=datetime.fromisoformat(row["fetched_at"]) if row["fetched_at"] else None,
+        duplicate=duplicate,
+        notes=tuple(json.loads(row["notes"])),
+    )
+
+
+def metadata_columns(doc: Document) -> dict[str, Any]:
+    """The document's columns other than its identity, text and duplicate mark: what an earlier
+    arrival of the same text replaces, and (with those) what a new document inserts."""
+    p = doc.published
+    return {
+        "source_id": doc.source_id,
+        "origin": doc.origin,
+        "title": doc.title,
+        "url": doc.url,
+        "source": doc.source,
+        "author": doc.author,
+        "published": p.value.isoformat() if p else None,
+        "published_utc": p.value.astimezone(UTC).isoformat() if p else None,
+        "published_granularity": p.granularity.value if p else None,
+        "published_source": p.source.value if p else None,
+        "published_raw": p.raw if p else None,
+        "published_zone_given": int(p.zone_given) if p else None,
+        "language": doc.language,
+        "captions": json.dumps(doc.captions, ensure_ascii=False),
+        "credits": json.dumps(doc.credits, ensure_ascii=False),
+        "boilerplate": json.dumps(doc.boilerplate, ensure_ascii=False),
+        "notes": json.dumps(doc.notes, ensure_ascii=False),
+        "fetched_at": doc.fetched_at.isoformat() if doc.fetched_at else None,
+    }
