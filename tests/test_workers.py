@@ -42,5 +42,43 @@ def test_annotations_do_not_depend_on_the_workers(tmp_path: Path) -> None:
     for name, n in (("one.db", 1), ("two.db", 2)):
         with storyline.open(tmp_path / name, config) as sl:
             sl.ingest(CORPUS / "txt", workers=1)
-            assert sl.annotate_pending(batch_size=8, workers=n) == 16
+            assert sl.annotate_pending(batch_size=8, workers=n, warm_embedder=n > 1) == 16
     assert tables(tmp_path / "one.db") == tables(tmp_path / "two.db")
+    # while the two workers annotated, this process loaded the embedder placing needs next
+    import threading
+
+    from storyline.relate.embed import shared_embedder
+
+    for thread in threading.enumerate():
+        if thread.name == "storyline-warm-embedder":
+            thread.join()
+    assert shared_embedder()._e5 is not None
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_leaves_the_batch_to_this_process() -> None:
+    import os
+    import signal
+
+    from storyline.annotate import Annotator
+    from storyline.clean import Cleaner
+    from storyline.model.article import Article, ContentKind, SourceFields
+
+    cleaner = Cleaner(IngestConfig(languages=TEST_LANGUAGES))
+    docs = [
+        cleaner.clean(Article(p.read_text(encoding="utf-8"), ContentKind.BODY_TEXT, str(p), p.name, SourceFields()))
+        for p in sorted((CORPUS / "txt").glob("*.txt"))[:8]
+    ]
+    alone = Annotator(workers=1).annotate_many(docs)
+    annotator = Annotator(workers=2)
+    try:
+        first = annotator.annotate_many(docs)  # starts the workers
+        assert annotator._pool is not None
+        for pid in list(annotator._pool._processes):  # as if the system killed them for memory
+            os.kill(pid, signal.SIGKILL)
+        second = annotator.annotate_many(docs)  # no traceback: annotated here instead
+        assert annotator._broken and annotator._pool is None
+    finally:
+        annotator.close()
+    for result in (first, second):
+        assert [r.annotations for r in result] == [r.annotations for r in alone]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -167,7 +168,7 @@ class Storyline:
         before = mark()
         report = self.ingest(*inputs, **kwargs)
         with stage("annotate"):
-            report.annotated = self.annotate_pending(workers=kwargs.get("workers", 1))
+            report.annotated = self.annotate_pending(workers=kwargs.get("workers", 1), warm_embedder=True)
         with stage("happenings"):
             report.clustered = self.cluster_pending()
         report.stages = since(before)
@@ -263,19 +264,31 @@ class Storyline:
         return (spans[0][0].isoformat() if spans[0] else None, spans[1][1].isoformat() if spans[1] else None)
 
     def annotate_pending(
-        self, *, batch_size: int = 64, workers: int | None = 1, extractions: Extractions | None = None
+        self,
+        *,
+        batch_size: int = 64,
+        workers: int | None = 1,
+        extractions: Extractions | None = None,
+        warm_embedder: bool = False,
     ) -> int:
         """Annotate stored documents that lack annotations by the current stage versions.
         Each batch is written in one transaction; returns how many were annotated. ``workers``:
         processes that annotate (1, the default: this process only; None: one per core when
         enough documents wait, see :mod:`storyline.workers`). Results do not depend on it.
-        ``extractions``: the per-document part computed elsewhere (by the Ray engine)."""
+        ``extractions``: the per-document part computed elsewhere (by the Ray engine).
+        ``warm_embedder``: while workers annotate, load the embedder in a thread of this process
+        (``analyze`` places the documents next, which needs it)."""
         from storyline.annotate import Annotator, shared_annotator
         from storyline.workers import ANNOTATE_WORKER_MB, ANNOTATE_WORKERS_FROM, auto_workers
 
         if workers is None:
             waiting = len(self.store.unannotated(Annotator.stage_names(), ANNOTATE_WORKERS_FROM))
             workers = auto_workers(waiting, ANNOTATE_WORKERS_FROM, ANNOTATE_WORKER_MB)
+        if workers > 1 and warm_embedder:
+            # this process waits on its workers meanwhile: it loads the embedder happenings need next
+            from storyline.relate.embed import shared_embedder
+
+            threading.Thread(target=shared_embedder().warm, name="storyline-warm-embedder", daemon=True).start()
         # in this process: the process-wide annotator, whose models stay loaded for the next call
         annotator = Annotator(workers=workers) if workers > 1 or extractions is not None else shared_annotator()
         annotator.extractions = extractions

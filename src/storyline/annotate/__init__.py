@@ -14,6 +14,7 @@ import multiprocessing
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, NamedTuple, Protocol
@@ -199,6 +200,7 @@ class Annotator:
         self.events = EventParser() if events else None
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
+        self._broken = False  # a worker died: the rest is annotated in this process
         #: Extraction results computed elsewhere (by Ray actors), used where they answer a job
         #: exactly; what they lack is computed as without them
         self.extractions: Extractions | None = None
@@ -236,8 +238,18 @@ class Annotator:
         return self._compute(jobs)
 
     def _compute(self, jobs: list[Job]) -> Extracted:
-        if self.workers <= 1 or (self._pool is None and len(jobs) < 2 * self.workers):
+        if self.workers <= 1 or self._broken or (self._pool is None and len(jobs) < 2 * self.workers):
             return extract_jobs(self.entities, self.events, jobs)
+        try:
+            return self._in_workers(jobs)
+        except BrokenProcessPool:
+            # a worker died (out of memory, a crash in native code): this batch, and the next,
+            # are annotated here instead; nothing already stored is touched
+            self._broken = True
+            self.close()
+            return extract_jobs(self.entities, self.events, jobs)
+
+    def _in_workers(self, jobs: list[Job]) -> Extracted:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 self.workers,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,12 +58,19 @@ class Embedder:
         self._minilm: Any = None
         self._e5: Any = None
         self._bf16: bool | None = None
+        self._loading = threading.Lock()  # a model is loaded once, whichever thread asks first
 
     @property
     def bf16(self) -> bool:
         if self._bf16 is None:
             self._bf16 = _bf16()
         return self._bf16
+
+    def warm(self) -> None:
+        """Load the multilingual model now (for a thread to do while the process waits on others)."""
+        with self._loading:
+            if self._e5 is None:
+                self._e5 = _load_e5_model(self)
 
     def minilm(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -77,14 +85,18 @@ class Embedder:
     def e5(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        if self._e5 is None:
-            self._e5 = _load_e5()
-            if E5_ENGINE == "torch":
-                self._e5.use_bf16(self.bf16)
+        self.warm()
         short = [" ".join(mask_long_words(t).split()[:E5_WORDS])[:E5_CHARS] or "-" for t in texts]
         vectors = np.asarray(self._e5.passage(short), dtype=np.float32).reshape(len(short), DIM)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms > 0, norms, 1.0)
+
+
+def _load_e5_model(embedder: Embedder) -> Any:
+    model = _load_e5()
+    if E5_ENGINE == "torch":
+        model.use_bf16(embedder.bf16)
+    return model
 
 
 def _load_e5() -> Any:
