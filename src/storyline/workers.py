@@ -24,7 +24,8 @@ CLEAN_WORKERS_FROM = 400
 #: Documents waiting for annotation from which annotation runs in workers.
 ANNOTATE_WORKERS_FROM = 150
 #: Resident memory allowed for one annotation worker (the English medium and small spaCy models,
-#: the gazetteer), megabytes, with room to spare.
+#: the gazetteer), megabytes: the largest measured was 457 MB (``analyze`` of 400 articles with two
+#: workers), and longer texts take more.
 ANNOTATE_WORKER_MB = 800
 
 
