@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -852,35 +851,12 @@ def compare_files(
     return compare(first, second, pair_id=f"{results[0].document.source_id}|{results[1].document.source_id}")
 
 
-#: Profiles ``compare_pairs`` keeps for articles that later pairs share (about 40 kB each).
-PROFILES_KEPT = 4096
-
-
-class ProfileCache(OrderedDict[Any, Any]):
-    """A mapping that forgets its least recently used entries beyond ``size``."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def __getitem__(self, key: Any) -> Any:
-        value = super().__getitem__(key)
-        self.move_to_end(key)
-        return value
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        super().__setitem__(key, value)
-        self.move_to_end(key)
-        while len(self) > self.size:
-            self.popitem(last=False)
-
-
 def compare_pairs(pairs: list[Pair], batch: int = 64) -> list[Comparison | InputError]:
     """Compare the two articles of each pair (see :mod:`storyline.relate.pairs`), in batches: a
     comparison per pair, or the error that stopped it (an article with no text left after cleaning)."""
     from storyline.annotate import shared_annotator
     from storyline.relate.embed import shared_embedder
-    from storyline.relate.pairs import pair_profiles
+    from storyline.relate.pairs import PROFILES_KEPT, ProfileCache, pair_profiles
     from storyline.relate.similarity import compare, shipped_model
 
     embedder, annotator, model = shared_embedder(), shared_annotator(), shipped_model()

@@ -177,7 +177,7 @@ class IngestPipeline:
                                 continue
                             report.articles += 1
                             batch.append(read_item)
-                            pool = self._workers(report)
+                            pool = self._pool_for(report)
                             if len(batch) >= self.config.batch_size * (self.workers if pool else 1):
                                 self._flush(batch, report, pool)
                                 batch = []
@@ -185,7 +185,7 @@ class IngestPipeline:
                                     progress("batch", report)
                     if progress:
                         progress("source", report)
-                self._flush(batch, report, self._workers(report))
+                self._flush(batch, report, self._pool_for(report))
                 if progress:
                     progress("batch", report)
             finally:
@@ -200,7 +200,7 @@ class IngestPipeline:
         report.stages = since(flushing)
         return report
 
-    def _workers(self, report: IngestReport) -> ProcessPoolExecutor | None:
+    def _pool_for(self, report: IngestReport) -> ProcessPoolExecutor | None:
         """The cleaning workers, started on first need: at once when the caller asked for them,
         once the ingest has read CLEAN_WORKERS_FROM articles when it left the number to us."""
         if self.workers <= 1 or (self.auto and report.articles < CLEAN_WORKERS_FROM):

@@ -5,6 +5,7 @@ published2?}`` (SemEval-2022 Task 8 lines also carry ``gold``: scores per dimens
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,29 @@ def read_pairs(path: Path) -> tuple[list[Pair], list[InputError]]:
 
 def _text(value: Any) -> str | None:
     return str(value) if isinstance(value, str | int | float) and str(value).strip() else None
+
+
+#: Profiles a run of many pairs keeps for articles that later pairs share (about 40 kB each).
+PROFILES_KEPT = 4096
+
+
+class ProfileCache(OrderedDict[Any, Any]):
+    """A mapping that forgets its least recently used entries beyond ``size``."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __getitem__(self, key: Any) -> Any:
+        value = super().__getitem__(key)
+        self.move_to_end(key)
+        return value
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
 
 
 #: An article of a pair as the profile depends on it: text, language, title, publication date.
