@@ -11,13 +11,13 @@ import numpy as np
 
 from storyline.model import Document
 from storyline.relate.dedup import Fingerprint
+from storyline.store import Store
 from storyline.store.base import Sighting
-from storyline.store.sqlite.store import SQLiteStore
 
 _NO_FINGERPRINT = Fingerprint(np.zeros(0, dtype=np.uint32), [])
 
 
-def store_documents(store: SQLiteStore, docs: Sequence[Document]) -> None:
+def store_documents(store: Store, docs: Sequence[Document]) -> None:
     """Store ``docs`` (one transaction), each seen once, at its own origin."""
     sightings = [
         Sighting(

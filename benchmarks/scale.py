@@ -50,6 +50,8 @@ import argparse
 import json
 import math
 import os
+import pickle
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -211,6 +213,163 @@ def ray_part(args: argparse.Namespace) -> dict[str, Any]:
     }  # fmt: skip
 
 
+#: Store sizes the clustering cost is measured at (those below ``--n``, and ``--n``).
+STORE_SIZES = (1_000, 100_000)
+
+
+def _build(db: Path, held: int, batch: int, keep: bool) -> dict[str, Any]:
+    """A SQLite store of ``held`` generated documents placed in happenings, built in one process
+    (or the one built before, with ``keep``), and the generator as the build left it, for the
+    batch measured after it. The generated world is sized for ``held + batch`` documents (a
+    quarter as many happenings, a twentieth as many people), so every store measured holds a world
+    as dense as the others."""
+    from serve import Generator, place_batches, table_counts
+
+    state = db.with_name(f"{db.name}.generator")
+    report = db.with_name(f"{db.name}.build.json")
+    if keep and db.exists() and state.exists() and report.exists():
+        return dict(json.loads(report.read_text()))
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    gen = Generator(held + batch)
+    print(f"building {db} ({held:,} documents)", file=sys.stderr, flush=True)
+    t = time.perf_counter()
+    built = place_batches(str(db), gen, 0, held, batch)
+    state.write_bytes(pickle.dumps(gen))
+    out = {"held": held, "build_seconds": round(time.perf_counter() - t, 1), **built, **table_counts(str(db))}
+    report.write_text(json.dumps(out) + "\n")
+    return out
+
+
+def _next_batch(location: str, state: Path, held: int, batch: int) -> dict[str, Any]:
+    """Place the next ``batch`` generated documents (the generator as the build left it) into the
+    store at ``location`` with a new clusterer, as a new ``storyline analyze`` process would; then
+    time how a further process gets its happening index (read from the cache folder)."""
+    from serve import place_batches
+    from storyline.cluster import Clusterer
+    from storyline.store import open_store
+
+    gen = pickle.loads(state.read_bytes())
+    out = place_batches(location, gen, held, held + batch, batch, progress_every=10**9)
+    store = open_store(location)
+    try:
+        t = time.perf_counter()
+        again = Clusterer(store)
+        size = len(again.index)
+        reload = {"seconds": round(time.perf_counter() - t, 2), "source": again.index_source, "vectors": size}
+    finally:
+        store.close()
+    return {
+        "held": held, "ms_per_doc": out["cluster_wall_ms_per_doc"][0],
+        "cpu_ms_per_doc": out["cluster_cpu_ms_per_doc"][0],
+        "index": {"seconds": out["index_load_seconds"], "source": out["index_source"]},
+        "index_written_seconds": out["index_save_seconds"] if out["index_saved"] else None,
+        "index_next_process": reload,
+    }  # fmt: skip
+
+
+def _first_batches(location: str, batch: int) -> dict[str, Any]:
+    """The clustering cost with ``batch`` documents held: a new store of a world sized for two
+    batches, the first placed, the second measured."""
+    from serve import Generator, place_batches
+
+    out = place_batches(location, Generator(2 * batch), 0, 2 * batch, batch, progress_every=10**9)
+    return {"held": batch, "ms_per_doc": out["cluster_wall_ms_per_doc"][1],
+            "cpu_ms_per_doc": out["cluster_cpu_ms_per_doc"][1]}  # fmt: skip
+
+
+def store_part(args: argparse.Namespace) -> dict[str, Any]:
+    """(b) stores of up to N generated documents, SQLite and PostgreSQL: the clustering cost per
+    document at 1,000, 100,000 and N documents held, and the API's latency at N."""
+    from serve import measure
+    from storyline.store.transfer import copy_store
+
+    out_dir = HERE / "out"
+    out_dir.mkdir(exist_ok=True)
+    # the happening indexes kept between processes go beside the stores, not into the user's cache
+    os.environ.setdefault("STORYLINE_CACHE", str(out_dir / "cache"))
+    batch = args.batch
+    sizes = sorted({h for h in STORE_SIZES if h < args.n} | {args.n})
+    big = [h for h in sizes if h > batch]
+    builds = {h: _build(out_dir / f"scale-{h}.db", h, batch, args.keep) for h in big}
+    result: dict[str, Any] = {
+        "n": args.n, "batch": batch,
+        "builds": {h: {k: v for k, v in b.items() if not k.startswith("cluster_")} for h, b in builds.items()},
+        # the cost during the largest build, batch by batch, in one process (on a machine that may
+        # have been doing other work meanwhile)
+        "during_build_ms_per_doc": builds[args.n]["cluster_wall_ms_per_doc"] if args.n in builds else [],
+    }  # fmt: skip
+    if args.build_only:
+        return result
+    backends: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="storyline-scale-") as tmp:
+        server = None
+        postgres = args.postgres
+        if postgres == "auto":
+            sys.path.insert(0, str(HERE.parent / "tests"))
+            from postgres_server import Unavailable, start_server
+
+            try:
+                server = start_server()
+            except (Unavailable, OSError, subprocess.SubprocessError) as exc:
+                print(f"PostgreSQL: skipped ({exc})", file=sys.stderr)
+                postgres = None
+        try:
+            names = ["sqlite"] + (["postgresql"] if postgres is not None else [])
+            for name in names:
+                row: dict[str, Any] = {}
+                small = str(Path(tmp) / "small.db") if name == "sqlite" else (server.database() if server else postgres)
+                print(f"{name}: clustering with {batch:,} documents held", file=sys.stderr, flush=True)
+                row[str(batch)] = _first_batches(small, batch)
+                for held in big:
+                    db = out_dir / f"scale-{held}.db"
+                    if name == "sqlite":  # the measured batch goes into a copy; the build stays as built
+                        target = str(db.with_name(f"{db.stem}-next.db"))
+                        shutil.copyfile(db, target)
+                    else:
+                        target = server.database() if server else postgres
+                        t = time.perf_counter()
+                        copied = copy_store(str(db), target)
+                        row[f"copy {held}"] = {"total_seconds": round(time.perf_counter() - t, 1), **copied}
+                        print(f"{name}: copied {held:,} documents in {time.perf_counter() - t:.0f} s",
+                              file=sys.stderr, flush=True)  # fmt: skip
+                    print(f"{name}: clustering with {held:,} documents held", file=sys.stderr, flush=True)
+                    row[str(held)] = _next_batch(target, db.with_name(f"{db.name}.generator"), held, batch)
+                    if held == args.n:
+                        print(f"{name}: API latency at {held:,} documents", file=sys.stderr, flush=True)
+                        row["latency"] = measure(target, args.requests)
+                row["ratio_n_to_1k"] = round(row[str(args.n)]["ms_per_doc"] / row[str(batch)]["ms_per_doc"], 2)
+                backends[name] = row
+        finally:
+            if server is not None:
+                server.stop()
+    result["backends"] = backends
+    return result
+
+
+def show_store(result: dict[str, Any]) -> None:
+    print(f"\nstores of generated documents, batches of {result['batch']:,}")
+    for held, build in result["builds"].items():
+        print(f"  built {int(held):,}: {build}")
+    for name, row in result.get("backends", {}).items():
+        print(f"\n{name}: clustering ms per document, the next {result['batch']:,} placed by a new process")
+        for key, m in row.items():
+            if key.startswith("copy "):
+                print(f"  copied {int(key[5:]):,} documents from SQLite in {m['total_seconds']} s")
+            elif key.isdigit():
+                line = f"  holding {int(key):>9,}: {m['ms_per_doc']:6.2f} (CPU {m['cpu_ms_per_doc']:.2f})"
+                if "index" in m:
+                    line += (f"; index {m['index']['source']} in {m['index']['seconds']:.1f} s, written in "
+                             f"{m['index_written_seconds']} s; next process: {m['index_next_process']['source']} "
+                             f"in {m['index_next_process']['seconds']:.1f} s")  # fmt: skip
+                print(line)
+        print(f"  ratio at {result['n']:,} to 1,000: {row['ratio_n_to_1k']:.2f}")
+        if "latency" in row:
+            print(f"  {'endpoint':24s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s}  statuses")
+            for endpoint, m in row["latency"].items():
+                print(f"  {endpoint:24s} {m['p50_ms']:8.1f} {m['p95_ms']:8.1f} {m['p99_ms']:8.1f}  {m['statuses']}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="part", required=True)
@@ -219,11 +378,26 @@ def main(argv: list[str] | None = None) -> int:
     ray.add_argument("--seed", type=int, default=20240601)
     ray.add_argument("--repeat", type=int, default=1, help="runs of each command; the best is kept")
     ray.add_argument("--json", action="store_true", help="also print the results as one JSON object")
+    store = sub.add_parser("store", help="(b) clustering cost and API latency at N documents, SQLite and PostgreSQL")
+    store.add_argument("--n", type=int, default=1_000_000, help="documents (default 1,000,000)")
+    store.add_argument("--batch", type=int, default=1000)
+    store.add_argument("--requests", type=int, default=300, help="requests per endpoint")
+    store.add_argument("--keep", action="store_true", help="reuse the stores benchmarks/out/scale-N.db built before")
+    store.add_argument("--build-only", action="store_true")
+    store.add_argument(
+        "--postgres", default="auto",
+        help="'auto' (a throwaway server, as the tests start one), a URL of an empty database, or 'none'",
+    )  # fmt: skip
+    store.add_argument("--json", action="store_true", help="also print the results as one JSON object")
     args = parser.parse_args(argv)
-    result = ray_part(args)
+    if args.part == "store" and args.postgres == "none":
+        args.postgres = None
+    result = ray_part(args) if args.part == "ray" else store_part(args)
+    if args.part == "store":
+        show_store(result)
     out_dir = HERE / "out"
     out_dir.mkdir(exist_ok=True)
-    (out_dir / f"scale_ray_{args.n}.json").write_text(json.dumps(result, indent=2) + "\n")
+    (out_dir / f"scale_{args.part}_{args.n}.json").write_text(json.dumps(result, indent=2) + "\n")
     if args.json:
         print(json.dumps(result))
     return 0

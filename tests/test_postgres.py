@@ -236,6 +236,15 @@ def test_both_backends_hold_the_same_analysis(
     copy = postgres_server.database(template=analyzed_postgres.rsplit("/", 1)[1])
     lite, pg = open_store(str(analyzed_corpus)), open_store(copy)
     try:
+        _assert_same_store(lite, pg)
+    finally:
+        lite.close()
+        pg.close()
+        postgres_server.drop(copy)
+
+
+def _assert_same_store(lite: Any, pg: Any) -> None:
+    if True:
         every = DocumentQuery(limit=None)
         assert [d for d in lite.documents(every)] == [d for d in pg.documents(every)]
         assert [d.id for d in lite.iter_documents(every)] == [d.id for d in pg.iter_documents(every)]
@@ -269,10 +278,57 @@ def test_both_backends_hold_the_same_analysis(
             lite_hits, pg_hits = lite.search_page(query, every), pg.search_page(query, every)
             assert lite_hits[1] == pg_hits[1] > 0, query
             assert {h.document.id: h.snippet for h in lite_hits[0]} == {h.document.id: h.snippet for h in pg_hits[0]}
+
+
+def test_a_sqlite_store_copied_into_postgresql_holds_the_same_and_goes_on(
+    analyzed_corpus: Path, postgres_url: str, tmp_path: Path
+) -> None:
+    """`storyline copy` moves the analysed sample store into PostgreSQL: every listing the same as
+    in the SQLite file, and the copy takes new articles (its row counters moved past the copied
+    rows) as the original does."""
+    source = tmp_path / "source.db"
+    source.write_bytes(analyzed_corpus.read_bytes())
+    result = CliRunner().invoke(app, ["copy", str(source), postgres_url, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["rows"]["documents"] == report["rows"]["document_search"] > 40
+    assert report["rows"]["clusters"] > 20 and report["rows"]["document_vectors"] > 40
+    lite, pg = open_store(str(source)), open_store(postgres_url)
+    try:
+        _assert_same_store(lite, pg)
     finally:
         lite.close()
         pg.close()
-        postgres_server.drop(copy)
+    extra = tmp_path / "extra.txt"
+    extra.write_text(
+        "Putin and Modi meet again in Vladivostok\n\nVLADIVOSTOK, Sept 4, 2019 - Russian President Vladimir "
+        "Putin met Indian Prime Minister Narendra Modi on Wednesday in Vladivostok, where they signed "
+        "agreements on energy and shipping.\n"
+    )
+    for location in (str(source), postgres_url):
+        with storyline.open(location) as sl:
+            report = sl.analyze([extra])
+            assert report.stored == 1 and report.annotated == 1
+    lite, pg = open_store(str(source)), open_store(postgres_url)
+    try:
+        _assert_same_store(lite, pg)
+    finally:
+        lite.close()
+        pg.close()
+    # a second copy into the same database is refused, and the store is left as it was
+    again = CliRunner().invoke(app, ["copy", str(source), postgres_url])
+    assert again.exit_code == 1 and "already holds documents" in again.stderr
+
+
+def test_copy_says_what_it_cannot_copy(tmp_path: Path, postgres_url: str) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(app, ["copy", str(tmp_path / "none.db"), postgres_url])
+    assert missing.exit_code == 1 and "none.db: no such store file" in missing.stderr
+    assert not (tmp_path / "none.db").exists()
+    to_file = runner.invoke(app, ["copy", str(tmp_path / "none.db"), str(tmp_path / "other.db")])
+    assert to_file.exit_code == 1 and "must be a postgresql:// URL" in to_file.stderr
+    out_of_pg = runner.invoke(app, ["copy", postgres_url, str(tmp_path / "other.db")])
+    assert out_of_pg.exit_code == 1 and "not supported" in out_of_pg.stderr and PASSWORD not in out_of_pg.stderr
 
 
 def test_many_api_servers_read_one_store_and_see_each_others_writes(postgres_url: str) -> None:

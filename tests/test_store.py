@@ -275,3 +275,27 @@ def test_serving_aggregates_follow_the_rows_they_count(analyzed_store: Analyzed,
         places_agree()
     finally:
         store.close()
+
+
+def test_vectors_by_id_and_the_store_identity(backend: Backend) -> None:
+    """What the happening index is kept and refreshed by: the documents with a vector, in the
+    order stored; the vectors of some of them; and an identity of the store's own."""
+    store, other = open_store(backend.location()), open_store(backend.location("other"))
+    try:
+        docs = [Document(id=f"v{i}", text=f"text {i}", source_id=str(i), origin="t") for i in range(5)]
+        store.add([(d, _fp()) for d in docs], [Sighting(d.id, d.source_id, d.origin) for d in docs])
+        rng = np.random.default_rng(3)
+        vectors = {d.id: rng.normal(size=8).astype(np.float32) for d in docs}
+        with store.transaction():
+            for doc_id in ("v3", "v0", "v4", "v1"):
+                store.add_vector(doc_id, "m", vectors[doc_id])
+            store.add_vector("v2", "other-model", vectors["v2"])
+        assert store.vector_ids("m") == ["v0", "v1", "v3", "v4"]  # stored order: the documents'
+        ids, array, damaged = store.vectors("m", 8, ["v4", "v1", "v2", "v4", "missing"])
+        assert ids == ["v1", "v4"] and damaged == []
+        assert np.array_equal(array, np.vstack([vectors["v1"], vectors["v4"]]))
+        assert store.vectors("m", 8, [])[0] == []
+        assert store.store_id() == store.store_id() != other.store_id()
+    finally:
+        store.close()
+        other.close()

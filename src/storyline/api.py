@@ -112,7 +112,9 @@ class Storyline:
         on the cluster at ``address``, or on a local Ray instance when there is none, with
         ``num_workers`` actors (default: one per CPU); see :mod:`storyline.distributed.ray_runner`.
 
-        Bad inputs are reported in the returned report, never raised; the rest is stored."""
+        Bad inputs are reported in the returned report, never raised; the rest is stored. A list
+        or tuple of inputs counts as its items (``ingest(paths)`` as ``ingest(*paths)``)."""
+        inputs = _flat(inputs)
         ray = self._ray_options(engine, address, num_workers)
         if ray is not None:
             return self._run_ray(inputs, False, ray, config, transport, stdin, progress, sources)
@@ -154,6 +156,7 @@ class Storyline:
         Takes the options of :meth:`ingest`; with ``engine="ray"`` the annotation's per-document
         part and the embeddings run on the Ray actors too, and what must see the whole store
         (canonicalisation across documents, near-duplicates, happenings) runs here, in input order."""
+        inputs = _flat(inputs)
         engine, address, num_workers = (kwargs.pop(k, None) for k in ("engine", "address", "num_workers"))
         ray = self._ray_options(engine or "local", address, num_workers)
         if ray is not None:
@@ -875,3 +878,11 @@ def compare_pairs(pairs: list[Pair], batch: int = 64) -> list[Comparison | Input
 def open(path: str | os.PathLike[str] = "storyline.db", config: IngestConfig | None = None) -> Storyline:
     """Open (creating if needed) the store at ``path``."""
     return Storyline(path, config)
+
+
+def _flat(inputs: Sequence[Any]) -> tuple[str | os.PathLike[str], ...]:
+    """Inputs with any list or tuple among them replaced by its items."""
+    out: list[str | os.PathLike[str]] = []
+    for item in inputs:
+        out.extend(item) if isinstance(item, list | tuple) else out.append(item)
+    return tuple(out)

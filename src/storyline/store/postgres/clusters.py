@@ -4,6 +4,7 @@ the SQLite store's (store/sqlite/clusters.py), statement for statement."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -354,25 +355,50 @@ class ClusterTables(Database):
             (model, np.asarray(vector, dtype=np.float32).tobytes(), doc_id),
         )
 
-    def vectors(self, model: str, dim: int | None = None) -> tuple[list[str], np.ndarray, list[str]]:
-        """Every stored document vector of ``model``: document ids and an (n, dim) array, and the
-        ids of documents whose stored vector is damaged (not ``dim`` 32-bit floats), left out."""
-        ids: list[str] = []
+    def vectors(
+        self, model: str, dim: int | None = None, ids: Sequence[str] | None = None
+    ) -> tuple[list[str], np.ndarray, list[str]]:
+        """Stored document vectors of ``model`` (of the documents ``ids`` only, when given):
+        document ids and an (n, dim) array in the order they were stored, and the ids of documents
+        whose stored vector is damaged (not ``dim`` 32-bit floats), left out."""
+        ids_out: list[str] = []
         rows: list[np.ndarray] = []
         damaged: list[str] = []
-        for doc_id, blob in self._stream(
-            "SELECT d.id, v.vector FROM document_vectors v JOIN documents d ON d.rowid = v.doc_rowid "
-            "WHERE v.model = %s ORDER BY v.doc_rowid",
-            (model,),
-        ):
+        if ids is None:
+            found: Iterable[tuple[Any, ...]] = self._stream(
+                "SELECT d.id, v.vector FROM document_vectors v JOIN documents d ON d.rowid = v.doc_rowid "
+                "WHERE v.model = %s ORDER BY v.doc_rowid",
+                (model,),
+            )
+        else:
+            found = self._all(
+                "SELECT d.id, v.vector FROM document_vectors v JOIN documents d ON d.rowid = v.doc_rowid "
+                "WHERE v.model = %s AND d.id = ANY(%s) ORDER BY v.doc_rowid",
+                (model, list(dict.fromkeys(ids))),
+            )
+        for doc_id, blob in found:
             data = bytes(blob) if blob is not None else b""
             size = len(data) if blob is not None else -1
             if size % 4 or (dim is not None and size != 4 * dim) or (dim is None and rows and size != 4 * len(rows[0])):
                 damaged.append(doc_id)
                 continue
-            ids.append(doc_id)
+            ids_out.append(doc_id)
             rows.append(np.frombuffer(data, dtype=np.float32))
-        return ids, (np.vstack(rows) if rows else np.zeros((0, dim or 0), dtype=np.float32)), damaged
+        return ids_out, (np.vstack(rows) if rows else np.zeros((0, dim or 0), dtype=np.float32)), damaged
+
+    def vector_ids(self, model: str) -> list[str]:
+        """The documents that have a stored vector of ``model``, in the order they were stored."""
+        return [r[0] for r in self._stream(
+            "SELECT d.id FROM document_vectors v JOIN documents d ON d.rowid = v.doc_rowid WHERE v.model = %s "
+            "ORDER BY v.doc_rowid",
+            (model,),
+        )]  # fmt: skip
+
+    def store_id(self) -> str:
+        """This store's identity, made on first asking (a random hex string kept in its settings,
+        not copied by ``storyline copy``): what caches of it are kept under."""
+        self._run("INSERT INTO settings VALUES ('store_id', %s) ON CONFLICT (name) DO NOTHING", (uuid.uuid4().hex,))
+        return str(self._value("SELECT value FROM settings WHERE name = 'store_id'"))
 
     # -- reading ------------------------------------------------------------------------------
     def clusters(

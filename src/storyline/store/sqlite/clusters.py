@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
@@ -330,24 +331,54 @@ class ClusterTables:
             (model, np.asarray(vector, dtype=np.float32).tobytes(), doc_id),
         )
 
-    def vectors(self, model: str, dim: int | None = None) -> tuple[list[str], np.ndarray, list[str]]:
-        """Every stored document vector of ``model``: document ids and an (n, dim) array, and the
-        ids of documents whose stored vector is damaged (not ``dim`` 32-bit floats), left out."""
-        ids: list[str] = []
+    def vectors(
+        self, model: str, dim: int | None = None, ids: Sequence[str] | None = None
+    ) -> tuple[list[str], np.ndarray, list[str]]:
+        """Stored document vectors of ``model`` (of the documents ``ids`` only, when given):
+        document ids and an (n, dim) array in the order they were stored, and the ids of documents
+        whose stored vector is damaged (not ``dim`` 32-bit floats), left out."""
+        ids_out: list[str] = []
         rows: list[np.ndarray] = []
         damaged: list[str] = []
-        for doc_id, blob in self._db.execute(
-            "SELECT d.id, v.vector FROM document_vectors v JOIN documents d ON d.rowid = v.doc_rowid "
-            "WHERE v.model = ? ORDER BY v.doc_rowid",
-            (model,),
-        ):
+        if ids is None:
+            found: Iterable[tuple[str, Any]] = self._db.execute(
+                "SELECT d.id, v.vector FROM document_vectors v JOIN documents d ON d.rowid = v.doc_rowid "
+                "WHERE v.model = ? ORDER BY v.doc_rowid",
+                (model,),
+            )
+        else:
+            wanted = list(dict.fromkeys(ids))
+            found = [
+                row
+                for i in range(0, len(wanted), 500)
+                for row in self._db.execute(
+                    "SELECT d.id, v.vector FROM document_vectors v JOIN documents d ON d.rowid = v.doc_rowid "
+                    f"WHERE v.model = ? AND d.id IN ({','.join('?' * len(wanted[i : i + 500]))}) ORDER BY v.doc_rowid",
+                    (model, *wanted[i : i + 500]),
+                )
+            ]
+        for doc_id, blob in found:
             size = len(blob) if isinstance(blob, bytes) else -1
             if size % 4 or (dim is not None and size != 4 * dim) or (dim is None and rows and size != 4 * len(rows[0])):
                 damaged.append(doc_id)
                 continue
-            ids.append(doc_id)
+            ids_out.append(doc_id)
             rows.append(np.frombuffer(blob, dtype=np.float32))
-        return ids, (np.vstack(rows) if rows else np.zeros((0, dim or 0), dtype=np.float32)), damaged
+        return ids_out, (np.vstack(rows) if rows else np.zeros((0, dim or 0), dtype=np.float32)), damaged
+
+    def vector_ids(self, model: str) -> list[str]:
+        """The documents that have a stored vector of ``model``, in the order they were stored."""
+        return [r[0] for r in self._db.execute(
+            "SELECT d.id FROM document_vectors v JOIN documents d ON d.rowid = v.doc_rowid WHERE v.model = ? "
+            "ORDER BY v.doc_rowid",
+            (model,),
+        )]  # fmt: skip
+
+    def store_id(self) -> str:
+        """This store's identity, made on first asking (a random hex string kept in its settings,
+        not copied by ``storyline copy``): what caches of it are kept under."""
+        self._db.execute("INSERT OR IGNORE INTO settings VALUES ('store_id', ?)", (uuid.uuid4().hex,))
+        return str(self._db.execute("SELECT value FROM settings WHERE name = 'store_id'").fetchone()[0])
 
     # -- reading ------------------------------------------------------------------------------
     def clusters(
