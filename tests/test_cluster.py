@@ -142,6 +142,8 @@ def test_commands_and_export(corpus_db: Path, tmp_path: Path) -> None:
     )
     assert {"document_id", "title", "evidence"} <= set(rows[0]["sources"][0])
     listed = runner.invoke(app, ["clusters", "--db", str(corpus_db), "--storyline", "nope"])
+    assert listed.exit_code == 1 and "no storyline 'nope'" in listed.stderr
+    listed = runner.invoke(app, ["clusters", "--db", str(corpus_db), "--from", "1990", "--to", "1991"])
     assert listed.exit_code == 0 and "no happenings" in listed.stderr
     stories = runner.invoke(app, ["storylines", "--db", str(corpus_db), "--json"])
     assert json.loads(stories.stdout.splitlines()[0])["label"] == "India – Russia"

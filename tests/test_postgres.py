@@ -23,6 +23,7 @@ from storyline.model import Document
 from storyline.relate.dedup import Fingerprint
 from storyline.store import DocumentQuery, EventQuery, open_store
 from storyline.store.base import Sighting
+from storyline.store.happenings import HappeningFilter
 from storyline.store.urls import redact
 
 from .conftest import CORPUS, ROOT
@@ -224,8 +225,12 @@ def test_two_ingests_in_two_processes_one_waits_its_turn(postgres_url: str) -> N
         assert sl.store.count(DocumentQuery(limit=None)) == 6
 
 
+def _ids(found: list[Any]) -> list[str]:
+    return [c.id for c in found]
+
+
 def _clusters(store: Any) -> list[dict[str, Any]]:
-    return [c.as_dict() for c in store.clusters(limit=None, include_tentative=True)]
+    return [c.as_dict() for c in store.clusters(HappeningFilter(include_tentative=True), limit=None)]
 
 
 def test_both_backends_hold_the_same_analysis(
@@ -267,8 +272,11 @@ def _assert_same_store(lite: Any, pg: Any) -> None:
         assert lite.entity_graph(modi, limit=10).as_dict() == pg.entity_graph(modi, limit=10).as_dict()
         for query in (EventQuery(entity="Putin", type="CONSULT"), EventQuery(date_from="2018-05", date_to="2018-06")):
             assert lite.count_events(query) == pg.count_events(query) > 0
-        filters = {"entity_ids": [modi], "date_from": "2018-01-01", "date_to": "2018-12-31"}
-        assert lite.count_clusters(**filters) == pg.count_clusters(**filters) > 0  # type: ignore[arg-type]
+        which = HappeningFilter.of(entity_ids=[modi], date_from="2018-01-01", date_to="2018-12-31")
+        assert lite.count_clusters(which) == pg.count_clusters(which) > 0
+        for which in (HappeningFilter(status=("planned",)), HappeningFilter(kind=("meeting",), min_sources=2)):
+            assert _ids(lite.clusters(which, limit=None)) == _ids(pg.clusters(which, limit=None)) != []
+            assert lite.count_clusters(which) == pg.count_clusters(which) > 0
         lite_map, pg_map = lite.map_points(), pg.map_points()
         assert sorted(p["name"] for p in lite_map["mentions"]) == sorted(p["name"] for p in pg_map["mentions"])
         assert {(p["lat"], p["lon"], p["events"]) for p in lite_map["events"]} == {

@@ -304,10 +304,11 @@ def test_a_search_pages_through_what_it_ranks(
     client: TestClient, analyzed_store: Analyzed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     full = client.get("/api/search", params={"q": "Modi", "limit": 5}).json()
-    assert full["matches"] == full["total"] > 10
+    assert full["matches"] == full["total"] > 10 and full["matches_more"] is False
     monkeypatch.setattr(analyzed_store.backend(tmp_path).module, "RANK_WINDOW", 6)
     capped = client.get("/api/search", params={"q": "Modi", "limit": 5, "offset": 5}).json()
-    assert capped["matches"] == full["matches"] and capped["total"] == 6
+    # counted only up to the window: "6 and more"
+    assert capped["matches"] == capped["total"] == 6 and capped["matches_more"] is True
     assert len(capped["items"]) == 1 and capped["next_offset"] is None
 
 

@@ -228,8 +228,8 @@ def test_search_ranks_a_bounded_window_of_the_newest_matches(
         everything, total = store.search_page("Modi", DocumentQuery(limit=100))
         assert total == len(everything) > 10
         monkeypatch.setattr(backend.module, "RANK_WINDOW", 5)
-        ranked, same_total = store.search_page("Modi", DocumentQuery(limit=100))
-        assert same_total == total and len(ranked) == 5
+        ranked, counted = store.search_page("Modi", DocumentQuery(limit=100))
+        assert counted == 6 and len(ranked) == 5  # counted up to one past the window: "more than 5"
         rowid = {r[1]: r[0] for r in backend.rows(store, "SELECT rowid, id FROM documents")}
         newest = sorted((rowid[h.document.id] for h in everything), reverse=True)[:5]
         assert sorted(rowid[h.document.id] for h in ranked) == sorted(newest)

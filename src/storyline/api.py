@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from storyline.config import ClusterConfig, IngestConfig
-from storyline.errors import ConfigError, InputError, StorylineError
+from storyline.errors import ConfigError, InputError, StorylineError, UsageError
 from storyline.ingest.sources import Source
 from storyline.ingest.transport import Transport
 from storyline.model import EXPORT_FIELDS, Document, content_id, document_to_dict
@@ -27,6 +28,7 @@ from storyline.model.annotations import Annotations, EntityRecord, Event, EventS
 from storyline.model.clusters import EventCluster, StorylineRecord, TimelineEntry
 from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
 from storyline.store import DocumentQuery, EventQuery, SearchHit, Sighting, Store, StoredEvent, open_store
+from storyline.store.happenings import HappeningFilter
 from storyline.store.urls import redact
 from storyline.timing import mark, since, stage
 
@@ -187,7 +189,7 @@ class Storyline:
             clusterer.vectors = vectors
             return len(clusterer.run())
 
-    def clusters(
+    def happening_filter(
         self,
         *,
         entity: str | list[str] | None = None,
@@ -195,67 +197,98 @@ class Storyline:
         date_from: str | None = None,
         date_to: str | None = None,
         cluster: str | None = None,
-        limit: int | None = 50,
-        offset: int = 0,
         include_tentative: bool = False,
         dated_only: bool = False,
+        status: str | list[str] | None = None,
+        kind: str | list[str] | None = None,
+        min_confidence: float | None = None,
+        min_sources: int | None = None,
+    ) -> HappeningFilter:
+        """The filter record every listing of happenings takes, built once and checked: entities
+        by id, name or alias (all of them must take part), a storyline by id, id prefix or label
+        (:meth:`resolve_storyline`), dates as YYYY, YYYY-MM or YYYY-MM-DD, statuses (planned,
+        occurred, ...), kinds (a PLOVER category such as CONSULT or a subtype such as meeting),
+        the least placement confidence and the fewest reporting articles. A value that cannot be
+        raises :class:`UsageError`."""
+        start, end = self._bounds(date_from, date_to)
+        return HappeningFilter.of(
+            entity_ids=self._entity_groups(entity),
+            storyline=self.resolve_storyline(storyline)[0] if storyline else None,
+            date_from=start, date_to=end, cluster_id=cluster, include_tentative=include_tentative,
+            dated_only=dated_only, status=status, kind=kind, min_confidence=min_confidence, min_sources=min_sources,
+        )  # fmt: skip
+
+    def clusters(
+        self, which: HappeningFilter | None = None, *, limit: int | None = 50, offset: int = 0, **filters: Any
     ) -> list[EventCluster]:
         """Happenings (one real event reported by many articles), earliest first (undated ones
-        last), with their sources: by entities taking part (all of them), storyline, dates they
-        overlap, or id. Tentative happenings (one article, no confident event) only with
-        ``include_tentative`` or when asked for by id."""
-        start, end = self._bounds(date_from, date_to)
-        return self.store.clusters(
-            entity_ids=self._entity_groups(entity), storyline=storyline, date_from=start, date_to=end,
-            cluster_id=cluster, limit=limit, offset=offset, include_tentative=include_tentative, dated_only=dated_only,
-        )  # fmt: skip
+        last), with their sources: those ``which`` picks, or the keyword ``filters`` of
+        :meth:`happening_filter` (entity, storyline, date_from, date_to, cluster, status, kind,
+        min_confidence, min_sources, include_tentative, dated_only). Tentative happenings (one
+        article, no confident event) only with ``include_tentative`` or when asked for by id."""
+        return self.store.clusters(self._which(which, filters), limit=limit, offset=offset)
 
-    def count_clusters(
-        self,
-        *,
-        entity: str | list[str] | None = None,
-        storyline: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        include_tentative: bool = False,
-        dated_only: bool = False,
-    ) -> int:
+    def count_clusters(self, which: HappeningFilter | None = None, **filters: Any) -> int:
         """How many happenings :meth:`clusters` would list with these filters, over all pages."""
-        start, end = self._bounds(date_from, date_to)
-        return self.store.count_clusters(
-            entity_ids=self._entity_groups(entity), storyline=storyline, date_from=start, date_to=end,
-            include_tentative=include_tentative, dated_only=dated_only,
-        )  # fmt: skip
+        return self.store.count_clusters(self._which(which, filters))
+
+    def _which(self, which: HappeningFilter | None, filters: dict[str, Any]) -> HappeningFilter:
+        if which is not None and filters:
+            raise UsageError(f"give a HappeningFilter or keyword filters, not both ({', '.join(filters)})")
+        return which if which is not None else self.happening_filter(**filters)
 
     def _entity_groups(self, entity: str | list[str] | None) -> list[list[str]] | None:
-        """For each name given, the entity ids it may stand for (all of them must take part)."""
+        """For each name given, the entity ids it may stand for (all of them must take part); a
+        name that stands for none is a :class:`UsageError` (``not-found``)."""
         names = [entity] if isinstance(entity, str) else list(entity or [])
-        return [self.store.entity_ids(name) for name in names] if names else None
+        groups = []
+        for name in names:
+            ids = self.store.entity_ids(name)
+            if not ids:
+                raise UsageError(f"no entity {name!r} (storyline entities lists them)", "not-found")
+            groups.append(ids)
+        return groups if names else None
+
+    def resolve_storyline(self, given: str) -> tuple[str, str | None]:
+        """The storyline ``given`` names: its id, a unique id prefix (4 characters or more), or its
+        label in any case and with any dashes and spacing ("india-russia" for "India – Russia").
+        Returns the id and, when the label matched only once folded, a note saying which. Raises
+        :class:`UsageError`: ``not-found``, or ``ambiguous`` with the candidates."""
+        given = given.strip()
+        if self.store.storyline(given) is not None:
+            return given, None
+        records = self.store.storylines(None)
+        if len(given) >= 4:
+            by_prefix = [r for r in records if r.id.startswith(given)]
+            if len(by_prefix) == 1:
+                return by_prefix[0].id, None
+            if by_prefix:
+                raise _ambiguous("storyline", given, [(r.label, r.id) for r in by_prefix])
+        folded = fold_name(given)
+        by_label = [r for r in records if fold_name(r.label) == folded]
+        if len(by_label) == 1:
+            found = by_label[0]
+            return found.id, None if found.label == given else f"storyline {given!r} is {found.label!r} [{found.id}]"
+        if by_label:
+            raise _ambiguous("storyline", given, [(r.label, r.id) for r in by_label])
+        raise UsageError(f"no storyline {given!r} (storyline storylines lists them)", "not-found")
 
     def storylines(self, *, limit: int | None = 50, offset: int = 0) -> list[StorylineRecord]:
         """Storylines (happenings of the same actors over time), the largest first."""
         return self.store.storylines(limit, offset)
 
     def timeline(
-        self,
-        *,
-        entity: str | list[str] | None = None,
-        storyline: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        limit: int | None = 200,
-        offset: int = 0,
-        include_tentative: bool = False,
+        self, which: HappeningFilter | None = None, *, limit: int | None = 200, offset: int = 0, **filters: Any
     ) -> list[TimelineEntry]:
-        """Dated happenings in order, each with its sources and their evidence sentences
+        """Dated happenings in order, each with its sources and their evidence sentences: those
+        ``which`` or the keyword ``filters`` of :meth:`happening_filter` pick, dated only
         (tentative ones only with ``include_tentative``)."""
+        from dataclasses import replace
+
         from storyline.timeline import timeline_entries
 
-        found = self.clusters(
-            entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit, offset=offset,
-            include_tentative=include_tentative, dated_only=True,
-        )  # fmt: skip
-        return timeline_entries(found)
+        return timeline_entries(self.clusters(replace(self._which(which, filters), dated_only=True), limit=limit,
+                                              offset=offset))  # fmt: skip
 
     def _bounds(self, date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
         """ "2024" or "2024-05" as a bound: from its first day, to its last."""
@@ -452,8 +485,9 @@ class Storyline:
         return self.store.documents(query), self.store.count(query)
 
     def search_page(self, text: str, query: DocumentQuery) -> tuple[list[SearchHit], int, int]:
-        """One page of full-text matches, best first; how many documents match; and how many of
-        them can be paged through (a search ranks at most the store's ``rank_window`` newest)."""
+        """One page of full-text matches, best first; how many documents match, counted up to the
+        store's ``rank_window`` + 1 (more than the window: more match than were counted); and how
+        many of them can be paged through (a search ranks at most the ``rank_window`` newest)."""
         hits, matches = self.store.search_page(text, query)
         return hits, matches, min(matches, self.store.rank_window)
 
@@ -556,9 +590,11 @@ class Storyline:
         date_to: str | None = None,
         limit: int = 1000,
     ) -> dict[str, Any]:
-        """Happenings at their places and the places articles mention, counted (see the store)."""
+        """Happenings at their places and the places articles mention, counted (see the store);
+        ``storyline`` by id, id prefix or label."""
         start, end = self._bounds(date_from, date_to)
-        return self.store.map_points(storyline=storyline, date_from=start, date_to=end, limit=limit)
+        line = self.resolve_storyline(storyline)[0] if storyline else None
+        return self.store.map_points(storyline=line, date_from=start, date_to=end, limit=limit)
 
     def generation(self) -> int:
         """A counter every write to the store raises (for caches of aggregates)."""
@@ -758,20 +794,14 @@ class Storyline:
         return frame((event_row(r) for r in self.store.iter_event_rows(query)), "events")
 
     def timeline_frame(
-        self,
-        *,
-        entity: str | list[str] | None = None,
-        storyline: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        limit: int | None = 200,
+        self, which: HappeningFilter | None = None, *, limit: int | None = 200, **filters: Any
     ) -> pd.DataFrame:
         """:meth:`timeline` as a DataFrame: ``date`` as a datetime (a month or year as its first
         day; ``granularity`` says which), ``actors`` a list of names, ``documents`` how many
         articles, ``sources`` a list of dicts as in ``storyline timeline --json``."""
         from storyline.exports import frame
 
-        entries = self.timeline(entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit)
+        entries = self.timeline(which, limit=limit, **filters)
         return frame(({**e.as_dict(), "documents": len(e.sources)} for e in entries), "timeline")
 
 
@@ -886,3 +916,18 @@ def _flat(inputs: Sequence[Any]) -> tuple[str | os.PathLike[str], ...]:
     for item in inputs:
         out.extend(item) if isinstance(item, list | tuple) else out.append(item)
     return tuple(out)
+
+
+def fold_name(text: str) -> str:
+    """A name as lookups compare it: case folded, every dash and run of spacing or punctuation
+    between words one space ("India – Russia", "india-russia" and "India/Russia" fold alike)."""
+    return " ".join(re.split(r"[\W_]+", text.casefold())).strip()
+
+
+def _ambiguous(kind: str, given: str, candidates: list[tuple[str, str]]) -> UsageError:
+    lines = tuple(f"{label} [{ident}]" for label, ident in candidates[:20])
+    more = f" and {len(candidates) - 20} more" if len(candidates) > 20 else ""
+    return UsageError(
+        f"{kind} {given!r} is ambiguous: {len(candidates)} match ({'; '.join(lines)}{more}); give the id",
+        "ambiguous", lines,
+    )  # fmt: skip

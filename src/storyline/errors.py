@@ -44,6 +44,18 @@ class ConfigError(StorylineError, ValueError):
     """A setting is invalid."""
 
 
+class UsageError(StorylineError, ValueError):
+    """A caller asked for something that cannot be given: an unknown filter value (``code``
+    ``invalid``), a name or id that matches nothing (``not-found``) or more than one thing
+    (``ambiguous``, with the ``candidates`` it could mean, as "label [id]" lines). The CLI exits
+    with 1 for ``not-found`` and 2 otherwise; the REST API answers 404 and 400."""
+
+    def __init__(self, message: str, code: str = "invalid", candidates: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.code = code
+        self.candidates = candidates
+
+
 class InputError(StorylineError):
     """One input could not be read or cleaned.
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from storyline.model import Document
     from storyline.model.annotations import EntityMention
     from storyline.pipeline import IngestReport
+    from storyline.store.happenings import HappeningFilter
 
 T = TypeVar("T")
 
@@ -813,6 +814,54 @@ AllOption = Annotated[
     bool,
     typer.Option("--all", help="Also tentative happenings (one article whose events are doubtful), hidden by default."),
 ]
+StorylineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--storyline", help="Only this storyline: its id, a unique id prefix, or its label (any case/dashes)."
+    ),
+]
+StatusOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status", "-s", help="Only these statuses (repeatable): planned, ongoing, occurred, negated, hypothetical, "
+        "referenced.",
+    ),
+]  # fmt: skip
+KindOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind", "--type", "-t", help="Only these kinds (repeatable): a PLOVER category (CONSULT) or a subtype "
+        "(meeting, visit, agreement).",
+    ),
+]  # fmt: skip
+MinConfidenceOption = Annotated[
+    float | None,
+    typer.Option("--min-confidence", min=0.0, max=1.0, help="Only happenings placed with at least this confidence."),
+]
+MinSourcesOption = Annotated[
+    int | None, typer.Option("--min-sources", min=1, help="Only happenings reported by at least this many articles.")
+]
+
+
+def _happening_filter(sl: Storyline, **filters: Any) -> HappeningFilter:
+    """The filter of a listing of happenings, names resolved: a note on stderr when a storyline's
+    label or an entity's alias matched; a name matching nothing exits 1, an ambiguous one or a bad
+    value exits 2 (listing the candidates)."""
+    from storyline.errors import UsageError
+
+    try:
+        _entity_notes(sl, filters.get("entity"))
+        if filters.get("storyline"):
+            line, note = sl.resolve_storyline(filters["storyline"])
+            if note:
+                _err(f"note: {note}")
+            filters["storyline"] = line
+        return sl.happening_filter(**filters)
+    except UsageError as exc:
+        _err(f"error: {exc}")
+        for candidate in exc.candidates:
+            _err(f"  {candidate}")
+        raise typer.Exit(1 if exc.code == "not-found" else 2) from None
 
 
 @app.command()
@@ -820,9 +869,13 @@ def clusters(
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
     entity: EntitiesOption = None,
-    storyline: Annotated[str | None, typer.Option("--storyline", help="Only this storyline's happenings.")] = None,
+    storyline: StorylineOption = None,
     date_from: FromOption = None,
     date_to: ToOption = None,
+    status: StatusOption = None,
+    kind: KindOption = None,
+    min_confidence: MinConfidenceOption = None,
+    min_sources: MinSourcesOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many.")] = 50,
     show_all: AllOption = False,
 ) -> None:
@@ -831,11 +884,11 @@ def clusters(
     _date_bound(date_from, "--from")
     _date_bound(date_to, "--to")
     with _open(db) as sl:
-        _entity_notes(sl, entity)
-        rows = sl.clusters(
-            entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit,
-            include_tentative=show_all,
+        which = _happening_filter(
+            sl, entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, status=status, kind=kind,
+            min_confidence=min_confidence, min_sources=min_sources, include_tentative=show_all,
         )  # fmt: skip
+        rows = sl.clusters(which, limit=limit)
     if as_json:
         for c in rows:
             typer.echo(json.dumps(c.as_dict(), ensure_ascii=False))
@@ -867,7 +920,7 @@ def storylines(
         _err("no storylines (run storyline analyze first)")
         return
     for s in rows:
-        typer.echo(f"{s.id}  {s.label:<40} {s.clusters:>3} events {s.documents:>3} articles  {s.start} .. {s.end}")
+        typer.echo(f"{s.id}  {s.label:<40} {s.clusters:>3} happenings {s.documents:>3} articles  {s.start} .. {s.end}")
 
 
 @app.command()
@@ -875,9 +928,13 @@ def timeline(
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
     entity: EntitiesOption = None,
-    storyline: Annotated[str | None, typer.Option("--storyline", help="Only this storyline.")] = None,
+    storyline: StorylineOption = None,
     date_from: FromOption = None,
     date_to: ToOption = None,
+    status: StatusOption = None,
+    kind: KindOption = None,
+    min_confidence: MinConfidenceOption = None,
+    min_sources: MinSourcesOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many entries.")] = 200,
     show_all: AllOption = False,
 ) -> None:
@@ -886,11 +943,11 @@ def timeline(
     _date_bound(date_from, "--from")
     _date_bound(date_to, "--to")
     with _open(db) as sl:
-        _entity_notes(sl, entity)
-        entries = sl.timeline(
-            entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, limit=limit,
-            include_tentative=show_all,
+        which = _happening_filter(
+            sl, entity=entity, storyline=storyline, date_from=date_from, date_to=date_to, status=status, kind=kind,
+            min_confidence=min_confidence, min_sources=min_sources, include_tentative=show_all,
         )  # fmt: skip
+        entries = sl.timeline(which, limit=limit)
     if as_json:
         for e in entries:
             typer.echo(json.dumps(e.as_dict(), ensure_ascii=False))
@@ -900,8 +957,8 @@ def timeline(
         return
     for e in entries:
         where = f" in {e.place}" if e.place else ""
-        kind = e.subtype or e.type.lower()
-        typer.echo(f"{e.date:<10} {e.status:<10} {kind} — {', '.join(e.actors)}{where}")
+        what = e.subtype or e.type.lower()
+        typer.echo(f"{e.date:<10} {e.status:<10} {what} — {', '.join(e.actors)}{where}")
         for src in e.sources[:4]:
             said = f": {src.evidence[:110]}" if src.evidence else ""
             typer.echo(f"    [{src.document_id[:10]} {src.status}] {src.title or ''}{said}")

@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -37,7 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storyline.api import DocumentNotFound, Storyline
 from storyline.config import ServerConfig
-from storyline.errors import StoreLockedError, StorylineError
+from storyline.errors import StoreLockedError, StorylineError, UsageError
 from storyline.model.annotations import EventStatus
 from storyline.store.urls import is_url
 
@@ -88,7 +88,11 @@ class Page(BaseModel):
     next_offset: int | None = Field(description="The offset of the next page, or null on the last.")
     matches: int | None = Field(
         default=None,
-        description="Searches only: how many documents match; the best of the newest 10,000 are ranked and paged.",
+        description="Searches only: how many documents match (counted up to 10,000; see matches_more); the best "
+        "of the newest 10,000 are ranked and paged.",
+    )
+    matches_more: bool | None = Field(
+        default=None, description="Searches only: true when more documents match than were counted (matches)."
     )
 
 
@@ -331,17 +335,32 @@ class _HappeningFilters:
 
 async def _happening_filters(
     entity: Annotated[list[str] | None, Query(description="Entities taking part (all of them).")] = None,
-    storyline: Annotated[str | None, Query(description="A storyline id.")] = None,
+    storyline: Annotated[
+        str | None, Query(description="A storyline: its id, a unique id prefix, or its label (any case, any dashes).")
+    ] = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     tentative: Annotated[
         bool, Query(description="Also tentative happenings (one article whose events are doubtful).")
     ] = False,
+    status: Annotated[
+        list[EventStatus] | None, Query(description="Only happenings of these statuses (planned, occurred, ...).")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, Query(description="Only these kinds: a PLOVER category (CONSULT) or a subtype (meeting).")
+    ] = None,
+    min_confidence: Annotated[
+        float | None, Query(ge=0.0, le=1.0, description="Only happenings placed with at least this confidence.")
+    ] = None,
+    min_sources: Annotated[
+        int | None, Query(ge=1, description="Only happenings reported by this many articles.")
+    ] = None,
 ) -> _HappeningFilters:
     # async: a sync dependency would cost a hop to a worker thread and back per request
     return _HappeningFilters({
         "entity": entity, "storyline": storyline, "date_from": date_from, "date_to": date_to,
-        "include_tentative": tentative,
+        "include_tentative": tentative, "status": [s.value for s in status] if status else None, "kind": kind,
+        "min_confidence": min_confidence, "min_sources": min_sources,
     })  # fmt: skip
 
 
@@ -411,6 +430,13 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
     async def _not_found(request: Request, exc: DocumentNotFound) -> JSONResponse:
         return _error(404, str(exc))
 
+    @app.exception_handler(UsageError)
+    async def _usage(request: Request, exc: UsageError) -> JSONResponse:
+        # a name that matches nothing is not found; an ambiguous one lists what it could mean
+        if exc.code == "not-found":
+            return _error(404, str(exc), code="not-found")
+        return _error(400, str(exc), code=exc.code, detail=[{"candidate": c} for c in exc.candidates] or None)
+
     @app.exception_handler(ValueError)
     async def _bad_value(request: Request, exc: ValueError) -> JSONResponse:
         # the facade raises ValueError (and AmbiguousIdError) for values a caller got wrong
@@ -479,7 +505,7 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
             ]
             # a search ranks at most the store's rank window of matches: those are the pages there are
             result = page(items, ranked, limit, offset)
-            result["matches"] = matches
+            result["matches"], result["matches_more"] = min(matches, ranked), matches > ranked
             return result
         docs, total = sl.document_page(query)
         return page(sl.summaries(docs), total, limit, offset)
@@ -551,8 +577,9 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
     @app.get("/api/clusters", response_model=Page, tags=["happenings"])
     def list_clusters(sl: Read, which: Happenings, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
         """Happenings (one real event reported by many articles), earliest first, with sources."""
-        found = sl.clusters(**which.filters, limit=limit, offset=offset)
-        return page([c.as_dict() for c in found], sl.count_clusters(**which.filters), limit, offset)
+        picked = sl.happening_filter(**which.filters)
+        found = sl.clusters(picked, limit=limit, offset=offset)
+        return page([c.as_dict() for c in found], sl.count_clusters(picked), limit, offset)
 
     @app.get("/api/clusters/{cluster_id}", tags=["happenings"])
     def get_cluster(sl: Read, cluster_id: str) -> dict[str, Any]:
@@ -574,7 +601,8 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
 
     @app.get("/api/storylines/{storyline_id}", tags=["happenings"])
     def get_storyline(sl: Read, storyline_id: str) -> dict[str, Any]:
-        record = sl.storyline(storyline_id)
+        """One storyline, by id, unique id prefix or label."""
+        record = sl.storyline(sl.resolve_storyline(storyline_id)[0])
         if record is None:
             raise ApiError(404, f"no storyline with id {storyline_id!r}")
         return record.as_dict()
@@ -582,8 +610,9 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
     @app.get("/api/timeline", response_model=Page, tags=["happenings"])
     def timeline(sl: Read, which: Happenings, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
         """Dated entries in order: each happening with its status and its sources' evidence."""
-        entries = sl.timeline(**which.filters, limit=limit, offset=offset)
-        return page([e.as_dict() for e in entries], sl.count_clusters(**which.filters, dated_only=True), limit, offset)
+        picked = replace(sl.happening_filter(**which.filters), dated_only=True)
+        entries = sl.timeline(picked, limit=limit, offset=offset)
+        return page([e.as_dict() for e in entries], sl.count_clusters(picked), limit, offset)
 
     # -- compare, graph, map, stats ----------------------------------------------------------
     @app.get("/api/compare", tags=["relating"])

@@ -7,12 +7,13 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
 
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
+from storyline.store.happenings import HappeningFilter, happening_where
 from storyline.store.postgres.db import Database
 from storyline.store.sqlite.clusters import _storyline_id
 
@@ -402,23 +403,11 @@ class ClusterTables(Database):
 
     # -- reading ------------------------------------------------------------------------------
     def clusters(
-        self,
-        *,
-        entity_ids: Sequence[Sequence[str]] | None = None,
-        storyline: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        cluster_id: str | None = None,
-        limit: int | None = 50,
-        offset: int = 0,
-        include_tentative: bool = False,
-        dated_only: bool = False,
+        self, which: HappeningFilter | None = None, *, limit: int | None = 50, offset: int = 0
     ) -> list[EventCluster]:
-        """Happenings in date order (undated ones last), with their sources; tentative ones only
-        when asked for."""
-        where, params = cluster_filters(
-            entity_ids, storyline, date_from, date_to, cluster_id, self.max_span(), include_tentative, dated_only
-        )
+        """Happenings in date order (undated ones last), with their sources: those ``which``
+        picks (tentative ones only when it asks for them)."""
+        where, params = happening_where(which or HappeningFilter(), self.max_span(), postgres=True)
         sql = f"SELECT {_CLUSTER_COLUMNS} FROM clusters"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -530,49 +519,6 @@ def _float(value: Any) -> float | None:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
-
-
-def cluster_filters(
-    entity_ids: Sequence[Sequence[str]] | None,
-    storyline: str | None,
-    date_from: str | None,
-    date_to: str | None,
-    cluster_id: str | None,
-    max_span: int = 366,
-    include_tentative: bool = False,
-    dated_only: bool = False,
-) -> tuple[list[str], list[Any]]:
-    """The WHERE clauses (and their parameters) that pick happenings, as the SQLite store's
-    :func:`storyline.store.sqlite.clusters.cluster_filters` picks them."""
-    where: list[str] = []
-    params: list[Any] = []
-    if not include_tentative and not cluster_id:
-        where.append("tentative = 0")
-    if dated_only:
-        where.append("start IS NOT NULL")
-    if entity_ids is not None:
-        for ids in entity_ids:
-            if not ids:
-                return ["false"], []
-            where.append("id IN (SELECT cluster_id FROM cluster_entities WHERE entity_id = ANY(%s))")
-            params.append(list(ids))
-    if storyline:
-        where.append("storyline = %s")
-        params.append(storyline)
-    if date_from:
-        where.append('"end" >= %s')
-        params.append(date_from)
-        # no happening spans more than max_span days: a bound on the start index
-        earliest = date.fromisoformat(date_from[:10]) - timedelta(days=max_span)
-        where.append("start >= %s")
-        params.append(earliest.isoformat())
-    if date_to:
-        where.append("start <= %s")
-        params.append(date_to)
-    if cluster_id:
-        where.append("id = %s")
-        params.append(cluster_id)
-    return where, params
 
 
 def _state(r: Sequence[Any]) -> ClusterState:

@@ -264,7 +264,7 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables):
 
     def search_page(self, text: str, query: DocumentQuery) -> tuple[list[SearchHit], int]:
         """Full-text matches best first, filtered as ``query`` says, one page of them (``limit``
-        and ``offset``), and how many match in all.
+        and ``offset``), and how many match in all, counted up to ``RANK_WINDOW + 1``.
 
         A query matching more than :data:`RANK_WINDOW` documents ranks the most recently stored
         ``RANK_WINDOW`` of them, as the SQLite store does: the cost of a search stays bounded."""
@@ -282,7 +282,9 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables):
             base += " JOIN documents d ON d.rowid = s.doc_rowid"
         base += " WHERE s.search @@ %s::tsquery" + where.replace(" WHERE ", " AND ", 1)
         params = [parsed.tsquery, *params]
-        count = int(self._value(f"SELECT count(*) {base}", params))
+        # counted up to one past the window: a word most articles hold costs no more to count
+        # (an exact count of 100,000 matches reads every matching row: 60 ms at 100,000 documents)
+        count = int(self._value(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT %s) AS m", [*params, RANK_WINDOW + 1]))
         window = RANK_WINDOW
         if count > window:
             cutoff = self._value(

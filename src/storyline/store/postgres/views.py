@@ -11,7 +11,7 @@ from typing import Any
 from storyline.model.annotations import EntityRecord
 from storyline.model.clusters import StorylineRecord
 from storyline.store.base import EventQuery
-from storyline.store.postgres.clusters import cluster_filters
+from storyline.store.happenings import HappeningFilter, happening_where
 from storyline.store.postgres.db import Database
 
 
@@ -84,19 +84,8 @@ class ServingQueries(Database):
         variants = {alias: variant for alias, _, variant in rows if variant}
         return EntityRecord(row[0], row[1], row[2], row[3], row[4], row[5], aliases, variants)
 
-    def count_clusters(
-        self,
-        *,
-        entity_ids: Sequence[Sequence[str]] | None = None,
-        storyline: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        include_tentative: bool = False,
-        dated_only: bool = False,
-    ) -> int:
-        where, params = cluster_filters(
-            entity_ids, storyline, date_from, date_to, None, self.max_span(), include_tentative, dated_only
-        )
+    def count_clusters(self, which: HappeningFilter | None = None) -> int:
+        where, params = happening_where(which or HappeningFilter(), self.max_span(), postgres=True)
         sql = "SELECT count(*) FROM clusters" + (" WHERE " + " AND ".join(where) if where else "")
         return int(self._value(sql, params))
 
@@ -132,7 +121,11 @@ class ServingQueries(Database):
         labels), and the places articles mention, counted by documents. With a date range the
         mentions are those of the documents published in its months; with a storyline, those of
         the articles of its happenings."""
-        where, params = cluster_filters(None, storyline, date_from, date_to, None, self.max_span())
+        where, params = happening_where(
+            HappeningFilter(storyline=storyline, date_from=date_from, date_to=date_to),
+            self.max_span(),
+            postgres=True,
+        )
         shown = " AND ".join(where) or "true"
         events = []
         for name, country, lat, lon, count, planned, ids, labels in self._all(

@@ -7,12 +7,13 @@ import sqlite3
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
 
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
+from storyline.store.happenings import HappeningFilter, happening_where
 
 _CLUSTER_COLUMNS = (
     "id, family, type, subtype, start, end, granularity, status, actors, countries, place, country, lat, lon, "
@@ -382,23 +383,11 @@ class ClusterTables:
 
     # -- reading ------------------------------------------------------------------------------
     def clusters(
-        self,
-        *,
-        entity_ids: Sequence[Sequence[str]] | None = None,
-        storyline: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        cluster_id: str | None = None,
-        limit: int | None = 50,
-        offset: int = 0,
-        include_tentative: bool = False,
-        dated_only: bool = False,
+        self, which: HappeningFilter | None = None, *, limit: int | None = 50, offset: int = 0
     ) -> list[EventCluster]:
-        """Happenings in date order (undated ones last), with their sources; tentative ones only
-        when asked for."""
-        where, params = cluster_filters(
-            entity_ids, storyline, date_from, date_to, cluster_id, self.max_span(), include_tentative, dated_only
-        )
+        """Happenings in date order (undated ones last), with their sources: those ``which``
+        picks (tentative ones only when it asks for them)."""
+        where, params = happening_where(which or HappeningFilter(), self.max_span(), postgres=False)
         sql = f"SELECT {_CLUSTER_COLUMNS} FROM clusters"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -518,55 +507,6 @@ def _storyline_id(key: str) -> str:
     import hashlib
 
     return "S" + hashlib.blake2b(key.encode(), digest_size=6).hexdigest()
-
-
-def cluster_filters(
-    entity_ids: Sequence[Sequence[str]] | None,
-    storyline: str | None,
-    date_from: str | None,
-    date_to: str | None,
-    cluster_id: str | None,
-    max_span: int = 366,
-    include_tentative: bool = False,
-    dated_only: bool = False,
-) -> tuple[list[str], list[Any]]:
-    """The WHERE clauses (and their parameters) that pick happenings: each group of entity ids
-    has one taking part, of a storyline, overlapping a date range, or one id; tentative ones only
-    when asked for (or asked for by id). Every listing, count and map of happenings filters
-    through here."""
-    where: list[str] = []
-    params: list[Any] = []
-    if not include_tentative and not cluster_id:
-        where.append("tentative = 0")
-    if dated_only:
-        where.append("start IS NOT NULL")
-    if entity_ids is not None:
-        # every given entity (any of the ids its name may stand for) takes part, as an actor or as
-        # a country an actor stands for
-        for ids in entity_ids:
-            if not ids:
-                return ["0"], []
-            marks = ",".join("?" * len(ids))
-            where.append(f"id IN (SELECT cluster_id FROM cluster_entities WHERE entity_id IN ({marks}))")
-            params += list(ids)
-    if storyline:
-        where.append("storyline = ?")
-        params.append(storyline)
-    if date_from:
-        where.append("end >= ?")
-        params.append(date_from)
-        # no happening spans more than max_span days, so one ending in the range started at most
-        # that long before it: a bound on the start index, not a scan of every earlier happening
-        earliest = date.fromisoformat(date_from[:10]) - timedelta(days=max_span)
-        where.append("start >= ?")
-        params.append(earliest.isoformat())
-    if date_to:
-        where.append("start <= ?")
-        params.append(date_to)
-    if cluster_id:
-        where.append("id = ?")
-        params.append(cluster_id)
-    return where, params
 
 
 def _state(r: sqlite3.Row) -> ClusterState:

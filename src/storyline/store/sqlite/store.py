@@ -362,7 +362,8 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
 
     def search_page(self, text: str, query: DocumentQuery) -> tuple[list[SearchHit], int]:
         """Full-text matches best first, filtered as ``query`` says, one page of them (``limit``
-        and ``offset``), and how many match in all.
+        and ``offset``), and how many match in all, counted up to ``RANK_WINDOW + 1`` (more than
+        the window: the rest are not counted).
 
         Ranking scores every match, so a query matching more than :data:`RANK_WINDOW` documents
         (a word nearly every article has) ranks the most recently stored ``RANK_WINDOW`` of them:
@@ -377,7 +378,12 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
             base += " JOIN documents d ON d.rowid = documents_fts.rowid"
         base += " WHERE documents_fts MATCH ?" + where.replace(" WHERE ", " AND ", 1)
         params = [match, *params]
-        count = int(self._db.execute(f"SELECT count(*) {base}", params).fetchone()[0])
+        # counted up to one past the window: a word most articles hold costs no more to count
+        count = int(
+            self._db.execute(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT ?)", [*params, RANK_WINDOW + 1]).fetchone()[
+                0
+            ]
+        )
         if count > RANK_WINDOW:
             cutoff = self._db.execute(
                 f"SELECT documents_fts.rowid {base} ORDER BY documents_fts.rowid DESC LIMIT 1 OFFSET ?",

@@ -1,0 +1,132 @@
+"""Which happenings a listing, a count, a timeline or a map shows: one frozen, validated filter
+record (:class:`HappeningFilter`) and the one function that turns it into SQL for either backend
+(:func:`happening_where`), so the two stores and every view of happenings filter alike."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from storyline.errors import UsageError
+from storyline.model.annotations import EventStatus
+
+STATUSES = tuple(s.value for s in EventStatus)
+
+
+@dataclass(frozen=True, slots=True)
+class HappeningFilter:
+    """Happenings with every one of these: an actor (or a country one stands for) from each group
+    of ``entity_ids``; of ``storyline``; overlapping ``date_from``..``date_to`` (ISO days); the
+    one ``cluster_id``; dated only (``dated_only``); a status among ``status`` and a kind among
+    ``kind`` (a PLOVER category such as ``CONSULT`` or a subtype such as ``meeting``); placed with
+    at least ``min_confidence``; reported by at least ``min_sources`` articles. Tentative
+    happenings (one article, no confident event) only with ``include_tentative`` or by id."""
+
+    entity_ids: tuple[tuple[str, ...], ...] | None = None
+    storyline: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    cluster_id: str | None = None
+    include_tentative: bool = False
+    dated_only: bool = False
+    status: tuple[str, ...] = field(default=())
+    kind: tuple[str, ...] = field(default=())
+    min_confidence: float | None = None
+    min_sources: int | None = None
+
+    def __post_init__(self) -> None:
+        unknown = [s for s in self.status if s not in STATUSES]
+        if unknown:
+            raise UsageError(f"unknown status {', '.join(map(repr, unknown))}; choose from {', '.join(STATUSES)}")
+        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
+            raise UsageError(f"min_confidence must be between 0 and 1, got {self.min_confidence}")
+        if self.min_sources is not None and self.min_sources < 1:
+            raise UsageError(f"min_sources must be 1 or more, got {self.min_sources}")
+        if any(not k.strip() for k in self.kind):
+            raise UsageError("an empty kind")
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        entity_ids: Sequence[Sequence[str]] | None = None,
+        status: str | Sequence[str] | None = None,
+        kind: str | Sequence[str] | None = None,
+        **rest: Any,
+    ) -> HappeningFilter:
+        """Built from the loose forms callers hold (a list of lists, one status or several)."""
+        return cls(
+            entity_ids=None if entity_ids is None else tuple(tuple(g) for g in entity_ids),
+            status=_strings(status, str.lower),
+            kind=_strings(kind, str.strip),
+            **rest,
+        )
+
+
+def _strings(value: str | Sequence[str] | None, norm: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else list(value)
+    return tuple(norm(v) for item in items for v in item.split(",") if v.strip())
+
+
+def happening_where(f: HappeningFilter, max_span: int, *, postgres: bool) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses (joined by AND) and parameters that pick the happenings ``f`` asks for,
+    over the ``clusters`` table, in SQLite's (``?``) or PostgreSQL's (``%s``) terms. ``max_span``
+    is the most days a stored happening spans: a lower bound on the start, so a date range reads
+    the start index rather than every earlier happening."""
+    mark = "%s" if postgres else "?"
+    end = '"end"' if postgres else "end"
+    where: list[str] = []
+    params: list[Any] = []
+
+    def any_of(column: str, values: Sequence[Any]) -> str:
+        if postgres:
+            params.append(list(values))
+            return f"{column} = ANY(%s)"
+        params.extend(values)
+        return f"{column} IN ({','.join('?' * len(values))})"
+
+    if not f.include_tentative and not f.cluster_id:
+        where.append("tentative = 0")
+    if f.dated_only:
+        where.append("start IS NOT NULL")
+    for ids in f.entity_ids or ():
+        if not ids:
+            return ["false" if postgres else "0"], []
+        where.append(f"id IN (SELECT cluster_id FROM cluster_entities WHERE {any_of('entity_id', ids)})")
+    if f.storyline:
+        where.append(f"storyline = {mark}")
+        params.append(f.storyline)
+    if f.date_from:
+        where.append(f"{end} >= {mark}")
+        params.append(f.date_from)
+        earliest = date.fromisoformat(f.date_from[:10]) - timedelta(days=max_span)
+        where.append(f"start >= {mark}")
+        params.append(earliest.isoformat())
+    if f.date_to:
+        where.append(f"start <= {mark}")
+        params.append(f.date_to)
+    if f.cluster_id:
+        where.append(f"id = {mark}")
+        params.append(f.cluster_id)
+    if f.status:
+        where.append(any_of("status", f.status))
+    if f.kind:
+        types = [k.upper() for k in f.kind]
+        subtypes = [k.lower() for k in f.kind]
+        where.append(f"({any_of('type', types)} OR {any_of('subtype', subtypes)})")
+    if f.min_confidence is not None:
+        where.append(f"confidence >= {mark}")
+        params.append(f.min_confidence)
+    if f.min_sources is not None:
+        # the articles of a happening: those whose events joined it and those placed in it (the
+        # same articles every listing shows as its sources)
+        where.append(
+            "(SELECT count(*) FROM (SELECT doc_rowid FROM cluster_members WHERE cluster_id = clusters.id "
+            f"UNION SELECT doc_rowid FROM document_clusters WHERE cluster_id = clusters.id) AS s) >= {mark}"
+        )
+        params.append(f.min_sources)
+    return where, params

@@ -1,0 +1,147 @@
+"""Happenings found by name and filtered for doubt and kind, alike in the Python API, the CLI and
+the REST API, on both store backends (the analysed sample corpus)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+import storyline
+from storyline.cli.app import app
+from storyline.config import ServerConfig
+from storyline.errors import UsageError
+from storyline.model.clusters import StorylineRecord
+from storyline.server.app import create_app
+from storyline.store.happenings import HappeningFilter
+
+from .postgres_server import Analyzed
+
+
+@pytest.fixture(scope="module")
+def sl(analyzed_store: Analyzed) -> Iterator[storyline.Storyline]:
+    with storyline.open(analyzed_store.location) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def client(analyzed_store: Analyzed) -> Iterator[TestClient]:
+    with TestClient(create_app(analyzed_store.location, ServerConfig()), raise_server_exceptions=False) as c:
+        yield c
+
+
+def _india_russia(sl: storyline.Storyline) -> StorylineRecord:
+    return next(s for s in sl.storylines(limit=None) if s.label == "India – Russia")
+
+
+def test_a_storyline_is_found_by_id_prefix_or_label(sl: storyline.Storyline) -> None:
+    line = _india_russia(sl)
+    assert sl.resolve_storyline(line.id) == (line.id, None)
+    assert sl.resolve_storyline(line.id[:6]) == (line.id, None)
+    assert sl.resolve_storyline("India – Russia") == (line.id, None)
+    for spelled in ("india-russia", "INDIA - RUSSIA", " India/Russia "):
+        found, note = sl.resolve_storyline(spelled)
+        assert found == line.id and note is not None and "India – Russia" in note
+    with pytest.raises(UsageError) as missing:
+        sl.resolve_storyline("Atlantis – Russia")
+    assert missing.value.code == "not-found" and "Atlantis" in str(missing.value)
+    by_label = sl.timeline(storyline="india-russia", limit=None)
+    assert by_label == sl.timeline(storyline=line.id, limit=None) and len(by_label) > 5
+
+
+def test_an_ambiguous_label_lists_the_candidates(sl: storyline.Storyline, monkeypatch: pytest.MonkeyPatch) -> None:
+    twins = [StorylineRecord(f"Stwin{i}", "Alpha – Beta", {}, None, None, 1, 1) for i in range(2)]
+    monkeypatch.setattr(sl.store, "storylines", lambda limit=50, offset=0: twins)
+    with pytest.raises(UsageError) as ambiguous:
+        sl.resolve_storyline("alpha-beta")
+    assert ambiguous.value.code == "ambiguous"
+    assert ambiguous.value.candidates == ("Alpha – Beta [Stwin0]", "Alpha – Beta [Stwin1]")
+    with pytest.raises(UsageError) as by_prefix:
+        sl.resolve_storyline("Stwi")
+    assert by_prefix.value.code == "ambiguous"
+
+
+def test_filters_pick_what_they_say_and_counts_agree(sl: storyline.Storyline) -> None:
+    every = sl.clusters(limit=None, include_tentative=True)
+    planned = sl.clusters(status="planned", limit=None)
+    assert planned and {c.status for c in planned} == {"planned"}
+    assert sl.count_clusters(status="planned") == len(planned)
+    meetings = sl.clusters(kind="meeting", limit=None)
+    assert meetings and all(c.subtype == "meeting" or c.type == "MEETING" for c in meetings)
+    consult = sl.clusters(kind="consult", limit=None)
+    assert {c.id for c in meetings} <= {c.id for c in consult} and {c.type for c in consult} == {"CONSULT"}
+    # the fewest sources counts the articles every listing shows for a happening
+    solid = sl.clusters(min_sources=3, limit=None, include_tentative=True)
+    assert solid and {c.id for c in solid} == {c.id for c in every if c.documents >= 3}
+    sure = sl.clusters(min_confidence=0.9, limit=None)
+    assert sure and all(c.confidence is not None and c.confidence >= 0.9 for c in sure)
+    assert len(sure) < len(sl.clusters(limit=None))
+    both = sl.happening_filter(status=["planned", "occurred"], min_sources=2)
+    found = sl.clusters(both, limit=None)
+    assert {c.status for c in found} <= {"planned", "occurred"} and all(c.documents >= 2 for c in found)
+    assert sl.count_clusters(both) == len(found)
+    dated = sl.timeline(both, limit=None)
+    assert [e.event_id for e in dated] == [c.id for c in found if c.start is not None]
+    assert sl.count_clusters(replace(both, dated_only=True)) == len(dated)
+
+
+def test_bad_filter_values_and_unknown_names_are_usage_errors(sl: storyline.Storyline) -> None:
+    for bad in ({"status": "bogus"}, {"min_confidence": 1.5}, {"min_sources": 0}):
+        with pytest.raises(UsageError) as raised:
+            sl.clusters(**bad)
+        assert raised.value.code == "invalid"
+    with pytest.raises(UsageError) as unknown:
+        sl.timeline(entity="Nobody Atall")
+    assert unknown.value.code == "not-found" and "Nobody Atall" in str(unknown.value)
+    with pytest.raises(UsageError):
+        sl.clusters(HappeningFilter(), status="planned")  # one or the other
+    with pytest.raises(UsageError):
+        HappeningFilter(status=("held",))
+
+
+def test_the_cli_finds_storylines_by_label_and_exits_as_it_should(analyzed_store: Analyzed) -> None:
+    db = analyzed_store.location
+    runner = CliRunner()
+    found = runner.invoke(app, ["timeline", "--db", db, "--storyline", "india-russia"])
+    assert found.exit_code == 0 and "is 'India – Russia'" in found.stderr and "Sochi" in found.stdout
+    missing = runner.invoke(app, ["timeline", "--db", db, "--storyline", "Atlantis"])
+    assert missing.exit_code == 1 and "no storyline 'Atlantis'" in missing.stderr
+    bad = runner.invoke(app, ["clusters", "--db", db, "--status", "bogus"])
+    assert bad.exit_code == 2 and "unknown status 'bogus'" in bad.stderr
+    nobody = runner.invoke(app, ["clusters", "--db", db, "--entity", "Nobody Atall"])
+    assert nobody.exit_code == 1 and "no entity 'Nobody Atall'" in nobody.stderr
+    planned = runner.invoke(app, ["clusters", "--db", db, "--status", "planned", "--json"])
+    assert planned.exit_code == 0 and planned.stdout.strip()
+    assert all('"status": "planned"' in line for line in planned.stdout.splitlines())
+    solid = runner.invoke(app, ["timeline", "--db", db, "--kind", "meeting", "--min-sources", "3"])
+    assert solid.exit_code == 0 and "meeting" in solid.stdout
+
+
+def _page(client: TestClient, path: str, **params: Any) -> dict[str, Any]:
+    response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_the_rest_api_takes_the_same_names_and_filters(client: TestClient, sl: storyline.Storyline) -> None:
+    line = _india_russia(sl)
+    by_label = _page(client, "/api/timeline", storyline="India-Russia", limit=500)
+    assert by_label == _page(client, "/api/timeline", storyline=line.id, limit=500) and by_label["total"] > 5
+    assert client.get(f"/api/storylines/{line.id[:6]}").json()["id"] == line.id
+    assert client.get("/api/storylines/india-russia").json()["id"] == line.id
+    missing = client.get("/api/timeline", params={"storyline": "Atlantis"})
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not-found"
+    assert client.get("/api/clusters", params={"entity": "Nobody Atall"}).status_code == 404
+    assert client.get("/api/clusters", params={"status": "bogus"}).status_code == 422
+    planned = _page(client, "/api/clusters", status="planned", limit=500)
+    assert planned["total"] == len(planned["items"]) == sl.count_clusters(status="planned") > 0
+    solid = _page(client, "/api/clusters", min_sources=3, kind="meeting", tentative="true", limit=500)
+    assert {c["id"] for c in solid["items"]} == {
+        c.id for c in sl.clusters(min_sources=3, kind="meeting", include_tentative=True, limit=None)
+    }
+    assert client.get("/api/map", params={"storyline": "india-russia"}).status_code == 200
