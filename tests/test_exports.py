@@ -345,15 +345,26 @@ def test_dataframes(sl: storyline.Storyline, corpus: Path) -> None:
     assert len(sl.entities_frame(kind="person")) == len(sl.entities(kind="person", limit=None))
     events = sl.events_frame()
     assert list(events.columns) == list(EVENT_FIELDS) and len(events) == counts["events"]
-    assert pd.api.types.is_datetime64_dtype(events["date_start"]) and events["date_start"].notna().any()
+    # every datetime column of every frame is UTC, calendar days too, so days and instants compare
+    assert isinstance(events["date_start"].dtype, pd.DatetimeTZDtype) and events["date_start"].notna().any()
+    assert str(events["date_inferred"].dtype) == "boolean"
     putin = sl.events_frame(entity="Putin", status="occurred")
     assert len(putin) == len(sl.events(entity="Putin", status="occurred", limit=None)) > 0
     timeline = sl.timeline_frame(entity=[MODI, PUTIN])
     entries = sl.timeline(entity=[MODI, PUTIN])
-    assert len(timeline) == len(entries) > 0 and pd.api.types.is_datetime64_dtype(timeline["date"])
+    assert len(timeline) == len(entries) > 0 and isinstance(timeline["date"].dtype, pd.DatetimeTZDtype)
     assert list(timeline["event_id"]) == [e.event_id for e in entries]
     assert (timeline["documents"] == [len(e.sources) for e in entries]).all()
     assert timeline["date"].is_monotonic_increasing
+    happenings = sl.happenings_frame(status="planned")
+    planned = sl.clusters(status="planned", limit=None)
+    assert list(happenings["id"]) == [c.id for c in planned] and len(planned) > 0
+    assert set(happenings["status"]) == {"planned"} and str(happenings["tentative"].dtype) == "boolean"
+    assert isinstance(happenings["start"].dtype, pd.DatetimeTZDtype)
+    assert (happenings["start"] >= docs["published"].min() - pd.Timedelta(days=3650)).all()  # days and instants compare
+    lines = sl.storylines_frame()
+    assert list(lines["id"]) == [s.id for s in sl.storylines(limit=None)] and lines.loc[0, "label"] == "India – Russia"
+    assert lines.loc[0, "happenings"] > 10 and isinstance(lines["end"].dtype, pd.DatetimeTZDtype)
     with pytest.raises(ValueError, match="status"):
         sl.events_frame(status="rumoured")
 

@@ -804,6 +804,24 @@ class Storyline:
         entries = self.timeline(which, limit=limit, **filters)
         return frame(({**e.as_dict(), "documents": len(e.sources)} for e in entries), "timeline")
 
+    def happenings_frame(
+        self, which: HappeningFilter | None = None, *, limit: int | None = None, **filters: Any
+    ) -> pd.DataFrame:
+        """:meth:`clusters` as a DataFrame, one row per happening: ``start`` and ``end`` as UTC
+        datetimes, ``tentative`` a boolean, ``actors`` and ``sources`` lists of dicts, ``place`` a
+        dict; filtered as :meth:`happening_filter` says."""
+        from storyline.exports import frame
+
+        return frame((c.as_dict() for c in self.clusters(which, limit=limit, **filters)), "happenings")
+
+    def storylines_frame(self, *, limit: int | None = None) -> pd.DataFrame:
+        """:meth:`storylines` as a DataFrame, the largest first: ``start`` and ``end`` as UTC
+        datetimes, ``happenings`` and ``documents`` counts, ``entities`` a list of dicts."""
+        from storyline.exports import frame
+
+        rows = ({**s.as_dict(), "happenings": s.clusters} for s in self.storylines(limit=limit))
+        return frame(rows, "storylines")
+
 
 @dataclass
 class AnnotateResult:

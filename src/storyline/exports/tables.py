@@ -63,12 +63,24 @@ _KINDS: dict[str, dict[str, str]] = {
         "participants": "list", "participant_ids": "list",
     },
 }  # fmt: skip
-#: Columns a DataFrame holds as datetimes: True for instants (UTC), False for calendar days.
+#: Columns a DataFrame holds as datetimes, all timezone-aware (UTC): True for instants, False for
+#: calendar days (a day as its first instant in UTC, so that days and instants compare).
 _DATES: dict[str, dict[str, bool]] = {
     "documents": {"published": True, "fetched_at": True},
     "events": {"date_start": False, "date_end": False},
     "timeline": {"date": False},
+    "happenings": {"start": False, "end": False},
+    "storylines": {"start": False, "end": False},
 }
+#: Columns a DataFrame holds as (nullable) booleans.
+_BOOLEANS: dict[str, tuple[str, ...]] = {"events": ("date_inferred",), "happenings": ("tentative",)}
+#: The columns of the happening and storyline frames (``as_dict`` of their records, ``events``
+#: of a storyline named ``happenings`` as everywhere else).
+HAPPENING_FIELDS = (
+    "id", "type", "subtype", "start", "end", "granularity", "status", "actors", "place", "label", "storyline",
+    "tentative", "confidence", "mentions", "documents", "sources",
+)  # fmt: skip
+STORYLINE_FIELDS = ("id", "label", "entities", "start", "end", "happenings", "documents")
 
 
 def entity_row(e: EntityRecord) -> dict[str, Any]:
@@ -287,12 +299,16 @@ def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
 
 
 def frame(rows: Iterable[Mapping[str, Any]], table: str) -> pd.DataFrame:
-    """Rows of ``table`` (documents, entities, events or timeline) as a pandas DataFrame with the
-    table's columns; dates as datetimes (see the module's docstring)."""
+    """Rows of ``table`` (documents, entities, events, timeline, happenings or storylines) as a
+    pandas DataFrame with the table's columns; dates as UTC datetimes, flags as booleans."""
     import pandas as pd
 
-    fields = TIMELINE_FIELDS if table == "timeline" else TABLES[table]
+    fields = {"timeline": TIMELINE_FIELDS, "happenings": HAPPENING_FIELDS, "storylines": STORYLINE_FIELDS}.get(
+        table
+    ) or TABLES[table]
     df = pd.DataFrame.from_records(list(rows), columns=list(fields))
-    for name, instant in _DATES.get(table, {}).items():
-        df[name] = pd.to_datetime(df[name], format="ISO8601", utc=instant)
+    for name in _DATES.get(table, {}):
+        df[name] = pd.to_datetime(df[name], format="ISO8601", utc=True)
+    for name in _BOOLEANS.get(table, ()):
+        df[name] = df[name].astype("boolean")
     return df
