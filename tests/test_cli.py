@@ -42,6 +42,7 @@ def test_command_list() -> None:
         "ls",
         "search",
         "serve",
+        "set-date",
         "show",
         "stats",
         "storylines",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -145,3 +146,50 @@ def test_the_rest_api_takes_the_same_names_and_filters(client: TestClient, sl: s
         c.id for c in sl.clusters(min_sources=3, kind="meeting", include_tentative=True, limit=None)
     }
     assert client.get("/api/map", params={"storyline": "india-russia"}).status_code == 200
+
+
+ANNOUNCEMENT = (
+    "Modi to travel to Sochi for talks with Putin\n\n"
+    "Prime Minister Narendra Modi will travel to Sochi on May 21 for an informal summit with Russian President "
+    "Vladimir Putin, the foreign ministry said. The two leaders are expected to discuss the Iran nuclear deal, "
+    "trade and defence cooperation during the one-day visit to the Black Sea resort.\n"
+)
+
+
+def test_a_user_gives_an_undated_article_its_date(analyzed_corpus: Path, tmp_path: Path) -> None:
+    """A plain-text announcement with no dateline joins the Sochi summit by its nearest articles
+    only, its "May 21" having no year; `storyline set-date` gives it its date, annotates it again
+    and places it again: the same happening, now as the announcement of the trip."""
+    db = str(tmp_path / "corpus.db")
+    Path(db).write_bytes(analyzed_corpus.read_bytes())
+    article = tmp_path / "announcement.txt"
+    article.write_text(ANNOUNCEMENT)
+
+    def sochi(sl: storyline.Storyline) -> dict[str, set[str]]:
+        may = sl.timeline(entity=["Narendra Modi", "Vladimir Putin"], date_from="2018-05", date_to="2018-05")
+        return {e.event_id: {s.status for s in e.sources if s.document_id == doc_id} for e in may}
+
+    with storyline.open(db) as sl:
+        doc_id = sl.analyze(article).stored_ids[0]
+        assert sl.get(doc_id).published is None
+        undated = sl.stats()["undated"]
+        before = {k: v for k, v in sochi(sl).items() if v}
+        # without a year its own event is undated: it joined by its nearest articles alone
+        assert len(before) == 1 and set().union(*before.values()) == {"similar"}
+    runner = CliRunner()
+    bad = runner.invoke(app, ["set-date", doc_id[:8], "someday", "--db", db])
+    assert bad.exit_code == 2 and "'someday' is not a date" in bad.stderr
+    missing = runner.invoke(app, ["set-date", "ffffffff", "2018-05-18", "--db", db])
+    assert missing.exit_code == 1
+    done = runner.invoke(app, ["set-date", doc_id[:8], "May 18, 2018", "--db", db])
+    assert done.exit_code == 0, done.output
+    assert "undated -> 2018-05-18 (given)" in done.stdout
+    with storyline.open(db) as sl:
+        published = sl.get(doc_id).published
+        assert published is not None and published.source.value == "given"
+        assert published.value.date().isoformat() == "2018-05-18"
+        assert sl.stats()["undated"] == undated - 1
+        after = {k: v for k, v in sochi(sl).items() if v}
+        # annotated again: "May 21" is 2018-05-21 now, and its planned trip joins the same happening
+        assert list(after) == list(before) and set().union(*after.values()) == {"planned"}
+        assert any(e.time and e.time.value == "2018-05-21" for e in sl.annotations(doc_id).events)

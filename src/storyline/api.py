@@ -343,6 +343,32 @@ class Storyline:
         finally:
             annotator.close()
 
+    def set_date(self, doc_id: str, when: str) -> Document:
+        """Give a stored document (id or unique prefix) the publication date ``when`` (ISO 8601,
+        RFC 2822 or a dateline form such as ``May 21, 2018``), recorded as given by the user;
+        then annotate it again, so its relative times ("on Friday", "last May") resolve against
+        the new date, and place it again in happenings. Returns the document as stored now.
+        A date that cannot be read is a :class:`UsageError`."""
+        from dataclasses import replace
+
+        from storyline.annotate import shared_annotator
+        from storyline.clean.dates import parse_metadata_date
+        from storyline.model import DateSource, PublishedDate
+
+        doc = self.get(doc_id)
+        parsed = parse_metadata_date(when)
+        if parsed is None:
+            raise UsageError(f"{when!r} is not a date (e.g. 2018-05-21, 'May 21, 2018')")
+        given = PublishedDate(parsed.value, parsed.granularity, DateSource.GIVEN, when, parsed.zone_given)
+        dated = replace(doc, published=given)
+        annotator = shared_annotator()
+        with self.store.writer_lock():
+            self.store.add([], [], earlier=[dated])
+            results = annotator.annotate_many([dated], known_people=self.store.people_weights())
+            self.store.add_annotations(annotator.stages, [(r.document.id, r.annotations) for r in results])
+        self.cluster_pending()
+        return self.get(doc.id)
+
     def annotations(self, doc_id: str) -> Annotations:
         """The stored annotations of a document (empty before ``analyze``)."""
         return self.store.annotations(self.get(doc_id).id)

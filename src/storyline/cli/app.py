@@ -573,6 +573,32 @@ def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     typer.echo("top sources:     " + ", ".join(f"{k} {v}" for k, v in list(data["sources"].items())[:8]))
 
 
+@app.command("set-date")
+def set_date(
+    document: Annotated[str, typer.Argument(help="A stored document: its id or a unique prefix (4+ characters).")],
+    when: Annotated[str, typer.Argument(help="Its publication date: 2018-05-21, 'May 21, 2018', RFC 2822, ...")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Give a stored document its publication date (an article with no dateline, say), then
+    annotate it again (its relative times resolve against the date) and place it again in
+    happenings."""
+    from storyline.api import DocumentNotFound
+    from storyline.errors import StoreError, UsageError
+
+    with _open(db) as sl:
+        try:
+            before = sl.get(document)
+            after = sl.set_date(before.id, when)
+        except (DocumentNotFound, StoreError, UsageError) as exc:
+            _err(f"error: {exc}")
+            raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
+        happening, line = sl.placement(after.id)
+    old = before.published.value.date().isoformat() if before.published else "undated"
+    assert after.published is not None
+    typer.echo(f"{after.id}: {old} -> {after.published.value.date().isoformat()} (given); annotated again, "
+               f"placed in {happening or 'no happening'}{f' of storyline {line}' if line else ''}")  # fmt: skip
+
+
 @app.command("copy")
 def copy_command(
     source: Annotated[str, typer.Argument(help="The SQLite store to copy (a file).")],
@@ -962,6 +988,11 @@ def timeline(
         for src in e.sources[:4]:
             said = f": {src.evidence[:110]}" if src.evidence else ""
             typer.echo(f"    [{src.document_id[:10]} {src.status}] {src.title or ''}{said}")
+        articles = len({src.document_id for src in e.sources})
+        shown = len({src.document_id for src in e.sources[:4]})
+        if articles > shown:  # the same articles `clusters` and the web UI list for it
+            typer.echo(f"    … and {articles - shown} more article{'s' if articles - shown > 1 else ''} "
+                       f"(storyline timeline --json lists them all)")  # fmt: skip
 
 
 @app.command()
