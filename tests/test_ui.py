@@ -28,7 +28,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from storyline.config import ServerConfig
 from storyline.server.app import create_app
@@ -206,6 +206,32 @@ def test_timeline_filters(browser: WebDriver, server: str) -> None:
     entity.send_keys("Nobody Atall", Keys.ENTER)
     # a name that stands for no entity is said to be unknown, not shown as an empty timeline
     _wait(browser, lambda d: "no entity 'Nobody Atall'" in d.find_element(By.ID, "view").text, "not found")
+
+
+def test_timeline_filters_for_doubt_and_kind_and_the_download(browser: WebDriver, server: str) -> None:
+    """The analyst's "which meetings were only planned?": the status filter of the form, its
+    answer the API's, and a download of exactly what is shown."""
+    _open(browser, server + "#/timeline", "#timeline-chart .mk", "the timeline")
+    form = browser.find_element(By.CSS_SELECTOR, "form.filters")
+    Select(form.find_element(By.NAME, "status")).select_by_value("planned")
+    form.find_element(By.NAME, "min_sources").send_keys("1")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _wait(browser, lambda d: "status=planned" in d.current_url, "the filtered address")
+    markers = _open(browser, browser.current_url, "#timeline-chart .mk", "the planned happenings")
+    assert markers and {m.get_attribute("data-status") for m in markers} == {"planned"}
+    expected = browser.execute_script(
+        "return fetch('/api/timeline?status=planned&min_sources=1&limit=500').then((r) => r.json())"
+    )
+    assert len(markers) == expected["total"] > 0
+    link = browser.find_element(By.ID, "timeline-download")
+    assert "status=planned" in link.get_attribute("href") and link.get_attribute("download") == "timeline.json"
+    downloaded = browser.execute_script(
+        "return fetch(document.getElementById('timeline-download').href).then((r) => r.json())"
+    )
+    assert [e["event_id"] for e in downloaded["items"]] == [e["event_id"] for e in expected["items"]]
+    assert Select(browser.find_element(By.NAME, "status")).first_selected_option.text == "planned"
+    _shot(browser, "timeline-planned")
+    assert not _script_errors(browser)
 
 
 def test_timeline_to_event_to_article(browser: WebDriver, server: str) -> None:

@@ -120,13 +120,19 @@
     }
   }
 
-  async function api(path, params, signal) {
+  /** The URL of an API path with its query (empty values left out; a list repeats its key). */
+  function apiUrl(path, params) {
     const url = new URL(path, location.origin);
     for (const [key, value] of Object.entries(params || {})) {
       if (value === null || value === undefined || value === "") continue;
       if (Array.isArray(value)) value.filter((v) => v !== "").forEach((v) => url.searchParams.append(key, v));
       else url.searchParams.set(key, String(value));
     }
+    return url;
+  }
+
+  async function api(path, params, signal) {
+    const url = apiUrl(path, params);
     const headers = { Accept: "application/json" };
     const token = getToken();
     if (token) headers.Authorization = "Bearer " + token;
@@ -418,6 +424,9 @@
     const from = p.get("from") || "";
     const to = p.get("to") || "";
     const tentative = p.get("tentative") === "1";
+    const status = p.get("status") || "";
+    const kind = p.get("kind") || "";
+    const minSources = p.get("min_sources") || "";
     document.title = "Timeline · storyline";
 
     const form = h(
@@ -433,24 +442,44 @@
       dateField("to", "To", to),
       h(
         "label",
+        { title: "Planned: announced, not yet reported as held" },
+        "Status",
+        h(
+          "select",
+          { name: "status" },
+          ...["", "planned", "ongoing", "occurred", "negated", "referenced"].map((v) =>
+            h("option", { value: v, selected: v === status }, v || "any")
+          )
+        )
+      ),
+      h("label", { title: "A PLOVER category (CONSULT) or a subtype (meeting, visit, agreement)" }, "Kind", h("input", { name: "kind", value: kind, size: 10, placeholder: "e.g. meeting" })),
+      h("label", { title: "Hide happenings fewer articles report" }, "Articles at least", h("input", { name: "min_sources", type: "number", min: 1, value: minSources, size: 3 })),
+      h(
+        "label",
         { class: "check", title: "Happenings reported by one article whose events are doubtful are hidden unless asked for" },
         h("input", { type: "checkbox", name: "tentative", id: "show-tentative", checked: tentative }),
         " Show tentative"
       ),
       h("button", { type: "submit", class: "primary" }, "Apply"),
-      entities.length || from || to || storyline || tentative ? link(hashFor("timeline"), "Clear filters") : null
+      entities.length || from || to || storyline || tentative || status || kind || minSources ? link(hashFor("timeline"), "Clear filters") : null
     );
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
-      const values = formParams(form, ["entity", "from", "to"]);
+      const values = formParams(form, ["entity", "from", "to", "status", "kind", "min_sources"]);
       location.hash = hashFor("timeline", "", {
         entity: splitEntities(values.entity),
         from: values.from,
         to: values.to,
         storyline,
+        status: values.status,
+        kind: values.kind,
+        min_sources: values.min_sources,
         tentative: form.elements.tentative.checked ? "1" : "",
       });
     });
+    // what the view shows, as the API gives it: the same query, every page (up to 500 entries)
+    const query = { entity: entities, storyline, from, to, status, kind, min_sources: minSources, tentative: tentative ? "true" : "" };
+    const download = h("a", { id: "timeline-download", href: apiUrl("/api/timeline", { ...query, limit: 500 }), download: "timeline.json" }, "Download JSON");
 
     const summary = h("p", { class: "muted", id: "timeline-summary" }, "Loading happenings…");
     const chart = h("div", { class: "tl", id: "timeline-chart" });
@@ -463,6 +492,7 @@
       h("p", { class: "muted" }, "Happenings (one real event, however many articles report it), one lane per storyline. Select a marker to open the happening."),
       storyNote,
       form,
+      h("p", { class: "small" }, download),
       statusLegend(),
       summary,
       chart,
@@ -475,7 +505,7 @@
     let nextOffset = 0;
 
     async function loadPage() {
-      const page = await api("/api/timeline", { entity: entities, storyline, from, to, tentative: tentative ? "true" : "", limit: TIMELINE_PAGE, offset: nextOffset }, ctx.signal);
+      const page = await api("/api/timeline", { ...query, limit: TIMELINE_PAGE, offset: nextOffset }, ctx.signal);
       items.push(...page.items);
       total = page.total;
       nextOffset = page.next_offset;
