@@ -3,6 +3,7 @@ the REST API, on both store backends (the analysed sample corpus)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -193,3 +194,32 @@ def test_a_user_gives_an_undated_article_its_date(analyzed_corpus: Path, tmp_pat
         # annotated again: "May 21" is 2018-05-21 now, and its planned trip joins the same happening
         assert list(after) == list(before) and set().union(*after.values()) == {"planned"}
         assert any(e.time and e.time.value == "2018-05-21" for e in sl.annotations(doc_id).events)
+
+
+def test_the_analyst_questions_take_one_command_each(analyzed_corpus: Path) -> None:
+    """On the sample corpus: when did Modi and Putin meet, and which meetings were only planned;
+    which articles report the same happening as the Sochi announcement; the India-Russia
+    storyline."""
+    db = str(analyzed_corpus)
+    runner = CliRunner()
+    leaders = ["-e", "Narendra Modi", "-e", "Vladimir Putin"]
+    met = runner.invoke(app, ["timeline", "--db", db, *leaders, "--kind", "CONSULT", "--json"])
+    dates = {json.loads(line)["date"] for line in met.stdout.splitlines()}
+    assert met.exit_code == 0 and {"2017-06-01", "2018-05-21"} <= dates
+    planned = runner.invoke(app, ["clusters", "--db", db, *leaders, "--status", "planned", "--json"])
+    assert planned.exit_code == 0
+    for line in planned.stdout.splitlines():
+        happening = json.loads(line)
+        # only planned: announced, and no article reports it held
+        assert happening["status"] == "planned"
+        assert {s["status"] for s in happening["sources"]} <= {"planned", "similar"}
+    announcement = runner.invoke(app, ["show", "dcc704ec32", "--db", db])
+    assert announcement.exit_code == 0
+    same = announcement.stdout.split("happening: ", 1)[1]
+    assert "2018-05-21" in same.splitlines()[0] and "storyline India – Russia" in same.splitlines()[0]
+    for report in ("Modi, Putin hold 'informal' talks in Sochi", "Putin and Modi hold first informal summit in Sochi"):
+        assert report in same
+    story = runner.invoke(app, ["timeline", "--db", db, "--storyline", "India-Russia", "--json"])
+    entries = [json.loads(line) for line in story.stdout.splitlines()]
+    assert story.exit_code == 0 and len(entries) > 10
+    assert {"2016-10-15", "2017-06-01", "2018-05-21"} <= {e["date"] for e in entries}

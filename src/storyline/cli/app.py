@@ -371,9 +371,13 @@ def show(
             raise typer.Exit(1) from None
         sightings = sl.sightings(doc.id)
         ann = sl.annotations(doc.id)
+        happening_id, storyline_id = sl.placement(doc.id)
+        found = sl.clusters(cluster=happening_id, limit=1) if happening_id else []
+        line = sl.storyline(storyline_id) if storyline_id else None
     if as_json:
         data = document_to_dict(doc)
         data["seen_in"] = [s.as_dict() for s in sightings]
+        data["happening"] = found[0].as_dict() if found else None
         typer.echo(json.dumps(data, ensure_ascii=False))
         return
     p = doc.published
@@ -412,6 +416,18 @@ def show(
         where = f" in {ev.place.name}" if ev.place else ""
         kind = f"{ev.type}/{ev.subtype}" if ev.subtype else ev.type
         lines.append(f"event:    {ev.status.value} {kind}: {who}{where}{when}  ({ev.trigger.text!r})")
+    if found:
+        # the happening this article mainly reports, and the other articles that report it
+        c = found[0]
+        lines.append(f"happening: {c.id}  {c.label} ({c.status}, {c.documents} articles"
+                     f"{f', storyline {line.label}' if line else ''})")  # fmt: skip
+        others: dict[str, str] = {}
+        for src in c.sources:
+            if src.document_id != doc.id:
+                others.setdefault(
+                    src.document_id, f"           {src.document_id[:10]}  {src.status:<10} {src.title or ''}"
+                )
+        lines += list(others.values())
     typer.echo("\n".join(lines).rstrip())
 
 
