@@ -38,6 +38,7 @@ def test_command_list() -> None:
         "events",
         "export",
         "graph",
+        "happenings",
         "ingest",
         "ls",
         "search",

@@ -223,3 +223,25 @@ def test_the_analyst_questions_take_one_command_each(analyzed_corpus: Path) -> N
     entries = [json.loads(line) for line in story.stdout.splitlines()]
     assert story.exit_code == 0 and len(entries) > 10
     assert {"2016-10-15", "2017-06-01", "2018-05-21"} <= {e["date"] for e in entries}
+
+
+def test_one_word_for_happenings_with_the_old_names_kept(
+    client: TestClient, sl: storyline.Storyline, analyzed_store: Analyzed
+) -> None:
+    assert sl.happenings(status="planned", limit=None) == sl.clusters(status="planned", limit=None)
+    assert sl.count_happenings(min_sources=2) == sl.count_clusters(min_sources=2) > 0
+    new = _page(client, "/api/happenings", status="planned", limit=100)
+    assert new == _page(client, "/api/clusters", status="planned", limit=100) and new["total"] > 0
+    one = new["items"][0]["id"]
+    assert client.get(f"/api/happenings/{one}").json() == client.get(f"/api/clusters/{one}").json()
+    assert client.get("/api/happenings/Cnothing").status_code == 404
+    schema = client.get("/openapi.json").json()["paths"]
+    assert (
+        schema["/api/clusters"]["get"].get("deprecated") is True
+        and "deprecated" not in schema["/api/happenings"]["get"]
+    )
+    runner = CliRunner()
+    old = runner.invoke(app, ["clusters", "--db", analyzed_store.location, "--status", "planned"])
+    current = runner.invoke(app, ["happenings", "--db", analyzed_store.location, "--status", "planned"])
+    assert old.exit_code == current.exit_code == 0 and old.stdout == current.stdout != ""
+    assert "now `storyline happenings`" in old.stderr and "now" not in current.stderr

@@ -228,6 +228,16 @@ class Storyline:
         article, no confident event) only with ``include_tentative`` or when asked for by id."""
         return self.store.clusters(self._which(which, filters), limit=limit, offset=offset)
 
+    def happenings(
+        self, which: HappeningFilter | None = None, *, limit: int | None = 50, offset: int = 0, **filters: Any
+    ) -> list[EventCluster]:
+        """Happenings, as :meth:`clusters` (the name it will keep; ``clusters`` goes in the next release)."""
+        return self.clusters(which, limit=limit, offset=offset, **filters)
+
+    def count_happenings(self, which: HappeningFilter | None = None, **filters: Any) -> int:
+        """As :meth:`count_clusters`."""
+        return self.count_clusters(which, **filters)
+
     def count_clusters(self, which: HappeningFilter | None = None, **filters: Any) -> int:
         """How many happenings :meth:`clusters` would list with these filters, over all pages."""
         return self.store.count_clusters(self._which(which, filters))

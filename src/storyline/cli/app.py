@@ -906,8 +906,8 @@ def _happening_filter(sl: Storyline, **filters: Any) -> HappeningFilter:
         raise typer.Exit(1 if exc.code == "not-found" else 2) from None
 
 
-@app.command()
-def clusters(
+@app.command("happenings")
+def happenings(
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
     entity: EntitiesOption = None,
@@ -943,6 +943,27 @@ def clusters(
         sure = "" if c.confidence is None else f", confidence {c.confidence:.2f}"
         mark = " (tentative)" if c.tentative else ""
         typer.echo(f"{when:<16} {c.status:<11} {c.label}{mark}  [{c.id}, {c.documents} articles{sure}]")
+
+
+@app.command("clusters", help="Deprecated name of `storyline happenings` (kept for one release).")
+def clusters(
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+    entity: EntitiesOption = None,
+    storyline: StorylineOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    status: StatusOption = None,
+    kind: KindOption = None,
+    min_confidence: MinConfidenceOption = None,
+    min_sources: MinSourcesOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many.")] = 50,
+    show_all: AllOption = False,
+) -> None:
+    _err("note: `storyline clusters` is now `storyline happenings`; the old name goes in the next release")
+    happenings(
+        db, as_json, entity, storyline, date_from, date_to, status, kind, min_confidence, min_sources, limit, show_all
+    )
 
 
 @app.command()

@@ -574,19 +574,30 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
         return page(items, sl.count_events(**filters), limit, offset)
 
     # -- happenings, storylines, timeline ---------------------------------------------------
-    @app.get("/api/clusters", response_model=Page, tags=["happenings"])
-    def list_clusters(sl: Read, which: Happenings, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    @app.get("/api/happenings", response_model=Page, tags=["happenings"])
+    def list_happenings(sl: Read, which: Happenings, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
         """Happenings (one real event reported by many articles), earliest first, with sources."""
         picked = sl.happening_filter(**which.filters)
         found = sl.clusters(picked, limit=limit, offset=offset)
         return page([c.as_dict() for c in found], sl.count_clusters(picked), limit, offset)
 
-    @app.get("/api/clusters/{cluster_id}", tags=["happenings"])
-    def get_cluster(sl: Read, cluster_id: str) -> dict[str, Any]:
-        found = sl.clusters(cluster=cluster_id, limit=1)
+    @app.get("/api/happenings/{happening_id}", tags=["happenings"])
+    def get_happening(sl: Read, happening_id: str) -> dict[str, Any]:
+        """One happening by id, with its sources."""
+        found = sl.clusters(cluster=happening_id, limit=1)
         if not found:
-            raise ApiError(404, f"no happening with id {cluster_id!r}")
+            raise ApiError(404, f"no happening with id {happening_id!r}")
         return found[0].as_dict()
+
+    @app.get("/api/clusters", response_model=Page, tags=["happenings"], deprecated=True)
+    def list_clusters(sl: Read, which: Happenings, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+        """The old path of ``/api/happenings`` (served until the next release)."""
+        return list_happenings(sl, which, limit, offset)
+
+    @app.get("/api/clusters/{cluster_id}", tags=["happenings"], deprecated=True)
+    def get_cluster(sl: Read, cluster_id: str) -> dict[str, Any]:
+        """The old path of ``/api/happenings/{id}``."""
+        return get_happening(sl, cluster_id)
 
     @app.get("/api/storylines", response_model=Page, tags=["happenings"])
     def list_storylines(sl: Read, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:

@@ -692,7 +692,7 @@
   // ---- Event (happening) ------------------------------------------------------------------------
   async function viewEvent(ctx) {
     const id = ctx.arg;
-    const c = await api("/api/clusters/" + enc(id), null, ctx.signal);
+    const c = await api("/api/happenings/" + enc(id), null, ctx.signal);
     document.title = capitalise(c.label || c.type) + " · storyline";
     const colour = typeColour(c.type);
     const dates = !c.start ? "undated" : c.start === c.end || !c.end ? c.start : c.start + " – " + c.end;
@@ -1247,7 +1247,7 @@
       const label = pt.labels && pt.labels[i];
       const a = link(hashFor("event", id), label ? capitalise(label) : "happening " + id);
       if (!label) {
-        api("/api/clusters/" + enc(id), null, ctx.signal)
+        api("/api/happenings/" + enc(id), null, ctx.signal)
           .then((c) => {
             if (c.label) a.textContent = capitalise(c.label);
           })
