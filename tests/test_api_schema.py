@@ -24,7 +24,8 @@ def api_schema(analyzed_store: Analyzed) -> schemathesis.schemas.BaseSchema:
 def _operations() -> list[str]:
     return [
         "GET /api/documents", "GET /api/search", "GET /api/documents/{doc_id}", "GET /api/entities",
-        "GET /api/entities/{entity}", "GET /api/events", "GET /api/clusters", "GET /api/clusters/{cluster_id}",
+        "GET /api/entities/{entity}", "GET /api/events", "GET /api/happenings", "GET /api/happenings/{happening_id}",
+        "GET /api/clusters", "GET /api/clusters/{cluster_id}",
         "GET /api/storylines", "GET /api/storylines/{storyline_id}", "GET /api/timeline", "GET /api/compare",
         "GET /api/graph", "GET /api/map", "GET /api/stats", "POST /api/ingest",
     ]  # fmt: skip
