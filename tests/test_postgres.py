@@ -357,3 +357,33 @@ def test_many_api_servers_read_one_store_and_see_each_others_writes(postgres_url
         missing = two.get("/api/documents/ffffffffffffffff").json()
         assert PASSWORD not in json.dumps(missing)
     writer.close()
+
+
+def test_a_copy_takes_the_kept_happening_index_with_it(
+    analyzed_corpus: Path, postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy holds the same vectors, so the happening index kept for the SQLite store is kept
+    for the copy too: its first placement reads it instead of building it."""
+    from storyline.cluster import Clusterer
+    from storyline.config import ClusterConfig
+    from storyline.store.transfer import copy_store
+
+    monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path / "cache"))
+    always = ClusterConfig(index_cache_from=1, index_save_min=1, index_save_share=0.0)
+    source = tmp_path / "source.db"
+    source.write_bytes(analyzed_corpus.read_bytes())
+    lite = open_store(str(source))
+    try:
+        kept = Clusterer(lite, always)
+        size = len(kept.index)
+        assert kept.save_index() and size > 40
+    finally:
+        lite.close()
+    report = copy_store(str(source), postgres_url)
+    assert report["happening_indexes"] == 2  # the index and its ids
+    pg = open_store(postgres_url)
+    try:
+        first = Clusterer(pg, always)
+        assert len(first.index) == size and first.index_source == f"cache ({size:,} kept, 0 added)"
+    finally:
+        pg.close()
