@@ -234,6 +234,18 @@ def test_timeline_filters_for_doubt_and_kind_and_the_download(browser: WebDriver
     assert not _script_errors(browser)
 
 
+def test_a_storyline_by_its_label_in_the_address(browser: WebDriver, server: str) -> None:
+    """`#/timeline?storyline=india-russia` shows the India – Russia storyline, as its id does."""
+    by_label = _open(browser, server + "#/timeline?storyline=india-russia", "#timeline-chart .mk", "the storyline")
+    labelled = sorted(m.get_attribute("href") for m in by_label)
+    story = browser.execute_script("return fetch('/api/storylines/india-russia').then((r) => r.json())")
+    assert story["label"] == "India – Russia"
+    by_id = _open(browser, server + "#/timeline?storyline=" + story["id"], "#timeline-chart .mk", "the same, by id")
+    assert sorted(m.get_attribute("href") for m in by_id) == labelled and len(labelled) > 10
+    _open(browser, server + "#/timeline?storyline=atlantis", "#view", "an unknown storyline")
+    _wait(browser, lambda d: "no storyline 'atlantis'" in d.find_element(By.ID, "view").text, "not found")
+
+
 def test_timeline_to_event_to_article(browser: WebDriver, server: str) -> None:
     browser.get(server + "#/timeline?from=2018-05&to=2018-05")
     markers = _wait(browser, _all(browser, "#timeline-chart .mk"), "the timeline markers")
