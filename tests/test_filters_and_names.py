@@ -245,3 +245,24 @@ def test_one_word_for_happenings_with_the_old_names_kept(
     current = runner.invoke(app, ["happenings", "--db", analyzed_store.location, "--status", "planned"])
     assert old.exit_code == current.exit_code == 0 and old.stdout == current.stdout != ""
     assert "now `storyline happenings`" in old.stderr and "now" not in current.stderr
+
+
+def test_a_search_for_a_name_finds_its_other_spellings(
+    sl: storyline.Storyline, client: TestClient, analyzed_store: Analyzed
+) -> None:
+    """One report spells the prime minister "Mode"; searching that spelling finds every article
+    about him, and searching his name finds that report; a phrase stays a phrase."""
+    mode = {h.document.id for h in sl.store.search("Mode", limit=100)}
+    assert mode and len(mode) < 5  # the words themselves: the misspelt report only
+    found = {h.document.id for h in sl.search("Mode", limit=100)}
+    named = {h.document.id for h in sl.search("Narendra Modi", limit=100)}
+    assert mode <= found == named and len(found) > 20
+    query, names = sl.search_names("mode")
+    assert {"Narendra Modi", "Mode"} <= set(names) and '"Narendra Modi"' in query
+    assert sl.search_names('"informal summit"') == ('"informal summit"', [])
+    assert sl.search_names("informal summit") == ("informal summit", [])
+    page = _page(client, "/api/search", q="Mode", limit=50)
+    assert page["matches"] == len(found) and "Narendra Modi" in page["names"]
+    assert _page(client, "/api/search", q="summit", limit=5)["names"] is None
+    printed = CliRunner().invoke(app, ["search", "Mode", "--db", analyzed_store.location, "--limit", "3"])
+    assert printed.exit_code == 0 and "'Mode' names an entity: searched for" in printed.stderr

@@ -60,6 +60,10 @@ EXPORT_TABLES = ("documents", "entities", "events")
 _MAX_GRAPH_NODES = 10_000
 
 
+#: Names a search for an entity's name looks for at most (its own first, then the others).
+MAX_SEARCH_NAMES = 12
+
+
 class DocumentNotFound(StorylineError, KeyError):
     """No stored document has that id."""
 
@@ -492,8 +496,31 @@ class Storyline:
         return self.store.count(DocumentQuery(None, 0, hide_duplicates, language))
 
     def search(self, query: str, *, limit: int = 20, hide_duplicates: bool = False) -> list[SearchHit]:
-        """Full-text search over titles, texts and captions, best first."""
-        return self.store.search(query, limit=limit, hide_duplicates=hide_duplicates)
+        """Full-text search over titles, texts and captions, best first; a query that is exactly
+        an entity's name or one of its aliases also finds its other names (:meth:`search_names`)."""
+        return self.store.search(self.search_names(query)[0], limit=limit, hide_duplicates=hide_duplicates)
+
+    def search_names(self, query: str) -> tuple[str, list[str]]:
+        """What a search for ``query`` looks for: when the query (plain words, no quotes or
+        operators) is exactly the name or an alias of entities, every name those entities go by in
+        the store ("Mode" finds the articles that spell him Modi or Narendra Modi), as phrases
+        joined by OR, and those names; else the query itself and no names."""
+        plain = " ".join(query.split())
+        if not plain or re.search(r'["*()]|\b(OR|AND|NOT)\b', plain):
+            return query, []
+        folded = plain.casefold()
+        names: set[str] = set()
+        for entity_id in self.store.entity_ids(plain)[:5]:
+            record = self.store.entity(entity_id)
+            if record is None:
+                continue
+            known = {record.canonical, *record.aliases}
+            if folded in {n.casefold() for n in known}:
+                names.update(n for n in known if '"' not in n and n.strip())
+        if len(names) < 2:
+            return query, []
+        chosen = sorted(names, key=lambda n: (n.casefold() != folded, n))[:MAX_SEARCH_NAMES]
+        return " OR ".join(f'"{n}"' for n in chosen), chosen
 
     # -- pages, records and aggregates (what the REST API and web UI show) --------------------
     def document_query(
@@ -524,7 +551,7 @@ class Storyline:
         """One page of full-text matches, best first; how many documents match, counted up to the
         store's ``rank_window`` + 1 (more than the window: more match than were counted); and how
         many of them can be paged through (a search ranks at most the ``rank_window`` newest)."""
-        hits, matches = self.store.search_page(text, query)
+        hits, matches = self.store.search_page(self.search_names(text)[0], query)
         return hits, matches, min(matches, self.store.rank_window)
 
     def placement(self, doc_id: str) -> tuple[str | None, str | None]:

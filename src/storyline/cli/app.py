@@ -441,8 +441,12 @@ def search(
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many results.")] = 20,
     hide_duplicates: Annotated[bool, typer.Option("--hide-duplicates", help="Leave out near-duplicates.")] = False,
 ) -> None:
-    """Full-text search over titles, texts and captions, best match first."""
+    """Full-text search over titles, texts and captions, best match first. A query that is an
+    entity's name or alias also finds the other names it goes by ("Mode" finds Narendra Modi)."""
     with _open(db) as sl:
+        names = sl.search_names(query)[1]
+        if names:
+            _err(f"note: {query!r} names an entity: searched for {', '.join(names)}")
         hits = sl.search(query, limit=limit, hide_duplicates=hide_duplicates)
     if as_json:
         for hit in hits:

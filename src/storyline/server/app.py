@@ -94,6 +94,10 @@ class Page(BaseModel):
     matches_more: bool | None = Field(
         default=None, description="Searches only: true when more documents match than were counted (matches)."
     )
+    names: list[str] | None = Field(
+        default=None,
+        description="Searches only: when the query is an entity's name or alias, every name searched for.",
+    )
 
 
 class IngestDocument(BaseModel):
@@ -506,6 +510,7 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
             # a search ranks at most the store's rank window of matches: those are the pages there are
             result = page(items, ranked, limit, offset)
             result["matches"], result["matches_more"] = min(matches, ranked), matches > ranked
+            result["names"] = sl.search_names(q)[1] or None
             return result
         docs, total = sl.document_page(query)
         return page(sl.summaries(docs), total, limit, offset)
