@@ -217,26 +217,48 @@ def ray_part(args: argparse.Namespace) -> dict[str, Any]:
 STORE_SIZES = (1_000, 100_000)
 
 
-def _build(db: Path, held: int, batch: int, keep: bool) -> dict[str, Any]:
-    """A SQLite store of ``held`` generated documents placed in happenings, built in one process
-    (or the one built before, with ``keep``), and the generator as the build left it, for the
-    batch measured after it. The generated world is sized for ``held + batch`` documents (a
-    quarter as many happenings, a twentieth as many people), so every store measured holds a world
-    as dense as the others."""
-    from serve import Generator, place_batches, table_counts
+def _build(db: Path, size: int, batch: int, keep: bool, stop_at: int | None = None) -> dict[str, Any]:
+    """A SQLite store of generated documents placed in happenings, built in one process, and the
+    generator as the build left it, for the batch measured after it. The generated world is sized
+    for ``size + batch`` documents (a quarter as many happenings, a twentieth as many people), so
+    every store measured holds a world as dense as the others; it is built up to ``stop_at``
+    documents (default ``size``).
 
+    With ``keep``, a store built before to the same point is taken as it is, and one left part-built
+    (a build killed, or stopped short with ``--stop-at``) is resumed: the generator is replayed to
+    the last batch placed (about 0.5 ms a document) and the build goes on from there."""
+    from serve import Generator, count_rows, place_batches, table_counts
+    from storyline.store import open_store
+
+    target = stop_at or size
     state = db.with_name(f"{db.name}.generator")
     report = db.with_name(f"{db.name}.build.json")
-    if keep and db.exists() and state.exists() and report.exists():
-        return dict(json.loads(report.read_text()))
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
-    gen = Generator(held + batch)
-    print(f"building {db} ({held:,} documents)", file=sys.stderr, flush=True)
+    done = json.loads(report.read_text()) if report.exists() else None
+    if keep and db.exists() and state.exists() and done and done.get("held") == target:
+        return dict(done)
+    gen = Generator(size + batch)
+    start = 0
+    if keep and db.exists():
+        store = open_store(str(db))
+        try:
+            placed = count_rows(store, "document_clusters")
+        finally:
+            store.close()
+        start = min(target, placed // batch * batch)  # a batch is placed in one transaction
+        print(f"resuming {db} at {start:,} documents (replaying the generator)", file=sys.stderr, flush=True)
+        for i in range(start):
+            gen.document(i)
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+    print(f"building {db} ({start:,} to {target:,} documents)", file=sys.stderr, flush=True)
     t = time.perf_counter()
-    built = place_batches(str(db), gen, 0, held, batch)
+    built = place_batches(str(db), gen, start, target, batch)
     state.write_bytes(pickle.dumps(gen))
-    out = {"held": held, "build_seconds": round(time.perf_counter() - t, 1), **built, **table_counts(str(db))}
+    out = {
+        "held": target, "world": size + batch, "resumed_from": start,
+        "build_seconds": round(time.perf_counter() - t, 1), **built, **table_counts(str(db)),
+    }  # fmt: skip
     report.write_text(json.dumps(out) + "\n")
     return out
 
@@ -291,7 +313,9 @@ def store_part(args: argparse.Namespace) -> dict[str, Any]:
     batch = args.batch
     sizes = sorted({h for h in STORE_SIZES if h < args.n} | {args.n})
     big = [h for h in sizes if h > batch]
-    builds = {h: _build(out_dir / f"scale-{h}.db", h, batch, args.keep) for h in big}
+    builds = {
+        h: _build(out_dir / f"scale-{h}.db", h, batch, args.keep, args.stop_at if h == args.n else None) for h in big
+    }
     result: dict[str, Any] = {
         "n": args.n, "batch": batch,
         "builds": {h: {k: v for k, v in b.items() if not k.startswith("cluster_")} for h, b in builds.items()},
@@ -321,8 +345,9 @@ def store_part(args: argparse.Namespace) -> dict[str, Any]:
                 small = str(Path(tmp) / "small.db") if name == "sqlite" else (server.database() if server else postgres)
                 print(f"{name}: clustering with {batch:,} documents held", file=sys.stderr, flush=True)
                 row[str(batch)] = _first_batches(small, batch)
-                for held in big:
-                    db = out_dir / f"scale-{held}.db"
+                for size in big:
+                    db = out_dir / f"scale-{size}.db"
+                    held = builds[size]["held"]  # fewer than its size when stopped short (--stop-at)
                     if name == "sqlite":  # the measured batch goes into a copy; the build stays as built
                         target = str(db.with_name(f"{db.stem}-next.db"))
                         shutil.copyfile(db, target)
@@ -335,10 +360,11 @@ def store_part(args: argparse.Namespace) -> dict[str, Any]:
                               file=sys.stderr, flush=True)  # fmt: skip
                     print(f"{name}: clustering with {held:,} documents held", file=sys.stderr, flush=True)
                     row[str(held)] = _next_batch(target, db.with_name(f"{db.name}.generator"), held, batch)
-                    if held == args.n:
+                    if size == args.n:
                         print(f"{name}: API latency at {held:,} documents", file=sys.stderr, flush=True)
                         row["latency"] = measure(target, args.requests)
-                row["ratio_n_to_1k"] = round(row[str(args.n)]["ms_per_doc"] / row[str(batch)]["ms_per_doc"], 2)
+                largest = str(builds[args.n]["held"]) if args.n in builds else str(args.n)
+                row["ratio_n_to_1k"] = round(row[largest]["ms_per_doc"] / row[str(batch)]["ms_per_doc"], 2)
                 backends[name] = row
         finally:
             if server is not None:
@@ -382,7 +408,14 @@ def main(argv: list[str] | None = None) -> int:
     store.add_argument("--n", type=int, default=1_000_000, help="documents (default 1,000,000)")
     store.add_argument("--batch", type=int, default=1000)
     store.add_argument("--requests", type=int, default=300, help="requests per endpoint")
-    store.add_argument("--keep", action="store_true", help="reuse the stores benchmarks/out/scale-N.db built before")
+    store.add_argument(
+        "--keep", action="store_true",
+        help="reuse the stores benchmarks/out/scale-N.db built before, and resume one left part-built",
+    )  # fmt: skip
+    store.add_argument(
+        "--stop-at", type=int, default=None,
+        help="build the store of --n only this far (its world still sized for --n) and measure there",
+    )  # fmt: skip
     store.add_argument("--build-only", action="store_true")
     store.add_argument(
         "--postgres", default="auto",
