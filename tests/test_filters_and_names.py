@@ -266,3 +266,19 @@ def test_a_search_for_a_name_finds_its_other_spellings(
     assert _page(client, "/api/search", q="summit", limit=5)["names"] is None
     printed = CliRunner().invoke(app, ["search", "Mode", "--db", analyzed_store.location, "--limit", "3"])
     assert printed.exit_code == 0 and "'Mode' names an entity: searched for" in printed.stderr
+
+
+def test_pages_of_happenings_add_up_to_the_whole_list(sl: storyline.Storyline) -> None:
+    """Pages cut anywhere, also across the dated ones and the undated ones after them, give the
+    whole listing in its order (SQLite reads the two parts separately)."""
+    whole = [c.id for c in sl.clusters(limit=None, include_tentative=True)]
+    dated = [c.id for c in sl.clusters(limit=None, include_tentative=True) if c.start is not None]
+    assert len(dated) < len(whole) and whole[: len(dated)] == dated  # undated last
+    for size in (1, 4, 7):
+        pages = [
+            c.id
+            for offset in range(0, len(whole) + size, size)
+            for c in sl.clusters(limit=size, offset=offset, include_tentative=True)
+        ]
+        assert pages == whole
+    assert sl.clusters(limit=5, offset=len(whole), include_tentative=True) == []

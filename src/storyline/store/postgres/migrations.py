@@ -369,4 +369,11 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ALTER TABLE entity_aliases ADD COLUMN variant ctext;
         """,
     ),
+    (
+        "0014_clusters_order",
+        """
+        DROP INDEX clusters_start;
+        CREATE INDEX clusters_start ON clusters(start NULLS LAST, id) INCLUDE ("end", tentative);
+        """,
+    ),
 )

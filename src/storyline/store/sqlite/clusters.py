@@ -387,15 +387,24 @@ class ClusterTables:
     ) -> list[EventCluster]:
         """Happenings in date order (undated ones last), with their sources: those ``which``
         picks (tentative ones only when it asks for them)."""
-        where, params = happening_where(which or HappeningFilter(), self.max_span(), postgres=False)
-        sql = f"SELECT {_CLUSTER_COLUMNS} FROM clusters"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY start IS NULL, start, id"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
-        rows = self._db.execute(sql, params).fetchall()
+        which = which or HappeningFilter()
+        where, params = happening_where(which, self.max_span(), postgres=False)
+
+        def page(extra: str, order: str, limit: int | None, offset: int) -> list[sqlite3.Row]:
+            sql = f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE " + " AND ".join([*where, extra])
+            sql += f" ORDER BY {order}" + (" LIMIT ? OFFSET ?" if limit is not None else "")
+            return self._db.execute(sql, [*params, limit, offset] if limit is not None else params).fetchall()
+
+        # dated ones in the order of the start index (read only as far as the page goes), then the
+        # undated ones; SQLite would sort every match to put NULLs last in one query
+        rows = page("start IS NOT NULL", "start, id", limit, offset)
+        undated = not (which.dated_only or which.date_from or which.date_to)
+        if undated and (limit is None or len(rows) < limit):
+            skip = 0
+            if offset and not rows:
+                dated = f"SELECT count(*) FROM clusters WHERE {' AND '.join([*where, 'start IS NOT NULL'])}"
+                skip = max(0, offset - int(self._db.execute(dated, params).fetchone()[0]))
+            rows += page("start IS NULL", "id", None if limit is None else limit - len(rows), skip)
         ids = [r["id"] for r in rows]
         sources = self._sources(ids)
         out = []

@@ -378,4 +378,13 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ALTER TABLE entity_aliases ADD COLUMN variant TEXT;
         """,
     ),
+    (
+        # happenings in date order by their index alone: a page stops after its rows instead of
+        # sorting every happening of the range, and a count reads the index, not the table
+        "0014_clusters_order",
+        """
+        DROP INDEX clusters_start;
+        CREATE INDEX clusters_start ON clusters(start, id, end, tentative);
+        """,
+    ),
 )
