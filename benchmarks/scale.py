@@ -351,6 +351,8 @@ def store_part(args: argparse.Namespace) -> dict[str, Any]:
                     if name == "sqlite":  # the measured batch goes into a copy; the build stays as built
                         target = str(db.with_name(f"{db.stem}-next.db"))
                         shutil.copyfile(db, target)
+                        # the copy written out first: its writeback would otherwise slow the reads timed next
+                        os.sync()
                     else:
                         target = server.database() if server else postgres
                         t = time.perf_counter()
@@ -389,7 +391,7 @@ def show_store(result: dict[str, Any]) -> None:
                              f"{m['index_written_seconds']} s; next process: {m['index_next_process']['source']} "
                              f"in {m['index_next_process']['seconds']:.1f} s")  # fmt: skip
                 print(line)
-        print(f"  ratio at {result['n']:,} to 1,000: {row['ratio_n_to_1k']:.2f}")
+        print(f"  ratio at the largest to 1,000: {row['ratio_n_to_1k']:.2f}")
         if "latency" in row:
             print(f"  {'endpoint':24s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s}  statuses")
             for endpoint, m in row["latency"].items():
