@@ -244,7 +244,7 @@ def test_one_word_for_happenings_with_the_old_names_kept(
     old = runner.invoke(app, ["clusters", "--db", analyzed_store.location, "--status", "planned"])
     current = runner.invoke(app, ["happenings", "--db", analyzed_store.location, "--status", "planned"])
     assert old.exit_code == current.exit_code == 0 and old.stdout == current.stdout != ""
-    assert "now `storyline happenings`" in old.stderr and "now" not in current.stderr
+    assert "deprecated" in old.stderr and "deprecated" not in current.stderr
 
 
 def test_a_search_for_a_name_finds_its_other_spellings(

@@ -949,25 +949,10 @@ def happenings(
         typer.echo(f"{when:<16} {c.status:<11} {c.label}{mark}  [{c.id}, {c.documents} articles{sure}]")
 
 
-@app.command("clusters", help="Deprecated name of `storyline happenings` (kept for one release).")
-def clusters(
-    db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
-    entity: EntitiesOption = None,
-    storyline: StorylineOption = None,
-    date_from: FromOption = None,
-    date_to: ToOption = None,
-    status: StatusOption = None,
-    kind: KindOption = None,
-    min_confidence: MinConfidenceOption = None,
-    min_sources: MinSourcesOption = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="How many.")] = 50,
-    show_all: AllOption = False,
-) -> None:
-    _err("note: `storyline clusters` is now `storyline happenings`; the old name goes in the next release")
-    happenings(
-        db, as_json, entity, storyline, date_from, date_to, status, kind, min_confidence, min_sources, limit, show_all
-    )
+# the old name, for one release: Click says on stderr that it is deprecated
+app.command("clusters", deprecated=True, help="The old name of `storyline happenings` (kept for one release).")(
+    happenings
+)
 
 
 @app.command()

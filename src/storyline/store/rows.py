@@ -1,16 +1,18 @@
-"""Rows of the documents table as both store backends write and read them: a document's
-column values, and a document rebuilt from a row."""
+"""Rows as both store backends write and read them: a document's column values, a document
+rebuilt from a row, and document vectors read from their rows."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+
 from storyline.model import DateSource, Document, Duplicate, Granularity, PublishedDate
 
-__all__ = ["document_from_row", "metadata_columns"]
+__all__ = ["document_from_row", "metadata_columns", "vectors_from_rows"]
 
 
 def document_from_row(row: Mapping[str, Any]) -> Document:
@@ -69,3 +71,20 @@ def metadata_columns(doc: Document) -> dict[str, Any]:
         "notes": json.dumps(doc.notes, ensure_ascii=False),
         "fetched_at": doc.fetched_at.isoformat() if doc.fetched_at else None,
     }
+
+
+def vectors_from_rows(found: Iterable[tuple[str, Any]], dim: int | None) -> tuple[list[str], np.ndarray, list[str]]:
+    """(document id, vector bytes) rows as ids and an (n, dim) array of 32-bit floats, and the
+    ids whose bytes are no such vector (not ``dim`` floats, or not as long as the first), left out."""
+    ids: list[str] = []
+    rows: list[np.ndarray] = []
+    damaged: list[str] = []
+    for doc_id, blob in found:
+        data = bytes(blob) if isinstance(blob, bytes | bytearray | memoryview) else b"?"  # not a blob: damaged
+        size = len(data)
+        if size % 4 or (dim is not None and size != 4 * dim) or (dim is None and rows and size != 4 * len(rows[0])):
+            damaged.append(doc_id)
+            continue
+        ids.append(doc_id)
+        rows.append(np.frombuffer(data, dtype=np.float32))
+    return ids, (np.vstack(rows) if rows else np.zeros((0, dim or 0), dtype=np.float32)), damaged

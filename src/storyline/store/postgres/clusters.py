@@ -15,6 +15,7 @@ import numpy as np
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
 from storyline.store.happenings import HappeningFilter, happening_where
 from storyline.store.postgres.db import Database
+from storyline.store.rows import vectors_from_rows
 from storyline.store.sqlite.clusters import _storyline_id
 
 _NAMES = (
@@ -362,9 +363,6 @@ class ClusterTables(Database):
         """Stored document vectors of ``model`` (of the documents ``ids`` only, when given):
         document ids and an (n, dim) array in the order they were stored, and the ids of documents
         whose stored vector is damaged (not ``dim`` 32-bit floats), left out."""
-        ids_out: list[str] = []
-        rows: list[np.ndarray] = []
-        damaged: list[str] = []
         if ids is None:
             found: Iterable[tuple[Any, ...]] = self._stream(
                 "SELECT d.id, v.vector FROM document_vectors v JOIN documents d ON d.rowid = v.doc_rowid "
@@ -377,15 +375,7 @@ class ClusterTables(Database):
                 "WHERE v.model = %s AND d.id = ANY(%s) ORDER BY v.doc_rowid",
                 (model, list(dict.fromkeys(ids))),
             )
-        for doc_id, blob in found:
-            data = bytes(blob) if blob is not None else b""
-            size = len(data) if blob is not None else -1
-            if size % 4 or (dim is not None and size != 4 * dim) or (dim is None and rows and size != 4 * len(rows[0])):
-                damaged.append(doc_id)
-                continue
-            ids_out.append(doc_id)
-            rows.append(np.frombuffer(data, dtype=np.float32))
-        return ids_out, (np.vstack(rows) if rows else np.zeros((0, dim or 0), dtype=np.float32)), damaged
+        return vectors_from_rows(found, dim)
 
     def vector_ids(self, model: str) -> list[str]:
         """The documents that have a stored vector of ``model``, in the order they were stored."""

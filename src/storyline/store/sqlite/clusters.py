@@ -14,6 +14,7 @@ import numpy as np
 
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
 from storyline.store.happenings import HappeningFilter, happening_where
+from storyline.store.rows import vectors_from_rows
 
 _CLUSTER_COLUMNS = (
     "id, family, type, subtype, start, end, granularity, status, actors, countries, place, country, lat, lon, "
@@ -338,9 +339,6 @@ class ClusterTables:
         """Stored document vectors of ``model`` (of the documents ``ids`` only, when given):
         document ids and an (n, dim) array in the order they were stored, and the ids of documents
         whose stored vector is damaged (not ``dim`` 32-bit floats), left out."""
-        ids_out: list[str] = []
-        rows: list[np.ndarray] = []
-        damaged: list[str] = []
         if ids is None:
             found: Iterable[tuple[str, Any]] = self._db.execute(
                 "SELECT d.id, v.vector FROM document_vectors v JOIN documents d ON d.rowid = v.doc_rowid "
@@ -358,14 +356,7 @@ class ClusterTables:
                     (model, *wanted[i : i + 500]),
                 )
             ]
-        for doc_id, blob in found:
-            size = len(blob) if isinstance(blob, bytes) else -1
-            if size % 4 or (dim is not None and size != 4 * dim) or (dim is None and rows and size != 4 * len(rows[0])):
-                damaged.append(doc_id)
-                continue
-            ids_out.append(doc_id)
-            rows.append(np.frombuffer(blob, dtype=np.float32))
-        return ids_out, (np.vstack(rows) if rows else np.zeros((0, dim or 0), dtype=np.float32)), damaged
+        return vectors_from_rows(found, dim)
 
     def vector_ids(self, model: str) -> list[str]:
         """The documents that have a stored vector of ``model``, in the order they were stored."""
