@@ -78,15 +78,16 @@ class ClusterConfig:
     """Candidates the HNSW search keeps (faiss's ``efSearch``): higher finds more true neighbours, slower."""
     index_cache_from: int = 20_000
     """An index of at least this many vectors is kept in the cache folder (:mod:`storyline.cache`)
-    and read back by the next process instead of being built again. Building costs about 0.27 ms
-    per vector on the 2-core test machine (50,000 in 13.6 s, 1,000,000 in about 5 minutes), reading
-    a kept one about a second per million; below this size a build takes under 6 s."""
+    and read back by the next process instead of being built again. Building costs 0.2 to 0.3 ms
+    per vector on the 2-core test machine (100,000 in 19.6 s, 536,000 in 155 s); reading a kept
+    one and bringing it up to date took 0.4 s at 100,000 and 3 to 4 s at 536,000; below this
+    size a build takes under 6 s."""
     index_save_min: int = 2_000
     index_save_share: float = 0.02
     """The kept index is written again once the vectors added since it was written number at
     least ``index_save_min`` and ``index_save_share`` of the index: a process adds what the kept
-    one lacks (0.27 ms each), so this bounds that work against the cost of writing the whole index
-    (about 2 s per 100,000 vectors' 180 MB)."""
+    one lacks (0.2 to 0.3 ms each), so this bounds that work against the cost of writing the whole
+    index (2.6 s at 103,000 vectors, 180 MB)."""
 
     def __post_init__(self) -> None:
         if self.days < 0:
