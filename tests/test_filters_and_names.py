@@ -282,3 +282,17 @@ def test_pages_of_happenings_add_up_to_the_whole_list(sl: storyline.Storyline) -
         ]
         assert pages == whole
     assert sl.clusters(limit=5, offset=len(whole), include_tentative=True) == []
+
+
+def test_a_storyline_of_tentative_happenings_only_is_found_by_its_id(
+    sl: storyline.Storyline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listings hide such a storyline, but its id still names it (for --all)."""
+    tentative = [c for c in sl.clusters(limit=None, include_tentative=True) if c.tentative and c.storyline_id]
+    line = tentative[0].storyline_id if tentative else None
+    if line is None:  # the sample corpus has none: make the store look as if it had one
+        line = _india_russia(sl).id
+        monkeypatch.setattr(sl.store, "storyline", lambda storyline_id: None)
+    assert sl.resolve_storyline(line) == (line, None)
+    with pytest.raises(UsageError):
+        sl.resolve_storyline("Snot-a-storyline")

@@ -271,6 +271,8 @@ class Storyline:
         given = given.strip()
         if self.store.storyline(given) is not None:
             return given, None
+        if given and self.store.count_clusters(HappeningFilter(storyline=given, include_tentative=True)):
+            return given, None  # an id whose happenings are all tentative (hidden from listings)
         records = self.store.storylines(None)
         if len(given) >= 4:
             by_prefix = [r for r in records if r.id.startswith(given)]
