@@ -19,7 +19,7 @@ from storyline.config import ServerConfig
 from storyline.errors import UsageError
 from storyline.model.clusters import StorylineRecord
 from storyline.server.app import create_app
-from storyline.store.happenings import HappeningFilter
+from storyline.store.filters import HappeningFilter
 
 from .postgres_server import Analyzed
 

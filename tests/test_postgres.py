@@ -23,7 +23,7 @@ from storyline.model import Document
 from storyline.relate.dedup import Fingerprint
 from storyline.store import DocumentQuery, EventQuery, open_store
 from storyline.store.base import Sighting
-from storyline.store.happenings import HappeningFilter
+from storyline.store.filters import HappeningFilter
 from storyline.store.urls import redact
 
 from .conftest import CORPUS, ROOT

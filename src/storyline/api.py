@@ -28,7 +28,7 @@ from storyline.model.annotations import Annotations, EntityRecord, Event, EventS
 from storyline.model.clusters import EventCluster, StorylineRecord, TimelineEntry
 from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
 from storyline.store import DocumentQuery, EventQuery, SearchHit, Sighting, Store, StoredEvent, open_store
-from storyline.store.happenings import HappeningFilter
+from storyline.store.filters import HappeningFilter
 from storyline.store.urls import redact
 from storyline.timing import mark, since, stage
 

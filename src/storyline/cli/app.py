@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from storyline.model import Document
     from storyline.model.annotations import EntityMention
     from storyline.pipeline import IngestReport
-    from storyline.store.happenings import HappeningFilter
+    from storyline.store.filters import HappeningFilter
 
 T = TypeVar("T")
 

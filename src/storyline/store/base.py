@@ -15,7 +15,7 @@ from storyline.model.annotations import Annotations, EntityRecord, Event
 from storyline.model.clusters import ClusterState, EventCluster, HappeningEvidence, StorylineRecord
 from storyline.model.graph import EntityGraph
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
-from storyline.store.happenings import HappeningFilter
+from storyline.store.filters import HappeningFilter
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
-"""Rows as both store backends write and read them: a document's column values, a document
-rebuilt from a row, and document vectors read from their rows."""
+"""Rows as both store backends write and read them: a document's column values, a document or
+a happening rebuilt from its row, and document vectors read from their rows."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 
 from storyline.model import DateSource, Document, Duplicate, Granularity, PublishedDate
+from storyline.model.clusters import ClusterSource, EventCluster
 
-__all__ = ["document_from_row", "metadata_columns", "vectors_from_rows"]
+__all__ = ["cluster_from_row", "document_from_row", "metadata_columns", "vectors_from_rows"]
 
 
 def document_from_row(row: Mapping[str, Any]) -> Document:
@@ -88,3 +89,14 @@ def vectors_from_rows(found: Iterable[tuple[str, Any]], dim: int | None) -> tupl
         ids.append(doc_id)
         rows.append(np.frombuffer(data, dtype=np.float32))
     return ids, (np.vstack(rows) if rows else np.zeros((0, dim or 0), dtype=np.float32)), damaged
+
+
+def cluster_from_row(row: Mapping[str, Any], sources: list[ClusterSource]) -> EventCluster:
+    """A happening from its row of the clusters table (columns by name) and its sources."""
+    return EventCluster(
+        id=row["id"], type=row["type"], subtype=row["subtype"], family=row["family"], start=row["start"],
+        end=row["end"], granularity=row["granularity"], status=row["status"], actors=json.loads(row["actors"]),
+        place=row["place"], country=row["country"], lat=row["lat"], lon=row["lon"], label=row["label"],
+        storyline_id=row["storyline"], tentative=bool(row["tentative"]), confidence=row["confidence"],
+        mentions=len(sources), documents=len({s.document_id for s in sources}), sources=sources,
+    )  # fmt: skip

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
-from storyline.store.happenings import HappeningFilter, happening_where
+from storyline.store.filters import HappeningFilter, happening_where
 from storyline.store.postgres.db import Database
-from storyline.store.rows import vectors_from_rows
+from storyline.store.rows import cluster_from_row, vectors_from_rows
 from storyline.store.sqlite.clusters import _storyline_id
 
 _NAMES = (
@@ -528,26 +528,4 @@ def _state(r: Sequence[Any]) -> ClusterState:
 
 
 def _cluster(r: Sequence[Any], sources: list[ClusterSource]) -> EventCluster:
-    row = dict(zip(_NAMES, r, strict=True))
-    return EventCluster(
-        id=row["id"],
-        type=row["type"],
-        subtype=row["subtype"],
-        family=row["family"],
-        start=row["start"],
-        end=row["end"],
-        granularity=row["granularity"],
-        status=row["status"],
-        actors=json.loads(row["actors"]),
-        place=row["place"],
-        country=row["country"],
-        lat=row["lat"],
-        lon=row["lon"],
-        label=row["label"],
-        storyline_id=row["storyline"],
-        tentative=bool(row["tentative"]),
-        confidence=row["confidence"],
-        mentions=len(sources),
-        documents=len({s.document_id for s in sources}),
-        sources=sources,
-    )
+    return cluster_from_row(dict(zip(_NAMES, r, strict=True)), sources)

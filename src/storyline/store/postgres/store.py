@@ -32,6 +32,7 @@ from storyline.model.annotations import (
 )
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
 from storyline.store.base import DocumentQuery, EventQuery, EventRow, SearchHit, Sighting, StoredEvent
+from storyline.store.filters import event_where
 from storyline.store.postgres.clusters import ClusterTables
 from storyline.store.postgres.db import POOL_SIZE
 from storyline.store.postgres.graph import GraphTables
@@ -550,35 +551,7 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables):
     def _event_filters(self, query: EventQuery) -> tuple[list[str], list[Any]] | None:
         """The conditions of an event query on ``events e JOIN documents d``, and their parameters;
         None when its entity names none stored."""
-        where: list[str] = []
-        params: list[Any] = []
-        if query.entity:
-            ids = self.entity_ids(query.entity)
-            if not ids:
-                return None
-            where.append("e.id IN (SELECT event_id FROM event_actors WHERE entity_id = ANY(%s))")
-            params.append(ids)
-        if query.type:
-            where.append("e.type = %s")
-            params.append(query.type.upper())
-        if query.status:
-            where.append("e.status = %s")
-            params.append(query.status.lower())
-        if query.date_from:
-            where.append("e.date_end >= %s")
-            params.append(query.date_from)
-        if query.date_to:
-            where.append("e.date_start <= %s")
-            params.append(query.date_to)
-        if query.document_id:
-            where.append("d.id = %s")
-            params.append(query.document_id)
-        if query.hide_duplicates:
-            where.append("d.duplicate_of IS NULL")
-        if query.min_confidence is not None:
-            where.append("e.confidence >= %s")
-            params.append(query.min_confidence)
-        return where, params
+        return event_where(query, self.entity_ids(query.entity) if query.entity else None, postgres=True)
 
     def entity_aliases_matching(self, name: str) -> list[tuple[str, str, str | None]]:
         """The entities ``name`` stands for only as another name (an alias, not the id or the

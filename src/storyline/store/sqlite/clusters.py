@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
-from storyline.store.happenings import HappeningFilter, happening_where
-from storyline.store.rows import vectors_from_rows
+from storyline.store.filters import HappeningFilter, happening_where
+from storyline.store.rows import cluster_from_row, vectors_from_rows
 
 _CLUSTER_COLUMNS = (
     "id, family, type, subtype, start, end, granularity, status, actors, countries, place, country, lat, lon, "
@@ -525,28 +525,7 @@ def _state(r: sqlite3.Row) -> ClusterState:
 
 
 def _cluster(r: sqlite3.Row, sources: list[ClusterSource]) -> EventCluster:
-    return EventCluster(
-        id=r["id"],
-        type=r["type"],
-        subtype=r["subtype"],
-        family=r["family"],
-        start=r["start"],
-        end=r["end"],
-        granularity=r["granularity"],
-        status=r["status"],
-        actors=json.loads(r["actors"]),
-        place=r["place"],
-        country=r["country"],
-        lat=r["lat"],
-        lon=r["lon"],
-        label=r["label"],
-        storyline_id=r["storyline"],
-        tentative=bool(r["tentative"]),
-        confidence=r["confidence"],
-        mentions=len(sources),
-        documents=len({s.document_id for s in sources}),
-        sources=sources,
-    )
+    return cluster_from_row(dict(r), sources)
 
 
 def _chunks(ids: Sequence[str], size: int = 500) -> Iterator[list[str]]:

@@ -30,6 +30,7 @@ from storyline.model.annotations import (
 )
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
 from storyline.store.base import DocumentQuery, EventQuery, EventRow, SearchHit, Sighting, StoredEvent
+from storyline.store.filters import event_where
 from storyline.store.rows import document_from_row, metadata_columns
 from storyline.store.sqlite.clusters import ClusterTables
 from storyline.store.sqlite.graph import GraphTables
@@ -665,35 +666,7 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
     def _event_filters(self, query: EventQuery) -> tuple[list[str], list[Any]] | None:
         """The conditions of an event query on ``events e JOIN documents d``, and their parameters;
         None when its entity names none stored."""
-        where: list[str] = []
-        params: list[Any] = []
-        if query.entity:
-            ids = self.entity_ids(query.entity)
-            if not ids:
-                return None
-            where.append(f"e.id IN (SELECT event_id FROM event_actors WHERE entity_id IN ({','.join('?' * len(ids))}))")
-            params += ids
-        if query.type:
-            where.append("e.type = ?")
-            params.append(query.type.upper())
-        if query.status:
-            where.append("e.status = ?")
-            params.append(query.status.lower())
-        if query.date_from:
-            where.append("e.date_end >= ?")
-            params.append(query.date_from)
-        if query.date_to:
-            where.append("e.date_start <= ?")
-            params.append(query.date_to)
-        if query.document_id:
-            where.append("d.id = ?")
-            params.append(query.document_id)
-        if query.hide_duplicates:
-            where.append("d.duplicate_of IS NULL")
-        if query.min_confidence is not None:
-            where.append("e.confidence >= ?")
-            params.append(query.min_confidence)
-        return where, params
+        return event_where(query, self.entity_ids(query.entity) if query.entity else None, postgres=False)
 
     def entity_aliases_matching(self, name: str) -> list[tuple[str, str, str | None]]:
         """The entities ``name`` stands for only as another name (an alias, not the id or the

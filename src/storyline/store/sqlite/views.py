@@ -12,7 +12,7 @@ from typing import Any
 from storyline.model.annotations import EntityRecord
 from storyline.model.clusters import StorylineRecord
 from storyline.store.base import EventQuery
-from storyline.store.happenings import HappeningFilter, happening_where
+from storyline.store.filters import HappeningFilter, happening_where
 
 
 class ServingQueries:

@@ -1,16 +1,20 @@
-"""Which happenings a listing, a count, a timeline or a map shows: one frozen, validated filter
-record (:class:`HappeningFilter`) and the one function that turns it into SQL for either backend
-(:func:`happening_where`), so the two stores and every view of happenings filter alike."""
+"""What a listing picks, as SQL for either store backend, written once: happenings (for listings,
+counts, timelines and maps: a frozen, validated :class:`HappeningFilter` and
+:func:`happening_where`) and events (:func:`event_where` over an ``EventQuery``), so the two
+stores filter alike."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyline.errors import UsageError
 from storyline.model.annotations import EventStatus
+
+if TYPE_CHECKING:
+    from storyline.store.base import EventQuery
 
 STATUSES = tuple(s.value for s in EventStatus)
 
@@ -129,4 +133,45 @@ def happening_where(f: HappeningFilter, max_span: int, *, postgres: bool) -> tup
             f"UNION SELECT doc_rowid FROM document_clusters WHERE cluster_id = clusters.id) AS s) >= {mark}"
         )
         params.append(f.min_sources)
+    return where, params
+
+
+def event_where(
+    query: EventQuery, entity_ids: Sequence[str] | None, *, postgres: bool
+) -> tuple[list[str], list[Any]] | None:
+    """The conditions of an event query on ``events e JOIN documents d`` and their parameters, in
+    SQLite's or PostgreSQL's terms; ``entity_ids`` are those ``query.entity`` stands for (None when
+    it names none: then nothing matches, and None is returned)."""
+    mark = "%s" if postgres else "?"
+    where: list[str] = []
+    params: list[Any] = []
+    if query.entity:
+        if not entity_ids:
+            return None
+        if postgres:
+            where.append("e.id IN (SELECT event_id FROM event_actors WHERE entity_id = ANY(%s))")
+            params.append(list(entity_ids))
+        else:
+            marks = ",".join("?" * len(entity_ids))
+            where.append(f"e.id IN (SELECT event_id FROM event_actors WHERE entity_id IN ({marks}))")
+            params += list(entity_ids)
+    for condition, value in (
+        ("e.type", query.type.upper() if query.type else None),
+        ("e.status", query.status.lower() if query.status else None),
+        ("d.id", query.document_id),
+    ):
+        if value:
+            where.append(f"{condition} = {mark}")
+            params.append(value)
+    if query.date_from:
+        where.append(f"e.date_end >= {mark}")
+        params.append(query.date_from)
+    if query.date_to:
+        where.append(f"e.date_start <= {mark}")
+        params.append(query.date_to)
+    if query.hide_duplicates:
+        where.append("d.duplicate_of IS NULL")
+    if query.min_confidence is not None:
+        where.append(f"e.confidence >= {mark}")
+        params.append(query.min_confidence)
     return where, params
