@@ -99,6 +99,7 @@ bench: install
 	$(BIN)/python benchmarks/durability.py --rounds 100 --command ingest
 	$(BIN)/python benchmarks/durability.py --rounds 100 --command analyze --kills 1
 	$(BIN)/python benchmarks/api_load.py --seconds 60 --concurrency 8
+	$(BIN)/python benchmarks/watch.py all
 
 # extraction and dates against trafilatura and htmldate on their own evaluation pages: the pages
 # are not shipped (nor fetched here: only package registries are reachable); put trafilatura's

@@ -48,6 +48,7 @@ def test_command_list() -> None:
         "stats",
         "storylines",
         "timeline",
+        "watch",
     ]
 
 

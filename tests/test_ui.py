@@ -228,7 +228,7 @@ def test_timeline_filters_for_doubt_and_kind_and_the_download(browser: WebDriver
     downloaded = browser.execute_script(
         "return fetch(document.getElementById('timeline-download').href).then((r) => r.json())"
     )
-    assert [e["event_id"] for e in downloaded["items"]] == [e["event_id"] for e in expected["items"]]
+    assert [e["event_id"] for e in downloaded] == [e["event_id"] for e in expected["items"]]
     assert Select(browser.find_element(By.NAME, "status")).first_selected_option.text == "planned"
     _shot(browser, "timeline-planned")
     assert not _script_errors(browser)
@@ -482,3 +482,236 @@ def test_article_lists_its_corrected_spellings(browser: WebDriver, server: str, 
     assert shown and all("likely right" in li.text for li in shown)
     classes = [li.get_attribute("class") or "" for li in browser.find_elements(By.CSS_SELECTOR, "#doc-events > li")]
     assert classes == sorted(classes, key=lambda c: "doubtful" in c)
+
+
+# -- exports and labels ------------------------------------------------------------------------------
+#: Records every blob the page saves (saveBlob: an object URL, a link clicked) instead of
+#: downloading it, so that a test can read what a button would save.
+_CAPTURE_SAVES = """
+window.__saved = [];
+const made = URL.createObjectURL.bind(URL);
+URL.createObjectURL = (blob) => { const url = made(blob); window.__saved.push({url, blob}); return url; };
+HTMLAnchorElement.prototype.click = function () {
+  const saved = window.__saved.find((x) => x.url === this.href);
+  if (saved) saved.name = this.download;
+};
+"""
+_READ_SAVED = """
+const done = arguments[arguments.length - 1];
+const saved = window.__saved.find((x) => x.name === arguments[0]);
+if (!saved) { done(null); return; }
+const reader = new FileReader();
+reader.onload = () => done(reader.result);
+reader.readAsDataURL(saved.blob);
+"""
+#: The screen boxes of the visible labels matching a selector, and the pairs that overlap.
+_LABEL_BOXES = """
+const shown = [...document.querySelectorAll(arguments[0])].filter((e) => {
+  const r = e.getBoundingClientRect();
+  return e.getAttribute('display') !== 'none' && getComputedStyle(e).display !== 'none' && r.width > 0;
+});
+const boxes = shown.map((e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; });
+const clashes = [];
+for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+  const a = boxes[i], b = boxes[j];
+  if (a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3])
+    clashes.push([shown[i].textContent, shown[j].textContent]);
+}
+return {texts: shown.map((e) => e.textContent), clashes};
+"""
+
+
+def _fetch_text(driver: WebDriver, element_id: str) -> str:
+    """What the export link downloads, fetched by the page (so the page's own address is used)."""
+    return str(
+        driver.execute_script(f"return fetch(document.getElementById('{element_id}').href).then((r) => r.text())")
+    )
+
+
+def _csv_rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    import csv
+    import io
+
+    reader = csv.DictReader(io.StringIO(text))
+    rows = list(reader)
+    return list(reader.fieldnames or []), rows
+
+
+def _saved(driver: WebDriver, name: str) -> bytes:
+    import base64
+
+    _wait(
+        driver,
+        lambda d: d.execute_script("return window.__saved.some((x) => x.name === arguments[0])", name),
+        f"{name} saved",
+    )
+    data = driver.execute_async_script(_READ_SAVED, name)
+    assert data, f"nothing saved as {name}"
+    return base64.b64decode(str(data).split(",", 1)[1])
+
+
+def test_timeline_exports(browser: WebDriver, server: str) -> None:
+    from storyline.exports.tables import HAPPENING_FIELDS, TIMELINE_FIELDS
+
+    url = server + "#/timeline?entity=" + quote("Narendra Modi") + "&from=2018&to=2019"
+    markers = _open(browser, url, "#timeline-chart .mk", "the filtered timeline")
+    bar = browser.find_element(By.ID, "timeline-exports")
+    ids = [e.get_attribute("id") for e in bar.find_elements(By.CSS_SELECTOR, ".export")]
+    assert ids == ["timeline-csv", "timeline-download", "happenings-csv", "timeline-svg", "timeline-png"]
+    csv_link = browser.find_element(By.ID, "timeline-csv")
+    assert csv_link.get_attribute("download") == "timeline.csv"
+    assert "from=2018" in (csv_link.get_attribute("href") or "")
+    header, rows = _csv_rows(_fetch_text(browser, "timeline-csv"))
+    assert header == list(TIMELINE_FIELDS)
+    # the rows are the markers of the view, every one
+    shown = {(m.get_attribute("href") or "").rsplit("/", 1)[-1] for m in markers}
+    assert {r["event_id"] for r in rows} == shown and len(rows) == len(markers)
+    header, happenings = _csv_rows(_fetch_text(browser, "happenings-csv"))
+    assert header == list(HAPPENING_FIELDS) and {r["id"] for r in happenings} >= shown
+    assert not _script_errors(browser)
+
+
+def test_search_and_map_and_graph_exports(browser: WebDriver, server: str) -> None:
+    import json
+    import xml.etree.ElementTree as ET
+
+    from storyline.exports import DOCUMENT_FIELDS
+
+    _open(browser, server + "#/search?q=Sochi", "#search-results li.result", "the search results")
+    page = browser.execute_script("return fetch('/api/documents?q=Sochi&limit=1000').then((r) => r.json())")
+    header, rows = _csv_rows(_fetch_text(browser, "documents-csv"))
+    assert header == list(DOCUMENT_FIELDS)
+    assert [r["id"] for r in rows] == [d["id"] for d in page["items"]] and len(rows) == page["total"]
+    as_json = json.loads(_fetch_text(browser, "documents-json"))
+    assert [d["id"] for d in as_json] == [r["id"] for r in rows]
+
+    _open(browser, server + "#/map", "#map .mpoint", "the map")
+    _, places = _csv_rows(_fetch_text(browser, "map-csv"))
+    assert len(places) == len(browser.find_elements(By.CSS_SELECTOR, "#map .mpoint"))
+    assert len(json.loads(_fetch_text(browser, "map-json"))) == len(places)
+
+    _open(browser, server + "#/graph?entity=" + quote("Narendra Modi"), "#graph .gnode", "the graph")
+    gexf = browser.find_element(By.ID, "graph-gexf")
+    assert gexf.get_attribute("download") == "graph.gexf"
+    root = ET.fromstring(_fetch_text(browser, "graph-gexf").encode("utf-8"))
+    nodes = root.findall("./{http://gexf.net/1.3}graph/{http://gexf.net/1.3}nodes/{http://gexf.net/1.3}node")
+    drawn = {e.get_attribute("data-name") for e in browser.find_elements(By.CSS_SELECTOR, "#graph .gnode")}
+    assert {n.get("label") for n in nodes} == drawn and len(nodes) == len(drawn)
+    assert browser.find_element(By.ID, "graph-graphml").get_attribute("download") == "graph.graphml"
+    assert len(json.loads(_fetch_text(browser, "graph-json"))["nodes"]) == len(drawn)
+    assert not _script_errors(browser)
+
+
+def test_record_views_export_their_json(browser: WebDriver, server: str) -> None:
+    import json
+
+    _open(browser, server + "#/timeline", "#timeline-chart .mk", "the timeline")
+    event = (browser.find_element(By.CSS_SELECTOR, "#timeline-chart .mk").get_attribute("href") or "").rsplit("/")[-1]
+    _open(browser, server + f"#/event/{event}", "#event-json", "the happening's export")
+    assert browser.find_element(By.ID, "event-json").get_attribute("download") == f"happening-{event}.json"
+    assert json.loads(_fetch_text(browser, "event-json"))["id"] == event
+    doc = json.loads(_fetch_text(browser, "event-json"))["sources"][0]["document_id"]
+    _open(browser, server + f"#/doc/{doc}", "#doc-json", "the article's export")
+    assert json.loads(_fetch_text(browser, "doc-json"))["id"] == doc
+
+
+@pytest.mark.parametrize(
+    ("view", "address", "ready", "labels"),
+    [
+        ("timeline", "#/timeline", "#timeline-chart .mk", ".tl-tag"),
+        ("map", "#/map", "#map .mpoint", ".map-labels text"),
+        ("graph", "#/graph", "#graph .gnode", "#graph .labels text"),
+    ],
+)
+def test_pictures_export_as_svg_and_png(
+    browser: WebDriver, server: str, view: str, address: str, ready: str, labels: str
+) -> None:
+    import struct
+    import xml.etree.ElementTree as ET
+
+    _open(browser, server + address, ready, f"the {view}")
+    browser.execute_script(_CAPTURE_SAVES)
+    browser.find_element(By.ID, f"{view}-svg").click()
+    svg = _saved(browser, f"{view}.svg").decode("utf-8")
+    assert svg.startswith("<svg")
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    shown = browser.execute_script(_LABEL_BOXES, labels)["texts"]
+    assert shown and set(shown) <= texts, "the picture carries the visible labels"
+    browser.find_element(By.ID, f"{view}-png").click()
+    png = _saved(browser, f"{view}.png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert width == 2 * int(root.get("width") or 0) and height == 2 * int(root.get("height") or 0)
+    (_screenshots() / f"export-{view}.png").write_bytes(png)
+    assert not _script_errors(browser)
+
+
+def test_labels_do_not_overlap(browser: WebDriver, server: str) -> None:
+    browser.set_window_size(1400, 1500)
+    time.sleep(0.5)  # the resize redraws the view shown (after 150 ms): let that pass first
+    try:
+        _open(browser, server + "#/timeline", "#timeline-chart .mk", "the timeline")
+        found = browser.execute_script(_LABEL_BOXES, ".tl-tag")
+        assert len(found["texts"]) >= 5 and not found["clashes"], found
+        # the labels are the entries most articles report; every marker keeps its tooltip
+        untitled = "return [...document.querySelectorAll('#timeline-chart .mk')].filter((m) => !m.title).length"
+        assert browser.execute_script(untitled) == 0
+        browser.find_element(By.ID, "timeline-chart").screenshot(str(_screenshots() / "timeline-labels.png"))
+
+        _open(browser, server + "#/map", "#map .map-labels text", "the map's labels")
+        found = browser.execute_script(_LABEL_BOXES, ".map-labels text")
+        assert len(found["texts"]) >= 5 and not found["clashes"], found
+        assert "New Delhi" in found["texts"]
+        tips = browser.find_elements(By.CSS_SELECTOR, "#map .mpoint > title")
+        assert len(tips) == len(browser.find_elements(By.CSS_SELECTOR, "#map .mpoint")), "every circle on hover"
+        browser.find_element(By.ID, "map").screenshot(str(_screenshots() / "map-labels.png"))
+        for _ in range(2):  # zoomed in, the labels are placed again, still apart
+            browser.find_element(By.CSS_SELECTOR, "#map .map-tools button").click()
+            found = browser.execute_script(_LABEL_BOXES, ".map-labels text")
+            assert found["texts"] and not found["clashes"], found
+
+        for address in ("#/graph", "#/graph?limit=120", "#/graph?entity=" + quote("Narendra Modi")):
+            _open(browser, server + address, "#graph .gnode", "the graph")
+            found = browser.execute_script(_LABEL_BOXES, "#graph .labels text")
+            assert len(found["texts"]) >= 15 and not found["clashes"], (address, found)
+        browser.find_element(By.ID, "graph").screenshot(str(_screenshots() / "graph-labels.png"))
+        assert not _script_errors(browser)
+    finally:
+        browser.set_window_size(1400, 900)
+        time.sleep(0.5)
+
+
+def test_alerts_view_lists_what_watch_told(browser: WebDriver, tmp_path: Path) -> None:
+    # a watch on the two leaders, a folder source that receives the announcement, then the report
+    import storyline
+    from storyline.follow import WatchConfig
+
+    from .conftest import CORPUS
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    path = tmp_path / "alerts.db"
+    config = WatchConfig(host_delay=0.0, workers=1)
+    with storyline.open(path) as sl:
+        sl.following.add_source(str(inbox), name="Desk drop folder")
+        sl.following.add_alert(entity=["Narendra Modi", "Vladimir Putin"], name="Modi and Putin")
+        for name in ("modi-to-fly-to-sochi.txt", "sochi-informal-summit-report.md"):
+            shutil.copy(CORPUS / "txt" / name, inbox / name)
+            sl.following.watcher(config).round(every_source=True)
+        told = sl.following.alerts()
+    change = next(a for a in told if a.kind == "status-change")
+    with _Server(path, ServerConfig()) as own:
+        items = _open(browser, own.url + "#/alerts", "#alerts-list > li", "the alerts")
+        assert len(items) == len(told)
+        first = items[0]  # newest first: the status change
+        assert first.get_attribute("data-kind") == "status-change"
+        assert "planned -> held" in first.text and "before:" in first.text and "after:" in first.text
+        assert "Modi and Putin" in browser.find_element(By.ID, "alert-watches").text
+        assert "Desk drop folder" in browser.find_element(By.ID, "watched-sources").text
+        assert browser.find_element(By.ID, "alerts-atom").get_attribute("href").endswith("/api/alerts.atom")
+        _shot(browser, "alerts")
+        first.find_element(By.LINK_TEXT, "the happening").click()
+        _wait(browser, lambda d: _hash(d) == f"#/event/{change.happening_id}", "the happening's page")
+        assert not _script_errors(browser)

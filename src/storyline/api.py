@@ -12,7 +12,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -23,7 +23,7 @@ from storyline.config import ClusterConfig, IngestConfig
 from storyline.errors import ConfigError, InputError, StorylineError, UsageError
 from storyline.ingest.sources import Source
 from storyline.ingest.transport import Transport
-from storyline.model import EXPORT_FIELDS, Document, content_id, document_to_dict
+from storyline.model import EXPORT_FIELDS, Article, Document, content_id, document_to_dict
 from storyline.model.annotations import Annotations, EntityRecord, Event, EventStatus, value_range
 from storyline.model.clusters import EventCluster, StorylineRecord, TimelineEntry
 from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from storyline.annotate.calibration import Calibration
     from storyline.cluster import VectorLookup
     from storyline.distributed.ray_runner import RayOptions
+    from storyline.follow.service import Following
     from storyline.relate.pairs import Pair
     from storyline.relate.similarity import Comparison
 
@@ -79,6 +80,14 @@ class Storyline:
         self.config = config or IngestConfig()
         self.store: Store = open_store(self.path)
 
+    @property
+    def following(self) -> Following:
+        """The sources this store follows and its alert watches (``storyline sources``,
+        ``watch`` and ``alerts``; :mod:`storyline.follow`)."""
+        from storyline.follow.service import Following
+
+        return Following(self)
+
     # -- lifecycle --------------------------------------------------------------------
     def close(self) -> None:
         self.store.close()
@@ -104,6 +113,7 @@ class Storyline:
         engine: str = "local",
         address: str | None = None,
         num_workers: int | None = None,
+        articles: Sequence[Article | InputError] = (),
     ) -> IngestReport:
         """Read, clean, de-duplicate and store files, folders, URLs or ``-`` (stdin), and
         ``sources`` already in memory (``Source(name, data=bytes)``; the name stands for the input
@@ -118,14 +128,21 @@ class Storyline:
         on the cluster at ``address``, or on a local Ray instance when there is none, with
         ``num_workers`` actors (default: one per CPU); see :mod:`storyline.distributed.ray_runner`.
 
+        ``articles``: articles read already (``storyline watch`` reads its sources itself), each
+        counted as an input.
+
         Bad inputs are reported in the returned report, never raised; the rest is stored. A list
         or tuple of inputs counts as its items (``ingest(paths)`` as ``ingest(*paths)``)."""
         inputs = _flat(inputs)
         ray = self._ray_options(engine, address, num_workers)
         if ray is not None:
+            if articles:
+                raise ConfigError("articles read already are ingested by the local engine only")
             return self._run_ray(inputs, False, ray, config, transport, stdin, progress, sources)
         pipeline = IngestPipeline(self.store, config or self.config, transport=transport, workers=workers)
-        return pipeline.run([str(i) for i in inputs], stdin=stdin, progress=progress, sources=sources)
+        return pipeline.run(
+            [str(i) for i in inputs], stdin=stdin, progress=progress, sources=sources, articles=articles
+        )
 
     @staticmethod
     def _ray_options(engine: str, address: str | None, num_workers: int | None) -> RayOptions | None:
@@ -676,19 +693,28 @@ class Storyline:
         return self._document_rows(DocumentQuery(limit=None, hide_duplicates=hide_duplicates))
 
     def _document_rows(self, query: DocumentQuery) -> Iterator[dict[str, Any]]:
-        placed = self.store.document_clusters()
-        for doc in self.store.iter_documents(query):
-            data = document_to_dict(doc)
-            row = {k: data[k] for k in EXPORT_FIELDS}
-            row["seen_in"] = [s.as_dict() for s in self.store.sightings(doc.id)]
-            ann = self.store.annotations(doc.id)
-            row["entities"] = [e.as_dict() for e in ann.entities]
-            row["places"] = [p.as_dict() for p in ann.places]
-            row["times"] = [t.as_dict() for t in ann.times]
-            clusters = self.store.event_clusters(doc.id)
-            row["events"] = [{**e.as_dict(), "cluster": clusters.get(e.id)} for e in ann.events]
-            row["event_cluster"], row["storyline"] = placed.get(doc.id, (None, None))
-            yield row
+        return self.document_rows(self.store.iter_documents(query))
+
+    def document_rows(self, docs: Iterable[Document]) -> Iterator[dict[str, Any]]:
+        """Documents as rows of the documents table of ``storyline export`` (with their sightings,
+        annotations, events and placements), their placements read 500 documents at a time."""
+        from itertools import islice
+
+        found = iter(docs)
+        while batch := list(islice(found, 500)):
+            placed = self.store.document_placements([d.id for d in batch])
+            for doc in batch:
+                data = document_to_dict(doc)
+                row = {k: data[k] for k in EXPORT_FIELDS}
+                row["seen_in"] = [s.as_dict() for s in self.store.sightings(doc.id)]
+                ann = self.store.annotations(doc.id)
+                row["entities"] = [e.as_dict() for e in ann.entities]
+                row["places"] = [p.as_dict() for p in ann.places]
+                row["times"] = [t.as_dict() for t in ann.times]
+                clusters = self.store.event_clusters(doc.id)
+                row["events"] = [{**e.as_dict(), "cluster": clusters.get(e.id)} for e in ann.events]
+                row["event_cluster"], row["storyline"] = placed.get(doc.id, (None, None))
+                yield row
 
     def iter_rows(self, table: str = "documents", *, hide_duplicates: bool = False) -> Iterator[dict[str, Any]]:
         """Every row of a table: ``documents`` (with their annotations), ``entities`` (most widely

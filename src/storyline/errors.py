@@ -30,6 +30,7 @@ INPUT_ERROR_CODES: dict[str, str] = {
     "fetch": "the URL could not be fetched",
     "timeout": "the URL did not answer in time",
     "blocked-address": "the URL points at a private, loopback or link-local address",
+    "robots": "the site's robots.txt does not let storyline fetch the URL",
     "truncated": "the input ends in the middle of a record",
     "not-one-article": "the input holds no article or several where exactly one is needed",
     "internal": "storyline failed on this input in a way it does not expect (a bug: please report it)",

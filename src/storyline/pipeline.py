@@ -155,9 +155,11 @@ class IngestPipeline:
         stdin: BinaryIO | None = None,
         progress: ProgressFn | None = None,
         sources: Sequence[Source] = (),
+        articles: Iterable[Article | InputError] = (),
     ) -> IngestReport:
-        """Read, clean, de-duplicate and store ``specs`` (paths, folders, URLs, ``-``) and
-        ``sources`` (inputs already in memory, each with the name errors and sightings give it)."""
+        """Read, clean, de-duplicate and store ``specs`` (paths, folders, URLs, ``-``),
+        ``sources`` (inputs already in memory, each with the name errors and sightings give it) and
+        ``articles`` read already (by ``storyline watch``: each counts as an input)."""
         report = IngestReport()
         self._broken = False
         started = time.perf_counter()
@@ -166,12 +168,13 @@ class IngestPipeline:
         with self.store.writer_lock():
             try:
                 batch: list[Article] = []
-                for item in chain(expand(specs, stdin=stdin), sources):
+                read_already = ([a] for a in articles)
+                for item in chain(expand(specs, stdin=stdin), sources, read_already):
                     report.inputs += 1
                     if isinstance(item, InputError):
                         self._fail(report, item)
                     else:
-                        for read_item in self._read(item):
+                        for read_item in item if isinstance(item, list) else self._read(item):
                             if isinstance(read_item, InputError):
                                 self._fail(report, read_item)
                                 continue

@@ -43,7 +43,7 @@ from storyline.annotate.spacy_model import load as load_model
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
-NAME = "storyline.entities.v3"
+NAME = "storyline.entities.v4"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -107,10 +107,16 @@ SPELLING_SHARED_CONTEXT = 2
 _HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "pm", "prof."}
 
 
+_ABBREVIATION_DOT = re.compile(r"(?<=\w)\.")
+
+
 def entity_id(label: str, canonical: str, country: str | None = None) -> str:
-    """A stable id: the same entity family and canonical name give the same id in any document or run."""
+    """A stable id: the same entity family and canonical name give the same id in any document or
+    run. Case and the dots of abbreviations do not count ("St. Petersburg" is "St Petersburg",
+    "U.S." is "US")."""
     kind = entity_kind(label, country)
-    return "E" + hashlib.blake2b(f"{kind}|{canonical.casefold()}".encode(), digest_size=6).hexdigest()
+    key = _ABBREVIATION_DOT.sub("", canonical.casefold())
+    return "E" + hashlib.blake2b(f"{kind}|{key}".encode(), digest_size=6).hexdigest()
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -1455,3 +1455,7 @@ def _main(
 
 def main() -> None:
     app()
+
+
+# the commands of following the news (sources, watch, alerts) register themselves on `app`
+from storyline.cli import follow as _follow  # noqa: E402, F401

@@ -244,6 +244,12 @@ def storyline_key(
     return "|".join(sorted(chosen)), chosen
 
 
+def status_rank(status: str) -> int:
+    """How firm a happening's status is: occurred over ongoing over planned over referenced
+    (any other, such as negated, ranks lowest)."""
+    return _RANK.get(status, 0)
+
+
 def merge_status(old: str, new: EventStatus | str) -> str:
     """A happening's status: the firmest any article gives it (a report beats an announcement)."""
     value = new.value if isinstance(new, EventStatus) else new

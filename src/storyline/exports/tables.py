@@ -81,6 +81,14 @@ HAPPENING_FIELDS = (
     "tentative", "confidence", "mentions", "documents", "sources",
 )  # fmt: skip
 STORYLINE_FIELDS = ("id", "label", "entities", "start", "end", "happenings", "documents")
+#: The places of the map (``/api/map``'s ``events``): one row per place with happenings.
+PLACE_FIELDS = ("name", "country", "lat", "lon", "events", "planned", "event_ids", "labels")
+#: The columns of the listings :func:`write_table` writes besides :data:`TABLES` (JSON Lines and
+#: CSV only): the timeline (with ``documents``, how many articles), happenings and map places.
+CSV_FIELDS: dict[str, tuple[str, ...]] = {
+    "timeline": TIMELINE_FIELDS, "happenings": HAPPENING_FIELDS, "storylines": STORYLINE_FIELDS,
+    "places": PLACE_FIELDS,
+}  # fmt: skip
 
 
 def entity_row(e: EntityRecord) -> dict[str, Any]:
@@ -156,7 +164,9 @@ def date_granularity(value: str) -> str | None:
 # -- writing ----------------------------------------------------------------------------------------
 def write_table(rows: Iterable[dict[str, Any]], table: str, format: str, out: TextIO | str | os.PathLike[str]) -> int:
     """Write rows of ``table`` as ``format`` (jsonl, csv or parquet) to a text stream or a file
-    (Parquet needs a file). Returns how many rows were written."""
+    (Parquet needs a file). Returns how many rows were written. Besides the three tables, the
+    listings of :data:`CSV_FIELDS` (timeline, happenings, storylines, places) can be written as
+    JSON Lines or CSV."""
     if format == "parquet":
         if not isinstance(out, str | os.PathLike):
             raise ValueError("parquet is a binary format: give a file path, not a text stream")
@@ -171,7 +181,7 @@ def write_table(rows: Iterable[dict[str, Any]], table: str, format: str, out: Te
             n += 1
         return n
     if format == "csv":
-        writer = csv.DictWriter(out, fieldnames=TABLES[table], lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS.get(table) or TABLES[table], lineterminator="\n")
         writer.writeheader()
         n = 0
         for row in rows:

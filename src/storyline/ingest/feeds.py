@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from storyline.config import IngestConfig
@@ -57,12 +58,44 @@ def _entry_body(entry: Any) -> tuple[str, ContentKind] | None:
     return best["value"], kind
 
 
+def entry_key(entry: Any) -> str | None:
+    """What names a feed entry across fetches: its id (guid), else its link."""
+    key = entry.get("id") or entry.get("link")
+    return str(key) if key else None
+
+
+def entry_fingerprint(entry: Any) -> str:
+    """What an entry says, as a short hash: an entry that comes again changed is read again."""
+    # dict.get: the raw keys, past feedparser's aliasing of one date key to another (which warns)
+    parts = [str(dict.get(entry, k) or "") for k in ("title", "link", "summary", "updated", "published")]
+    parts += [str(c.get("value") or "") for c in entry.get("content") or []]
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "replace"), digest_size=10).hexdigest()
+
+
+def is_summary_only(entry: Any, words: int) -> bool:
+    """An entry with no full content and a summary of fewer than ``words`` words: what the feed
+    gives is a teaser, and the article is on the page it links to."""
+    if any((c.get("value") or "").strip() for c in entry.get("content") or []):
+        return False
+    summary = re.sub(r"<[^>]*>", " ", str(entry.get("summary") or ""))
+    return len(summary.split()) < words
+
+
 def read_feed(
-    source: Source, config: IngestConfig, transport: Transport | None = None
+    source: Source,
+    config: IngestConfig,
+    transport: Transport | None = None,
+    *,
+    want: Callable[[str, str], bool] | None = None,
+    follow: Callable[[Any], bool] | None = None,
 ) -> Iterator[Article | InputError]:
     """Each feed entry becomes an Article from its own content; with ``fetch_links``
     the linked page is fetched through ``transport`` and read instead (falling back to
-    the entry's content when the fetch fails, with the failure reported)."""
+    the entry's content when the fetch fails, with the failure reported).
+
+    ``want(key, fingerprint)``, when given, is asked about each entry first: an entry it
+    declines is passed over (``storyline watch`` declines the entries it has read). ``follow(entry)``,
+    when given, decides per entry whether to fetch its linked page, instead of ``fetch_links``."""
     import feedparser
 
     data = source.read_limited(config.max_file_bytes)
@@ -85,8 +118,10 @@ def read_feed(
         return
     feed_title = (parsed.get("feed") or {}).get("title")
     for i, entry in enumerate(entries, 1):
-        entry_id = entry.get("id") or entry.get("link")
+        entry_id = entry_key(entry)
         origin = f"{source.name}#{entry_id or f'entry={i}'}"
+        if want is not None and not want(entry_id or origin, entry_fingerprint(entry)):
+            continue
         fields = SourceFields(
             title=entry.get("title"),
             url=entry.get("link"),
@@ -95,7 +130,8 @@ def read_feed(
             published=_entry_date(entry),
             language=entry.get("language") or (parsed.get("feed") or {}).get("language"),
         )
-        if config.fetch_links and entry.get("link") and transport is not None:
+        fetch_link = follow(entry) if follow is not None else config.fetch_links
+        if fetch_link and entry.get("link") and transport is not None:
             try:
                 page = transport.fetch(entry["link"], timeout=config.timeout, max_bytes=config.max_document_bytes)
             except FetchError as exc:

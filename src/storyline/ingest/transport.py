@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -33,6 +34,9 @@ class Fetched:
     content_type: str | None
     charset: str | None
     fetched_at: datetime
+    etag: str | None = None
+    """The validators the server gave (``ETag``, ``Last-Modified``), for a conditional request later."""
+    last_modified: str | None = None
 
 
 class Transport(Protocol):
@@ -85,19 +89,54 @@ class HttpTransport:
         self._opener = urllib.request.build_opener(_GuardedRedirects(allow_private))
 
     def fetch(self, url: str, *, timeout: float, max_bytes: int) -> Fetched:
+        fetched = self.fetch_if_changed(url, timeout=timeout, max_bytes=max_bytes)
+        assert fetched is not None  # an unconditional request is never answered 304
+        return fetched
+
+    def fetch_if_changed(
+        self,
+        url: str,
+        *,
+        timeout: float,
+        max_bytes: int,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> Fetched | None:
+        """Fetch ``url``, or None when the server says it has not changed since the fetch that
+        gave ``etag``/``last_modified`` (a conditional request, answered 304 without a body).
+        ``timeout`` bounds each wait and the whole transfer; the body is read up to ``max_bytes``."""
         check_url(url, allow_private=self.allow_private)
-        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
+        headers = {"User-Agent": self.user_agent, "Accept-Encoding": "identity"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        request = urllib.request.Request(url, headers=headers)
+        deadline = time.monotonic() + timeout
         try:
             with self._opener.open(request, timeout=timeout) as response:
-                content = response.read(max_bytes + 1)
+                chunks: list[bytes] = []
+                size = 0
+                while size <= max_bytes:
+                    chunk = response.read(min(65536, max_bytes + 1 - size))
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if time.monotonic() > deadline:
+                        raise FetchError(url, "timeout", f"the body did not arrive within {timeout:g} s")
+                content = b"".join(chunks)
                 if len(content) > max_bytes:
                     raise FetchError(url, "too-large", f"response is over the {max_bytes:,}-byte limit")
                 content_type = response.headers.get_content_type()
                 charset = response.headers.get_content_charset()
                 final = response.geturl()
+                validators = response.headers.get("ETag"), response.headers.get("Last-Modified")
         except FetchError:
             raise
         except urllib.error.HTTPError as exc:
+            if exc.code == 304 and (etag or last_modified):
+                return None
             raise FetchError(url, "fetch", f"HTTP {exc.code} {exc.reason}") from None
         except TimeoutError:
             raise FetchError(url, "timeout", f"no answer within {timeout:g} s") from None
@@ -107,4 +146,4 @@ class HttpTransport:
             raise FetchError(url, "fetch", f"cannot fetch ({exc.reason})") from None
         except OSError as exc:
             raise FetchError(url, "fetch", f"cannot fetch ({exc})") from None
-        return Fetched(final, content, content_type, charset, datetime.now(UTC))
+        return Fetched(final, content, content_type, charset, datetime.now(UTC), validators[0], validators[1])

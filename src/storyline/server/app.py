@@ -14,19 +14,23 @@ from __future__ import annotations
 import asyncio
 import calendar
 import hmac
+import io
+import json
 import multiprocessing
 import queue
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from dataclasses import asdict, replace
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
@@ -36,8 +40,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storyline.api import DocumentNotFound, Storyline
+from storyline.api import open as open_store
 from storyline.config import ServerConfig
 from storyline.errors import StoreLockedError, StorylineError, UsageError
+from storyline.model import Document
 from storyline.model.annotations import EventStatus
 from storyline.store.urls import is_url
 
@@ -112,6 +118,12 @@ class IngestDocument(BaseModel):
 
 class IngestRequest(BaseModel):
     documents: list[IngestDocument] = Field(min_length=1)
+
+
+class SourceRequest(BaseModel):
+    url: str = Field(min_length=1, max_length=2000, description="An http or https URL of a feed or page.")
+    name: str | None = Field(default=None, max_length=200)
+    every: str = Field(default="15m", max_length=20, description="How often to read it: 90s, 15m, 2h, 1d.")
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -357,7 +369,7 @@ async def _happening_filters(
         float | None, Query(ge=0.0, le=1.0, description="Only happenings placed with at least this confidence.")
     ] = None,
     min_sources: Annotated[
-        int | None, Query(ge=1, description="Only happenings reported by this many articles.")
+        int | None, Query(ge=1, le=1_000_000_000, description="Only happenings reported by this many articles.")
     ] = None,
 ) -> _HappeningFilters:
     # async: a sync dependency would cost a hop to a worker thread and back per request
@@ -369,6 +381,41 @@ async def _happening_filters(
 
 
 Happenings = Annotated[_HappeningFilters, Depends(_happening_filters)]
+
+
+class _DocumentFilters:
+    """The filters of documents and searches, as query parameters: ``q`` and the keywords of
+    :meth:`Storyline.document_query`."""
+
+    def __init__(self, q: str | None, filters: dict[str, Any]) -> None:
+        self.q, self.filters = q, filters
+
+
+async def _document_filters(
+    q: Annotated[str | None, Query(description="Full-text search; best matches first.")] = None,
+    entity: Annotated[str | None, Query(description="Entity id, canonical name or alias.")] = None,
+    place: Annotated[str | None, Query(description="A place name or a country code.")] = None,
+    language: Annotated[str | None, Query(description="ISO 639-1 code.")] = None,
+    event_type: Annotated[str | None, Query(description="PLOVER category (CONSULT, AGREE, ...).")] = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    hide_duplicates: bool = False,
+) -> _DocumentFilters:
+    return _DocumentFilters(q, {
+        "entity": entity, "place": place, "language": language, "event_type": event_type,
+        "date_from": date_from, "date_to": date_to, "hide_duplicates": hide_duplicates,
+    })  # fmt: skip
+
+
+DocumentFilters = Annotated[_DocumentFilters, Depends(_document_filters)]
+
+
+#: The formats of a listing's export (``/api/export/...``) and how many rows at most.
+TableFormat = Annotated[
+    Literal["csv", "json", "jsonl"],
+    Query(description="csv (lists and records as JSON text in their cell), json (one array) or jsonl."),
+]
+ExportLimit = Annotated[int | None, Query(ge=1, le=10_000_000, description="At most this many rows (all).")]
 
 
 def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
@@ -483,24 +530,10 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
 
     # -- documents ------------------------------------------------------------------------
     @app.get("/api/documents", response_model=Page, tags=["documents"])
-    def list_documents(
-        sl: Read,
-        limit: Limit = 20,
-        offset: Offset = 0,
-        q: Annotated[str | None, Query(description="Full-text search; best matches first.")] = None,
-        entity: Annotated[str | None, Query(description="Entity id, canonical name or alias.")] = None,
-        place: Annotated[str | None, Query(description="A place name or a country code.")] = None,
-        language: Annotated[str | None, Query(description="ISO 639-1 code.")] = None,
-        event_type: Annotated[str | None, Query(description="PLOVER category (CONSULT, AGREE, ...).")] = None,
-        date_from: DateFrom = None,
-        date_to: DateTo = None,
-        hide_duplicates: bool = False,
-    ) -> dict[str, Any]:
+    def list_documents(sl: Read, which: DocumentFilters, limit: Limit = 20, offset: Offset = 0) -> dict[str, Any]:
         """Documents in publication order, or best first with ``q``; filters combine."""
-        query = sl.document_query(
-            limit=limit, offset=offset, hide_duplicates=hide_duplicates, language=language, entity=entity,
-            place=place, event_type=event_type, date_from=date_from, date_to=date_to,
-        )  # fmt: skip
+        query = sl.document_query(limit=limit, offset=offset, **which.filters)
+        q = which.q
         if q:
             hits, matches, ranked = sl.search_page(q, query)
             summaries = sl.summaries([h.document for h in hits])
@@ -524,7 +557,8 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
         hide_duplicates: bool = False,
     ) -> dict[str, Any]:
         """Full-text search, best first, with a highlighted snippet per document."""
-        return list_documents(sl, limit, offset, q=q, hide_duplicates=hide_duplicates)
+        which = _DocumentFilters(q, {"hide_duplicates": hide_duplicates})
+        return list_documents(sl, which, limit, offset)
 
     @app.get("/api/documents/{doc_id}", tags=["documents"])
     def get_document(sl: Read, doc_id: str) -> dict[str, Any]:
@@ -684,6 +718,118 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
         result: dict[str, Any] = cached(sl, ("stats",), compute)
         return result
 
+    # -- exports: what a view of the web UI shows, as a file --------------------------------------
+    # the writers of `storyline export` and `storyline graph`: the same columns, the same bytes
+    _FORMATS = {
+        "csv": ("text/csv; charset=utf-8", "csv"), "json": ("application/json", "json"),
+        "jsonl": ("application/x-ndjson", "jsonl"), "gexf": ("application/gexf+xml", "gexf"),
+        "graphml": ("application/graphml+xml", "graphml"),
+    }  # fmt: skip
+
+    def as_file(rows: Iterable[dict[str, Any]], table: str, format: str, name: str) -> Response:
+        """Rows of ``table`` as a download ``name.format``: CSV and JSON Lines by
+        :func:`storyline.exports.write_table`, JSON as one array of the same rows."""
+        from storyline.exports import write_table
+
+        if format == "json":
+            body = json.dumps(list(rows), ensure_ascii=False) + "\n"
+        else:
+            buffer = io.StringIO()
+            write_table(rows, table, format, buffer)
+            body = buffer.getvalue()
+        media, ext = _FORMATS[format]
+        disposition = f'attachment; filename="{name}.{ext}"'
+        return Response(body.encode("utf-8"), media_type=media, headers={"Content-Disposition": disposition})
+
+    @app.get("/api/export/documents", tags=["exports"], response_class=Response)
+    def export_documents(
+        sl: Read, which: DocumentFilters, format: TableFormat = "csv", limit: ExportLimit = None
+    ) -> Response:
+        """The documents ``/api/documents`` lists with these filters, every page, as rows of the
+        documents table of ``storyline export`` (with their annotations): ``documents.csv``,
+        ``documents.json`` or ``documents.jsonl``. With ``q``, the matches best first (at most
+        the store's rank window)."""
+        query = sl.document_query(limit=limit, offset=0, **which.filters)
+        if which.q:
+            window = sl.store.rank_window
+            ranked = sl.search_page(which.q, replace(query, limit=min(limit or window, window)))
+            docs: Iterable[Document] = [hit.document for hit in ranked[0]]
+        else:
+            docs = sl.store.iter_documents(query)
+        return as_file(sl.document_rows(docs), "documents", format, "documents")
+
+    @app.get("/api/export/entities", tags=["exports"], response_class=Response)
+    def export_entities(
+        sl: Read,
+        format: TableFormat = "csv",
+        kind: Annotated[str | None, Query(description="PERSON, ORG, GPE, LOC, NORP, ...")] = None,
+        limit: ExportLimit = None,
+    ) -> Response:
+        """Canonical entities, the most widely reported first, as rows of the entities table:
+        ``entities.csv``, ``.json`` or ``.jsonl``."""
+        from storyline.exports import entity_row
+
+        rows = (entity_row(e) for e in sl.entities(kind=kind, limit=limit))
+        return as_file(rows, "entities", format, "entities")
+
+    @app.get("/api/export/happenings", tags=["exports"], response_class=Response)
+    def export_happenings(
+        sl: Read, which: Happenings, format: TableFormat = "csv", limit: ExportLimit = None
+    ) -> Response:
+        """The happenings ``/api/happenings`` lists with these filters, every page: ``happenings.csv``
+        (actors, place and sources as JSON text), ``.json`` or ``.jsonl``."""
+        rows = (c.as_dict() for c in sl.clusters(sl.happening_filter(**which.filters), limit=limit))
+        return as_file(rows, "happenings", format, "happenings")
+
+    @app.get("/api/export/timeline", tags=["exports"], response_class=Response)
+    def export_timeline(
+        sl: Read, which: Happenings, format: TableFormat = "csv", limit: ExportLimit = None
+    ) -> Response:
+        """The entries ``/api/timeline`` lists with these filters, every page, each with
+        ``documents`` (how many articles report it): ``timeline.csv`` (actors and sources as JSON
+        text), ``.json`` or ``.jsonl``; the rows of :meth:`Storyline.timeline_frame`."""
+        entries = sl.timeline(sl.happening_filter(**which.filters), limit=limit)
+        rows = ({**e.as_dict(), "documents": len(e.sources)} for e in entries)
+        return as_file(rows, "timeline", format, "timeline")
+
+    @app.get("/api/export/map", tags=["exports"], response_class=Response)
+    def export_map(
+        sl: Read,
+        format: TableFormat = "csv",
+        storyline: str | None = None,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    ) -> Response:
+        """The places of ``/api/map`` with their happenings, the busiest first: ``places.csv``
+        (name, country, lat, lon, events, planned, event_ids, labels), ``.json`` or ``.jsonl``."""
+        points = sl.map_points(storyline=storyline, date_from=date_from, date_to=date_to, limit=limit)
+        return as_file(points["events"], "places", format, "places")
+
+    @app.get("/api/export/graph", tags=["exports"], response_class=Response)
+    def export_graph(
+        sl: Read,
+        format: Annotated[
+            Literal["gexf", "graphml", "json"], Query(description="gexf (GEXF 1.3), graphml or json.")
+        ] = "gexf",
+        entity: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 60,
+        min_weight: Annotated[int, Query(ge=1, le=1_000_000_000)] = 1,
+    ) -> Response:
+        """``/api/graph`` as a file for Gephi, Cytoscape or networkx, as ``storyline graph`` writes
+        it: ``graph.gexf``, ``graph.graphml`` or ``graph.json``."""
+        from storyline.exports import write_graph
+
+        found = sl.entity_graph(entity=entity, limit=limit, min_weight=min_weight)
+        if format == "json":
+            body = (json.dumps(found, ensure_ascii=False) + "\n").encode("utf-8")
+        else:
+            buffer = io.BytesIO()
+            write_graph(found, format, buffer)
+            body = buffer.getvalue()
+        media, ext = _FORMATS[format]
+        return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="graph.{ext}"'})
+
     # -- writing -----------------------------------------------------------------------------
     @app.post(
         "/api/ingest",
@@ -754,6 +900,57 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
         # in the ingest process, one at a time; one from elsewhere (the command line) holding the
         # writer lock answers 503
         return await ingests.run(db, *job)
+
+    # -- following the news: sources and alerts ------------------------------------------------
+    @app.get("/api/sources", tags=["following"])
+    def list_sources(sl: Read) -> dict[str, Any]:
+        """The sources ``storyline watch`` reads, with the state of their last fetches."""
+        return {"items": [s.as_dict() for s in sl.following.sources()]}
+
+    @app.post("/api/sources", tags=["following"], status_code=201)
+    def add_source(body: SourceRequest, db: Write) -> dict[str, Any]:
+        """Follow a feed or page (an http or https URL). A URL whose host resolves to a private,
+        loopback or link-local address is refused, here and after each redirect when fetched;
+        folders and other schemes can only be added from the command line."""
+        with open_store(db) as sl:
+            return sl.following.add_source(body.url, name=body.name, every=body.every, public_only=True).as_dict()
+
+    @app.delete("/api/sources/{source_id}", tags=["following"])
+    def remove_source(source_id: Annotated[int, PathParam(ge=1, le=2**62)], db: Write) -> dict[str, Any]:
+        """Stop following a source (its documents stay)."""
+        with open_store(db) as sl:
+            return {"removed": sl.following.remove_source(str(source_id)).as_dict()}
+
+    @app.get("/api/alert-watches", tags=["following"])
+    def list_alert_watches(sl: Read) -> dict[str, Any]:
+        """The saved alert watches (``storyline alerts add``)."""
+        following = sl.following
+        return {"items": [{**w.as_dict(), "following": following.followed(w.id)} for w in following.alert_watches()]}
+
+    @app.get("/api/alerts", tags=["following"])
+    def list_alerts(
+        sl: Read,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        watch: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    ) -> dict[str, Any]:
+        """The alerts raised, newest first: each says what changed (a new happening, a new article
+        on a followed one, a change of status), why, and the articles on each side."""
+        return {"items": [a.as_dict() for a in sl.following.alerts(limit=limit, watch_id=watch)]}
+
+    @app.get(
+        "/api/alerts.atom",
+        tags=["following"],
+        response_class=Response,
+        responses={200: {"content": {"application/atom+xml": {}}}},
+    )
+    def alerts_atom(request: Request, sl: Read) -> Response:
+        """The newest 100 alerts as an Atom feed, for any feed reader."""
+        from storyline.follow.alerts import atom_feed
+
+        alerts = sl.following.alerts(limit=100)
+        updated = datetime.fromisoformat(alerts[0].created) if alerts else datetime.now(UTC)
+        body = atom_feed(alerts, store_id=sl.store.store_id(), base_url=str(request.base_url), updated=updated)
+        return Response(body, media_type="application/atom+xml")
 
     # -- the web UI ----------------------------------------------------------------------------
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)

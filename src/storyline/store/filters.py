@@ -46,8 +46,8 @@ class HappeningFilter:
             raise UsageError(f"unknown status {', '.join(map(repr, unknown))}; choose from {', '.join(STATUSES)}")
         if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
             raise UsageError(f"min_confidence must be between 0 and 1, got {self.min_confidence}")
-        if self.min_sources is not None and self.min_sources < 1:
-            raise UsageError(f"min_sources must be 1 or more, got {self.min_sources}")
+        if self.min_sources is not None and not 1 <= self.min_sources <= 2**62:
+            raise UsageError(f"min_sources must be from 1 to 2**62, got {self.min_sources}")
         if any(not k.strip() for k in self.kind):
             raise UsageError("an empty kind")
 

@@ -163,7 +163,36 @@ def _verb_mention(s: Sentence, verb: Token, sense: Sense, rule: str) -> RawMenti
     if (refined := _refine(s, verb, sense, args)) is not None:
         sense, rule = RULE_SENSES[refined], f"{rule}+{refined}"
     places = places_of(s, verb, travel=sense.subtype in TRAVEL)
-    return _mention(s, verb, sense, rule, False, args, places, status(verb), main_clause(verb))
+    mention = _mention(s, verb, sense, rule, False, args, places, status(verb), main_clause(verb))
+    mention.earlier = repeated(verb)
+    return mention
+
+
+#: Adverbs that make a verb's event a habit or a record, not one happening ("have met regularly").
+_REPEATED_ADVERBS = frozenset({"repeatedly", "often", "frequently", "regularly", "routinely", "previously"})
+#: Quantities of "times" or "occasions" that say so too ("met several times", "on numerous occasions").
+_MANY = frozenset({"several", "many", "numerous", "multiple", "various", "countless", "two", "three", "four", "five"})
+
+
+def repeated(verb: Token) -> bool:
+    """The verb tells a record of earlier events rather than one happening: "the two had met on
+    numerous occasions since 2014", "have met several times", "had previously visited". Such an
+    event is recalled background (referenced), never the article's news of one meeting."""
+    for c in verb.children:
+        if c.dep_ == "advmod" and c.lower_ in _REPEATED_ADVERBS:
+            return True
+        quantity = c.dep_ in ("npadvmod", "advmod", "dobj") and c.lemma_.lower() in ("time", "occasion")
+        if quantity and any(g.lower_ in _MANY for g in c.children):
+            return True
+        if c.dep_ == "prep" and c.lower_ in ("on", "since"):
+            for obj in c.children:
+                if obj.dep_ != "pobj":
+                    continue
+                if c.lower_ == "on" and obj.lemma_.lower() == "occasion" and obj.tag_ == "NNS":
+                    return True  # "on numerous occasions", "on several occasions"
+                if c.lower_ == "since" and obj.like_num and len(obj.text) == 4 and verb.tag_ == "VBN":
+                    return True  # "have met ... since 2014": a record up to now
+    return False
 
 
 def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMention:

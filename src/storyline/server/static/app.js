@@ -173,6 +173,190 @@
 
   const stats = () => cached("stats", () => api("/api/stats"));
 
+  // ---- exports: the current view as a file ------------------------------------------------------
+  /** Saves a blob as a file called `name` (a link to it, clicked; the link is then let go). */
+  function saveBlob(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const a = h("a", { href: url, download: name, hidden: true });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 30000);
+  }
+
+  /** A link downloading `path` with `params` (an /api/export/... route, or any API record) as
+   *  `name`. With an API token the file is fetched with the token, then saved. */
+  function exportLink(id, text, path, params, name) {
+    const a = h("a", { id, class: "export", href: apiUrl(path, params).toString(), download: name, title: "Download " + name }, text);
+    a.addEventListener("click", async (ev) => {
+      const token = getToken();
+      if (!token) return; // the browser downloads the link itself
+      ev.preventDefault();
+      try {
+        const response = await fetch(a.href, { headers: { Authorization: "Bearer " + token } });
+        if (!response.ok) throw new ApiError(response.status, "error", "the export failed: " + response.status + " " + response.statusText);
+        saveBlob(await response.blob(), name);
+      } catch (e) {
+        a.closest(".exports").after(errorBox(e));
+      }
+    });
+    return a;
+  }
+
+  /** Buttons saving a picture as SVG and PNG: `picture()` gives {svg: markup, width, height}. */
+  function pictureButtons(prefix, name, picture) {
+    const failed = (button, e) => button.closest(".exports").after(errorBox(e));
+    return [
+      h(
+        "button",
+        {
+          type: "button",
+          class: "export",
+          id: prefix + "-svg",
+          title: "Download " + name + ".svg",
+          onclick: (ev) => {
+            try {
+              saveBlob(new Blob([picture().svg], { type: "image/svg+xml" }), name + ".svg");
+            } catch (e) {
+              failed(ev.currentTarget, e);
+            }
+          },
+        },
+        "SVG"
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "export",
+          id: prefix + "-png",
+          title: "Download " + name + ".png",
+          onclick: (ev) => {
+            const button = ev.currentTarget;
+            button.disabled = true;
+            pngOf(picture())
+              .then((blob) => saveBlob(blob, name + ".png"))
+              .catch((e) => failed(button, e))
+              .finally(() => (button.disabled = false));
+          },
+        },
+        "PNG"
+      ),
+    ];
+  }
+
+  /** The bar of export links and buttons of a view. */
+  function exportBar(id, ...items) {
+    return h("div", { class: "exports", id, role: "group", "aria-label": "Export this view" }, h("span", { class: "muted" }, "Export:"), items);
+  }
+
+  function base64(text) {
+    const bytes = new TextEncoder().encode(text);
+    let out = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(out);
+  }
+
+  /** A picture drawn into a canvas at twice its size, as a PNG blob. */
+  async function pngOf(picture, scale) {
+    const k = scale || 2;
+    const img = new Image();
+    // a data: address: the page's Content-Security-Policy allows images from data: only
+    img.src = "data:image/svg+xml;base64," + base64(picture.svg);
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(picture.width * k);
+    canvas.height = Math.round(picture.height * k);
+    const g = canvas.getContext("2d");
+    g.scale(k, k);
+    g.drawImage(img, 0, 0, picture.width, picture.height);
+    return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("the picture could not be drawn"))), "image/png"));
+  }
+
+  const PAINT = ["fill", "fill-opacity", "stroke", "stroke-width", "stroke-opacity", "stroke-dasharray", "stroke-linecap", "stroke-linejoin", "opacity", "font-family", "font-size", "font-weight", "paint-order", "text-anchor", "vector-effect"];
+
+  /** A drawn SVG element as a file of its own: the styles the page's CSS gives each element
+   *  written on it, hidden elements left out, drawn at the size it has on screen. */
+  function svgPicture(svgEl, background) {
+    const rect = svgEl.getBoundingClientRect();
+    const width = Math.round(rect.width) || 960;
+    const height = Math.round(rect.height) || 640;
+    const copy = svgEl.cloneNode(true);
+    const from = [svgEl, ...svgEl.querySelectorAll("*")];
+    const to = [copy, ...copy.querySelectorAll("*")];
+    const hidden = [];
+    from.forEach((el, i) => {
+      const out = to[i];
+      out.removeAttribute("tabindex");
+      out.removeAttribute("role");
+      if (el.tagName === "title") return;
+      const style = getComputedStyle(el);
+      if (style.display === "none" || style.visibility === "hidden") {
+        hidden.push(out);
+        return;
+      }
+      for (const prop of PAINT) {
+        const value = style.getPropertyValue(prop);
+        if (value && value !== "normal") out.setAttribute(prop, value);
+      }
+      out.removeAttribute("class");
+    });
+    hidden.forEach((el) => el.remove());
+    copy.setAttribute("xmlns", SVG_NS);
+    copy.setAttribute("width", width);
+    copy.setAttribute("height", height);
+    if (background) {
+      const vb = (copy.getAttribute("viewBox") || "0 0 " + width + " " + height).split(/[\s,]+/).map(Number);
+      copy.insertBefore(s("rect", { x: vb[0], y: vb[1], width: vb[2], height: vb[3], fill: background }), copy.firstChild);
+    }
+    return { svg: new XMLSerializer().serializeToString(copy), width, height };
+  }
+
+  /** Boxes [x0, y0, x1, y1] that overlap (touching is not overlapping); `pad` widens the first. */
+  function overlaps(a, b, pad) {
+    const p = pad || 0;
+    return a[0] - p < b[2] && b[0] < a[2] + p && a[1] - p < b[3] && b[1] < a[3] + p;
+  }
+
+  /** Greedy label placement in an SVG drawing: for each text element, in priority order, the
+   *  first of its candidate spots ({x, y, anchor}) where its box (measured, getBBox) stays inside
+   *  `bounds`, overlaps no label already placed and no obstacle but its own; labels that fit
+   *  nowhere are hidden (unless `must`, which may then cover obstacles, never labels). */
+  function placeSvgLabels(jobs, bounds, obstacles, pad) {
+    const placed = [];
+    for (const job of jobs) {
+      const text = job.text;
+      text.removeAttribute("display");
+      let spot = null;
+      let fallback = null;
+      for (const c of job.candidates) {
+        text.setAttribute("x", c.x.toFixed(2));
+        text.setAttribute("y", c.y.toFixed(2));
+        text.setAttribute("text-anchor", c.anchor);
+        const b = text.getBBox();
+        const box = [b.x, b.y, b.x + b.width, b.y + b.height];
+        if (box[0] < bounds[0] || box[1] < bounds[1] || box[2] > bounds[2] || box[3] > bounds[3]) continue;
+        if (placed.some((o) => overlaps(box, o, pad))) continue;
+        if (!obstacles.some((o, j) => j !== job.own && overlaps(box, o))) {
+          spot = [c, box];
+          break;
+        }
+        if (job.must && !fallback) fallback = [c, box];
+      }
+      spot = spot || fallback;
+      if (!spot) {
+        text.setAttribute("display", "none");
+        continue;
+      }
+      const [c, box] = spot;
+      text.setAttribute("x", c.x.toFixed(2));
+      text.setAttribute("y", c.y.toFixed(2));
+      text.setAttribute("text-anchor", c.anchor);
+      placed.push(box);
+    }
+    return placed.length;
+  }
+
   // ---- errors and the token ------------------------------------------------------------------
   function errorBox(e) {
     const status = e && e.status ? "Error " + e.status : "Error";
@@ -479,10 +663,17 @@
     });
     // what the view shows, as the API gives it: the same query, every page (up to 500 entries)
     const query = { entity: entities, storyline, from, to, status, kind, min_sources: minSources, tentative: tentative ? "true" : "" };
-    const download = h("a", { id: "timeline-download", href: apiUrl("/api/timeline", { ...query, limit: 500 }), download: "timeline.json" }, "Download JSON");
+    // the same query as files: every entry, as `storyline export` writes tables; the chart as a picture
+    const chart = h("div", { class: "tl", id: "timeline-chart" });
+    const download = exportBar(
+      "timeline-exports",
+      exportLink("timeline-csv", "CSV", "/api/export/timeline", { ...query, format: "csv" }, "timeline.csv"),
+      exportLink("timeline-download", "JSON", "/api/export/timeline", { ...query, format: "json" }, "timeline.json"),
+      exportLink("happenings-csv", "Happenings CSV", "/api/export/happenings", { ...query, format: "csv" }, "happenings.csv"),
+      pictureButtons("timeline", "timeline", () => timelinePicture(chart))
+    );
 
     const summary = h("p", { class: "muted", id: "timeline-summary" }, "Loading happenings…");
-    const chart = h("div", { class: "tl", id: "timeline-chart" });
     const more = h("div", { class: "pager" });
     const list = h("div");
     const heading = h("h1", { tabindex: "-1" }, "Timeline");
@@ -492,7 +683,7 @@
       h("p", { class: "muted" }, "Happenings (one real event, however many articles report it), one lane per storyline. Select a marker to open the happening."),
       storyNote,
       form,
-      h("p", { class: "small" }, download),
+      download,
       statusLegend(),
       summary,
       chart,
@@ -609,6 +800,7 @@
     const trackWidth = Math.max(200, axis.lastChild.getBoundingClientRect().width || 900);
     const MIN_GAP = 17;
     const ROW = 19;
+    const shown = [];
 
     for (const lane of lanes) {
       const laneItems = byLane.get(lane).slice().sort((a, b) => (parseDay(a.date) || 0) - (parseDay(b.date) || 0));
@@ -643,7 +835,7 @@
           track.appendChild(h("span", { class: "span-bar", style: { left: x(start) + "%", width: Math.max(0, x(end) - x(start)) + "%", top: top + 5 + "px", background: colour } }));
         }
         const words = day(item.date) + " — " + item.status + ": " + (item.description || item.type) + " (" + plural(item.sources.length, "source") + ")";
-        track.appendChild(
+        const mk = track.appendChild(
           marker(item.status, colour, {
             href: hashFor("event", item.event_id),
             class: "mk " + statusClass(item.status),
@@ -653,6 +845,7 @@
             dataset: { status: item.status, date: item.date },
           })
         );
+        shown.push({ item, mk, track });
       }
       chart.appendChild(
         h(
@@ -663,6 +856,126 @@
         )
       );
     }
+    labelTimeline(shown);
+  }
+
+  /** How many articles report a timeline entry. */
+  function articles(item) {
+    return new Set((item.sources || []).map((src) => src.document_id)).size;
+  }
+
+  const TIMELINE_LABELS = 12;
+
+  /** Visible labels for the entries most articles report (at most TIMELINE_LABELS), placed
+   *  greedily in that order: right of the marker, else left, else above or below it, the first
+   *  spot inside its lane that covers no label already placed and no other marker; an entry with
+   *  no such spot goes unlabelled (every marker keeps its tooltip). */
+  function labelTimeline(shown) {
+    const ranked = shown.slice().sort((a, b) => articles(b.item) - articles(a.item) || (parseDay(a.item.date) || 0) - (parseDay(b.item.date) || 0));
+    const markers = shown.map((e) => e.mk.getBoundingClientRect());
+    const own = new Map(shown.map((e, i) => [e, i]));
+    const placed = [];
+    const box = (r) => [r.left, r.top, r.right, r.bottom];
+    for (const entry of ranked) {
+      if (placed.length >= TIMELINE_LABELS) break;
+      const { item, mk, track } = entry;
+      const words = capitalise(item.subtype || String(item.type || "").toLowerCase()) + (item.place ? " · " + item.place : "");
+      const tag = h("span", { class: "tl-tag", "aria-hidden": "true", title: item.description || words }, words.length > 34 ? words.slice(0, 33) + "…" : words);
+      track.appendChild(tag);
+      const t = track.getBoundingClientRect();
+      const m = mk.getBoundingClientRect();
+      const w = tag.offsetWidth;
+      const ht = tag.offsetHeight;
+      const mid = (m.top + m.bottom) / 2 - t.top - ht / 2;
+      const spots = [
+        [m.right + 3 - t.left, mid],
+        [m.left - 3 - w - t.left, mid],
+        [(m.left + m.right) / 2 - w / 2 - t.left, m.top - t.top - ht - 1],
+        [(m.left + m.right) / 2 - w / 2 - t.left, m.bottom - t.top + 1],
+      ];
+      const fits = spots.find(([x, y]) => {
+        if (x < 0 || y < 0 || x + w > t.width || y + ht > t.height) return false;
+        const b = [t.left + x, t.top + y, t.left + x + w, t.top + y + ht];
+        return !placed.some((o) => overlaps(b, o, 2)) && !markers.some((o, j) => j !== own.get(entry) && overlaps(b, box(o)));
+      });
+      if (!fits) {
+        tag.remove();
+        continue;
+      }
+      tag.style.left = fits[0] + "px";
+      tag.style.top = fits[1] + "px";
+      placed.push([t.left + fits[0], t.top + fits[1], t.left + fits[0] + w, t.top + fits[1] + ht]);
+    }
+  }
+
+  /** The timeline chart as an SVG picture, drawn from where its parts are on screen: lanes and
+   *  their names, the axis and grid, month and year bars, the markers (shapes as on screen) with
+   *  their descriptions as tooltips, and the visible labels. */
+  function timelinePicture(chart) {
+    const frame = chart.getBoundingClientRect();
+    const width = Math.round(frame.width);
+    const height = Math.round(frame.height);
+    const at = (el) => {
+      const r = el.getBoundingClientRect();
+      return { x: r.left - frame.left, y: r.top - frame.top, w: r.width, h: r.height };
+    };
+    const font = getComputedStyle(chart).fontFamily;
+    const ink = "#1d2430";
+    const muted = "#5b6577";
+    const pic = s("svg", { xmlns: SVG_NS, width, height, viewBox: "0 0 " + width + " " + height, "font-family": font });
+    pic.appendChild(s("rect", { x: 0, y: 0, width, height, fill: "#ffffff" }));
+    for (const row of chart.querySelectorAll(".tl-row")) {
+      const r = at(row);
+      const label = row.querySelector(".tl-label");
+      const l = at(label);
+      pic.appendChild(s("rect", { x: l.x, y: l.y, width: l.w, height: l.h, fill: "#fafbfd" }));
+      pic.appendChild(s("line", { x1: l.x + l.w, y1: r.y, x2: l.x + l.w, y2: r.y + r.h, stroke: "#d5dae3" }));
+      pic.appendChild(s("line", { x1: 0, y1: r.y + r.h, x2: width, y2: r.y + r.h, stroke: "#f3f5f8" }));
+      // the lane's name, cut at its column as on screen
+      const clip = s("svg", { x: l.x, y: l.y, width: Math.max(0, l.w - 6), height: l.h });
+      clip.appendChild(s("text", { x: 9, y: 18, "font-size": 12.75, fill: row.classList.contains("tl-axis") ? muted : "#1f5fbf" }, label.textContent.trim()));
+      pic.appendChild(clip);
+    }
+    for (const tick of chart.querySelectorAll(".tick")) {
+      const r = at(tick);
+      pic.appendChild(s("line", { x1: r.x, y1: r.y, x2: r.x, y2: r.y + r.h, stroke: "#d5dae3" }));
+      pic.appendChild(s("text", { x: r.x + 3, y: r.y + 13, "font-size": 11.25, fill: muted }, tick.textContent));
+    }
+    for (const grid of chart.querySelectorAll(".tl-grid")) {
+      const r = at(grid);
+      pic.appendChild(s("line", { x1: r.x, y1: r.y, x2: r.x, y2: r.y + r.h, stroke: "#e3e7ee", "stroke-dasharray": "1 2" }));
+    }
+    for (const bar of chart.querySelectorAll(".span-bar")) {
+      const r = at(bar);
+      pic.appendChild(s("rect", { x: r.x, y: r.y, width: r.w, height: r.h, rx: 2, fill: bar.style.background || getComputedStyle(bar).backgroundColor, opacity: 0.35 }));
+    }
+    for (const mk of chart.querySelectorAll(".mk")) {
+      const r = at(mk);
+      const cx = r.x + r.w / 2;
+      const cy = r.y + r.h / 2;
+      const colour = mk.style.getPropertyValue("--c") || "#1f5fbf";
+      const kind = statusClass(mk.dataset.status);
+      const tip = s("title", null, mk.getAttribute("aria-label") || "");
+      let shape;
+      if (kind === "held") shape = s("circle", { cx, cy, r: 6, fill: colour, stroke: colour, "stroke-width": 2 }, tip);
+      else if (kind === "planned") shape = s("circle", { cx, cy, r: 6, fill: "#ffffff", stroke: colour, "stroke-width": 2 }, tip);
+      else if (kind === "referenced") shape = s("rect", { x: cx - 5, y: cy - 5, width: 10, height: 10, rx: 1.5, fill: "#ffffff", stroke: colour, "stroke-width": 2, "stroke-dasharray": "3 2", transform: "rotate(45 " + cx + " " + cy + ")" }, tip);
+      else shape = s("rect", { x: cx - 6, y: cy - 6, width: 12, height: 12, rx: 2, fill: colour, "fill-opacity": 0.4, stroke: colour, "stroke-width": 2 }, tip);
+      pic.appendChild(shape);
+    }
+    for (const tag of chart.querySelectorAll(".tl-tag")) {
+      const r = at(tag);
+      pic.appendChild(
+        s(
+          "g",
+          null,
+          s("title", null, tag.title),
+          s("rect", { x: r.x, y: r.y, width: r.w, height: r.h, rx: 3, fill: "#ffffff", "fill-opacity": 0.85 }),
+          s("text", { x: r.x + 3, y: r.y + r.h - 4, "font-size": 10.8, fill: ink }, tag.textContent)
+        )
+      );
+    }
+    return { svg: new XMLSerializer().serializeToString(pic), width, height };
   }
 
   function happeningTable(items, labels) {
@@ -752,6 +1065,7 @@
     fill(ctx.main, 
       h("p", { class: "small" }, link(hashFor("timeline"), "← Timeline")),
       h("h1", { tabindex: "-1" }, capitalise(c.label || c.type)),
+      exportBar("event-exports", exportLink("event-json", "JSON", "/api/happenings/" + enc(c.id), null, "happening-" + c.id + ".json")),
       h("div", { class: "card" }, facts),
       h("h2", null, "Sources and their evidence (" + plural(byDoc.size, "document") + ")"),
       h("div", { class: "card" }, sources),
@@ -1011,6 +1325,7 @@
     fill(ctx.main, 
       h("p", { class: "small" }, h("button", { type: "button", onclick: () => history.back() }, "← Back"), " · ", link(hashFor("compare", "", { a: d.id }), "Compare with another article")),
       h("h1", { tabindex: "-1" }, d.title || "(untitled)"),
+      exportBar("doc-exports", exportLink("doc-json", "JSON", "/api/documents/" + enc(d.id), null, "document-" + d.id + ".json")),
       h(
         "div",
         { class: "two" },
@@ -1059,10 +1374,22 @@
     const mapBox = h("div", { class: "map-wrap", id: "map" }, h("p", { class: "loading", style: { padding: "1rem" } }, "Loading the map…"));
     const panel = h("div", { class: "card", id: "map-panel" }, h("p", { class: "muted" }, "Select a circle (click, or Tab to it and press Enter) to list its happenings."));
     const places = h("div", { class: "card" });
+    const mapQuery = { storyline, from, to, limit: 500 };
+    let drawn = null;
+    const exports = exportBar(
+      "map-exports",
+      exportLink("map-csv", "Places CSV", "/api/export/map", { ...mapQuery, format: "csv" }, "places.csv"),
+      exportLink("map-json", "Places JSON", "/api/export/map", { ...mapQuery, format: "json" }, "places.json"),
+      pictureButtons("map", "map", () => {
+        if (!drawn) throw new Error("the map is not drawn yet");
+        return svgPicture(drawn, "#dce9f5");
+      })
+    );
     fill(ctx.main, 
       h("h1", { tabindex: "-1" }, "Map"),
       storyline ? h("p", { class: "notice" }, "Storyline " + storyline + " only · ", link(hashFor("map", "", { from, to }), "all storylines")) : null,
       form,
+      exports,
       legend,
       h("div", { class: "two" }, mapBox, h("aside", null, panel, places))
     );
@@ -1115,9 +1442,19 @@
       happenings.appendChild(g);
     }
     svgEl.appendChild(happenings);
+    // the busiest places named on the map (every place on hover, by its tooltip)
+    const labels = s("g", { class: "map-labels", "aria-hidden": "true" });
+    const spots = [...happenings.children].map((g, i) => ({ g, cx: sorted[i].lon, cy: -sorted[i].lat }));
+    const labelJobs = spots.slice(0, MAP_LABELS).map((spot, i) => {
+      const pt = sorted[i];
+      return Object.assign({ text: labels.appendChild(s("text", { "data-name": pt.name }, pt.name)) }, spot);
+    });
+    svgEl.appendChild(labels);
     fill(mapBox, svgEl);
+    drawn = svgEl;
     if (world.error) mapBox.prepend(errorBox(new ApiError(world.error.status, world.error.code, "the basemap could not be loaded (" + world.error.message + "); build it with make basemap")));
-    const zoom = setupZoom(svgEl, vb, mapBox);
+    const zoom = setupZoom(svgEl, vb, mapBox, (view) => placeMapLabels(svgEl, labelJobs, spots, view));
+    ctx.onResize = () => zoom.refresh();
     if (sorted.length) {
       const lons = sorted.map((q) => q.lon);
       const lats = sorted.map((q) => -q.lat);
@@ -1150,7 +1487,38 @@
     return box;
   }
 
-  function setupZoom(svgEl, vb, box) {
+  const MAP_LABELS = 10;
+
+  /** The map's labels at the current zoom: a constant size on screen, placed greedily, the
+   *  busiest place first, beside its circle where they cover no other label and no other
+   *  circle of happenings (placeSvgLabels); the rest hidden until zoomed in. `jobs` are the
+   *  first of `spots`, every place's circles. */
+  function placeMapLabels(svgEl, jobs, spots, view) {
+    const rect = svgEl.getBoundingClientRect();
+    if (!rect.width || !jobs.length) return;
+    const u = view.w / rect.width; // drawing units per screen pixel
+    const size = 11.5 * u;
+    const gap = 2 * u;
+    const obstacles = spots.map((spot) => {
+      const r = Math.max(...[...spot.g.querySelectorAll("circle")].map((c) => parseFloat(c.getAttribute("r")) || 0), 0);
+      return [spot.cx - r, spot.cy - r, spot.cx + r, spot.cy + r];
+    });
+    jobs.forEach((job, i) => {
+      const r = obstacles[i][2] - job.cx;
+      job.own = i;
+      job.text.setAttribute("font-size", size.toFixed(4));
+      job.text.setAttribute("stroke-width", (3 * u).toFixed(4));
+      job.candidates = [
+        { x: job.cx + r + gap, y: job.cy + size * 0.35, anchor: "start" },
+        { x: job.cx - r - gap, y: job.cy + size * 0.35, anchor: "end" },
+        { x: job.cx, y: job.cy - r - gap - size * 0.25, anchor: "middle" },
+        { x: job.cx, y: job.cy + r + gap + size * 0.9, anchor: "middle" },
+      ];
+    });
+    placeSvgLabels(jobs, [view.x, view.y, view.x + view.w, view.y + view.h], obstacles, 2 * u);
+  }
+
+  function setupZoom(svgEl, vb, box, onView) {
     const world = { x: vb[0], y: vb[1], w: vb[2], h: vb[3] };
     let view = Object.assign({}, world);
     const apply = () => {
@@ -1158,6 +1526,7 @@
       const k = world.w / view.w;
       const scale = 1 / Math.pow(k, 0.75);
       svgEl.querySelectorAll("circle[data-base]").forEach((c) => c.setAttribute("r", (parseFloat(c.dataset.base) * scale).toFixed(3)));
+      if (onView) onView(view);
     };
     const zoomAt = (factor, cx, cy) => {
       const w = Math.max(world.w / 40, Math.min(world.w, view.w / factor));
@@ -1226,6 +1595,7 @@
     box.appendChild(tools);
     apply();
     return {
+      refresh: apply,
       fit(x0, y0, x1, y1) {
         const padX = Math.max(8, (x1 - x0) * 0.15);
         const padY = Math.max(6, (y1 - y0) * 0.15);
@@ -1453,10 +1823,23 @@
     const box = h("div", { class: "graph-wrap", id: "graph" }, h("p", { class: "loading", style: { padding: "1rem" } }, "Loading the graph…"));
     const panel = h("div", { class: "card", id: "graph-panel" });
     const legend = h("div", { class: "legend" });
+    const graphQuery = { entity, limit };
+    const exports = exportBar(
+      "graph-exports",
+      exportLink("graph-gexf", "GEXF", "/api/export/graph", { ...graphQuery, format: "gexf" }, "graph.gexf"),
+      exportLink("graph-graphml", "GraphML", "/api/export/graph", { ...graphQuery, format: "graphml" }, "graph.graphml"),
+      exportLink("graph-json", "JSON", "/api/export/graph", { ...graphQuery, format: "json" }, "graph.json"),
+      pictureButtons("graph", "graph", () => {
+        const drawn = box.querySelector("svg");
+        if (!drawn) throw new Error("the graph is not drawn yet");
+        return svgPicture(drawn, "#ffffff");
+      })
+    );
     fill(ctx.main, 
       h("h1", { tabindex: "-1" }, entity ? "Entity graph: " + entity : "Entity graph"),
       h("p", { class: "muted" }, "Who appears with whom: node size by documents, line width by shared events. Select a node to centre the graph on it."),
       form,
+      exports,
       legend,
       h("div", { class: "two" }, box, h("aside", null, panel))
     );
@@ -1518,32 +1901,14 @@
     const labelLayer = s("g", { class: "labels", "aria-hidden": "true" });
     const ranked = nodes.map((n, i) => i).sort((a, b) => (nodes[b].documents || 0) - (nodes[a].documents || 0));
     const labelled = new Set(ranked.slice(0, nodes.length <= 70 ? nodes.length : 50));
-    // labels, the largest nodes' first, where they do not cover another label or a node
-    const placedLabels = [];
+    // labels, the centre's and the largest nodes' first, where they cover no other label and no
+    // node (placed once drawn, measured: placeSvgLabels); the centre's and the six largest nodes'
+    // may cover a node when nothing else is free, never another label
     const nodeBoxes = nodes.map((n, j) => {
       const rj = radius(n);
-      return { x0: xs[j] - rj, x1: xs[j] + rj, y0: ys[j] - rj, y1: ys[j] + rj };
+      return [xs[j] - rj, ys[j] - rj, xs[j] + rj, ys[j] + rj];
     });
-    /** Where node i's label goes: right, left, above or below it, the first place that covers
-     *  no other label and no other node; null if none does (and it need not be shown). */
-    const placeLabel = (i, text, must) => {
-      const r = radius(nodes[i]);
-      const w = text.length * (i === centre ? 7.4 : 6.6);
-      const candidates = [
-        { x: xs[i] + r + 3, y: ys[i] + 4, anchor: "start", box: { x0: xs[i] + r + 3, x1: xs[i] + r + 3 + w, y0: ys[i] - 8, y1: ys[i] + 6 } },
-        { x: xs[i] - r - 3, y: ys[i] + 4, anchor: "end", box: { x0: xs[i] - r - 3 - w, x1: xs[i] - r - 3, y0: ys[i] - 8, y1: ys[i] + 6 } },
-        { x: xs[i], y: ys[i] - r - 5, anchor: "middle", box: { x0: xs[i] - w / 2, x1: xs[i] + w / 2, y0: ys[i] - r - 17, y1: ys[i] - r - 3 } },
-        { x: xs[i], y: ys[i] + r + 14, anchor: "middle", box: { x0: xs[i] - w / 2, x1: xs[i] + w / 2, y0: ys[i] + r + 2, y1: ys[i] + r + 16 } },
-      ];
-      const clash = (a, o) => a.x0 < o.x1 && o.x0 < a.x1 && a.y0 < o.y1 && o.y0 < a.y1;
-      const inside = (a) => a.x0 >= 0 && a.x1 <= W && a.y0 >= 0 && a.y1 <= H;
-      let chosen = candidates.find(
-        (c) => inside(c.box) && !placedLabels.some((o) => clash(c.box, o)) && !nodeBoxes.some((o, j) => j !== i && clash(c.box, o))
-      );
-      if (!chosen && must) chosen = candidates.find((c) => inside(c.box)) || candidates[0];
-      if (chosen) placedLabels.push(chosen.box);
-      return chosen || null;
-    };
+    const labelJobs = [];
     // keyboard order: the centre first, then by size
     for (const i of ranked.slice().sort((a, b) => (b === centre) - (a === centre))) {
       const n = nodes[i];
@@ -1556,9 +1921,24 @@
         s("title", null, words)
       );
       const top = i === centre || ranked.indexOf(i) < 6;
-      const spot = top || labelled.has(i) ? placeLabel(i, n.name, top) : null;
-      if (spot) {
-        labelLayer.appendChild(s("text", { x: spot.x.toFixed(1), y: spot.y.toFixed(1), "text-anchor": spot.anchor, class: i === centre ? "centre-label" : null }, n.name));
+      if (top || labelled.has(i)) {
+        const text = labelLayer.appendChild(s("text", { class: i === centre ? "centre-label" : null, "data-name": n.name }, n.name));
+        const [x, y] = [xs[i], ys[i]];
+        labelJobs.push({
+          text,
+          own: i,
+          must: top,
+          candidates: [
+            { x: x + r + 3, y: y + 4, anchor: "start" },
+            { x: x - r - 3, y: y + 4, anchor: "end" },
+            { x, y: y - r - 5, anchor: "middle" },
+            { x, y: y + r + 14, anchor: "middle" },
+            { x: x + r + 2, y: y - r - 2, anchor: "start" },
+            { x: x - r - 2, y: y - r - 2, anchor: "end" },
+            { x: x + r + 2, y: y + r + 11, anchor: "start" },
+            { x: x - r - 2, y: y + r + 11, anchor: "end" },
+          ],
+        });
       }
       const go = () => {
         location.hash = hashFor("graph", "", { entity: n.name, limit: limit === "60" ? "" : limit });
@@ -1577,6 +1957,7 @@
     const kinds = [...new Set(nodes.map((n) => n.kind || "other"))].sort();
     fill(legend, kinds.map((kind) => h("span", { class: "item" }, h("span", { class: "swatch", style: { "--c": kindColour(kind), "border-radius": "50%" }, "aria-hidden": "true" }), kind.toLowerCase())), h("span", { class: "item" }, "· size: documents naming it · line width: shared events"));
     fill(box, svgEl);
+    placeSvgLabels(labelJobs, [0, 0, W, H], nodeBoxes, 1);
 
     if (centre >= 0) {
       const n = nodes[centre];
@@ -1751,6 +2132,7 @@
     }
     const pills = (list) => (list && list.length ? h("div", { class: "entity-list" }, list.map((x) => h("span", { class: "pill" }, x))) : h("span", { class: "muted" }, "none"));
     fill(result, 
+      exportBar("compare-exports", exportLink("compare-json", "JSON", "/api/compare", { a, b }, "compare.json")),
       h("div", { class: "card" }, h("p", { style: { margin: "0" } }, h("span", { class: "muted" }, "Verdict: "), h("span", { class: "verdict", id: "verdict" }, r.verdict)), h("h2", null, "Scores"), bars),
       h(
         "div",
@@ -1833,7 +2215,13 @@
     const summary = h("p", { class: "muted", id: "search-summary" }, "Searching…");
     const results = h("ol", { class: "results", id: "search-results", start: offset + 1 });
     const pager = h("nav", { class: "pager", "aria-label": "Pages" });
-    fill(ctx.main, h("h1", { tabindex: "-1" }, f.q ? "Search: " + f.q : "Documents"), form, summary, h("div", { class: "card" }, results), pager);
+    // every document matching, every page, as rows of `storyline export`'s documents table
+    const exports = exportBar(
+      "documents-exports",
+      exportLink("documents-csv", "Documents CSV", "/api/export/documents", { ...f, format: "csv" }, "documents.csv"),
+      exportLink("documents-json", "Documents JSON", "/api/export/documents", { ...f, format: "json" }, "documents.json")
+    );
+    fill(ctx.main, h("h1", { tabindex: "-1" }, f.q ? "Search: " + f.q : "Documents"), form, exports, summary, h("div", { class: "card" }, results), pager);
 
     const page = await api("/api/documents", Object.assign({}, f, { from: f.from, to: f.to, limit: SEARCH_PAGE, offset }), ctx.signal);
     const shown = page.items.length;
@@ -1858,8 +2246,67 @@
     );
   }
 
+  // ---- alerts: what storyline watch told, and what it follows --------------------------------------
+  const ALERT_KINDS = { "new-happening": "New happening", "new-article": "New article", "status-change": "Status change" };
+
+  function alertArticle(a, side) {
+    return h(
+      "li",
+      null,
+      side ? h("span", { class: "muted" }, side + ": ") : null,
+      link(hashFor("doc", a.document_id), a.title || a.document_id),
+      " ",
+      h("span", { class: "muted" }, [day(a.published), a.status].filter(Boolean).join(" · ")),
+      a.evidence ? h("blockquote", { class: "evidence" }, a.evidence) : null
+    );
+  }
+
+  async function viewAlerts(ctx) {
+    document.title = "Alerts · storyline";
+    const watchFilter = ctx.params.get("watch") || "";
+    const [alerts, watches, sources] = await Promise.all([
+      api("/api/alerts", { limit: 100, watch: watchFilter }, ctx.signal),
+      api("/api/alert-watches", {}, ctx.signal),
+      api("/api/sources", {}, ctx.signal),
+    ]);
+    const list = h("ol", { class: "results", id: "alerts-list" });
+    for (const a of alerts.items) {
+      const happening = a.happening_id ? link(hashFor("event", a.happening_id), "the happening") : null;
+      const articles = []
+        .concat((a.before || []).map((x) => alertArticle(x, "before")))
+        .concat((a.after || []).map((x) => alertArticle(x, "after")))
+        .concat(a.article ? [alertArticle(a.article, "")] : [])
+        .concat((a.articles || []).map((x) => alertArticle(x, "")));
+      list.appendChild(
+        h(
+          "li",
+          { class: "result alert", "data-kind": a.kind },
+          h("h3", null, h("span", { class: "badge" }, ALERT_KINDS[a.kind] || a.kind), " ", a.what || a.kind),
+          h("div", { class: "meta" }, day(a.created), " · ", a.why || "", happening ? [" · ", happening] : null),
+          articles.length ? h("ul", { class: "plain" }, articles) : null
+        )
+      );
+    }
+    const watchRows = watches.items.map((w) =>
+      h("li", null, link(hashFor("alerts", "", { watch: String(w.id) }), w.label), h("span", { class: "muted" }, " · follows " + plural(w.following, "happening") + (w.webhook ? " · webhook" : "")))
+    );
+    const sourceRows = sources.items.map((s) =>
+      h("li", null, s.name || s.location, h("span", { class: "muted" }, " · " + s.kind + " · " + (s.last_status || "not yet read") + (s.errors_in_a_row ? " (" + s.errors_in_a_row + " failures: " + s.last_error + ")" : "")))
+    );
+    fill(
+      ctx.main,
+      h("h1", { tabindex: "-1" }, "Alerts"),
+      h("p", { class: "muted" }, "What storyline watch told the saved watches, newest first. ", link(apiUrl("/api/alerts.atom", {}), "Subscribe (Atom)", { id: "alerts-atom" }), watchFilter ? [" · ", link(hashFor("alerts"), "All watches")] : null),
+      alerts.items.length ? h("div", { class: "card" }, list) : h("p", { id: "alerts-empty" }, "No alerts yet. Save a watch with storyline alerts add, then run storyline watch."),
+      h("h2", null, "Watches"),
+      watchRows.length ? h("ul", { id: "alert-watches" }, watchRows) : h("p", { class: "muted" }, "No saved watches."),
+      h("h2", null, "Sources"),
+      sourceRows.length ? h("ul", { id: "watched-sources" }, sourceRows) : h("p", { class: "muted" }, "No followed sources (storyline sources add URL).")
+    );
+  }
+
   // ---- routing ------------------------------------------------------------------------------------
-  const ROUTES = { timeline: viewTimeline, event: viewEvent, doc: viewDoc, map: viewMap, graph: viewGraph, compare: viewCompare, search: viewSearch };
+  const ROUTES = { timeline: viewTimeline, event: viewEvent, doc: viewDoc, map: viewMap, graph: viewGraph, compare: viewCompare, search: viewSearch, alerts: viewAlerts };
   let current = null;
   let firstRoute = true;
 

@@ -33,6 +33,7 @@ from storyline.model.annotations import (
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
 from storyline.store.base import DocumentQuery, EventQuery, EventRow, SearchHit, Sighting, StoredEvent
 from storyline.store.filters import event_where
+from storyline.store.follow import FollowTables
 from storyline.store.postgres.clusters import ClusterTables
 from storyline.store.postgres.db import POOL_SIZE
 from storyline.store.postgres.graph import GraphTables
@@ -76,7 +77,7 @@ def _candidate(row: Sequence[Any]) -> Candidate:
     return Candidate(row[0], row[1], np.frombuffer(bytes(row[2]), dtype="<u4"), row[3])
 
 
-class PostgresStore(ClusterTables, ServingQueries, GraphTables):
+class PostgresStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
     """Documents, their sightings, near-duplicate band keys, the full-text index, annotations,
     happenings and storylines in the tables of one PostgreSQL schema."""
 
@@ -101,6 +102,14 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables):
         if not unique:
             return {}
         return {r[0]: r[1] for r in self._all("SELECT id, published_utc FROM documents WHERE id = ANY(%s)", (unique,))}
+
+    def _f_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._all(sql.replace("?", "%s"), tuple(params))
+
+    def _f_write(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._atomic(), self._cursor() as cur:
+            cur.execute(sql.replace("?", "%s"), tuple(params))
+            return cur.fetchall() if cur.description else []
 
     def _replace_metadata(self, doc: Document) -> None:
         """Give a stored document (same text) the metadata of an earlier-published arrival."""

@@ -97,11 +97,15 @@ def copy_from_sqlite(
             seconds[table] = round(time.perf_counter() - t, 2)
             say(f"{table}: {n:,} rows ({seconds[table]:.1f} s)")
         for table, columns, _ in plan:
-            if "rowid" in columns:
-                conn.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'rowid'), "
-                    f"coalesce((SELECT max(rowid) FROM {table}), 0) + 1, false)"
-                )
+            for column in ("rowid", "id"):  # an identity column (an id of text has no sequence)
+                if column not in columns:
+                    continue
+                sequence = conn.execute("SELECT pg_get_serial_sequence(%s, %s)", (table, column)).fetchone()
+                if sequence and sequence[0]:
+                    conn.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                        f"coalesce((SELECT max({column}) FROM {table}), 0) + 1, false)"
+                    )
         t = time.perf_counter()
         counts["document_search"] = _index_documents(source, conn)
         seconds["document_search"] = round(time.perf_counter() - t, 2)

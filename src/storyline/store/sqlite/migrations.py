@@ -387,4 +387,72 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX clusters_start ON clusters(start, id, end, tentative);
         """,
     ),
+    (
+        # following sources (storyline watch): each source and its fetch state, the items of it
+        # already read, saved alert watches, what each watch follows, and the alerts sent
+        "0015_follow",
+        """
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            location TEXT NOT NULL UNIQUE,
+            name TEXT,
+            kind TEXT NOT NULL,
+            every_s INTEGER NOT NULL,
+            added TEXT NOT NULL,
+            next_due TEXT NOT NULL,
+            last_fetch TEXT,
+            last_success TEXT,
+            last_status TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            last_error TEXT,
+            errors INTEGER NOT NULL DEFAULT 0,
+            fetches INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            bytes INTEGER NOT NULL DEFAULT 0,
+            entries_seen INTEGER NOT NULL DEFAULT 0,
+            documents INTEGER NOT NULL DEFAULT 0,
+            public_only INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX sources_due ON sources(next_due);
+        CREATE TABLE source_items (
+            source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+            item TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            seen TEXT NOT NULL,
+            PRIMARY KEY (source_id, item)
+        );
+        CREATE TABLE alert_watches (
+            id INTEGER PRIMARY KEY,
+            name TEXT,
+            spec TEXT NOT NULL,
+            webhook TEXT,
+            secret TEXT,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE alert_follows (
+            watch_id INTEGER NOT NULL REFERENCES alert_watches(id) ON DELETE CASCADE,
+            happening_id TEXT NOT NULL,
+            documents TEXT NOT NULL,
+            status TEXT NOT NULL,
+            PRIMARY KEY (watch_id, happening_id)
+        );
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            watch_id INTEGER NOT NULL REFERENCES alert_watches(id) ON DELETE CASCADE,
+            change_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            happening_id TEXT,
+            created TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            printed INTEGER NOT NULL DEFAULT 0,
+            webhook_state TEXT,
+            webhook_attempts INTEGER NOT NULL DEFAULT 0,
+            webhook_next TEXT,
+            webhook_error TEXT,
+            UNIQUE (watch_id, change_key)
+        );
+        CREATE INDEX alerts_webhook ON alerts(webhook_state, webhook_next)
+        """,
+    ),
 )

@@ -31,6 +31,7 @@ from storyline.model.annotations import (
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
 from storyline.store.base import DocumentQuery, EventQuery, EventRow, SearchHit, Sighting, StoredEvent
 from storyline.store.filters import event_where
+from storyline.store.follow import FollowTables
 from storyline.store.rows import document_from_row, metadata_columns
 from storyline.store.sqlite.clusters import ClusterTables
 from storyline.store.sqlite.graph import GraphTables
@@ -78,7 +79,7 @@ def fts_query(text: str) -> str:
     return " ".join(parts)
 
 
-class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
+class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
     """Documents, their sightings, near-duplicate band keys and the full-text index in one file."""
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
@@ -162,6 +163,12 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables):
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    def _f_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self._db.execute(sql, params).fetchall()]
+
+    def _f_write(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self._db.execute(sql, params).fetchall()]
 
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
