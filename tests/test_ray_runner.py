@@ -65,12 +65,16 @@ def _snapshot(db: Path) -> dict[str, Any]:
         for row in sl.iter_rows("documents"):
             row = dict(row)
             row["event_cluster"], row["storyline"] = happening(row["event_cluster"]), storyline_of(row["storyline"])
-            row["events"] = [{**e, "cluster": happening(e["cluster"])} for e in row["events"]]
+            row["happening"] = happening(row["happening"])
+            row["events"] = [
+                {**e, "cluster": happening(e["cluster"]), "happening": happening(e["happening"])} for e in row["events"]
+            ]
             documents.append(row)
         events = []
         for row in sl.iter_rows("events"):
             row = dict(row)
             row["event_cluster"], row["storyline"] = happening(row["event_cluster"]), storyline_of(row["storyline"])
+            row["happening"] = happening(row["happening"])
             events.append(row)
 
         def described(c: Any) -> tuple[Any, ...]:

@@ -595,7 +595,8 @@ class Storyline:
                     "url": doc.url,
                     "duplicate_of": doc.duplicate.of if doc.duplicate else None,
                     "opening": " ".join(doc.text[:240].split()),
-                    "event_cluster": cluster,
+                    "happening": cluster,
+                    "event_cluster": cluster,  # the old name of "happening", kept for one release
                     "storyline": story,
                 }
             )
@@ -629,10 +630,16 @@ class Storyline:
             places=[p.as_dict() for p in ann.places],
             times=[t.as_dict() for t in ann.times],
             events=[
-                {**e.as_dict(), "cluster": joined.get(e.id), "probability": self.event_probability(e)}
+                {
+                    **e.as_dict(),
+                    "happening": joined.get(e.id),
+                    "cluster": joined.get(e.id),
+                    "probability": self.event_probability(e),
+                }
                 for e in ann.events
             ],
-            event_cluster=cluster,
+            happening=cluster,
+            event_cluster=cluster,  # the old name of "happening", kept for one release
             storyline=story,
             skipped=list(ann.skipped),
         )
@@ -712,8 +719,12 @@ class Storyline:
                 row["places"] = [p.as_dict() for p in ann.places]
                 row["times"] = [t.as_dict() for t in ann.times]
                 clusters = self.store.event_clusters(doc.id)
-                row["events"] = [{**e.as_dict(), "cluster": clusters.get(e.id)} for e in ann.events]
-                row["event_cluster"], row["storyline"] = placed.get(doc.id, (None, None))
+                row["events"] = [
+                    {**e.as_dict(), "happening": clusters.get(e.id), "cluster": clusters.get(e.id)} for e in ann.events
+                ]
+                happening, story = placed.get(doc.id, (None, None))
+                # "event_cluster": the old name of "happening", kept for one release
+                row["happening"], row["event_cluster"], row["storyline"] = happening, happening, story
                 yield row
 
     def iter_rows(self, table: str = "documents", *, hide_duplicates: bool = False) -> Iterator[dict[str, Any]]:

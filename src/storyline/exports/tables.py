@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 TABLE_FORMATS = ("jsonl", "csv", "parquet")
 
 DOCUMENT_FIELDS: tuple[str, ...] = (
-    *EXPORT_FIELDS, "seen_in", "entities", "places", "times", "events", "event_cluster", "storyline",
+    *EXPORT_FIELDS, "seen_in", "entities", "places", "times", "events", "happening", "event_cluster", "storyline",
 )  # fmt: skip
 ENTITY_FIELDS: tuple[str, ...] = ("id", "kind", "canonical", "country", "mentions", "documents", "aliases")
 EVENT_FIELDS: tuple[str, ...] = (
@@ -41,11 +41,11 @@ EVENT_FIELDS: tuple[str, ...] = (
     "date", "date_start", "date_end", "date_granularity", "date_inferred",
     "place_name", "place_country", "place_lat", "place_lon",
     "source_actors", "source_actor_ids", "target_actors", "target_actor_ids", "participants", "participant_ids",
-    "trigger", "evidence", "confidence", "event_cluster", "storyline",
+    "trigger", "evidence", "confidence", "happening", "event_cluster", "storyline",
 )  # fmt: skip
 TIMELINE_FIELDS: tuple[str, ...] = (
-    "date", "granularity", "event_id", "type", "subtype", "status", "actors", "place", "description", "storyline",
-    "documents", "sources",
+    "date", "granularity", "happening_id", "event_id", "type", "subtype", "status", "actors", "place", "description",
+    "storyline", "documents", "sources",
 )  # fmt: skip
 TABLES: dict[str, tuple[str, ...]] = {"documents": DOCUMENT_FIELDS, "entities": ENTITY_FIELDS, "events": EVENT_FIELDS}
 
@@ -137,7 +137,8 @@ def event_row(r: EventRow) -> dict[str, Any]:
         "trigger": e.trigger.text,
         "evidence": r.evidence,
         "confidence": e.confidence,
-        "event_cluster": r.cluster_id,
+        "happening": r.cluster_id,
+        "event_cluster": r.cluster_id,  # the old name of "happening", kept for one release
         "storyline": r.storyline_id,
     }
 

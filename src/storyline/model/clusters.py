@@ -166,7 +166,8 @@ class TimelineEntry:
         return {
             "date": self.date,
             "granularity": self.granularity,
-            "event_id": self.event_id,
+            "happening_id": self.event_id,
+            "event_id": self.event_id,  # the old name of "happening_id", kept for one release
             "type": self.type,
             "subtype": self.subtype,
             "status": self.status,

@@ -837,7 +837,7 @@
         const words = day(item.date) + " — " + item.status + ": " + (item.description || item.type) + " (" + plural(item.sources.length, "source") + ")";
         const mk = track.appendChild(
           marker(item.status, colour, {
-            href: hashFor("event", item.event_id),
+            href: hashFor("event", item.happening_id),
             class: "mk " + statusClass(item.status),
             style: { left: x(start) + "%", top: top + "px", "--c": colour },
             title: words,
@@ -993,7 +993,7 @@
             null,
             h("td", null, item.date),
             h("td", null, statusPill(item.status)),
-            h("td", null, link(hashFor("event", item.event_id), capitalise(item.description || item.type))),
+            h("td", null, link(hashFor("event", item.happening_id), capitalise(item.description || item.type))),
             h("td", null, String(item.sources.length)),
             h("td", { class: "small" }, story ? story.label : item.storyline || "—")
           );
@@ -1226,7 +1226,7 @@
       h("dt", null, "Id"),
       h("dd", { class: "small" }, h("code", null, d.id)),
       d.duplicate_of ? [h("dt", null, "Duplicate of"), h("dd", null, link(hashFor("doc", d.duplicate_of), d.duplicate_of))] : null,
-      d.event_cluster ? [h("dt", null, "Main happening"), h("dd", null, link(hashFor("event", d.event_cluster), "open the happening"))] : null,
+      d.happening ? [h("dt", null, "Main happening"), h("dd", null, link(hashFor("event", d.happening), "open the happening"))] : null,
       d.storyline ? [h("dt", null, "Storyline"), h("dd", null, link(hashFor("timeline", "", { storyline: d.storyline }), d.storyline, { id: "doc-storyline" }))] : null
     );
     if (d.storyline) {
@@ -1263,7 +1263,7 @@
           h(
             "div",
             { class: "small" },
-            ev.cluster ? link(hashFor("event", ev.cluster), "Open its happening") : h("span", { class: "muted" }, "in no happening"),
+            ev.happening ? link(hashFor("event", ev.happening), "Open its happening") : h("span", { class: "muted" }, "in no happening"),
             hasTrigger
               ? [
                   " · ",
@@ -2234,7 +2234,7 @@
           "li",
           { class: "result" },
           h("h3", null, link(hashFor("doc", d.id), d.title || "(untitled) " + d.id)),
-          h("div", { class: "meta" }, [day(d.published), d.source, d.language].filter(Boolean).join(" · "), d.duplicate_of ? " · duplicate of " + d.duplicate_of.slice(0, 10) : "", d.event_cluster ? [" · ", link(hashFor("event", d.event_cluster), "its happening")] : null),
+          h("div", { class: "meta" }, [day(d.published), d.source, d.language].filter(Boolean).join(" · "), d.duplicate_of ? " · duplicate of " + d.duplicate_of.slice(0, 10) : "", d.happening ? [" · ", link(hashFor("event", d.happening), "its happening")] : null),
           h("p", { class: "snippet" }, d.snippet ? snippet(d.snippet) : (d.opening || "") + "…")
         )
       )
