@@ -296,3 +296,17 @@ def test_a_storyline_of_tentative_happenings_only_is_found_by_its_id(
     assert sl.resolve_storyline(line) == (line, None)
     with pytest.raises(UsageError):
         sl.resolve_storyline("Snot-a-storyline")
+
+
+def test_every_listing_of_events_takes_one_checked_filter(sl: storyline.Storyline) -> None:
+    # events, count_events and events_frame read one filter record: the same checks, the same rows
+    for listing in (sl.events, sl.count_events, sl.events_frame):
+        with pytest.raises(UsageError, match="unknown status"):
+            listing(status="bogus")
+        with pytest.raises(UsageError, match="probability"):
+            listing(min_confidence=1.5)
+    which = sl.event_query(status="planned", limit=None)
+    listed = sl.events(which)
+    assert listed and len(listed) == sl.count_events(which) == len(sl.events_frame(which))
+    assert sl.count_events(status="planned") == len(listed)
+    assert {e.event.status for e in listed} == {"planned"}

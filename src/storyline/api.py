@@ -410,7 +410,7 @@ class Storyline:
         """Canonical entities across the store, most widely reported first."""
         return self.store.entities(kind, limit, offset)
 
-    def events(
+    def event_query(
         self,
         *,
         entity: str | None = None,
@@ -422,17 +422,26 @@ class Storyline:
         limit: int | None = 50,
         offset: int = 0,
         min_confidence: float | None = None,
-    ) -> list[StoredEvent]:
-        """Stored events, earliest first: by an entity taking part (id, canonical name or alias),
-        PLOVER category, status, a date range they overlap, or a document (id or prefix).
-        Doubtful events (calibrated probability below :data:`DOUBTFUL_BELOW`) come after the
-        others; ``min_confidence`` (a calibrated probability, 0-1) leaves out those below it."""
+        hide_duplicates: bool = False,
+    ) -> EventQuery:
+        """The filter record every listing of events takes (:meth:`events`, :meth:`count_events`,
+        :meth:`events_frame`, the CLI and the REST API), built once and checked: a value that
+        cannot be (an unknown status, a bad date or confidence, an unknown document) raises
+        :class:`UsageError` (or DocumentNotFound)."""
         if status is not None and status.lower() not in {s.value for s in EventStatus}:
-            raise ValueError(f"unknown status {status!r}; choose one of {', '.join(s.value for s in EventStatus)}")
+            raise UsageError(f"unknown status {status!r}; choose one of {', '.join(s.value for s in EventStatus)}")
         start, end = self._bounds(date_from, date_to)
         doc_id = self.get(document).id if document else None
-        query = EventQuery(entity, type, status, start, end, doc_id, limit, offset)
-        return self.store.events(self._confidence_filter(query, min_confidence))
+        query = EventQuery(entity, type, status, start, end, doc_id, limit, offset, hide_duplicates)
+        return self._confidence_filter(query, min_confidence)
+
+    def events(self, which: EventQuery | None = None, **filters: Any) -> list[StoredEvent]:
+        """Stored events, earliest first: those ``which`` picks, or the keyword ``filters`` of
+        :meth:`event_query` (an entity taking part: id, canonical name or alias; PLOVER category;
+        status; a date range they overlap; a document by id or prefix; limit and offset).
+        Doubtful events (calibrated probability below :data:`DOUBTFUL_BELOW`) come after the
+        others; ``min_confidence`` (a calibrated probability, 0-1) leaves out those below it."""
+        return self.store.events(which if which is not None else self.event_query(**filters))
 
     def _confidence_filter(self, query: EventQuery, min_confidence: float | None) -> EventQuery:
         """The query with the calibrated ``min_confidence`` as a bound on stored scores, and
@@ -445,7 +454,7 @@ class Storyline:
         if min_confidence is None:
             return query
         if not 0.0 <= min_confidence <= 1.0:
-            raise ValueError(f"min_confidence {min_confidence}: a probability between 0 and 1")
+            raise UsageError(f"min_confidence {min_confidence}: a probability between 0 and 1")
         bound = calibration.raw_threshold(min_confidence)
         return replace(query, min_confidence=bound if bound is not None else 2.0)  # 2.0: nothing reaches it
 
@@ -453,22 +462,12 @@ class Storyline:
         """The calibrated probability that a stored event is right (see storyline.annotate.calibration)."""
         return event_calibration().probability(event.confidence)
 
-    def count_events(
-        self,
-        *,
-        entity: str | None = None,
-        type: str | None = None,
-        status: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        document: str | None = None,
-        min_confidence: float | None = None,
-    ) -> int:
+    def count_events(self, which: EventQuery | None = None, **filters: Any) -> int:
         """How many events :meth:`events` would list with these filters, over all pages."""
-        start, end = self._bounds(date_from, date_to)
-        doc_id = self.get(document).id if document else None
-        query = EventQuery(entity, type, status, start, end, doc_id, None, 0)
-        return self.store.count_events(self._confidence_filter(query, min_confidence))
+        from dataclasses import replace
+
+        query = which if which is not None else self.event_query(**filters)
+        return self.store.count_events(replace(query, limit=None, offset=0))
 
     def compare(self, a: str, b: str) -> Comparison:
         """How similar two stored documents are (ids or unique prefixes), with the verdict and
@@ -871,28 +870,14 @@ class Storyline:
 
         return frame((entity_row(e) for e in self.store.entities(kind, limit, offset)), "entities")
 
-    def events_frame(
-        self,
-        *,
-        entity: str | None = None,
-        type: str | None = None,
-        status: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        document: str | None = None,
-        hide_duplicates: bool = False,
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> pd.DataFrame:
-        """Stored events, filtered as :meth:`events` filters them, earliest first, with the columns
-        of the events table (``date_start`` and ``date_end`` as datetimes; ``date`` the TIMEX3 value)."""
+    def events_frame(self, which: EventQuery | None = None, **filters: Any) -> pd.DataFrame:
+        """Stored events, filtered as :meth:`events` filters them (``limit`` None: all of them),
+        earliest first, with the columns of the events table (``date_start`` and ``date_end`` as
+        datetimes; ``date`` the TIMEX3 value)."""
         from storyline.exports import event_row, frame
 
-        if status is not None and status.lower() not in {s.value for s in EventStatus}:
-            raise ValueError(f"unknown status {status!r}; choose one of {', '.join(s.value for s in EventStatus)}")
-        start, end = self._bounds(date_from, date_to)
-        doc_id = self.get(document).id if document else None
-        query = EventQuery(entity, type, status, start, end, doc_id, limit, offset, hide_duplicates)
+        filters.setdefault("limit", None)
+        query = which if which is not None else self.event_query(**filters)
         return frame((event_row(r) for r in self.store.iter_event_rows(query)), "events")
 
     def timeline_frame(

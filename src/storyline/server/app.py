@@ -604,13 +604,13 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         """Events of single documents, earliest first, doubtful ones last; each with its calibrated
         ``probability`` of being right."""
-        filters: dict[str, Any] = {
-            "entity": entity, "type": type, "status": status.value if status else None, "date_from": date_from,
-            "date_to": date_to, "document": document, "min_confidence": min_confidence,
-        }  # fmt: skip
-        found = sl.events(**filters, limit=limit, offset=offset)
+        which = sl.event_query(
+            entity=entity, type=type, status=status.value if status else None, date_from=date_from, date_to=date_to,
+            document=document, min_confidence=min_confidence, limit=limit, offset=offset,
+        )  # fmt: skip
+        found = sl.events(which)
         items = [{**e.as_dict(), "probability": sl.event_probability(e.event)} for e in found]
-        return page(items, sl.count_events(**filters), limit, offset)
+        return page(items, sl.count_events(which), limit, offset)
 
     # -- happenings, storylines, timeline ---------------------------------------------------
     @app.get("/api/happenings", response_model=Page, tags=["happenings"])
