@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -131,6 +133,8 @@ def test_redirect_to_private_address_is_refused(server: str, monkeypatch: pytest
         real_check(url, allow_private=allow_private or url.startswith(server))
 
     monkeypatch.setattr(transport_module, "check_url", check)
+    real_create = transport_module._guarded_create
+    monkeypatch.setattr(transport_module, "_guarded_create", lambda allow_private: real_create(True))
     with pytest.raises(BlockedAddressError, match=r"10\.0\.0\.1"):
         HttpTransport(allow_private=False).fetch(server + "/redirect-private", timeout=2, max_bytes=10_000)
 
@@ -155,3 +159,64 @@ def test_fetch_links_on_a_feed_file_uses_the_default_transport(server: str, tmp_
     refused, fallback = read(Source(str(feed), path=feed), IngestConfig(fetch_links=True))
     assert isinstance(refused, InputError) and refused.code == "blocked-address"
     assert isinstance(fallback, Article) and fallback.content == "Summary only."
+
+
+def test_a_name_that_turns_private_between_check_and_connection_is_refused(
+    server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DNS rebinding: the check hears a public address, the connection would get the loopback;
+    # the connection goes only to an address it has checked itself
+    import socket
+
+    port = int(server.rsplit(":", 1)[1].split("/")[0])
+    real = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])
+
+    def resolve(host: str, *args: Any, **kwargs: Any) -> Any:
+        if host == "rebind.example.org":
+            address = next(answers, "127.0.0.1")
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    with pytest.raises(BlockedAddressError, match=r"non-public address 127\.0\.0\.1"):
+        HttpTransport(allow_private=False).fetch(f"http://rebind.example.org:{port}/page", timeout=2, max_bytes=10_000)
+
+
+def test_a_trickled_or_cut_body_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+    import threading
+    import time
+
+    def serve(handler: Any) -> int:
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+
+        def run() -> None:
+            conn, _ = listener.accept()
+            conn.recv(4096)
+            with contextlib.suppress(OSError):
+                handler(conn)
+            conn.close()
+            listener.close()
+
+        threading.Thread(target=run, daemon=True).start()
+        return int(listener.getsockname()[1])
+
+    def trickle(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 40\r\n\r\n")
+        for _ in range(40):
+            conn.sendall(b"x")
+            time.sleep(0.1)
+
+    def cut(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100\r\n\r\n0123456789")
+
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="within 1 s") as slow:
+        HttpTransport(allow_private=True).fetch(f"http://127.0.0.1:{serve(trickle)}/", timeout=1.0, max_bytes=10_000)
+    assert slow.value.code == "timeout" and time.monotonic() - started < 2.5
+    with pytest.raises(FetchError, match="closed 90 bytes before") as short:
+        HttpTransport(allow_private=True).fetch(f"http://127.0.0.1:{serve(cut)}/", timeout=2.0, max_bytes=10_000)
+    assert short.value.code == "truncated"

@@ -693,7 +693,7 @@ def test_alerts_view_lists_what_watch_told(browser: WebDriver, tmp_path: Path) -
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     path = tmp_path / "alerts.db"
-    config = WatchConfig(host_delay=0.0, workers=1)
+    config = WatchConfig(host_delay=0.0, workers=1, settle=0.0)
     with storyline.open(path) as sl:
         sl.following.add_source(str(inbox), name="Desk drop folder")
         sl.following.add_alert(entity=["Narendra Modi", "Vladimir Putin"], name="Modi and Putin")

@@ -25,12 +25,13 @@ import hmac
 import json
 import urllib.error
 import urllib.request
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from storyline.cluster.events import status_rank
-from storyline.errors import FetchError, UsageError
+from storyline.errors import FetchError, InputError, UsageError, internal_error
 from storyline.ingest.transport import USER_AGENT, check_url
 from storyline.model.clusters import ClusterSource, EventCluster
 from storyline.model.follow import Alert, AlertWatch, iso
@@ -108,14 +109,19 @@ def add_watch(
     return watch
 
 
-def check_alerts(sl: Storyline, *, now: datetime) -> list[Alert]:
-    """Check every watch against the store; the alerts stored (new ones only)."""
+def check_alerts(sl: Storyline, *, now: datetime) -> tuple[list[Alert], list[InputError]]:
+    """Check every watch against the store: the alerts stored (new ones only), and what kept a
+    watch from being checked (one watch's trouble never keeps the others from theirs)."""
     from storyline.follow.watch import follow_tables
 
     out: list[Alert] = []
+    problems: list[InputError] = []
     for watch in follow_tables(sl).alert_watches():
-        out.extend(check_watch(sl, watch, now=now))
-    return out
+        try:
+            out.extend(check_watch(sl, watch, now=now))
+        except Exception as exc:
+            problems.append(internal_error(f"alert watch {watch.id} ({watch.label})", exc))
+    return out, problems
 
 
 def _cluster(sl: Storyline, happening_id: str) -> EventCluster | None:
@@ -143,21 +149,30 @@ def check_watch(sl: Storyline, watch: AlertWatch, *, now: datetime, baseline: bo
         cluster = _cluster(sl, happening_id)
         if cluster is not None:
             current[cluster.id] = cluster
+    # a followed happening that is no more was merged into another: the one its articles went to
+    # (by their main placements) continues it; one article's other happenings are not the same one
+    successor: dict[str, str] = {}
     lost = [h for h in gone if h not in current]
     if lost:
-        documents = [d for h in lost for d in follows[h][0]]
-        for cluster_id, _ in sl.store.document_placements(documents).values():
-            if cluster_id and cluster_id not in current:
-                cluster = _cluster(sl, cluster_id)
+        placed = sl.store.document_placements([d for h in lost for d in follows[h][0]])
+        for happening_id in lost:
+            went: Counter[str] = Counter()
+            for d in follows[happening_id][0]:
+                target = placed.get(d, (None, None))[0]
+                if target:
+                    went[target] += 1
+            if went:
+                cluster_id = went.most_common(1)[0][0]
+                cluster = current.get(cluster_id) or _cluster(sl, cluster_id)
                 if cluster is not None:
                     current[cluster.id] = cluster
+                    successor[happening_id] = cluster.id
     label = watch.label
     alerts: list[tuple[str, str, str | None, dict[str, Any]]] = []
     new_follows: dict[str, tuple[list[str], str]] = {}
-    continued: set[str] = set()
     for cluster in current.values():
         docs = {s.document_id for s in cluster.sources}
-        before = [h for h in follows if h == cluster.id or docs & set(follows[h][0])]
+        before = [h for h in follows if h == cluster.id or successor.get(h) == cluster.id]
         if not before:
             if cluster.id not in matching:
                 continue
@@ -176,7 +191,6 @@ def check_watch(sl: Storyline, watch: AlertWatch, *, now: datetime, baseline: bo
                 )
             )
             continue
-        continued.update(before)
         seen = {d for h in before for d in follows[h][0]}
         old = max((follows[h][1] for h in before), key=status_rank)
         fresh = [s for s in cluster.sources if s.document_id not in seen]
@@ -188,12 +202,15 @@ def check_watch(sl: Storyline, watch: AlertWatch, *, now: datetime, baseline: bo
             ]
             alerts.append(_status_alert(cluster, old, new_status, label, before_sources(cluster, seen, old), after))
             told.update(s.document_id for s in after)
-        for source in fresh:
-            if source.status == "negated" and source.document_id not in told:
-                alerts.append(
-                    _status_alert(cluster, old, "negated", label, before_sources(cluster, seen, old), [source])
-                )
-                told.add(source.document_id)
+        # an article saying it was called off or did not happen: a change only of a happening
+        # that was planned, under way or held (as this check leaves it), told once per happening
+        standing = new_status if status_rank(new_status) > status_rank(old) else old
+        denials = [s for s in fresh if s.status == "negated" and s.document_id not in told]
+        if denials and standing in ("planned", "ongoing", "occurred"):
+            alerts.append(
+                _status_alert(cluster, standing, "negated", label, before_sources(cluster, seen, standing), denials)
+            )
+            told.update(s.document_id for s in denials)
         for source in fresh:
             if source.document_id in told:
                 continue

@@ -21,6 +21,8 @@ from storyline.ingest.transport import USER_AGENT, Fetched, HttpTransport
 
 #: robots.txt of a host is read again after this long (a day, as the large crawlers do).
 ROBOTS_TTL = 24 * 3600.0
+#: A robots.txt the host failed to serve (5xx, no answer) is asked for again after this long.
+ROBOTS_RETRY = 300.0
 #: robots.txt is small: a larger answer is cut here (Google reads the first 500 KiB).
 ROBOTS_MAX_BYTES = 512 * 1024
 
@@ -162,11 +164,14 @@ class PoliteTransport:
         from protego import Protego
 
         now = time.monotonic()
-        if now - host.robots_read >= ROBOTS_TTL or host.robots_failed:
+        # a robots.txt the host failed to serve is asked for again only after ROBOTS_RETRY
+        # seconds: until then the host's URLs wait (each asking again could cost a timeout)
+        if now - host.robots_read >= (ROBOTS_RETRY if host.robots_failed else ROBOTS_TTL):
             self._wait(host, 0.0)
             try:
                 got = inner.fetch(key + "/robots.txt", timeout=self.timeout, max_bytes=ROBOTS_MAX_BYTES)
             except FetchError as exc:
+                self._count(0)
                 if exc.code == "blocked-address":  # the host itself is refused: say so, not "robots"
                     raise FetchError(url, exc.code, exc.reason) from None
                 code = re.match(r"HTTP (\d{3})", exc.reason)
@@ -175,7 +180,7 @@ class PoliteTransport:
                 else:
                     host.robots, host.robots_failed = None, True
             else:
-                self.bytes += len(got.content)
+                self._count(len(got.content))
                 host.robots_text = got.content.decode("utf-8", "replace")
                 host.robots = Protego.parse(host.robots_text)
                 host.robots_failed = False
@@ -183,7 +188,7 @@ class PoliteTransport:
                 host.last = time.monotonic()
                 host.robots_read = now
         if host.robots_failed:
-            raise FetchError(url, "robots", f"{key}/robots.txt could not be read; trying again next round")
+            raise FetchError(url, "robots", f"{key}/robots.txt could not be read; trying again in a later round")
         rules = host.robots
         if rules is None:
             return 0.0
@@ -207,16 +212,21 @@ class PoliteTransport:
         with host.lock:
             extra = self._allowed(key, host, url, inner)
             self._wait(host, extra)
+            got: Fetched | None = None
             try:
                 got = inner.fetch_if_changed(
                     url, timeout=timeout, max_bytes=max_bytes, etag=etag, last_modified=last_modified
                 )
             finally:
                 host.last = time.monotonic()
-                self.requests += 1
-        if got is not None:
-            self.bytes += len(got.content)
+                self._count(len(got.content) if got is not None else 0)
         return got
+
+    def _count(self, body: int) -> None:
+        """One request made and the body bytes it brought (the hosts' threads share the counts)."""
+        with self._guard:
+            self.requests += 1
+            self.bytes += body
 
     def fetch(self, url: str, *, timeout: float, max_bytes: int) -> Fetched:
         got = self.fetch_if_changed(url, timeout=timeout, max_bytes=max_bytes)

@@ -16,9 +16,11 @@ A round:
 
 Why this order survives a kill at any point: documents are keyed by their text, so articles read
 again after a kill between steps 4 and 5 are found stored already and not stored twice, and a
-document stored but not yet annotated or placed is taken up by the next analysis. The alert check
-is flagged in the store before step 4 and cleared after step 6, so a check a kill interrupted
-runs again; alerts are keyed by the change they tell, so none is stored twice.
+document stored but not yet annotated or placed is taken up by the next analysis. The alerts are
+checked whenever the store's generation (which every write of documents, annotations or
+happenings raises, by any process) differs from the one recorded after the last check, so a
+check a kill interrupted runs again, and so does one owed to another writer's changes; alerts are
+keyed by the change they tell, so none is stored twice.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storyline.config import IngestConfig
-from storyline.errors import FetchError, InputError, internal_error
+from storyline.errors import FetchError, InputError, StoreLockedError, internal_error
 from storyline.follow.fetching import PoliteTransport
 from storyline.ingest import HttpTransport, Source, read
 from storyline.ingest.feeds import is_summary_only, read_feed
@@ -50,8 +52,8 @@ if TYPE_CHECKING:
     from storyline.api import Storyline
     from storyline.model.follow import Alert
 
-#: The store setting that says an alert check is owed (set before analysis, cleared after the check).
-ALERTS_OWED = "alerts_owed"
+#: The store setting holding the store's generation when the alerts were last checked.
+ALERTS_CHECKED = "alerts_checked_generation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,9 @@ class WatchConfig:
     line may; the REST API never lets a caller add one)."""
     workers: int | None = None
     """Processes analysis cleans with (None: as ``storyline analyze`` chooses)."""
+    settle: float = 2.0
+    """A folder's file changed less than this many seconds ago is left to the next round: it may
+    still be being written."""
 
 
 @dataclass(slots=True)
@@ -213,24 +218,39 @@ class Watcher:
                 report.unchanged += 1
             else:
                 report.fetched += 1
-        owed = self.store.follow_setting(ALERTS_OWED) == "1"
+        analyzed = True
         if articles:
-            self.store.set_follow_setting(ALERTS_OWED, "1")
-            owed = True
             before = self._happening_count()
-            analysis = self.sl.analyze(articles=articles, workers=self.config.workers)
-            report.documents_new = analysis.stored
-            report.already_stored = analysis.already_stored
-            report.errors.extend(analysis.errors)
-            touched = {c for c, _ in self.sl.store.document_placements(analysis.stored_ids).values() if c}
-            report.happenings_new = max(0, self._happening_count() - before)
-            report.happenings_changed = max(0, len(touched) - report.happenings_new)
+            try:
+                analysis = self.sl.analyze(articles=articles, workers=self.config.workers)
+            except StoreLockedError as exc:
+                # another process is writing (an analyze, an ingest through the API): what was read
+                # is read again next round (its sources' state is not recorded), and the watch goes on
+                analyzed = False
+                report.errors.append(InputError(str(self.sl.path), "unreadable", f"not analyzed this round: {exc}"))
+            else:
+                report.documents_new = analysis.stored
+                report.already_stored = analysis.already_stored
+                report.errors.extend(analysis.errors)
+                touched = {c for c, _ in self.sl.store.document_placements(analysis.stored_ids).values() if c}
+                report.happenings_new = max(0, self._happening_count() - before)
+                report.happenings_changed = max(0, len(touched) - report.happenings_new)
         done = self.clock()
         for result in results:
-            self.store.record_fetch(result.source.id, self._state(result, done), kind=result.kind)
-        if owed:
-            report.alerts = check_alerts(self.sl, now=done)
-            self.store.set_follow_setting(ALERTS_OWED, "0")
+            if result.articles and not analyzed:
+                continue
+            try:
+                self.store.record_fetch(result.source.id, self._state(result, done), kind=result.kind)
+            except Exception as exc:  # one source's state must not keep the others' from being kept
+                report.errors.append(internal_error(result.source.location, exc))
+        # the alerts are checked whenever documents or happenings changed since the last check,
+        # by this watch or by any other writer (the store's generation moves with them, not with
+        # the state of sources and alerts); a check a kill interrupted leaves it unrecorded
+        generation = self.store.generation()
+        if str(generation) != self.store.follow_setting(ALERTS_CHECKED):
+            report.alerts, problems = check_alerts(self.sl, now=done)
+            report.errors.extend(problems)
+            self.store.set_follow_setting(ALERTS_CHECKED, str(generation))
         if deliver is not None:
             pending = self.store.unprinted_alerts()
             if pending:
@@ -344,21 +364,27 @@ class Watcher:
         # the entries are few (a feed holds tens): their fingerprints are asked for at once
         import feedparser
 
-        from storyline.ingest.feeds import entry_fingerprint, entry_key
+        from storyline.ingest.feeds import entry_identity
 
         try:
             parsed = feedparser.parse(got.content, sanitize_html=False, resolve_relative_uris=False)
-            keys = [entry_key(e) for e in parsed.get("entries") or []]
-            entries = {k: entry_fingerprint(e) for k, e in zip(keys, parsed.get("entries") or [], strict=True) if k}
+            keys = [entry_identity(e) for e in parsed.get("entries") or []]
         except Exception:  # the reader below reports what is wrong with the feed
-            entries = {}
-        seen = self.store.seen_items(source.id, list(entries))
+            keys = []
+        seen = self.store.seen_items(source.id, keys)
 
         def want(key: str, fingerprint: str) -> bool:
-            if seen.get(key) == fingerprint:
+            # read once: an entry seen with this text before, or a second entry of the same key
+            if seen.get(key) == fingerprint or key in result.items:
                 return False
             result.items[key] = fingerprint
             return True
+
+        def unread(key: str) -> None:
+            # its page failed: the entry is tried again when the feed is next read, which the old
+            # validators make sure of (the new ones would have the server answer 304)
+            result.items.pop(key, None)
+            result.etag, result.last_modified = source.etag, source.last_modified
 
         words = self.config.summary_words
         result.articles = list(
@@ -368,6 +394,7 @@ class Watcher:
                 fetcher,
                 want=want,
                 follow=lambda entry: is_summary_only(entry, words),
+                unread=unread,
             )
         )
 
@@ -399,6 +426,8 @@ class Watcher:
                 continue
             key = os.path.relpath(item.path, root)
             fingerprint = f"{stat.st_size}:{stat.st_mtime_ns}"
+            if time.time() - stat.st_mtime < self.config.settle:
+                continue  # still being written, perhaps: the next round reads it
             if known.get(key) != fingerprint:
                 result.items[key] = fingerprint
                 changed.append(item)

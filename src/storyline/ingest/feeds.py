@@ -72,6 +72,11 @@ def entry_fingerprint(entry: Any) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "replace"), digest_size=10).hexdigest()
 
 
+def entry_identity(entry: Any) -> str:
+    """An entry's key across fetches: its id or link, else (neither given) what it says."""
+    return entry_key(entry) or "fp:" + entry_fingerprint(entry)
+
+
 def is_summary_only(entry: Any, words: int) -> bool:
     """An entry with no full content and a summary of fewer than ``words`` words: what the feed
     gives is a teaser, and the article is on the page it links to."""
@@ -88,6 +93,7 @@ def read_feed(
     *,
     want: Callable[[str, str], bool] | None = None,
     follow: Callable[[Any], bool] | None = None,
+    unread: Callable[[str], None] | None = None,
 ) -> Iterator[Article | InputError]:
     """Each feed entry becomes an Article from its own content; with ``fetch_links``
     the linked page is fetched through ``transport`` and read instead (falling back to
@@ -95,7 +101,9 @@ def read_feed(
 
     ``want(key, fingerprint)``, when given, is asked about each entry first: an entry it
     declines is passed over (``storyline watch`` declines the entries it has read). ``follow(entry)``,
-    when given, decides per entry whether to fetch its linked page, instead of ``fetch_links``."""
+    when given, decides per entry whether to fetch its linked page, instead of ``fetch_links``.
+    ``unread(key)``, when given, is told of an entry whose linked page could not be fetched, and
+    that entry is not read from the feed's text instead (the watch tries it again later)."""
     import feedparser
 
     data = source.read_limited(config.max_file_bytes)
@@ -120,7 +128,7 @@ def read_feed(
     for i, entry in enumerate(entries, 1):
         entry_id = entry_key(entry)
         origin = f"{source.name}#{entry_id or f'entry={i}'}"
-        if want is not None and not want(entry_id or origin, entry_fingerprint(entry)):
+        if want is not None and not want(entry_identity(entry), entry_fingerprint(entry)):
             continue
         fields = SourceFields(
             title=entry.get("title"),
@@ -135,6 +143,10 @@ def read_feed(
             try:
                 page = transport.fetch(entry["link"], timeout=config.timeout, max_bytes=config.max_document_bytes)
             except FetchError as exc:
+                if unread is not None:
+                    unread(entry_identity(entry))
+                    yield InputError(origin, exc.code, f"linked page not fetched; tried again later ({exc.reason})")
+                    continue
                 yield InputError(origin, exc.code, f"linked page not fetched, using the feed's text ({exc.reason})")
             else:
                 yield Article(

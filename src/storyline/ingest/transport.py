@@ -8,6 +8,7 @@ intranet page or a cloud metadata endpoint.
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import socket
 import time
@@ -17,7 +18,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.client import HTTPMessage
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 from storyline.errors import BlockedAddressError, FetchError
 
@@ -69,6 +70,70 @@ def check_url(url: str, *, allow_private: bool) -> None:
             )
 
 
+def _guarded_create(allow_private: bool) -> Any:
+    """``socket.create_connection`` for an HTTP connection that connects only to an address it
+    has checked: the host is resolved once, here, and every address it gives must be public
+    (unless allowed), so a name that answers a public address to the check and a private one to
+    the connection (DNS rebinding) never reaches the private one."""
+
+    default = getattr(socket, "_GLOBAL_DEFAULT_TIMEOUT", None)
+
+    def create(address: tuple[str, int], timeout: Any = default, source: Any = None) -> socket.socket:
+        host, port = address
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        if not allow_private:
+            for info in infos:
+                checked = ipaddress.ip_address(info[4][0])
+                if not checked.is_global:
+                    raise BlockedAddressError(
+                        host, "blocked-address", f"host {host!r} resolves to non-public address {checked}"
+                    )
+        error: OSError | None = None
+        for family, kind, proto, _, sockaddr in infos:
+            sock = socket.socket(family, kind, proto)
+            try:
+                if timeout is not default:
+                    sock.settimeout(timeout)
+                if source:
+                    sock.bind(source)
+                sock.connect(sockaddr)
+                return sock
+            except OSError as exc:
+                error = exc
+                sock.close()
+        raise error or OSError(f"cannot connect to {host}")
+
+    return create
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, allow_private: bool) -> None:
+        super().__init__()
+        self.allow_private = allow_private
+
+    def _connection(self, host: str, **kwargs: Any) -> http.client.HTTPConnection:
+        conn = http.client.HTTPConnection(host, **kwargs)
+        conn._create_connection = _guarded_create(self.allow_private)  # type: ignore[attr-defined]
+        return conn
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, allow_private: bool) -> None:
+        super().__init__()
+        self.allow_private = allow_private
+
+    def _connection(self, host: str, **kwargs: Any) -> http.client.HTTPSConnection:
+        conn = http.client.HTTPSConnection(host, **kwargs)
+        conn._create_connection = _guarded_create(self.allow_private)  # type: ignore[attr-defined]
+        return conn
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+
 class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
     def __init__(self, allow_private: bool) -> None:
         self.allow_private = allow_private
@@ -86,7 +151,9 @@ class HttpTransport:
     def __init__(self, *, allow_private: bool = False, user_agent: str = USER_AGENT) -> None:
         self.allow_private = allow_private
         self.user_agent = user_agent
-        self._opener = urllib.request.build_opener(_GuardedRedirects(allow_private))
+        self._opener = urllib.request.build_opener(
+            _GuardedRedirects(allow_private), _GuardedHTTPHandler(allow_private), _GuardedHTTPSHandler(allow_private)
+        )
 
     def fetch(self, url: str, *, timeout: float, max_bytes: int) -> Fetched:
         fetched = self.fetch_if_changed(url, timeout=timeout, max_bytes=max_bytes)
@@ -118,13 +185,19 @@ class HttpTransport:
                 chunks: list[bytes] = []
                 size = 0
                 while size <= max_bytes:
-                    chunk = response.read(min(65536, max_bytes + 1 - size))
+                    # read1: what has arrived (at least a byte), so a server trickling bytes is
+                    # caught by the deadline rather than after 64 KiB of them
+                    chunk = response.read1(min(65536, max_bytes + 1 - size))
                     if not chunk:
                         break
                     chunks.append(chunk)
                     size += len(chunk)
                     if time.monotonic() > deadline:
                         raise FetchError(url, "timeout", f"the body did not arrive within {timeout:g} s")
+                if size <= max_bytes and response.length:  # the server closed before its Content-Length
+                    raise FetchError(
+                        url, "truncated", f"the connection closed {response.length:,} bytes before the body's end"
+                    )
                 content = b"".join(chunks)
                 if len(content) > max_bytes:
                     raise FetchError(url, "too-large", f"response is over the {max_bytes:,}-byte limit")
@@ -141,6 +214,10 @@ class HttpTransport:
         except TimeoutError:
             raise FetchError(url, "timeout", f"no answer within {timeout:g} s") from None
         except urllib.error.URLError as exc:
+            if isinstance(exc.reason, BlockedAddressError):  # found when connecting (the name changed)
+                raise BlockedAddressError(
+                    url, "blocked-address", f"{exc.reason.reason}; pass --allow-private to fetch it"
+                ) from None
             if isinstance(exc.reason, TimeoutError | socket.timeout):
                 raise FetchError(url, "timeout", f"no answer within {timeout:g} s") from None
             raise FetchError(url, "fetch", f"cannot fetch ({exc.reason})") from None

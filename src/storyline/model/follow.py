@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import Any
 
 
@@ -58,10 +60,15 @@ class WatchedSource:
     def label(self) -> str:
         return self.name or self.location
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, *, public: bool = False) -> dict[str, Any]:
+        """``public``: as the REST API shows it, a folder by its name only (not its path on the
+        machine that reads it)."""
+        location = self.location
+        if public and self.kind == "folder":
+            location = "folder:" + PurePath(location).name
         return {
             "id": self.id,
-            "location": self.location,
+            "location": location,
             "name": self.name,
             "kind": self.kind,
             "every_seconds": self.every_s,
@@ -118,13 +125,19 @@ class AlertWatch:
         parts = [f"{k}={v}" for k, v in sorted(self.spec.items()) if v not in (None, [], "")]
         return ", ".join(parts) or "every happening"
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, *, public: bool = False) -> dict[str, Any]:
+        """``public``: as the REST API shows it, the webhook's scheme and host only (a webhook
+        URL is often a secret itself)."""
+        webhook = self.webhook
+        if public and webhook:
+            parts = urllib.parse.urlsplit(webhook)
+            webhook = f"{parts.scheme}://{parts.hostname or ''}/…"
         return {
             "id": self.id,
             "name": self.name,
             "label": self.label,
             "spec": self.spec,
-            "webhook": self.webhook,
+            "webhook": webhook,
             "signed": self.has_secret,
             "created": self.created,
         }

@@ -905,7 +905,7 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
     @app.get("/api/sources", tags=["following"])
     def list_sources(sl: Read) -> dict[str, Any]:
         """The sources ``storyline watch`` reads, with the state of their last fetches."""
-        return {"items": [s.as_dict() for s in sl.following.sources()]}
+        return {"items": [s.as_dict(public=True) for s in sl.following.sources()]}
 
     @app.post("/api/sources", tags=["following"], status_code=201)
     def add_source(body: SourceRequest, db: Write) -> dict[str, Any]:
@@ -913,19 +913,21 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
         loopback or link-local address is refused, here and after each redirect when fetched;
         folders and other schemes can only be added from the command line."""
         with open_store(db) as sl:
-            return sl.following.add_source(body.url, name=body.name, every=body.every, public_only=True).as_dict()
+            added = sl.following.add_source(body.url, name=body.name, every=body.every, public_only=True)
+            return added.as_dict(public=True)
 
     @app.delete("/api/sources/{source_id}", tags=["following"])
     def remove_source(source_id: Annotated[int, PathParam(ge=1, le=2**62)], db: Write) -> dict[str, Any]:
         """Stop following a source (its documents stay)."""
         with open_store(db) as sl:
-            return {"removed": sl.following.remove_source(str(source_id)).as_dict()}
+            return {"removed": sl.following.remove_source(str(source_id)).as_dict(public=True)}
 
     @app.get("/api/alert-watches", tags=["following"])
     def list_alert_watches(sl: Read) -> dict[str, Any]:
         """The saved alert watches (``storyline alerts add``)."""
         following = sl.following
-        return {"items": [{**w.as_dict(), "following": following.followed(w.id)} for w in following.alert_watches()]}
+        watches = following.alert_watches()
+        return {"items": [{**w.as_dict(public=True), "following": following.followed(w.id)} for w in watches]}
 
     @app.get("/api/alerts", tags=["following"])
     def list_alerts(

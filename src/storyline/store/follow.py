@@ -4,7 +4,9 @@ Both backends hold the same tables (migration ``0015_follow``) and these stateme
 SQL both accept (``?`` placeholders, which the PostgreSQL store turns into ``%s``;
 ``ON CONFLICT``; ``RETURNING``). A backend gives three primitives: :meth:`_f_rows`,
 :meth:`_f_write` (one write statement, in the transaction open in this thread if any) and
-``transaction()``.
+:meth:`_f_transaction` (a write transaction that leaves the store's generation alone: what
+sources and alerts hold is no part of the aggregates cached against it, so a round that reads
+nothing new leaves those caches, and the alert check, alone).
 """
 
 from __future__ import annotations
@@ -38,7 +40,11 @@ class FollowTables:
         """Run one write statement; the rows it returns (``RETURNING``), else []."""
         raise NotImplementedError
 
-    def transaction(self) -> AbstractContextManager[None]:
+    def _f_transaction(self) -> AbstractContextManager[None]:
+        """A write transaction that does not raise the store's generation."""
+        raise NotImplementedError
+
+    def generation(self) -> int:
         raise NotImplementedError
 
     # -- sources ------------------------------------------------------------------------------
@@ -78,7 +84,7 @@ class FollowTables:
         return _source(rows[0]) if rows else None
 
     def remove_source(self, source_id: int) -> bool:
-        with self.transaction():
+        with self._f_transaction():
             self._f_write("DELETE FROM source_items WHERE source_id = ?", (source_id,))
             return bool(self._f_write("DELETE FROM sources WHERE id = ? RETURNING id", (source_id,)))
 
@@ -86,6 +92,8 @@ class FollowTables:
         """Which of ``items`` the source has given before, with the fingerprint read then."""
         found: dict[str, str] = {}
         unique = list(dict.fromkeys(items))
+        # PostgreSQL keeps a NUL byte of a key as U+FFFD: a key comes back as it was asked for
+        asked = {_folded(k): k for k in unique}
         for i in range(0, len(unique), _CHUNK):
             chunk = unique[i : i + _CHUNK]
             marks = ", ".join("?" * len(chunk))
@@ -93,7 +101,7 @@ class FollowTables:
                 f"SELECT item, fingerprint FROM source_items WHERE source_id = ? AND item IN ({marks})",
                 (source_id, *chunk),
             )
-            found.update((r[0], r[1]) for r in rows)
+            found.update((asked.get(_folded(r[0]), r[0]), r[1]) for r in rows)
         return found
 
     def known_items(self, source_id: int) -> dict[str, str]:
@@ -105,8 +113,10 @@ class FollowTables:
         """What a fetch of the source did, and the items it read, in one transaction (so the
         next round neither reads them again nor misses them)."""
         failed = state.status == "failed"
-        with self.transaction():
-            self._f_write(
+        # a fetch that failed or was not allowed keeps the validators and the last success it had
+        kept = state.status in ("failed", "skipped")
+        with self._f_transaction():
+            updated = self._f_write(
                 "UPDATE sources SET last_fetch = ?, next_due = ?, last_status = ?, "
                 "etag = CASE WHEN ? THEN etag ELSE ? END, "
                 "last_modified = CASE WHEN ? THEN last_modified ELSE ? END, "
@@ -114,15 +124,17 @@ class FollowTables:
                 "last_success = CASE WHEN ? THEN last_success ELSE ? END, "
                 "fetches = fetches + 1, unchanged = unchanged + ?, bytes = bytes + ?, "
                 "entries_seen = entries_seen + ?, documents = documents + ?, kind = coalesce(?, kind) "
-                "WHERE id = ?",
+                "WHERE id = ? RETURNING id",
                 (
                     state.fetched_at, state.next_due, state.status,
-                    failed, state.etag, failed, state.last_modified,
-                    state.error, failed, failed, state.fetched_at,
+                    kept, state.etag, kept, state.last_modified,
+                    state.error, failed, kept, state.fetched_at,
                     1 if state.status == "unchanged" else 0, state.bytes,
                     len(state.items), state.documents, kind, source_id,
                 ),
             )  # fmt: skip
+            if not updated:
+                return  # removed while it was being read: its items go with it
             rows = [(source_id, item, fp, state.fetched_at) for item, fp in state.items.items()]
             for row in rows:
                 self._f_write(
@@ -156,7 +168,7 @@ class FollowTables:
         return rows[0][0] if rows else None
 
     def remove_alert_watch(self, watch_id: int) -> bool:
-        with self.transaction():
+        with self._f_transaction():
             for table in ("alerts", "alert_follows"):
                 self._f_write(f"DELETE FROM {table} WHERE watch_id = ?", (watch_id,))
             return bool(self._f_write("DELETE FROM alert_watches WHERE id = ? RETURNING id", (watch_id,)))
@@ -180,7 +192,7 @@ class FollowTables:
         ``(change_key, kind, happening_id, payload)``; an alert whose change was told already is
         not stored again. Returns the alerts stored."""
         stored: list[Alert] = []
-        with self.transaction():
+        with self._f_transaction():
             for happening_id in dropped:
                 self._f_write(
                     "DELETE FROM alert_follows WHERE watch_id = ? AND happening_id = ?", (watch_id, happening_id)
@@ -235,7 +247,7 @@ class FollowTables:
 
     def mark_alerts_printed(self, ids: Sequence[int]) -> None:
         if ids:
-            with self.transaction():
+            with self._f_transaction():
                 for i in ids:
                     self._f_write("UPDATE alerts SET printed = 1 WHERE id = ?", (i,))
 
@@ -274,3 +286,7 @@ class FollowTables:
 
 def _source(row: tuple[Any, ...]) -> WatchedSource:
     return replace(WatchedSource(*row[:-1]), public_only=bool(row[-1]))  # the last column
+
+
+def _folded(key: str) -> str:
+    return key.replace("\x00", "\ufffd")

@@ -443,4 +443,13 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX alerts_webhook ON alerts(webhook_state, webhook_next)
         """,
     ),
+    (
+        # a source's counters pass 2**31 (a 1 MB feed read every 15 minutes moves that in 22 days)
+        "0016_follow_counters",
+        """
+        ALTER TABLE sources ALTER COLUMN bytes TYPE BIGINT, ALTER COLUMN fetches TYPE BIGINT,
+            ALTER COLUMN unchanged TYPE BIGINT, ALTER COLUMN entries_seen TYPE BIGINT,
+            ALTER COLUMN documents TYPE BIGINT
+        """,
+    ),
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,7 +36,7 @@ from storyline.store.base import DocumentQuery, EventQuery, EventRow, SearchHit,
 from storyline.store.filters import event_where
 from storyline.store.follow import FollowTables
 from storyline.store.postgres.clusters import ClusterTables
-from storyline.store.postgres.db import POOL_SIZE
+from storyline.store.postgres.db import POOL_SIZE, _params
 from storyline.store.postgres.graph import GraphTables
 from storyline.store.postgres.search import TextQuery, index_text, snippet, text_query
 from storyline.store.postgres.views import ServingQueries
@@ -108,8 +109,11 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
 
     def _f_write(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._atomic(), self._cursor() as cur:
-            cur.execute(sql.replace("?", "%s"), tuple(params))
+            cur.execute(sql.replace("?", "%s"), _params(tuple(params)))
             return cur.fetchall() if cur.description else []
+
+    def _f_transaction(self) -> AbstractContextManager[None]:
+        return self._atomic()
 
     def _replace_metadata(self, doc: Document) -> None:
         """Give a stored document (same text) the metadata of an earlier-published arrival."""

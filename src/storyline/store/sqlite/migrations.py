@@ -455,4 +455,9 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX alerts_webhook ON alerts(webhook_state, webhook_next)
         """,
     ),
+    (
+        # PostgreSQL's counters of sources become 64-bit; SQLite's integers are 64-bit already
+        "0016_follow_counters",
+        "SELECT 1",
+    ),
 )

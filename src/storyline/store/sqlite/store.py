@@ -171,6 +171,18 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
         return [tuple(r) for r in self._db.execute(sql, params).fetchall()]
 
     @contextmanager
+    def _f_transaction(self) -> Iterator[None]:
+        """A write transaction that leaves the store's generation as it is: the state of sources
+        and alerts is no part of the aggregates cached against it."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @contextmanager
     def writer_lock(self) -> Iterator[None]:
         """Hold the store's single-writer lock (a lock file beside it) for a whole ingest."""
         if self.path == ":memory:":
