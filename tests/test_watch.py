@@ -289,17 +289,21 @@ def test_a_planned_meeting_reported_held_alerts_once_naming_both_articles(backen
         sl.following.add_source(str(inbox))
         watch = sl.following.add_alert(entity=["Narendra Modi", "Vladimir Putin"], kind="CONSULT")
         assert sl.following.followed(watch.id) == 0  # an empty store: nothing to follow yet
+        elsewhere = sl.following.add_alert(kind="CONSULT", query="Vladivostok")  # words no article holds
+        worded = sl.following.add_alert(kind="CONSULT", query='"informal summit"')
 
         _analyze_sochi(inbox, "modi-to-fly-to-sochi.txt")
         first = _round(sl)
-        new = [a for a in first.alerts if a.kind == "new-happening"]
+        new = [a for a in first.alerts if a.kind == "new-happening" and a.watch_id == watch.id]
         assert len(new) == 1 and new[0].payload["happening"]["status"] == "planned"
+        assert not [a for a in first.alerts if a.watch_id == elsewhere.id]
+        assert [a.happening_id for a in first.alerts if a.watch_id == worded.id] == [new[0].happening_id]
         assert new[0].payload["happening"]["start"] == "2018-05-21"
         announced = new[0].payload["articles"][0]["document_id"]
 
         _analyze_sochi(inbox, "sochi-informal-summit-report.md")
         second = _round(sl)
-        changes = [a for a in second.alerts if a.kind == "status-change"]
+        changes = [a for a in second.alerts if a.kind == "status-change" and a.watch_id == watch.id]
         assert len(changes) == 1, [a.payload["what"] for a in second.alerts]
         change = changes[0]
         assert change.payload["change"]["words"] == "planned -> held"
@@ -314,7 +318,7 @@ def test_a_planned_meeting_reported_held_alerts_once_naming_both_articles(backen
         from storyline.follow.alerts import check_alerts
 
         assert check_alerts(sl, now=datetime.now(UTC)) == ([], [])
-        logged = sl.following.alerts()
+        logged = sl.following.alerts(watch_id=watch.id)
         assert [a.kind for a in logged] == ["status-change", "new-happening"]
 
 
