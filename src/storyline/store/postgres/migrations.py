@@ -399,8 +399,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             unchanged INTEGER NOT NULL DEFAULT 0,
             bytes INTEGER NOT NULL DEFAULT 0,
             entries_seen INTEGER NOT NULL DEFAULT 0,
-            documents INTEGER NOT NULL DEFAULT 0,
-            public_only INTEGER NOT NULL DEFAULT 0
+            documents INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX sources_due ON sources(next_due);
         CREATE TABLE source_items (
@@ -444,12 +443,14 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         """,
     ),
     (
-        # a source's counters pass 2**31 (a 1 MB feed read every 15 minutes moves that in 22 days)
+        # a source's counters pass 2**31 (a 1 MB feed read every 15 minutes moves that in 22 days);
+        # a source added through the REST API is never fetched from a private address
         "0016_follow_counters",
         """
         ALTER TABLE sources ALTER COLUMN bytes TYPE BIGINT, ALTER COLUMN fetches TYPE BIGINT,
             ALTER COLUMN unchanged TYPE BIGINT, ALTER COLUMN entries_seen TYPE BIGINT,
-            ALTER COLUMN documents TYPE BIGINT
+            ALTER COLUMN documents TYPE BIGINT,
+            ADD COLUMN public_only INTEGER NOT NULL DEFAULT 0
         """,
     ),
 )

@@ -411,8 +411,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             unchanged INTEGER NOT NULL DEFAULT 0,
             bytes INTEGER NOT NULL DEFAULT 0,
             entries_seen INTEGER NOT NULL DEFAULT 0,
-            documents INTEGER NOT NULL DEFAULT 0,
-            public_only INTEGER NOT NULL DEFAULT 0
+            documents INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX sources_due ON sources(next_due);
         CREATE TABLE source_items (
@@ -456,8 +455,8 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         """,
     ),
     (
-        # PostgreSQL's counters of sources become 64-bit; SQLite's integers are 64-bit already
+        # a source added through the REST API is never fetched from a private address
         "0016_follow_counters",
-        "SELECT 1",
+        "ALTER TABLE sources ADD COLUMN public_only INTEGER NOT NULL DEFAULT 0",
     ),
 )
