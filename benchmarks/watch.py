@@ -14,8 +14,9 @@ Three measurements (``make bench`` runs all three; each can run alone):
 * ``kill``: the same feeds advanced in epochs, each epoch read by ``storyline watch --once --all``
   as a user's cron would run it (a cold process): once without interruption, and once with each
   epoch's process killed (SIGKILL) at a random moment within the time that epoch's uninterrupted
-  run took, then run again (26 kills; a kill that comes after its run ended does not land). The two stores must hold the same
-  documents, the same happenings (as sets of documents) and the same alerts.
+  run took, then run again (26 kills; a kill that comes after its run ended does not land). The
+  two stores must hold the same documents, the same happenings (as sets of documents) and the same
+  alerts.
 
 Usage: python benchmarks/watch.py [rounds|memory|kill|all] [--json OUT]
 """
