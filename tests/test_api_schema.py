@@ -28,6 +28,7 @@ def _operations() -> list[str]:
         "GET /api/clusters", "GET /api/clusters/{cluster_id}",
         "GET /api/storylines", "GET /api/storylines/{storyline_id}", "GET /api/timeline", "GET /api/compare",
         "GET /api/graph", "GET /api/map", "GET /api/stats", "POST /api/ingest",
+        "POST /api/documents/{doc_id}/date",
         "GET /api/sources", "POST /api/sources", "DELETE /api/sources/{source_id}", "GET /api/alert-watches",
         "GET /api/alerts", "GET /api/alerts.atom",
         "GET /api/export/documents", "GET /api/export/entities", "GET /api/export/happenings",

@@ -335,3 +335,18 @@ def test_tentative_happenings_are_hidden_unless_asked_for(client: TestClient) ->
     # asked for by id, a tentative happening is shown with its mark
     one = client.get(f"/api/clusters/{hidden[0]['id']}").json()
     assert one["tentative"] is True
+
+
+def test_a_document_is_given_its_date_through_the_api(writable: str) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with TestClient(create_app(writable, ServerConfig(token=TOKEN)), raise_server_exceptions=False) as c:
+        doc = c.get("/api/documents", params={"limit": 1}).json()["items"][0]
+        path = f"/api/documents/{doc['id']}/date"
+        _is_error(c.post(path, json={"date": "2018-05-18"}), 401, "token")
+        _is_error(c.post(path, json={"date": "someday"}, headers=auth), 400, "not a date")
+        _is_error(c.post("/api/documents/ffffffffffff/date", json={"date": "2018-05-18"}, headers=auth), 404)
+        given = c.post(path, json={"date": "2018-05-18"}, headers=auth)
+        assert given.status_code == 200, given.text
+        assert given.json()["published"].startswith("2018-05-18") and given.json()["published_from"] == "given"
+        record = c.get(f"/api/documents/{doc['id']}").json()
+        assert record["published"].startswith("2018-05-18") and record["published_from"] == "given"

@@ -715,3 +715,48 @@ def test_alerts_view_lists_what_watch_told(browser: WebDriver, tmp_path: Path) -
         first.find_element(By.LINK_TEXT, "the happening").click()
         _wait(browser, lambda d: _hash(d) == f"#/event/{change.happening_id}", "the happening's page")
         assert not _script_errors(browser)
+
+
+def test_an_undated_article_gets_its_date_in_the_page(browser: WebDriver, tmp_path: Path) -> None:
+    # the announcement of the Sochi summit with its dateline cut off: undated, until the reader
+    # gives it its date in the article's page (the API token needed)
+    import storyline
+    from storyline.ingest.sources import Source
+
+    from .conftest import CORPUS
+
+    text = (CORPUS / "txt" / "modi-to-fly-to-sochi.txt").read_text(encoding="utf-8").split("\n")
+    body = "\n".join(line for line in text if line.strip() != "May 18, 2018")
+    path = tmp_path / "undated.db"
+    with storyline.open(path) as sl:
+        report = sl.analyze(sources=[Source("announcement.txt", data=body.encode("utf-8"))])
+        doc_id = report.stored_ids[0]
+        assert sl.get(doc_id).published is None
+    with _Server(path, ServerConfig(token=TOKEN)) as own:
+        browser.get(own.url)
+        browser.execute_script("sessionStorage.setItem('storyline.token', arguments[0])", TOKEN)
+        field = _open(browser, own.url + f"#/doc/{doc_id}", "#set-date-input", "the date form")[0]
+        field.send_keys("not a date", Keys.ENTER)
+        said = _wait(browser, lambda d: d.find_element(By.ID, "set-date-said").text.startswith("'not"), "the refusal")
+        assert said
+        field = browser.find_element(By.ID, "set-date-input")
+        field.clear()
+        field.send_keys("2018-05-18", Keys.ENTER)
+        _wait(
+            browser,
+            lambda d: (
+                not d.find_elements(By.ID, "set-date-form")
+                and "2018" in d.find_element(By.CSS_SELECTOR, "dl.facts").text
+            ),
+            "the dated article",
+            timeout=120,
+        )
+        facts = browser.find_element(By.CSS_SELECTOR, "dl.facts").text
+        assert "given" in facts and "Main happening" in facts
+        browser.execute_script("sessionStorage.clear()")
+    with storyline.open(path) as sl:
+        doc = sl.get(doc_id)
+        assert doc.published is not None and doc.published.value.date().isoformat() == "2018-05-18"
+        assert any(
+            c.start == "2018-05-21" and c.status == "planned" for c in sl.happenings(include_tentative=True, limit=None)
+        )

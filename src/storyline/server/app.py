@@ -120,6 +120,10 @@ class IngestRequest(BaseModel):
     documents: list[IngestDocument] = Field(min_length=1)
 
 
+class DateRequest(BaseModel):
+    date: str = Field(min_length=4, max_length=100, description="2018-05-21, 'May 21, 2018', RFC 2822, ...")
+
+
 class SourceRequest(BaseModel):
     url: str = Field(min_length=1, max_length=2000, description="An http or https URL of a feed or page.")
     name: str | None = Field(default=None, max_length=200)
@@ -212,8 +216,22 @@ class _SecurityHeaders:
 
 def _ingest(db: str, kind: str, payload: Any) -> dict[str, Any]:
     """One ingest through the API, run in the ingest process: records (``kind`` "records") or
-    files ("items") cleaned, de-duplicated, annotated and clustered; the report as the API gives it."""
+    files ("items") cleaned, de-duplicated, annotated and clustered; the report as the API gives it.
+    ``kind`` "set-date": a document's publication date given (``payload``: its id and the date),
+    the document annotated and placed again; the API's answer."""
     with Storyline(db) as sl:
+        if kind == "set-date":
+            doc_id, when = payload
+            try:
+                doc = sl.set_date(doc_id, when)
+            except (UsageError, DocumentNotFound) as exc:
+                return {"error": str(exc), "not_found": isinstance(exc, DocumentNotFound)}
+            happening, story = sl.placement(doc.id)
+            assert doc.published is not None
+            return {
+                "id": doc.id, "published": doc.published.value.isoformat(), "published_from": "given",
+                "happening": happening, "storyline": story,
+            }  # fmt: skip
         report = sl.analyze_records(payload) if kind == "records" else sl.analyze_items(payload)
     result = report.as_dict()
     result["stored_ids"] = list(report.stored_ids)
@@ -900,6 +918,16 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
         # in the ingest process, one at a time; one from elsewhere (the command line) holding the
         # writer lock answers 503
         return await ingests.run(db, *job)
+
+    @app.post("/api/documents/{doc_id}/date", tags=["documents"])
+    async def set_document_date(doc_id: str, body: DateRequest, db: Write) -> dict[str, Any]:
+        """Give a document its publication date (an article with no dateline), as
+        ``storyline set-date`` does: it is annotated again (its relative times resolve against the
+        date) and placed again in happenings. Token needed."""
+        result = await ingests.run(db, "set-date", (doc_id, body.date))
+        if "error" in result:
+            raise ApiError(404 if result["not_found"] else 400, result["error"])
+        return result
 
     # -- following the news: sources and alerts ------------------------------------------------
     @app.get("/api/sources", tags=["following"])

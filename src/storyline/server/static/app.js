@@ -1153,6 +1153,37 @@
     return a.canonical || a.text;
   }
 
+  /** A form giving an undated document its publication date (POST, the API token needed); the
+   * document is annotated and placed again, and the view shows it so. */
+  function dateForm(d, ctx) {
+    const input = h("input", { name: "date", id: "set-date-input", placeholder: "2018-05-21", size: 14, "aria-label": "Publication date" });
+    const said = h("span", { class: "muted small", id: "set-date-said", role: "status" });
+    const form = h("form", { class: "inline", id: "set-date-form" }, " ", input, " ", h("button", { type: "submit" }, "Set the date"), " ", said);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const value = input.value.trim();
+      if (!value) return;
+      said.textContent = "Annotating again…";
+      const headers = { "Content-Type": "application/json", Accept: "application/json" };
+      const token = getToken();
+      if (token) headers.Authorization = "Bearer " + token;
+      try {
+        const response = await fetch(apiUrl("/api/documents/" + encodeURIComponent(d.id) + "/date"), { method: "POST", headers, body: JSON.stringify({ date: value }) });
+        const body = await response.json().catch(() => null);
+        if (!response.ok) {
+          const err = body && body.error;
+          said.textContent = err ? err.message : "the server answered " + response.status;
+          return;
+        }
+        cache.clear();
+        if (ctx.alive()) route();
+      } catch (e) {
+        said.textContent = "could not reach the storyline server (" + e.message + ")";
+      }
+    });
+    return form;
+  }
+
   async function viewDoc(ctx) {
     const d = await api("/api/documents/" + enc(ctx.arg), null, ctx.signal);
     document.title = (d.title || d.id) + " · storyline";
@@ -1211,7 +1242,7 @@
       "dl",
       { class: "facts" },
       h("dt", null, "Published"),
-      h("dd", null, publishedText(d), d.published_from ? h("span", { class: "muted small" }, " (from " + d.published_from + ")") : null),
+      h("dd", null, publishedText(d), d.published_from ? h("span", { class: "muted small" }, " (from " + d.published_from + ")") : null, d.published ? null : dateForm(d, ctx)),
       h("dt", null, "Source"),
       h("dd", null, d.source || webHost(d.url) || "—", d.author ? " · " + d.author : ""),
       h("dt", null, "Language"),
