@@ -117,7 +117,9 @@ class _GuardedHTTPHandler(urllib.request.HTTPHandler):
         return conn
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(self._connection, req)
+        # through a proxy the connection goes to the proxy, which resolves the name itself: only
+        # the check of the URL before the request applies
+        return self.do_open(http.client.HTTPConnection if req.has_proxy() else self._connection, req)
 
 
 class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
@@ -131,7 +133,7 @@ class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
         return conn
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(self._connection, req)
+        return self.do_open(http.client.HTTPSConnection if req.has_proxy() else self._connection, req)
 
 
 class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
