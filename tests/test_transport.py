@@ -220,3 +220,14 @@ def test_a_trickled_or_cut_body_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(FetchError, match="closed 90 bytes before") as short:
         HttpTransport(allow_private=True).fetch(f"http://127.0.0.1:{serve(cut)}/", timeout=2.0, max_bytes=10_000)
     assert short.value.code == "truncated"
+
+    def cut_chunked(conn: socket.socket) -> None:
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n0123456789"
+        )
+
+    with pytest.raises(FetchError, match="broke off") as chunked:
+        HttpTransport(allow_private=True).fetch(
+            f"http://127.0.0.1:{serve(cut_chunked)}/", timeout=2.0, max_bytes=10_000
+        )
+    assert chunked.value.code == "truncated"

@@ -576,6 +576,14 @@ def test_a_teaser_whose_page_fails_is_tried_again(web: HTTPServer, sl: Storyline
     second = _round(sl)  # the old validators: the feed is read again, and the entry with it
     assert second.documents_new == 1 and "Oslo" in sl.documents(limit=1)[0].text
     assert _round(sl).entries_new == 0
+    # a page that is gone for good: the entry is read from the feed's own text, once
+    web.expect_request("/story/3.html").respond_with_data("gone", status=404)
+    gone = {"id": "t3", "title": "Quay works", "body": ARTICLE.format(city="Bergen", month="July"),
+            "link": web.url_for("/story/3.html")}  # fmt: skip
+    feed.set([gone, feed.entries[0]])
+    third = _round(sl)
+    assert third.documents_new == 1 and any("using the feed's text" in e.reason for e in third.errors)
+    assert _round(sl).entries_new == 0
 
 
 def test_alert_changes_are_told_of_the_happening_they_belong_to(sl: Storyline, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -634,3 +642,19 @@ def test_alert_changes_are_told_of_the_happening_they_belong_to(sl: Storyline, m
     )
     assert [(a.kind, a.happening_id) for a in check_watch(sl, watch, now=now)] == [("new-article", "C4")]
     assert check_watch(sl, watch, now=now) == []
+
+
+def test_a_store_of_every_earlier_follow_schema_opens(tmp_path: Path) -> None:
+    # made before 0016 (0015 already holding public_only), and made with 0016 adding it
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with storyline.open(path) as sl:
+        sl.following.add_source(str(tmp_path))
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM migrations WHERE name = '0016_follow_counters'")
+    conn.commit()
+    conn.close()
+    with storyline.open(path) as sl:
+        assert [s.location for s in sl.following.sources()] == [str(tmp_path)]
+        assert "0016_follow_counters" in sl.store.migrations()

@@ -72,6 +72,20 @@ def entry_fingerprint(entry: Any) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "replace"), digest_size=10).hexdigest()
 
 
+def _transient(exc: FetchError) -> bool:
+    """A failure that may pass (no answer in time, a body cut short, a server error or "too many
+    requests", no connection, a robots.txt not served): worth trying again. A page that is gone,
+    refused or too large is not; its entry is read from the feed's own text."""
+    if exc.code in ("timeout", "truncated"):
+        return True
+    if exc.code == "robots":
+        return "could not be read" in exc.reason
+    if exc.code == "fetch":
+        status = re.match(r"HTTP (\d{3})", exc.reason)
+        return status is None or status.group(1).startswith("5") or status.group(1) == "429"
+    return False
+
+
 def entry_identity(entry: Any) -> str:
     """An entry's key across fetches: its id or link, else (neither given) what it says."""
     return entry_key(entry) or "fp:" + entry_fingerprint(entry)
@@ -102,8 +116,10 @@ def read_feed(
     ``want(key, fingerprint)``, when given, is asked about each entry first: an entry it
     declines is passed over (``storyline watch`` declines the entries it has read). ``follow(entry)``,
     when given, decides per entry whether to fetch its linked page, instead of ``fetch_links``.
-    ``unread(key)``, when given, is told of an entry whose linked page could not be fetched, and
-    that entry is not read from the feed's text instead (the watch tries it again later)."""
+    ``unread(key)``, when given, is told of an entry whose linked page could not be fetched for a
+    reason that may pass (a timeout, a server error), and that entry is not read from the feed's
+    text instead (the watch tries it again later); a page that is gone or refused falls back to
+    the feed's text as without it."""
     import feedparser
 
     data = source.read_limited(config.max_file_bytes)
@@ -143,7 +159,7 @@ def read_feed(
             try:
                 page = transport.fetch(entry["link"], timeout=config.timeout, max_bytes=config.max_document_bytes)
             except FetchError as exc:
-                if unread is not None:
+                if unread is not None and _transient(exc):
                     unread(entry_identity(entry))
                     yield InputError(origin, exc.code, f"linked page not fetched; tried again later ({exc.reason})")
                     continue

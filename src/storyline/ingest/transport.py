@@ -106,6 +106,11 @@ def _guarded_create(allow_private: bool) -> Any:
     return create
 
 
+def _proxied(req: urllib.request.Request) -> bool:
+    """The request goes through a proxy (plain HTTP: to the proxy; HTTPS: a CONNECT tunnel)."""
+    return bool(req.has_proxy() or getattr(req, "_tunnel_host", None))
+
+
 class _GuardedHTTPHandler(urllib.request.HTTPHandler):
     def __init__(self, allow_private: bool) -> None:
         super().__init__()
@@ -119,7 +124,7 @@ class _GuardedHTTPHandler(urllib.request.HTTPHandler):
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         # through a proxy the connection goes to the proxy, which resolves the name itself: only
         # the check of the URL before the request applies
-        return self.do_open(http.client.HTTPConnection if req.has_proxy() else self._connection, req)
+        return self.do_open(http.client.HTTPConnection if _proxied(req) else self._connection, req)
 
 
 class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
@@ -133,7 +138,7 @@ class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
         return conn
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(http.client.HTTPSConnection if req.has_proxy() else self._connection, req)
+        return self.do_open(http.client.HTTPSConnection if _proxied(req) else self._connection, req)
 
 
 class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
@@ -207,8 +212,15 @@ class HttpTransport:
                 charset = response.headers.get_content_charset()
                 final = response.geturl()
                 validators = response.headers.get("ETag"), response.headers.get("Last-Modified")
+        except BlockedAddressError as exc:
+            if exc.origin == url:
+                raise
+            # refused when connecting (the name answered otherwise than to the check)
+            raise BlockedAddressError(url, exc.code, f"{exc.reason}; pass --allow-private to fetch it") from None
         except FetchError:
             raise
+        except http.client.HTTPException as exc:  # a chunked body cut short, a broken status line
+            raise FetchError(url, "truncated", f"the answer broke off ({type(exc).__name__})") from None
         except urllib.error.HTTPError as exc:
             if exc.code == 304 and (etag or last_modified):
                 return None
@@ -216,10 +228,6 @@ class HttpTransport:
         except TimeoutError:
             raise FetchError(url, "timeout", f"no answer within {timeout:g} s") from None
         except urllib.error.URLError as exc:
-            if isinstance(exc.reason, BlockedAddressError):  # found when connecting (the name changed)
-                raise BlockedAddressError(
-                    url, "blocked-address", f"{exc.reason.reason}; pass --allow-private to fetch it"
-                ) from None
             if isinstance(exc.reason, TimeoutError | socket.timeout):
                 raise FetchError(url, "timeout", f"no answer within {timeout:g} s") from None
             raise FetchError(url, "fetch", f"cannot fetch ({exc.reason})") from None

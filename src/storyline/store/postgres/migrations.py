@@ -399,7 +399,8 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             unchanged INTEGER NOT NULL DEFAULT 0,
             bytes INTEGER NOT NULL DEFAULT 0,
             entries_seen INTEGER NOT NULL DEFAULT 0,
-            documents INTEGER NOT NULL DEFAULT 0
+            documents INTEGER NOT NULL DEFAULT 0,
+            public_only INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX sources_due ON sources(next_due);
         CREATE TABLE source_items (
@@ -450,7 +451,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ALTER TABLE sources ALTER COLUMN bytes TYPE BIGINT, ALTER COLUMN fetches TYPE BIGINT,
             ALTER COLUMN unchanged TYPE BIGINT, ALTER COLUMN entries_seen TYPE BIGINT,
             ALTER COLUMN documents TYPE BIGINT,
-            ADD COLUMN public_only INTEGER NOT NULL DEFAULT 0
+            ADD COLUMN IF NOT EXISTS public_only INTEGER NOT NULL DEFAULT 0
         """,
     ),
 )
