@@ -14,7 +14,7 @@ from storyline.errors import UsageError
 from storyline.model.annotations import EventStatus
 
 if TYPE_CHECKING:
-    from storyline.store.base import EventQuery
+    from storyline.store.base import DocumentQuery, EventQuery
 
 STATUSES = tuple(s.value for s in EventStatus)
 
@@ -76,6 +76,49 @@ def _strings(value: str | Sequence[str] | None, norm: Any) -> tuple[str, ...]:
     return tuple(norm(v) for item in items for v in item.split(",") if v.strip())
 
 
+def _any_of(column: str, values: Sequence[Any], params: list[Any], *, postgres: bool) -> str:
+    """``column`` is one of ``values``: its condition, its parameters added to ``params``."""
+    if postgres:
+        params.append(list(values))
+        return f"{column} = ANY(%s)"
+    params.extend(values)
+    return f"{column} IN ({','.join('?' * len(values)) or 'NULL'})"
+
+
+def document_where(q: DocumentQuery, t: str = "", *, postgres: bool) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its leading `` WHERE ``, or nothing) and parameters of a document
+    query over ``documents`` (``t``: the table's alias and a dot), in SQLite's or PostgreSQL's terms."""
+    mark = "%s" if postgres else "?"
+    clauses: list[str] = []
+    params: list[Any] = []
+    if q.hide_duplicates:
+        clauses.append(f"{t}duplicate_of IS NULL")
+    for condition, value in (
+        (f"{t}language = {mark}", q.language),
+        (f"{t}source = {mark}", q.source),
+        (f"{t}published_utc >= {mark}", q.since),
+        (f"{t}published_utc < {mark}", q.until + "\uffff" if q.until else None),
+    ):
+        if value:
+            clauses.append(condition)
+            params.append(value)
+    if q.entity_ids is not None:
+        ids = _any_of("entity_id", q.entity_ids, params, postgres=postgres)
+        clauses.append(f"{t}rowid IN (SELECT doc_rowid FROM entity_mentions WHERE {ids})")
+    if q.place:
+        # a place by its name in any case, or a country by its code
+        named = 'lower(name) = lower(%s COLLATE "C")' if postgres else "name = ? COLLATE NOCASE"
+        clauses.append(
+            f"{t}rowid IN (SELECT doc_rowid FROM place_mentions WHERE {named} "
+            f"UNION SELECT doc_rowid FROM place_mentions WHERE country = {mark})"
+        )
+        params += [q.place, q.place.upper()]
+    if q.event_type:
+        clauses.append(f"{t}rowid IN (SELECT doc_rowid FROM events WHERE type = {mark})")
+        params.append(q.event_type.upper())
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
 def happening_where(f: HappeningFilter, max_span: int, *, postgres: bool) -> tuple[list[str], list[Any]]:
     """The WHERE clauses (joined by AND) and parameters that pick the happenings ``f`` asks for,
     over the ``clusters`` table, in SQLite's (``?``) or PostgreSQL's (``%s``) terms. ``max_span``
@@ -87,11 +130,7 @@ def happening_where(f: HappeningFilter, max_span: int, *, postgres: bool) -> tup
     params: list[Any] = []
 
     def any_of(column: str, values: Sequence[Any]) -> str:
-        if postgres:
-            params.append(list(values))
-            return f"{column} = ANY(%s)"
-        params.extend(values)
-        return f"{column} IN ({','.join('?' * len(values))})"
+        return _any_of(column, values, params, postgres=postgres)
 
     if not f.include_tentative and not f.cluster_id:
         where.append("tentative = 0")
@@ -148,13 +187,8 @@ def event_where(
     if query.entity:
         if not entity_ids:
             return None
-        if postgres:
-            where.append("e.id IN (SELECT event_id FROM event_actors WHERE entity_id = ANY(%s))")
-            params.append(list(entity_ids))
-        else:
-            marks = ",".join("?" * len(entity_ids))
-            where.append(f"e.id IN (SELECT event_id FROM event_actors WHERE entity_id IN ({marks}))")
-            params += list(entity_ids)
+        actors = _any_of("entity_id", entity_ids, params, postgres=postgres)
+        where.append(f"e.id IN (SELECT event_id FROM event_actors WHERE {actors})")
     for condition, value in (
         ("e.type", query.type.upper() if query.type else None),
         ("e.status", query.status.lower() if query.status else None),

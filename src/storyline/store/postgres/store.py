@@ -33,7 +33,7 @@ from storyline.model.annotations import (
 )
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
 from storyline.store.base import DocumentQuery, EventQuery, EventRow, SearchHit, Sighting, StoredEvent
-from storyline.store.filters import event_where
+from storyline.store.filters import document_where, event_where
 from storyline.store.follow import FollowTables
 from storyline.store.postgres.clusters import ClusterTables
 from storyline.store.postgres.db import POOL_SIZE, _params
@@ -219,35 +219,7 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
 
     def _where(self, q: DocumentQuery, t: str = "") -> tuple[str, list[Any]]:
         """The WHERE clause of a document query (``t``: the documents table's alias and a dot)."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if q.hide_duplicates:
-            clauses.append(f"{t}duplicate_of IS NULL")
-        if q.language:
-            clauses.append(f"{t}language = %s")
-            params.append(q.language)
-        if q.source:
-            clauses.append(f"{t}source = %s")
-            params.append(q.source)
-        if q.since:
-            clauses.append(f"{t}published_utc >= %s")
-            params.append(q.since)
-        if q.until:
-            clauses.append(f"{t}published_utc < %s")
-            params.append(q.until + "\uffff")
-        if q.entity_ids is not None:
-            clauses.append(f"{t}rowid IN (SELECT doc_rowid FROM entity_mentions WHERE entity_id = ANY(%s))")
-            params.append(list(q.entity_ids))
-        if q.place:
-            clauses.append(
-                f'{t}rowid IN (SELECT doc_rowid FROM place_mentions WHERE lower(name) = lower(%s COLLATE "C") '
-                "UNION SELECT doc_rowid FROM place_mentions WHERE country = %s)"
-            )
-            params += [q.place, q.place.upper()]
-        if q.event_type:
-            clauses.append(f"{t}rowid IN (SELECT doc_rowid FROM events WHERE type = %s)")
-            params.append(q.event_type.upper())
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        return document_where(q, t, postgres=True)
 
     def documents(self, query: DocumentQuery) -> list[Document]:
         return list(self.iter_documents(query))

@@ -30,7 +30,7 @@ from storyline.model.annotations import (
 )
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
 from storyline.store.base import DocumentQuery, EventQuery, EventRow, SearchHit, Sighting, StoredEvent
-from storyline.store.filters import event_where
+from storyline.store.filters import document_where, event_where
 from storyline.store.follow import FollowTables
 from storyline.store.rows import document_from_row, metadata_columns
 from storyline.store.sqlite.clusters import ClusterTables
@@ -325,36 +325,7 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
 
     def _where(self, q: DocumentQuery, t: str = "") -> tuple[str, list[Any]]:
         """The WHERE clause of a document query (``t``: the documents table's alias and a dot)."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if q.hide_duplicates:
-            clauses.append(f"{t}duplicate_of IS NULL")
-        if q.language:
-            clauses.append(f"{t}language = ?")
-            params.append(q.language)
-        if q.source:
-            clauses.append(f"{t}source = ?")
-            params.append(q.source)
-        if q.since:
-            clauses.append(f"{t}published_utc >= ?")
-            params.append(q.since)
-        if q.until:
-            clauses.append(f"{t}published_utc < ?")
-            params.append(q.until + "\uffff")
-        if q.entity_ids is not None:
-            marks = ",".join("?" * len(q.entity_ids)) or "NULL"
-            clauses.append(f"{t}rowid IN (SELECT doc_rowid FROM entity_mentions WHERE entity_id IN ({marks}))")
-            params += list(q.entity_ids)
-        if q.place:
-            clauses.append(
-                f"{t}rowid IN (SELECT doc_rowid FROM place_mentions WHERE name = ? COLLATE NOCASE "
-                "UNION SELECT doc_rowid FROM place_mentions WHERE country = ?)"
-            )
-            params += [q.place, q.place.upper()]
-        if q.event_type:
-            clauses.append(f"{t}rowid IN (SELECT doc_rowid FROM events WHERE type = ?)")
-            params.append(q.event_type.upper())
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        return document_where(q, t, postgres=False)
 
     def documents(self, query: DocumentQuery) -> list[Document]:
         return list(self.iter_documents(query))
