@@ -696,10 +696,7 @@ class Storyline:
     # -- export -----------------------------------------------------------------------
     def iter_export(self, *, hide_duplicates: bool = False) -> Iterator[dict[str, Any]]:
         """Every document as a row of the documents table, with its annotations."""
-        return self._document_rows(DocumentQuery(limit=None, hide_duplicates=hide_duplicates))
-
-    def _document_rows(self, query: DocumentQuery) -> Iterator[dict[str, Any]]:
-        return self.document_rows(self.store.iter_documents(query))
+        return self.document_rows(self.store.iter_documents(DocumentQuery(limit=None, hide_duplicates=hide_duplicates)))
 
     def document_rows(self, docs: Iterable[Document]) -> Iterator[dict[str, Any]]:
         """Documents as rows of the documents table of ``storyline export`` (with their sightings,
@@ -862,7 +859,7 @@ class Storyline:
         from storyline.exports import frame
 
         query = DocumentQuery(limit, offset, hide_duplicates, language, source, since, until)
-        return frame(self._document_rows(query), "documents")
+        return frame(self.document_rows(self.store.iter_documents(query)), "documents")
 
     def entities_frame(self, *, kind: str | None = None, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
         """Canonical entities, most widely reported first, with the columns of the entities table."""

@@ -111,34 +111,40 @@ def _proxied(req: urllib.request.Request) -> bool:
     return bool(req.has_proxy() or getattr(req, "_tunnel_host", None))
 
 
-class _GuardedHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, allow_private: bool) -> None:
-        super().__init__()
-        self.allow_private = allow_private
+class _Guarded:
+    """What the guarded HTTP and HTTPS handlers share: a connection of ``connection_class`` that
+    connects only to addresses it checked (:func:`_guarded_create`), except through a proxy."""
+
+    connection_class: type[http.client.HTTPConnection] = http.client.HTTPConnection
+    allow_private = False
 
     def _connection(self, host: str, **kwargs: Any) -> http.client.HTTPConnection:
-        conn = http.client.HTTPConnection(host, **kwargs)
+        conn = self.connection_class(host, **kwargs)
         conn._create_connection = _guarded_create(self.allow_private)  # type: ignore[attr-defined]
         return conn
 
-    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        # through a proxy the connection goes to the proxy, which resolves the name itself: only
-        # the check of the URL before the request applies
-        return self.do_open(http.client.HTTPConnection if _proxied(req) else self._connection, req)
+    def _open(self, handler: urllib.request.AbstractHTTPHandler, req: urllib.request.Request) -> Any:
+        return handler.do_open(self.connection_class if _proxied(req) else self._connection, req)
 
 
-class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+class _GuardedHTTPHandler(_Guarded, urllib.request.HTTPHandler):
     def __init__(self, allow_private: bool) -> None:
         super().__init__()
         self.allow_private = allow_private
 
-    def _connection(self, host: str, **kwargs: Any) -> http.client.HTTPSConnection:
-        conn = http.client.HTTPSConnection(host, **kwargs)
-        conn._create_connection = _guarded_create(self.allow_private)  # type: ignore[attr-defined]
-        return conn
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self._open(self, req)  # type: ignore[no-any-return]
+
+
+class _GuardedHTTPSHandler(_Guarded, urllib.request.HTTPSHandler):
+    connection_class = http.client.HTTPSConnection
+
+    def __init__(self, allow_private: bool) -> None:
+        super().__init__()
+        self.allow_private = allow_private
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(http.client.HTTPSConnection if _proxied(req) else self._connection, req)
+        return self._open(self, req)  # type: ignore[no-any-return]
 
 
 class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
