@@ -15,10 +15,6 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
-def parse_iso(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
 SOURCE_KINDS = ("feed", "page", "folder")
 """A feed (RSS/Atom: its entries are read), a page (read whole when it changes) or a folder
 (its new and changed files are read). A URL added without a kind is a feed or a page, as its
@@ -141,9 +137,6 @@ class AlertWatch:
             "signed": self.has_secret,
             "created": self.created,
         }
-
-
-ALERT_KINDS = ("new-happening", "new-article", "status-change")
 
 
 @dataclass(frozen=True, slots=True)

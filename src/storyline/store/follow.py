@@ -156,12 +156,17 @@ class FollowTables:
         assert watch is not None
         return watch
 
-    def alert_watches(self) -> list[AlertWatch]:
-        rows = self._f_rows("SELECT id, name, spec, webhook, created, secret FROM alert_watches ORDER BY id")
+    def alert_watches(self, *, watch_id: int | None = None) -> list[AlertWatch]:
+        """The saved watches (or the one of ``watch_id``), in the order saved."""
+        sql = "SELECT id, name, spec, webhook, created, secret FROM alert_watches"
+        rows = (
+            self._f_rows(sql + " ORDER BY id") if watch_id is None else self._f_rows(sql + " WHERE id = ?", (watch_id,))
+        )
         return [AlertWatch(r[0], r[1], json.loads(r[2]), r[3], r[4], bool(r[5])) for r in rows]
 
     def alert_watch(self, watch_id: int) -> AlertWatch | None:
-        return next((w for w in self.alert_watches() if w.id == watch_id), None)
+        found = self.alert_watches(watch_id=watch_id)
+        return found[0] if found else None
 
     def alert_secret(self, watch_id: int) -> str | None:
         rows = self._f_rows("SELECT secret FROM alert_watches WHERE id = ?", (watch_id,))
