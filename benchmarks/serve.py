@@ -81,7 +81,7 @@ class Generator:
         self.rng = np.random.default_rng(seed)
         self.words = random.Random(seed)
         self.stories = max(10, n // 4)
-        self.people = [f"{a} {b}" for a in _FIRST for b in _LAST][: max(200, n // 20)]
+        self.people = _people(max(200, n // 20))
         self.cities = _cities()
         start = date(2015, 1, 1).toordinal()
         self.story_day = self.rng.integers(start, start + 3650, self.stories)
@@ -147,6 +147,19 @@ _LAST = (  # noqa: SIM905  (word lists are easier to read as text)
     "Petrov Quinn Rossi Sato Tanaka Umarov Varga Weber Xu Yilmaz Zhang Abbas Brandt Castillo Demir Eklund Ferreira "
     "Gupta Horvath Ito Jovanovic Kim Larsen Mendes Nguyen Olsen Park Reyes Schmidt Torres Ueda Vogel Walker Young"
 ).split()
+
+
+def _people(n: int) -> list[str]:
+    """``n`` different names: first and last names, then with a middle initial (26 times as many more), then
+    numbered, so a larger world has proportionally more people. (It once stopped at 2,500 names, so
+    a world of a million articles named each person 20 times as often as one of 50,000.)"""
+    names = [f"{a} {b}" for a in _FIRST for b in _LAST]
+    names += [f"{a} {m}. {b}" for m in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for a in _FIRST for b in _LAST]
+    more = 2
+    while len(names) < n:
+        names += [f"{a} {b} {more}" for a in _FIRST for b in _LAST]
+        more += 1
+    return names[:n]
 
 
 def count_rows(store: Store, table: str) -> int:

@@ -277,6 +277,62 @@ def test_serving_aggregates_follow_the_rows_they_count(analyzed_store: Analyzed,
         store.close()
 
 
+def test_entity_counts_and_aliases_follow_the_mentions_they_count(analyzed_store: Analyzed, tmp_path: Path) -> None:
+    """Entities' mentions, documents and events and their aliases' counts and variants, kept by
+    differences, agree with a count from the stored rows after analysis and after documents are
+    annotated anew: a mention dropped, a variant added and taken away, an actor made a speaker,
+    and the only mention of an entity removed (the entity goes)."""
+    backend = analyzed_store.backend(tmp_path)
+    store = open_store(analyzed_store.copy(tmp_path))
+
+    def rows(sql: str) -> set[tuple[Any, ...]]:
+        return {tuple(r) for r in backend.rows(store, sql)}
+
+    def agree() -> None:
+        kept = rows("SELECT id, mentions, documents, events FROM entities")
+        counted = rows(
+            "SELECT m.entity_id, m.n, m.docs, coalesce(a.events, 0) FROM (SELECT entity_id, count(*) AS n, "
+            "count(DISTINCT doc_rowid) AS docs FROM entity_mentions GROUP BY entity_id) m LEFT JOIN "
+            "(SELECT entity_id, count(DISTINCT event_id) AS events FROM event_actors WHERE role <> 'speaker' "
+            "GROUP BY entity_id) a ON a.entity_id = m.entity_id"
+        )
+        assert kept == counted and len(kept) > 50
+        assert rows("SELECT entity_id, alias, count, variant FROM entity_aliases") == rows(
+            "SELECT entity_id, text, count(*), max(variant) FROM entity_mentions GROUP BY entity_id, text"
+        )
+
+    try:
+        agree()
+        doc_id = rows(
+            "SELECT d.id FROM documents d JOIN events e ON e.doc_rowid = d.rowid JOIN event_actors a "
+            "ON a.event_id = e.id JOIN entity_mentions m ON m.doc_rowid = d.rowid GROUP BY d.id "
+            "HAVING count(DISTINCT m.entity_id) > 3 ORDER BY d.id LIMIT 1"
+        ).pop()[0]
+        ann = store.annotations(doc_id)
+        first, *rest = ann.entities
+        # a mention dropped, another given a variant spelling
+        changed = [replace(rest[0], variant="zz-test"), *rest[1:]]
+        store.add_annotations("again", [(doc_id, replace(ann, entities=changed))])
+        agree()
+        assert ("zz-test",) in rows("SELECT variant FROM entity_aliases")
+        # an entity of its own, mentioned once here only, and every actor made a speaker
+        lone = replace(first, entity_id="Q:only-here", canonical="Only Here")
+        speakers = [replace(ev, actors=[replace(a, role="speaker") for a in ev.actors]) for ev in ann.events]
+        store.add_annotations("again", [(doc_id, replace(ann, entities=[lone, *rest], events=speakers))])
+        agree()
+        assert ("Q:only-here",) in rows("SELECT id FROM entities")
+        # back as it was: the variant and the lone entity are gone
+        store.add_annotations("again", [(doc_id, ann)])
+        agree()
+        assert ("Q:only-here",) not in rows("SELECT id FROM entities")
+        assert ("zz-test",) not in rows("SELECT variant FROM entity_aliases")
+        # the same document twice in one batch
+        store.add_annotations("again", [(doc_id, replace(ann, entities=rest)), (doc_id, ann)])
+        agree()
+    finally:
+        store.close()
+
+
 def test_vectors_by_id_and_the_store_identity(backend: Backend) -> None:
     """What the happening index is kept and refreshed by: the documents with a vector, in the
     order stored; the vectors of some of them; and an identity of the store's own."""

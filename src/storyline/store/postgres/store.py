@@ -41,6 +41,7 @@ from storyline.store.postgres.graph import GraphTables
 from storyline.store.postgres.search import TextQuery, index_text, snippet, text_query
 from storyline.store.postgres.views import ServingQueries
 from storyline.store.rows import document_from_row, metadata_columns
+from storyline.store.tally import ActorRow, EntityTally, MentionRow
 
 #: How many of a search's matches are ranked at most (the most recently stored); see search_page.
 RANK_WINDOW = 10_000
@@ -352,14 +353,13 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
         a document again never counts it twice."""
         now = datetime.now(UTC).isoformat()
         with self.transaction():
-            touched: set[str] = set()
+            tally = EntityTally()
             for doc_id, ann in items:
                 rowid = self._value("SELECT rowid FROM documents WHERE id = %s", (doc_id,))
                 if rowid is None:
                     continue
-                touched.update(r[0] for r in self._all("SELECT entity_id FROM entity_mentions WHERE doc_rowid = %s",
-                                                       (rowid,)))  # fmt: skip
-                touched |= self.unlink_actors(rowid)
+                before = self._tallied(rowid)
+                self.unlink_actors(rowid)
                 self._run("DELETE FROM entity_mentions WHERE doc_rowid = %s", (rowid,))
                 self._run("DELETE FROM time_expressions WHERE doc_rowid = %s", (rowid,))
                 self.count_places(rowid, -1)
@@ -391,7 +391,7 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
                         "INSERT INTO event_actors VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
                         [(ev.id, a.entity_id, a.role) for a in ev.actors if a.entity_id],
                     )
-                touched |= self.link_actors(rowid)
+                self.link_actors(rowid)
                 self._many(
                     "INSERT INTO place_mentions VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
                     'ON CONFLICT (doc_rowid, start) DO UPDATE SET "end" = excluded."end", text = excluded.text, '
@@ -424,31 +424,47 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
                     "stages = excluded.stages, skipped = excluded.skipped, annotated_at = excluded.annotated_at",
                     (rowid, stages, json.dumps(ann.skipped, ensure_ascii=False), now),
                 )
-                touched.update(e.entity_id for e in ann.entities)
                 self._many(
                     "INSERT INTO entities (id, kind, canonical, country) VALUES (%s, %s, %s, %s) "
                     "ON CONFLICT DO NOTHING",
                     [(e.entity_id, entity_kind(e.label, e.country), e.canonical, e.country) for e in ann.entities],
                 )
-            entities = sorted(touched)
-            if entities:
-                self._run(
-                    "UPDATE entities SET mentions = coalesce(m.mentions, 0), documents = coalesce(m.documents, 0), "
-                    "events = coalesce(a.events, 0) FROM unnest(%s::text[]) AS t(id) "
-                    "LEFT JOIN (SELECT entity_id, count(*) AS mentions, count(DISTINCT doc_rowid) AS documents "
-                    "FROM entity_mentions WHERE entity_id = ANY(%s) GROUP BY entity_id) m ON m.entity_id = t.id "
-                    "LEFT JOIN (SELECT entity_id, count(DISTINCT event_id) AS events FROM event_actors "
-                    "WHERE entity_id = ANY(%s) AND role <> 'speaker' GROUP BY entity_id) a ON a.entity_id = t.id "
-                    "WHERE entities.id = t.id",
-                    (entities, entities, entities),
-                )
-                self._run("DELETE FROM entity_aliases WHERE entity_id = ANY(%s)", (entities,))
-                self._run(
-                    "INSERT INTO entity_aliases SELECT entity_id, text, count(*), max(variant) FROM entity_mentions "
-                    "WHERE entity_id = ANY(%s) GROUP BY entity_id, text",
-                    (entities,),
-                )
-            self._run("DELETE FROM entities WHERE mentions = 0")
+                tally.document(*before, *self._tallied(rowid))
+            self._apply_tally(tally)
+
+    def _tallied(self, rowid: int) -> tuple[list[MentionRow], list[ActorRow]]:
+        """A document's stored entity mentions and event actors, as the entity tally counts them."""
+        mentions = self._all("SELECT entity_id, text, variant FROM entity_mentions WHERE doc_rowid = %s", (rowid,))
+        actors = self._all(
+            "SELECT a.entity_id, a.event_id, a.role FROM events e JOIN event_actors a ON a.event_id = e.id "
+            "WHERE e.doc_rowid = %s",
+            (rowid,),
+        )
+        return mentions, actors
+
+    def _apply_tally(self, tally: EntityTally) -> None:
+        """Add the tally's differences to the entities and their aliases (:mod:`storyline.store.tally`)."""
+        self._many(
+            "UPDATE entities SET mentions = mentions + %s, documents = documents + %s, events = events + %s "
+            "WHERE id = %s",
+            tally.count_rows(),
+        )
+        self._many(
+            "INSERT INTO entity_aliases AS a (entity_id, alias, count, variant) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (entity_id, alias) DO UPDATE SET count = a.count + excluded.count, variant = CASE "
+            "WHEN excluded.variant IS NOT NULL AND (a.variant IS NULL OR excluded.variant > a.variant) "
+            "THEN excluded.variant ELSE a.variant END",
+            tally.alias_rows(),
+        )
+        self._many(
+            "UPDATE entity_aliases SET variant = (SELECT max(variant) FROM entity_mentions "
+            "WHERE entity_id = %(e)s AND text = %(t)s) WHERE entity_id = %(e)s AND alias = %(t)s",
+            [{"e": e, "t": t} for e, t in sorted(tally.recheck)],
+        )
+        self._many(
+            "DELETE FROM entity_aliases WHERE entity_id = %s AND alias = %s AND count <= 0", tally.shrunk_aliases()
+        )
+        self._many("DELETE FROM entities WHERE id = %s AND mentions <= 0", [(e,) for e in sorted(tally.entities)])
 
     def annotations(self, doc_id: str) -> Annotations:
         """The stored annotations of one document (empty when it has none yet)."""

@@ -37,6 +37,7 @@ from storyline.store.sqlite.clusters import ClusterTables
 from storyline.store.sqlite.graph import GraphTables
 from storyline.store.sqlite.migrations import MIGRATIONS
 from storyline.store.sqlite.views import ServingQueries
+from storyline.store.tally import ActorRow, EntityTally, MentionRow
 
 #: How many of a search's matches are ranked at most (the most recently stored); see search_page.
 RANK_WINDOW = 10_000
@@ -472,16 +473,14 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
         now = datetime.now(UTC).isoformat()
         db = self._db
         with self.transaction():
-            touched: set[str] = set()
+            tally = EntityTally()
             for doc_id, ann in items:
                 row = db.execute("SELECT rowid FROM documents WHERE id = ?", (doc_id,)).fetchone()
                 if row is None:
                     continue
                 rowid = row[0]
-                touched.update(
-                    r[0] for r in db.execute("SELECT entity_id FROM entity_mentions WHERE doc_rowid = ?", (rowid,))
-                )
-                touched |= self.unlink_actors(rowid)
+                before = self._tallied(rowid)
+                self.unlink_actors(rowid)
                 db.execute("DELETE FROM entity_mentions WHERE doc_rowid = ?", (rowid,))
                 db.execute("DELETE FROM time_expressions WHERE doc_rowid = ?", (rowid,))
                 self.count_places(rowid, -1)
@@ -516,7 +515,7 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
                         "INSERT OR IGNORE INTO event_actors VALUES (?, ?, ?)",
                         [(ev.id, a.entity_id, a.role) for a in ev.actors if a.entity_id],
                     )
-                touched |= self.link_actors(rowid)
+                self.link_actors(rowid)
                 db.executemany(
                     "INSERT OR REPLACE INTO place_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(rowid, p.start, p.end, p.text, p.name, p.country, p.lat, p.lon, p.kind) for p in ann.places],
@@ -549,27 +548,48 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
                     "INSERT OR REPLACE INTO annotated VALUES (?, ?, ?, ?)",
                     (rowid, stages, json.dumps(ann.skipped, ensure_ascii=False), now),
                 )
-                for e in ann.entities:
-                    touched.add(e.entity_id)
-                    db.execute(
-                        "INSERT OR IGNORE INTO entities (id, kind, canonical, country) VALUES (?, ?, ?, ?)",
-                        (e.entity_id, entity_kind(e.label, e.country), e.canonical, e.country),
-                    )
-            for entity in touched:
-                db.execute(
-                    "UPDATE entities SET mentions = (SELECT count(*) FROM entity_mentions WHERE entity_id = ?), "
-                    "documents = (SELECT count(DISTINCT doc_rowid) FROM entity_mentions WHERE entity_id = ?), "
-                    "events = (SELECT count(DISTINCT event_id) FROM event_actors WHERE entity_id = ? "
-                    "AND role != 'speaker') WHERE id = ?",
-                    (entity, entity, entity, entity),
+                db.executemany(
+                    "INSERT OR IGNORE INTO entities (id, kind, canonical, country) VALUES (?, ?, ?, ?)",
+                    [(e.entity_id, entity_kind(e.label, e.country), e.canonical, e.country) for e in ann.entities],
                 )
-                db.execute("DELETE FROM entity_aliases WHERE entity_id = ?", (entity,))
-                db.execute(
-                    "INSERT INTO entity_aliases SELECT entity_id, text, count(*), max(variant) FROM entity_mentions "
-                    "WHERE entity_id = ? GROUP BY text",
-                    (entity,),
-                )
-            db.execute("DELETE FROM entities WHERE mentions = 0")
+                tally.document(*before, *self._tallied(rowid))
+            self._apply_tally(tally)
+
+    def _tallied(self, rowid: int) -> tuple[list[MentionRow], list[ActorRow]]:
+        """A document's stored entity mentions and event actors, as the entity tally counts them."""
+        db = self._db
+        return (
+            db.execute("SELECT entity_id, text, variant FROM entity_mentions WHERE doc_rowid = ?", (rowid,)).fetchall(),
+            db.execute(
+                "SELECT a.entity_id, a.event_id, a.role FROM events e JOIN event_actors a ON a.event_id = e.id "
+                "WHERE e.doc_rowid = ?",
+                (rowid,),
+            ).fetchall(),
+        )
+
+    def _apply_tally(self, tally: EntityTally) -> None:
+        """Add the tally's differences to the entities and their aliases (:mod:`storyline.store.tally`)."""
+        db = self._db
+        db.executemany(
+            "UPDATE entities SET mentions = mentions + ?, documents = documents + ?, events = events + ? WHERE id = ?",
+            tally.count_rows(),
+        )
+        db.executemany(
+            "INSERT INTO entity_aliases (entity_id, alias, count, variant) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (entity_id, alias) DO UPDATE SET count = count + excluded.count, variant = CASE "
+            "WHEN excluded.variant IS NOT NULL AND (variant IS NULL OR excluded.variant > variant) "
+            "THEN excluded.variant ELSE variant END",
+            tally.alias_rows(),
+        )
+        db.executemany(
+            "UPDATE entity_aliases SET variant = (SELECT max(variant) FROM entity_mentions "
+            "WHERE entity_id = ?1 AND text = ?2) WHERE entity_id = ?1 AND alias = ?2",
+            sorted(tally.recheck),
+        )
+        db.executemany(
+            "DELETE FROM entity_aliases WHERE entity_id = ? AND alias = ? AND count <= 0", tally.shrunk_aliases()
+        )
+        db.executemany("DELETE FROM entities WHERE id = ? AND mentions <= 0", [(e,) for e in sorted(tally.entities)])
 
     def annotations(self, doc_id: str) -> Annotations:
         """The stored annotations of one document (empty when it has none yet)."""
