@@ -4,15 +4,21 @@ trusts a damaged or mismatched file."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import storyline
-from storyline.cluster import VECTOR_MODEL, Clusterer
+from storyline.cluster import VECTOR_MODEL, Clusterer, DocumentIndex
 from storyline.config import ClusterConfig
-from storyline.store import SQLiteStore
+from storyline.model import Document
+from storyline.store import SQLiteStore, open_store
+from storyline.store.base import Sighting, Store
+
+from .postgres_server import Backend
+from .test_store import _fp
 
 #: Keep every index, whatever its size, and write it again after any addition.
 ALWAYS = ClusterConfig(index_cache_from=1, index_save_min=1, index_save_share=0.0)
@@ -114,3 +120,102 @@ def test_each_store_has_its_own_identity(tmp_path: Path) -> None:
     finally:
         one.close()
         two.close()
+
+
+def _unit(rng: np.random.Generator) -> np.ndarray:
+    v = rng.normal(size=384).astype(np.float32)
+    return v / np.linalg.norm(v)
+
+
+def _stored(store: Store) -> set[str]:
+    return set(store.vectors(VECTOR_MODEL, 384)[0])
+
+
+def test_the_kept_index_is_brought_up_to_date_from_what_changed(
+    backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Vectors placed since the index was kept are read by rowid, without listing every stored
+    document; a removal (a vector replaced by one of another model, or a reset) or a vector placed
+    below the kept mark makes the whole comparison, so the index always holds what one built from
+    the store would."""
+    monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path / "cache"))
+    store = open_store(backend.location())
+    try:
+        docs = [Document(id=f"d{i:02}", text=f"text {i}", source_id=str(i), origin="t") for i in range(70)]
+        store.add([(d, _fp()) for d in docs], [Sighting(d.id, d.source_id, d.origin) for d in docs])
+        rng = np.random.default_rng(5)
+
+        def place(*numbers: int, model: str = VECTOR_MODEL, vector: np.ndarray | None = None) -> None:
+            with store.transaction():
+                for i in numbers:
+                    store.add_vector(f"d{i:02}", model, _unit(rng) if vector is None else vector)
+
+        listed: list[str] = []
+        every = store.vector_ids
+        monkeypatch.setattr(store, "vector_ids", lambda model: listed.append(model) or every(model))
+
+        def reopened(source: str, *, compared: bool) -> Clusterer:
+            listed.clear()
+            now = Clusterer(store, ALWAYS)
+            built = DocumentIndex()
+            built.add(*store.vectors(VECTOR_MODEL, 384)[:2])
+            assert now.index.live() == built.live() == _stored(store)  # as one built from the store
+            assert {now.index.ids[i] for i in now.index.gone}.isdisjoint(built.ids)
+            assert now.index_source == source and listed == ([VECTOR_MODEL] if compared else [])
+            return now
+
+        place(*(i for i in range(40) if i not in (5, 7)))
+        first = Clusterer(store, ALWAYS)
+        assert len(first.index) == 38 and first.save_index()
+
+        place(*range(40, 50))  # placed since: above the kept mark, read alone
+        second = reopened("cache (38 kept, 10 added)", compared=False)
+        assert second.save_index()
+
+        # one vector replaced by another model's and one placed below the mark: the count of
+        # vectors is as before, the store's count of removals is not
+        place(3, model="other-model")
+        place(7, *range(50, 53))
+        place(60, vector=np.ones(8, dtype=np.float32))  # damaged: left out, said again by each process
+        third = reopened("cache (48 kept, 4 added)", compared=True)
+        assert "d03" in third.index.ids and "d03" not in third.index.live()
+        assert any(n.startswith("d60: stored") for n in third.notes) and third.save_index()
+
+        fourth = reopened("cache (52 kept, 0 added)", compared=False)
+        assert any(n.startswith("d60: stored") for n in fourth.notes)
+        place(60)  # mended
+        place(61, 62)  # above the mark (d60 is the highest stored)
+        fifth = reopened("cache (52 kept, 3 added)", compared=False)
+        assert fifth.notes == [] and fifth.save_index()
+
+        place(5)  # below the mark alone (as another process placing meanwhile): the count tells
+        reopened("cache (55 kept, 1 added)", compared=True)
+
+        # a reset forgets every vector: the kept index is built again
+        place(*range(10))  # (not kept since the last save)
+        with store.transaction():
+            store.reset_placements("another version")
+        place(1, 2)
+        reopened("built (2)", compared=True)
+    finally:
+        store.close()
+
+
+def test_a_kept_index_of_an_older_storyline_is_compared_whole(store_copy: Path, tmp_path: Path) -> None:
+    store = SQLiteStore(store_copy)
+    try:
+        first = Clusterer(store, ALWAYS)
+        n = len(first.index)
+        assert first.save_index()
+        ids_file = next((tmp_path / "cache" / "happening-index").glob("*.ids.json"))
+        kept = json.loads(ids_file.read_text())
+        assert kept["sync"]["model"] == VECTOR_MODEL and kept["sync"]["after"] > 0
+        ids_file.write_text(json.dumps({"ids": kept["ids"], "gone": kept["gone"]}))  # as written before marks
+        listed: list[str] = []
+        every = store.vector_ids
+        store.vector_ids = lambda model: listed.append(model) or every(model)  # type: ignore[method-assign]
+        again = Clusterer(store, ALWAYS)
+        assert len(again.index) == n and again.index_source == f"cache ({n:,} kept, 0 added)"
+        assert listed == [VECTOR_MODEL] and again.index.live() == _stored(store)
+    finally:
+        store.close()

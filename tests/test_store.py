@@ -355,3 +355,39 @@ def test_vectors_by_id_and_the_store_identity(backend: Backend) -> None:
     finally:
         store.close()
         other.close()
+
+
+def test_vectors_above_a_rowid_and_the_count_of_removals(backend: Backend) -> None:
+    """What brings a kept happening index up to date without listing every document: the count
+    of a model's vectors, the highest rowid among them, those above a rowid, and how many vectors
+    were ever removed (replaced by another model's, or reset), which a vector written again of
+    the same model does not raise."""
+    store = open_store(backend.location())
+    try:
+        docs = [Document(id=f"v{i}", text=f"text {i}", source_id=str(i), origin="t") for i in range(5)]
+        store.add([(d, _fp()) for d in docs], [Sighting(d.id, d.source_id, d.origin) for d in docs])
+        rowid = dict(backend.rows(store, "SELECT id, rowid FROM documents"))
+        assert store.vector_state("m") == (0, 0, 0)
+        rng = np.random.default_rng(4)
+        with store.transaction():
+            for doc_id in ("v3", "v0", "v1"):
+                store.add_vector(doc_id, "m", rng.normal(size=8).astype(np.float32))
+            store.add_vector("v2", "other-model", rng.normal(size=8).astype(np.float32))
+            store.add_vector("v4", "m", np.zeros(3, dtype=np.float32))  # damaged
+            store.add_vector("missing", "m", np.zeros(8, dtype=np.float32))  # no such document: nothing
+        assert store.vector_state("m") == (4, rowid["v4"], 0)
+        ids, array, damaged = store.vectors_after("m", rowid["v0"], 8)
+        assert ids == ["v1", "v3"] and damaged == ["v4"] and array.shape == (2, 8)
+        assert store.vectors_after("m", rowid["v4"], 8)[0] == []
+        with store.transaction():
+            store.add_vector("v3", "m", rng.normal(size=8).astype(np.float32))  # written again: not removed
+        assert store.vector_state("m") == (4, rowid["v4"], 0)
+        with store.transaction():
+            store.add_vector("v4", "other-model", rng.normal(size=8).astype(np.float32))
+        assert store.vector_state("m") == (3, rowid["v3"], 1)
+        assert store.vector_state("other-model") == (2, rowid["v4"], 1)
+        with store.transaction():
+            store.reset_placements("another version")
+        assert store.vector_state("m") == (0, 0, 2)
+    finally:
+        store.close()

@@ -75,7 +75,8 @@ class DocumentIndex:
 
     An index can be written to a file and read back (:meth:`save`, :meth:`load`); vectors of
     documents no longer in the store cannot be taken out of an HNSW graph, so they are marked
-    gone (:meth:`forget`) and never returned."""
+    gone (:meth:`forget`) and never returned. :attr:`sync` is written and read with it: what
+    tells how far it follows the store (:meth:`Clusterer.save_index`)."""
 
     def __init__(self, dim: int = 384, links: int = 32, search: int = 64) -> None:
         import faiss
@@ -85,6 +86,13 @@ class DocumentIndex:
         self.index.hnsw.efSearch = search
         self.ids: list[str] = []
         self.gone: set[int] = set()
+        self.sync: dict[str, Any] = {}
+
+    def live(self) -> set[str]:
+        """The documents the index returns (those not gone)."""
+        if not self.gone:
+            return set(self.ids)
+        return {d for i, d in enumerate(self.ids) if i not in self.gone}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -115,8 +123,11 @@ class DocumentIndex:
 
         path.parent.mkdir(parents=True, exist_ok=True)
         ids_path = path.with_name(path.name + ".ids.json")
+        kept: dict[str, Any] = {"ids": self.ids, "gone": sorted(self.gone)}
+        if self.sync:
+            kept["sync"] = self.sync
         for target, write in (
-            (ids_path, lambda tmp: tmp.write_text(json.dumps({"ids": self.ids, "gone": sorted(self.gone)}))),
+            (ids_path, lambda tmp: tmp.write_text(json.dumps(kept))),
             (path, lambda tmp: faiss.write_index(self.index, str(tmp))),
         ):
             tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
@@ -145,6 +156,8 @@ class DocumentIndex:
             return None
         out = cls.__new__(cls)
         out.dim, out.index, out.ids, out.gone = hnsw.d, hnsw, list(kept["ids"]), set(kept.get("gone", ()))
+        sync = kept.get("sync")  # written since storyline kept it (an older file has none)
+        out.sync = sync if isinstance(sync, dict) else {}
         out.index.hnsw.efSearch = search
         return out
 
@@ -198,6 +211,10 @@ class Clusterer:
         self.index_source = ""
         """How the index was made: read from the cache and brought up to date, or built."""
         self._saved = 0  # vectors of the index when it was last kept in (or read from) the cache
+        # the store's count of removed vectors when the index was last compared with it whole (or
+        # built), and the documents whose stored vector was damaged then: kept with the index
+        self._removals = 0
+        self._damaged: set[str] = set()
 
     @property
     def model(self) -> HappeningModel:
@@ -244,25 +261,63 @@ class Clusterer:
         dim = 384
         path = self._index_file()
         index = DocumentIndex.load(path, self.config.hnsw_search) if path is not None else None
+        self._damaged = set()
+        # read before any listing: a removal after it shows in the next process's comparison
+        count, _, self._removals = self.store.vector_state(VECTOR_MODEL)
         if index is not None and index.dim == dim:
-            stored = self.store.vector_ids(VECTOR_MODEL)
-            kept = set(index.ids)
-            gone = kept.difference(stored)
-            if len(index.gone) + len(gone) <= len(index) // 10:
-                index.forget(gone)
-                ids, vectors, damaged = self.store.vectors(VECTOR_MODEL, dim, [d for d in stored if d not in kept])
-                self._saved = len(index)
-                self.index_source = f"cache ({len(index):,} kept, {len(ids):,} added)"
-                return self._fill(index, ids, vectors, damaged)
+            kept = self._catch_up(index, dim, count)
+            if kept is not None:
+                return kept
         index = DocumentIndex(dim, links=self.config.hnsw_links, search=self.config.hnsw_search)
         ids, vectors, damaged = self.store.vectors(VECTOR_MODEL, dim)
         self._saved = 0
         self.index_source = f"built ({len(ids):,})"
         return self._fill(index, ids, vectors, damaged)
 
+    def _catch_up(self, index: DocumentIndex, dim: int, count: int) -> DocumentIndex | None:
+        """The kept ``index`` brought up to date with the store, which holds ``count`` vectors; None
+        when too many of its documents are gone (built again then).
+
+        When no stored vector was removed since the index was last compared whole with the store
+        (the store's count of removals is the one kept with it), each vector it returns is still
+        stored, so only those above the highest document rowid the store held when it was kept,
+        and those damaged then, are read; the store's count of vectors says whether that is all of
+        them (one placed meanwhile by another process, or below the mark, is not): when not, or
+        when the kept file says nothing of this (an older one), every stored document's id is read
+        and compared, as the index's documents gone are found."""
+        live = index.live()
+        sync = index.sync
+        after, damaged_then = sync.get("after"), sync.get("damaged")
+        if (
+            sync.get("model") == VECTOR_MODEL
+            and sync.get("removals") == self._removals
+            and isinstance(after, int)
+            and isinstance(damaged_then, list)
+            and len(index.gone) <= len(index) // 10
+        ):
+            ids, vectors, damaged = self.store.vectors_after(VECTOR_MODEL, after, dim)
+            if damaged_then:  # read again, as each comparison did: mended since, or still damaged
+                again, more, still = self.store.vectors(VECTOR_MODEL, dim, damaged_then)
+                ids, vectors, damaged = again + ids, np.vstack([more, vectors]), still + damaged
+            if count == len(live) + len({d for d in (*ids, *damaged) if d not in live}):
+                new = [i for i, d in enumerate(ids) if d not in live]
+                self._saved = len(index)
+                self.index_source = f"cache ({len(index):,} kept, {len(new):,} added)"
+                return self._fill(index, [ids[i] for i in new], vectors[new], damaged)
+        stored = self.store.vector_ids(VECTOR_MODEL)
+        gone = live.difference(stored)
+        if len(index.gone) + len(gone) > len(index) // 10:
+            return None
+        index.forget(gone)
+        ids, vectors, damaged = self.store.vectors(VECTOR_MODEL, dim, [d for d in stored if d not in live])
+        self._saved = len(index)
+        self.index_source = f"cache ({len(index):,} kept, {len(ids):,} added)"
+        return self._fill(index, ids, vectors, damaged)
+
     def _fill(self, index: DocumentIndex, ids: list[str], vectors: np.ndarray, damaged: list[str]) -> DocumentIndex:
         # a damaged vector leaves its document out of the neighbours, and is said once
         self.notes.extend(f"{d}: stored {VECTOR_MODEL} vector is damaged; left out of the neighbours" for d in damaged)
+        self._damaged.update(damaged)
         index.add(ids, vectors)
         return index
 
@@ -278,6 +333,11 @@ class Clusterer:
         path = self._index_file()
         if path is None:
             return False
+        # what the next process asks the store for (:meth:`_catch_up`): every vector up to the
+        # highest rowid now stored is in the index, unless the count of them says otherwise
+        _, after, _ = self.store.vector_state(VECTOR_MODEL)
+        damaged = sorted(self._damaged)
+        index.sync = {"model": VECTOR_MODEL, "after": after, "removals": self._removals, "damaged": damaged}
         try:
             index.save(path)
         except OSError as exc:

@@ -198,6 +198,7 @@ class ClusterTables:
         ):  # fmt: skip
             self._db.execute(f"DELETE FROM {table}")
         self._db.execute("DELETE FROM settings WHERE name IN ('profiled_documents', 'cluster_max_span_days')")
+        self._count_vector_removal()
         self._db.execute(
             "INSERT INTO settings VALUES ('placement_version', ?) "
             "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
@@ -328,9 +329,26 @@ class ClusterTables:
 
     # -- document vectors ---------------------------------------------------------------------
     def add_vector(self, doc_id: str, model: str, vector: np.ndarray) -> None:
+        """Keep a document's vector of ``model``, in place of any it had (one per document): one of
+        another model it replaces counts as removed (:meth:`vector_state`)."""
+        row = self._db.execute(
+            "SELECT d.rowid, v.model FROM documents d LEFT JOIN document_vectors v ON v.doc_rowid = d.rowid "
+            "WHERE d.id = ?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            return
+        if row[1] is not None and row[1] != model:
+            self._count_vector_removal()  # counted first: a count without its removal only costs a comparison
         self._db.execute(
-            "INSERT OR REPLACE INTO document_vectors SELECT rowid, ?, ? FROM documents WHERE id = ?",
-            (model, np.asarray(vector, dtype=np.float32).tobytes(), doc_id),
+            "INSERT OR REPLACE INTO document_vectors VALUES (?, ?, ?)",
+            (row[0], model, np.asarray(vector, dtype=np.float32).tobytes()),
+        )
+
+    def _count_vector_removal(self) -> None:
+        self._db.execute(
+            "INSERT INTO settings VALUES ('vector_removals', '1') ON CONFLICT(name) DO UPDATE SET "
+            "value = CAST(value AS INTEGER) + 1"
         )
 
     def vectors(
@@ -365,6 +383,29 @@ class ClusterTables:
             "ORDER BY v.doc_rowid",
             (model,),
         )]  # fmt: skip
+
+    def vectors_after(self, model: str, after: int, dim: int | None = None) -> tuple[list[str], np.ndarray, list[str]]:
+        """As :meth:`vectors`, of the documents whose rowid is above ``after`` only."""
+        return vectors_from_rows(
+            self._db.execute(
+                "SELECT d.id, v.vector FROM document_vectors v JOIN documents d ON d.rowid = v.doc_rowid "
+                "WHERE v.model = ? AND v.doc_rowid > ? ORDER BY v.doc_rowid",
+                (model, after),
+            ),
+            dim,
+        )
+
+    def vector_state(self, model: str) -> tuple[int, int, int]:
+        """How many stored vectors of ``model`` there are, the highest document rowid among them
+        (0: none), and how many vectors of any model were ever removed (replaced by one of another
+        model, or reset): what tells whether a copy of them is still whole (read from the index
+        of document_vectors on (model, doc_rowid) alone)."""
+        row = self._db.execute(
+            "SELECT count(*), coalesce(max(doc_rowid), 0), "
+            "(SELECT value FROM settings WHERE name = 'vector_removals') FROM document_vectors WHERE model = ?",
+            (model,),
+        ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2] or 0)
 
     def store_id(self) -> str:
         """This store's identity, made on first asking (a random hex string kept in its settings,
