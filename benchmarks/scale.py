@@ -306,14 +306,76 @@ def _in_new_process(function: Any, *args: Any) -> Any:
         return pool.apply(function, args)
 
 
-def _first_batches(location: str, batch: int) -> dict[str, Any]:
-    """The clustering cost with ``batch`` documents held: a new store of a world sized for two
-    batches, the first placed, the second measured."""
-    from serve import Generator, place_batches
+#: Measured batches at the smallest store, each a tenth of it, each placed into a copy of it.
+SMALL_REPEATS = 10
 
-    out = place_batches(location, Generator(2 * batch), 0, 2 * batch, batch, progress_every=10**9)
-    return {"held": batch, "ms_per_doc": out["cluster_wall_ms_per_doc"][1],
-            "cpu_ms_per_doc": out["cluster_cpu_ms_per_doc"][1]}  # fmt: skip
+
+def _first_batches(held_at: str, copies: list[str], half_at: str | None, batch: int) -> dict[str, Any]:
+    """The clustering cost with ``batch`` documents held, in a world as full as the large stores'.
+
+    The large stores hold four articles per happening (a world of N documents has N/4), and the
+    batch measured there adds a thousandth to that. Placing a batch as large as the store itself
+    into a store of ``batch`` would not compare like with like: the happenings the article is
+    scored against would hold fewer articles, and fewer of the articles would reach the happening
+    model. So ``batch`` documents of a world of ``batch / 4`` happenings are placed at ``held_at``
+    (a SQLite file; it also warms the process as the large stores' first batch does), and then
+    ``len(copies)`` batches of a tenth as many, each into a copy of that store (a SQLite path, or
+    an empty PostgreSQL database the store is copied into), four articles per happening becoming
+    4.4. Their mean is the figure. A batch of a tenth also pays its commit over a tenth as many
+    documents, which counts against the small store.
+
+    ``half_full`` (at ``half_at``, when given) is the measure as it was first made: a world of
+    ``2 * batch`` documents, the first ``batch`` placed, the second measured (two articles per
+    happening becoming four)."""
+    import pickle
+
+    from serve import Generator, place_batches
+    from storyline.store.transfer import copy_store
+
+    half = place_batches(half_at, Generator(2 * batch), 0, 2 * batch, batch, progress_every=10**9) if half_at else None
+    gen = Generator(batch)
+    place_batches(held_at, gen, 0, batch, batch, progress_every=10**9)
+    state = pickle.dumps(gen)
+    step = max(1, batch // 10)
+    wall: list[float] = []
+    cpu: list[float] = []
+    for r, target in enumerate(copies):
+        if target.startswith("postgres"):
+            copy_store(held_at, target)
+        else:
+            shutil.copyfile(held_at, target)
+        replay = pickle.loads(state)
+        first = batch + r * step
+        for i in range(batch, first):  # the generator's documents before this batch, drawn and dropped
+            replay.document(i)
+        out = place_batches(target, replay, first, first + step, step, progress_every=10**9)
+        wall += out["cluster_wall_ms_per_doc"]
+        cpu += out["cluster_cpu_ms_per_doc"]
+    return {
+        "held": batch, "batch": step, "batches": len(copies),
+        "ms_per_doc": round(statistics.mean(wall), 4), "cpu_ms_per_doc": round(statistics.mean(cpu), 4),
+        "each_ms_per_doc": wall,
+        "half_full": half and {"ms_per_doc": half["cluster_wall_ms_per_doc"][1],
+                               "cpu_ms_per_doc": half["cluster_cpu_ms_per_doc"][1]},
+    }  # fmt: skip
+
+
+def _kept_indexes(store: str) -> list[tuple[Path, bytes]]:
+    """The happening index files kept in the cache for the store at ``store`` (a SQLite file), to
+    be put back after a copy of it (which has the same store id, so the same files) was measured:
+    else the next copy would find the measured batch's documents in the index, gone from the store."""
+    from storyline.cache import cache_root
+    from storyline.store import open_store
+
+    root = cache_root()
+    if root is None:
+        return []
+    opened = open_store(store)
+    try:
+        prefix = opened.store_id()
+    finally:
+        opened.close()
+    return [(f, f.read_bytes()) for f in (root / "happening-index").glob(f"{prefix}-*")]
 
 
 def store_part(args: argparse.Namespace) -> dict[str, Any]:
@@ -358,14 +420,24 @@ def store_part(args: argparse.Namespace) -> dict[str, Any]:
             names = ["sqlite"] + (["postgresql"] if postgres is not None else [])
             for name in names:
                 row: dict[str, Any] = {}
-                small = str(Path(tmp) / "small.db") if name == "sqlite" else (server.database() if server else postgres)
+                held_at = str(Path(tmp) / f"small-{name}.db")
+                half_at: str | None
+                if name == "sqlite":
+                    copies = [str(Path(tmp) / f"small-{r}.db") for r in range(SMALL_REPEATS)]
+                    half_at = str(Path(tmp) / "half.db")
+                elif server is not None:
+                    copies = [server.database() for _ in range(SMALL_REPEATS)]
+                    half_at = server.database()
+                else:  # a database given by URL cannot be copied into again and again: measured once
+                    copies, half_at = [postgres], None
                 print(f"{name}: clustering with {batch:,} documents held", file=sys.stderr, flush=True)
-                row[str(batch)] = _in_new_process(_first_batches, small, batch)
+                row[str(batch)] = _in_new_process(_first_batches, held_at, copies, half_at, batch)
                 for size in big:
                     db = out_dir / f"scale-{size}.db"
                     held = builds[size]["held"]  # fewer than its size when stopped short (--stop-at)
                     if name == "sqlite":  # the measured batch goes into a copy; the build stays as built
                         target = str(db.with_name(f"{db.stem}-next.db"))
+                        indexes = _kept_indexes(str(db))
                         shutil.copyfile(db, target)
                         # the copy written out first: its writeback would otherwise slow the reads timed next
                         os.sync()
@@ -378,12 +450,19 @@ def store_part(args: argparse.Namespace) -> dict[str, Any]:
                               file=sys.stderr, flush=True)  # fmt: skip
                     print(f"{name}: clustering with {held:,} documents held", file=sys.stderr, flush=True)
                     state = db.with_name(f"{db.name}.generator")
+                    indexes = indexes if name == "sqlite" else []
                     row[str(held)] = _in_new_process(_next_batch, target, state, held, batch)
+                    if name == "sqlite":
+                        for path, data in indexes:
+                            path.write_bytes(data)
                     if size == args.n:
                         print(f"{name}: API latency at {held:,} documents", file=sys.stderr, flush=True)
                         row["latency"] = measure(target, args.requests)
                 largest = str(builds[args.n]["held"]) if args.n in builds else str(args.n)
                 row["ratio_n_to_1k"] = round(row[largest]["ms_per_doc"] / row[str(batch)]["ms_per_doc"], 2)
+                if row[str(batch)]["half_full"]:
+                    half = row[str(batch)]["half_full"]["ms_per_doc"]
+                    row["ratio_n_to_1k_half_full"] = round(row[largest]["ms_per_doc"] / half, 2)
                 backends[name] = row
         finally:
             if server is not None:
@@ -405,12 +484,21 @@ def show_store(result: dict[str, Any]) -> None:
                 line = f"  holding {int(key):>9,}: {m['ms_per_doc']:6.2f} (CPU {m['cpu_ms_per_doc']:.2f})"
                 if "first_ms_per_doc" in m:
                     line += f"; the process's first batch {m['first_ms_per_doc']:.2f}"
+                if "batches" in m:
+                    line += f" ({m['batches']} batches of {m['batch']:,}, each into a copy)"
+                    if m.get("half_full"):
+                        line += f"; a world half full, the next {int(key):,} placed: {m['half_full']['ms_per_doc']:.2f}"
                 if "index" in m:
                     line += (f"; index {m['index']['source']} in {m['index']['seconds']:.1f} s, written in "
                              f"{m['index_written_seconds']} s; next process: {m['index_next_process']['source']} "
                              f"in {m['index_next_process']['seconds']:.1f} s")  # fmt: skip
                 print(line)
-        print(f"  ratio at the largest to 1,000: {row['ratio_n_to_1k']:.2f}")
+        print(f"  ratio at the largest to 1,000: {row['ratio_n_to_1k']:.2f}", end="")
+        print(
+            f" (to the world half full: {row['ratio_n_to_1k_half_full']:.2f})"
+            if "ratio_n_to_1k_half_full" in row
+            else ""
+        )
         if "latency" in row:
             print(f"  {'endpoint':24s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s}  statuses")
             for endpoint, m in row["latency"].items():

@@ -219,3 +219,22 @@ def test_a_kept_index_of_an_older_storyline_is_compared_whole(store_copy: Path, 
         assert listed == [VECTOR_MODEL] and again.index.live() == _stored(store)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("gone_share", [0.0, 0.1, 0.6, 0.99])
+def test_search_skips_gone_documents_and_still_finds_k(gone_share: float) -> None:
+    """The nearest documents not gone, as many as asked for while enough are left, whatever share
+    of the index is gone (the search asks for more only when the first answer is too thin)."""
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(400, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = DocumentIndex(search=400)  # wide enough that HNSW is exact on 400 vectors
+    index.add([f"d{i}" for i in range(400)], vectors)
+    gone = {f"d{i}" for i in rng.choice(400, int(400 * gone_share), replace=False)}
+    index.forget(gone)
+    live = [i for i in range(400) if f"d{i}" not in gone]
+    for q in rng.choice(400, 5, replace=False):
+        found = index.search(vectors[q], 10)
+        scores = vectors[live] @ vectors[q]
+        expected = [f"d{live[i]}" for i in np.argsort(-scores)[:10]]
+        assert [d for d, _ in found] == expected

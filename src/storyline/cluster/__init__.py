@@ -109,12 +109,21 @@ class DocumentIndex:
             self.gone.update(i for i, d in enumerate(self.ids) if d in drop)
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The ``k`` nearest documents not gone. Twice ``k`` are asked for when some are gone, and
+        more only when too many of those are: asking for ``k`` plus every gone one, as it once did,
+        made each search of an index with 3,000 documents re-placed ask for 3,010 (2.5 ms instead
+        of 0.5 at 100,000)."""
         if len(self.ids) == len(self.gone):
             return []
         query = np.asarray(vector, dtype=np.float32).reshape(1, self.dim)
-        scores, rows = self.index.search(query, min(k + len(self.gone), len(self.ids)))
-        found = [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0 and r not in self.gone]
-        return [(self.ids[r], s) for r, s in found[:k]]
+        want = min(2 * k if self.gone else k, len(self.ids))
+        while True:
+            scores, rows = self.index.search(query, want)
+            found = [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+            kept = [(r, s) for r, s in found if r not in self.gone]
+            if len(kept) >= k or len(found) < want or want >= len(self.ids):
+                return [(self.ids[r], s) for r, s in kept[:k]]
+            want = min(4 * want, len(self.ids))
 
     def save(self, path: Path) -> None:
         """Write the index and its document ids (two files, each replaced whole; a reader checks
