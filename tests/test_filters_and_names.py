@@ -4,6 +4,8 @@ the REST API, on both store backends (the analysed sample corpus)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -310,3 +312,29 @@ def test_every_listing_of_events_takes_one_checked_filter(sl: storyline.Storylin
     assert listed and len(listed) == sl.count_events(which) == len(sl.events_frame(which))
     assert sl.count_events(status="planned") == len(listed)
     assert {e.event.status for e in listed} == {"planned"}
+
+
+def test_every_listing_of_documents_takes_one_checked_filter(sl: storyline.Storyline, analyzed_store: Analyzed) -> None:
+    # documents, count and documents_frame read one filter record: the same checks, the same rows
+    for listing in (sl.documents, sl.count, sl.documents_frame):
+        with pytest.raises(UsageError, match="not a date"):
+            listing(date_from="2018-13")
+    which = sl.document_query(date_from="2018", date_to="2018-05", entity="Modi", limit=None)
+    listed = sl.documents(which)
+    assert listed and len(listed) == sl.count(which) == len(sl.documents_frame(which))
+    assert all(d.published and "2018-01-01" <= d.published.value.date().isoformat() <= "2018-05-31" for d in listed)
+    # the older names of the bounds mean the same, and a page counts the whole listing
+    assert sl.count(since="2018-01-01", until="2018-05-31", entity="Modi") == len(listed)
+    assert sl.count(replace(which, limit=1)) == len(listed)
+    # the CLI's total is that of the filtered listing, and a bad date ends it with exit 2, no traceback
+    runner = CliRunner()
+    shown = runner.invoke(
+        app, ["ls", "--db", analyzed_store.location, "--from", "2018", "--to", "2018", "--limit", "1"]
+    )
+    assert shown.exit_code == 0, shown.output
+    assert f"1 of {sl.count(date_from='2018', date_to='2018')} document(s)" in shown.output
+    bad = subprocess.run(
+        [sys.executable, "-m", "storyline.cli", "ls", "--db", analyzed_store.location, "--from", "2018-13"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "not a date" in bad.stderr and "Traceback" not in bad.stderr

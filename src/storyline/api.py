@@ -72,6 +72,16 @@ class DocumentNotFound(StorylineError, KeyError):
         return str(self.args[0]) if self.args else "document not found"
 
 
+def date_bounds(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
+    """ "2024" or "2024-05" as bounds of days: from its first day, to its last (ISO dates); a bound
+    that is not a date raises UsageError."""
+    spans = [value_range(d) if d else None for d in (date_from, date_to)]
+    for bound, span in zip((date_from, date_to), spans, strict=True):
+        if bound and span is None:
+            raise UsageError(f"{bound!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    return (spans[0][0].isoformat() if spans[0] else None, spans[1][1].isoformat() if spans[1] else None)
+
+
 class Storyline:
     """A store of news documents and the operations on it."""
 
@@ -231,7 +241,7 @@ class Storyline:
         occurred, ...), kinds (a PLOVER category such as CONSULT or a subtype such as meeting),
         the least placement confidence and the fewest reporting articles. A value that cannot be
         raises :class:`UsageError`."""
-        start, end = self._bounds(date_from, date_to)
+        start, end = date_bounds(date_from, date_to)
         return HappeningFilter.of(
             entity_ids=self._entity_groups(entity),
             storyline=self.resolve_storyline(storyline)[0] if storyline else None,
@@ -322,14 +332,6 @@ class Storyline:
 
         return timeline_entries(self.clusters(replace(self._which(which, filters), dated_only=True), limit=limit,
                                               offset=offset))  # fmt: skip
-
-    def _bounds(self, date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
-        """ "2024" or "2024-05" as a bound: from its first day, to its last."""
-        spans = [value_range(d) if d else None for d in (date_from, date_to)]
-        for bound, span in zip((date_from, date_to), spans, strict=True):
-            if bound and span is None:
-                raise ValueError(f"{bound!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
-        return (spans[0][0].isoformat() if spans[0] else None, spans[1][1].isoformat() if spans[1] else None)
 
     def annotate_pending(
         self,
@@ -430,7 +432,7 @@ class Storyline:
         :class:`UsageError` (or DocumentNotFound)."""
         if status is not None and status.lower() not in {s.value for s in EventStatus}:
             raise UsageError(f"unknown status {status!r}; choose one of {', '.join(s.value for s in EventStatus)}")
-        start, end = self._bounds(date_from, date_to)
+        start, end = date_bounds(date_from, date_to)
         doc_id = self.get(document).id if document else None
         query = EventQuery(entity, type, status, start, end, doc_id, limit, offset, hide_duplicates)
         return self._confidence_filter(query, min_confidence)
@@ -496,7 +498,7 @@ class Storyline:
         """Every input that produced this document's text."""
         return self.store.sightings(self.get(doc_id).id)
 
-    def documents(
+    def document_query(
         self,
         *,
         limit: int | None = 20,
@@ -504,14 +506,37 @@ class Storyline:
         hide_duplicates: bool = False,
         language: str | None = None,
         source: str | None = None,
+        entity: str | None = None,
+        place: str | None = None,
+        event_type: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
         since: str | None = None,
         until: str | None = None,
-    ) -> list[Document]:
-        """Documents in publication order (undated last)."""
-        return self.store.documents(DocumentQuery(limit, offset, hide_duplicates, language, source, since, until))
+    ) -> DocumentQuery:
+        """The filter record every listing of documents takes (:meth:`documents`, :meth:`count`,
+        :meth:`documents_frame`, the CLI and the REST API), built once and checked: documents
+        naming ``entity`` (id, canonical name or alias), ``place`` (a place name or a country
+        code), reporting an ``event_type`` (PLOVER), from a ``source``, published between
+        ``date_from`` and ``date_to`` (YYYY, YYYY-MM or YYYY-MM-DD; ``since`` and ``until`` are
+        their older names). A bad date or limit raises :class:`UsageError`."""
+        if (limit is not None and limit < 0) or offset < 0:
+            raise UsageError(f"limit {limit} and offset {offset}: neither may be negative")
+        start, end = date_bounds(date_from or since, date_to or until)
+        ids = tuple(self.store.entity_ids(entity)) if entity else None
+        return DocumentQuery(limit, offset, hide_duplicates, language, source, start, end, ids, place, event_type)
 
-    def count(self, *, hide_duplicates: bool = False, language: str | None = None) -> int:
-        return self.store.count(DocumentQuery(None, 0, hide_duplicates, language))
+    def documents(self, which: DocumentQuery | None = None, **filters: Any) -> list[Document]:
+        """Documents in publication order (undated last): those ``which`` picks, or the keyword
+        ``filters`` of :meth:`document_query`."""
+        return self.store.documents(which if which is not None else self.document_query(**filters))
+
+    def count(self, which: DocumentQuery | None = None, **filters: Any) -> int:
+        """How many documents :meth:`documents` would list with these filters, over all pages."""
+        from dataclasses import replace
+
+        query = which if which is not None else self.document_query(**filters)
+        return self.store.count(replace(query, limit=None, offset=0))
 
     def search(self, query: str, *, limit: int = 20, hide_duplicates: bool = False) -> list[SearchHit]:
         """Full-text search over titles, texts and captions, best first; a query that is exactly
@@ -540,66 +565,10 @@ class Storyline:
         chosen = sorted(names, key=lambda n: (n.casefold() != folded, n))[:MAX_SEARCH_NAMES]
         return " OR ".join(f'"{n}"' for n in chosen), chosen
 
-    # -- pages, records and aggregates (what the REST API and web UI show) --------------------
-    def document_query(
-        self,
-        *,
-        limit: int | None = 20,
-        offset: int = 0,
-        hide_duplicates: bool = False,
-        language: str | None = None,
-        entity: str | None = None,
-        place: str | None = None,
-        event_type: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-    ) -> DocumentQuery:
-        """The store query for documents naming ``entity`` (id, canonical name or alias),
-        ``place`` (a place name or a country code), reporting an ``event_type``, published between
-        ``date_from`` and ``date_to`` (YYYY, YYYY-MM or YYYY-MM-DD)."""
-        start, end = self._bounds(date_from, date_to)
-        ids = tuple(self.store.entity_ids(entity)) if entity else None
-        return DocumentQuery(limit, offset, hide_duplicates, language, None, start, end, ids, place, event_type)
-
-    def document_page(self, query: DocumentQuery) -> tuple[list[Document], int]:
-        """One page of documents (publication order) and how many match in all."""
-        return self.store.documents(query), self.store.count(query)
-
-    def search_page(self, text: str, query: DocumentQuery) -> tuple[list[SearchHit], int, int]:
-        """One page of full-text matches, best first; how many documents match, counted up to the
-        store's ``rank_window`` + 1 (more than the window: more match than were counted); and how
-        many of them can be paged through (a search ranks at most the ``rank_window`` newest)."""
-        hits, matches = self.store.search_page(self.search_names(text)[0], query)
-        return hits, matches, min(matches, self.store.rank_window)
-
+    # -- aggregates (what the REST API and web UI show) ---------------------------------------
     def placement(self, doc_id: str) -> tuple[str | None, str | None]:
         """The happening a document mainly reports, and its storyline (ids, or None)."""
         return self.store.document_placements([doc_id]).get(doc_id, (None, None))
-
-    def summaries(self, docs: Sequence[Document]) -> list[dict[str, Any]]:
-        """Documents as a listing shows them: id, title, date, language, source, URL, the
-        opening words, and the happening and storyline each reports (one query for them all)."""
-        placed = self.store.document_placements([d.id for d in docs])
-        out = []
-        for doc in docs:
-            p = doc.published
-            cluster, story = placed.get(doc.id, (None, None))
-            out.append(
-                {
-                    "id": doc.id,
-                    "title": doc.title,
-                    "published": p.value.isoformat() if p else None,
-                    "language": doc.language,
-                    "source": doc.source,
-                    "url": doc.url,
-                    "duplicate_of": doc.duplicate.of if doc.duplicate else None,
-                    "opening": " ".join(doc.text[:240].split()),
-                    "happening": cluster,
-                    "event_cluster": cluster,  # the old name of "happening", kept for one release
-                    "storyline": story,
-                }
-            )
-        return out
 
     def analyze_items(self, items: Sequence[tuple[str, bytes]], **kwargs: Any) -> IngestReport:
         """Ingest, annotate and cluster inputs held in memory, as (name, bytes) pairs: the name
@@ -614,35 +583,6 @@ class Storyline:
         n-th record ``{name}#line=n``."""
         data = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode("utf-8")
         return self.analyze_items([(name, data)], **kwargs)
-
-    def record(self, doc_id: str) -> dict[str, Any]:
-        """A document as the API gives it: its fields, where it was seen, its entities, places,
-        times, events (each with its happening) and the happening and storyline it reports."""
-        doc = self.get(doc_id)
-        data = document_to_dict(doc)
-        ann = self.store.annotations(doc.id)
-        joined = self.store.event_clusters(doc.id)
-        cluster, story = self.placement(doc.id)
-        data.update(
-            seen_in=[s.as_dict() for s in self.store.sightings(doc.id)],
-            entities=[e.as_dict() for e in ann.entities],
-            places=[p.as_dict() for p in ann.places],
-            times=[t.as_dict() for t in ann.times],
-            events=[
-                {
-                    **e.as_dict(),
-                    "happening": joined.get(e.id),
-                    "cluster": joined.get(e.id),
-                    "probability": self.event_probability(e),
-                }
-                for e in ann.events
-            ],
-            happening=cluster,
-            event_cluster=cluster,  # the old name of "happening", kept for one release
-            storyline=story,
-            skipped=list(ann.skipped),
-        )
-        return data
 
     def entity_notes(self, name: str) -> list[str]:
         """What a name given for an entity was taken as, when it is not the entity's id or own
@@ -680,7 +620,7 @@ class Storyline:
     ) -> dict[str, Any]:
         """Happenings at their places and the places articles mention, counted (see the store);
         ``storyline`` by id, id prefix or label."""
-        start, end = self._bounds(date_from, date_to)
+        start, end = date_bounds(date_from, date_to)
         line = self.resolve_storyline(storyline)[0] if storyline else None
         return self.store.map_points(storyline=line, date_from=start, date_to=end, limit=limit)
 
@@ -736,7 +676,7 @@ class Storyline:
         if table == "events":
             query = EventQuery(limit=None, hide_duplicates=hide_duplicates)
             return (event_row(r) for r in self.store.iter_event_rows(query))
-        raise ValueError(f"unknown table {table!r}; choose one of {', '.join(EXPORT_TABLES)}")
+        raise UsageError(f"unknown table {table!r}; choose one of {', '.join(EXPORT_TABLES)}")
 
     def export(
         self,
@@ -761,17 +701,17 @@ class Storyline:
             return self._export_partitioned(out, format, table or "documents", hide_duplicates, partition)
 
         if format not in EXPORT_FORMATS:
-            raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+            raise UsageError(f"unknown export format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
         table = table or ("events" if format == "gdelt" else "documents")
         if table not in EXPORT_TABLES:
-            raise ValueError(f"unknown table {table!r}; choose one of {', '.join(EXPORT_TABLES)}")
+            raise UsageError(f"unknown table {table!r}; choose one of {', '.join(EXPORT_TABLES)}")
         if format == "gdelt":
             if table != "events":
-                raise ValueError(f"the gdelt format is a table of events, not of {table}")
+                raise UsageError(f"the gdelt format is a table of events, not of {table}")
             found = self.store.iter_event_rows(EventQuery(limit=None, hide_duplicates=hide_duplicates))
             return write_gdelt(gdelt_rows(found, self.store), out)
         if format == "parquet" and not isinstance(out, str | os.PathLike):
-            raise ValueError("parquet is a binary format: give a file path, not a text stream")
+            raise UsageError("parquet is a binary format: give a file path, not a text stream")
         return write_table(self.iter_rows(table, hide_duplicates=hide_duplicates), table, format, out)
 
     def _export_partitioned(
@@ -780,13 +720,13 @@ class Storyline:
         from storyline.exports import PARTITIONS, publication_month, write_partitioned
 
         if partition not in PARTITIONS:
-            raise ValueError(f"unknown partition {partition!r}; choose one of {', '.join(PARTITIONS)}")
+            raise UsageError(f"unknown partition {partition!r}; choose one of {', '.join(PARTITIONS)}")
         if format != "parquet":
-            raise ValueError(f"a partitioned export is a Parquet dataset, not {format}")
+            raise UsageError(f"a partitioned export is a Parquet dataset, not {format}")
         if table not in ("documents", "events"):
-            raise ValueError(f"{table} have no publication month: partition the documents or the events")
+            raise UsageError(f"{table} have no publication month: partition the documents or the events")
         if not isinstance(out, str | os.PathLike):
-            raise ValueError("a partitioned export is written to a folder: give its path")
+            raise UsageError("a partitioned export is written to a folder: give its path")
         rows = self.iter_rows(table, hide_duplicates=hide_duplicates)
         if table == "documents":
             return write_partitioned(rows, table, out, lambda row: publication_month(row["published"]))
@@ -815,9 +755,9 @@ class Storyline:
         the most shared events. Edges of fewer than ``min_weight`` events are left out (and so
         are neighbours joined only by them). An unknown ``entity`` gives an empty graph."""
         if not 1 <= limit <= _MAX_GRAPH_NODES:
-            raise ValueError(f"limit must be between 1 and {_MAX_GRAPH_NODES}, not {limit}")
+            raise UsageError(f"limit must be between 1 and {_MAX_GRAPH_NODES}, not {limit}")
         if min_weight < 1:
-            raise ValueError(f"min_weight must be at least 1, not {min_weight}")
+            raise UsageError(f"min_weight must be at least 1, not {min_weight}")
         ids = self.store.entity_ids(entity) if entity is not None else None
         if ids is not None and not ids:
             return {"nodes": [], "edges": []}
@@ -837,28 +777,20 @@ class Storyline:
         from storyline.exports import GRAPH_FORMATS, write_graph
 
         if format not in GRAPH_FORMATS:
-            raise ValueError(f"unknown graph format {format!r}; choose one of {', '.join(GRAPH_FORMATS)}")
+            raise UsageError(f"unknown graph format {format!r}; choose one of {', '.join(GRAPH_FORMATS)}")
         graph = self.entity_graph(entity=entity, limit=limit, min_weight=min_weight)
         write_graph(graph, format, out)
         return graph
 
     # -- DataFrames (pandas, imported on first use) -------------------------------------
-    def documents_frame(
-        self,
-        *,
-        limit: int | None = None,
-        offset: int = 0,
-        hide_duplicates: bool = False,
-        language: str | None = None,
-        source: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-    ) -> pd.DataFrame:
+    def documents_frame(self, which: DocumentQuery | None = None, **filters: Any) -> pd.DataFrame:
         """Documents in publication order as a DataFrame with the columns of the documents table
-        (``published`` and ``fetched_at`` as UTC datetimes; annotations as lists of dicts)."""
+        (``published`` and ``fetched_at`` as UTC datetimes; annotations as lists of dicts): those
+        ``which`` picks, or the keyword ``filters`` of :meth:`document_query` (every page unless a
+        ``limit`` is given)."""
         from storyline.exports import frame
 
-        query = DocumentQuery(limit, offset, hide_duplicates, language, source, since, until)
+        query = which if which is not None else self.document_query(**{"limit": None, **filters})
         return frame(self.document_rows(self.store.iter_documents(query)), "documents")
 
     def entities_frame(self, *, kind: str | None = None, limit: int | None = None, offset: int = 0) -> pd.DataFrame:

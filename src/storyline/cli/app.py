@@ -319,17 +319,26 @@ def list_documents(
     offset: Annotated[int, typer.Option("--offset", help="Skip this many first.")] = 0,
     hide_duplicates: Annotated[bool, typer.Option("--hide-duplicates", help="Leave out near-duplicates.")] = False,
     language: Annotated[str | None, typer.Option("--language", help="Only this language (ISO 639-1).")] = None,
-    since: Annotated[str | None, typer.Option("--from", help="Published on or after this date (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option("--to", help="Published on or before this date (YYYY-MM-DD).")] = None,
+    since: Annotated[
+        str | None, typer.Option("--from", help="Published on or after this day, month or year (YYYY[-MM[-DD]]).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", help="Published on or before this day, month or year (YYYY[-MM[-DD]]).")
+    ] = None,
 ) -> None:
     """List stored documents in publication order (undated last)."""
     from storyline.model import document_to_dict
 
     with _open(db) as sl:
-        docs = sl.documents(
-            limit=limit, offset=offset, hide_duplicates=hide_duplicates, language=language, since=since, until=until
+        which = sl.document_query(
+            limit=limit,
+            offset=offset,
+            hide_duplicates=hide_duplicates,
+            language=language,
+            date_from=since,
+            date_to=until,
         )
-        total = sl.count(hide_duplicates=hide_duplicates, language=language)
+        docs, total = sl.documents(which), sl.count(which)
     if as_json:
         for doc in docs:
             data = document_to_dict(doc)
@@ -1454,7 +1463,18 @@ def _main(
 
 
 def main() -> None:
-    app()
+    """The command line. A caller's mistake that a command does not catch itself (a bad date, an
+    unknown name or value) ends it with its message, not a traceback: exit 1 for a name that
+    matches nothing, 2 for anything else (the listing of candidates of an ambiguous one first)."""
+    from storyline.errors import UsageError
+
+    try:
+        app()
+    except UsageError as exc:
+        _err(f"error: {exc}")
+        for candidate in exc.candidates:
+            _err(f"  {candidate}")
+        raise SystemExit(1 if exc.code == "not-found" else 2) from None
 
 
 # the commands of following the news (sources, watch, alerts) register themselves on `app`

@@ -45,6 +45,7 @@ from storyline.config import ServerConfig
 from storyline.errors import StoreLockedError, StorylineError, UsageError
 from storyline.model import Document
 from storyline.model.annotations import EventStatus
+from storyline.server import pages
 from storyline.store.urls import is_url
 
 STATIC = Path(__file__).with_name("static")
@@ -553,8 +554,8 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
         query = sl.document_query(limit=limit, offset=offset, **which.filters)
         q = which.q
         if q:
-            hits, matches, ranked = sl.search_page(q, query)
-            summaries = sl.summaries([h.document for h in hits])
+            hits, matches, ranked = pages.search_page(sl, q, query)
+            summaries = pages.summaries(sl, [h.document for h in hits])
             items = [
                 {**d, "score": round(h.score, 3), "snippet": h.snippet} for d, h in zip(summaries, hits, strict=True)
             ]
@@ -563,8 +564,8 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
             result["matches"], result["matches_more"] = min(matches, ranked), matches > ranked
             result["names"] = sl.search_names(q)[1] or None
             return result
-        docs, total = sl.document_page(query)
-        return page(sl.summaries(docs), total, limit, offset)
+        docs, total = pages.document_page(sl, query)
+        return page(pages.summaries(sl, docs), total, limit, offset)
 
     @app.get("/api/search", response_model=Page, tags=["documents"])
     def search(
@@ -582,7 +583,7 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
     def get_document(sl: Read, doc_id: str) -> dict[str, Any]:
         """One document (id or unique prefix of 4+ characters) with its annotations, the events
         it reports with their happenings, and where it was seen."""
-        return sl.record(doc_id)
+        return pages.record(sl, doc_id)
 
     # -- entities, events -----------------------------------------------------------------
     @app.get("/api/entities", response_model=Page, tags=["entities"])
@@ -770,7 +771,7 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
         query = sl.document_query(limit=limit, offset=0, **which.filters)
         if which.q:
             window = sl.store.rank_window
-            ranked = sl.search_page(which.q, replace(query, limit=min(limit or window, window)))
+            ranked = pages.search_page(sl, which.q, replace(query, limit=min(limit or window, window)))
             docs: Iterable[Document] = [hit.document for hit in ranked[0]]
         else:
             docs = sl.store.iter_documents(query)
