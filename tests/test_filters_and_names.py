@@ -338,3 +338,20 @@ def test_every_listing_of_documents_takes_one_checked_filter(sl: storyline.Story
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert bad.returncode == 2 and "not a date" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_search_for_a_place_finds_it_in_other_languages(sl: storyline.Storyline, client: TestClient) -> None:
+    """The German report writes Sochi "Sotschi" and has no entities (no German recogniser): a
+    search for Sochi still finds it, through the place's names in other languages, while a word
+    that names no place searches for itself alone."""
+    german = [d for d in sl.documents(limit=None) if d.language == "de" and "Sotschi" in d.text]
+    assert german and "Sochi" not in german[0].text
+    assert german[0].id not in {h.document.id for h in sl.store.search("Sochi", limit=100)}
+    query, names = sl.search_names("Sochi")
+    assert '"Sotschi"' in query
+    assert "Sotschi" in names and names[:2] != ["Sotschi"]  # its own names first
+    assert all(len(n.replace(" ", "")) >= 5 for n in names if n not in ("Sochi", "SOCHI"))
+    found = {h.document.id for h in sl.search("Sochi", limit=100)}
+    assert german[0].id in found
+    assert german[0].id in {d["id"] for d in _page(client, "/api/search", q="Sochi", limit=50)["items"]}
+    assert sl.search_names("agreement") == ("agreement", [])

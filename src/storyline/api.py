@@ -63,6 +63,9 @@ _MAX_GRAPH_NODES = 10_000
 
 #: Names a search for an entity's name looks for at most (its own first, then the others).
 MAX_SEARCH_NAMES = 12
+#: And, for a place, at most this many more: its names in other languages and spellings (Moscow
+#: has 60 in the gazetteer).
+MAX_PLACE_NAMES = 80
 
 
 class DocumentNotFound(StorylineError, KeyError):
@@ -553,6 +556,7 @@ class Storyline:
             return query, []
         folded = plain.casefold()
         names: set[str] = set()
+        elsewhere: set[str] = set()  # a place's names in other languages and spellings
         for entity_id in self.store.entity_ids(plain)[:5]:
             record = self.store.entity(entity_id)
             if record is None:
@@ -560,10 +564,26 @@ class Storyline:
             known = {record.canonical, *record.aliases}
             if folded in {n.casefold() for n in known}:
                 names.update(n for n in known if '"' not in n and n.strip())
-        if len(names) < 2:
+                if record.kind == "PLACE":
+                    elsewhere.update(self._place_names(record.canonical, record.country))
+        own = sorted(names, key=lambda n: (n.casefold() != folded, n))
+        seen = {n.casefold() for n in own}
+        more = sorted(n for n in elsewhere if n.casefold() not in seen)
+        chosen = own[:MAX_SEARCH_NAMES] + more[: max(0, MAX_SEARCH_NAMES + MAX_PLACE_NAMES - len(own))]
+        if len(chosen) < 2:
             return query, []
-        chosen = sorted(names, key=lambda n: (n.casefold() != folded, n))[:MAX_SEARCH_NAMES]
         return " OR ".join(f'"{n}"' for n in chosen), chosen
+
+    def _place_names(self, name: str, country: str | None) -> list[str]:
+        """The names the gazetteer knows a place by in other languages and spellings ("Sotschi"
+        for Sochi), when the place is one it knows (:meth:`Gazetteer.other_names`)."""
+        from storyline.annotate.countries import country_table
+        from storyline.annotate.gazetteer import shared_gazetteer
+
+        gazetteer = shared_gazetteer()
+        code = country if country is None or len(country) == 2 else country_table().code_of.get(country)
+        place = gazetteer.place(name, code) or gazetteer.place(name)
+        return gazetteer.other_names(place) if place is not None else []
 
     # -- aggregates (what the REST API and web UI show) ---------------------------------------
     def placement(self, doc_id: str) -> tuple[str | None, str | None]:

@@ -179,3 +179,41 @@ class Gazetteer:
 
     def candidates(self, name: str) -> list[Candidate]:
         return self.index.get(name_key(name), [])
+
+    def place(self, name: str, country: str | None = None) -> Candidate | None:
+        """The place a name most likely stands for (in ``country`` when given): the candidate
+        with the highest prior, as the place stage ranks them before context."""
+        found = [c for c in self.candidates(name) if country is None or c.country == country]
+        return max(found, key=lambda c: c.priority) if found else None
+
+    def other_names(self, place: Candidate) -> list[str]:
+        """The other names the index knows ``place`` by (its alternate names in other languages
+        and spellings: Sotschi, Sotchi and Soči for Sochi), each word capitalised (the index keeps
+        them case-folded), only those that stand first for this place and no other, and of five
+        letters or more."""
+        if not hasattr(self, "_names_of"):
+            names_of: dict[Candidate, list[str]] = defaultdict(list)
+            for key, bucket in self.index.items():
+                for candidate in bucket:
+                    names_of[candidate].append(key)
+            self._names_of = names_of
+        own = name_key(place.name)
+        return sorted(
+            " ".join(word[:1].upper() + word[1:] for word in key.split())
+            for key in self._names_of.get(place, ())
+            if key != own
+            and len(key.replace(" ", "")) >= 5  # "Deli" for Delhi and "Soci" for Sochi are words too
+            and " - " not in key
+            and max(self.index[key], key=lambda c: c.priority) == place
+        )
+
+
+_SHARED: Gazetteer | None = None
+
+
+def shared_gazetteer() -> Gazetteer:
+    """One index per process for readers that are not an annotation stage (a search's place names)."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = Gazetteer()
+    return _SHARED

@@ -455,7 +455,8 @@ def search(
     with _open(db) as sl:
         names = sl.search_names(query)[1]
         if names:
-            _err(f"note: {query!r} names an entity: searched for {', '.join(names)}")
+            shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+            _err(f"note: {query!r} names an entity: searched for {shown}")
         hits = sl.search(query, limit=limit, hide_duplicates=hide_duplicates)
     if as_json:
         for hit in hits:
