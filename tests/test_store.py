@@ -333,6 +333,41 @@ def test_entity_counts_and_aliases_follow_the_mentions_they_count(analyzed_store
         store.close()
 
 
+def test_storylines_are_found_by_two_shared_entities(analyzed_store: Analyzed, tmp_path: Path) -> None:
+    """The pairs index holds every pair of entities of each storyline, and a lookup through it
+    finds exactly the storylines sharing two entities of one group, in the order a scan of every
+    storyline sharing any gives (most shared, then oldest)."""
+    backend = analyzed_store.backend(tmp_path)
+    store = open_store(analyzed_store.copy(tmp_path))
+    try:
+        members: dict[str, set[str]] = {}
+        for entity, storyline in backend.rows(store, "SELECT entity_id, storyline_id FROM storyline_entities"):
+            members.setdefault(storyline, set()).add(entity)
+        pairs = {tuple(r) for r in backend.rows(store, "SELECT a, b, storyline_id FROM storyline_pairs")}
+        assert pairs == {(a, b, s) for s, es in members.items() for a in es for b in es if a < b} and pairs
+        keys = dict(backend.rows(store, "SELECT id, key FROM storylines"))
+        order = {k: i for i, (k,) in enumerate(backend.rows(store, "SELECT key FROM storylines ORDER BY rowid"))}
+        entities = sorted({e for es in members.values() for e in es})
+        # groups from the storylines' own entities (matches) and from any four entities (mostly none)
+        tried = [sorted(es)[:4] for es in members.values() if len(es) >= 3]
+        tried += [list(g) for g in itertools.islice(itertools.combinations(entities[:12], 4), 200)]
+        found = 0
+        for group in tried:
+            groups = [list(group[:2]), list(group[2:])]
+            expected = sorted(
+                ((keys[s], es & set(group)) for s, es in members.items()
+                 if any(len(es & set(g)) >= 2 for g in groups)),
+                key=lambda kv: (-len(kv[1]), order[kv[0]]),
+            )  # fmt: skip
+            assert store.storyline_overlaps(groups) == expected
+            found += bool(expected)
+        assert found >= 5
+        busiest = max(members.values(), key=len)
+        assert store.storyline_overlaps([sorted(busiest)])
+    finally:
+        store.close()
+
+
 def test_vectors_by_id_and_the_store_identity(backend: Backend) -> None:
     """What the happening index is kept and refreshed by: the documents with a vector, in the
     order stored; the vectors of some of them; and an identity of the store's own."""

@@ -599,7 +599,8 @@ class Clusterer:
             sides.setdefault(country, name)
         entities = {**state.actors, **sides}
         countries = sides.keys() | {a for a in state.actors if country_table().country(state.actors[a])}
-        for key, shared in self.store.storyline_overlaps(list(entities)):
+        groups = [sorted(countries & entities.keys()), sorted(entities.keys() - countries)]
+        for key, shared in self.store.storyline_overlaps(groups):
             if len(shared & countries) >= 2 or len(shared - countries) >= 2:
                 state.storyline = self.store.storyline_for(key, "", entities)
                 break

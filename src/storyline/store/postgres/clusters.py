@@ -16,7 +16,7 @@ from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, 
 from storyline.store.filters import HappeningFilter, happening_where
 from storyline.store.postgres.db import Database
 from storyline.store.rows import cluster_from_row, vectors_from_rows
-from storyline.store.sqlite.clusters import _storyline_id
+from storyline.store.sqlite.clusters import _storyline_id, entity_pairs, storyline_pairs
 
 _NAMES = (
     "id", "family", "type", "subtype", "start", "end", "granularity", "status", "actors", "countries", "place",
@@ -143,9 +143,11 @@ class ClusterTables(Database):
         """The id of the storyline with this key, created when new; ``entities`` join its key entities."""
         with self._atomic():
             row = self._one("SELECT id, entities FROM storylines WHERE key = %s", (key,))
+            before: set[str] = set()
             if row:
                 sid = str(row[0])
                 known = json.loads(row[1])
+                before = set(known)  # the entities storyline_entities holds for it, kept alike
                 if entities.keys() - known.keys():
                     known.update(entities)
                     self._run(
@@ -161,20 +163,32 @@ class ClusterTables(Database):
             self._many(
                 "INSERT INTO storyline_entities VALUES (%s, %s) ON CONFLICT DO NOTHING", [(e, sid) for e in entities]
             )
+            self._many(
+                "INSERT INTO storyline_pairs VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                storyline_pairs(sid, before, entities),
+            )
         return sid
 
-    def storyline_overlaps(self, entity_ids: Sequence[str]) -> list[tuple[str, set[str]]]:
-        """Storylines sharing entities with ``entity_ids``: (key, the shared ids), most shared first."""
-        if not entity_ids:
+    def storyline_overlaps(self, groups: Sequence[Sequence[str]]) -> list[tuple[str, set[str]]]:
+        """Storylines sharing two or more entities of one of ``groups`` (two countries, or two
+        people): (key, every entity of the groups it shares), most shared first, then the oldest.
+        Found through their pairs of entities, so a country in thousands of storylines costs no
+        more than a rare one."""
+        pairs = entity_pairs(groups)
+        if not pairs:
             return []
+        every = sorted({e for group in groups for e in group})
         shared: dict[str, set[str]] = {}
-        for key, entity in self._all(
-            "SELECT s.key, e.entity_id FROM storyline_entities e JOIN storylines s ON s.id = e.storyline_id "
-            "WHERE e.entity_id = ANY(%s) ORDER BY s.rowid",
-            (list(entity_ids),),
+        order: dict[str, int] = {}
+        for key, rowid, entity in self._all(
+            "SELECT s.key, s.rowid, e.entity_id FROM storyline_entities e JOIN storylines s ON s.id = e.storyline_id "
+            "WHERE e.entity_id = ANY(%s) AND e.storyline_id IN (SELECT p.storyline_id FROM storyline_pairs p "
+            "JOIN unnest(%s::text[], %s::text[]) AS q(a, b) ON p.a = q.a AND p.b = q.b)",
+            (every, [a for a, _ in pairs], [b for _, b in pairs]),
         ):
             shared.setdefault(key, set()).add(entity)
-        return sorted(shared.items(), key=lambda kv: -len(kv[1]))
+            order[key] = rowid
+        return sorted(shared.items(), key=lambda kv: (-len(kv[1]), order[kv[0]]))
 
     def set_storyline(self, cluster_id: str, storyline_id: str) -> None:
         self._run("UPDATE clusters SET storyline = %s WHERE id = %s", (storyline_id, cluster_id))
@@ -210,7 +224,8 @@ class ClusterTables(Database):
         with self._atomic():
             for table in (
                 "document_clusters", "cluster_members", "cluster_keys", "cluster_entities", "clusters", "storylines",
-                "storyline_entities", "document_profiles", "term_frequencies", "document_vectors", "person_countries",
+                "storyline_entities", "storyline_pairs", "document_profiles", "term_frequencies", "document_vectors",
+                "person_countries",
             ):  # fmt: skip
                 self._run(f"DELETE FROM {table}")
             self._run("DELETE FROM settings WHERE name IN ('profiled_documents', 'cluster_max_span_days')")

@@ -8,6 +8,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -133,9 +134,11 @@ class ClusterTables:
     def storyline_for(self, key: str, label: str, entities: dict[str, str]) -> str:
         """The id of the storyline with this key, created when new; ``entities`` join its key entities."""
         row = self._db.execute("SELECT id, entities FROM storylines WHERE key = ?", (key,)).fetchone()
+        before: set[str] = set()
         if row:
             sid = str(row[0])
             known = json.loads(row[1])
+            before = set(known)  # the entities storyline_entities holds for it, kept alike
             if entities.keys() - known.keys():
                 known.update(entities)
                 self._db.execute(
@@ -146,21 +149,33 @@ class ClusterTables:
             data = json.dumps(entities, ensure_ascii=False)
             self._db.execute("INSERT INTO storylines VALUES (?, ?, ?, ?)", (sid, key, label, data))
         self._db.executemany("INSERT OR IGNORE INTO storyline_entities VALUES (?, ?)", [(e, sid) for e in entities])
+        self._db.executemany(
+            "INSERT OR IGNORE INTO storyline_pairs VALUES (?, ?, ?)", storyline_pairs(sid, before, entities)
+        )
         return sid
 
-    def storyline_overlaps(self, entity_ids: Sequence[str]) -> list[tuple[str, set[str]]]:
-        """Storylines sharing entities with ``entity_ids``: (key, the shared ids), most shared first."""
-        if not entity_ids:
+    def storyline_overlaps(self, groups: Sequence[Sequence[str]]) -> list[tuple[str, set[str]]]:
+        """Storylines sharing two or more entities of one of ``groups`` (two countries, or two
+        people): (key, every entity of the groups it shares), most shared first, then the oldest.
+        Found through their pairs of entities, so a country in thousands of storylines costs no
+        more than a rare one."""
+        ids: set[str] = set()
+        for a, b in entity_pairs(groups):
+            ids.update(r[0] for r in self._db.execute(
+                "SELECT storyline_id FROM storyline_pairs WHERE a = ? AND b = ?", (a, b)))  # fmt: skip
+        if not ids:
             return []
-        marks = ",".join("?" * len(entity_ids))
+        every = sorted({e for group in groups for e in group})
         shared: dict[str, set[str]] = {}
-        for key, entity in self._db.execute(
-            f"SELECT s.key, e.entity_id FROM storyline_entities e JOIN storylines s ON s.id = e.storyline_id "
-            f"WHERE e.entity_id IN ({marks}) ORDER BY s.rowid",
-            list(entity_ids),
+        order: dict[str, int] = {}
+        for key, rowid, entity in self._db.execute(
+            f"SELECT s.key, s.rowid, e.entity_id FROM storyline_entities e JOIN storylines s ON s.id = e.storyline_id "
+            f"WHERE e.entity_id IN ({','.join('?' * len(every))}) AND e.storyline_id IN ({','.join('?' * len(ids))})",
+            [*every, *sorted(ids)],
         ):
             shared.setdefault(key, set()).add(entity)
-        return sorted(shared.items(), key=lambda kv: -len(kv[1]))
+            order[key] = rowid
+        return sorted(shared.items(), key=lambda kv: (-len(kv[1]), order[kv[0]]))
 
     def set_storyline(self, cluster_id: str, storyline_id: str) -> None:
         self._db.execute("UPDATE clusters SET storyline = ? WHERE id = ?", (storyline_id, cluster_id))
@@ -194,7 +209,8 @@ class ClusterTables:
         placement version), so that every annotated document is placed again; record ``version``."""
         for table in (
             "document_clusters", "cluster_members", "cluster_keys", "cluster_entities", "clusters", "storylines",
-            "storyline_entities", "document_profiles", "term_frequencies", "document_vectors", "person_countries",
+            "storyline_entities", "storyline_pairs", "document_profiles", "term_frequencies", "document_vectors",
+            "person_countries",
         ):  # fmt: skip
             self._db.execute(f"DELETE FROM {table}")
         self._db.execute("DELETE FROM settings WHERE name IN ('profiled_documents', 'cluster_max_span_days')")
@@ -572,3 +588,16 @@ def _cluster(r: sqlite3.Row, sources: list[ClusterSource]) -> EventCluster:
 def _chunks(ids: Sequence[str], size: int = 500) -> Iterator[list[str]]:
     for i in range(0, len(ids), size):
         yield list(ids[i : i + size])
+
+
+def entity_pairs(groups: Sequence[Sequence[str]]) -> list[tuple[str, str]]:
+    """Every pair of entities within each group, each in order (a < b), once."""
+    return sorted({pair for group in groups for pair in combinations(sorted(set(group)), 2)})
+
+
+def storyline_pairs(storyline_id: str, before: set[str], entities: Iterable[str]) -> list[tuple[str, str, str]]:
+    """The pairs a storyline gains when ``entities`` join it, which held ``before``: each new
+    entity with every other one, (a, b, storyline id) with a < b."""
+    new = set(entities) - before
+    pairs = {(min(a, b), max(a, b)) for a in new for b in before | new if a != b}
+    return [(a, b, storyline_id) for a, b in sorted(pairs)]

@@ -468,4 +468,20 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         "0017_vector_marks",
         "CREATE INDEX document_vectors_model ON document_vectors(model, doc_rowid)",
     ),
+    (
+        # storylines found by two entities they share (two countries, or two people), not by every
+        # storyline sharing one: a country is in thousands of them (storyline.cluster._storyline)
+        "0018_storyline_pairs",
+        """
+        CREATE TABLE storyline_pairs (
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            storyline_id TEXT NOT NULL,
+            PRIMARY KEY (a, b, storyline_id)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO storyline_pairs SELECT x.entity_id, y.entity_id, x.storyline_id
+            FROM storyline_entities x JOIN storyline_entities y
+            ON y.storyline_id = x.storyline_id AND y.entity_id > x.entity_id
+        """,
+    ),
 )
