@@ -251,9 +251,11 @@ def _build(db: Path, size: int, batch: int, keep: bool, stop_at: int | None = No
         print(f"resuming {db} at {start:,} documents (replaying the generator)", file=sys.stderr, flush=True)
         for i in range(start):
             gen.document(i)
-    else:
+    else:  # a new build: nothing of an earlier one is kept (its report would say it was done)
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
+        report.unlink(missing_ok=True)
+        state.unlink(missing_ok=True)
     print(f"building {db} ({start:,} to {target:,} documents)", file=sys.stderr, flush=True)
     t = time.perf_counter()
     built = place_batches(str(db), gen, start, target, batch)
