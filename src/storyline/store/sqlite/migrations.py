@@ -470,9 +470,12 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         # storylines found by two entities they share (two countries, or two people), not by every
-        # storyline sharing one: a country is in thousands of them (storyline.cluster._storyline)
+        # storyline sharing one: a country is in thousands of them (storyline.cluster._storyline).
+        # The index by storyline makes the pairs of the storylines there are a join, not a scan
+        # per row
         "0018_storyline_pairs",
         """
+        CREATE INDEX storyline_entities_storyline ON storyline_entities(storyline_id, entity_id);
         CREATE TABLE storyline_pairs (
             a TEXT NOT NULL,
             b TEXT NOT NULL,
