@@ -329,6 +329,25 @@ def test_entity_counts_and_aliases_follow_the_mentions_they_count(analyzed_store
         # the same document twice in one batch
         store.add_annotations("again", [(doc_id, replace(ann, entities=rest)), (doc_id, ann)])
         agree()
+        # an entity with a spelling variant that comes and goes within one batch leaves nothing
+        flash = replace(first, entity_id="Q:flash", canonical="Flash", variant="spelling")
+        store.add_annotations("again", [(doc_id, replace(ann, entities=[flash, *rest])), (doc_id, ann)])
+        agree()
+        assert not rows("SELECT * FROM entity_aliases WHERE entity_id = 'Q:flash'")
+        assert not rows("SELECT * FROM entities WHERE id = 'Q:flash'")
+        # an actor no mention names ("Franco-German talks") counts its event once a mention makes its row
+        event = next(ev for ev in ann.events if ev.actors)
+        acting = replace(event.actors[0], entity_id="Q:actor-first", role="participant")
+        moved = [replace(ev, actors=[*ev.actors, acting]) if ev is event else ev for ev in ann.events]
+        store.add_annotations("again", [(doc_id, replace(ann, events=moved))])
+        other = next(d for (d,) in rows("SELECT id FROM documents") if d != doc_id)
+        other_ann = store.annotations(other)
+        named = replace(first, entity_id="Q:actor-first", canonical="Actor First", variant=None)
+        store.add_annotations("again", [(other, replace(other_ann, entities=[*other_ann.entities, named]))])
+        agree()
+        assert rows("SELECT events FROM entities WHERE id = 'Q:actor-first'") == {(1,)}
+        store.add_annotations("again", [(doc_id, ann), (other, other_ann)])
+        agree()
     finally:
         store.close()
 

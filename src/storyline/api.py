@@ -568,7 +568,7 @@ class Storyline:
                     elsewhere.update(self._place_names(record.canonical, record.country))
         own = sorted(names, key=lambda n: (n.casefold() != folded, n))
         seen = {n.casefold() for n in own}
-        more = sorted(n for n in elsewhere if n.casefold() not in seen)
+        more = sorted(n for n in elsewhere if n.casefold() not in seen and '"' not in n)
         chosen = own[:MAX_SEARCH_NAMES] + more[: max(0, MAX_SEARCH_NAMES + MAX_PLACE_NAMES - len(own))]
         if len(chosen) < 2:
             return query, []

@@ -39,6 +39,9 @@ class EntityTally:
         """Aliases that lost a mention carrying a variant: their variant is to be read again."""
         self.entities: set[str] = set()
         """Every entity whose figures may have changed."""
+        self.created: set[str] = set()
+        """Entities whose row was made in this batch: counted whole, not by differences (an event
+        may have named one as an actor before any mention made its row: "Franco-German talks")."""
 
     def document(
         self,
@@ -74,18 +77,18 @@ class EntityTally:
         self.entities.update(entity for entity, _, _ in actors)
 
     def count_rows(self) -> list[tuple[int, int, int, str]]:
-        """(mentions, documents, events, entity id) to add, for entities whose figures changed."""
+        """(mentions, documents, events, entity id) to add, for entities whose figures changed
+        (not those :attr:`created`)."""
         return [
             (self.mentions[e], self.documents[e], self.events[e], e)
-            for e in sorted(self.entities)
+            for e in sorted(self.entities - self.created)
             if self.mentions[e] or self.documents[e] or self.events[e]
         ]
 
     def alias_rows(self) -> list[tuple[str, str, int, str | None]]:
         """(entity id, alias, count to add, greatest variant added) for aliases that changed."""
-        keys = sorted({k for k, n in self.aliases.items() if n} | set(self.variants))
-        return [(e, text, self.aliases[e, text], self.variants.get((e, text))) for e, text in keys]
+        return [(e, text, self.aliases[e, text], self.variants.get((e, text))) for e, text in self.touched_aliases()]
 
-    def shrunk_aliases(self) -> list[tuple[str, str]]:
-        """Aliases that lost mentions (to be dropped when none is left)."""
-        return sorted(k for k, n in self.aliases.items() if n < 0)
+    def touched_aliases(self) -> list[tuple[str, str]]:
+        """Aliases whose count or variant may have changed (those left with no mention are dropped)."""
+        return sorted({k for k, n in self.aliases.items() if n} | set(self.variants))

@@ -430,6 +430,10 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
                     "stages = excluded.stages, skipped = excluded.skipped, annotated_at = excluded.annotated_at",
                     (rowid, stages, json.dumps(ann.skipped, ensure_ascii=False), now),
                 )
+                mentioned = sorted({e.entity_id for e in ann.entities} - tally.created)
+                if mentioned:
+                    held = {r[0] for r in self._all("SELECT id FROM entities WHERE id = ANY(%s)", (mentioned,))}
+                    tally.created.update(set(mentioned) - held)
                 self._many(
                     "INSERT INTO entities (id, kind, canonical, country) VALUES (%s, %s, %s, %s) "
                     "ON CONFLICT DO NOTHING",
@@ -468,9 +472,22 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
             [{"e": e, "t": t} for e, t in sorted(tally.recheck)],
         )
         self._many(
-            "DELETE FROM entity_aliases WHERE entity_id = %s AND alias = %s AND count <= 0", tally.shrunk_aliases()
+            "UPDATE entities SET mentions = (SELECT count(*) FROM entity_mentions WHERE entity_id = %(e)s), "
+            "documents = (SELECT count(DISTINCT doc_rowid) FROM entity_mentions WHERE entity_id = %(e)s), "
+            "events = (SELECT count(DISTINCT event_id) FROM event_actors WHERE entity_id = %(e)s "
+            "AND role <> 'speaker') WHERE id = %(e)s",
+            [{"e": e} for e in sorted(tally.created)],
         )
-        self._many("DELETE FROM entities WHERE id = %s AND mentions <= 0", [(e,) for e in sorted(tally.entities)])
+        self._many(
+            "DELETE FROM entity_aliases WHERE entity_id = %s AND alias = %s AND count <= 0", tally.touched_aliases()
+        )
+        gone = [(e,) for e in sorted(tally.entities)]
+        self._many(
+            "DELETE FROM entity_aliases a USING entities e WHERE a.entity_id = %s AND e.id = a.entity_id "
+            "AND e.mentions <= 0",
+            gone,
+        )
+        self._many("DELETE FROM entities WHERE id = %s AND mentions <= 0", gone)
 
     def annotations(self, doc_id: str) -> Annotations:
         """The stored annotations of one document (empty when it has none yet)."""

@@ -159,19 +159,17 @@ class ClusterTables:
         people): (key, every entity of the groups it shares), most shared first, then the oldest.
         Found through their pairs of entities, so a country in thousands of storylines costs no
         more than a rare one."""
-        ids: set[str] = set()
-        for a, b in entity_pairs(groups):
-            ids.update(r[0] for r in self._db.execute(
-                "SELECT storyline_id FROM storyline_pairs WHERE a = ? AND b = ?", (a, b)))  # fmt: skip
-        if not ids:
+        pairs = entity_pairs(groups)
+        if not pairs:
             return []
         every = sorted({e for group in groups for e in group})
         shared: dict[str, set[str]] = {}
         order: dict[str, int] = {}
         for key, rowid, entity in self._db.execute(
             f"SELECT s.key, s.rowid, e.entity_id FROM storyline_entities e JOIN storylines s ON s.id = e.storyline_id "
-            f"WHERE e.entity_id IN ({','.join('?' * len(every))}) AND e.storyline_id IN ({','.join('?' * len(ids))})",
-            [*every, *sorted(ids)],
+            f"WHERE e.entity_id IN ({','.join('?' * len(every))}) AND e.storyline_id IN (SELECT storyline_id "
+            f"FROM storyline_pairs WHERE (a, b) IN (VALUES {','.join(['(?, ?)'] * len(pairs))}))",
+            [*every, *(x for pair in pairs for x in pair)],
         ):
             shared.setdefault(key, set()).add(entity)
             order[key] = rowid

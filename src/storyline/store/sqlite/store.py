@@ -554,6 +554,11 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
                     "INSERT OR REPLACE INTO annotated VALUES (?, ?, ?, ?)",
                     (rowid, stages, json.dumps(ann.skipped, ensure_ascii=False), now),
                 )
+                mentioned = sorted({e.entity_id for e in ann.entities} - tally.created)
+                if mentioned:
+                    marks = ",".join("?" * len(mentioned))
+                    held = {r[0] for r in db.execute(f"SELECT id FROM entities WHERE id IN ({marks})", mentioned)}
+                    tally.created.update(set(mentioned) - held)
                 db.executemany(
                     "INSERT OR IGNORE INTO entities (id, kind, canonical, country) VALUES (?, ?, ?, ?)",
                     [(e.entity_id, entity_kind(e.label, e.country), e.canonical, e.country) for e in ann.entities],
@@ -593,9 +598,22 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
             sorted(tally.recheck),
         )
         db.executemany(
-            "DELETE FROM entity_aliases WHERE entity_id = ? AND alias = ? AND count <= 0", tally.shrunk_aliases()
+            "UPDATE entities SET mentions = (SELECT count(*) FROM entity_mentions WHERE entity_id = ?1), "
+            "documents = (SELECT count(DISTINCT doc_rowid) FROM entity_mentions WHERE entity_id = ?1), "
+            "events = (SELECT count(DISTINCT event_id) FROM event_actors WHERE entity_id = ?1 "
+            "AND role != 'speaker') WHERE id = ?1",
+            [(e,) for e in sorted(tally.created)],
         )
-        db.executemany("DELETE FROM entities WHERE id = ? AND mentions <= 0", [(e,) for e in sorted(tally.entities)])
+        db.executemany(
+            "DELETE FROM entity_aliases WHERE entity_id = ? AND alias = ? AND count <= 0", tally.touched_aliases()
+        )
+        gone = [(e,) for e in sorted(tally.entities)]
+        db.executemany(
+            "DELETE FROM entity_aliases WHERE entity_id = ?1 AND EXISTS "
+            "(SELECT 1 FROM entities WHERE id = ?1 AND mentions <= 0)",
+            gone,
+        )
+        db.executemany("DELETE FROM entities WHERE id = ? AND mentions <= 0", gone)
 
     def annotations(self, doc_id: str) -> Annotations:
         """The stored annotations of one document (empty when it has none yet)."""
