@@ -42,9 +42,10 @@ from storyline.store.tally import ActorRow, EntityTally, MentionRow
 #: How many of a search's matches are ranked at most (the most recently stored); see search_page.
 RANK_WINDOW = 10_000
 #: SQLite's page cache per connection, MiB (its default is 2). Enough for the inner pages of every
-#: index of a store of a million documents, so a lookup reads one leaf page, not four: placement
-#: at 100,000 documents 2.84 -> 2.69 ms a document (benchmarks/scale.py's store, two batches each
-#: way); the memory is taken only as pages are read.
+#: index of a store of a million documents, so a lookup reads one leaf page, not four. Measured on
+#: benchmarks/scale.py's store of 100,000: placement 2.84 -> 2.69 ms a document (three runs each
+#: way, interleaved, on a machine doing other work: a small gain, within its noise). The memory
+#: is taken only as pages are read.
 CACHE_MIB = 64
 
 _COLUMNS = (
