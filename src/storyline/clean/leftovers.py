@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class LineKind(StrEnum):
@@ -185,10 +186,42 @@ def _names_only(line: str, lower_words: set[str]) -> bool:
     return 2 * common < len(capitalised) and bool(_NAMES_ONLY.match(line))
 
 
-def classify_lines(lines: list[str]) -> list[LineKind]:
+_SHIPPED: Any = object()
+
+
+def classify_lines(lines: list[str], model: Any = _SHIPPED) -> list[LineKind]:
     """What each line (paragraph) of one text is: by its own shape (:func:`classify`), and by its
     place: a verbless line of names and titles between two story paragraphs is a caption, when
-    most of its words are never written in lower case in the text (names, not a heading)."""
+    most of its words are never written in lower case in the text (names, not a heading). Then
+    the caption model (:mod:`storyline.clean.caption_model`; ``model``: the shipped one, another
+    :class:`~storyline.clean.caption_model.CaptionModel`, or None for the rules alone) reads the
+    short lines the rules keep in the body."""
+    kinds = _by_rules(lines)
+    if model is _SHIPPED:
+        from storyline.clean.caption_model import shipped_model
+
+        model = shipped_model()
+    if model is not None:
+        _by_model(lines, kinds, model)
+    return kinds
+
+
+def _by_model(lines: list[str], kinds: list[LineKind], model: Any) -> None:
+    from storyline.clean.caption_model import credit_marks, line_features
+
+    removed = [k is not LineKind.BODY for k in kinds]
+    at = [i for i, k in enumerate(kinds) if k is LineKind.BODY and len(lines[i]) <= MAX_LEFTOVER_CHARS]
+    if not at:
+        return
+    import numpy as np
+
+    p = model.probabilities(np.asarray([line_features(lines, i, removed) for i in at], dtype=float))
+    for i, probability in zip(at, p, strict=True):
+        if probability >= model.threshold:
+            kinds[i] = LineKind.CREDIT if credit_marks(lines[i]) else LineKind.CAPTION
+
+
+def _by_rules(lines: list[str]) -> list[LineKind]:
     kinds = [classify(line) for line in lines]
     lower_words: set[str] | None = None
     for i in range(1, len(lines) - 1):
