@@ -21,35 +21,22 @@ class GraphTables(Database):
     """Mixed into :class:`PostgresStore`: the entity graph's upkeep and reads."""
 
     # -- upkeep (inside the annotation transaction) -----------------------------------------------
-    def _document_actors(self, doc_rowid: int) -> set[str]:
-        return {
-            r[0]
-            for r in self._all(
-                "SELECT a.entity_id FROM events e JOIN event_actors a ON a.event_id = e.id WHERE e.doc_rowid = %s",
-                (doc_rowid,),
-            )
-        }
-
-    def unlink_actors(self, doc_rowid: int) -> set[str]:
-        """Before a document's events are replaced: take its pairs of actors out of the graph.
-        Returns its actors, whose event counts are to be recounted."""
+    def unlink_actors(self, doc_rowid: int) -> None:
+        """Before a document's events are replaced: take its pairs of actors out of the graph."""
         pairs = self._all(_PAIRS, (doc_rowid,))
         self._many(
             "UPDATE entity_edges SET events = events - %s, documents = documents - 1 WHERE a = %s AND b = %s",
             [(n, a, b) for a, b, n in pairs],
         )
         self._many("DELETE FROM entity_edges WHERE a = %s AND b = %s AND events <= 0", [(a, b) for a, b, _ in pairs])
-        return self._document_actors(doc_rowid)
 
-    def link_actors(self, doc_rowid: int) -> set[str]:
-        """After a document's events are stored: add its pairs of actors to the graph. Returns its
-        actors, whose event counts are to be recounted."""
+    def link_actors(self, doc_rowid: int) -> None:
+        """After a document's events are stored: add its pairs of actors to the graph."""
         self._many(
             "INSERT INTO entity_edges (a, b, events, documents) VALUES (%s, %s, %s, 1) ON CONFLICT (a, b) "
             "DO UPDATE SET events = entity_edges.events + excluded.events, documents = entity_edges.documents + 1",
             self._all(_PAIRS, (doc_rowid,)),
         )
-        return self._document_actors(doc_rowid)
 
     # -- reading ------------------------------------------------------------------------------------
     def entity_graph(

@@ -29,18 +29,8 @@ class GraphTables:
     _db: sqlite3.Connection
 
     # -- upkeep (inside the annotation transaction) -----------------------------------------------
-    def _document_actors(self, doc_rowid: int) -> set[str]:
-        return {
-            r[0]
-            for r in self._db.execute(
-                "SELECT a.entity_id FROM events e JOIN event_actors a ON a.event_id = e.id WHERE e.doc_rowid = ?",
-                (doc_rowid,),
-            )
-        }
-
-    def unlink_actors(self, doc_rowid: int) -> set[str]:
-        """Before a document's events are replaced: take its pairs of actors out of the graph.
-        Returns its actors, whose event counts are to be recounted."""
+    def unlink_actors(self, doc_rowid: int) -> None:
+        """Before a document's events are replaced: take its pairs of actors out of the graph."""
         pairs = self._db.execute(_PAIRS, (doc_rowid,)).fetchall()
         self._db.executemany(
             "UPDATE entity_edges SET events = events - ?, documents = documents - 1 WHERE a = ? AND b = ?",
@@ -49,17 +39,14 @@ class GraphTables:
         self._db.executemany(
             "DELETE FROM entity_edges WHERE a = ? AND b = ? AND events <= 0", [(a, b) for a, b, _ in pairs]
         )
-        return self._document_actors(doc_rowid)
 
-    def link_actors(self, doc_rowid: int) -> set[str]:
-        """After a document's events are stored: add its pairs of actors to the graph. Returns its
-        actors, whose event counts are to be recounted."""
+    def link_actors(self, doc_rowid: int) -> None:
+        """After a document's events are stored: add its pairs of actors to the graph."""
         self._db.executemany(
             "INSERT INTO entity_edges (a, b, events, documents) VALUES (?, ?, ?, 1) ON CONFLICT (a, b) "
             "DO UPDATE SET events = events + excluded.events, documents = documents + 1",
             self._db.execute(_PAIRS, (doc_rowid,)).fetchall(),
         )
-        return self._document_actors(doc_rowid)
 
     # -- reading ------------------------------------------------------------------------------------
     def entity_graph(

@@ -475,8 +475,9 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
 
     def add_annotations(self, stages: str, items: Sequence[tuple[str, Annotations]]) -> None:
         """Replace the annotations of these documents, and bring the entity table up to date,
-        in one transaction. Counts and aliases are recomputed from the stored mentions, so
-        annotating a document again never counts it twice."""
+        in one transaction. Counts and aliases change by what a document's old annotations counted
+        and its new ones count (:mod:`storyline.store.tally`), so annotating a document again
+        never counts it twice."""
         now = datetime.now(UTC).isoformat()
         db = self._db
         with self.transaction():
