@@ -500,3 +500,9 @@ def test_a_date_of_another_act_is_not_the_events_date(annotator: Annotator) -> N
     assert held.subtype == "summit" and held.time is not None and held.time.text == "Monday"
     undated = one(annotator, "Trade has grown since Mr Modi took office in May, officials said at the summit in Sochi.")
     assert (undated.time is None or undated.time.text != "in May") and undated.status is not EventStatus.PLANNED
+    # the same clause after the trigger, with no comma before it; "until" with its own date is not one
+    later = one(annotator, "It will be the first full summit between the two leaders since Mr Modi took office in May.")
+    assert later.subtype == "summit" and (later.time is None or "May" not in later.time.text), later.time
+    postponed = [e for e in events(annotator, "The opposition agreed to postpone the rally until 9 November.")
+                 if e.trigger.text == "agreed"]  # fmt: skip
+    assert postponed and postponed[0].time is not None and "November" in postponed[0].time.text

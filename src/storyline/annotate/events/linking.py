@@ -51,6 +51,9 @@ _BOUND_BEFORE = re.compile(r"\b(?:by|until|till|since|through|before)\s+(?:the\s
 _BOUND_WORD = re.compile(r"(?:by|until|till|since|through|before)\b", re.IGNORECASE)
 #: A subordinate clause that dates another act: "since Mr Modi took office in May", "after the
 #: vote on Sunday". A time inside one is not the time of an event outside it.
+_SUBORDINATING_WORD = re.compile(r"\b(?:since|after|before|until|till|when|while|once)\b", re.IGNORECASE)
+#: What may stand between "until" and a month it governs: "until 9 November", "until the 9th of".
+_DAY_BEFORE_TIME = re.compile(r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?)?", re.IGNORECASE)
 _SUBORDINATE = re.compile(r"\b(?:since|after|before|until|till|when|while|once)\b[^,;()–—]*$", re.IGNORECASE)
 _WEEKDAY_WORD = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
 _MONTH_WORD = re.compile(
@@ -337,9 +340,17 @@ def _in_other_clause(raw: RawMention, t: TimeExpression, text: str) -> bool:
     """Whether ``t`` sits in a subordinate clause ("since ... took office in May") that does not
     hold the event's trigger: the time of another act."""
     segment_start = max(raw.sentence_start, *(text.rfind(p, raw.sentence_start, t.start) + 1 for p in ",;(–—"))
-    if not _SUBORDINATE.search(text[segment_start : t.start]):
-        return False
-    return not segment_start <= raw.start < t.start
+    if segment_start <= raw.start < t.start:
+        # the trigger first, in the same stretch: the time is another act's when a subordinating
+        # word opens a clause between them ("the first summit ... since Mr Modi took office in
+        # May", "after a June 30 coup"), not when it is the time's own preposition ("postpone the
+        # demonstration until 9 November")
+        between = text[raw.end : t.start]
+        words = list(_SUBORDINATING_WORD.finditer(between))
+        if not words or not _SUBORDINATE.search(between):
+            return False
+        return not _DAY_BEFORE_TIME.fullmatch(between[words[-1].end() :].strip())
+    return bool(_SUBORDINATE.search(text[segment_start : t.start]))
 
 
 def _forward(time: EventTime, anchor: date) -> EventTime:
@@ -386,6 +397,8 @@ def _inherit_places(events: list[Event]) -> None:
         for other in [*reversed(events[:i]), *events[i + 1 :]]:
             if other.place is None or other.type not in DIPLOMATIC or other.status is EventStatus.REFERENCED:
                 continue
+            if event.time and not other.time:
+                continue  # an undated event's place says nothing of where a dated one happened
             shared = ids & {a.entity_id for a in other.participants() if a.entity_id}
             same_day = bool(event.time and other.time and not event.time.inferred and not other.time.inferred)
             if not (shared or (same_day and _dates_compatible(event, other))):
