@@ -466,6 +466,9 @@ def store_part(args: argparse.Namespace) -> dict[str, Any]:
                     half = row[str(batch)]["half_full"]["ms_per_doc"]
                     row["ratio_n_to_1k_half_full"] = round(row[largest]["ms_per_doc"] / half, 2)
                 backends[name] = row
+                # what is measured so far, kept should a later backend's part be stopped
+                partial = {**result, "backends": backends}
+                (out_dir / f"scale_store_{args.n}.partial.json").write_text(json.dumps(partial, indent=2) + "\n")
         finally:
             if server is not None:
                 server.stop()
