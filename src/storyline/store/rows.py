@@ -1,11 +1,13 @@
 """Rows as both store backends write and read them: a document's column values, a document or
-a happening rebuilt from its row, and document vectors read from their rows."""
+a happening rebuilt from its row, document vectors read from their rows, and the pairs of
+entities storylines are found by."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -13,7 +15,9 @@ import numpy as np
 from storyline.model import DateSource, Document, Duplicate, Granularity, PublishedDate
 from storyline.model.clusters import ClusterSource, EventCluster
 
-__all__ = ["cluster_from_row", "document_from_row", "metadata_columns", "vectors_from_rows"]
+__all__ = [
+    "cluster_from_row", "document_from_row", "entity_pairs", "metadata_columns", "storyline_pairs", "vectors_from_rows",
+]  # fmt: skip
 
 
 def document_from_row(row: Mapping[str, Any]) -> Document:
@@ -100,3 +104,16 @@ def cluster_from_row(row: Mapping[str, Any], sources: list[ClusterSource]) -> Ev
         storyline_id=row["storyline"], tentative=bool(row["tentative"]), confidence=row["confidence"],
         mentions=len(sources), documents=len({s.document_id for s in sources}), sources=sources,
     )  # fmt: skip
+
+
+def entity_pairs(groups: Sequence[Sequence[str]]) -> list[tuple[str, str]]:
+    """Every pair of entities within each group, each in order (a < b), once."""
+    return sorted({pair for group in groups for pair in combinations(sorted(set(group)), 2)})
+
+
+def storyline_pairs(storyline_id: str, before: set[str], entities: Iterable[str]) -> list[tuple[str, str, str]]:
+    """The pairs a storyline gains when ``entities`` join it, which held ``before``: each new
+    entity with every other one, (a, b, storyline id) with a < b."""
+    new = set(entities) - before
+    pairs = {(min(a, b), max(a, b)) for a in new for b in before | new if a != b}
+    return [(a, b, storyline_id) for a, b in sorted(pairs)]

@@ -9,15 +9,25 @@ it; by differences a batch costs what it holds.
 
 The one figure that cannot be taken off is an alias's variant (the greatest variant of the
 mentions with that text): when a mention carrying one goes, that alias's variant is read again
-from the stored mentions (:attr:`EntityTally.recheck`). Both stores apply the same tally.
+from the stored mentions (:attr:`EntityTally.recheck`). Both stores read a document's rows with
+:data:`MENTIONS_OF` and :data:`ACTORS_OF` and apply :meth:`EntityTally.statements`: SQL both
+accept (``?`` placeholders, which the PostgreSQL store turns into ``%s``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["ActorRow", "EntityTally", "MentionRow"]
+__all__ = ["ACTORS_OF", "MENTIONS_OF", "ActorRow", "EntityTally", "MentionRow"]
+
+#: A document's stored entity mentions and event actors, as the tally counts them (by its rowid).
+MENTIONS_OF = "SELECT entity_id, text, variant FROM entity_mentions WHERE doc_rowid = ?"
+ACTORS_OF = (
+    "SELECT a.entity_id, a.event_id, a.role FROM events e JOIN event_actors a ON a.event_id = e.id "
+    "WHERE e.doc_rowid = ?"
+)  # fmt: skip
 
 #: (entity id, text, variant) of one stored entity mention
 MentionRow = tuple[str, str, str | None]
@@ -92,3 +102,42 @@ class EntityTally:
     def touched_aliases(self) -> list[tuple[str, str]]:
         """Aliases whose count or variant may have changed (those left with no mention are dropped)."""
         return sorted({k for k, n in self.aliases.items() if n} | set(self.variants))
+
+    def statements(self) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """What brings the entity and alias tables up to date: (SQL, rows to run it with) in order.
+        Entities :attr:`created` are counted whole; aliases and entities left with no mention go."""
+        created = sorted(self.created)
+        every = sorted(self.entities)
+        return [
+            (
+                "UPDATE entities SET mentions = mentions + ?, documents = documents + ?, events = events + ? "
+                "WHERE id = ?",
+                list(self.count_rows()),
+            ),
+            (
+                "INSERT INTO entity_aliases (entity_id, alias, count, variant) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (entity_id, alias) DO UPDATE SET count = entity_aliases.count + excluded.count, "
+                "variant = CASE WHEN excluded.variant IS NOT NULL AND (entity_aliases.variant IS NULL "
+                "OR excluded.variant > entity_aliases.variant) THEN excluded.variant ELSE entity_aliases.variant END",
+                list(self.alias_rows()),
+            ),
+            (
+                "UPDATE entity_aliases SET variant = (SELECT max(variant) FROM entity_mentions "
+                "WHERE entity_id = ? AND text = ?) WHERE entity_id = ? AND alias = ?",
+                [(e, t, e, t) for e, t in sorted(self.recheck)],
+            ),
+            (
+                "UPDATE entities SET mentions = (SELECT count(*) FROM entity_mentions WHERE entity_id = ?), "
+                "documents = (SELECT count(DISTINCT doc_rowid) FROM entity_mentions WHERE entity_id = ?), "
+                "events = (SELECT count(DISTINCT event_id) FROM event_actors WHERE entity_id = ? "
+                "AND role <> 'speaker') WHERE id = ?",
+                [(e, e, e, e) for e in created],
+            ),
+            ("DELETE FROM entity_aliases WHERE entity_id = ? AND alias = ? AND count <= 0", self.touched_aliases()),
+            (
+                "DELETE FROM entity_aliases WHERE entity_id = ? "
+                "AND EXISTS (SELECT 1 FROM entities WHERE id = ? AND mentions <= 0)",
+                [(e, e) for e in every],
+            ),
+            ("DELETE FROM entities WHERE id = ? AND mentions <= 0", [(e,) for e in every]),
+        ]

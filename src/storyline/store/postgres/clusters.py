@@ -15,8 +15,8 @@ import numpy as np
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
 from storyline.store.filters import HappeningFilter, happening_where
 from storyline.store.postgres.db import Database
-from storyline.store.rows import cluster_from_row, vectors_from_rows
-from storyline.store.sqlite.clusters import _storyline_id, entity_pairs, storyline_pairs
+from storyline.store.rows import cluster_from_row, entity_pairs, storyline_pairs, vectors_from_rows
+from storyline.store.sqlite.clusters import _storyline_id
 
 _NAMES = (
     "id", "family", "type", "subtype", "start", "end", "granularity", "status", "actors", "countries", "place",

@@ -41,7 +41,7 @@ from storyline.store.postgres.graph import GraphTables
 from storyline.store.postgres.search import TextQuery, index_text, snippet, text_query
 from storyline.store.postgres.views import ServingQueries
 from storyline.store.rows import document_from_row, metadata_columns
-from storyline.store.tally import ActorRow, EntityTally, MentionRow
+from storyline.store.tally import ACTORS_OF, MENTIONS_OF, ActorRow, EntityTally, MentionRow
 
 #: How many of a search's matches are ranked at most (the most recently stored); see search_page.
 RANK_WINDOW = 10_000
@@ -445,50 +445,13 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
 
     def _tallied(self, rowid: int) -> tuple[list[MentionRow], list[ActorRow]]:
         """A document's stored entity mentions and event actors, as the entity tally counts them."""
-        mentions = self._all("SELECT entity_id, text, variant FROM entity_mentions WHERE doc_rowid = %s", (rowid,))
-        actors = self._all(
-            "SELECT a.entity_id, a.event_id, a.role FROM events e JOIN event_actors a ON a.event_id = e.id "
-            "WHERE e.doc_rowid = %s",
-            (rowid,),
-        )
-        return mentions, actors
+        mentions = self._all(MENTIONS_OF.replace("?", "%s"), (rowid,))
+        return mentions, self._all(ACTORS_OF.replace("?", "%s"), (rowid,))
 
     def _apply_tally(self, tally: EntityTally) -> None:
-        """Add the tally's differences to the entities and their aliases (:mod:`storyline.store.tally`)."""
-        self._many(
-            "UPDATE entities SET mentions = mentions + %s, documents = documents + %s, events = events + %s "
-            "WHERE id = %s",
-            tally.count_rows(),
-        )
-        self._many(
-            "INSERT INTO entity_aliases AS a (entity_id, alias, count, variant) VALUES (%s, %s, %s, %s) "
-            "ON CONFLICT (entity_id, alias) DO UPDATE SET count = a.count + excluded.count, variant = CASE "
-            "WHEN excluded.variant IS NOT NULL AND (a.variant IS NULL OR excluded.variant > a.variant) "
-            "THEN excluded.variant ELSE a.variant END",
-            tally.alias_rows(),
-        )
-        self._many(
-            "UPDATE entity_aliases SET variant = (SELECT max(variant) FROM entity_mentions "
-            "WHERE entity_id = %(e)s AND text = %(t)s) WHERE entity_id = %(e)s AND alias = %(t)s",
-            [{"e": e, "t": t} for e, t in sorted(tally.recheck)],
-        )
-        self._many(
-            "UPDATE entities SET mentions = (SELECT count(*) FROM entity_mentions WHERE entity_id = %(e)s), "
-            "documents = (SELECT count(DISTINCT doc_rowid) FROM entity_mentions WHERE entity_id = %(e)s), "
-            "events = (SELECT count(DISTINCT event_id) FROM event_actors WHERE entity_id = %(e)s "
-            "AND role <> 'speaker') WHERE id = %(e)s",
-            [{"e": e} for e in sorted(tally.created)],
-        )
-        self._many(
-            "DELETE FROM entity_aliases WHERE entity_id = %s AND alias = %s AND count <= 0", tally.touched_aliases()
-        )
-        gone = [(e,) for e in sorted(tally.entities)]
-        self._many(
-            "DELETE FROM entity_aliases a USING entities e WHERE a.entity_id = %s AND e.id = a.entity_id "
-            "AND e.mentions <= 0",
-            gone,
-        )
-        self._many("DELETE FROM entities WHERE id = %s AND mentions <= 0", gone)
+        """Bring the entities and their aliases up to date (:mod:`storyline.store.tally`)."""
+        for sql, rows in tally.statements():
+            self._many(sql.replace("?", "%s"), rows)
 
     def annotations(self, doc_id: str) -> Annotations:
         """The stored annotations of one document (empty when it has none yet)."""

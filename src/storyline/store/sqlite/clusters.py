@@ -8,14 +8,13 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from itertools import combinations
 from typing import Any
 
 import numpy as np
 
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
 from storyline.store.filters import HappeningFilter, happening_where
-from storyline.store.rows import cluster_from_row, vectors_from_rows
+from storyline.store.rows import cluster_from_row, entity_pairs, storyline_pairs, vectors_from_rows
 
 _CLUSTER_COLUMNS = (
     "id, family, type, subtype, start, end, granularity, status, actors, countries, place, country, lat, lon, "
@@ -586,16 +585,3 @@ def _cluster(r: sqlite3.Row, sources: list[ClusterSource]) -> EventCluster:
 def _chunks(ids: Sequence[str], size: int = 500) -> Iterator[list[str]]:
     for i in range(0, len(ids), size):
         yield list(ids[i : i + size])
-
-
-def entity_pairs(groups: Sequence[Sequence[str]]) -> list[tuple[str, str]]:
-    """Every pair of entities within each group, each in order (a < b), once."""
-    return sorted({pair for group in groups for pair in combinations(sorted(set(group)), 2)})
-
-
-def storyline_pairs(storyline_id: str, before: set[str], entities: Iterable[str]) -> list[tuple[str, str, str]]:
-    """The pairs a storyline gains when ``entities`` join it, which held ``before``: each new
-    entity with every other one, (a, b, storyline id) with a < b."""
-    new = set(entities) - before
-    pairs = {(min(a, b), max(a, b)) for a in new for b in before | new if a != b}
-    return [(a, b, storyline_id) for a, b in sorted(pairs)]

@@ -37,7 +37,7 @@ from storyline.store.sqlite.clusters import ClusterTables
 from storyline.store.sqlite.graph import GraphTables
 from storyline.store.sqlite.migrations import MIGRATIONS
 from storyline.store.sqlite.views import ServingQueries
-from storyline.store.tally import ActorRow, EntityTally, MentionRow
+from storyline.store.tally import ACTORS_OF, MENTIONS_OF, ActorRow, EntityTally, MentionRow
 
 #: How many of a search's matches are ranked at most (the most recently stored); see search_page.
 RANK_WINDOW = 10_000
@@ -570,52 +570,12 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
 
     def _tallied(self, rowid: int) -> tuple[list[MentionRow], list[ActorRow]]:
         """A document's stored entity mentions and event actors, as the entity tally counts them."""
-        db = self._db
-        return (
-            db.execute("SELECT entity_id, text, variant FROM entity_mentions WHERE doc_rowid = ?", (rowid,)).fetchall(),
-            db.execute(
-                "SELECT a.entity_id, a.event_id, a.role FROM events e JOIN event_actors a ON a.event_id = e.id "
-                "WHERE e.doc_rowid = ?",
-                (rowid,),
-            ).fetchall(),
-        )
+        return self._db.execute(MENTIONS_OF, (rowid,)).fetchall(), self._db.execute(ACTORS_OF, (rowid,)).fetchall()
 
     def _apply_tally(self, tally: EntityTally) -> None:
-        """Add the tally's differences to the entities and their aliases (:mod:`storyline.store.tally`)."""
-        db = self._db
-        db.executemany(
-            "UPDATE entities SET mentions = mentions + ?, documents = documents + ?, events = events + ? WHERE id = ?",
-            tally.count_rows(),
-        )
-        db.executemany(
-            "INSERT INTO entity_aliases (entity_id, alias, count, variant) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (entity_id, alias) DO UPDATE SET count = count + excluded.count, variant = CASE "
-            "WHEN excluded.variant IS NOT NULL AND (variant IS NULL OR excluded.variant > variant) "
-            "THEN excluded.variant ELSE variant END",
-            tally.alias_rows(),
-        )
-        db.executemany(
-            "UPDATE entity_aliases SET variant = (SELECT max(variant) FROM entity_mentions "
-            "WHERE entity_id = ?1 AND text = ?2) WHERE entity_id = ?1 AND alias = ?2",
-            sorted(tally.recheck),
-        )
-        db.executemany(
-            "UPDATE entities SET mentions = (SELECT count(*) FROM entity_mentions WHERE entity_id = ?1), "
-            "documents = (SELECT count(DISTINCT doc_rowid) FROM entity_mentions WHERE entity_id = ?1), "
-            "events = (SELECT count(DISTINCT event_id) FROM event_actors WHERE entity_id = ?1 "
-            "AND role != 'speaker') WHERE id = ?1",
-            [(e,) for e in sorted(tally.created)],
-        )
-        db.executemany(
-            "DELETE FROM entity_aliases WHERE entity_id = ? AND alias = ? AND count <= 0", tally.touched_aliases()
-        )
-        gone = [(e,) for e in sorted(tally.entities)]
-        db.executemany(
-            "DELETE FROM entity_aliases WHERE entity_id = ?1 AND EXISTS "
-            "(SELECT 1 FROM entities WHERE id = ?1 AND mentions <= 0)",
-            gone,
-        )
-        db.executemany("DELETE FROM entities WHERE id = ? AND mentions <= 0", gone)
+        """Bring the entities and their aliases up to date (:mod:`storyline.store.tally`)."""
+        for sql, rows in tally.statements():
+            self._db.executemany(sql, rows)
 
     def annotations(self, doc_id: str) -> Annotations:
         """The stored annotations of one document (empty when it has none yet)."""
