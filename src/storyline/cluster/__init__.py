@@ -285,43 +285,50 @@ class Clusterer:
 
     def _catch_up(self, index: DocumentIndex, dim: int, count: int) -> DocumentIndex | None:
         """The kept ``index`` brought up to date with the store, which holds ``count`` vectors; None
-        when too many of its documents are gone (built again then).
-
-        When no stored vector was removed since the index was last compared whole with the store
-        (the store's count of removals is the one kept with it), each vector it returns is still
-        stored, so only those above the highest document rowid the store held when it was kept,
-        and those damaged then, are read; the store's count of vectors says whether that is all of
-        them (one placed meanwhile by another process, or below the mark, is not): when not, or
-        when the kept file says nothing of this (an older one), every stored document's id is read
-        and compared, as the index's documents gone are found."""
+        when too many of its documents are gone (built again then). What it lacks is read by
+        :meth:`_since_kept` when the kept marks allow, else found by comparing every stored
+        document's id with it (as the index's documents gone are)."""
         live = index.live()
+        found = self._since_kept(index, dim, count, live)
+        if found is None:
+            stored = self.store.vector_ids(VECTOR_MODEL)
+            gone = live.difference(stored)
+            if len(index.gone) + len(gone) > len(index) // 10:
+                return None
+            index.forget(gone)
+            found = self.store.vectors(VECTOR_MODEL, dim, [d for d in stored if d not in live])
+        ids, vectors, damaged = found
+        self._saved = len(index)
+        self.index_source = f"cache ({len(index):,} kept, {len(ids):,} added)"
+        return self._fill(index, ids, vectors, damaged)
+
+    def _since_kept(
+        self, index: DocumentIndex, dim: int, count: int, live: set[str]
+    ) -> tuple[list[str], np.ndarray, list[str]] | None:
+        """The stored vectors the kept index lacks, when no stored vector was removed since it was
+        last compared whole with the store (the store's count of removals is the one kept with
+        it): those above the highest document rowid the store held when it was kept, and those
+        damaged then. None when the kept file says nothing of this (an older one), or the store's
+        count of vectors says that is not all of them (one placed meanwhile by another process,
+        or below the mark)."""
         sync = index.sync
         after, damaged_then = sync.get("after"), sync.get("damaged")
-        if (
+        if not (
             sync.get("model") == VECTOR_MODEL
             and sync.get("removals") == self._removals
             and isinstance(after, int)
             and isinstance(damaged_then, list)
             and len(index.gone) <= len(index) // 10
         ):
-            ids, vectors, damaged = self.store.vectors_after(VECTOR_MODEL, after, dim)
-            if damaged_then:  # read again, as each comparison did: mended since, or still damaged
-                again, more, still = self.store.vectors(VECTOR_MODEL, dim, damaged_then)
-                ids, vectors, damaged = again + ids, np.vstack([more, vectors]), still + damaged
-            if count == len(live) + len({d for d in (*ids, *damaged) if d not in live}):
-                new = [i for i, d in enumerate(ids) if d not in live]
-                self._saved = len(index)
-                self.index_source = f"cache ({len(index):,} kept, {len(new):,} added)"
-                return self._fill(index, [ids[i] for i in new], vectors[new], damaged)
-        stored = self.store.vector_ids(VECTOR_MODEL)
-        gone = live.difference(stored)
-        if len(index.gone) + len(gone) > len(index) // 10:
             return None
-        index.forget(gone)
-        ids, vectors, damaged = self.store.vectors(VECTOR_MODEL, dim, [d for d in stored if d not in live])
-        self._saved = len(index)
-        self.index_source = f"cache ({len(index):,} kept, {len(ids):,} added)"
-        return self._fill(index, ids, vectors, damaged)
+        ids, vectors, damaged = self.store.vectors_after(VECTOR_MODEL, after, dim)
+        if damaged_then:  # read again, as each comparison did: mended since, or still damaged
+            again, more, still = self.store.vectors(VECTOR_MODEL, dim, damaged_then)
+            ids, vectors, damaged = again + ids, np.vstack([more, vectors]), still + damaged
+        if count != len(live) + len({d for d in (*ids, *damaged) if d not in live}):
+            return None
+        new = [i for i, d in enumerate(ids) if d not in live]
+        return [ids[i] for i in new], vectors[new], damaged
 
     def _fill(self, index: DocumentIndex, ids: list[str], vectors: np.ndarray, damaged: list[str]) -> DocumentIndex:
         # a damaged vector leaves its document out of the neighbours, and is said once
@@ -599,11 +606,12 @@ class Clusterer:
             sides.setdefault(country, name)
         entities = {**state.actors, **sides}
         countries = sides.keys() | {a for a in state.actors if country_table().country(state.actors[a])}
-        groups = [sorted(countries & entities.keys()), sorted(entities.keys() - countries)]
-        for key, shared in self.store.storyline_overlaps(groups):
-            if len(shared & countries) >= 2 or len(shared - countries) >= 2:
-                state.storyline = self.store.storyline_for(key, "", entities)
-                break
+        # the storylines sharing two of its countries or two of its other parties, most shared first
+        found = self.store.storyline_overlaps(
+            [sorted(countries & entities.keys()), sorted(entities.keys() - countries)]
+        )
+        if found:
+            state.storyline = self.store.storyline_for(found[0][0], "", entities)
         if state.storyline is None and (found := storyline_key(state.actors, sides, set(known))) is not None:
             names = " – ".join(sorted(found[1].values()))
             state.storyline = self.store.storyline_for(found[0], names, entities)
