@@ -607,11 +607,10 @@ class Clusterer:
         entities = {**state.actors, **sides}
         countries = sides.keys() | {a for a in state.actors if country_table().country(state.actors[a])}
         # the storylines sharing two of its countries or two of its other parties, most shared first
-        found = self.store.storyline_overlaps(
-            [sorted(countries & entities.keys()), sorted(entities.keys() - countries)]
-        )
-        if found:
-            state.storyline = self.store.storyline_for(found[0][0], "", entities)
+        groups = [sorted(countries & entities.keys()), sorted(entities.keys() - countries)]
+        sharing = self.store.storyline_overlaps(groups)
+        if sharing:
+            state.storyline = self.store.storyline_for(sharing[0][0], "", entities)
         if state.storyline is None and (found := storyline_key(state.actors, sides, set(known))) is not None:
             names = " – ".join(sorted(found[1].values()))
             state.storyline = self.store.storyline_for(found[0], names, entities)
