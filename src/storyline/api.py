@@ -13,7 +13,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from types import TracebackType
@@ -329,8 +329,6 @@ class Storyline:
         """Dated happenings in order, each with its sources and their evidence sentences: those
         ``which`` or the keyword ``filters`` of :meth:`happening_filter` pick, dated only
         (tentative ones only with ``include_tentative``)."""
-        from dataclasses import replace
-
         from storyline.timeline import timeline_entries
 
         return timeline_entries(self.clusters(replace(self._which(which, filters), dated_only=True), limit=limit,
@@ -387,8 +385,6 @@ class Storyline:
         then annotate it again, so its relative times ("on Friday", "last May") resolve against
         the new date, and place it again in happenings. Returns the document as stored now.
         A date that cannot be read is a :class:`UsageError`."""
-        from dataclasses import replace
-
         from storyline.annotate import shared_annotator
         from storyline.clean.dates import parse_metadata_date
         from storyline.model import DateSource, PublishedDate
@@ -451,8 +447,6 @@ class Storyline:
     def _confidence_filter(self, query: EventQuery, min_confidence: float | None) -> EventQuery:
         """The query with the calibrated ``min_confidence`` as a bound on stored scores, and
         doubtful events ordered last."""
-        from dataclasses import replace
-
         calibration = event_calibration()
         doubtful = calibration.raw_threshold(DOUBTFUL_BELOW)
         query = replace(query, doubtful_below=doubtful)
@@ -469,8 +463,6 @@ class Storyline:
 
     def count_events(self, which: EventQuery | None = None, **filters: Any) -> int:
         """How many events :meth:`events` would list with these filters, over all pages."""
-        from dataclasses import replace
-
         query = which if which is not None else self.event_query(**filters)
         return self.store.count_events(replace(query, limit=None, offset=0))
 
@@ -536,8 +528,6 @@ class Storyline:
 
     def count(self, which: DocumentQuery | None = None, **filters: Any) -> int:
         """How many documents :meth:`documents` would list with these filters, over all pages."""
-        from dataclasses import replace
-
         query = which if which is not None else self.document_query(**filters)
         return self.store.count(replace(query, limit=None, offset=0))
 
@@ -569,7 +559,7 @@ class Storyline:
         own = sorted(names, key=lambda n: (n.casefold() != folded, n))
         seen = {n.casefold() for n in own}
         more = sorted(n for n in elsewhere if n.casefold() not in seen and '"' not in n)
-        chosen = own[:MAX_SEARCH_NAMES] + more[: max(0, MAX_SEARCH_NAMES + MAX_PLACE_NAMES - len(own))]
+        chosen = own[:MAX_SEARCH_NAMES] + more[:MAX_PLACE_NAMES]
         if len(chosen) < 2:
             return query, []
         return " OR ".join(f'"{n}"' for n in chosen), chosen

@@ -11,6 +11,7 @@ cities, which is what a map of news needs.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import pickle
@@ -100,6 +101,7 @@ class Gazetteer:
         """Cities' own names (not their alternates), case-folded."""
         self.major_city_names: frozenset[str]
         """Own names of cities of 100,000 people or more: few of them are also common English words."""
+        self._names_of: dict[Candidate, list[str]] | None = None  # each place's index keys, made on first asking
         try:
             path = _cache_file()
         except OSError:  # an unreadable source file: build, keep nothing
@@ -191,7 +193,7 @@ class Gazetteer:
         and spellings: Sotschi, Sotchi and Soči for Sochi), each word capitalised (the index keeps
         them case-folded), only those that stand first for this place and no other, and of five
         letters or more."""
-        if not hasattr(self, "_names_of"):
+        if self._names_of is None:
             names_of: dict[Candidate, list[str]] = defaultdict(list)
             for key, bucket in self.index.items():
                 for candidate in bucket:
@@ -208,12 +210,7 @@ class Gazetteer:
         )
 
 
-_SHARED: Gazetteer | None = None
-
-
+@functools.lru_cache(maxsize=1)
 def shared_gazetteer() -> Gazetteer:
     """One index per process for readers that are not an annotation stage (a search's place names)."""
-    global _SHARED
-    if _SHARED is None:
-        _SHARED = Gazetteer()
-    return _SHARED
+    return Gazetteer()

@@ -453,11 +453,11 @@ def search(
     """Full-text search over titles, texts and captions, best match first. A query that is an
     entity's name or alias also finds the other names it goes by ("Mode" finds Narendra Modi)."""
     with _open(db) as sl:
-        names = sl.search_names(query)[1]
+        expanded, names = sl.search_names(query)
         if names:
             shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
             _err(f"note: {query!r} names an entity: searched for {shown}")
-        hits = sl.search(query, limit=limit, hide_duplicates=hide_duplicates)
+        hits = sl.store.search(expanded, limit=limit, hide_duplicates=hide_duplicates)
     if as_json:
         for hit in hits:
             d = hit.document

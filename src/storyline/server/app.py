@@ -554,7 +554,7 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
         query = sl.document_query(limit=limit, offset=offset, **which.filters)
         q = which.q
         if q:
-            hits, matches, ranked = pages.search_page(sl, q, query)
+            hits, matches, ranked, names = pages.search_page(sl, q, query)
             summaries = pages.summaries(sl, [h.document for h in hits])
             items = [
                 {**d, "score": round(h.score, 3), "snippet": h.snippet} for d, h in zip(summaries, hits, strict=True)
@@ -562,7 +562,7 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
             # a search ranks at most the store's rank window of matches: those are the pages there are
             result = page(items, ranked, limit, offset)
             result["matches"], result["matches_more"] = min(matches, ranked), matches > ranked
-            result["names"] = sl.search_names(q)[1] or None
+            result["names"] = names or None
             return result
         docs, total = pages.document_page(sl, query)
         return page(pages.summaries(sl, docs), total, limit, offset)

@@ -20,12 +20,14 @@ def document_page(sl: Storyline, query: DocumentQuery) -> tuple[list[Document], 
     return sl.store.documents(query), sl.store.count(query)
 
 
-def search_page(sl: Storyline, text: str, query: DocumentQuery) -> tuple[list[SearchHit], int, int]:
+def search_page(sl: Storyline, text: str, query: DocumentQuery) -> tuple[list[SearchHit], int, int, list[str]]:
     """One page of full-text matches, best first; how many documents match, counted up to the
-    store's ``rank_window`` + 1 (more than the window: more match than were counted); and how
-    many of them can be paged through (a search ranks at most the ``rank_window`` newest)."""
-    hits, matches = sl.store.search_page(sl.search_names(text)[0], query)
-    return hits, matches, min(matches, sl.store.rank_window)
+    store's ``rank_window`` + 1 (more than the window: more match than were counted); how many of
+    them can be paged through (a search ranks at most the ``rank_window`` newest); and the names
+    the search looked for when ``text`` names an entity (:meth:`Storyline.search_names`)."""
+    expanded, names = sl.search_names(text)
+    hits, matches = sl.store.search_page(expanded, query)
+    return hits, matches, min(matches, sl.store.rank_window), names
 
 
 def summaries(sl: Storyline, docs: Sequence[Document]) -> list[dict[str, Any]]:
