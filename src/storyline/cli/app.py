@@ -60,6 +60,17 @@ def _shown(db: str) -> str:
     return redact(db)
 
 
+def _usage(exc: Exception) -> typer.Exit:
+    """A caller's mistake said on stderr (with the candidates of an ambiguous name): exit 1 for a
+    name that matches nothing, 2 for anything else."""
+    from storyline.errors import UsageError
+
+    _err(f"error: {exc}")
+    for candidate in getattr(exc, "candidates", ()):
+        _err(f"  {candidate}")
+    return typer.Exit(1 if isinstance(exc, UsageError) and exc.code == "not-found" else 2)
+
+
 def _open(db: str) -> Storyline:
     from storyline.api import open as open_store
     from storyline.errors import StoreError
@@ -914,10 +925,7 @@ def _happening_filter(sl: Storyline, **filters: Any) -> HappeningFilter:
             filters["storyline"] = line
         return sl.happening_filter(**filters)
     except UsageError as exc:
-        _err(f"error: {exc}")
-        for candidate in exc.candidates:
-            _err(f"  {candidate}")
-        raise typer.Exit(1 if exc.code == "not-found" else 2) from None
+        raise _usage(exc) from None
 
 
 @app.command("happenings")
@@ -1472,10 +1480,7 @@ def main() -> None:
     try:
         app()
     except UsageError as exc:
-        _err(f"error: {exc}")
-        for candidate in exc.candidates:
-            _err(f"  {candidate}")
-        raise SystemExit(1 if exc.code == "not-found" else 2) from None
+        raise SystemExit(_usage(exc).exit_code) from None
 
 
 # the commands of following the news (sources, watch, alerts) register themselves on `app`

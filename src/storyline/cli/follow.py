@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from storyline.cli.app import DEFAULT_DB, DbOption, JsonOption, _entity_notes, _err, _open, app
+from storyline.cli.app import DEFAULT_DB, DbOption, JsonOption, _entity_notes, _err, _open, _usage, app
 
 if TYPE_CHECKING:
     from storyline.follow.watch import RoundReport
@@ -33,15 +33,6 @@ app.add_typer(sources_app)
 app.add_typer(alerts_app)
 
 EveryOption = Annotated[str, typer.Option("--every", help="How often to read it: 90s, 15m, 2h, 1d.", show_default=True)]
-
-
-def _usage(exc: Exception) -> typer.Exit:
-    from storyline.errors import UsageError
-
-    _err(f"error: {exc}")
-    for candidate in getattr(exc, "candidates", ()):
-        _err(f"  {candidate}")
-    return typer.Exit(1 if isinstance(exc, UsageError) and exc.code == "not-found" else 2)
 
 
 # -- sources -------------------------------------------------------------------------------------
