@@ -3,6 +3,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -383,6 +384,60 @@ def test_storylines_are_found_by_two_shared_entities(analyzed_store: Analyzed, t
         assert found >= 5
         busiest = max(members.values(), key=len)
         assert store.storyline_overlaps([sorted(busiest)])
+    finally:
+        store.close()
+
+
+def test_happenings_are_found_by_the_parties_an_event_may_share(analyzed_store: Analyzed, tmp_path: Path) -> None:
+    """A happening is a candidate for an event's parties when it is indexed under two of them in
+    the window, or under one when the event or the happening has a single party: exactly what a
+    scan of the keys and the happenings' own parties picks. The mark of a single party is what
+    migration 0019 gives a store made before it."""
+    from storyline.store.postgres.migrations import MIGRATIONS as PG_MIGRATIONS
+    from storyline.store.rows import ALONE
+
+    backend = analyzed_store.backend(tmp_path)
+    store = open_store(analyzed_store.copy(tmp_path))
+    try:
+        parties = {
+            cid: {f"{family}:{p}" for p in {**json.loads(actors), **json.loads(countries)}}
+            for cid, family, actors, countries in backend.rows(
+                store, "SELECT id, family, actors, countries FROM clusters WHERE start IS NOT NULL"
+            )
+        }
+        keyed = backend.rows(store, "SELECT key, start, cluster_id FROM cluster_keys")
+        marks = {(k, s, c) for k, s, c in keyed if k.startswith(ALONE)}
+        index = [(k, str(s), c) for k, s, c in keyed if not k.startswith(ALONE)]
+        assert {c for _, _, c in marks} == {c for c, ps in parties.items() if len(ps) == 1}
+        assert 0 < len(marks) < len(parties)
+        starts = sorted({s for _, s, _ in index})
+        windows = [(starts[0], starts[-1]), (starts[len(starts) // 3], starts[2 * len(starts) // 3])]
+        tried = [sorted(ps) for ps in parties.values()]
+        tried += [sorted(ps)[:1] for ps in parties.values()]
+        every = sorted({k for ps in parties.values() for k in ps})
+        tried += [list(g) for g in itertools.islice(itertools.combinations(every[:10], 3), 60)]
+        found = 0
+        for keys in tried:
+            for low, high in windows:
+                shared: dict[str, set[str]] = {}
+                for k, s, c in index:
+                    if k in keys and low <= s <= high:
+                        shared.setdefault(c, set()).add(k)
+                expected = {c for c, ks in shared.items() if len(ks) >= min(2, len(keys), len(parties[c]))}
+                got = store.cluster_candidates(keys, date.fromisoformat(low), date.fromisoformat(high))
+                assert {c.id for c in got} == expected, (keys, low, high)
+                found += len(expected)
+        assert found > len(tried)
+        # a store made before the marks gains them from its keys
+        if backend.server is None:
+            store._db.execute(f"DELETE FROM cluster_keys WHERE substr(key, 1, 1) = '{ALONE}'")
+            store._db.execute(MIGRATIONS[-1][1].split(";")[1])
+        else:
+            with store._atomic():
+                store._run(f"DELETE FROM cluster_keys WHERE substr(key, 1, 1) = '{ALONE}'")
+                store._run(PG_MIGRATIONS[-1][1])
+        again = backend.rows(store, "SELECT key, start, cluster_id FROM cluster_keys")
+        assert {(k, s, c) for k, s, c in again if k.startswith(ALONE)} == marks
     finally:
         store.close()
 

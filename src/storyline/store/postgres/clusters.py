@@ -15,7 +15,7 @@ import numpy as np
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
 from storyline.store.filters import HappeningFilter, happening_where
 from storyline.store.postgres.db import Database
-from storyline.store.rows import cluster_from_row, entity_pairs, storyline_pairs, vectors_from_rows
+from storyline.store.rows import ALONE, cluster_from_row, cluster_key_rows, entity_pairs, storyline_pairs, vectors_from_rows
 from storyline.store.sqlite.clusters import _storyline_id
 
 _NAMES = (
@@ -42,14 +42,21 @@ class ClusterTables(Database):
         ]
 
     def cluster_candidates(self, keys: Sequence[str], low: date, high: date) -> list[ClusterState]:
-        """Happenings indexed under any of ``keys`` whose first day falls between ``low`` and ``high``."""
+        """Happenings whose first day falls between ``low`` and ``high`` that an event of parties
+        ``keys`` may join: indexed under two of them, or under one when the event or the happening
+        has a single party (storyline.cluster.events.compatible)."""
         if not keys:
             return []
-        rows = self._all(
-            f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE id IN (SELECT cluster_id FROM cluster_keys "
-            "WHERE key = ANY(%s) AND start BETWEEN %s AND %s) ORDER BY id",
-            (list(keys), low.isoformat(), high.isoformat()),
+        window = (low.isoformat(), high.isoformat())
+        sql = (
+            "SELECT cluster_id FROM cluster_keys WHERE key = ANY(%s) AND start BETWEEN %s AND %s "
+            "GROUP BY cluster_id HAVING count(DISTINCT key) >= %s"
         )
+        args: list[Any] = [list(keys), *window, min(2, len(set(keys)))]
+        if len(set(keys)) > 1:
+            sql += " UNION SELECT cluster_id FROM cluster_keys WHERE key = ANY(%s) AND start BETWEEN %s AND %s"
+            args += [[ALONE + k for k in keys], *window]
+        rows = self._all(f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE id IN ({sql}) ORDER BY id", tuple(args))
         return [_state(r) for r in rows]
 
     def save_cluster(self, state: ClusterState, kind: str, subtype: str | None, place: dict[str, Any] | None,
@@ -76,9 +83,13 @@ class ClusterTables(Database):
             )  # fmt: skip
             if state.start is not None and state.end is not None:
                 # only dated happenings are found by their keys (an event's parties around its days)
+                if len(set(keys)) > 1:
+                    self._run(
+                        "DELETE FROM cluster_keys WHERE cluster_id = %s AND substr(key, 1, 1) = %s", (state.id, ALONE)
+                    )
                 self._many(
                     "INSERT INTO cluster_keys VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                    [(k, state.start.isoformat(), state.id) for k in keys],
+                    cluster_key_rows(state.id, state.start.isoformat(), keys),
                 )
                 self._run(
                     "INSERT INTO settings VALUES ('cluster_max_span_days', %s) ON CONFLICT (name) DO UPDATE SET "

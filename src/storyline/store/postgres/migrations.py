@@ -481,4 +481,15 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             ON CONFLICT DO NOTHING
         """,
     ),
+    (
+        # happenings found by two parties they share with an event, or by their one party when they
+        # have one (marked: storyline.store.rows.ALONE), not every happening of any one party in
+        # the window: a country is a party of thousands (storyline.cluster._join)
+        "0019_cluster_keys_alone",
+        """
+        INSERT INTO cluster_keys SELECT '=' || key, start, cluster_id FROM cluster_keys
+            WHERE cluster_id IN (SELECT cluster_id FROM cluster_keys GROUP BY cluster_id HAVING count(DISTINCT key) = 1)
+            ON CONFLICT DO NOTHING
+        """,
+    ),
 )

@@ -14,7 +14,7 @@ import numpy as np
 
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
 from storyline.store.filters import HappeningFilter, happening_where
-from storyline.store.rows import cluster_from_row, entity_pairs, storyline_pairs, vectors_from_rows
+from storyline.store.rows import ALONE, cluster_from_row, cluster_key_rows, entity_pairs, storyline_pairs, vectors_from_rows
 
 _CLUSTER_COLUMNS = (
     "id, family, type, subtype, start, end, granularity, status, actors, countries, place, country, lat, lon, "
@@ -43,15 +43,22 @@ class ClusterTables:
         ]
 
     def cluster_candidates(self, keys: Sequence[str], low: date, high: date) -> list[ClusterState]:
-        """Happenings indexed under any of ``keys`` whose first day falls between ``low`` and ``high``."""
+        """Happenings whose first day falls between ``low`` and ``high`` that an event of parties
+        ``keys`` may join: indexed under two of them, or under one when the event or the happening
+        has a single party (storyline.cluster.events.compatible)."""
         if not keys:
             return []
         marks = ",".join("?" * len(keys))
-        rows = self._db.execute(
-            f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE id IN (SELECT cluster_id FROM cluster_keys "
-            f"WHERE key IN ({marks}) AND start BETWEEN ? AND ?)",
-            (*keys, low.isoformat(), high.isoformat()),
-        ).fetchall()
+        window = (low.isoformat(), high.isoformat())
+        sql = (
+            f"SELECT cluster_id FROM cluster_keys WHERE key IN ({marks}) AND start BETWEEN ? AND ? "
+            "GROUP BY cluster_id HAVING count(DISTINCT key) >= ?"
+        )
+        args: list[Any] = [*keys, *window, min(2, len(set(keys)))]
+        if len(set(keys)) > 1:
+            sql += f" UNION SELECT cluster_id FROM cluster_keys WHERE key IN ({marks}) AND start BETWEEN ? AND ?"
+            args += [*(ALONE + k for k in keys), *window]
+        rows = self._db.execute(f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE id IN ({sql})", args).fetchall()
         return [_state(r) for r in rows]
 
     def save_cluster(self, state: ClusterState, kind: str, subtype: str | None, place: dict[str, Any] | None,
@@ -74,9 +81,14 @@ class ClusterTables:
         )  # fmt: skip
         if state.start is not None and state.end is not None:
             # only dated happenings are found by their keys (an event's parties around its days)
+            if len(set(keys)) > 1:
+                # (found by the happening: a mark's key may index thousands of others)
+                self._db.execute(
+                    "DELETE FROM cluster_keys WHERE cluster_id = ? AND substr(key, 1, 1) = ?", (state.id, ALONE)
+                )
             self._db.executemany(
                 "INSERT OR IGNORE INTO cluster_keys VALUES (?, ?, ?)",
-                [(k, state.start.isoformat(), state.id) for k in keys],
+                cluster_key_rows(state.id, state.start.isoformat(), keys),
             )
             self._db.execute(
                 "INSERT INTO settings VALUES ('cluster_max_span_days', ?) ON CONFLICT(name) DO UPDATE SET "

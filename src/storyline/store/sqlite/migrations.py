@@ -487,4 +487,16 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             ON y.storyline_id = x.storyline_id AND y.entity_id > x.entity_id
         """,
     ),
+    (
+        # happenings found by two parties they share with an event, or by their one party when they
+        # have one (marked: storyline.store.rows.ALONE), not every happening of any one party in
+        # the window: a country is a party of thousands (storyline.cluster._join).
+        # A happening's keys are found by its id (merges and re-placed documents scanned the table)
+        "0019_cluster_keys_alone",
+        """
+        CREATE INDEX cluster_keys_cluster ON cluster_keys(cluster_id);
+        INSERT OR IGNORE INTO cluster_keys SELECT '=' || key, start, cluster_id FROM cluster_keys
+            WHERE cluster_id IN (SELECT cluster_id FROM cluster_keys GROUP BY cluster_id HAVING count(DISTINCT key) = 1)
+        """,
+    ),
 )
