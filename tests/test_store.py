@@ -442,6 +442,40 @@ def test_happenings_are_found_by_the_parties_an_event_may_share(analyzed_store: 
         store.close()
 
 
+def test_a_happening_of_one_party_is_marked_while_it_has_one(backend: Backend) -> None:
+    """A happening of one party is found by an event of two that shares it; once it gains a second
+    party (saved with it, or merged with another happening) it is found only by two shared."""
+    from storyline.model.clusters import ClusterState
+
+    store = open_store(backend.location())
+    day = date(2018, 5, 21)
+
+    def save(cid: str, *parties: str) -> None:
+        state = ClusterState(cid, "meet", {p: p for p in parties}, day, day, "day", None, "occurred")
+        store.save_cluster(state, "CONSULT", "meeting", None, cid, [f"meet:{p}" for p in parties])
+
+    def found(*parties: str) -> set[str]:
+        return {c.id for c in store.cluster_candidates([f"meet:{p}" for p in parties], day, day)}
+
+    try:
+        save("alone", "India")
+        save("pair", "Russia", "Syria")
+        save("also-alone", "India")
+        assert found("India", "Russia") == {"alone", "also-alone"}
+        assert found("Russia") == {"pair"} and found("Russia", "Syria") == {"pair"}
+        save("alone", "India", "China")  # the happening gains a party
+        assert found("India", "Russia") == {"also-alone"}
+        assert found("India", "China") == {"alone", "also-alone"}
+        store.merge_clusters("pair", "also-alone")  # Russia, Syria and India's: no mark left
+        assert found("India", "Iraq") == set() and found("India", "Syria") == {"pair"}
+        save("single", "Iran")
+        save("same", "Iran")
+        store.merge_clusters("single", "same")  # still one party: still marked
+        assert found("Iran", "Iraq") == {"single"}
+    finally:
+        store.close()
+
+
 def test_vectors_by_id_and_the_store_identity(backend: Backend) -> None:
     """What the happening index is kept and refreshed by: the documents with a vector, in the
     order stored; the vectors of some of them; and an identity of the store's own."""

@@ -16,7 +16,8 @@ from storyline.model import DateSource, Document, Duplicate, Granularity, Publis
 from storyline.model.clusters import ClusterSource, EventCluster
 
 __all__ = [
-    "ALONE", "cluster_from_row", "cluster_key_rows", "document_from_row", "entity_pairs", "metadata_columns", "storyline_pairs", "vectors_from_rows",
+    "ALONE", "cluster_from_row", "cluster_key_rows", "document_from_row", "entity_pairs", "metadata_columns",
+    "storyline_pairs", "vectors_from_rows",
 ]  # fmt: skip
 
 

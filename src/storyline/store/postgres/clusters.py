@@ -15,7 +15,14 @@ import numpy as np
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
 from storyline.store.filters import HappeningFilter, happening_where
 from storyline.store.postgres.db import Database
-from storyline.store.rows import ALONE, cluster_from_row, cluster_key_rows, entity_pairs, storyline_pairs, vectors_from_rows
+from storyline.store.rows import (
+    ALONE,
+    cluster_from_row,
+    cluster_key_rows,
+    entity_pairs,
+    storyline_pairs,
+    vectors_from_rows,
+)
 from storyline.store.sqlite.clusters import _storyline_id
 
 _NAMES = (
@@ -113,6 +120,12 @@ class ClusterTables(Database):
                 (into, other),
             )
             self._run("DELETE FROM cluster_keys WHERE cluster_id = %s", (other,))
+            # a happening of one party that gains another loses its mark (storyline.store.rows.ALONE)
+            self._run(
+                "DELETE FROM cluster_keys WHERE cluster_id = %(c)s AND substr(key, 1, 1) = %(m)s AND (SELECT "
+                "count(DISTINCT key) FROM cluster_keys WHERE cluster_id = %(c)s AND substr(key, 1, 1) != %(m)s) > 1",
+                {"c": into, "m": ALONE},
+            )
             self._run(
                 "INSERT INTO cluster_entities SELECT entity_id, %s FROM cluster_entities WHERE cluster_id = %s "
                 "ON CONFLICT DO NOTHING",

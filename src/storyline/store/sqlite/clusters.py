@@ -14,7 +14,14 @@ import numpy as np
 
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
 from storyline.store.filters import HappeningFilter, happening_where
-from storyline.store.rows import ALONE, cluster_from_row, cluster_key_rows, entity_pairs, storyline_pairs, vectors_from_rows
+from storyline.store.rows import (
+    ALONE,
+    cluster_from_row,
+    cluster_key_rows,
+    entity_pairs,
+    storyline_pairs,
+    vectors_from_rows,
+)
 
 _CLUSTER_COLUMNS = (
     "id, family, type, subtype, start, end, granularity, status, actors, countries, place, country, lat, lon, "
@@ -111,6 +118,12 @@ class ClusterTables:
             (into, other),
         )
         db.execute("DELETE FROM cluster_keys WHERE cluster_id = ?", (other,))
+        # a happening of one party that gains another loses its mark (storyline.store.rows.ALONE)
+        db.execute(
+            "DELETE FROM cluster_keys WHERE cluster_id = ?1 AND substr(key, 1, 1) = ?2 AND (SELECT count(DISTINCT key) "
+            "FROM cluster_keys WHERE cluster_id = ?1 AND substr(key, 1, 1) != ?2) > 1",
+            (into, ALONE),
+        )
         db.execute(
             "INSERT OR IGNORE INTO cluster_entities SELECT entity_id, ? FROM cluster_entities WHERE cluster_id = ?",
             (into, other),
