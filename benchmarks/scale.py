@@ -47,6 +47,7 @@ the speed-up is ``(d + A) / (d + A/N)``, the efficiency that over N, and the run
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -220,6 +221,22 @@ STORE_SIZES = (1_000, 100_000)
 NEXT_BATCHES = 3
 
 
+def _current_vectors(db: Path) -> None:
+    """The generated vectors stand in for any embedder's: a store kept from when the happening
+    vectors had another name (storyline.cluster.VECTOR_MODEL: another model, or another length
+    read) has its vectors renamed, not the store built again (1.6 hours at a million)."""
+    import sqlite3
+
+    from storyline.cluster import VECTOR_MODEL
+
+    with contextlib.closing(sqlite3.connect(db)) as con, con:
+        renamed = con.execute(
+            "UPDATE document_vectors SET model = ? WHERE model != ?", (VECTOR_MODEL, VECTOR_MODEL)
+        ).rowcount
+    if renamed:
+        print(f"{db}: {renamed:,} generated vectors renamed {VECTOR_MODEL}", file=sys.stderr, flush=True)
+
+
 def _build(db: Path, size: int, batch: int, keep: bool, stop_at: int | None = None) -> dict[str, Any]:
     """A SQLite store of generated documents placed in happenings, built in one process, and the
     generator as the build left it, for the batch measured after it. The generated world is sized
@@ -237,6 +254,8 @@ def _build(db: Path, size: int, batch: int, keep: bool, stop_at: int | None = No
     state = db.with_name(f"{db.name}.generator")
     report = db.with_name(f"{db.name}.build.json")
     done = json.loads(report.read_text()) if report.exists() else None
+    if keep and db.exists():
+        _current_vectors(db)
     if keep and db.exists() and state.exists() and done and done.get("held") == target:
         return dict(done)
     gen = Generator(size + batch)

