@@ -428,10 +428,11 @@ def test_happenings_are_found_by_the_parties_an_event_may_share(analyzed_store: 
                 assert {c.id for c in got} == expected, (keys, low, high)
                 found += len(expected)
         assert found > len(tried)
-        # a store made before the marks gains them from its keys
+        # a store made before the marks gains them from its happenings' parties (migration 0020)
+        assert MIGRATIONS[-1][0] == PG_MIGRATIONS[-1][0] == "0020_cluster_keys_parties"
         if backend.server is None:
             store._db.execute(f"DELETE FROM cluster_keys WHERE substr(key, 1, 1) = '{ALONE}'")
-            store._db.execute(MIGRATIONS[-1][1].split(";")[1])
+            store._db.executescript(MIGRATIONS[-1][1])
         else:
             with store._atomic():
                 store._run(f"DELETE FROM cluster_keys WHERE substr(key, 1, 1) = '{ALONE}'")
@@ -472,6 +473,50 @@ def test_a_happening_of_one_party_is_marked_while_it_has_one(backend: Backend) -
         save("same", "Iran")
         store.merge_clusters("single", "same")  # still one party: still marked
         assert found("Iran", "Iraq") == {"single"}
+    finally:
+        store.close()
+
+
+def test_a_merged_happening_is_found_by_the_parties_it_has_now(backend: Backend) -> None:
+    """A happening merged by the happening model is filed under every party it now has, in its own
+    family and from its first day as it is now: the other's keys came under the other's family and
+    days, and a key of another family does not make a happening of one party two."""
+    from storyline.model.clusters import ClusterState
+
+    store = open_store(backend.location())
+    first, later = date(2018, 5, 21), date(2018, 6, 20)
+
+    def state(cid: str, family: str, day: date, *parties: str) -> ClusterState:
+        return ClusterState(cid, family, {p: p for p in parties}, day, day, "day", None, "occurred")
+
+    def save(s: ClusterState) -> None:
+        store.save_cluster(s, "CONSULT", None, None, s.id, [f"{s.family}:{p}" for p in s.actors])
+
+    def found(family: str, day: date, *parties: str) -> set[str]:
+        return {c.id for c in store.cluster_candidates([f"{family}:{p}" for p in parties], day, day)}
+
+    try:
+        # one party, two families: still one party, still marked
+        alone, call = state("alone", "encounter", first, "Modi"), state("call", "call", later, "Modi")
+        save(alone)
+        save(call)
+        store.merge_clusters("alone", "call")
+        store.save_cluster_state(alone)
+        assert found("encounter", first, "Modi", "Putin") == {"alone"}
+        # a party gained from a happening of another family, on another day
+        pair, other = state("pair", "encounter", first, "Modi", "Putin"), state("other", "call", later, "Xi", "Modi")
+        save(pair)
+        save(other)
+        store.merge_clusters("pair", "other")
+        merged = state("pair", "encounter", later, "Modi", "Putin", "Xi")  # its day made precise by the other's
+        store.save_cluster_state(merged)
+        assert "pair" in found("encounter", later, "Modi", "Xi")
+        assert "pair" not in found("encounter", later, "Xi", "Abe")  # two parties now: no mark
+        # one saved with no keys (placed alone) stays found by none
+        keyless = state("keyless", "encounter", first, "Abe")
+        store.save_cluster(keyless, "CONSULT", None, None, "keyless", [])
+        store.save_cluster_state(keyless)
+        assert found("encounter", first, "Abe") == set()
     finally:
         store.close()
 

@@ -60,6 +60,7 @@ from storyline.model import Document
 from storyline.model.annotations import VAGUE_PLACES, Annotations, Event, EventStatus
 from storyline.model.clusters import ClusterState
 from storyline.store.base import Store
+from storyline.store.rows import party_keys
 from storyline.timing import stage
 
 __all__ = [
@@ -586,7 +587,7 @@ class Clusterer:
         self.store.save_cluster(
             state, e.type, e.subtype, _place_of(e),
             label(state.family, e.subtype, state.actors, e.place.name if e.place else None, sig.start),
-            [f"{state.family}:{a}" for a in {**state.actors, **state.countries}],
+            party_keys(state.family, {**state.actors, **state.countries}),
         )  # fmt: skip
         self.store.add_member(e.id, state.id, sig.document_id, e.status.value)
         if state.storyline is None:

@@ -38,6 +38,7 @@ from storyline.annotate.event_lexicon import happening_family
 from storyline.config import ClusterConfig
 from storyline.model.annotations import Annotations, EntityMention, Event, EventStatus, value_range
 from storyline.model.clusters import ClusterState, describe
+from storyline.store.rows import party_keys
 
 NAME = "storyline.cluster.placement.v2"
 
@@ -80,7 +81,7 @@ class Signature:
 
     @property
     def keys(self) -> list[str]:
-        return [f"{self.family}:{a}" for a in self.parties]
+        return party_keys(self.family, self.parties)
 
     @property
     def granularity(self) -> str:

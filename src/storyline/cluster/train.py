@@ -56,12 +56,13 @@ PAIR_NEIGHBOURS = 20
 def corpus_profiles(folder: Path, cache: Path | None = None) -> tuple[list[Profile], dict[str, str]]:
     """The profiles of a CoNLL corpus's documents in arrival order, and each one's gold incident."""
     from storyline.api import open as open_store
-    from storyline.cluster import Clusterer, document_day
+    from storyline.cluster import VECTOR_MODEL, Clusterer, document_day
     from storyline.cluster.features import profile
     from storyline.config import IngestConfig
     from storyline.evaluate.cdcr import arrival_order, read_conll
 
-    name = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:12]
+    # (profiles kept of other vectors, another length read, are not this corpus's profiles now)
+    name = hashlib.sha1(f"{folder.resolve()}|{VECTOR_MODEL}".encode()).hexdigest()[:12]
     if cache is not None and (cache / f"{name}.json").is_file():
         data = json.loads((cache / f"{name}.json").read_text(encoding="utf-8"))
         vectors = np.load(cache / f"{name}.npy")

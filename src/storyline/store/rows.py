@@ -17,7 +17,7 @@ from storyline.model.clusters import ClusterSource, EventCluster
 
 __all__ = [
     "ALONE", "cluster_from_row", "cluster_key_rows", "document_from_row", "entity_pairs", "metadata_columns",
-    "storyline_pairs", "vectors_from_rows",
+    "party_keys", "storyline_pairs", "vectors_from_rows",
 ]  # fmt: skip
 
 
@@ -125,6 +125,11 @@ def storyline_pairs(storyline_id: str, before: set[str], entities: Iterable[str]
 # of two or more parties only on two (storyline.cluster.events.compatible). A happening that
 # gains a second party loses the mark.
 ALONE = "="
+
+
+def party_keys(family: str, parties: Iterable[str]) -> list[str]:
+    """The keys a happening (or an event) of ``family`` is found by: one per party."""
+    return [f"{family}:{p}" for p in dict.fromkeys(parties)]
 
 
 def cluster_key_rows(cluster_id: str, start: str, keys: Sequence[str]) -> list[tuple[str, str, str]]:

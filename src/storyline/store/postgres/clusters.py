@@ -20,6 +20,7 @@ from storyline.store.rows import (
     cluster_from_row,
     cluster_key_rows,
     entity_pairs,
+    party_keys,
     storyline_pairs,
     vectors_from_rows,
 )
@@ -88,26 +89,29 @@ class ClusterTables(Database):
                     p.get("lat"), p.get("lon"), label,
                 ),
             )  # fmt: skip
-            if state.start is not None and state.end is not None:
-                # only dated happenings are found by their keys (an event's parties around its days)
-                if len(set(keys)) > 1:
-                    self._run(
-                        "DELETE FROM cluster_keys WHERE cluster_id = %s AND substr(key, 1, 1) = %s", (state.id, ALONE)
-                    )
-                self._many(
-                    "INSERT INTO cluster_keys VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                    cluster_key_rows(state.id, state.start.isoformat(), keys),
-                )
-                self._run(
-                    "INSERT INTO settings VALUES ('cluster_max_span_days', %s) ON CONFLICT (name) DO UPDATE SET "
-                    "value = greatest(settings.value::integer, excluded.value::integer)::text",
-                    (str((state.end - state.start).days),),
-                )
+            self._index(state, keys)
             self._run("DELETE FROM cluster_entities WHERE cluster_id = %s", (state.id,))
             self._many(
                 "INSERT INTO cluster_entities VALUES (%s, %s) ON CONFLICT DO NOTHING",
                 [(entity_id, state.id) for entity_id in sorted({*state.actors, *state.countries})],
             )
+
+    def _index(self, state: ClusterState, keys: Sequence[str]) -> None:
+        """File a dated happening under ``keys`` from its first day (an undated one is matched by
+        content, not by its parties' days), marked while it has a single party."""
+        if state.start is None or state.end is None:
+            return
+        if len(set(keys)) > 1:
+            self._run("DELETE FROM cluster_keys WHERE cluster_id = %s AND substr(key, 1, 1) = %s", (state.id, ALONE))
+        self._many(
+            "INSERT INTO cluster_keys VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+            cluster_key_rows(state.id, state.start.isoformat(), keys),
+        )
+        self._run(
+            "INSERT INTO settings VALUES ('cluster_max_span_days', %s) ON CONFLICT (name) DO UPDATE SET "
+            "value = greatest(settings.value::integer, excluded.value::integer)::text",
+            (str((state.end - state.start).days),),
+        )
 
     def merge_clusters(self, into: str, other: str) -> None:
         """Fold cluster ``other`` into ``into``: its members, documents and keys move; it goes."""
@@ -120,10 +124,12 @@ class ClusterTables(Database):
                 (into, other),
             )
             self._run("DELETE FROM cluster_keys WHERE cluster_id = %s", (other,))
-            # a happening of one party that gains another loses its mark (storyline.store.rows.ALONE)
+            # a happening of one party that gains another loses its mark (storyline.store.rows.ALONE);
+            # the keys of the other's family it brought do not count (save_cluster_state files it anew)
             self._run(
                 "DELETE FROM cluster_keys WHERE cluster_id = %(c)s AND substr(key, 1, 1) = %(m)s AND (SELECT "
-                "count(DISTINCT key) FROM cluster_keys WHERE cluster_id = %(c)s AND substr(key, 1, 1) != %(m)s) > 1",
+                "count(DISTINCT k.key) FROM cluster_keys k JOIN clusters c ON c.id = k.cluster_id "
+                "WHERE k.cluster_id = %(c)s AND substr(k.key, 1, length(c.family) + 1) = c.family || ':') > 1",
                 {"c": into, "m": ALONE},
             )
             self._run(
@@ -280,6 +286,10 @@ class ClusterTables(Database):
                 "INSERT INTO cluster_entities VALUES (%s, %s) ON CONFLICT DO NOTHING",
                 [(entity_id, state.id) for entity_id in sorted({*state.actors, *state.countries})],
             )
+            # a merged happening is filed under every party it now has, from its first day as it is
+            # now (the other's keys came under its own family and days); one saved with none keeps none
+            if self._all("SELECT 1 FROM cluster_keys WHERE cluster_id = %s LIMIT 1", (state.id,)):
+                self._index(state, party_keys(state.family, {**state.actors, **state.countries}))
 
     def describe_happening(
         self, cluster_id: str, kind: str, subtype: str | None, label: str | None, place: dict[str, Any] | None

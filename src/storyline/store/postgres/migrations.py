@@ -492,4 +492,30 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             ON CONFLICT DO NOTHING
         """,
     ),
+    (
+        # every happening found by its keys filed under each of its parties, in its own family and
+        # from its first day as it is now, and marked when it has one party: what a happening merged
+        # by the happening model lacked (the other's keys came under the other's family and days),
+        # and what 0019 marked by counting keys of any family
+        "0020_cluster_keys_parties",
+        """
+        INSERT INTO cluster_keys SELECT c.family || ':' || p, c.start, c.id
+            FROM clusters c CROSS JOIN LATERAL jsonb_object_keys(c.actors::jsonb) p
+            WHERE c.start IS NOT NULL AND c."end" IS NOT NULL
+            AND EXISTS (SELECT 1 FROM cluster_keys k WHERE k.cluster_id = c.id)
+            ON CONFLICT DO NOTHING;
+        INSERT INTO cluster_keys SELECT c.family || ':' || p, c.start, c.id
+            FROM clusters c CROSS JOIN LATERAL jsonb_object_keys(c.countries::jsonb) p
+            WHERE c.start IS NOT NULL AND c."end" IS NOT NULL
+            AND EXISTS (SELECT 1 FROM cluster_keys k WHERE k.cluster_id = c.id)
+            ON CONFLICT DO NOTHING;
+        DELETE FROM cluster_keys WHERE substr(key, 1, 1) = '=';
+        INSERT INTO cluster_keys SELECT '=' || k.key, k.start, k.cluster_id
+            FROM cluster_keys k JOIN clusters c ON c.id = k.cluster_id
+            WHERE substr(k.key, 1, length(c.family) + 1) = c.family || ':'
+            AND (SELECT count(*) FROM (SELECT jsonb_object_keys(c.actors::jsonb)
+                 UNION SELECT jsonb_object_keys(c.countries::jsonb)) AS parties) = 1
+            ON CONFLICT DO NOTHING
+        """,
+    ),
 )

@@ -19,6 +19,7 @@ from storyline.store.rows import (
     cluster_from_row,
     cluster_key_rows,
     entity_pairs,
+    party_keys,
     storyline_pairs,
     vectors_from_rows,
 )
@@ -86,26 +87,29 @@ class ClusterTables:
                 p.get("lat"), p.get("lon"), label, state.id,
             ),
         )  # fmt: skip
-        if state.start is not None and state.end is not None:
-            # only dated happenings are found by their keys (an event's parties around its days)
-            if len(set(keys)) > 1:
-                # (found by the happening: a mark's key may index thousands of others)
-                self._db.execute(
-                    "DELETE FROM cluster_keys WHERE cluster_id = ? AND substr(key, 1, 1) = ?", (state.id, ALONE)
-                )
-            self._db.executemany(
-                "INSERT OR IGNORE INTO cluster_keys VALUES (?, ?, ?)",
-                cluster_key_rows(state.id, state.start.isoformat(), keys),
-            )
-            self._db.execute(
-                "INSERT INTO settings VALUES ('cluster_max_span_days', ?) ON CONFLICT(name) DO UPDATE SET "
-                "value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
-                (str((state.end - state.start).days),),
-            )
+        self._index(state, keys)
         self._db.execute("DELETE FROM cluster_entities WHERE cluster_id = ?", (state.id,))
         self._db.executemany(
             "INSERT OR IGNORE INTO cluster_entities VALUES (?, ?)",
             [(entity_id, state.id) for entity_id in {*state.actors, *state.countries}],
+        )
+
+    def _index(self, state: ClusterState, keys: Sequence[str]) -> None:
+        """File a dated happening under ``keys`` from its first day (an undated one is matched by
+        content, not by its parties' days), marked while it has a single party."""
+        if state.start is None or state.end is None:
+            return
+        if len(set(keys)) > 1:
+            # (found by the happening: a mark's key may index thousands of others)
+            self._db.execute(
+                "DELETE FROM cluster_keys WHERE cluster_id = ? AND substr(key, 1, 1) = ?", (state.id, ALONE)
+            )
+        rows = cluster_key_rows(state.id, state.start.isoformat(), keys)
+        self._db.executemany("INSERT OR IGNORE INTO cluster_keys VALUES (?, ?, ?)", rows)
+        self._db.execute(
+            "INSERT INTO settings VALUES ('cluster_max_span_days', ?) ON CONFLICT(name) DO UPDATE SET "
+            "value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+            (str((state.end - state.start).days),),
         )
 
     def merge_clusters(self, into: str, other: str) -> None:
@@ -118,10 +122,12 @@ class ClusterTables:
             (into, other),
         )
         db.execute("DELETE FROM cluster_keys WHERE cluster_id = ?", (other,))
-        # a happening of one party that gains another loses its mark (storyline.store.rows.ALONE)
+        # a happening of one party that gains another loses its mark (storyline.store.rows.ALONE);
+        # the keys of the other's family it brought do not count (save_cluster_state files it anew)
         db.execute(
-            "DELETE FROM cluster_keys WHERE cluster_id = ?1 AND substr(key, 1, 1) = ?2 AND (SELECT count(DISTINCT key) "
-            "FROM cluster_keys WHERE cluster_id = ?1 AND substr(key, 1, 1) != ?2) > 1",
+            "DELETE FROM cluster_keys WHERE cluster_id = ?1 AND substr(key, 1, 1) = ?2 AND (SELECT "
+            "count(DISTINCT k.key) FROM cluster_keys k JOIN clusters c ON c.id = k.cluster_id WHERE k.cluster_id = ?1 "
+            "AND substr(k.key, 1, length(c.family) + 1) = c.family || ':') > 1",
             (into, ALONE),
         )
         db.execute(
@@ -262,6 +268,10 @@ class ClusterTables:
             "INSERT OR IGNORE INTO cluster_entities VALUES (?, ?)",
             [(entity_id, state.id) for entity_id in {*state.actors, *state.countries}],
         )
+        # a merged happening is filed under every party it now has, from its first day as it is now
+        # (the other's keys came under its own family and days); one saved with none keeps none
+        if self._db.execute("SELECT 1 FROM cluster_keys WHERE cluster_id = ? LIMIT 1", (state.id,)).fetchone():
+            self._index(state, party_keys(state.family, {**state.actors, **state.countries}))
 
     def describe_happening(
         self, cluster_id: str, kind: str, subtype: str | None, label: str | None, place: dict[str, Any] | None

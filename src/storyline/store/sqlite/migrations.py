@@ -499,4 +499,25 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             WHERE cluster_id IN (SELECT cluster_id FROM cluster_keys GROUP BY cluster_id HAVING count(DISTINCT key) = 1)
         """,
     ),
+    (
+        # every happening found by its keys filed under each of its parties, in its own family and
+        # from its first day as it is now, and marked when it has one party: what a happening merged
+        # by the happening model lacked (the other's keys came under the other's family and days),
+        # and what 0019 marked by counting keys of any family
+        "0020_cluster_keys_parties",
+        """
+        INSERT OR IGNORE INTO cluster_keys SELECT c.family || ':' || p.key, c.start, c.id
+            FROM clusters c JOIN json_each(c.actors) p
+            WHERE c.start IS NOT NULL AND c.end IS NOT NULL AND c.id IN (SELECT cluster_id FROM cluster_keys);
+        INSERT OR IGNORE INTO cluster_keys SELECT c.family || ':' || p.key, c.start, c.id
+            FROM clusters c JOIN json_each(c.countries) p
+            WHERE c.start IS NOT NULL AND c.end IS NOT NULL AND c.id IN (SELECT cluster_id FROM cluster_keys);
+        DELETE FROM cluster_keys WHERE substr(key, 1, 1) = '=';
+        INSERT OR IGNORE INTO cluster_keys SELECT '=' || k.key, k.start, k.cluster_id
+            FROM cluster_keys k JOIN clusters c ON c.id = k.cluster_id
+            WHERE substr(k.key, 1, length(c.family) + 1) = c.family || ':'
+            AND (SELECT count(*) FROM (SELECT key FROM json_each(c.actors)
+                 UNION SELECT key FROM json_each(c.countries))) = 1
+        """,
+    ),
 )
