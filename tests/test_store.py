@@ -501,10 +501,12 @@ def test_a_merged_happening_is_found_by_the_parties_it_has_now(backend: Backend)
         save(alone)
         save(call)
         store.merge_clusters("alone", "call")
+        assert found("encounter", first, "Modi", "Putin") == {"alone"}  # a key of another family: one party still
         store.save_cluster_state(alone)
         assert found("encounter", first, "Modi", "Putin") == {"alone"}
         # a party gained from a happening of another family, on another day
         pair, other = state("pair", "encounter", first, "Modi", "Putin"), state("other", "call", later, "Xi", "Modi")
+        pair.granularity = "month"  # (so the other's precise day becomes the merged happening's)
         save(pair)
         save(other)
         store.merge_clusters("pair", "other")
@@ -517,6 +519,65 @@ def test_a_merged_happening_is_found_by_the_parties_it_has_now(backend: Backend)
         store.save_cluster(keyless, "CONSULT", None, None, "keyless", [])
         store.save_cluster_state(keyless)
         assert found("encounter", first, "Abe") == set()
+    finally:
+        store.close()
+
+
+def test_migration_0020_files_happenings_under_their_own_parties(backend: Backend) -> None:
+    """Migration 0020 files every keyed, dated happening under each of its parties in its own
+    family from its first day, marks those of one party (not by counting keys of any family), drops
+    stale marks, and leaves undated and keyless happenings without keys."""
+    from storyline.store.postgres.migrations import MIGRATIONS as PG_MIGRATIONS
+
+    store = open_store(backend.location())
+
+    def execute(sql: str) -> None:
+        if backend.server is None:
+            store._db.executescript(sql)
+        else:
+            with store._atomic():
+                store._run(sql)
+
+    def cluster(cid: str, family: str, start: str | None, actors: dict[str, str], keys: list[tuple[str, str]]) -> None:
+        end = "NULL" if start is None else f"'{start}'"
+        day = "NULL" if start is None else f"'{start}'"
+        execute(
+            'INSERT INTO clusters (id, family, type, start, "end", granularity, status, actors, countries, label) '
+            f"VALUES ('{cid}', '{family}', 'CONSULT', {day}, {end}, 'day', 'occurred', "
+            f"'{json.dumps(actors)}', '{{}}', '{cid}')"
+        )
+        for key, start_of_key in keys:
+            execute(f"INSERT INTO cluster_keys VALUES ('{key}', '{start_of_key}', '{cid}')")
+
+    try:
+        # one party, with a key and a mark of another family brought by a merge, filed on an old day
+        cluster(
+            "one",
+            "encounter",
+            "2018-05-21",
+            {"modi": "Modi"},
+            [("encounter:modi", "2018-05-01"), ("call:modi", "2018-06-20"), ("=call:modi", "2018-06-20")],
+        )
+        # two parties, one of them only under another family, and a stale mark
+        cluster(
+            "two",
+            "encounter",
+            "2018-05-21",
+            {"modi": "Modi", "xi": "Xi"},
+            [("encounter:modi", "2018-05-21"), ("call:xi", "2018-06-20"), ("=encounter:modi", "2018-05-21")],
+        )
+        cluster("keyless", "encounter", "2018-05-21", {"abe": "Abe"}, [])  # placed alone: no keys
+        cluster("undated", "encounter", None, {"abe": "Abe"}, [("encounter:abe", "2018-01-01")])
+        execute(MIGRATIONS[-1][1] if backend.server is None else PG_MIGRATIONS[-1][1])
+        rows = {(k, str(s), c) for k, s, c in backend.rows(store, "SELECT key, start, cluster_id FROM cluster_keys")}
+        assert rows == {
+            ("encounter:modi", "2018-05-01", "one"), ("encounter:modi", "2018-05-21", "one"),
+            ("=encounter:modi", "2018-05-01", "one"), ("=encounter:modi", "2018-05-21", "one"),
+            ("call:modi", "2018-06-20", "one"),
+            ("encounter:modi", "2018-05-21", "two"), ("encounter:xi", "2018-05-21", "two"),
+            ("call:xi", "2018-06-20", "two"),
+            ("encounter:abe", "2018-01-01", "undated"),
+        }  # fmt: skip
     finally:
         store.close()
 

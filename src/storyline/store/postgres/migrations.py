@@ -512,7 +512,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         DELETE FROM cluster_keys WHERE substr(key, 1, 1) = '=';
         INSERT INTO cluster_keys SELECT '=' || k.key, k.start, k.cluster_id
             FROM cluster_keys k JOIN clusters c ON c.id = k.cluster_id
-            WHERE substr(k.key, 1, length(c.family) + 1) = c.family || ':'
+            WHERE c.start IS NOT NULL AND substr(k.key, 1, length(c.family) + 1) = c.family || ':'
             AND (SELECT count(*) FROM (SELECT jsonb_object_keys(c.actors::jsonb)
                  UNION SELECT jsonb_object_keys(c.countries::jsonb)) AS parties) = 1
             ON CONFLICT DO NOTHING

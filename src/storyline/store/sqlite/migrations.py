@@ -515,7 +515,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         DELETE FROM cluster_keys WHERE substr(key, 1, 1) = '=';
         INSERT OR IGNORE INTO cluster_keys SELECT '=' || k.key, k.start, k.cluster_id
             FROM cluster_keys k JOIN clusters c ON c.id = k.cluster_id
-            WHERE substr(k.key, 1, length(c.family) + 1) = c.family || ':'
+            WHERE c.start IS NOT NULL AND substr(k.key, 1, length(c.family) + 1) = c.family || ':'
             AND (SELECT count(*) FROM (SELECT key FROM json_each(c.actors)
                  UNION SELECT key FROM json_each(c.countries))) = 1
         """,
