@@ -37,8 +37,11 @@ _MAGIC = b"E5S1"
 _QK = 32  # weights per 4-bit block
 _BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
 _SPACES = re.compile(" {2,}")
-#: Tokens per forward pass (a batch is texts of similar length, padded to the longest).
-TOKENS_PER_BATCH = 8192
+#: Tokens per forward pass (a batch is texts of similar length, padded to the longest). 2,048
+#: rather than 8,192: `compare --pairs` of 200 SemEval English pairs took 40.1 s at a peak of 2.18
+#: GB against 43.5 s at 2.78 GB (1,024: 41.0 s, 2.06 GB); e5 over 200 openings of 96 words 2.1 to
+#: 2.3 s against 2.4 to 2.6 (measured 2026-12-05, docs/benchmarks.md).
+TOKENS_PER_BATCH = 2048
 
 
 def weights_file(variant: str = "e5-small-q4.bin") -> Path:
