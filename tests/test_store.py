@@ -393,8 +393,8 @@ def test_happenings_are_found_by_the_parties_an_event_may_share(analyzed_store: 
     the window, or under one when the event or the happening has a single party: exactly what a
     scan of the keys and the happenings' own parties picks. The mark of a single party is what
     migration 0019 gives a store made before it."""
+    from storyline.store.keys import ALONE
     from storyline.store.postgres.migrations import MIGRATIONS as PG_MIGRATIONS
-    from storyline.store.rows import ALONE
 
     backend = analyzed_store.backend(tmp_path)
     store = open_store(analyzed_store.copy(tmp_path))

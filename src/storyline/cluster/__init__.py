@@ -60,7 +60,7 @@ from storyline.model import Document
 from storyline.model.annotations import VAGUE_PLACES, Annotations, Event, EventStatus
 from storyline.model.clusters import ClusterState
 from storyline.store.base import Store
-from storyline.store.rows import party_keys
+from storyline.store.keys import party_keys
 from storyline.timing import stage
 
 __all__ = [

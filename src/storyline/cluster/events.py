@@ -38,7 +38,7 @@ from storyline.annotate.event_lexicon import happening_family
 from storyline.config import ClusterConfig
 from storyline.model.annotations import Annotations, EntityMention, Event, EventStatus, value_range
 from storyline.model.clusters import ClusterState, describe
-from storyline.store.rows import party_keys
+from storyline.store.keys import party_keys
 
 NAME = "storyline.cluster.placement.v2"
 

@@ -1,6 +1,6 @@
 """Rows as both store backends write and read them: a document's column values, a document or
-a happening rebuilt from its row, document vectors read from their rows, the pairs of entities
-storylines are found by, and the keys happenings are found by."""
+a happening rebuilt from its row, document vectors read from their rows, and the pairs of
+entities storylines are found by (the keys happenings are found by: storyline.store.keys)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from storyline.model import DateSource, Document, Duplicate, Granularity, Publis
 from storyline.model.clusters import ClusterSource, EventCluster
 
 __all__ = [
-    "ALONE", "cluster_from_row", "cluster_key_rows", "document_from_row", "entity_pairs", "metadata_columns",
-    "party_keys", "storyline_pairs", "vectors_from_rows",
+    "cluster_from_row", "document_from_row", "entity_pairs", "metadata_columns", "storyline_pairs",
+    "vectors_from_rows",
 ]  # fmt: skip
 
 
@@ -118,21 +118,3 @@ def storyline_pairs(storyline_id: str, before: set[str], entities: Iterable[str]
     new = set(entities) - before
     pairs = {(min(a, b), max(a, b)) for a in new for b in before | new if a != b}
     return [(a, b, storyline_id) for a, b in sorted(pairs)]
-
-
-# A happening of a single party ("Putin said") is indexed under its key a second time, with this
-# mark: an event of two parties may join it on that one shared key, while it joins a happening
-# of two or more parties only on two (storyline.cluster.events.compatible). A happening that
-# gains a second party loses the mark.
-ALONE = "="
-
-
-def party_keys(family: str, parties: Iterable[str]) -> list[str]:
-    """The keys a happening (or an event) of ``family`` is found by: one per party."""
-    return [f"{family}:{p}" for p in dict.fromkeys(parties)]
-
-
-def cluster_key_rows(cluster_id: str, start: str, keys: Sequence[str]) -> list[tuple[str, str, str]]:
-    """The rows that index a dated happening under its parties' ``keys``, from its first day."""
-    marked = [ALONE + keys[0]] if len(set(keys)) == 1 else []
-    return [(k, start, cluster_id) for k in [*keys, *marked]]

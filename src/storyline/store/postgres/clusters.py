@@ -14,16 +14,9 @@ import numpy as np
 
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
 from storyline.store.filters import HappeningFilter, happening_where
+from storyline.store.keys import ALONE, DROP_MERGED_MARKS, candidate_ids, filing, party_keys
 from storyline.store.postgres.db import Database
-from storyline.store.rows import (
-    ALONE,
-    cluster_from_row,
-    cluster_key_rows,
-    entity_pairs,
-    party_keys,
-    storyline_pairs,
-    vectors_from_rows,
-)
+from storyline.store.rows import cluster_from_row, entity_pairs, storyline_pairs, vectors_from_rows
 from storyline.store.sqlite.clusters import _storyline_id
 
 _NAMES = (
@@ -51,20 +44,13 @@ class ClusterTables(Database):
 
     def cluster_candidates(self, keys: Sequence[str], low: date, high: date) -> list[ClusterState]:
         """Happenings whose first day falls between ``low`` and ``high`` that an event of parties
-        ``keys`` may join: indexed under two of them, or under one when the event or the happening
-        has a single party (storyline.cluster.events.compatible)."""
+        ``keys`` may join (storyline.store.keys)."""
         if not keys:
             return []
-        window = (low.isoformat(), high.isoformat())
-        sql = (
-            "SELECT cluster_id FROM cluster_keys WHERE key = ANY(%s) AND start BETWEEN %s AND %s "
-            "GROUP BY cluster_id HAVING count(DISTINCT key) >= %s"
+        sql, args = candidate_ids(keys, low, high)
+        rows = self._all(
+            f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE id IN ({sql.replace('?', '%s')}) ORDER BY id", tuple(args)
         )
-        args: list[Any] = [list(keys), *window, min(2, len(set(keys)))]
-        if len(set(keys)) > 1:
-            sql += " UNION SELECT cluster_id FROM cluster_keys WHERE key = ANY(%s) AND start BETWEEN %s AND %s"
-            args += [[ALONE + k for k in keys], *window]
-        rows = self._all(f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE id IN ({sql}) ORDER BY id", tuple(args))
         return [_state(r) for r in rows]
 
     def save_cluster(self, state: ClusterState, kind: str, subtype: str | None, place: dict[str, Any] | None,
@@ -101,12 +87,8 @@ class ClusterTables(Database):
         content, not by its parties' days), marked while it has a single party."""
         if state.start is None or state.end is None:
             return
-        if len(set(keys)) > 1:
-            self._run("DELETE FROM cluster_keys WHERE cluster_id = %s AND substr(key, 1, 1) = %s", (state.id, ALONE))
-        self._many(
-            "INSERT INTO cluster_keys VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-            cluster_key_rows(state.id, state.start.isoformat(), keys),
-        )
+        for sql, rows in filing(state.id, state.start, keys):
+            self._many(sql.replace("?", "%s"), rows)
         self._run(
             "INSERT INTO settings VALUES ('cluster_max_span_days', %s) ON CONFLICT (name) DO UPDATE SET "
             "value = greatest(settings.value::integer, excluded.value::integer)::text",
@@ -124,14 +106,8 @@ class ClusterTables(Database):
                 (into, other),
             )
             self._run("DELETE FROM cluster_keys WHERE cluster_id = %s", (other,))
-            # a happening of one party that gains another loses its mark (storyline.store.rows.ALONE);
-            # the keys of the other's family it brought do not count (save_cluster_state files it anew)
-            self._run(
-                "DELETE FROM cluster_keys WHERE cluster_id = %(c)s AND substr(key, 1, 1) = %(m)s AND (SELECT "
-                "count(DISTINCT k.key) FROM cluster_keys k JOIN clusters c ON c.id = k.cluster_id "
-                "WHERE k.cluster_id = %(c)s AND substr(k.key, 1, length(c.family) + 1) = c.family || ':') > 1",
-                {"c": into, "m": ALONE},
-            )
+            # a happening of one party that gained another
+            self._run(DROP_MERGED_MARKS.replace("?", "%s"), (into, ALONE, into))
             self._run(
                 "INSERT INTO cluster_entities SELECT entity_id, %s FROM cluster_entities WHERE cluster_id = %s "
                 "ON CONFLICT DO NOTHING",

@@ -14,15 +14,8 @@ import numpy as np
 
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
 from storyline.store.filters import HappeningFilter, happening_where
-from storyline.store.rows import (
-    ALONE,
-    cluster_from_row,
-    cluster_key_rows,
-    entity_pairs,
-    party_keys,
-    storyline_pairs,
-    vectors_from_rows,
-)
+from storyline.store.keys import ALONE, DROP_MERGED_MARKS, candidate_ids, filing, party_keys
+from storyline.store.rows import cluster_from_row, entity_pairs, storyline_pairs, vectors_from_rows
 
 _CLUSTER_COLUMNS = (
     "id, family, type, subtype, start, end, granularity, status, actors, countries, place, country, lat, lon, "
@@ -52,20 +45,10 @@ class ClusterTables:
 
     def cluster_candidates(self, keys: Sequence[str], low: date, high: date) -> list[ClusterState]:
         """Happenings whose first day falls between ``low`` and ``high`` that an event of parties
-        ``keys`` may join: indexed under two of them, or under one when the event or the happening
-        has a single party (storyline.cluster.events.compatible)."""
+        ``keys`` may join (storyline.store.keys)."""
         if not keys:
             return []
-        marks = ",".join("?" * len(keys))
-        window = (low.isoformat(), high.isoformat())
-        sql = (
-            f"SELECT cluster_id FROM cluster_keys WHERE key IN ({marks}) AND start BETWEEN ? AND ? "
-            "GROUP BY cluster_id HAVING count(DISTINCT key) >= ?"
-        )
-        args: list[Any] = [*keys, *window, min(2, len(set(keys)))]
-        if len(set(keys)) > 1:
-            sql += f" UNION SELECT cluster_id FROM cluster_keys WHERE key IN ({marks}) AND start BETWEEN ? AND ?"
-            args += [*(ALONE + k for k in keys), *window]
+        sql, args = candidate_ids(keys, low, high)
         rows = self._db.execute(f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE id IN ({sql})", args).fetchall()
         return [_state(r) for r in rows]
 
@@ -99,13 +82,8 @@ class ClusterTables:
         content, not by its parties' days), marked while it has a single party."""
         if state.start is None or state.end is None:
             return
-        if len(set(keys)) > 1:
-            # (found by the happening: a mark's key may index thousands of others)
-            self._db.execute(
-                "DELETE FROM cluster_keys WHERE cluster_id = ? AND substr(key, 1, 1) = ?", (state.id, ALONE)
-            )
-        rows = cluster_key_rows(state.id, state.start.isoformat(), keys)
-        self._db.executemany("INSERT OR IGNORE INTO cluster_keys VALUES (?, ?, ?)", rows)
+        for sql, rows in filing(state.id, state.start, keys):
+            self._db.executemany(sql, rows)
         self._db.execute(
             "INSERT INTO settings VALUES ('cluster_max_span_days', ?) ON CONFLICT(name) DO UPDATE SET "
             "value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
@@ -122,14 +100,7 @@ class ClusterTables:
             (into, other),
         )
         db.execute("DELETE FROM cluster_keys WHERE cluster_id = ?", (other,))
-        # a happening of one party that gains another loses its mark (storyline.store.rows.ALONE);
-        # the keys of the other's family it brought do not count (save_cluster_state files it anew)
-        db.execute(
-            "DELETE FROM cluster_keys WHERE cluster_id = ?1 AND substr(key, 1, 1) = ?2 AND (SELECT "
-            "count(DISTINCT k.key) FROM cluster_keys k JOIN clusters c ON c.id = k.cluster_id WHERE k.cluster_id = ?1 "
-            "AND substr(k.key, 1, length(c.family) + 1) = c.family || ':') > 1",
-            (into, ALONE),
-        )
+        db.execute(DROP_MERGED_MARKS, (into, ALONE, into))  # a happening of one party that gained another
         db.execute(
             "INSERT OR IGNORE INTO cluster_entities SELECT entity_id, ? FROM cluster_entities WHERE cluster_id = ?",
             (into, other),
