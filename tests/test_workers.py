@@ -82,3 +82,57 @@ def test_a_worker_that_dies_leaves_the_batch_to_this_process() -> None:
         annotator.close()
     for result in (first, second):
         assert [r.annotations for r in result] == [r.annotations for r in alone]
+
+
+def _pages(folder: Path, n: int) -> None:
+    from .helpers import page
+
+    folder.mkdir()
+    for i in range(n):
+        body = (
+            f"The council of town {i} voted on Tuesday to rebuild bridge number {i} over the river, "
+            f"after {i + 3} years of closures.\n\nEngineers said work on bridge {i} would start in the spring "
+            f"and take {i % 5 + 2} months, with the road reopening before the winter."
+        )
+        (folder / f"page{i:03d}.html").write_bytes(page(f"Town {i} rebuilds its bridge", body))
+
+
+def _stored(db: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT rowid, id, title, text FROM documents ORDER BY rowid").fetchall()
+
+
+@pytest.mark.slow
+def test_ingest_with_workers_stores_batches_in_input_order(tmp_path: Path) -> None:
+    """Workers clean the next batch while this process stores the one before; what is stored,
+    and in which order, is what one process stores."""
+    _pages(tmp_path / "pages", 14)
+    config = IngestConfig(languages=TEST_LANGUAGES, batch_size=2)
+    one = storyline.open(tmp_path / "one.db").ingest(str(tmp_path / "pages"), config=config, workers=1)
+    two = storyline.open(tmp_path / "two.db").ingest(str(tmp_path / "pages"), config=config, workers=2)
+    assert one.stored == two.stored == 14 and one.stored_ids == two.stored_ids
+    assert _stored(tmp_path / "one.db") == _stored(tmp_path / "two.db")
+
+
+@pytest.mark.slow
+def test_ingest_goes_on_in_this_process_when_its_workers_die(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    from storyline.pipeline import IngestPipeline
+
+    _pages(tmp_path / "pages", 14)
+    store = storyline.open(tmp_path / "s.db")
+    pipeline = IngestPipeline(store.store, IngestConfig(languages=TEST_LANGUAGES, batch_size=2), workers=2)
+    killed: list[int] = []
+
+    def kill_workers(event: str, report: object) -> None:
+        if event == "batch" and not killed and pipeline._pool is not None:
+            killed.extend(pipeline._pool._processes)  # as if the system killed them for memory
+            for pid in killed:
+                os.kill(pid, signal.SIGKILL)
+
+    report = pipeline.run([str(tmp_path / "pages")], progress=kill_workers)
+    assert killed and pipeline._broken
+    assert report.stored == 14 and report.failed == 0
+    assert len(_stored(tmp_path / "s.db")) == 14

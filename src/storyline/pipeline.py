@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import chain
@@ -138,6 +138,9 @@ class IngestPipeline:
         self.cleaner = Cleaner(config)
         self.finder = NearDuplicateFinder(config.dedup)
         self._broken = False
+        #: batches being cleaned, in input order, each with its workers' futures (None: cleaned
+        #: in this process when its turn to be stored comes)
+        self._pending: list[tuple[list[Article], list[Future[list[Document | InputError]]] | None]] = []
 
     def _settings(self) -> dict[str, str]:
         d = self.config.dedup
@@ -162,6 +165,7 @@ class IngestPipeline:
         ``articles`` read already (by ``storyline watch``: each counts as an input)."""
         report = IngestReport()
         self._broken = False
+        self._pending = []
         started = time.perf_counter()
         flushing = mark()
         self.store.check_settings(self._settings())
@@ -189,9 +193,12 @@ class IngestPipeline:
                     if progress:
                         progress("source", report)
                 self._flush(batch, report, self._pool_for(report))
+                while self._pending:
+                    self._store_next(report)
                 if progress:
                     progress("batch", report)
             finally:
+                self._pending = []
                 if self._pool is not None:
                     self._pool.shutdown(cancel_futures=True)
                     self._pool = None
@@ -227,25 +234,47 @@ class IngestPipeline:
         report.failed += 1
         report.errors.append(error)
 
-    def _clean(self, batch: list[Article], pool: ProcessPoolExecutor | None) -> list[Document | InputError]:
+    def _flush(self, batch: list[Article], report: IngestReport, pool: ProcessPoolExecutor | None) -> None:
+        """Start cleaning ``batch`` (in the workers, when there are some) and store the batches
+        before it that are due: with workers, one batch stays in their hands while this process
+        de-duplicates and writes the one before, so the two overlap. Batches are stored in input
+        order either way."""
+        if batch:
+            self._pending.append((batch, self._start(batch, pool)))
+        in_flight = 1 if pool is not None and not self._broken else 0
+        while len(self._pending) > in_flight:
+            self._store_next(report)
+
+    def _start(
+        self, batch: list[Article], pool: ProcessPoolExecutor | None
+    ) -> list[Future[list[Document | InputError]]] | None:
         if pool is None or self._broken or len(batch) < 2 * self.workers:
-            return self.cleaner.clean_many(batch)
+            return None
         size = -(-len(batch) // self.workers)
-        chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
         try:
-            return [doc for chunk in pool.map(_clean_in_worker, chunks) for doc in chunk]
+            return [pool.submit(_clean_in_worker, batch[i : i + size]) for i in range(0, len(batch), size)]
+        except BrokenProcessPool:
+            self._broken = True
+            return None
+
+    def _store_next(self, report: IngestReport) -> None:
+        batch, futures = self._pending.pop(0)
+        with stage("ingest: clean" + (" (workers)" if futures is not None else "")):
+            cleaned = self._collect(batch, futures)
+        self.store_cleaned(cleaned, report)
+
+    def _collect(
+        self, batch: list[Article], futures: list[Future[list[Document | InputError]]] | None
+    ) -> list[Document | InputError]:
+        if futures is None:
+            return self.cleaner.clean_many(batch)
+        try:
+            return [doc for future in futures for doc in future.result()]
         except BrokenProcessPool:
             # a worker died (out of memory, a crash in native code): this batch is cleaned here
             # instead, and later batches too (a broken pool takes no more work)
             self._broken = True
             return self.cleaner.clean_many(batch)
-
-    def _flush(self, batch: list[Article], report: IngestReport, pool: ProcessPoolExecutor | None) -> None:
-        if not batch:
-            return
-        with stage("ingest: clean" + (" (workers)" if pool is not None and not self._broken else "")):
-            cleaned = self._clean(batch, pool)
-        self.store_cleaned(cleaned, report)
 
     def run_cleaned(
         self, cleaned: Iterable[Document | InputError], report: IngestReport, progress: ProgressFn | None = None

@@ -28,23 +28,26 @@ from pathlib import Path
 
 import numpy as np
 
+from storyline.clean.patterns import LinePattern, folded
+
 MODEL_PATH = "data/caption_model.json"
 
-_PICTURE_WORDS = re.compile(
+_PICTURE_WORDS = LinePattern(
     r"\b(?:photos?|photograph\w*|pictures?|pics?|images?|videos?|gallery|galleries|credit|courtesy|screen\s?shots?"
     r"|pictured|camera|mug\s?shots?|enlarge|caption|street\s+view|file|foto\w*|bild\w*|zdj\w*|imagen\w*)\b",
     re.IGNORECASE,
 )
 _BRACKETED_END = re.compile(r"[(\[]([^()\[\]]{1,48})[)\]]\s*\.?$")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_EMAIL = LinePattern(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _PHONE = re.compile(r"\(?\b\d{3}\)?\s*[-–.]?\s*\d{3}\s*[-–.]\s*\d{4}\b")
-_URL = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
-_BYLINE = re.compile(r"^[-–—\s]*(?:by|von|por|par|di|door)\s*:?\s+\S", re.IGNORECASE)
-_CONTACT = re.compile(r"^(?:contact|call|e-?mail|follow|reach|write\s+to)\b", re.IGNORECASE)
-_STAMP = re.compile(r"\b(?:updated|created|posted|published|modified)\b\s*:?", re.IGNORECASE)
-_REPORTING = re.compile(r"\b(?:said|says|told|according|added|stated)\b", re.IGNORECASE)
+_URL = LinePattern(r"https?://|\bwww\.", re.IGNORECASE)
+_BYLINE = LinePattern(r"^[-–—\s]*(?:by|von|por|par|di|door)\s*:?\s+\S", re.IGNORECASE)
+_CONTACT = LinePattern(r"^(?:contact|call|e-?mail|follow|reach|write\s+to)\b", re.IGNORECASE)
+_STAMP = LinePattern(r"\b(?:updated|created|posted|published|modified)\b\s*:?", re.IGNORECASE)
+_REPORTING = LinePattern(r"\b(?:said|says|told|according|added|stated)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?:\s|$)")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_ENDS_SENTENCE = re.compile(r"[.!?][\"'”’]?$")
 
 #: The features, in the order of the model's weights.
 FEATURES = (
@@ -59,32 +62,34 @@ def line_features(lines: Sequence[str], i: int, removed: Sequence[bool]) -> list
     """The features of line ``i`` of a text (its lines), ``removed`` saying which lines the rules
     took out of the body."""
     line = lines[i]
+    low = folded(line)
     words = line.split()
     alpha = _WORD.findall(line)
     capitalised = sum(1 for w in alpha if w[:1].isupper())
     upper = sum(1 for w in alpha if len(w) > 1 and w.isupper())
     before = len(lines[i - 1].split()) if i > 0 else 0
     after = len(lines[i + 1].split()) if i + 1 < len(lines) else 0
+    digits = sum(map(str.isdigit, line))  # a superset of what \d matches: no telephone below 10
     return [
         math.log1p(len(words)),
         float(len(words) <= 4),
         float(len(words) >= 40),
-        float(bool(re.search(r"[.!?][\"'”’]?$", line))),
-        float(bool(_BRACKETED_END.search(line))),
+        float(_ENDS_SENTENCE.search(line) is not None),
+        float(_BRACKETED_END.search(line) is not None),
         float(line.rstrip().endswith(":")),
-        float(min(len(_PICTURE_WORDS.findall(line)), 2)),
-        float("©" in line or "(c)" in line.lower()),
-        float(bool(_EMAIL.search(line))),
-        float(bool(_PHONE.search(line))),
-        float(bool(_URL.search(line))),
-        float(bool(_BYLINE.search(line))),
-        float(bool(_CONTACT.search(line))),
-        float(bool(_STAMP.search(line))),
-        float(bool(_REPORTING.search(line))),
+        float(min(_PICTURE_WORDS.count(line, low), 2)),
+        float("©" in line or "(c)" in (low if low is not None else line.lower())),
+        float(_EMAIL.search(line, low)),
+        float(digits >= 10 and _PHONE.search(line) is not None),
+        float(_URL.search(line, low)),
+        float(_BYLINE.search(line, low)),
+        float(_CONTACT.search(line, low)),
+        float(_STAMP.search(line, low)),
+        float(_REPORTING.search(line, low)),
         float(min(len(_SENTENCE_END.findall(line)), 4)),
         capitalised / max(len(alpha), 1),
         upper / max(len(alpha), 1),
-        sum(c.isdigit() for c in line) / max(len(line), 1),
+        digits / max(len(line), 1),
         float(min(line.count("|") + line.count(" / ") + line.count("/"), 3)),
         float(i == 0),
         float(i == 1),
@@ -101,7 +106,8 @@ def line_features(lines: Sequence[str], i: int, removed: Sequence[bool]) -> list
 
 def credit_marks(line: str) -> bool:
     """Whether a line the model takes out reads as a credit rather than a caption."""
-    return bool(_BYLINE.search(line) or _CONTACT.search(line) or _EMAIL.search(line) or _STAMP.search(line))
+    low = folded(line)
+    return any(p.search(line, low) for p in (_BYLINE, _CONTACT, _EMAIL, _STAMP))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from storyline.clean.patterns import LinePattern, folded
+
 
 class LineKind(StrEnum):
     BODY = "body"
@@ -26,12 +28,12 @@ _AGENCIES = (
     r"|Sputnik|Anadolu|Kyodo|Yonhap|AAP)"
 )
 
-_CAPTION_START = re.compile(
+_CAPTION_START = LinePattern(
     r"^(?:\(?(?:file\s+)?(?:photo(?:graph)?s?|image|picture|pic|caption|pictured|video|graphic|illustration)"
     r"(?:\s+credit)?(?:\s*[:|]|\s+[-–—]\s)|\(?file\s+photo\)?(?:\s*[:|)]|\s+[-–—]\s)|image\s+caption|in\s+pictures\s*[:|])",
     re.IGNORECASE,
 )
-_CAPTION_END = re.compile(
+_CAPTION_END = LinePattern(
     r"(?:\((?:file\s+)?(?:photo|image|picture|pic|photograph)(?:\s*(?:credit)?\s*:\s*[^()]{1,80})?\)"
     r"|\((?:representational|representative)\s+(?:image|photo|picture)\)"
     r"|\(AP Photo(?:/[^()]{1,60})?\)"
@@ -44,7 +46,7 @@ _CAPTION_END = re.compile(
 #: ("Image 1 of 9", "View Full Caption", "Buy Photo"), the people's places in the picture ("(left)",
 #: "(L-R)", "(second from right)", ", pictured,"), a video's "(Published Friday, ...)" and a
 #: photographer or source in brackets at the end ("(Source: WECT)", "(Jane Doe / Daily News)").
-_CAPTION_FURNITURE = re.compile(
+_CAPTION_FURNITURE = LinePattern(
     r"\bview\s+full\s+caption\b|\bimage\s+\d+\s+of\s*/?\s*\d+\b|\bcaption\s+close\b|^buy\s+photo\b"
     r"|\(published\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b[^()]{0,40}\)\s*$"
     r"|\((?:photo|foto|image|picture|video|bild|fotoğraf)(?:\s+credit)?\s*:\s*[^()]{2,80}\)"
@@ -65,7 +67,7 @@ _CAPTION_FURNITURE = re.compile(
 )
 #: The same furniture where case matters: a sentence opened by "Above," or "Inset:", "Provided by
 #: family", and a bracketed photographer and outlet at the end ("(Dan Coyro -- Santa Cruz Sentinel)").
-_CAPTION_FURNITURE_CASED = re.compile(
+_CAPTION_FURNITURE_CASED = LinePattern(
     r"(?:^|[.!?]\s+)(?:Above|Below|Inset|Top|Bottom|Left|Right|From left)\s*[,:]\s+\w"
     r"|\b[Pp]rovided by (?:the )?family\b|\b(?:Photo|Image) (?:provided|courtesy) of\b"
     r"|\b[A-Z][\w'’]+(?:\s[A-Z][\w'’-]+){0,3}\s+reports(?:\s+from\s+the\s+scene)?\.\s*$"
@@ -76,7 +78,7 @@ _CAPTION_FURNITURE_CASED = re.compile(
 )
 #: A picture described in the present tense, as captions are ("... shake hands", "... react as ...").
 #: Headlines use the present tense too, so only a sentence (ending in a full stop) counts.
-_CAPTION_PRESENT = re.compile(
+_CAPTION_PRESENT = LinePattern(
     r"\bshak(?:e|es)\s+hands\b|\bpos(?:e|es)\s+for\s+(?:a\s+)?(?:photo|picture|portrait|selfie)s?\b"
     r"|\b(?:react|reacts|gesture|gestures|look on|looks on|wave|waves|embrace|embraces|mourn|mourns)"
     r"\s+(?:as|while|during|after|to|at|outside|near)\b",
@@ -84,7 +86,7 @@ _CAPTION_PRESENT = re.compile(
 )
 #: Bylines and credit notes that need their capitals: "By Jane Doe", "-By: John Roe, Chief of
 #: Police", "With Jane Doe, John Roe", lower-case agency initials ("dpa/est", "(dp)").
-_CREDIT_CASED = re.compile(
+_CREDIT_CASED = LinePattern(
     r"^[-–—]?\s*[Bb][Yy]:?\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|,))*(?:,\s+[A-Z][\w ]{0,40})?\s*$"
     r"|^With\s+[A-Z][\w'’-]+\s+[A-Z][\w'’-]+(?:,?\s+(?:and\s+)?[A-Z][\w'’-]+\s+[A-Z][\w'’-]+)*\.?$"
     r"|^\(?[a-z]{2,4}(?:/[a-z]{2,4})+\)?$|^\([a-z]{2,3}\)$"
@@ -92,7 +94,7 @@ _CREDIT_CASED = re.compile(
     r"|^[–—]\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){1,3}\s*$"
 )
 
-_CREDIT = re.compile(
+_CREDIT = LinePattern(
     r"^\(?\s*(?:with\s+(?:additional\s+)?(?:reporting|inputs?|agency\s+inputs?)\s+(?:by|from)"
     r"|(?:additional\s+)?reporting\s+by|writing\s+by|editing\s+by|edited\s+by|compiled\s+by"
     r"|(?:text|photos?|graphics?)\s+by\s+\w|with\s+agency\s+inputs|inputs\s+from|sources?\s*:)"
@@ -112,7 +114,7 @@ _CREDIT = re.compile(
     r"|^(?:[A-Z][\w'’.-]*\s+){1,4}(?:news\s+service|news\s+desk|bureau|correspondent)\s*\.?$",
     re.IGNORECASE,
 )
-_BOILERPLATE = re.compile(
+_BOILERPLATE = LinePattern(
     r"^(?:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|cancel\s+reply|\d*\s*comments?$"
     r"|subscribe\b|sign\s+up\b|get\s+(?:our|the)\s+(?:daily\s+)?newsletter|newsletter\b"
     r"|partager\s*:?$|teilen\s*:?$|compartir\s*:?$|condividi\s*:?$|abonnez-vous\b|abonnieren\b|suscr[íi]bete\b"
@@ -130,7 +132,7 @@ _BOILERPLATE = re.compile(
     r"|(?:next|previous)\s+(?:article|story|post)\b|first\s+published\s*:|updated\s*:|last\s+updated\s*:)",
     re.IGNORECASE,
 )
-_BOILERPLATE_ANYWHERE = re.compile(r"all rights reserved\.?$|\bunauthori[sz]ed (?:use|reproduction)\b", re.IGNORECASE)
+_BOILERPLATE_ANYWHERE = LinePattern(r"all rights reserved\.?$|\bunauthori[sz]ed (?:use|reproduction)\b", re.IGNORECASE)
 
 #: Lines longer than this are body text whatever they start with: leftovers are short.
 MAX_LEFTOVER_CHARS = 320
@@ -141,17 +143,18 @@ def classify(line: str) -> LineKind:
     if len(line) > MAX_LEFTOVER_CHARS:
         # a long line is body text, unless gallery furniture marks it as a caption
         return LineKind.CAPTION if _CAPTION_FURNITURE.search(line[:120]) else LineKind.BODY
-    if _CREDIT.search(line) or _CREDIT_CASED.search(line):
+    low = folded(line)
+    if _CREDIT.search(line, low) or _CREDIT_CASED.search(line, low):
         return LineKind.CREDIT
     if (
-        _CAPTION_START.search(line)
-        or _CAPTION_END.search(line)
-        or _CAPTION_FURNITURE.search(line)
-        or _CAPTION_FURNITURE_CASED.search(line)
-        or (line.endswith(".") and _CAPTION_PRESENT.search(line))
+        _CAPTION_START.search(line, low)
+        or _CAPTION_END.search(line, low)
+        or _CAPTION_FURNITURE.search(line, low)
+        or _CAPTION_FURNITURE_CASED.search(line, low)
+        or (line.endswith(".") and _CAPTION_PRESENT.search(line, low))
     ):
         return LineKind.CAPTION
-    if _BOILERPLATE.search(line) or _BOILERPLATE_ANYWHERE.search(line):
+    if _BOILERPLATE.search(line, low) or _BOILERPLATE_ANYWHERE.search(line, low):
         return LineKind.BOILERPLATE
     return LineKind.BODY
 
