@@ -92,7 +92,7 @@ test: dev browser
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python benchmarks/ingest_html.py
+	$(BIN)/python benchmarks/ingest_html.py --repeat 2
 	$(BIN)/python benchmarks/annotate.py
 	$(BIN)/python benchmarks/end_to_end.py --n 200 --pairs 40 $(if $(wildcard ../shared/eval),--eval ../shared/eval,)
 	$(BIN)/python benchmarks/end_to_end.py --n 2000 --repeat 1
