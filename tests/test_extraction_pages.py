@@ -270,3 +270,31 @@ def test_impossible_zone_offset_is_no_zone_and_never_raises(cleaner: Cleaner, of
     assert not isinstance(result, InputError), result
     assert result.published is not None and result.published.source is DateSource.DATELINE
     assert not result.published.zone_given
+
+
+def test_caption_elements_are_those_the_full_caption_query_finds() -> None:
+    import lxml.html
+
+    from storyline.clean.html import CAPTION_XPATH, _caption_elements, fragment_lines, load_page
+
+    classes = [
+        "caption", " caption ", "x caption y", "x\tcaption\ny", "captions", "caption-text", "Caption",
+        "wp-caption-text", "my-image-caption", "photo-caption big", "nocaption", "image_caption", "",
+    ]  # fmt: skip
+    parts = [f'<div class="{c}">text {i}</div>' for i, c in enumerate(classes)]
+    parts += [
+        "<figure><figcaption>fig</figcaption></figure>",
+        '<span itemprop="caption">prop</span>',
+        '<span itemprop="captions">props</span>',
+        "<div>plain <b class='caption'>inner</b></div>",
+        "<p class='caption' itemprop='caption'>both</p>",
+    ]
+    page = ("<html><body><article>" + "".join(parts) + "</article></body></html>").encode()
+    tree = load_page(page)
+    found = _caption_elements(tree)
+    assert found == tree.xpath(CAPTION_XPATH)
+    assert len(found) == 11  # 7 of the classes, the figcaption, the itemprop, the <b> and the <p>
+    fragment = lxml.html.fragment_fromstring("".join(parts), create_parent="div")
+    assert _caption_elements(fragment) == fragment.xpath(CAPTION_XPATH)
+    lines, captions = fragment_lines("".join(parts))
+    assert "text 0" in captions and "text 4" not in captions and lines

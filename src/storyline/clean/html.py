@@ -29,11 +29,17 @@ _DATE_META = (
     "date", "pubdate", "publishdate", "publish-date", "publish_date", "dc.date", "dc.date.issued",
     "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published", "cxenseparse:recs:publishtime",
 )  # fmt: skip
-_CAPTION_XPATH = (
+#: What holds a caption: a <figcaption>, an element of class "caption" (a word of its class list),
+#: or whose class holds "wp-caption-text", "image-caption" or "photo-caption", or itemprop="caption".
+CAPTION_XPATH = (
     "//figcaption | //*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')"
     " or contains(@class, 'wp-caption-text') or contains(@class, 'image-caption')"
     " or contains(@class, 'photo-caption') or @itemprop='caption']"
 )
+#: A wider query the engine answers faster (every class test above needs "caption" in the class);
+#: :func:`_caption_elements` keeps those of its answers that CAPTION_XPATH would give.
+_CAPTION_CANDIDATES = "//figcaption | //*[@itemprop='caption' or contains(@class, 'caption')]"
+_XPATH_SPACE = re.compile(r"[ \t\r\n]+")
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd", "figcaption")
 #: htmldate's best setting (its benchmark's "extensive" row): the first publication date, not the
 #: last update, searched for in the whole page when the markup names none.
@@ -96,10 +102,27 @@ def page_date(tree: Any) -> PublishedDate | None:
     return None
 
 
+def _caption_elements(tree: Any) -> list[Any]:
+    """The elements :data:`CAPTION_XPATH` finds, in document order (found by a cheaper query)."""
+    out = []
+    for el in tree.xpath(_CAPTION_CANDIDATES):
+        names = el.get("class") or ""
+        if (
+            el.tag == "figcaption"
+            or el.get("itemprop") == "caption"
+            or "caption" in _XPATH_SPACE.split(names)
+            or "wp-caption-text" in names
+            or "image-caption" in names
+            or "photo-caption" in names
+        ):
+            out.append(el)
+    return out
+
+
 def _captions(tree: Any) -> list[str]:
     """The captions of a page, read without changing the page."""
     captions: list[str] = []
-    for el in tree.xpath(_CAPTION_XPATH):
+    for el in _caption_elements(tree):
         text = _text(el)
         if text and text not in captions:
             captions.append(text)
@@ -109,7 +132,7 @@ def _captions(tree: Any) -> list[str]:
 def _pop_captions(tree: Any) -> list[str]:
     """The captions of a fragment, taken out of it (no extractor runs on fragments)."""
     captions = _captions(tree)
-    for el in tree.xpath(_CAPTION_XPATH):
+    for el in _caption_elements(tree):
         if el.getparent() is not None:
             el.drop_tree()
     return captions
