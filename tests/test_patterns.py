@@ -98,3 +98,25 @@ def test_every_shipped_line_pattern_answers_as_re_search(seed: int) -> None:
             assert pattern.search(line) == expected, (name, line)
             assert pattern.search(line, folded(line)) == expected, (name, line)
             assert pattern.count(line) == len(pattern.pattern.findall(line)), (name, line)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "lines"),
+    [
+        (r"^b", re.MULTILINE, ["a\nb", "b", "ab"]),
+        (r"^a|b", re.MULTILINE, ["xb", "x\na", "x"]),
+        (r"^(a)|(b)\1", 0, ["bb", "ab", "b"]),
+        (r"^(?P<n>a)|b(?P=n)", 0, ["ba", "a", "bb"]),
+        (r"(a)|^b(?(1)x|y)", 0, ["by", "bx", "a"]),
+        (r"^a(?#()|b", 0, ["xb", "a", "x"]),
+        (r"^a # x|z", re.VERBOSE, ["z", "a", "x"]),
+        (r"a|b # c", re.VERBOSE, ["b", "c", "a"]),
+        (r"(?i)foo|bar", 0, ["FOO", "Bar", "baz"]),
+        (r"(?x) ^ a | b", 0, ["xb", "a", "x"]),
+    ],
+)
+def test_patterns_that_cannot_be_cut_are_searched_whole(pattern: str, flags: int, lines: list[str]) -> None:
+    line_pattern = LinePattern(pattern, flags)
+    for line in lines:
+        assert line_pattern.search(line) == (re.search(pattern, line, flags) is not None), line
+        assert line_pattern.count(line) == len(re.findall(pattern, line, flags)), line

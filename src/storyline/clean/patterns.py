@@ -3,7 +3,9 @@
 The leftover rules and the caption model ask a dozen patterns of a few dozen alternatives each
 whether they match a line. Python's engine tries every alternative at every position of the line,
 so most of that time goes to lines no alternative could match. A :class:`LinePattern` answers
-exactly as ``re.search`` on the same pattern would, but:
+exactly as ``re.search`` on the same pattern would, but (unless cutting it at its ``|`` could
+change its meaning: backreferences, conditionals, comments, inline flags, MULTILINE, VERBOSE;
+such a pattern is searched whole):
 
 - the alternatives anchored at the line's start (``^...``) are tried there only (``re.match``);
 - the others are searched for only when the line holds a word that every match of them must hold,
@@ -131,6 +133,19 @@ def required_words(pattern: str, flags: int = 0) -> frozenset[str] | None:
     return required(tree)
 
 
+#: What makes a pattern mean something else once cut at its "|": backreferences and conditionals
+#: (groups are numbered anew), comments (a "(" or "|" inside one), and inline flags at its start
+#: (allowed only there).
+_UNSPLITTABLE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|\(\?#|^\(\?[aiLmsux]+\)")
+
+
+def _splittable(pattern: str, flags: int) -> bool:
+    """Whether ``pattern`` can be cut into its alternatives without changing what it matches:
+    not with MULTILINE (a "^" then also matches after a line break) or VERBOSE (a "|" or "#" may
+    be white space or a comment), nor with the constructs of :data:`_UNSPLITTABLE`."""
+    return not flags & (re.MULTILINE | re.VERBOSE) and not _UNSPLITTABLE.search(pattern)
+
+
 class LinePattern:
     """A pattern whose :meth:`search` answers as ``re.search(pattern, line, flags)`` would (as a
     truth value), trying the anchored alternatives at the start only and the others only on lines
@@ -141,12 +156,15 @@ class LinePattern:
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = re.compile(pattern, flags)
         flags = self.pattern.flags  # with any inline flags
-        # with MULTILINE a "^" also matches after a line break: no alternative is start-only
-        parts = [pattern] if flags & re.MULTILINE else alternatives(pattern)
-        start = [p[1:] for p in parts if p.startswith("^")]
-        anywhere = [p for p in parts if not p.startswith("^")]
-        self._start = re.compile("|".join(f"(?:{p})" for p in start), flags) if start else None
-        self._anywhere = re.compile("|".join(f"(?:{p})" for p in anywhere), flags) if anywhere else None
+        if _splittable(pattern, flags):
+            parts = alternatives(pattern)
+            start = [p[1:] for p in parts if p.startswith("^")]
+            anywhere = [p for p in parts if not p.startswith("^")]
+            self._start = re.compile("|".join(f"(?:{p})" for p in start), flags) if start else None
+            self._anywhere = re.compile("|".join(f"(?:{p})" for p in anywhere), flags) if anywhere else None
+        else:  # searched whole, as written
+            anywhere = [pattern]
+            self._start, self._anywhere = None, self.pattern
         self._fold = bool(flags & re.IGNORECASE)
         words: list[str] = []
         for part in anywhere:
