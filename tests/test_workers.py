@@ -135,4 +135,5 @@ def test_ingest_goes_on_in_this_process_when_its_workers_die(tmp_path: Path) -> 
     report = pipeline.run([str(tmp_path / "pages")], progress=kill_workers)
     assert killed and pipeline._broken
     assert report.stored == 14 and report.failed == 0
+    assert "ingest: clean" in report.stages  # the batches cleaned here are timed as such
     assert len(_stored(tmp_path / "s.db")) == 14

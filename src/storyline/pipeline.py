@@ -259,22 +259,25 @@ class IngestPipeline:
 
     def _store_next(self, report: IngestReport) -> None:
         batch, futures = self._pending.pop(0)
-        with stage("ingest: clean" + (" (workers)" if futures is not None else "")):
-            cleaned = self._collect(batch, futures)
+        started = time.perf_counter()
+        cleaned, by_workers = self._collect(batch, futures)
+        # (with workers: the wait for their batch, what its cleaning cost beyond the parent's work)
+        add_time("ingest: clean" + (" (workers)" if by_workers else ""), time.perf_counter() - started)
         self.store_cleaned(cleaned, report)
 
     def _collect(
         self, batch: list[Article], futures: list[Future[list[Document | InputError]]] | None
-    ) -> list[Document | InputError]:
+    ) -> tuple[list[Document | InputError], bool]:
+        """The batch cleaned, and whether the workers cleaned it."""
         if futures is None:
-            return self.cleaner.clean_many(batch)
+            return self.cleaner.clean_many(batch), False
         try:
-            return [doc for future in futures for doc in future.result()]
+            return [doc for future in futures for doc in future.result()], True
         except BrokenProcessPool:
             # a worker died (out of memory, a crash in native code): this batch is cleaned here
             # instead, and later batches too (a broken pool takes no more work)
             self._broken = True
-            return self.cleaner.clean_many(batch)
+            return self.cleaner.clean_many(batch), False
 
     def run_cleaned(
         self, cleaned: Iterable[Document | InputError], report: IngestReport, progress: ProgressFn | None = None
