@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -118,6 +119,10 @@ def _clean_in_worker(articles: list[Article]) -> list[Document | InputError]:
     return _worker_cleaner.clean_many(articles)
 
 
+#: The futures of one batch's chunks, one per cleaning worker.
+_Futures = list[Future[list[Document | InputError]]]
+
+
 class IngestPipeline:
     """Runs the stages over inputs into a store. Build once, call :meth:`run` per ingest."""
 
@@ -140,7 +145,7 @@ class IngestPipeline:
         self._broken = False
         #: batches being cleaned, in input order, each with its workers' futures (None: cleaned
         #: in this process when its turn to be stored comes)
-        self._pending: list[tuple[list[Article], list[Future[list[Document | InputError]]] | None]] = []
+        self._pending: deque[tuple[list[Article], _Futures | None]] = deque()
 
     def _settings(self) -> dict[str, str]:
         d = self.config.dedup
@@ -165,7 +170,7 @@ class IngestPipeline:
         ``articles`` read already (by ``storyline watch``: each counts as an input)."""
         report = IngestReport()
         self._broken = False
-        self._pending = []
+        self._pending.clear()
         started = time.perf_counter()
         flushing = mark()
         self.store.check_settings(self._settings())
@@ -198,7 +203,7 @@ class IngestPipeline:
                 if progress:
                     progress("batch", report)
             finally:
-                self._pending = []
+                self._pending.clear()
                 if self._pool is not None:
                     self._pool.shutdown(cancel_futures=True)
                     self._pool = None
@@ -245,9 +250,7 @@ class IngestPipeline:
         while len(self._pending) > in_flight:
             self._store_next(report)
 
-    def _start(
-        self, batch: list[Article], pool: ProcessPoolExecutor | None
-    ) -> list[Future[list[Document | InputError]]] | None:
+    def _start(self, batch: list[Article], pool: ProcessPoolExecutor | None) -> _Futures | None:
         if pool is None or self._broken or len(batch) < 2 * self.workers:
             return None
         size = -(-len(batch) // self.workers)
@@ -258,16 +261,14 @@ class IngestPipeline:
             return None
 
     def _store_next(self, report: IngestReport) -> None:
-        batch, futures = self._pending.pop(0)
+        batch, futures = self._pending.popleft()
         started = time.perf_counter()
         cleaned, by_workers = self._collect(batch, futures)
         # (with workers: the wait for their batch, what its cleaning cost beyond the parent's work)
         add_time("ingest: clean" + (" (workers)" if by_workers else ""), time.perf_counter() - started)
         self.store_cleaned(cleaned, report)
 
-    def _collect(
-        self, batch: list[Article], futures: list[Future[list[Document | InputError]]] | None
-    ) -> tuple[list[Document | InputError], bool]:
+    def _collect(self, batch: list[Article], futures: _Futures | None) -> tuple[list[Document | InputError], bool]:
         """The batch cleaned, and whether the workers cleaned it."""
         if futures is None:
             return self.cleaner.clean_many(batch), False
