@@ -393,7 +393,7 @@ def test_happenings_are_found_by_the_parties_an_event_may_share(analyzed_store: 
     the window, or under one when the event or the happening has a single party: exactly what a
     scan of the keys and the happenings' own parties picks. The mark of a single party is what
     migration 0019 gives a store made before it."""
-    from storyline.store.keys import ALONE
+    from storyline.store.keys import ONE_PARTY_MARK
     from storyline.store.postgres.migrations import MIGRATIONS as PG_MIGRATIONS
 
     backend = analyzed_store.backend(tmp_path)
@@ -406,8 +406,8 @@ def test_happenings_are_found_by_the_parties_an_event_may_share(analyzed_store: 
             )
         }
         keyed = backend.rows(store, "SELECT key, start, cluster_id FROM cluster_keys")
-        marks = {(k, s, c) for k, s, c in keyed if k.startswith(ALONE)}
-        index = [(k, str(s), c) for k, s, c in keyed if not k.startswith(ALONE)]
+        marks = {(k, s, c) for k, s, c in keyed if k.startswith(ONE_PARTY_MARK)}
+        index = [(k, str(s), c) for k, s, c in keyed if not k.startswith(ONE_PARTY_MARK)]
         assert {c for _, _, c in marks} == {c for c, ps in parties.items() if len(ps) == 1}
         assert 0 < len(marks) < len(parties)
         starts = sorted({s for _, s, _ in index})
@@ -431,14 +431,14 @@ def test_happenings_are_found_by_the_parties_an_event_may_share(analyzed_store: 
         # a store made before the marks gains them from its happenings' parties (migration 0020)
         assert MIGRATIONS[-1][0] == PG_MIGRATIONS[-1][0] == "0020_cluster_keys_parties"
         if backend.server is None:
-            store._db.execute(f"DELETE FROM cluster_keys WHERE substr(key, 1, 1) = '{ALONE}'")
+            store._db.execute(f"DELETE FROM cluster_keys WHERE substr(key, 1, 1) = '{ONE_PARTY_MARK}'")
             store._db.executescript(MIGRATIONS[-1][1])
         else:
             with store._atomic():
-                store._run(f"DELETE FROM cluster_keys WHERE substr(key, 1, 1) = '{ALONE}'")
+                store._run(f"DELETE FROM cluster_keys WHERE substr(key, 1, 1) = '{ONE_PARTY_MARK}'")
                 store._run(PG_MIGRATIONS[-1][1])
         again = backend.rows(store, "SELECT key, start, cluster_id FROM cluster_keys")
-        assert {(k, s, c) for k, s, c in again if k.startswith(ALONE)} == marks
+        assert {(k, s, c) for k, s, c in again if k.startswith(ONE_PARTY_MARK)} == marks
     finally:
         store.close()
 

@@ -60,11 +60,12 @@ from storyline.model import Document
 from storyline.model.annotations import VAGUE_PLACES, Annotations, Event, EventStatus
 from storyline.model.clusters import ClusterState
 from storyline.store.base import Store
-from storyline.store.keys import party_keys
+from storyline.store.keys import state_keys
 from storyline.timing import stage
 
 __all__ = [
     "NAME", "VECTOR_MODEL", "VECTOR_WORDS", "Clusterer", "DocumentIndex", "VectorLookup", "document_day", "embed_text",
+    "happening_vectors",
 ]  # fmt: skip
 
 #: The words of an article's opening (its title first) that its vector reads. 96 rather than the
@@ -77,6 +78,14 @@ VECTOR_WORDS = 96
 #: The document vectors the neighbours are found by: e5 embeddings of the opening (a store whose
 #: vectors another model or length made is placed again: Clusterer.prepare).
 VECTOR_MODEL = f"e5-lead-{VECTOR_WORDS}"
+
+
+def happening_vectors(embedder: Any, texts: Sequence[str]) -> np.ndarray:
+    """The vectors documents are placed by (:data:`VECTOR_MODEL`) of their :func:`embed_text`:
+    every caller goes through here, so no vector of another length is stored under that name."""
+    return np.asarray(embedder.e5(texts, words=VECTOR_WORDS), dtype=np.float32)
+
+
 #: Documents placed (and embedded) per batch, each batch one transaction.
 BATCH = 64
 _PRIORITY = {"encounter": 3, "call": 2, "agreement": 1}
@@ -253,7 +262,7 @@ class Clusterer:
             if self._embed is None:
                 from storyline.relate.embed import shared_embedder
 
-                self._embed = functools.partial(shared_embedder().e5, words=VECTOR_WORDS)
+                self._embed = functools.partial(happening_vectors, shared_embedder())
             computed = np.asarray(self._embed([texts[i] for i in missing]), dtype=np.float32)
             if len(missing) == len(texts):
                 return computed
@@ -587,7 +596,7 @@ class Clusterer:
         self.store.save_cluster(
             state, e.type, e.subtype, _place_of(e),
             label(state.family, e.subtype, state.actors, e.place.name if e.place else None, sig.start),
-            party_keys(state.family, {**state.actors, **state.countries}),
+            state_keys(state),
         )  # fmt: skip
         self.store.add_member(e.id, state.id, sig.document_id, e.status.value)
         if state.storyline is None:

@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import numpy as np
 
 from storyline.annotate import DocumentExtraction, Job, extract_jobs, extraction_jobs, split_extracted
-from storyline.cluster import VECTOR_WORDS, embed_text
+from storyline.cluster import embed_text, happening_vectors
 from storyline.config import IngestConfig
 from storyline.errors import ConfigError, InputError, internal_error
 from storyline.ingest import Transport, expand, read
@@ -240,7 +240,7 @@ class Embed:
         out = []
         for payload in batch.column("texts").to_pylist():
             texts: list[str] = pickle.loads(payload)
-            vectors = np.asarray(self.embedder.e5(texts, words=VECTOR_WORDS), dtype=np.float32)
+            vectors = happening_vectors(self.embedder, texts)
             out.append(pickle.dumps([_text_key(t) + v.tobytes() for t, v in zip(texts, vectors, strict=True)]))
         return pa.table(
             {

@@ -4,7 +4,7 @@ both store backends (statements written once, with ``?`` for parameters).
 A dated happening is filed in ``cluster_keys`` under one key per party (``family:entity``) from its
 first day. An event looks for the happenings filed under two of its keys within its window of
 days, or under one when it names a single party; a happening of a single party ("Putin said") is
-filed a second time under its key with the mark :data:`ALONE`, so that an event of two parties
+filed a second time under its key with the mark :data:`ONE_PARTY_MARK`, so that an event of two parties
 finds it on the one they share. That is what :func:`storyline.cluster.events.compatible` accepts
 (two shared parties, one when either side has one). A happening that gains a second party loses
 its mark.
@@ -14,11 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["ALONE", "DROP_MERGED_MARKS", "candidate_ids", "filing", "party_keys"]
+if TYPE_CHECKING:
+    from storyline.model.clusters import ClusterState
 
-ALONE = "="
+__all__ = ["DROP_MERGED_MARKS", "ONE_PARTY_MARK", "candidate_ids", "filing", "party_keys", "state_keys"]
+
+#: Prefixed to the key of a happening of a single party, filed a second time under it.
+ONE_PARTY_MARK = "="
 
 #: Insert a key row (an existing one is kept).
 _FILE = "INSERT INTO cluster_keys VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
@@ -37,15 +41,20 @@ def party_keys(family: str, parties: Iterable[str]) -> list[str]:
     return [f"{family}:{p}" for p in dict.fromkeys(parties)]
 
 
+def state_keys(state: ClusterState) -> list[str]:
+    """The keys a happening is filed under: its actors and its countries."""
+    return party_keys(state.family, {**state.actors, **state.countries})
+
+
 def filing(cluster_id: str, start: date, keys: Sequence[str]) -> list[tuple[str, list[tuple[str, ...]]]]:
     """The statements (each with its rows) that file a dated happening under ``keys`` from its
     first day ``start``: marked when it has a single party, its marks taken away when more."""
-    day = start.isoformat()
     if not keys:
         return []
+    day = start.isoformat()
     if len(set(keys)) == 1:
-        return [(_FILE, [(keys[0], day, cluster_id), (ALONE + keys[0], day, cluster_id)])]
-    return [(_DROP_MARKS, [(cluster_id, ALONE)]), (_FILE, [(k, day, cluster_id) for k in keys])]
+        return [(_FILE, [(keys[0], day, cluster_id), (ONE_PARTY_MARK + keys[0], day, cluster_id)])]
+    return [(_DROP_MARKS, [(cluster_id, ONE_PARTY_MARK)]), (_FILE, [(k, day, cluster_id) for k in keys])]
 
 
 def candidate_ids(keys: Sequence[str], low: date, high: date) -> tuple[str, list[Any]]:
@@ -61,5 +70,5 @@ def candidate_ids(keys: Sequence[str], low: date, high: date) -> tuple[str, list
     args: list[Any] = [*keys, *window, min(2, len(set(keys)))]
     if len(set(keys)) > 1:
         sql += f" UNION SELECT cluster_id FROM cluster_keys WHERE key IN ({marks}) AND start BETWEEN ? AND ?"
-        args += [*(ALONE + k for k in keys), *window]
+        args += [*(ONE_PARTY_MARK + k for k in keys), *window]
     return sql, args

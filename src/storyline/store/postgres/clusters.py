@@ -14,7 +14,7 @@ import numpy as np
 
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
 from storyline.store.filters import HappeningFilter, happening_where
-from storyline.store.keys import ALONE, DROP_MERGED_MARKS, candidate_ids, filing, party_keys
+from storyline.store.keys import DROP_MERGED_MARKS, ONE_PARTY_MARK, candidate_ids, filing, state_keys
 from storyline.store.postgres.db import Database
 from storyline.store.rows import cluster_from_row, entity_pairs, storyline_pairs, vectors_from_rows
 from storyline.store.sqlite.clusters import _storyline_id
@@ -75,14 +75,14 @@ class ClusterTables(Database):
                     p.get("lat"), p.get("lon"), label,
                 ),
             )  # fmt: skip
-            self._index(state, keys)
+            self._file(state, keys)
             self._run("DELETE FROM cluster_entities WHERE cluster_id = %s", (state.id,))
             self._many(
                 "INSERT INTO cluster_entities VALUES (%s, %s) ON CONFLICT DO NOTHING",
                 [(entity_id, state.id) for entity_id in sorted({*state.actors, *state.countries})],
             )
 
-    def _index(self, state: ClusterState, keys: Sequence[str]) -> None:
+    def _file(self, state: ClusterState, keys: Sequence[str]) -> None:
         """File a dated happening under ``keys`` from its first day (an undated one is matched by
         content, not by its parties' days), marked while it has a single party."""
         if state.start is None or state.end is None:
@@ -107,7 +107,7 @@ class ClusterTables(Database):
             )
             self._run("DELETE FROM cluster_keys WHERE cluster_id = %s", (other,))
             # a happening of one party that gained another
-            self._run(DROP_MERGED_MARKS.replace("?", "%s"), (into, ALONE, into))
+            self._run(DROP_MERGED_MARKS.replace("?", "%s"), (into, ONE_PARTY_MARK, into))
             self._run(
                 "INSERT INTO cluster_entities SELECT entity_id, %s FROM cluster_entities WHERE cluster_id = %s "
                 "ON CONFLICT DO NOTHING",
@@ -265,7 +265,7 @@ class ClusterTables(Database):
             # a merged happening is filed under every party it now has, from its first day as it is
             # now (the other's keys came under its own family and days); one saved with none keeps none
             if self._all("SELECT 1 FROM cluster_keys WHERE cluster_id = %s LIMIT 1", (state.id,)):
-                self._index(state, party_keys(state.family, {**state.actors, **state.countries}))
+                self._file(state, state_keys(state))
 
     def describe_happening(
         self, cluster_id: str, kind: str, subtype: str | None, label: str | None, place: dict[str, Any] | None

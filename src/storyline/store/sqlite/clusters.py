@@ -14,7 +14,7 @@ import numpy as np
 
 from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, HappeningEvidence, StorylineRecord
 from storyline.store.filters import HappeningFilter, happening_where
-from storyline.store.keys import ALONE, DROP_MERGED_MARKS, candidate_ids, filing, party_keys
+from storyline.store.keys import DROP_MERGED_MARKS, ONE_PARTY_MARK, candidate_ids, filing, state_keys
 from storyline.store.rows import cluster_from_row, entity_pairs, storyline_pairs, vectors_from_rows
 
 _CLUSTER_COLUMNS = (
@@ -70,14 +70,14 @@ class ClusterTables:
                 p.get("lat"), p.get("lon"), label, state.id,
             ),
         )  # fmt: skip
-        self._index(state, keys)
+        self._file(state, keys)
         self._db.execute("DELETE FROM cluster_entities WHERE cluster_id = ?", (state.id,))
         self._db.executemany(
             "INSERT OR IGNORE INTO cluster_entities VALUES (?, ?)",
             [(entity_id, state.id) for entity_id in {*state.actors, *state.countries}],
         )
 
-    def _index(self, state: ClusterState, keys: Sequence[str]) -> None:
+    def _file(self, state: ClusterState, keys: Sequence[str]) -> None:
         """File a dated happening under ``keys`` from its first day (an undated one is matched by
         content, not by its parties' days), marked while it has a single party."""
         if state.start is None or state.end is None:
@@ -100,7 +100,7 @@ class ClusterTables:
             (into, other),
         )
         db.execute("DELETE FROM cluster_keys WHERE cluster_id = ?", (other,))
-        db.execute(DROP_MERGED_MARKS, (into, ALONE, into))  # a happening of one party that gained another
+        db.execute(DROP_MERGED_MARKS, (into, ONE_PARTY_MARK, into))  # a happening of one party that gained another
         db.execute(
             "INSERT OR IGNORE INTO cluster_entities SELECT entity_id, ? FROM cluster_entities WHERE cluster_id = ?",
             (into, other),
@@ -242,7 +242,7 @@ class ClusterTables:
         # a merged happening is filed under every party it now has, from its first day as it is now
         # (the other's keys came under its own family and days); one saved with none keeps none
         if self._db.execute("SELECT 1 FROM cluster_keys WHERE cluster_id = ? LIMIT 1", (state.id,)).fetchone():
-            self._index(state, party_keys(state.family, {**state.actors, **state.countries}))
+            self._file(state, state_keys(state))
 
     def describe_happening(
         self, cluster_id: str, kind: str, subtype: str | None, label: str | None, place: dict[str, Any] | None

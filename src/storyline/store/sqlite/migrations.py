@@ -489,7 +489,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         # happenings found by two parties they share with an event, or by their one party when they
-        # have one (marked: storyline.store.keys.ALONE), not every happening of any one party in
+        # have one (marked: storyline.store.keys.ONE_PARTY_MARK), not every happening of any one party in
         # the window: a country is a party of thousands (storyline.cluster._join).
         # A happening's keys are found by its id (merges and re-placed documents scanned the table)
         "0019_cluster_keys_alone",
