@@ -28,6 +28,7 @@ from storyline.relate.pairs import read_pairs
 from storyline.relate.similarity import (
     DIMENSIONS,
     FEATURES,
+    Comparison,
     Profile,
     SimilarityModel,
     _profile,
@@ -78,7 +79,7 @@ def profile(text: str, day: str, vector: np.ndarray, published: date | None = No
         ],
         events=[_meeting(day)],
     )
-    return _profile(doc, ann, vector, vector, vector)  # one "sentence": the article
+    return _profile(doc, ann, vector, vector, vector, vector.reshape(1, -1))  # one "sentence": the article
 
 
 def test_features_of_an_article_with_itself() -> None:
@@ -244,3 +245,84 @@ def test_pairs_sharing_an_article_profile_it_once() -> None:
     assert isinstance(first[2], InputError) and first[2].origin == "pair p3/2"
     again = pair_profiles([Pair("p4", b, c)], annotator=annotator, cache=cache)
     assert annotator.seen == [3] and again[0] == (first[0][1], first[1][1])  # from the cache
+
+
+GERMAN_REPORT = (
+    "Der indische Premierminister Narendra Modi ist am Montag in Sotschi mit dem russischen Präsidenten "
+    "Wladimir Putin zu einem informellen Gipfel zusammengekommen. Die beiden sprachen über Handel, "
+    "Energie und die Lage in Afghanistan. Ein gemeinsames Abkommen wurde nicht unterzeichnet."
+)
+
+
+class _CountingEmbedder:
+    """The real embedder, recording which encoder each call used and on how many texts."""
+
+    def __init__(self) -> None:
+        from storyline.relate.embed import shared_embedder
+
+        self.inner = shared_embedder()
+        self.calls: list[tuple[str, int]] = []
+
+    def minilm(self, texts):  # type: ignore[no-untyped-def]
+        self.calls.append(("minilm", len(texts)))
+        return self.inner.minilm(texts)
+
+    def e5(self, texts, words=160):  # type: ignore[no-untyped-def]
+        self.calls.append(("e5", len(texts)))
+        return self.inner.e5(texts, words)
+
+
+@pytest.mark.slow
+def test_a_profile_holds_the_encoder_passes_its_pairs_read() -> None:
+    """English pairs are scored without e5's sentence pass and other pairs without MiniLM, so
+    neither is computed for an article until a pair that reads it comes; the scores are those of
+    a profile with every pass."""
+    from storyline.relate.pairs import Pair, pair_profiles
+    from storyline.relate.similarity import compare
+
+    report, preview = (p.read_text(encoding="utf-8") for p in (SOCHI_REPORT, SOCHI_PREVIEW))
+    embedder, cache = _CountingEmbedder(), {}  # type: ignore[var-annotated]
+    ((a, b),) = pair_profiles([Pair("en", report, preview, "en", "en")], embedder=embedder, cache=cache)
+    assert a.minilm is not None and a.minilm_lead is not None and a.sentences_e5 is None
+    assert [name for name, _ in embedder.calls] == ["e5", "minilm", "minilm"]  # the text; the text and its lead
+    english = compare(a, b)
+    embedder.calls.clear()
+    ((again, german),) = pair_profiles([Pair("x", report, GERMAN_REPORT, "en", "de")], embedder=embedder, cache=cache)
+    assert again is a and a.sentences_e5 is not None  # the cached article gets the pass the new pair reads
+    assert german.language == "de" and german.minilm is None and german.sentences_e5 is not None
+    assert [name for name, _ in embedder.calls] == ["e5", "e5"]  # the German text; both articles' sentences
+    assert embedder.calls[1][1] > embedder.calls[0][1]
+    ((full_a, full_b),) = pair_profiles([Pair("en", report, preview, "en", "en")], embedder=embedder, every_part=True)
+    assert full_a.sentences_e5 is not None and full_a is not a
+    assert compare(full_a, full_b).scores == pytest.approx(english.scores)
+    assert not np.isnan(features(full_a, full_b)).any()
+    partial = features(a, german)
+    assert np.isnan(partial[FEATURES.index("minilm")]) and not np.isnan(partial[FEATURES.index("align_e5")])
+    assert 1.0 <= compare(a, german).scores["overall"] <= 4.0
+
+
+def test_a_model_refuses_rows_missing_a_feature_it_reads() -> None:
+    model = shipped_model()
+    row = np.linspace(0, 1, len(FEATURES))
+    row[FEATURES.index("english")], row[FEATURES.index("minilm")] = 1.0, np.nan
+    with pytest.raises(ValueError, match="minilm"):
+        model.predict(row)
+    row[FEATURES.index("english")] = 0.0  # the other languages' model does not read MiniLM
+    assert 1.0 <= float(model.predict(row)["overall"][0]) <= 4.0
+    assert model.parts_for("en", "en") == {"minilm"} and model.parts_for("en", "de") == {"sentences_e5"}
+
+
+@pytest.mark.slow
+def test_pairs_compared_in_workers_as_in_this_process() -> None:
+    """Annotation in worker processes (what ``compare --pairs`` does with enough articles) gives
+    the same comparisons as in this process."""
+    from storyline.api import compare_pairs
+    from storyline.relate.pairs import Pair
+
+    report, preview, petersburg = (p.read_text(encoding="utf-8") for p in (SOCHI_REPORT, SOCHI_PREVIEW, PETERSBURG))
+    german = Pair("c", petersburg, GERMAN_REPORT, "en", "de")
+    pairs = [Pair("a", report, preview), Pair("b", report, petersburg), german]
+    here = compare_pairs(pairs, workers=1)
+    there = compare_pairs(pairs, workers=2)
+    assert [c.as_dict() for c in here] == [c.as_dict() for c in there]  # type: ignore[union-attr]
+    assert [c.id for c in here] == ["a", "b", "c"] and all(isinstance(c, Comparison) for c in here)

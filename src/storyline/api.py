@@ -471,14 +471,13 @@ class Storyline:
         its reasons. Documents not yet analyzed are annotated for the comparison (not stored)."""
         from storyline.annotate import shared_annotator
         from storyline.relate.embed import shared_embedder
-        from storyline.relate.similarity import compare, profiles
+        from storyline.relate.similarity import compare_documents
 
         docs = [self.get(a), self.get(b)]
         anns = [self.annotations(d.id) for d in docs]
         if any(not (x.entities or x.times or x.events or x.skipped) for x in anns):
             anns = [r.annotations for r in shared_annotator().annotate_many(docs)]
-        first, second = profiles(docs, anns, shared_embedder())
-        return compare(first, second, pair_id=f"{docs[0].id}|{docs[1].id}")
+        return compare_documents(docs, anns, shared_embedder(), f"{docs[0].id}|{docs[1].id}")
 
     # -- reading ----------------------------------------------------------------------
     def get(self, doc_id: str) -> Document:
@@ -914,7 +913,7 @@ def compare_files(
 ) -> Comparison:
     """Compare two articles given as files or URLs (each must hold exactly one article)."""
     from storyline.relate.embed import shared_embedder
-    from storyline.relate.similarity import compare, profiles
+    from storyline.relate.similarity import compare_documents
 
     results = []
     for source in (a, b):
@@ -924,28 +923,44 @@ def compare_files(
         if len(found.results) != 1:
             raise InputError(str(source), "not-one-article", f"holds {len(found.results)} articles; compare needs one")
         results.append(found.results[0][1])
-    first, second = profiles([r.document for r in results], [r.annotations for r in results], shared_embedder())
-    return compare(first, second, pair_id=f"{results[0].document.source_id}|{results[1].document.source_id}")
+    docs, anns = [r.document for r in results], [r.annotations for r in results]
+    return compare_documents(docs, anns, shared_embedder(), f"{docs[0].source_id}|{docs[1].source_id}")
 
 
-def compare_pairs(pairs: list[Pair], batch: int = 64) -> list[Comparison | InputError]:
+def compare_pairs(pairs: list[Pair], batch: int = 64, workers: int | None = None) -> list[Comparison | InputError]:
     """Compare the two articles of each pair (see :mod:`storyline.relate.pairs`), in batches: a
-    comparison per pair, or the error that stopped it (an article with no text left after cleaning)."""
-    from storyline.annotate import shared_annotator
+    comparison per pair, or the error that stopped it (an article with no text left after cleaning).
+    ``workers``: processes that annotate the articles (None: one per core when there are enough
+    articles, as ``analyze`` does; see :mod:`storyline.workers`); the results do not depend on it."""
+    from storyline.annotate import Annotator, shared_annotator
     from storyline.relate.embed import shared_embedder
     from storyline.relate.pairs import PROFILES_KEPT, ProfileCache, pair_profiles
     from storyline.relate.similarity import compare, shipped_model
+    from storyline.workers import ANNOTATE_WORKER_MB, ANNOTATE_WORKERS_FROM, auto_workers
 
-    embedder, annotator, model = shared_embedder(), shared_annotator(), shipped_model()
+    embedder, model, annotator = shared_embedder(), shipped_model(), shared_annotator()
+    if workers is None:
+        # what repays starting workers is recognition: articles in a language no recogniser reads
+        # cost little (measured: 200 pairs of mostly such articles took 30 s with workers, 26 without)
+        articles = {(text, lang) for p in pairs for text, lang in ((p.text1, p.lang1), (p.text2, p.lang2))}
+        read = sum(1 for _, lang in articles if annotator.entities.reads(lang))
+        workers = auto_workers(read, ANNOTATE_WORKERS_FROM, ANNOTATE_WORKER_MB)
+    if workers > 1:
+        # this process waits on its workers while they annotate: it loads the encoders meanwhile
+        threading.Thread(target=embedder.warm, name="storyline-warm-embedder", daemon=True).start()
+        annotator = Annotator(workers=workers)
     cache = ProfileCache(PROFILES_KEPT)  # an article several pairs share is profiled once
     out: list[Comparison | InputError] = []
-    for i in range(0, len(pairs), batch):
-        chunk = pairs[i : i + batch]
-        for pair, profiled in zip(chunk, pair_profiles(chunk, embedder, annotator, cache), strict=True):
-            if isinstance(profiled, InputError):
-                out.append(profiled)
-            else:
-                out.append(compare(profiled[0], profiled[1], model, pair.id))
+    try:
+        for i in range(0, len(pairs), batch):
+            chunk = pairs[i : i + batch]
+            for pair, profiled in zip(chunk, pair_profiles(chunk, embedder, annotator, cache, model), strict=True):
+                if isinstance(profiled, InputError):
+                    out.append(profiled)
+                else:
+                    out.append(compare(profiled[0], profiled[1], model, pair.id))
+    finally:
+        annotator.close()
     return out
 
 

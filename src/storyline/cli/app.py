@@ -1053,6 +1053,7 @@ def compare(
     ] = None,
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
+    workers: WorkersOpt = None,
 ) -> None:
     """How similar two articles are (1 = very similar ... 4 = very dissimilar) on geography,
     entities, time, narrative, overall, style and tone; a verdict (duplicate, same event, same
@@ -1072,7 +1073,7 @@ def compare(
             _err(f"error: {pairs}: no such file")
             raise typer.Exit(1)
         rows, errors = read_pairs(pairs)
-        compared = compare_pairs(rows)
+        compared = compare_pairs(rows, workers=workers)
         errors += [c for c in compared if isinstance(c, StorylineError)]
         for e in errors:
             _err(f"error: {e}")

@@ -48,6 +48,7 @@ def evaluate_similarity(path: Path, cache: Path | None = None, k: int = 5) -> Si
     fold = folds(ids, k)
     default = dict.fromkeys(GROUPS, 10.0)
     alphas = {d: model.info.get("cv", {}).get(d, {}).get("alpha", default) for d in DIMENSIONS}
+    columns = {g: model.groups[g].columns for g in GROUPS}  # each group's model reads these
     scores = SimilarityScores(pairs=len(ids))
     cv: dict[str, np.ndarray] = {}
     for dim in DIMENSIONS:
@@ -57,7 +58,7 @@ def evaluate_similarity(path: Path, cache: Path | None = None, k: int = 5) -> Si
             continue
         scores.shipped[dim] = round(pearson(predicted[dim][ok], y[ok]), 4)
         cv[dim] = np.full(len(y), np.nan)
-        cv[dim][ok] = grouped_cv(x[ok], y[ok], fold[ok], alphas[dim])
+        cv[dim][ok] = grouped_cv(x[ok], y[ok], fold[ok], alphas[dim], columns)
         scores.cross_validated[dim] = round(pearson(cv[dim][ok], y[ok]), 4)
     langs_arr = np.array(langs)
     y = gold["overall"]

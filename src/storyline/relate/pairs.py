@@ -107,12 +107,17 @@ def pair_profiles(
     embedder: Any = None,
     annotator: Any = None,
     cache: MutableMapping[ArticleKey, Any] | None = None,
+    model: Any = None,
+    every_part: bool = False,
 ) -> list[Any]:
     """Each pair's two articles, cleaned, annotated and profiled (in batches): a (first, second)
     tuple of profiles per pair, or the :class:`InputError` of an article that could not be cleaned.
 
     An article that several pairs share (the same text, language, title and date) is profiled
-    once; ``cache`` keeps profiles (and errors) between calls, so a later batch reuses them too."""
+    once; ``cache`` keeps profiles (and errors) between calls, so a later batch reuses them too.
+    A profile holds the encoder passes its pairs' models read (``model``'s, by default the shipped
+    model's; with ``every_part``, all of them, as training needs): a cached article that meets a
+    pair reading another pass gets it then."""
     from dataclasses import replace
 
     from storyline.annotate import Annotator
@@ -120,8 +125,10 @@ def pair_profiles(
     from storyline.config import IngestConfig
     from storyline.model.article import Article, ContentKind, SourceFields
     from storyline.relate.embed import Embedder
-    from storyline.relate.similarity import profiles
+    from storyline.relate.similarity import EVERY_PART, Profile, complete, profiles, shipped_model
 
+    embedder = embedder or Embedder()
+    model = model or shipped_model()
     known: MutableMapping[ArticleKey, Any] = cache if cache is not None else {}
     sides: list[tuple[ArticleKey, ArticleKey]] = [
         ((p.text1, p.lang1, p.title1, p.published1), (p.text2, p.lang2, p.title2, p.published2)) for p in pairs
@@ -142,8 +149,17 @@ def pair_profiles(
         docs.append((key, doc))
     if docs:
         annotated = (annotator or Annotator()).annotate_many([d for _, d in docs])
-        profs = profiles([d for _, d in docs], [a.annotations for a in annotated], embedder or Embedder())
+        bare = [frozenset[str]()] * len(docs)  # the parts come below, once each article's pairs are known
+        profs = profiles([d for _, d in docs], [a.annotations for a in annotated], embedder, bare)
         found.update((key, prof) for (key, _), prof in zip(docs, profs, strict=True))
+    need: dict[ArticleKey, frozenset[str]] = {}
+    for first, second in sides:
+        a, b = found[first], found[second]
+        if isinstance(a, Profile) and isinstance(b, Profile):
+            parts = EVERY_PART if every_part else model.parts_for(a.language, b.language)
+            need[first] = need.get(first, frozenset()) | parts
+            need[second] = need.get(second, frozenset()) | parts
+    complete([found[k] for k in need], list(need.values()), embedder)
     for key in todo:
         known[key] = found[key]
     out: list[Any] = []

@@ -3,11 +3,13 @@
 Each article is read once into a :class:`Profile` (its document, annotations and two embeddings).
 A pair of profiles gives a row of :data:`FEATURES`: embedding cosines (English MiniLM and
 multilingual e5), overlaps of canonical entities, names, places, dates, numbers and events, the
-gap between their dates, and the language pair. A ridge regression per dimension, trained by
+gap between their dates, and the language pair. A ridge regression per dimension and per group
+of pairs (:data:`GROUPS`, each over its :data:`GROUP_FEATURES`), trained by
 ``python -m storyline.relate.train`` on SemEval-2022 Task 8 pairs and shipped as
 ``relate/data/similarity.json``, turns the row into scores on the task's scale: 1 = very similar,
-4 = very dissimilar. The verdict and its reasons come from the same evidence, so every score can
-be traced to what the two articles share and where they differ.
+4 = very dissimilar. A profile holds only the encoder passes its pairs' models read. The verdict
+and its reasons come from the same evidence, so every score can be traced to what the two articles
+share and where they differ.
 """
 
 from __future__ import annotations
@@ -45,7 +47,6 @@ FEATURES = (
     "e5_sq",
     "align_e5",
     "align_e5_best",
-    "align_minilm_en",
     "entities",
     "entities_known",
     "names",
@@ -69,16 +70,18 @@ _SENTENCE_END = re.compile(r"[.!?:;\"“”«»\n]\s*$")
 
 @dataclass
 class Profile:
-    """What comparison reads of one article: computed once, compared with many."""
+    """What comparison reads of one article: computed once, compared with many.
+
+    The encoder passes a pair's group does not read (:data:`PART_FEATURES`) may be left out (``None``)
+    and added later by :func:`complete`, when the article meets a pair that reads them."""
 
     doc: Document
     annotations: Annotations
-    minilm: np.ndarray
+    minilm: np.ndarray | None
     e5: np.ndarray
-    minilm_lead: np.ndarray
-    sentences_e5: np.ndarray
+    minilm_lead: np.ndarray | None
+    sentences_e5: np.ndarray | None
     """Unit vectors of the article's first :data:`SENTENCES` sentences (multilingual)."""
-    sentences_minilm: np.ndarray
     entities: dict[str, str] = field(default_factory=dict)
     """Canonical entity id -> canonical name."""
     names: set[str] = field(default_factory=set)
@@ -114,28 +117,64 @@ def lead(text: str, words: int = 60) -> str:
     return " ".join(text.split()[:words])
 
 
-def profiles(docs: Sequence[Document], annotations: Sequence[Annotations], embedder: Any) -> list[Profile]:
-    """Profiles of many articles, their embeddings computed in batches."""
+#: The encoder passes of a profile beyond its e5 vector ("parts"), and the features each gives:
+#: MiniLM over the whole text and its lead; e5 sentence by sentence. A profile
+#: computes the parts its pairs' models read (:meth:`SimilarityModel.parts_for`).
+PART_FEATURES = {
+    "minilm": ("minilm", "minilm_en", "minilm_lead"),
+    "sentences_e5": ("align_e5", "align_e5_best"),
+}
+EVERY_PART = frozenset(PART_FEATURES)
+
+
+def profiles(
+    docs: Sequence[Document],
+    annotations: Sequence[Annotations],
+    embedder: Any,
+    parts: Sequence[frozenset[str]] | None = None,
+) -> list[Profile]:
+    """Profiles of many articles, their embeddings computed in batches: the e5 vector of each, and
+    the parts (:data:`PART_FEATURES`) each needs (``parts``, one set per article; every part if not said)."""
+    texts = [_embedding_text(d) for d in docs]
+    e5 = embedder.e5(texts)
+    out = [_profile(doc, ann, None, e5[i], None) for i, (doc, ann) in enumerate(zip(docs, annotations, strict=True))]
+    complete(out, parts if parts is not None else [EVERY_PART] * len(out), embedder)
+    return out
+
+
+def complete(profs: Sequence[Profile], parts: Sequence[frozenset[str]], embedder: Any) -> None:
+    """Compute, in batches, each profile's missing parts among ``parts`` (one set per profile)."""
     from storyline.annotate.sentences import sentences
 
-    texts = [_embedding_text(d) for d in docs]
-    minilm = embedder.minilm(texts)
-    minilm_lead = embedder.minilm([lead(t) for t in texts])
-    e5 = embedder.e5(texts)
-    cuts = [[t[a:b] for a, b in sentences(t)][:SENTENCES] or [t[:300]] for t in texts]
+    def cut(p: Profile) -> list[str]:
+        text = _embedding_text(p.doc)
+        return [text[a:b] for a, b in sentences(text)][:SENTENCES] or [text[:300]]
+
+    need_minilm = [p for p, want in zip(profs, parts, strict=True) if "minilm" in want and p.minilm is None]
+    need_e5 = [p for p, want in zip(profs, parts, strict=True) if "sentences_e5" in want and p.sentences_e5 is None]
+    if need_minilm:
+        texts = [_embedding_text(p.doc) for p in need_minilm]
+        whole = embedder.minilm(texts)
+        leads = embedder.minilm([lead(t) for t in texts])
+        for i, p in enumerate(need_minilm):
+            p.minilm, p.minilm_lead = whole[i], leads[i]
+    if need_e5:
+        for p, vectors in zip(need_e5, _sentence_vectors([cut(p) for p in need_e5], embedder.e5), strict=True):
+            p.sentences_e5 = vectors
+
+
+def _sentence_vectors(cuts: Sequence[Sequence[str]], encode: Any) -> list[np.ndarray]:
+    """The vectors of each article's sentences, the sentences of all encoded together, sorted by
+    length (batches of like lengths pad little)."""
     flat = [s for c in cuts for s in c]
-    order = np.argsort([len(s) for s in flat], kind="stable")  # batches of like lengths pad little
-    flat_e5 = np.empty((len(flat), DIM), dtype=np.float32)
-    flat_minilm = np.empty_like(flat_e5)
+    vectors = np.empty((len(flat), DIM), dtype=np.float32)
     if flat:
-        flat_e5[order] = embedder.e5([flat[i] for i in order])
-        flat_minilm[order] = embedder.minilm([flat[i] for i in order])
-    out = []
-    at = 0
-    for i, (doc, ann) in enumerate(zip(docs, annotations, strict=True)):
-        n = len(cuts[i])
-        out.append(_profile(doc, ann, minilm[i], e5[i], minilm_lead[i], flat_e5[at : at + n], flat_minilm[at : at + n]))
-        at += n
+        order = np.argsort([len(s) for s in flat], kind="stable")
+        vectors[order] = encode([flat[i] for i in order])
+    out, at = [], 0
+    for c in cuts:
+        out.append(vectors[at : at + len(c)])
+        at += len(c)
     return out
 
 
@@ -146,11 +185,10 @@ def _embedding_text(doc: Document) -> str:
 def _profile(
     doc: Document,
     ann: Annotations,
-    minilm: np.ndarray,
+    minilm: np.ndarray | None,
     e5: np.ndarray,
-    minilm_lead: np.ndarray,
+    minilm_lead: np.ndarray | None,
     sentences_e5: np.ndarray | None = None,
-    sentences_minilm: np.ndarray | None = None,
 ) -> Profile:
     text = doc.text
     entities = {m.entity_id: m.canonical for m in ann.entities if m.label in _ACTORS}
@@ -164,11 +202,7 @@ def _profile(
             names.add(word.casefold())  # a capitalised word inside a sentence: a name, in most languages
     words = {w.casefold() for w in _WORD.findall(text) if len(w) >= 4}
     numbers = set(_NUMBER.findall(text))
-    one_e5 = e5.reshape(1, -1) if sentences_e5 is None else sentences_e5
-    one_minilm = minilm.reshape(1, -1) if sentences_minilm is None else sentences_minilm
-    return Profile(
-        doc, ann, minilm, e5, minilm_lead, one_e5, one_minilm, entities, names, places, dates, numbers, words
-    )
+    return Profile(doc, ann, minilm, e5, minilm_lead, sentences_e5, entities, names, places, dates, numbers, words)
 
 
 def _alignment(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -203,25 +237,30 @@ def _event_keys(events: Sequence[Event]) -> set[str]:
 
 
 def features(a: Profile, b: Profile) -> np.ndarray:
-    """The pair's row of :data:`FEATURES`."""
+    """The pair's row of :data:`FEATURES`; a feature whose encoder pass either profile lacks
+    (:data:`PART_FEATURES`) is NaN, and the model of the pair's group does not read it."""
     english = float(a.language == "en" and b.language == "en")
     cross = float(a.language != b.language)
-    minilm = float(a.minilm @ b.minilm)
     e5 = float(a.e5 @ b.e5)
     known = float(bool(a.entities) and bool(b.entities))
     days_a = {d for r in a.dates for d in _days(r)}
     days_b = {d for r in b.dates for d in _days(r)}
     gap = _gap(a.event_day, b.event_day)
     la, lb = len(a.doc.text) + 1, len(b.doc.text) + 1
-    align_e5, best_e5 = _alignment(a.sentences_e5, b.sentences_e5)
-    align_minilm, _ = _alignment(a.sentences_minilm, b.sentences_minilm)
+    nan = float("nan")
+    align_e5, best_e5 = nan, nan
+    if a.sentences_e5 is not None and b.sentences_e5 is not None:
+        align_e5, best_e5 = _alignment(a.sentences_e5, b.sentences_e5)
+    minilm = minilm_lead = nan
+    if a.minilm is not None and b.minilm is not None:
+        minilm = float(a.minilm @ b.minilm)
+        minilm_lead = float(a.minilm_lead @ b.minilm_lead)  # type: ignore[operator]  # set with minilm
     row = {
         "align_e5": align_e5,
         "align_e5_best": best_e5,
-        "align_minilm_en": align_minilm * english,
         "minilm": minilm,
         "minilm_en": minilm * english,
-        "minilm_lead": float(a.minilm_lead @ b.minilm_lead) * english,
+        "minilm_lead": minilm_lead * english,
         "e5": e5,
         "e5_cross": e5 * cross,
         "e5_sq": e5 * e5,
@@ -252,19 +291,29 @@ def _days(r: tuple[date, date]) -> list[str]:
 # -- the model ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Ridge:
-    """One linear model: standardise the features, then a weighted sum per dimension."""
+    """One linear model over some of :data:`FEATURES` (``columns``): standardise them, then a
+    weighted sum per dimension."""
 
     mean: np.ndarray
     scale: np.ndarray
     coef: dict[str, np.ndarray]
     intercept: dict[str, float]
+    columns: tuple[str, ...] = FEATURES
+
+    @cached_property
+    def _at(self) -> np.ndarray:
+        return np.array([FEATURES.index(c) for c in self.columns])
 
     def predict(self, rows: np.ndarray) -> dict[str, np.ndarray]:
-        x = (np.atleast_2d(rows) - self.mean) / self.scale
+        x = (np.atleast_2d(rows)[:, self._at] - self.mean) / self.scale
+        if np.isnan(x).any():
+            missing = sorted({self.columns[j] for j in np.nonzero(np.isnan(x).any(axis=0))[0]})
+            raise ValueError(f"features {', '.join(missing)} were not computed for a pair that reads them")
         return {d: np.clip(x @ self.coef[d] + self.intercept[d], 1.0, 4.0) for d in self.coef}
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "features": list(self.columns),
             "mean": self.mean.round(6).tolist(),
             "scale": self.scale.round(6).tolist(),
             "dimensions": {
@@ -275,17 +324,30 @@ class Ridge:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Ridge:
         dims = data["dimensions"]
+        columns = tuple(data.get("features", FEATURES))
+        if unknown := set(columns) - set(FEATURES):
+            raise ValueError(f"a similarity model reads features this version lacks ({', '.join(sorted(unknown))})")
         return cls(
             mean=np.array(data["mean"]),
             scale=np.array(data["scale"]),
             coef={d: np.array(v["coef"]) for d, v in dims.items()},
             intercept={d: float(v["intercept"]) for d, v in dims.items()},
+            columns=columns,
         )
 
 
 #: Pairs are scored by the model of their group: two English articles (for which entities, places,
 #: events and the English embedder are all there) or any other pair.
 GROUPS = ("english", "other")
+
+#: The features each group's model is trained on (``python -m storyline.relate.train``): English
+#: pairs do without e5's sentence alignment and the others without MiniLM, for cross-validated
+#: figures within 0.002 of every feature's on SemEval-2022 (docs/benchmarks.md), so an article
+#: needs only the encoder passes its pairs' groups read.
+GROUP_FEATURES = {
+    "english": tuple(f for f in FEATURES if f not in PART_FEATURES["sentences_e5"]),
+    "other": tuple(f for f in FEATURES if f not in PART_FEATURES["minilm"]),
+}
 
 
 def group_of(rows: np.ndarray) -> np.ndarray:
@@ -305,6 +367,11 @@ class SimilarityModel:
     @property
     def dimensions(self) -> tuple[str, ...]:
         return tuple(next(iter(self.groups.values())).coef)
+
+    def parts_for(self, a: str, b: str) -> frozenset[str]:
+        """The parts (:data:`PART_FEATURES`) the model reads of a pair in languages ``a`` and ``b``."""
+        columns = set(self.groups["english" if a == b == "en" else "other"].columns)
+        return frozenset(part for part, names in PART_FEATURES.items() if columns & set(names))
 
     def predict(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         """Scores per dimension for rows of features, on the 1-4 scale."""
@@ -368,6 +435,17 @@ def compare(a: Profile, b: Profile, model: SimilarityModel | None = None, pair_i
     row = features(a, b)
     scores = {d: float(v[0]) for d, v in model.predict(row).items()}
     return explain(a, b, row, scores, pair_id or f"{a.doc.id}|{b.doc.id}")
+
+
+def compare_documents(
+    docs: Sequence[Document], annotations: Sequence[Annotations], embedder: Any, pair_id: str
+) -> Comparison:
+    """Compare two annotated documents, profiled with the encoder passes the shipped model reads
+    of their pair."""
+    model = shipped_model()
+    parts = model.parts_for(*(d.language or "und" for d in docs))
+    first, second = profiles(docs, annotations, embedder, [parts, parts])
+    return compare(first, second, model, pair_id)
 
 
 def explain(a: Profile, b: Profile, row: np.ndarray, scores: dict[str, float], pair_id: str) -> Comparison:

@@ -23,7 +23,16 @@ from typing import Any
 
 import numpy as np
 
-from storyline.relate.similarity import DIMENSIONS, FEATURES, GROUPS, NAME, Ridge, SimilarityModel, group_of
+from storyline.relate.similarity import (
+    DIMENSIONS,
+    FEATURES,
+    GROUP_FEATURES,
+    GROUPS,
+    NAME,
+    Ridge,
+    SimilarityModel,
+    group_of,
+)
 
 ALPHAS = (0.1, 1.0, 3.0, 10.0, 30.0, 100.0)
 
@@ -67,14 +76,28 @@ def pearson(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.corrcoef(a, b)[0, 1])
 
 
-def grouped_cv(x: np.ndarray, y: np.ndarray, fold: np.ndarray, alphas: dict[str, float]) -> np.ndarray:
-    """Cross-validated predictions with one model per group of pairs (:data:`GROUPS`)."""
+def columns_of(names: Sequence[str]) -> np.ndarray:
+    """The positions in :data:`FEATURES` of the named features."""
+    return np.array([FEATURES.index(n) for n in names])
+
+
+def grouped_cv(
+    x: np.ndarray,
+    y: np.ndarray,
+    fold: np.ndarray,
+    alphas: dict[str, float],
+    columns: dict[str, tuple[str, ...]] | None = None,
+) -> np.ndarray:
+    """Cross-validated predictions with one model per group of pairs (:data:`GROUPS`), each on its
+    group's features (``columns``, by default :data:`GROUP_FEATURES`)."""
+    columns = columns or GROUP_FEATURES
     out = np.full(len(y), np.nan)
     group = group_of(x)
     for g, name in enumerate(GROUPS):
         mask = group == g
         if mask.sum() >= 2 * len(np.unique(fold[mask])):
-            out[mask] = cross_validated(x[mask], y[mask], fold[mask], alphas[name])
+            xs = x[mask][:, columns_of(columns[name])]
+            out[mask] = cross_validated(xs, y[mask], fold[mask], alphas[name])
     return out
 
 
@@ -93,10 +116,11 @@ def train(
         alphas = {}
         for g, name in enumerate(GROUPS):
             mask = (group == g) & ~np.isnan(y)
-            xs, ys, fs = x[mask], y[mask], fold[mask]
+            at = columns_of(GROUP_FEATURES[name])
+            xs, ys, fs = x[mask][:, at], y[mask], fold[mask]
             alphas[name] = max(ALPHAS, key=lambda a: pearson(cross_validated(xs, ys, fs, a), ys))
             # one standardisation per group (all its rows), shared by its dimensions
-            fitted[name][dim] = fit_ridge(xs, ys, alphas[name], standardisation(x[group == g]))
+            fitted[name][dim] = fit_ridge(xs, ys, alphas[name], standardisation(x[group == g][:, at]))
         ok = ~np.isnan(y)
         predicted = grouped_cv(x[ok], y[ok], fold[ok], alphas)
         report[dim] = {
@@ -108,7 +132,8 @@ def train(
     for name in GROUPS:
         dims = fitted[name]
         first = next(iter(dims.values()))
-        groups[name] = Ridge(first[2], first[3], {d: v[0] for d, v in dims.items()}, {d: v[1] for d, v in dims.items()})
+        coef, intercept = {d: v[0] for d, v in dims.items()}, {d: v[1] for d, v in dims.items()}
+        groups[name] = Ridge(first[2], first[3], coef, intercept, GROUP_FEATURES[name])
     per_group = {n: int((group == g).sum()) for g, n in enumerate(GROUPS)}
     info = {"folds": k, "pairs": len(ids), "pairs_per_group": per_group}
     model = SimilarityModel(NAME, FEATURES, groups, {**info, "cv": report})
@@ -129,7 +154,7 @@ def load_rows(pairs_path: Path, cache: Path | None) -> tuple[np.ndarray, dict[st
     pairs, errors = read_pairs(pairs_path)
     for e in errors:  # on stderr: standard output may be the caller's JSON
         print(f"skipped {e}", file=sys.stderr)
-    profiled = pair_profiles(pairs)
+    profiled = pair_profiles(pairs, every_part=True)
     for p, prof in zip(pairs, profiled, strict=True):
         if isinstance(prof, Exception):
             print(f"skipped pair {p.id}: {prof}", file=sys.stderr)
