@@ -184,6 +184,8 @@ def test_compare_command(tmp_path: Path) -> None:
     assert "line=2" in result.stderr
     bad = runner.invoke(app, ["compare", "only-one"])
     assert bad.exit_code == 2
+    workers = runner.invoke(app, ["compare", str(SOCHI_REPORT), str(PETERSBURG), "--workers", "2"])
+    assert workers.exit_code == 2 and "--workers is for --pairs" in workers.output
 
 
 @pytest.mark.slow
@@ -292,7 +294,9 @@ def test_a_profile_holds_the_encoder_passes_its_pairs_read() -> None:
     assert german.language == "de" and german.minilm is None and german.sentences_e5 is not None
     assert [name for name, _ in embedder.calls] == ["e5", "e5"]  # the German text; both articles' sentences
     assert embedder.calls[1][1] > embedder.calls[0][1]
-    ((full_a, full_b),) = pair_profiles([Pair("en", report, preview, "en", "en")], embedder=embedder, every_part=True)
+    with pytest.MonkeyPatch.context() as patch:  # training profiles every part and reads no model (it may refit it)
+        patch.setattr("storyline.relate.similarity.shipped_model", lambda: pytest.fail("read the shipped model"))
+        ((full_a, full_b),) = pair_profiles([Pair("en", report, preview, "en", "en")], embedder, every_part=True)
     assert full_a.sentences_e5 is not None and full_a is not a
     assert compare(full_a, full_b).scores == pytest.approx(english.scores)
     assert not np.isnan(features(full_a, full_b)).any()
@@ -313,16 +317,29 @@ def test_a_model_refuses_rows_missing_a_feature_it_reads() -> None:
 
 
 @pytest.mark.slow
-def test_pairs_compared_in_workers_as_in_this_process() -> None:
+def test_pairs_compared_in_workers_as_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """Annotation in worker processes (what ``compare --pairs`` does with enough articles) gives
     the same comparisons as in this process."""
+    from storyline.annotate import Annotator
     from storyline.api import compare_pairs
     from storyline.relate.pairs import Pair
+
+    in_workers = Annotator._in_workers
+    batches: list[int] = []
+
+    def counted(self: Annotator, jobs: list) -> object:  # type: ignore[type-arg]
+        extracted = in_workers(self, jobs)  # raises if the pool broke: no silent fallback here
+        batches.append(len(jobs))
+        return extracted
+
+    monkeypatch.setattr(Annotator, "_in_workers", counted)
 
     report, preview, petersburg = (p.read_text(encoding="utf-8") for p in (SOCHI_REPORT, SOCHI_PREVIEW, PETERSBURG))
     german = Pair("c", petersburg, GERMAN_REPORT, "en", "de")
     pairs = [Pair("a", report, preview), Pair("b", report, petersburg), german]
     here = compare_pairs(pairs, workers=1)
+    assert not batches
     there = compare_pairs(pairs, workers=2)
+    assert batches == [5]  # the five distinct articles, annotated by the workers
     assert [c.as_dict() for c in here] == [c.as_dict() for c in there]  # type: ignore[union-attr]
     assert [c.id for c in here] == ["a", "b", "c"] and all(isinstance(c, Comparison) for c in here)

@@ -22,7 +22,7 @@ from urllib.parse import quote
 import pytest
 import uvicorn
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -126,8 +126,11 @@ def browser() -> Iterator[WebDriver]:
 
 
 def _wait(driver: WebDriver, condition: Callable[[WebDriver], Any], what: str, timeout: float = 30) -> Any:
+    """Wait until ``condition`` holds; an element the page re-rendered between finding it and reading
+    it (stale) is asked for again at the next poll, not a failure."""
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition)
+        wait = WebDriverWait(driver, timeout, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,))
+        return wait.until(condition)
     except TimeoutException:
         errors = driver.find_elements(By.CSS_SELECTOR, ".error")
         shown = "; ".join(e.text for e in errors) or driver.find_element(By.ID, "view").text[:500]

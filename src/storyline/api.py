@@ -927,28 +927,31 @@ def compare_files(
     return compare_documents(docs, anns, shared_embedder(), f"{docs[0].source_id}|{docs[1].source_id}")
 
 
-def compare_pairs(pairs: list[Pair], batch: int = 64, workers: int | None = None) -> list[Comparison | InputError]:
+def compare_pairs(pairs: list[Pair], batch: int = 64, workers: int | None = 1) -> list[Comparison | InputError]:
     """Compare the two articles of each pair (see :mod:`storyline.relate.pairs`), in batches: a
     comparison per pair, or the error that stopped it (an article with no text left after cleaning).
-    ``workers``: processes that annotate the articles (None: one per core when there are enough
-    articles, as ``analyze`` does; see :mod:`storyline.workers`); the results do not depend on it."""
+    ``workers``: processes that annotate the articles (1, the default: this process only; None: one
+    per core when enough articles need a recogniser, as the CLI does; see :mod:`storyline.workers`).
+    The results do not depend on it."""
     from storyline.annotate import Annotator, shared_annotator
+    from storyline.annotate.entities import EntityRecognizer
     from storyline.relate.embed import shared_embedder
     from storyline.relate.pairs import PROFILES_KEPT, ProfileCache, pair_profiles
     from storyline.relate.similarity import compare, shipped_model
     from storyline.workers import ANNOTATE_WORKER_MB, ANNOTATE_WORKERS_FROM, auto_workers
 
-    embedder, model, annotator = shared_embedder(), shipped_model(), shared_annotator()
+    embedder, model = shared_embedder(), shipped_model()
     if workers is None:
         # what repays starting workers is recognition: articles in a language no recogniser reads
         # cost little (measured: 200 pairs of mostly such articles took 30 s with workers, 26 without)
         articles = {(text, lang) for p in pairs for text, lang in ((p.text1, p.lang1), (p.text2, p.lang2))}
-        read = sum(1 for _, lang in articles if annotator.entities.reads(lang))
+        recogniser = EntityRecognizer()  # (loads nothing to say which languages it reads)
+        read = sum(1 for _, lang in articles if recogniser.reads(lang))
         workers = auto_workers(read, ANNOTATE_WORKERS_FROM, ANNOTATE_WORKER_MB)
     if workers > 1:
-        # this process waits on its workers while they annotate: it loads the encoders meanwhile
+        # this process waits on its workers while they annotate: it loads e5 meanwhile
         threading.Thread(target=embedder.warm, name="storyline-warm-embedder", daemon=True).start()
-        annotator = Annotator(workers=workers)
+    annotator = Annotator(workers=workers) if workers > 1 else shared_annotator()
     cache = ProfileCache(PROFILES_KEPT)  # an article several pairs share is profiled once
     out: list[Comparison | InputError] = []
     try:

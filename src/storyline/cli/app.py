@@ -1053,7 +1053,16 @@ def compare(
     ] = None,
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
-    workers: WorkersOpt = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-w",
+            help="With --pairs: processes that annotate the articles (default: one per core from 150 articles a "
+            "recogniser reads; 1 = this process only).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """How similar two articles are (1 = very similar ... 4 = very dissimilar) on geography,
     entities, time, narrative, overall, style and tone; a verdict (duplicate, same event, same
@@ -1064,6 +1073,8 @@ def compare(
         raise typer.BadParameter("give two documents (ids or files), or --pairs FILE", param_hint="A B")
     if pairs is not None and (first or second):
         raise typer.BadParameter("give either two documents or --pairs, not both", param_hint="--pairs")
+    if workers is not None and pairs is None:
+        raise typer.BadParameter("--workers is for --pairs (two articles are annotated here)", param_hint="--workers")
     failed = False
     if pairs is not None:
         from storyline.api import compare_pairs
@@ -1073,7 +1084,7 @@ def compare(
             _err(f"error: {pairs}: no such file")
             raise typer.Exit(1)
         rows, errors = read_pairs(pairs)
-        compared = compare_pairs(rows, workers=workers)
+        compared = compare_pairs(rows, workers=workers)  # None: as many as repay starting them
         errors += [c for c in compared if isinstance(c, StorylineError)]
         for e in errors:
             _err(f"error: {e}")

@@ -128,7 +128,8 @@ def pair_profiles(
     from storyline.relate.similarity import EVERY_PART, Profile, complete, profiles, shipped_model
 
     embedder = embedder or Embedder()
-    model = model or shipped_model()
+    if not every_part:  # (training asks for every part: it may be fitting a model the shipped one cannot read)
+        model = model or shipped_model()
     known: MutableMapping[ArticleKey, Any] = cache if cache is not None else {}
     sides: list[tuple[ArticleKey, ArticleKey]] = [
         ((p.text1, p.lang1, p.title1, p.published1), (p.text2, p.lang2, p.title2, p.published2)) for p in pairs
@@ -149,7 +150,7 @@ def pair_profiles(
         docs.append((key, doc))
     if docs:
         annotated = (annotator or Annotator()).annotate_many([d for _, d in docs])
-        bare = [frozenset[str]()] * len(docs)  # the parts come below, once each article's pairs are known
+        bare: list[frozenset[str]] = [frozenset()] * len(docs)  # the parts come below, once each pair is known
         profs = profiles([d for _, d in docs], [a.annotations for a in annotated], embedder, bare)
         found.update((key, prof) for (key, _), prof in zip(docs, profs, strict=True))
     need: dict[ArticleKey, frozenset[str]] = {}

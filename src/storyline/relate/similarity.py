@@ -1,6 +1,6 @@
 """How similar two articles are, on each of the SemEval-2022 Task 8 dimensions, and why.
 
-Each article is read once into a :class:`Profile` (its document, annotations and two embeddings).
+Each article is read once into a :class:`Profile` (its document, annotations and embeddings).
 A pair of profiles gives a row of :data:`FEATURES`: embedding cosines (English MiniLM and
 multilingual e5), overlaps of canonical entities, names, places, dates, numbers and events, the
 gap between their dates, and the language pair. A ridge regression per dimension and per group
@@ -236,10 +236,20 @@ def _event_keys(events: Sequence[Event]) -> set[str]:
     return keys
 
 
+def group_name(a: str, b: str) -> str:
+    """The group (:data:`GROUPS`) of a pair of articles in languages ``a`` and ``b``."""
+    return "english" if a == b == "en" else "other"
+
+
+def feature_index(names: Sequence[str]) -> np.ndarray:
+    """The positions in :data:`FEATURES` of the named features."""
+    return np.array([FEATURES.index(n) for n in names])
+
+
 def features(a: Profile, b: Profile) -> np.ndarray:
     """The pair's row of :data:`FEATURES`; a feature whose encoder pass either profile lacks
     (:data:`PART_FEATURES`) is NaN, and the model of the pair's group does not read it."""
-    english = float(a.language == "en" and b.language == "en")
+    english = float(group_name(a.language, b.language) == "english")
     cross = float(a.language != b.language)
     e5 = float(a.e5 @ b.e5)
     known = float(bool(a.entities) and bool(b.entities))
@@ -302,7 +312,7 @@ class Ridge:
 
     @cached_property
     def _at(self) -> np.ndarray:
-        return np.array([FEATURES.index(c) for c in self.columns])
+        return feature_index(self.columns)
 
     def predict(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         x = (np.atleast_2d(rows)[:, self._at] - self.mean) / self.scale
@@ -327,6 +337,8 @@ class Ridge:
         columns = tuple(data.get("features", FEATURES))
         if unknown := set(columns) - set(FEATURES):
             raise ValueError(f"a similarity model reads features this version lacks ({', '.join(sorted(unknown))})")
+        if not len(data["mean"]) == len(data["scale"]) == len(columns):
+            raise ValueError(f"a similarity model's group has {len(data['mean'])} means for {len(columns)} features")
         return cls(
             mean=np.array(data["mean"]),
             scale=np.array(data["scale"]),
@@ -370,7 +382,7 @@ class SimilarityModel:
 
     def parts_for(self, a: str, b: str) -> frozenset[str]:
         """The parts (:data:`PART_FEATURES`) the model reads of a pair in languages ``a`` and ``b``."""
-        columns = set(self.groups["english" if a == b == "en" else "other"].columns)
+        columns = set(self.groups[group_name(a, b)].columns)
         return frozenset(part for part, names in PART_FEATURES.items() if columns & set(names))
 
     def predict(self, rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -443,8 +455,9 @@ def compare_documents(
     """Compare two annotated documents, profiled with the encoder passes the shipped model reads
     of their pair."""
     model = shipped_model()
-    parts = model.parts_for(*(d.language or "und" for d in docs))
-    first, second = profiles(docs, annotations, embedder, [parts, parts])
+    first, second = profiles(docs, annotations, embedder, [frozenset(), frozenset()])
+    parts = model.parts_for(first.language, second.language)
+    complete([first, second], [parts, parts], embedder)
     return compare(first, second, model, pair_id)
 
 
@@ -458,7 +471,7 @@ def explain(a: Profile, b: Profile, row: np.ndarray, scores: dict[str, float], p
     shared_places = sorted(set(a.places) & set(b.places))
     gap = _gap(a.event_day, b.event_day)
     shared_events, conflicting = _event_relations(a.annotations.events, b.annotations.events)
-    cosine = f["minilm"] if f["english"] else f["e5"]
+    cosine = f["minilm"] if f["english"] and not math.isnan(f["minilm"]) else f["e5"]
     same_text = a.doc.text.strip() == b.doc.text.strip()
     overall = scores.get("overall", 4.0)
     if same_text or (cosine >= 0.97 and not f["cross_language"] and f["words"] >= 0.7):

@@ -4,7 +4,8 @@
         --out src/storyline/relate/data/similarity.json [--cache /tmp/pairs.npz]
 
 Reads SemEval-2022 Task 8 pairs (the data is never committed), profiles both articles of each
-pair, and fits one ridge regression per dimension on standardised features. The ridge strength is
+pair, and fits one ridge regression per dimension and per group of pairs, on that group's
+standardised features (:data:`~storyline.relate.similarity.GROUP_FEATURES`). The ridge strength is
 chosen by k-fold cross-validation over folds of whole pairs; the figures written into the model's
 ``info`` are cross-validated (each pair scored by a model that never saw it), so they say how the
 model does on pairs it was not trained on. ``--cache`` keeps the feature rows, since profiling
@@ -31,6 +32,7 @@ from storyline.relate.similarity import (
     NAME,
     Ridge,
     SimilarityModel,
+    feature_index,
     group_of,
 )
 
@@ -76,11 +78,6 @@ def pearson(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.corrcoef(a, b)[0, 1])
 
 
-def columns_of(names: Sequence[str]) -> np.ndarray:
-    """The positions in :data:`FEATURES` of the named features."""
-    return np.array([FEATURES.index(n) for n in names])
-
-
 def grouped_cv(
     x: np.ndarray,
     y: np.ndarray,
@@ -96,7 +93,7 @@ def grouped_cv(
     for g, name in enumerate(GROUPS):
         mask = group == g
         if mask.sum() >= 2 * len(np.unique(fold[mask])):
-            xs = x[mask][:, columns_of(columns[name])]
+            xs = x[mask][:, feature_index(columns[name])]
             out[mask] = cross_validated(xs, y[mask], fold[mask], alphas[name])
     return out
 
@@ -116,7 +113,7 @@ def train(
         alphas = {}
         for g, name in enumerate(GROUPS):
             mask = (group == g) & ~np.isnan(y)
-            at = columns_of(GROUP_FEATURES[name])
+            at = feature_index(GROUP_FEATURES[name])
             xs, ys, fs = x[mask][:, at], y[mask], fold[mask]
             alphas[name] = max(ALPHAS, key=lambda a: pearson(cross_validated(xs, ys, fs, a), ys))
             # one standardisation per group (all its rows), shared by its dimensions
