@@ -94,7 +94,7 @@ test: dev browser
 bench: install
 	$(BIN)/python benchmarks/ingest_html.py --repeat 2
 	$(BIN)/python benchmarks/annotate.py
-	$(BIN)/python benchmarks/end_to_end.py --n 200 --pairs 40 $(if $(wildcard ../shared/eval),--eval ../shared/eval,)
+	$(BIN)/python benchmarks/end_to_end.py --n 200 --pairs 200 $(if $(wildcard ../shared/eval),--eval ../shared/eval,)
 	$(BIN)/python benchmarks/end_to_end.py --n 2000 --repeat 1
 	$(BIN)/python benchmarks/durability.py --rounds 100 --command ingest
 	$(BIN)/python benchmarks/durability.py --rounds 100 --command analyze --kills 1
