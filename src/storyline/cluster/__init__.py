@@ -194,7 +194,7 @@ class DocumentIndex:
 
 def embed_text(doc: Document) -> str:
     """What a document's vector embeds: its title and text (the embedder reads the opening)."""
-    return f"{doc.title}. {doc.text}" if doc.title and not doc.text.startswith(doc.title) else doc.text
+    return doc.titled_text
 
 
 class VectorLookup(Protocol):

@@ -118,3 +118,9 @@ class Document:
     @property
     def duplicate_of(self) -> str | None:
         return self.duplicate.of if self.duplicate else None
+
+    @property
+    def titled_text(self) -> str:
+        """The title and the text, as the embedders read a document (the title once: a text that
+        opens with it is read as it is)."""
+        return f"{self.title}. {self.text}" if self.title and not self.text.startswith(self.title) else self.text

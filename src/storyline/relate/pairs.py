@@ -150,8 +150,8 @@ def pair_profiles(
         docs.append((key, doc))
     if docs:
         annotated = (annotator or Annotator()).annotate_many([d for _, d in docs])
-        bare: list[frozenset[str]] = [frozenset()] * len(docs)  # the parts come below, once each pair is known
-        profs = profiles([d for _, d in docs], [a.annotations for a in annotated], embedder, bare)
+        # their parts come below, once each article's pairs are known (cached articles' too)
+        profs = profiles([d for _, d in docs], [a.annotations for a in annotated], embedder)
         found.update((key, prof) for (key, _), prof in zip(docs, profs, strict=True))
     need: dict[ArticleKey, frozenset[str]] = {}
     for first, second in sides:

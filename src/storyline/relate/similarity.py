@@ -127,19 +127,11 @@ PART_FEATURES = {
 EVERY_PART = frozenset(PART_FEATURES)
 
 
-def profiles(
-    docs: Sequence[Document],
-    annotations: Sequence[Annotations],
-    embedder: Any,
-    parts: Sequence[frozenset[str]] | None = None,
-) -> list[Profile]:
-    """Profiles of many articles, their embeddings computed in batches: the e5 vector of each, and
-    the parts (:data:`PART_FEATURES`) each needs (``parts``, one set per article; every part if not said)."""
-    texts = [_embedding_text(d) for d in docs]
-    e5 = embedder.e5(texts)
-    out = [_profile(doc, ann, None, e5[i], None) for i, (doc, ann) in enumerate(zip(docs, annotations, strict=True))]
-    complete(out, parts if parts is not None else [EVERY_PART] * len(out), embedder)
-    return out
+def profiles(docs: Sequence[Document], annotations: Sequence[Annotations], embedder: Any) -> list[Profile]:
+    """Profiles of many articles with the e5 vector of each (one batch); :func:`complete` adds the
+    parts (:data:`PART_FEATURES`) their pairs read."""
+    e5 = embedder.e5([d.titled_text for d in docs])
+    return [_profile(doc, ann, None, e5[i], None) for i, (doc, ann) in enumerate(zip(docs, annotations, strict=True))]
 
 
 def complete(profs: Sequence[Profile], parts: Sequence[frozenset[str]], embedder: Any) -> None:
@@ -147,13 +139,13 @@ def complete(profs: Sequence[Profile], parts: Sequence[frozenset[str]], embedder
     from storyline.annotate.sentences import sentences
 
     def cut(p: Profile) -> list[str]:
-        text = _embedding_text(p.doc)
+        text = p.doc.titled_text
         return [text[a:b] for a, b in sentences(text)][:SENTENCES] or [text[:300]]
 
     need_minilm = [p for p, want in zip(profs, parts, strict=True) if "minilm" in want and p.minilm is None]
     need_e5 = [p for p, want in zip(profs, parts, strict=True) if "sentences_e5" in want and p.sentences_e5 is None]
     if need_minilm:
-        texts = [_embedding_text(p.doc) for p in need_minilm]
+        texts = [p.doc.titled_text for p in need_minilm]
         whole = embedder.minilm(texts)
         leads = embedder.minilm([lead(t) for t in texts])
         for i, p in enumerate(need_minilm):
@@ -176,10 +168,6 @@ def _sentence_vectors(cuts: Sequence[Sequence[str]], encode: Any) -> list[np.nda
         out.append(vectors[at : at + len(c)])
         at += len(c)
     return out
-
-
-def _embedding_text(doc: Document) -> str:
-    return f"{doc.title}. {doc.text}" if doc.title and not doc.text.startswith(doc.title) else doc.text
 
 
 def _profile(
@@ -455,7 +443,7 @@ def compare_documents(
     """Compare two annotated documents, profiled with the encoder passes the shipped model reads
     of their pair."""
     model = shipped_model()
-    first, second = profiles(docs, annotations, embedder, [frozenset(), frozenset()])
+    first, second = profiles(docs, annotations, embedder)
     parts = model.parts_for(first.language, second.language)
     complete([first, second], [parts, parts], embedder)
     return compare(first, second, model, pair_id)
