@@ -170,7 +170,6 @@ class IngestPipeline:
         ``articles`` read already (by ``storyline watch``: each counts as an input)."""
         report = IngestReport()
         self._broken = False
-        self._pending.clear()
         started = time.perf_counter()
         flushing = mark()
         self.store.check_settings(self._settings())
@@ -198,8 +197,7 @@ class IngestPipeline:
                     if progress:
                         progress("source", report)
                 self._flush(batch, report, self._pool_for(report))
-                while self._pending:
-                    self._store_next(report)
+                self._drain(report, keep=0)
                 if progress:
                     progress("batch", report)
             finally:
@@ -246,8 +244,11 @@ class IngestPipeline:
         order either way."""
         if batch:
             self._pending.append((batch, self._start(batch, pool)))
-        in_flight = 1 if pool is not None and not self._broken else 0
-        while len(self._pending) > in_flight:
+        self._drain(report, keep=1 if pool is not None and not self._broken else 0)
+
+    def _drain(self, report: IngestReport, keep: int) -> None:
+        """Store the oldest batches in flight until ``keep`` are left."""
+        while len(self._pending) > keep:
             self._store_next(report)
 
     def _start(self, batch: list[Article], pool: ProcessPoolExecutor | None) -> _Futures | None:

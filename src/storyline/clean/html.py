@@ -121,8 +121,12 @@ def _caption_elements(tree: Any) -> list[Any]:
 
 def _captions(tree: Any) -> list[str]:
     """The captions of a page, read without changing the page."""
+    return _caption_texts(_caption_elements(tree))
+
+
+def _caption_texts(elements: list[Any]) -> list[str]:
     captions: list[str] = []
-    for el in _caption_elements(tree):
+    for el in elements:
         text = _text(el)
         if text and text not in captions:
             captions.append(text)
@@ -131,8 +135,9 @@ def _captions(tree: Any) -> list[str]:
 
 def _pop_captions(tree: Any) -> list[str]:
     """The captions of a fragment, taken out of it (no extractor runs on fragments)."""
-    captions = _captions(tree)
-    for el in _caption_elements(tree):
+    elements = _caption_elements(tree)
+    captions = _caption_texts(elements)
+    for el in elements:
         if el.getparent() is not None:
             el.drop_tree()
     return captions

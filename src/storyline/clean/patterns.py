@@ -22,6 +22,7 @@ of them is searched in full.
 from __future__ import annotations
 
 import re
+from re import _constants, _parser  # type: ignore[attr-defined]  # the engine's own (private) parser
 from typing import Any
 
 #: Characters outside ASCII that ``re.IGNORECASE`` matches to an ASCII letter, or whose
@@ -69,19 +70,13 @@ def alternatives(pattern: str) -> list[str]:
 def required_words(pattern: str, flags: int = 0) -> frozenset[str] | None:
     """Words at least one of which every match of ``pattern`` holds (lower-cased for a
     case-insensitive pattern), or None when no such words are found."""
-    import importlib
-
-    try:  # the engine's own parser (private, so looked up by name; without it, no shortcut)
-        c: Any = importlib.import_module("re._constants")
-        _parser: Any = importlib.import_module("re._parser")
-    except ImportError:  # pragma: no cover - another Python's internals
-        return None
+    c: Any = _constants  # the engine's own parser and its opcodes (private; Python 3.11 and later)
     try:
         tree = _parser.parse(pattern, flags)
     except re.error:  # pragma: no cover - the caller's compile reports it
         return None
     fold = bool(flags & re.IGNORECASE)
-    repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
+    repeats = {c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT}
 
     def char(op: Any, av: Any) -> str | None:
         if op is c.LITERAL and av < 128:
