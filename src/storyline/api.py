@@ -48,7 +48,7 @@ def event_calibration() -> Calibration:
 if TYPE_CHECKING:
     import pandas as pd
 
-    from storyline.annotate import Annotated, Extractions
+    from storyline.annotate import Annotated, Annotator, Extractions
     from storyline.annotate.calibration import Calibration
     from storyline.cluster import VectorLookup
     from storyline.distributed.ray_runner import RayOptions
@@ -349,19 +349,14 @@ class Storyline:
         ``extractions``: the per-document part computed elsewhere (by the Ray engine).
         ``warm_embedder``: while workers annotate, load the embedder in a thread of this process
         (``analyze`` places the documents next, which needs it)."""
-        from storyline.annotate import Annotator, shared_annotator
+        from storyline.annotate import Annotator
         from storyline.workers import ANNOTATE_WORKER_MB, ANNOTATE_WORKERS_FROM, auto_workers
 
         if workers is None:
             waiting = len(self.store.unannotated(Annotator.stage_names(), ANNOTATE_WORKERS_FROM))
             workers = auto_workers(waiting, ANNOTATE_WORKERS_FROM, ANNOTATE_WORKER_MB)
-        if workers > 1 and warm_embedder:
-            # this process waits on its workers meanwhile: it loads the embedder happenings need next
-            from storyline.relate.embed import shared_embedder
-
-            threading.Thread(target=shared_embedder().warm, name="storyline-warm-embedder", daemon=True).start()
-        # in this process: the process-wide annotator, whose models stay loaded for the next call
-        annotator = Annotator(workers=workers) if workers > 1 or extractions is not None else shared_annotator()
+        # (happenings are placed next, which needs the embedder)
+        annotator = _annotator(workers, warm_embedder=warm_embedder, own=extractions is not None)
         annotator.extractions = extractions
         done = 0
         try:
@@ -933,7 +928,6 @@ def compare_pairs(pairs: list[Pair], batch: int = 64, workers: int | None = 1) -
     ``workers``: processes that annotate the articles (1, the default: this process only; None: one
     per core when enough articles need a recogniser, as the CLI does; see :mod:`storyline.workers`).
     The results do not depend on it."""
-    from storyline.annotate import Annotator, shared_annotator
     from storyline.annotate.entities import EntityRecognizer
     from storyline.relate.embed import shared_embedder
     from storyline.relate.pairs import PROFILES_KEPT, ProfileCache, pair_profiles
@@ -948,10 +942,7 @@ def compare_pairs(pairs: list[Pair], batch: int = 64, workers: int | None = 1) -
         recogniser = EntityRecognizer()  # (loads nothing to say which languages it reads)
         read = sum(1 for _, lang in articles if recogniser.reads(lang))
         workers = auto_workers(read, ANNOTATE_WORKERS_FROM, ANNOTATE_WORKER_MB)
-    if workers > 1:
-        # this process waits on its workers while they annotate: it loads e5 meanwhile
-        threading.Thread(target=embedder.warm, name="storyline-warm-embedder", daemon=True).start()
-    annotator = Annotator(workers=workers) if workers > 1 else shared_annotator()
+    annotator = _annotator(workers, warm_embedder=True)
     cache = ProfileCache(PROFILES_KEPT)  # an article several pairs share is profiled once
     out: list[Comparison | InputError] = []
     try:
@@ -965,6 +956,19 @@ def compare_pairs(pairs: list[Pair], batch: int = 64, workers: int | None = 1) -
     finally:
         annotator.close()
     return out
+
+
+def _annotator(workers: int, *, warm_embedder: bool, own: bool = False) -> Annotator:
+    """An annotator with ``workers`` processes, or (1) the process-wide one, whose models stay
+    loaded for the next call; ``own``: a new one even so (its settings are the caller's). With
+    workers and ``warm_embedder``, this process loads the embedder while it waits on them."""
+    from storyline.annotate import Annotator, shared_annotator
+
+    if workers > 1 and warm_embedder:
+        from storyline.relate.embed import shared_embedder
+
+        threading.Thread(target=shared_embedder().warm, name="storyline-warm-embedder", daemon=True).start()
+    return Annotator(workers=workers) if workers > 1 or own else shared_annotator()
 
 
 def open(path: str | os.PathLike[str] = "storyline.db", config: IngestConfig | None = None) -> Storyline:

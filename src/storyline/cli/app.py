@@ -1058,8 +1058,8 @@ def compare(
         typer.Option(
             "--workers",
             "-w",
-            help="With --pairs: processes that annotate the articles (default: one per core from 150 articles a "
-            "recogniser reads; 1 = this process only).",
+            help="With --pairs: processes that annotate the articles (default: one per core when enough of them "
+            "are in a language a recogniser reads; 1 = this process only).",
             show_default=False,
         ),
     ] = None,
