@@ -13,10 +13,10 @@ imports, model loads and every stage are inside the clock, and the store is crea
 * ``storyline --help``.
 
 The runs are interleaved (baseline, analyze, ingest, then again) and the best of ``--repeat``
-is kept. Peak memory is that of the whole process tree: the summed resident sets of the process
-and its workers, sampled every 0.1 s (until 2026-12-05 it was GNU time's ``%M``, the largest single
-process, which leaves the annotation workers out). The per-stage breakdown comes from
-``analyze --json`` (see ``storyline.timing``).
+is kept. Peak memory is that of the whole process tree: the summed proportional set sizes of the
+process and its workers (shared pages counted once), sampled every 0.1 s (until 2026-12-05 it was
+GNU time's ``%M``, the largest single process, which leaves the annotation workers out). The
+per-stage breakdown comes from ``analyze --json`` (see ``storyline.timing``).
 
 Texts: with ``--eval DIR``, the English articles of the SemEval-2022 Task 8 pairs in
 ``DIR/semeval2022-task8/pairs.jsonl`` (real news; not shipped with storyline), else generated
@@ -93,37 +93,63 @@ def generated_texts(n: int) -> list[str]:
     return make_texts(n, seed=20240601)
 
 
-def _tree_rss_kb(root: int) -> int:
-    """The resident memory (kB) of a process and all its descendants, now (Linux ``/proc``; 0
-    where it cannot be read)."""
+def _tree_kb(root: int) -> int:
+    """The memory (kB) a process and all its descendants hold now: the sum of their proportional
+    set sizes (``Pss`` in Linux's ``/proc/PID/smaps_rollup``: a page shared by n processes counts
+    1/n in each, so libraries the workers share count once), or their resident sets where PSS
+    cannot be read; 0 where ``/proc`` cannot be read."""
     total, todo = 0, [root]
     while todo:
-        pid = todo.pop()
+        proc = Path("/proc") / str(todo.pop())
         try:
-            proc = Path("/proc") / str(pid)
-            status = (proc / "status").read_text(encoding="ascii", errors="replace")
-            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-            for task in (proc / "task").iterdir():
-                todo.extend(int(c) for c in (task / "children").read_text(encoding="ascii").split())
+            try:
+                found = (proc / "smaps_rollup").read_text(encoding="ascii", errors="replace")
+                field = "Pss:"
+            except OSError:
+                found = (proc / "status").read_text(encoding="ascii", errors="replace")
+                field = "VmRSS:"
+            total += next((int(line.split()[1]) for line in found.splitlines() if line.startswith(field)), 0)
+            tasks = list((proc / "task").iterdir())
         except (OSError, ValueError):
             continue  # gone meanwhile
+        for task in tasks:
+            try:
+                todo.extend(int(c) for c in (task / "children").read_text(encoding="ascii").split())
+            except (OSError, ValueError):
+                continue
     return total
+
+
+#: How often the memory of a timed command's process tree is read.
+SAMPLE_SECONDS = 0.1
 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
     """Wall seconds, peak memory in MB and standard output of one cold process. The memory is the
-    peak of the summed resident sets of the process and its workers, sampled every
-    :data:`SAMPLE_SECONDS` where ``/proc`` lists children (what the machine must hold); elsewhere
-    ``/usr/bin/time``'s, the largest single process's."""
+    peak of :func:`_tree_kb` (the process and its workers, shared pages counted once), sampled
+    every :data:`SAMPLE_SECONDS`; where ``/proc`` cannot be read, ``/usr/bin/time``'s peak of the
+    largest single process."""
     rss_file = cwd / "rss.txt"
     wrapped = ["/usr/bin/time", "-f", "%M", "-o", str(rss_file), *cmd] if shutil.which("time") else cmd
-    started = time.perf_counter()
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as out, tempfile.TemporaryFile("w+") as err:
-        process = subprocess.Popen(wrapped, cwd=cwd, stdout=out, stderr=err, text=True)
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as out,
+        tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err,
+    ):
+        started = time.perf_counter()
+        process = subprocess.Popen(wrapped, cwd=cwd, stdout=out, stderr=err)
         peak = 0
-        while process.poll() is None:
-            peak = max(peak, _tree_rss_kb(process.pid))
-            time.sleep(SAMPLE_SECONDS)
+        try:
+            while True:
+                peak = max(peak, _tree_kb(process.pid))
+                try:
+                    process.wait(timeout=SAMPLE_SECONDS)  # returns as the command ends: no sleep on the clock
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        except BaseException:  # interrupted: the command and its workers do not run on
+            process.kill()
+            process.wait()
+            raise
         seconds = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
@@ -131,11 +157,7 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd[:3])} failed ({process.returncode}): {stderr[-2000:]}")
     largest = int(rss_file.read_text().split()[-1]) if rss_file.exists() else 0
-    return seconds, max(peak, largest) // 1024, stdout
-
-
-#: How often the memory of a timed command's process tree is read (its cost: well under 1% of a core).
-SAMPLE_SECONDS = 0.1
+    return seconds, (peak or largest) // 1024, stdout
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,14 +203,15 @@ def main(argv: list[str] | None = None) -> int:
                         stages = {"process": report.get("seconds") or seconds, **report.get("stages", {})}
         help_seconds = min(timed([storyline, "--help"], work)[0] for _ in range(3))
         pairs_rate: dict[str, float] = {}
+        pairs_peak: dict[str, int] = {}
         if args.pairs:
             for kind, chosen in pair_sets(args.eval, texts, args.pairs).items():
                 pairs = work / f"pairs-{kind}.jsonl"
                 with pairs.open("w", encoding="utf-8") as f:
                     for i, pair in enumerate(chosen):
                         f.write(json.dumps({"id": f"p{i}", **pair}, ensure_ascii=False) + "\n")
-                cmd = [storyline, "compare", "--pairs", str(pairs), "--json", "--db", f"c-{kind}.db"]
-                seconds, _, _ = timed(cmd, work)
+                cmd = [storyline, "compare", "--pairs", str(pairs), "--json", "--db", f"c-{kind}.db", *extra]
+                seconds, pairs_peak[kind], _ = timed(cmd, work)
                 pairs_rate[kind] = len(chosen) / seconds
 
     base = best["spaCy full pipeline (baseline)"][0]
@@ -201,7 +224,10 @@ def main(argv: list[str] | None = None) -> int:
         rows.append({"command": name, "seconds": round(seconds, 2), "ratio": round(seconds / base, 2), "peak_mb": rss})
     print(f"storyline --help: {help_seconds:.2f} s")
     for kind, rate in pairs_rate.items():
-        print(f"storyline compare --pairs, {kind} pairs: {rate:.1f} pairs/s ({args.pairs} pairs, cold process)")
+        print(
+            f"storyline compare --pairs, {kind} pairs: {rate:.1f} pairs/s ({args.pairs} pairs, cold process), "
+            f"peak {pairs_peak[kind]} MB"
+        )
     if stages:
         from storyline.timing import format_stages
 
@@ -216,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "n": args.n, "texts": "semeval2022-en" if args.eval else "generated", "mean_words": round(words),
         "cores": os.cpu_count(), "rows": rows, "help_seconds": round(help_seconds, 2),
-        "compare_pairs_per_s": {k: round(v, 2) for k, v in pairs_rate.items()}, "analyze_stages": stages,
+        "compare_pairs_per_s": {k: round(v, 2) for k, v in pairs_rate.items()}, "compare_peak_mb": pairs_peak,
+        "analyze_stages": stages,
     }  # fmt: skip
     (out_dir / f"end_to_end_{args.n}.json").write_text(json.dumps(result, indent=2) + "\n")
     return 0
