@@ -103,7 +103,9 @@ class IngestReport:
 
 
 ProgressFn = Callable[[str, IngestReport], None]
-"""Called with an event name ("source", "batch") and the report so far."""
+"""Called with an event name ("source", "batch") and the report so far. With workers, a "batch"
+event comes while the next batch is still being cleaned, so the report counts what is stored:
+it runs one batch behind what was read."""
 
 
 _worker_cleaner: Cleaner | None = None
