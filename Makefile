@@ -109,6 +109,7 @@ DATE_PAGES ?= /tmp/storyline-bench/htmldate/tests
 bench-extraction: install
 	@if [ -d "$(EXTRACTION_PAGES)" ] && [ -d "$(DATE_PAGES)" ]; then \
 		$(BIN)/python benchmarks/extraction.py --pages $(EXTRACTION_PAGES) --dates-pages $(DATE_PAGES); \
+		$(BIN)/python benchmarks/captions_web.py $(EXTRACTION_PAGES); \
 	else echo "bench-extraction: skipped, no evaluation pages at $(EXTRACTION_PAGES) and $(DATE_PAGES)"; fi
 
 # the long fuzzing campaign of every reader (a short one runs in make test: tests/test_fuzz.py)

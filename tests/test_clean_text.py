@@ -87,6 +87,8 @@ def test_normalize_lines_joins_hard_wraps_only() -> None:
         ("Image 1 of / 9 Caption Close Image 1 of 9 Police search the area.", LineKind.CAPTION),
         ("Ein Polizeiwagen im Einsatz. - © Foto: Jan Klee/dpa", LineKind.CAPTION),
         ("Four people were hurt in the crash on Saturday. (Source: WXYZ)", LineKind.CAPTION),
+        ("Officers at the scene on Friday night (Lena Hart / Valley Courier)", LineKind.CAPTION),
+        ("A suspect is sought after the robbery (Harbor police/KXYZ)", LineKind.CAPTION),
         ("By Kristin Dale", LineKind.CREDIT),
         ("Jane Roe in London contributed to this article.", LineKind.CREDIT),
         ("dpa/est", LineKind.CREDIT),
@@ -96,6 +98,9 @@ def test_normalize_lines_joins_hard_wraps_only() -> None:
         ("- two eggs", LineKind.BODY),
         ("By the end of the week the two sides had signed twelve agreements.", LineKind.BODY),
         ("(c) Subsection (a) does not apply:", LineKind.BODY),
+        # a story sentence ending in brackets that pair names or give figures is no photo credit
+        ("The pair then lost the doubles final to Rui Costa/Ivan Petrov (Portugal/Bulgaria).", LineKind.BODY),
+        ("Second place went to Mia Lund (Eastside Athletics / 1,92 metres)", LineKind.BODY),
     ],
 )
 def test_classify_lines(line: str, kind: LineKind) -> None:
