@@ -141,11 +141,42 @@ def test_planned_weekday_looks_forward(annotator: Annotator) -> None:
         ("A meeting between Narendra Modi and Vladimir Putin would signal a thaw.", "hypothetical"),
         ("Narendra Modi and Vladimir Putin last met in St Petersburg in June 2017.", "referenced"),
         ("Since their previous summit, trade has grown.", "referenced"),
+        # a negation above a relative clause, a conjunct with its own subject or a reporting verb is
+        # not the event's: the signing, the talks and the visits happened
+        ("The contract was not part of the ceremony in Delhi, where eight documents were signed.", "occurred"),
+        ("The company has made no detailed plans, but it has held talks with other shareholders.", "occurred"),
+        ("The agency did not name the inspector, but said his team made visits to eight sites.", "occurred"),
+        # ... while a conjunct that shares the subject shares the negation
+        ("The minister did not attend the talks and refused to meet the envoy.", "negated"),
+        ("The envoy said he would not meet the rebels.", "negated"),
     ],
 )
 def test_status(annotator: Annotator, text: str, status: str) -> None:
     consult = [e for e in events(annotator, text) if e.type in ("CONSULT", "SUPPORT", "AGREE")]
     assert consult and consult[0].status.value == status
+
+
+def test_a_supposed_or_denied_mention_is_not_joined_to_a_reported_one() -> None:
+    from storyline.annotate.events.coreference import corefer, tenses_clash
+    from storyline.model.annotations import EventMention, EventTime
+
+    for unreal in (EventStatus.PLANNED, EventStatus.HYPOTHETICAL, EventStatus.NEGATED):
+        assert tenses_clash(unreal, EventStatus.OCCURRED) and tenses_clash(EventStatus.REFERENCED, unreal)
+    assert not tenses_clash(EventStatus.PLANNED, EventStatus.HYPOTHETICAL)
+
+    def event(start: int, status: EventStatus, time: EventTime | None) -> Event:
+        m = EventMention(start, start + 6, "attack", 0, 80, status)
+        return Event(f"e{start}", "ASSAULT", None, "190", m, [], None, time, status, 0.5, [m])
+
+    inferred = EventTime("2019-09-18", "DATE", inferred=True)
+    # the mentions' grammar said both: two events, the supposed one without the past one's date
+    apart = corefer([(event(0, EventStatus.OCCURRED, inferred), set()), (event(40, EventStatus.HYPOTHETICAL, None), set())],
+                    firm={"e0", "e40"})  # fmt: skip
+    assert [(e.status, e.time) for e in apart] == [(EventStatus.OCCURRED, inferred), (EventStatus.HYPOTHETICAL, None)]
+    # a recalled event joined to a past mention keeps no publication date: it happened before
+    joined = corefer([(event(0, EventStatus.OCCURRED, inferred), set()), (event(40, EventStatus.REFERENCED, None), set())],
+                     firm={"e40"})  # fmt: skip
+    assert [(e.status, e.time) for e in joined] == [(EventStatus.REFERENCED, None)]
 
 
 def test_reported_speech_keeps_the_speaker(annotator: Annotator) -> None:

@@ -1338,6 +1338,45 @@ def eval_plover(
         typer.echo(f"{record.id}: gold {record.category}, found {predicted}: {record.text[:100]}")
 
 
+@eval_app.command("event-times")
+def eval_event_times(
+    folder: Annotated[
+        Path,
+        typer.Argument(metavar="DIR", help="Folder of TimeML .tml files with events and links (tempeval3/AQUAINT)."),
+    ],
+    errors: Annotated[int, typer.Option("--errors", help="Also list N dates and statuses that disagree.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Events' dates and statuses against TimeML's temporal links: of storyline's events that are
+    TimeML events, how many dates agree with the date a link gives, and how many statuses agree
+    with the event's place before, around or after the document's creation time."""
+    from storyline.evaluate.event_times import evaluate_event_times
+
+    scores = _evaluate(
+        folder, lambda: evaluate_event_times(folder), folder=True, errors=(FileNotFoundError, ValueError)
+    )
+    result = scores.as_dict()
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(
+        f"documents {result['documents']}, gold events {result['gold_events']}, storyline's event mentions "
+        f"{result['storyline_mentions']} ({result['matched_mentions']} on a gold event)"
+    )
+    typer.echo(
+        f"{'dates':<9} {result['date_agree']} of {result['date_given']} given agree ({result['date_agreement']:.3f}); "
+        f"{result['date_coarser']} coarser, {result['date_missing']} missing, of {result['dated']} with a gold date; "
+        f"publication dates inferred: {result['inferred']}"
+    )
+    typer.echo(f"{'status':<9} accuracy {result['status_accuracy']:.3f} over {result['status_scored']} "
+               f"(gold/storyline: {result['status_table']})")  # fmt: skip
+    typer.echo(f"{'negated':<9} precision {result['negated_precision']:.3f}  recall {result['negated_recall']:.3f}")
+    for name, word, gold, found in scores.date_errors[:errors]:
+        typer.echo(f"  date   {name}: {word!r} gold {gold}, storyline {found}")
+    for name, word, gold, found in scores.status_errors[:errors]:
+        typer.echo(f"  status {name}: {word!r} gold {gold}, storyline {found}")
+
+
 @eval_app.command("casie")
 def eval_casie(
     path: Annotated[Path, typer.Argument(metavar="DIR", help="CASIE folder of annotated .json articles.")],

@@ -6,6 +6,10 @@ from __future__ import annotations
 from storyline.annotate.event_lexicon import mention_family
 from storyline.model.annotations import AREA_PLACES, Event, EventActor, EventStatus, value_range
 
+#: Statuses whose events the publication date does not date: still to come, only supposed, or
+#: recalled from before (an inferred date stands only for what the story reports as its news).
+_UNDATED_STATUSES = frozenset({EventStatus.PLANNED, EventStatus.HYPOTHETICAL, EventStatus.REFERENCED})
+
 
 def corefer(linked: list[tuple[Event, set[str]]], firm: set[str] | frozenset[str] = frozenset()) -> list[Event]:
     """Join the mentions of one event: same family, compatible actors, dates and places. Each
@@ -32,6 +36,8 @@ def corefer(linked: list[tuple[Event, set[str]]], firm: set[str] | frozenset[str
         main = first if first.confidence >= event.confidence else event
         firms = [e for e in (first_firm, own_firm) if e is not None]
         deciding = max(firms, key=lambda e: e.confidence) if firms else main
+        if time is not None and time.inferred and deciding.status in _UNDATED_STATUSES:
+            time = None  # a past mention's publication date is not when a planned or recalled event is
         merged = Event(
             id=first.id,
             type=first.type,
@@ -70,9 +76,11 @@ def compatible(a: Event, a_ids: set[str], b: Event, b_ids: set[str]) -> bool:
 
 
 def tenses_clash(a: EventStatus, b: EventStatus) -> bool:
-    """A plan and a report of the past cannot be one event's two mentions, when both say so."""
+    """A report of the past and a plan, a supposition or a denial cannot be one event's two
+    mentions, when both say so: "could attack" is not "attacked", "did not sign" not "signed"."""
     past = {EventStatus.OCCURRED, EventStatus.REFERENCED}
-    return (a is EventStatus.PLANNED and b in past) or (b is EventStatus.PLANNED and a in past)
+    unreal = {EventStatus.PLANNED, EventStatus.HYPOTHETICAL, EventStatus.NEGATED}
+    return (a in unreal and b in past) or (b in unreal and a in past)
 
 
 def merge_actors(actors: list[EventActor]) -> list[EventActor]:

@@ -48,7 +48,7 @@ def status(verb: Token) -> Grammar:
     if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
         return _HYPOTHETICAL
     chain = ancestors(verb)
-    for a in chain:
+    for a in _within_clause(verb, chain):
         lemma = lemma_of(a)
         if lemma in DENYING_VERBS or (lemma in ("fail", "refuse", "decline") and verb.dep_ == "xcomp"):
             return _NEGATED
@@ -85,6 +85,26 @@ def status(verb: Token) -> Grammar:
     if verb.dep_ in ("conj",) and pos_of(head) in ("VERB", "AUX") and not aux:
         return status(head) if verb.tag_ in ("VB", "VBN") else tense(verb, aux)
     return tense(verb, aux)
+
+
+def _within_clause(verb: Token, chain: list[Token]) -> list[Token]:
+    """The heads above a verb whose negation, denial or condition is the verb's own: up to the
+    noun a relative clause hangs from ("it was not part of the ceremony, where documents were
+    exchanged" denies the part, not the exchange), the verb of the clause a conjunct with its own
+    subject or auxiliary is joined to ("made no plans, but it has engaged in talks"), and the
+    verb that reports the clause ("did not mention him, but said the team made visits")."""
+    out = []
+    t = verb
+    for a in chain:
+        if t.dep_ == "relcl":
+            break
+        if t.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in t.children):
+            break
+        out.append(a)
+        if lemma_of(a) in REPORTING_VERBS:
+            break
+        t = a
+    return out
 
 
 def noun_status(noun: Token) -> Grammar:

@@ -1,0 +1,280 @@
+"""When events happened and whether they had, against the events and temporal links of TimeML.
+
+TempEval-3's TimeBank and AQUAINT files mark every event word (``<EVENT>``), its polarity
+(``<MAKEINSTANCE polarity="NEG">``), the time expressions, the document's creation time (the
+``<DCT>``) and temporal links between them (``<TLINK>``). Two things follow for an event word:
+
+- its **date**, where a link puts the event inside a dated time expression (``IS_INCLUDED``,
+  ``DURING`` or ``SIMULTANEOUS`` with a ``DATE`` whose value is a year, month or day; or the
+  time ``INCLUDES`` the event), the most precise such date;
+- its **place in time against the creation time**, where a link relates the two: ``before``
+  (BEFORE, IBEFORE, ENDED_BY... the event is over when the text is written), ``after`` (the event
+  is still to come) or ``overlap`` (IS_INCLUDED, INCLUDES, SIMULTANEOUS, DURING, BEGINS, ENDS...).
+
+Each file is annotated as a document published on its creation time. Every mention of a storyline
+event whose trigger overlaps a gold event word is scored against that word:
+
+- date: of the mentions whose word has a gold date, how many storyline dates agree (the same day,
+  month or year at the gold's precision; a more precise storyline date inside the gold's counts),
+  disagree, are coarser than the gold's, or are missing; dates storyline inferred from the
+  publication date (no time expression of the text) are counted apart too;
+- status against the creation time: ``planned`` should be ``after``, ``occurred`` and
+  ``referenced`` ``before``, ``ongoing`` ``overlap`` (``negated`` and ``hypothetical`` say nothing
+  of the time and are left out), with the confusion table;
+- negation: storyline's ``negated`` against the gold's ``polarity="NEG"``.
+
+storyline's event lexicon knows diplomatic, political, conflict and cyber events; TimeML marks
+every event (sales, rises, statements), so most gold words are no storyline event. The figures say
+how right storyline's dates and statuses are on the events it finds, on text none of its event
+rules was written on. Tune on TimeBank, report AQUAINT (or the other way round, and say so).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from storyline.evaluate import gold_document
+from storyline.model.annotations import Event, EventStatus
+
+_TAG = re.compile(r"<(/?)([A-Za-z0-9_]+)([^>]*?)/?>")
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+_DATE_VALUE = re.compile(r"^\d{4}(?:-\d\d(?:-\d\d)?)?$")
+#: Links that put an event inside a time: (relation as written event -> time, as written time -> event).
+_INSIDE = ({"IS_INCLUDED", "DURING", "SIMULTANEOUS"}, {"INCLUDES", "DURING_INV", "SIMULTANEOUS"})
+_BEFORE = {"BEFORE", "IBEFORE", "ENDED_BY"}
+_AFTER = {"AFTER", "IAFTER", "BEGUN_BY"}
+_OVERLAP = {"IS_INCLUDED", "INCLUDES", "SIMULTANEOUS", "DURING", "DURING_INV", "BEGINS", "ENDS", "IDENTITY"}
+_INVERSE = {"BEFORE": "AFTER", "AFTER": "BEFORE", "IBEFORE": "IAFTER", "IAFTER": "IBEFORE", "ENDED_BY": "ENDS",
+            "ENDS": "ENDED_BY", "BEGUN_BY": "BEGINS", "BEGINS": "BEGUN_BY"}  # fmt: skip
+#: What each storyline status says of the event against the time of writing.
+STATUS_RELATION = {
+    EventStatus.PLANNED: "after",
+    EventStatus.OCCURRED: "before",
+    EventStatus.REFERENCED: "before",
+    EventStatus.ONGOING: "overlap",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GoldEvent:
+    start: int
+    end: int
+    text: str
+    date: str | None
+    """The most precise date a link puts the event in (``1998-08-07``, ``1998-08``, ``1998``)."""
+    relation: str | None
+    """``before``, ``after`` or ``overlap``: the event against the creation time."""
+    negated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EventTimeDocument:
+    name: str
+    text: str
+    dct: date | None
+    events: list[GoldEvent]
+
+
+def _relation(rel: str) -> str | None:
+    if rel in _BEFORE:
+        return "before"
+    if rel in _AFTER:
+        return "after"
+    if rel in _OVERLAP:
+        return "overlap"
+    return None
+
+
+def _attributes(tag: str, raw: str) -> list[dict[str, str]]:
+    """The attributes of every ``<tag ...>`` in the file."""
+    return [dict(_ATTR.findall(m.group(1))) for m in re.finditer(rf"<{tag}\b([^>]*)>", raw)]
+
+
+def read_event_times(path: Path) -> EventTimeDocument:
+    """A TimeML file's text (tags removed), creation date and gold events with what its links say."""
+    raw = path.read_text(encoding="utf-8")
+    body = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.DOTALL)
+    if body is None:
+        raise ValueError(f"{path}: no <TEXT> element")
+    timexes = {a["tid"]: a for a in _attributes("TIMEX3", raw) if "tid" in a}
+    dct_tag = re.search(r"<DCT>\s*<TIMEX3([^>]*)>", raw)
+    dct_attrs = dict(_ATTR.findall(dct_tag.group(1))) if dct_tag else {}
+    dct_value = dct_attrs.get("value", "")[:10]
+    dct = date.fromisoformat(dct_value) if re.fullmatch(r"\d{4}-\d\d-\d\d", dct_value) else None
+    dct_tid = dct_attrs.get("tid")
+    # the text, and each event word's span
+    spans: dict[str, tuple[int, int, str]] = {}
+    chunks: list[str] = []
+    length = 0
+    position = 0
+    open_event: tuple[int, str] | None = None
+    content = body.group(1)
+    for m in _TAG.finditer(content):
+        piece = html.unescape(content[position : m.start()])
+        chunks.append(piece)
+        length += len(piece)
+        position = m.end()
+        if m.group(2) != "EVENT":
+            continue
+        if m.group(1) != "/":
+            open_event = (length, dict(_ATTR.findall(m.group(3))).get("eid", ""))
+        elif open_event is not None:
+            start, eid = open_event
+            word = "".join(chunks)[start:length]
+            lead, trail = len(word) - len(word.lstrip()), len(word) - len(word.rstrip())
+            if word.strip() and eid:
+                spans[eid] = (start + lead, length - trail, word.strip())
+            open_event = None
+    chunks.append(html.unescape(content[position:]))
+    text = "".join(chunks)
+    instances = {a["eiid"]: a for a in _attributes("MAKEINSTANCE", raw) if "eiid" in a}
+    dates: dict[str, str] = {}
+    relations: dict[str, str] = {}
+    for a in _attributes("TLINK", raw):
+        rel = a.get("relType", "")
+        if "eventInstanceID" in a and "relatedToTime" in a:
+            ei, tid, inside = a["eventInstanceID"], a["relatedToTime"], rel in _INSIDE[0]
+        elif "timeID" in a and "relatedToEventInstance" in a:
+            ei, tid, inside = a["relatedToEventInstance"], a["timeID"], rel in _INSIDE[1]
+            rel = _INVERSE.get(rel, rel)
+        else:
+            continue
+        if tid == dct_tid:
+            if (r := _relation(rel)) is not None:
+                relations[ei] = r
+            value = dct.isoformat() if dct else ""
+        else:
+            timex = timexes.get(tid, {})
+            value = timex.get("value", "") if timex.get("type") == "DATE" else ""
+        if inside and _DATE_VALUE.match(value) and len(value) > len(dates.get(ei, "")):
+            dates[ei] = value
+    events = []
+    for ei, inst in instances.items():
+        span = spans.get(inst.get("eventID", ""))
+        if span is None:
+            continue
+        start, end, word = span
+        events.append(GoldEvent(start, end, word, dates.get(ei), relations.get(ei), inst.get("polarity") == "NEG"))
+    events.sort(key=lambda e: (e.start, e.end))
+    return EventTimeDocument(path.name, text, dct, events)
+
+
+def _day_part(value: str) -> str:
+    """The calendar part of a storyline time value (``2018-10-04TEV`` -> ``2018-10-04``)."""
+    m = re.match(r"\d{4}(?:-\d\d(?:-\d\d)?)?", value)
+    return m.group(0) if m else ""
+
+
+@dataclass
+class EventTimeScores:
+    documents: int = 0
+    gold_events: int = 0
+    storyline_mentions: int = 0
+    matched: int = 0
+    dated_gold: int = 0
+    date: Counter[str] = field(default_factory=Counter)
+    """Over matched mentions whose word has a gold date: agree, disagree, coarser, missing."""
+    inferred: Counter[str] = field(default_factory=Counter)
+    """The same, for the mentions whose date storyline inferred from the publication date."""
+    status: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(gold relation, storyline status) -> mentions."""
+    negation: Counter[tuple[bool, bool]] = field(default_factory=Counter)
+    """(gold negated, storyline negated) -> mentions."""
+    date_errors: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """(document, word, gold date, storyline date) of the disagreements."""
+    status_errors: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """(document, word, gold relation, storyline status)."""
+
+    def status_accuracy(self) -> float:
+        scored = {k: n for k, n in self.status.items() if k[1] in STATUS_RELATION_VALUES}
+        right = sum(n for (g, s), n in scored.items() if STATUS_RELATION_VALUES[s] == g)
+        return right / sum(scored.values()) if scored else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        dated = sum(self.date.values())
+        given = dated - self.date["missing"]
+        scored = sum(n for (_, s), n in self.status.items() if s in STATUS_RELATION_VALUES)
+        neg_tp = self.negation[(True, True)]
+        neg_fp = self.negation[(False, True)]
+        neg_fn = self.negation[(True, False)]
+        return {
+            "documents": self.documents,
+            "gold_events": self.gold_events,
+            "storyline_mentions": self.storyline_mentions,
+            "matched_mentions": self.matched,
+            "dated": dated,
+            "date_given": given,
+            "date_agree": self.date["agree"],
+            "date_agreement": round(self.date["agree"] / given, 4) if given else 0.0,
+            "date_disagree": self.date["disagree"],
+            "date_coarser": self.date["coarser"],
+            "date_missing": self.date["missing"],
+            "inferred": dict(self.inferred),
+            "status_scored": scored,
+            "status_accuracy": round(self.status_accuracy(), 4),
+            "status_table": {f"{g}/{s}": n for (g, s), n in sorted(self.status.items())},
+            "negated_precision": round(neg_tp / (neg_tp + neg_fp), 4) if neg_tp + neg_fp else 0.0,
+            "negated_recall": round(neg_tp / (neg_tp + neg_fn), 4) if neg_tp + neg_fn else 0.0,
+        }
+
+
+STATUS_RELATION_VALUES = {s.value: r for s, r in STATUS_RELATION.items()}
+
+
+def score_document(doc: EventTimeDocument, events: list[Event], scores: EventTimeScores) -> None:
+    """Score one document's storyline events against its gold event words."""
+    scores.documents += 1
+    scores.gold_events += len(doc.events)
+    scores.dated_gold += sum(1 for g in doc.events if g.date)
+    for event in events:
+        for mention in event.mentions or [event.trigger]:
+            scores.storyline_mentions += 1
+            gold = next((g for g in doc.events if g.start < mention.end and mention.start < g.end), None)
+            if gold is None:
+                continue
+            scores.matched += 1
+            status = event.status.value
+            scores.negation[(gold.negated, status == EventStatus.NEGATED.value)] += 1
+            if gold.relation is not None:
+                scores.status[(gold.relation, status)] += 1
+                expected = STATUS_RELATION_VALUES.get(status)
+                if expected is not None and expected != gold.relation:
+                    scores.status_errors.append((doc.name, gold.text, gold.relation, status))
+            if gold.date:
+                value = _day_part(event.time.value) if event.time else ""
+                if not value:
+                    verdict = "missing"
+                elif value[: len(gold.date)] == gold.date:
+                    verdict = "agree"
+                elif len(value) < len(gold.date) and gold.date.startswith(value):
+                    verdict = "coarser"
+                else:
+                    verdict = "disagree"
+                    scores.date_errors.append((doc.name, gold.text, gold.date, event.time.value if event.time else ""))
+                scores.date[verdict] += 1
+                if event.time is not None and event.time.inferred:
+                    scores.inferred[verdict] += 1
+
+
+def evaluate_event_times(folder: Path, annotator: Any = None) -> EventTimeScores:
+    """Annotate every ``.tml`` file under ``folder`` (as a document of its creation date) and score
+    its events."""
+    from storyline.annotate import Annotator
+
+    paths = sorted(folder.rglob("*.tml")) if folder.is_dir() else [folder]
+    if not paths:
+        raise ValueError(f"{folder}: no .tml files")
+    annotator = annotator or Annotator()
+    scores = EventTimeScores()
+    for i in range(0, len(paths), 32):
+        docs = [read_event_times(p) for p in paths[i : i + 32]]
+        inputs = [gold_document(d.text, d.name, d.dct) for d in docs]
+        for doc, annotated in zip(docs, annotator.annotate_many(inputs), strict=True):
+            score_document(doc, annotated.annotations.events, scores)
+    return scores
