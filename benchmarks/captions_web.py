@@ -48,12 +48,12 @@ def _norm(text: str) -> str:
 def page_lines(html: bytes) -> list[tuple[str, bool]] | None:
     """The page's text as (line, is a figure caption) pairs, or None when trafilatura finds no
     article in it."""
-    import lxml.html
     import trafilatura
+    from trafilatura.utils import load_html
 
     try:
-        text = trafilatura.extract(html.decode("utf-8", "replace"), include_comments=False, include_tables=False)
-        tree = lxml.html.fromstring(html)
+        tree = load_html(html)  # decoded once, as its charset says; extraction reads a copy
+        text = trafilatura.extract(tree, include_comments=False, include_tables=False) if tree is not None else None
     except Exception:  # a page trafilatura or lxml cannot read is left out and counted
         return None
     if not text:
@@ -80,13 +80,15 @@ def page_lines(html: bytes) -> list[tuple[str, bool]] | None:
 
 
 def pages(folder: Path) -> Iterator[tuple[str, list[tuple[str, bool]] | None, list[str]]]:
-    """Each evaluation page's name, lines and ``with`` snippets."""
+    """Each evaluation page's name, lines and ``with`` snippets (pages in ``eval/`` or ``cache/``,
+    as trafilatura's own evaluation finds them; a page named twice is read once)."""
     data = json.loads((folder / "evaldata.json").read_text(encoding="utf-8"))
     snippets: dict[str, list[str]] = {}
     for record in data.values():
         snippets.setdefault(record["file"], []).extend(_norm(s) for s in record.get("with") or [] if _norm(s))
-    for path in sorted((folder / "eval").glob("*.html")):
-        yield path.name, page_lines(path.read_bytes()), snippets.get(path.name, [])
+    for name in sorted(snippets):
+        path = next((p for p in (folder / "eval" / name, folder / "cache" / name) if p.is_file()), None)
+        yield name, page_lines(path.read_bytes()) if path is not None else None, snippets[name]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,6 +51,11 @@ TML = (
 )
 
 
+@pytest.fixture(scope="module")
+def annotator() -> Annotator:
+    return Annotator()
+
+
 @pytest.fixture()
 def folder(tmp_path: Path) -> Path:
     (tmp_path / "t1.tml").write_text(TML, encoding="utf-8")
@@ -71,8 +76,8 @@ def test_gold_dates_and_relations_come_from_the_links(folder: Path) -> None:
     assert "Pakistan & its allies" in doc.text  # entities unescaped, tags gone
 
 
-def test_storyline_events_are_scored_against_the_gold(folder: Path) -> None:
-    scores = evaluate_event_times(folder, Annotator())
+def test_storyline_events_are_scored_against_the_gold(folder: Path, annotator: Annotator) -> None:
+    scores = evaluate_event_times(folder, annotator)
     result = scores.as_dict()
     assert result["documents"] == 1 and result["gold_events"] == 4
     assert result["storyline_mentions"] == result["matched_mentions"] == 4  # each a storyline event
@@ -82,9 +87,9 @@ def test_storyline_events_are_scored_against_the_gold(folder: Path) -> None:
     assert (result["negated_precision"], result["negated_recall"]) == (1.0, 1.0)
 
 
-def test_a_wrong_date_is_counted_and_listed(folder: Path) -> None:
+def test_a_wrong_date_is_counted_and_listed(folder: Path, annotator: Annotator) -> None:
     (folder / "t1.tml").write_text(TML.replace('value="2019-09-16"', 'value="2019-09-09"'), encoding="utf-8")
-    scores = evaluate_event_times(folder, Annotator())
+    scores = evaluate_event_times(folder, annotator)
     assert scores.date["disagree"] == 1
     assert scores.date_errors[0][1:] == ("met", "2019-09-09", "2019-09-16")
 

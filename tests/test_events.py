@@ -146,14 +146,25 @@ def test_planned_weekday_looks_forward(annotator: Annotator) -> None:
         ("The contract was not part of the ceremony in Delhi, where eight documents were signed.", "occurred"),
         ("The company has made no detailed plans, but it has held talks with other shareholders.", "occurred"),
         ("The agency did not name the inspector, but said his team made visits to eight sites.", "occurred"),
-        # ... while a conjunct that shares the subject shares the negation
-        ("The minister did not attend the talks and refused to meet the envoy.", "negated"),
-        ("The envoy said he would not meet the rebels.", "negated"),
+        # ... while a conjunct that shares the subject shares it, and a denied report denies its news
+        ("The ministry denied reports that Narendra Modi met Vladimir Putin.", "negated"),
+        ("The ministry denied a claim that Narendra Modi met Vladimir Putin.", "negated"),
     ],
 )
 def test_status(annotator: Annotator, text: str, status: str) -> None:
     consult = [e for e in events(annotator, text) if e.type in ("CONSULT", "SUPPORT", "AGREE")]
     assert consult and consult[0].status.value == status
+
+
+def test_a_negation_reaches_the_conjuncts_that_share_the_subject_and_stops_at_but(annotator: Annotator) -> None:
+    def mentions(text: str) -> list[tuple[str, str]]:
+        return sorted((m.text, m.status.value) for e in events(annotator, text) for m in e.mentions)
+
+    assert ("meet", "negated") in mentions("The minister did not attend the talks or meet the envoy.")
+    assert ("meet", "negated") in mentions("India did not plan to sign the accord and to meet Vladimir Putin.")
+    assert mentions("The minister did not attend the talks but met the envoy.") == [
+        ("met", "occurred"), ("talks", "negated")
+    ]  # fmt: skip
 
 
 def test_a_supposed_or_denied_mention_is_not_joined_to_a_reported_one() -> None:
@@ -169,13 +180,12 @@ def test_a_supposed_or_denied_mention_is_not_joined_to_a_reported_one() -> None:
         return Event(f"e{start}", "ASSAULT", None, "190", m, [], None, time, status, 0.5, [m])
 
     inferred = EventTime("2019-09-18", "DATE", inferred=True)
+    past, supposed = event(0, EventStatus.OCCURRED, inferred), event(40, EventStatus.HYPOTHETICAL, None)
     # the mentions' grammar said both: two events, the supposed one without the past one's date
-    apart = corefer([(event(0, EventStatus.OCCURRED, inferred), set()), (event(40, EventStatus.HYPOTHETICAL, None), set())],
-                    firm={"e0", "e40"})  # fmt: skip
+    apart = corefer([(past, set()), (supposed, set())], firm={"e0", "e40"})
     assert [(e.status, e.time) for e in apart] == [(EventStatus.OCCURRED, inferred), (EventStatus.HYPOTHETICAL, None)]
     # a recalled event joined to a past mention keeps no publication date: it happened before
-    joined = corefer([(event(0, EventStatus.OCCURRED, inferred), set()), (event(40, EventStatus.REFERENCED, None), set())],
-                     firm={"e40"})  # fmt: skip
+    joined = corefer([(past, set()), (event(40, EventStatus.REFERENCED, None), set())], firm={"e40"})
     assert [(e.status, e.time) for e in joined] == [(EventStatus.REFERENCED, None)]
 
 

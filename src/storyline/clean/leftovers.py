@@ -72,8 +72,9 @@ _CAPTION_FURNITURE_CASED = LinePattern(
     r"|\b[Pp]rovided by (?:the )?family\b|\b(?:Photo|Image) (?:provided|courtesy) of\b"
     r"|\b[A-Z][\w'’]+(?:\s[A-Z][\w'’-]+){0,3}\s+reports(?:\s+from\s+the\s+scene)?\.\s*$"
     r"|^(?:[A-Z][\w.'’-]+\s+){1,3}[A-Z][\w'’-]+,\s*\d{1,2}(?:\s*\([^()]{2,60}\))?\.?$"
-    # a photographer and outlet: three words or more, and no figures ("(Israel/France)", "(Club / 1.92 m)")
-    r"|\((?=(?:[^()\w'’-]*[\w'’-]+(?![\w'’-])){3})(?![^()]*\d[,.:]\d)[A-Z][^()]{1,50}(?:\s/\s?|/|\s--\s|\s[-–—]\s)[^()]{2,60}\)\s*\.?$"
+    # a photographer and outlet: three words or more, and no decimals or scores ("(Israel/France)",
+    # "(Club / 1.92 m)")
+    r"|\((?=(?:[^()\w'’]*[\w'’][\w'’-]*(?![\w'’-])){3})(?![^()]*\d[,.:]\d)[A-Z][^()]{1,50}(?:\s/\s?|/|\s--\s|\s[-–—]\s)[^()]{2,60}\)\s*\.?$"
     r"|\([A-Z][\w.'’-]+(?:\s[A-Z][\w.'’-]+){1,2},\s[^()]{0,30}"
     r"\b(?:Tribune|Times|Post|News|Herald|Journal|Press|Sentinel|Gazette|Chronicle|Reuters|AP|AFP|Getty|Staff)\b[^()]{0,20}\)\s*\.?$"
 )

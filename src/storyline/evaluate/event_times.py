@@ -5,11 +5,12 @@ TempEval-3's TimeBank and AQUAINT files mark every event word (``<EVENT>``), its
 ``<DCT>``) and temporal links between them (``<TLINK>``). Two things follow for an event word:
 
 - its **date**, where a link puts the event inside a dated time expression (``IS_INCLUDED``,
-  ``DURING`` or ``SIMULTANEOUS`` with a ``DATE`` whose value is a year, month or day; or the
-  time ``INCLUDES`` the event), the most precise such date;
+  ``DURING`` or ``SIMULTANEOUS`` with a ``DATE`` whose value is a year, month or day, or the day
+  of a ``TIME``; or the time ``INCLUDES`` the event), the most precise such date;
 - its **place in time against the creation time**, where a link relates the two: ``before``
-  (BEFORE, IBEFORE, ENDED_BY... the event is over when the text is written), ``after`` (the event
-  is still to come) or ``overlap`` (IS_INCLUDED, INCLUDES, SIMULTANEOUS, DURING, BEGINS, ENDS...).
+  (BEFORE, IBEFORE: the event is over when the text is written), ``after`` (AFTER, IAFTER: still
+  to come) or ``overlap`` (IS_INCLUDED, INCLUDES, SIMULTANEOUS, DURING, BEGINS, ENDS, BEGUN_BY,
+  ENDED_BY); where several links relate the two, the last one read.
 
 Each file is annotated as a document published on its creation time. Every mention of a storyline
 event whose trigger overlaps a gold event word is scored against that word:
@@ -47,9 +48,11 @@ _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _DATE_VALUE = re.compile(r"^\d{4}(?:-\d\d(?:-\d\d)?)?$")
 #: Links that put an event inside a time: (relation as written event -> time, as written time -> event).
 _INSIDE = ({"IS_INCLUDED", "DURING", "SIMULTANEOUS"}, {"INCLUDES", "DURING_INV", "SIMULTANEOUS"})
-_BEFORE = {"BEFORE", "IBEFORE", "ENDED_BY"}
-_AFTER = {"AFTER", "IAFTER", "BEGUN_BY"}
-_OVERLAP = {"IS_INCLUDED", "INCLUDES", "SIMULTANEOUS", "DURING", "DURING_INV", "BEGINS", "ENDS", "IDENTITY"}
+_BEFORE = {"BEFORE", "IBEFORE"}
+_AFTER = {"AFTER", "IAFTER"}
+#: ... and those that make it touch or span the time (an event ended by the creation time lasted up to it).
+_OVERLAP = {"IS_INCLUDED", "INCLUDES", "SIMULTANEOUS", "DURING", "DURING_INV", "BEGINS", "ENDS", "BEGUN_BY",
+            "ENDED_BY", "IDENTITY"}  # fmt: skip
 _INVERSE = {"BEFORE": "AFTER", "AFTER": "BEFORE", "IBEFORE": "IAFTER", "IAFTER": "IBEFORE", "ENDED_BY": "ENDS",
             "ENDS": "ENDED_BY", "BEGUN_BY": "BEGINS", "BEGINS": "BEGUN_BY"}  # fmt: skip
 #: What each storyline status says of the event against the time of writing.
@@ -151,7 +154,8 @@ def read_event_times(path: Path) -> EventTimeDocument:
             value = dct.isoformat() if dct else ""
         else:
             timex = timexes.get(tid, {})
-            value = timex.get("value", "") if timex.get("type") == "DATE" else ""
+            # a date, or the day of a time ("1998-08-07T14:00")
+            value = timex.get("value", "")[:10] if timex.get("type") in ("DATE", "TIME") else ""
         if inside and _DATE_VALUE.match(value) and len(value) > len(dates.get(ei, "")):
             dates[ei] = value
     events = []

@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from storyline.annotate.event_lexicon import CANCELLING_VERBS, DENYING_VERBS, PLANNING_WORDS, REPORTING_VERBS
+from storyline.annotate.event_lexicon import CANCELLING_VERBS, DENYING_VERBS, PLANNING_WORDS, REPORTING_VERBS, words
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.tokens import ancestors, governing_verb
@@ -87,21 +87,33 @@ def status(verb: Token) -> Grammar:
     return tense(verb, aux)
 
 
+#: Nouns whose clause is what they say ("reports that they met"), not a relative clause about them.
+_CONTENT_NOUNS = words(
+    "report reports claim claims allegation allegations suggestion suggestions rumour rumours rumor rumors "
+    "speculation assertion assertions statement statements news word fact idea notion account accounts"
+)
+
+
 def _within_clause(verb: Token, chain: list[Token]) -> list[Token]:
     """The heads above a verb whose negation, denial or condition is the verb's own: up to the
     noun a relative clause hangs from ("it was not part of the ceremony, where documents were
-    exchanged" denies the part, not the exchange), the verb of the clause a conjunct with its own
-    subject or auxiliary is joined to ("made no plans, but it has engaged in talks"), and the
-    verb that reports the clause ("did not mention him, but said the team made visits")."""
+    exchanged" denies the part, not the exchange; but "denied reports that they met" denies the
+    meeting: a report's clause is what it says), the verb of the clause a conjunct with its own
+    subject or auxiliary, or after "but", is joined to ("made no plans, but it has engaged in
+    talks"; "did not attend the talks but met the envoy"), and the verb that reports the clause
+    ("did not mention him, but said the team made visits")."""
     out = []
     t = verb
     for a in chain:
-        if t.dep_ == "relcl":
+        if t.dep_ == "relcl" and a.lower_ not in _CONTENT_NOUNS:
             break
-        if t.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in t.children):
+        if t.dep_ == "conj" and (
+            any(c.dep_ in ("nsubj", "nsubjpass", "auxpass") or (c.dep_ == "aux" and c.tag_ != "TO") for c in t.children)
+            or any(c.dep_ == "cc" and c.lower_ in ("but", "yet") for c in a.children)
+        ):
             break
         out.append(a)
-        if lemma_of(a) in REPORTING_VERBS:
+        if lemma_of(a) in REPORTING_VERBS and pos_of(a) in ("VERB", "AUX"):
             break
         t = a
     return out
