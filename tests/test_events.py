@@ -135,6 +135,7 @@ def test_planned_weekday_looks_forward(annotator: Annotator) -> None:
         ("India and Russia are expected to sign a trade pact.", "planned"),
         ("Narendra Modi is on his way to Russia.", "planned"),
         ("Narendra Modi and Vladimir Putin are holding talks in Sochi.", "ongoing"),
+        ("Both sides are in talks to settle the dispute.", "ongoing"),
         ("Narendra Modi met Vladimir Putin in Sochi on Monday.", "occurred"),
         ("The ministry denied that Narendra Modi met Vladimir Putin.", "negated"),
         ("Narendra Modi did not meet Vladimir Putin on Monday.", "negated"),
@@ -154,6 +155,13 @@ def test_planned_weekday_looks_forward(annotator: Annotator) -> None:
 def test_status(annotator: Annotator, text: str, status: str) -> None:
     consult = [e for e in events(annotator, text) if e.type in ("CONSULT", "SUPPORT", "AGREE")]
     assert consult and consult[0].status.value == status
+
+
+def test_an_undated_present_is_what_holds_now(annotator: Annotator) -> None:
+    supply = one(annotator, "Russia supplies arms to India.")
+    assert (supply.type, supply.status, supply.time) == ("AID", EventStatus.ONGOING, None)
+    dated = one(annotator, "Narendra Modi meets Vladimir Putin in Sochi on Monday.")  # a headline's present
+    assert dated.status is EventStatus.PLANNED  # Monday after a Wednesday's paper: the coming one
 
 
 def test_a_negation_reaches_the_conjuncts_that_share_the_subject_and_stops_at_but(annotator: Annotator) -> None:

@@ -142,6 +142,9 @@ def noun_status(noun: Token) -> Grammar:
             return _PLANNED  # "invited the president for next year's summit"
         if verb is not None and lemma_of(verb) != "be":
             return status(verb)  # "during the summit, they signed"; "flew in for the summit"
+        be = head.head
+        if word == "in" and lemma_of(be) == "be" and be.dep_ == "ROOT" and status(be) is Unsettled.PRESENT:
+            return _ONGOING  # "both sides are in talks"
     if noun.dep_ in ("dobj", "nsubjpass", "xcomp") and lemma_of(head) in CANCELLING_VERBS:
         return _PLANNED if lemma_of(head) in ("postpone", "delay") else _NEGATED
     if noun.dep_ in ("dobj",) and lemma_of(head) in DENYING_VERBS:
@@ -218,4 +221,8 @@ def settle(grammar: Grammar, earlier: bool, time: EventTime | None, anchor: date
     present = grammar is Unsettled.PRESENT
     if present and span and anchor and span[0] <= anchor <= span[1] and (span[1] - span[0]).days < 7:
         return _ONGOING  # "talks are under way today"; not "the summit is in 2018"
+    if present and span is None:
+        # an undated present tells what holds as the text is written ("Russia supplies the
+        # reactors", "the council insists"), not a finished act
+        return _ONGOING
     return _OCCURRED
