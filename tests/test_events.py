@@ -218,6 +218,13 @@ def test_mentions_of_one_event_are_joined(annotator: Annotator) -> None:
     }  # fmt: skip
 
 
+def test_joined_mentions_keep_the_narrower_date(annotator: Annotator) -> None:
+    text = "Narendra Modi met Vladimir Putin last week. The two leaders met in Sochi on Sunday."
+    (consult,) = [e for e in events(annotator, text) if e.type == "CONSULT"]
+    assert len(consult.mentions) == 2
+    assert consult.time is not None and consult.time.value == "2019-09-15"  # the Sunday of last week
+
+
 def test_two_meetings_a_year_apart_stay_apart(annotator: Annotator) -> None:
     text = "Narendra Modi met Vladimir Putin in St Petersburg in June 2017. They will meet in Sochi on October 5."
     consult = [e for e in events(annotator, text) if e.type == "CONSULT"]

@@ -4,7 +4,7 @@ June") are joined into one :class:`~storyline.model.annotations.Event`."""
 from __future__ import annotations
 
 from storyline.annotate.event_lexicon import mention_family
-from storyline.model.annotations import AREA_PLACES, Event, EventActor, EventStatus, value_range
+from storyline.model.annotations import AREA_PLACES, Event, EventActor, EventStatus, EventTime, value_range
 
 #: Statuses whose events the publication date does not date: still to come, only supposed, or
 #: recalled from before (an inferred date stands only for what the story reports as its news).
@@ -32,7 +32,7 @@ def corefer(linked: list[tuple[Event, set[str]]], firm: set[str] | frozenset[str
             continue
         first, first_ids, first_firm = events[target]
         actors = merge_actors(first.actors + event.actors)
-        time = first.time if first.time and not first.time.inferred else event.time or first.time
+        time = _preciser(first.time, event.time)
         main = first if first.confidence >= event.confidence else event
         firms = [e for e in (first_firm, own_firm) if e is not None]
         deciding = max(firms, key=lambda e: e.confidence) if firms else main
@@ -53,6 +53,20 @@ def corefer(linked: list[tuple[Event, set[str]]], firm: set[str] | frozenset[str
         )
         events[target] = (merged, first_ids | ids, deciding if firms else None)
     return [e for e, _, _ in events]
+
+
+def _preciser(a: EventTime | None, b: EventTime | None) -> EventTime | None:
+    """The time a joined event keeps: a stated one over one inferred from the publication date,
+    and of two stated ones the narrower when it lies inside the other ("met last week ... met
+    on Sunday": Sunday); else the first."""
+    if a is None or (a.inferred and b is not None and not b.inferred):
+        return b if b is not None else a
+    if b is None or b.inferred:
+        return a
+    ra, rb = value_range(a.value), value_range(b.value)
+    if ra and rb and ra[0] <= rb[0] and rb[1] <= ra[1] and rb != ra:
+        return b
+    return a
 
 
 def compatible(a: Event, a_ids: set[str], b: Event, b_ids: set[str]) -> bool:
