@@ -76,6 +76,14 @@ def test_gold_dates_and_relations_come_from_the_links(folder: Path) -> None:
     assert "Pakistan & its allies" in doc.text  # entities unescaped, tags gone
 
 
+def test_a_file_marking_most_events_negative_has_its_polarity_left_out(folder: Path, annotator: Annotator) -> None:
+    # files where nearly every event is "NEG" (some of AQUAINT's) say nothing of negation
+    (folder / "t1.tml").write_text(TML.replace('polarity="POS"', 'polarity="NEG"', 2), encoding="utf-8")
+    assert [g.negated for g in read_event_times(folder / "t1.tml").events] == [None] * 4
+    scores = evaluate_event_times(folder, annotator)
+    assert not scores.negation and scores.matched == 4
+
+
 def test_storyline_events_are_scored_against_the_gold(folder: Path, annotator: Annotator) -> None:
     scores = evaluate_event_times(folder, annotator)
     result = scores.as_dict()
