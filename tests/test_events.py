@@ -157,6 +157,28 @@ def test_status(annotator: Annotator, text: str, status: str) -> None:
     assert consult and consult[0].status.value == status
 
 
+def test_a_rejection_happened(annotator: Annotator) -> None:
+    # the root verb is not its own ancestor: "rejected" is no denial of itself
+    rejection = one(annotator, "The two directors have rejected the offer as inadequate.")
+    assert (rejection.type, rejection.status) == ("REJECT", EventStatus.OCCURRED)
+    from storyline.annotate.events.parse import EventParser
+    from storyline.annotate.events.tokens import ancestors
+
+    nlp = EventParser()._load()
+    doc = nlp("The directors rejected the offer.")
+    assert ancestors(doc[2]) == [] and [t.text for t in ancestors(doc[4])] == ["rejected"]
+
+
+def test_the_reporting_verb_a_noun_hangs_from_names_the_speaker(annotator: Annotator) -> None:
+    # the parse hangs "cooperation" from "said" (it reads "envisages" as a noun): the officials report it
+    text = (
+        "The strategic vision for cooperation in the peaceful use of atomic energy envisages the construction "
+        "of at least 12 reactors in India over the next 20 years, Russian officials said."
+    )
+    (cooperation,) = [e for e in events(annotator, text, date(2014, 12, 11)) if e.type == "COOPERATE"]
+    assert [(a.role, a.canonical) for a in cooperation.actors] == [("speaker", "Russia")]
+
+
 def test_an_undated_present_is_what_holds_now(annotator: Annotator) -> None:
     supply = one(annotator, "Russia supplies arms to India.")
     assert (supply.type, supply.status, supply.time) == ("AID", EventStatus.ONGOING, None)

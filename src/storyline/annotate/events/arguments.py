@@ -107,7 +107,7 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
     args += [s.arg(t, other) for t in passive]
     args += [s.arg(t, side) for t in agents]
     for c in verb.children:
-        if c.dep_ in _OBJECTS and c is not skip:
+        if c.dep_ in _OBJECTS and (skip is None or c.i != skip.i):
             for t in with_conjuncts([c]):
                 if t.i in s.absorbed:  # "signed an agreement with X": whom the agreement names
                     args += [a for a in inside_object(s, t, other) if (a.head_start, a.head_end) != s.at(t)]
@@ -231,7 +231,11 @@ def reporter(tok: Token) -> Token | None:
         return None
     candidates = [c for c in verb.children if c.dep_ in ("parataxis", "ccomp", "advcl")]
     candidates += ancestors(verb)[:4]
-    return next((r for r in candidates if lemma_of(r) in REPORTING_VERBS and r is not verb), None)
+    if verb.i != tok.i:
+        # a noun whose nearest verb is the reporting one: "the vision for cooperation ..., Russian
+        # officials said" (a misparse hangs the noun from "said"); the officials report it
+        candidates.append(verb)
+    return next((r for r in candidates if lemma_of(r) in REPORTING_VERBS and r.i != tok.i), None)
 
 
 def speaker(s: Sentence, tok: Token) -> list[RawArg]:

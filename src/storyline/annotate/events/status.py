@@ -75,7 +75,7 @@ def status(verb: Token) -> Grammar:
             return status(governing) if governing is not None else _OCCURRED
         return _PLANNED  # "an invitation to travel", "a deal to buy missile systems"
     infinitive = verb.dep_ == "advcl" and to
-    if (verb.dep_ == "xcomp" or infinitive) and head is not verb:
+    if (verb.dep_ == "xcomp" or infinitive) and head.i != verb.i:
         h = lemma_of(head)
         if h in PLANNING_WORDS or h in ("go", "be") or (h in ("set", "due") and pos_of(head) in ("VERB", "ADJ", "AUX")):
             return _PLANNED  # "plans to visit", "is going to sign", "is to visit", "are set to meet"
@@ -153,7 +153,7 @@ def noun_status(noun: Token) -> Grammar:
         return _PLANNED  # "promised cross-party talks", "proposed a meeting"
     if noun.dep_ == "attr" and pos_of(head) in ("VERB", "AUX"):
         return status(head)  # "the visit will be his first trip": as "will be" says
-    if noun.dep_ == "pobj" and pos_of(head.head) == "NOUN" and head.head is not noun:
+    if noun.dep_ == "pobj" and pos_of(head.head) == "NOUN" and head.head.i != noun.i:
         return noun_status(head.head)  # "the visit, for the annual summit, will be ..."
     if noun.dep_ in ("nsubj", "nsubjpass") and pos_of(head) in ("VERB", "AUX"):
         if lemma_of(head) == "be" and any(

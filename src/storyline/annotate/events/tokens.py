@@ -21,7 +21,7 @@ def ancestors(tok: Token) -> list[Token]:
     out = []
     t = tok
     for _ in range(6):
-        if t.head is t:
+        if t.head.i == t.i:  # the root is its own head (spaCy makes a new Token each time: compare places)
             break
         t = t.head
         out.append(t)
@@ -32,7 +32,7 @@ def governing_verb(tok: Token) -> Token | None:
     """The verb a token hangs from (itself, when it is the root verb), six heads up at most."""
     t = tok
     for _ in range(6):
-        if t.dep_ == "ROOT" or t.head is t:
+        if t.dep_ == "ROOT" or t.head.i == t.i:
             return t if is_verb(t) else None
         t = t.head
         if is_verb(t):
@@ -43,7 +43,7 @@ def governing_verb(tok: Token) -> Token | None:
 def main_clause(verb: Token) -> bool:
     """Whether a verb's clause is what the sentence reports, not its setting or a side remark."""
     t = verb
-    while t.dep_ in ("conj", "xcomp", "acomp") and t.head is not t:
+    while t.dep_ in ("conj", "xcomp", "acomp") and t.head.i != t.i:
         t = t.head  # "is willing to withdraw", "plans to visit": the act is what the clause is about
     if t.dep_ == "ROOT":
         return True
