@@ -159,8 +159,13 @@ def test_status(annotator: Annotator, text: str, status: str) -> None:
 
 def test_a_rejection_happened(annotator: Annotator) -> None:
     # the root verb is not its own ancestor: "rejected" is no denial of itself
-    rejection = one(annotator, "The two directors have rejected the offer as inadequate.")
-    assert (rejection.type, rejection.status) == ("REJECT", EventStatus.OCCURRED)
+    found = events(annotator, "The two directors have rejected the offer as inadequate.")
+    assert [(e.type, e.trigger.text, e.status) for e in found] == [
+        ("REJECT", "rejected", EventStatus.OCCURRED),
+        ("AGREE", "offer", EventStatus.OCCURRED),  # the offer was made; denied allegations are another matter
+    ]
+    denied = events(annotator, "The minister denied the allegations of the opposition.")
+    assert all(e.status is EventStatus.NEGATED for e in denied) and denied
     from storyline.annotate.events.parse import EventParser
     from storyline.annotate.events.tokens import ancestors
 

@@ -147,7 +147,9 @@ def noun_status(noun: Token) -> Grammar:
             return _ONGOING  # "both sides are in talks"
     if noun.dep_ in ("dobj", "nsubjpass", "xcomp") and lemma_of(head) in CANCELLING_VERBS:
         return _PLANNED if lemma_of(head) in ("postpone", "delay") else _NEGATED
-    if noun.dep_ in ("dobj",) and lemma_of(head) in DENYING_VERBS:
+    if noun.dep_ in ("dobj",) and lemma_of(head) in DENYING_VERBS and lemma_of(head) != "reject":
+        # "denied the allegations": what was alleged did not happen; "rejected the offer": the
+        # offer was made (the rejection is an event of its own)
         return _NEGATED
     if noun.dep_ == "dobj" and lemma_of(head) in PLANNING_WORDS and lemma_of(head) != "agree":
         return _PLANNED  # "promised cross-party talks", "proposed a meeting"
