@@ -56,7 +56,7 @@ _OVERLAP = {"IS_INCLUDED", "INCLUDES", "SIMULTANEOUS", "DURING", "DURING_INV", "
             "ENDED_BY", "IDENTITY"}  # fmt: skip
 _INVERSE = {"BEFORE": "AFTER", "AFTER": "BEFORE", "IBEFORE": "IAFTER", "IAFTER": "IBEFORE", "ENDED_BY": "ENDS",
             "ENDS": "ENDED_BY", "BEGUN_BY": "BEGINS", "BEGINS": "BEGUN_BY"}  # fmt: skip
-#: A file where more than this share of event instances is marked negative has its polarities set
+#: A file of ten events or more where more than this share of them is marked negative has its polarities set
 #: wrongly (25 of AQUAINT's 73 files mark nearly every event NEG: "said", "demand", "maintains"; in
 #: the other files and in TimeBank, 0 to 10% are): its negation is not scored.
 NEGATED_SHARE_TRUSTED = 0.5
@@ -167,7 +167,7 @@ def read_event_times(path: Path) -> EventTimeDocument:
             dates[ei] = value
     events = []
     negative = sum(1 for inst in instances.values() if inst.get("polarity") == "NEG")
-    trusted = negative <= NEGATED_SHARE_TRUSTED * len(instances)
+    trusted = len(instances) < 10 or negative <= NEGATED_SHARE_TRUSTED * len(instances)
     for ei, inst in instances.items():
         span = spans.get(inst.get("eventID", ""))
         if span is None:

@@ -224,6 +224,10 @@ def prep_args(s: Sentence, prep: Token, sense: Sense) -> list[RawArg]:
     return out
 
 
+#: Verbs of saying proper, whose subject reports whatever hangs from them.
+_SAYING_VERBS = frozenset({"say", "tell", "add", "state"})
+
+
 def reporter(tok: Token) -> Token | None:
     """The reporting verb a trigger's clause hangs from ("..., the ministry said")."""
     verb = tok if is_verb(tok) else governing_verb(tok)
@@ -231,9 +235,14 @@ def reporter(tok: Token) -> Token | None:
         return None
     candidates = [c for c in verb.children if c.dep_ in ("parataxis", "ccomp", "advcl")]
     candidates += ancestors(verb)[:4]
-    if verb.i != tok.i:
-        # a noun whose nearest verb is the reporting one: "the vision for cooperation ..., Russian
-        # officials said" (a misparse hangs the noun from "said"); the officials report it
+    if (
+        verb.i != tok.i
+        and lemma_of(verb) in _SAYING_VERBS
+        and not any(tok in c.subtree for c in verb.children if c.dep_ == "dobj")
+    ):
+        # a noun whose nearest verb is "said": "the vision for cooperation ..., Russian officials
+        # said" (a misparse hangs the noun from "said"); the officials report it. Not the object
+        # of "claimed" or "reported": "claimed responsibility for the attack"
         candidates.append(verb)
     return next((r for r in candidates if lemma_of(r) in REPORTING_VERBS and r.i != tok.i), None)
 

@@ -55,6 +55,8 @@ _SUBORDINATING_WORD = re.compile(r"\b(?:since|after|before|until|till|when|while
 #: What may stand between "until" and a month it governs: "until 9 November", "until the 9th of".
 _DAY_BEFORE_TIME = re.compile(r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?)?", re.IGNORECASE)
 _SUBORDINATE = re.compile(r"\b(?:since|after|before|until|till|when|while|once)\b[^,;()–—]*$", re.IGNORECASE)
+#: How a sentence of a story's body ends (a headline has no full stop).
+_SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _WEEKDAY_WORD = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
 _MONTH_WORD = re.compile(
     r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b", re.IGNORECASE
@@ -138,7 +140,7 @@ def link_events(
         if time and anchor and raw.status in (EventStatus.PLANNED, Unsettled.PRESENT):
             # "will hold the summit on Thursday, officials said", "X meets Y on Saturday": ahead
             time = _forward(time, anchor)
-        status = settle(raw.status, raw.earlier, time, anchor)
+        status = settle(raw.status, raw.earlier, time, anchor, _headline(raw, text))
         said_today = any(raw.sentence_start <= t.start < raw.sentence_end for t in today)
         reported = status in (EventStatus.OCCURRED, EventStatus.ONGOING)
         stated_reported = raw.status in (EventStatus.OCCURRED, EventStatus.ONGOING)
@@ -334,6 +336,16 @@ def _time(raw: RawMention, dated: _Index[TimeExpression], text: str = "") -> Eve
     pool = in_clause or in_sentence
     best = min(pool, key=lambda t: abs(t.start - raw.start))
     return EventTime(best.value, best.type.value, best.text, best.start, best.end)
+
+
+def _headline(raw: RawMention, text: str) -> bool:
+    """Whether the trigger's sentence is a headline: the text's first line, or a line that ends
+    without a full stop ("Modi meets Putin in Sochi")."""
+    if text.rfind("\n", 0, raw.sentence_start) < 0 and not text[: raw.sentence_start].strip():
+        return True
+    line_end = text.find("\n", raw.sentence_end)
+    line = text[text.rfind("\n", 0, raw.sentence_start) + 1 : line_end if line_end >= 0 else len(text)].rstrip()
+    return not _SENTENCE_END.search(line)
 
 
 def _in_other_clause(raw: RawMention, t: TimeExpression, text: str) -> bool:

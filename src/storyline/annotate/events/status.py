@@ -26,7 +26,8 @@ class Unsettled(StrEnum):
     """What the grammar says when it states no status; the date settles it."""
 
     PRESENT = "present"
-    """A present tense ("meets", "an agreement is signed"): planned, ongoing or occurred by the date."""
+    """A present tense ("meets", "supplies", "an agreement is signed"): planned, ongoing or
+    occurred by the date; undated, ongoing in a story's body and occurred in a headline."""
     UNKNOWN = "unknown"
     """Nothing: planned when dated ahead, else occurred."""
 
@@ -144,7 +145,7 @@ def noun_status(noun: Token) -> Grammar:
             return status(verb)  # "during the summit, they signed"; "flew in for the summit"
         be = head.head
         if word == "in" and lemma_of(be) == "be" and be.dep_ == "ROOT" and status(be) is Unsettled.PRESENT:
-            return _ONGOING  # "both sides are in talks"
+            return Unsettled.PRESENT  # "both sides are in talks": as a present tense ("... next week")
     if noun.dep_ in ("dobj", "nsubjpass", "xcomp") and lemma_of(head) in CANCELLING_VERBS:
         return _PLANNED if lemma_of(head) in ("postpone", "delay") else _NEGATED
     if noun.dep_ in ("dobj",) and lemma_of(head) in DENYING_VERBS and lemma_of(head) != "reject":
@@ -202,13 +203,16 @@ def tense(verb: Token, aux: list[str]) -> Grammar:
     if tag in ("VBZ", "VBP"):
         return Unsettled.PRESENT
     if tag == "VBN" and be_present:
-        return Unsettled.PRESENT  # "an agreement is signed": headline present
+        return Unsettled.PRESENT  # "an agreement is signed"
     return Unsettled.UNKNOWN
 
 
-def settle(grammar: Grammar, earlier: bool, time: EventTime | None, anchor: date | None) -> EventStatus:
+def settle(
+    grammar: Grammar, earlier: bool, time: EventTime | None, anchor: date | None, headline: bool = False
+) -> EventStatus:
     """The status: the grammar's, weighed against the date. ``earlier``: the words mark an earlier
-    event ("their previous meeting")."""
+    event ("their previous meeting"). ``headline``: the trigger stands in a headline, whose
+    present tense tells a finished act ("Modi meets Putin in Sochi")."""
     if earlier and grammar not in (_NEGATED, _HYPOTHETICAL):
         return EventStatus.REFERENCED  # "their previous meeting", "his previous visit to the city"
     if grammar in (_NEGATED, _HYPOTHETICAL, _PLANNED, _ONGOING):
@@ -223,8 +227,8 @@ def settle(grammar: Grammar, earlier: bool, time: EventTime | None, anchor: date
     present = grammar is Unsettled.PRESENT
     if present and span and anchor and span[0] <= anchor <= span[1] and (span[1] - span[0]).days < 7:
         return _ONGOING  # "talks are under way today"; not "the summit is in 2018"
-    if present and span is None:
-        # an undated present tells what holds as the text is written ("Russia supplies the
-        # reactors", "the council insists"), not a finished act
+    if present and span is None and not headline:
+        # an undated present in a story's body tells what holds as the text is written ("Russia
+        # supplies the reactors", "the council insists"), not a finished act
         return _ONGOING
     return _OCCURRED
