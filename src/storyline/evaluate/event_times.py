@@ -33,7 +33,6 @@ rules was written on. Tune on TimeBank, report AQUAINT (or the other way round, 
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -42,9 +41,9 @@ from pathlib import Path
 from typing import Any
 
 from storyline.evaluate import gold_document
+from storyline.evaluate.timeml import tagged_text
 from storyline.model.annotations import Event, EventStatus
 
-_TAG = re.compile(r"<(/?)([A-Za-z0-9_]+)([^>]*?)/?>")
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _DATE_VALUE = re.compile(r"^\d{4}(?:-\d\d(?:-\d\d)?)?$")
 #: Links that put an event inside a time: (relation as written event -> time, as written time -> event).
@@ -118,31 +117,8 @@ def read_event_times(path: Path) -> EventTimeDocument:
     dct_value = dct_attrs.get("value", "")[:10]
     dct = date.fromisoformat(dct_value) if re.fullmatch(r"\d{4}-\d\d-\d\d", dct_value) else None
     dct_tid = dct_attrs.get("tid")
-    # the text, and each event word's span
-    spans: dict[str, tuple[int, int, str]] = {}
-    chunks: list[str] = []
-    length = 0
-    position = 0
-    open_event: tuple[int, str] | None = None
-    content = body.group(1)
-    for m in _TAG.finditer(content):
-        piece = html.unescape(content[position : m.start()])
-        chunks.append(piece)
-        length += len(piece)
-        position = m.end()
-        if m.group(2) != "EVENT":
-            continue
-        if m.group(1) != "/":
-            open_event = (length, dict(_ATTR.findall(m.group(3))).get("eid", ""))
-        elif open_event is not None:
-            start, eid = open_event
-            word = "".join(chunks)[start:length]
-            lead, trail = len(word) - len(word.lstrip()), len(word) - len(word.rstrip())
-            if word.strip() and eid:
-                spans[eid] = (start + lead, length - trail, word.strip())
-            open_event = None
-    chunks.append(html.unescape(content[position:]))
-    text = "".join(chunks)
+    text, tagged = tagged_text(body.group(1), "EVENT")
+    spans = {attrs["eid"]: (start, end, word) for start, end, word, attrs in tagged if attrs.get("eid")}
     instances = {a["eiid"]: a for a in _attributes("MAKEINSTANCE", raw) if "eiid" in a}
     dates: dict[str, str] = {}
     relations: dict[str, str] = {}

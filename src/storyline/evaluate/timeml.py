@@ -40,6 +40,34 @@ class TimeMLDocument:
     gold: list[TimeExpression]
 
 
+def tagged_text(content: str, tag: str) -> tuple[str, list[tuple[int, int, str, dict[str, str]]]]:
+    """The text of TimeML content with its tags removed and entities unescaped, and the spans of
+    the ``tag`` elements in it: (start, end, their text stripped, their attributes)."""
+    chunks: list[str] = []
+    spans: list[tuple[int, int, str, dict[str, str]]] = []
+    length = 0
+    position = 0
+    opened: tuple[int, dict[str, str]] | None = None
+    for m in _TAG.finditer(content):
+        piece = html.unescape(content[position : m.start()])
+        chunks.append(piece)
+        length += len(piece)
+        position = m.end()
+        if m.group(2) != tag:
+            continue
+        if m.group(1) != "/":
+            opened = (length, dict(_ATTR.findall(m.group(3))))
+        elif opened is not None:
+            start, attrs = opened
+            inside = "".join(chunks)[start:length]
+            if inside.strip():
+                lead, trail = len(inside) - len(inside.lstrip()), len(inside) - len(inside.rstrip())
+                spans.append((start + lead, length - trail, inside.strip(), attrs))
+            opened = None
+    chunks.append(html.unescape(content[position:]))
+    return "".join(chunks), spans
+
+
 def read_timeml(path: Path) -> TimeMLDocument:
     raw = path.read_text(encoding="utf-8")
     dct_match = re.search(r"<DCT>.*?value=\"(\d{4}-\d\d-\d\d)", raw, re.DOTALL)
@@ -47,40 +75,12 @@ def read_timeml(path: Path) -> TimeMLDocument:
     body = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.DOTALL)
     if body is None:
         raise ValueError(f"{path}: no <TEXT> element")
-    chunks: list[str] = []
-    length = 0
-    gold: list[TimeExpression] = []
-    open_timex: tuple[int, dict[str, str]] | None = None
-    position = 0
-    content = body.group(1)
-    for m in _TAG.finditer(content):
-        piece = html.unescape(content[position : m.start()])
-        chunks.append(piece)
-        length += len(piece)
-        position = m.end()
-        closing, name = m.group(1) == "/", m.group(2)
-        if name != "TIMEX3":
-            continue
-        if not closing:
-            open_timex = (length, dict(_ATTR.findall(m.group(3))))
-        elif open_timex is not None:
-            start, attrs = open_timex
-            text = "".join(chunks)[start:length]
-            if text.strip():
-                lead = len(text) - len(text.lstrip())
-                trail = len(text) - len(text.rstrip())
-                gold.append(
-                    TimeExpression(
-                        start + lead,
-                        length - trail,
-                        text.strip(),
-                        TimeType(attrs.get("type", "DATE")),
-                        attrs.get("value", ""),
-                    )
-                )
-            open_timex = None
-    chunks.append(html.unescape(content[position:]))
-    return TimeMLDocument(path.name, "".join(chunks), dct, gold)
+    text, spans = tagged_text(body.group(1), "TIMEX3")
+    gold = [
+        TimeExpression(start, end, inside, TimeType(attrs.get("type", "DATE")), attrs.get("value", ""))
+        for start, end, inside, attrs in spans
+    ]
+    return TimeMLDocument(path.name, text, dct, gold)
 
 
 @dataclass
