@@ -372,8 +372,20 @@ REPORTING_VERBS = words(
     "say tell announce state report claim add confirm note write declare insist reveal disclose "
     "explain acknowledge admit reiterate stress emphasise emphasize conclude"
 )
+#: Verbs of saying proper: the subject reports whatever hangs from them, a noun too ("the vision for
+#: cooperation ..., officials said"), where "claimed responsibility for the attack" reports nothing.
+SAYING_VERBS = words("say tell add state")
 #: Verbs that deny the event of the clause they govern.
 DENYING_VERBS = words("deny dismiss refute reject")
+#: ... and those that deny the event of a noun they take as object ("denied the allegations"); a
+#: rejected offer was made, the rejection is an event of its own.
+DENYING_OBJECT_VERBS = DENYING_VERBS - {"reject"}
+#: Nouns whose clause is what they say ("reports that they met"), not a relative clause about them:
+#: a denial above them reaches it. Word forms, plurals included.
+CONTENT_NOUNS = words(
+    "report reports claim claims allegation allegations suggestion suggestions rumour rumours rumor rumors "
+    "speculation assertion assertions statement statements news word fact idea notion account accounts"
+)
 #: Verbs that call an event off: the event governed is negated.
 CANCELLING_VERBS = words("cancel scrap abandon drop postpone delay suspend call")
 #: Verbs and adjectives that put the event they govern in the future.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storyline.annotate.event_lexicon import RELATIVE_NOUNS, REPORTING_VERBS, Sense, words
+from storyline.annotate.event_lexicon import RELATIVE_NOUNS, REPORTING_VERBS, SAYING_VERBS, Sense, words
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.coding import SAYING
@@ -224,10 +224,6 @@ def prep_args(s: Sentence, prep: Token, sense: Sense) -> list[RawArg]:
     return out
 
 
-#: Verbs of saying proper, whose subject reports whatever hangs from them.
-_SAYING_VERBS = frozenset({"say", "tell", "add", "state"})
-
-
 def reporter(tok: Token) -> Token | None:
     """The reporting verb a trigger's clause hangs from ("..., the ministry said")."""
     verb = tok if is_verb(tok) else governing_verb(tok)
@@ -237,7 +233,7 @@ def reporter(tok: Token) -> Token | None:
     candidates += ancestors(verb)[:4]
     if (
         verb.i != tok.i
-        and lemma_of(verb) in _SAYING_VERBS
+        and lemma_of(verb) in SAYING_VERBS
         and not any(tok in c.subtree for c in verb.children if c.dep_ == "dobj")
     ):
         # a noun whose nearest verb is "said": "the vision for cooperation ..., Russian officials

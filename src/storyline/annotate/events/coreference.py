@@ -89,12 +89,14 @@ def compatible(a: Event, a_ids: set[str], b: Event, b_ids: set[str]) -> bool:
     return not ({a.status} & referenced) ^ ({b.status} & referenced) or not (a_ids and b_ids)
 
 
+_PAST = frozenset({EventStatus.OCCURRED, EventStatus.REFERENCED})
+_UNREAL = frozenset({EventStatus.PLANNED, EventStatus.HYPOTHETICAL, EventStatus.NEGATED})
+
+
 def tenses_clash(a: EventStatus, b: EventStatus) -> bool:
     """A report of the past and a plan, a supposition or a denial cannot be one event's two
     mentions, when both say so: "could attack" is not "attacked", "did not sign" not "signed"."""
-    past = {EventStatus.OCCURRED, EventStatus.REFERENCED}
-    unreal = {EventStatus.PLANNED, EventStatus.HYPOTHETICAL, EventStatus.NEGATED}
-    return (a in unreal and b in past) or (b in unreal and a in past)
+    return (a in _UNREAL and b in _PAST) or (b in _UNREAL and a in _PAST)
 
 
 def merge_actors(actors: list[EventActor]) -> list[EventActor]:

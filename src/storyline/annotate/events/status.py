@@ -12,7 +12,14 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from storyline.annotate.event_lexicon import CANCELLING_VERBS, DENYING_VERBS, PLANNING_WORDS, REPORTING_VERBS, words
+from storyline.annotate.event_lexicon import (
+    CANCELLING_VERBS,
+    CONTENT_NOUNS,
+    DENYING_OBJECT_VERBS,
+    DENYING_VERBS,
+    PLANNING_WORDS,
+    REPORTING_VERBS,
+)
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.tokens import ancestors, governing_verb
@@ -88,13 +95,6 @@ def status(verb: Token) -> Grammar:
     return tense(verb, aux)
 
 
-#: Nouns whose clause is what they say ("reports that they met"), not a relative clause about them.
-_CONTENT_NOUNS = words(
-    "report reports claim claims allegation allegations suggestion suggestions rumour rumours rumor rumors "
-    "speculation assertion assertions statement statements news word fact idea notion account accounts"
-)
-
-
 def _within_clause(verb: Token, chain: list[Token]) -> list[Token]:
     """The heads above a verb whose negation, denial or condition is the verb's own: up to the
     noun a relative clause hangs from ("it was not part of the ceremony, where documents were
@@ -106,7 +106,7 @@ def _within_clause(verb: Token, chain: list[Token]) -> list[Token]:
     out = []
     t = verb
     for a in chain:
-        if t.dep_ == "relcl" and a.lower_ not in _CONTENT_NOUNS:
+        if t.dep_ == "relcl" and a.lower_ not in CONTENT_NOUNS:
             break
         if t.dep_ == "conj" and (
             any(c.dep_ in ("nsubj", "nsubjpass", "auxpass") or (c.dep_ == "aux" and c.tag_ != "TO") for c in t.children)
@@ -148,10 +148,8 @@ def noun_status(noun: Token) -> Grammar:
             return Unsettled.PRESENT  # "both sides are in talks": as a present tense ("... next week")
     if noun.dep_ in ("dobj", "nsubjpass", "xcomp") and lemma_of(head) in CANCELLING_VERBS:
         return _PLANNED if lemma_of(head) in ("postpone", "delay") else _NEGATED
-    if noun.dep_ in ("dobj",) and lemma_of(head) in DENYING_VERBS and lemma_of(head) != "reject":
-        # "denied the allegations": what was alleged did not happen; "rejected the offer": the
-        # offer was made (the rejection is an event of its own)
-        return _NEGATED
+    if noun.dep_ in ("dobj",) and lemma_of(head) in DENYING_OBJECT_VERBS:
+        return _NEGATED  # "denied the allegations": what was alleged did not happen
     if noun.dep_ == "dobj" and lemma_of(head) in PLANNING_WORDS and lemma_of(head) != "agree":
         return _PLANNED  # "promised cross-party talks", "proposed a meeting"
     if noun.dep_ == "attr" and pos_of(head) in ("VERB", "AUX"):
