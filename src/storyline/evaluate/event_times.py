@@ -59,8 +59,9 @@ _INVERSE = {"BEFORE": "AFTER", "AFTER": "BEFORE", "IBEFORE": "IAFTER", "IAFTER":
 #: wrongly (25 of AQUAINT's 73 files mark nearly every event NEG: "said", "demand", "maintains"; in
 #: the other files and in TimeBank, 0 to 10% are): its negation is not scored.
 NEGATED_SHARE_TRUSTED = 0.5
-#: What each storyline status says of the event against the time of writing.
-STATUS_RELATION = {
+#: What each storyline status says of the event against the time of writing (negated and
+#: hypothetical say nothing of it). Looked up by the status or its value alike (a StrEnum).
+STATUS_RELATION: dict[str, str] = {
     EventStatus.PLANNED: "after",
     EventStatus.OCCURRED: "before",
     EventStatus.REFERENCED: "before",
@@ -167,7 +168,6 @@ class EventTimeScores:
     gold_events: int = 0
     storyline_mentions: int = 0
     matched: int = 0
-    dated_gold: int = 0
     date: Counter[str] = field(default_factory=Counter)
     """Over matched mentions whose word has a gold date: agree, disagree, coarser, missing."""
     inferred: Counter[str] = field(default_factory=Counter)
@@ -181,15 +181,19 @@ class EventTimeScores:
     status_errors: list[tuple[str, str, str, str]] = field(default_factory=list)
     """(document, word, gold relation, storyline status)."""
 
+    def _status_counts(self) -> tuple[int, int]:
+        """(mentions scored for status, those right): statuses that say when, against the gold."""
+        scored = {k: n for k, n in self.status.items() if k[1] in STATUS_RELATION}
+        return sum(scored.values()), sum(n for (g, s), n in scored.items() if STATUS_RELATION[s] == g)
+
     def status_accuracy(self) -> float:
-        scored = {k: n for k, n in self.status.items() if k[1] in STATUS_RELATION_VALUES}
-        right = sum(n for (g, s), n in scored.items() if STATUS_RELATION_VALUES[s] == g)
-        return right / sum(scored.values()) if scored else 0.0
+        scored, right = self._status_counts()
+        return right / scored if scored else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         dated = sum(self.date.values())
         given = dated - self.date["missing"]
-        scored = sum(n for (_, s), n in self.status.items() if s in STATUS_RELATION_VALUES)
+        scored, _ = self._status_counts()
         neg_tp = self.negation[(True, True)]
         neg_fp = self.negation[(False, True)]
         neg_fn = self.negation[(True, False)]
@@ -214,14 +218,10 @@ class EventTimeScores:
         }
 
 
-STATUS_RELATION_VALUES = {s.value: r for s, r in STATUS_RELATION.items()}
-
-
 def score_document(doc: EventTimeDocument, events: list[Event], scores: EventTimeScores) -> None:
     """Score one document's storyline events against its gold event words."""
     scores.documents += 1
     scores.gold_events += len(doc.events)
-    scores.dated_gold += sum(1 for g in doc.events if g.date)
     for event in events:
         for mention in event.mentions or [event.trigger]:
             scores.storyline_mentions += 1
@@ -231,10 +231,10 @@ def score_document(doc: EventTimeDocument, events: list[Event], scores: EventTim
             scores.matched += 1
             status = event.status.value
             if gold.negated is not None:
-                scores.negation[(gold.negated, status == EventStatus.NEGATED.value)] += 1
+                scores.negation[(gold.negated, event.status is EventStatus.NEGATED)] += 1
             if gold.relation is not None:
                 scores.status[(gold.relation, status)] += 1
-                expected = STATUS_RELATION_VALUES.get(status)
+                expected = STATUS_RELATION.get(status)
                 if expected is not None and expected != gold.relation:
                     scores.status_errors.append((doc.name, gold.text, gold.relation, status))
             if gold.date:
