@@ -64,7 +64,7 @@ from storyline.store.keys import state_keys
 from storyline.timing import stage
 
 __all__ = [
-    "NAME", "VECTOR_MODEL", "VECTOR_WORDS", "Clusterer", "DocumentIndex", "VectorLookup", "document_day", "embed_text",
+    "NAME", "VECTOR_MODEL", "VECTOR_WORDS", "Clusterer", "DocumentIndex", "VectorLookup", "document_day",
     "happening_vectors",
 ]  # fmt: skip
 
@@ -81,7 +81,8 @@ VECTOR_MODEL = f"e5-lead-{VECTOR_WORDS}"
 
 
 def happening_vectors(embedder: Any, texts: Sequence[str]) -> np.ndarray:
-    """The vectors documents are placed by (:data:`VECTOR_MODEL`) of their :func:`embed_text`:
+    """The vectors documents are placed by (:data:`VECTOR_MODEL`) of their
+    :attr:`~storyline.model.Document.titled_text`:
     every caller goes through here, so no vector of another length is stored under that name."""
     return np.asarray(embedder.e5(texts, words=VECTOR_WORDS), dtype=np.float32)
 
@@ -192,11 +193,6 @@ class DocumentIndex:
         return out
 
 
-def embed_text(doc: Document) -> str:
-    """What a document's vector embeds: its title and text (the embedder reads the opening)."""
-    return doc.titled_text
-
-
 class VectorLookup(Protocol):
     """Vectors computed elsewhere, by the text they embed (None: none for that text)."""
 
@@ -234,7 +230,7 @@ class Clusterer:
         self._batch_vectors = np.zeros((0, 384), dtype=np.float32)
         self._placed = 0
         #: Vectors computed elsewhere (by Ray actors: :mod:`storyline.distributed`), by the text
-        #: they embed (:func:`embed_text`); a document whose text has none is embedded here
+        #: they embed (:attr:`Document.titled_text`); a document whose text has none is embedded here
         self.vectors: VectorLookup | None = None
         self.notes: list[str] = []
         """Problems met that did not stop placement (a damaged stored vector)."""
@@ -255,7 +251,7 @@ class Clusterer:
     def embed(self, docs: Sequence[Document]) -> np.ndarray:
         """The documents' vectors: those :attr:`vectors` holds for exactly the text each document
         has now, the others computed here."""
-        texts = [embed_text(d) for d in docs]
+        texts = [d.titled_text for d in docs]
         known = [self.vectors.get(t) if self.vectors is not None else None for t in texts]
         missing = [i for i, v in enumerate(known) if v is None]
         if missing:

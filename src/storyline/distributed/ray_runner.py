@@ -18,7 +18,7 @@ exactly as in a local run. In order:
 3. **annotate** (driver): what annotation must do over a batch and the store, canonicalising
    entities across documents and against the people already stored, places, event linking, the
    store writes (:meth:`storyline.api.Storyline.annotate_pending`), with the actors' extractions.
-4. **embed** (actors): the e5 vector of :func:`storyline.cluster.embed_text` for every document
+4. **embed** (actors): the e5 vector of :attr:`storyline.model.Document.titled_text` for every document
    about to be placed, in the very batches the placement takes them in
    (:meth:`storyline.cluster.Clusterer.pending`): e5's bfloat16 vectors depend slightly (up to
    5e-4) on which texts share a forward pass, so a vector computed in another batch would not be
@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import numpy as np
 
 from storyline.annotate import DocumentExtraction, Job, extract_jobs, extraction_jobs, split_extracted
-from storyline.cluster import embed_text, happening_vectors
+from storyline.cluster import happening_vectors
 from storyline.config import IngestConfig
 from storyline.errors import ConfigError, InputError, internal_error
 from storyline.ingest import Transport, expand, read
@@ -426,7 +426,7 @@ def _place(ray: ModuleType, sl: Storyline, workers: int) -> int:
             clusterer = Clusterer(sl.store)
             clusterer.prepare()
         batches = [
-            [embed_text(d) for d in (sl.store.get(i) for i in ids) if d is not None] for ids in clusterer.pending()
+            [d.titled_text for d in (sl.store.get(i) for i in ids) if d is not None] for ids in clusterer.pending()
         ]
     vectors = _Vectors(_vector_stream(ray, batches, workers) if batches else None)
     return sl.cluster_pending(vectors=vectors)
