@@ -341,11 +341,11 @@ def _time(raw: RawMention, dated: _Index[TimeExpression], text: str = "") -> Eve
 def _headline(raw: RawMention, text: str) -> bool:
     """Whether the trigger's sentence is a headline: the text's first line, or a line that ends
     without a full stop ("Modi meets Putin in Sochi")."""
-    if text.rfind("\n", 0, raw.sentence_start) < 0 and not text[: raw.sentence_start].strip():
-        return True
+    line_start = text.rfind("\n", 0, raw.sentence_start) + 1
+    if line_start == 0 and not text[: raw.sentence_start].strip():
+        return True  # the text's first line
     line_end = text.find("\n", raw.sentence_end)
-    line = text[text.rfind("\n", 0, raw.sentence_start) + 1 : line_end if line_end >= 0 else len(text)].rstrip()
-    return not _SENTENCE_END.search(line)
+    return not _SENTENCE_END.search(text[line_start : line_end if line_end >= 0 else None].rstrip())
 
 
 def _in_other_clause(raw: RawMention, t: TimeExpression, text: str) -> bool:
