@@ -36,6 +36,8 @@ from pathlib import Path
 
 from storyline.clean import leftovers
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # extraction.py, beside this script
+
 _SPACES = re.compile(r"\s+")
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption", "pre", "td")
 _CAPTION_CLASS = re.compile(r"caption|credit|bildunterschrift|legende", re.IGNORECASE)
@@ -80,26 +82,24 @@ def page_lines(html: bytes) -> list[tuple[str, bool]] | None:
 
 
 def pages(folder: Path) -> Iterator[tuple[str, list[tuple[str, bool]] | None, list[str]]]:
-    """Each evaluation page's name, lines and ``with`` snippets (pages in ``eval/`` or ``cache/``,
-    as trafilatura's own evaluation finds them; a page named twice is read once)."""
-    data = json.loads((folder / "evaldata.json").read_text(encoding="utf-8"))
-    snippets: dict[str, list[str]] = {}
-    for record in data.values():
-        snippets.setdefault(record["file"], []).extend(_norm(s) for s in record.get("with") or [] if _norm(s))
-    for name in sorted(snippets):
-        path = next((p for p in (folder / "eval" / name, folder / "cache" / name) if p.is_file()), None)
-        yield name, page_lines(path.read_bytes()) if path is not None else None, snippets[name]
+    """Each evaluation page's name, lines and ``with`` snippets: the pages and snippets of
+    ``benchmarks/extraction.py``'s corpus (in ``eval/`` or ``cache/``), a page named by several
+    records read once."""
+    from extraction import text_corpus
+
+    snippets: dict[Path, list[str]] = {}
+    for record in text_corpus(folder):
+        snippets.setdefault(Path(record["path"]), []).extend(_norm(s) for s in record.get("with") or [] if _norm(s))
+    for path in sorted(snippets, key=lambda p: p.name):
+        yield path.name, page_lines(path.read_bytes()), snippets[path]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("tests", type=Path, help="trafilatura's tests folder (eval/*.html and evaldata.json)")
+    parser.add_argument("tests", type=Path, help="trafilatura's tests folder (evaldata.json, eval/, cache/)")
     parser.add_argument("--errors", type=int, default=0, help="list this many story lines removed")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    if not (args.tests / "evaldata.json").is_file():
-        print(f"{args.tests}: no evaldata.json here (pass trafilatura's tests folder)", file=sys.stderr)
-        return 2
     keys = ("pages", "unread", "story", "story_removed", "captions", "captions_removed", "article", "article_removed")
     counts = dict.fromkeys(keys, 0)
     wrong: list[tuple[str, str, str]] = []
