@@ -84,6 +84,33 @@ def test_a_worker_that_dies_leaves_the_batch_to_this_process() -> None:
         assert [r.annotations for r in result] == [r.annotations for r in alone]
 
 
+@pytest.mark.slow
+def test_workers_start_with_the_models_loaded_once_before_them() -> None:
+    import multiprocessing
+
+    from storyline import annotate
+    from storyline.annotate import Annotator
+    from storyline.model import Document
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork server on this platform: each worker loads the models itself")
+    said = "met the French minister in Paris on Monday.\n\nThey agreed to meet again."
+    texts = [f"Officials of town {i} {said}" for i in range(4)]
+    docs = [Document(id=f"d{i}", text=text, source_id="t", origin="t", language="en") for i, text in enumerate(texts)]
+    annotator = Annotator(workers=2)
+    try:
+        in_workers = annotator.annotate_many(docs)
+        assert annotator._pool is not None
+        # forked from the server that loaded the models: none was loaded in the worker itself
+        assert annotator._pool.submit(annotate.started_warm).result() is True
+    finally:
+        annotator.close()
+    assert annotate.started_warm() is False  # this process never loads them for the workers
+    alone = Annotator(workers=1).annotate_many(docs)
+    assert [r.annotations for r in in_workers] == [r.annotations for r in alone]
+    assert any(r.annotations.events for r in alone)
+
+
 def _pages(folder: Path, n: int) -> None:
     from .helpers import page
 

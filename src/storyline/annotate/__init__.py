@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
+from multiprocessing.context import BaseContext
 from typing import Any, Literal, NamedTuple, Protocol
 
 from storyline.annotate import entities as entities_module
@@ -70,6 +71,7 @@ class Annotated:
 
 
 _worker: tuple[EntityRecognizer, EventParser | None] | None = None
+_preloaded = False
 
 Extracted = tuple[list[list[Any]], list[list[TimeExpression]], list[list[RawMention]]]
 """A batch's raw entity mentions (of the readable texts, in order), time expressions (of every
@@ -87,9 +89,54 @@ class Job(NamedTuple):
     language: str | None
 
 
+#: Read once by the fork server's warm-up (:func:`preload_worker`), so that every lazily loaded
+#: model, table and compiled pattern of the English path is ready before the workers fork.
+_WARM_UP = "Ministers from France met in Paris on Monday and agreed to sign a trade deal next week."
+#: The module the annotation workers' fork server imports before it forks them (see :func:`_pool_context`).
+PRELOAD_MODULE = "storyline.annotate.preload"
+
+
+def preload_worker() -> None:
+    """Load what every annotation worker needs (the English recogniser and parser, the place
+    table) into this process, by annotating a sentence. Run by the fork server the workers are
+    forked from, so the models are loaded once, not once per worker, and the workers share their
+    memory. Anything that fails here is left for each worker to load, and report, itself."""
+    global _worker, _preloaded
+    try:
+        recognizer, parser = EntityRecognizer(), EventParser()
+        extract_jobs(recognizer, parser, [Job(_WARM_UP, None, True, "en")])
+    except Exception:  # the worker's initializer loads again, and raises the real error there
+        return
+    _worker, _preloaded = (recognizer, parser), True
+
+
+def started_warm() -> bool:
+    """Whether this process was forked with the models :func:`preload_worker` loaded (run in a
+    worker, it tells whether the pool's fork server did its work)."""
+    return _preloaded
+
+
 def _init_worker(events: bool = True) -> None:
     global _worker
-    _worker = (EntityRecognizer(), EventParser() if events else None)
+    if _worker is None:  # not forked from a preloaded server
+        _worker = (EntityRecognizer(), EventParser() if events else None)
+    elif not events:
+        _worker = (_worker[0], None)
+    elif _worker[1] is None:
+        _worker = (_worker[0], EventParser())
+
+
+def _pool_context() -> BaseContext:
+    """How annotation workers start: forked from a server process that has loaded the models
+    once (:data:`PRELOAD_MODULE`), where the platform has one; else spawned, each loading them.
+    The server is started by the first pool and lives as long as this process, so later pools
+    (``watch``'s next round) start warm too. Nothing is forked from this process itself, whose
+    threads and torch a fork would copy."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([PRELOAD_MODULE])  # no effect once the server runs
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def _extract_readable(
@@ -253,7 +300,7 @@ class Annotator:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=_pool_context(),
                 initializer=_init_worker,
                 initargs=(self.events is not None,),
             )
