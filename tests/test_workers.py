@@ -27,6 +27,20 @@ def test_auto_workers_need_enough_work_and_memory(monkeypatch: pytest.MonkeyPatc
     assert workers.available_cores() >= 1
 
 
+def test_warm_annotation_workers_start_on_few_english_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "available_cores", lambda: 4)
+    monkeypatch.setattr(workers, "available_memory_mb", lambda: 8 * 1024)
+    assert workers.annotation_workers(4, 0, warm=True) == 1  # too few to repay a start
+    assert workers.annotation_workers(5, 0, warm=True) == 2  # two documents a worker at least
+    assert workers.annotation_workers(40, 4, warm=True) == 4  # a few French ones: each worker loads French too
+    assert workers.annotation_workers(35, 10, warm=True) == 1  # many: not worth a French load per worker
+    assert workers.annotation_workers(35, 10, waiting=200, warm=True) == 4  # enough for workers of any kind
+    assert workers.annotation_workers(0, 150, warm=True) == 4
+    # cold workers (spawned, or forked from a server that did not preload) load everything themselves
+    assert workers.annotation_workers(100, 0) == 1
+    assert workers.annotation_workers(150, 0) == 4
+
+
 @pytest.mark.slow
 def test_annotations_do_not_depend_on_the_workers(tmp_path: Path) -> None:
     def tables(db: Path) -> tuple[list[tuple[object, ...]], ...]:
@@ -85,7 +99,8 @@ def test_a_worker_that_dies_leaves_the_batch_to_this_process() -> None:
 
 
 @pytest.mark.slow
-def test_workers_start_with_the_models_loaded_once_before_them() -> None:
+@pytest.mark.parametrize("events", [True, False])
+def test_workers_start_with_the_models_loaded_once_before_them(events: bool) -> None:
     import multiprocessing
 
     from storyline import annotate
@@ -97,18 +112,29 @@ def test_workers_start_with_the_models_loaded_once_before_them() -> None:
     said = "met the French minister in Paris on Monday.\n\nThey agreed to meet again."
     texts = [f"Officials of town {i} {said}" for i in range(4)]
     docs = [Document(id=f"d{i}", text=text, source_id="t", origin="t", language="en") for i, text in enumerate(texts)]
-    annotator = Annotator(workers=2)
+    annotator = Annotator(workers=2, events=events)
     try:
         in_workers = annotator.annotate_many(docs)
         assert annotator._pool is not None
-        # forked from the server that loaded the models: none was loaded in the worker itself
+        # each worker found the English models loaded when it started, by the server it was forked from
         assert annotator._pool.submit(annotate.started_warm).result() is True
     finally:
         annotator.close()
-    assert annotate.started_warm() is False  # this process never loads them for the workers
-    alone = Annotator(workers=1).annotate_many(docs)
+    assert annotate.workers_start_warm() is True  # so the next pool may start on few documents too
+    alone = Annotator(workers=1, events=events).annotate_many(docs)
     assert [r.annotations for r in in_workers] == [r.annotations for r in alone]
-    assert any(r.annotations.events for r in alone)
+    assert any(r.annotations.events for r in alone) is events
+
+
+def test_workers_forked_from_a_server_storyline_did_not_start_are_not_counted_warm(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from storyline import annotate
+
+    monkeypatch.setattr(annotate, "_warm_workers", None)
+    monkeypatch.setattr(annotate, "_fork_server_running", lambda: True)
+    annotate._pool_context()
+    assert annotate.workers_start_warm() is False
 
 
 def _pages(folder: Path, n: int) -> None:
@@ -164,3 +190,19 @@ def test_ingest_goes_on_in_this_process_when_its_workers_die(tmp_path: Path) -> 
     assert report.stored == 14 and report.failed == 0
     assert "ingest: clean" in report.stages  # the batches cleaned here are timed as such
     assert len(_stored(tmp_path / "s.db")) == 14
+
+
+def test_a_pool_that_cannot_start_its_workers_leaves_the_batch_to_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from storyline.annotate import Annotator, Job
+
+    def no_server(self: Annotator, jobs: list[Job]) -> None:
+        raise ConnectionRefusedError("the fork server is gone")  # what starting a worker raises then
+
+    monkeypatch.setattr(Annotator, "_in_workers", no_server)
+    annotator = Annotator(workers=2, events=False)
+    jobs = [Job(f"Talks in Paris on Monday, round {i}.", None, False, "en") for i in range(4)]
+    raws, times, _ = annotator._compute(jobs)  # annotated here instead, no traceback
+    assert annotator._broken and len(times) == 4 and all(times)
+    assert raws == []  # (none of these texts was to be read by a recogniser)

@@ -349,12 +349,13 @@ class Storyline:
         ``extractions``: the per-document part computed elsewhere (by the Ray engine).
         ``warm_embedder``: while workers annotate, load the embedder in a thread of this process
         (``analyze`` places the documents next, which needs it)."""
-        from storyline.annotate import Annotator
-        from storyline.workers import ANNOTATE_WORKER_MB, ANNOTATE_WORKERS_FROM, auto_workers
+        from storyline.annotate import Annotator, workers_start_warm
+        from storyline.workers import ANNOTATE_WORKERS_FROM, annotation_workers
 
         if workers is None:
-            waiting = len(self.store.unannotated(Annotator.stage_names(), ANNOTATE_WORKERS_FROM))
-            workers = auto_workers(waiting, ANNOTATE_WORKERS_FROM, ANNOTATE_WORKER_MB)
+            waiting = self.store.unannotated(Annotator.stage_names(), ANNOTATE_WORKERS_FROM)
+            english, others = _recognised([d.language for d in waiting])
+            workers = annotation_workers(english, others, len(waiting), warm=workers_start_warm())
         # (happenings are placed next, which needs the embedder)
         annotator = _annotator(workers, warm_embedder=warm_embedder, own=extractions is not None)
         annotator.extractions = extractions
@@ -928,20 +929,18 @@ def compare_pairs(pairs: list[Pair], batch: int = 64, workers: int | None = 1) -
     ``workers``: processes that annotate the articles (1, the default: this process only; None: one
     per core when enough articles need a recogniser, as the CLI does; see :mod:`storyline.workers`).
     The results do not depend on it."""
-    from storyline.annotate.entities import EntityRecognizer
+    from storyline.annotate import workers_start_warm
     from storyline.relate.embed import shared_embedder
     from storyline.relate.pairs import PROFILES_KEPT, ProfileCache, pair_profiles
     from storyline.relate.similarity import compare, shipped_model
-    from storyline.workers import ANNOTATE_WORKER_MB, ANNOTATE_WORKERS_FROM, auto_workers
+    from storyline.workers import annotation_workers
 
     embedder, model = shared_embedder(), shipped_model()
     if workers is None:
         # what repays starting workers is recognition: articles in a language no recogniser reads
         # cost little (measured: 200 pairs of mostly such articles took 30 s with workers, 26 without)
         articles = {(text, lang) for p in pairs for text, lang in ((p.text1, p.lang1), (p.text2, p.lang2))}
-        recogniser = EntityRecognizer()  # (loads nothing to say which languages it reads)
-        read = sum(1 for _, lang in articles if recogniser.reads(lang))
-        workers = auto_workers(read, ANNOTATE_WORKERS_FROM, ANNOTATE_WORKER_MB)
+        workers = annotation_workers(*_recognised([lang for _, lang in articles]), warm=workers_start_warm())
     annotator = _annotator(workers, warm_embedder=True)
     cache = ProfileCache(PROFILES_KEPT)  # an article several pairs share is profiled once
     out: list[Comparison | InputError] = []
@@ -956,6 +955,17 @@ def compare_pairs(pairs: list[Pair], batch: int = 64, workers: int | None = 1) -
     finally:
         annotator.close()
     return out
+
+
+def _recognised(languages: Sequence[str | None]) -> tuple[int, int]:
+    """Of documents in these languages, how many the English recogniser reads and how many
+    another recogniser reads (the recogniser loads no model to say so)."""
+    from storyline.annotate.entities import EntityRecognizer
+
+    recogniser = EntityRecognizer()
+    read = [recogniser.language_of(lang) for lang in languages if recogniser.reads(lang)]
+    english = read.count("en")
+    return english, len(read) - english
 
 
 def _annotator(workers: int, *, warm_embedder: bool, own: bool = False) -> Annotator:
