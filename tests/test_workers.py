@@ -103,8 +103,7 @@ def test_a_worker_that_dies_leaves_the_batch_to_this_process() -> None:
 def test_workers_start_with_the_models_loaded_once_before_them(events: bool) -> None:
     import multiprocessing
 
-    from storyline import annotate
-    from storyline.annotate import Annotator
+    from storyline.annotate import Annotator, pool
     from storyline.model import Document
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
@@ -117,10 +116,10 @@ def test_workers_start_with_the_models_loaded_once_before_them(events: bool) -> 
         in_workers = annotator.annotate_many(docs)
         assert annotator._pool is not None
         # each worker found the English models loaded when it started, by the server it was forked from
-        assert annotator._pool.submit(annotate.started_warm).result() is True
+        assert annotator._pool.submit(pool.started_warm).result() is True
     finally:
         annotator.close()
-    assert annotate.workers_start_warm() is True  # so the next pool may start on few documents too
+    assert pool.workers_start_warm() is True  # so the next pool may start on few documents too
     alone = Annotator(workers=1, events=events).annotate_many(docs)
     assert [r.annotations for r in in_workers] == [r.annotations for r in alone]
     assert any(r.annotations.events for r in alone) is events
@@ -129,12 +128,12 @@ def test_workers_start_with_the_models_loaded_once_before_them(events: bool) -> 
 def test_workers_forked_from_a_server_storyline_did_not_start_are_not_counted_warm(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from storyline import annotate
+    from storyline.annotate import pool
 
-    monkeypatch.setattr(annotate, "_warm_workers", None)
-    monkeypatch.setattr(annotate, "_fork_server_running", lambda: True)
-    annotate._pool_context()
-    assert annotate.workers_start_warm() is False
+    monkeypatch.setattr(pool, "_warm_workers", None)
+    monkeypatch.setattr(pool, "_fork_server_running", lambda: True)
+    pool._pool_context()
+    assert pool.workers_start_warm() is False
 
 
 def _pages(folder: Path, n: int) -> None:

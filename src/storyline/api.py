@@ -349,7 +349,8 @@ class Storyline:
         ``extractions``: the per-document part computed elsewhere (by the Ray engine).
         ``warm_embedder``: while workers annotate, load the embedder in a thread of this process
         (``analyze`` places the documents next, which needs it)."""
-        from storyline.annotate import Annotator, workers_start_warm
+        from storyline.annotate import Annotator
+        from storyline.annotate.pool import workers_start_warm
         from storyline.workers import ANNOTATE_WORKERS_FROM, annotation_workers
 
         if workers is None:
@@ -929,7 +930,7 @@ def compare_pairs(pairs: list[Pair], batch: int = 64, workers: int | None = 1) -
     ``workers``: processes that annotate the articles (1, the default: this process only; None: one
     per core when enough articles need a recogniser, as the CLI does; see :mod:`storyline.workers`).
     The results do not depend on it."""
-    from storyline.annotate import workers_start_warm
+    from storyline.annotate.pool import workers_start_warm
     from storyline.relate.embed import shared_embedder
     from storyline.relate.pairs import PROFILES_KEPT, ProfileCache, pair_profiles
     from storyline.relate.similarity import compare, shipped_model

@@ -3,7 +3,7 @@
 A worker costs its start-up. A spawned one (cleaning; annotation where there is no fork server)
 is a new interpreter with storyline's imports and, for annotation, the spaCy models and the
 gazetteer (about 2.5 seconds of one core). A warm annotation worker, forked from a server that
-loaded the English models once (:func:`storyline.annotate.preload_worker`), costs that load once
+loaded the English models once (:func:`storyline.annotate.pool.preload_worker`), costs that load once
 however many start, and the load runs while the command's process loads the embedder. A worker
 repays its start only on enough work, so a command uses one process per available core when its
 input is at least :data:`CLEAN_WORKERS_FROM` articles (cleaning), or for annotation
@@ -31,7 +31,7 @@ CLEAN_WORKERS_FROM = 400
 #: themselves (spawned), or in warm workers when many documents are in other languages.
 ANNOTATE_WORKERS_FROM = 150
 #: English documents from which warm annotation workers (forked from a server that loaded the
-#: English models once, :func:`storyline.annotate.preload_worker`) repay their start, in a command's
+#: English models once, :func:`storyline.annotate.pool.preload_worker`) repay their start, in a command's
 #: first pool: the server loads the models while the command's process loads the embedder, which
 #: the in-process path does one after the other. Measured with ``analyze`` through the Python API,
 #: one process against two workers, two runs each: 4.3-4.7 / 3.9 s at 5 articles, 4.5-4.7 / 4.2 s
@@ -73,7 +73,7 @@ def annotation_workers(english: int, others: int, waiting: int | None = None, *,
     """Annotation workers for ``english`` documents and ``others`` in other languages a recogniser
     reads; ``waiting``: the documents counted for the general threshold (default: the two summed;
     ``analyze`` counts every waiting document, as it always did). ``warm``: workers started now
-    would be forked with the English models loaded (:func:`storyline.annotate.workers_start_warm`).
+    would be forked with the English models loaded (:func:`storyline.annotate.pool.workers_start_warm`).
     Warm workers from :data:`ANNOTATE_FORKED_FROM` English documents on, no more than two
     documents each, when the others are few enough; else workers from
     :data:`ANNOTATE_WORKERS_FROM` documents on."""

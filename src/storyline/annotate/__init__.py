@@ -10,14 +10,12 @@ language: English, French, Spanish when installed, Russian; see
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
-from multiprocessing.context import BaseContext
 from typing import Any, Literal, NamedTuple, Protocol
 
 from storyline.annotate import entities as entities_module
@@ -70,9 +68,6 @@ class Annotated:
         }
 
 
-_worker: tuple[EntityRecognizer, EventParser | None] | None = None
-_started_warm = False
-
 Extracted = tuple[list[list[Any]], list[list[TimeExpression]], list[list[RawMention]]]
 """A batch's raw entity mentions (of the readable texts, in order), time expressions (of every
 text) and raw event mentions (of the readable texts)."""
@@ -87,88 +82,6 @@ class Job(NamedTuple):
     anchor: date | None
     readable: bool
     language: str | None
-
-
-#: Read once by the fork server's warm-up (:func:`preload_worker`), so that every lazily loaded
-#: model, table and compiled pattern of the English path is ready before the workers fork.
-_WARM_UP = "Ministers from France met in Paris on Monday and agreed to sign a trade deal next week."
-#: The module the annotation workers' fork server imports before it forks them (see :func:`_pool_context`).
-PRELOAD_MODULE = "storyline.annotate.preload"
-
-
-def preload_worker() -> None:
-    """Load what every annotation worker needs (the English recogniser and parser, the place
-    table) into this process, by annotating a sentence. Run by the fork server the workers are
-    forked from, so the models are loaded once, not once per worker, and the workers share their
-    memory. Anything that fails here is left for each worker to load, and report, itself."""
-    global _worker
-    try:
-        recognizer, parser = EntityRecognizer(), EventParser()
-        extract_jobs(recognizer, parser, [Job(_WARM_UP, None, True, "en")])
-    except Exception:  # the worker's initializer loads again, and raises the real error there
-        return
-    _worker = (recognizer, parser)
-
-
-def started_warm() -> bool:
-    """Whether this worker found the English models loaded when it started (forked from a fork
-    server that ran :func:`preload_worker`) and kept them."""
-    return _started_warm
-
-
-def _init_worker(events: bool = True) -> None:
-    global _worker, _started_warm
-    if _worker is None:  # not forked from a preloaded server
-        _worker = (EntityRecognizer(), EventParser() if events else None)
-    elif not events:
-        _worker = (_worker[0], None)
-    recognizer, parser = _worker
-    _started_warm = "en" in recognizer._loaded and (parser is None or parser._nlp is not None)
-
-
-#: Whether annotation workers of this process start warm: None until the first pool starts (then
-#: they will, where there is a fork server); False once a pool found its workers cold (the fork
-#: server was started by someone else, or its preload failed).
-_warm_workers: bool | None = None
-
-
-def workers_start_warm() -> bool:
-    """Whether annotation workers started now would find the English models loaded (forked from
-    a preloaded server), which makes them cheap to start (see :func:`storyline.workers.annotation_workers`)."""
-    if _warm_workers is not None:
-        return _warm_workers
-    return "forkserver" in multiprocessing.get_all_start_methods() and not _fork_server_running()
-
-
-def _fork_server_running() -> bool:
-    from multiprocessing import forkserver
-
-    # (no public way to ask; an attribute missing in another Python version reads as not running)
-    return getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None) is not None
-
-
-def _pool_context() -> BaseContext:
-    """How annotation workers start: forked from a server process that has loaded the models
-    once (:data:`PRELOAD_MODULE`), where the platform has one; else spawned, each loading them.
-    The server is started by the first pool and lives as long as this process, so later pools
-    (``watch``'s next round) start warm too, and it holds the models' memory meanwhile. Nothing
-    is forked from this process itself, whose threads and torch a fork would copy.
-
-    The fork server is one per process: starting it sets the modules it preloads for the whole
-    process, to :data:`PRELOAD_MODULE` alone (Python's default also imports the main script into
-    the server, which a command does not need). A server already running (started by the program
-    storyline runs in) is used as it is; its workers load the models themselves, and
-    :func:`workers_start_warm` says so from then on."""
-    global _warm_workers
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    if not _fork_server_running():
-        context.set_forkserver_preload([PRELOAD_MODULE])
-        _warm_workers = True
-    elif _warm_workers is None:  # started by the program storyline runs in, preloading who knows what
-        _warm_workers = False
-    return context
 
 
 def _extract_readable(
@@ -224,11 +137,6 @@ def join_extracted(parts: Sequence[DocumentExtraction]) -> Extracted:
     return raws, [p[1] for p in parts], [e if e is not None else [] for e in events]
 
 
-def _work(jobs: list[Job]) -> Extracted:
-    assert _worker is not None
-    return extract_jobs(*_worker, jobs)
-
-
 def extraction_jobs(
     docs: Sequence[Document], recognizer: EntityRecognizer, anchor: date | None = None
 ) -> tuple[list[Job], list[list[str]]]:
@@ -261,7 +169,7 @@ class Annotator:
 
     With ``workers`` > 1, entity extraction and time tagging run in that many worker processes
     (forked from a server that loaded the models once, or spawned, each loading them; see
-    :func:`_pool_context`); canonicalisation stays here, so it sees the whole batch.
+    :mod:`storyline.annotate.pool`); canonicalisation stays here, so it sees the whole batch.
     """
 
     def __init__(
@@ -331,25 +239,22 @@ class Annotator:
             return extract_jobs(self.entities, self.events, jobs)
 
     def _in_workers(self, jobs: list[Job]) -> Extracted:
-        global _warm_workers
-        started = self._pool is None
-        if self._pool is None:
-            context = _pool_context()
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_init_worker, initargs=(self.events is not None,)
-            )
+        from storyline.annotate import pool
+
+        fresh = self._pool is None
+        executor = self._pool = self._pool or pool.start(self.workers, events=self.events is not None)
         size = -(-len(jobs) // self.workers)
         chunks = [jobs[j : j + size] for j in range(0, len(jobs), size)]
         raws: list[list[Any]] = []
         times: list[list[TimeExpression]] = []
         events: list[list[RawMention]] = []
         with stage("annotate: recognise, parse, times (workers)"):
-            for chunk_raws, chunk_times, chunk_events in self._pool.map(_work, chunks):
+            for chunk_raws, chunk_times, chunk_events in executor.map(pool.work, chunks):
                 raws.extend(chunk_raws)  # in order: the readable texts of each chunk, chunk after chunk
                 times.extend(chunk_times)
                 events.extend(chunk_events)
-        if started and _warm_workers and not self._pool.submit(started_warm).result():
-            _warm_workers = False  # the preload failed (storyline not importable by the server?)
+        if fresh:
+            pool.confirm_warm(executor)
         return raws, times, events
 
     def annotate_many(
