@@ -41,10 +41,9 @@ from pathlib import Path
 from typing import Any
 
 from storyline.evaluate import gold_document
-from storyline.evaluate.timeml import tagged_text
+from storyline.evaluate.timeml import read_file, tagged_text
 from storyline.model.annotations import Event, EventStatus
 
-_ATTR = re.compile(r'(\w+)="([^"]*)"')
 _DATE_VALUE = re.compile(r"^\d{4}(?:-\d\d(?:-\d\d)?)?$")
 #: Links that put an event inside a time: (relation as written event -> time, as written time -> event).
 _INSIDE = ({"IS_INCLUDED", "DURING", "SIMULTANEOUS"}, {"INCLUDES", "DURING_INV", "SIMULTANEOUS"})
@@ -101,29 +100,17 @@ def _relation(rel: str) -> str | None:
     return None
 
 
-def _attributes(tag: str, raw: str) -> list[dict[str, str]]:
-    """The attributes of every ``<tag ...>`` in the file."""
-    return [dict(_ATTR.findall(m.group(1))) for m in re.finditer(rf"<{tag}\b([^>]*)>", raw)]
-
-
 def read_event_times(path: Path) -> EventTimeDocument:
     """A TimeML file's text (tags removed), creation date and gold events with what its links say."""
-    raw = path.read_text(encoding="utf-8")
-    body = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.DOTALL)
-    if body is None:
-        raise ValueError(f"{path}: no <TEXT> element")
-    timexes = {a["tid"]: a for a in _attributes("TIMEX3", raw) if "tid" in a}
-    dct_tag = re.search(r"<DCT>\s*<TIMEX3([^>]*)>", raw)
-    dct_attrs = dict(_ATTR.findall(dct_tag.group(1))) if dct_tag else {}
-    dct_value = dct_attrs.get("value", "")[:10]
-    dct = date.fromisoformat(dct_value) if re.fullmatch(r"\d{4}-\d\d-\d\d", dct_value) else None
-    dct_tid = dct_attrs.get("tid")
-    text, tagged = tagged_text(body.group(1), "EVENT")
+    tml = read_file(path)
+    dct, dct_tid = tml.dct, tml.dct_tid
+    timexes = {a["tid"]: a for a in tml.attributes("TIMEX3") if "tid" in a}
+    text, tagged = tagged_text(tml.body, "EVENT")
     spans = {attrs["eid"]: (start, end, word) for start, end, word, attrs in tagged if attrs.get("eid")}
-    instances = {a["eiid"]: a for a in _attributes("MAKEINSTANCE", raw) if "eiid" in a}
+    instances = {a["eiid"]: a for a in tml.attributes("MAKEINSTANCE") if "eiid" in a}
     dates: dict[str, str] = {}
     relations: dict[str, str] = {}
-    for a in _attributes("TLINK", raw):
+    for a in tml.attributes("TLINK"):
         rel = a.get("relType", "")
         if "eventInstanceID" in a and "relatedToTime" in a:
             ei, tid, inside = a["eventInstanceID"], a["relatedToTime"], rel in _INSIDE[0]

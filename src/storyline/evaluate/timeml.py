@@ -68,19 +68,44 @@ def tagged_text(content: str, tag: str) -> tuple[str, list[tuple[int, int, str, 
     return "".join(chunks), spans
 
 
-def read_timeml(path: Path) -> TimeMLDocument:
+@dataclass(frozen=True, slots=True)
+class TimeMLFile:
+    """What every reader of a TimeML file needs: the file, its ``<TEXT>`` and its creation time."""
+
+    raw: str
+    body: str
+    """The content of ``<TEXT>``, tags and all."""
+    dct: date | None
+    """The creation time's day (None when the ``<DCT>`` gives no full date)."""
+    dct_tid: str | None
+    """The creation time's ``tid``, which temporal links name."""
+
+    def attributes(self, tag: str) -> list[dict[str, str]]:
+        """The attributes of every ``<tag ...>`` in the file."""
+        return [dict(_ATTR.findall(m.group(1))) for m in re.finditer(rf"<{tag}\b([^>]*)>", self.raw)]
+
+
+def read_file(path: Path) -> TimeMLFile:
+    """A TimeML file's parts; a ValueError naming the file when it has no ``<TEXT>``."""
     raw = path.read_text(encoding="utf-8")
-    dct_match = re.search(r"<DCT>.*?value=\"(\d{4}-\d\d-\d\d)", raw, re.DOTALL)
-    dct = date.fromisoformat(dct_match.group(1)) if dct_match else None
     body = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.DOTALL)
     if body is None:
         raise ValueError(f"{path}: no <TEXT> element")
-    text, spans = tagged_text(body.group(1), "TIMEX3")
+    dct_tag = re.search(r"<DCT>\s*<TIMEX3([^>]*)>", raw)
+    dct_attrs = dict(_ATTR.findall(dct_tag.group(1))) if dct_tag else {}
+    day = dct_attrs.get("value", "")[:10]
+    dct = date.fromisoformat(day) if re.fullmatch(r"\d{4}-\d\d-\d\d", day) else None
+    return TimeMLFile(raw, body.group(1), dct, dct_attrs.get("tid"))
+
+
+def read_timeml(path: Path) -> TimeMLDocument:
+    tml = read_file(path)
+    text, spans = tagged_text(tml.body, "TIMEX3")
     gold = [
         TimeExpression(start, end, inside, TimeType(attrs.get("type", "DATE")), attrs.get("value", ""))
         for start, end, inside, attrs in spans
     ]
-    return TimeMLDocument(path.name, text, dct, gold)
+    return TimeMLDocument(path.name, text, tml.dct, gold)
 
 
 @dataclass
