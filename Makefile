@@ -93,6 +93,7 @@ test: dev browser
 
 bench: install
 	$(BIN)/python benchmarks/ingest_html.py --repeat 2
+	$(if $(wildcard ../shared/eval),$(BIN)/python benchmarks/language_sample.py --eval ../shared/eval,)
 	$(BIN)/python benchmarks/annotate.py
 	$(BIN)/python benchmarks/end_to_end.py --n 200 --pairs 200 $(if $(wildcard ../shared/eval),--eval ../shared/eval,)
 	$(BIN)/python benchmarks/end_to_end.py --n 2000 --repeat 1

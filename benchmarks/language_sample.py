@@ -1,0 +1,131 @@
+"""How much of a text language identification needs to read: accuracy and processor time per
+sample length.
+
+storyline identifies a document's language from the start of its cleaned text
+(``storyline.clean.language.SAMPLE_CHARS`` characters). lingua's time grows with the length it
+reads, and in an HTML ingest it was about a fifth of all the processor time, so the length is
+a trade-off measured here, on two kinds of text with known languages from ``../shared/eval``:
+
+* **news**: the articles of ``semeval2022-task8/pairs.jsonl`` (each text once, with the
+  language the data set gives it), cleaned as plain body text as an ingest would clean them;
+* **passages**: the NER dev files (``ner/**/xx.*.conll``; the language is the file name's),
+  joined into documents of 20 sentences (``storyline.evaluate.ner.read_conll``): Wikipedia and
+  newswire sentences, dense with names, so harder than news.
+
+For each length it reports the share of texts given their gold language, how many get the same
+answer as at 1,000 characters (the length used before), and the processor time of lingua per
+text (one thread, ``detect_language_of``: what a cleaning worker spends). Run::
+
+    python benchmarks/language_sample.py --eval ../shared/eval [--lengths 1000,500,300] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from storyline.clean import Cleaner
+from storyline.clean.language import LanguageIdentifier
+from storyline.config import IngestConfig
+from storyline.evaluate.ner import language_of_file, read_conll
+from storyline.model import Article, ContentKind, Document
+
+Labelled = list[tuple[str, str]]
+"""(text, gold language) pairs."""
+
+
+def news_texts(eval_root: Path) -> Labelled:
+    """The SemEval 2022 task 8 articles, each once, cleaned as plain body text."""
+    path = eval_root / "semeval2022-task8" / "pairs.jsonl"
+    gold: dict[str, str] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            for side in ("1", "2"):
+                text = record.get("text" + side)
+                if text and text not in gold:
+                    gold[text] = record["lang" + side]
+    texts = list(gold)
+    articles = [
+        Article(content=t, kind=ContentKind.BODY_TEXT, origin=f"{path}#{i}", source_id=str(i))
+        for i, t in enumerate(texts)
+    ]
+    cleaned = Cleaner(IngestConfig()).clean_many(articles)
+    return [(doc.text, gold[t]) for doc, t in zip(cleaned, texts, strict=True) if isinstance(doc, Document)]
+
+
+def passages(eval_root: Path) -> Labelled:
+    """The NER dev files' documents with their file's language (copies of a file that only
+    relabel it, such as ``en.sample.gpe-adj-as-misc.conll``, are left out)."""
+    out: Labelled = []
+    for path in sorted((eval_root / "ner").glob("*/*.conll")):
+        if path.name.count(".") > 2:
+            continue
+        language = language_of_file(path)
+        out.extend((" ".join(doc.tokens), language) for doc in read_conll(path))
+    return out
+
+
+def measure(texts: Labelled, lengths: list[int], detector: LanguageIdentifier) -> list[dict[str, Any]]:
+    lingua = detector._get()
+    reference: list[str | None] | None = None
+    rows = []
+    for length in sorted(lengths, reverse=True):
+        samples = [t[:length] for t, _ in texts]
+        lingua.detect_language_of(samples[0])  # models loaded outside the clock
+        started = time.process_time()
+        found = [lingua.detect_language_of(s) for s in samples]
+        seconds = time.process_time() - started
+        codes = [f.iso_code_639_1.name.lower() if f is not None else None for f in found]
+        if reference is None:
+            reference = codes
+        wrong = Counter(f"{gold}->{code}" for code, (_, gold) in zip(codes, texts, strict=True) if code != gold)
+        rows.append(
+            {
+                "chars": length,
+                "texts": len(texts),
+                "accuracy": round(sum(c == g for c, (_, g) in zip(codes, texts, strict=True)) / len(texts), 4),
+                "same_as_longest": sum(a == b for a, b in zip(codes, reference, strict=True)),
+                "cpu_ms_per_text": round(seconds / len(texts) * 1000, 3),
+                "wrong": dict(wrong.most_common()),
+            }
+        )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--eval", type=Path, default=Path("../shared/eval"), help="the shared eval folder")
+    parser.add_argument("--lengths", default="1000,750,500,400,300,200", help="sample lengths, in characters")
+    parser.add_argument("--json", action="store_true", help="end with the results as JSON")
+    args = parser.parse_args(argv)
+    if not (args.eval / "semeval2022-task8" / "pairs.jsonl").exists() or not (args.eval / "ner").is_dir():
+        print(f"skipped: {args.eval} holds no semeval2022-task8/pairs.jsonl or ner/", file=sys.stderr)
+        return 0
+    lengths = [int(x) for x in args.lengths.split(",") if x.strip()]
+    detector = LanguageIdentifier(IngestConfig().languages)
+    results: dict[str, Any] = {}
+    for name, texts in (("news", news_texts(args.eval)), ("passages", passages(args.eval))):
+        rows = measure(texts, lengths, detector)
+        results[name] = rows
+        print(f"\n{name}: {len(texts)} texts, {dict(Counter(g for _, g in texts).most_common())}")
+        print("| characters | accuracy | same answer as the longest | lingua CPU ms per text | wrong (gold->found) |")
+        print("| ---: | ---: | ---: | ---: | --- |")
+        for row in rows:
+            wrong = ", ".join(f"{k} {v}" for k, v in row["wrong"].items()) or "-"
+            print(
+                f"| {row['chars']} | {row['accuracy']:.4f} | {row['same_as_longest']} of {row['texts']} "
+                f"| {row['cpu_ms_per_text']:.3f} | {wrong} |"
+            )
+    if args.json:
+        print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
