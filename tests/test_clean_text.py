@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from storyline.clean.leftovers import LineKind, classify, classify_lines, split_leftovers
@@ -29,6 +31,36 @@ def test_repair_mojibake_leaves_good_text_alone(clean: str) -> None:
 
 def test_normalize_line_removes_invisible_and_odd_spaces() -> None:
     assert normalize_line("\u00a0Modi\u200b  met\tPutin\u00ad \u2009today\x07 ") == "Modi met Putin today"
+
+
+def _normalize_line_in_full(line: str) -> str:
+    """normalize_line without its shortcuts: every substitution on every line."""
+    from storyline.clean import text
+
+    line = unicodedata.normalize("NFC", line)
+    for pattern, replacement in ((text._INVISIBLE, ""), (text._SPACES, " "), (text._CONTROLS, "")):
+        line = pattern.sub(replacement, line)
+    return text._MULTISPACE.sub(" ", line).strip()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_normalize_line_and_the_mojibake_test_answer_as_in_full(seed: int) -> None:
+    """The shortcuts (a line with none of the odd characters, no double space, none of the
+    characters a mojibake match starts with) change no answer."""
+    import random
+
+    from storyline.clean import text
+
+    odd = "\t\u00a0\u1680\u2003\u202f\u3000\u00ad\u200b\u2060\ufeff\x07\x1f\x85\u0301"
+    alphabet = "ab Zé.,’" + odd + text._MOJIBAKE_LEADS + "\u0080\u00bc\u2122€1⁄4"
+    rng = random.Random(seed)
+    for _ in range(3000):
+        line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert normalize_line(line) == _normalize_line_in_full(line), repr(line)
+        if text._MOJIBAKE_HINT.search(line):  # never skipped by the shortcut
+            assert any(c in line for c in text._MOJIBAKE_LEADS), repr(line)
+        else:
+            assert repair_mojibake(line) == (line, False)
 
 
 def test_normalize_lines_joins_hard_wraps_only() -> None:

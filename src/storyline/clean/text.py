@@ -15,12 +15,17 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MULTISPACE = re.compile(r" {2,}")
 _SENTENCE_END_CHARS = frozenset(""".!?:;"”’'»)]""")
 _MOJIBAKE_HINT = re.compile(r"[ÃÂÅÄÐÑØâ][\u0080-\u00ff\u0152-\u2122]|[ÃÂ]1⁄[24]|â€")
+#: The characters every match of the hint starts with: a text with none of them (most texts) is
+#: not searched (a substring test per character costs a fiftieth of the search).
+_MOJIBAKE_LEADS = "ÃÂÅÄÐÑØâ"
+#: Any character one of the three substitutions of :func:`normalize_line` would touch.
+_ODD_CHARACTERS = re.compile("[" + "".join(p.pattern.rstrip("+")[1:-1] for p in (_INVISIBLE, _SPACES, _CONTROLS)) + "]")
 
 
 def repair_mojibake(text: str) -> tuple[str, bool]:
     """Undo UTF-8 that was decoded as Latin-1/Windows-1252 ("BugÃ¼n" -> "Bugün"),
     including the NFKC-mangled form "BugÃ1⁄4n". Returns the text and whether it changed."""
-    if not _MOJIBAKE_HINT.search(text):
+    if not any(c in text for c in _MOJIBAKE_LEADS) or not _MOJIBAKE_HINT.search(text):
         return text, False
     import ftfy
 
@@ -41,10 +46,13 @@ def repair_mojibake(text: str) -> tuple[str, bool]:
 def normalize_line(line: str) -> str:
     """One line: NFC, no invisible or control characters, single spaces, stripped."""
     line = unicodedata.normalize("NFC", line)
-    line = _INVISIBLE.sub("", line)
-    line = _SPACES.sub(" ", line)
-    line = _CONTROLS.sub("", line)
-    return _MULTISPACE.sub(" ", line).strip()
+    if _ODD_CHARACTERS.search(line):  # (one scan; most lines hold none)
+        line = _INVISIBLE.sub("", line)
+        line = _SPACES.sub(" ", line)
+        line = _CONTROLS.sub("", line)
+    if "  " in line:
+        line = _MULTISPACE.sub(" ", line)
+    return line.strip()
 
 
 def normalize_lines(text: str) -> list[str]:
