@@ -8,13 +8,15 @@ a trade-off measured here, on two kinds of text with known languages from ``../s
 
 * **news**: the articles of ``semeval2022-task8/pairs.jsonl`` (each text once, with the
   language the data set gives it), cleaned as plain body text as an ingest would clean them;
-* **passages**: the NER dev files (``ner/**/xx.*.conll``; the language is the file name's),
-  joined into documents of 20 sentences (``storyline.evaluate.ner.read_conll``): Wikipedia and
-  newswire sentences, dense with names, so harder than news.
+* **passages**: the NER dev files (``ner/*/xx.dev.conll``, ``xx.devtest.conll`` and
+  ``xx.sample.conll``; the language is the file name's), read as ``storyline.evaluate.ner.read_conll``
+  reads them: a document per ``-DOCSTART-`` block, or per 20 sentences in a file without them.
+  Wikipedia and newswire sentences, dense with names, so harder than news.
 
 For each length it reports the share of texts given their gold language, how many get the same
-answer as at 1,000 characters (the length used before), and the processor time of lingua per
-text (one thread, ``detect_language_of``: what a cleaning worker spends). Run::
+answer as at the longest length asked for (1,000 characters: the length used before), and the
+processor time per text of ``LanguageIdentifier.detect_many`` as the cleaner calls it (lingua's
+threads included; texts with too few letters get no language, as there). Run::
 
     python benchmarks/language_sample.py --eval ../shared/eval [--lengths 1000,500,300] [--json]
 """
@@ -59,37 +61,45 @@ def news_texts(eval_root: Path) -> Labelled:
     return [(doc.text, gold[t]) for doc, t in zip(cleaned, texts, strict=True) if isinstance(doc, Document)]
 
 
+#: The NER files read: development splits only (``xx.<split>.conll``; a test split is never read,
+#: nor a relabelled copy such as ``en.sample.gpe-adj-as-misc.conll``).
+DEV_SPLITS = ("dev", "devtest", "sample")
+
+
 def passages(eval_root: Path) -> Labelled:
-    """The NER dev files' documents with their file's language (copies of a file that only
-    relabel it, such as ``en.sample.gpe-adj-as-misc.conll``, are left out)."""
+    """The NER dev files' documents with their file's language."""
     out: Labelled = []
     for path in sorted((eval_root / "ner").glob("*/*.conll")):
-        if path.name.count(".") > 2:
+        parts = path.name.split(".")
+        if len(parts) != 3 or parts[1] not in DEV_SPLITS:
             continue
         language = language_of_file(path)
         out.extend((" ".join(doc.tokens), language) for doc in read_conll(path))
     return out
 
 
-def measure(texts: Labelled, lengths: list[int], detector: LanguageIdentifier) -> list[dict[str, Any]]:
-    lingua = detector._get()
+def measure(texts: Labelled, lengths: list[int], identifier: LanguageIdentifier) -> list[dict[str, Any]]:
+    """One row per sample length, longest first (the reference the others are compared with)."""
+    if not texts:
+        return []
+    lengths = sorted(lengths, reverse=True)
+    plain = [t for t, _ in texts]
+    identifier.detect_many(plain, sample=lengths[0])  # untimed: every language's models loaded
     reference: list[str | None] | None = None
     rows = []
-    for length in sorted(lengths, reverse=True):
-        samples = [t[:length] for t, _ in texts]
-        lingua.detect_language_of(samples[0])  # models loaded outside the clock
+    for length in lengths:
         started = time.process_time()
-        found = [lingua.detect_language_of(s) for s in samples]
+        codes = identifier.detect_many(plain, sample=length)
         seconds = time.process_time() - started
-        codes = [f.iso_code_639_1.name.lower() if f is not None else None for f in found]
         if reference is None:
             reference = codes
-        wrong = Counter(f"{gold}->{code}" for code, (_, gold) in zip(codes, texts, strict=True) if code != gold)
+        pairs = list(zip(codes, texts, strict=True))
+        wrong = Counter(f"{gold}->{code}" for code, (_, gold) in pairs if code != gold)
         rows.append(
             {
                 "chars": length,
                 "texts": len(texts),
-                "accuracy": round(sum(c == g for c, (_, g) in zip(codes, texts, strict=True)) / len(texts), 4),
+                "accuracy": round(sum(code == gold for code, (_, gold) in pairs) / len(texts), 4),
                 "same_as_longest": sum(a == b for a, b in zip(codes, reference, strict=True)),
                 "cpu_ms_per_text": round(seconds / len(texts) * 1000, 3),
                 "wrong": dict(wrong.most_common()),
@@ -113,8 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, texts in (("news", news_texts(args.eval)), ("passages", passages(args.eval))):
         rows = measure(texts, lengths, detector)
         results[name] = rows
+        if not rows:
+            print(f"\n{name}: no texts found under {args.eval}")
+            continue
         print(f"\n{name}: {len(texts)} texts, {dict(Counter(g for _, g in texts).most_common())}")
-        print("| characters | accuracy | same answer as the longest | lingua CPU ms per text | wrong (gold->found) |")
+        print("| characters | accuracy | same answer as the longest | CPU ms per text | wrong (gold->found) |")
         print("| ---: | ---: | ---: | ---: | --- |")
         for row in rows:
             wrong = ", ".join(f"{k} {v}" for k, v in row["wrong"].items()) or "-"

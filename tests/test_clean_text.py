@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import random
+import sys
 import unicodedata
 
 import pytest
 
+from storyline.clean import text as clean_text
 from storyline.clean.leftovers import LineKind, classify, classify_lines, split_leftovers
 from storyline.clean.scraped import split_scraped
 from storyline.clean.text import normalize_line, normalize_lines, repair_mojibake
@@ -35,31 +38,37 @@ def test_normalize_line_removes_invisible_and_odd_spaces() -> None:
 
 def _normalize_line_in_full(line: str) -> str:
     """normalize_line without its shortcuts: every substitution on every line."""
-    from storyline.clean import text
-
     line = unicodedata.normalize("NFC", line)
-    for pattern, replacement in ((text._INVISIBLE, ""), (text._SPACES, " "), (text._CONTROLS, "")):
+    for pattern, replacement in ((clean_text._INVISIBLE, ""), (clean_text._SPACES, " "), (clean_text._CONTROLS, "")):
         line = pattern.sub(replacement, line)
-    return text._MULTISPACE.sub(" ", line).strip()
+    return clean_text._MULTISPACE.sub(" ", line).strip()
+
+
+def test_the_shortcuts_look_for_every_character_the_full_passes_touch() -> None:
+    """Over every code point: the clean-up's one test finds exactly the characters one of its
+    three substitutions touches, and no hint of mojibake starts with a character outside the
+    leads the repair looks for first."""
+    substitutions = (clean_text._INVISIBLE, clean_text._SPACES, clean_text._CONTROLS)
+    tails = ("\u0080", "\u00ff", "\u0152", "\u2122", "1⁄2", "1⁄4", "€")
+    for code in range(sys.maxunicode + 1):
+        c = chr(code)
+        assert bool(clean_text._ODD_CHARACTERS.search(c)) == any(p.search(c) for p in substitutions), hex(code)
+        if c not in clean_text._MOJIBAKE_LEADS:
+            assert not any(clean_text._MOJIBAKE_HINT.match(c + tail) for tail in tails), hex(code)
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_normalize_line_and_the_mojibake_test_answer_as_in_full(seed: int) -> None:
+def test_normalize_line_and_the_mojibake_repair_answer_as_in_full(seed: int) -> None:
     """The shortcuts (a line with none of the odd characters, no double space, none of the
-    characters a mojibake match starts with) change no answer."""
-    import random
-
-    from storyline.clean import text
-
-    odd = "\t\u00a0\u1680\u2003\u202f\u3000\u00ad\u200b\u2060\ufeff\x07\x1f\x85\u0301"
-    alphabet = "ab Zé.,’" + odd + text._MOJIBAKE_LEADS + "\u0080\u00bc\u2122€1⁄4"
+    characters a mojibake hint starts with) change no answer, on random lines of the characters
+    they test (every Latin-1 character among them, not only the leads)."""
+    odd = "\t\u00a0\u1680\u2000\u200a\u202f\u205f\u3000\u00ad\u200b\u200c\u2060\ufeff\u180e\x00\x0b\x1f\x7f\x85\x9f"
+    alphabet = "ab Zé.,’\u0301\u2122€1⁄4" + odd + "".join(map(chr, range(0x80, 0x100)))
     rng = random.Random(seed)
     for _ in range(3000):
         line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         assert normalize_line(line) == _normalize_line_in_full(line), repr(line)
-        if text._MOJIBAKE_HINT.search(line):  # never skipped by the shortcut
-            assert any(c in line for c in text._MOJIBAKE_LEADS), repr(line)
-        else:
+        if clean_text._MOJIBAKE_HINT.search(line) is None:
             assert repair_mojibake(line) == (line, False)
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from storyline.clean.language import MIN_LETTERS, SAMPLE_CHARS, LanguageIdentifier
 from storyline.errors import ConfigError
-from tests.conftest import ROOT, TEST_LANGUAGES
+
+from .conftest import ROOT, TEST_LANGUAGES
 
 ENGLISH = (
     "The finance ministers met in the capital on Tuesday to agree a plan for the coming year, "
@@ -41,11 +43,24 @@ def test_too_few_letters_get_no_language(identifier: LanguageIdentifier) -> None
 
 
 def test_only_the_start_of_a_text_is_read(identifier: LanguageIdentifier) -> None:
-    """An English lead of SAMPLE_CHARS characters decides, whatever follows it."""
+    """An English lead of SAMPLE_CHARS characters decides, whatever follows it; lingua is given
+    that lead and nothing more."""
     lead = (ENGLISH * 10)[:SAMPLE_CHARS]
     assert identifier.detect_many([lead + GERMAN * 20]) == ["en"]
-    # the same German text with a lead shorter than the sample is German
-    assert identifier.detect_many([ENGLISH[:40] + " " + GERMAN * 20]) == ["de"]
+    assert identifier.detect_many([ENGLISH[:40] + " " + GERMAN * 20]) == ["de"]  # a short lead does not
+    given: list[str] = []
+
+    class Recording:
+        def detect_languages_in_parallel_of(self, samples: list[str]) -> list[None]:
+            given.extend(samples)
+            return [None] * len(samples)
+
+    recording = LanguageIdentifier(TEST_LANGUAGES)
+    recording._detector = Recording()
+    text = lead + GERMAN * 20
+    assert recording.detect_many([text]) == [None]
+    assert recording.detect_many([text], sample=60) == [None]
+    assert given == [text[:SAMPLE_CHARS], text[:60]]
 
 
 def test_unknown_and_too_few_languages_are_refused() -> None:
@@ -55,7 +70,7 @@ def test_unknown_and_too_few_languages_are_refused() -> None:
         LanguageIdentifier(("en",))
 
 
-def _benchmark():  # type: ignore[no-untyped-def]
+def _benchmark() -> ModuleType:
     spec = importlib.util.spec_from_file_location("language_sample", ROOT / "benchmarks" / "language_sample.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -63,18 +78,34 @@ def _benchmark():  # type: ignore[no-untyped-def]
     return module
 
 
-def test_the_sample_benchmark_scores_each_length(identifier: LanguageIdentifier) -> None:
+class _ByLength:
+    """A stand-in identifier whose answer for a text depends on how much of it it reads."""
+
+    def __init__(self) -> None:
+        self.samples: list[int] = []
+
+    def detect_many(self, texts: list[str], sample: int = 1000) -> list[str | None]:
+        self.samples.append(sample)
+        return [text[:sample].split()[-1] if len(text) > sample else text.split()[-1] for text in texts]
+
+
+def test_the_sample_benchmark_scores_each_length_against_the_longest() -> None:
     bench = _benchmark()
-    texts = [(ENGLISH * 8, "en"), (GERMAN * 8, "de"), (FRENCH * 8, "fr"), (FRENCH * 8, "es")]
-    rows = bench.measure(texts, [1000, 60], identifier)
-    assert [r["chars"] for r in rows] == [1000, 60]
-    longest = rows[0]
-    assert longest["accuracy"] == 0.75 and longest["wrong"] == {"es->fr": 1}
-    assert longest["same_as_longest"] == 4
-    assert all(r["cpu_ms_per_text"] >= 0 for r in rows)
+    texts = [("aa " * 10 + "en", "en"), ("aa " * 10 + "de", "de"), ("bb " * 10 + "fr", "es"), ("de", "de")]
+    identifier = _ByLength()
+    rows = bench.measure(texts, [20, 1000], identifier)
+    assert identifier.samples == [1000, 1000, 20]  # an untimed pass first, then longest first
+    longest, short = rows
+    assert longest["chars"] == 1000 and longest["accuracy"] == 0.75 and longest["wrong"] == {"es->fr": 1}
+    # at 20 characters the first three texts end on "aa"/"bb", not their last word
+    assert short["chars"] == 20 and short["same_as_longest"] == 1
+    assert short["accuracy"] == 0.25 and short["wrong"] == {"en->aa": 1, "de->aa": 1, "es->bb": 1}
+    assert bench.measure([], [20], identifier) == []
 
 
-def test_the_sample_benchmark_reads_its_data_and_skips_without_it(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_sample_benchmark_reads_its_data_and_skips_without_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bench = _benchmark()
     assert bench.main(["--eval", str(tmp_path)]) == 0
     assert "skipped" in capsys.readouterr().err
@@ -84,6 +115,7 @@ def test_the_sample_benchmark_reads_its_data_and_skips_without_it(tmp_path: Path
     (tmp_path / "ner" / "wikineural").mkdir(parents=True)
     conll = "\n\n".join("\n".join(f"{w}\tO" for w in sentence.split()) for sentence in FRENCH.split(", "))
     (tmp_path / "ner" / "wikineural" / "fr.dev.conll").write_text(conll + "\n", encoding="utf-8")
+    (tmp_path / "ner" / "wikineural" / "it.test.conll").write_text(conll + "\n", encoding="utf-8")  # never read
     news = dict((lang, text) for text, lang in bench.news_texts(tmp_path))
     assert set(news) == {"en", "de"} and news["en"].startswith("The finance ministers")
     passages = bench.passages(tmp_path)

@@ -10,8 +10,8 @@ from storyline.errors import ConfigError
 #: Texts with fewer letters than this get no language: too little evidence.
 MIN_LETTERS = 20
 #: Only the start of a long text is looked at; language rarely changes mid-article. lingua's
-#: time grows with what it reads (0.41-0.46 ms of a core a text at 500 characters, 0.72-0.80 at
-#: 1,000). Chosen with ``benchmarks/language_sample.py`` on ../shared/eval: at 500 characters
+#: time grows with what it reads (0.46-0.49 ms of processor time a text at 500 characters,
+#: 0.80-0.92 at 1,000). Chosen with ``benchmarks/language_sample.py`` on ../shared/eval: at 500 characters
 #: 1,808 SemEval 2022 news articles in 7 languages get the same answers as at 1,000, and 1,163 of
 #: 1,164 NER dev passages in 9 languages (300 did as well there, but on the same sentences cut
 #: into 1,000-character passages it changed 6 answers in 1,959 where 500 changed one).
@@ -43,9 +43,10 @@ class LanguageIdentifier:
             self._detector = LanguageDetectorBuilder.from_iso_codes_639_1(*self._codes).build()
         return self._detector
 
-    def detect_many(self, texts: list[str]) -> list[str | None]:
-        """ISO 639-1 code per text, or None for texts too short to tell."""
-        samples = [t[:SAMPLE_CHARS] for t in texts]
+    def detect_many(self, texts: list[str], sample: int = SAMPLE_CHARS) -> list[str | None]:
+        """ISO 639-1 code per text, read from its first ``sample`` characters, or None for texts
+        too short to tell."""
+        samples = [t[:sample] for t in texts]
         todo = [i for i, t in enumerate(samples) if len(_LETTER.findall(t)) >= MIN_LETTERS]
         out: list[str | None] = [None] * len(texts)
         if not todo:

@@ -9,9 +9,13 @@ import unicodedata
 # byte of double-encoded UTF-8 ("Ã¼" for "ü"), the usual repair no longer sees it.
 _NFKC_MOJIBAKE = re.compile(r"([ÃÂÅÄÐÑØ])(1⁄4|1⁄2|3⁄4)")
 _FRACTIONS = {"1⁄4": "¼", "1⁄2": "½", "3⁄4": "¾"}
-_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\u180e]")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# the characters normalize_line replaces by a space, drops as invisible, drops as controls
+_SPACE_CHARS = r"\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_INVISIBLE_CHARS = r"\u00ad\u200b-\u200d\u2060\ufeff\u180e"
+_CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_SPACES = re.compile(f"[{_SPACE_CHARS}]+")
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_CONTROLS = re.compile(f"[{_CONTROL_CHARS}]")
 _MULTISPACE = re.compile(r" {2,}")
 _SENTENCE_END_CHARS = frozenset(""".!?:;"”’'»)]""")
 _MOJIBAKE_HINT = re.compile(r"[ÃÂÅÄÐÑØâ][\u0080-\u00ff\u0152-\u2122]|[ÃÂ]1⁄[24]|â€")
@@ -19,7 +23,7 @@ _MOJIBAKE_HINT = re.compile(r"[ÃÂÅÄÐÑØâ][\u0080-\u00ff\u0152-\u2122]|[Ã
 #: not searched (a substring test per character costs a fiftieth of the search).
 _MOJIBAKE_LEADS = "ÃÂÅÄÐÑØâ"
 #: Any character one of the three substitutions of :func:`normalize_line` would touch.
-_ODD_CHARACTERS = re.compile("[" + "".join(p.pattern.rstrip("+")[1:-1] for p in (_INVISIBLE, _SPACES, _CONTROLS)) + "]")
+_ODD_CHARACTERS = re.compile(f"[{_INVISIBLE_CHARS}{_SPACE_CHARS}{_CONTROL_CHARS}]")
 
 
 def repair_mojibake(text: str) -> tuple[str, bool]:
