@@ -509,6 +509,10 @@ class EntityRecognizer:
         """Whether this recogniser can annotate text in ``language`` (None: unknown, tried as English)."""
         return self.model_for(language) is not None
 
+    def loaded(self, language: str | None) -> bool:
+        """Whether the model reading ``language`` is loaded in this process already."""
+        return self.language_of(language) in self._loaded
+
     def notes(self, language: str | None) -> list[str]:
         """What a document in ``language`` should be told about its entities: no model for its
         language (and which package would give it one), or a fallback model."""

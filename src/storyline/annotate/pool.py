@@ -60,7 +60,7 @@ def _init_worker(events: bool = True) -> None:
     elif not events:
         _worker = (_worker[0], None)
     recognizer, parser = _worker
-    _started_warm = "en" in recognizer._loaded and (parser is None or parser._nlp is not None)
+    _started_warm = recognizer.loaded("en") and (parser is None or parser.loaded)
 
 
 def work(jobs: list[Job]) -> Extracted:

@@ -35,6 +35,11 @@ class EventParser:
         self.batch_size = batch_size
         self._nlp: Language | None = None
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the tagger and parser are loaded in this process already."""
+        return self._nlp is not None
+
     def _load(self) -> Language:
         if self._nlp is None:
             self._nlp = load_model(self.model, _NOT_FOR_PARSE)
