@@ -538,6 +538,9 @@ def test_watch_runs_until_interrupted_and_sums_up(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "storyline.cli", "watch", "--db", db],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # Ctrl-C as a terminal gives it, even where these tests run as a shell's background job
+        # (which starts with SIGINT ignored, and a child inherits that)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     assert proc.stderr is not None
     first = proc.stderr.readline()  # the first round's progress line
