@@ -125,6 +125,124 @@ def test_workers_start_with_the_models_loaded_once_before_them(events: bool) -> 
     assert any(r.annotations.events for r in alone) is events
 
 
+@pytest.mark.slow
+def test_a_server_started_early_is_the_one_the_workers_are_forked_from() -> None:
+    """``start_server`` starts the fork server (preloading the models) before any pool; the pool
+    started later forks its workers from it, warm. In a process of its own: the server is
+    process-wide."""
+    import multiprocessing
+    import subprocess
+    import sys
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork server on this platform: each worker loads the models itself")
+    script = """
+from multiprocessing import forkserver
+from storyline.annotate import Annotator, pool
+from storyline.model import Document
+assert not pool._fork_server_running()
+pool.start_server()
+assert pool._fork_server_running() and pool.workers_start_warm()
+server = forkserver._forkserver._forkserver_pid
+pool.start_server()  # a second call starts nothing
+assert forkserver._forkserver._forkserver_pid == server
+docs = [Document(id=f"d{i}", text=f"Officials of town {i} met the minister in Paris.", source_id="t",
+                 origin="t", language="en") for i in range(4)]
+annotator = Annotator(workers=2)
+try:
+    annotator.annotate_many(docs)
+    assert annotator._pool.submit(pool.started_warm).result() is True
+finally:
+    annotator.close()
+assert forkserver._forkserver._forkserver_pid == server
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("ok")
+
+
+@pytest.mark.slow
+def test_too_few_documents_for_two_workers_go_to_one_forked_from_the_early_server(tmp_path: Path) -> None:
+    """``analyze`` of one article, storyline choosing the workers: the server started before
+    reading preloads the recogniser, one worker forked from it annotates, and this process loads
+    no spaCy model (it loads the embedder meanwhile); the store is the one this process alone
+    makes. ``compare`` of two files likewise. In a process of its own (the server is
+    process-wide)."""
+    import multiprocessing
+    import subprocess
+    import sys
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork server on this platform")
+    article = CORPUS / "txt" / "putin-modi-delhi-summit-kudankulam.txt"
+    other = CORPUS / "txt" / "modi-to-fly-to-sochi.txt"
+    script = f"""
+import sqlite3, storyline
+from storyline import api, workers
+from storyline.annotate import entities, shared_annotator
+from storyline.annotate.events import parse
+from storyline.config import IngestConfig
+loads = []  # the spaCy models this process loads (the fork server is a process of its own)
+for module in (entities, parse):
+    module.load_model = lambda *a, load=module.load_model: loads.append(a[0]) or load(*a)
+workers.available_cores = lambda: 2
+workers.available_memory_mb = lambda: 64_000
+config = IngestConfig(languages={TEST_LANGUAGES!r})
+def rows(db):
+    with sqlite3.connect(db) as con:
+        return [con.execute(f"SELECT * FROM {{t}} ORDER BY 1, 2").fetchall()
+                for t in ("entities", "entity_mentions", "time_expressions", "events")]
+with storyline.open({str(tmp_path / "forked.db")!r}, config) as sl:
+    sl.analyze({str(article)!r}, workers=None)
+forked = api.compare_files({str(article)!r}, {str(other)!r}, config, workers=None)
+assert loads == [], loads
+with storyline.open({str(tmp_path / "here.db")!r}, config) as sl:
+    sl.analyze({str(article)!r}, workers=1)
+assert len(loads) == 2 and shared_annotator().entities.loaded("en")  # this process annotated now
+here = rows({str(tmp_path / "here.db")!r})
+assert all(here) and rows({str(tmp_path / "forked.db")!r}) == here
+alone = api.compare_files({str(article)!r}, {str(other)!r}, config)
+assert forked.as_dict() == alone.as_dict()
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().endswith("ok")
+
+
+def test_analyze_starts_the_worker_server_before_it_reads_when_workers_are_its_choice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline import api
+    from storyline.annotate import pool
+
+    order: list[str] = []
+    monkeypatch.setattr(pool, "start_server", lambda: order.append("server"))
+    read = api.Storyline.ingest
+
+    def ingest(self: api.Storyline, *args: object, **kwargs: object) -> object:
+        order.append("read")
+        return read(self, *args, **kwargs)
+
+    monkeypatch.setattr(api.Storyline, "ingest", ingest)
+    monkeypatch.setattr(workers, "available_cores", lambda: 2)
+    monkeypatch.setattr(workers, "available_memory_mb", lambda: 64_000)
+    text = tmp_path / "a.txt"
+    text.write_text("Ministers met in Paris on Monday.\n\nThey agreed to meet again.\n", encoding="utf-8")
+    config = IngestConfig(languages=TEST_LANGUAGES)
+    with storyline.open(tmp_path / "a.db", config) as sl:
+        sl.analyze(text, workers=1)  # the caller chose: no server
+        assert order == ["read"]
+        sl.analyze(text, workers=None)
+        assert order == ["read", "server", "read"]
+    monkeypatch.setattr(workers, "available_cores", lambda: 1)  # one core: workers never repay
+    order.clear()
+    with storyline.open(tmp_path / "b.db", config) as sl:
+        sl.analyze(text, workers=None)
+    assert order == ["read"]
+
+
 def test_workers_forked_from_a_server_storyline_did_not_start_are_not_counted_warm(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

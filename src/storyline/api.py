@@ -204,6 +204,8 @@ class Storyline:
                 raise TypeError(f"analyze() got unexpected keyword arguments: {', '.join(kwargs)}")
             return self._run_ray(inputs, True, ray, config, transport, stdin, progress, sources)
         before = mark()
+        if kwargs.get("workers", 1) is None:
+            _start_worker_server()
         report = self.ingest(*inputs, **kwargs)
         with stage("annotate"):
             report.annotated = self.annotate_pending(workers=kwargs.get("workers", 1), warm_embedder=True)
@@ -353,12 +355,14 @@ class Storyline:
         from storyline.annotate.pool import workers_start_warm
         from storyline.workers import ANNOTATE_WORKERS_FROM, annotation_workers
 
+        forked = False
         if workers is None:
             waiting = self.store.unannotated(Annotator.stage_names(), ANNOTATE_WORKERS_FROM)
             english, others = _recognised([d.language for d in waiting])
             workers = annotation_workers(english, others, len(waiting), warm=workers_start_warm())
+            forked = workers == 1 and extractions is None and one_forked_worker(english)
         # (happenings are placed next, which needs the embedder)
-        annotator = _annotator(workers, warm_embedder=warm_embedder, own=extractions is not None)
+        annotator = _annotator(workers, warm_embedder=warm_embedder, own=extractions is not None, forked=forked)
         annotator.extractions = extractions
         done = 0
         try:
@@ -860,16 +864,23 @@ def annotate_inputs(
     published: date | None = None,
     keep_text: bool = False,
     stdin: BinaryIO | None = None,
+    annotator: Annotator | None = None,
+    workers: int | None = 1,
 ) -> AnnotateResult:
     """Annotate files, folders, URLs or ``-`` without storing them.
 
     Each document is cleaned first, unless ``keep_text``: then its text is annotated exactly as
-    given, so offsets refer to the input. ``published`` anchors every input's relative times."""
+    given, so offsets refer to the input. ``published`` anchors every input's relative times.
+    ``annotator``: the one to use; else ``workers`` say: 1, the default, the process-wide one;
+    None, as many worker processes as the documents repay (:func:`storyline.workers.annotation_workers`;
+    the CLI does so)."""
     from storyline.annotate import shared_annotator
+    from storyline.annotate.pool import workers_start_warm
     from storyline.clean import Cleaner
     from storyline.clean.dates import parse_metadata_date
     from storyline.encoding import decode
     from storyline.ingest import expand, read
+    from storyline.workers import annotation_workers
 
     config = config or IngestConfig()
     cleaner = Cleaner(config)
@@ -899,27 +910,52 @@ def annotate_inputs(
                 continue
             docs.append(doc)
             ids.append(item.source_id)
-    if docs:
-        annotated = shared_annotator().annotate_many(docs, anchor=published)
-        out.results = list(zip(ids, annotated, strict=True))
+    if not docs:
+        return out
+    if annotator is not None:
+        annotated = annotator.annotate_many(docs, anchor=published)
+    else:
+        if workers is None:
+            # (no worker for a few documents: this process has nothing to load meanwhile)
+            workers = annotation_workers(*_recognised([d.language for d in docs]), warm=workers_start_warm())
+        chosen = _annotator(workers, warm_embedder=False)
+        try:
+            annotated = chosen.annotate_many(docs, anchor=published)
+        finally:
+            if chosen is not shared_annotator():
+                chosen.close()
+    out.results = list(zip(ids, annotated, strict=True))
     return out
 
 
 def compare_files(
-    a: str | os.PathLike[str], b: str | os.PathLike[str], config: IngestConfig | None = None
+    a: str | os.PathLike[str], b: str | os.PathLike[str], config: IngestConfig | None = None, workers: int | None = 1
 ) -> Comparison:
-    """Compare two articles given as files or URLs (each must hold exactly one article)."""
+    """Compare two articles given as files or URLs (each must hold exactly one article).
+    ``workers``: 1, the default, annotates them in this process; None lets storyline choose, as
+    the CLI does: one worker forked from a server that loads the recogniser while this process
+    reads the files and loads the embedder (:func:`one_forked_worker`)."""
     from storyline.relate.embed import shared_embedder
     from storyline.relate.similarity import compare_documents
 
+    forked = False
+    if workers is None:
+        _start_worker_server()
+        forked = one_forked_worker(1)
+    annotator = _annotator(1, warm_embedder=True, forked=forked)
     results = []
-    for source in (a, b):
-        found = annotate_inputs(source, config=config)
-        if found.errors:
-            raise found.errors[0]
-        if len(found.results) != 1:
-            raise InputError(str(source), "not-one-article", f"holds {len(found.results)} articles; compare needs one")
-        results.append(found.results[0][1])
+    try:
+        for source in (a, b):
+            found = annotate_inputs(source, config=config, annotator=annotator)
+            if found.errors:
+                raise found.errors[0]
+            if len(found.results) != 1:
+                held = f"holds {len(found.results)} articles; compare needs one"
+                raise InputError(str(source), "not-one-article", held)
+            results.append(found.results[0][1])
+    finally:
+        if forked:
+            annotator.close()
     docs, anns = [r.document for r in results], [r.annotations for r in results]
     return compare_documents(docs, anns, shared_embedder(), f"{docs[0].source_id}|{docs[1].source_id}")
 
@@ -937,12 +973,19 @@ def compare_pairs(pairs: list[Pair], batch: int = 64, workers: int | None = 1) -
     from storyline.workers import annotation_workers
 
     embedder, model = shared_embedder(), shipped_model()
+    forked = False
     if workers is None:
         # what repays starting workers is recognition: articles in a language no recogniser reads
         # cost little (measured: 200 pairs of mostly such articles took 30 s with workers, 26 without)
         articles = {(text, lang) for p in pairs for text, lang in ((p.text1, p.lang1), (p.text2, p.lang2))}
-        workers = annotation_workers(*_recognised([lang for _, lang in articles]), warm=workers_start_warm())
-    annotator = _annotator(workers, warm_embedder=True)
+        english, others = _recognised([lang for _, lang in articles])
+        workers = annotation_workers(english, others, warm=workers_start_warm())
+        if workers == 1 and english:
+            _start_worker_server()  # one worker forked from it beats loading the models here
+            forked = one_forked_worker(english)
+    if workers > 1:
+        _start_worker_server()  # its models load while the first batch is cleaned
+    annotator = _annotator(workers, warm_embedder=True, forked=forked)
     cache = ProfileCache(PROFILES_KEPT)  # an article several pairs share is profiled once
     out: list[Comparison | InputError] = []
     try:
@@ -958,6 +1001,19 @@ def compare_pairs(pairs: list[Pair], batch: int = 64, workers: int | None = 1) -
     return out
 
 
+def _start_worker_server() -> None:
+    """Where annotation may run in warm workers (more than one core, memory for two), start the
+    server they are forked from now, so that it loads the models while this process reads and
+    cleans the input (measured in docs/benchmarks.md). Too few documents for two workers go to
+    one (:func:`one_forked_worker`); with no English document to read, the server stays idle
+    until the process ends."""
+    from storyline.annotate.pool import start_server
+    from storyline.workers import ANNOTATE_WORKER_MB, auto_workers
+
+    if auto_workers(1, 0, ANNOTATE_WORKER_MB) > 1:
+        start_server()
+
+
 def _recognised(languages: Sequence[str | None]) -> tuple[int, int]:
     """Of documents in these languages, how many the English recogniser reads and how many
     another recogniser reads (the recogniser loads no model to say so)."""
@@ -969,17 +1025,34 @@ def _recognised(languages: Sequence[str | None]) -> tuple[int, int]:
     return english, len(read) - english
 
 
-def _annotator(workers: int, *, warm_embedder: bool, own: bool = False) -> Annotator:
-    """An annotator with ``workers`` processes, or (1) the process-wide one, whose models stay
-    loaded for the next call; ``own``: a new one even so (its settings are the caller's). With
-    workers and ``warm_embedder``, this process loads the embedder while it waits on them."""
+def _annotator(workers: int, *, warm_embedder: bool, own: bool = False, forked: bool = False) -> Annotator:
+    """An annotator with ``workers`` processes (one, ``forked``: see :func:`one_forked_worker`), or
+    (1) the process-wide one, whose models stay loaded for the next call; ``own``: a new one even
+    so (its settings are the caller's). With workers and ``warm_embedder``, this process loads the
+    embedder while it waits on them."""
     from storyline.annotate import Annotator, shared_annotator
 
-    if workers > 1 and warm_embedder:
+    pooled = workers > 1 or forked
+    if pooled and warm_embedder:
         from storyline.relate.embed import shared_embedder
 
         threading.Thread(target=shared_embedder().warm, name="storyline-warm-embedder", daemon=True).start()
-    return Annotator(workers=workers) if workers > 1 or own else shared_annotator()
+    return Annotator(workers=workers, forked=forked) if pooled or own else shared_annotator()
+
+
+def one_forked_worker(english: int) -> bool:
+    """Whether documents too few to repay two workers (``english`` of them in English) are better
+    annotated by one worker forked from the server that preloaded the models than here: when
+    this command started that server (:func:`_start_worker_server`), so its load has been running
+    beside the reading, and this process has not loaded the English recogniser itself (a later
+    round of ``watch`` may have). This process then loads the embedder while the worker
+    annotates. Measured in docs/benchmarks.md: ``analyze`` of one article, 3.6-3.8 s against
+    4.8-4.9 s."""
+    from storyline.annotate import pool, shared_annotator
+
+    if english < 1 or not pool.server_preloaded():
+        return False
+    return shared_annotator.cache_info().currsize == 0 or not shared_annotator().entities.loaded("en")
 
 
 def open(path: str | os.PathLike[str] = "storyline.db", config: IngestConfig | None = None) -> Storyline:

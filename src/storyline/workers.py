@@ -9,8 +9,11 @@ repays its start only on enough work, so a command uses one process per availabl
 input is at least :data:`CLEAN_WORKERS_FROM` articles (cleaning), or for annotation
 (:func:`annotation_workers`) :data:`ANNOTATE_FORKED_FROM` English documents with warm workers and
 :data:`ANNOTATE_WORKERS_FROM` documents otherwise, and no more annotation workers than free memory
-holds (:data:`ANNOTATE_WORKER_MB` each). The thresholds come from whole-command runs on the
-2-core development machine (see docs/benchmarks.md, 2026-12-05):
+holds (:data:`ANNOTATE_WORKER_MB` each). Fewer English documents than warm workers repay go to
+one worker forked from the server when the command started that server before reading its input
+(``analyze``, ``compare``: :func:`storyline.api.one_forked_worker`), so the command's process never
+loads the recogniser. The thresholds come from whole-command runs on the 2-core development
+machine (see docs/benchmarks.md, 2026-12-05):
 
 - ``storyline analyze`` of the first N English SemEval-2022 articles (165 words), one worker
   against two, with each worker spawned and loading the models itself: 9.6 / 9.5 s at 50,

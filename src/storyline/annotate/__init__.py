@@ -167,9 +167,10 @@ class Extractions(Protocol):
 class Annotator:
     """Runs the annotation stages over batches of documents. Build once per process.
 
-    With ``workers`` > 1, entity extraction and time tagging run in that many worker processes
-    (forked from a server that loaded the models once, or spawned, each loading them; see
-    :mod:`storyline.annotate.pool`); canonicalisation stays here, so it sees the whole batch.
+    With ``workers`` > 1 (or one and ``forked``), entity extraction and time tagging run in that
+    many worker processes (forked from a server that loaded the models once, or spawned, each
+    loading them; see :mod:`storyline.annotate.pool`); canonicalisation stays here, so it sees the
+    whole batch.
     """
 
     def __init__(
@@ -181,12 +182,17 @@ class Annotator:
         events: bool = True,
         category_model: CategoryModel | Literal["shipped"] | None = None,
         embed: Embed | None = None,
+        forked: bool = False,
     ) -> None:
         gazetteer = Gazetteer()  # built once, shared by both stages
         self.entities = entities or EntityRecognizer(gazetteer=gazetteer)
         self.geocoder = geocoder or Geocoder(gazetteer)
         self.events = EventParser() if events else None
         self.workers = workers
+        #: With one worker: annotate in a process forked from the server that preloaded the models
+        #: (:func:`storyline.annotate.pool.server_preloaded`) rather than here, so that this
+        #: process never loads the recogniser (see :func:`storyline.api.one_forked_worker`).
+        self.forked = forked and workers == 1
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False  # a worker died: the rest is annotated in this process
         #: Extraction results computed elsewhere (by Ray actors), used where they answer a job
@@ -226,7 +232,11 @@ class Annotator:
         return self._compute(jobs)
 
     def _compute(self, jobs: list[Job]) -> Extracted:
-        if self.workers <= 1 or self._broken or (self._pool is None and len(jobs) < 2 * self.workers):
+        if self.forked:
+            pooled = not self._broken
+        else:  # a worker repays its start on two documents or more
+            pooled = self.workers > 1 and not self._broken and (self._pool is not None or len(jobs) >= 2 * self.workers)
+        if not pooled:
             return extract_jobs(self.entities, self.events, jobs)
         try:
             return self._in_workers(jobs)

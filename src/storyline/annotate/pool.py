@@ -83,6 +83,12 @@ def workers_start_warm() -> bool:
     return _FORK_SERVER and not _fork_server_running()
 
 
+def server_preloaded() -> bool:
+    """Whether the fork server is up and was started by storyline, preloading the English models
+    (its workers start warm; :func:`start_server` starts it before any pool)."""
+    return bool(_warm_workers) and _fork_server_running()
+
+
 def _fork_server_running() -> bool:
     from multiprocessing import forkserver
 
@@ -102,6 +108,16 @@ def _pool_context() -> BaseContext:
     elif _warm_workers is None:  # started by the program storyline runs in, preloading who knows what
         _warm_workers = False
     return context
+
+
+def start_server() -> None:
+    """Start the fork server now, where the platform has one and it is not running yet: it loads
+    the models (:data:`PRELOAD_MODULE`) while this process does what comes before annotation."""
+    if _FORK_SERVER and not _fork_server_running():
+        from multiprocessing import forkserver
+
+        _pool_context()
+        forkserver.ensure_running()
 
 
 def start(workers: int, *, events: bool) -> ProcessPoolExecutor:

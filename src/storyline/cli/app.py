@@ -811,7 +811,7 @@ def annotate(
             raise typer.BadParameter(f"expected YYYY-MM-DD, got {published!r}", param_hint="--published") from None
     try:
         config = IngestConfig(languages=_languages(languages))
-        found = annotate_inputs(*inputs, config=config, published=anchor, keep_text=keep_text)
+        found = annotate_inputs(*inputs, config=config, published=anchor, keep_text=keep_text, workers=None)
     except ConfigError as exc:
         raise typer.BadParameter(str(exc)) from None
     for error in found.errors:
@@ -1096,7 +1096,7 @@ def compare(
             if Path(first).exists() and Path(second).exists():
                 from storyline.api import compare_files
 
-                results = [compare_files(first, second)]
+                results = [compare_files(first, second, workers=None)]
             else:
                 with _open(db) as sl:
                     results = [sl.compare(first, second)]
