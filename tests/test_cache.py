@@ -40,6 +40,8 @@ def test_nothing_is_kept_when_caching_is_off_or_impossible(tmp_path: Path, monke
     monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path / "cache"))
     assert kept_file("thing", (tmp_path / "missing.py",)) is None  # an unreadable source: build, keep nothing
     assert kept_file("thing", (source,), ("no-such-package-here",)) is None
+    unpicklable = kept(tmp_path / "cache" / "fn.pickle", lambda: lambda: 9)  # built, returned, not kept
+    assert unpicklable() == 9 and not list((tmp_path / "cache").glob("fn*"))
     blocked = tmp_path / "file"
     blocked.write_text("not a folder", encoding="utf-8")
     assert kept(blocked / "thing.pickle", lambda: 8) == 8  # a folder that cannot be made: built, not kept

@@ -535,12 +535,15 @@ def test_watch_runs_until_interrupted_and_sums_up(tmp_path: Path) -> None:
     db = str(tmp_path / "run.db")
     with storyline.open(db) as sl:
         sl.following.add_source(str(inbox), every="1h")
+    # Ctrl-C as a terminal gives it, even where these tests run as a shell's background job
+    # (which starts with SIGINT ignored, and a child inherits that)
+    run = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv = ['storyline', *sys.argv[1:]]; runpy.run_module('storyline.cli', run_name='__main__')"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "storyline.cli", "watch", "--db", db],
+        [sys.executable, "-c", run, "watch", "--db", db],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        # Ctrl-C as a terminal gives it, even where these tests run as a shell's background job
-        # (which starts with SIGINT ignored, and a child inherits that)
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     assert proc.stderr is not None
     first = proc.stderr.readline()  # the first round's progress line

@@ -196,6 +196,10 @@ def rows(db):
 with storyline.open({str(tmp_path / "forked.db")!r}, config) as sl:
     sl.analyze({str(article)!r}, workers=None)
 forked = api.compare_files({str(article)!r}, {str(other)!r}, config, workers=None)
+from storyline.relate.pairs import Pair
+texts = [open(p, encoding="utf-8").read() for p in ({str(article)!r}, {str(other)!r})]
+pair = Pair("p", texts[0], texts[1], "en", "en")
+compared = api.compare_pairs([pair], workers=None)
 assert loads == [], loads
 with storyline.open({str(tmp_path / "here.db")!r}, config) as sl:
     sl.analyze({str(article)!r}, workers=1)
@@ -204,10 +208,41 @@ here = rows({str(tmp_path / "here.db")!r})
 assert all(here) and rows({str(tmp_path / "forked.db")!r}) == here
 alone = api.compare_files({str(article)!r}, {str(other)!r}, config)
 assert forked.as_dict() == alone.as_dict()
+assert compared[0].as_dict() == api.compare_pairs([pair], workers=1)[0].as_dict()
+assert not api._one_forked_worker(1)  # this process has the recogniser now: it annotates itself
 print("ok")
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().endswith("ok")
+
+
+@pytest.mark.slow
+def test_a_server_started_early_is_stopped_with_the_process_even_while_it_loads(tmp_path: Path) -> None:
+    """The server holds the command's output open while it runs: it must end with the command,
+    even in the middle of its load (here one that would take ten minutes)."""
+    import multiprocessing
+    import subprocess
+    import sys
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork server on this platform")
+    (tmp_path / "slow_preload.py").write_text("import time\ntime.sleep(600)\n", encoding="utf-8")
+    script = f"""
+import sys
+sys.path.insert(0, {str(tmp_path)!r})
+from multiprocessing import forkserver
+from storyline.annotate import pool
+pool.PRELOAD_MODULE = "slow_preload"
+pool.start_server()
+server = forkserver._forkserver._forkserver_pid
+import atexit, os
+atexit._run_exitfuncs()  # what the interpreter runs as it ends
+os.waitpid(server, 0)  # returns once the server has ended: at once, or after its ten minutes
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("ok")
 
 

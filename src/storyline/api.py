@@ -189,6 +189,9 @@ class Storyline:
     def analyze(self, *inputs: str | os.PathLike[str], **kwargs: Any) -> IngestReport:
         """Ingest, then annotate every stored document not yet annotated by the current stages
         (entities, time expressions and places), and place them in happenings and storylines.
+        With ``workers`` None (storyline chooses, as the CLI does) or more than one, the server
+        the annotation workers are forked from starts first, so its models load while the input
+        is read (see :meth:`annotate_pending`).
         Takes the options of :meth:`ingest`; with ``engine="ray"`` the annotation's per-document
         part and the embeddings run on the Ray actors too, and what must see the whole store
         (canonicalisation across documents, near-duplicates, happenings) runs here, in input order."""
@@ -204,8 +207,8 @@ class Storyline:
                 raise TypeError(f"analyze() got unexpected keyword arguments: {', '.join(kwargs)}")
             return self._run_ray(inputs, True, ray, config, transport, stdin, progress, sources)
         before = mark()
-        if kwargs.get("workers", 1) is None:
-            _start_worker_server()
+        if kwargs.get("workers", 1) is None or kwargs.get("workers", 1) > 1:
+            _start_worker_server()  # its models load while the input is read
         report = self.ingest(*inputs, **kwargs)
         with stage("annotate"):
             report.annotated = self.annotate_pending(workers=kwargs.get("workers", 1), warm_embedder=True)
@@ -347,7 +350,8 @@ class Storyline:
         """Annotate stored documents that lack annotations by the current stage versions.
         Each batch is written in one transaction; returns how many were annotated. ``workers``:
         processes that annotate (1, the default: this process only; None: one per core when
-        enough documents wait, see :mod:`storyline.workers`). Results do not depend on it.
+        enough documents wait, see :mod:`storyline.workers`, or one forked from the server
+        ``analyze`` started, see :func:`_one_forked_worker`). Results do not depend on it.
         ``extractions``: the per-document part computed elsewhere (by the Ray engine).
         ``warm_embedder``: while workers annotate, load the embedder in a thread of this process
         (``analyze`` places the documents next, which needs it)."""
@@ -360,7 +364,7 @@ class Storyline:
             waiting = self.store.unannotated(Annotator.stage_names(), ANNOTATE_WORKERS_FROM)
             english, others = _recognised([d.language for d in waiting])
             workers = annotation_workers(english, others, len(waiting), warm=workers_start_warm())
-            forked = workers == 1 and extractions is None and one_forked_worker(english)
+            forked = workers == 1 and extractions is None and _one_forked_worker(english)
         # (happenings are placed next, which needs the embedder)
         annotator = _annotator(workers, warm_embedder=warm_embedder, own=extractions is not None, forked=forked)
         annotator.extractions = extractions
@@ -934,14 +938,18 @@ def compare_files(
     """Compare two articles given as files or URLs (each must hold exactly one article).
     ``workers``: 1, the default, annotates them in this process; None lets storyline choose, as
     the CLI does: one worker forked from a server that loads the recogniser while this process
-    reads the files and loads the embedder (:func:`one_forked_worker`)."""
+    reads the files and loads the embedder, where there is such a server (:func:`_one_forked_worker`)."""
+    if workers not in (1, None):
+        raise ValueError(
+            f"workers={workers!r}: compare_files annotates in this process (1) or as storyline chooses (None)"
+        )
     from storyline.relate.embed import shared_embedder
     from storyline.relate.similarity import compare_documents
 
     forked = False
     if workers is None:
         _start_worker_server()
-        forked = one_forked_worker(1)
+        forked = _one_forked_worker(1)
     annotator = _annotator(1, warm_embedder=True, forked=forked)
     results = []
     try:
@@ -982,7 +990,7 @@ def compare_pairs(pairs: list[Pair], batch: int = 64, workers: int | None = 1) -
         workers = annotation_workers(english, others, warm=workers_start_warm())
         if workers == 1 and english:
             _start_worker_server()  # one worker forked from it beats loading the models here
-            forked = one_forked_worker(english)
+            forked = _one_forked_worker(english)
     if workers > 1:
         _start_worker_server()  # its models load while the first batch is cleaned
     annotator = _annotator(workers, warm_embedder=True, forked=forked)
@@ -1005,7 +1013,7 @@ def _start_worker_server() -> None:
     """Where annotation may run in warm workers (more than one core, memory for two), start the
     server they are forked from now, so that it loads the models while this process reads and
     cleans the input (measured in docs/benchmarks.md). Too few documents for two workers go to
-    one (:func:`one_forked_worker`); with no English document to read, the server stays idle
+    one (:func:`_one_forked_worker`); with no English document to read, the server stays idle
     until the process ends."""
     from storyline.annotate.pool import start_server
     from storyline.workers import ANNOTATE_WORKER_MB, auto_workers
@@ -1026,7 +1034,7 @@ def _recognised(languages: Sequence[str | None]) -> tuple[int, int]:
 
 
 def _annotator(workers: int, *, warm_embedder: bool, own: bool = False, forked: bool = False) -> Annotator:
-    """An annotator with ``workers`` processes (one, ``forked``: see :func:`one_forked_worker`), or
+    """An annotator with ``workers`` processes (one, ``forked``: see :func:`_one_forked_worker`), or
     (1) the process-wide one, whose models stay loaded for the next call; ``own``: a new one even
     so (its settings are the caller's). With workers and ``warm_embedder``, this process loads the
     embedder while it waits on them."""
@@ -1040,14 +1048,16 @@ def _annotator(workers: int, *, warm_embedder: bool, own: bool = False, forked: 
     return Annotator(workers=workers, forked=forked) if pooled or own else shared_annotator()
 
 
-def one_forked_worker(english: int) -> bool:
+def _one_forked_worker(english: int) -> bool:
     """Whether documents too few to repay two workers (``english`` of them in English) are better
     annotated by one worker forked from the server that preloaded the models than here: when
     this command started that server (:func:`_start_worker_server`), so its load has been running
     beside the reading, and this process has not loaded the English recogniser itself (a later
     round of ``watch`` may have). This process then loads the embedder while the worker
-    annotates. Measured in docs/benchmarks.md: ``analyze`` of one article, 3.6-3.8 s against
-    4.8-4.9 s."""
+    annotates. A document in another language is read by the worker too, which loads that
+    language's model itself. Measured in docs/benchmarks.md ("the worker server starts first"):
+    ``analyze`` of one article, a median of 5.04 s against 6.09 s, ``compare`` of two files 4.51
+    s against 6.54 s."""
     from storyline.annotate import pool, shared_annotator
 
     if english < 1 or not pool.server_preloaded():

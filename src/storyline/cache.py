@@ -5,8 +5,10 @@ any time; it is built again when missing."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar, cast
@@ -45,8 +47,10 @@ def kept_file(stem: str, sources: Sequence[Path], packages: Sequence[str] = ()) 
 
 def kept(path: Path | None, build: Callable[[], T]) -> T:
     """What ``path`` (:func:`kept_file`) holds, else ``build()``, written there for the next
-    process: whole or not at all, whatever another process does meanwhile. A file that is absent,
-    unreadable or damaged is built again; a folder that cannot be written keeps nothing."""
+    process: whole or not at all, whatever another process or thread does meanwhile (each writes
+    a file of its own, then renames it). A file that is absent, unreadable or damaged is built
+    again; a value that cannot be written (a read-only folder, a full disk) is kept nowhere, and
+    nothing is left half-written."""
     if path is not None:
         try:
             with path.open("rb") as f:
@@ -55,12 +59,18 @@ def kept(path: Path | None, build: Callable[[], T]) -> T:
             pass
     value = build()
     if path is not None:
+        partial: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.part")
-            with partial.open("wb") as f:
+            handle, partial = tempfile.mkstemp(dir=path.parent, prefix=path.stem + ".", suffix=".part")
+            with os.fdopen(handle, "wb") as f:
                 pickle.dump(value, f, protocol=5)
-            partial.replace(path)
-        except OSError:
-            pass  # a read-only home: the next process builds it again
+            Path(partial).replace(path)
+            partial = None
+        except Exception:  # a read-only home, a full disk: the next process builds it again
+            pass
+        finally:
+            if partial is not None:
+                with contextlib.suppress(OSError):
+                    Path(partial).unlink()
     return value

