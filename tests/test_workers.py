@@ -125,17 +125,25 @@ def test_workers_start_with_the_models_loaded_once_before_them(events: bool) -> 
     assert any(r.annotations.events for r in alone) is events
 
 
-@pytest.mark.slow
-def test_a_server_started_early_is_the_one_the_workers_are_forked_from() -> None:
-    """``start_server`` starts the fork server (preloading the models) before any pool; the pool
-    started later forks its workers from it, warm. In a process of its own: the server is
-    process-wide."""
+def _alone(script: str, timeout: int) -> None:
+    """Run ``script`` in a Python process of its own (the fork server is process-wide), where the
+    platform has a fork server; it must end well, printing "ok" last."""
     import multiprocessing
     import subprocess
     import sys
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork server on this platform: each worker loads the models itself")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().endswith("ok")
+
+
+@pytest.mark.slow
+def test_a_server_started_early_is_the_one_the_workers_are_forked_from() -> None:
+    """``start_server`` starts the fork server (preloading the models) before any pool; the pool
+    started later forks its workers from it, warm. In a process of its own: the server is
+    process-wide."""
     script = """
 from multiprocessing import forkserver
 from storyline.annotate import Annotator, pool
@@ -157,9 +165,7 @@ finally:
 assert forkserver._forkserver._forkserver_pid == server
 print("ok")
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip().endswith("ok")
+    _alone(script, timeout=300)
 
 
 @pytest.mark.slow
@@ -169,12 +175,6 @@ def test_too_few_documents_for_two_workers_go_to_one_forked_from_the_early_serve
     no spaCy model (it loads the embedder meanwhile); the store is the one this process alone
     makes. ``compare`` of two files likewise. In a process of its own (the server is
     process-wide)."""
-    import multiprocessing
-    import subprocess
-    import sys
-
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        pytest.skip("no fork server on this platform")
     article = CORPUS / "txt" / "putin-modi-delhi-summit-kudankulam.txt"
     other = CORPUS / "txt" / "modi-to-fly-to-sochi.txt"
     script = f"""
@@ -212,21 +212,13 @@ assert compared[0].as_dict() == api.compare_pairs([pair], workers=1)[0].as_dict(
 assert not api._one_forked_worker(1)  # this process has the recogniser now: it annotates itself
 print("ok")
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip().endswith("ok")
+    _alone(script, timeout=600)
 
 
 @pytest.mark.slow
 def test_a_server_started_early_is_stopped_with_the_process_even_while_it_loads(tmp_path: Path) -> None:
     """The server holds the command's output open while it runs: it must end with the command,
     even in the middle of its load (here one that would take ten minutes)."""
-    import multiprocessing
-    import subprocess
-    import sys
-
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        pytest.skip("no fork server on this platform")
     (tmp_path / "slow_preload.py").write_text("import time\ntime.sleep(600)\n", encoding="utf-8")
     script = f"""
 import sys
@@ -241,9 +233,7 @@ atexit._run_exitfuncs()  # what the interpreter runs as it ends
 os.waitpid(server, 0)  # returns once the server has ended: at once, or after its ten minutes
 print("ok")
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip().endswith("ok")
+    _alone(script, timeout=120)
 
 
 def test_analyze_starts_the_worker_server_before_it_reads_when_workers_are_its_choice(
