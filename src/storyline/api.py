@@ -207,11 +207,12 @@ class Storyline:
                 raise TypeError(f"analyze() got unexpected keyword arguments: {', '.join(kwargs)}")
             return self._run_ray(inputs, True, ray, config, transport, stdin, progress, sources)
         before = mark()
-        if kwargs.get("workers", 1) is None or kwargs.get("workers", 1) > 1:
+        workers = kwargs.get("workers", 1)
+        if workers is None or workers > 1:
             _start_worker_server()  # its models load while the input is read
         report = self.ingest(*inputs, **kwargs)
         with stage("annotate"):
-            report.annotated = self.annotate_pending(workers=kwargs.get("workers", 1), warm_embedder=True)
+            report.annotated = self.annotate_pending(workers=workers, warm_embedder=True)
         with stage("happenings"):
             report.clustered = self.cluster_pending()
         report.stages = since(before)
@@ -359,14 +360,14 @@ class Storyline:
         from storyline.annotate.pool import workers_start_warm
         from storyline.workers import ANNOTATE_WORKERS_FROM, annotation_workers
 
-        forked = False
+        english = None
         if workers is None:
             waiting = self.store.unannotated(Annotator.stage_names(), ANNOTATE_WORKERS_FROM)
             english, others = _recognised([d.language for d in waiting])
             workers = annotation_workers(english, others, len(waiting), warm=workers_start_warm())
-            forked = workers == 1 and extractions is None and _one_forked_worker(english)
         # (happenings are placed next, which needs the embedder)
-        annotator = _annotator(workers, warm_embedder=warm_embedder, own=extractions is not None, forked=forked)
+        own = extractions is not None
+        annotator = _annotator(workers, warm_embedder=warm_embedder, own=own, english=None if own else english)
         annotator.extractions = extractions
         done = 0
         try:
@@ -878,7 +879,6 @@ def annotate_inputs(
     ``annotator``: the one to use; else ``workers`` say: 1, the default, the process-wide one;
     None, as many worker processes as the documents repay (:func:`storyline.workers.annotation_workers`;
     the CLI does so)."""
-    from storyline.annotate import shared_annotator
     from storyline.annotate.pool import workers_start_warm
     from storyline.clean import Cleaner
     from storyline.clean.dates import parse_metadata_date
@@ -926,8 +926,7 @@ def annotate_inputs(
         try:
             annotated = chosen.annotate_many(docs, anchor=published)
         finally:
-            if chosen is not shared_annotator():
-                chosen.close()
+            chosen.close()  # (the process-wide one stays open)
     out.results = list(zip(ids, annotated, strict=True))
     return out
 
@@ -946,11 +945,9 @@ def compare_files(
     from storyline.relate.embed import shared_embedder
     from storyline.relate.similarity import compare_documents
 
-    forked = False
     if workers is None:
         _start_worker_server()
-        forked = _one_forked_worker(1)
-    annotator = _annotator(1, warm_embedder=True, forked=forked)
+    annotator = _annotator(1, warm_embedder=True, english=1 if workers is None else None)
     results = []
     try:
         for source in (a, b):
@@ -962,8 +959,7 @@ def compare_files(
                 raise InputError(str(source), "not-one-article", held)
             results.append(found.results[0][1])
     finally:
-        if forked:
-            annotator.close()
+        annotator.close()  # (the process-wide one stays open)
     docs, anns = [r.document for r in results], [r.annotations for r in results]
     return compare_documents(docs, anns, shared_embedder(), f"{docs[0].source_id}|{docs[1].source_id}")
 
@@ -981,19 +977,16 @@ def compare_pairs(pairs: list[Pair], batch: int = 64, workers: int | None = 1) -
     from storyline.workers import annotation_workers
 
     embedder, model = shared_embedder(), shipped_model()
-    forked = False
+    english = None
     if workers is None:
         # what repays starting workers is recognition: articles in a language no recogniser reads
         # cost little (measured: 200 pairs of mostly such articles took 30 s with workers, 26 without)
         articles = {(text, lang) for p in pairs for text, lang in ((p.text1, p.lang1), (p.text2, p.lang2))}
         english, others = _recognised([lang for _, lang in articles])
         workers = annotation_workers(english, others, warm=workers_start_warm())
-        if workers == 1 and english:
-            _start_worker_server()  # one worker forked from it beats loading the models here
-            forked = _one_forked_worker(english)
-    if workers > 1:
+    if workers > 1 or english:
         _start_worker_server()  # its models load while the first batch is cleaned
-    annotator = _annotator(workers, warm_embedder=True, forked=forked)
+    annotator = _annotator(workers, warm_embedder=True, english=english)
     cache = ProfileCache(PROFILES_KEPT)  # an article several pairs share is profiled once
     out: list[Comparison | InputError] = []
     try:
@@ -1033,13 +1026,16 @@ def _recognised(languages: Sequence[str | None]) -> tuple[int, int]:
     return english, len(read) - english
 
 
-def _annotator(workers: int, *, warm_embedder: bool, own: bool = False, forked: bool = False) -> Annotator:
-    """An annotator with ``workers`` processes (one, ``forked``: see :func:`_one_forked_worker`), or
-    (1) the process-wide one, whose models stay loaded for the next call; ``own``: a new one even
-    so (its settings are the caller's). With workers and ``warm_embedder``, this process loads the
-    embedder while it waits on them."""
+def _annotator(workers: int, *, warm_embedder: bool, own: bool = False, english: int | None = None) -> Annotator:
+    """An annotator with ``workers`` processes, or (1) the process-wide one, whose models stay
+    loaded for the next call; ``own``: a new one even so (its settings are the caller's).
+    ``english``: where storyline chose ``workers`` (None: the caller did), how many of the
+    documents are in English; one worker forked from the preloaded server then annotates where
+    :func:`_one_forked_worker` says it beats this process. With workers and ``warm_embedder``,
+    this process loads the embedder while it waits on them."""
     from storyline.annotate import Annotator, shared_annotator
 
+    forked = workers == 1 and english is not None and _one_forked_worker(english)
     pooled = workers > 1 or forked
     if pooled and warm_embedder:
         from storyline.relate.embed import shared_embedder

@@ -232,11 +232,9 @@ class Annotator:
         return self._compute(jobs)
 
     def _compute(self, jobs: list[Job]) -> Extracted:
-        if self.forked:
-            pooled = not self._broken
-        else:  # a worker repays its start on two documents or more
-            pooled = self.workers > 1 and not self._broken and (self._pool is not None or len(jobs) >= 2 * self.workers)
-        if not pooled:
+        # (more than one worker repays its start on two documents a worker or more)
+        repays = self.forked or (self.workers > 1 and (self._pool is not None or len(jobs) >= 2 * self.workers))
+        if self._broken or not repays:
             return extract_jobs(self.entities, self.events, jobs)
         try:
             return self._in_workers(jobs)

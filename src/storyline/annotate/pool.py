@@ -90,10 +90,15 @@ def server_preloaded() -> bool:
 
 
 def _fork_server_running() -> bool:
+    return _fork_server_pid() is not None
+
+
+def _fork_server_pid() -> int | None:
     from multiprocessing import forkserver
 
     # (no public way to ask; an attribute missing in another Python version reads as not running)
-    return getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None) is not None
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    return pid if isinstance(pid, int) else None
 
 
 def _pool_context() -> BaseContext:
@@ -130,7 +135,7 @@ def start_server() -> None:
     except OSError:
         _warm_workers = before
         return
-    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    pid = _fork_server_pid()
     if pid is not None:
         atexit.register(_stop_server, pid)
 
