@@ -23,7 +23,8 @@ takes "Arrives In Sochi For" for a facility); after it, spans that swallowed a n
 are cut in two, and names the article gives are found again in its headlines (English only:
 other languages' headlines are in sentence case). Span trimming, city relabelling and the
 clustering of people are the same in every language; a Russian surname is matched without its
-case ending ("Путина", "Путину" -> Путин).
+case ending ("Путина", "Путину" -> Путин). A Spanish span is first cut to the name inside it and
+typed again, or dropped, by a model learned on Spanish news (:mod:`storyline.annotate.span_model`).
 """
 
 from __future__ import annotations
@@ -40,10 +41,11 @@ from storyline.annotate.countries import country_table
 from storyline.annotate.gazetteer import Gazetteer
 from storyline.annotate.spacy_model import MODEL_PACKAGE
 from storyline.annotate.spacy_model import load as load_model
+from storyline.annotate.span_model import SpanModel, span_features, tokens, trim_name
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
-NAME = "storyline.entities.v4"
+NAME = "storyline.entities.v5"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -463,6 +465,7 @@ class EntityRecognizer:
         self._loaded: dict[str, Any] = {}
         self._gazetteer = gazetteer
         self._headline_names: frozenset[str] | None = None
+        self._span_models: dict[str, SpanModel | None] = {}
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -601,6 +604,8 @@ class EntityRecognizer:
                 continue
             spans = self.model_spans(lang, [readable[i] for i in indices])
             for i, found in zip(indices, spans, strict=True):
+                if lang != "en":
+                    found = self.retyped(texts[i], found, lang)
                 raws[i] = self._repair(texts[i], found, english=lang == "en")
         self.relabel_places(raws)  # here, so that what reads these spans (the event parse) sees "Sochi" as a place
         return raws
@@ -622,6 +627,49 @@ class EntityRecognizer:
         if not english:
             return propagate_surnames(text, mentions)
         return propagate_surnames(text, propagate_to_headlines(text, split_swallowed(mentions)))
+
+    def known_place(self, name: str) -> bool:
+        """Whether the country table or the gazetteer knows ``name``."""
+        return bool(country_table().country(name) or self.gazetteer.candidates(name))
+
+    @staticmethod
+    def is_demonym(name: str) -> bool:
+        """Whether ``name`` is a nationality the country table knows ("españoles")."""
+        return " ".join(name.casefold().split()) in country_table().nationalities
+
+    def trimmed(self, text: str, spans: Sequence[tuple[int, int, str]], language: str) -> list[tuple[int, int, str]]:
+        """A non-English model's spans cut to the names inside them (:func:`span_model.trim_name`),
+        once each."""
+        out, seen = [], set()
+        for start, end, label in spans:
+            fixed = _clean_span(text, start, end)
+            if fixed is not None:
+                fixed = trim_name(text, fixed[0], fixed[1], language, self.known_place)
+            if fixed is not None and fixed not in seen:
+                seen.add(fixed)
+                out.append((fixed[0], fixed[1], label))
+        return out
+
+    def span_model(self, language: str) -> SpanModel | None:
+        """The span model shipped for the language's recogniser, if any (loaded once)."""
+        if language not in self._span_models:
+            found = SpanModel.shipped(language)
+            chosen = self.model_for(language)
+            self._span_models[language] = found if found and chosen and found.recogniser == chosen.name else None
+        return self._span_models[language]
+
+    def retyped(self, text: str, spans: Sequence[tuple[int, int, str]], language: str) -> list[tuple[int, int, str]]:
+        """A non-English model's spans trimmed, then typed again (or dropped) by the language's span
+        model where one was learned for this recogniser (:mod:`storyline.annotate.span_model`)."""
+        out = self.trimmed(text, spans, language)
+        model = self.span_model(language)
+        if model is None or not out:
+            return out
+        around = tokens(text)
+        rows = [
+            span_features(text, s, e, label, language, self.known_place, self.is_demonym, around) for s, e, label in out
+        ]
+        return [(s, e, new) for (s, e, _), new in zip(out, model.labels(rows), strict=True) if new != "O"]
 
     def _unknown_person_shaped_place(self, name: str) -> bool:
         """A "place" of two or three capitalised words none of which the country table or the

@@ -153,7 +153,7 @@ def evaluate_ner(path: Path, recognizer: EntityRecognizer | None = None, languag
     docs = _documents(path)
     texts = [d.text_and_offsets()[0] for d in docs]
     found = recognizer.recognise(texts, languages=[language] * len(texts))
-    return _score(docs, [[(m.start, m.end, m.label) for m in mentions] for mentions in found])
+    return score_documents(docs, [[(m.start, m.end, m.label) for m in mentions] for mentions in found])
 
 
 def evaluate_bare(path: Path, language: str | None = None, model: str | None = None) -> NerScores:
@@ -165,10 +165,10 @@ def evaluate_bare(path: Path, language: str | None = None, model: str | None = N
     if not recognizer.reads(language):
         raise ValueError(" ".join(recognizer.notes(language)).removeprefix("entities: "))
     docs = _documents(path)
-    return _score(docs, recognizer.model_spans(language, [d.text_and_offsets()[0] for d in docs]))
+    return score_documents(docs, recognizer.model_spans(language, [d.text_and_offsets()[0] for d in docs]))
 
 
-def _score(docs: Sequence[ConllDocument], found: Sequence[Sequence[tuple[int, int, str]]]) -> NerScores:
+def score_documents(docs: Sequence[ConllDocument], found: Sequence[Sequence[tuple[int, int, str]]]) -> NerScores:
     scores = NerScores()
     for doc, mentions in zip(docs, found, strict=True):
         token_offsets = doc.text_and_offsets()[1]

