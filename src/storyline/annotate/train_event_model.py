@@ -29,8 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from storyline.annotate.event_model import CategoryModel, fit, main_event
+from storyline.annotate.event_model import CategoryModel, main_event
 from storyline.annotate.events import plover_category
+from storyline.annotate.linear import fit
 
 L2 = (0.1, 1.0, 10.0)
 RULE_WEIGHTS = (1.0, 2.0, 4.0)

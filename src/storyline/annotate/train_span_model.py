@@ -14,7 +14,10 @@ shipped model is then learned on every document and written, with those figures,
 ``data/span_labels_<lang>.json``.
 
 Settings (not searched on the folds): a feature is kept when it occurs in at least
-:data:`MIN_COUNT` training spans; L2 penalty :data:`L2`.
+:data:`MIN_COUNT` training spans; L2 penalty :data:`L2`. The model is learned for the recogniser
+installed (its module and version, ``EntityRecognizer.recogniser_name``) and applies to no other.
+A new model file changes annotations: raise the entity stage's version
+(``storyline.annotate.entities.NAME``) with it, so that stores re-annotate.
 """
 
 from __future__ import annotations
@@ -23,42 +26,22 @@ import argparse
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
 from storyline.annotate.entities import EntityRecognizer, _clean_span
-from storyline.annotate.event_model import fit
-from storyline.annotate.span_model import LABELS, SpanModel, span_features, tokens
-from storyline.evaluate.ner import ConllDocument, gold_spans, language_of_file, read_conll, score_documents
+from storyline.annotate.linear import fit
+from storyline.annotate.span_model import FUNCTION_WORDS, LABELS, SpanModel
+from storyline.evaluate.ner import ConllDocument, gold_spans, language_of_file, on_tokens, read_conll, score_documents
 
 MIN_COUNT = 2
 L2 = 1.0
 FOLDS = 5
 DATA = Path(__file__).resolve().parent / "data"
-
-Span = tuple[int, int, str]
-
-
-def _token_index(doc: ConllDocument) -> tuple[dict[int, int], dict[int, int]]:
-    offsets = doc.text_and_offsets()[1]
-    return {s: i for i, (s, _) in enumerate(offsets)}, {e: i + 1 for i, (_, e) in enumerate(offsets)}
-
-
-def _on_tokens(doc: ConllDocument, spans: Sequence[Span]) -> set[tuple[int, int, str]]:
-    """Character spans as (first token, last token + 1, type); one off the token edges cannot match."""
-    starts, ends = _token_index(doc)
-    return {
-        (starts[s], ends[e], label) if s in starts and e in ends else (-s - 1, -e - 1, label) for s, e, label in spans
-    }
-
-
-def _f1(found: Sequence[set[tuple[int, int, str]]], gold: Sequence[set[tuple[int, int, str]]]) -> float:
-    tp = sum(len(f & g) for f, g in zip(found, gold, strict=True))
-    n, m = sum(map(len, found)), sum(map(len, gold))
-    return round(2 * tp / (n + m), 4) if n + m else 0.0
 
 
 def _matrix(rows: Sequence[Sequence[str]], vocabulary: dict[str, int]) -> sparse.csr_matrix:
@@ -79,6 +62,20 @@ def learn(rows: Sequence[Sequence[str]], labels: Sequence[str], language: str, r
     return SpanModel(language, recogniser, vocabulary, weights, bias, {})
 
 
+def _f1(docs: Sequence[ConllDocument], found: Sequence[Sequence[tuple[int, int, str]]]) -> float:
+    return round(float(score_documents(docs, found).as_dict()["ALL"]["f1"]), 4)
+
+
+@contextmanager
+def _using(recogniser: EntityRecognizer, language: str, model: SpanModel) -> Iterator[None]:
+    """The recogniser with ``model`` as the language's span model, for the time of the block."""
+    recogniser._span_models[language] = model
+    try:
+        yield
+    finally:
+        recogniser._span_models.pop(language, None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("conll", type=Path, help="a CoNLL file with gold entities (e.g. conll2002/es.dev.conll)")
@@ -86,66 +83,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="where to write the model (default: data/span_labels_<lang>.json)")
     args = parser.parse_args(argv)
     language = args.language or language_of_file(args.conll)
+    if language not in FUNCTION_WORDS:
+        parser.error(f"spans are trimmed and retyped only for {sorted(FUNCTION_WORDS)}, not {language!r}")
     recogniser = EntityRecognizer()
-    chosen = recogniser.model_for(language)
-    if chosen is None:
+    name = recogniser.recogniser_name(language)
+    if name is None:
         parser.error(f"no recogniser installed for {language!r}")
     docs = read_conll(args.conll)
     texts = [d.text_and_offsets()[0] for d in docs]
     model_spans = recogniser.model_spans(language, texts)
-    gold = [gold_spans(d.tags) for d in docs]
     as_given = [
-        _on_tokens(d, [(*fixed, label) for s, e, label in spans if (fixed := _clean_span(t, s, e))])
-        for d, t, spans in zip(docs, texts, model_spans, strict=True)
+        [(*fixed, label) for s, e, label in spans if (fixed := _clean_span(t, s, e))]
+        for t, spans in zip(texts, model_spans, strict=True)
     ]
     trimmed = [recogniser.trimmed(t, spans, language) for t, spans in zip(texts, model_spans, strict=True)]
-    rows_of: list[list[list[str]]] = []
+    rows_of = [recogniser.span_rows(t, spans, language) for t, spans in zip(texts, trimmed, strict=True)]
     labels_of: list[list[str]] = []
-    for doc, text, spans, doc_gold in zip(docs, texts, trimmed, gold, strict=True):
-        around = tokens(text)
-        by_tokens = {(s, e): label for s, e, label in doc_gold}
-        on_tokens = [_on_tokens(doc, [span]).pop() for span in spans]
-        rows_of.append(
-            [
-                span_features(text, s, e, label, language, recogniser.known_place, recogniser.is_demonym, around)
-                for s, e, label in spans
-            ]
-        )
-        labels_of.append([by_tokens.get((a, b), "O") for a, b, _ in on_tokens])
+    for doc, spans in zip(docs, trimmed, strict=True):
+        gold = {(s, e): label for s, e, label in gold_spans(doc.tags)}
+        labels_of.append([gold.get((s, e), "O") for s, e, _ in on_tokens(doc, spans)])
     blocks = [range(i * len(docs) // FOLDS, (i + 1) * len(docs) // FOLDS) for i in range(FOLDS)]
     folds = []
     for block in blocks:
-        inside = set(block)
-        train = [i for i in range(len(docs)) if i not in inside]
-        model = learn(
-            [r for i in train for r in rows_of[i]], [y for i in train for y in labels_of[i]], language, chosen.name
-        )
-        typed = []
-        for i in block:
-            kept = [(s, e, new) for (s, e, _), new in zip(trimmed[i], model.labels(rows_of[i]), strict=True)]
-            typed.append(_on_tokens(docs[i], [span for span in kept if span[2] != "O"]))
-        fold_gold = [gold[i] for i in block]
-        recogniser._span_models[language] = model  # the whole recogniser, repairs included, with this fold's model
-        found = recogniser.recognise([texts[i] for i in block], languages=[language] * len(block))
-        whole = score_documents([docs[i] for i in block], [[(m.start, m.end, m.label) for m in ms] for ms in found])
-        recogniser._span_models.pop(language)
+        train = [i for i in range(len(docs)) if i not in block]
+        model = learn([r for i in train for r in rows_of[i]], [y for i in train for y in labels_of[i]], language, name)
+        part = [docs[i] for i in block]
+        typed = [
+            [(s, e, new) for (s, e, _), new in zip(trimmed[i], model.labels(rows_of[i]), strict=True) if new != "O"]
+            for i in block
+        ]
+        with _using(recogniser, language, model):  # the whole recogniser, its other repairs included
+            found = recogniser.recognise([texts[i] for i in block], languages=[language] * len(block))
         folds.append(
             {
                 "documents": len(block),
-                "as_given": _f1([as_given[i] for i in block], fold_gold),
-                "trimmed": _f1([_on_tokens(docs[i], trimmed[i]) for i in block], fold_gold),
-                "typed": _f1(typed, fold_gold),
-                "storyline": round(float(whole.as_dict()["ALL"]["f1"]), 4),
+                "as_given": _f1(part, [as_given[i] for i in block]),
+                "trimmed": _f1(part, [trimmed[i] for i in block]),
+                "typed": _f1(part, typed),
+                "storyline": _f1(part, [[(m.start, m.end, m.label) for m in ms] for ms in found]),
             }
         )
         print(json.dumps(folds[-1]))
     mean = {k: round(float(np.mean([f[k] for f in folds])), 4) for k in ("as_given", "trimmed", "typed", "storyline")}
     print("mean over folds:", json.dumps(mean))
-    model = learn([r for rows in rows_of for r in rows], [y for ys in labels_of for y in ys], language, chosen.name)
-    digest = hashlib.sha1(args.conll.read_bytes()).hexdigest()[:12]
+    model = learn([r for rows in rows_of for r in rows], [y for ys in labels_of for y in ys], language, name)
     info = {
         "data": f"{args.conll.parent.name}/{args.conll.name}",
-        "sha1": digest,
+        "sha1": hashlib.sha1(args.conll.read_bytes()).hexdigest()[:12],
         "spans": sum(map(len, rows_of)),
         "min_count": MIN_COUNT,
         "l2": L2,

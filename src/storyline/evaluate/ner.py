@@ -168,19 +168,24 @@ def evaluate_bare(path: Path, language: str | None = None, model: str | None = N
     return score_documents(docs, recognizer.model_spans(language, [d.text_and_offsets()[0] for d in docs]))
 
 
+def on_tokens(doc: ConllDocument, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Character spans of the document's text as (first token, last token + 1, label); a span off
+    the token edges becomes (-start - 1, -end - 1, label), which matches no gold span."""
+    token_offsets = doc.text_and_offsets()[1]
+    starts = {s: i for i, (s, _) in enumerate(token_offsets)}
+    ends = {e: i + 1 for i, (_, e) in enumerate(token_offsets)}
+    return [
+        (starts[s], ends[e], label) if s in starts and e in ends else (-s - 1, -e - 1, label) for s, e, label in spans
+    ]
+
+
 def score_documents(docs: Sequence[ConllDocument], found: Sequence[Sequence[tuple[int, int, str]]]) -> NerScores:
+    """Each document's found (start, end, label) character spans against its gold, labels mapped
+    by :data:`LABEL_MAP` (a label it lacks is not scored)."""
     scores = NerScores()
     for doc, mentions in zip(docs, found, strict=True):
-        token_offsets = doc.text_and_offsets()[1]
-        starts = {s: i for i, (s, _) in enumerate(token_offsets)}
-        ends = {e: i + 1 for i, (_, e) in enumerate(token_offsets)}
-        system = set()
-        for start, end, name in mentions:
-            label = LABEL_MAP.get(name)
-            if label and start in starts and end in ends:
-                system.add((starts[start], ends[end], label))
-            elif label:  # a span that does not fall on token edges cannot match; it still counts as found
-                system.add((-start - 1, -end - 1, label))
+        mapped = [(s, e, LABEL_MAP[name]) for s, e, name in mentions if name in LABEL_MAP]
+        system = set(on_tokens(doc, mapped))  # a span off the token edges cannot match; it still counts as found
         gold = gold_spans(doc.tags)
         for _, _, label in gold:
             scores.gold[label] += 1
