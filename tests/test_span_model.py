@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from storyline.annotate.entities import MODELS, EntityRecognizer, NerModel
-from storyline.annotate.span_model import LABELS, SpanModel, span_features, tokens, trim_name
+from storyline.annotate.span_model import LABELS, SpanModel, capitalised_names, span_features, tokens, trim_name
 
 
 def trimmed(text: str, span: str, language: str = "es", known: frozenset[str] = frozenset()) -> str | None:
@@ -197,3 +197,26 @@ def test_the_training_script_learns_from_spanish_spans_and_reports_its_folds(
     assert all(fold["typed"] > 0.5 and fold["as_given"] == 0.0 for fold in folds)
     with pytest.raises(SystemExit):
         train_span_model.main([str(tmp_path / "en.dev.conll")])  # English spans are not retyped
+
+
+def test_capitalised_names_are_runs_of_capitalised_words_joined_over_particles() -> None:
+    text = "Jan van der Berg sprak in Den Haag met het Ministerie van Buitenlandse Zaken, en van Dijk niet."
+    got = [text[s:e] for s, e in capitalised_names(text, "nl")]
+    assert got == ["Jan van der Berg", "Den Haag", "Ministerie van Buitenlandse Zaken", "Dijk"]
+
+
+def test_dutch_is_read_by_capitalised_names_and_its_span_model() -> None:
+    recognizer = EntityRecognizer()
+    assert recognizer.reads("nl") and recognizer.notes("nl") == []
+    assert recognizer.recogniser_name("nl") == MODELS["nl"][0].name
+    model = recognizer.span_model("nl")
+    assert model is not None and model.info["data"] == "conll2002/nl.dev.conll"
+    text = "Volgens de krant sprak Emmanuel Macron dinsdag in Brussel. De Franse president vertrok daarna."
+    (mentions,) = recognizer.recognise([text], languages=["nl"])
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+    names = {m.text for m in mentions}
+    assert not names & {"Volgens", "De", "De Franse"}  # a sentence's first word is no name
+    candidates = capitalised_names(text, "nl")
+    assert all(any(s <= m.start and m.end <= e for s, e in candidates) for m in mentions)
+    assert {("Emmanuel Macron", "PERSON"), ("Brussel", "GPE")} <= {(m.text, m.label) for m in mentions}

