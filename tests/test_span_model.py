@@ -195,6 +195,7 @@ def test_the_training_script_learns_from_spanish_spans_and_reports_its_folds(
     assert len(folds) == train_span_model.FOLDS and model.info["spans"] > 0
     # every span came as MISC with the word before it: only trimmed and typed do they score
     assert all(fold["typed"] > 0.5 and fold["as_given"] == 0.0 for fold in folds)
+    assert all(0.0 < fold["storyline_precision"] <= 1.0 and 0.0 < fold["storyline_recall"] <= 1.0 for fold in folds)
     with pytest.raises(SystemExit):
         train_span_model.main([str(tmp_path / "en.dev.conll")])  # English spans are not retyped
 
@@ -203,6 +204,23 @@ def test_capitalised_names_are_runs_of_capitalised_words_joined_over_particles()
     text = "Jan van der Berg sprak in Den Haag met het Ministerie van Buitenlandse Zaken, en van Dijk niet."
     got = [text[s:e] for s, e in capitalised_names(text, "nl")]
     assert got == ["Jan van der Berg", "Den Haag", "Ministerie van Buitenlandse Zaken", "Dijk"]
+
+
+def test_capitalised_names_end_at_a_line_and_take_odd_text() -> None:
+    text = "Nieuws\nMark Rutte zei het.\nNAVO EN EU\nDe NAVO van\nRusland"
+    got = [text[s:e] for s, e in capitalised_names(text, "nl")]
+    assert got == ["Nieuws", "Mark Rutte", "NAVO EN EU", "De NAVO", "Rusland"]
+    for odd in ("", "   ", "...", "\x00", "Jan van der.", "'s-Hertogenbosch", "A" * 10_000):
+        for s, e in capitalised_names(odd, "nl"):
+            assert 0 <= s < e <= len(odd)
+
+
+def test_dutch_documents_need_no_model_load_of_the_workers_own() -> None:
+    from storyline.api import _recognised
+
+    assert not MODELS["nl"][0].loads_model and MODELS["en"][0].loads_model
+    # read by the preloaded workers at no load of their own, like English; French needs its model
+    assert _recognised(["en"] * 20 + ["nl"] * 5 + ["fr"] * 2 + ["de"]) == (25, 2)
 
 
 def test_dutch_is_read_by_capitalised_names_and_its_span_model() -> None:

@@ -1016,14 +1016,15 @@ def _start_worker_server() -> None:
 
 
 def _recognised(languages: Sequence[str | None]) -> tuple[int, int]:
-    """Of documents in these languages, how many the English recogniser reads and how many
-    another recogniser reads (the recogniser loads no model to say so)."""
+    """Of documents in these languages, how many the preloaded workers read with no model of their
+    own to load (English, and languages read without a model: Dutch's capitalised names) and how
+    many another language's model reads (the recogniser loads no model to say so)."""
     from storyline.annotate.entities import EntityRecognizer
 
     recogniser = EntityRecognizer()
-    read = [recogniser.language_of(lang) for lang in languages if recogniser.reads(lang)]
-    english = read.count("en")
-    return english, len(read) - english
+    read = [recogniser.model_for(lang) for lang in languages if recogniser.reads(lang)]
+    free = sum(1 for model in read if model is not None and (model.language == "en" or not model.loads_model))
+    return free, len(read) - free
 
 
 def _annotator(workers: int, *, warm_embedder: bool, own: bool = False, english: int | None = None) -> Annotator:

@@ -55,7 +55,7 @@ from storyline.annotate.span_model import (
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
-NAME = "storyline.entities.v5"
+NAME = "storyline.entities.v6"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -85,6 +85,11 @@ class NerModel:
     @property
     def installed(self) -> bool:
         return importlib.util.find_spec(self.module) is not None
+
+    @property
+    def loads_model(self) -> bool:
+        """Whether reading the language loads a model (all but the capitalised names)."""
+        return self.kind != "capitalised"
 
 
 #: The recognisers per language, best first: the first one installed reads the language. F1 on

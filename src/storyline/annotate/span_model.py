@@ -55,7 +55,8 @@ _SPANISH = (
 )  # fmt: skip
 _DUTCH = (
     "van", "in", "op", "met", "voor", "door", "bij", "naar", "uit", "en", "of", "te", "om", "aan", "over", "dat",
-    "die", "dit", "deze", "zijn", "haar", "hun",
+    "die", "dit", "deze", "zijn", "haar", "hun", "volgens", "tijdens", "na", "tegen", "onder", "sinds", "tussen",
+    "zonder", "als",
 )  # fmt: skip
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "es": _ARTICLES["es"] | frozenset(_SPANISH),
@@ -89,6 +90,8 @@ def capitalised_names(text: str, language: str) -> list[tuple[int, int]]:
     language with no recogniser, for the span model to type or drop."""
     connectors = _CONNECTORS.get(language, frozenset())
     found = [(a, b, text[a:b]) for a, b in tokens(text)]
+    # a name ends at a line's end: whether a line break comes before each token
+    new_line = [i > 0 and "\n" in text[found[i - 1][1] : found[i][0]] for i in range(len(found))]
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(found):
@@ -96,15 +99,14 @@ def capitalised_names(text: str, language: str) -> list[tuple[int, int]]:
             i += 1
             continue
         j = i + 1
-        while j < len(found):
-            word = found[j][2]
-            if _capitalised(word) and _has_letters(word):
+        while j < len(found) and not new_line[j]:
+            if _capitalised(found[j][2]) and _has_letters(found[j][2]):
                 j += 1
                 continue
             k = j
-            while k < len(found) and found[k][2] in connectors:
+            while k < len(found) and found[k][2] in connectors and not new_line[k]:
                 k += 1
-            if k > j and k < len(found) and _capitalised(found[k][2]):
+            if j < k < len(found) and not new_line[k] and _capitalised(found[k][2]):
                 j = k
                 continue
             break
