@@ -1016,15 +1016,17 @@ def _start_worker_server() -> None:
 
 
 def _recognised(languages: Sequence[str | None]) -> tuple[int, int]:
-    """Of documents in these languages, how many the preloaded workers read with no model of their
-    own to load (English, and languages read without a model: Dutch's capitalised names) and how
-    many another language's model reads (the recogniser loads no model to say so)."""
+    """Of documents in these languages, how many the English recogniser reads and how many another
+    language's model reads (the recogniser loads no model to say so). Documents read without a
+    model (capitalised names: Dutch, Spanish without its model) count in neither: they cost a few
+    milliseconds each, and workers would only load models they do not need."""
     from storyline.annotate.entities import EntityRecognizer
 
     recogniser = EntityRecognizer()
     read = [recogniser.model_for(lang) for lang in languages if recogniser.reads(lang)]
-    free = sum(1 for model in read if model is not None and (model.language == "en" or not model.loads_model))
-    return free, len(read) - free
+    loading = [model for model in read if model is not None and model.loads_model]
+    english = sum(1 for model in loading if model.language == "en")
+    return english, len(loading) - english
 
 
 def _annotator(workers: int, *, warm_embedder: bool, own: bool = False, english: int | None = None) -> Annotator:
