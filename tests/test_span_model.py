@@ -256,3 +256,17 @@ def test_spanish_without_its_model_reads_capitalised_names() -> None:
     got = {(m.text, m.label) for m in mentions}
     assert {("Pedro Sánchez", "PERSON"), ("Madrid", "GPE")} <= got and ("El", "MISC") not in got
     assert {m.canonical for m in mentions if m.label == "PERSON"} == {"Pedro Sánchez"}
+
+
+def test_eval_ner_gives_no_baseline_for_capitalised_names(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from storyline.cli.app import app
+
+    conll = tmp_path / "nl.dev.conll"
+    conll.write_text("Jan\tB-PER\nJansen\tI-PER\nwoont\tO\nin\tO\nGent\tB-LOC\n.\tO\n\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "ner", str(conll), "--baseline", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["language"] == "nl" and "baseline" not in out
+    assert "no baseline for 'nl'" in result.stderr

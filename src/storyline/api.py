@@ -364,7 +364,7 @@ class Storyline:
         if workers is None:
             waiting = self.store.unannotated(Annotator.stage_names(), ANNOTATE_WORKERS_FROM)
             english, others = _recognised([d.language for d in waiting])
-            workers = annotation_workers(english, others, len(waiting), warm=workers_start_warm())
+            workers = annotation_workers(english, others, english + others, warm=workers_start_warm())
         # (happenings are placed next, which needs the embedder)
         own = extractions is not None
         annotator = _annotator(workers, warm_embedder=warm_embedder, own=own, english=None if own else english)

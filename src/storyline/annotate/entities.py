@@ -25,8 +25,8 @@ other languages' headlines are in sentence case). Span trimming, city relabellin
 clustering of people are the same in every language; a Russian surname is matched without its
 case ending ("Путина", "Путину" -> Путин). A Spanish span is first cut to the name inside it and
 typed again, or dropped, by a model learned on Spanish news (:mod:`storyline.annotate.span_model`);
-Dutch, for which no recogniser installs, gets the runs of capitalised words of its text, typed or
-dropped by a model learned on Dutch news.
+Dutch, for which no recogniser installs, and Spanish without its opt-in model get the runs of
+capitalised words of their text, typed or dropped by a model learned on news in that language.
 """
 
 from __future__ import annotations

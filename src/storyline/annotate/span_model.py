@@ -20,8 +20,9 @@ repairs follow it:
   learned by :mod:`storyline.annotate.train_span_model` from a CoNLL file, for one recogniser: a
   model file applies only to the recogniser it was learned on (``recogniser`` in the file).
 
-A language with no recogniser at all (Dutch) gets :func:`capitalised_names`, the runs of
-capitalised words of its text, as the spans the model types or drops.
+A language with no recogniser installed (Dutch; Spanish without its opt-in model) gets
+:func:`capitalised_names`, the runs of capitalised words of its text, as the spans the model types
+or drops.
 
 The figures it was chosen on, out of fold, are in the file's ``info`` and in docs/languages.md.
 """
@@ -97,7 +98,7 @@ def _has_letters(word: str) -> bool:
 def capitalised_names(text: str, language: str) -> list[tuple[int, int]]:
     """(start, end) of each run of capitalised words in ``text``, joined over the language's name
     connectors ("Jan van der Berg", "Ministerie van Buitenlandse Zaken"): the candidate names of a
-    language with no recogniser, for the span model to type or drop."""
+    language with no recogniser installed, for the span model to type or drop."""
     connectors = _CONNECTORS.get(language, frozenset())
     found = [(a, b, text[a:b]) for a, b in tokens(text)]
     # a name ends at a line's end: whether a line break comes before each token

@@ -10,7 +10,7 @@ contiguous blocks (neighbouring documents, often one story's, stay in one block)
 is scored by a model learned on the other four. Printed per fold: entity F1 of the recogniser's
 spans as they come, trimmed, and trimmed and typed by the model; and storyline's whole recogniser
 with that fold's model (its other repairs included: what ``storyline eval ner`` scores), with its
-precision and recall. For a language with no recogniser (Dutch), the "recogniser's spans" are
+precision and recall. For a language with no recogniser installed (Dutch), the "recogniser's spans" are
 runs of capitalised words (:func:`storyline.annotate.span_model.capitalised_names`), which carry
 no type: the first two figures are 0 there. ``--capitalised`` learns on a language's capitalised
 names although its model is installed: the model Spanish uses without the opt-in recogniser. The
@@ -109,6 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     name = recogniser.recogniser_name(language)
     if name is None:
         parser.error(f"no recogniser installed for {language!r}")
+    print(f"learning the span model of {language!r} read by {name}")
     docs = read_conll(args.conll)
     texts = [d.text_and_offsets()[0] for d in docs]
     model_spans = recogniser.model_spans(language, texts)

@@ -1231,8 +1231,12 @@ def eval_ner(
     errors = (ValueError, UnicodeDecodeError)
     result = _evaluate(path, lambda: evaluate_ner(path, recognizer, lang), folder=False, errors=errors).as_dict()
     out: dict[str, Any] = {**result, "language": lang, "model": chosen.name if chosen else None}
+    bare = EntityRecognizer(model=MODEL_PACKAGE if lang == "en" else None).model_for(lang)
+    if baseline and bare is not None and not bare.loads_model:
+        # capitalised names carry no type: there is no bare model to score
+        typer.echo(f"no baseline for {lang!r}: {bare.name} is no model (its names have no type)", err=True)
+        baseline = False
     if baseline:
-        bare = EntityRecognizer(model=MODEL_PACKAGE if lang == "en" else None).model_for(lang)
         scores = _evaluate(path, lambda: evaluate_bare(path, lang), folder=False, errors=errors).as_dict()
         out["baseline"] = {**scores, "model": f"{bare.name if bare else None} (bare)"}
     if as_json:

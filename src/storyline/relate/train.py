@@ -139,10 +139,14 @@ def train(
 
 def load_rows(pairs_path: Path, cache: Path | None) -> tuple[np.ndarray, dict[str, np.ndarray], list[str], list[str]]:
     """Feature rows, gold scores, ids and language pairs of a pairs file (from ``cache`` when it
-    holds rows of the same file and features)."""
+    holds rows of the same file, features, entity stage and recognisers)."""
+    from storyline.annotate.entities import NAME as ENTITIES
+    from storyline.annotate.entities import EntityRecognizer
     from storyline.relate.pairs import feature_rows, pair_profiles, read_pairs
 
-    stamp = hashlib.sha1(pairs_path.read_bytes()).hexdigest() + ":" + ",".join(FEATURES)
+    recogniser = EntityRecognizer()  # which recognisers read the pairs' languages changes the rows
+    readers = ",".join(f"{lang}={recogniser.recogniser_name(lang)}" for lang in sorted(recogniser.languages))
+    stamp = hashlib.sha1(pairs_path.read_bytes()).hexdigest() + ":" + ",".join(FEATURES) + f":{ENTITIES}:{readers}"
     if cache is not None and cache.exists():
         data = np.load(cache, allow_pickle=False)
         if str(data["stamp"]) == stamp:
