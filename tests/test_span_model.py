@@ -270,3 +270,16 @@ def test_eval_ner_gives_no_baseline_for_capitalised_names(tmp_path: Path) -> Non
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["language"] == "nl" and "baseline" not in out
     assert "no baseline for 'nl'" in result.stderr
+
+
+def test_italian_and_portuguese_get_places_only_typed_by_the_spanish_model() -> None:
+    recognizer = EntityRecognizer()
+    for language in ("it", "pt"):
+        chosen = recognizer.model_for(language)
+        assert chosen is not None and chosen.span_language == "es" and chosen.keeps == frozenset({"LOC"})
+        model = recognizer.span_model(language)
+        assert model is not None and model.language == "es" and model.recogniser == chosen.name
+    text = "Il presidente Sergio Mattarella ha incontrato il premier Emmanuel Macron. Poi è partito per Milano."
+    (mentions,) = recognizer.recognise([text], languages=["it"])
+    assert ("Milano", "GPE") in {(m.text, m.label) for m in mentions}
+    assert {m.label for m in mentions} <= {"GPE", "LOC", "FAC"}  # people and organisations are not kept

@@ -52,15 +52,18 @@ from storyline.annotate.span_model import (
     tokens,
     trim_name,
 )
+from storyline.annotate.span_model import LABELS as SPAN_LABELS
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
-NAME = "storyline.entities.v7"
+NAME = "storyline.entities.v8"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE", "MISC"}
 )
+#: The span model's labels that are names (all but "O").
+_SPAN_NAMES = frozenset(SPAN_LABELS) - {"O"}
 #: The spaCy pipelines' components the recogniser does not need: in the models used here NER
 #: carries its own embedding layer (same entities without them, faster).
 _NOT_FOR_NER = ("tok2vec", "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter")
@@ -81,6 +84,10 @@ class NerModel:
     kind: str
     """How it loads: "spacy" (a package name), "spacy-path" (a package's ``model_path()``), "natasha",
     or "capitalised" (no model: runs of capitalised words, for the span model to type)."""
+    span_language: str | None = None
+    """Whose span model types its spans (default: its own language's)."""
+    keeps: frozenset[str] | None = None
+    """The span model's labels it keeps (default: all): where only some are precise enough."""
 
     @property
     def installed(self) -> bool:
@@ -92,10 +99,15 @@ class NerModel:
         return self.kind != "capitalised"
 
 
-def capitalised_names_model(language: str) -> NerModel:
+def capitalised_names_model(
+    language: str, span_language: str | None = None, keeps: frozenset[str] | None = None
+) -> NerModel:
     """A language's "recogniser" where no model is installed: the runs of capitalised words of its
-    text (:func:`span_model.capitalised_names`), typed or dropped by its span model."""
-    return NerModel(language, "capitalised names v1", "storyline", "storyline", "Apache-2.0", "capitalised")
+    text (:func:`span_model.capitalised_names`), typed or dropped by its span model (or another
+    language's: ``span_language``), keeping the labels in ``keeps`` (default: all)."""
+    return NerModel(
+        language, "capitalised names v1", "storyline", "storyline", "Apache-2.0", "capitalised", span_language, keeps
+    )
 
 
 #: The recognisers per language, best first: the first one installed reads the language. F1 on
@@ -116,6 +128,9 @@ MODELS: dict[str, tuple[NerModel, ...]] = {
     "ru": (NerModel("ru", "natasha NewsNERTagger 1.6.0", "natasha==1.6.0", "natasha", "MIT", "natasha"),),
     # no Dutch model installs from PyPI
     "nl": (capitalised_names_model("nl"),),
+    # nor an Italian or Portuguese one: places only, typed by the Spanish model (docs/languages.md)
+    "it": (capitalised_names_model("it", "es", frozenset({"LOC"})),),
+    "pt": (capitalised_names_model("pt", "es", frozenset({"LOC"})),),
 }
 
 _TITLES = (
@@ -704,7 +719,8 @@ class EntityRecognizer:
         (loaded once)."""
         if language not in self._span_models:
             chosen = self.model_for(language)
-            found = SpanModel.shipped(language, capitalised=chosen is not None and not chosen.loads_model)
+            capitalised = chosen is not None and not chosen.loads_model
+            found = SpanModel.shipped((chosen.span_language if chosen else None) or language, capitalised=capitalised)
             installed = self.recogniser_name(language)
             self._span_models[language] = found if found and found.recogniser == installed else None
         return self._span_models[language]
@@ -723,7 +739,9 @@ class EntityRecognizer:
         if model is None or not out:
             return out
         rows = self.span_rows(text, out, language)
-        return [(s, e, new) for (s, e, _), new in zip(out, model.labels(rows), strict=True) if new != "O"]
+        chosen = self.model_for(language)
+        keeps = chosen.keeps if chosen is not None and chosen.keeps is not None else _SPAN_NAMES
+        return [(s, e, new) for (s, e, _), new in zip(out, model.labels(rows), strict=True) if new in keeps]
 
     def _unknown_person_shaped_place(self, name: str) -> bool:
         """A "place" of two or three capitalised words none of which the country table or the

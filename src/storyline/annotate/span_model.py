@@ -58,6 +58,8 @@ LABELS = ("PER", "ORG", "LOC", "MISC", "O")
 _ARTICLES = {
     "es": frozenset({"el", "la", "los", "las", "lo", "un", "una", "unos", "unas"}),
     "nl": frozenset({"de", "het", "een"}),
+    "it": frozenset({"il", "lo", "la", "i", "gli", "le", "l", "un", "uno", "una"}),
+    "pt": frozenset({"o", "a", "os", "as", "um", "uma"}),
 }
 #: Words that start no name in a span (articles, prepositions, determiners), per language.
 _SPANISH = (
@@ -69,14 +71,26 @@ _DUTCH = (
     "die", "dit", "deze", "zijn", "haar", "hun", "volgens", "tijdens", "na", "tegen", "onder", "sinds", "tussen",
     "zonder", "als",
 )  # fmt: skip
+_ITALIAN = (
+    "di", "del", "della", "dei", "degli", "delle", "a", "al", "alla", "in", "nel", "nella", "con", "per", "su",
+    "sul", "da", "dal", "e", "o", "che", "secondo", "questo", "questa", "suo", "sua",
+)  # fmt: skip
+_PORTUGUESE = (
+    "de", "do", "da", "dos", "das", "em", "no", "na", "nos", "nas", "com", "por", "para", "e", "ou", "que",
+    "segundo", "este", "esta", "seu", "sua", "ao",
+)  # fmt: skip
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "es": _ARTICLES["es"] | frozenset(_SPANISH),
     "nl": _ARTICLES["nl"] | frozenset(_DUTCH),
+    "it": _ARTICLES["it"] | frozenset(_ITALIAN),
+    "pt": _ARTICLES["pt"] | frozenset(_PORTUGUESE),
 }
 #: Words that join the capitalised words of one name ("Ministerio de Defensa", "Jan van der Berg").
 _CONNECTORS = {
     "es": frozenset({"de", "del", "la", "las", "los", "y", "e"}),
     "nl": frozenset({"van", "de", "der", "den", "ter", "te", "von", "du", "le", "la", "di", "da"}),
+    "it": frozenset({"di", "del", "della", "dei", "de", "da", "e"}),
+    "pt": frozenset({"de", "do", "da", "dos", "das", "e"}),
 }
 _TOKEN = re.compile(r"\w+(?:[.'’-]\w+)*|[^\w\s]")
 _CLAUSE_BREAK = frozenset({".", ";", ":"})
