@@ -283,3 +283,13 @@ def test_italian_and_portuguese_get_places_only_typed_by_the_spanish_model() -> 
     (mentions,) = recognizer.recognise([text], languages=["it"])
     assert ("Milano", "GPE") in {(m.text, m.label) for m in mentions}
     assert {m.label for m in mentions} <= {"GPE", "LOC", "FAC"}  # people and organisations are not kept
+
+
+def test_a_place_read_where_only_places_are_kept_is_not_voted_a_person() -> None:
+    recognizer = EntityRecognizer()
+    italian = "Il vertice si è tenuto in Sicilia ieri sera."
+    english = "Luca Sicilia met the mayor. Sicilia said the talks went well."
+    it, en = recognizer.recognise([italian, english], languages=["it", "en"])
+    assert ("Sicilia", "PERSON") in {(m.text, m.label) for m in en}  # the batch calls "Sicilia" a person
+    assert ("Sicilia", "LOC") in {(m.text, m.label) for m in it}
+    assert {m.label for m in it} <= {"GPE", "LOC", "FAC"}

@@ -187,6 +187,8 @@ class _Raw:
     cluster: int = -1
     name: str = ""
     """For a person: the name without its title."""
+    places_only: bool = False
+    """Read where only places are kept (Italian, Portuguese): no vote makes it a person."""
 
 
 @dataclass
@@ -652,10 +654,14 @@ class EntityRecognizer:
                 continue
             spans = self.model_spans(lang, [readable[i] for i in indices])
             reshaped = lang in FUNCTION_WORDS or self.span_model(lang) is not None
+            chosen = self.model_for(lang)
+            places_only = chosen is not None and chosen.keeps is not None and "PER" not in chosen.keeps
             for i, found in zip(indices, spans, strict=True):
                 if reshaped:
                     found = self.retyped(texts[i], found, lang)
                 raws[i] = self._repair(texts[i], found, english=lang == "en")
+                for m in raws[i] if places_only else ():
+                    m.places_only = True
         self.relabel_places(raws)  # here, so that what reads these spans (the event parse) sees "Sochi" as a place
         return raws
 
@@ -838,6 +844,8 @@ class EntityRecognizer:
             for m in mentions:
                 key = m.text.casefold()
                 if m.label in ("GPE", "LOC", "FAC", "ORG", "NORP") and not countries.country(m.text):
+                    if m.places_only:
+                        continue
                     if votes[key]["PERSON"] + votes[key]["SURNAME"] > votes[key][m.label]:
                         m.label = "PERSON"
                     continue

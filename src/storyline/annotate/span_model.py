@@ -89,8 +89,8 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
 _CONNECTORS = {
     "es": frozenset({"de", "del", "la", "las", "los", "y", "e"}),
     "nl": frozenset({"van", "de", "der", "den", "ter", "te", "von", "du", "le", "la", "di", "da"}),
-    "it": frozenset({"di", "del", "della", "dei", "de", "da", "e"}),
-    "pt": frozenset({"de", "do", "da", "dos", "das", "e"}),
+    "it": frozenset({"di", "del", "della", "dei", "de", "da"}),
+    "pt": frozenset({"de", "do", "da", "dos", "das"}),
 }
 _TOKEN = re.compile(r"\w+(?:[.'’-]\w+)*|[^\w\s]")
 _CLAUSE_BREAK = frozenset({".", ";", ":"})
