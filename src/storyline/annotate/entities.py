@@ -580,7 +580,7 @@ class EntityRecognizer:
             chosen = self.model_for(key)
             if chosen is None:
                 raise ValueError(f"no entity model for language {key!r}")
-            if chosen.kind == "capitalised":
+            if not chosen.loads_model:
                 self._loaded[key] = chosen.kind  # nothing to load
             elif chosen.kind == "natasha":
                 from natasha import NewsEmbedding, NewsNERTagger
@@ -597,7 +597,7 @@ class EntityRecognizer:
         """The model's own (start, end, label) spans of each text, with no repairs."""
         model = self._load(language)
         chosen = self.model_for(language)
-        if chosen is not None and chosen.kind == "capitalised":
+        if chosen is not None and not chosen.loads_model:
             key = self.language_of(language)
             return [[(s, e, "NAME") for s, e in capitalised_names(text, key)] for text in texts]
         texts = [mask_long_words(text) for text in texts]  # same lengths: the offsets hold
@@ -713,7 +713,7 @@ class EntityRecognizer:
         chosen = self.model_for(language)
         if chosen is None:
             return None
-        if chosen.kind == "capitalised":
+        if not chosen.loads_model:
             return chosen.name
         try:
             return f"{chosen.module} {importlib.metadata.version(chosen.module)}"
@@ -756,10 +756,9 @@ class EntityRecognizer:
         words = name.split()
         if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w.isalpha() for w in words):
             return False
-        countries = country_table()
-        if any(w.casefold() in _PLACE_WORDS or countries.country(w) for w in words) or countries.country(name):
+        if any(w.casefold() in _PLACE_WORDS for w in words):
             return False
-        return not any(self.gazetteer.candidates(n) for n in (name, *words))
+        return not any(self.known_place(n) for n in (name, *words))
 
     def _label(self, label: str, name: str) -> str | None:
         """A French, Spanish or Russian model's label as storyline's (spaCy English) label."""
@@ -767,12 +766,10 @@ class EntityRecognizer:
             return "PERSON"
         if label == "ORG":
             return "ORG"
-        countries = country_table()
         if label == "LOC":
-            return "GPE" if countries.country(name) or self.gazetteer.candidates(name) else "LOC"
+            return "GPE" if self.known_place(name) else "LOC"
         if label == "MISC":
-            key = " ".join(name.casefold().split())
-            return "NORP" if key in countries.nationalities else "MISC"
+            return "NORP" if self.is_demonym(name) else "MISC"
         return None
 
     # -- canonicalisation ------------------------------------------------------------------

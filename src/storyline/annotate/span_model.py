@@ -109,14 +109,20 @@ def _has_letters(word: str) -> bool:
     return any(c.isalpha() for c in word)
 
 
+def _line_breaks(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """Whether a line break comes before each of the token ``spans`` of ``text``: a name ends at
+    a line's end."""
+    return [i > 0 and "\n" in text[spans[i - 1][1] : spans[i][0]] for i in range(len(spans))]
+
+
 def capitalised_names(text: str, language: str) -> list[tuple[int, int]]:
     """(start, end) of each run of capitalised words in ``text``, joined over the language's name
     connectors ("Jan van der Berg", "Ministerie van Buitenlandse Zaken"): the candidate names of a
     language with no recogniser installed, for the span model to type or drop."""
     connectors = _CONNECTORS.get(language, frozenset())
-    found = [(a, b, text[a:b]) for a, b in tokens(text)]
-    # a name ends at a line's end: whether a line break comes before each token
-    new_line = [i > 0 and "\n" in text[found[i - 1][1] : found[i][0]] for i in range(len(found))]
+    spans = tokens(text)
+    found = [(a, b, text[a:b]) for a, b in spans]
+    new_line = _line_breaks(text, spans)
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(found):
@@ -153,9 +159,10 @@ def trim_name(
     spans = [(start + a, start + b) for a, b in tokens(text[start:end])]
     words = [text[a:b] for a, b in spans]
     first, last = 0, len(words)
+    new_line = _line_breaks(text, spans)
     for i in range(1, last):
         following = words[i + 1] if i + 1 < last else ""
-        if "\n" in text[spans[i - 1][1] : spans[i][0]]:  # a line break ends a name ("Michoacán\nCotija")
+        if new_line[i]:  # "Michoacán\nCotija"
             last = i
             break
         abbreviation = words[i] == "." and (words[i - 1].isupper() or len(words[i - 1]) < 3)  # "EE.UU.", "Sr."
