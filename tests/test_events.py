@@ -4,6 +4,7 @@ coreference), the PLOVER coding, and the stored, listed and exported events."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -458,7 +459,8 @@ def test_plover_scorer(tmp_path: Path, annotator: Annotator) -> None:
     ]  # fmt: skip
     path = tmp_path / "records.json"
     path.write_text(json.dumps(records), encoding="utf-8")
-    assert [r.id for r in read_plover(path)] == ["a", "b"]  # documentation records are not coded events
+    records_read = read_plover(path)
+    assert [r.id for r in records_read] == ["a", "b"]  # documentation records are not coded events
     scores, results = evaluate_plover(path, annotator=annotator)
     result = scores.as_dict()
     assert (result["records"], result["category_accuracy"], result["no_event"]) == (2, 0.5, 1)
@@ -466,6 +468,14 @@ def test_plover_scorer(tmp_path: Path, annotator: Annotator) -> None:
     assert actor_matches("the U.S.", EventActor("target", "U.S", 0, 3, "E1", "United States"))
     assert not actor_matches("India", EventActor("target", "Pakistan", 0, 8, "E2", "Pakistan"))
     assert [e.type if e else None for _, e in results] == ["DEMAND", None]
+    # precision: of the actors named (speakers aside), those matching a gold actor of their role
+    named = [a for a in results[0][1].actors if a.role != "speaker"]  # type: ignore[union-attr]
+    assert {(a.role, a.text) for a in named} == {("source", "China"), ("target", "the United States")}
+    assert (result["actors_found"], result["actor_precision"]) == (2, 1.0)
+    swapped = [replace(a, role="target" if a.role == "source" else "source") for a in named]
+    again = type(scores)()
+    again.add(records_read[0], replace(results[0][1], actors=swapped))  # type: ignore[arg-type]
+    assert again.as_dict()["actor_precision"] == 0.0  # the right names in the wrong roles
 
 
 def test_casie_scorer(tmp_path: Path, annotator: Annotator) -> None:

@@ -1331,7 +1331,8 @@ def eval_plover(
     typer.echo(f"{'category':<14} accuracy {result['category_accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}")
     typer.echo(
         f"{'actors':<14} match {result['actor_match']:.3f}  "
-        f"(sources {result['source_match']:.3f}, targets {result['target_match']:.3f})"
+        f"(sources {result['source_match']:.3f}, targets {result['target_match']:.3f}); "
+        f"precision {result['actor_precision']:.3f} of {result['actors_found']} named"
     )
     shown = 0
     for record, event in results:

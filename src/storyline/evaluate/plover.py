@@ -13,7 +13,10 @@ syntax gave); a sentence where storyline finds none counts as a miss. Scores:
   (a gold source matches an actor whose role is source or participant, a gold target one whose
   role is target or participant). Two actor phrases match when one contains the other after case,
   punctuation and a leading "the" are set aside, or the actor's canonical entity is named in the
-  gold phrase ("Hungarian" matches Hungary).
+  gold phrase ("Hungarian" matches Hungary);
+- actor precision: the share of the actors the main event names as source, target or participant
+  (speakers aside) that match one of the record's actors in that role. Actor match alone would
+  reward naming every phrase of the sentence.
 
 Records are split by position into halves (``even``: 0, 2, 4, ...; ``odd``: 1, 3, 5, ...) so that a
 lexicon tuned while looking at one half can be scored on the other.
@@ -97,6 +100,10 @@ class PloverScores:
     matched_sources: int = 0
     gold_targets: int = 0
     matched_targets: int = 0
+    found_actors: int = 0
+    """Actors the main events name as source, target or participant."""
+    right_actors: int = 0
+    """Of those, the ones matching a gold actor of a role they may stand for."""
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(gold category, predicted category or NONE) -> records."""
 
@@ -121,6 +128,12 @@ class PloverScores:
                 else:
                     self.gold_targets += 1
                     self.matched_targets += hit
+        for a in actors:
+            if a.role == "speaker":
+                continue
+            self.found_actors += 1
+            golds = (record.sources if a.role != "target" else []) + (record.targets if a.role != "source" else [])
+            self.right_actors += any(actor_matches(g, a) for g in golds)
 
     def macro_f1(self) -> float:
         categories = sorted({g for g, _ in self.pairs})
@@ -143,6 +156,8 @@ class PloverScores:
             "actor_match": share(self.matched_actors, self.gold_actors),
             "source_match": share(self.matched_sources, self.gold_sources),
             "target_match": share(self.matched_targets, self.gold_targets),
+            "actor_precision": share(self.right_actors, self.found_actors),
+            "actors_found": self.found_actors,
             "no_event": self.no_event,
         }
 
@@ -151,11 +166,18 @@ def evaluate_plover(
     path: Path, split: str = "all", annotator: Any = None
 ) -> tuple[PloverScores, list[tuple[PloverRecord, Event | None]]]:
     """Score storyline's events on the records of ``path`` (``split``: all, even or odd)."""
-    from storyline.annotate import Annotator
-
     records = read_plover(path)
     if split in ("even", "odd"):
         records = [r for i, r in enumerate(records) if i % 2 == (split == "odd")]
+    return score_records(records, annotator)
+
+
+def score_records(
+    records: list[PloverRecord], annotator: Any = None
+) -> tuple[PloverScores, list[tuple[PloverRecord, Event | None]]]:
+    """Score storyline's events (``annotator``'s, by default a new one's) on ``records``."""
+    from storyline.annotate import Annotator
+
     annotator = annotator or Annotator()
     docs = [gold_document(r.text, r.id, r.date) for r in records]
     scores = PloverScores()
