@@ -157,6 +157,29 @@ def test_span_repairs(text: str, start: int, end: int, expected: str | None) -> 
     assert (text[fixed[0] : fixed[1]] if fixed else None) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "start", "expected"),
+    [
+        ("talks with the United States", 11, "United States"),  # the model's OntoNotes habit: "the" inside
+        ("in the  Gaza Strip", 3, "Gaza Strip"),
+        ("the EU", 0, "EU"),
+        ("the guards of the palace", 0, "the guards of the palace"),  # no name after it: left alone
+        ("The Washington Post", 0, "The Washington Post"),  # a capitalised "The" may be the name's own
+        ("the X", 0, "the X"),  # too short to be an article and a name
+    ],
+)
+def test_an_english_span_loses_the_article_read_into_it(text: str, start: int, expected: str) -> None:
+    s, e = EntityRecognizer._without_article(text, (start, len(text)))
+    assert text[s:e] == expected
+
+
+def test_recognised_names_carry_no_article(recognizer: EntityRecognizer) -> None:
+    text = "India signed the deal with the United States and the European Union on Monday."
+    names = {m.text for m in recognizer.recognise([text])[0]}
+    assert {"United States", "European Union"} <= names
+    assert not any(n.startswith("the ") for n in names)
+
+
 SOCHI = (
     "Modi Arrives In Sochi For Informal Summit With Putin\n\n"
     "Prime Minister Narendra Modi arrived in Sochi on Monday for talks with Russian President Vladimir Putin."

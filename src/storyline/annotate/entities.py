@@ -56,7 +56,7 @@ from storyline.annotate.span_model import LABELS as SPAN_LABELS
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
-NAME = "storyline.entities.v8"
+NAME = "storyline.entities.v9"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -673,6 +673,8 @@ class EntityRecognizer:
             fixed = _clean_span(text, start, end)
             if fixed is None:
                 continue
+            if english:
+                fixed = self._without_article(text, fixed)
             name = text[fixed[0] : fixed[1]]
             label = model_label if english else self._label(model_label, name)
             if english and label == "GPE" and self._unknown_person_shaped_place(name):
@@ -682,6 +684,22 @@ class EntityRecognizer:
         if not english:
             return propagate_surnames(text, mentions)
         return propagate_surnames(text, propagate_to_headlines(text, split_swallowed(mentions)))
+
+    @staticmethod
+    def _without_article(text: str, span: tuple[int, int]) -> tuple[int, int]:
+        """An English span without the lower-case "the" the model read into it: OntoNotes, which
+        spaCy's English models learn from, puts the article inside names ("the United States",
+        "the Gaza Strip", "the European Union"); the name is what follows, as CoNLL-style
+        annotation, storyline's canonical names and its readers have it. (A capitalised "The"
+        opening a span is left alone: the models keep it out of a sentence's first name, and
+        inside one it is usually the name's own: "The Washington Post", "The Hague".)"""
+        start, end = span
+        if not text.startswith("the ", start) or end - start < 6:
+            return span
+        rest = start + 4
+        while rest < end and text[rest].isspace():
+            rest += 1
+        return (rest, end) if text[rest : rest + 1].isupper() else span
 
     def known_place(self, name: str) -> bool:
         """Whether the country table or the gazetteer knows ``name``."""
