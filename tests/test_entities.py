@@ -158,18 +158,22 @@ def test_span_repairs(text: str, start: int, end: int, expected: str | None) -> 
 
 
 @pytest.mark.parametrize(
-    ("text", "start", "expected"),
+    ("text", "start", "label", "expected"),
     [
-        ("talks with the United States", 11, "United States"),  # the model's OntoNotes habit: "the" inside
-        ("in the  Gaza Strip", 3, "Gaza Strip"),
-        ("the EU", 0, "EU"),
-        ("the guards of the palace", 0, "the guards of the palace"),  # no name after it: left alone
-        ("The Washington Post", 0, "The Washington Post"),  # a capitalised "The" may be the name's own
-        ("the X", 0, "the X"),  # too short to be an article and a name
+        ("talks with the United States", 11, "GPE", "United States"),  # the model's OntoNotes habit
+        ("in the  Gaza Strip", 3, "LOC", "Gaza Strip"),
+        ("the EU", 0, "ORG", "EU"),
+        ("The Security Council", 0, "ORG", "Security Council"),  # a sentence's article, capitalised
+        ("the guards of the palace", 0, "ORG", "the guards of the palace"),  # no name after it
+        ("The Magic Flute", 0, "WORK_OF_ART", "The Magic Flute"),  # a work's title keeps it
+        ("The Hague", 0, "GPE", "The Hague"),  # the place index names it with its article
+        ("the X", 0, "ORG", "the X"),  # too short to be an article and a name
     ],
 )
-def test_an_english_span_loses_the_article_read_into_it(text: str, start: int, expected: str) -> None:
-    s, e = EntityRecognizer._without_article(text, (start, len(text)))
+def test_an_english_span_loses_the_article_read_into_it(
+    recognizer: EntityRecognizer, text: str, start: int, label: str, expected: str
+) -> None:
+    s, e = recognizer._without_article(text, (start, len(text)), label)
     assert text[s:e] == expected
 
 

@@ -282,6 +282,8 @@ _PLACE_WORDS = frozenset({
     "northern", "southern", "eastern", "western", "central", "great", "greater", "monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday",
 })  # fmt: skip
+#: English labels whose names do not begin with "The" (a work's may: "The Magic Flute").
+_ARTICLE_FREE = frozenset({"GPE", "LOC", "NORP", "FAC", "ORG"})
 _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:(?:[^\W\d_]\.)+[^\W\d_]|Inc|Corp|Co|Ltd|Jr|Sr|St|Bros|Mt)$")
 
 
@@ -674,7 +676,7 @@ class EntityRecognizer:
             if fixed is None:
                 continue
             if english:
-                fixed = self._without_article(text, fixed)
+                fixed = self._without_article(text, fixed, model_label)
             name = text[fixed[0] : fixed[1]]
             label = model_label if english else self._label(model_label, name)
             if english and label == "GPE" and self._unknown_person_shaped_place(name):
@@ -685,21 +687,28 @@ class EntityRecognizer:
             return propagate_surnames(text, mentions)
         return propagate_surnames(text, propagate_to_headlines(text, split_swallowed(mentions)))
 
-    @staticmethod
-    def _without_article(text: str, span: tuple[int, int]) -> tuple[int, int]:
-        """An English span without the lower-case "the" the model read into it: OntoNotes, which
-        spaCy's English models learn from, puts the article inside names ("the United States",
-        "the Gaza Strip", "the European Union"); the name is what follows, as CoNLL-style
-        annotation, storyline's canonical names and its readers have it. (A capitalised "The"
-        opening a span is left alone: the models keep it out of a sentence's first name, and
-        inside one it is usually the name's own: "The Washington Post", "The Hague".)"""
+    def _without_article(self, text: str, span: tuple[int, int], label: str) -> tuple[int, int]:
+        """An English span without the article the model read into it. OntoNotes, which spaCy's
+        English models learn from, puts "the" inside names ("the United States", "the Gaza
+        Strip", "The Security Council" opening a sentence); the name is what follows, as
+        CoNLL-style annotation, storyline's canonical names and its readers have it. A capitalised
+        "The" stays before a work's name ("The Magic Flute") and where the place index names the
+        place with it ("The Hague")."""
         start, end = span
-        if not text.startswith("the ", start) or end - start < 6:
+        if not text.startswith(("the ", "The "), start) or end - start < 6:
             return span
         rest = start + 4
         while rest < end and text[rest].isspace():
             rest += 1
-        return (rest, end) if text[rest : rest + 1].isupper() else span
+        if not text[rest : rest + 1].isupper():
+            return span  # "the" before a lower-case word: no name follows
+        if text[start] == "T" and (label not in _ARTICLE_FREE or self._named_with_article(text[start:end])):
+            return span
+        return rest, end
+
+    def _named_with_article(self, name: str) -> bool:
+        """Whether the gazetteer's own name of a place is ``name``, article and all ("The Hague")."""
+        return any(c.name.casefold() == name.casefold() for c in self.gazetteer.candidates(name))
 
     def known_place(self, name: str) -> bool:
         """Whether the country table or the gazetteer knows ``name``."""
