@@ -167,7 +167,8 @@ def test_span_repairs(text: str, start: int, end: int, expected: str | None) -> 
         ("the guards of the palace", 0, "ORG", "the guards of the palace"),  # no name after it
         ("The Magic Flute", 0, "WORK_OF_ART", "The Magic Flute"),  # a work's title keeps it
         ("The Hague", 0, "GPE", "The Hague"),  # the place index names it with its article
-        ("the X", 0, "ORG", "the X"),  # too short to be an article and a name
+        ("the\nUnited States", 0, "GPE", "United States"),  # a hard-wrapped line
+        ("the Hague", 0, "GPE", "the Hague"),  # in either case
     ],
 )
 def test_an_english_span_loses_the_article_read_into_it(

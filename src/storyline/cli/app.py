@@ -1307,7 +1307,8 @@ def eval_plover(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Event coding: PLOVER category accuracy and macro-F1, source and target actor match. The
+    """Event coding: PLOVER category accuracy and macro-F1, source and target actor match, and
+    actor precision (of the actors named, those matching a gold actor of their role). The
     learned category model (--category-model) was trained on the even records: --split odd is
     its held-out figure."""
     from storyline.annotate import Annotator

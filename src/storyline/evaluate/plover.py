@@ -128,9 +128,7 @@ class PloverScores:
                 else:
                     self.gold_targets += 1
                     self.matched_targets += hit
-        for a in actors:
-            if a.role == "speaker":
-                continue
+        for a in event.participants() if event else []:
             self.found_actors += 1
             golds = (record.sources if a.role != "target" else []) + (record.targets if a.role != "source" else [])
             self.right_actors += any(actor_matches(g, a) for g in golds)
