@@ -354,3 +354,11 @@ def test_annotate_reports_binary_input_with_keep_text(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["annotate", str(bad), str(good), "--keep-text", "--json"])
     assert result.exit_code == 1 and "photo.txt: binary file (a PNG image)" in result.stderr
     assert len(result.stdout.splitlines()) == 1
+
+
+def test_a_place_written_in_capitals_takes_the_place_index_spelling(recognizer: EntityRecognizer) -> None:
+    text = "VLADIVOSTOK, Sept 4 (Reuters) - Putin met Modi at a forum held in NATO's shadow."
+    mentions = {m.text: m for m in recognizer.recognise([text])[0]}
+    assert mentions["VLADIVOSTOK"].canonical == "Vladivostok"  # not the dateline's capitals
+    assert recognizer._place_spelling("NEW DELHI") == "New Delhi"
+    assert recognizer._place_spelling("NATO") == "NATO"  # no place of that name: as written

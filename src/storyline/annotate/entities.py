@@ -712,6 +712,13 @@ class EntityRecognizer:
             return span
         return rest, end
 
+    def _place_spelling(self, name: str) -> str:
+        """How the place index writes a place a text wrote in capitals ("VLADIVOSTOK" ->
+        "Vladivostok", "NEW DELHI" -> "New Delhi"); the name itself when the index has no place of
+        that name. The entity is the same either way (its id ignores case); the canonical name a
+        store keeps is the first it meets, so a capitalised dateline would otherwise name it."""
+        return next((c.name for c in self.gazetteer.candidates(name) if c.name.casefold() == name.casefold()), name)
+
     def _named_with_article(self, name: str) -> bool:
         """Whether the gazetteer's own name of a place is ``name``, article and all ("The Hague")."""
         return any(c.name.casefold() == name.casefold() for c in self.gazetteer.candidates(name))
@@ -833,6 +840,8 @@ class EntityRecognizer:
                         variant, evidence = "spelling", why
                 else:
                     canonical = self._other_canonical(m.text, label)
+                    if label in ("GPE", "LOC", "FAC") and canonical.isupper():
+                        canonical = self._place_spelling(canonical)  # a dateline's "VLADIVOSTOK"
                 key = m.text.casefold()
                 country = countries.country(m.text) if label in ("GPE", "NORP", "LOC") else None
                 if country:  # "Indian", "Indians", "India": one entity, the country
