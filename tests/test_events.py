@@ -104,6 +104,26 @@ def test_pronouns_and_the_two_leaders(annotator: Annotator) -> None:
     assert "Syria" in names(it, "source")
 
 
+@pytest.mark.parametrize("dateline", ["NEW DELHI —", "NEW DELHI -", "NEW DELHI, Oct 5 (Reuters) -", "NEW DELHI:"])
+def test_a_dateline_is_never_an_actor(annotator: Annotator, dateline: str) -> None:
+    # read as part of the sentence, the capitals became its subject ("DELHI signed")
+    text = f"{dateline} Russia and India on Friday signed a contract for air defence systems."
+    signed = one(annotator, text)
+    assert signed.type == "SUPPORT" and "NEW DELHI" not in {a.text for a in signed.actors}
+    assert {"Russia", "India"} <= names(signed, "source", "participant")
+
+
+def test_datelines_are_blanked_out_before_the_parse() -> None:
+    from storyline.annotate.events.parse import mask_dateline
+
+    for text in ("NAIROBI, Kenya (AP) _ The embassy", "SOCHI, Russia, May 21 (Reuters) - Putin met", "ROME — He"):
+        masked = mask_dateline(text)
+        assert len(masked) == len(text) and masked.lstrip()[:3] in ("The", "Put", "He")  # offsets kept
+    nato = "NATO — the alliance said"
+    assert mask_dateline(nato, [(0, 4, "ORG")]) == nato  # capitals the recogniser calls no place: the subject
+    assert mask_dateline("US - led forces attacked") == "US - led forces attacked"  # too short for a place
+
+
 # -- place and time ----------------------------------------------------------------------------------------
 def test_place_is_geocoded(annotator: Annotator) -> None:
     e = one(annotator, "Narendra Modi met Vladimir Putin in Sochi on Monday.")

@@ -3,6 +3,7 @@ trigger becomes a :class:`~storyline.annotate.events.raw.RawMention`."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -24,6 +25,30 @@ if TYPE_CHECKING:
 _NOT_FOR_PARSE = ("ner", "attribute_ruler", "lemmatizer")
 #: Sentences longer than this are parsed on their first part only (a run-on "sentence" of a list).
 MAX_SENTENCE_CHARS = 2_000
+#: A dateline opening a sentence: a place in capitals, perhaps a region or a date after a comma
+#: and an agency in brackets, then a dash, a colon or AP's underscore ("NEW DELHI — ", "NAIROBI,
+#: Kenya (AP) _ ", "SOCHI, Russia, May 21 (Reuters) - ", "NEW DELHI: ").
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'’ -]*[A-Z](?:,[^,—–:()\n]{1,30}){0,2}(?:\s*\([^()\n]{1,30}\))?\s*(?:[—–:_]|-(?=\s))[ \t]*"
+)
+
+
+def mask_dateline(sentence: str, entities: Sequence[tuple[int, int, str]] = ()) -> str:
+    """``sentence`` with a dateline at its start blanked out, character for character: where the
+    story was filed is no part of its first sentence's syntax, and read as one it becomes the
+    subject ("NEW DELHI — Russia and India signed ..." parsed with "DELHI" signing).
+    ``entities``: the recogniser's spans, offsets into ``sentence``; capitals it calls anything
+    but a place ("NATO — the alliance ...") are the sentence's subject, not a dateline."""
+    found = _DATELINE.match(sentence)
+    if found is None:
+        return sentence
+    place = found.group().split(",")[0].rstrip(" —–:_-(")
+    if sum(c.isalpha() for c in place) < 3:
+        return sentence
+    if any(s < len(place) and label not in _PLACE_LABELS for s, _, label in entities):
+        return sentence
+    return " " * found.end() + sentence[found.end() :]
 
 
 class EventParser:
@@ -56,6 +81,7 @@ class EventParser:
             for start, end in sentences(text, lines=True):
                 sentence = mask_long_words(text[start : min(end, start + MAX_SENTENCE_CHARS)])
                 inside = spans[bisect_left(starts, start) : bisect_left(starts, start + len(sentence))]
+                sentence = mask_dateline(sentence, [(s - start, e - start, label) for s, e, label in inside])
                 if is_candidate(sentence, {label for _, _, label in inside}):
                     jobs.append((i, start, sentence, inside))
         out: list[list[RawMention]] = [[] for _ in texts]
