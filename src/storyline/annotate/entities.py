@@ -288,6 +288,14 @@ _PLACE_WORDS = frozenset({
 _ARTICLE_FREE = frozenset({"GPE", "LOC", "NORP", "FAC", "ORG"})
 #: An article opening a span, with the blanks after it (a hard-wrapped line, a no-break space).
 _ARTICLE = re.compile(r"[Tt]he\s+")
+
+
+def _spelt_out(name: str) -> bool:
+    """Whether a name in capitals is a word written out ("VLADIVOSTOK", "NEW DELHI"), not an
+    abbreviation that a place also happens to be called ("UN", "MENA")."""
+    return " " in name.strip() or sum(c.isalpha() for c in name) >= 5
+
+
 _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:(?:[^\W\d_]\.)+[^\W\d_]|Inc|Corp|Co|Ltd|Jr|Sr|St|Bros|Mt)$")
 
 
@@ -840,8 +848,8 @@ class EntityRecognizer:
                         variant, evidence = "spelling", why
                 else:
                     canonical = self._other_canonical(m.text, label)
-                    if label in ("GPE", "LOC", "FAC") and canonical.isupper():
-                        canonical = self._place_spelling(canonical)  # a dateline's "VLADIVOSTOK"
+                    if label in ("GPE", "LOC", "FAC") and canonical.isupper() and _spelt_out(canonical):
+                        canonical = self._place_spelling(canonical)  # a dateline's "VLADIVOSTOK", not "UN"
                 key = m.text.casefold()
                 country = countries.country(m.text) if label in ("GPE", "NORP", "LOC") else None
                 if country:  # "Indian", "Indians", "India": one entity, the country

@@ -253,7 +253,8 @@ def _actors(
             group = previous[first] or _last_two(ents, arg.start, first) or previous[second]
             if group:
                 return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in group]
-    if _dateline_text(arg.start, arg.end, phrase, text):
+    named = [e for e in ents.overlapping(arg.start, arg.end) if e.label not in ("GPE", "LOC", "FAC")]
+    if not named and _dateline_text(arg.start, arg.end, phrase, text):
         return []  # "NEW DELHI — Russia and India signed ...": where the story was filed, never who acted
     if arg.proper:  # a name the recogniser missed here but found elsewhere: "Macron, who arrived ..."
         name = text[arg.head_start : arg.head_end]

@@ -30,7 +30,8 @@ MAX_SENTENCE_CHARS = 2_000
 #: Kenya (AP) _ ", "SOCHI, Russia, May 21 (Reuters) - ", "NEW DELHI: ").
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _DATELINE = re.compile(
-    r"[A-Z][A-Z.'’ -]*[A-Z](?:,[^,—–:()\n]{1,30}){0,2}(?:\s*\([^()\n]{1,30}\))?\s*(?:[—–:_]|-(?=\s))[ \t]*"
+    r"([A-Z][A-Z.'’ -]*[A-Z])((?:,[^,—–:()\n]{1,30}){0,2}(?:\s*\([^()\n]{1,30}\))?)\s*(?:[—–:_]|-(?=\s))[ \t]*"
+    r"(?=[A-Z\"“'‘\d])"  # a sentence follows, not an aside ("NATO — the alliance ...", "IRAN — which ...")
 )
 
 
@@ -38,15 +39,14 @@ def mask_dateline(sentence: str, entities: Sequence[tuple[int, int, str]] = ()) 
     """``sentence`` with a dateline at its start blanked out, character for character: where the
     story was filed is no part of its first sentence's syntax, and read as one it becomes the
     subject ("NEW DELHI — Russia and India signed ..." parsed with "DELHI" signing).
-    ``entities``: the recogniser's spans, offsets into ``sentence``; capitals it calls anything
-    but a place ("NATO — the alliance ...") are the sentence's subject, not a dateline."""
+    ``entities``: the recogniser's spans, offsets into ``sentence``; bare capitals it calls anything
+    but a place ("NATO — Allies agreed ...") are the sentence's subject, not a dateline; capitals
+    followed by a region, a date or an agency ("WASHINGTON (Reuters) - ") are one whatever it says."""
     found = _DATELINE.match(sentence)
-    if found is None:
+    if found is None or sum(c.isalpha() for c in found.group(1)) < 3:
         return sentence
-    place = found.group().split(",")[0].rstrip(" —–:_-(")
-    if sum(c.isalpha() for c in place) < 3:
-        return sentence
-    if any(s < len(place) and label not in _PLACE_LABELS for s, _, label in entities):
+    bare = not found.group(2)  # no region, date or agency after the capitals: they may be a subject
+    if bare and any(s < found.end(1) and label not in _PLACE_LABELS for s, _, label in entities):
         return sentence
     return " " * found.end() + sentence[found.end() :]
 
