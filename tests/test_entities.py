@@ -377,3 +377,13 @@ def test_a_place_written_in_capitals_takes_the_place_index_spelling(recognizer: 
 
     # an abbreviation stays one, whatever place shares its letters ("Un" in India, "Mena" in Ethiopia)
     assert not _spelt_out("UN") and not _spelt_out("MENA") and _spelt_out("SOCHI") and _spelt_out("NEW DELHI")
+
+
+def test_a_dateline_is_a_place_whatever_the_model_said(recognizer: EntityRecognizer) -> None:
+    # the model called "SOCHI" an organisation here, and passed over "GOA"
+    sochi = recognizer.recognise(["SOCHI — President Vladimir Putin hosted Indian Prime Minister Narendra Modi."])[0]
+    assert ("SOCHI", "GPE") in {(m.text, m.label) for m in sochi}
+    goa = recognizer.recognise(["GOA — Russia and India on Saturday signed 18 documents."])[0]
+    assert ("GOA", "GPE") in {(m.text, m.label) for m in goa}
+    nato = recognizer.recognise(["NATO — Allies agreed on Monday to send more troops."])[0]
+    assert ("NATO", "ORG") in {(m.text, m.label) for m in nato}  # no place of that name: as the model said

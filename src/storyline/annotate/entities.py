@@ -290,6 +290,23 @@ _ARTICLE_FREE = frozenset({"GPE", "LOC", "NORP", "FAC", "ORG"})
 _ARTICLE = re.compile(r"[Tt]he\s+")
 
 
+#: Capitals opening a line (a dateline's place, perhaps).
+_LINE_CAPITALS = re.compile(r"^[ \t]{0,2}([A-Z][A-Z.'’ -]{0,30}[A-Z])(?=[,:( ])", re.M)
+
+
+def _in_dateline(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a name in capitals opening a line as a dateline does
+    ("SOCHI — ", "NEW DELHI, Oct 5 (Reuters) - ", "GOA, India (AP) _ ")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    name = text[start:end]
+    return (
+        start - line_start < 3
+        and name.isupper()
+        and sum(c.isalpha() for c in name) >= 3
+        and text[end : end + 2] in (", ", " (", " -", " —", " –", " _", ": ")
+    )
+
+
 def _spelt_out(name: str) -> bool:
     """Whether a name in capitals is a word written out ("VLADIVOSTOK", "NEW DELHI"), not an
     abbreviation that a place also happens to be called ("UN", "MENA")."""
@@ -693,11 +710,26 @@ class EntityRecognizer:
             label = model_label if english else self._label(model_label, name)
             if english and label == "GPE" and self._unknown_person_shaped_place(name):
                 label = "PERSON"
+            if label in ("ORG", "PERSON", "NORP") and _in_dateline(text, *fixed) and self.known_place(name):
+                label = "GPE"  # "SOCHI — President Putin hosted ...": a dateline names where, not who
             if label in LABELS:
                 mentions.append(_Raw(fixed[0], fixed[1], name, label))
         if not english:
             return propagate_surnames(text, mentions)
+        mentions += self._missed_datelines(text, mentions)
+        mentions.sort(key=lambda m: m.start)
         return propagate_surnames(text, propagate_to_headlines(text, split_swallowed(mentions)))
+
+    def _missed_datelines(self, text: str, mentions: Sequence[_Raw]) -> list[_Raw]:
+        """Datelines the model passed over ("GOA — Russia and India signed ..."): capitals opening
+        a line before a dateline's comma, bracket or dash, which the place index knows."""
+        out = []
+        for found in _LINE_CAPITALS.finditer(text):
+            start, end = found.span(1)
+            taken = any(m.start < end and start < m.end for m in mentions)
+            if not taken and _in_dateline(text, start, end) and self.known_place(found.group(1)):
+                out.append(_Raw(start, end, found.group(1), "GPE"))
+        return out
 
     def _without_article(self, text: str, span: tuple[int, int], label: str) -> tuple[int, int]:
         """An English span without the article the model read into it. OntoNotes, which spaCy's

@@ -184,7 +184,7 @@ def link_events(
     events = [e for e, _ in linked]
     _inherit_places(events)
     _inherit_dates(events, anchor)
-    dateline = next((p for p in places if _dateline_text(p.start, p.end, p.text, text)), None)
+    dateline = next((p for p in places if _dateline_text(p.start, p.end, p.text, text, shortest=3)), None)
     if dateline is not None and anchor is not None:
         # "PARIS, Sept 4 -": where the story was filed is where its news of those days happened
         for i, event in enumerate(events):
@@ -295,10 +295,13 @@ def _dateline(e: EntityMention, text: str) -> bool:
     return _dateline_text(e.start, e.end, e.text, text)
 
 
-def _dateline_text(start: int, end: int, name: str, text: str) -> bool:
+def _dateline_text(start: int, end: int, name: str, text: str, shortest: int = 4) -> bool:
+    """Whether ``name`` (at ``start``..``end`` of ``text``) opens a line in capitals as a dateline
+    does; ``shortest``: its fewest characters (four keeps "UN, ..." out of the actors; a place
+    the place stage geocoded may be three: "GOA — ")."""
     line_start = text.rfind("\n", 0, start) + 1
     opening = start - line_start < 3 and text[end : end + 2] in (", ", " (", " -", " —")
-    return opening and name.isupper() and len(name) > 3
+    return opening and name.isupper() and len(name) >= shortest
 
 
 def _place(raw: RawMention, plcs: _Index[PlaceMention], actors: list[EventActor], text: str) -> EventPlace | None:
