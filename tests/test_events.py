@@ -116,7 +116,11 @@ def test_a_dateline_is_never_an_actor(annotator: Annotator, dateline: str) -> No
 
 
 def test_datelines_are_blanked_out_before_the_parse() -> None:
-    from storyline.annotate.events.parse import mask_dateline
+    from storyline.annotate.datelines import mask
+    from storyline.annotate.events.sentence import PLACE_LABELS
+
+    def mask_dateline(text: str, entities: list[tuple[int, int, str]] | None = None) -> str:
+        return mask(text, entities or [], PLACE_LABELS)
 
     for text in ("NAIROBI, Kenya (AP) _ The embassy", "SOCHI, Russia, May 21 (Reuters) - Putin met", "ROME — He"):
         masked = mask_dateline(text)

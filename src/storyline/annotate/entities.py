@@ -40,6 +40,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from storyline.annotate import datelines
 from storyline.annotate.countries import country_table
 from storyline.annotate.gazetteer import Gazetteer
 from storyline.annotate.spacy_model import MODEL_PACKAGE
@@ -288,23 +289,6 @@ _PLACE_WORDS = frozenset({
 _ARTICLE_FREE = frozenset({"GPE", "LOC", "NORP", "FAC", "ORG"})
 #: An article opening a span, with the blanks after it (a hard-wrapped line, a no-break space).
 _ARTICLE = re.compile(r"[Tt]he\s+")
-
-
-#: Capitals opening a line (a dateline's place, perhaps).
-_LINE_CAPITALS = re.compile(r"^[ \t]{0,2}([A-Z][A-Z.'’ -]{0,30}[A-Z])(?=[,:( ])", re.M)
-
-
-def _in_dateline(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is a name in capitals opening a line as a dateline does
-    ("SOCHI — ", "NEW DELHI, Oct 5 (Reuters) - ", "GOA, India (AP) _ ")."""
-    line_start = text.rfind("\n", 0, start) + 1
-    name = text[start:end]
-    return (
-        start - line_start < 3
-        and name.isupper()
-        and sum(c.isalpha() for c in name) >= 3
-        and text[end : end + 2] in (", ", " (", " -", " —", " –", " _", ": ")
-    )
 
 
 def _spelt_out(name: str) -> bool:
@@ -710,7 +694,7 @@ class EntityRecognizer:
             label = model_label if english else self._label(model_label, name)
             if english and label == "GPE" and self._unknown_person_shaped_place(name):
                 label = "PERSON"
-            if label in ("ORG", "PERSON", "NORP") and _in_dateline(text, *fixed) and self.known_place(name):
+            if label in ("ORG", "PERSON", "NORP") and datelines.opens_line(text, *fixed) and self.known_place(name):
                 label = "GPE"  # "SOCHI — President Putin hosted ...": a dateline names where, not who
             if label in LABELS:
                 mentions.append(_Raw(fixed[0], fixed[1], name, label))
@@ -724,10 +708,10 @@ class EntityRecognizer:
         """Datelines the model passed over ("GOA — Russia and India signed ..."): capitals opening
         a line before a dateline's comma, bracket or dash, which the place index knows."""
         out = []
-        for found in _LINE_CAPITALS.finditer(text):
+        for found in datelines.LINE_CAPITALS.finditer(text):
             start, end = found.span(1)
             taken = any(m.start < end and start < m.end for m in mentions)
-            if not taken and _in_dateline(text, start, end) and self.known_place(found.group(1)):
+            if not taken and datelines.opens_line(text, start, end) and self.known_place(found.group(1)):
                 out.append(_Raw(start, end, found.group(1), "GPE"))
         return out
 
@@ -752,16 +736,21 @@ class EntityRecognizer:
             return span
         return rest, end
 
+    def _index_name(self, name: str) -> str | None:
+        """How the place index writes a place it names ``name`` (whatever the case: "VLADIVOSTOK"
+        -> "Vladivostok", "the Hague" -> "The Hague"); None when no place has that very name."""
+        return next((c.name for c in self.gazetteer.candidates(name) if c.name.casefold() == name.casefold()), None)
+
     def _place_spelling(self, name: str) -> str:
-        """How the place index writes a place a text wrote in capitals ("VLADIVOSTOK" ->
-        "Vladivostok", "NEW DELHI" -> "New Delhi"); the name itself when the index has no place of
-        that name. The entity is the same either way (its id ignores case); the canonical name a
-        store keeps is the first it meets, so a capitalised dateline would otherwise name it."""
-        return next((c.name for c in self.gazetteer.candidates(name) if c.name.casefold() == name.casefold()), name)
+        """A place a text wrote in capitals, as the place index writes it ("NEW DELHI" -> "New
+        Delhi"), else as written. The entity is the same either way (its id ignores case); the
+        canonical name a store keeps is the first it meets, so a capitalised dateline would
+        otherwise name it."""
+        return self._index_name(name) or name
 
     def _named_with_article(self, name: str) -> bool:
-        """Whether the gazetteer's own name of a place is ``name``, article and all ("The Hague")."""
-        return any(c.name.casefold() == name.casefold() for c in self.gazetteer.candidates(name))
+        """Whether the place index's own name of a place is ``name``, article and all ("The Hague")."""
+        return self._index_name(name) is not None
 
     def known_place(self, name: str) -> bool:
         """Whether the country table or the gazetteer knows ``name``."""

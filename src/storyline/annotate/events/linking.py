@@ -13,13 +13,14 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Generic, Protocol, TypeVar
 
+from storyline.annotate import datelines
 from storyline.annotate.countries import country_table
 from storyline.annotate.entities import entity_id
 from storyline.annotate.event_lexicon import ACTOR_NOUNS, RELATIVE_NOUNS
 from storyline.annotate.events.coding import DIPLOMATIC, DOMESTIC, FORCE
 from storyline.annotate.events.coreference import corefer, merge_actors
 from storyline.annotate.events.raw import RawArg, RawMention
-from storyline.annotate.events.sentence import ACTOR_LABELS
+from storyline.annotate.events.sentence import ACTOR_LABELS, PLACE_LABELS
 from storyline.annotate.events.status import Unsettled, settle
 from storyline.model.annotations import (
     AREA_PLACES,
@@ -184,7 +185,7 @@ def link_events(
     events = [e for e, _ in linked]
     _inherit_places(events)
     _inherit_dates(events, anchor)
-    dateline = next((p for p in places if _dateline_text(p.start, p.end, p.text, text, shortest=3)), None)
+    dateline = next((p for p in places if datelines.opens_line(text, p.start, p.end)), None)
     if dateline is not None and anchor is not None:
         # "PARIS, Sept 4 -": where the story was filed is where its news of those days happened
         for i, event in enumerate(events):
@@ -253,8 +254,9 @@ def _actors(
             group = previous[first] or _last_two(ents, arg.start, first) or previous[second]
             if group:
                 return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in group]
-    named = [e for e in ents.overlapping(arg.start, arg.end) if e.label not in ("GPE", "LOC", "FAC")]
-    if not named and _dateline_text(arg.start, arg.end, phrase, text):
+    if datelines.opens_line(text, arg.start, arg.end, shortest=4) and not any(
+        e.label not in PLACE_LABELS for e in ents.overlapping(arg.start, arg.end)
+    ):
         return []  # "NEW DELHI — Russia and India signed ...": where the story was filed, never who acted
     if arg.proper:  # a name the recogniser missed here but found elsewhere: "Macron, who arrived ..."
         name = text[arg.head_start : arg.head_end]
@@ -292,16 +294,7 @@ def _last_two(ents: _Index[EntityMention], position: int, kind: str) -> list[Eve
 def _dateline(e: EntityMention, text: str) -> bool:
     """ "PARIS, Oct 5 (Reuters) -": a place in capitals opening a paragraph says where the
     story was filed, not who acted."""
-    return _dateline_text(e.start, e.end, e.text, text)
-
-
-def _dateline_text(start: int, end: int, name: str, text: str, shortest: int = 4) -> bool:
-    """Whether ``name`` (at ``start``..``end`` of ``text``) opens a line in capitals as a dateline
-    does; ``shortest``: its fewest characters (four keeps "UN, ..." out of the actors; a place
-    the place stage geocoded may be three: "GOA — ")."""
-    line_start = text.rfind("\n", 0, start) + 1
-    opening = start - line_start < 3 and text[end : end + 2] in (", ", " (", " -", " —")
-    return opening and name.isupper() and len(name) >= shortest
+    return datelines.opens_line(text, e.start, e.end, shortest=4)
 
 
 def _place(raw: RawMention, plcs: _Index[PlaceMention], actors: list[EventActor], text: str) -> EventPlace | None:

@@ -3,14 +3,14 @@ trigger becomes a :class:`~storyline.annotate.events.raw.RawMention`."""
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from storyline.annotate import datelines
 from storyline.annotate.events.conditions import is_candidate
 from storyline.annotate.events.raw import RawMention
-from storyline.annotate.events.sentence import Sentence
+from storyline.annotate.events.sentence import PLACE_LABELS, Sentence
 from storyline.annotate.events.triggers import sentence_mentions
 from storyline.annotate.sentences import sentences
 from storyline.annotate.spacy_model import MODEL_PACKAGE
@@ -25,30 +25,6 @@ if TYPE_CHECKING:
 _NOT_FOR_PARSE = ("ner", "attribute_ruler", "lemmatizer")
 #: Sentences longer than this are parsed on their first part only (a run-on "sentence" of a list).
 MAX_SENTENCE_CHARS = 2_000
-#: A dateline opening a sentence: a place in capitals, perhaps a region or a date after a comma
-#: and an agency in brackets, then a dash, a colon or AP's underscore ("NEW DELHI — ", "NAIROBI,
-#: Kenya (AP) _ ", "SOCHI, Russia, May 21 (Reuters) - ", "NEW DELHI: ").
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_DATELINE = re.compile(
-    r"([A-Z][A-Z.'’ -]*[A-Z])((?:,[^,—–:()\n]{1,30}){0,2}(?:\s*\([^()\n]{1,30}\))?)\s*(?:[—–:_]|-(?=\s))[ \t]*"
-    r"(?=[A-Z\"“'‘\d])"  # a sentence follows, not an aside ("NATO — the alliance ...", "IRAN — which ...")
-)
-
-
-def mask_dateline(sentence: str, entities: Sequence[tuple[int, int, str]] = ()) -> str:
-    """``sentence`` with a dateline at its start blanked out, character for character: where the
-    story was filed is no part of its first sentence's syntax, and read as one it becomes the
-    subject ("NEW DELHI — Russia and India signed ..." parsed with "DELHI" signing).
-    ``entities``: the recogniser's spans, offsets into ``sentence``; bare capitals it calls anything
-    but a place ("NATO — Allies agreed ...") are the sentence's subject, not a dateline; capitals
-    followed by a region, a date or an agency ("WASHINGTON (Reuters) - ") are one whatever it says."""
-    found = _DATELINE.match(sentence)
-    if found is None or sum(c.isalpha() for c in found.group(1)) < 3:
-        return sentence
-    bare = not found.group(2)  # no region, date or agency after the capitals: they may be a subject
-    if bare and any(s < found.end(1) and label not in _PLACE_LABELS for s, _, label in entities):
-        return sentence
-    return " " * found.end() + sentence[found.end() :]
 
 
 class EventParser:
@@ -81,7 +57,8 @@ class EventParser:
             for start, end in sentences(text, lines=True):
                 sentence = mask_long_words(text[start : min(end, start + MAX_SENTENCE_CHARS)])
                 inside = spans[bisect_left(starts, start) : bisect_left(starts, start + len(sentence))]
-                sentence = mask_dateline(sentence, [(s - start, e - start, label) for s, e, label in inside])
+                local = [(s - start, e - start, label) for s, e, label in inside]
+                sentence = datelines.mask(sentence, local, PLACE_LABELS)
                 if is_candidate(sentence, {label for _, _, label in inside}):
                     jobs.append((i, start, sentence, inside))
         out: list[list[RawMention]] = [[] for _ in texts]
