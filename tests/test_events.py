@@ -146,6 +146,37 @@ def test_place_is_geocoded(annotator: Annotator) -> None:
     assert e.place.lat == pytest.approx(43.6, abs=0.2)
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # the parser hangs "in X" on the nearer noun of the summit's own phrase
+        ("The two presidents held a summit between their countries in the port city of Odessa.", "Odessa"),
+        ("The minister held talks with the rebel leaders in Khartoum on Friday.", "Khartoum"),
+        # a place phrase inside the event's own place phrase, through words for a place
+        ("Militants killed six soldiers in an ambush on a convoy near the town of Kandahar.", "Kandahar"),
+        ("A bomb killed four people in an explosion in a crowded district of Lahore.", "Lahore"),
+        ("Rebels exploded a bomb in the capital Kampala on Monday.", "Kampala"),
+        # a withdrawal happens where it leaves
+        ("The army completed its withdrawal from the besieged town of Mosul.", "Mosul"),
+    ],
+)
+def test_place_in_nested_phrases(annotator: Annotator, text: str, place: str) -> None:
+    e = one(annotator, text)
+    assert e.place is not None and place in (e.place.text, e.place.name), (text, e.place)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "India and Russia agreed on a road map for reactors in Tamil Nadu.",  # what the deal is about
+        "Militants launched an attack on Kenya on Monday.",  # the target, not where
+        "India signed a trade deal with Japan on Monday.",  # a party, not where
+    ],
+)
+def test_places_an_event_is_about_are_not_where(annotator: Annotator, text: str) -> None:
+    assert one(annotator, text).place is None, text
+
+
 def test_time_from_the_sentence_or_the_publication_date(annotator: Annotator) -> None:
     dated = one(annotator, "Narendra Modi will meet Vladimir Putin on October 5.")
     assert dated.time is not None and (dated.time.value, dated.time.inferred) == ("2019-10-05", False)
@@ -513,17 +544,50 @@ def test_plover_scorer(tmp_path: Path, annotator: Annotator) -> None:
     assert again.as_dict()["actor_precision"] == 0.0  # the right names in the wrong roles
 
 
+def test_plover_place_scorer(tmp_path: Path, annotator: Annotator) -> None:
+    from storyline.evaluate.plover import evaluate_plover, place_matches
+
+    records = [
+        {"id": "a", "event": "ASSAULT", "date": "2000-01-05", "eventLoc": {"name": "Kabul"},
+         "text": "Rebels attacked a police post in Kabul on Monday.", "source": [{"actorText": "Rebels"}]},
+        {"id": "b", "event": "ASSAULT", "date": "2000-01-05", "eventLoc": {"name": "Herat"},
+         "text": "Rebels attacked a police post on Monday.", "source": [{"actorText": "Rebels"}]},
+        {"id": "c", "event": "ASSAULT", "date": "2000-01-05",
+         "text": "Rebels attacked a police post in Kandahar on Monday.", "source": [{"actorText": "Rebels"}]},
+    ]  # fmt: skip
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    result = evaluate_plover(path, annotator=annotator)[0].as_dict()
+    # c gives no location, so it is not scored; b's event names none
+    assert (result["place_records"], result["places_named"], result["place_match"], result["place_precision"]) == (
+        2, 1, 0.5, 1.0,
+    )  # fmt: skip
+    assert place_matches("province of Herat", "Herāt", "Herat") and not place_matches("Herat", "Kabul", "Kabul")
+
+
+def test_a_frame_is_the_main_event_on_a_tie(annotator: Annotator) -> None:
+    from storyline.annotate.event_model import main_event
+
+    text = "Nigeria today announced that it will withdraw its troops from Chad unless President Habre holds elections."
+    found = events(annotator, text)
+    top = max(e.confidence for e in found)
+    assert sum(e.confidence == top for e in found) >= 2  # the withdrawal, as sure, comes first in the sentence
+    main = main_event(found)
+    assert main is not None and main.subtype == "ultimatum"
+
+
 def test_casie_scorer(tmp_path: Path, annotator: Annotator) -> None:
     from storyline.evaluate.casie import evaluate_casie, read_casie
 
-    text = "Hackers stole the records of 2,000 patients. A patch may be released next week."
-    stole, released = text.index("stole"), text.index("released")
+    text = "Hackers stole the records of 2,000 patients at a hospital in Ohio. A patch may be released next week."
+    stole, released, ohio = text.index("stole"), text.index("released"), text.index("Ohio")
     article = {
         "content": text,
         "info": {"date": "2018_11_09"},
         "cyberevent": str({"hopper": [
             {"events": [{"nugget": {"startOffset": stole, "endOffset": stole + 5}, "subtype": "Databreach",
-                         "realis": "Actual"}]},
+                         "realis": "Actual", "argument": [{"startOffset": ohio, "endOffset": ohio + 4,
+                                                           "text": "Ohio", "role": {"type": "Place"}}]}]},
             {"events": [{"nugget": {"startOffset": released, "endOffset": released + 8},
                          "subtype": "PatchVulnerability", "realis": "Other"}]},
             {"events": [{"nugget": {"startOffset": 0, "endOffset": 7}, "subtype": "Databreach", "realis": "Generic"}]},
@@ -534,6 +598,8 @@ def test_casie_scorer(tmp_path: Path, annotator: Annotator) -> None:
     result = evaluate_casie(tmp_path, annotator=annotator).as_dict()
     assert (result["gold_triggers"], result["trigger_recall"]) == (3, round(2 / 3, 4))
     assert result["realis_accuracy"] == 1.0 and result["realis_scored"] == 2  # stole: Actual; may be released: Other
+    # the place of the theft: the hospital's, through the phrase it hangs from
+    assert (result["place_scored"], result["places_named"], result["place_match"]) == (1, 1, 1.0)
 
 
 @pytest.mark.eval

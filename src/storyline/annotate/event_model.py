@@ -44,8 +44,16 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 
 
 def main_event(events: Sequence[Event]) -> Event | None:
-    """The event a sentence is mainly about: the most confident, the earliest on a tie."""
-    return max(events, key=lambda e: (e.confidence, -e.trigger.start)) if events else None
+    """The event a sentence is mainly about: the most confident; on a tie (confidence stops at
+    0.95) a frame, which holds another event as its condition or demand ("will withdraw ...
+    unless ...", "must ..."), then the earliest."""
+    return max(events, key=lambda e: (e.confidence, _frame(e), -e.trigger.start)) if events else None
+
+
+def _frame(event: Event) -> bool:
+    return any((m.rule or "").startswith("frame:") for m in event.mentions) or (event.trigger.rule or "").startswith(
+        "frame:"
+    )
 
 
 def rule_features(events: Sequence[Event], categories: Sequence[str]) -> np.ndarray:

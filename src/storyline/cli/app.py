@@ -1307,8 +1307,9 @@ def eval_plover(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Event coding: PLOVER category accuracy and macro-F1, source and target actor match, and
-    actor precision (of the actors named, those matching a gold actor of their role). The
+    """Event coding: PLOVER category accuracy and macro-F1, source and target actor match,
+    actor precision (of the actors named, those matching a gold actor of their role), and the
+    event's place where the coders gave one. The
     learned category model (--category-model) was trained on the even records: --split odd is
     its held-out figure."""
     from storyline.annotate import Annotator
@@ -1335,6 +1336,11 @@ def eval_plover(
         f"(sources {result['source_match']:.3f}, targets {result['target_match']:.3f}); "
         f"precision {result['actor_precision']:.3f} of {result['actors_found']} named"
     )
+    if result["place_records"]:
+        typer.echo(
+            f"{'places':<14} match {result['place_match']:.3f} of {result['place_records']} records with a location; "
+            f"precision {result['place_precision']:.3f} of {result['places_named']} named"
+        )
     shown = 0
     for record, event in results:
         predicted = plover_category(event) if event else "NONE"
@@ -1413,6 +1419,11 @@ def eval_casie(
     )
     typer.echo(f"{'realis':<10} accuracy {result['realis_accuracy']:.3f} over {result['realis_scored']} Actual/Other")
     typer.echo(f"{'generic':<10} labelled as {result['generic_labelled_as']}")
+    if result["place_scored"]:
+        typer.echo(
+            f"{'place':<10} match {result['place_match']:.3f} of {result['place_scored']} found events with a gold "
+            f"place; precision {result['place_precision']:.3f} of {result['places_named']} named"
+        )
     typer.echo("recall by subtype: " + ", ".join(f"{k} {v:.2f}" for k, v in result["recall_by_subtype"].items()))
 
 

@@ -11,7 +11,12 @@ Each article's ``content`` is annotated as a document published on its ``info.da
 - realis, over the nuggets found: storyline's status of the mention set against the gold realis,
   ``occurred``/``ongoing``/``referenced`` as Actual and ``planned``/``hypothetical``/``negated`` as
   Other. storyline has no status for Generic ("phishing attacks often ..."); how it labels the
-  gold Generic mentions is reported beside the accuracy, which is over Actual and Other.
+  gold Generic mentions is reported beside the accuracy, which is over Actual and Other;
+- place, over the nuggets found whose event has a ``Place`` argument (a country, region or city
+  where the attack or breach happened): the share whose storyline event has that place (its
+  words overlap the argument, or one name holds the other: "UK" and "the UK"), and of those
+  whose event names a place, the share naming the right one. No place rule was written looking
+  at these arguments.
 
 Articles are also split by file order into halves (``first``, ``second``): the cyber words of the
 event lexicon were chosen while looking at nuggets of the first half only.
@@ -43,6 +48,8 @@ class CasieArticle:
     published: date | None
     nuggets: list[tuple[int, int, str, str]]
     """(start, end, subtype, realis) of each gold event mention."""
+    places: dict[tuple[int, int], list[tuple[int, int, str]]] = field(default_factory=dict)
+    """(start, end) of a nugget -> the (start, end, text) of its ``Place`` arguments."""
 
 
 def read_casie(path: Path) -> CasieArticle:
@@ -62,12 +69,17 @@ def read_casie(path: Path) -> CasieArticle:
     if isinstance(events, str):  # some releases store the annotation as a Python literal
         events = ast.literal_eval(events)
     nuggets = []
+    places: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
     for hopper in events.get("hopper", []):
         for e in hopper.get("events", []):
             n = e.get("nugget") or {}
             if isinstance(n.get("startOffset"), int) and isinstance(n.get("endOffset"), int):
                 nuggets.append((n["startOffset"], n["endOffset"], str(e.get("subtype")), str(e.get("realis"))))
-    return CasieArticle(path.name, text, when, nuggets)
+                for a in e.get("argument") or []:
+                    if (a.get("role") or {}).get("type") == "Place" and isinstance(a.get("startOffset"), int):
+                        at = (n["startOffset"], n["endOffset"])
+                        places.setdefault(at, []).append((a["startOffset"], a["endOffset"], str(a.get("text", ""))))
+    return CasieArticle(path.name, text, when, nuggets, places)
 
 
 @dataclass
@@ -83,6 +95,12 @@ class CasieScores:
     """(gold realis, storyline's realis) over the nuggets found."""
     found_by_subtype: Counter[str] = field(default_factory=Counter)
     gold_by_subtype: Counter[str] = field(default_factory=Counter)
+    place_gold: int = 0
+    """Nuggets found whose gold event has a place."""
+    place_named: int = 0
+    """Of those, the ones whose storyline event names a place."""
+    place_right: int = 0
+    """Of those, the ones naming the gold place."""
 
     def as_dict(self) -> dict[str, Any]:
         p = self.system_matched / self.system if self.system else 0.0
@@ -102,6 +120,10 @@ class CasieScores:
             "realis_accuracy": round(correct / total, 4) if total else 0.0,
             "realis_scored": total,
             "generic_labelled_as": dict(generic),
+            "place_scored": self.place_gold,
+            "place_match": round(self.place_right / self.place_gold, 4) if self.place_gold else 0.0,
+            "place_precision": round(self.place_right / self.place_named, 4) if self.place_named else 0.0,
+            "places_named": self.place_named,
             "recall_by_subtype": {
                 k: round(self.found_by_subtype[k] / v, 4) for k, v in sorted(self.gold_by_subtype.items())
             },
@@ -114,6 +136,15 @@ CYBER = frozenset({"data-breach", "phishing", "ransomware", "exploitation", "vul
 
 def _overlaps(mention: Any, nuggets: list[tuple[int, int, str, str]]) -> bool:
     return any(mention.start < end and start < mention.end for start, end, _, _ in nuggets)
+
+
+def _same_place(place: Any, gold: list[tuple[int, int, str]]) -> bool:
+    from storyline.evaluate.plover import place_matches
+
+    return any(
+        (place.start < end and start < place.end) or place_matches(text, place.name, place.text)
+        for start, end, text in gold
+    )
 
 
 def evaluate_casie(folder: Path, split: str = "all", annotator: Any = None) -> CasieScores:
@@ -136,6 +167,7 @@ def evaluate_casie(folder: Path, split: str = "all", annotator: Any = None) -> C
         docs = [gold_document(a.text, a.name, a.published) for a in chunk]
         for article, annotated in zip(chunk, annotator.annotate_many(docs), strict=True):
             mentions = [m for e in annotated.annotations.events for m in e.mentions]
+            event_of = {id(m): e for e in annotated.annotations.events for m in e.mentions}
             cyber = [m for e in annotated.annotations.events if e.subtype in CYBER for m in e.mentions]
             scores.articles += 1
             scores.gold += len(article.nuggets)
@@ -148,6 +180,11 @@ def evaluate_casie(folder: Path, split: str = "all", annotator: Any = None) -> C
                 scores.gold_found += 1
                 scores.found_by_subtype[subtype] += 1
                 scores.realis_pairs[(realis, REALIS[hit.status.value])] += 1
+                if gold_places := article.places.get((start, end)):
+                    scores.place_gold += 1
+                    place = event_of[id(hit)].place
+                    scores.place_named += place is not None
+                    scores.place_right += place is not None and _same_place(place, gold_places)
             scores.system_matched += sum(_overlaps(m, article.nuggets) for m in mentions)
             scores.cyber_system += len(cyber)
             scores.cyber_matched += sum(_overlaps(m, article.nuggets) for m in cyber)

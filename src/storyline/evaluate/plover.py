@@ -16,7 +16,11 @@ syntax gave); a sentence where storyline finds none counts as a miss. Scores:
   gold phrase ("Hungarian" matches Hungary);
 - actor precision: the share of the actors the main event names as source, target or participant
   (speakers aside) that match one of the record's actors in that role. Actor match alone would
-  reward naming every phrase of the sentence.
+  reward naming every phrase of the sentence;
+- place: of the records whose coders gave the event's location (``eventLoc``, 26 of the 200),
+  the share whose main event has that place (one name containing the other after case and
+  punctuation are set aside: "Herat" matches "province of Herat"), and of the main events that
+  name a place there, the share naming the right one.
 
 Records are split by position into halves (``even``: 0, 2, 4, ...; ``odd``: 1, 3, 5, ...) so that a
 lexicon tuned while looking at one half can be scored on the other.
@@ -46,6 +50,8 @@ class PloverRecord:
     sources: list[str]
     targets: list[str]
     date: date | None
+    place: str | None = None
+    """The coders' event location (``eventLoc.name``), where they gave one."""
 
 
 def read_plover(path: Path) -> list[PloverRecord]:
@@ -68,6 +74,7 @@ def read_plover(path: Path) -> list[PloverRecord]:
                 sources=[a.get("actorText", "") for a in r.get("source") or [] if isinstance(a, dict)],
                 targets=[a.get("actorText", "") for a in r.get("target") or [] if isinstance(a, dict)],
                 date=when,
+                place=str(r["eventLoc"].get("name") or "") or None if isinstance(r.get("eventLoc"), dict) else None,
             )
         )
     return out
@@ -89,6 +96,12 @@ def actor_matches(gold: str, actor: EventActor) -> bool:
     return False
 
 
+def place_matches(gold: str, *names: str | None) -> bool:
+    """Whether a place (its canonical name or its words) is the coders' location."""
+    g = _norm(gold)
+    return bool(g) and any((c := _norm(n or "")) and (c in g or g in c) for n in names)
+
+
 @dataclass
 class PloverScores:
     records: int = 0
@@ -104,6 +117,12 @@ class PloverScores:
     """Actors the main events name as source, target or participant."""
     right_actors: int = 0
     """Of those, the ones matching a gold actor of a role they may stand for."""
+    gold_places: int = 0
+    """Records whose coders gave the event's location."""
+    named_places: int = 0
+    """Of those, the ones whose main event names a place."""
+    right_places: int = 0
+    """Of those, the ones whose main event's place is the coders'."""
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(gold category, predicted category or NONE) -> records."""
 
@@ -128,6 +147,11 @@ class PloverScores:
                 else:
                     self.gold_targets += 1
                     self.matched_targets += hit
+        if record.place:
+            self.gold_places += 1
+            place = event.place if event else None
+            self.named_places += place is not None
+            self.right_places += place is not None and place_matches(record.place, place.name, place.text)
         for a in event.participants() if event else []:
             self.found_actors += 1
             golds = (record.sources if a.role != "target" else []) + (record.targets if a.role != "source" else [])
@@ -157,6 +181,10 @@ class PloverScores:
             "actor_precision": share(self.right_actors, self.found_actors),
             "actors_found": self.found_actors,
             "no_event": self.no_event,
+            "place_records": self.gold_places,
+            "place_match": share(self.right_places, self.gold_places),
+            "place_precision": share(self.right_places, self.named_places),
+            "places_named": self.named_places,
         }
 
 

@@ -21,7 +21,8 @@ _OBJECTS = ("dobj", "dative", "oprd", "attr")
 #: Words for a place or a gathering, through which a place name says where ("the resort of X").
 _PLACE_NOUNS = words(
     "city town village resort capital port region province state island coast summit forum meeting conference "
-    "sidelines margins talks venue palace residence house centre center headquarters base"
+    "sidelines margins talks venue palace residence house centre center headquarters base area district sector "
+    "neighbourhood neighborhood suburb outskirts enclave camp border zone territory county municipality"
 )
 _TIME_WORDS = words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
@@ -253,28 +254,93 @@ def speaker(s: Sentence, tok: Token) -> list[RawArg]:
     return [s.arg(t, "speaker") for t in subj[:1] if t.lower_ not in ("it", "there")]
 
 
-def places_of(s: Sentence, tok: Token, travel: bool = False) -> list[Token]:
+def places_of(s: Sentence, tok: Token, travel: bool = False, leaving: bool = False) -> list[Token]:
     """Place words in the trigger's own prepositional phrases ("in Paris", "at the palace",
-    "to France" for travel), or its object when that is a place ("visited Paris"). A place
-    inside the phrase counts only through a word for a place or a gathering ("in the resort
-    of X", "at the summit in X"): "a road map for reactors in X" is not where."""
-    out = []
-    prepositions = ("in", "at", "near", "outside", "inside") + (("to", "into", "for") if travel else ())
+    "to France" for travel, "from the town of X" for a withdrawal, ``leaving``), or its object
+    when that is a place ("visited Paris"). A place inside the phrase counts only through a word
+    for a place or a gathering ("in the resort of X", "at the summit in X", "in the capital
+    Kabul") or through a place phrase of its own words ("in an attack on a village in X", "the
+    summit between the two countries in X", where the parser hangs the place on the nearer
+    noun): "a road map for reactors in X" is not where."""
+    out: list[Token] = []
+    prepositions = _WHERE + (("to", "into", "for") if travel else ()) + (("from",) if leaving else ())
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in prepositions:
             for g in with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
-                if s.entity_label(g) in PLACE_LABELS:
-                    out.append(g)
-                elif lemma_of(g) in _PLACE_NOUNS:
-                    for gc in g.children:
-                        if gc.dep_ == "prep" and gc.lower_ in ("of", "in"):
-                            out.extend(x for x in gc.children if s.entity_label(x) in PLACE_LABELS)
+                out.extend(_where(s, g, 0))
+        elif c.dep_ == "prep" and c.lower_ in _ALONG:
+            for g in with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
+                out.extend(_inner_places(s, g, 1))
         elif c.dep_ in ("dobj", "npadvmod") and s.entity_label(c) in PLACE_LABELS:
             out.append(c)
         elif c.dep_ == "dobj":  # "meets the president in X": the place hangs from the object
-            for g in c.children:
-                if g.dep_ == "prep" and g.lower_ in ("in", "at"):
-                    out.extend(x for x in g.children if x.dep_ == "pobj" and s.entity_label(x) in PLACE_LABELS)
+            out.extend(_inner_places(s, c, 1))
+    return out
+
+
+def actor_places(s: Sentence, verb: Token) -> list[Token]:
+    """Where a verb's own words leave it unsaid, the place its subject or object is in ("rebels
+    in the north of X surrendered", "a hospital in X was hit", "guerrillas operating in X were
+    disarmed"): the people an event names are where it happens."""
+    subj, passive, _ = subjects(verb)
+    actors = subj + passive + with_conjuncts([c for c in verb.children if c.dep_ == "dobj"])
+    out: list[Token] = []
+    for t in actors:
+        first = t
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        if first.head.i != verb.i:
+            continue  # a subject borrowed from another verb: its place is that verb's
+        phrases = [c for c in t.children if c.dep_ == "prep"]
+        phrases += [g for c in t.children if c.dep_ == "acl" for g in c.children if g.dep_ == "prep"]
+        for c in phrases:
+            if c.lower_ in _WHERE:
+                for x in with_conjuncts([g for g in c.children if g.dep_ == "pobj"]):
+                    out.extend(_where(s, x, 1))
+    return out
+
+
+#: Prepositions that say where.
+_WHERE = ("in", "at", "near", "outside", "inside")
+#: Prepositions of a trigger's participants, whose phrase may carry the event's place on its
+#: last noun ("talks with the rebels in X", "a summit between the two countries in X").
+_ALONG = ("between", "with", "among")
+#: How deep into nested phrases a place is looked for.
+_PLACE_DEPTH = 3
+
+
+def _where(s: Sentence, g: Token, depth: int) -> list[Token]:
+    """The places the object of a place preposition names: itself when it is a place, else the
+    place a word for a place or a gathering is of, in or named by ("the town of X", "the summit
+    in X", "the capital Kabul"), else a place phrase of its own ("in an attack ... in X")."""
+    if s.entity_label(g) in PLACE_LABELS:
+        return [g]
+    out: list[Token] = []
+    if lemma_of(g) in _PLACE_NOUNS:
+        out = [x for x in g.children if x.dep_ in ("appos", "compound") and s.entity_label(x) in PLACE_LABELS]
+        for gc in g.children:
+            if gc.dep_ == "prep" and gc.lower_ in ("of", "in") and depth < _PLACE_DEPTH:
+                for x in gc.children:
+                    if x.dep_ == "pobj":
+                        out.extend(_where(s, x, depth + 1))
+    return out or _inner_places(s, g, depth + 1)
+
+
+def _inner_places(s: Sentence, g: Token, depth: int) -> list[Token]:
+    """Places in a noun's own place phrase ("the president in X"; "an attack on a village in X",
+    through a word for a place), within the depth bound."""
+    if depth > _PLACE_DEPTH:
+        return []
+    out: list[Token] = []
+    for gc in g.children:
+        if gc.dep_ != "prep":
+            continue
+        for x in with_conjuncts([c for c in gc.children if c.dep_ == "pobj"]):
+            if gc.lower_ in _WHERE:
+                out.extend(_where(s, x, depth))
+            elif gc.lower_ in ("on", *_ALONG) and s.entity_label(x) not in PLACE_LABELS:
+                # "an attack on a village in X": the village is where; "an attack on X" names a target
+                out.extend(_where(s, x, depth) if lemma_of(x) in _PLACE_NOUNS else _inner_places(s, x, depth + 1))
     return out
 
 

@@ -14,6 +14,8 @@ SAYING = frozenset({"DEMAND", "THREATEN", "AGREE", "REJECT", "DISAPPROVE", "SUPP
 DIPLOMATIC = frozenset({"CONSULT", "SUPPORT", "AGREE", "COOPERATE"})
 #: Subtypes that go somewhere: "to" and "into" phrases say where they happen.
 TRAVEL = frozenset({"visit", "host-visit", "troop-withdrawal", "troop-deployment"})
+#: Subtypes that leave somewhere: the place left is where they happen ("withdrew from the town of X").
+LEAVING = frozenset({"troop-withdrawal"})
 
 #: Categories of cooperation and of hostility: an intention to do one is coded, as CAMEO and PLOVER
 #: code statements, as AGREE ("will provide aid") or THREATEN ("threatened to impose sanctions").
