@@ -104,6 +104,13 @@ def test_pronouns_and_the_two_leaders(annotator: Annotator) -> None:
     assert "Syria" in names(it, "source")
 
 
+def test_the_sides_and_a_pair_of_countries_before_the_noun(annotator: Annotator) -> None:
+    text = "The 9th China-Brazil annual summit ended on Monday. The sides signed nine documents."
+    summit, signed = sorted(events(annotator, text), key=lambda e: e.trigger.start)
+    assert names(summit, "participant") == {"China", "Brazil"}  # China hangs from Brazil as a modifier
+    assert names(signed) == {"China", "Brazil"}  # wire copy's "the sides": the pair the story last named
+
+
 @pytest.mark.parametrize(
     "dateline", ["NEW DELHI —", "NEW DELHI -", "NEW DELHI, Oct 5 (Reuters) -", "NEW DELHI:", "WASHINGTON (Reuters) -"]
 )

@@ -182,7 +182,9 @@ def noun_args(s: Sentence, noun: Token, sense: Sense) -> list[RawArg]:
             args += [s.arg(t, side) for t in with_conjuncts([c])]
         elif c.dep_ in ("compound", "amod", "nmod") and s.entity_label(c) in ACTOR_LABELS:
             # "the France-Germany summit" (France hangs from Germany), "French strikes"
-            nested = [g for g in c.children if g.dep_ in ("compound", "amod") and s.entity_label(g) in ACTOR_LABELS]
+            nested = [
+                g for g in c.children if g.dep_ in ("compound", "amod", "nmod") and s.entity_label(g) in ACTOR_LABELS
+            ]  # "the 15th India-Russia annual summit": India hangs from Russia as a modifier
             args += [s.arg(t, side) for t in with_conjuncts([c, *nested])]
         elif c.dep_ == "prep":
             args += prep_args(s, c, sense)

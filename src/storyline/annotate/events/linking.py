@@ -45,7 +45,8 @@ _GROUP_PEOPLE = re.compile(
     re.IGNORECASE,
 )
 _GROUP_STATES = re.compile(
-    r"^(?:the\s+)?(?:two|both)\s+(?:sides|countries|nations|governments|states|neighbours|neighbors|partners)$",
+    r"^(?:the\s+)?(?:two|both)\s+(?:sides|countries|nations|governments|states|neighbours|neighbors|partners)$"
+    r"|^(?:the\s+)?sides$",  # "the sides signed 15 documents", as wire copy translated from Russian says
     re.IGNORECASE,
 )
 _BOUND_BEFORE = re.compile(r"\b(?:by|until|till|since|through|before)\s+(?:the\s+)?$", re.IGNORECASE)
