@@ -56,7 +56,7 @@ def test_gazetteer_fills_what_city_lists_lack(geocoder: Geocoder) -> None:
     )
     assert got["Black Sea"] == ("Black Sea", None, "sea")
     assert got["Kudankulam"] == ("Kudankulam", "IN", "village")
-    assert got["the Far East"] == ("Far East", "RU", "region")
+    assert got["the Far East"] == ("Russian Far East", "RU", "region")  # named as the index names it
 
 
 def test_countries_have_coordinates_and_aliases(geocoder: Geocoder) -> None:
@@ -69,6 +69,25 @@ def test_unknown_names_and_other_labels_are_not_places(geocoder: Geocoder) -> No
     assert (
         geocoder.geocode([mention("Zzyzxburgh"), mention("Putin", "PERSON"), mention("Indian", "NORP", "India")]) == []
     )
+
+
+def test_a_capital_named_by_its_country(geocoder: Geocoder) -> None:
+    text = "Talks in the Indian capital followed a visit to Kenya's capital, a Russian capital offer and Chile capital."
+
+    def at(word: str, label: str, country: str) -> EntityMention:
+        start = text.index(word)
+        return EntityMention(start, start + len(word), word, label, "E0", word, None, country)
+
+    mentions = [at("Indian", "NORP", "India"), at("Kenya", "GPE", "Kenya"), at("Chile", "GPE", "Chile")]
+    found = {p.text: (p.name, p.country) for p in geocoder.geocode(mentions, text)}
+    # New Delhi itself, not Delhi, which also answers to the name; "Chile capital" is no capital
+    assert found == {
+        "Indian capital": ("New Delhi", "IN"),
+        "Kenya": ("Kenya", "KE"),  # the country stays a place of the document
+        "Kenya's capital": ("Nairobi", "KE"),
+        "Chile": ("Chile", "CL"),
+    }
+    assert geocoder.geocode(mentions) == [p for p in geocoder.geocode(mentions, text) if "capital" not in p.text]
 
 
 def test_gazetteer_is_kept_between_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -283,7 +283,7 @@ class Annotator:
             entities[i] = mentions
             events_of[i] = raw
         with stage("annotate: places"):
-            places_of = [self.geocoder.geocode(entities[i]) for i in range(len(docs))]
+            places_of = [self.geocoder.geocode(entities[i], texts[i]) for i in range(len(docs))]
         with stage("annotate: event linking"):
             events = [
                 link_events(d.id, texts[i], events_of.get(i, []), entities[i], places_of[i], times[i], anchors[i])

@@ -149,6 +149,8 @@ class CountryTable:
     """Any name or demonym of a country (case-folded) -> the canonical country name."""
     capital_of: dict[str, str]
     """A capital (case-folded) -> the canonical name of its country."""
+    capital_in: dict[str, str]
+    """The canonical name of a country -> its capital, as the place index names it ("Moscow")."""
     code_of: dict[str, str]
     """The canonical country name -> its ISO 3166-1 alpha-2 code."""
     nationalities: frozenset[str]
@@ -208,8 +210,11 @@ def _build_table() -> CountryTable:
             nationalities.update(form.casefold() for form in demonyms)
 
     capital_of: dict[str, str] = {}
+    capital_in: dict[str, str] = {}
     for code, c in countries.items():
         capital = (c.get("capital") or "").casefold()
+        if capital and code in canonical:
+            capital_in[canonical[code]] = c["capital"]
         if capital and code in canonical and largest.get(capital, (0, code))[1] == code:
             capital_of[capital] = canonical[code]
     for capital, code in _CAPITAL_NAMES.items():
@@ -217,6 +222,7 @@ def _build_table() -> CountryTable:
     return CountryTable(
         country_of=country_of,
         capital_of=capital_of,
+        capital_in=capital_in,
         code_of={name: code for code, name in canonical.items()},
         nationalities=frozenset(nationalities),
     )

@@ -8,6 +8,7 @@ Dallas), then the larger place.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from storyline.annotate.gazetteer import Candidate, Gazetteer, name_key
@@ -15,13 +16,17 @@ from storyline.model.annotations import EntityMention, PlaceMention
 
 __all__ = ["CONTEXT_BONUS", "NAME", "OWN_NAME_BONUS", "Gazetteer", "Geocoder"]
 
-NAME = "storyline.places.v1"
+NAME = "storyline.places.v2"
 #: How much a place called by its own name is preferred to one that merely has the name among its
 #: alternates ("New Delhi" is the city of New Delhi, though Delhi, larger, also answers to it).
 OWN_NAME_BONUS = 2.5
 #: How much a candidate in one of the document's countries is preferred (in priority units, a
 #: factor of 10,000 in population: Paris, Texas beside Dallas beats Paris, France).
 CONTEXT_BONUS = 4.0
+
+
+#: What makes a country's name or demonym its capital: "the Russian capital", "Kenya's capital".
+_CAPITAL = re.compile(r"((?:'s|’s)?)\s+capital\b")
 
 
 class Geocoder:
@@ -32,7 +37,42 @@ class Geocoder:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
 
-    def geocode(self, mentions: Sequence[EntityMention]) -> list[PlaceMention]:
+    def geocode(self, mentions: Sequence[EntityMention], text: str | None = None) -> list[PlaceMention]:
+        """The document's places: its place mentions geocoded, and, given its ``text``, the
+        capitals it names by their country ("the Russian capital", "Kenya's capital")."""
+        out = self._named(mentions)
+        if text is not None:
+            out = sorted(out + self._capitals(mentions, text), key=lambda p: p.start)
+        return out
+
+    def _capitals(self, mentions: Sequence[EntityMention], text: str) -> list[PlaceMention]:
+        from storyline.annotate.countries import country_table
+
+        table = country_table()
+        out = []
+        for m in mentions:
+            if m.label not in ("NORP", "GPE") or not m.country:
+                continue
+            follows = _CAPITAL.match(text, m.end)
+            if follows is None or (m.label == "GPE" and not follows.group(1)):
+                continue  # "Russian capital", "Russia's capital"; not "Russia capital"
+            capital = table.capital_in.get(m.country)
+            code = table.code_of.get(m.country)
+            place = self._capital(capital, code) if capital and code else None
+            if place is not None:
+                start, end = m.start, follows.end()
+                words = text[start:end]
+                out.append(PlaceMention(start, end, words, place.name, place.country, place.lat, place.lon, place.kind))
+        return out
+
+    def _capital(self, name: str, country: str) -> Candidate | None:
+        """The capital itself: the place of that name in the country, its own name first ("New
+        Delhi", not Delhi, which also answers to it)."""
+        key = name_key(name)
+        found = [c for c in self.gazetteer.candidates(name) if c.country == country and c.kind != "country"]
+        return max(found, key=lambda c: c.priority + (OWN_NAME_BONUS if name_key(c.name) == key else 0.0), default=None)
+
+    def _named(self, mentions: Sequence[EntityMention]) -> list[PlaceMention]:
         places = [m for m in mentions if m.label in ("GPE", "LOC", "FAC")]
         found = {id(m): self.gazetteer.candidates(m.text) or self.gazetteer.candidates(m.canonical) for m in places}
         # context: countries the document points to without doubt (a country named, a demonym,

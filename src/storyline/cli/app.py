@@ -1339,7 +1339,8 @@ def eval_plover(
     if result["place_records"]:
         typer.echo(
             f"{'places':<14} match {result['place_match']:.3f} of {result['place_records']} records with a location; "
-            f"precision {result['place_precision']:.3f} of {result['places_named']} named"
+            f"precision {result['place_precision']:.3f} of {result['places_named']} named there; "
+            f"{result['places_named_without_gold']} named on records without one"
         )
     shown = 0
     for record, event in results:
@@ -1397,7 +1398,8 @@ def eval_casie(
     ] = "all",
     as_json: JsonOption = False,
 ) -> None:
-    """Event triggers (precision, recall, F1) and realis (Actual / Other against storyline's status)."""
+    """Event triggers (precision, recall, F1), realis (Actual / Other against storyline's status)
+    and, for found events whose gold event has a Place argument, the event's place."""
     from storyline.evaluate.casie import evaluate_casie
 
     if split not in ("all", "first", "second"):

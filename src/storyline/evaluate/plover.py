@@ -19,8 +19,10 @@ syntax gave); a sentence where storyline finds none counts as a miss. Scores:
   reward naming every phrase of the sentence;
 - place: of the records whose coders gave the event's location (``eventLoc``, 26 of the 200),
   the share whose main event has that place (one name containing the other after case and
-  punctuation are set aside: "Herat" matches "province of Herat"), and of the main events that
-  name a place there, the share naming the right one.
+  punctuation are set aside, by whole words: "Herat" matches "province of Herat", "Niger" does
+  not match "Nigeria"), and of the main events that name a place there, the share naming the
+  right one (a place named where the coders gave none is counted apart: PLOVER's coders give a
+  location for few records, so it is not an error by itself).
 
 Records are split by position into halves (``even``: 0, 2, 4, ...; ``odd``: 1, 3, 5, ...) so that a
 lexicon tuned while looking at one half can be scored on the other.
@@ -97,9 +99,10 @@ def actor_matches(gold: str, actor: EventActor) -> bool:
 
 
 def place_matches(gold: str, *names: str | None) -> bool:
-    """Whether a place (its canonical name or its words) is the coders' location."""
-    g = _norm(gold)
-    return bool(g) and any((c := _norm(n or "")) and (c in g or g in c) for n in names)
+    """Whether a place (its canonical name or its words) is the coders' location: one holds the
+    other's words ("Herat" and "province of Herat"; not "Niger" and "Nigeria")."""
+    g = f" {_norm(gold)} "
+    return g.strip() != "" and any((c := f" {_norm(n or '')} ").strip() and (c in g or g in c) for n in names)
 
 
 @dataclass
@@ -123,6 +126,8 @@ class PloverScores:
     """Of those, the ones whose main event names a place."""
     right_places: int = 0
     """Of those, the ones whose main event's place is the coders'."""
+    unasked_places: int = 0
+    """Records without the coders' location whose main event names a place."""
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(gold category, predicted category or NONE) -> records."""
 
@@ -147,7 +152,9 @@ class PloverScores:
                 else:
                     self.gold_targets += 1
                     self.matched_targets += hit
-        if record.place:
+        if not record.place:
+            self.unasked_places += event is not None and event.place is not None
+        else:
             self.gold_places += 1
             place = event.place if event else None
             self.named_places += place is not None
@@ -185,6 +192,7 @@ class PloverScores:
             "place_match": share(self.right_places, self.gold_places),
             "place_precision": share(self.right_places, self.named_places),
             "places_named": self.named_places,
+            "places_named_without_gold": self.unasked_places,
         }
 
 

@@ -256,34 +256,51 @@ def speaker(s: Sentence, tok: Token) -> list[RawArg]:
     return [s.arg(t, "speaker") for t in subj[:1] if t.lower_ not in ("it", "there")]
 
 
-def places_of(s: Sentence, tok: Token, travel: bool = False, leaving: bool = False) -> list[Token]:
+def places_of(
+    s: Sentence,
+    tok: Token,
+    travel: bool = False,
+    leaving: bool = False,
+    gathering: bool = False,
+    force: bool = False,
+) -> list[Token]:
     """Place words in the trigger's own prepositional phrases ("in Paris", "at the palace",
     "to France" for travel, "from the town of X" for a withdrawal, ``leaving``), or its object
     when that is a place ("visited Paris"). A place inside the phrase counts only through a word
     for a place or a gathering ("in the resort of X", "at the summit in X", "in the capital
-    Kabul") or through a place phrase of its own words ("in an attack on a village in X", "the
-    summit between the two countries in X", where the parser hangs the place on the nearer
-    noun): "a road map for reactors in X" is not where."""
+    Kabul") or through a place phrase of its own words ("in an attack on a village in X"); for a
+    meeting or a fight (``gathering``), also on its participants' phrase, where the parser hangs
+    the place on the nearer noun ("the summit between the two countries in X", "talks with the
+    rebel leaders in X"); for an act of force (``force``), also where what it hits is ("an ambush
+    on a convoy near X"). "A road map for reactors in X" and "talks on the war in X" are not where."""
     out: list[Token] = []
     prepositions = _WHERE + (("to", "into", "for") if travel else ()) + (("from",) if leaving else ())
+    # the phrases a place may hang from, below the trigger's own: its participants' for a
+    # gathering, what it hits for an act of force
+    through = (_ALONG if gathering else ()) + (("on",) if force else ())
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in prepositions:
             for g in with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
-                out.extend(_where(s, g, 0))
-        elif c.dep_ == "prep" and c.lower_ in _ALONG:
+                out.extend(_where(s, g, 0, through))
+        elif c.dep_ == "prep" and c.lower_ in (*through, "on"):
             for g in with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
-                out.extend(_inner_places(s, g, 1))
+                if s.entity_label(g) in PLACE_LABELS:
+                    continue  # "an attack on X", "a deal with X": a target or a party, not where
+                if lemma_of(g) in _PLACE_NOUNS:  # "on the sidelines of the summit in X", "on the town of X"
+                    out.extend(_where(s, g, 0, through))
+                elif c.lower_ in through:
+                    out.extend(_inner_places(s, g, 1, through))
         elif c.dep_ in ("dobj", "npadvmod") and s.entity_label(c) in PLACE_LABELS:
             out.append(c)
         elif c.dep_ == "dobj":  # "meets the president in X": the place hangs from the object
-            out.extend(_inner_places(s, c, 1))
+            out.extend(_inner_places(s, c, 1, through))
     return out
 
 
 def actor_places(s: Sentence, verb: Token) -> list[Token]:
-    """Where a verb's own words leave it unsaid, the place its subject or object is in ("rebels
-    in the north of X surrendered", "a hospital in X was hit", "guerrillas operating in X were
-    disarmed"): the people an event names are where it happens."""
+    """Where a verb's own words leave it unsaid, the place its subject or object is in ("ethnic
+    Albanians in southern X are demanding", "police in X confiscated", "guerrillas operating in X
+    were disarmed"): the people an event names are where it happens."""
     subj, passive, _ = subjects(verb)
     actors = subj + passive + with_conjuncts([c for c in verb.children if c.dep_ == "dobj"])
     out: list[Token] = []
@@ -294,14 +311,18 @@ def actor_places(s: Sentence, verb: Token) -> list[Token]:
         if first.head.i != verb.i:
             continue  # a subject borrowed from another verb: its place is that verb's
         phrases = [c for c in t.children if c.dep_ == "prep"]
-        phrases += [g for c in t.children if c.dep_ == "acl" for g in c.children if g.dep_ == "prep"]
+        # "guerrillas operating in X", "troops based in X"; not "an agreement to build ... in X"
+        participles = [c for c in t.children if c.dep_ == "acl" and c.tag_ in ("VBG", "VBN")]
+        phrases += [g for c in participles for g in c.children if g.dep_ == "prep"]
         for c in phrases:
             if c.lower_ in _WHERE:
                 for x in with_conjuncts([g for g in c.children if g.dep_ == "pobj"]):
-                    out.extend(_where(s, x, 1))
+                    out.extend(_where(s, x, 1, ()))
     return out
 
 
+#: Labels of a country's word before "capital".
+_NATIONS = ("NORP", "GPE")
 #: Prepositions that say where.
 _WHERE = ("in", "at", "near", "outside", "inside")
 #: Prepositions of a trigger's participants, whose phrase may carry the event's place on its
@@ -311,7 +332,7 @@ _ALONG = ("between", "with", "among")
 _PLACE_DEPTH = 3
 
 
-def _where(s: Sentence, g: Token, depth: int) -> list[Token]:
+def _where(s: Sentence, g: Token, depth: int, through: tuple[str, ...]) -> list[Token]:
     """The places the object of a place preposition names: itself when it is a place, else the
     place a word for a place or a gathering is of, in or named by ("the town of X", "the summit
     in X", "the capital Kabul"), else a place phrase of its own ("in an attack ... in X")."""
@@ -319,18 +340,25 @@ def _where(s: Sentence, g: Token, depth: int) -> list[Token]:
         return [g]
     out: list[Token] = []
     if lemma_of(g) in _PLACE_NOUNS:
-        out = [x for x in g.children if x.dep_ in ("appos", "compound") and s.entity_label(x) in PLACE_LABELS]
+        # "the port of X" or "the summit in X", else "the capital X" (not "the Pacific port city":
+        # a sea is not where); "the Russian capital", "Kenya's capital": the places stage names
+        # the capital over the country's word, where linking finds it
         for gc in g.children:
             if gc.dep_ == "prep" and gc.lower_ in ("of", "in") and depth < _PLACE_DEPTH:
                 for x in gc.children:
                     if x.dep_ == "pobj":
-                        out.extend(_where(s, x, depth + 1))
-    return out or _inner_places(s, g, depth + 1)
+                        out.extend(_where(s, x, depth + 1, through))
+        out = out or [x for x in g.children if x.dep_ == "appos" and s.entity_label(x) in PLACE_LABELS]
+        if not out and lemma_of(g) == "capital":
+            out = [x for x in g.children if x.dep_ in ("amod", "compound", "poss") and s.entity_label(x) in _NATIONS]
+    return out or _inner_places(s, g, depth + 1, through)
 
 
-def _inner_places(s: Sentence, g: Token, depth: int) -> list[Token]:
-    """Places in a noun's own place phrase ("the president in X"; "an attack on a village in X",
-    through a word for a place), within the depth bound."""
+def _inner_places(s: Sentence, g: Token, depth: int, through: tuple[str, ...]) -> list[Token]:
+    """Places in a noun's own place phrase ("the president in X"), also through a word for a
+    place it is aimed at ("an attack on a village in X") and through the phrases in ``through``
+    ("an ambush on a convoy near X" for an act of force, "a summit between the two countries in
+    X" for a gathering); "talks on the war in X" name a topic. Within the depth bound."""
     if depth > _PLACE_DEPTH:
         return []
     out: list[Token] = []
@@ -339,10 +367,13 @@ def _inner_places(s: Sentence, g: Token, depth: int) -> list[Token]:
             continue
         for x in with_conjuncts([c for c in gc.children if c.dep_ == "pobj"]):
             if gc.lower_ in _WHERE:
-                out.extend(_where(s, x, depth))
-            elif gc.lower_ in ("on", *_ALONG) and s.entity_label(x) not in PLACE_LABELS:
-                # "an attack on a village in X": the village is where; "an attack on X" names a target
-                out.extend(_where(s, x, depth) if lemma_of(x) in _PLACE_NOUNS else _inner_places(s, x, depth + 1))
+                out.extend(_where(s, x, depth, through))
+            elif s.entity_label(x) in PLACE_LABELS:
+                continue  # "an attack on X", "talks with X": a target or a party, not where
+            elif gc.lower_ == "on" and lemma_of(x) in _PLACE_NOUNS:
+                out.extend(_where(s, x, depth, through))
+            elif gc.lower_ in through:
+                out.extend(_inner_places(s, x, depth + 1, through))
     return out
 
 

@@ -16,6 +16,8 @@ DIPLOMATIC = frozenset({"CONSULT", "SUPPORT", "AGREE", "COOPERATE"})
 TRAVEL = frozenset({"visit", "host-visit", "troop-withdrawal", "troop-deployment"})
 #: Subtypes that leave somewhere: the place left is where they happen ("withdrew from the town of X").
 LEAVING = frozenset({"troop-withdrawal"})
+#: Categories whose participants are together where it happens: "talks with the rebels in X".
+GATHERINGS = frozenset({"CONSULT", "FIGHT"})
 
 #: Categories of cooperation and of hostility: an intention to do one is coded, as CAMEO and PLOVER
 #: code statements, as AGREE ("will provide aid") or THREATEN ("threatened to impose sanctions").
