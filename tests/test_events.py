@@ -187,6 +187,7 @@ def test_place_in_nested_phrases(annotator: Annotator, text: str, place: str) ->
         "India signed a trade deal with companies in Japan.",  # nor where a party is, for a deal
         "Russia and Turkey held talks on the conflict in Syria.",  # the topic's place
         "Japan and India signed an agreement to build a railway in Gujarat.",  # the plan's place
+        "China criticised Japan on Monday.",  # whom it criticised
     ],
 )
 def test_places_an_event_is_about_are_not_where(annotator: Annotator, text: str) -> None:
@@ -581,6 +582,19 @@ def test_plover_place_scorer(tmp_path: Path, annotator: Annotator) -> None:
     assert result["places_named_without_gold"] == 1
     assert place_matches("province of Herat", "Herāt", "Herat") and not place_matches("Herat", "Kabul", "Kabul")
     assert not place_matches("Nigeria", "Niger") and not place_matches("Iran", "Tirana")  # whole words
+
+
+def test_a_reaction_is_not_where_what_it_reacts_to_happened(annotator: Annotator) -> None:
+    found = events(annotator, "Russia condemned the attack on a village in Idlib.")
+    condemned = next(e for e in found if e.type == "DISAPPROVE")
+    attack = next(e for e in found if e.type == "ASSAULT")
+    assert condemned.place is None and attack.place is not None and attack.place.name == "Idlib"
+
+
+def test_bare_sides_need_a_pair_of_states_from_an_event(annotator: Annotator) -> None:
+    # sport's sides: the two countries were named, but by no event of the story
+    (meet,) = events(annotator, "Brazil and Argentina drew 0-0. The sides will meet again in the final.")
+    assert names(meet) == {"sides"}
 
 
 def test_a_frame_is_the_main_event_on_a_tie(annotator: Annotator) -> None:

@@ -72,15 +72,21 @@ def test_unknown_names_and_other_labels_are_not_places(geocoder: Geocoder) -> No
 
 
 def test_a_capital_named_by_its_country(geocoder: Geocoder) -> None:
-    text = "Talks in the Indian capital followed a visit to Kenya's capital, a Russian capital offer and Chile capital."
+    text = (
+        "Talks in the Indian capital followed a visit to Kenya's capital, a Russian capital offer and Chile capital,"
+        " as the Chinese capital flight went on."
+    )
 
     def at(word: str, label: str, country: str) -> EntityMention:
         start = text.index(word)
         return EntityMention(start, start + len(word), word, label, "E0", word, None, country)
 
-    mentions = [at("Indian", "NORP", "India"), at("Kenya", "GPE", "Kenya"), at("Chile", "GPE", "Chile")]
+    mentions = [at(w, "NORP", c) for w, c in (("Indian", "India"), ("Russian", "Russia"), ("Chinese", "China"))]
+    mentions += [at("Kenya", "GPE", "Kenya"), at("Chile", "GPE", "Chile")]
+    mentions.sort(key=lambda m: m.start)
     found = {p.text: (p.name, p.country) for p in geocoder.geocode(mentions, text)}
-    # New Delhi itself, not Delhi, which also answers to the name; "Chile capital" is no capital
+    # New Delhi itself, not Delhi, which also answers to the name; "Chile capital", "a Russian capital
+    # offer" (no "the") and "the Chinese capital flight" (money) are no capitals
     assert found == {
         "Indian capital": ("New Delhi", "IN"),
         "Kenya": ("Kenya", "KE"),  # the country stays a place of the document
@@ -88,6 +94,23 @@ def test_a_capital_named_by_its_country(geocoder: Geocoder) -> None:
         "Chile": ("Chile", "CL"),
     }
     assert geocoder.geocode(mentions) == [p for p in geocoder.geocode(mentions, text) if "capital" not in p.text]
+
+
+def test_capitals_are_cities_and_names_win(geocoder: Geocoder) -> None:
+    text = "Clashes in the American capital and the US capital; capital-intensive Japan's capital-intensive firms;"
+    text += " the Congolese capital Brazzaville."
+
+    def at(word: str, label: str, country: str, nth: int = 0) -> EntityMention:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(word, start + 1)
+        return EntityMention(start, start + len(word), word, label, "E0", word, None, country)
+
+    mentions = [at("American", "NORP", "United States"), at("US", "GPE", "United States")]
+    mentions += [at("Japan", "GPE", "Japan"), at("Congolese", "NORP", "DR Congo")]
+    found = [(p.text, p.name, p.kind) for p in geocoder.geocode(mentions, text) if "capital" in p.text]
+    # the city, not Washington state; no capital before "-intensive" or before the capital's own name
+    assert found == [("American capital", "Washington", "city"), ("US capital", "Washington", "city")]
 
 
 def test_gazetteer_is_kept_between_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

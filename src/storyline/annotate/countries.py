@@ -139,6 +139,10 @@ DEMONYMS: dict[str, tuple[str, ...]] = {
     "ZM": ("Zambian", "Zambians"), "ZW": ("Zimbabwean", "Zimbabweans"),
 }  # fmt: skip
 
+#: Where news means another city than the constitutional capital by "the Bolivian capital": the
+#: seat of government.
+_SEATS = {"BO": "La Paz"}
+
 #: Capitals geonames files under another name, or news spells in an older way.
 _CAPITAL_NAMES = {"new delhi": "IN", "kiev": "UA", "washington": "US", "washington, d.c.": "US"}
 
@@ -214,7 +218,7 @@ def _build_table() -> CountryTable:
     for code, c in countries.items():
         capital = (c.get("capital") or "").casefold()
         if capital and code in canonical:
-            capital_in[canonical[code]] = c["capital"]
+            capital_in[canonical[code]] = _SEATS.get(code, c["capital"])
         if capital and code in canonical and largest.get(capital, (0, code))[1] == code:
             capital_of[capital] = canonical[code]
     for capital, code in _CAPITAL_NAMES.items():

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from storyline.annotate.gazetteer import Candidate, Gazetteer, name_key
-from storyline.model.annotations import EntityMention, PlaceMention
+from storyline.model.annotations import AREA_PLACES, EntityMention, PlaceMention
 
 __all__ = ["CONTEXT_BONUS", "NAME", "OWN_NAME_BONUS", "Gazetteer", "Geocoder"]
 
@@ -25,8 +25,23 @@ OWN_NAME_BONUS = 2.5
 CONTEXT_BONUS = 4.0
 
 
-#: What makes a country's name or demonym its capital: "the Russian capital", "Kenya's capital".
-_CAPITAL = re.compile(r"((?:'s|’s)?)\s+capital\b")
+#: What makes a country's name or demonym its capital: "the Russian capital", "Kenya's capital";
+#: not "capital-intensive", and not before the capital's own name ("the Congolese capital
+#: Brazzaville", "the Dutch capital, Amsterdam": the name says which).
+_CAPITAL = re.compile(r"((?:'s|’s)?\s+capital)(?![-\w])(?!,?\s+[A-Z])(?:\s+([a-z]+))?")
+_THE = re.compile(r"\b[Tt]he\s+$")
+#: Words after "capital" that make it money, a compound or a penalty ("Russian capital flight",
+#: "the Indian capital market", "Chinese capital inflows"), not a city.
+_NOT_A_CITY = frozenset(
+    re.findall(
+        r"\w+",
+        "flight flights market markets inflow inflows outflow outflows flow flows gain gains spending expenditure "
+        "expenditures investment investments control controls account accounts base goods adequacy requirement "
+        "requirements ratio ratios structure formation stock stocks reserve reserves injection injections "
+        "increase increases raising punishment allocation allocations cost costs budget budgets fund funds "
+        "expansion projects project",
+    )
+)
 
 
 class Geocoder:
@@ -54,22 +69,25 @@ class Geocoder:
             if m.label not in ("NORP", "GPE") or not m.country:
                 continue
             follows = _CAPITAL.match(text, m.end)
-            if follows is None or (m.label == "GPE" and not follows.group(1)):
-                continue  # "Russian capital", "Russia's capital"; not "Russia capital"
+            if follows is None or follows.group(2) in _NOT_A_CITY:
+                continue  # "Russian capital flight" is money
+            possessive = follows.group(1).startswith(("'s", "’s"))
+            if not (possessive and m.label == "GPE") and not _THE.search(text, max(0, m.start - 4), m.start):
+                continue  # "the Russian capital", "Russia's capital", "the US capital"; not "Chinese capital"
             capital = table.capital_in.get(m.country)
             code = table.code_of.get(m.country)
             place = self._capital(capital, code) if capital and code else None
             if place is not None:
-                start, end = m.start, follows.end()
+                start, end = m.start, follows.end(1)
                 words = text[start:end]
                 out.append(PlaceMention(start, end, words, place.name, place.country, place.lat, place.lon, place.kind))
         return out
 
     def _capital(self, name: str, country: str) -> Candidate | None:
-        """The capital itself: the place of that name in the country, its own name first ("New
-        Delhi", not Delhi, which also answers to it)."""
+        """The capital itself: the city of that name in the country (not Washington state), its
+        own name first ("New Delhi", not Delhi, which also answers to it)."""
         key = name_key(name)
-        found = [c for c in self.gazetteer.candidates(name) if c.country == country and c.kind != "country"]
+        found = [c for c in self.gazetteer.candidates(name) if c.country == country and c.kind not in AREA_PLACES]
         return max(found, key=lambda c: c.priority + (OWN_NAME_BONUS if name_key(c.name) == key else 0.0), default=None)
 
     def _named(self, mentions: Sequence[EntityMention]) -> list[PlaceMention]:

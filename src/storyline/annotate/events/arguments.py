@@ -291,9 +291,14 @@ def places_of(
                 elif c.lower_ in through:
                     out.extend(_inner_places(s, g, 1, through))
         elif c.dep_ in ("dobj", "npadvmod") and s.entity_label(c) in PLACE_LABELS:
-            out.append(c)
-        elif c.dep_ == "dobj":  # "meets the president in X": the place hangs from the object
-            out.extend(_inner_places(s, c, 1, through))
+            if travel or force or c.dep_ == "npadvmod":  # "visited X", "shelled X"; not "criticised X"
+                out.append(c)
+        elif c.dep_ == "dobj":  # "meets the president in X": the place hangs from the object itself
+            for g in c.children:  # (not "condemned the attack on a village in X": the attack's)
+                if g.dep_ == "prep" and g.lower_ in ("in", "at"):
+                    for x in g.children:
+                        if x.dep_ == "pobj":
+                            out.extend(_where(s, x, 1, through))
     return out
 
 

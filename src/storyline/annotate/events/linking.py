@@ -45,10 +45,12 @@ _GROUP_PEOPLE = re.compile(
     re.IGNORECASE,
 )
 _GROUP_STATES = re.compile(
-    r"^(?:the\s+)?(?:two|both)\s+(?:sides|countries|nations|governments|states|neighbours|neighbors|partners)$"
-    r"|^(?:the\s+)?sides$",  # "the sides signed 15 documents", as wire copy translated from Russian says
+    r"^(?:the\s+)?(?:two|both)\s+(?:sides|countries|nations|governments|states|neighbours|neighbors|partners)$",
     re.IGNORECASE,
 )
+#: Wire copy's bare "the sides" ("the sides signed 15 documents"): only the pair of states the
+#: story's last event named, never any two countries the text happens to name (sport's sides).
+_SIDES = re.compile(r"^(?:the\s+)?sides$", re.IGNORECASE)
 _BOUND_BEFORE = re.compile(r"\b(?:by|until|till|since|through|before)\s+(?:the\s+)?$", re.IGNORECASE)
 _BOUND_WORD = re.compile(r"(?:by|until|till|since|through|before)\b", re.IGNORECASE)
 #: A subordinate clause that dates another act: "since Mr Modi took office in May", "after the
@@ -250,6 +252,8 @@ def _actors(
         e = at_head or next((x for x in inside if x.label == "PERSON"), inside[0])
         return [EventActor(arg.role, e.text, e.start, e.end, e.entity_id, e.canonical)]
     bare = re.sub(r"(?:'s|’s|'|’)$", "", phrase.strip())  # "the leaders' meeting"
+    if _SIDES.match(bare) and previous["states"]:
+        return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in previous["states"]]
     for pattern, first, second in ((_GROUP_STATES, "states", "people"), (_GROUP_PEOPLE, "people", "states")):
         if pattern.match(bare):  # "the two leaders", "both countries"
             group = previous[first] or _last_two(ents, arg.start, first) or previous[second]
