@@ -138,7 +138,7 @@ def test_retyped_trims_then_types_by_the_model() -> None:
 
 
 def test_names_the_recogniser_missed_are_candidates_where_the_model_learned_on_them() -> None:
-    from storyline.annotate.entities import WITH_CAPITALISED
+    from storyline.annotate.entities import WITH_CAPITALISED, with_capitalised
 
     text = "Ayer la ONU y el Banco Mundial hablaron en Lima."
     spans = [(text.index("ONU"), text.index("ONU") + 3, "LOC")]  # the recogniser missed two names
@@ -154,7 +154,11 @@ def test_names_the_recogniser_missed_are_candidates_where_the_model_learned_on_t
         recognizer._span_models["es"] = SpanModel("es", base.recogniser, names, weights, base.bias, info)
         got = [(text[s:e], label) for s, e, label in recognizer.retyped(text, spans, "es")]
         assert got == expected
-    # "Ayer", opening the sentence, is a candidate too; the model drops it (a sentence's start)
+    # a run overlapping a recogniser's span is not a candidate ("Ayer la ONU", joined over "la")
+    assert with_capitalised(text, spans, "es") == [
+        *spans,
+        *[(text.index(n), text.index(n) + len(n), "NAME") for n in ("Banco Mundial", "Lima")],
+    ]
 
 
 class FixedSpans(EntityRecognizer):
@@ -194,6 +198,7 @@ def test_the_training_script_learns_from_spanish_spans_and_reports_its_folds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from storyline.annotate import train_span_model
+    from storyline.annotate.entities import WITH_CAPITALISED
 
     sentences = [
         [("Ayer", "O"), ("Pedro", "B-PER"), ("Sánchez", "I-PER"), ("visitó", "O"), ("París", "B-LOC"), (".", "O")],
@@ -217,6 +222,10 @@ def test_the_training_script_learns_from_spanish_spans_and_reports_its_folds(
     # every span came as MISC with the word before it: only trimmed and typed do they score
     assert all(fold["typed"] > 0.5 and fold["as_given"] == 0.0 for fold in folds)
     assert all(0.0 < fold["storyline_precision"] <= 1.0 and 0.0 < fold["storyline_recall"] <= 1.0 for fold in folds)
+    assert model.info["candidates"] == WITH_CAPITALISED  # annotation reads the candidates it learned on
+    assert train_span_model.main([str(conll), "--out", str(out), "--recogniser-only"]) == 0
+    alone = SpanModel.from_dict(json.loads(out.read_text(encoding="utf-8")))
+    assert alone.info["candidates"] == "recogniser"
     with pytest.raises(SystemExit):
         train_span_model.main([str(tmp_path / "en.dev.conll")])  # English spans are not retyped
 

@@ -260,10 +260,15 @@ WITH_CAPITALISED = "recogniser+capitalised"
 
 def with_capitalised(text: str, spans: Sequence[tuple[int, int, str]], language: str) -> list[tuple[int, int, str]]:
     """``spans`` and each run of capitalised words that overlaps none of them, labelled ``NAME``."""
-    taken = [(s, e) for s, e, _ in spans]
-    extra = [
-        (s, e, "NAME") for s, e in capitalised_names(text, language) if not any(s < e2 and s2 < e for s2, e2 in taken)
-    ]
+    taken = sorted((s, e) for s, e, _ in spans)
+    extra: list[tuple[int, int, str]] = []
+    at, reach = 0, -1  # one pass over both sorted lists: ``reach``, the furthest end of the spans begun
+    for start, end in sorted(capitalised_names(text, language)):
+        while at < len(taken) and taken[at][0] < end:
+            reach = max(reach, taken[at][1])
+            at += 1
+        if reach <= start:  # no span begun before the run's end reaches into it
+            extra.append((start, end, "NAME"))
     return sorted([*spans, *extra])
 
 
