@@ -233,6 +233,12 @@ def test_planned_weekday_looks_forward(annotator: Annotator) -> None:
         # ... while a conjunct that shares the subject shares it, and a denied report denies its news
         ("The ministry denied reports that Narendra Modi met Vladimir Putin.", "negated"),
         ("The ministry denied a claim that Narendra Modi met Vladimir Putin.", "negated"),
+        # a denied verb denies an event named as its subject or object only when it says whether
+        # the event took place
+        ("The talks between India and Pakistan did not take place.", "negated"),
+        ("The talks between India and Pakistan did not result in any changes.", "occurred"),
+        ("Police gave no details about the negotiations between Iran and Iraq.", "occurred"),
+        ("The minister did not comment on the talks between India and Pakistan.", "occurred"),
     ],
 )
 def test_status(annotator: Annotator, text: str, status: str) -> None:
@@ -589,6 +595,15 @@ def test_a_reaction_is_not_where_what_it_reacts_to_happened(annotator: Annotator
     condemned = next(e for e in found if e.type == "DISAPPROVE")
     attack = next(e for e in found if e.type == "ASSAULT")
     assert condemned.place is None and attack.place is not None and attack.place.name == "Idlib"
+
+
+def test_the_two_countries_are_not_the_parties_of_an_event_that_did_not_happen(annotator: Annotator) -> None:
+    text = (
+        "Japan and Vietnam signed a defence deal on Friday. A spokesman declined to comment on possible"
+        " US sanctions against Vietnam. The two countries also agreed on a plan for nuclear energy."
+    )
+    agreed = next(e for e in events(annotator, text) if e.trigger.text == "agreed")
+    assert names(agreed) == {"Japan", "Vietnam"}
 
 
 def test_bare_sides_need_a_pair_of_states_from_an_event(annotator: Annotator) -> None:

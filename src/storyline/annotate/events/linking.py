@@ -178,7 +178,11 @@ def link_events(
         linked.append((event, {a.entity_id for a in actors if a.entity_id}))
         if isinstance(raw.status, EventStatus) or raw.earlier:
             firm.add(event.id)
-        sides = [a for a in actors if a.entity_id and a.role != "speaker"]
+        # the parties of an event that did not or may not happen are not who "the two countries"
+        # speaks of next ("declined to comment on possible US sanctions against India. The two
+        # countries also agreed ...": India and its partner, not the United States)
+        real = status not in (EventStatus.NEGATED, EventStatus.HYPOTHETICAL)
+        sides = [a for a in actors if a.entity_id and a.role != "speaker" and real]
         people = [a for a in sides if label_of.get(a.entity_id or "") == "PERSON"]
         states = [a for a in sides if a.canonical and country_table().country(a.canonical) == a.canonical]
         if len(people) >= 2:

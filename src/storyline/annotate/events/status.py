@@ -48,10 +48,11 @@ _NEGATED, _HYPOTHETICAL = EventStatus.NEGATED, EventStatus.HYPOTHETICAL
 _PLANNED, _ONGOING, _OCCURRED = EventStatus.PLANNED, EventStatus.ONGOING, EventStatus.OCCURRED
 
 
-def status(verb: Token) -> Grammar:
-    """What the grammar around a verb says of its event."""
+def status(verb: Token, own_negation: bool = True) -> Grammar:
+    """What the grammar around a verb says of its event (``own_negation=False``: as if the verb
+    itself were not denied)."""
     aux = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
-    if any(c.dep_ == "neg" for c in verb.children) or says_no(verb):
+    if own_negation and (any(c.dep_ == "neg" for c in verb.children) or says_no(verb)):
         return _NEGATED
     if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
         return _HYPOTHETICAL
@@ -142,7 +143,9 @@ def noun_status(noun: Token) -> Grammar:
         if verb is not None and lemma_of(verb) in ("invite", "plan", "propose", "schedule"):
             return _PLANNED  # "invited the president for next year's summit"
         if verb is not None and lemma_of(verb) != "be":
-            return status(verb)  # "during the summit, they signed"; "flew in for the summit"
+            # "during the summit, they signed"; "flew in for the summit"; but "did not respond to
+            # the offer", "gave no details about the talks" deny the response and the details
+            return _unless_only_the_verb_is_denied(verb, direct=head.head.i == verb.i)
         be = head.head
         if word == "in" and lemma_of(be) == "be" and be.dep_ == "ROOT" and status(be) is Unsettled.PRESENT:
             return Unsettled.PRESENT  # "both sides are in talks": as a present tense ("... next week")
@@ -161,9 +164,31 @@ def noun_status(noun: Token) -> Grammar:
             c.dep_ in ("acomp", "attr", "xcomp") and lemma_of(c) in PLANNING_WORDS for c in head.children
         ):
             return _PLANNED  # "the summit is due to be held", "the visit is expected"
-        # "talks took place", "the summit will open", "the summit is expected to ..."
-        return status(head)
+        # "talks took place", "the summit will open", "the summit is expected to ..."; but
+        # "the talks did not result in changes" denies the result, not the talks
+        return _unless_only_the_verb_is_denied(head, direct=True)
     return Unsettled.UNKNOWN
+
+
+#: Verbs whose denial denies the event named as their subject or object: it did not take place,
+#: happen, go ahead, start or end ("talks did not take place", "the summit will not open").
+OCCURRING_VERBS = frozenset(
+    {"take", "happen", "occur", "go", "materialise", "materialize", "proceed", "start", "begin", "end", "open",
+     "close", "finish", "resume", "continue", "come", "be", "exist", "produce", "yield", "last"}
+)  # fmt: skip
+
+
+def _unless_only_the_verb_is_denied(verb: Token, *, direct: bool) -> Grammar:
+    """What the grammar of the verb an event noun depends on says of the event: the verb's own
+    status, except that a denial of a verb that does not say whether the event took place
+    denies the verb alone, and leaves the event what the rest of the verb's grammar says ("those
+    talks did not result in any changes": the talks were held)."""
+    found = status(verb)
+    if found is not _NEGATED or (direct and lemma_of(verb) in OCCURRING_VERBS):
+        return found
+    if not any(c.dep_ == "neg" for c in verb.children) and not says_no(verb):
+        return found  # denied from above ("denied that talks took place"): the event's too
+    return status(verb, own_negation=False)  # "would not be affected": as "would be affected" says
 
 
 def unless_clause(verb: Token) -> Token | None:
