@@ -233,12 +233,13 @@ def test_planned_weekday_looks_forward(annotator: Annotator) -> None:
         # ... while a conjunct that shares the subject shares it, and a denied report denies its news
         ("The ministry denied reports that Narendra Modi met Vladimir Putin.", "negated"),
         ("The ministry denied a claim that Narendra Modi met Vladimir Putin.", "negated"),
-        # a denied verb denies an event named as its subject or object only when it says whether
-        # the event took place
+        # a denied active verb denies the event that is its subject only when it says whether the
+        # event took place, and a denied verb an event in a phrase of its object not at all
         ("The talks between India and Pakistan did not take place.", "negated"),
         ("The talks between India and Pakistan did not result in any changes.", "occurred"),
         ("Police gave no details about the negotiations between Iran and Iraq.", "occurred"),
-        ("The minister did not comment on the talks between India and Pakistan.", "occurred"),
+        ("The talks between India and Pakistan never materialised.", "negated"),
+        ("A meeting between Modi and Putin is not expected.", "negated"),
     ],
 )
 def test_status(annotator: Annotator, text: str, status: str) -> None:
@@ -604,6 +605,11 @@ def test_the_two_countries_are_not_the_parties_of_an_event_that_did_not_happen(a
     )
     agreed = next(e for e in events(annotator, text) if e.trigger.text == "agreed")
     assert names(agreed) == {"Japan", "Vietnam"}
+
+
+def test_a_pair_that_did_not_meet_is_still_a_pair(annotator: Annotator) -> None:
+    found = events(annotator, "Narendra Modi did not meet Vladimir Putin in Osaka. They met in Vladivostok instead.")
+    assert [names(e) for e in found] == [{"Narendra Modi", "Vladimir Putin"}] * 2
 
 
 def test_bare_sides_need_a_pair_of_states_from_an_event(annotator: Annotator) -> None:

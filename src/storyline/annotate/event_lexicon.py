@@ -448,11 +448,17 @@ _UPOS = {
 }  # fmt: skip
 
 
+#: Verbs whose denial denies the event that is their subject: it did not take place, happen,
+#: occur, materialise, go ahead, start or open ("the talks did not take place"; but "the talks
+#: did not result in any changes" were held).
+OCCURRING_VERBS = words("take happen occur materialise materialize proceed start begin open resume go")
+
+
 def _lemma_table() -> dict[str, str]:
     table: dict[str, str] = {}
     lemmas = {lemma.split("_")[0] for _, lemma in SENSES}
     lemmas |= LIGHT_VERBS | REPORTING_VERBS | DENYING_VERBS | CANCELLING_VERBS | PLANNING_WORDS
-    lemmas |= words("fail refuse decline be have do will")
+    lemmas |= words("fail refuse decline be have do will") | OCCURRING_VERBS
     for lemma in sorted(lemmas):
         for form in _forms(lemma):
             table.setdefault(form, lemma)

@@ -178,11 +178,13 @@ def link_events(
         linked.append((event, {a.entity_id for a in actors if a.entity_id}))
         if isinstance(raw.status, EventStatus) or raw.earlier:
             firm.add(event.id)
-        # the parties of an event that did not or may not happen are not who "the two countries"
-        # speaks of next ("declined to comment on possible US sanctions against India. The two
-        # countries also agreed ...": India and its partner, not the United States)
-        real = status not in (EventStatus.NEGATED, EventStatus.HYPOTHETICAL)
-        sides = [a for a in actors if a.entity_id and a.role != "speaker" and real]
+        # one side's act on the other that did not or may not happen does not make the two a pair
+        # "the two countries" speaks of next ("declined to comment on possible US sanctions
+        # against India. The two countries also agreed ...": India and its partner); a meeting
+        # that did not happen still does ("did not meet ... They met in ... instead")
+        unreal = status in (EventStatus.NEGATED, EventStatus.HYPOTHETICAL)
+        one_sided = any(a.role in ("source", "target") for a in actors)
+        sides = [a for a in actors if a.entity_id and a.role != "speaker" and not (unreal and one_sided)]
         people = [a for a in sides if label_of.get(a.entity_id or "") == "PERSON"]
         states = [a for a in sides if a.canonical and country_table().country(a.canonical) == a.canonical]
         if len(people) >= 2:

@@ -17,6 +17,7 @@ from storyline.annotate.event_lexicon import (
     CONTENT_NOUNS,
     DENYING_OBJECT_VERBS,
     DENYING_VERBS,
+    OCCURRING_VERBS,
     PLANNING_WORDS,
     REPORTING_VERBS,
 )
@@ -145,7 +146,7 @@ def noun_status(noun: Token) -> Grammar:
         if verb is not None and lemma_of(verb) != "be":
             # "during the summit, they signed"; "flew in for the summit"; but "did not respond to
             # the offer", "gave no details about the talks" deny the response and the details
-            return _unless_only_the_verb_is_denied(verb, direct=head.head.i == verb.i)
+            return _unless_only_the_verb_is_denied(verb, subject=False, direct=head.head.i == verb.i)
         be = head.head
         if word == "in" and lemma_of(be) == "be" and be.dep_ == "ROOT" and status(be) is Unsettled.PRESENT:
             return Unsettled.PRESENT  # "both sides are in talks": as a present tense ("... next week")
@@ -166,29 +167,34 @@ def noun_status(noun: Token) -> Grammar:
             return _PLANNED  # "the summit is due to be held", "the visit is expected"
         # "talks took place", "the summit will open", "the summit is expected to ..."; but
         # "the talks did not result in changes" denies the result, not the talks
-        return _unless_only_the_verb_is_denied(head, direct=True)
+        return _unless_only_the_verb_is_denied(head, subject=True, direct=True)
     return Unsettled.UNKNOWN
 
 
-#: Verbs whose denial denies the event named as their subject or object: it did not take place,
-#: happen, go ahead, start or end ("talks did not take place", "the summit will not open").
-OCCURRING_VERBS = frozenset(
-    {"take", "happen", "occur", "go", "materialise", "materialize", "proceed", "start", "begin", "end", "open",
-     "close", "finish", "resume", "continue", "come", "be", "exist", "produce", "yield", "last"}
-)  # fmt: skip
-
-
-def _unless_only_the_verb_is_denied(verb: Token, *, direct: bool) -> Grammar:
+def _unless_only_the_verb_is_denied(verb: Token, *, subject: bool, direct: bool) -> Grammar:
     """What the grammar of the verb an event noun depends on says of the event: the verb's own
-    status, except that a denial of a verb that does not say whether the event took place
-    denies the verb alone, and leaves the event what the rest of the verb's grammar says ("those
-    talks did not result in any changes": the talks were held)."""
+    status, except where its own denial denies the verb alone, and leaves the event what the
+    rest of the verb's grammar says:
+
+    - the event is named in a phrase of a noun the verb governs ("gave no details about the
+      negotiations": ``direct`` is false; "did not fly to Moscow for talks" denies the talks);
+    - the event is the ``subject`` of an active verb that says something other than that it
+      took place ("those talks did not result in any changes", "the aid is not helping": the
+      talks were held). A passive ("the summit was not held, planned, approved"), "be", a
+      planning word ("is not expected") and a verb of taking place ("did not happen", "never
+      materialised", "did not go ahead") deny it.
+
+    A denial from above ("denied that talks took place") always denies the event."""
     found = status(verb)
-    if found is not _NEGATED or (direct and lemma_of(verb) in OCCURRING_VERBS):
+    if found is not _NEGATED or not (any(c.dep_ == "neg" for c in verb.children) or says_no(verb)):
         return found
-    if not any(c.dep_ == "neg" for c in verb.children) and not says_no(verb):
-        return found  # denied from above ("denied that talks took place"): the event's too
-    return status(verb, own_negation=False)  # "would not be affected": as "would be affected" says
+    if direct and subject:
+        lemma = lemma_of(verb)
+        passive = any(c.dep_ == "auxpass" for c in verb.children)
+        if not (passive or lemma in OCCURRING_VERBS or lemma in PLANNING_WORDS or lemma == "be"):
+            return status(verb, own_negation=False)
+        return found
+    return found if direct else status(verb, own_negation=False)
 
 
 def unless_clause(verb: Token) -> Token | None:
