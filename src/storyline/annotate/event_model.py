@@ -51,9 +51,7 @@ def main_event(events: Sequence[Event]) -> Event | None:
 
 
 def _frame(event: Event) -> bool:
-    return any((m.rule or "").startswith("frame:") for m in event.mentions) or (event.trigger.rule or "").startswith(
-        "frame:"
-    )
+    return any((m.rule or "").startswith("frame:") for m in event.mentions or [event.trigger])
 
 
 def rule_features(events: Sequence[Event], categories: Sequence[str]) -> np.ndarray:

@@ -44,6 +44,12 @@ _NOT_A_CITY = frozenset(
 )
 
 
+def _prior(c: Candidate, key: str) -> float:
+    """A candidate's preference before context: its priority, more when it is called by its own
+    name (``key``, :func:`name_key`)."""
+    return c.priority + (OWN_NAME_BONUS if name_key(c.name) == key else 0.0)
+
+
 class Geocoder:
     """Resolves a document's place mentions, using its other places as context."""
 
@@ -88,7 +94,7 @@ class Geocoder:
         own name first ("New Delhi", not Delhi, which also answers to it)."""
         key = name_key(name)
         found = [c for c in self.gazetteer.candidates(name) if c.country == country and c.kind not in AREA_PLACES]
-        return max(found, key=lambda c: c.priority + (OWN_NAME_BONUS if name_key(c.name) == key else 0.0), default=None)
+        return max(found, key=lambda c: _prior(c, key), default=None)
 
     def _named(self, mentions: Sequence[EntityMention]) -> list[PlaceMention]:
         places = [m for m in mentions if m.label in ("GPE", "LOC", "FAC")]
@@ -114,7 +120,7 @@ class Geocoder:
 
             def score(c: Candidate, key: str = key) -> tuple[float, str]:
                 bonus = CONTEXT_BONUS if c.country in context and c.kind != "country" else 0.0
-                return c.priority + bonus + (OWN_NAME_BONUS if name_key(c.name) == key else 0.0), c.name
+                return _prior(c, key) + bonus, c.name
 
             best = max(options, key=score)
             out.append(PlaceMention(m.start, m.end, m.text, best.name, best.country, best.lat, best.lon, best.kind))

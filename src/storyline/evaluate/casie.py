@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline.evaluate import f1, gold_document
+from storyline.evaluate.plover import place_matches
 
 REALIS = {
     "occurred": "Actual", "ongoing": "Actual", "referenced": "Actual",
@@ -139,8 +140,6 @@ def _overlaps(mention: Any, nuggets: list[tuple[int, int, str, str]]) -> bool:
 
 
 def _same_place(place: Any, gold: list[tuple[int, int, str]]) -> bool:
-    from storyline.evaluate.plover import place_matches
-
     return any(
         (place.start < end and start < place.end) or place_matches(text, place.name, place.text)
         for start, end, text in gold

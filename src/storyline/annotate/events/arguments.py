@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from storyline.annotate.event_lexicon import RELATIVE_NOUNS, REPORTING_VERBS, SAYING_VERBS, Sense, words
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
-from storyline.annotate.events.coding import SAYING
+from storyline.annotate.events.coding import FORCE, GATHERINGS, LEAVING, SAYING, TRAVEL
 from storyline.annotate.events.raw import RawArg
 from storyline.annotate.events.sentence import ACTOR_LABELS, PLACE_LABELS, Sentence
 from storyline.annotate.events.tokens import ancestors, governing_verb, is_verb, with_conjuncts
@@ -256,28 +256,26 @@ def speaker(s: Sentence, tok: Token) -> list[RawArg]:
     return [s.arg(t, "speaker") for t in subj[:1] if t.lower_ not in ("it", "there")]
 
 
-def places_of(
-    s: Sentence,
-    tok: Token,
-    travel: bool = False,
-    leaving: bool = False,
-    gathering: bool = False,
-    force: bool = False,
-) -> list[Token]:
-    """Place words in the trigger's own prepositional phrases ("in Paris", "at the palace",
-    "to France" for travel, "from the town of X" for a withdrawal, ``leaving``), or its object
-    when that is a place ("visited Paris"). A place inside the phrase counts only through a word
-    for a place or a gathering ("in the resort of X", "at the summit in X", "in the capital
-    Kabul") or through a place phrase of its own words ("in an attack on a village in X"); for a
-    meeting or a fight (``gathering``), also on its participants' phrase, where the parser hangs
-    the place on the nearer noun ("the summit between the two countries in X", "talks with the
-    rebel leaders in X"); for an act of force (``force``), also where what it hits is ("an ambush
-    on a convoy near X"). "A road map for reactors in X" and "talks on the war in X" are not where."""
+def places_of(s: Sentence, tok: Token, sense: Sense | None = None) -> list[Token]:
+    """Place words in the trigger's own prepositional phrases ("in Paris", "at the palace"; by
+    the trigger's ``sense``: "to France" for travel, "from the town of X" for a withdrawal), or
+    its object when that is a place ("visited Paris", "shelled X"; not "criticised X"). A place
+    inside the phrase counts only through a word for a place or a gathering ("in the resort of
+    X", "at the summit in X", "in the capital Kabul") or through a place phrase of its own words
+    ("in an attack on a village in X"); for a meeting or a fight, also on its participants'
+    phrase, where the parser hangs the place on the nearer noun ("the summit between the two
+    countries in X", "talks with the rebel leaders in X"); for an act of force, also where what
+    it hits is ("an ambush on a convoy near X"). "A road map for reactors in X" and "talks on the
+    war in X" are not where. Without a sense (the verb a noun trigger hangs from), only the
+    places every event has."""
+    travel = sense is not None and sense.subtype in TRAVEL
+    force = sense is not None and sense.type in FORCE
     out: list[Token] = []
-    prepositions = _WHERE + (("to", "into", "for") if travel else ()) + (("from",) if leaving else ())
+    prepositions = _WHERE + (("to", "into", "for") if travel else ())
+    prepositions += ("from",) if sense is not None and sense.subtype in LEAVING else ()
     # the phrases a place may hang from, below the trigger's own: its participants' for a
     # gathering, what it hits for an act of force
-    through = (_ALONG if gathering else ()) + (("on",) if force else ())
+    through = (_ALONG if sense is not None and sense.type in GATHERINGS else ()) + (("on",) if force else ())
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in prepositions:
             for g in with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
@@ -306,15 +304,10 @@ def actor_places(s: Sentence, verb: Token) -> list[Token]:
     """Where a verb's own words leave it unsaid, the place its subject or object is in ("ethnic
     Albanians in southern X are demanding", "police in X confiscated", "guerrillas operating in X
     were disarmed"): the people an event names are where it happens."""
-    subj, passive, _ = subjects(verb)
-    actors = subj + passive + with_conjuncts([c for c in verb.children if c.dep_ == "dobj"])
+    # its own subjects and objects (a subject borrowed from another verb has that verb's place)
+    own = [c for c in verb.children if c.dep_ in (*_SUBJECTS, "nsubjpass", "dobj") and c.lower_ not in ("it", "there")]
     out: list[Token] = []
-    for t in actors:
-        first = t
-        while first.dep_ == "conj" and first.head.i != first.i:
-            first = first.head
-        if first.head.i != verb.i:
-            continue  # a subject borrowed from another verb: its place is that verb's
+    for t in with_conjuncts(own):
         phrases = [c for c in t.children if c.dep_ == "prep"]
         # "guerrillas operating in X", "troops based in X"; not "an agreement to build ... in X"
         participles = [c for c in t.children if c.dep_ == "acl" and c.tag_ in ("VBG", "VBN")]

@@ -235,7 +235,7 @@ def _actors(
             return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in group]
         return []  # "it", "we": left unresolved rather than guessed
     inside = ents.overlapping(arg.head_start, arg.head_end) or ents.overlapping(arg.start, arg.end)
-    inside = [e for e in inside if e.label in ACTOR_LABELS and not _dateline(e, text)]
+    inside = [e for e in inside if e.label in ACTOR_LABELS and not _dateline(e.start, e.end, text)]
     if len(inside) > 1 and all(e.label in ("NORP", "GPE") for e in inside):
         # "Hungarian and Romanian officials": one actor per country named
         return [EventActor(arg.role, e.text, e.start, e.end, e.entity_id, e.canonical) for e in inside]
@@ -265,7 +265,7 @@ def _actors(
             group = previous[first] or _last_two(ents, arg.start, first) or previous[second]
             if group:
                 return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in group]
-    if datelines.opens_line(text, arg.start, arg.end, shortest=4) and not any(
+    if _dateline(arg.start, arg.end, text) and not any(
         e.label not in PLACE_LABELS for e in ents.overlapping(arg.start, arg.end)
     ):
         return []  # "NEW DELHI — Russia and India signed ...": where the story was filed, never who acted
@@ -302,10 +302,10 @@ def _last_two(ents: _Index[EntityMention], position: int, kind: str) -> list[Eve
     return []
 
 
-def _dateline(e: EntityMention, text: str) -> bool:
+def _dateline(start: int, end: int, text: str) -> bool:
     """ "PARIS, Oct 5 (Reuters) -": a place in capitals opening a paragraph says where the
-    story was filed, not who acted."""
-    return datelines.opens_line(text, e.start, e.end, shortest=4)
+    story was filed, not who acted (four letters at least: "UN, ..." may act)."""
+    return datelines.opens_line(text, start, end, shortest=4)
 
 
 def _place(raw: RawMention, plcs: _Index[PlaceMention], actors: list[EventActor], text: str) -> EventPlace | None:

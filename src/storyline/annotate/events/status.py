@@ -53,7 +53,7 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
     """What the grammar around a verb says of its event (``own_negation=False``: as if the verb
     itself were not denied)."""
     aux = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
-    if own_negation and (any(c.dep_ == "neg" for c in verb.children) or says_no(verb)):
+    if own_negation and denied_itself(verb):
         return _NEGATED
     if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
         return _HYPOTHETICAL
@@ -64,7 +64,7 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
             return _NEGATED
         if lemma in ("cancel", "scrap", "abandon", "drop") and verb.dep_ in ("dobj", "xcomp"):
             return _NEGATED
-        if (any(c.dep_ == "neg" for c in a.children) or says_no(a)) and lemma not in REPORTING_VERBS:
+        if denied_itself(a) and lemma not in REPORTING_VERBS:
             return _NEGATED  # "did not plan to meet", "no agreements are expected to be signed"
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in a.children):
             return _HYPOTHETICAL
@@ -144,9 +144,9 @@ def noun_status(noun: Token) -> Grammar:
         if verb is not None and lemma_of(verb) in ("invite", "plan", "propose", "schedule"):
             return _PLANNED  # "invited the president for next year's summit"
         if verb is not None and lemma_of(verb) != "be":
-            # "during the summit, they signed"; "flew in for the summit"; but "did not respond to
-            # the offer", "gave no details about the talks" deny the response and the details
-            return _unless_only_the_verb_is_denied(verb, subject=False, direct=head.head.i == verb.i)
+            # "during the summit, they signed"; "flew in for the summit"; "did not fly to Moscow
+            # for talks" denies the talks, but "gave no details about the talks" the details
+            return _denied_event(verb, frees=head.head.i != verb.i)
         be = head.head
         if word == "in" and lemma_of(be) == "be" and be.dep_ == "ROOT" and status(be) is Unsettled.PRESENT:
             return Unsettled.PRESENT  # "both sides are in talks": as a present tense ("... next week")
@@ -167,34 +167,35 @@ def noun_status(noun: Token) -> Grammar:
             return _PLANNED  # "the summit is due to be held", "the visit is expected"
         # "talks took place", "the summit will open", "the summit is expected to ..."; but
         # "the talks did not result in changes" denies the result, not the talks
-        return _unless_only_the_verb_is_denied(head, subject=True, direct=True)
+        return _denied_event(head, frees=not _denies_its_subject(head))
     return Unsettled.UNKNOWN
 
 
-def _unless_only_the_verb_is_denied(verb: Token, *, subject: bool, direct: bool) -> Grammar:
+def _denied_event(verb: Token, *, frees: bool) -> Grammar:
     """What the grammar of the verb an event noun depends on says of the event: the verb's own
-    status, except where its own denial denies the verb alone, and leaves the event what the
-    rest of the verb's grammar says:
-
-    - the event is named in a phrase of a noun the verb governs ("gave no details about the
-      negotiations": ``direct`` is false; "did not fly to Moscow for talks" denies the talks);
-    - the event is the ``subject`` of an active verb that says something other than that it
-      took place ("those talks did not result in any changes", "the aid is not helping": the
-      talks were held). A passive ("the summit was not held, planned, approved"), "be", a
-      planning word ("is not expected") and a verb of taking place ("did not happen", "never
-      materialised", "did not go ahead") deny it.
-
-    A denial from above ("denied that talks took place") always denies the event."""
+    status, except that where the verb's own denial ``frees`` the event, the event takes what
+    the rest of the verb's grammar says. A denial from above ("denied that talks took place")
+    always denies the event."""
     found = status(verb)
-    if found is not _NEGATED or not (any(c.dep_ == "neg" for c in verb.children) or says_no(verb)):
-        return found
-    if direct and subject:
-        lemma = lemma_of(verb)
-        passive = any(c.dep_ == "auxpass" for c in verb.children)
-        if not (passive or lemma in OCCURRING_VERBS or lemma in PLANNING_WORDS or lemma == "be"):
-            return status(verb, own_negation=False)
-        return found
-    return found if direct else status(verb, own_negation=False)
+    if found is _NEGATED and frees and denied_itself(verb):
+        return status(verb, own_negation=False)
+    return found
+
+
+def _denies_its_subject(verb: Token) -> bool:
+    """Whether denying ``verb`` denies the event that is its subject: a passive ("the summit was
+    not held, planned, approved"), "be", a planning word ("is not expected") and a verb of taking
+    place ("did not happen", "never materialised", "did not go ahead") do; an active verb that
+    says something else does not ("those talks did not result in any changes", "the aid is not
+    helping": the talks were held)."""
+    lemma = lemma_of(verb)
+    passive = any(c.dep_ == "auxpass" for c in verb.children)
+    return passive or lemma in OCCURRING_VERBS or lemma in PLANNING_WORDS or lemma == "be"
+
+
+def denied_itself(verb: Token) -> bool:
+    """Whether the verb itself is denied: "did not meet", "signed no agreements"."""
+    return any(c.dep_ == "neg" for c in verb.children) or says_no(verb)
 
 
 def unless_clause(verb: Token) -> Token | None:

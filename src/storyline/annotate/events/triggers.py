@@ -20,7 +20,7 @@ from storyline.annotate.events.arguments import (
     subjects,
     verb_args,
 )
-from storyline.annotate.events.coding import FORCE, GATHERINGS, LEAVING, TRAVEL
+from storyline.annotate.events.coding import TRAVEL
 from storyline.annotate.events.conditions import satisfies
 from storyline.annotate.events.raw import RawArg, RawMention
 from storyline.annotate.events.sentence import ACTOR_LABELS, NAME_LABELS, Sentence
@@ -163,9 +163,7 @@ def _verb_mention(s: Sentence, verb: Token, sense: Sense, rule: str) -> RawMenti
     args = verb_args(s, verb, sense)
     if (refined := _refine(s, verb, sense, args)) is not None:
         sense, rule = RULE_SENSES[refined], f"{rule}+{refined}"
-    places = places_of(
-        s, verb, sense.subtype in TRAVEL, sense.subtype in LEAVING, sense.type in GATHERINGS, sense.type in FORCE
-    )
+    places = places_of(s, verb, sense)
     if not places and sense.subtype not in TRAVEL:
         places = actor_places(s, verb)
     mention = _mention(s, verb, sense, rule, False, args, places, status(verb), main_clause(verb))
@@ -209,9 +207,7 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
     if light is None and noun.dep_ == "pobj" and lemma_of(noun.head.head) in LIGHT_VERBS:
         light = noun.head.head  # "took part in talks"
     args = noun_args(s, noun, sense)
-    places = places_of(
-        s, noun, sense.subtype in TRAVEL, sense.subtype in LEAVING, sense.type in GATHERINGS, sense.type in FORCE
-    )
+    places = places_of(s, noun, sense)
     if light is None and noun.dep_ == "pobj" and noun.head.lower_ in ("for", "at", "to", "in", "during"):
         host = noun.head.head
         side = "participant" if sense.symmetric else "source"
