@@ -109,7 +109,7 @@ N visit|visits|trip|tour|stay   CONSULT visit 042
 N way                           CONSULT visit 042 dest
 V travel|fly|arrive|head|go|come|land|reach|leave|depart CONSULT visit 042 dest
 V host                          CONSULT host-visit 043
-V invite                        CONSULT invitation 036
+V invite                        CONSULT invitation 036 needs=to-meet
 V receive                       CONSULT host-visit 043 needs=person
 V sign|ink|exchange             SUPPORT agreement-signed 057 needs=agreement
 N signing|signature             SUPPORT agreement-signed 057

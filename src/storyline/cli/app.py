@@ -1390,6 +1390,44 @@ def eval_event_times(
         typer.echo(f"  status {name}: {word!r} gold {gold}, storyline {found}")
 
 
+@eval_app.command("descriptions")
+def eval_descriptions(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR",
+            help="Folder with dataset.conll and entity_mentions.json (cdcr-ecbplus-dev/dev, cdcr-meantime).",
+        ),
+    ],
+    errors: Annotated[int, typer.Option("--errors", help="Also list N wrong and N missed resolutions.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """People named by a description ("the actress", "the Russian leader") against gold chains: of
+    the gold mentions of people headed by a common noun, how many storyline resolves to a person,
+    and how many of those to a person of the mention's own chain."""
+    from storyline.evaluate.descriptions import evaluate_descriptions
+
+    scores = _evaluate(
+        folder, lambda: evaluate_descriptions(folder), folder=True, errors=(FileNotFoundError, ValueError)
+    )
+    result = scores.as_dict()
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(
+        f"documents {result['documents']}, descriptions of people {result['descriptions']}, "
+        f"resolvable {result['resolvable']} (definite, their person named before)"
+    )
+    typer.echo(
+        f"resolved {result['resolved']}, right {result['right']}: precision {result['precision']:.3f}, "
+        f"recall {result['recall']:.3f}"
+    )
+    for doc, phrase, found, gold in scores.errors[:errors]:
+        typer.echo(f"  wrong  {doc}: {phrase!r} -> {found}; gold chain: {gold}")
+    for doc, phrase, chain in scores.missed[:errors]:
+        typer.echo(f"  missed {doc}: {phrase!r}; gold chain: {' | '.join(chain)}")
+
+
 @eval_app.command("casie")
 def eval_casie(
     path: Annotated[Path, typer.Argument(metavar="DIR", help="CASIE folder of annotated .json articles.")],

@@ -20,6 +20,7 @@ from storyline.annotate.event_lexicon import (
     FORM_SENSES,
     FRAME_WORDS,
     REDUCE_WORDS,
+    SENSES,
     WORD_CLASSES,
     Sense,
     words,
@@ -95,6 +96,25 @@ def _counterpart(s: Sentence, tok: Token) -> bool:
         or any(s.entity_label(g) in ACTOR_LABELS for g in c.children)
         for c in direct
     )
+
+
+@condition("to-meet")
+def _to_meet(s: Sentence, tok: Token) -> bool:
+    """An invitation to meet or come ("invited Putin to visit India", "invited the president for
+    the summit"), not to do something else ("inviting Russian companies to invest")."""
+    purposes = [c for c in tok.children if c.dep_ == "xcomp"]
+    return not purposes or any(
+        lemma_of(c) in _MEETING_VERBS or _consults("V", c) or any(_consults("N", o) for o in objects_of(c))
+        for c in purposes
+    )
+
+
+def _consults(pos: str, tok: Token) -> bool:
+    """Whether a word has a sense of meeting or visiting ("talks", "summit", "visit")."""
+    return any(sense.type == "CONSULT" for form in {tok.lower_, lemma_of(tok)} for sense in SENSES.get((pos, form), ()))
+
+
+_MEETING_VERBS = words("attend come join participate visit")
 
 
 @condition("person", _with_label("PERSON"))

@@ -15,6 +15,7 @@ from typing import Generic, Protocol, TypeVar
 
 from storyline.annotate import datelines
 from storyline.annotate.countries import country_table
+from storyline.annotate.descriptions import People, describe_people, resolve
 from storyline.annotate.entities import entity_id
 from storyline.annotate.event_lexicon import ACTOR_NOUNS, RELATIVE_NOUNS
 from storyline.annotate.events.coding import DIPLOMATIC, DOMESTIC, FORCE
@@ -120,15 +121,21 @@ def link_events(
     firm: set[str] = set()  # events whose status the grammar stated (not a default)
     label_of = {e.entity_id: e.label for e in entities}
     previous: Groups = {"people": [], "states": []}
+    described = describe_people(entities, text)
     for raw in sorted(raws, key=lambda r: r.start):
         args = [a for a in raw.args if not timed.overlapping(a.head_start, a.head_end)]  # "on Friday" is when
-        speaker = [a for arg in args if arg.role == "speaker" for a in _actors(arg, ents, _NO_GROUPS, text, [])]
+        speaker = [
+            a
+            for arg in args
+            if arg.role == "speaker"
+            for a in _actors(arg, ents, _NO_GROUPS, text, [], described=described)
+        ]
         actors = merge_actors(
             [
                 a
                 for arg in args
                 if arg.role != "speaker"
-                for a in _actors(arg, ents, previous, text, speaker, raw.type in FORCE, raw.sentence_start)
+                for a in _actors(arg, ents, previous, text, speaker, raw.type in FORCE, raw.sentence_start, described)
             ]
             + speaker
         )
@@ -213,6 +220,7 @@ def _actors(
     speaker: list[EventActor],
     force: bool = False,
     sentence_start: int = 0,
+    described: People | None = None,
 ) -> list[EventActor]:
     """The actors an argument phrase stands for: the entity it names, the person a "he" or "she"
     points back to, the speaker for "it" ("Syria says it is willing"), the participants of the
@@ -249,6 +257,11 @@ def _actors(
                 if name
             ]
     at_head = next((x for x in inside if x.start <= arg.head_start < x.end), None)
+    if at_head is None and described:
+        # "the Russian leader", "the Indian prime minister": the person the story said is one
+        who = resolve(arg.start, arg.head_end, text, ents.overlapping(arg.start, arg.end), described)
+        if who is not None:
+            return [EventActor(arg.role, phrase, arg.start, arg.end, who.entity_id, who.canonical)]
     relative = text[arg.head_start : arg.head_end].lower() in RELATIVE_NOUNS
     if at_head is None and relative and any(_possessor(x, text) for x in inside if x.label == "PERSON"):
         # "Putin's brother", "the minister's wife": someone of the person's, not the person

@@ -1,0 +1,342 @@
+"""A person named by what they are: "the Russian leader", "the Indian prime minister", "the actress".
+
+News names a person once and then describes them. A definite description stands for a person of
+the same document when the document itself has said that the person is one: by a title ("Prime
+Minister Narendra Modi"), a word before the name ("actress Tara Reid", "US bank chief Ben
+Bernanke"), an apposition ("Kaoru Yosano, the Japanese minister of fiscal policy"; "the French
+president, Emmanuel Macron"), "as" ("named Hugh Jackman as the host") or "is" ("Mr Modi is the
+first Indian prime minister to visit"). Nothing is known from outside the text: whose leader Putin
+is, the document must say, or leave him the only leader it has not placed elsewhere.
+
+A description resolves only to one person: the only person named before it whose roles include
+the description's (any head of state or government for "leader"; another office is another role:
+"former president", "opposition leader", "president of the European Commission"), and, where it
+names a country, the only one of those the document places in that country, else the only one it
+places nowhere once every other one is placed elsewhere. Two candidates, or none, leave it
+unresolved, and so do "the new prime minister" (which one?) and "the prime minister's spokesman"
+(someone of the person's): a wrong person costs more than a missing one.
+``storyline eval descriptions`` measures it against the human-participant chains of ECB+ and
+MEANTIME (docs/evaluation.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from storyline.annotate.event_lexicon import words
+from storyline.model.annotations import EntityMention
+
+__all__ = ["LEADER_ROLES", "People", "Person", "describe_people", "resolve", "role_of"]
+
+#: Roles a "leader" (without more) may stand for: the heads of a state or a government.
+LEADER_ROLES = frozenset(
+    {
+        "leader", "president", "prime minister", "chancellor", "king", "queen", "emir", "sultan", "monarch",
+        "head of state", "head of government", "supreme leader", "taoiseach", "premier", "crown prince",
+    }
+)  # fmt: skip
+#: Two-word roles read as one ("the Indian prime minister" is a prime minister, not a minister).
+_TWO_WORD_ROLES = frozenset(
+    {
+        "prime minister", "foreign minister", "defence minister", "defense minister", "finance minister",
+        "home minister", "chief minister", "interior minister", "vice president", "crown prince",
+        "chief executive", "foreign secretary", "home secretary", "supreme leader", "head coach",
+        "chief justice", "secretary general", "secretary-general",
+    }
+)  # fmt: skip
+#: One role under two names.
+_SAME_ROLE = {
+    "premier": "prime minister",
+    "pm": "prime minister",
+    "p.m.": "prime minister",
+    "vice-president": "vice president",
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+    "ceo": "chief executive",
+    "secretary-general": "secretary general",
+}
+#: Words that end what may describe the name after them: a function word or a verb of saying
+#: ("talks between India and President Putin", "India said Putin ...") puts what comes before it
+#: in another phrase.
+_STOP = words(
+    "a an the and or but nor with without between by for to of in on at from as than into onto over under "
+    "about after before since while when that which who whom whose this these those its his her their our "
+    "said says say told tells tell met meets meet added adds asked asks called calls thanked thanks "
+    "urged urges invited invites welcomed welcomes accompanied accompanying visited visits visiting "
+    "is was are were be been being has have had will would could should may might must"
+)
+#: Words that make a role another office, kept with it: "former president" (Bill Clinton) is not
+#: "president", "deputy prime minister" not "prime minister".
+_OTHER_OFFICE = words(
+    "former ex late deputy vice future next previous past outgoing incoming acting interim designate elect elected"
+)
+#: Words that leave open which holder a description means: "the new prime minister", "the first
+#: president", "the other leader". A description with one is not resolved.
+_VAGUE = words("new first second third last other then latest")
+#: Honorifics are titles that describe no role.
+_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "prof.", "professor"})
+#: A description's article or demonstrative.
+_DEFINITE = re.compile(r"(?:the|this|that)\s", re.IGNORECASE)
+#: ... before a phrase that leaves it out (the event parser's phrases do).
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that)\s+$", re.IGNORECASE)
+#: Where what describes a name after it ends: "the Japanese minister of fiscal policy", "the first
+#: Indian prime minister to visit the region", "the actress, who ...".
+_FRAGMENT_END = re.compile(
+    r"[,;:.!?()\[\]\"“”]|\s(?:of|to|who|which|that|in|at|for|from|with|and|since|on|after|before)\s", re.IGNORECASE
+)
+#: Where an "of" phrase after a role ends: "the minister of fiscal policy, said", "the leader of
+#: the opposition who".
+_COMPLEMENT_END = re.compile(
+    r"[,;:.!?()\[\]\"“”]|\s(?:to|who|which|that|in|at|for|from|with|and|since|on|after|before|said|says)\s",
+    re.IGNORECASE,
+)
+_APPOSITION = re.compile(
+    r"\s*,\s+(?:the|a|an)\s+|\s+as\s+(?!well\s+as\b|much\s+as\b|soon\s+as\b|long\s+as\b|far\s+as\b)"
+    r"(?:the\s+|an?\s+)?(?=[a-z])"
+)
+_COPULA = re.compile(r"\s+(?:is|was|has\s+been|had\s+been|became|remains|remained)\s+(?:the|a|an)\s+")
+_BEFORE_COMMA = re.compile(r"(?:^|[\s(])(?:the|a|an)\s+([^,;:.!?()\"“”\n]{1,60}?),\s*$", re.IGNORECASE)
+#: A capitalised word that opens a sentence before a name: "Actress Tara Reid checked in ...".
+_OPENING_WORD = re.compile(r"(?:^|\n|[.!?][\"'”’]?[ \t]+)([A-Z][a-z-]+)[ \t]+$")
+#: "According to the newspaper's sources, Ross ...": a phrase before a comma that a preposition
+#: governs is no apposition.
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:to|of|in|on|at|for|from|by|with|about|after|before|under|over|into|since|during|despite|like)\s+$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z.'’-]*")
+
+
+@dataclass
+class Person:
+    """What a document says one person is: roles and the countries it places them in."""
+
+    entity_id: str
+    canonical: str
+    first: int  # where the document first names the person
+    roles: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+
+
+People = dict[str, Person]
+
+
+def _normal(role: str) -> str:
+    role = role.casefold().strip(" .")
+    return _SAME_ROLE.get(role, role)
+
+
+def role_of(words: Sequence[str]) -> str | None:
+    """The role a run of words ends in: "indian prime minister" -> "prime minister", "bank chief"
+    -> "chief", "opposition leader" (not a head of state), "former president" (another office:
+    the qualifier stays with the role)."""
+    words = [w.strip(".'’").casefold() for w in words if w.strip(".'’")]
+    if not words:
+        return None
+    if len(words) >= 3 and " ".join(words[-3:]) in ("head of state", "head of government"):
+        return " ".join(words[-3:])
+    last = words[-1]
+    if not last.isalpha() and not re.fullmatch(r"[a-z]+(?:[.-][a-z]+)*\.?", last):
+        return None
+    role, before = _normal(last), words[:-1]
+    if len(words) >= 2 and (multi := " ".join(words[-2:])) in _TWO_WORD_ROLES:
+        role, before = _normal(multi), words[:-2]
+    if role == "leader" and before and before[-1].isalpha() and before[-1] not in _OTHER_OFFICE | _VAGUE:
+        role = f"{before[-1]} leader"  # "opposition leader", "rebel leader": no head of state
+        before = before[:-1]
+    qualifier = next((w for w in reversed(before) if w in _OTHER_OFFICE), None)
+    return f"{qualifier} {role}" if qualifier else role
+
+
+def _words_outside(text: str, start: int, end: int, spans: Sequence[EntityMention]) -> list[str]:
+    """The words of ``text[start:end]`` outside the entity mentions there (demonyms, countries), a
+    possessive's "'s" dropped."""
+    pieces, at = [], start
+    for e in spans:
+        if e.end <= start or e.start >= end:
+            continue
+        pieces.append(text[at : max(at, e.start)])
+        at = max(at, e.end)
+    pieces.append(text[at:end])
+    out = []
+    for piece in pieces:
+        for w in _WORD.findall(piece):
+            w = re.sub(r"['’]s$", "", w)
+            if w and w.casefold() not in ("the", "a", "an", "this", "that", "'s", "’s"):
+                out.append(w)
+    return out
+
+
+def _countries(spans: Sequence[EntityMention], start: int, end: int) -> set[str]:
+    return {e.country for e in spans if e.country and e.label in ("NORP", "GPE") and start <= e.start and e.end <= end}
+
+
+def describe_people(entities: Sequence[EntityMention], text: str) -> People:
+    """What the document says each person it names is."""
+    ents = sorted(entities, key=lambda e: e.start)
+    people: People = {}
+    for i, m in enumerate(ents):
+        if m.label != "PERSON":
+            continue
+        p = people.setdefault(m.entity_id, Person(m.entity_id, m.canonical, m.start))
+        if m.title and m.title.casefold() not in _HONORIFICS and text[m.start : m.end].startswith(m.title):
+            p.roles.add(_normal(m.title))  # the title inside the mention ("President Vladimir Putin")
+        _before(p, m, ents[:i], text)
+        _after(p, m, ents[i + 1 :], text)
+    return people
+
+
+def _before(p: Person, m: EntityMention, earlier: Sequence[EntityMention], text: str) -> None:
+    """ "Russian President Vladimir Putin", "US bank chief Ben Bernanke", "the French president,
+    Emmanuel Macron, said"."""
+    at = m.start
+    window = text[max(0, at - 80) : at]
+    comma = _BEFORE_COMMA.search(window)
+    if comma and (
+        _PREPOSITION_BEFORE.search(window[: comma.start() + 1]) or not re.match(r"\s*(?:[,.;:)]|$)", text[m.end :])
+    ):
+        # "According to the newspaper's sources, Ross ...", "After meeting the Indian prime
+        # minister, Vladimir Putin flew home": a phrase of its own, no apposition closed after the name
+        comma = None
+    if comma:
+        start = at - len(window) + comma.start(1)
+        end = at - len(window) + comma.end(1)
+        articles = list(re.finditer(r"(?<!\bof )\b(?:the|a|an)\s+", text[start:end], re.IGNORECASE))
+        if articles:  # "the summit between India and the Russian president, ..."
+            start += articles[-1].end()
+        of = re.search(r"[ \t]of[ \t]", text[start:end])
+        head_end = start + of.start() if of else end
+        words = _words_outside(text, start, head_end, earlier)
+        role = role_of(words)
+        if role and words and words[-1][:1].islower():
+            p.roles.add(role)
+            p.countries |= _countries(earlier, start, head_end)
+            country, what = _of_what(text, head_end, earlier)
+            if country:
+                p.countries.add(country)  # "the president of Russia, Vladimir Putin"
+            elif what:
+                p.roles.add(f"{role} of {what}")  # "the president of the European Commission, ..."
+        return
+    # back over the title, then at most two lower-case words, then a country adjacent
+    pos = at
+    title = None
+    if m.title:
+        title = re.search(re.escape(m.title) + r"[ \t]+$", text[max(0, pos - 40) : pos], re.IGNORECASE)
+        if title:
+            pos -= len(title.group(0))
+    lower: list[str] = []
+    for _ in range(2):
+        window = text[max(0, pos - 30) : pos]
+        w = re.search(r"(?:^|[ \t])([a-z][a-z-]*)[ \t]+$", window) or _OPENING_WORD.search(window)
+        if not w or w.group(1).casefold() in _STOP:
+            break
+        lower.insert(0, w.group(1).casefold())
+        pos = pos - len(window) + w.start(1)
+    if title is not None and m.title and m.title.casefold() not in _HONORIFICS:
+        # "Former President Bill Clinton" held another's office; "President Vladimir Putin" holds it
+        role = role_of([*lower, *m.title.split()])
+        if role:
+            p.roles.add(role)
+    elif lower:
+        role = role_of(lower)
+        if role:
+            p.roles.add(role)
+    adjacent = next((e for e in reversed(earlier) if e.end <= pos), None)
+    if (
+        adjacent is not None
+        and adjacent.country
+        and adjacent.label in ("NORP", "GPE")
+        and re.fullmatch(r"(?:['’]s?)?[ \t]+", text[adjacent.end : pos])
+        and not (title is not None and lower)  # "Russia's ally President Bashar al-Assad": not Russia's
+    ):
+        p.countries.add(adjacent.country)
+
+
+def _after(p: Person, m: EntityMention, later: Sequence[EntityMention], text: str) -> None:
+    """ "Kaoru Yosano, the Japanese minister of fiscal policy", "Mr Modi is the first Indian prime
+    minister to visit", "President Putin of Russia"."""
+    rest = text[m.end : m.end + 120]
+    of = re.match(r"\s+of\s+", rest)
+    if of:
+        nxt = next((e for e in later if e.start >= m.end), None)
+        if nxt is not None and nxt.start == m.end + of.end() and nxt.country and nxt.label == "GPE":
+            p.countries.add(nxt.country)
+        return
+    lead = _APPOSITION.match(rest) or _COPULA.match(rest)
+    if not lead:
+        return
+    start = m.end + lead.end()
+    stop = _FRAGMENT_END.search(text, start, start + 80)
+    end = stop.start() if stop else min(len(text), start + 80)
+    words = _words_outside(text, start, end, later)
+    role = role_of(words)
+    if role and words[-1][:1].islower():
+        p.roles.add(role)
+        p.countries |= _countries(later, start, end)
+        country, what = _of_what(text, end, later)
+        if country:
+            p.countries.add(country)  # "Vladimir Putin, the president of Russia"
+        elif what:
+            p.roles.add(f"{role} of {what}")  # "Kaoru Yosano, the minister of fiscal policy"
+
+
+def _of_what(text: str, at: int, entities: Sequence[EntityMention]) -> tuple[str | None, str | None]:
+    """What an "of" phrase at ``at`` adds to a role: a country ("the president of Russia": its
+    country) or the words of what else ("the minister of fiscal policy": "fiscal policy"), up to
+    the phrase's end; (None, None) where no "of" phrase starts."""
+    of = re.match(r"[ \t]+of[ \t]+(?:the[ \t]+)?", text[at : at + 12])
+    if not of:
+        return None, None
+    start = at + of.end()
+    place = next((e for e in entities if e.start == start), None)
+    if place is not None and place.country and place.label == "GPE":
+        return place.country, None
+    stop = _COMPLEMENT_END.search(text, start, start + 60)
+    end = stop.start() if stop else min(len(text), start + 60)
+    complement = [w.casefold() for w in _WORD.findall(text[start:end]) if w.casefold() not in ("the", "a", "an")]
+    return None, " ".join(complement) or None
+
+
+def _matches(wanted: str, roles: set[str]) -> bool:
+    return wanted in roles or (wanted == "leader" and bool(roles & LEADER_ROLES))
+
+
+def resolve(start: int, head_end: int, text: str, entities: Sequence[EntityMention], people: People) -> Person | None:
+    """The person a definite description ``text[start:head_end]`` (up to its head word, its
+    article inside or just before) stands for, or None: "the Russian leader", "the Indian prime
+    minister", "Russia's president", "the president of Russia"."""
+    phrase = text[start:head_end]
+    inside = [e for e in entities if start <= e.start and e.end <= head_end]
+    if any(e.label == "PERSON" for e in inside):
+        return None
+    definite = _DEFINITE.match(phrase) or _DEFINITE_BEFORE.search(text, max(0, start - 6), start)
+    possessive = next(
+        (e for e in inside if e.start == start and e.label == "GPE" and re.match(r"['’]s?\s", text[e.end : e.end + 3])),
+        None,
+    )
+    if not definite and possessive is None:
+        return None
+    if re.search(r"\w['’]s?\s", text[possessive.end if possessive else start : head_end]):
+        return None  # "the Indian prime minister's spokesman" is someone of the prime minister's
+    words = _words_outside(text, start, head_end, inside)
+    if not words or not words[-1][:1].islower():
+        return None
+    wanted = role_of(words)
+    if wanted is None or any(w.casefold() in _VAGUE for w in words[:-1]):
+        return None  # "the new prime minister", "the other leader": which one, the words leave open
+    countries = {e.country for e in inside if e.country and e.label in ("NORP", "GPE")}
+    country, what = _of_what(text, head_end, entities)
+    if country:
+        countries.add(country)  # "the president of Russia"
+    elif what:
+        wanted = f"{wanted} of {what}"  # "the leader of the opposition" is no head of state
+    candidates = [p for p in people.values() if p.first < start and _matches(wanted, p.roles)]
+    if countries:
+        placed = [p for p in candidates if p.countries & countries]
+        elsewhere = [p for p in candidates if p.countries and not p.countries & countries]
+        # a person the story places nowhere fits only once every other one is placed elsewhere:
+        # Modi is the Indian prime minister, so "the Russian leader" is Putin
+        candidates = placed or ([p for p in candidates if not p.countries] if elsewhere else [])
+    return candidates[0] if len(candidates) == 1 else None

@@ -1,0 +1,240 @@
+"""People named by a description: "the Russian leader", "the Indian prime minister", "the actress"
+(storyline.annotate.descriptions), in events' actors and against gold chains."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from storyline.annotate import Annotator
+from storyline.annotate.descriptions import describe_people, resolve, role_of
+from storyline.annotate.entities import EntityRecognizer
+from storyline.evaluate.descriptions import evaluate_descriptions
+
+from .conftest import EVAL
+from .test_events import events, names
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> EntityRecognizer:
+    return EntityRecognizer()
+
+
+@pytest.fixture(scope="module")
+def annotator() -> Annotator:
+    return Annotator()
+
+
+def resolved(recognizer: EntityRecognizer, text: str, description: str, nth: int = 0) -> str | None:
+    """Whom the ``nth`` occurrence of ``description`` in ``text`` resolves to."""
+    (entities,) = recognizer.recognise([text], languages=["en"])
+    at = [m.start() for m in re.finditer(re.escape(description), text)][nth]
+    person = resolve(at, at + len(description), text, entities, describe_people(entities, text))
+    return person.canonical if person else None
+
+
+def test_roles_read_from_words() -> None:
+    assert role_of(["first", "Indian", "prime", "minister"]) == "prime minister"
+    assert role_of(["premier"]) == "prime minister"
+    assert role_of(["bank", "chief"]) == "chief"
+    assert role_of(["head", "of", "state"]) == "head of state"
+    assert role_of([]) is None
+
+
+def test_a_leader_of_a_country_the_story_leaves_no_one_else(recognizer: EntityRecognizer) -> None:
+    text = (
+        "Prime Minister Narendra Modi and President Vladimir Putin held talks in Vladivostok. "
+        "Mr Modi is the first Indian prime minister to visit the region. "
+        "The Russian leader accepted an invitation to travel to India."
+    )
+    # Modi is placed in India by the text itself, so the only leader left for Russia is Putin
+    assert resolved(recognizer, text, "The Russian leader") == "Vladimir Putin"
+    # "first" leaves open which prime minister; the sentence itself says Modi is one
+    assert resolved(recognizer, text, "the first Indian prime minister") is None
+
+
+def test_two_leaders_the_story_places_nowhere_stay_unresolved(recognizer: EntityRecognizer) -> None:
+    text = (
+        "President Vladimir Putin and Prime Minister Narendra Modi held talks in the Kremlin. "
+        "The Indian leader arrived in the Russian capital on Wednesday."
+    )
+    assert resolved(recognizer, text, "The Indian leader") is None
+
+
+def test_a_role_only_one_person_has(recognizer: EntityRecognizer) -> None:
+    text = (
+        "Actress Tara Reid checked into a clinic on Tuesday, her publicist Jack Ketsoyan said. "
+        "The actress had been filming in Canada."
+    )
+    assert resolved(recognizer, text, "The actress") == "Tara Reid"
+    text = (
+        "Kaoru Yosano, the Japanese minister of fiscal policy, said markets were calm. "
+        "The minister added that the French president, Emmanuel Macron, would visit Tokyo. "
+        "The French president spoke later."
+    )
+    assert resolved(recognizer, text, "The minister") == "Kaoru Yosano"
+    assert resolved(recognizer, text, "The French president", 0) == "Emmanuel Macron"
+    text = "The academy named Australian actor Hugh Jackman as the host of the show. The host will sing."
+    assert resolved(recognizer, text, "The host") == "Hugh Jackman"
+
+
+def test_no_resolution_without_the_role_or_before_the_name(recognizer: EntityRecognizer) -> None:
+    # no one was said to be an actress; a description before the name points forward to nobody
+    assert resolved(recognizer, "Tara Reid checked into a clinic. The actress was tired.", "The actress") is None
+    text = "The minister said on Monday that talks would go on. Minister Sergei Lavrov arrived later."
+    assert resolved(recognizer, text, "The minister") is None
+    # a phrase a preposition governs before a comma is no apposition
+    text = "According to the newspaper's sources, Gary Ross was in talks. The sources said so."
+    assert resolved(recognizer, text, "The sources") is None
+    # two people with the role: nobody
+    text = "Comedian and host Billy Crystal praised actor Hugh Jackman as the host of the show. The host sang."
+    assert resolved(recognizer, text, "The host") is None
+    # an indefinite description is someone new
+    text = "Prime Minister Narendra Modi spoke. A prime minister from Europe answered."
+    assert resolved(recognizer, text, "A prime minister") is None
+
+
+_PUTIN = "President Vladimir Putin"
+
+
+@pytest.mark.parametrize(
+    ("text", "description", "expected"),
+    [
+        # a person the story places nowhere fits a country only once every other one is placed elsewhere
+        (
+            "India's Prime Minister Narendra Modi met President Vladimir Putin. India's president spoke.",
+            "India's",
+            None,
+        ),
+        ("Talks between India and President Vladimir Putin ended. The Indian president spoke.", "The Indian", None),
+        ("President Barack Obama met Chinese officials. The Chinese president will visit.", "The Chinese", None),
+        # another office, or which holder the words leave open
+        ("Prime Minister Theresa May resigned. The new prime minister will be chosen.", "The new prime", None),
+        ("Former President Bill Clinton spoke. The president was absent.", "The president", None),
+        ("Nick Clegg, the deputy prime minister, spoke. The prime minister was absent.", "The prime", None),
+        # a leader of something else is no head of state
+        (
+            f"Russian opposition leader Alexei Navalny criticised {_PUTIN}. The Russian leader replied.",
+            "The Russian",
+            None,
+        ),
+        # a description with more after it, or a possessive inside it
+        ("Prime Minister Narendra Modi spoke. The leader of the opposition replied.", "The leader", None),
+        ("President Barack Obama spoke. The president of the European Commission replied.", "The president", None),
+        ("Kremlin spokesman Dmitry Peskov spoke. The Indian prime minister's spokesman replied.", "The Indian", None),
+        # a phrase before a comma that is no apposition
+        (
+            "After meeting the Indian prime minister, Vladimir Putin flew home. The Indian prime minister stayed.",
+            "The",
+            None,
+        ),
+        # "as well as" is no "as": Putin is not made the Indian prime minister
+        (
+            "Vladimir Putin as well as the Indian prime minister, Narendra Modi, came. The Indian prime minister left.",
+            "The Indian",
+            "Narendra Modi",
+        ),
+        # a country of a neighbouring phrase is not the person's
+        (
+            "The summit between India and the Russian president, Vladimir Putin, opened. The Indian leader spoke.",
+            "The",
+            None,
+        ),
+        (
+            f"Russia's ally President Bashar al-Assad spoke. {_PUTIN} replied. The Russian president left.",
+            "The Russian",
+            None,
+        ),
+    ],
+)
+def test_no_wrong_person(recognizer: EntityRecognizer, text: str, description: str, expected: str | None) -> None:
+    # the description is the last sentence's opening words, up to its role
+    last = text.rindex(". ") + 2
+    role = re.match(r"(?:\S+\s+){0,3}?(?:president|minister|leader|spokesman)\b", text[last:], re.IGNORECASE)
+    assert role and text[last:].startswith(description)
+    (entities,) = recognizer.recognise([text], languages=["en"])
+    person = resolve(last, last + role.end(), text, entities, describe_people(entities, text))
+    assert (person.canonical if person else None) == expected
+
+
+def test_a_role_of_something(recognizer: EntityRecognizer) -> None:
+    text = (
+        "President Barack Obama met the president of the European Commission, Jose Manuel Barroso, on Monday. "
+        "The president of the European Commission said trade was discussed. The president said so too."
+    )
+    # the description up to its head word, as the event parse gives it; the "of" phrase is read after it
+    assert resolved(recognizer, text, "The president", 0) == "Jose Manuel Barroso"
+    assert resolved(recognizer, text, "The president", 1) is None  # two presidents
+    text = "Kaoru Yosano, the Japanese minister of fiscal policy, spoke. The minister of fiscal policy said more."
+    assert resolved(recognizer, text, "The minister") == "Kaoru Yosano"
+
+
+def test_the_office_a_qualifier_names(recognizer: EntityRecognizer) -> None:
+    text = "Former President Bill Clinton spoke in Harlem. The former president praised the mayor."
+    assert resolved(recognizer, text, "The former president") == "Bill Clinton"
+    text = "Russia's President Vladimir Putin spoke. The president of Russia left for Sochi."
+    assert resolved(recognizer, text, "The president") == "Vladimir Putin"
+
+
+def test_events_name_the_person_a_description_stands_for(annotator: Annotator) -> None:
+    text = (
+        "Prime Minister Narendra Modi and President Vladimir Putin held talks in Vladivostok on Wednesday. "
+        "Mr Modi is the first Indian prime minister to visit the region. "
+        "The Russian leader accepted an invitation to travel to India for the next annual summit."
+    )
+    travel = next(e for e in events(annotator, text) if e.trigger.text == "travel")
+    assert "Vladimir Putin" in names(travel, "source")
+    actor = next(a for a in travel.actors if a.canonical == "Vladimir Putin")
+    assert actor.text == "Russian leader"  # the words of the text are kept
+
+
+def test_an_invitation_is_to_meet_or_come(annotator: Annotator) -> None:
+    kinds = {e.subtype for e in events(annotator, "Mr Modi invited Russian companies to invest in India.")}
+    assert "invitation" not in kinds
+    for text in (
+        "Mr Modi invited President Vladimir Putin to visit India next year.",
+        "Mr Modi invited President Vladimir Putin for the annual summit.",
+        "Mr Modi invited President Vladimir Putin to hold talks in Delhi.",
+    ):
+        assert "invitation" in {e.subtype for e in events(annotator, text)}, text
+
+
+def test_eval_descriptions_on_a_small_corpus(tmp_path: Path) -> None:
+    sentences = ["A title", "Actress Tara Reid checked into rehab .", "The actress was tired .", "The actress left ."]
+    rows = [
+        f"t/1/a\t{n}\t{i}\t{word}\t-" for n, sentence in enumerate(sentences) for i, word in enumerate(sentence.split())
+    ]
+    conll = "#begin document (t/1/a); part 0\n" + "\n".join(rows) + "\n"
+    (tmp_path / "dataset.conll").write_text(conll, encoding="utf-8")
+    mention = {"conll_doc_key": "t/1/a", "mention_type": "HUM", "coref_chain": "reid", "doc_id": "a"}
+    gold = [
+        {**mention, "sent_id": 1, "tokens_number": [1, 2], "mention_head_id": 2, "mention_head_pos": "PROPN"},
+        {**mention, "sent_id": 2, "tokens_number": [1], "mention_head_id": 1, "mention_head_pos": "NOUN"},
+        {**mention, "sent_id": 3, "tokens_number": [1], "mention_head_id": 1, "mention_head_pos": "NOUN",
+         "coref_chain": "someone else"},
+    ]  # fmt: skip
+    (tmp_path / "entity_mentions.json").write_text(json.dumps(gold), encoding="utf-8")
+    scores = evaluate_descriptions(tmp_path)
+    # the first "The actress" is Tara Reid's chain; the second is, by this gold, someone else's
+    assert (scores.descriptions, scores.resolvable, scores.resolved, scores.right) == (2, 1, 2, 1)
+    assert scores.precision == 0.5 and scores.recall == 1.0
+    assert scores.errors and scores.errors[0][1] == "The actress"
+
+
+def test_eval_descriptions_names_a_bad_folder(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"dataset\.conll"):
+        evaluate_descriptions(tmp_path)
+    (tmp_path / "dataset.conll").write_text("", encoding="utf-8")
+    (tmp_path / "entity_mentions.json").write_text("{", encoding="utf-8")
+    with pytest.raises(ValueError, match="not JSON"):
+        evaluate_descriptions(tmp_path)
+
+
+@pytest.mark.skipif(not (EVAL / "cdcr-meantime" / "entity_mentions.json").is_file(), reason="no shared eval data")
+def test_eval_descriptions_on_meantime() -> None:
+    scores = evaluate_descriptions(EVAL / "cdcr-meantime")
+    assert scores.documents == 30 and scores.descriptions > 0
+    assert scores.resolved <= scores.descriptions and scores.right <= scores.resolved
