@@ -238,3 +238,44 @@ def test_eval_descriptions_on_meantime() -> None:
     scores = evaluate_descriptions(EVAL / "cdcr-meantime")
     assert scores.documents == 30 and scores.descriptions > 0
     assert scores.resolved <= scores.descriptions and scores.right <= scores.resolved
+
+
+def test_both_leaders_named_since_the_last_pair(annotator: Annotator) -> None:
+    text = (
+        "Prime Minister Narendra Modi and President Vladimir Putin held their annual summit on Wednesday. "
+        "Japanese Prime Minister Shinzo Abe and Malaysian Prime Minister Mahathir Mohamad also addressed the forum. "
+        "Modi held separate meetings with both leaders on the sidelines."
+    )
+    found = events(annotator, text)
+    meetings = next(e for e in found if e.trigger.text == "meetings")
+    # the two leaders named since the summit, not the summit's pair; the meetings stay their own event
+    assert {"Shinzo Abe", "Mahathir Mohamad", "Narendra Modi"} <= names(meetings)
+    assert "Vladimir Putin" not in names(meetings)
+    summit = next(e for e in found if e.trigger.text == "summit")
+    assert "Shinzo Abe" not in names(summit)
+
+
+def test_officials_quoted_since_the_pair_are_not_the_two_leaders(annotator: Annotator) -> None:
+    text = (
+        "Prime Minister Narendra Modi and President Vladimir Putin met in Sochi on Monday. "
+        "Foreign Secretary Vijay Gokhale and Kremlin aide Yuri Ushakov briefed reporters. "
+        "The two leaders also discussed Afghanistan."
+    )
+    talks = next(e for e in events(annotator, text) if any(m.text == "discussed" for m in e.mentions))
+    assert {"Narendra Modi", "Vladimir Putin"} <= names(talks)
+    assert not {"Vijay Gokhale", "Yuri Ushakov"} & names(talks)
+
+
+def test_a_side_of_an_event_is_not_only_its_speaker() -> None:
+    from storyline.annotate.events.coreference import merge_actors
+    from storyline.model.annotations import EventActor
+
+    speaker = EventActor("speaker", "Modi", 0, 4, "Emodi", "Narendra Modi")
+    side = EventActor("participant", "Modi", 40, 44, "Emodi", "Narendra Modi")
+    other = EventActor("participant", "Putin", 50, 55, "Eputin", "Vladimir Putin")
+    merged = merge_actors([speaker, other, side])
+    assert [(a.role, a.canonical) for a in merged] == [
+        ("participant", "Narendra Modi"),
+        ("participant", "Vladimir Putin"),
+    ]
+    assert [a.role for a in merge_actors([side, speaker])] == ["participant"]

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from storyline.annotate.event_lexicon import words
 from storyline.model.annotations import EntityMention
 
-__all__ = ["LEADER_ROLES", "People", "Person", "describe_people", "resolve", "role_of"]
+__all__ = ["LEADER_ROLES", "People", "Person", "describe_people", "resolve", "role_matches", "role_of"]
 
 #: Roles a "leader" (without more) may stand for: the heads of a state or a government.
 LEADER_ROLES = frozenset(
@@ -299,7 +299,8 @@ def _of_what(text: str, at: int, entities: Sequence[EntityMention]) -> tuple[str
     return None, " ".join(complement) or None
 
 
-def _matches(wanted: str, roles: set[str]) -> bool:
+def role_matches(wanted: str, roles: set[str]) -> bool:
+    """Whether a person of these roles is a ``wanted`` (any head of state or government is a "leader")."""
     return wanted in roles or (wanted == "leader" and bool(roles & LEADER_ROLES))
 
 
@@ -332,7 +333,7 @@ def resolve(start: int, head_end: int, text: str, entities: Sequence[EntityMenti
         countries.add(country)  # "the president of Russia"
     elif what:
         wanted = f"{wanted} of {what}"  # "the leader of the opposition" is no head of state
-    candidates = [p for p in people.values() if p.first < start and _matches(wanted, p.roles)]
+    candidates = [p for p in people.values() if p.first < start and role_matches(wanted, p.roles)]
     if countries:
         placed = [p for p in candidates if p.countries & countries]
         elsewhere = [p for p in candidates if p.countries and not p.countries & countries]

@@ -11,11 +11,16 @@ from storyline.model.annotations import AREA_PLACES, Event, EventActor, EventSta
 _UNDATED_STATUSES = frozenset({EventStatus.PLANNED, EventStatus.HYPOTHETICAL, EventStatus.REFERENCED})
 
 
-def corefer(linked: list[tuple[Event, set[str]]], firm: set[str] | frozenset[str] = frozenset()) -> list[Event]:
+def corefer(
+    linked: list[tuple[Event, set[str]]],
+    firm: set[str] | frozenset[str] = frozenset(),
+    people: set[str] | frozenset[str] = frozenset(),
+) -> list[Event]:
     """Join the mentions of one event: same family, compatible actors, dates and places. Each
     event comes with the ids of its linked actors. The joined event's status is that of its most
     confident mention whose grammar said it (``firm`` holds their ids): "the president is
-    expected to visit ... the visit" is planned, whatever "the visit" alone would default to."""
+    expected to visit ... the visit" is planned, whatever "the visit" alone would default to.
+    ``people`` holds the entity ids of the document's people (see :func:`compatible`)."""
     events: list[tuple[Event, set[str], Event | None]] = []
     for event, ids in linked:
         target = None
@@ -24,7 +29,7 @@ def corefer(linked: list[tuple[Event, set[str]]], firm: set[str] | frozenset[str
             other, other_ids, other_firm = events[i]
             if own_firm and other_firm and tenses_clash(other_firm.status, own_firm.status):
                 continue  # "will host the president on Thursday" is not "met in the capital in May"
-            if compatible(other, other_ids, event, ids):
+            if compatible(other, other_ids, event, ids, people):
                 target = i
                 break
         if target is None:
@@ -69,12 +74,19 @@ def _preciser(a: EventTime | None, b: EventTime | None) -> EventTime | None:
     return a
 
 
-def compatible(a: Event, a_ids: set[str], b: Event, b_ids: set[str]) -> bool:
+def compatible(
+    a: Event, a_ids: set[str], b: Event, b_ids: set[str], people: set[str] | frozenset[str] = frozenset()
+) -> bool:
     """Whether two events (with the ids of their linked actors) may be one: the same family, no
-    actors, dates or places that conflict."""
+    actors, dates or places that conflict. Two events that each name two people or more, neither
+    all of the other's, are two: Modi's summit with Putin and his meetings with Abe and Mahathir
+    share Modi, not the event."""
     if mention_family(a.type, a.subtype) != mention_family(b.type, b.subtype):
         return False
     if a_ids and b_ids and not (a_ids & b_ids):
+        return False
+    a_people, b_people = _people_of(a, people), _people_of(b, people)
+    if len(a_people) >= 2 and len(b_people) >= 2 and not (a_people <= b_people or b_people <= a_people):
         return False
     if a.time and b.time and not (a.time.inferred or b.time.inferred):
         ra, rb = value_range(a.time.value), value_range(b.time.value)
@@ -89,6 +101,11 @@ def compatible(a: Event, a_ids: set[str], b: Event, b_ids: set[str]) -> bool:
     return not ({a.status} & referenced) ^ ({b.status} & referenced) or not (a_ids and b_ids)
 
 
+def _people_of(event: Event, people: set[str] | frozenset[str]) -> set[str]:
+    """The people an event names as its sides (speakers aside)."""
+    return {a.entity_id for a in event.actors if a.entity_id and a.entity_id in people and a.role != "speaker"}
+
+
 _PAST = frozenset({EventStatus.OCCURRED, EventStatus.REFERENCED})
 _UNREAL = frozenset({EventStatus.PLANNED, EventStatus.HYPOTHETICAL, EventStatus.NEGATED})
 
@@ -100,12 +117,16 @@ def tenses_clash(a: EventStatus, b: EventStatus) -> bool:
 
 
 def merge_actors(actors: list[EventActor]) -> list[EventActor]:
-    """One actor per entity; unlinked phrases one per span ("the two leaders" may stand for two
-    entities)."""
+    """One actor per entity, a side of the event before its speaker (one mention reports the
+    summit Modi held, another has Modi hold it); unlinked phrases one per span ("the two leaders"
+    may stand for two entities)."""
     out: list[EventActor] = []
     for a in actors:
         if a.entity_id:
-            seen = any(a.entity_id == b.entity_id for b in out)
+            at = next((i for i, b in enumerate(out) if a.entity_id == b.entity_id), None)
+            if at is not None and out[at].role == "speaker" and a.role != "speaker":
+                out[at] = a
+            seen = at is not None
         else:
             seen = any(not b.entity_id and (a.start, a.end) == (b.start, b.end) for b in out)
         if not seen:

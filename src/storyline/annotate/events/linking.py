@@ -15,7 +15,7 @@ from typing import Generic, Protocol, TypeVar
 
 from storyline.annotate import datelines
 from storyline.annotate.countries import country_table
-from storyline.annotate.descriptions import People, describe_people, resolve
+from storyline.annotate.descriptions import People, describe_people, resolve, role_matches, role_of
 from storyline.annotate.entities import entity_id
 from storyline.annotate.event_lexicon import ACTOR_NOUNS, RELATIVE_NOUNS
 from storyline.annotate.events.coding import DIPLOMATIC, DOMESTIC, FORCE
@@ -209,7 +209,8 @@ def link_events(
             near = span is None or abs((span[0] - anchor).days) <= 3
             if event.place is None and event.type in DIPLOMATIC and near and event.status is not EventStatus.REFERENCED:
                 events[i] = replace(event, place=_event_place(dateline))
-    return corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)], firm)
+    person_ids = {e.entity_id for e in entities if e.label == "PERSON"}
+    return corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)], firm, person_ids)
 
 
 def _actors(
@@ -275,7 +276,8 @@ def _actors(
         return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in previous["states"]]
     for pattern, first, second in ((_GROUP_STATES, "states", "people"), (_GROUP_PEOPLE, "people", "states")):
         if pattern.match(bare):  # "the two leaders", "both countries"
-            group = previous[first] or _last_two(ents, arg.start, first) or previous[second]
+            newer = _newer_pair(bare, ents, sentence_start, previous["people"], described) if first == "people" else []
+            group = newer or previous[first] or _last_two(ents, arg.start, first) or previous[second]
             if group:
                 return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in group]
     if _dateline(arg.start, arg.end, text) and not any(
@@ -298,6 +300,35 @@ def _actors(
 def _possessor(e: EntityMention, text: str) -> bool:
     """Whether the mention is followed by a possessive ("Putin's", "the Gandhis'")."""
     return bool(re.match(r"['’]s?\b|['’](?=\s)", text[e.end : e.end + 3]))
+
+
+def _newer_pair(
+    bare: str, ents: _Index[EntityMention], position: int, pair: list[EventActor], described: People | None
+) -> list[EventActor]:
+    """The two people of the group's role ("the two leaders", "both prime ministers") named last
+    before ``position`` (the sentence's start: its own subject is not one of "both leaders"), when
+    both were named after the pair the last event set: "... the two
+    leaders held the summit. Japan's Prime Minister Shinzo Abe and Malaysia's Prime Minister
+    Mahathir Mohamad also spoke. Modi held separate meetings with both leaders" means Abe and
+    Mahathir. Officials quoted in between are no leaders, so they are passed over; without the
+    people's roles, nothing."""
+    words = bare.casefold().split()
+    if not described or not words or not words[-1].endswith("s"):
+        return []
+    wanted = role_of([*words[:-1], words[-1][:-1]])  # "leaders" -> "leader", "prime ministers"
+    if wanted is None or wanted in ("man", "two", "both"):
+        return []
+    seen: dict[str, EntityMention] = {}
+    for e in reversed(ents.before(position)):
+        person = described.get(e.entity_id) if e.label == "PERSON" and e.start < position else None
+        if person is not None and e.entity_id not in seen and role_matches(wanted, person.roles):
+            seen[e.entity_id] = e
+            if len(seen) == 2:
+                break
+    since = max((a.start for a in pair), default=-1)
+    if len(seen) < 2 or min(e.start for e in seen.values()) <= since or set(seen) == {a.entity_id for a in pair}:
+        return []
+    return [EventActor("participant", e.text, e.start, e.end, e.entity_id, e.canonical) for e in seen.values()]
 
 
 def _last_two(ents: _Index[EntityMention], position: int, kind: str) -> list[EventActor]:
