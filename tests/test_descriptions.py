@@ -255,6 +255,61 @@ def test_both_leaders_named_since_the_last_pair(annotator: Annotator) -> None:
     assert "Shinzo Abe" not in names(summit)
 
 
+@pytest.mark.parametrize("group", ["both leaders", "the two leaders", "the two prime ministers"])
+def test_the_two_named_since_against_one_of_the_pair(annotator: Annotator, group: str) -> None:
+    text = (
+        "Prime Minister Narendra Modi and President Vladimir Putin held their annual summit on Wednesday. "
+        "Japanese Prime Minister Shinzo Abe and Malaysian Prime Minister Mahathir Mohamad also addressed the forum. "
+        f"Modi held separate meetings with {group} on the sidelines."
+    )
+    meetings = next(e for e in events(annotator, text) if any(m.text == "meetings" for m in e.mentions))
+    assert {"Shinzo Abe", "Mahathir Mohamad"} <= names(meetings), group
+    assert "Vladimir Putin" not in names(meetings), group
+
+
+_BARE = "The two leaders also discussed Afghanistan."
+_AGAINST = "Modi then held talks with both leaders."
+
+
+@pytest.mark.parametrize(
+    ("middle", "groups"),
+    [
+        # one leader named since, beside one of the pair: not a new pair
+        (
+            "Putin, who described Japanese Prime Minister Shinzo Abe as a close friend, praised India.",
+            (_BARE, _AGAINST),
+        ),
+        # two leaders merely mentioned since: a bare "the two leaders" stays with the pair
+        ("US President Donald Trump and Chinese President Xi Jinping are due in Osaka next month.", (_BARE,)),
+        # three leaders named since: which two, the words do not say
+        (
+            "Japanese Prime Minister Shinzo Abe, Malaysian Prime Minister Mahathir Mohamad and Mongolian "
+            "President Khaltmaagiin Battulga spoke.",
+            (_BARE, _AGAINST),
+        ),
+    ],
+)
+def test_the_pair_stays_unless_two_new_leaders_are_set_against_it(
+    annotator: Annotator, middle: str, groups: tuple[str, ...]
+) -> None:
+    text = f"Prime Minister Narendra Modi and President Vladimir Putin met in Sochi on Monday. {middle} "
+    for group in groups:
+        found = events(annotator, text + group)
+        last = max(found, key=lambda e: max(m.start for m in e.mentions))
+        assert {"Narendra Modi", "Vladimir Putin"} <= names(last), (middle, group)
+
+
+def test_leaders_named_before_the_pair_are_not_the_new_pair(annotator: Annotator) -> None:
+    text = (
+        "Japanese Prime Minister Shinzo Abe and Malaysian Prime Minister Mahathir Mohamad spoke on Monday. "
+        "Prime Minister Narendra Modi and President Vladimir Putin met in Sochi on Tuesday. "
+        "Modi then held talks with both leaders."
+    )
+    found = events(annotator, text)
+    last = max(found, key=lambda e: max(m.start for m in e.mentions))
+    assert "Shinzo Abe" not in names(last)
+
+
 def test_officials_quoted_since_the_pair_are_not_the_two_leaders(annotator: Annotator) -> None:
     text = (
         "Prime Minister Narendra Modi and President Vladimir Putin met in Sochi on Monday. "

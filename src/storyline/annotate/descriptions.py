@@ -208,16 +208,7 @@ def _before(p: Person, m: EntityMention, earlier: Sequence[EntityMention], text:
             start += articles[-1].end()
         of = re.search(r"[ \t]of[ \t]", text[start:end])
         head_end = start + of.start() if of else end
-        words = _words_outside(text, start, head_end, earlier)
-        role = role_of(words)
-        if role and words and words[-1][:1].islower():
-            p.roles.add(role)
-            p.countries |= _countries(earlier, start, head_end)
-            country, what = _of_what(text, head_end, earlier)
-            if country:
-                p.countries.add(country)  # "the president of Russia, Vladimir Putin"
-            elif what:
-                p.roles.add(f"{role} of {what}")  # "the president of the European Commission, ..."
+        _described_as(p, text, start, head_end, earlier)  # "the president of Russia, Vladimir Putin"
         return
     # back over the title, then at most two lower-case words, then a country adjacent
     pos = at
@@ -270,16 +261,24 @@ def _after(p: Person, m: EntityMention, later: Sequence[EntityMention], text: st
     start = m.end + lead.end()
     stop = _FRAGMENT_END.search(text, start, start + 80)
     end = stop.start() if stop else min(len(text), start + 80)
-    words = _words_outside(text, start, end, later)
+    _described_as(p, text, start, end, later)  # "Kaoru Yosano, the minister of fiscal policy"
+
+
+def _described_as(p: Person, text: str, start: int, end: int, entities: Sequence[EntityMention]) -> None:
+    """What a describing phrase ``text[start:end]`` (up to its head word) says of the person: the
+    role it ends in, a country beside it, and an "of" phrase after it: a country ("the president
+    of Russia") or more of the role ("the president of the European Commission")."""
+    words = _words_outside(text, start, end, entities)
     role = role_of(words)
-    if role and words[-1][:1].islower():
-        p.roles.add(role)
-        p.countries |= _countries(later, start, end)
-        country, what = _of_what(text, end, later)
-        if country:
-            p.countries.add(country)  # "Vladimir Putin, the president of Russia"
-        elif what:
-            p.roles.add(f"{role} of {what}")  # "Kaoru Yosano, the minister of fiscal policy"
+    if not role or not words[-1][:1].islower():
+        return
+    p.roles.add(role)
+    p.countries |= _countries(entities, start, end)
+    country, what = _of_what(text, end, entities)
+    if country:
+        p.countries.add(country)
+    elif what:
+        p.roles.add(f"{role} of {what}")
 
 
 def _of_what(text: str, at: int, entities: Sequence[EntityMention]) -> tuple[str | None, str | None]:

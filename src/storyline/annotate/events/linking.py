@@ -66,9 +66,12 @@ _WEEKDAY_WORD = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|satur
 _MONTH_WORD = re.compile(
     r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b", re.IGNORECASE
 )
-#: The pairs of people and of countries the story last named together ("the two leaders").
+#: The people and the countries the story's last event named together: ``people`` (two or more,
+#: "the leaders"), ``pair`` (the last two people named so: "the two leaders", never three) and
+#: ``states`` ("the two countries").
 Groups = dict[str, list[EventActor]]
-_NO_GROUPS: Groups = {"people": [], "states": []}
+_NO_GROUPS: Groups = {"people": [], "pair": [], "states": []}
+_TWO = re.compile(r"\b(?:two|both)\b", re.IGNORECASE)
 
 
 def event_id(doc_id: str, start: int, kind: str) -> str:
@@ -120,7 +123,7 @@ def link_events(
     linked: list[tuple[Event, set[str]]] = []
     firm: set[str] = set()  # events whose status the grammar stated (not a default)
     label_of = {e.entity_id: e.label for e in entities}
-    previous: Groups = {"people": [], "states": []}
+    previous: Groups = {"people": [], "pair": [], "states": []}
     described = describe_people(entities, text)
     for raw in sorted(raws, key=lambda r: r.start):
         args = [a for a in raw.args if not timed.overlapping(a.head_start, a.head_end)]  # "on Friday" is when
@@ -196,6 +199,8 @@ def link_events(
         states = [a for a in sides if a.canonical and country_table().country(a.canonical) == a.canonical]
         if len(people) >= 2:
             previous["people"] = people
+        if len(people) == 2:
+            previous["pair"] = people  # what "the two leaders" may mean: never three people
         if len(states) >= 2:
             previous["states"] = states
     events = [e for e, _ in linked]
@@ -276,8 +281,13 @@ def _actors(
         return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in previous["states"]]
     for pattern, first, second in ((_GROUP_STATES, "states", "people"), (_GROUP_PEOPLE, "people", "states")):
         if pattern.match(bare):  # "the two leaders", "both countries"
-            newer = _newer_pair(bare, ents, sentence_start, previous["people"], described) if first == "people" else []
-            group = newer or previous[first] or _last_two(ents, arg.start, first) or previous[second]
+            newer = (
+                _newer_pair(bare, ents, sentence_start, arg.start, previous["pair"], described)
+                if first == "people"
+                else []
+            )
+            last = previous["pair"] if first == "people" and _TWO.search(bare) else previous[first]
+            group = newer or last or _last_two(ents, arg.start, first) or previous[second]
             if group:
                 return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in group]
     if _dateline(arg.start, arg.end, text) and not any(
@@ -303,31 +313,39 @@ def _possessor(e: EntityMention, text: str) -> bool:
 
 
 def _newer_pair(
-    bare: str, ents: _Index[EntityMention], position: int, pair: list[EventActor], described: People | None
+    bare: str,
+    ents: _Index[EntityMention],
+    sentence_start: int,
+    position: int,
+    pair: list[EventActor],
+    described: People | None,
 ) -> list[EventActor]:
-    """The two people of the group's role ("the two leaders", "both prime ministers") named last
-    before ``position`` (the sentence's start: its own subject is not one of "both leaders"), when
-    both were named after the pair the last event set: "... the two
-    leaders held the summit. Japan's Prime Minister Shinzo Abe and Malaysia's Prime Minister
-    Mahathir Mohamad also spoke. Modi held separate meetings with both leaders" means Abe and
-    Mahathir. Officials quoted in between are no leaders, so they are passed over; without the
-    people's roles, nothing."""
-    words = bare.casefold().split()
-    if not described or not words or not words[-1].endswith("s"):
+    """The two people of the group's role ("both leaders", "the two prime ministers") the story
+    named since the pair the last event set, when exactly two were and the group's own sentence
+    names one of that pair before it: "... the two leaders held the summit. Japan's Prime
+    Minister Shinzo Abe and Malaysia's Prime Minister Mahathir Mohamad also spoke. Modi held
+    separate meetings with both leaders" means Abe and Mahathir. Officials quoted in between are
+    no leaders, and a bare "The leaders also discussed ..." stays with the pair (leaders merely
+    mentioned since do not take over); without the people's roles, nothing."""
+    words = [w for w in bare.casefold().split() if w not in ("the", "two", "both")]
+    if not described or not words or not words[-1].endswith("s") or not pair:
         return []
     wanted = role_of([*words[:-1], words[-1][:-1]])  # "leaders" -> "leader", "prime ministers"
-    if wanted is None or wanted in ("man", "two", "both"):
+    if wanted is None:
         return []
+    old = {a.entity_id for a in pair}
+    if not any(e.label == "PERSON" and e.entity_id in old for e in ents.overlapping(sentence_start, position)):
+        return []  # the sentence does not set the group against the pair ("Modi held meetings with both leaders")
+    since = max(a.start for a in pair)
     seen: dict[str, EntityMention] = {}
-    for e in reversed(ents.before(position)):
-        person = described.get(e.entity_id) if e.label == "PERSON" and e.start < position else None
-        if person is not None and e.entity_id not in seen and role_matches(wanted, person.roles):
-            seen[e.entity_id] = e
-            if len(seen) == 2:
-                break
-    since = max((a.start for a in pair), default=-1)
-    if len(seen) < 2 or min(e.start for e in seen.values()) <= since or set(seen) == {a.entity_id for a in pair}:
-        return []
+    for e in reversed(ents.before(sentence_start)):
+        if e.start <= since:
+            break
+        person = described.get(e.entity_id) if e.label == "PERSON" and e.start < sentence_start else None
+        if person is not None and e.entity_id not in old and role_matches(wanted, person.roles):
+            seen.setdefault(e.entity_id, e)
+    if len(seen) != 2:
+        return []  # none, one, or three leaders named since: which two, the words do not say
     return [EventActor("participant", e.text, e.start, e.end, e.entity_id, e.canonical) for e in seen.values()]
 
 
