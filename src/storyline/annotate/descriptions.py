@@ -22,6 +22,7 @@ MEANTIME (docs/evaluation.md).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -107,6 +108,11 @@ _PREPOSITION_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'’-]*")
+#: An apposition before a name closes after it ("the French president, Emmanuel Macron, said").
+_CLOSES = re.compile(r"\s*(?:[,.;:)]|$)")
+#: How far from a name (characters) what describes it may stand: the windows read are 80 before
+#: and 120 after it.
+_NEAR = 200
 
 
 @dataclass
@@ -176,6 +182,7 @@ def _countries(spans: Sequence[EntityMention], start: int, end: int) -> set[str]
 def describe_people(entities: Sequence[EntityMention], text: str) -> People:
     """What the document says each person it names is."""
     ents = sorted(entities, key=lambda e: e.start)
+    starts = [e.start for e in ents]
     people: People = {}
     for i, m in enumerate(ents):
         if m.label != "PERSON":
@@ -183,8 +190,9 @@ def describe_people(entities: Sequence[EntityMention], text: str) -> People:
         p = people.setdefault(m.entity_id, Person(m.entity_id, m.canonical, m.start))
         if m.title and m.title.casefold() not in _HONORIFICS and text[m.start : m.end].startswith(m.title):
             p.roles.add(_normal(m.title))  # the title inside the mention ("President Vladimir Putin")
-        _before(p, m, ents[:i], text)
-        _after(p, m, ents[i + 1 :], text)
+        # only the mentions near the name can describe it: a long text costs no more per name
+        _before(p, m, ents[bisect_left(starts, m.start - _NEAR) : i], text)
+        _after(p, m, ents[i + 1 : bisect_right(starts, m.end + _NEAR)], text)
     return people
 
 
@@ -194,9 +202,7 @@ def _before(p: Person, m: EntityMention, earlier: Sequence[EntityMention], text:
     at = m.start
     window = text[max(0, at - 80) : at]
     comma = _BEFORE_COMMA.search(window)
-    if comma and (
-        _PREPOSITION_BEFORE.search(window[: comma.start() + 1]) or not re.match(r"\s*(?:[,.;:)]|$)", text[m.end :])
-    ):
+    if comma and (_PREPOSITION_BEFORE.search(window[: comma.start() + 1]) or not _CLOSES.match(text, m.end)):
         # "According to the newspaper's sources, Ross ...", "After meeting the Indian prime
         # minister, Vladimir Putin flew home": a phrase of its own, no apposition closed after the name
         comma = None
