@@ -334,3 +334,33 @@ def test_a_side_of_an_event_is_not_only_its_speaker() -> None:
         ("participant", "Vladimir Putin"),
     ]
     assert [a.role for a in merge_actors([side, speaker])] == ["participant"]
+
+
+def test_the_article_view_shows_the_words_that_named_a_person(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from storyline.cli.app import app
+
+    article = tmp_path / "vladivostok.txt"
+    article.write_text(
+        "Modi and Putin meet in Vladivostok\n\n"
+        "Prime Minister Narendra Modi and President Vladimir Putin held talks in Vladivostok on Wednesday. "
+        "Mr Modi is the first Indian prime minister to visit the region. "
+        "The Russian leader accepted an invitation to travel to India for the next annual summit.\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "s.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["analyze", str(article), "--db", db]).exit_code == 0
+    import storyline
+
+    with storyline.open(db) as sl:
+        (doc,) = sl.documents(limit=None)
+    doc_id = doc.id
+    shown = runner.invoke(app, ["show", doc_id, "--db", db])
+    assert shown.exit_code == 0, shown.output
+    travel = next(line for line in shown.output.splitlines() if "('travel')" in line)
+    assert "Vladimir Putin ('Russian leader')" in travel
+    # a person named by name is shown by name alone
+    talks = next(line for line in shown.output.splitlines() if "('talks')" in line)
+    assert "Narendra Modi" in talks and "('Narendra Modi')" not in talks and "('Modi')" not in talks

@@ -372,6 +372,18 @@ def list_documents(
     typer.echo(f"{len(docs)} of {total} document(s)")
 
 
+def _actor_shown(actor: Any, people: set[str]) -> str:
+    """An event's actor as the article view names it: a person named here by a description, a
+    pronoun or a group, with those words ("Vladimir Putin ('Russian leader')"), so the reading can
+    be checked; else its canonical name (or its words)."""
+    name = actor.canonical or actor.text
+    if actor.entity_id in people and actor.text:
+        said = {w.casefold() for w in re.findall(r"\w+", actor.text)}
+        if not said & {w.casefold() for w in re.findall(r"\w+", name)}:
+            return f"{name} ({actor.text!r})"
+    return str(name)
+
+
 @app.command()
 def show(
     doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id or a unique prefix of it (4+ characters).")],
@@ -430,8 +442,9 @@ def show(
     if ann.places:
         named = dict.fromkeys(f"{p.name} ({p.country or '-'}, {p.lat:.2f}, {p.lon:.2f})" for p in ann.places)
         lines.append("places:   " + ", ".join(named))
+    people = {e.entity_id for e in ann.entities if e.label == "PERSON"}
     for ev in ann.events:
-        who = ", ".join(a.canonical or a.text for a in ev.participants())
+        who = ", ".join(_actor_shown(a, people) for a in ev.participants())
         when = f" on {ev.time.value}" if ev.time else ""
         where = f" in {ev.place.name}" if ev.place else ""
         kind = f"{ev.type}/{ev.subtype}" if ev.subtype else ev.type
