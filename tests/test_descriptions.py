@@ -106,58 +106,83 @@ _PUTIN = "President Vladimir Putin"
         # a person the story places nowhere fits a country only once every other one is placed elsewhere
         (
             "India's Prime Minister Narendra Modi met President Vladimir Putin. India's president spoke.",
-            "India's",
+            "India's president",
             None,
         ),
-        ("Talks between India and President Vladimir Putin ended. The Indian president spoke.", "The Indian", None),
-        ("President Barack Obama met Chinese officials. The Chinese president will visit.", "The Chinese", None),
+        (
+            "Talks between India and President Vladimir Putin ended. The Indian president spoke.",
+            "The Indian president",
+            None,
+        ),
+        (
+            "President Barack Obama met Chinese officials. The Chinese president will visit.",
+            "The Chinese president",
+            None,
+        ),
         # another office, or which holder the words leave open
-        ("Prime Minister Theresa May resigned. The new prime minister will be chosen.", "The new prime", None),
+        ("Prime Minister Theresa May resigned. The new prime minister will be chosen.", "The new prime minister", None),
         ("Former President Bill Clinton spoke. The president was absent.", "The president", None),
-        ("Nick Clegg, the deputy prime minister, spoke. The prime minister was absent.", "The prime", None),
+        ("Nick Clegg, the deputy prime minister, spoke. The prime minister was absent.", "The prime minister", None),
         # a leader of something else is no head of state
         (
             f"Russian opposition leader Alexei Navalny criticised {_PUTIN}. The Russian leader replied.",
-            "The Russian",
+            "The Russian leader",
             None,
         ),
         # a description with more after it, or a possessive inside it
         ("Prime Minister Narendra Modi spoke. The leader of the opposition replied.", "The leader", None),
         ("President Barack Obama spoke. The president of the European Commission replied.", "The president", None),
-        ("Kremlin spokesman Dmitry Peskov spoke. The Indian prime minister's spokesman replied.", "The Indian", None),
+        (
+            "Kremlin spokesman Dmitry Peskov spoke. The prime minister's spokesman replied.",
+            "The prime minister's spokesman",
+            None,
+        ),
         # a phrase before a comma that is no apposition
         (
             "After meeting the Indian prime minister, Vladimir Putin flew home. The Indian prime minister stayed.",
-            "The",
+            "The Indian prime minister",
             None,
         ),
         # "as well as" is no "as": Putin is not made the Indian prime minister
         (
             "Vladimir Putin as well as the Indian prime minister, Narendra Modi, came. The Indian prime minister left.",
-            "The Indian",
+            "The Indian prime minister",
             "Narendra Modi",
         ),
         # a country of a neighbouring phrase is not the person's
         (
             "The summit between India and the Russian president, Vladimir Putin, opened. The Indian leader spoke.",
-            "The",
+            "The Indian leader",
             None,
         ),
         (
             f"Russia's ally President Bashar al-Assad spoke. {_PUTIN} replied. The Russian president left.",
-            "The Russian",
+            "The Russian president",
             None,
         ),
     ],
 )
 def test_no_wrong_person(recognizer: EntityRecognizer, text: str, description: str, expected: str | None) -> None:
-    # the description is the last sentence's opening words, up to its role
+    # the description opens the last sentence and is given up to its head word, as the event parse gives it
     last = text.rindex(". ") + 2
-    role = re.match(r"(?:\S+\s+){0,3}?(?:president|minister|leader|spokesman)\b", text[last:], re.IGNORECASE)
-    assert role and text[last:].startswith(description)
+    assert text[last:].startswith(description)
     (entities,) = recognizer.recognise([text], languages=["en"])
-    person = resolve(last, last + role.end(), text, entities, describe_people(entities, text))
+    person = resolve(last, last + len(description), text, entities, describe_people(entities, text))
     assert (person.canonical if person else None) == expected
+
+
+def test_a_verb_before_a_name_is_no_role(recognizer: EntityRecognizer) -> None:
+    text = "India will host President Vladimir Putin next week. The host said preparations were complete."
+    assert resolved(recognizer, text, "The host") is None
+    text = "The club hired Carlo Ancelotti to coach Ronaldo. The coach spoke on Monday."
+    assert resolved(recognizer, text, "The coach") is None
+
+
+def test_someone_of_the_person_s_is_not_the_person(recognizer: EntityRecognizer) -> None:
+    text = "Kremlin spokesman Dmitry Peskov spoke. The spokesman replied."
+    assert resolved(recognizer, text, "The spokesman") == "Dmitry Peskov"  # the role alone fits him
+    text = "Kremlin spokesman Dmitry Peskov spoke. The prime minister's spokesman replied."
+    assert resolved(recognizer, text, "The prime minister's spokesman") is None
 
 
 def test_a_role_of_something(recognizer: EntityRecognizer) -> None:
@@ -236,8 +261,14 @@ def test_eval_descriptions_names_a_bad_folder(tmp_path: Path) -> None:
 @pytest.mark.skipif(not (EVAL / "cdcr-meantime" / "entity_mentions.json").is_file(), reason="no shared eval data")
 def test_eval_descriptions_on_meantime() -> None:
     scores = evaluate_descriptions(EVAL / "cdcr-meantime")
-    assert scores.documents == 30 and scores.descriptions > 0
-    assert scores.resolved <= scores.descriptions and scores.right <= scores.resolved
+    # the figures docs/evaluation.md gives (MEANTIME was never read while writing the rules)
+    assert (scores.documents, scores.descriptions, scores.resolvable, scores.resolved, scores.right) == (
+        30,
+        19,
+        2,
+        2,
+        2,
+    )
 
 
 def test_both_leaders_named_since_the_last_pair(annotator: Annotator) -> None:

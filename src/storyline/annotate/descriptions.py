@@ -8,11 +8,12 @@ president, Emmanuel Macron"), "as" ("named Hugh Jackman as the host") or "is" ("
 first Indian prime minister to visit"). Nothing is known from outside the text: whose leader Putin
 is, the document must say, or leave him the only leader it has not placed elsewhere.
 
-A description resolves only to one person: the only person named before it whose roles include
-the description's (any head of state or government for "leader"; another office is another role:
-"former president", "opposition leader", "president of the European Commission"), and, where it
-names a country, the only one of those the document places in that country, else the only one it
-places nowhere once every other one is placed elsewhere. Two candidates, or none, leave it
+A description resolves only to one person: the only person first named before it whose roles
+(read anywhere in the document) include the description's (any head of state or government for
+"leader"; another office is another role: "former president", "opposition leader", "president of
+the European Commission"), and, where it names a country, the only one of those the document
+places in that country, else the only one it places nowhere once every other one is placed
+elsewhere. Two candidates, or none, leave it
 unresolved, and so do "the new prime minister" (which one?) and "the prime minister's spokesman"
 (someone of the person's): a wrong person costs more than a missing one.
 ``storyline eval descriptions`` measures it against the human-participant chains of ECB+ and
@@ -58,9 +59,9 @@ _SAME_ROLE = {
     "ceo": "chief executive",
     "secretary-general": "secretary general",
 }
-#: Words that end what may describe the name after them: a function word or a verb of saying
-#: ("talks between India and President Putin", "India said Putin ...") puts what comes before it
-#: in another phrase.
+#: Where the backward scan over the words before a name stops: a function word or a verb of
+#: saying ("talks between India and President Putin", "India said Putin ...") puts what comes
+#: before it in another phrase.
 _STOP = words(
     "a an the and or but nor with without between by for to of in on at from as than into onto over under "
     "about after before since while when that which who whom whose this these those its his her their our "
@@ -76,8 +77,13 @@ _OTHER_OFFICE = words(
 #: Words that leave open which holder a description means: "the new prime minister", "the first
 #: president", "the other leader". A description with one is not resolved.
 _VAGUE = words("new first second third last other then latest")
-#: Honorifics are titles that describe no role.
-_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "prof.", "professor"})
+#: Honorifics are titles that describe no role. Unlike the recogniser's list
+#: (``entities._HONORIFICS``), "pm" is a role here (prime minister), and so is "professor".
+_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "prof."})
+#: An auxiliary, a modal or "to" just before the words in front of a name: those words are a verb.
+_VERB_BEFORE = re.compile(
+    r"\b(?:to|will|would|shall|should|can|could|may|might|must|did|does|do|not|never)[ \t]+$", re.IGNORECASE
+)
 #: A description's article or demonstrative.
 _DEFINITE = re.compile(r"(?:the|this|that)\s", re.IGNORECASE)
 #: ... before a phrase that leaves it out (the event parser's phrases do).
@@ -231,6 +237,8 @@ def _before(p: Person, m: EntityMention, earlier: Sequence[EntityMention], text:
             break
         lower.insert(0, w.group(1).casefold())
         pos = pos - len(window) + w.start(1)
+    if lower and _VERB_BEFORE.search(text, max(0, pos - 12), pos):
+        lower = []  # "India will host Vladimir Putin", "to coach Ronaldo": a verb, not what he is
     if title is not None and m.title and m.title.casefold() not in _HONORIFICS:
         # "Former President Bill Clinton" held another's office; "President Vladimir Putin" holds it
         role = role_of([*lower, *m.title.split()])
@@ -332,7 +340,7 @@ def resolve(start: int, head_end: int, text: str, entities: Sequence[EntityMenti
     wanted = role_of(words)
     if wanted is None or any(w.casefold() in _VAGUE for w in words[:-1]):
         return None  # "the new prime minister", "the other leader": which one, the words leave open
-    countries = {e.country for e in inside if e.country and e.label in ("NORP", "GPE")}
+    countries = _countries(inside, start, head_end)
     country, what = _of_what(text, head_end, entities)
     if country:
         countries.add(country)  # "the president of Russia"

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from storyline.api import Storyline
     from storyline.config import IngestConfig
     from storyline.model import Document
-    from storyline.model.annotations import EntityMention
+    from storyline.model.annotations import EntityMention, EventActor
     from storyline.pipeline import IngestReport
     from storyline.store.filters import HappeningFilter
 
@@ -372,7 +372,7 @@ def list_documents(
     typer.echo(f"{len(docs)} of {total} document(s)")
 
 
-def _actor_shown(actor: Any, people: set[str]) -> str:
+def _actor_shown(actor: EventActor, people: set[str]) -> str:
     """An event's actor as the article view names it: a person named here by a description, a
     pronoun or a group, with those words ("Vladimir Putin ('Russian leader')"), so the reading can
     be checked; else its canonical name (or its words)."""

@@ -114,7 +114,8 @@ def _consults(pos: str, tok: Token) -> bool:
     return any(sense.type == "CONSULT" for form in {tok.lower_, lemma_of(tok)} for sense in SENSES.get((pos, form), ()))
 
 
-_MEETING_VERBS = words("attend come join participate visit")
+#: Purposes of meeting the lexicon does not list as CONSULT verbs ("invited Modi to attend").
+_MEETING_VERBS = words("attend join participate")
 
 
 @condition("person", _with_label("PERSON"))

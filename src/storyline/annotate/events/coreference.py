@@ -117,9 +117,9 @@ def tenses_clash(a: EventStatus, b: EventStatus) -> bool:
 
 
 def merge_actors(actors: list[EventActor]) -> list[EventActor]:
-    """One actor per entity, a side of the event before its speaker (one mention reports the
-    summit Modi held, another has Modi hold it); unlinked phrases one per span ("the two leaders"
-    may stand for two entities)."""
+    """One actor per entity, its role as a side of the event preferred over its role as speaker
+    (one mention reports the summit Modi held, another has Modi hold it); unlinked phrases one per
+    span ("the two leaders" may stand for two entities)."""
     out: list[EventActor] = []
     for a in actors:
         if a.entity_id:

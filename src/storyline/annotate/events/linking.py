@@ -124,7 +124,7 @@ def link_events(
     firm: set[str] = set()  # events whose status the grammar stated (not a default)
     label_of = {e.entity_id: e.label for e in entities}
     previous: Groups = {"people": [], "pair": [], "states": []}
-    described = describe_people(entities, text)
+    described = describe_people(entities, text) if raws else {}
     for raw in sorted(raws, key=lambda r: r.start):
         args = [a for a in raw.args if not timed.overlapping(a.head_start, a.head_end)]  # "on Friday" is when
         speaker = [
