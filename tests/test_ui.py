@@ -489,6 +489,18 @@ def test_article_lists_its_corrected_spellings(browser: WebDriver, server: str, 
     assert classes == sorted(classes, key=lambda c: "doubtful" in c)
 
 
+def test_article_shows_the_words_that_named_a_person(browser: WebDriver, server: str, analyzed_corpus: Path) -> None:
+    import storyline
+
+    with storyline.open(analyzed_corpus) as sl:
+        (doc,) = [d for d in sl.documents(limit=None) if "The Russian leader accepted" in d.text and "chart" in d.title]
+    _open(browser, server + f"#/doc/{doc.id}", "#doc-events > li", "the article's events")
+    events = browser.find_element(By.ID, "doc-events").text
+    assert "Vladimir Putin ('Russian leader')" in events  # resolved from a description, with its words
+    assert "('Modi')" not in events and "('Narendra Modi')" not in events  # a name is shown by name
+    assert not _script_errors(browser)
+
+
 # -- exports and labels ------------------------------------------------------------------------------
 #: Records every blob the page saves (saveBlob: an object URL, a link clicked) instead of
 #: downloading it, so that a test can read what a button would save.

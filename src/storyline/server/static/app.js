@@ -1149,8 +1149,16 @@
     return m ? date + " " + m[1] + (m[2] ? " (UTC" + (m[2] === "Z" ? "" : m[2]) + ")" : "") : date + " " + time;
   }
 
-  function actorName(a) {
-    return a.canonical || a.text;
+  /** An event's actor by name; a person named here by a description, a pronoun or a group also
+   * with those words ("Vladimir Putin ('Russian leader')"), so the reading can be checked. */
+  function actorName(a, people) {
+    const name = a.canonical || a.text;
+    if (people && a.entity_id && people.has(a.entity_id) && a.text) {
+      const words = (t) => new Set((t.toLowerCase().match(/[\p{L}\p{N}_]+/gu) || []));
+      const named = words(name);
+      if (![...words(a.text)].some((w) => named.has(w))) return name + " ('" + a.text + "')";
+    }
+    return name;
   }
 
   /** A form giving an undated document its publication date (POST, the API token needed); the
@@ -1273,6 +1281,7 @@
     // doubtful events (less likely right than not) are listed last and hidden until asked for
     const doubtful = (ev) => typeof ev.probability === "number" && ev.probability < 0.5;
     const ordered = [...(d.events || [])].sort((a, b) => Number(doubtful(a)) - Number(doubtful(b)));
+    const people = new Set((d.entities || []).filter((e) => e.label === "PERSON").map((e) => e.entity_id));
     const nDoubtful = ordered.filter(doubtful).length;
     const events = h(
       "ul",
@@ -1287,7 +1296,7 @@
           h(
             "div",
             { class: "small" },
-            actors.length ? "Actors: " + actors.map((a) => actorName(a) + (a.role ? " (" + a.role + ")" : "")).join(", ") : "No named actors",
+            actors.length ? "Actors: " + actors.map((a) => actorName(a, people) + (a.role ? " (" + a.role + ")" : "")).join(", ") : "No named actors",
             ev.place ? " · Place: " + ev.place.name : "",
             ev.time ? " · Time: " + (ev.time.text ? ev.time.text + (ev.time.value ? " = " + ev.time.value : "") : (ev.time.value || "?") + (ev.time.inferred ? " (inferred)" : "")) : ""
           ),
