@@ -42,3 +42,21 @@ def make_warc(path: Path, pages: list[tuple[str, bytes]], *, gzip_records: bool 
                 http_headers=png,
             )
         )
+
+
+def analyzed_text(folder: Path, text: str, name: str = "article.txt") -> tuple[str, str]:
+    """``text`` written to ``folder / name`` and analyzed into a new store there with
+    ``storyline analyze``, as a user runs it: the store's path and the document's id."""
+    from typer.testing import CliRunner
+
+    import storyline
+    from storyline.cli.app import app
+
+    article = folder / name
+    article.write_text(text, encoding="utf-8")
+    db = str(folder / "s.db")
+    result = CliRunner().invoke(app, ["analyze", str(article), "--db", db])
+    assert result.exit_code == 0, result.output
+    with storyline.open(db) as sl:
+        (doc,) = sl.documents(limit=None)
+    return db, doc.id

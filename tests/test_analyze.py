@@ -16,6 +16,7 @@ from storyline.cli.app import app
 from storyline.config import IngestConfig
 
 from .conftest import CORPUS, TEST_LANGUAGES
+from .helpers import analyzed_text
 
 
 @pytest.fixture(scope="module")
@@ -122,17 +123,15 @@ def test_entities_command_and_export(analyzed: Path) -> None:
 
 
 def test_a_resolved_misspelling_is_marked_everywhere_the_user_looks(tmp_path: Path) -> None:
-    report = tmp_path / "talks.txt"
-    report.write_text(
+    db, _ = analyzed_text(
+        tmp_path,
         "Modi and Putin hold talks\n\nMOSCOW, June 1, 2017: Prime Minister Narendra Modi arrived in Moscow on "
         "Thursday. Mode held talks with President Vladimir Putin. Mode said India valued the partnership. "
         "Narendra Modi and Putin signed two agreements. Later Mode visited a factory, and Modi met students. "
         "Mode left on Friday.\n",
-        encoding="utf-8",
+        "talks.txt",
     )
-    db = str(tmp_path / "s.db")
     runner = CliRunner()
-    assert runner.invoke(app, ["analyze", str(report), "--db", db]).exit_code == 0
     listing = runner.invoke(app, ["entities", "--db", db, "--type", "PERSON"])
     assert "Narendra Modi" in listing.stdout and "Mode [spelling]" in listing.stdout
     rows = [json.loads(line) for line in runner.invoke(app, ["entities", "--db", db, "--json"]).stdout.splitlines()]

@@ -13,8 +13,10 @@ from storyline.annotate import Annotator
 from storyline.annotate.descriptions import describe_people, resolve, role_of
 from storyline.annotate.entities import EntityRecognizer
 from storyline.evaluate.descriptions import evaluate_descriptions
+from storyline.model.annotations import Event
 
 from .conftest import EVAL
+from .helpers import analyzed_text
 from .test_events import events, names
 
 
@@ -298,6 +300,11 @@ def test_the_two_named_since_against_one_of_the_pair(annotator: Annotator, group
     assert "Vladimir Putin" not in names(meetings), group
 
 
+def _last_event(annotator: Annotator, text: str) -> Event:
+    """The event the text mentions last (the one its last sentence is about)."""
+    return max(events(annotator, text), key=lambda e: max(m.start for m in e.mentions))
+
+
 _BARE = "The two leaders also discussed Afghanistan."
 _AGAINST = "Modi then held talks with both leaders."
 
@@ -325,9 +332,7 @@ def test_the_pair_stays_unless_two_new_leaders_are_set_against_it(
 ) -> None:
     text = f"Prime Minister Narendra Modi and President Vladimir Putin met in Sochi on Monday. {middle} "
     for group in groups:
-        found = events(annotator, text + group)
-        last = max(found, key=lambda e: max(m.start for m in e.mentions))
-        assert {"Narendra Modi", "Vladimir Putin"} <= names(last), (middle, group)
+        assert {"Narendra Modi", "Vladimir Putin"} <= names(_last_event(annotator, text + group)), (middle, group)
 
 
 def test_leaders_named_before_the_pair_are_not_the_new_pair(annotator: Annotator) -> None:
@@ -336,9 +341,7 @@ def test_leaders_named_before_the_pair_are_not_the_new_pair(annotator: Annotator
         "Prime Minister Narendra Modi and President Vladimir Putin met in Sochi on Tuesday. "
         "Modi then held talks with both leaders."
     )
-    found = events(annotator, text)
-    last = max(found, key=lambda e: max(m.start for m in e.mentions))
-    assert "Shinzo Abe" not in names(last)
+    assert "Shinzo Abe" not in names(_last_event(annotator, text))
 
 
 def test_officials_quoted_since_the_pair_are_not_the_two_leaders(annotator: Annotator) -> None:
@@ -372,22 +375,14 @@ def test_the_article_view_shows_the_words_that_named_a_person(tmp_path: Path) ->
 
     from storyline.cli.app import app
 
-    article = tmp_path / "vladivostok.txt"
-    article.write_text(
+    db, doc_id = analyzed_text(
+        tmp_path,
         "Modi and Putin meet in Vladivostok\n\n"
         "Prime Minister Narendra Modi and President Vladimir Putin held talks in Vladivostok on Wednesday. "
         "Mr Modi is the first Indian prime minister to visit the region. "
         "The Russian leader accepted an invitation to travel to India for the next annual summit.\n",
-        encoding="utf-8",
     )
-    db = str(tmp_path / "s.db")
     runner = CliRunner()
-    assert runner.invoke(app, ["analyze", str(article), "--db", db]).exit_code == 0
-    import storyline
-
-    with storyline.open(db) as sl:
-        (doc,) = sl.documents(limit=None)
-    doc_id = doc.id
     shown = runner.invoke(app, ["show", doc_id, "--db", db])
     assert shown.exit_code == 0, shown.output
     travel = next(line for line in shown.output.splitlines() if "('travel')" in line)

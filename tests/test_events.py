@@ -569,7 +569,8 @@ def test_plover_scorer(tmp_path: Path, annotator: Annotator) -> None:
 
 
 def test_plover_place_scorer(tmp_path: Path, annotator: Annotator) -> None:
-    from storyline.evaluate.plover import evaluate_plover, place_matches
+    from storyline.evaluate import place_matches
+    from storyline.evaluate.plover import evaluate_plover
 
     records = [
         {"id": "a", "event": "ASSAULT", "date": "2000-01-05", "eventLoc": {"name": "Kabul"},

@@ -27,6 +27,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from storyline.annotate.entities import TITLES
 from storyline.annotate.event_lexicon import words
 from storyline.model.annotations import EntityMention
 
@@ -39,13 +40,12 @@ LEADER_ROLES = frozenset(
         "head of state", "head of government", "supreme leader", "taoiseach", "premier", "crown prince",
     }
 )  # fmt: skip
-#: Two-word roles read as one ("the Indian prime minister" is a prime minister, not a minister).
-_TWO_WORD_ROLES = frozenset(
+#: Roles of more than one word, read as one ("the Indian prime minister" is a prime minister, not
+#: a minister): the recogniser's titles and a few more a title before a name rarely carries.
+_ROLES_OF_WORDS = frozenset(t for t in TITLES if " " in t) | frozenset(
     {
-        "prime minister", "foreign minister", "defence minister", "defense minister", "finance minister",
-        "home minister", "chief minister", "interior minister", "vice president", "crown prince",
-        "chief executive", "foreign secretary", "home secretary", "supreme leader", "head coach",
-        "chief justice", "secretary general", "secretary-general",
+        "interior minister", "chief executive", "home secretary", "supreme leader", "head coach",
+        "secretary general", "secretary-general", "head of state", "head of government",
     }
 )  # fmt: skip
 #: One role under two names.
@@ -88,17 +88,15 @@ _VERB_BEFORE = re.compile(
 _DEFINITE = re.compile(r"(?:the|this|that)\s", re.IGNORECASE)
 #: ... before a phrase that leaves it out (the event parser's phrases do).
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that)\s+$", re.IGNORECASE)
-#: Where what describes a name after it ends: "the Japanese minister of fiscal policy", "the first
-#: Indian prime minister to visit the region", "the actress, who ...".
-_FRAGMENT_END = re.compile(
-    r"[,;:.!?()\[\]\"“”]|\s(?:of|to|who|which|that|in|at|for|from|with|and|since|on|after|before)\s", re.IGNORECASE
-)
+#: Words that end a describing phrase after its head ("the first Indian prime minister to visit
+#: the region", "the actress, who ...").
+_PHRASE_END_WORDS = "to|who|which|that|in|at|for|from|with|and|since|on|after|before"
+#: Where what describes a name after it ends (an "of" phrase is read apart, :func:`_of_what`):
+#: "the Japanese minister of fiscal policy", "the actress, who ...".
+_FRAGMENT_END = re.compile(rf"[,;:.!?()\[\]\"“”]|\s(?:of|{_PHRASE_END_WORDS})\s", re.IGNORECASE)
 #: Where an "of" phrase after a role ends: "the minister of fiscal policy, said", "the leader of
 #: the opposition who".
-_COMPLEMENT_END = re.compile(
-    r"[,;:.!?()\[\]\"“”]|\s(?:to|who|which|that|in|at|for|from|with|and|since|on|after|before|said|says)\s",
-    re.IGNORECASE,
-)
+_COMPLEMENT_END = re.compile(rf"[,;:.!?()\[\]\"“”]|\s(?:said|says|{_PHRASE_END_WORDS})\s", re.IGNORECASE)
 _APPOSITION = re.compile(
     r"\s*,\s+(?:the|a|an)\s+|\s+as\s+(?!well\s+as\b|much\s+as\b|soon\s+as\b|long\s+as\b|far\s+as\b)"
     r"(?:the\s+|an?\s+)?(?=[a-z])"
@@ -147,14 +145,14 @@ def role_of(words: Sequence[str]) -> str | None:
     words = [w.strip(".'’").casefold() for w in words if w.strip(".'’")]
     if not words:
         return None
-    if len(words) >= 3 and " ".join(words[-3:]) in ("head of state", "head of government"):
-        return " ".join(words[-3:])
     last = words[-1]
     if not last.isalpha() and not re.fullmatch(r"[a-z]+(?:[.-][a-z]+)*\.?", last):
         return None
     role, before = _normal(last), words[:-1]
-    if len(words) >= 2 and (multi := " ".join(words[-2:])) in _TWO_WORD_ROLES:
-        role, before = _normal(multi), words[:-2]
+    for n in (3, 2):  # the longest role of several words the run ends in
+        if len(words) >= n and (multi := " ".join(words[-n:])) in _ROLES_OF_WORDS:
+            role, before = _normal(multi), words[:-n]
+            break
     if role == "leader" and before and before[-1].isalpha() and before[-1] not in _OTHER_OFFICE | _VAGUE:
         role = f"{before[-1]} leader"  # "opposition leader", "rebel leader": no head of state
         before = before[:-1]

@@ -134,7 +134,8 @@ MODELS: dict[str, tuple[NerModel, ...]] = {
     "pt": (capitalised_names_model("pt", "es", frozenset({"LOC"})),),
 }
 
-_TITLES = (
+#: Titles and roles written before a person's name ("Prime Minister", "Gen."), stripped from it.
+TITLES = (
     "prime minister", "deputy prime minister", "foreign minister", "defence minister", "defense minister",
     "finance minister", "external affairs minister", "home minister", "chief minister", "president",
     "vice president", "vice-president", "chancellor", "secretary of state", "foreign secretary", "king", "queen",
@@ -144,7 +145,7 @@ _TITLES = (
     "justice", "chief justice", "professor", "prof.", "lt.", "col.", "adm.", "admiral", "captain", "capt.",
 )  # fmt: skip
 _TITLE_RE = re.compile(
-    r"(?:\b(?:" + "|".join(re.escape(t) for t in sorted(_TITLES, key=len, reverse=True)) + r")\s+)+$", re.IGNORECASE
+    r"(?:\b(?:" + "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True)) + r")\s+)+$", re.IGNORECASE
 )
 #: How many other entities two reports must both name for a near-spelling of a person's surname
 #: in one to be resolved to the person of the other, when nothing else (article, first name,
@@ -516,7 +517,7 @@ def _strip_title(name: str) -> tuple[str, str | None]:
     words = name.split()
     for n in range(min(4, len(words) - 1), 0, -1):
         head = " ".join(words[:n])
-        if head.casefold() in _TITLES:
+        if head.casefold() in TITLES:
             return " ".join(words[n:]), head
     return name, None
 

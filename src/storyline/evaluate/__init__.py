@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -30,3 +31,17 @@ def gold_document(text: str, name: str, published: date | None) -> Document:
 def f1(precision: float, recall: float) -> float:
     """The harmonic mean of precision and recall (0 when both are 0)."""
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def normalise_name(text: str) -> str:
+    """A name as gold and storyline are compared: case, punctuation and "the" set aside."""
+    t = re.sub(r"[^\w\s]", " ", text.casefold())
+    return " ".join(w for w in t.split() if w != "the")
+
+
+def place_matches(gold: str, *names: str | None) -> bool:
+    """Whether a place (its canonical name or its words) is a gold location: one holds the other's
+    words ("Herat" and "province of Herat"; not "Niger" and "Nigeria"). PLOVER's and CASIE's
+    scorers both use it."""
+    g = f" {normalise_name(gold)} "
+    return g.strip() != "" and any((c := f" {normalise_name(n or '')} ").strip() and (c in g or g in c) for n in names)

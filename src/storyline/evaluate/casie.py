@@ -33,8 +33,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from storyline.evaluate import f1, gold_document
-from storyline.evaluate.plover import place_matches
+from storyline.evaluate import f1, gold_document, place_matches
 
 REALIS = {
     "occurred": "Actual", "ongoing": "Actual", "referenced": "Actual",

@@ -40,7 +40,7 @@ from typing import Any
 
 from storyline.annotate.event_model import main_event
 from storyline.annotate.events import plover_category
-from storyline.evaluate import f1, gold_document
+from storyline.evaluate import f1, gold_document, normalise_name, place_matches
 from storyline.model.annotations import Event, EventActor
 
 
@@ -82,27 +82,15 @@ def read_plover(path: Path) -> list[PloverRecord]:
     return out
 
 
-def _norm(text: str) -> str:
-    t = re.sub(r"[^\w\s]", " ", text.casefold())
-    return " ".join(w for w in t.split() if w != "the")
-
-
 def actor_matches(gold: str, actor: EventActor) -> bool:
-    g = _norm(gold)
+    g = normalise_name(gold)
     if not g:
         return False
     for candidate in (actor.text, actor.canonical or ""):
-        c = _norm(candidate)
+        c = normalise_name(candidate)
         if c and (c in g or g in c):
             return True
     return False
-
-
-def place_matches(gold: str, *names: str | None) -> bool:
-    """Whether a place (its canonical name or its words) is the coders' location: one holds the
-    other's words ("Herat" and "province of Herat"; not "Niger" and "Nigeria")."""
-    g = f" {_norm(gold)} "
-    return g.strip() != "" and any((c := f" {_norm(n or '')} ").strip() and (c in g or g in c) for n in names)
 
 
 @dataclass

@@ -214,7 +214,7 @@ def link_events(
             near = span is None or abs((span[0] - anchor).days) <= 3
             if event.place is None and event.type in DIPLOMATIC and near and event.status is not EventStatus.REFERENCED:
                 events[i] = replace(event, place=_event_place(dateline))
-    person_ids = {e.entity_id for e in entities if e.label == "PERSON"}
+    person_ids = {i for i, label in label_of.items() if label == "PERSON"}
     return corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)], firm, person_ids)
 
 
@@ -244,9 +244,9 @@ def _actors(
                 e = next((x for x in people if x.start >= sentence_start), people[-1])
                 head = text[arg.head_start : arg.head_end]
                 return [EventActor(arg.role, head, arg.head_start, arg.head_end, e.entity_id, e.canonical)]
-        group = previous["people"] or previous["states"]
-        if arg.pronoun in _PLURAL_PRONOUNS and group:
-            return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in group]
+        they = previous["people"] or previous["states"]
+        if arg.pronoun in _PLURAL_PRONOUNS and they:
+            return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in they]
         return []  # "it", "we": left unresolved rather than guessed
     inside = ents.overlapping(arg.head_start, arg.head_end) or ents.overlapping(arg.start, arg.end)
     inside = [e for e in inside if e.label in ACTOR_LABELS and not _dateline(e.start, e.end, text)]
@@ -279,17 +279,15 @@ def _actors(
     bare = re.sub(r"(?:'s|’s|'|’)$", "", phrase.strip())  # "the leaders' meeting"
     if _SIDES.match(bare) and previous["states"]:
         return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in previous["states"]]
-    for pattern, first, second in ((_GROUP_STATES, "states", "people"), (_GROUP_PEOPLE, "people", "states")):
-        if pattern.match(bare):  # "the two leaders", "both countries"
-            newer = (
-                _newer_pair(bare, ents, sentence_start, arg.start, previous["pair"], described)
-                if first == "people"
-                else []
-            )
-            last = previous["pair"] if first == "people" and _TWO.search(bare) else previous[first]
-            group = newer or last or _last_two(ents, arg.start, first) or previous[second]
-            if group:
-                return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in group]
+    group: list[EventActor] = []
+    if _GROUP_STATES.match(bare):  # "both countries"
+        group = previous["states"] or _last_two(ents, arg.start, "states") or previous["people"]
+    elif _GROUP_PEOPLE.match(bare):  # "the two leaders" (never three people), "the leaders"
+        last = previous["pair"] if _TWO.search(bare) else previous["people"]
+        newer = _newer_pair(bare, ents, sentence_start, arg.start, previous["pair"], described)
+        group = newer or last or _last_two(ents, arg.start, "people") or previous["states"]
+    if group:
+        return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in group]
     if _dateline(arg.start, arg.end, text) and not any(
         e.label not in PLACE_LABELS for e in ents.overlapping(arg.start, arg.end)
     ):
