@@ -103,6 +103,26 @@ def test_storyline_events_are_scored_against_the_gold(folder: Path, annotator: A
     assert (result["negated_precision"], result["negated_recall"]) == (1.0, 1.0)
 
 
+def test_an_event_of_the_creation_day_may_be_over_under_way_or_to_come(folder: Path, annotator: Annotator) -> None:
+    # "met" linked as inside the creation time (a day in TimeML): written event -> time, or turned round
+    for link in (
+        '<TLINK lid="l2" relType="IS_INCLUDED" eventInstanceID="ei1" relatedToTime="t0"/>',
+        '<TLINK lid="l2" relType="INCLUDES" timeID="t0" relatedToEventInstance="ei1"/>',
+    ):
+        tml = TML.replace('<TLINK lid="l2" relType="BEFORE" eventInstanceID="ei1" relatedToTime="t0"/>', link)
+        (folder / "t1.tml").write_text(tml, encoding="utf-8")
+        assert {g.text: g.relation for g in read_event_times(folder / "t1.tml").events}["met"] == "day"
+        result = evaluate_event_times(folder, annotator).as_dict()
+        assert result["status_table"] == {"day/occurred": 1, "after/planned": 1}
+        assert (result["status_accuracy"], result["status_accuracy_strict"], result["status_day"]) == (1.0, 0.5, 1)
+    # an event that spans the time of writing stays "overlap": the meeting told as over disagrees
+    tml = TML.replace('relType="BEFORE" eventInstanceID="ei1"', 'relType="INCLUDES" eventInstanceID="ei1"')
+    (folder / "t1.tml").write_text(tml, encoding="utf-8")
+    scores = evaluate_event_times(folder, annotator)
+    assert scores.as_dict()["status_table"] == {"overlap/occurred": 1, "after/planned": 1}
+    assert scores.status_accuracy() == 0.5 and scores.status_errors[0][1:] == ("met", "overlap", "occurred")
+
+
 def test_a_wrong_date_is_counted_and_listed(folder: Path, annotator: Annotator) -> None:
     (folder / "t1.tml").write_text(TML.replace('value="2019-09-16"', 'value="2019-09-09"'), encoding="utf-8")
     scores = evaluate_event_times(folder, annotator)

@@ -1394,8 +1394,10 @@ def eval_event_times(
         f"{result['date_coarser']} coarser, {result['date_missing']} missing, of {result['dated']} with a gold date; "
         f"publication dates inferred: {result['inferred']}"
     )
-    typer.echo(f"{'status':<9} accuracy {result['status_accuracy']:.3f} over {result['status_scored']} "
-               f"(gold/storyline: {result['status_table']})")  # fmt: skip
+    typer.echo(f"{'status':<9} accuracy {result['status_accuracy']:.3f} over {result['status_scored']}, "
+               f"{result['status_day']} of them of the creation day (strict, a day's event taken for one "
+               f"around the time of writing: {result['status_accuracy_strict']:.3f}; "
+               f"gold/storyline: {result['status_table']})")  # fmt: skip
     typer.echo(f"{'negated':<9} precision {result['negated_precision']:.3f}  recall {result['negated_recall']:.3f}")
     for name, word, gold, found in scores.date_errors[:errors]:
         typer.echo(f"  date   {name}: {word!r} gold {gold}, storyline {found}")
