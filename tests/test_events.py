@@ -768,3 +768,69 @@ def test_a_date_of_another_act_is_not_the_events_date(annotator: Annotator) -> N
     postponed = [e for e in events(annotator, "The opposition agreed to postpone the rally until 9 November.")
                  if e.trigger.text == "agreed"]  # fmt: skip
     assert postponed and postponed[0].time is not None and "November" in postponed[0].time.text
+
+
+def by_trigger(found: list[Event], word: str) -> Event:
+    event = next((e for e in found if e.trigger.text == word), None)
+    assert event is not None, (word, [e.trigger.text for e in found])
+    return event
+
+
+def test_who_presides_over_a_ceremony_takes_part_in_it(annotator: Annotator) -> None:
+    found = events(
+        annotator,
+        "Narendra Modi and Vladimir Putin held talks in Vladivostok on Wednesday. "
+        "The two leaders oversaw the signing of 15 agreements.",
+    )
+    signing = by_trigger(found, "signing")
+    assert {"Narendra Modi", "Vladimir Putin"} <= names(signing) and signing.status is EventStatus.OCCURRED
+    assert names(one(annotator, "Sergei Lavrov presided over the talks in Geneva on Monday.")) == {"Sergei Lavrov"}
+    # those who watch an act of force, or monitor an agreement, are no side of it
+    watched = events(annotator, "Residents witnessed the shelling of the town by government forces.")
+    shelling = by_trigger(watched, "shelling")
+    assert "Residents" not in names(shelling)
+    monitored = events(annotator, "The IAEA oversees the nuclear agreement between Iran and Russia.")
+    assert "IAEA" not in names(by_trigger(monitored, "agreement"))
+    # a noun "chair" lends nothing: the talks keep the date a speaker's report gives them
+    chaired = by_trigger(events(annotator, "Sergei Lavrov, the chair of the talks, said progress was made."), "talks")
+    assert chaired.time is not None and chaired.time.value == "2019-09-18"
+
+
+def test_an_invitation_to_a_place_for_an_event_places_the_event_there(annotator: Annotator) -> None:
+    found = events(annotator, "Narendra Modi on Wednesday invited Vladimir Putin to India for next year's summit.")
+    summit, invitation = by_trigger(found, "summit"), by_trigger(found, "invited")
+    assert summit.place is not None and summit.place.name == "India" and summit.status is EventStatus.PLANNED
+    assert summit.time is not None and summit.time.value == "2020"
+    # the invitation is not dated by the summit's "next year's", nor placed where the summit will be
+    assert invitation.time is not None and invitation.time.value == "2019-09-18" and invitation.place is None
+    # a purpose with no place stays unplaced: the guest is not where ("invited Pakistan for talks")
+    assert by_trigger(events(annotator, "Narendra Modi invited Vladimir Putin for talks."), "talks").place is None
+    assert by_trigger(events(annotator, "India invited Pakistan for talks."), "talks").place is None
+    # "for the 2020 summit": a determiner before the time does not hand it to the invitation
+    found = events(annotator, "Narendra Modi invited Vladimir Putin to India for the 2020 summit.")
+    assert by_trigger(found, "summit").time.value == "2020"  # type: ignore[union-attr]
+    assert by_trigger(found, "invited").time.value == "2019-09-18"  # type: ignore[union-attr]
+
+
+def test_an_agreement_a_meeting_yields_or_goes_without_is_between_its_parties(annotator: Annotator) -> None:
+    for text, word in (
+        ("The summit between Narendra Modi and Vladimir Putin in Sochi ended without any agreements.", "agreements"),
+        ("The talks between Iran and the European Union produced an agreement on Monday.", "agreement"),
+        ("A summit between Narendra Modi and Vladimir Putin without agreements would be unusual.", "agreements"),
+    ):
+        found = events(annotator, text)
+        meeting = next(e for e in found if e.type == "CONSULT")
+        outcome = by_trigger(found, word)
+        assert names(outcome) == names(meeting) and len(names(meeting)) == 2, (text, outcome.actors)
+    # an agreement that names its own parties keeps them; a subject that is no meeting gives none
+    own = by_trigger(events(annotator, "The talks in Geneva produced an agreement between Iran and Iraq."), "agreement")
+    assert names(own) == {"Iran", "Iraq"}
+    assert names(by_trigger(events(annotator, "The crisis ended without an agreement."), "agreement")) == set()
+    # what a meeting discusses or condemns it does not yield, and its topic is no party
+    for text, word in (
+        ("Mike Pompeo and Sergei Lavrov discussed the treaty in Sochi.", "treaty"),
+        ("The summit of Arab leaders in Riyadh condemned the agreement.", "agreement"),
+        ("Talks between Egypt and Qatar on a ceasefire deal resumed.", "deal"),
+        ("The talks on Kashmir ended without an agreement.", "agreement"),
+    ):
+        assert names(by_trigger(events(annotator, text), word)) == set(), text

@@ -367,6 +367,27 @@ LIGHT_VERBS = words(
     "complete undertake wrap give deliver reiterate repeat renew issue voice express extend"
 )
 
+#: Verbs of presiding: they lend their subject and tense to a meeting or a signing they govern
+#: ("the two leaders oversaw the signing", "presided over the talks", "chaired the meeting"), as a
+#: light verb does; not to an agreement ("the agency oversees the nuclear agreement": a monitor,
+#: no party) nor to an act of force. "Witness" and "supervise" lend nothing: who watches a signing
+#: or supervises talks is seldom a side of them.
+CEREMONY_VERBS = words("oversee preside chair")
+#: Verbs whose object is brought to a place for an event: "invited the president to the capital
+#: for a summit" puts the summit there.
+INVITING_VERBS = words("invite welcome")
+#: Verbs by which a meeting yields an agreement, or goes without one, with the words that say so
+#: (``-`` for an object): "the talks produced an accord", "the summit ended without a deal",
+#: "ended with an agreement", "resulted in a treaty". Any verb with "without" ("was held without
+#: the signing of documents"); "discussed", "condemned" or "mediated the agreement" yield none.
+YIELDING: dict[str, frozenset[str]] = {
+    verb: frozenset(
+        ({"-"} if verb in words("produce yield reach conclude clinch seal") else set())
+        | ({"with", "in"} if verb in words("end conclude close finish culminate result") else set())
+    )
+    for verb in words("produce yield reach conclude clinch seal end close finish culminate result")
+}
+
 #: Verbs of reporting: a clause they govern is reported speech, and their subject is its speaker.
 REPORTING_VERBS = words(
     "say tell announce state report claim add confirm note write declare insist reveal disclose "
@@ -435,7 +456,7 @@ _IRREGULAR_LEMMAS = dict(
         "'ve>have did>do does>do done>do doing>do 'll>will wo>will ca>can hid>hide kept>keep meant>mean "
         "broke>break broken>break chose>choose chosen>choose ate>eat eaten>eat felt>feel heard>hear "
         "understood>understand stood>stand sat>sit spent>spend built>build lent>lend bore>bear borne>bear "
-        "forgave>forgive forgiven>forgive woke>wake arose>arise arisen>arise"
+        "forgave>forgive forgiven>forgive woke>wake arose>arise arisen>arise oversaw>oversee overseen>oversee"
     )
 )
 #: Universal parts of speech from the tagger's Penn Treebank tags.
@@ -457,7 +478,9 @@ OCCURRING_VERBS = words("take happen occur materialise materialize proceed start
 def _lemma_table() -> dict[str, str]:
     table: dict[str, str] = {}
     lemmas = {lemma.split("_")[0] for _, lemma in SENSES}
-    lemmas |= LIGHT_VERBS | REPORTING_VERBS | DENYING_VERBS | CANCELLING_VERBS | PLANNING_WORDS
+    lemmas |= LIGHT_VERBS | CEREMONY_VERBS | INVITING_VERBS | set(YIELDING) | REPORTING_VERBS | DENYING_VERBS
+    lemmas |= CANCELLING_VERBS
+    lemmas |= PLANNING_WORDS
     lemmas |= words("fail refuse decline be have do will") | OCCURRING_VERBS
     for lemma in sorted(lemmas):
         for form in _forms(lemma):

@@ -72,6 +72,10 @@ _MONTH_WORD = re.compile(
 Groups = dict[str, list[EventActor]]
 _NO_GROUPS: Groups = {"people": [], "pair": [], "states": []}
 _TWO = re.compile(r"\b(?:two|both)\b", re.IGNORECASE)
+#: Words before a phrase that say another act is for it or ahead of it ("invited X for ...").
+_AIMED_AT = re.compile(
+    r"\b(?:for|ahead\s+of|before|towards?)\s+(?:(?:the|a|an|this|that|its|their|his|her)\s+)?$", re.IGNORECASE
+)
 
 
 def event_id(doc_id: str, start: int, kind: str) -> str:
@@ -125,6 +129,15 @@ def link_events(
     label_of = {e.entity_id: e.label for e in entities}
     previous: Groups = {"people": [], "pair": [], "states": []}
     described = describe_people(entities, text) if raws else {}
+    # what stands before a noun trigger in its phrase, where the phrase is what another act is for
+    # or ahead of: a time there is that event's ("invited the president for next year's summit":
+    # next year is the summit's, not the invitation's; but "killed in the 1998 bombings" is when
+    # the killing was)
+    phrases = [
+        (r.phrase_start, r.start)
+        for r in raws
+        if r.noun and r.phrase_start < r.start and _AIMED_AT.search(text[max(0, r.phrase_start - 20) : r.phrase_start])
+    ]
     for raw in sorted(raws, key=lambda r: r.start):
         args = [a for a in raw.args if not timed.overlapping(a.head_start, a.head_end)]  # "on Friday" is when
         speaker = [
@@ -150,7 +163,7 @@ def link_events(
                 actors.append(
                     EventActor("target", where.text, where.start, where.end, where.entity_id, where.canonical)
                 )
-        time = _time(raw, dated, text)
+        time = _time(raw, dated, text, phrases)
         if time and anchor and raw.status in (EventStatus.PLANNED, Unsettled.PRESENT):
             # "will hold the summit on Thursday, officials said", "X meets Y on Saturday": ahead
             time = _forward(time, anchor)
@@ -203,6 +216,7 @@ def link_events(
             previous["pair"] = people  # what "the two leaders" may mean: never three people
         if len(states) >= 2:
             previous["states"] = states
+    _outcome_parties(linked, sorted(raws, key=lambda r: r.start))
     events = [e for e, _ in linked]
     _inherit_places(events)
     _inherit_dates(events, anchor)
@@ -391,7 +405,14 @@ def _event_place(p: PlaceMention) -> EventPlace:
     return EventPlace(p.name, p.country, p.lat, p.lon, p.text, p.start, p.end, p.kind)
 
 
-def _time(raw: RawMention, dated: _Index[TimeExpression], text: str = "") -> EventTime | None:
+def _time(
+    raw: RawMention, dated: _Index[TimeExpression], text: str = "", phrases: Sequence[tuple[int, int]] = ()
+) -> EventTime | None:
+    """The time expression of the trigger's sentence that dates it, nearest first in its clause;
+    not a bound ("by 2025"), not one of another clause, and not one that modifies another event
+    noun from before it (``phrases``: the words before each noun trigger in its own phrase, "next
+    year's" of "next year's summit")."""
+    elsewhere = [(a, b) for a, b in phrases if not (a <= raw.start < b) and b != raw.start]
     in_sentence = [
         t
         for t in dated.overlapping(raw.sentence_start, raw.sentence_end)
@@ -399,6 +420,7 @@ def _time(raw: RawMention, dated: _Index[TimeExpression], text: str = "") -> Eve
         if not _BOUND_BEFORE.search(text[max(0, t.start - 16) : t.start])
         and not _BOUND_WORD.match(t.text)
         and not _in_other_clause(raw, t, text)
+        and not any(a <= t.start and t.end <= b for a, b in elsewhere)
     ]
     if not in_sentence:
         return None
@@ -462,6 +484,42 @@ def _confidence(raw: RawMention, actors: list[EventActor], place: EventPlace | N
     score += 0.25 if raw.main_clause else 0.0
     score += 0.05 if raw.frame else 0.0
     return round(min(score, 0.95), 2)
+
+
+def _outcome_parties(linked: list[tuple[Event, set[str]]], raws: Sequence[RawMention]) -> None:
+    """An agreement or a signing that names no party takes the parties of the meeting, summit,
+    talks or visit its clause says yielded it or went without it ("the summit between X and Y
+    ended without any agreements", "the talks produced an accord", "X hosted Y ... without the
+    signing of documents"): the outcomes of a gathering are its parties'."""
+    for i, ((event, ids), raw) in enumerate(zip(linked, raws, strict=True)):
+        if not raw.outcome_of or any(a.role != "speaker" for a in event.actors):
+            continue
+        gathering = next(
+            (
+                other
+                for other, _ in linked
+                if other.type == "CONSULT"
+                and other.trigger.sentence_start == event.trigger.sentence_start
+                and any(m.start < end and start < m.end for m in other.mentions for start, end in raw.outcome_of)
+            ),
+            None,
+        )
+        if gathering is None:
+            continue
+        # its sides: the participants of a meeting (not a topic: "talks on Kashmir"), else who
+        # hosts and who is hosted; two at least
+        sides = [a for a in gathering.actors if a.role == "participant"] or [
+            a for a in gathering.actors if a.role in ("source", "target")
+        ]
+        if len({a.entity_id or a.text for a in sides}) < 2:
+            continue
+        joined = [EventActor("participant", a.text, a.start, a.end, a.entity_id, a.canonical) for a in sides]
+        actors = merge_actors([*event.actors, *joined])
+        confidence = _confidence(raw, actors, event.place, event.time)
+        linked[i] = (
+            replace(event, actors=actors, confidence=confidence),
+            ids | {a.entity_id for a in sides if a.entity_id},
+        )
 
 
 def _inherit_places(events: list[Event]) -> None:

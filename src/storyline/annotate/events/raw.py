@@ -59,3 +59,8 @@ class RawMention:
     args: list[RawArg] = field(default_factory=list)
     places: list[tuple[int, int]] = field(default_factory=list)
     """Phrases that say where ("in Paris", "to France"), nearest the trigger first."""
+    outcome_of: list[tuple[int, int]] = field(default_factory=list)
+    """For an agreement or a signing that a verb yields or goes without, the verb's word and its
+    noun subject's ("the summit ended without any agreements", "the talks produced an accord",
+    "hosted the prime minister ... without the signing of documents"): the participants of the
+    meeting one of them names are this event's when it names none."""
