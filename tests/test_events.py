@@ -834,3 +834,21 @@ def test_an_agreement_a_meeting_yields_or_goes_without_is_between_its_parties(an
         ("The talks on Kashmir ended without an agreement.", "agreement"),
     ):
         assert names(by_trigger(events(annotator, text), word)) == set(), text
+
+
+def test_an_arrival_in_a_capital_named_by_its_country_is_a_visit_there(annotator: Annotator) -> None:
+    arrival = by_trigger(events(annotator, "The president arrived in Kenya's capital on Monday."), "arrived")
+    assert arrival.subtype == "visit" and arrival.place is not None and arrival.place.name == "Nairobi"
+    assert events(annotator, "Russian capital flight rose to a record in 2019.") == []
+
+
+def test_an_agreement_is_not_dated_by_an_arrival(annotator: Annotator) -> None:
+    # published on Friday 25 December 2015: arrived Wednesday, talks Thursday, an undated agreement
+    found = events(
+        annotator,
+        "Prime Minister Narendra Modi arrived in Russia on Wednesday. He held talks with President Vladimir "
+        "Putin in the Kremlin on Thursday.\n\nRussia and India have agreed to produce light helicopters together.",
+        date(2015, 12, 25),
+    )
+    assert by_trigger(found, "arrived").time.value == "2015-12-23"  # type: ignore[union-attr]
+    assert by_trigger(found, "agreed").time.value == "2015-12-24"  # type: ignore[union-attr]

@@ -54,12 +54,19 @@ def objects_of(tok: Token) -> list[Token]:
 
 
 def destination(s: Sentence, tok: Token) -> Token | None:
-    """The place a travel verb goes to ("flew to Paris", "arrived in Paris", "reached Paris")."""
+    """The place a travel verb goes to ("flew to Paris", "arrived in Paris", "reached Paris"; "arrived
+    in the Russian capital", "in Kenya's capital": the country's word, which the places stage reads
+    as its capital)."""
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in ("to", "in", "into", "at", "for"):
             for g in c.children:
                 if g.dep_ == "pobj" and s.entity_label(g) in PLACE_LABELS:
                     return g
+                if g.dep_ == "pobj" and lemma_of(g) == "capital":
+                    words = [x for x in g.children if x.dep_ in ("amod", "compound", "poss")]
+                    nation = next((x for x in words if s.entity_label(x) in _NATIONS), None)
+                    if nation is not None:
+                        return nation
                 for of in (x for x in g.children if x.dep_ == "prep" and x.lower_ == "of"):
                     for h in of.children:  # "to the seaside resort of X"
                         if h.dep_ == "pobj" and s.entity_label(h) in PLACE_LABELS:
