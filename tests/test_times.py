@@ -67,6 +67,35 @@ def test_relative_units_quarters_and_reference() -> None:
     ]
 
 
+def test_that_day_and_the_next_follow_the_story_not_the_publication() -> None:
+    # the last date the text spoke of anchors them, and they move it along
+    assert times("Modi met Putin on June 1, 2017. He left for Paris later the same day.") == [
+        ("June 1, 2017", "DATE", "2017-06-01"),
+        ("later the same day", "DATE", "2017-06-01"),
+    ]
+    assert times("The talks opened on Monday. The next day the sides signed a deal; the next morning they left.") == [
+        ("Monday", "DATE", "2019-09-16"),
+        ("The next day", "DATE", "2019-09-17"),
+        ("the next morning", "TIME", "2019-09-18TMO"),
+    ]
+    assert times("In 1998 the company grew. The following year it shrank. That year was hard.") == [
+        ("In 1998", "DATE", "1998"),
+        ("The following year", "DATE", "1999"),
+        ("That year", "DATE", "1999"),
+    ]
+    assert times("The minister arrived on March 3. The day before, officials met.")[1] == (
+        "The day before",
+        "DATE",
+        "2019-03-02",
+    )
+    # counted from an event, or with no date precise enough to count from: no value is guessed
+    assert times("He arrived on March 3, the day before the vote.") == [("March 3", "DATE", "2019-03-03")]
+    assert times("He arrived in May 2016 and left the next morning.") == [("May 2016", "DATE", "2016-05")]
+    assert times("The next day was sunny.") == []
+    # with no date before it, "the next year" is the publication's next year, as "next year" is
+    assert times("Profits should rise in the next year.") == [("the next year", "DATE", "2020")]
+
+
 def test_full_dates_times_and_sets() -> None:
     assert times("On May 21, 2018 at 3:30 p.m. the talks began; they meet every year.") == [
         ("May 21, 2018", "DATE", "2018-05-21"),

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from storyline.annotate.sentences import sentences
 from storyline.model.annotations import TimeExpression, TimeType
 
-NAME = "storyline.times.rules.v2"
+NAME = "storyline.times.rules.v3"
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -450,6 +450,58 @@ def _deictic_day(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None
     if m[2]:
         return TimeType.TIME, f"{d}T{_PARTS[m[2].lower()]}"
     return TimeType.DATE, d
+
+
+_ANAPHORIC_UNIT = r"(day|morning|afternoon|evening|night|week|month|quarter|year)"
+
+
+def _reference_date(ctx: _Context, unit: str) -> date | None:
+    """The last date the text spoke of, when it is as precise as ``unit`` needs (a day for a day
+    or a part of one, a month for a week or a month, a year for a quarter or a year)."""
+    ref = ctx.reference or ""
+    day = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", ref[:10])
+    month = re.match(r"(\d{4})-(\d\d)(?!\d)", ref)
+    year = re.match(r"(\d{4})(?!\d)", ref)
+    if day:
+        return date(int(day[1]), int(day[2]), int(day[3]))
+    if unit in ("week", "month", "quarter", "year") and month and unit != "week":
+        return date(int(month[1]), int(month[2]), 1)
+    if unit in ("quarter", "year") and year:
+        return date(int(year[1]), 1, 1)
+    return None
+
+
+def _anaphoric_value(d: date, unit: str) -> tuple[TimeType, str]:
+    if unit in _PARTS:
+        return TimeType.TIME, f"{d.isoformat()}T{_PARTS[unit]}"
+    return TimeType.DATE, _at_granularity(d, unit)
+
+
+@rule(rf"(?:(?:earlier|later)\s+)?(?:that|the\s+same|that\s+same)\s+{_ANAPHORIC_UNIT}", reference=True)
+def _that_day(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    """ "That day", "later the same day", "earlier that year": the day, month or year of the last
+    date the text spoke of (a story's time moves with its dates, not with the publication's). No
+    such date, precise enough: no value is guessed."""
+    unit = m[1].lower()
+    d = _reference_date(ctx, unit)
+    return _anaphoric_value(d, unit) if d else None
+
+
+@rule(rf"the\s+(next|following|previous|preceding)\s+{_ANAPHORIC_UNIT}|the\s+(day)\s+(before|after)", reference=True)
+def _next_day(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    """ "The next day", "the following month", "the previous week", "the day before": one step
+    from the last date the text spoke of (not from the publication date, which "next month" and
+    "tomorrow" count from)."""
+    unit = (m[2] or m[3]).lower()
+    word = (m[1] or m[4]).lower()
+    if m[4] and re.match(r"\s*\w", ctx.sentence[m.end() :]):
+        return None  # "the day before the vote", "the day after he arrived": counted from an event
+    d = _reference_date(ctx, unit)
+    if d is None:
+        return None
+    step_unit = "day" if unit in _PARTS else unit
+    d = _step(d, -1 if word in ("previous", "preceding", "before") else 1, step_unit)
+    return _anaphoric_value(d, unit)
 
 
 @rule(r"(now|currently|nowadays|at\s+present|at\s+the\s+moment|these\s+days)")
