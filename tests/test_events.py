@@ -840,6 +840,14 @@ def test_an_arrival_in_a_capital_named_by_its_country_is_a_visit_there(annotator
     arrival = by_trigger(events(annotator, "The president arrived in Kenya's capital on Monday."), "arrived")
     assert arrival.subtype == "visit" and arrival.place is not None and arrival.place.name == "Nairobi"
     assert events(annotator, "Russian capital flight rose to a record in 2019.") == []
+    # money, a region's or a state's capital, or a capital with no "the" is no destination
+    for text in (
+        "Most of the money went to Chinese venture capital.",
+        "The money will go to Japanese private capital.",
+        "The delegation arrived in the European capital of culture.",
+        "He flew to the Texas capital on Monday.",
+    ):
+        assert not [e for e in events(annotator, text) if e.subtype == "visit"], text
 
 
 def test_an_agreement_is_not_dated_by_an_arrival(annotator: Annotator) -> None:
@@ -852,3 +860,7 @@ def test_an_agreement_is_not_dated_by_an_arrival(annotator: Annotator) -> None:
     )
     assert by_trigger(found, "arrived").time.value == "2015-12-23"  # type: ignore[union-attr]
     assert by_trigger(found, "agreed").time.value == "2015-12-24"  # type: ignore[union-attr]
+    # where the journey is the only dated event of those days, it still dates the agreement
+    visit = events(annotator, "Putin visited New Delhi on Wednesday.\n\nIndia and Russia signed eight agreements.",
+                   date(2015, 12, 25))  # fmt: skip
+    assert by_trigger(visit, "signed").time.value == "2015-12-23"  # type: ignore[union-attr]

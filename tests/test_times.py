@@ -88,12 +88,39 @@ def test_that_day_and_the_next_follow_the_story_not_the_publication() -> None:
         "DATE",
         "2019-03-02",
     )
-    # counted from an event, or with no date precise enough to count from: no value is guessed
+    # counted from an event, or with no date before it: no value is guessed; from a date too coarse
+    # to count a day from, an unknown day
     assert times("He arrived on March 3, the day before the vote.") == [("March 3", "DATE", "2019-03-03")]
-    assert times("He arrived in May 2016 and left the next morning.") == [("May 2016", "DATE", "2016-05")]
+    assert times("He arrived in May 2016 and left the next morning.")[1] == (
+        "the next morning",
+        "TIME",
+        "XXXX-XX-XXTMO",
+    )
     assert times("The next day was sunny.") == []
-    # with no date before it, "the next year" is the publication's next year, as "next year" is
+    # with no date before it, "the next year" is the publication's next year, as "next year" is;
+    # ahead of the time of writing too, whatever the story spoke of before
     assert times("Profits should rise in the next year.") == [("the next year", "DATE", "2020")]
+    assert times("It was founded in 2015. It expects to hire staff in the next year.")[1] == (
+        "the next year",
+        "DATE",
+        "2020",
+    )
+    # a date earlier in the same sentence counts; a quarter counts by quarters
+    assert times("He arrived on March 3 and left the next day.")[1] == ("the next day", "DATE", "2019-03-04")
+    assert times("Revenue rose in the third quarter of 2018. It fell in the following quarter. That quarter ...")[
+        1:
+    ] == [("the following quarter", "DATE", "2018-Q4"), ("That quarter", "DATE", "2018-Q4")]
+    # a date too coarse to count from gives what is known of it, no more
+    assert times("They met in October 1998. That same day, they signed.")[1] == ("That same day", "DATE", "1998-10-XX")
+    assert times("Talks were held in 2017. The next month they left.")[1] == ("The next month", "DATE", "XXXX-XX")
+    # not inside longer words, not after a verb's "that", not "the same month last year"
+    assert times("Talks were held on Monday. In the following years they met.")[1] == ("years", "DURATION", "PXY")
+    assert times("The talks ended on Monday. He said that morning prayers were cancelled.") == [
+        ("Monday", "DATE", "2019-09-16")
+    ]
+    assert times("Sales fell in August. They rose from the same month last year.")[1:] == [
+        ("last year", "DATE", "2018")
+    ]
 
 
 def test_full_dates_times_and_sets() -> None:

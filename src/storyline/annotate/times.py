@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from storyline.annotate.sentences import sentences
 from storyline.model.annotations import TimeExpression, TimeType
 
-NAME = "storyline.times.rules.v3"
+NAME = "storyline.times.rules.v4"
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -137,14 +137,21 @@ class _Rule:
     pattern: re.Pattern[str]
     handler: Handler
     sets_reference: bool = False
+    anaphoric: bool = False
+    """Counts from the last date spoken of ("the next day"): a date earlier in its own sentence
+    counts too, when the candidates are weighed."""
 
 
 _RULES: list[_Rule] = []
 
 
-def rule(pattern: str, *, flags: int = re.IGNORECASE, reference: bool = False) -> Callable[[Handler], Handler]:
+def rule(
+    pattern: str, *, flags: int = re.IGNORECASE, reference: bool = False, anaphoric: bool = False
+) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
-        _RULES.append(_Rule(re.compile(rf"(?<![\w$.-]){pattern}(?![\w%-])", flags), handler, reference))
+        # the pattern grouped: the word boundaries hold for every one of its alternatives
+        compiled = re.compile(rf"(?<![\w$.-])(?:{pattern})(?![\w%-])", flags)
+        _RULES.append(_Rule(compiled, handler, reference, anaphoric))
         return handler
 
     return register
@@ -457,18 +464,47 @@ _ANAPHORIC_UNIT = r"(day|morning|afternoon|evening|night|week|month|quarter|year
 
 def _reference_date(ctx: _Context, unit: str) -> date | None:
     """The last date the text spoke of, when it is as precise as ``unit`` needs (a day for a day
-    or a part of one, a month for a week or a month, a year for a quarter or a year)."""
+    or a part of one; a month for a month; a quarter, a month or a day for a quarter; any of them
+    for a year; a week takes a day)."""
     ref = ctx.reference or ""
     day = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", ref[:10])
     month = re.match(r"(\d{4})-(\d\d)(?!\d)", ref)
+    quarter = re.match(r"(\d{4})-Q([1-4])", ref)
     year = re.match(r"(\d{4})(?!\d)", ref)
     if day:
         return date(int(day[1]), int(day[2]), int(day[3]))
-    if unit in ("week", "month", "quarter", "year") and month and unit != "week":
+    if unit in ("month", "quarter", "year") and month:
         return date(int(month[1]), int(month[2]), 1)
-    if unit in ("quarter", "year") and year:
+    if unit in ("quarter", "year") and quarter:
+        return date(int(quarter[1]), 3 * int(quarter[2]) - 2, 1)
+    if unit == "year" and year:
         return date(int(year[1]), 1, 1)
     return None
+
+
+#: The value of a day, month, week, quarter or year counted from a date too coarse to count from
+#: ("in 2017 ... the next month"): a date of the story, not of the publication, but unknown.
+_UNKNOWN = {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "quarter": "XXXX-QX", "year": "XXXX"}
+
+
+def _unknown_value(unit: str, known: str = "") -> tuple[TimeType, str]:
+    """An unknown day, week, month, quarter or year, keeping the year and month ``known`` of it
+    ("that same day", after "in October 1998": ``1998-10-XX``, as TimeML writes it)."""
+    value = _UNKNOWN.get("day" if unit in _PARTS else unit, "XXXX-XX-XX")
+    year = re.match(r"\d{4}", known)
+    month = re.match(r"\d{4}-(\d\d)(?!\d)", known)
+    if year:
+        value = year[0] + value[4:]
+    if month and value.startswith(f"{year[0] if year else 'XXXX'}-XX"):
+        value = value[:5] + month[1] + value[7:]
+    if unit in _PARTS:
+        return TimeType.TIME, f"{value}T{_PARTS[unit]}"
+    return TimeType.DATE, value
+
+
+def _story_reference(ctx: _Context) -> bool:
+    """Whether the text has spoken of a date yet (a calendar value, not "now" or "recently")."""
+    return bool(ctx.reference and re.match(r"\d{4}", ctx.reference))
 
 
 def _anaphoric_value(d: date, unit: str) -> tuple[TimeType, str]:
@@ -477,28 +513,55 @@ def _anaphoric_value(d: date, unit: str) -> tuple[TimeType, str]:
     return TimeType.DATE, _at_granularity(d, unit)
 
 
-@rule(rf"(?:(?:earlier|later)\s+)?(?:that|the\s+same|that\s+same)\s+{_ANAPHORIC_UNIT}", reference=True)
+@rule(
+    rf"((?:earlier|later)\s+)?(that|the\s+same|that\s+same)\s+{_ANAPHORIC_UNIT}"
+    r"(?!\s+(?:last|next|this|a|one)\s+year|\s+a\s+year)",  # "the same month last year": another rule's
+    reference=True,
+    anaphoric=True,
+)
 def _that_day(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     """ "That day", "later the same day", "earlier that year": the day, month or year of the last
     date the text spoke of (a story's time moves with its dates, not with the publication's). No
-    such date, precise enough: no value is guessed."""
-    unit = m[1].lower()
+    such date: no value is guessed; one too coarse: an unknown one. A bare "that" must follow a
+    preposition or open a clause ("on that day", "That year, ..."), not a verb ("said that morning
+    prayers ...")."""
+    unit = m[3].lower()
+    if not m[1] and m[2].lower() == "that" and not _OPENS_TIME.search(ctx.sentence[: ctx.span[0]]):
+        return None
+    if not _story_reference(ctx):
+        return None
     d = _reference_date(ctx, unit)
-    return _anaphoric_value(d, unit) if d else None
+    return _anaphoric_value(d, unit) if d else _unknown_value(unit, ctx.reference or "")
 
 
-@rule(rf"the\s+(next|following|previous|preceding)\s+{_ANAPHORIC_UNIT}|the\s+(day)\s+(before|after)", reference=True)
+#: What may stand before a bare "that day": a preposition, or the opening of a clause.
+_OPENS_TIME = re.compile(
+    r"(?:^|[,;:(\u2014\u2013-]|\b(?:on|of|in|by|until|till|since|for|during|from|at|after|before|and))\s*$",
+    re.IGNORECASE,
+)
+
+
+@rule(
+    rf"the\s+(next|following|previous|preceding)\s+{_ANAPHORIC_UNIT}|the\s+(day)\s+(before|after)",
+    reference=True,
+    anaphoric=True,
+)
 def _next_day(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     """ "The next day", "the following month", "the previous week", "the day before": one step
     from the last date the text spoke of (not from the publication date, which "next month" and
-    "tomorrow" count from)."""
+    "tomorrow" count from). Ahead of the time of writing ("expects to hire in the next year",
+    "over the next month"), a week, month, quarter or year counts from the publication, as "next
+    year" does: that is left to the rule for those."""
     unit = (m[2] or m[3]).lower()
     word = (m[1] or m[4]).lower()
     if m[4] and re.match(r"\s*\w", ctx.sentence[m.end() :]):
         return None  # "the day before the vote", "the day after he arrived": counted from an event
+    ahead = ctx.future or re.search(r"\b(?:in|over|during|within|for)\s*$", ctx.sentence[: ctx.span[0]], re.I)
+    if not _story_reference(ctx) or (unit in _UNKNOWN and word == "next" and ahead):
+        return None
     d = _reference_date(ctx, unit)
     if d is None:
-        return None
+        return _unknown_value(unit)
     step_unit = "day" if unit in _PARTS else unit
     d = _step(d, -1 if word in ("previous", "preceding", "before") else 1, step_unit)
     return _anaphoric_value(d, unit)
@@ -748,6 +811,18 @@ _HINT = re.compile(
 )
 
 
+def _date_before(candidates: list[_Candidate], c: _Candidate, ctx: _Context) -> str | None:
+    """The value of the last explicit date before ``c`` in its sentence (for weighing an anaphoric
+    candidate before the sentence is read in order)."""
+    before = [d for d in candidates if d.end <= c.start and d.rule.sets_reference and not d.rule.anaphoric]
+    for d in sorted(before, key=lambda d: (-d.end, d.start)):
+        ctx.focus(d.start, d.end)
+        result = d.rule.handler(d.match, ctx)
+        if result is not None and result[0] is TimeType.DATE and re.match(r"\d{4}", result[1]):
+            return result[1]
+    return None
+
+
 def find_times(text: str, anchor: date | None = None) -> list[TimeExpression]:
     """All time expressions in ``text``, left to right, relative ones resolved against ``anchor``."""
     ctx = _Context(anchor)
@@ -768,8 +843,12 @@ def find_times(text: str, anchor: date | None = None) -> list[TimeExpression]:
         for c in candidates:
             if any(c.start < t.end and t.start < c.end for t, _, _ in taken):
                 continue
+            carried = ctx.reference
+            if c.rule.anaphoric:  # "arrived on March 3 and left the next day": March 3 counts
+                ctx.reference = _date_before(candidates, c, ctx) or carried
             ctx.focus(c.start, c.end)
             result = c.rule.handler(c.match, ctx)
+            ctx.reference = carried
             if result is not None:
                 taken.append((c, *result))
         for c, _, _ in sorted(taken, key=lambda t: t[0].start):

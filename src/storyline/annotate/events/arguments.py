@@ -62,11 +62,8 @@ def destination(s: Sentence, tok: Token) -> Token | None:
             for g in c.children:
                 if g.dep_ == "pobj" and s.entity_label(g) in PLACE_LABELS:
                     return g
-                if g.dep_ == "pobj" and lemma_of(g) == "capital":
-                    words = [x for x in g.children if x.dep_ in ("amod", "compound", "poss")]
-                    nation = next((x for x in words if s.entity_label(x) in _NATIONS), None)
-                    if nation is not None:
-                        return nation
+                if g.dep_ == "pobj" and (nation := _capital_of(s, g)) is not None:
+                    return nation
                 for of in (x for x in g.children if x.dep_ == "prep" and x.lower_ == "of"):
                     for h in of.children:  # "to the seaside resort of X"
                         if h.dep_ == "pobj" and s.entity_label(h) in PLACE_LABELS:
@@ -74,6 +71,27 @@ def destination(s: Sentence, tok: Token) -> Token | None:
         if c.dep_ == "dobj" and s.entity_label(c) in PLACE_LABELS:
             return c
     return None
+
+
+def _capital_of(s: Sentence, g: Token) -> Token | None:
+    """The country's word of "the Russian capital" or "Kenya's capital", as the places stage reads
+    them: a country (not "the European capital of culture", "the Texas capital"), with "the" or as
+    a possessive, and no other word before "capital" ("venture capital", "the regional capital",
+    "Chinese capital" are money or another city)."""
+    from storyline.annotate.countries import country_table
+
+    if lemma_of(g) != "capital":
+        return None
+    before = [x for x in g.children if x.i < g.i and x.dep_ != "punct"]
+    nations = [x for x in before if x.dep_ in ("amod", "compound", "poss") and s.entity_label(x) in _NATIONS]
+    if len(nations) != 1 or country_table().country(nations[0].text) is None:
+        return None
+    nation = nations[0]
+    the = any(x.dep_ == "det" and x.lower_ == "the" for x in before)
+    others = [x for x in before if x.i != nation.i and not (x.dep_ == "det" and x.lower_ == "the")]
+    if others or not (the or (nation.dep_ == "poss" and s.entity_label(nation) == "GPE")):
+        return None
+    return nation
 
 
 def subjects(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token], list[Token]]:

@@ -553,9 +553,10 @@ def _inherit_dates(events: list[Event], anchor: date | None) -> None:
     """A past (or denied) event the sentence gives no date for took place when the story's
     dated event did, if that was in the three days before publication ("the summit on Thursday
     ... the president said after the talks", "no agreements were signed", in Friday's paper):
-    the nearest such event with the same people, else the latest such day (for an agreement, not
-    a journey's: "arrived on Wednesday ... talks on Thursday ... agreed to produce helicopters" is
-    Thursday's); else, for a past event, the publication date."""
+    the nearest such event with the same people, else the latest such day (for an agreement, a
+    journey's only where no other event of those days is dated: "arrived on Wednesday ... talks on
+    Thursday ... agreed to produce helicopters" is Thursday's); else, for a past event, the
+    publication date."""
     if anchor is None:
         return
     dated: list[tuple[int, date]] = []
@@ -571,12 +572,11 @@ def _inherit_dates(events: list[Event], anchor: date | None) -> None:
         if not (undated or (event.time and event.time.inferred and event.status is EventStatus.OCCURRED)):
             continue
         ids = {a.entity_id for a in event.participants() if a.entity_id}
-        # an agreement is made at the talks, not on the day of an arrival: a journey does not date it
+        # an agreement is made at the talks, not on the day of an arrival: a journey dates it only
+        # where nothing else of those days is dated ("visited New Delhi on Wednesday ... signed")
         outcome = event.type in ("AGREE", "SUPPORT", "COOPERATE")
-        candidates = [d for d in dated if not (outcome and events[d[0]].subtype in ("visit", "host-visit"))]
-        if not candidates:
-            continue
-        by_distance = sorted(candidates, key=lambda d: abs(d[0] - i))
+        settled = [d for d in dated if events[d[0]].subtype not in ("visit", "host-visit")]
+        by_distance = sorted(settled if outcome and settled else dated, key=lambda d: abs(d[0] - i))
         sharing = [d for d in by_distance if ids & {a.entity_id for a in events[d[0]].participants() if a.entity_id}]
         # the same people's nearest dated event; else the story's latest day (a report's news)
         choice = sharing[0] if sharing else max(by_distance, key=lambda d: d[1])
