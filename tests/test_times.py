@@ -105,6 +105,9 @@ def test_that_day_and_the_next_follow_the_story_not_the_publication() -> None:
         "DATE",
         "2020",
     )
+    # "today", "yesterday" are dates the story spoke of too
+    same_day = times("The talks open today. He leaves later the same day.")
+    assert same_day[1] == ("later the same day", "DATE", "2019-09-18")
     # a date earlier in the same sentence counts; a quarter counts by quarters
     assert times("He arrived on March 3 and left the next day.")[1] == ("the next day", "DATE", "2019-03-04")
     assert times("Revenue rose in the third quarter of 2018. It fell in the following quarter. That quarter ...")[

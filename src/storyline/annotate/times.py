@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from storyline.annotate.sentences import sentences
 from storyline.model.annotations import TimeExpression, TimeType
 
-NAME = "storyline.times.rules.v4"
+NAME = "storyline.times.rules.v5"
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -443,7 +443,7 @@ def _weekday(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     return TimeType.DATE, day_.isoformat()
 
 
-@rule(rf"(today|tonight|yesterday|tomorrow|last\s+night|this\s+{PART})(?:\s+({PART}))?")
+@rule(rf"(today|tonight|yesterday|tomorrow|last\s+night|this\s+{PART})(?:\s+({PART}))?", reference=True)
 def _deictic_day(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     word = " ".join(m[1].lower().split())
     if ctx.anchor is None:
