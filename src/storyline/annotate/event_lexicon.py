@@ -376,17 +376,12 @@ CEREMONY_VERBS = words("oversee preside chair")
 #: Verbs whose object is brought to a place for an event: "invited the president to the capital
 #: for a summit" puts the summit there.
 INVITING_VERBS = words("invite welcome")
-#: Verbs by which a meeting yields an agreement, or goes without one, with the words that say so
-#: (``-`` for an object): "the talks produced an accord", "the summit ended without a deal",
-#: "ended with an agreement", "resulted in a treaty". Any verb with "without" ("was held without
-#: the signing of documents"); "discussed", "condemned" or "mediated the agreement" yield none.
-YIELDING: dict[str, frozenset[str]] = {
-    verb: frozenset(
-        ({"-"} if verb in words("produce yield reach conclude clinch seal") else set())
-        | ({"with", "in"} if verb in words("end conclude close finish culminate result") else set())
-    )
-    for verb in words("produce yield reach conclude clinch seal end close finish culminate result")
-}
+#: Verbs by which a meeting yields the agreement that is their object ("the talks produced an
+#: accord"), and verbs by which it ends with or results in one ("ended with a deal", "resulted in
+#: a treaty"). Any verb goes with "without" ("ended without a deal", "was held without the signing
+#: of documents"); "discussed", "condemned" or "mediated the agreement" yield none.
+YIELDING_VERBS = words("produce yield reach conclude clinch seal")
+ENDING_VERBS = words("end conclude close finish culminate result")
 
 #: Verbs of reporting: a clause they govern is reported speech, and their subject is its speaker.
 REPORTING_VERBS = words(
@@ -478,9 +473,8 @@ OCCURRING_VERBS = words("take happen occur materialise materialize proceed start
 def _lemma_table() -> dict[str, str]:
     table: dict[str, str] = {}
     lemmas = {lemma.split("_")[0] for _, lemma in SENSES}
-    lemmas |= LIGHT_VERBS | CEREMONY_VERBS | INVITING_VERBS | set(YIELDING) | REPORTING_VERBS | DENYING_VERBS
-    lemmas |= CANCELLING_VERBS
-    lemmas |= PLANNING_WORDS
+    lemmas |= LIGHT_VERBS | CEREMONY_VERBS | INVITING_VERBS | YIELDING_VERBS | ENDING_VERBS | REPORTING_VERBS
+    lemmas |= DENYING_VERBS | CANCELLING_VERBS | PLANNING_WORDS
     lemmas |= words("fail refuse decline be have do will") | OCCURRING_VERBS
     for lemma in sorted(lemmas):
         for form in _forms(lemma):

@@ -59,13 +59,12 @@ _AFTER = {"AFTER", "IAFTER"}
 _OVERLAP = {"IS_INCLUDED", "INCLUDES", "SIMULTANEOUS", "DURING", "DURING_INV", "BEGINS", "ENDS", "BEGUN_BY",
             "ENDED_BY", "IDENTITY"}  # fmt: skip
 #: ... of which these (as written event -> time) put the event inside the creation day.
-_WITHIN = {"IS_INCLUDED", "DURING", "SIMULTANEOUS", "IDENTITY"}
-_INVERSE = {"BEFORE": "AFTER", "AFTER": "BEFORE", "IBEFORE": "IAFTER", "IAFTER": "IBEFORE", "ENDED_BY": "ENDS",
-            "ENDS": "ENDED_BY", "BEGUN_BY": "BEGINS", "BEGINS": "BEGUN_BY"}  # fmt: skip
+_WITHIN = _INSIDE[0] | {"IDENTITY"}
 #: A link written time -> event, as event -> time ("the creation time INCLUDES the event": the
 #: event IS_INCLUDED in it).
-_TURNED = {**_INVERSE, "INCLUDES": "IS_INCLUDED", "IS_INCLUDED": "INCLUDES", "DURING_INV": "DURING",
-           "DURING": "DURING_INV"}  # fmt: skip
+_TURNED = {"BEFORE": "AFTER", "AFTER": "BEFORE", "IBEFORE": "IAFTER", "IAFTER": "IBEFORE", "ENDED_BY": "ENDS",
+           "ENDS": "ENDED_BY", "BEGUN_BY": "BEGINS", "BEGINS": "BEGUN_BY", "INCLUDES": "IS_INCLUDED",
+           "IS_INCLUDED": "INCLUDES", "DURING_INV": "DURING", "DURING": "DURING_INV"}  # fmt: skip
 #: A file of :data:`NEGATED_TRUSTED_BELOW` events or more where more than this share of them is
 #: marked negative has its polarities set wrongly (25 of AQUAINT's 73 files mark nearly every event
 #: NEG: "said", "demand", "maintains"; in the other files and in TimeBank, 0 to 10% are): its

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from storyline.annotate.countries import country_table
 from storyline.annotate.event_lexicon import RELATIVE_NOUNS, REPORTING_VERBS, SAYING_VERBS, Sense, words
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
@@ -53,12 +54,14 @@ def objects_of(tok: Token) -> list[Token]:
     return out
 
 
-def destination(s: Sentence, tok: Token) -> Token | None:
+def destination(s: Sentence, tok: Token, guest: bool = False) -> Token | None:
     """The place a travel verb goes to ("flew to Paris", "arrived in Paris", "reached Paris"; "arrived
     in the Russian capital", "in Kenya's capital": the country's word, which the places stage reads
-    as its capital)."""
+    as its capital). With ``guest``, where an invitation brings its guest ("invited X to Paris"): a
+    "to" or "in" phrase only, never the object, who is the guest, nor "for" ("invited X for talks")."""
+    prepositions = ("to", "in", "into") if guest else ("to", "in", "into", "at", "for")
     for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in ("to", "in", "into", "at", "for"):
+        if c.dep_ == "prep" and c.lower_ in prepositions:
             for g in c.children:
                 if g.dep_ == "pobj" and s.entity_label(g) in PLACE_LABELS:
                     return g
@@ -68,7 +71,7 @@ def destination(s: Sentence, tok: Token) -> Token | None:
                     for h in of.children:  # "to the seaside resort of X"
                         if h.dep_ == "pobj" and s.entity_label(h) in PLACE_LABELS:
                             return h
-        if c.dep_ == "dobj" and s.entity_label(c) in PLACE_LABELS:
+        if c.dep_ == "dobj" and not guest and s.entity_label(c) in PLACE_LABELS:
             return c
     return None
 
@@ -78,8 +81,6 @@ def _capital_of(s: Sentence, g: Token) -> Token | None:
     them: a country (not "the European capital of culture", "the Texas capital"), with "the" or as
     a possessive, and no other word before "capital" ("venture capital", "the regional capital",
     "Chinese capital" are money or another city)."""
-    from storyline.annotate.countries import country_table
-
     if lemma_of(g) != "capital":
         return None
     before = [x for x in g.children if x.i < g.i and x.dep_ != "punct"]

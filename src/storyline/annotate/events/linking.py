@@ -138,7 +138,8 @@ def link_events(
         for r in raws
         if r.noun and r.phrase_start < r.start and _AIMED_AT.search(text[max(0, r.phrase_start - 20) : r.phrase_start])
     ]
-    for raw in sorted(raws, key=lambda r: r.start):
+    ordered = sorted(raws, key=lambda r: r.start)
+    for raw in ordered:
         args = [a for a in raw.args if not timed.overlapping(a.head_start, a.head_end)]  # "on Friday" is when
         speaker = [
             a
@@ -216,7 +217,7 @@ def link_events(
             previous["pair"] = people  # what "the two leaders" may mean: never three people
         if len(states) >= 2:
             previous["states"] = states
-    _outcome_parties(linked, sorted(raws, key=lambda r: r.start))
+    _outcome_parties(linked, ordered)
     events = [e for e, _ in linked]
     _inherit_places(events)
     _inherit_dates(events, anchor)

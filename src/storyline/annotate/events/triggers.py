@@ -9,18 +9,20 @@ from typing import TYPE_CHECKING
 
 from storyline.annotate.event_lexicon import (
     CEREMONY_VERBS,
+    ENDING_VERBS,
     INVITING_VERBS,
     LIGHT_VERBS,
     RULE_SENSES,
     SENSES,
     WORD_CLASSES,
-    YIELDING,
+    YIELDING_VERBS,
     Sense,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.arguments import (
     actor_places,
+    destination,
     noun_args,
     objects_of,
     places_of,
@@ -32,7 +34,7 @@ from storyline.annotate.events.arguments import (
 from storyline.annotate.events.coding import TRAVEL
 from storyline.annotate.events.conditions import satisfies
 from storyline.annotate.events.raw import RawArg, RawMention
-from storyline.annotate.events.sentence import ACTOR_LABELS, NAME_LABELS, PLACE_LABELS, Sentence
+from storyline.annotate.events.sentence import ACTOR_LABELS, NAME_LABELS, Sentence
 from storyline.annotate.events.status import WILL, Grammar, noun_status, status, unless_clause
 from storyline.annotate.events.tokens import governing_verb, is_verb, main_clause
 from storyline.model.annotations import EventStatus
@@ -227,8 +229,8 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
             objects = [c for c in host.children if c.dep_ == "dobj" and s.entity_label(c) in ACTOR_LABELS]
             args = [s.arg(t, side) for t in subj + (objects if sense.symmetric else [])] + args
             places = places + places_of(s, host)
-            if lemma_of(host) in INVITING_VERBS:
-                places += _invited_to(s, host)  # "invited the president to X for the summit": the summit is in X
+            if lemma_of(host) in INVITING_VERBS and (where := destination(s, host, guest=True)) is not None:
+                places.append(where)  # "invited the president to X for the summit": the summit is in X
         elif pos_of(host) == "NOUN":  # "the president's visit to the capital for the summit"
             owners = [c for c in host.children if c.dep_ == "poss" and c.tag_ not in ("PRP$",)]
             args = [s.arg(t, side) for t in owners] + args
@@ -277,26 +279,15 @@ def _lends(verb: Token, sense: Sense) -> bool:
     return ceremony and lemma in CEREMONY_VERBS and is_verb(verb)  # not "the chair of the talks"
 
 
-def _invited_to(s: Sentence, verb: Token) -> list[Token]:
-    """The place an invitation brings its guest to ("invited X to Paris", "welcomed X in Paris"):
-    never its object, who is the guest."""
-    return [
-        g
-        for c in verb.children
-        if c.dep_ == "prep" and c.lower_ in ("to", "in", "into")
-        for g in c.children
-        if g.dep_ == "pobj" and s.entity_label(g) in PLACE_LABELS
-    ][:1]
-
-
 def _yielded_by(s: Sentence, noun: Token) -> list[tuple[int, int]]:
     """The words that may name a meeting an agreement or a signing comes of, or goes without
-    (:data:`~storyline.annotate.event_lexicon.YIELDING`): the verb and its noun subject ("the talks
+    (:data:`~storyline.annotate.event_lexicon.YIELDING_VERBS` with an object, ``ENDING_VERBS`` with
+    "with" or "in", any verb with "without"): the verb and its noun subject ("the talks
     produced an accord", "the summit ended without any agreements", "hosted the prime minister ...
     without a fixed agenda and without the signing of documents"), or the noun it hangs from ("a
     summit without agreements")."""
     if noun.dep_ == "dobj":
-        verb, word = noun.head, "-"
+        verb, word = noun.head, ""
     elif noun.dep_ == "pobj":
         prep = noun.head
         while prep.dep_ == "conj" and prep.head.i != prep.i:  # "without X and without the signing"
@@ -306,7 +297,12 @@ def _yielded_by(s: Sentence, noun: Token) -> list[tuple[int, int]]:
         return []
     if pos_of(verb) == "NOUN":
         return [s.at(verb)] if word == "without" else []  # "an informal summit, without the signing"
-    if not is_verb(verb) or (word != "without" and word not in YIELDING.get(lemma_of(verb), ())):
+    lemma = lemma_of(verb)
+    if not word:
+        yields = lemma in YIELDING_VERBS  # "produced an accord"
+    else:
+        yields = word == "without" or (word in ("with", "in") and lemma in ENDING_VERBS)  # "ended with a deal"
+    if not is_verb(verb) or not yields:
         return []  # "discussed the treaty", "condemned the agreement", "talks on a deal": no outcome
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and pos_of(c) == "NOUN"]
     return [s.at(verb), *(s.at(c) for c in subjects[:1])]
