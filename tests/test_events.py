@@ -864,3 +864,50 @@ def test_an_agreement_is_not_dated_by_an_arrival(annotator: Annotator) -> None:
     visit = events(annotator, "Putin visited New Delhi on Wednesday.\n\nIndia and Russia signed eight agreements.",
                    date(2015, 12, 25))  # fmt: skip
     assert by_trigger(visit, "signed").time.value == "2015-12-23"  # type: ignore[union-attr]
+
+
+def test_an_agreement_awaited_beside_the_talks_is_planned(annotator: Annotator) -> None:
+    lead = "The ministers are holding talks in Geneva today"
+    awaited = events(annotator, lead + ", with an agreement on the border expected to be the main outcome.")
+    assert by_trigger(awaited, "talks").status is EventStatus.ONGOING
+    assert by_trigger(awaited, "agreement").status is EventStatus.PLANNED
+    likely = events(annotator, "Talks resume in Geneva today, with an agreement likely.")
+    assert by_trigger(likely, "agreement").status is EventStatus.PLANNED
+    # what a done deal is expected to bring is not the deal: it stays done
+    done = events(annotator, "The two firms merged on Monday, with the deal expected to create 5,000 jobs.")
+    assert by_trigger(done, "deal").status is EventStatus.OCCURRED
+
+
+def test_the_first_to_visit_has_visited(annotator: Annotator) -> None:
+    lead = "The talks lasted well beyond their scheduled time, officials said. "
+    now = by_trigger(events(annotator, lead + "Modi is the first Indian prime minister to visit the region."), "visit")
+    assert now.status is EventStatus.OCCURRED
+    will = events(annotator, "Modi will be the first Indian prime minister to visit Israel.")
+    assert by_trigger(will, "visit").status is EventStatus.PLANNED
+
+
+def test_a_region_the_recogniser_cut_short_is_read_whole(annotator: Annotator) -> None:
+    found = events(annotator, "Modi is the first Indian prime minister to visit the Russian Far East.")
+    visit = by_trigger(found, "visit")
+    assert visit.place is not None and visit.place.name == "Russian Far East"
+    # a demonym before a city stays a demonym and a city
+    [ann] = annotator.annotate_many([doc("The Russian Tver region and the Indian Ocean.")])
+    assert [(e.text, e.label) for e in ann.annotations.entities] == [
+        ("Russian", "NORP"),
+        ("Tver", "GPE"),
+        ("Indian Ocean", "LOC"),
+    ]
+
+
+def test_a_recalled_event_is_not_the_one_still_to_come(annotator: Annotator) -> None:
+    found = events(
+        annotator,
+        "An agreement, rather than a final contract, was likely to be signed during the visit, one official "
+        "said.\n\nThe two sides are also expected to seal a joint venture for the production of helicopters in "
+        "India, a project first agreed upon during Mr Modi's visit to Moscow last December.",
+        date(2016, 10, 12),
+    )
+    visits = sorted((e.status.value, e.time.value if e.time else None) for e in found if e.subtype == "visit")
+    assert visits == [("planned", None), ("referenced", "2015-12")]
+    agreements = sorted((e.status.value, e.time.value if e.time else None) for e in found if e.type == "AGREE")
+    assert agreements == [("planned", None), ("referenced", "2015-12")]

@@ -115,6 +115,15 @@ def test_that_day_and_the_next_follow_the_story_not_the_publication() -> None:
     ] == [("the following quarter", "DATE", "2018-Q4"), ("That quarter", "DATE", "2018-Q4")]
     # a date too coarse to count from gives what is known of it, no more
     assert times("They met in October 1998. That same day, they signed.")[1] == ("That same day", "DATE", "1998-10-XX")
+    # a year, month or week that holds the story's day does not move the story off it; another does
+    friday = times(
+        "On Friday he speaks at the forum, where India is the partner this year. He leaves later the same day."
+    )
+    assert friday[0][2] == "2019-09-13" and friday[-1] == ("later the same day", "DATE", "2019-09-13")
+    moved = times("They met on June 1, 2017. In 2018 the talks resumed. That same day, they signed.")
+    assert moved[-1] == ("That same day", "DATE", "2018-XX-XX")
+    month = times("They met on June 1, 2017, the second meeting that month. The next day they signed.")
+    assert month[-1] == ("The next day", "DATE", "2017-06-02")
     assert times("Talks were held in 2017. The next month they left.")[1] == ("The next month", "DATE", "XXXX-XX")
     # not inside longer words, not after a verb's "that", not "the same month last year"
     assert times("Talks were held on Monday. In the following years they met.")[1] == ("years", "DURATION", "PXY")

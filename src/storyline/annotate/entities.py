@@ -57,7 +57,7 @@ from storyline.annotate.span_model import LABELS as SPAN_LABELS
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
-NAME = "storyline.entities.v10"
+NAME = "storyline.entities.v11"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -306,6 +306,8 @@ _PLACE_WORDS = frozenset({
 #: English labels whose spans lose a capitalised "The" too (:meth:`EntityRecognizer._without_article`):
 #: it is a sentence's article far more often than the name's own. Measured on the English dev
 #: files (docs/languages.md), at the cost of a newspaper opening a sentence ("New York Times").
+#: Up to three capitalised words right after a mention (one space apart).
+_CAPITALISED_AFTER = re.compile(r"((?: [A-Z][\w'-]*){1,3})")
 _ARTICLE_FREE = frozenset({"GPE", "LOC", "NORP", "FAC", "ORG"})
 #: An article opening a span, with the blanks after it (a hard-wrapped line, a no-break space).
 _ARTICLE = re.compile(r"[Tt]he\s+")
@@ -721,8 +723,32 @@ class EntityRecognizer:
         if not english:
             return propagate_surnames(text, mentions)
         mentions += self._missed_datelines(text, mentions)
+        mentions = self._whole_regions(text, mentions)
         mentions.sort(key=lambda m: m.start)
         return propagate_surnames(text, propagate_to_headlines(text, split_swallowed(mentions)))
+
+    def _whole_regions(self, text: str, mentions: list[_Raw]) -> list[_Raw]:
+        """A country's or a demonym's mention that the capitalised words after it make the name of
+        a region, sea or other place the place index lists beside the cities ("the Russian Far
+        East", which the model reads as "Russian" and no more) becomes that place's name, in place
+        of any mention of those words. A city's name never grows so: "Russian Tver" stays a
+        demonym and a city."""
+        out = list(mentions)
+        for m in mentions:
+            if m.label not in ("NORP", "GPE") or m not in out:
+                continue
+            rest = _CAPITALISED_AFTER.match(text, m.end)
+            if rest is None:
+                continue
+            words = rest.group(1).split()
+            for n in range(len(words), 0, -1):
+                end = m.end + rest.group(0).index(words[n - 1]) + len(words[n - 1])
+                name = text[m.start : end]
+                if any(c.kind not in ("city", "country") for c in self.gazetteer.candidates(name)):
+                    out = [o for o in out if o is m or not (o.start < end and m.start < o.end)]
+                    out[out.index(m)] = _Raw(m.start, end, name, "LOC")
+                    break
+        return out
 
     def _missed_datelines(self, text: str, mentions: Sequence[_Raw]) -> list[_Raw]:
         """Datelines the model passed over ("GOA — Russia and India signed ..."): capitals opening

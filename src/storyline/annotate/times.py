@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from storyline.annotate.sentences import sentences
-from storyline.model.annotations import TimeExpression, TimeType
+from storyline.model.annotations import TimeExpression, TimeType, value_range
 
-NAME = "storyline.times.rules.v5"
+NAME = "storyline.times.rules.v6"
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -860,5 +860,17 @@ def find_times(text: str, anchor: date | None = None) -> list[TimeExpression]:
             start, end = s_start + c.start, s_start + c.end
             out.append(TimeExpression(start, end, text[start:end], kind, value))
             if c.rule.sets_reference and kind is TimeType.DATE and re.match(r"\d{4}", value):
-                ctx.reference = value
+                ctx.reference = _moved_to(ctx.reference, value)
     return out
+
+
+def _moved_to(reference: str | None, value: str) -> str:
+    """The story's date after it names ``value``: ``value``, unless it is a coarser date that holds
+    the date the story is at ("On Friday ... the partner country this year. He leaves later the
+    same day": still Friday; a year, month or week that holds the day does not move the story)."""
+    if reference is None:
+        return value
+    wide, narrow = value_range(value), value_range(reference)
+    if wide and narrow and wide[0] <= narrow[0] and narrow[1] <= wide[1] and wide != narrow:
+        return reference
+    return value

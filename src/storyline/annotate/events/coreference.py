@@ -29,6 +29,8 @@ def corefer(
             other, other_ids, other_firm = events[i]
             if own_firm and other_firm and tenses_clash(other_firm.status, own_firm.status):
                 continue  # "will host the president on Thursday" is not "met in the capital in May"
+            if _recalled_beside_unreal(other, own_firm) or _recalled_beside_unreal(event, other_firm):
+                continue  # "likely to be signed during the visit" is not "Mr Modi's visit last December"
             if compatible(other, other_ids, event, ids, people):
                 target = i
                 break
@@ -108,6 +110,14 @@ def _people_of(event: Event, people: set[str] | frozenset[str]) -> set[str]:
 
 _PAST = frozenset({EventStatus.OCCURRED, EventStatus.REFERENCED})
 _UNREAL = frozenset({EventStatus.PLANNED, EventStatus.HYPOTHETICAL, EventStatus.NEGATED})
+
+
+def _recalled_beside_unreal(recalled: Event, firm: Event | None) -> bool:
+    """An event recalled from before (its words or its date say so, whether or not its grammar
+    did) and one whose grammar says it is still to come, supposed or denied are two events:
+    "likely to be signed during the visit" and "agreed during Mr Modi's visit to Moscow last
+    December"."""
+    return recalled.status is EventStatus.REFERENCED and firm is not None and firm.status in _UNREAL
 
 
 def tenses_clash(a: EventStatus, b: EventStatus) -> bool:

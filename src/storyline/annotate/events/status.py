@@ -81,8 +81,11 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
     to = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
     if verb.dep_ in ("acl", "relcl") and to and pos_of(head) in ("NOUN", "PROPN"):
         if any(c.lower_ in ("first", "last", "only", "second", "third") for c in head.children):
-            governing = governing_verb(head)  # "the first foreign leader to visit": a fact
-            return status(governing) if governing is not None else _OCCURRED
+            # "the first foreign leader to visit": a fact, as its verb tells it; in the present
+            # ("is the first prime minister to visit the region") the visit has been made
+            governing = governing_verb(head)
+            found = status(governing) if governing is not None else _OCCURRED
+            return _OCCURRED if found is Unsettled.PRESENT else found
         return _PLANNED  # "an invitation to travel", "a deal to buy missile systems"
     infinitive = verb.dep_ == "advcl" and to
     if (verb.dep_ == "xcomp" or infinitive) and head.i != verb.i:
@@ -127,7 +130,7 @@ def noun_status(noun: Token) -> Grammar:
     modifiers = {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound", "advmod")}
     if any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
         return _NEGATED
-    if modifiers & PLANNING_WORDS:
+    if modifiers & PLANNING_WORDS or expected_with(noun):
         return _PLANNED
     head = noun.head
     if noun.dep_ == "pobj":
@@ -169,6 +172,33 @@ def noun_status(noun: Token) -> Grammar:
         # "the talks did not result in changes" denies the result, not the talks
         return _denied_event(head, frees=not _denies_its_subject(head))
     return Unsettled.UNKNOWN
+
+
+#: Words that, in a "with" phrase beside a clause, say its noun is still to come: "talks open
+#: today, with an agreement expected", "with a deal likely", "with the vote due on Friday".
+_AWAITED = frozenset({"expect", "expected", "likely", "due", "schedule", "scheduled", "plan", "planned", "set"})
+
+
+def expected_with(noun: Token) -> bool:
+    """A noun event a "with" phrase says is awaited, beside a clause that tells something else:
+    "holding talks today, with an agreement on the plant expected to be the main outcome"; "with a
+    deal likely". The word that awaits it may hang from a noun of the event's own phrase (the
+    parser often puts "expected" on "the plant"). What the awaited event is expected to do is no
+    part of it: "merged on Monday, with the deal expected to create jobs" keeps the deal done (only
+    "expected", "to be", "to take place" and other verbs of occurring await the event itself)."""
+    if noun.dep_ == "pobj" and noun.head.lower_ == "with":
+        phrase = noun
+    elif noun.dep_ == "nsubj" and noun.head.dep_ == "pcomp" and noun.head.head.lower_ == "with":
+        phrase = noun.head  # "with an agreement likely": the noun is the subject of the adjective
+    else:
+        return False
+    for t in phrase.subtree:
+        if lemma_of(t) not in _AWAITED or t.dep_ not in ("acl", "pcomp", "amod") or t.tag_ not in ("VBN", "JJ"):
+            continue
+        then = [c for c in t.children if c.dep_ == "xcomp"]
+        if all(lemma_of(c) == "be" or lemma_of(c) in OCCURRING_VERBS for c in then):
+            return True
+    return False
 
 
 def _denied_event(verb: Token, *, frees: bool) -> Grammar:

@@ -35,7 +35,7 @@ from storyline.annotate.events.coding import TRAVEL
 from storyline.annotate.events.conditions import satisfies
 from storyline.annotate.events.raw import RawArg, RawMention
 from storyline.annotate.events.sentence import ACTOR_LABELS, NAME_LABELS, Sentence
-from storyline.annotate.events.status import WILL, Grammar, noun_status, status, unless_clause
+from storyline.annotate.events.status import WILL, Grammar, expected_with, noun_status, status, unless_clause
 from storyline.annotate.events.tokens import governing_verb, is_verb, main_clause
 from storyline.model.annotations import EventStatus
 
@@ -61,6 +61,8 @@ def sentence_mentions(s: Sentence) -> list[RawMention]:
                 continue
             if pos == "N" and s.entity_label(tok) in NAME_LABELS:
                 continue  # "Asia-Pacific Economic Cooperation", "Nobel Peace Prize": part of a name
+            if pos == "N" and _amount(tok):
+                continue  # "a great deal to discuss": an amount, not an agreement
             for key in trigger_keys(tok, pos):
                 sense = next((x for x in SENSES.get((pos, key), ()) if satisfies(s, tok, x)), None)
                 if sense is not None:
@@ -209,14 +211,20 @@ def repeated(verb: Token) -> bool:
     return False
 
 
+def _amount(noun: Token) -> bool:
+    """ "A great deal", "a good deal (of)": a noun that measures how much, no event."""
+    return noun.lower_ == "deal" and any(c.dep_ == "amod" and c.lower_ in ("great", "good") for c in noun.children)
+
+
 def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMention:
     if noun.dep_ == "compound" and pos_of(noun.head) == "NOUN" and noun.head.i > noun.i:
         trigger, noun = noun, noun.head  # "a mediation effort": the effort's phrase carries the syntax
     else:
         trigger = noun
     light = noun.head if noun.dep_ in ("dobj", "nsubjpass", "attr") and _lends(noun.head, sense) else None
-    if light is None and noun.dep_ == "pobj" and _lends(noun.head.head, sense):
-        light = noun.head.head  # "took part in talks", "presided over the talks"
+    if light is None and noun.dep_ == "pobj" and _lends(noun.head.head, sense) and not expected_with(noun):
+        # "took part in talks", "presided over the talks"; not "held talks, with an agreement expected"
+        light = noun.head.head
     args = noun_args(s, noun, sense)
     places = places_of(s, noun, sense)
     if light is None and noun.dep_ == "pobj" and noun.head.lower_ in ("for", "at", "to", "in", "during"):
