@@ -387,3 +387,19 @@ def test_a_dateline_is_a_place_whatever_the_model_said(recognizer: EntityRecogni
     assert ("GOA", "GPE") in {(m.text, m.label) for m in goa}
     nato = recognizer.recognise(["NATO — Allies agreed on Monday to send more troops."])[0]
     assert ("NATO", "ORG") in {(m.text, m.label) for m in nato}  # no place of that name: as the model said
+
+
+def test_a_region_grows_only_over_words_no_longer_mention_holds() -> None:
+    from storyline.annotate.entities import _Raw
+
+    recogniser = EntityRecognizer()
+    text = "the Russian Far East Development Fund and the Russian Far East"
+    fund = _Raw(12, 37, "Far East Development Fund", "ORG")
+    first, second = _Raw(4, 11, "Russian", "NORP"), _Raw(46, 53, "Russian", "NORP")
+    found = recogniser._whole_regions(text, [first, fund, second])
+    # the fund runs past the region's name: left as the model read it; the second grows whole
+    assert [(m.text, m.label) for m in found] == [
+        ("Russian", "NORP"),
+        ("Far East Development Fund", "ORG"),
+        ("Russian Far East", "LOC"),
+    ]

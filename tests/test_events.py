@@ -776,6 +776,11 @@ def by_trigger(found: list[Event], word: str) -> Event:
     return event
 
 
+def status_of(annotator: Annotator, text: str, trigger: str) -> EventStatus:
+    """The status of the event of ``text`` whose trigger (or a mention) is ``trigger``."""
+    return by_trigger(events(annotator, text), trigger).status
+
+
 def test_who_presides_over_a_ceremony_takes_part_in_it(annotator: Annotator) -> None:
     found = events(
         annotator,
@@ -873,9 +878,24 @@ def test_an_agreement_awaited_beside_the_talks_is_planned(annotator: Annotator) 
     assert by_trigger(awaited, "agreement").status is EventStatus.PLANNED
     likely = events(annotator, "Talks resume in Geneva today, with an agreement likely.")
     assert by_trigger(likely, "agreement").status is EventStatus.PLANNED
-    # what a done deal is expected to bring is not the deal: it stays done
-    done = events(annotator, "The two firms merged on Monday, with the deal expected to create 5,000 jobs.")
-    assert by_trigger(done, "deal").status is EventStatus.OCCURRED
+    done, planned = EventStatus.OCCURRED, EventStatus.PLANNED
+    for text, trigger, status in (
+        # what a done deal is expected to bring is not the deal; nor is a verb's own "with", nor
+        # "expected to be" and a description beside a clause of the past
+        ("The two firms merged on Monday, with the deal expected to create 5,000 jobs.", "deal", done),
+        ("India and Russia signed a deal, with the agreement set to take effect next year.", "agreement", done),
+        ("Dozens were killed in Kabul on Monday, with the attack expected to be the deadliest.", "attack", done),
+        ("Police dealt with the protest, planned by students for weeks.", "protest", done),
+        # awaited whatever the clause's tense, and "set for" a day, "planned", "to be held"
+        ("The talks ended on Monday, with a deal expected.", "deal", planned),
+        ("The two leaders will hold talks on Friday, officials said, with a deal expected.", "deal", planned),
+        ("Protesters are gathering outside parliament, with a vote planned for later in the day.", "vote", planned),
+        ("Tensions are high, with the summit expected to be held next week.", "summit", planned),
+    ):
+        assert status_of(annotator, text, trigger) is status, text
+    # "set" that says where awaits nothing
+    resort = events(annotator, "The leaders met in Sochi on Monday, with the summit set in a resort on the coast.")
+    assert resort and all(e.status is EventStatus.OCCURRED for e in resort)
 
 
 def test_the_first_to_visit_has_visited(annotator: Annotator) -> None:
@@ -884,13 +904,26 @@ def test_the_first_to_visit_has_visited(annotator: Annotator) -> None:
     assert now.status is EventStatus.OCCURRED
     will = events(annotator, "Modi will be the first Indian prime minister to visit Israel.")
     assert by_trigger(will, "visit").status is EventStatus.PLANNED
+    # a date ahead still makes it planned
+    ahead = events(annotator, "Modi is the first Indian prime minister to visit Israel next week.")
+    assert by_trigger(ahead, "visit").status is EventStatus.PLANNED
+
+
+def test_a_great_deal_is_an_amount_and_a_good_deal_an_agreement(annotator: Annotator) -> None:
+    assert not [e for e in events(annotator, "The two leaders had a great deal to discuss.") if e.type == "AGREE"]
+    assert not [e for e in events(annotator, "The plan drew a great deal of interest.") if e.type == "AGREE"]
+    assert not [e for e in events(annotator, "He knows a great deal about Russia.") if e.type == "AGREE"]
+    got = events(annotator, "India got a good deal on the S-400 systems, officials said.")
+    assert by_trigger(got, "deal").type == "AGREE"
 
 
 def test_a_region_the_recogniser_cut_short_is_read_whole(annotator: Annotator) -> None:
     found = events(annotator, "Modi is the first Indian prime minister to visit the Russian Far East.")
     visit = by_trigger(found, "visit")
     assert visit.place is not None and visit.place.name == "Russian Far East"
-    # a demonym before a city stays a demonym and a city
+    # a possessive ends the name; a demonym before a city stays a demonym and a city
+    [ports] = annotator.annotate_many([doc("The Russian Far East's ports are busy.")])
+    assert [(e.text, e.label) for e in ports.annotations.entities] == [("Russian Far East", "LOC")]
     [ann] = annotator.annotate_many([doc("The Russian Tver region and the Indian Ocean.")])
     assert [(e.text, e.label) for e in ann.annotations.entities] == [
         ("Russian", "NORP"),
@@ -911,3 +944,66 @@ def test_a_recalled_event_is_not_the_one_still_to_come(annotator: Annotator) -> 
     assert visits == [("planned", None), ("referenced", "2015-12")]
     agreements = sorted((e.status.value, e.time.value if e.time else None) for e in found if e.type == "AGREE")
     assert agreements == [("planned", None), ("referenced", "2015-12")]
+
+
+def test_a_passive_joined_to_an_arrival_acts_on_who_arrived(annotator: Annotator) -> None:
+    text = "Narendra Modi arrived in Moscow on Wednesday and was received by Vladimir Putin for a private dinner."
+    received = by_trigger(events(annotator, text), "received")
+    assert {(a.role, a.canonical) for a in received.actors} == {
+        ("source", "Vladimir Putin"),
+        ("target", "Narendra Modi"),
+    }
+    # a conjunct with its own subject, or an active one, keeps its own reading
+    active = by_trigger(events(annotator, "Vladimir Putin arrived on Monday and received Narendra Modi."), "received")
+    assert {(a.role, a.canonical) for a in active.actors} == {
+        ("source", "Vladimir Putin"),
+        ("target", "Narendra Modi"),
+    }
+
+
+def test_denying_an_act_does_not_deny_its_setting(annotator: Annotator) -> None:
+    accessed = "Fortunately, no customer information was accessed in the attack."
+    assert status_of(annotator, accessed, "accessed") is EventStatus.NEGATED
+    assert status_of(annotator, accessed, "attack") is EventStatus.OCCURRED
+    # a purpose is denied with the act: the talks he did not fly for did not happen; and what one
+    # did not take part in is denied of them
+    for text, trigger in (
+        ("The minister did not fly to Moscow for talks.", "talks"),
+        ("Iran has not engaged in talks with the United States.", "talks"),
+        ("Britain did not take part in the invasion.", "invasion"),
+    ):
+        assert status_of(annotator, text, trigger) is EventStatus.NEGATED, text
+
+
+def test_what_a_thing_made_is_for_it_does(annotator: Annotator) -> None:
+    # an update released to plug a flaw plugs it, as CASIE codes it; a deal to buy is still a plan
+    released = events(annotator, "The hackers sent thousands of emails to trick users into paying.")
+    assert by_trigger(released, "trick").status is EventStatus.OCCURRED
+    offer = events(annotator, "Russia made an offer to supply fighter jets to India.")
+    assert by_trigger(offer, "supply").status is EventStatus.PLANNED
+    # only things made or sent: pressure or legislation to do something is not its doing
+    pressure = events(annotator, "He faced mounting pressure to resign.")
+    assert by_trigger(pressure, "resign").status is EventStatus.PLANNED
+    law = events(annotator, "The government introduced legislation to ban the protests.")
+    assert by_trigger(law, "ban").status is EventStatus.PLANNED
+
+
+def test_what_a_known_event_may_do_is_supposed_not_the_event(annotator: Annotator) -> None:
+    leak = events(annotator, "The leak could potentially affect tens of thousands more people.")
+    assert by_trigger(leak, "leak").status is EventStatus.OCCURRED
+    # an event the text does not know yet, or one whose taking place is what is supposed, stays so
+    assert by_trigger(events(annotator, "A war could destabilise the whole region."), "war").status is (
+        EventStatus.HYPOTHETICAL
+    )
+    assert by_trigger(events(annotator, "The summit could take place next week."), "summit").status is (
+        EventStatus.HYPOTHETICAL
+    )
+    # nor a condition anywhere in the clause, nor "would"
+    for text, trigger in (
+        ("The deal, if signed, would boost trade between the two countries.", "deal"),
+        ("If held, the referendum could split the country.", "referendum"),
+    ):
+        found = [
+            e for e in events(annotator, text) if e.trigger.text == trigger or trigger in [m.text for m in e.mentions]
+        ]
+        assert found and found[0].status is EventStatus.HYPOTHETICAL, text

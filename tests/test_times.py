@@ -122,6 +122,8 @@ def test_that_day_and_the_next_follow_the_story_not_the_publication() -> None:
     assert friday[0][2] == "2019-09-13" and friday[-1] == ("later the same day", "DATE", "2019-09-13")
     moved = times("They met on June 1, 2017. In 2018 the talks resumed. That same day, they signed.")
     assert moved[-1] == ("That same day", "DATE", "2018-XX-XX")
+    earlier = times("On Friday he spoke. Earlier this year, he visited Japan. The next month, he went to China.")
+    assert earlier[-1] == ("The next month", "DATE", "XXXX-XX")  # "earlier this year" is a step in the story
     month = times("They met on June 1, 2017, the second meeting that month. The next day they signed.")
     assert month[-1] == ("The next day", "DATE", "2017-06-02")
     assert times("Talks were held in 2017. The next month they left.")[1] == ("The next month", "DATE", "XXXX-XX")

@@ -306,9 +306,10 @@ _PLACE_WORDS = frozenset({
 #: English labels whose spans lose a capitalised "The" too (:meth:`EntityRecognizer._without_article`):
 #: it is a sentence's article far more often than the name's own. Measured on the English dev
 #: files (docs/languages.md), at the cost of a newspaper opening a sentence ("New York Times").
-#: Up to three capitalised words right after a mention (one space apart).
-_CAPITALISED_AFTER = re.compile(r"((?: [A-Z][\w'-]*){1,3})")
 _ARTICLE_FREE = frozenset({"GPE", "LOC", "NORP", "FAC", "ORG"})
+#: A capitalised word right after a mention (one space before it), without a possessive "'s".
+_CAPITALISED_WORD = re.compile(r" ([A-Z][\w-]*(?:['’][\w]+)?)")
+_POSSESSIVE = re.compile(r"['’]s$")
 #: An article opening a span, with the blanks after it (a hard-wrapped line, a no-break space).
 _ARTICLE = re.compile(r"[Tt]he\s+")
 
@@ -731,23 +732,31 @@ class EntityRecognizer:
         """A country's or a demonym's mention that the capitalised words after it make the name of
         a region, sea or other place the place index lists beside the cities ("the Russian Far
         East", which the model reads as "Russian" and no more) becomes that place's name, in place
-        of any mention of those words. A city's name never grows so: "Russian Tver" stays a
-        demonym and a city."""
+        of any mention inside those words. A city's name never grows so ("Russian Tver" stays a
+        demonym and a city), nor does a name that a mention of the model runs past ("the Russian
+        Far East Development Fund", should the model find the fund)."""
         out = list(mentions)
         for m in mentions:
             if m.label not in ("NORP", "GPE") or m not in out:
                 continue
-            rest = _CAPITALISED_AFTER.match(text, m.end)
-            if rest is None:
-                continue
-            words = rest.group(1).split()
-            for n in range(len(words), 0, -1):
-                end = m.end + rest.group(0).index(words[n - 1]) + len(words[n - 1])
+            ends: list[int] = []  # where each of up to three capitalised words after the mention ends
+            at = m.end
+            while len(ends) < 3 and (word := _CAPITALISED_WORD.match(text, at)) is not None:
+                at = word.end()
+                possessive = _POSSESSIVE.search(word.group(1))
+                ends.append(word.end(1) - (len(possessive.group(0)) if possessive else 0))
+                if possessive:
+                    break  # "the Russian Far East's ports": the name ends with the possessive
+            for end in reversed(ends):
                 name = text[m.start : end]
-                if any(c.kind not in ("city", "country") for c in self.gazetteer.candidates(name)):
-                    out = [o for o in out if o is m or not (o.start < end and m.start < o.end)]
-                    out[out.index(m)] = _Raw(m.start, end, name, "LOC")
+                if not any(c.kind not in ("city", "country") for c in self.gazetteer.candidates(name)):
+                    continue
+                overlapping = [o for o in out if o is not m and o.start < end and m.start < o.end]
+                if any(o.end > end for o in overlapping):
                     break
+                out = [o for o in out if o not in overlapping]
+                out[out.index(m)] = _Raw(m.start, end, name, "LOC")
+                break
         return out
 
     def _missed_datelines(self, text: str, mentions: Sequence[_Raw]) -> list[_Raw]:

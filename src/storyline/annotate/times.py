@@ -860,15 +860,20 @@ def find_times(text: str, anchor: date | None = None) -> list[TimeExpression]:
             start, end = s_start + c.start, s_start + c.end
             out.append(TimeExpression(start, end, text[start:end], kind, value))
             if c.rule.sets_reference and kind is TimeType.DATE and re.match(r"\d{4}", value):
-                ctx.reference = _moved_to(ctx.reference, value)
+                ctx.reference = _moved_to(ctx.reference, value, text[start:end])
     return out
 
 
-def _moved_to(reference: str | None, value: str) -> str:
-    """The story's date after it names ``value``: ``value``, unless it is a coarser date that holds
-    the date the story is at ("On Friday ... the partner country this year. He leaves later the
-    same day": still Friday; a year, month or week that holds the day does not move the story)."""
-    if reference is None:
+#: The present year, month or week named as such: the time around the story, not a step in it.
+_CURRENT = re.compile(r"(?:this|the\s+current)\s+(?:year|month|week)", re.IGNORECASE)
+
+
+def _moved_to(reference: str | None, value: str, words: str) -> str:
+    """The story's date after it names ``value`` in ``words``: ``value``, unless the words name the
+    present year, month or week and it holds the date the story is at ("On Friday ... the partner
+    country this year. He leaves later the same day": still Friday). "Earlier this year", "this
+    weekend", a season or a year of its own ("In 2017, ...") move the story as any date does."""
+    if reference is None or not _CURRENT.fullmatch(words.strip()):
         return value
     wide, narrow = value_range(value), value_range(reference)
     if wide and narrow and wide[0] <= narrow[0] and narrow[1] <= wide[1] and wide != narrow:

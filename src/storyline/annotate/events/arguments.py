@@ -39,6 +39,9 @@ def objects_of(tok: Token) -> list[Token]:
         heads = [c for c in tok.children if c.dep_ in (*_OBJECTS, "nsubjpass")]
         if not heads and tok.dep_ == "xcomp":  # "agreements are expected to be signed"
             heads = [c for c in tok.head.children if c.dep_ in ("nsubjpass", "nsubj")]
+        if not heads and _passive_conjunct(tok):  # "arrived on Monday and was received by Putin"
+            shared, shared_passive, _ = subjects(tok.head)
+            heads = shared or shared_passive
         heads += [g for c in tok.children if c.dep_ == "prt" for g in c.children]
         heads += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("to", "for", "on") for g in c.children]
     else:
@@ -95,6 +98,16 @@ def _capital_of(s: Sentence, g: Token) -> Token | None:
     return nation
 
 
+def _passive_conjunct(verb: Token) -> bool:
+    """A passive verb joined to another with no subject of its own ("arrived and was received"):
+    the subject it shares is what it acts on."""
+    return (
+        verb.dep_ == "conj"
+        and any(c.dep_ == "auxpass" for c in verb.children)
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+    )
+
+
 def subjects(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token], list[Token]]:
     """(subjects, passive subjects, agents) of a verb, borrowed from the verb it depends on
     when it has none ("plans to visit", "met and signed")."""
@@ -108,6 +121,10 @@ def subjects(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token], lis
         if verb.dep_ == "xcomp" and pos_of(verb.head) == "ADJ" and is_verb(verb.head.head):
             s, p, a = subjects(verb.head.head, depth + 1)  # "it is willing to withdraw"
             subj, agents = s or p, agents or a
+        elif _passive_conjunct(verb) and is_verb(verb.head):
+            # "arrived on Monday and was received by the president": who arrived was received
+            s, p, a = subjects(verb.head, depth + 1)
+            passive = s or p
         elif verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and is_verb(verb.head):
             s, p, a = subjects(verb.head, depth + 1)
             subj, agents = s or p, agents or a

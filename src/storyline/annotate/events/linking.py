@@ -165,13 +165,13 @@ def link_events(
                     EventActor("target", where.text, where.start, where.end, where.entity_id, where.canonical)
                 )
         time = _time(raw, dated, text, phrases)
-        if time and anchor and raw.status in (EventStatus.PLANNED, Unsettled.PRESENT):
+        if time and anchor and raw.status in (EventStatus.PLANNED, Unsettled.PRESENT, Unsettled.FACT):
             # "will hold the summit on Thursday, officials said", "X meets Y on Saturday": ahead
             time = _forward(time, anchor)
         status = settle(raw.status, raw.earlier, time, anchor, _headline(raw, text))
         said_today = any(raw.sentence_start <= t.start < raw.sentence_end for t in today)
         reported = status in (EventStatus.OCCURRED, EventStatus.ONGOING)
-        stated_reported = raw.status in (EventStatus.OCCURRED, EventStatus.ONGOING)
+        stated_reported = raw.status in (EventStatus.OCCURRED, EventStatus.ONGOING, Unsettled.FACT)
         if time is None and anchor is not None and reported and (stated_reported or said_today):
             # a simple past with no date, or "today": the publication date
             time = EventTime(anchor.isoformat(), TimeType.DATE.value, inferred=True)
@@ -200,7 +200,7 @@ def link_events(
             mentions=[mention],
         )
         linked.append((event, {a.entity_id for a in actors if a.entity_id}))
-        if isinstance(raw.status, EventStatus) or raw.earlier:
+        if isinstance(raw.status, EventStatus) or raw.status is Unsettled.FACT or raw.earlier:
             firm.add(event.id)
         # one side's act on the other that did not or may not happen does not make the two a pair
         # "the two countries" speaks of next ("declined to comment on possible US sanctions
@@ -481,7 +481,7 @@ def _confidence(raw: RawMention, actors: list[EventActor], place: EventPlace | N
     score += 0.1 if len(actors) >= 2 else 0.0
     score += 0.1 if place else 0.0
     score += 0.1 if time and not time.inferred else 0.05 if time else 0.0
-    score += 0.05 if isinstance(raw.status, EventStatus) else 0.0
+    score += 0.05 if isinstance(raw.status, EventStatus) or raw.status is Unsettled.FACT else 0.0
     score += 0.25 if raw.main_clause else 0.0
     score += 0.05 if raw.frame else 0.0
     return round(min(score, 0.95), 2)

@@ -20,10 +20,11 @@ from storyline.annotate.event_lexicon import (
     OCCURRING_VERBS,
     PLANNING_WORDS,
     REPORTING_VERBS,
+    words,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
-from storyline.annotate.events.tokens import ancestors, governing_verb
+from storyline.annotate.events.tokens import ancestors, governing_verb, is_verb
 from storyline.model.annotations import EventStatus, EventTime, value_range
 
 if TYPE_CHECKING:
@@ -38,6 +39,9 @@ class Unsettled(StrEnum):
     occurred by the date; undated, ongoing in a story's body and occurred in a headline."""
     UNKNOWN = "unknown"
     """Nothing: planned when dated ahead, else occurred."""
+    FACT = "fact"
+    """A present that states a fact of the past ("is the first prime minister to visit the
+    region"): planned when dated ahead, else occurred, on the publication day when undated."""
 
 
 Grammar = EventStatus | Unsettled
@@ -82,10 +86,16 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
     if verb.dep_ in ("acl", "relcl") and to and pos_of(head) in ("NOUN", "PROPN"):
         if any(c.lower_ in ("first", "last", "only", "second", "third") for c in head.children):
             # "the first foreign leader to visit": a fact, as its verb tells it; in the present
-            # ("is the first prime minister to visit the region") the visit has been made
+            # ("is the first prime minister to visit the region") as nothing more is said, so the
+            # date decides ("is the first ... to visit Israel next week" is planned), else it was made
             governing = governing_verb(head)
             found = status(governing) if governing is not None else _OCCURRED
-            return _OCCURRED if found is Unsettled.PRESENT else found
+            return Unsettled.FACT if found is Unsettled.PRESENT else found
+        governing = governing_verb(head)
+        if lemma_of(head) in _ARTEFACTS and governing is not None and status(governing) is _OCCURRED:
+            # "released an update to fix the flaw", "sent emails to trick users": what a thing
+            # made or sent does, it did, as the making went
+            return _OCCURRED
         return _PLANNED  # "an invitation to travel", "a deal to buy missile systems"
     infinitive = verb.dep_ == "advcl" and to
     if (verb.dep_ == "xcomp" or infinitive) and head.i != verb.i:
@@ -148,8 +158,11 @@ def noun_status(noun: Token) -> Grammar:
             return _PLANNED  # "invited the president for next year's summit"
         if verb is not None and lemma_of(verb) != "be":
             # "during the summit, they signed"; "flew in for the summit"; "did not fly to Moscow
-            # for talks" denies the talks, but "gave no details about the talks" the details
-            return _denied_event(verb, frees=head.head.i != verb.i)
+            # for talks" denies the talks, but "gave no details about the talks" the details, and
+            # "no data was accessed in the attack", "did not speak at the summit" the access and
+            # the speaking: a phrase of the setting is not what the verb's denial denies
+            setting = word in _SETTING and not _takes_part(verb)
+            return _denied_event(verb, frees=head.head.i != verb.i or setting)
         be = head.head
         if word == "in" and lemma_of(be) == "be" and be.dep_ == "ROOT" and status(be) is Unsettled.PRESENT:
             return Unsettled.PRESENT  # "both sides are in talks": as a present tense ("... next week")
@@ -170,35 +183,128 @@ def noun_status(noun: Token) -> Grammar:
             return _PLANNED  # "the summit is due to be held", "the visit is expected"
         # "talks took place", "the summit will open", "the summit is expected to ..."; but
         # "the talks did not result in changes" denies the result, not the talks
-        return _denied_event(head, frees=not _denies_its_subject(head))
+        found = _denied_event(head, frees=not _denies_its_subject(head))
+        if (
+            found is _HYPOTHETICAL
+            and _known(noun)
+            and not _denies_its_subject(head)
+            and not _conditional(head)
+            and not any(c.dep_ == "aux" and c.lower_ in ("would", "'d") for c in head.children)
+        ):
+            # "the leak could affect thousands more": what the leak may do is supposed, not the leak
+            return Unsettled.UNKNOWN
+        return found
     return Unsettled.UNKNOWN
 
 
 #: Words that, in a "with" phrase beside a clause, say its noun is still to come: "talks open
 #: today, with an agreement expected", "with a deal likely", "with the vote due on Friday".
 _AWAITED = frozenset({"expect", "expected", "likely", "due", "schedule", "scheduled", "plan", "planned", "set"})
+#: What an awaited event may be expected to do that is its own happening ("expected to be held",
+#: "to take place", "to go ahead", "to resume"): not what it brings ("to take effect", "to go to
+#: parliament", "to create jobs").
+_HAPPENS = frozenset({"be", "happen", "occur", "materialise", "materialize", "proceed", "start", "begin", "open",
+                      "resume", "come"})  # fmt: skip
 
 
 def expected_with(noun: Token) -> bool:
-    """A noun event a "with" phrase says is awaited, beside a clause that tells something else:
-    "holding talks today, with an agreement on the plant expected to be the main outcome"; "with a
-    deal likely". The word that awaits it may hang from a noun of the event's own phrase (the
-    parser often puts "expected" on "the plant"). What the awaited event is expected to do is no
-    part of it: "merged on Monday, with the deal expected to create jobs" keeps the deal done (only
-    "expected", "to be", "to take place" and other verbs of occurring await the event itself)."""
+    """A noun event a "with" phrase says is awaited, set off by a comma beside a clause that tells
+    something else: "are holding talks today, with an agreement on the plant expected to be the
+    main outcome"; "the talks ended on Monday, with a deal expected"; "with the summit set for
+    Monday". The word that awaits it may hang from a noun of the event's own phrase (the parser
+    often puts "expected" on "the plant"). Not a verb's own "with" ("dealt with the protest,
+    planned by students": no comma), and not what the event is expected to bring ("to take
+    effect", "to create jobs"): only the bare word, "to be held" and the verbs of happening await
+    the event itself. "Expected to be" and a description of it ("the main outcome", "the
+    deadliest") awaits it only beside a clause that is not done: "were killed on Monday, with the
+    attack expected to be the deadliest this year" describes an attack that happened. "Set" needs
+    what it is set for or to ("set for Monday", "set to resume"; not "set in a resort")."""
     if noun.dep_ == "pobj" and noun.head.lower_ == "with":
-        phrase = noun
+        phrase, prep = noun, noun.head
     elif noun.dep_ == "nsubj" and noun.head.dep_ == "pcomp" and noun.head.head.lower_ == "with":
-        phrase = noun.head  # "with an agreement likely": the noun is the subject of the adjective
+        phrase, prep = noun.head, noun.head.head  # "with an agreement likely": the noun is the adjective's subject
     else:
         return False
+    if prep.i == 0 or prep.doc[prep.i - 1].text != ",":
+        return False
+    clause = prep.head
+    done = is_verb(clause) and (clause.tag_ == "VBD" or status(clause) in (_OCCURRED, EventStatus.REFERENCED))
     for t in phrase.subtree:
         if lemma_of(t) not in _AWAITED or t.dep_ not in ("acl", "pcomp", "amod") or t.tag_ not in ("VBN", "JJ"):
             continue
-        then = [c for c in t.children if c.dep_ == "xcomp"]
-        if all(lemma_of(c) == "be" or lemma_of(c) in OCCURRING_VERBS for c in then):
+        then = [c for c in t.children if c.dep_ in ("xcomp", "advcl", "pcomp")]
+        if lemma_of(t) == "set" and not then and not any(c.dep_ == "prep" and c.lower_ == "for" for c in t.children):
+            continue
+        if all(_happens(c) for c in then) and not (done and any(_described(c) for c in then)):
             return True
     return False
+
+
+def _happens(verb: Token) -> bool:
+    """An infinitive that tells the event take place: "to be", "to be held", "to take place", "to
+    go ahead"."""
+    lemma = lemma_of(verb)
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        return True  # "expected to be held", "to be signed"
+    if lemma == "take":
+        return any(c.dep_ == "dobj" and c.lower_ == "place" for c in verb.children)
+    if lemma == "go":
+        return any(c.lower_ in ("ahead", "forward") for c in verb.children)
+    return lemma in _HAPPENS
+
+
+def _described(verb: Token) -> bool:
+    """ "To be" and a description ("to be the deadliest", "to be the main outcome")."""
+    return lemma_of(verb) == "be" and any(c.dep_ in ("attr", "acomp") for c in verb.children)
+
+
+#: Things made or sent whose infinitive does what they are for once they are made: an update, a
+#: patch, an e-mail ("released an update to plug a flaw", "sent emails to trick users"). After any
+#: other noun the infinitive is still to come ("signed a deal to buy", "pressure to resign",
+#: "legislation to ban protests", "the battle to block the nominee").
+_ARTEFACTS = frozenset(
+    {
+        "update", "updates", "patch", "patches", "fix", "fixes", "version", "versions", "release", "software",
+        "tool", "tools", "code", "email", "emails", "e-mail", "e-mails", "message", "messages", "malware", "app",
+        "apps", "script", "scripts", "firmware", "plugin", "plug-in", "advisory", "bulletin", "link", "links",
+        "website", "site", "page", "pages", "text", "texts",
+    }
+)  # fmt: skip
+
+#: Prepositions of the setting an act took place in ("in the attack", "at the summit", "during
+#: the talks"): denying the act does not deny the setting.
+_SETTING = frozenset({"in", "at", "during", "amid", "amidst", "throughout"})
+
+
+#: Verbs whose "in" phrase is what is done, not where: "engaged in talks", "participated in the
+#: election", "ran in the election", "took part in the invasion" (their forms: the event parse
+#: runs without spaCy's lemmatiser).
+_PARTAKING = words(
+    "participate participates participated participating engage engages engaged engaging compete competes "
+    "competed competing run runs ran running stand stands stood standing join joins joined joining involve "
+    "involves involved involving partake partakes partook partaken partaking"
+)
+_TAKE = words("take takes took taken taking")
+
+
+def _takes_part(verb: Token) -> bool:
+    word = verb.lower_
+    return word in _PARTAKING or (word in _TAKE and any(c.lower_ == "part" for c in verb.children))
+
+
+def _known(noun: Token) -> bool:
+    """A noun event the text points to as one it knows: "the leak", "this attack", "its breach"
+    (not "a war", "any attack", which a modal may suppose whole)."""
+    return any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")) or c.dep_ == "poss"
+        for c in noun.children
+    )
+
+
+def _conditional(verb: Token) -> bool:
+    """A clause with a condition anywhere in it ("if held, the referendum could split the country",
+    "unless talks resume")."""
+    return any(t.dep_ == "mark" and t.lower_ in ("if", "unless") for t in verb.subtree)
 
 
 def _denied_event(verb: Token, *, frees: bool) -> Grammar:

@@ -17,6 +17,7 @@ from storyline.annotate.event_lexicon import (
     WORD_CLASSES,
     YIELDING_VERBS,
     Sense,
+    words,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
@@ -212,8 +213,25 @@ def repeated(verb: Token) -> bool:
 
 
 def _amount(noun: Token) -> bool:
-    """ "A great deal", "a good deal (of)": a noun that measures how much, no event."""
-    return noun.lower_ == "deal" and any(c.dep_ == "amod" and c.lower_ in ("great", "good") for c in noun.children)
+    """ "A great deal", "a good deal": an amount ("knows a great deal about Russia", "a great deal
+    to discuss", "means a great deal to India"), unless it is one got or struck, one on or for
+    something, or what something was ("got a good deal on the systems", "struck a great deal for
+    India", "thought it was a great deal")."""
+    if noun.lower_ != "deal" or not any(c.dep_ == "amod" and c.lower_ in ("great", "good") for c in noun.children):
+        return False
+    if noun.dep_ == "attr" or any(c.dep_ == "prep" and c.lower_ in ("on", "for", "with") for c in noun.children):
+        return False  # "he thought it was a great deal": a bargain struck
+    return not (noun.dep_ == "dobj" and noun.head.lower_ in _GETTING)
+
+
+#: Verbs that get or strike a deal ("got a good deal", "struck a great deal"), in their forms (the
+#: event parse runs without spaCy's lemmatiser).
+_GETTING = words(
+    "get gets got getting gotten strike strikes struck striking reach reaches reached reaching sign signs "
+    "signed signing secure secures secured securing land lands landed landing cut cuts cutting win wins won "
+    "winning negotiate negotiates negotiated negotiating clinch clinches clinched clinching seal seals sealed "
+    "sealing"
+)
 
 
 def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMention:
