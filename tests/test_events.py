@@ -1007,3 +1007,10 @@ def test_what_a_known_event_may_do_is_supposed_not_the_event(annotator: Annotato
             e for e in events(annotator, text) if e.trigger.text == trigger or trigger in [m.text for m in e.mentions]
         ]
         assert found and found[0].status is EventStatus.HYPOTHETICAL, text
+
+
+def test_executing_code_or_a_plan_kills_no_one(annotator: Annotator) -> None:
+    assert not events(annotator, "An attacker could execute arbitrary code on the server.")
+    assert not events(annotator, "The army executed the plan without delay.")
+    for text in ("Iran executed two prisoners on Monday.", "The prisoner was executed on Monday."):
+        assert by_trigger(events(annotator, text), "executed").subtype == "killing", text

@@ -230,7 +230,8 @@ N cleansing                     ASSAULT ethnic-cleansing 203
 V assassinate                   ASSAULT assassination 186
 N assassination                 ASSAULT assassination 186
 V torture                       ASSAULT torture 1822
-V execute|behead|wound|injure|beat ASSAULT killing 1823
+V execute                       ASSAULT killing 1823 needs=not-a-task
+V behead|wound|injure|beat      ASSAULT killing 1823
 N execution|executions          ASSAULT killing 1823
 V open_fire                     FIGHT military-force 190
 V fight|clash|battle|shell|bombard|invade|strike|fire|pound FIGHT military-force 190

@@ -98,6 +98,23 @@ def _counterpart(s: Sentence, tok: Token) -> bool:
     )
 
 
+#: What one executes that is no one: code, a plan, an order ("executed arbitrary code").
+_TASKS = words(
+    "code codes plan plans order orders strategy strategies program programs programme programmes command "
+    "commands script scripts task tasks transaction transactions trade trades contract contracts move moves "
+    "policy policies function functions instruction instructions query queries payload payloads file files "
+    "malware attack attacks manoeuvre manoeuvres maneuver maneuvers warrant warrants will wills deal deals "
+    "operation operations project projects agreement agreements"
+)
+
+
+@condition("not-a-task")
+def _not_a_task(s: Sentence, tok: Token) -> bool:
+    """What it acts on is no task: "executed two prisoners", "was executed"; not "executed arbitrary
+    code", "executed the plan"."""
+    return not any(lemma_of(c) in _TASKS or c.lower_ in _TASKS for c in tok.children if c.dep_ == "dobj")
+
+
 @condition("to-meet")
 def _to_meet(s: Sentence, tok: Token) -> bool:
     """An invitation to meet or come ("invited Putin to visit India", "invited the president for
