@@ -307,9 +307,8 @@ _PLACE_WORDS = frozenset({
 #: it is a sentence's article far more often than the name's own. Measured on the English dev
 #: files (docs/languages.md), at the cost of a newspaper opening a sentence ("New York Times").
 _ARTICLE_FREE = frozenset({"GPE", "LOC", "NORP", "FAC", "ORG"})
-#: A capitalised word right after a mention (one space before it), without a possessive "'s".
+#: A capitalised word right after a mention (one space before it), with any "'s" after it.
 _CAPITALISED_WORD = re.compile(r" ([A-Z][\w-]*(?:['’][\w]+)?)")
-_POSSESSIVE = re.compile(r"['’]s$")
 #: An article opening a span, with the blanks after it (a hard-wrapped line, a no-break space).
 _ARTICLE = re.compile(r"[Tt]he\s+")
 
@@ -743,8 +742,8 @@ class EntityRecognizer:
             at = m.end
             while len(ends) < 3 and (word := _CAPITALISED_WORD.match(text, at)) is not None:
                 at = word.end()
-                possessive = _POSSESSIVE.search(word.group(1))
-                ends.append(word.end(1) - (len(possessive.group(0)) if possessive else 0))
+                possessive = word.group(1).endswith(("'s", "’s"))
+                ends.append(word.end(1) - 2 if possessive else word.end(1))
                 if possessive:
                     break  # "the Russian Far East's ports": the name ends with the possessive
             for end in reversed(ends):

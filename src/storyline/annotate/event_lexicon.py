@@ -452,7 +452,8 @@ _IRREGULAR_LEMMAS = dict(
         "'ve>have did>do does>do done>do doing>do 'll>will wo>will ca>can hid>hide kept>keep meant>mean "
         "broke>break broken>break chose>choose chosen>choose ate>eat eaten>eat felt>feel heard>hear "
         "understood>understand stood>stand sat>sit spent>spend built>build lent>lend bore>bear borne>bear "
-        "forgave>forgive forgiven>forgive woke>wake arose>arise arisen>arise oversaw>oversee overseen>oversee"
+        "forgave>forgive forgiven>forgive woke>wake arose>arise arisen>arise oversaw>oversee overseen>oversee "
+        "got>get gotten>get partook>partake partaken>partake"
     )
 )
 #: Universal parts of speech from the tagger's Penn Treebank tags.
@@ -469,6 +470,11 @@ _UPOS = {
 #: occur, materialise, go ahead, start or open ("the talks did not take place"; but "the talks
 #: did not result in any changes" were held).
 OCCURRING_VERBS = words("take happen occur materialise materialize proceed start begin open resume go")
+#: Verbs whose "in" phrase is what is done, not where it was done: "engaged in talks",
+#: "participated in the election", "ran in the election" (and "take part in").
+PARTAKING_VERBS = words("participate engage compete run stand join involve partake")
+#: Verbs that get or strike a deal: "got a good deal", "struck a great deal".
+GETTING_VERBS = words("get strike reach sign secure land cut win negotiate clinch seal")
 
 
 def _lemma_table() -> dict[str, str]:
@@ -476,7 +482,7 @@ def _lemma_table() -> dict[str, str]:
     lemmas = {lemma.split("_")[0] for _, lemma in SENSES}
     lemmas |= LIGHT_VERBS | CEREMONY_VERBS | INVITING_VERBS | YIELDING_VERBS | ENDING_VERBS | REPORTING_VERBS
     lemmas |= DENYING_VERBS | CANCELLING_VERBS | PLANNING_WORDS
-    lemmas |= words("fail refuse decline be have do will") | OCCURRING_VERBS
+    lemmas |= words("fail refuse decline be have do will") | OCCURRING_VERBS | PARTAKING_VERBS | GETTING_VERBS
     for lemma in sorted(lemmas):
         for form in _forms(lemma):
             table.setdefault(form, lemma)

@@ -12,6 +12,9 @@ DOMESTIC = frozenset({"PROTEST", "COERCE", "MOBILIZE", "SANCTION", "ASSAULT", "F
 SAYING = frozenset({"DEMAND", "THREATEN", "AGREE", "REJECT", "DISAPPROVE", "SUPPORT", "AID", "COOPERATE"})
 #: Diplomatic categories: their place and date may come from the story's other diplomatic events.
 DIPLOMATIC = frozenset({"CONSULT", "SUPPORT", "AGREE", "COOPERATE"})
+#: What a gathering may yield (or go without): agreements, signings, cooperation. Their parties
+#: and their day may be the gathering's.
+OUTCOMES = DIPLOMATIC - {"CONSULT"}
 #: Subtypes that go somewhere: "to" and "into" phrases say where they happen.
 TRAVEL = frozenset({"visit", "host-visit", "troop-withdrawal", "troop-deployment"})
 #: Subtypes that leave somewhere: the place left is where they happen ("withdrew from the town of X").

@@ -18,11 +18,11 @@ from storyline.annotate.countries import country_table
 from storyline.annotate.descriptions import People, describe_people, resolve, role_matches, role_of
 from storyline.annotate.entities import entity_id
 from storyline.annotate.event_lexicon import ACTOR_NOUNS, RELATIVE_NOUNS
-from storyline.annotate.events.coding import DIPLOMATIC, DOMESTIC, FORCE
+from storyline.annotate.events.coding import DIPLOMATIC, DOMESTIC, FORCE, OUTCOMES
 from storyline.annotate.events.coreference import corefer, merge_actors
 from storyline.annotate.events.raw import RawArg, RawMention
 from storyline.annotate.events.sentence import ACTOR_LABELS, PLACE_LABELS
-from storyline.annotate.events.status import Unsettled, settle
+from storyline.annotate.events.status import Unsettled, settle, stated
 from storyline.model.annotations import (
     AREA_PLACES,
     EntityMention,
@@ -200,7 +200,7 @@ def link_events(
             mentions=[mention],
         )
         linked.append((event, {a.entity_id for a in actors if a.entity_id}))
-        if isinstance(raw.status, EventStatus) or raw.status is Unsettled.FACT or raw.earlier:
+        if stated(raw.status) or raw.earlier:
             firm.add(event.id)
         # one side's act on the other that did not or may not happen does not make the two a pair
         # "the two countries" speaks of next ("declined to comment on possible US sanctions
@@ -481,7 +481,7 @@ def _confidence(raw: RawMention, actors: list[EventActor], place: EventPlace | N
     score += 0.1 if len(actors) >= 2 else 0.0
     score += 0.1 if place else 0.0
     score += 0.1 if time and not time.inferred else 0.05 if time else 0.0
-    score += 0.05 if isinstance(raw.status, EventStatus) or raw.status is Unsettled.FACT else 0.0
+    score += 0.05 if stated(raw.status) else 0.0
     score += 0.25 if raw.main_clause else 0.0
     score += 0.05 if raw.frame else 0.0
     return round(min(score, 0.95), 2)
@@ -575,7 +575,7 @@ def _inherit_dates(events: list[Event], anchor: date | None) -> None:
         ids = {a.entity_id for a in event.participants() if a.entity_id}
         # an agreement is made at the talks, not on the day of an arrival: a journey dates it only
         # where nothing else of those days is dated ("visited New Delhi on Wednesday ... signed")
-        outcome = event.type in ("AGREE", "SUPPORT", "COOPERATE")
+        outcome = event.type in OUTCOMES
         settled = [d for d in dated if events[d[0]].subtype not in ("visit", "host-visit")]
         by_distance = sorted(settled if outcome and settled else dated, key=lambda d: abs(d[0] - i))
         sharing = [d for d in by_distance if ids & {a.entity_id for a in events[d[0]].participants() if a.entity_id}]

@@ -18,9 +18,9 @@ from storyline.annotate.event_lexicon import (
     DENYING_OBJECT_VERBS,
     DENYING_VERBS,
     OCCURRING_VERBS,
+    PARTAKING_VERBS,
     PLANNING_WORDS,
     REPORTING_VERBS,
-    words,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
@@ -46,6 +46,13 @@ class Unsettled(StrEnum):
 
 Grammar = EventStatus | Unsettled
 """What the grammar around a trigger says of its event."""
+
+
+def stated(grammar: Grammar) -> bool:
+    """Whether the grammar stated the event's status (a fact in the present counts), rather than
+    left it to the date."""
+    return isinstance(grammar, EventStatus) or grammar is Unsettled.FACT
+
 
 #: Auxiliaries of the future (and "would", which frames a conditional).
 WILL = frozenset({"will", "shall", "'ll", "wo", "would"})
@@ -84,14 +91,13 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
     head = verb.head
     to = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
     if verb.dep_ in ("acl", "relcl") and to and pos_of(head) in ("NOUN", "PROPN"):
+        governing = governing_verb(head)
         if any(c.lower_ in ("first", "last", "only", "second", "third") for c in head.children):
             # "the first foreign leader to visit": a fact, as its verb tells it; in the present
             # ("is the first prime minister to visit the region") as nothing more is said, so the
             # date decides ("is the first ... to visit Israel next week" is planned), else it was made
-            governing = governing_verb(head)
             found = status(governing) if governing is not None else _OCCURRED
             return Unsettled.FACT if found is Unsettled.PRESENT else found
-        governing = governing_verb(head)
         if lemma_of(head) in _ARTEFACTS and governing is not None and status(governing) is _OCCURRED:
             # "released an update to fix the flaw", "sent emails to trick users": what a thing
             # made or sent does, it did, as the making went
@@ -183,11 +189,12 @@ def noun_status(noun: Token) -> Grammar:
             return _PLANNED  # "the summit is due to be held", "the visit is expected"
         # "talks took place", "the summit will open", "the summit is expected to ..."; but
         # "the talks did not result in changes" denies the result, not the talks
-        found = _denied_event(head, frees=not _denies_its_subject(head))
+        about_itself = _denies_its_subject(head)
+        found = _denied_event(head, frees=not about_itself)
         if (
             found is _HYPOTHETICAL
             and _known(noun)
-            and not _denies_its_subject(head)
+            and not about_itself
             and not _conditional(head)
             and not any(c.dep_ == "aux" and c.lower_ in ("would", "'d") for c in head.children)
         ):
@@ -203,8 +210,7 @@ _AWAITED = frozenset({"expect", "expected", "likely", "due", "schedule", "schedu
 #: What an awaited event may be expected to do that is its own happening ("expected to be held",
 #: "to take place", "to go ahead", "to resume"): not what it brings ("to take effect", "to go to
 #: parliament", "to create jobs").
-_HAPPENS = frozenset({"be", "happen", "occur", "materialise", "materialize", "proceed", "start", "begin", "open",
-                      "resume", "come"})  # fmt: skip
+_HAPPENS = OCCURRING_VERBS | {"be", "come"}  # "take" and "go" only as "take place", "go ahead"
 
 
 def expected_with(noun: Token) -> bool:
@@ -276,20 +282,10 @@ _ARTEFACTS = frozenset(
 _SETTING = frozenset({"in", "at", "during", "amid", "amidst", "throughout"})
 
 
-#: Verbs whose "in" phrase is what is done, not where: "engaged in talks", "participated in the
-#: election", "ran in the election", "took part in the invasion" (their forms: the event parse
-#: runs without spaCy's lemmatiser).
-_PARTAKING = words(
-    "participate participates participated participating engage engages engaged engaging compete competes "
-    "competed competing run runs ran running stand stands stood standing join joins joined joining involve "
-    "involves involved involving partake partakes partook partaken partaking"
-)
-_TAKE = words("take takes took taken taking")
-
-
 def _takes_part(verb: Token) -> bool:
-    word = verb.lower_
-    return word in _PARTAKING or (word in _TAKE and any(c.lower_ == "part" for c in verb.children))
+    """ "Engaged in talks", "took part in the invasion": the "in" phrase is what is done."""
+    lemma = lemma_of(verb)
+    return lemma in PARTAKING_VERBS or (lemma == "take" and any(c.lower_ == "part" for c in verb.children))
 
 
 def _known(noun: Token) -> bool:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from storyline.annotate.event_lexicon import (
     CEREMONY_VERBS,
     ENDING_VERBS,
+    GETTING_VERBS,
     INVITING_VERBS,
     LIGHT_VERBS,
     RULE_SENSES,
@@ -17,7 +18,6 @@ from storyline.annotate.event_lexicon import (
     WORD_CLASSES,
     YIELDING_VERBS,
     Sense,
-    words,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
@@ -32,7 +32,7 @@ from storyline.annotate.events.arguments import (
     subjects,
     verb_args,
 )
-from storyline.annotate.events.coding import TRAVEL
+from storyline.annotate.events.coding import OUTCOMES, TRAVEL
 from storyline.annotate.events.conditions import satisfies
 from storyline.annotate.events.raw import RawArg, RawMention
 from storyline.annotate.events.sentence import ACTOR_LABELS, NAME_LABELS, Sentence
@@ -221,17 +221,9 @@ def _amount(noun: Token) -> bool:
         return False
     if noun.dep_ == "attr" or any(c.dep_ == "prep" and c.lower_ in ("on", "for", "with") for c in noun.children):
         return False  # "he thought it was a great deal": a bargain struck
-    return not (noun.dep_ == "dobj" and noun.head.lower_ in _GETTING)
-
-
-#: Verbs that get or strike a deal ("got a good deal", "struck a great deal"), in their forms (the
-#: event parse runs without spaCy's lemmatiser).
-_GETTING = words(
-    "get gets got getting gotten strike strikes struck striking reach reaches reached reaching sign signs "
-    "signed signing secure secures secured securing land lands landed landing cut cuts cutting win wins won "
-    "winning negotiate negotiates negotiated negotiating clinch clinches clinched clinching seal seals sealed "
-    "sealing"
-)
+    # "signing" and "strikes" keep their own lemma in the table (the nouns' senses)
+    gets = lemma_of(noun.head) in GETTING_VERBS or noun.head.lower_ in ("signing", "strikes")
+    return not (noun.dep_ == "dobj" and gets)
 
 
 def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMention:
@@ -286,13 +278,9 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
         sense, rule = RULE_SENSES[refined], f"{rule}+{refined}"
     mention = _mention(s, trigger, sense, rule, True, args, places, grammar, main, phrase=noun)
     mention.earlier = earlier
-    if light is None and sense.type in _OUTCOMES:
+    if light is None and sense.type in OUTCOMES:
         mention.outcome_of = _yielded_by(s, noun)
     return mention
-
-
-#: Categories of an event that a gathering yields (or goes without): its parties are the gathering's.
-_OUTCOMES = frozenset({"AGREE", "SUPPORT", "COOPERATE"})
 
 
 def _lends(verb: Token, sense: Sense) -> bool:
@@ -330,8 +318,8 @@ def _yielded_by(s: Sentence, noun: Token) -> list[tuple[int, int]]:
         yields = word == "without" or (word in ("with", "in") and lemma in ENDING_VERBS)  # "ended with a deal"
     if not is_verb(verb) or not yields:
         return []  # "discussed the treaty", "condemned the agreement", "talks on a deal": no outcome
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and pos_of(c) == "NOUN"]
-    return [s.at(verb), *(s.at(c) for c in subjects[:1])]
+    gathering = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and pos_of(c) == "NOUN"]
+    return [s.at(verb), *(s.at(c) for c in gathering[:1])]
 
 
 def _mention(
