@@ -622,7 +622,8 @@ def test_bare_sides_need_a_pair_of_states_from_an_event(annotator: Annotator) ->
 def test_a_frame_is_the_main_event_on_a_tie(annotator: Annotator) -> None:
     from storyline.annotate.event_model import main_event
 
-    text = "Nigeria today announced that it will withdraw its troops from Chad unless President Habre holds elections."
+    # (the withdrawal has a day of its own: "today" is when it was announced, not when it will be)
+    text = "Nigeria today announced that it will withdraw its troops from Chad on Monday unless Habre holds elections."
     found = events(annotator, text)
     top = max(e.confidence for e in found)
     assert sum(e.confidence == top for e in found) >= 2  # the withdrawal, as sure, comes first in the sentence
@@ -1014,3 +1015,165 @@ def test_executing_code_or_a_plan_kills_no_one(annotator: Annotator) -> None:
     assert not events(annotator, "The army executed the plan without delay.")
     for text in ("Iran executed two prisoners on Monday.", "The prisoner was executed on Monday."):
         assert by_trigger(events(annotator, text), "executed").subtype == "killing", text
+
+
+def test_the_place_left_is_not_where_a_journey_goes(annotator: Annotator) -> None:
+    kabul = by_trigger(events(annotator, "The prime minister left Moscow for Kabul on Friday morning."), "left")
+    assert kabul.place is not None and kabul.place.name == "Kabul"
+    assert "Moscow" not in names(kabul)
+    # leaving a place for nowhere the sentence names is no visit; reaching one is
+    assert not [e for e in events(annotator, "Modi left Moscow on Friday.") if e.subtype == "visit"]
+    reached = by_trigger(events(annotator, "Modi reached Kabul on Friday."), "reached")
+    assert reached.place is not None and reached.place.name == "Kabul"
+
+
+def test_a_journey_home_is_no_visit(annotator: Annotator) -> None:
+    text = (
+        "Russian President Vladimir Putin arrived in New Delhi on Thursday. "
+        "Putin is scheduled to leave for Moscow on Friday evening."
+    )
+    visits = [e for e in events(annotator, text) if e.subtype == "visit"]
+    assert [e.place.name for e in visits if e.place] == ["New Delhi"]
+    # without the story saying where he is from, nothing is known: the journey stays a visit
+    unknown = "President Vladimir Putin arrived in New Delhi on Thursday. Putin will leave for Moscow on Friday."
+    assert "Moscow" in [e.place.name for e in events(annotator, unknown) if e.subtype == "visit" and e.place]
+    # nor is a journey within the country, to somewhere other than its capital, one home
+    mumbai = "Indian Prime Minister Narendra Modi will travel to Mumbai on Saturday."
+    assert [e.place.name for e in events(annotator, mumbai) if e.subtype == "visit" and e.place] == ["Mumbai"]
+
+
+def test_whom_a_verb_asks_or_invites_does_what_follows(annotator: Annotator) -> None:
+    visit = by_trigger(events(annotator, "Putin invited Modi to visit Russia."), "visit")
+    assert names(visit, "source") == {"Modi"} and visit.status is EventStatus.PLANNED
+    withdrawal = by_trigger(events(annotator, "Russia urged Ukraine to withdraw its troops."), "withdraw")
+    assert names(withdrawal, "source") == {"Ukraine"} and withdrawal.status is EventStatus.HYPOTHETICAL
+    # what a verb makes someone do was done; a promise is its subject's own
+    forced = by_trigger(events(annotator, "Russia forced Ukraine to withdraw its troops."), "withdraw")
+    assert names(forced, "source") == {"Ukraine"} and forced.status is EventStatus.OCCURRED
+    promised = one(annotator, "The president promised voters to cut taxes.")
+    assert "voters" not in names(promised, "source")
+
+
+def test_a_planned_event_is_not_dated_by_its_report(annotator: Annotator) -> None:
+    # published on a Wednesday: "said on Wednesday" is when it was said, not when they sign
+    text = "India and Russia are expected to sign agreements on the S-400, officials said on Wednesday."
+    assert by_trigger(events(annotator, text), "sign").time is None
+    # a past event still takes the day of its report
+    past = by_trigger(events(annotator, "The two sides signed the deal, officials said on Monday."), "signed")
+    assert past.time is not None and past.time.value == "2019-09-16"
+
+
+def test_a_when_clause_dates_and_places_the_event_it_is_said_of(annotator: Annotator) -> None:
+    text = (
+        "India and Russia are expected to sign agreements on the S-400 when Prime Minister Narendra Modi "
+        "meets President Vladimir Putin in Goa on Saturday, officials said on Wednesday."
+    )
+    sign = by_trigger(events(annotator, text), "sign")
+    assert sign.time is not None and sign.time.value == "2019-09-21"
+    assert sign.place is not None and sign.place.name == "Goa"
+    # "after" and "since" clauses still date another act
+    after = "After Modi met Putin in Sochi on Saturday, the two sides signed three agreements."
+    assert by_trigger(events(annotator, after), "signed").time.value != "2019-09-14"
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "value", "status"),
+    [
+        # the span counted back from the publication day, as finely as it is given
+        ("It comes five months after Modi and Putin met in Sochi.", "met", "2019-04", EventStatus.REFERENCED),
+        ("The attack came two weeks after the election.", "election", "2019-W36", EventStatus.OCCURRED),
+        # ... or from the day of what the clause is said of
+        (
+            "Modi on Monday announced a line of credit, a day after holding summit talks with Putin.",
+            "talks",
+            "2019-09-15",
+            EventStatus.OCCURRED,
+        ),
+        # "before" counts forward
+        ("The attack came two days before the summit.", "summit", "2019-09-20", None),
+    ],
+)
+def test_a_span_of_time_before_after_dates_the_clause(
+    annotator: Annotator, text: str, trigger: str, value: str, status: EventStatus | None
+) -> None:
+    found = [e for e in events(annotator, text) if trigger in [m.text for m in e.mentions]]
+    assert found, text
+    assert found[0].time is not None and found[0].time.value == value, text
+    if status is not None:
+        assert found[0].status is status, text
+
+
+def test_a_relative_clause_takes_no_time_from_its_head_and_a_country_is_made_precise(annotator: Annotator) -> None:
+    text = (
+        "Prime Minister Narendra Modi on Tuesday evening left for Vladivostok on a two-day visit to Russia, "
+        "during which he will hold the annual summit with President Vladimir Putin."
+    )
+    summit = by_trigger(events(annotator, text), "summit")
+    assert summit.time is None  # Tuesday evening is when he left
+    assert summit.place is not None and summit.place.name == "Vladivostok"
+
+
+def test_only_verbs_of_asking_or_making_hand_their_object_the_act(annotator: Annotator) -> None:
+    called = by_trigger(events(annotator, "Modi called Putin to congratulate him on his victory."), "congratulate")
+    assert names(called, "source") == {"Modi"} and called.status is EventStatus.OCCURRED
+    signed = by_trigger(events(annotator, "Putin visited India to sign the deal."), "sign")
+    assert "India" not in names(signed, "source")
+    on = by_trigger(events(annotator, "Russia called on Ukraine to withdraw its troops."), "withdraw")
+    assert names(on, "source") == {"Ukraine"} and on.status is EventStatus.HYPOTHETICAL
+    urged = by_trigger(events(annotator, "Ukraine was urged to withdraw its troops."), "withdraw")
+    assert urged.status is EventStatus.HYPOTHETICAL
+    # a verb of leaving goes where "for" or "to" says, not where something was left
+    assert not events(annotator, "Putin left his car in Moscow.")
+    posted = "Russian Ambassador to India Nikolay Kudashev will travel to New Delhi on Friday."
+    assert [e.place.name for e in events(annotator, posted) if e.subtype == "visit" and e.place] == ["New Delhi"]
+
+
+def test_a_counted_date_is_the_clauses_own(annotator: Annotator) -> None:
+    # the day counted for the talks lends nothing to the signing the sentence reports
+    text = "Modi signed 15 agreements with Putin, a day after the two leaders held talks in Vladivostok."
+    found = events(annotator, text)
+    assert by_trigger(found, "talks").time.value == "2019-09-17"
+    assert by_trigger(found, "signed").time.value == "2019-09-18"
+    # hours are a day's part; a month or a year counts only months or years
+    hours = [e for e in events(annotator, "Modi met Putin hours after the summit opened.") if e.subtype == "summit"]
+    assert all(e.time is None or e.time.value == "2019-09-18" for e in hours)
+    may = events(annotator, "The deal was signed in May, five months after Modi and Putin met in Sochi.")
+    assert by_trigger(may, "met").time.value == "2018-12"
+    # what the clause is said of is still to come and undated: no day to count from
+    ahead = [e for e in events(annotator, "Modi will visit Moscow a day after the summit.") if e.subtype == "summit"]
+    assert all(e.time is None for e in ahead)
+    # and a day counted ahead of the publication day is still to come
+    arrival = "Modi will arrive on Friday, a day after the summit."
+    friday = [e for e in events(annotator, arrival) if e.subtype == "summit"]
+    assert friday and friday[0].time.value == "2019-09-19" and friday[0].status is EventStatus.PLANNED
+
+
+def test_a_contrast_or_a_place_lends_no_time(annotator: Annotator) -> None:
+    contrast = events(annotator, "Russia will sign the agreement, while China signed its deal in 2017.")
+    assert by_trigger(contrast, "sign").time is None
+    where = events(annotator, "Modi flew on Monday to Sochi, where he held talks with Putin.")
+    talks = by_trigger(where, "talks")
+    assert talks.place is not None and talks.place.name == "Sochi" and talks.time.value == "2019-09-16"
+
+
+def test_a_country_is_not_made_precise_by_another_trip(annotator: Annotator) -> None:
+    text = "Modi met Putin in Sochi on Monday. Modi will visit Russia again later this year."
+    assert by_trigger(events(annotator, text), "visit").place.name == "Russia"
+
+
+def test_an_event_told_during_another_is_where_it_is(annotator: Annotator) -> None:
+    text = "The contract was concluded during President Vladimir Putin's visit to New Delhi."
+    concluded = by_trigger(events(annotator, text), "concluded")
+    assert concluded.place is not None and concluded.place.name == "New Delhi"
+    signed = by_trigger(events(annotator, "The deal was signed at the summit in Goa."), "signed")
+    assert signed.place is not None and signed.place.name == "Goa"
+
+
+def test_a_site_is_placed_in_the_town_the_story_names_near_it(annotator: Annotator) -> None:
+    met = by_trigger(
+        events(annotator, "The talks were held in Moscow. Modi met Putin at the Kremlin on Thursday."), "met"
+    )
+    assert met.place is not None and met.place.name == "Moscow" and met.place.text == "Kremlin"
+    # a story that names no town near it keeps the site
+    alone = by_trigger(events(annotator, "Modi met Putin at the Kremlin."), "met")
+    assert alone.place is not None and alone.place.name == "Kremlin"

@@ -233,6 +233,9 @@ def _before(p: Person, m: EntityMention, earlier: Sequence[EntityMention], text:
         w = re.search(r"(?:^|[ \t])([a-z][a-z-]*)[ \t]+$", window) or _OPENING_WORD.search(window)
         if not w or w.group(1).casefold() in _STOP:
             break
+        at = pos - len(window) + w.start(1)
+        if any(e.start <= at < e.end for e in earlier):
+            break  # "Russian President Vladimir Putin" opening a sentence: a country, read below
         lower.insert(0, w.group(1).casefold())
         pos = pos - len(window) + w.start(1)
     if lower and _VERB_BEFORE.search(text, max(0, pos - 12), pos):
@@ -253,6 +256,8 @@ def _before(p: Person, m: EntityMention, earlier: Sequence[EntityMention], text:
         and adjacent.label in ("NORP", "GPE")
         and re.fullmatch(r"(?:['’]s?)?[ \t]+", text[adjacent.end : pos])
         and not (title is not None and lower)  # "Russia's ally President Bashar al-Assad": not Russia's
+        and not re.search(r"\bto[ \t]+$", text[max(0, adjacent.start - 4) : adjacent.start], re.IGNORECASE)
+        # "Ambassador to India Nikolay Kudashev" is posted there
     ):
         p.countries.add(adjacent.country)
 

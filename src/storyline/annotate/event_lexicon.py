@@ -475,6 +475,23 @@ OCCURRING_VERBS = words("take happen occur materialise materialize proceed start
 PARTAKING_VERBS = words("participate engage compete run stand join involve partake")
 #: Verbs that get or strike a deal: "got a good deal", "struck a great deal".
 GETTING_VERBS = words("get strike reach sign secure land cut win negotiate clinch seal")
+#: Verbs that ask someone to act: what they ask of their object is not done ("urged Ukraine to
+#: withdraw", "asked the envoy to leave"); verbs that make someone act ("forced", "persuaded") are
+#: not among them.
+REQUESTING_VERBS = words("urge ask press demand request implore order instruct encourage advise tell")
+#: ... and those that name whom they ask in a phrase: "called on Ukraine to withdraw", "appealed to
+#: Russia to supply", "pleaded with them to stay" ("called Putin to congratulate him" asks nothing).
+REQUESTING_PREPOSITIONS = {"call": "on", "appeal": "to", "plead": "with"}
+#: Verbs whose object does what the infinitive after it says: the requests, and "invited Modi to
+#: visit", "persuaded", "forced", "allowed", "expects Russia to supply". Not "promise" ("promised
+#: voters to cut taxes" is the promiser's act), nor a verb with a purpose ("called Putin to
+#: congratulate him", "visited India to sign the deal", "used the summit to meet Putin").
+OBJECT_CONTROL_VERBS = REQUESTING_VERBS | words(
+    "invite persuade convince force compel allow permit enable expect want require pressure"
+)
+#: Travel verbs whose object is the place left, not the one gone to: "left Moscow for Kabul" goes
+#: to Kabul, "left Moscow" alone goes nowhere the sentence says.
+LEAVING_VERBS = words("leave depart")
 
 
 def _lemma_table() -> dict[str, str]:
@@ -483,6 +500,7 @@ def _lemma_table() -> dict[str, str]:
     lemmas |= LIGHT_VERBS | CEREMONY_VERBS | INVITING_VERBS | YIELDING_VERBS | ENDING_VERBS | REPORTING_VERBS
     lemmas |= DENYING_VERBS | CANCELLING_VERBS | PLANNING_WORDS
     lemmas |= words("fail refuse decline be have do will") | OCCURRING_VERBS | PARTAKING_VERBS | GETTING_VERBS
+    lemmas |= LEAVING_VERBS | OBJECT_CONTROL_VERBS | set(REQUESTING_PREPOSITIONS)
     for lemma in sorted(lemmas):
         for form in _forms(lemma):
             table.setdefault(form, lemma)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from storyline.annotate.countries import country_table
-from storyline.annotate.event_lexicon import RELATIVE_NOUNS, REPORTING_VERBS, SAYING_VERBS, Sense, words
+from storyline.annotate.event_lexicon import LEAVING_VERBS, RELATIVE_NOUNS, REPORTING_VERBS, SAYING_VERBS, Sense, words
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.coding import FORCE, GATHERINGS, LEAVING, SAYING, TRAVEL
 from storyline.annotate.events.raw import RawArg
 from storyline.annotate.events.sentence import ACTOR_LABELS, PLACE_LABELS, Sentence
-from storyline.annotate.events.tokens import ancestors, governing_verb, is_verb, with_conjuncts
+from storyline.annotate.events.tokens import ancestors, governing_verb, is_verb, object_control, with_conjuncts
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -61,8 +61,11 @@ def destination(s: Sentence, tok: Token, guest: bool = False) -> Token | None:
     """The place a travel verb goes to ("flew to Paris", "arrived in Paris", "reached Paris"; "arrived
     in the Russian capital", "in Kenya's capital": the country's word, which the places stage reads
     as its capital). With ``guest``, where an invitation brings its guest ("invited X to Paris"): a
-    "to" or "in" phrase only, never the object, who is the guest, nor "for" ("invited X for talks")."""
-    prepositions = ("to", "in", "into") if guest else ("to", "in", "into", "at", "for")
+    "to" or "in" phrase only, never the object, who is the guest, nor "for" ("invited X for talks").
+    The object of a verb of leaving is the place left ("left Moscow for Kabul" goes to Kabul)."""
+    leaving = lemma_of(tok) in LEAVING_VERBS
+    prepositions = ("to", "in", "into") if guest else ("to", "for") if leaving else ("to", "in", "into", "at", "for")
+    object_goes_to = not guest and not leaving
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in prepositions:
             for g in c.children:
@@ -74,7 +77,7 @@ def destination(s: Sentence, tok: Token, guest: bool = False) -> Token | None:
                     for h in of.children:  # "to the seaside resort of X"
                         if h.dep_ == "pobj" and s.entity_label(h) in PLACE_LABELS:
                             return h
-        if c.dep_ == "dobj" and not guest and s.entity_label(c) in PLACE_LABELS:
+        if c.dep_ == "dobj" and object_goes_to and s.entity_label(c) in PLACE_LABELS:
             return c
     return None
 
@@ -125,6 +128,8 @@ def subjects(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token], lis
             # "arrived on Monday and was received by the president": who arrived was received
             s, p, a = subjects(verb.head, depth + 1)
             passive = s or p
+        elif verb.dep_ == "xcomp" and (controller := object_control(verb)) is not None:
+            subj = [controller]  # "invited Modi to visit Russia", "urged Ukraine to withdraw": Modi, Ukraine
         elif verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and is_verb(verb.head):
             s, p, a = subjects(verb.head, depth + 1)
             subj, agents = s or p, agents or a
@@ -150,8 +155,12 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
     args = [s.arg(t, side) for t in subj]
     args += [s.arg(t, other) for t in passive]
     args += [s.arg(t, side) for t in agents]
+    # the place a journey leaves is neither its host nor where it is ("left Moscow for Kabul")
+    left = sense.destination and lemma_of(verb) in LEAVING_VERBS
     for c in verb.children:
         if c.dep_ in _OBJECTS and (skip is None or c.i != skip.i):
+            if left and s.entity_label(c) in PLACE_LABELS:
+                continue
             for t in with_conjuncts([c]):
                 if t.i in s.absorbed:  # "signed an agreement with X": whom the agreement names
                     args += [a for a in inside_object(s, t, other) if (a.head_start, a.head_end) != s.at(t)]
@@ -332,6 +341,8 @@ def places_of(s: Sentence, tok: Token, sense: Sense | None = None) -> list[Token
                 elif c.lower_ in through:
                     out.extend(_inner_places(s, g, 1, through))
         elif c.dep_ in ("dobj", "npadvmod") and s.entity_label(c) in PLACE_LABELS:
+            if c.dep_ == "dobj" and travel and lemma_of(tok) in LEAVING_VERBS:
+                continue  # "left Moscow for Kabul": Moscow is left
             if travel or force or c.dep_ == "npadvmod":  # "visited X", "shelled X"; not "criticised X"
                 out.append(c)
         elif c.dep_ == "dobj":  # "meets the president in X": the place hangs from the object itself

@@ -8,10 +8,12 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Generic, Protocol, TypeVar
+
+import numpy as np
 
 from storyline.annotate import datelines
 from storyline.annotate.countries import country_table
@@ -20,7 +22,7 @@ from storyline.annotate.entities import entity_id
 from storyline.annotate.event_lexicon import ACTOR_NOUNS, RELATIVE_NOUNS
 from storyline.annotate.events.coding import DIPLOMATIC, DOMESTIC, FORCE, OUTCOMES
 from storyline.annotate.events.coreference import corefer, merge_actors
-from storyline.annotate.events.raw import RawArg, RawMention
+from storyline.annotate.events.raw import RawArg, RawMention, Since
 from storyline.annotate.events.sentence import ACTOR_LABELS, PLACE_LABELS
 from storyline.annotate.events.status import Unsettled, settle, stated
 from storyline.model.annotations import (
@@ -139,6 +141,8 @@ def link_events(
         if r.noun and r.phrase_start < r.start and _AIMED_AT.search(text[max(0, r.phrase_start - 20) : r.phrase_start])
     ]
     ordered = sorted(raws, key=lambda r: r.start)
+    kept: list[RawMention] = []  # the raw mention of each linked event
+    counted: set[str] = set()  # events dated by counting a span of time ("a day after")
     for raw in ordered:
         args = [a for a in raw.args if not timed.overlapping(a.head_start, a.head_end)]  # "on Friday" is when
         speaker = [
@@ -157,6 +161,8 @@ def link_events(
             + speaker
         )
         place = _place(raw, plcs, actors, text)
+        if raw.subtype == "visit" and place is not None and _goes_home(actors, described, place):
+            continue  # "Putin is scheduled to leave for Moscow": the Russian president goes home
         if place and raw.type in DOMESTIC and not any(a.role == "target" and a.entity_id for a in actors):
             # a protest, a curfew or a raid that names no one it is aimed at: PLOVER codes where it happened
             where = next((e for e in ents.overlapping(place.start, place.end) if e.label in ACTOR_LABELS), None)
@@ -168,11 +174,19 @@ def link_events(
         if time and anchor and raw.status in (EventStatus.PLANNED, Unsettled.PRESENT, Unsettled.FACT):
             # "will hold the summit on Thursday, officials said", "X meets Y on Saturday": ahead
             time = _forward(time, anchor)
+        if raw.since is not None:
+            # "a day after holding talks", "five months after they met": that long before (or
+            # after) what the clause is said of; recalled when that is more than a month ago
+            time = _time_since(raw, raw.since, time, timed, dated, anchor)
         status = settle(raw.status, raw.earlier, time, anchor, _headline(raw, text))
+        if raw.since is not None and time and anchor and status is EventStatus.OCCURRED:
+            span = value_range(time.value)
+            if span and span[0] > anchor:
+                status = EventStatus.PLANNED  # "will arrive on Friday, a day after the summit"
         said_today = any(raw.sentence_start <= t.start < raw.sentence_end for t in today)
         reported = status in (EventStatus.OCCURRED, EventStatus.ONGOING)
         stated_reported = raw.status in (EventStatus.OCCURRED, EventStatus.ONGOING, Unsettled.FACT)
-        if time is None and anchor is not None and reported and (stated_reported or said_today):
+        if time is None and anchor is not None and reported and (stated_reported or said_today) and raw.since is None:
             # a simple past with no date, or "today": the publication date
             time = EventTime(anchor.isoformat(), TimeType.DATE.value, inferred=True)
         confidence = _confidence(raw, actors, place, time)
@@ -200,6 +214,9 @@ def link_events(
             mentions=[mention],
         )
         linked.append((event, {a.entity_id for a in actors if a.entity_id}))
+        kept.append(raw)
+        if raw.since is not None and time is not None:
+            counted.add(event.id)
         if stated(raw.status) or raw.earlier:
             firm.add(event.id)
         # one side's act on the other that did not or may not happen does not make the two a pair
@@ -217,10 +234,10 @@ def link_events(
             previous["pair"] = people  # what "the two leaders" may mean: never three people
         if len(states) >= 2:
             previous["states"] = states
-    _outcome_parties(linked, ordered)
+    _outcome_parties(linked, kept)
     events = [e for e, _ in linked]
-    _inherit_places(events)
-    _inherit_dates(events, anchor)
+    _inherit_places(events, kept)
+    _inherit_dates(events, anchor, counted)
     dateline = next((p for p in places if datelines.opens_line(text, p.start, p.end)), None)
     if dateline is not None and anchor is not None:
         # "PARIS, Sept 4 -": where the story was filed is where its news of those days happened
@@ -230,7 +247,13 @@ def link_events(
             if event.place is None and event.type in DIPLOMATIC and near and event.status is not EventStatus.REFERENCED:
                 events[i] = replace(event, place=_event_place(dateline))
     person_ids = {i for i, label in label_of.items() if label == "PERSON"}
-    return corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)], firm, person_ids)
+    joined = corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)], firm, person_ids)
+    # "talks in the Kremlin" of a story that names Moscow are in Moscow, the words kept; once the
+    # mentions are joined, which compare places as the text gives them
+    return [
+        replace(e, place=_city_of(e.place, places)) if e.place is not None and e.place.kind in SITE_KINDS else e
+        for e in joined
+    ]
 
 
 def _actors(
@@ -402,6 +425,26 @@ def _place(raw: RawMention, plcs: _Index[PlaceMention], actors: list[EventActor]
     return None
 
 
+#: Roles of people posted in another country: where the story places them may be their post.
+_ENVOY_ROLES = frozenset({"ambassador", "envoy", "consul", "consul general", "high commissioner", "special envoy"})
+
+
+def _goes_home(actors: list[EventActor], described: People, place: EventPlace) -> bool:
+    """Whether a journey takes its travellers home: to the country, or its capital, that the story
+    places every one of them in ("Russian President Vladimir Putin ... is to leave for Moscow").
+    A journey within the country ("Modi will travel to Goa") is not one home."""
+    table = country_table()
+    country = next((name for name, code in table.code_of.items() if code == place.country), None)
+    if country is None or place.name not in (country, table.capital_in.get(country)):
+        return False
+    travellers = [a for a in actors if a.role == "source"]
+    people = [described.get(a.entity_id) for a in travellers if a.entity_id]
+    if not travellers or len(people) != len(travellers):
+        return False
+    # an envoy's country may be where they are posted ("Russian Ambassador to India")
+    return all(p is not None and p.countries == {country} and not p.roles & _ENVOY_ROLES for p in people)
+
+
 def _event_place(p: PlaceMention) -> EventPlace:
     return EventPlace(p.name, p.country, p.lat, p.lon, p.text, p.start, p.end, p.kind)
 
@@ -412,8 +455,11 @@ def _time(
     """The time expression of the trigger's sentence that dates it, nearest first in its clause;
     not a bound ("by 2025"), not one of another clause, and not one that modifies another event
     noun from before it (``phrases``: the words before each noun trigger in its own phrase, "next
-    year's" of "next year's summit")."""
+    year's" of "next year's summit"). For an event still to come or only supposed, not the time of
+    the report either ("are expected to sign agreements, officials said on Wednesday")."""
     elsewhere = [(a, b) for a, b in phrases if not (a <= raw.start < b) and b != raw.start]
+    if raw.status in (EventStatus.PLANNED, EventStatus.HYPOTHETICAL):
+        elsewhere += raw.reported_at
     in_sentence = [
         t
         for t in dated.overlapping(raw.sentence_start, raw.sentence_end)
@@ -426,9 +472,75 @@ def _time(
     if not in_sentence:
         return None
     in_clause = [t for t in in_sentence if raw.clause_start <= t.start < raw.clause_end]
+    if raw.within is not None and not in_clause:
+        # "left on Tuesday for a visit, during which he will hold the summit": Tuesday is the
+        # leaving's; "the 2018 summit, at which they signed" dates the signing
+        in_sentence = [t for t in in_sentence if raw.within[0] <= t.start < raw.within[1]]
+        if not in_sentence:
+            return None
     pool = in_clause or in_sentence
     best = min(pool, key=lambda t: abs(t.start - raw.start))
     return EventTime(best.value, best.type.value, best.text, best.start, best.end)
+
+
+_SPAN_VALUE = re.compile(r"P(\d+)([DWMY])|PT(\d+)H")
+
+
+def _time_since(
+    raw: RawMention,
+    since: Since,
+    own: EventTime | None,
+    timed: _Index[TimeExpression],
+    dated: _Index[TimeExpression],
+    anchor: date | None,
+) -> EventTime | None:
+    """The time of an event in a clause a span of time opens ("five months after they met"): its
+    own date in that clause if it has one; else the date of what the clause is said of moved back
+    ("after") or on ("before") by the span, as finely as the span is given (a day, a week, a month,
+    a year). What the clause is said of is dated by the sentence's date nearest before the span
+    (else after it), or, when the sentence gives none and that is no plan, the publication day.
+    Counted, not stated: it lends no date to other events (:func:`_inherit_dates`)."""
+    if own is not None and own.start is not None and since.clause_start <= own.start < since.clause_end:
+        return own
+    amount = next((t for t in timed.overlapping(since.lead_start, since.lead_end) if t.type == TimeType.DURATION), None)
+    m = _SPAN_VALUE.fullmatch(amount.value) if amount is not None else None
+    if amount is None or m is None:
+        return None
+    outside = [
+        t
+        for t in dated.overlapping(raw.sentence_start, raw.sentence_end)
+        if not (since.clause_start <= t.start < since.clause_end) and not (since.lead_start <= t.start < since.lead_end)
+    ]
+    before = [t for t in outside if t.end <= since.lead_start]
+    chosen = max(before, key=lambda t: t.start) if before else min(outside, key=lambda t: t.start, default=None)
+    if chosen is not None:
+        base_range = value_range(chosen.value)
+        if base_range is None:
+            return None
+        base, days = base_range[0], (base_range[1] - base_range[0]).days
+    elif anchor is not None and not since.ahead:
+        base, days = anchor, 0
+    else:
+        return None  # "will visit Moscow a day after the summit": a day after a day not given
+    unit = m[2] or "H"
+    number = int(m[1] or m[3])
+    if unit in ("H", "D", "W") and days > 0:
+        return None  # counted in days from a month or a year: no day comes out
+    if unit == "M" and days > 31:
+        return None  # months from a year
+    if unit == "H":
+        value = (base + timedelta(days=since.way * (number // 24))).isoformat()
+    elif unit == "D":
+        value = (base + timedelta(days=since.way * number)).isoformat()
+    elif unit == "W":
+        year, week, _ = (base + timedelta(weeks=since.way * number)).isocalendar()
+        value = f"{year}-W{week:02d}"
+    elif unit == "M":
+        month = base.year * 12 + base.month - 1 + since.way * number
+        value = f"{month // 12}-{month % 12 + 1:02d}"
+    else:
+        value = str(base.year + since.way * number)
+    return EventTime(value, TimeType.DATE.value, amount.text, amount.start, amount.end)
 
 
 def _headline(raw: RawMention, text: str) -> bool:
@@ -444,6 +556,8 @@ def _headline(raw: RawMention, text: str) -> bool:
 def _in_other_clause(raw: RawMention, t: TimeExpression, text: str) -> bool:
     """Whether ``t`` sits in a subordinate clause ("since ... took office in May") that does not
     hold the event's trigger: the time of another act."""
+    if any(a <= t.start and t.end <= b for a, b in raw.meanwhile):
+        return False  # "will sign agreements when Modi meets Putin on Saturday": then too
     segment_start = max(raw.sentence_start, *(text.rfind(p, raw.sentence_start, t.start) + 1 for p in ",;(–—"))
     if segment_start <= raw.start < t.start:
         # the trigger first, in the same stretch: the time is another act's when a subordinating
@@ -523,14 +637,35 @@ def _outcome_parties(linked: list[tuple[Event, set[str]]], raws: Sequence[RawMen
         )
 
 
-def _inherit_places(events: list[Event]) -> None:
+def _inherit_places(events: list[Event], raws: Sequence[RawMention] = ()) -> None:
     """An event the sentence gives no place for happens where the story puts the same people:
     "the president will arrive in the capital on Wednesday ... he is to hold the summit on
     Thursday" puts the summit in the capital. Only for diplomatic events, from another event of
     the same document (the nearest before it first, then after it) that shares a participant, or
-    is dated the same day, within three days, and is not a recalled earlier event."""
+    is dated the same day, within three days, and is not a recalled earlier event. An event placed
+    only in a country takes a place in that country from the event it is told within ("left for
+    Vladivostok on a visit to Russia, during which he will hold the summit"; ``raws``, the raw
+    mention of each event), or from one of the same people and status on the same stated day; one
+    placed in a region or a state keeps it ("the first to visit the Russian Far East")."""
     for i, event in enumerate(events):
-        if event.place is not None or event.type not in DIPLOMATIC:
+        if event.type not in DIPLOMATIC:
+            continue
+        area = event.place is not None and event.place.kind == "country"
+        if event.place is not None and not area:
+            continue
+        raw = raws[i] if raws else None
+        told = raw.during if raw is not None else None
+        host = next(
+            (
+                o
+                for o in events
+                if o is not event and o.place and told and any(told[0] <= m.start < told[1] for m in o.mentions)
+            ),
+            None,
+        )
+        if host is not None and host.place is not None and (not area or _within(host.place, event.place)):
+            # "concluded during Putin's visit to New Delhi", "signed at the summit in Goa"
+            events[i] = replace(event, place=host.place)
             continue
         ids = {a.entity_id for a in event.participants() if a.entity_id}
         # the story so far first, then what it says next ("signed 15 agreements on Wednesday ... the
@@ -541,16 +676,78 @@ def _inherit_places(events: list[Event]) -> None:
             if event.time and not other.time:
                 continue  # an undated event's place says nothing of where a dated one happened
             shared = ids & {a.entity_id for a in other.participants() if a.entity_id}
-            same_day = bool(event.time and other.time and not event.time.inferred and not other.time.inferred)
+            same_day = _one_stated_day(event) and _one_stated_day(other)
             if not (shared or (same_day and _dates_compatible(event, other))):
                 continue  # neither the same people nor the same (stated) day
             if not _dates_compatible(event, other, days=3):
+                continue
+            if area and not (_within(other.place, event.place) and _refines(event, other, raw)):
                 continue
             events[i] = replace(event, place=other.place)
             break
 
 
-def _inherit_dates(events: list[Event], anchor: date | None) -> None:
+def _refines(event: Event, other: Event, raw: RawMention | None) -> bool:
+    """Whether ``other`` is where ``event`` happened, more precisely: the event it is told within,
+    or one of the same people and status on the same stated day ("talks in Russia on Thursday ...
+    met in Vladivostok on Thursday"); not a later plan ("met in Sochi on Monday ... will visit
+    Russia again later this year")."""
+    within = raw.within if raw is not None else None
+    if within is not None and any(within[0] <= m.start < within[1] for m in other.mentions):
+        return True
+    ids = {a.entity_id for a in event.participants() if a.entity_id}
+    shared = ids & {a.entity_id for a in other.participants() if a.entity_id}
+    return bool(
+        shared
+        and event.status is other.status
+        and _one_stated_day(event)
+        and _one_stated_day(other)
+        and event.time is not None
+        and other.time is not None
+        and event.time.value[:10] == other.time.value[:10]
+    )
+
+
+#: Kinds of place that are a building or a site in a town: an event there is placed in the town
+#: the story names near it (its words kept as the place's text).
+SITE_KINDS = frozenset({"building", "palace", "shipyard", "site"})
+#: How far from a site a town the story names may be to be the site's town (kilometres).
+SITE_TOWN_KM = 30.0
+
+
+def _city_of(site: EventPlace, places: Sequence[PlaceMention]) -> EventPlace:
+    """The town of a site, where the story names one within ``SITE_TOWN_KM`` of it (the nearest),
+    with the site's words as its text: "talks in the Kremlin ... Moscow" are in Moscow. Else the
+    site itself."""
+    towns = [p for p in places if p.kind in ("city", "town") and p.country == site.country]
+    if not towns:
+        return site
+    lat = np.radians([p.lat for p in towns])
+    lon = np.radians([p.lon for p in towns])
+    la, lo = np.radians(site.lat), np.radians(site.lon)
+    a = np.sin((lat - la) / 2) ** 2 + np.cos(la) * np.cos(lat) * np.sin((lon - lo) / 2) ** 2
+    km = 2 * 6371.0 * np.arcsin(np.sqrt(a))
+    nearest = int(np.argmin(km))
+    if km[nearest] > SITE_TOWN_KM:
+        return site
+    town = towns[nearest]
+    return replace(site, name=town.name, country=town.country, lat=town.lat, lon=town.lon, kind=town.kind)
+
+
+def _one_stated_day(event: Event) -> bool:
+    """Whether the text gives the event's time as one day (not a month: "earlier this month")."""
+    span = value_range(event.time.value) if event.time and not event.time.inferred else None
+    return span is not None and span[0] == span[1]
+
+
+def _within(place: EventPlace, country: EventPlace | None) -> bool:
+    """Whether a place is a spot (not an area) of a country's."""
+    if country is None or place.kind in AREA_PLACES:
+        return False
+    return bool(place.country) and place.country == country.country
+
+
+def _inherit_dates(events: list[Event], anchor: date | None, counted: Set[str] = frozenset()) -> None:
     """A past (or denied) event the sentence gives no date for took place when the story's
     dated event did, if that was in the three days before publication ("the summit on Thursday
     ... the president said after the talks", "no agreements were signed", in Friday's paper):
@@ -564,7 +761,10 @@ def _inherit_dates(events: list[Event], anchor: date | None) -> None:
     for i, event in enumerate(events):
         t = event.time
         span = value_range(t.value) if t and not t.inferred and t.type == TimeType.DATE.value else None
-        if span and span[0] == span[1] and 0 <= (anchor - span[0]).days <= 3 and event.type in DIPLOMATIC:
+        if span is None or span[0] != span[1] or not 0 <= (anchor - span[0]).days <= 3:
+            continue
+        # "a day after the talks" dates the talks, not the story's news
+        if event.type in DIPLOMATIC and event.id not in counted:
             dated.append((i, span[0]))
     if not dated:
         return

@@ -4,6 +4,7 @@ into the document text (plain records, so worker processes can send them back)."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from storyline.annotate.events.status import Grammar
 
@@ -20,6 +21,21 @@ class RawArg:
     pronoun: str | None = None
     proper: bool = False
     """The head is a proper noun (a name the recogniser may have missed)."""
+
+
+class Since(NamedTuple):
+    """Where an "after" or "before" clause and the span of time that opens it stand."""
+
+    lead_start: int
+    lead_end: int
+    """The span of time ("five months")."""
+    clause_start: int
+    clause_end: int
+    """The clause, from "after" or "before" to its end."""
+    way: int
+    """-1 for "after" (the clause's event came that long before what it is said of), +1 for "before"."""
+    ahead: bool
+    """What the clause is said of is still to come ("will visit Moscow a day after the summit")."""
 
 
 @dataclass(slots=True)
@@ -59,6 +75,22 @@ class RawMention:
     args: list[RawArg] = field(default_factory=list)
     places: list[tuple[int, int]] = field(default_factory=list)
     """Phrases that say where ("in Paris", "to France"), nearest the trigger first."""
+    within: tuple[int, int] | None = None
+    """For a clause of "during which", "at which" (a preposition and "which"), the phrase of the
+    event it hangs from ("a two-day visit to Russia, during which he will hold the summit"): the times of the
+    sentence outside that phrase are not this event's ("left on Tuesday")."""
+    during: tuple[int, int] | None = None
+    """The phrase of "during" or "at" on the event's verb ("concluded during Putin's visit to New
+    Delhi", "signed at the summit in Goa"): an event told there is where this one happened."""
+    reported_at: list[tuple[int, int]] = field(default_factory=list)
+    """The phrases that modify the verb reporting the event ("officials said on Wednesday"): when
+    the report was made, not when a planned event will be."""
+    meanwhile: list[tuple[int, int]] = field(default_factory=list)
+    """Clauses of "when" on the event's own verb ("will sign agreements when Modi meets
+    Putin on Saturday"): what they date, the event happens at too."""
+    since: Since | None = None
+    """For an event in a clause of "after" or "before" that a span of time opens ("five months
+    after Modi and Putin met", "a day after holding talks")."""
     outcome_of: list[tuple[int, int]] = field(default_factory=list)
     """For an agreement or a signing that a verb yields or goes without, the verb's word and its
     noun subject's ("the summit ended without any agreements", "the talks produced an accord",

@@ -21,10 +21,12 @@ from storyline.annotate.event_lexicon import (
     PARTAKING_VERBS,
     PLANNING_WORDS,
     REPORTING_VERBS,
+    REQUESTING_PREPOSITIONS,
+    REQUESTING_VERBS,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
-from storyline.annotate.events.tokens import ancestors, governing_verb, is_verb
+from storyline.annotate.events.tokens import ancestors, governing_verb, is_verb, object_control
 from storyline.model.annotations import EventStatus, EventTime, value_range
 
 if TYPE_CHECKING:
@@ -110,6 +112,11 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
             return _PLANNED  # "plans to visit", "is going to sign", "is to visit", "are set to meet"
         if h in ("postpone", "delay"):
             return _PLANNED
+        asked = h in REQUESTING_VERBS and (
+            object_control(verb) is not None or any(c.dep_ == "auxpass" for c in head.children)
+        )
+        if verb.dep_ == "xcomp" and (asked or (h in REQUESTING_PREPOSITIONS and object_control(verb) is not None)):
+            return _HYPOTHETICAL  # "urged Ukraine to withdraw", "was urged to", "called on X to": asked, not done
         return status(head)  # "flew to the capital to meet the president": as the flying went
     if verb.dep_ in ("conj",) and pos_of(head) in ("VERB", "AUX") and not aux:
         return status(head) if verb.tag_ in ("VB", "VBN") else tense(verb, aux)

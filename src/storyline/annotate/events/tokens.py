@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storyline.annotate.event_lexicon import REPORTING_VERBS
+from storyline.annotate.event_lexicon import OBJECT_CONTROL_VERBS, REPORTING_VERBS, REQUESTING_PREPOSITIONS
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
 
@@ -59,3 +59,21 @@ def with_conjuncts(tokens: list[Token]) -> list[Token]:
             if x not in out:
                 out.append(x)
     return out
+
+
+def object_control(verb: Token) -> Token | None:
+    """The object of the verb an infinitive completes, where it is the infinitive's subject:
+    "invited Modi to visit Russia", "urged Ukraine to withdraw", "called on Ukraine to withdraw"
+    (``event_lexicon.OBJECT_CONTROL_VERBS``, ``REQUESTING_PREPOSITIONS``)."""
+    head = verb.head
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    if verb.dep_ != "xcomp" or not is_verb(head) or not infinitive:
+        return None
+    lemma = lemma_of(head)
+    if lemma in OBJECT_CONTROL_VERBS:
+        return next((c for c in head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+    preposition = REQUESTING_PREPOSITIONS.get(lemma)
+    for c in head.children:
+        if c.dep_ == "prep" and c.lower_ == preposition and c.i < verb.i:
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None

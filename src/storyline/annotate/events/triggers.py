@@ -34,10 +34,10 @@ from storyline.annotate.events.arguments import (
 )
 from storyline.annotate.events.coding import OUTCOMES, TRAVEL
 from storyline.annotate.events.conditions import satisfies
-from storyline.annotate.events.raw import RawArg, RawMention
+from storyline.annotate.events.raw import RawArg, RawMention, Since
 from storyline.annotate.events.sentence import ACTOR_LABELS, NAME_LABELS, Sentence
 from storyline.annotate.events.status import WILL, Grammar, expected_with, noun_status, status, unless_clause
-from storyline.annotate.events.tokens import governing_verb, is_verb, main_clause
+from storyline.annotate.events.tokens import ancestors, governing_verb, is_verb, main_clause
 from storyline.model.annotations import EventStatus
 
 if TYPE_CHECKING:
@@ -369,7 +369,110 @@ def _mention(
         frame=frame,
         args=_unique(args),
         places=place_spans,
+        within=_within_event(s, clause),
+        during=_during(s, tok, noun),
+        reported_at=_report_phrases(s, tok),
+        meanwhile=_meanwhile(s, tok, noun),
+        since=_since(s, tok),
     )
+
+
+def _during(s: Sentence, tok: Token, noun: bool) -> tuple[int, int] | None:
+    """The span of a "during" or "at" phrase of the trigger's verb (the trigger itself, or the verb
+    a noun trigger is the object of) whose noun is no place word of its own: "concluded during
+    Putin's visit to New Delhi", "signed at the summit in Goa"."""
+    verb = tok.head if noun and tok.dep_ in ("dobj", "nsubjpass") and is_verb(tok.head) else tok
+    if noun and verb is tok:
+        return None
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("during", "at"):
+            obj = next((g for g in c.children if g.dep_ == "pobj" and pos_of(g) == "NOUN"), None)
+            if obj is not None:
+                sub = list(obj.subtree)
+                return s.offset + sub[0].idx, s.offset + sub[-1].idx + len(sub[-1].text)
+    return None
+
+
+def _within_event(s: Sentence, clause: Token) -> tuple[int, int] | None:
+    """For a clause of "during which", "at which" or another preposition and "which", the span of
+    the noun phrase it hangs from ("a two-day visit to Russia, during which he will hold the summit")."""
+    if clause.dep_ != "relcl":
+        return None
+    opener = [t for t in clause.subtree if t.i < clause.i][:2]
+    if not (len(opener) == 2 and opener[0].dep_ == "prep" and opener[1].lower_ == "which"):
+        return None  # not "where": what it hangs from is a place ("flew on Monday to Sochi, where ...")
+    sub = list(clause.head.subtree)
+    return s.offset + sub[0].idx, s.offset + sub[-1].idx + len(sub[-1].text)
+
+
+#: Nouns of a span of time that can open an "after" or "before" clause ("five months after").
+_TIME_SPANS = frozenset({"minute", "hour", "day", "week", "fortnight", "month", "year", "decade"})
+
+
+def _since(s: Sentence, tok: Token) -> Since | None:
+    """Where a span of time before "after" or "before" stands, and its clause, when the trigger is
+    in that clause ("five months after Modi and Putin met"; "a day after holding talks"; "a day
+    after the leaders held the summit, at which they signed agreements")."""
+
+    def span(toks: list[Token]) -> tuple[int, int]:
+        return s.offset + toks[0].idx, s.offset + toks[-1].idx + len(toks[-1].text)
+
+    def is_span(t: Token | None) -> bool:
+        return t is not None and t.lower_.rstrip("s") in _TIME_SPANS
+
+    for x in [tok, *ancestors(tok)][:8]:
+        word = amount = said_of = None
+        if x.dep_ == "advcl":
+            word = next((m for m in x.children if m.dep_ == "mark" and m.lower_ in ("after", "before")), None)
+            spans = [c for t in (x, word) if t is not None for c in t.children if c.dep_ == "npadvmod" and is_span(c)]
+            amount, said_of = (spans[0] if spans else None), x.head
+        elif x.dep_ in ("pcomp", "pobj") and x.head.lower_ in ("after", "before") and x.head.dep_ == "prep":
+            word = x.head
+            amount = word.head if is_span(word.head) else None
+            amount = amount or next((c for c in word.children if c.dep_ == "npadvmod" and is_span(c)), None)
+            said_of = amount.head if amount is not None and amount is word.head else word.head
+        if word is not None and amount is not None and amount.i < word.i:
+            lead = [t for t in amount.subtree if t.i <= amount.i]
+            clause = sorted([word, *x.subtree], key=lambda t: t.i)
+            verb = said_of if said_of is not None and is_verb(said_of) else governing_verb(amount)
+            ahead = verb is not None and status(verb) in (EventStatus.PLANNED, EventStatus.HYPOTHETICAL)
+            return Since(*span(lead), *span(clause), -1 if word.lower_ == "after" else 1, ahead)
+        if x.dep_ in ("ROOT", "ccomp", "parataxis"):
+            break
+    return None
+
+
+def _meanwhile(s: Sentence, tok: Token, noun: bool) -> list[tuple[int, int]]:
+    """The spans of the "when" clauses on the trigger's verb: the trigger itself, or
+    the verb whose object a noun trigger is ("will hold talks when ..."), and the verbs it
+    completes ("are expected to sign agreements ... when ...")."""
+    verb = tok.head if noun and tok.dep_ in ("dobj", "attr") and is_verb(tok.head) else tok
+    if noun and verb is tok:
+        return []
+    verbs = [verb]
+    while verbs[-1].dep_ == "xcomp" and is_verb(verbs[-1].head) and len(verbs) < 3:
+        verbs.append(verbs[-1].head)
+    out = []
+    for c in (c for v in verbs for c in v.children):
+        opened = any(m.dep_ in ("mark", "advmod") and m.lower_ == "when" for m in c.children)
+        if c.dep_ == "advcl" and opened:
+            sub = list(c.subtree)
+            out.append((s.offset + sub[0].idx, s.offset + sub[-1].idx + len(sub[-1].text)))
+    return out
+
+
+def _report_phrases(s: Sentence, tok: Token) -> list[tuple[int, int]]:
+    """The spans of the phrases that modify the verb reporting ``tok`` ("said on Wednesday", "told
+    reporters in Moscow on Friday"), the reported clause left out."""
+    verb = reporter(tok)
+    if verb is None:
+        return []
+    out = []
+    for c in verb.children:
+        if c.dep_ in ("prep", "npadvmod", "advmod") and tok not in c.subtree:
+            sub = list(c.subtree)
+            out.append((s.offset + sub[0].idx, s.offset + sub[-1].idx + len(sub[-1].text)))
+    return out
 
 
 def _unique(args: list[RawArg]) -> list[RawArg]:
