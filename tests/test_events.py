@@ -1177,3 +1177,65 @@ def test_a_site_is_placed_in_the_town_the_story_names_near_it(annotator: Annotat
     # a story that names no town near it keeps the site
     alone = by_trigger(events(annotator, "Modi met Putin at the Kremlin."), "met")
     assert alone.place is not None and alone.place.name == "Kremlin"
+
+
+def test_a_name_in_apposition_stands_for_its_description(annotator: Annotator) -> None:
+    text = (
+        "Modi met Putin in St Petersburg. He then flew to Paris for talks with the French president, Emmanuel Macron."
+    )
+    assert "Emmanuel Macron" in names(by_trigger(events(annotator, text), "talks"))
+
+
+def test_what_a_journey_is_for_takes_not_its_day(annotator: Annotator) -> None:
+    text = (
+        "Modi is scheduled to travel to St Petersburg on May 31 for the annual summit with President "
+        "Vladimir Putin. The summit talks will be held on June 1."
+    )
+    found = events(annotator, text)
+    assert by_trigger(found, "travel").time.value.endswith("-05-31")
+    summit = by_trigger(found, "summit")
+    assert summit.time is not None and summit.time.value.endswith("-06-01")
+    # a time of its own phrase still dates it
+    ahead = by_trigger(events(annotator, "Putin will fly to New Delhi on Thursday for next year's summit."), "summit")
+    assert ahead.time is not None and ahead.time.value == "2020"
+    # a summit joined to the visit the journey is for is what it is for too
+    joined = "Modi will arrive in Moscow on Wednesday for a two-day visit and the annual summit with Putin."
+    summit = by_trigger(events(annotator, joined), "summit")
+    assert summit.status is EventStatus.PLANNED and "Modi" in names(summit)
+
+
+def test_a_persons_journey_told_in_the_present_is_a_schedule(annotator: Annotator) -> None:
+    first = "Modi met Putin in St Petersburg on Thursday. "
+    schedule = by_trigger(events(annotator, first + "He travels on to Paris for talks with Macron."), "travels")
+    assert schedule.status is EventStatus.PLANNED
+    habit = by_trigger(events(annotator, first + "He travels to Paris every month."), "travels")
+    assert habit.status is not EventStatus.PLANNED
+    exports = [e for e in events(annotator, first + "Most of its exports go to Iraq.") if e.subtype == "visit"]
+    assert all(e.status is not EventStatus.PLANNED for e in exports)
+
+
+def test_a_habit_or_a_group_travelling_is_no_schedule(annotator: Annotator) -> None:
+    first = "Markets were calm. "
+    for text in (
+        "Putin usually travels to Sochi.",
+        "Each summer, Putin travels to Sochi for talks with Erdogan.",
+        "The Indian delegation travels to Moscow for talks with Putin.",
+    ):
+        assert all(e.status is not EventStatus.PLANNED for e in events(annotator, first + text)), text
+    # what a prize goes to someone for is no journey's purpose
+    prize = by_trigger(
+        events(annotator, first + "The Nobel prize goes to Abiy Ahmed for his peace deal with Eritrea."), "deal"
+    )
+    assert prize.status is not EventStatus.PLANNED
+    # a past journey lends its year to what it was for
+    past = events(annotator, first + "In 2017, Modi travelled to St Petersburg for the annual summit with Putin.")
+    assert by_trigger(past, "summit").time.value == "2017"
+
+
+def test_a_name_in_apposition_is_not_taken_past_of_or_for_a_plural(annotator: Annotator) -> None:
+    killer = by_trigger(events(annotator, "The killer of the journalist, Jamal Khashoggi, was arrested."), "arrested")
+    assert "Jamal Khashoggi" not in names(killer)
+    pair = by_trigger(
+        events(annotator, "The two leaders, Narendra Modi and Vladimir Putin, held talks on Monday."), "talks"
+    )
+    assert names(pair) != {"Narendra Modi"}

@@ -194,7 +194,9 @@ class EventPlace:
 @dataclass(frozen=True, slots=True)
 class EventTime:
     """When: a time expression of the text, or the publication date when the text says "today"
-    or reports a simple past with no date (``inferred``; then there is no span)."""
+    or reports a simple past with no date (``inferred``; then there is no span). A journey's time
+    lent to what the journey is for ("will travel to Sochi on May 21 for a summit") is also
+    ``inferred``, with the journey's words as its span: a stated date of the event wins over it."""
 
     value: str
     type: str

@@ -179,6 +179,13 @@ def link_events(
             # after) what the clause is said of; recalled when that is more than a month ago
             time = _time_since(raw, raw.since, time, timed, dated, anchor)
         status = settle(raw.status, raw.earlier, time, anchor, _headline(raw, text))
+        if (
+            status is EventStatus.ONGOING
+            and raw.status is Unsettled.PRESENT
+            and time is None
+            and _itinerary(raw, timed, ents.overlapping(raw.sentence_start, raw.sentence_end))
+        ):
+            status = EventStatus.PLANNED  # "He travels on to Paris for talks with Macron": the schedule
         if raw.since is not None and time and anchor and status is EventStatus.OCCURRED:
             span = value_range(time.value)
             if span and span[0] > anchor:
@@ -471,6 +478,14 @@ def _time(
     ]
     if not in_sentence:
         return None
+    journey = False  # the time is the journey's, which what it is for may or may not share
+    if raw.purpose is not None:
+        # "for talks on Saturday", "for next year's summit" are its own; "travel on May 31 for the
+        # summit" may be the summit's (a day's trip) or not ("The summit talks will be held on June
+        # 1"): lent, not stated
+        own = [t for t in in_sentence if raw.purpose[0] <= t.start < raw.purpose[1]]
+        journey = not own
+        in_sentence = own or in_sentence
     in_clause = [t for t in in_sentence if raw.clause_start <= t.start < raw.clause_end]
     if raw.within is not None and not in_clause:
         # "left on Tuesday for a visit, during which he will hold the summit": Tuesday is the
@@ -479,8 +494,10 @@ def _time(
         if not in_sentence:
             return None
     pool = in_clause or in_sentence
+    if not pool:
+        return None
     best = min(pool, key=lambda t: abs(t.start - raw.start))
-    return EventTime(best.value, best.type.value, best.text, best.start, best.end)
+    return EventTime(best.value, best.type.value, best.text, best.start, best.end, inferred=journey)
 
 
 _SPAN_VALUE = re.compile(r"P(\d+)([DWMY])|PT(\d+)H")
@@ -541,6 +558,24 @@ def _time_since(
     else:
         value = str(base.year + since.way * number)
     return EventTime(value, TimeType.DATE.value, amount.text, amount.start, amount.end)
+
+
+def _itinerary(raw: RawMention, timed: _Index[TimeExpression], people: Sequence[EntityMention]) -> bool:
+    """Whether an undated present tense tells a journey's schedule: a journey to somewhere, or what
+    one is for ("He travels on to Paris for talks"), with no "every week" of a habit. The caller
+    wants a person travelling: "exports go to Iraq", "ripple effects reach the United States" and
+    "warplanes are headed to Saudi Arabia" are no schedule."""
+    journey = raw.subtype == "visit" and not raw.noun and bool(raw.places)
+    if not (journey or raw.purpose is not None) or raw.habitual or raw.traveller is None:
+        return False
+    start, end = raw.traveller
+    person = any(
+        e.label == "PERSON" or e.text.lower() in ("he", "she") for e in people if e.start < end and start < e.end
+    )
+    pronoun = raw.traveller is not None and any(a.pronoun in ("he", "she") for a in raw.args if a.head_start == start)
+    if not (person or pronoun):
+        return False  # "the delegation travels to Moscow", "exports go to Iraq": no person's schedule
+    return not any(t.type == TimeType.SET for t in timed.overlapping(raw.sentence_start, raw.sentence_end))
 
 
 def _headline(raw: RawMention, text: str) -> bool:

@@ -79,6 +79,13 @@ class RawMention:
     """For a clause of "during which", "at which" (a preposition and "which"), the phrase of the
     event it hangs from ("a two-day visit to Russia, during which he will hold the summit"): the times of the
     sentence outside that phrase are not this event's ("left on Tuesday")."""
+    purpose: tuple[int, int] | None = None
+    """For a noun event a journey is for ("will travel to St Petersburg on May 31 for the summit
+    with Putin on June 1"), its "for" phrase: a time there is its own; the journey's is only lent."""
+    traveller: tuple[int, int] | None = None
+    """For a journey, or what one is for, the head word of who travels."""
+    habitual: bool = False
+    """The journey's verb tells a habit ("usually travels to Sochi", "each summer")."""
     during: tuple[int, int] | None = None
     """The phrase of "during" or "at" on the event's verb ("concluded during Putin's visit to New
     Delhi", "signed at the summit in Goa"): an event told there is where this one happened."""

@@ -59,7 +59,16 @@ class Sentence:
         return self.offset + self.doc[lo].idx, self.offset + self.doc[hi].idx + len(self.doc[hi].text)
 
     def arg(self, tok: Token, role: str) -> RawArg:
-        """The argument phrase a token heads, in a role."""
+        """The argument phrase a token heads, in a role; a common noun's name in apposition stands
+        for it ("talks with the newly elected French president, Emmanuel Macron": Macron)."""
+        of = tok.dep_ == "pobj" and tok.head.lower_ == "of"  # "governor of the region, Oleg Chemezov": whose name?
+        if pos_of(tok) == "NOUN" and tok.tag_ != "NNS" and not of and self.entity_label(tok) is None:
+            named = next((c for c in tok.children if c.dep_ == "appos" and self.entity_label(c) == "PERSON"), None)
+            # not past an "of" phrase, whose noun the name may be ("the killer of the journalist,
+            # Jamal Khashoggi"), nor for a plural ("the two leaders, Modi and Putin": both)
+            between = named is not None and any(c.dep_ == "prep" and tok.i < c.i < named.i for c in tok.children)
+            if named is not None and not between:
+                tok = named
         start, end = self.phrase(tok)
         head_start, head_end = self.at(tok)
         pronoun = tok.lower_ if pos_of(tok) == "PRON" or tok.tag_ in ("PRP", "PRP$") else None

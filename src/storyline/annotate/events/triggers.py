@@ -237,8 +237,23 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
         light = noun.head.head
     args = noun_args(s, noun, sense)
     places = places_of(s, noun, sense)
-    if light is None and noun.dep_ == "pobj" and noun.head.lower_ in ("for", "at", "to", "in", "during"):
-        host = noun.head.head
+    # a noun joined to another takes its phrase's place in the sentence ("for a two-day visit and
+    # the annual summit with the president": the summit is what the journey is for too)
+    lead = noun
+    while lead.dep_ == "conj" and pos_of(lead.head) == "NOUN":
+        lead = lead.head
+    purpose: tuple[int, int] | None = None
+    traveller: tuple[int, int] | None = None
+    if lead is not noun and not _journey_for(s, lead):
+        lead = noun  # only what a journey is for shares its phrase's place ("for a visit and the summit")
+    if light is None and lead.dep_ == "pobj" and lead.head.lower_ in ("for", "at", "to", "in", "during"):
+        host = lead.head.head
+        if _journey_for(s, lead):
+            # what a journey is for: "will travel to St Petersburg on May 31 for the summit"
+            sub = list(lead.head.subtree)
+            purpose = (s.offset + sub[0].idx, s.offset + sub[-1].idx + len(sub[-1].text))
+            subj, _, _ = subjects(host)
+            traveller = s.at(subj[0]) if subj else None
         side = "participant" if sense.symmetric else "source"
         if is_verb(host) and lemma_of(host) != "be":
             # "will travel to the capital for a summit with the president": who travels, and where
@@ -260,7 +275,7 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
         grammar = status(light)
         main = main_clause(light)
     else:
-        grammar = noun_status(noun)
+        grammar = noun_status(lead) if purpose is not None else noun_status(noun)
         governing = governing_verb(noun)
         main = main_clause(governing) if governing is not None else noun.dep_ == "ROOT"
         prep = noun.head
@@ -278,9 +293,49 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
         sense, rule = RULE_SENSES[refined], f"{rule}+{refined}"
     mention = _mention(s, trigger, sense, rule, True, args, places, grammar, main, phrase=noun)
     mention.earlier = earlier
+    mention.purpose = purpose
+    if purpose is not None:
+        mention.traveller = traveller
+        mention.habitual = _habitual(lead.head.head)
     if light is None and sense.type in OUTCOMES:
         mention.outcome_of = _yielded_by(s, noun)
     return mention
+
+
+def _journey_for(s: Sentence, noun: Token) -> bool:
+    """Whether a noun is what a journey is for: the object of "for" on a travel verb that goes
+    somewhere ("flew to Paris for talks"; not "the prize goes to Abiy for his deal", no journey)."""
+    if noun.dep_ != "pobj" or noun.head.lower_ != "for":
+        return False
+    host = noun.head.head
+    if not is_verb(host) or not any(
+        x.subtype == "visit" and x.destination for x in SENSES.get(("V", lemma_of(host)), ())
+    ):
+        return False
+    return destination(s, host) is not None and s.entity_label(noun) is None
+
+
+#: Adverbs of a habit: "usually travels to Sochi" is no schedule.
+_HABIT = frozenset({"usually", "often", "rarely", "seldom", "always", "regularly", "frequently", "sometimes", "never",
+                    "normally", "typically", "generally", "occasionally", "routinely"})  # fmt: skip
+
+
+def _habitual(verb: Token) -> bool:
+    """Whether a verb tells a habit: an adverb of one, or "each"/"every" or a plural day or season
+    in its clause ("each summer", "on weekends")."""
+    for t in verb.subtree:
+        if t.lower_ in _HABIT and t.head.i == verb.i:
+            return True
+        if t.lower_ in ("each", "every") and t.head.head.i == verb.i:
+            return True
+        if t.tag_ == "NNS" and t.lower_.rstrip("s") in _TIME_WORDS and t.head.head.i == verb.i:
+            return True
+    return False
+
+
+_TIME_WORDS = frozenset({"weekend", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                         "summer", "winter", "spring", "autumn", "morning", "evening", "holiday", "day", "week",
+                         "month", "year"})  # fmt: skip
 
 
 def _lends(verb: Token, sense: Sense) -> bool:
@@ -374,7 +429,14 @@ def _mention(
         reported_at=_report_phrases(s, tok),
         meanwhile=_meanwhile(s, tok, noun),
         since=_since(s, tok),
+        traveller=_subject_span(s, tok) if not noun and sense.subtype == "visit" else None,
+        habitual=not noun and sense.subtype == "visit" and _habitual(tok),
     )
+
+
+def _subject_span(s: Sentence, verb: Token) -> tuple[int, int] | None:
+    subj, _, _ = subjects(verb)
+    return s.at(subj[0]) if subj else None
 
 
 def _during(s: Sentence, tok: Token, noun: bool) -> tuple[int, int] | None:
