@@ -1239,3 +1239,11 @@ def test_a_name_in_apposition_is_not_taken_past_of_or_for_a_plural(annotator: An
         events(annotator, "The two leaders, Narendra Modi and Vladimir Putin, held talks on Monday."), "talks"
     )
     assert names(pair) != {"Narendra Modi"}
+
+
+def test_a_subjects_relative_clause_dates_not_the_event(annotator: Annotator) -> None:
+    met = by_trigger(events(annotator, "The minister, who arrived on Monday, met Putin."), "met")
+    assert met.time is None or met.time.value != "2019-09-16"
+    # one on the event itself does
+    held = "The summit, which will be held on Monday, is expected to produce a deal."
+    assert by_trigger(events(annotator, held), "summit").time.value == "2019-09-23"

@@ -467,6 +467,7 @@ def _time(
     elsewhere = [(a, b) for a, b in phrases if not (a <= raw.start < b) and b != raw.start]
     if raw.status in (EventStatus.PLANNED, EventStatus.HYPOTHETICAL):
         elsewhere += raw.reported_at
+    elsewhere += raw.asides  # "The minister, who arrived on Monday, met Putin": Monday is the arrival's
     in_sentence = [
         t
         for t in dated.overlapping(raw.sentence_start, raw.sentence_end)

@@ -79,6 +79,9 @@ class RawMention:
     """For a clause of "during which", "at which" (a preposition and "which"), the phrase of the
     event it hangs from ("a two-day visit to Russia, during which he will hold the summit"): the times of the
     sentence outside that phrase are not this event's ("left on Tuesday")."""
+    asides: list[tuple[int, int]] = field(default_factory=list)
+    """Relative clauses inside the trigger's clause about someone or something else ("The minister,
+    who arrived on Monday, met Putin"): a time there is not this event's."""
     purpose: tuple[int, int] | None = None
     """For a noun event a journey is for ("will travel to St Petersburg on May 31 for the summit
     with Putin on June 1"), its "for" phrase: a time there is its own; the journey's is only lent."""

@@ -425,6 +425,7 @@ def _mention(
         args=_unique(args),
         places=place_spans,
         within=_within_event(s, clause),
+        asides=_asides(s, tok, clause),
         during=_during(s, tok, noun),
         reported_at=_report_phrases(s, tok),
         meanwhile=_meanwhile(s, tok, noun),
@@ -453,6 +454,19 @@ def _during(s: Sentence, tok: Token, noun: bool) -> tuple[int, int] | None:
                 sub = list(obj.subtree)
                 return s.offset + sub[0].idx, s.offset + sub[-1].idx + len(sub[-1].text)
     return None
+
+
+def _asides(s: Sentence, tok: Token, clause: Token) -> list[tuple[int, int]]:
+    """The relative clauses on a subject inside the trigger's clause ("The minister, who arrived on
+    Monday, met Putin"): their times are their own. One on the trigger itself ("the summit, which
+    will be held on Monday") is not among them, nor one on what the event acts on ("fired the
+    shots that killed the doctor in October": the same act)."""
+    out = []
+    for t in clause.subtree:
+        if t.dep_ == "relcl" and t.head.dep_ in ("nsubj", "nsubjpass") and t.head.i != tok.i and tok not in t.subtree:
+            sub = list(t.subtree)
+            out.append((s.offset + sub[0].idx, s.offset + sub[-1].idx + len(sub[-1].text)))
+    return out
 
 
 def _within_event(s: Sentence, clause: Token) -> tuple[int, int] | None:
