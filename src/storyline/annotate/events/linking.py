@@ -174,6 +174,7 @@ def link_events(
         if time and anchor and raw.status in (EventStatus.PLANNED, Unsettled.PRESENT, Unsettled.FACT):
             # "will hold the summit on Thursday, officials said", "X meets Y on Saturday": ahead
             time = _forward(time, anchor)
+        own_time = time
         if raw.since is not None:
             # "a day after holding talks", "five months after they met": that long before (or
             # after) what the clause is said of; recalled when that is more than a month ago
@@ -222,8 +223,8 @@ def link_events(
         )
         linked.append((event, {a.entity_id for a in actors if a.entity_id}))
         kept.append(raw)
-        if raw.since is not None and time is not None:
-            counted.add(event.id)
+        if raw.since is not None and time is not None and time is not own_time:
+            counted.add(event.id)  # a day counted, not one the clause states
         if stated(raw.status) or raw.earlier:
             firm.add(event.id)
         # one side's act on the other that did not or may not happen does not make the two a pair
@@ -495,8 +496,6 @@ def _time(
         if not in_sentence:
             return None
     pool = in_clause or in_sentence
-    if not pool:
-        return None
     best = min(pool, key=lambda t: abs(t.start - raw.start))
     return EventTime(best.value, best.type.value, best.text, best.start, best.end, inferred=journey)
 
@@ -562,10 +561,11 @@ def _time_since(
 
 
 def _itinerary(raw: RawMention, timed: _Index[TimeExpression], people: Sequence[EntityMention]) -> bool:
-    """Whether an undated present tense tells a journey's schedule: a journey to somewhere, or what
-    one is for ("He travels on to Paris for talks"), with no "every week" of a habit. The caller
-    wants a person travelling: "exports go to Iraq", "ripple effects reach the United States" and
-    "warplanes are headed to Saudi Arabia" are no schedule."""
+    """Whether an undated present tense tells a journey's schedule: a person's journey to
+    somewhere, or what one is for ("He travels on to Paris for talks"), told as no habit ("usually",
+    "each summer", a set time). The traveller must be a person (a name in ``people``, the sentence's
+    entities, or "he"/"she"): "exports go to Iraq" and "warplanes are headed to Saudi Arabia" are
+    no schedule."""
     journey = raw.subtype == "visit" and not raw.noun and bool(raw.places)
     if not (journey or raw.purpose is not None) or raw.habitual or raw.traveller is None:
         return False
@@ -682,7 +682,9 @@ def _inherit_places(events: list[Event], raws: Sequence[RawMention] = ()) -> Non
     only in a country takes a place in that country from the event it is told within ("left for
     Vladivostok on a visit to Russia, during which he will hold the summit"; ``raws``, the raw
     mention of each event), or from one of the same people and status on the same stated day; one
-    placed in a region or a state keeps it ("the first to visit the Russian Far East")."""
+    placed in a region or a state keeps it ("the first to visit the Russian Far East"). First of
+    all, an event told "during" or "at" another (``RawMention.during``: "concluded during Putin's
+    visit to New Delhi") takes that one's place, if it has none or only its country."""
     for i, event in enumerate(events):
         if event.type not in DIPLOMATIC:
             continue
@@ -784,7 +786,8 @@ def _within(place: EventPlace, country: EventPlace | None) -> bool:
 
 
 def _inherit_dates(events: list[Event], anchor: date | None, counted: Set[str] = frozenset()) -> None:
-    """A past (or denied) event the sentence gives no date for took place when the story's
+    """(``counted``: events whose day was counted from a span of time, "a day after the talks":
+    they lend it to no other.) A past (or denied) event the sentence gives no date for took place when the story's
     dated event did, if that was in the three days before publication ("the summit on Thursday
     ... the president said after the talks", "no agreements were signed", in Friday's paper):
     the nearest such event with the same people, else the latest such day (for an agreement, a

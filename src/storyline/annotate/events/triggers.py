@@ -244,7 +244,7 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
         lead = lead.head
     purpose: tuple[int, int] | None = None
     traveller: tuple[int, int] | None = None
-    if lead is not noun and not _journey_for(s, lead):
+    if lead.i != noun.i and not _journey_for(s, lead):
         lead = noun  # only what a journey is for shares its phrase's place ("for a visit and the summit")
     if light is None and lead.dep_ == "pobj" and lead.head.lower_ in ("for", "at", "to", "in", "during"):
         host = lead.head.head
@@ -315,6 +315,10 @@ def _journey_for(s: Sentence, noun: Token) -> bool:
     return destination(s, host) is not None and s.entity_label(noun) is None
 
 
+#: Words of a day or a season a plural of which tells a habit ("on weekends", "summers").
+_TIME_WORDS = frozenset({"weekend", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                         "summer", "winter", "spring", "autumn", "morning", "evening", "holiday", "day", "week",
+                         "month", "year"})  # fmt: skip
 #: Adverbs of a habit: "usually travels to Sochi" is no schedule.
 _HABIT = frozenset({"usually", "often", "rarely", "seldom", "always", "regularly", "frequently", "sometimes", "never",
                     "normally", "typically", "generally", "occasionally", "routinely"})  # fmt: skip
@@ -328,14 +332,9 @@ def _habitual(verb: Token) -> bool:
             return True
         if t.lower_ in ("each", "every") and t.head.head.i == verb.i:
             return True
-        if t.tag_ == "NNS" and t.lower_.rstrip("s") in _TIME_WORDS and t.head.head.i == verb.i:
+        if t.tag_ == "NNS" and t.lower_.removesuffix("s") in _TIME_WORDS and t.head.head.i == verb.i:
             return True
     return False
-
-
-_TIME_WORDS = frozenset({"weekend", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                         "summer", "winter", "spring", "autumn", "morning", "evening", "holiday", "day", "week",
-                         "month", "year"})  # fmt: skip
 
 
 def _lends(verb: Token, sense: Sense) -> bool:
@@ -445,7 +444,7 @@ def _during(s: Sentence, tok: Token, noun: bool) -> tuple[int, int] | None:
     a noun trigger is the object of) whose noun is no place word of its own: "concluded during
     Putin's visit to New Delhi", "signed at the summit in Goa"."""
     verb = tok.head if noun and tok.dep_ in ("dobj", "nsubjpass") and is_verb(tok.head) else tok
-    if noun and verb is tok:
+    if noun and verb.i == tok.i:
         return None
     for c in verb.children:
         if c.dep_ == "prep" and c.lower_ in ("during", "at"):
@@ -494,7 +493,7 @@ def _since(s: Sentence, tok: Token) -> Since | None:
         return s.offset + toks[0].idx, s.offset + toks[-1].idx + len(toks[-1].text)
 
     def is_span(t: Token | None) -> bool:
-        return t is not None and t.lower_.rstrip("s") in _TIME_SPANS
+        return t is not None and t.lower_.removesuffix("s") in _TIME_SPANS
 
     for x in [tok, *ancestors(tok)][:8]:
         word = amount = said_of = None
@@ -506,7 +505,7 @@ def _since(s: Sentence, tok: Token) -> Since | None:
             word = x.head
             amount = word.head if is_span(word.head) else None
             amount = amount or next((c for c in word.children if c.dep_ == "npadvmod" and is_span(c)), None)
-            said_of = amount.head if amount is not None and amount is word.head else word.head
+            said_of = amount.head if amount is not None and amount.i == word.head.i else word.head
         if word is not None and amount is not None and amount.i < word.i:
             lead = [t for t in amount.subtree if t.i <= amount.i]
             clause = sorted([word, *x.subtree], key=lambda t: t.i)
@@ -523,7 +522,7 @@ def _meanwhile(s: Sentence, tok: Token, noun: bool) -> list[tuple[int, int]]:
     the verb whose object a noun trigger is ("will hold talks when ..."), and the verbs it
     completes ("are expected to sign agreements ... when ...")."""
     verb = tok.head if noun and tok.dep_ in ("dobj", "attr") and is_verb(tok.head) else tok
-    if noun and verb is tok:
+    if noun and verb.i == tok.i:
         return []
     verbs = [verb]
     while verbs[-1].dep_ == "xcomp" and is_verb(verbs[-1].head) and len(verbs) < 3:
