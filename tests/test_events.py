@@ -1027,19 +1027,22 @@ def test_the_place_left_is_not_where_a_journey_goes(annotator: Annotator) -> Non
     assert reached.place is not None and reached.place.name == "Kabul"
 
 
+def visited(annotator: Annotator, text: str) -> list[str]:
+    """Where the text's visits go."""
+    return [e.place.name for e in events(annotator, text) if e.subtype == "visit" and e.place]
+
+
 def test_a_journey_home_is_no_visit(annotator: Annotator) -> None:
     text = (
         "Russian President Vladimir Putin arrived in New Delhi on Thursday. "
         "Putin is scheduled to leave for Moscow on Friday evening."
     )
-    visits = [e for e in events(annotator, text) if e.subtype == "visit"]
-    assert [e.place.name for e in visits if e.place] == ["New Delhi"]
+    assert visited(annotator, text) == ["New Delhi"]
     # without the story saying where he is from, nothing is known: the journey stays a visit
     unknown = "President Vladimir Putin arrived in New Delhi on Thursday. Putin will leave for Moscow on Friday."
-    assert "Moscow" in [e.place.name for e in events(annotator, unknown) if e.subtype == "visit" and e.place]
+    assert "Moscow" in visited(annotator, unknown)
     # nor is a journey within the country, to somewhere other than its capital, one home
-    mumbai = "Indian Prime Minister Narendra Modi will travel to Mumbai on Saturday."
-    assert [e.place.name for e in events(annotator, mumbai) if e.subtype == "visit" and e.place] == ["Mumbai"]
+    assert visited(annotator, "Indian Prime Minister Narendra Modi will travel to Mumbai on Saturday.") == ["Mumbai"]
 
 
 def test_whom_a_verb_asks_or_invites_does_what_follows(annotator: Annotator) -> None:
@@ -1125,7 +1128,7 @@ def test_only_verbs_of_asking_or_making_hand_their_object_the_act(annotator: Ann
     # a verb of leaving goes where "for" or "to" says, not where something was left
     assert not events(annotator, "Putin left his car in Moscow.")
     posted = "Russian Ambassador to India Nikolay Kudashev will travel to New Delhi on Friday."
-    assert [e.place.name for e in events(annotator, posted) if e.subtype == "visit" and e.place] == ["New Delhi"]
+    assert visited(annotator, posted) == ["New Delhi"]
 
 
 def test_a_counted_date_is_the_clauses_own(annotator: Annotator) -> None:

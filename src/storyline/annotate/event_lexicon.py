@@ -490,8 +490,9 @@ OBJECT_CONTROL_VERBS = REQUESTING_VERBS | words(
     "invite persuade convince force compel allow permit enable expect want require pressure"
 )
 #: Travel verbs whose object is the place left, not the one gone to: "left Moscow for Kabul" goes
-#: to Kabul, "left Moscow" alone goes nowhere the sentence says.
-LEAVING_VERBS = words("leave depart")
+#: to Kabul, "left Moscow" alone goes nowhere the sentence says. (Unlike ``coding.LEAVING``, the
+#: subtypes whose place left is where they happen: "withdrew from the town of X".)
+DEPARTING_VERBS = words("leave depart")
 
 
 def _lemma_table() -> dict[str, str]:
@@ -500,7 +501,7 @@ def _lemma_table() -> dict[str, str]:
     lemmas |= LIGHT_VERBS | CEREMONY_VERBS | INVITING_VERBS | YIELDING_VERBS | ENDING_VERBS | REPORTING_VERBS
     lemmas |= DENYING_VERBS | CANCELLING_VERBS | PLANNING_WORDS
     lemmas |= words("fail refuse decline be have do will") | OCCURRING_VERBS | PARTAKING_VERBS | GETTING_VERBS
-    lemmas |= LEAVING_VERBS | OBJECT_CONTROL_VERBS | set(REQUESTING_PREPOSITIONS)
+    lemmas |= DEPARTING_VERBS | OBJECT_CONTROL_VERBS | set(REQUESTING_PREPOSITIONS)
     for lemma in sorted(lemmas):
         for form in _forms(lemma):
             table.setdefault(form, lemma)

@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from storyline.annotate.countries import country_table
-from storyline.annotate.event_lexicon import LEAVING_VERBS, RELATIVE_NOUNS, REPORTING_VERBS, SAYING_VERBS, Sense, words
+from storyline.annotate.event_lexicon import (
+    DEPARTING_VERBS,
+    RELATIVE_NOUNS,
+    REPORTING_VERBS,
+    SAYING_VERBS,
+    Sense,
+    words,
+)
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.coding import FORCE, GATHERINGS, LEAVING, SAYING, TRAVEL
@@ -63,7 +70,7 @@ def destination(s: Sentence, tok: Token, guest: bool = False) -> Token | None:
     as its capital). With ``guest``, where an invitation brings its guest ("invited X to Paris"): a
     "to" or "in" phrase only, never the object, who is the guest, nor "for" ("invited X for talks").
     The object of a verb of leaving is the place left ("left Moscow for Kabul" goes to Kabul)."""
-    leaving = lemma_of(tok) in LEAVING_VERBS
+    leaving = lemma_of(tok) in DEPARTING_VERBS
     prepositions = ("to", "in", "into") if guest else ("to", "for") if leaving else ("to", "in", "into", "at", "for")
     object_goes_to = not guest and not leaving
     for c in tok.children:
@@ -156,7 +163,7 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
     args += [s.arg(t, other) for t in passive]
     args += [s.arg(t, side) for t in agents]
     # the place a journey leaves is neither its host nor where it is ("left Moscow for Kabul")
-    left = sense.destination and lemma_of(verb) in LEAVING_VERBS
+    left = sense.destination and lemma_of(verb) in DEPARTING_VERBS
     for c in verb.children:
         if c.dep_ in _OBJECTS and (skip is None or c.i != skip.i):
             if left and s.entity_label(c) in PLACE_LABELS:
@@ -341,7 +348,7 @@ def places_of(s: Sentence, tok: Token, sense: Sense | None = None) -> list[Token
                 elif c.lower_ in through:
                     out.extend(_inner_places(s, g, 1, through))
         elif c.dep_ in ("dobj", "npadvmod") and s.entity_label(c) in PLACE_LABELS:
-            if c.dep_ == "dobj" and travel and lemma_of(tok) in LEAVING_VERBS:
+            if c.dep_ == "dobj" and travel and lemma_of(tok) in DEPARTING_VERBS:
                 continue  # "left Moscow for Kabul": Moscow is left
             if travel or force or c.dep_ == "npadvmod":  # "visited X", "shelled X"; not "criticised X"
                 out.append(c)

@@ -62,6 +62,11 @@ _SUBORDINATING_WORD = re.compile(r"\b(?:since|after|before|until|till|when|while
 #: What may stand between "until" and a month it governs: "until 9 November", "until the 9th of".
 _DAY_BEFORE_TIME = re.compile(r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?)?", re.IGNORECASE)
 _SUBORDINATE = re.compile(r"\b(?:since|after|before|until|till|when|while|once)\b[^,;()–—]*$", re.IGNORECASE)
+#: Kinds of place that are a building or a site in a town: an event there is placed in the town
+#: the story names near it (its words kept as the place's text).
+SITE_KINDS = frozenset({"building", "palace", "shipyard", "site"})
+#: How far from a site a town the story names may be to be the site's town (kilometres).
+SITE_TOWN_KM = 30.0
 #: How a sentence of a story's body ends (a headline has no full stop).
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _WEEKDAY_WORD = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
@@ -673,7 +678,7 @@ def _outcome_parties(linked: list[tuple[Event, set[str]]], raws: Sequence[RawMen
         )
 
 
-def _inherit_places(events: list[Event], raws: Sequence[RawMention] = ()) -> None:
+def _inherit_places(events: list[Event], raws: Sequence[RawMention]) -> None:
     """An event the sentence gives no place for happens where the story puts the same people:
     "the president will arrive in the capital on Wednesday ... he is to hold the summit on
     Thursday" puts the summit in the capital. Only for diplomatic events, from another event of
@@ -691,8 +696,8 @@ def _inherit_places(events: list[Event], raws: Sequence[RawMention] = ()) -> Non
         area = event.place is not None and event.place.kind == "country"
         if event.place is not None and not area:
             continue
-        raw = raws[i] if raws else None
-        told = raw.during if raw is not None else None
+        raw = raws[i]
+        told = raw.during
         host = next(
             (
                 o
@@ -701,7 +706,7 @@ def _inherit_places(events: list[Event], raws: Sequence[RawMention] = ()) -> Non
             ),
             None,
         )
-        if host is not None and host.place is not None and (not area or _within(host.place, event.place)):
+        if host is not None and host.place is not None and (not area or _in_country(host.place, event.place)):
             # "concluded during Putin's visit to New Delhi", "signed at the summit in Goa"
             events[i] = replace(event, place=host.place)
             continue
@@ -719,18 +724,18 @@ def _inherit_places(events: list[Event], raws: Sequence[RawMention] = ()) -> Non
                 continue  # neither the same people nor the same (stated) day
             if not _dates_compatible(event, other, days=3):
                 continue
-            if area and not (_within(other.place, event.place) and _refines(event, other, raw)):
+            if area and not (_in_country(other.place, event.place) and _refines(event, other, raw)):
                 continue
             events[i] = replace(event, place=other.place)
             break
 
 
-def _refines(event: Event, other: Event, raw: RawMention | None) -> bool:
+def _refines(event: Event, other: Event, raw: RawMention) -> bool:
     """Whether ``other`` is where ``event`` happened, more precisely: the event it is told within,
     or one of the same people and status on the same stated day ("talks in Russia on Thursday ...
     met in Vladivostok on Thursday"); not a later plan ("met in Sochi on Monday ... will visit
     Russia again later this year")."""
-    within = raw.within if raw is not None else None
+    within = raw.within
     if within is not None and any(within[0] <= m.start < within[1] for m in other.mentions):
         return True
     ids = {a.entity_id for a in event.participants() if a.entity_id}
@@ -744,13 +749,6 @@ def _refines(event: Event, other: Event, raw: RawMention | None) -> bool:
         and other.time is not None
         and event.time.value[:10] == other.time.value[:10]
     )
-
-
-#: Kinds of place that are a building or a site in a town: an event there is placed in the town
-#: the story names near it (its words kept as the place's text).
-SITE_KINDS = frozenset({"building", "palace", "shipyard", "site"})
-#: How far from a site a town the story names may be to be the site's town (kilometres).
-SITE_TOWN_KM = 30.0
 
 
 def _city_of(site: EventPlace, places: Sequence[PlaceMention]) -> EventPlace:
@@ -778,8 +776,8 @@ def _one_stated_day(event: Event) -> bool:
     return span is not None and span[0] == span[1]
 
 
-def _within(place: EventPlace, country: EventPlace | None) -> bool:
-    """Whether a place is a spot (not an area) of a country's."""
+def _in_country(place: EventPlace, country: EventPlace | None) -> bool:
+    """Whether a place is a spot (not an area) in the country ``country`` is."""
     if country is None or place.kind in AREA_PLACES:
         return False
     return bool(place.country) and place.country == country.country

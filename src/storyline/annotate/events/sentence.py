@@ -40,6 +40,14 @@ class Sentence:
                 return label
         return None
 
+    def span(self, first: Token, last: Token) -> tuple[int, int]:
+        """The characters from one token to another, both in."""
+        return self.offset + first.idx, self.offset + last.idx + len(last.text)
+
+    def subtree(self, tok: Token) -> tuple[int, int]:
+        """The characters a token's whole subtree spans (its clause or phrase, everything in it)."""
+        return self.span(tok.left_edge, tok.right_edge)
+
     def phrase(self, tok: Token) -> tuple[int, int]:
         """The noun phrase a token heads: its name words, modifiers and possessor, without
         relative clauses or prepositional phrases, and without a leading determiner."""
@@ -56,7 +64,7 @@ class Sentence:
         lo, hi = min(keep), max(keep)
         while lo < tok.i and self.doc[lo].dep_ in ("det", "punct"):
             lo += 1
-        return self.offset + self.doc[lo].idx, self.offset + self.doc[hi].idx + len(self.doc[hi].text)
+        return self.span(self.doc[lo], self.doc[hi])
 
     def arg(self, tok: Token, role: str) -> RawArg:
         """The argument phrase a token heads, in a role; a common noun's name in apposition stands

@@ -250,8 +250,7 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
         host = lead.head.head
         if _journey_for(s, lead):
             # what a journey is for: "will travel to St Petersburg on May 31 for the summit"
-            sub = list(lead.head.subtree)
-            purpose = (s.offset + sub[0].idx, s.offset + sub[-1].idx + len(sub[-1].text))
+            purpose = s.subtree(lead.head)
             subj, _, _ = subjects(host)
             traveller = s.at(subj[0]) if subj else None
         side = "participant" if sense.symmetric else "source"
@@ -394,7 +393,7 @@ def _mention(
     phrase = phrase if phrase is not None else tok
     phrase_span = s.phrase(phrase)
     clause = phrase.head if noun and is_verb(phrase.head) else phrase
-    sub = list(clause.subtree)
+    clause_start, clause_end = s.subtree(clause)
     seen: set[tuple[int, int]] = set()
     place_spans = []
     for p in places:
@@ -412,8 +411,8 @@ def _mention(
         noun=noun,
         sentence_start=s.offset,
         sentence_end=s.offset + len(s.doc.text),
-        clause_start=s.offset + sub[0].idx,
-        clause_end=s.offset + sub[-1].idx + len(sub[-1].text),
+        clause_start=clause_start,
+        clause_end=clause_end,
         phrase_start=min(start, phrase_span[0]),
         phrase_end=max(end, phrase_span[1]),
         status=grammar,
@@ -450,8 +449,7 @@ def _during(s: Sentence, tok: Token, noun: bool) -> tuple[int, int] | None:
         if c.dep_ == "prep" and c.lower_ in ("during", "at"):
             obj = next((g for g in c.children if g.dep_ == "pobj" and pos_of(g) == "NOUN"), None)
             if obj is not None:
-                sub = list(obj.subtree)
-                return s.offset + sub[0].idx, s.offset + sub[-1].idx + len(sub[-1].text)
+                return s.subtree(obj)
     return None
 
 
@@ -463,8 +461,7 @@ def _asides(s: Sentence, tok: Token, clause: Token) -> list[tuple[int, int]]:
     out = []
     for t in clause.subtree:
         if t.dep_ == "relcl" and t.head.dep_ in ("nsubj", "nsubjpass") and t.head.i != tok.i and tok not in t.subtree:
-            sub = list(t.subtree)
-            out.append((s.offset + sub[0].idx, s.offset + sub[-1].idx + len(sub[-1].text)))
+            out.append(s.subtree(t))
     return out
 
 
@@ -476,8 +473,7 @@ def _within_event(s: Sentence, clause: Token) -> tuple[int, int] | None:
     opener = [t for t in clause.subtree if t.i < clause.i][:2]
     if not (len(opener) == 2 and opener[0].dep_ == "prep" and opener[1].lower_ == "which"):
         return None  # not "where": what it hangs from is a place ("flew on Monday to Sochi, where ...")
-    sub = list(clause.head.subtree)
-    return s.offset + sub[0].idx, s.offset + sub[-1].idx + len(sub[-1].text)
+    return s.subtree(clause.head)
 
 
 #: Nouns of a span of time that can open an "after" or "before" clause ("five months after").
@@ -489,13 +485,10 @@ def _since(s: Sentence, tok: Token) -> Since | None:
     in that clause ("five months after Modi and Putin met"; "a day after holding talks"; "a day
     after the leaders held the summit, at which they signed agreements")."""
 
-    def span(toks: list[Token]) -> tuple[int, int]:
-        return s.offset + toks[0].idx, s.offset + toks[-1].idx + len(toks[-1].text)
-
     def is_span(t: Token | None) -> bool:
         return t is not None and t.lower_.removesuffix("s") in _TIME_SPANS
 
-    for x in [tok, *ancestors(tok)][:8]:
+    for x in [tok, *ancestors(tok)]:
         word = amount = said_of = None
         if x.dep_ == "advcl":
             word = next((m for m in x.children if m.dep_ == "mark" and m.lower_ in ("after", "before")), None)
@@ -507,11 +500,11 @@ def _since(s: Sentence, tok: Token) -> Since | None:
             amount = amount or next((c for c in word.children if c.dep_ == "npadvmod" and is_span(c)), None)
             said_of = amount.head if amount is not None and amount.i == word.head.i else word.head
         if word is not None and amount is not None and amount.i < word.i:
-            lead = [t for t in amount.subtree if t.i <= amount.i]
-            clause = sorted([word, *x.subtree], key=lambda t: t.i)
+            lead = s.span(amount.left_edge, amount)
+            clause = s.span(min(word, x.left_edge, key=lambda t: t.i), x.right_edge)
             verb = said_of if said_of is not None and is_verb(said_of) else governing_verb(amount)
             ahead = verb is not None and status(verb) in (EventStatus.PLANNED, EventStatus.HYPOTHETICAL)
-            return Since(*span(lead), *span(clause), -1 if word.lower_ == "after" else 1, ahead)
+            return Since(*lead, *clause, -1 if word.lower_ == "after" else 1, ahead)
         if x.dep_ in ("ROOT", "ccomp", "parataxis"):
             break
     return None
@@ -531,8 +524,7 @@ def _meanwhile(s: Sentence, tok: Token, noun: bool) -> list[tuple[int, int]]:
     for c in (c for v in verbs for c in v.children):
         opened = any(m.dep_ in ("mark", "advmod") and m.lower_ == "when" for m in c.children)
         if c.dep_ == "advcl" and opened:
-            sub = list(c.subtree)
-            out.append((s.offset + sub[0].idx, s.offset + sub[-1].idx + len(sub[-1].text)))
+            out.append(s.subtree(c))
     return out
 
 
@@ -545,8 +537,7 @@ def _report_phrases(s: Sentence, tok: Token) -> list[tuple[int, int]]:
     out = []
     for c in verb.children:
         if c.dep_ in ("prep", "npadvmod", "advmod") and tok not in c.subtree:
-            sub = list(c.subtree)
-            out.append((s.offset + sub[0].idx, s.offset + sub[-1].idx + len(sub[-1].text)))
+            out.append(s.subtree(c))
     return out
 
 
