@@ -781,7 +781,9 @@ def events(
         e = r.event
         when = e.time.value + ("*" if e.time.inferred else "") if e.time else "undated"
         who = ", ".join(
-            f"{a.canonical or a.text}" + ("" if a.role in ("participant", "source") else f" ({a.role})")
+            f"{a.canonical or a.text}"
+            + ("" if a.role in ("participant", "source") else f" ({a.role})")
+            + ("" if a.probability is None else f" (learned, {a.probability:.2f})")
             for a in e.actors
             if a.role != "speaker"
         )

@@ -169,9 +169,15 @@ class EventActor:
     end: int
     entity_id: str | None = None
     canonical: str | None = None
+    probability: float | None = None
+    """For a target the learned model found (storyline.annotate.events.targets), how likely it is
+    to be one; None for an actor the grammar states."""
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        if self.probability is None:
+            del out["probability"]
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -277,7 +277,7 @@ def prep_args(s: Sentence, prep: Token, sense: Sense) -> list[RawArg]:
         return []
     out = []
     for t in objects:
-        if pos_of(t) not in ("NOUN", "PROPN", "PRON") or _time_word(t):
+        if pos_of(t) not in ("NOUN", "PROPN", "PRON") or is_time_word(t):
             continue
         if pos_of(t) == "PRON" or s.entity_label(t) in ACTOR_LABELS or role == "participant":
             out.append(s.arg(t, role))
@@ -436,6 +436,6 @@ def _inner_places(s: Sentence, g: Token, depth: int, through: tuple[str, ...]) -
     return out
 
 
-def _time_word(tok: Token) -> bool:
+def is_time_word(tok: Token) -> bool:
     """Whether a token says when, not who ("on Tuesday", "in 2017")."""
     return tok.lower_ in _TIME_WORDS or lemma_of(tok) in _TIME_WORDS or tok.like_num

@@ -161,7 +161,9 @@ def link_events(
                 a
                 for arg in args
                 if arg.role != "speaker"
-                for a in _actors(arg, ents, previous, text, speaker, raw.type in FORCE, raw.sentence_start, described)
+                for a in _learned(
+                    arg, _actors(arg, ents, previous, text, speaker, raw.type in FORCE, raw.sentence_start, described)
+                )
             ]
             + speaker
         )
@@ -238,7 +240,12 @@ def link_events(
         # that did not happen still does ("did not meet ... They met in ... instead")
         unreal = status in (EventStatus.NEGATED, EventStatus.HYPOTHETICAL)
         one_sided = any(a.role in ("source", "target") for a in actors)
-        sides = [a for a in actors if a.entity_id and a.role != "speaker" and not (unreal and one_sided)]
+        # nor does a target only the learned model found: it is less sure than one the grammar states
+        sides = [
+            a
+            for a in actors
+            if a.entity_id and a.role != "speaker" and a.probability is None and not (unreal and one_sided)
+        ]
         people = [a for a in sides if label_of.get(a.entity_id or "") == "PERSON"]
         states = [a for a in sides if a.canonical and country_table().country(a.canonical) == a.canonical]
         if len(people) >= 2:
@@ -267,6 +274,11 @@ def link_events(
         replace(e, place=_city_of(e.place, places)) if e.place is not None and e.place.kind in SITE_KINDS else e
         for e in joined
     ]
+
+
+def _learned(arg: RawArg, actors: list[EventActor]) -> list[EventActor]:
+    """The actors of a phrase the learned target model found carry its probability."""
+    return actors if arg.probability is None else [replace(a, probability=arg.probability) for a in actors]
 
 
 def _actors(

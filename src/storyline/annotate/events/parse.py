@@ -4,7 +4,7 @@ trigger becomes a :class:`~storyline.annotate.events.raw.RawMention`."""
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from storyline.annotate import datelines
@@ -50,6 +50,15 @@ class EventParser:
         """Raw event mentions of each text. ``entities`` gives each text's entity spans and labels
         (the recogniser's, before canonicalisation): a few senses depend on them ("called the
         president")."""
+        out: list[list[RawMention]] = [[] for _ in texts]
+        for i, sentence in self.sentences(texts, entities):
+            out[i].extend(sentence_mentions(sentence))
+        return out
+
+    def sentences(
+        self, texts: Sequence[str], entities: Sequence[Sequence[tuple[int, int, str]]]
+    ) -> Iterator[tuple[int, Sentence]]:
+        """The parsed sentences of each text that may hold an event, with the text's index."""
         jobs: list[tuple[int, int, str, list[tuple[int, int, str]]]] = []
         for i, text in enumerate(texts):
             spans = sorted(entities[i])
@@ -61,12 +70,10 @@ class EventParser:
                 sentence = datelines.mask(sentence, local, PLACE_LABELS)
                 if is_candidate(sentence, {label for _, _, label in inside}):
                     jobs.append((i, start, sentence, inside))
-        out: list[list[RawMention]] = [[] for _ in texts]
         if not jobs:
-            return out
+            return
         nlp = self._load()
         for (i, offset, _, inside), doc in zip(
             jobs, nlp.pipe([j[2] for j in jobs], batch_size=self.batch_size), strict=True
         ):
-            out[i].extend(sentence_mentions(Sentence(doc, offset, inside)))
-        return out
+            yield i, Sentence(doc, offset, inside)

@@ -21,6 +21,9 @@ class RawArg:
     pronoun: str | None = None
     proper: bool = False
     """The head is a proper noun (a name the recogniser may have missed)."""
+    probability: float | None = None
+    """For a target the learned model found (:mod:`.targets`), how likely it is to be one; None
+    for a phrase the grammar gives."""
 
 
 class Since(NamedTuple):

@@ -21,6 +21,7 @@ from storyline.annotate.event_lexicon import (
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
+from storyline.annotate.events import targets
 from storyline.annotate.events.arguments import (
     actor_places,
     destination,
@@ -78,6 +79,9 @@ def sentence_mentions(s: Sentence) -> list[RawMention]:
         if m.start in framed:
             m.main_clause = False  # the demand or ultimatum is what the sentence does
     found.extend(frames)
+    if (model := targets.load()) is not None:
+        for m in found:
+            targets.add_targets(s, m, model)  # turned on: whom an act is aimed at, learned
     return sorted(found, key=lambda m: m.start)
 
 

@@ -1296,7 +1296,7 @@
           h(
             "div",
             { class: "small" },
-            actors.length ? "Actors: " + actors.map((a) => actorName(a, people) + (a.role ? " (" + a.role + ")" : "")).join(", ") : "No named actors",
+            actors.length ? "Actors: " + actors.map((a) => actorName(a, people) + (a.role ? " (" + a.role + (typeof a.probability === "number" ? ", learned " + a.probability.toFixed(2) : "") + ")" : "")).join(", ") : "No named actors",
             ev.place ? " · Place: " + ev.place.name : "",
             ev.time ? " · Time: " + (ev.time.text ? ev.time.text + (ev.time.value ? " = " + ev.time.value : "") : (ev.time.value || "?") + (ev.time.inferred ? " (inferred)" : "")) : ""
           ),
