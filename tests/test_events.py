@@ -1045,6 +1045,37 @@ def test_a_journey_home_is_no_visit(annotator: Annotator) -> None:
     assert visited(annotator, "Indian Prime Minister Narendra Modi will travel to Mumbai on Saturday.") == ["Mumbai"]
 
 
+def test_a_stay_of_some_length_in_a_place_is_a_visit(annotator: Annotator) -> None:
+    stay = one(annotator, "President Vladimir Putin spent less than a day in New Delhi.")
+    assert (stay.subtype, stay.place.name if stay.place else None) == ("visit", "New Delhi")
+    assert names(stay, "source") == {"Vladimir Putin"}
+    planned = one(annotator, "Modi will spend two days in Japan.")
+    assert planned.subtype == "visit" and planned.status is EventStatus.PLANNED
+    # not money spent, nor days somewhere that is no place
+    assert not events(annotator, "He spent $5 million in Paris.")
+    assert not events(annotator, "The company spent three days in court.")
+
+
+def test_a_journey_home_on_a_stated_day_dates_the_visit_it_ended(annotator: Annotator) -> None:
+    friday = date(2014, 12, 12)
+    story = (
+        "President Vladimir Putin spent less than a day in New Delhi. "
+        "Rosneft agreed to supply crude oil to Essar. "
+        "Mr Putin flew home on Thursday night after addressing a conference."
+    )
+    found = events(annotator, story, friday)
+    assert [e.subtype for e in found if e.type == "CONSULT"] == ["visit"]  # flying home is no visit
+    stay, deal = by_trigger(found, "spent"), by_trigger(found, "agreed")
+    assert stay.time is not None and stay.time.value == "2014-12-11" and stay.time.inferred
+    assert deal.time is not None and deal.time.value == "2014-12-11"
+    # without it, the story's day; nor does a journey home still to come, or one long ago, date anything
+    alone = by_trigger(events(annotator, story.rsplit(" Mr Putin", 1)[0], friday), "spent")
+    assert alone.time is not None and alone.time.value == "2014-12-12"
+    for later in ("Mr Putin will fly home on Saturday.", "Mr Putin flew home on December 1."):
+        stay = by_trigger(events(annotator, story.rsplit(" Mr Putin", 1)[0] + " " + later, friday), "spent")
+        assert stay.time is not None and stay.time.value == "2014-12-12", later
+
+
 def test_whom_a_verb_asks_or_invites_does_what_follows(annotator: Annotator) -> None:
     visit = by_trigger(events(annotator, "Putin invited Modi to visit Russia."), "visit")
     assert names(visit, "source") == {"Modi"} and visit.status is EventStatus.PLANNED

@@ -62,6 +62,8 @@ WORD_CLASSES: dict[str, frozenset[str]] = {
         "restrictions restriction curfew ban embargo blockade sanctions measures siege emergency law"
     ),
     "blockade": words("blockade blockades siege"),
+    # a stay's length: "spent less than a day in New Delhi", "spent three days in Beijing"
+    "stay": words("day days night nights hour hours week weeks weekend"),
     "observers": words("observers inspectors monitors peacekeepers mission missions"),
     "international": words(
         "observers inspectors monitors peacekeepers diplomats diplomat ambassador ambassadors envoy envoys "
@@ -108,6 +110,7 @@ V visit                         CONSULT visit 042
 N visit|visits|trip|tour|stay   CONSULT visit 042
 N way                           CONSULT visit 042 dest
 V travel|fly|arrive|head|go|come|land|reach|leave|depart CONSULT visit 042 dest
+V spend                         CONSULT visit 042 dest needs=stay
 V host                          CONSULT host-visit 043
 V invite                        CONSULT invitation 036 needs=to-meet
 V receive                       CONSULT host-visit 043 needs=person

@@ -89,6 +89,18 @@ def destination(s: Sentence, tok: Token, guest: bool = False) -> Token | None:
     return None
 
 
+def goes_home(tok: Token) -> bool:
+    """A journey home: "flew home", "headed back home", "left for home"."""
+    for c in tok.children:
+        if c.lower_ == "home" and c.dep_ in ("advmod", "npadvmod", "dobj"):
+            return True
+        if c.dep_ == "prep" and c.lower_ in ("for", "to") and any(g.lower_ == "home" for g in c.children):
+            return True
+        if c.dep_ == "advmod" and c.lower_ == "back" and any(g.lower_ == "home" for g in c.children):
+            return True
+    return False
+
+
 def _capital_of(s: Sentence, g: Token) -> Token | None:
     """The country's word of "the Russian capital" or "Kenya's capital", as the places stage reads
     them: a country (not "the European capital of culture", "the Texas capital"), with "the" or as

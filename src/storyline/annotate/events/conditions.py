@@ -27,7 +27,7 @@ from storyline.annotate.event_lexicon import (
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
-from storyline.annotate.events.arguments import destination, objects_of
+from storyline.annotate.events.arguments import destination, goes_home, objects_of
 from storyline.annotate.events.sentence import ACTOR_LABELS, Sentence
 from storyline.annotate.events.tokens import is_verb
 
@@ -197,7 +197,7 @@ for _name in WORD_CLASSES:
 
 def satisfies(s: Sentence, tok: Token, sense: Sense) -> bool:
     """Whether a sense's conditions hold for a trigger token."""
-    if sense.destination and destination(s, tok) is None:
+    if sense.destination and destination(s, tok) is None and not (is_verb(tok) and goes_home(tok)):
         return False
     return sense.needs is None or CONDITIONS[sense.needs].holds(s, tok)
 

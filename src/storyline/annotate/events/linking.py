@@ -148,6 +148,7 @@ def link_events(
     ordered = sorted(raws, key=lambda r: r.start)
     kept: list[RawMention] = []  # the raw mention of each linked event
     counted: set[str] = set()  # events dated by counting a span of time ("a day after")
+    departures: list[tuple[int, EventTime, set[str]]] = []  # journeys home: where, when, who
     for raw in ordered:
         args = [a for a in raw.args if not timed.overlapping(a.head_start, a.head_end)]  # "on Friday" is when
         speaker = [
@@ -168,8 +169,13 @@ def link_events(
             + speaker
         )
         place = _place(raw, plcs, actors, text)
-        if raw.subtype == "visit" and place is not None and _goes_home(actors, described, place):
-            continue  # "Putin is scheduled to leave for Moscow": the Russian president goes home
+        if raw.home or (raw.subtype == "visit" and place is not None and _goes_home(actors, described, place)):
+            # "Putin is scheduled to leave for Moscow", "Mr Putin flew home on Thursday night": the
+            # president goes home, which is no visit; when he did, a visit's undated acts are of that day
+            when = _time(raw, dated, text, phrases)
+            if when is not None and settle(raw.status, raw.earlier, when, anchor, False) is EventStatus.OCCURRED:
+                departures.append((raw.start, when, {a.entity_id for a in actors if a.entity_id}))
+            continue
         if place and raw.type in DOMESTIC and not any(a.role == "target" and a.entity_id for a in actors):
             # a protest, a curfew or a raid that names no one it is aimed at: PLOVER codes where it happened
             where = next((e for e in ents.overlapping(place.start, place.end) if e.label in ACTOR_LABELS), None)
@@ -257,7 +263,7 @@ def link_events(
     _outcome_parties(linked, kept)
     events = [e for e, _ in linked]
     _inherit_places(events, kept)
-    _inherit_dates(events, anchor, counted)
+    _inherit_dates(events, anchor, counted, departures)
     dateline = next((p for p in places if datelines.opens_line(text, p.start, p.end)), None)
     if dateline is not None and anchor is not None:
         # "PARIS, Sept 4 -": where the story was filed is where its news of those days happened
@@ -795,7 +801,12 @@ def _in_country(place: EventPlace, country: EventPlace | None) -> bool:
     return bool(place.country) and place.country == country.country
 
 
-def _inherit_dates(events: list[Event], anchor: date | None, counted: Set[str] = frozenset()) -> None:
+def _inherit_dates(
+    events: list[Event],
+    anchor: date | None,
+    counted: Set[str] = frozenset(),
+    departures: Sequence[tuple[int, EventTime, set[str]]] = (),
+) -> None:
     """(``counted``: events whose day was counted from a span of time, "a day after the talks":
     they lend it to no other.) A past (or denied) event the sentence gives no date for took place when the story's
     dated event did, if that was in the three days before publication ("the summit on Thursday
@@ -803,18 +814,28 @@ def _inherit_dates(events: list[Event], anchor: date | None, counted: Set[str] =
     the nearest such event with the same people, else the latest such day (for an agreement, a
     journey's only where no other event of those days is dated: "arrived on Wednesday ... talks on
     Thursday ... agreed to produce helicopters" is Thursday's); else, for a past event, the
-    publication date."""
+    publication date. A journey home that took place on a stated day (``departures``: where its
+    trigger is, its time, its travellers; "Mr Putin flew home on Thursday night") counts as a
+    dated journey of its travellers: the visit it ended was that day at the latest."""
     if anchor is None:
         return
-    dated: list[tuple[int, date]] = []
+
+    def recent(t: EventTime | None, kinds: tuple[str, ...] = (TimeType.DATE.value,)) -> date | None:
+        span = value_range(t.value) if t and not t.inferred and t.type in kinds else None
+        return span[0] if span and span[0] == span[1] and 0 <= (anchor - span[0]).days <= 3 else None
+
+    # (place among the events, day, its people, a journey): an event's place is its index; a
+    # journey home stands between the events before and after it
+    dated: list[tuple[float, date, set[str], bool]] = []
     for i, event in enumerate(events):
-        t = event.time
-        span = value_range(t.value) if t and not t.inferred and t.type == TimeType.DATE.value else None
-        if span is None or span[0] != span[1] or not 0 <= (anchor - span[0]).days <= 3:
-            continue
+        day = recent(event.time)
         # "a day after the talks" dates the talks, not the story's news
-        if event.type in DIPLOMATIC and event.id not in counted:
-            dated.append((i, span[0]))
+        if day is not None and event.type in DIPLOMATIC and event.id not in counted:
+            ids = {a.entity_id for a in event.participants() if a.entity_id}
+            dated.append((i, day, ids, event.subtype in ("visit", "host-visit")))
+    for start, when, who in departures:
+        if (day := recent(when, (TimeType.DATE.value, TimeType.TIME.value))) is not None:  # "on Thursday night"
+            dated.append((sum(e.trigger.start < start for e in events) - 0.5, day, who, True))
     if not dated:
         return
     for i, event in enumerate(events):
@@ -825,9 +846,9 @@ def _inherit_dates(events: list[Event], anchor: date | None, counted: Set[str] =
         # an agreement is made at the talks, not on the day of an arrival: a journey dates it only
         # where nothing else of those days is dated ("visited New Delhi on Wednesday ... signed")
         outcome = event.type in OUTCOMES
-        settled = [d for d in dated if events[d[0]].subtype not in ("visit", "host-visit")]
+        settled = [d for d in dated if not d[3]]
         by_distance = sorted(settled if outcome and settled else dated, key=lambda d: abs(d[0] - i))
-        sharing = [d for d in by_distance if ids & {a.entity_id for a in events[d[0]].participants() if a.entity_id}]
+        sharing = [d for d in by_distance if ids & d[2]]
         # the same people's nearest dated event; else the story's latest day (a report's news)
         choice = sharing[0] if sharing else max(by_distance, key=lambda d: d[1])
         events[i] = replace(event, time=EventTime(choice[1].isoformat(), TimeType.DATE.value, inferred=True))

@@ -90,6 +90,8 @@ class RawMention:
     with Putin on June 1"), its "for" phrase: a time there is its own; the journey's is only lent."""
     traveller: tuple[int, int] | None = None
     """For a journey, or what one is for, the head word of who travels."""
+    home: bool = False
+    """A journey home ("Mr Putin flew home on Thursday night"): no visit, but the day a visit ended."""
     habitual: bool = False
     """The journey's verb tells a habit ("usually travels to Sochi", "each summer")."""
     during: tuple[int, int] | None = None

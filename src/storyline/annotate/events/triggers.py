@@ -25,6 +25,7 @@ from storyline.annotate.events import targets
 from storyline.annotate.events.arguments import (
     actor_places,
     destination,
+    goes_home,
     noun_args,
     objects_of,
     places_of,
@@ -186,6 +187,7 @@ def _verb_mention(s: Sentence, verb: Token, sense: Sense, rule: str) -> RawMenti
         places = actor_places(s, verb)
     mention = _mention(s, verb, sense, rule, False, args, places, status(verb), main_clause(verb))
     mention.earlier = repeated(verb)
+    mention.home = sense.destination and destination(s, verb) is None and goes_home(verb)
     return mention
 
 
