@@ -38,6 +38,13 @@ storyline with 1 and then 2 worker processes). Options::
     python benchmarks/ingest_html.py --keep /tmp/pages   # keep the generated pages
     python benchmarks/ingest_html.py --json              # also print one JSON object
     python benchmarks/ingest_html.py --repeat 3          # alternate rounds, keep each one's best
+    python benchmarks/ingest_html.py --cold --repeat 3   # whole commands, as a user runs them
+
+With ``--cold`` both sides are timed as whole commands, each a new process started from outside
+(interpreter start, imports and model loads inside the clock), alternating round by round: a
+Python process that imports trafilatura and runs the same ``bare_extraction`` loop
+(``ingest_html.py --extract-only DIR``), and ``storyline ingest DIR --db NEW --workers W``. It
+prints each round's pair and ratio, the best against the best, and all rounds summed.
 """
 
 from __future__ import annotations
@@ -485,6 +492,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="comma-separated storyline worker-process counts to run (1,2)",
     )
     parser.add_argument("--keep", type=Path, metavar="DIR", help="write the pages here and keep")
+    parser.add_argument("--cold", action="store_true", help="time whole commands, each a new process")
+    parser.add_argument("--extract-only", type=Path, metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=20240601, help="page generator seed")
     parser.add_argument("--json", action="store_true", help="end with the results as JSON")
     parser.add_argument(
@@ -495,6 +504,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "a tenth between runs on this machine, so a ratio from one round is rough",
     )
     args = parser.parse_args(argv)
+    if args.extract_only is not None:
+        return args
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     if args.n < 1:
@@ -578,8 +589,56 @@ def run(args: argparse.Namespace, pages: Path, scratch: Path) -> dict[str, Any]:
     }
 
 
+def run_cold(args: argparse.Namespace, pages: Path, scratch: Path) -> dict[str, Any]:
+    """Both sides as whole commands, each a new process timed from outside, alternating."""
+    import subprocess
+
+    print(f"generating {args.n} pages in {pages} ...", flush=True)
+    generate(pages, args.n, args.seed)
+    here = Path(__file__).resolve()
+    script = Path(sys.executable).with_name("storyline")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "storyline.cli"]
+    rounds: list[dict[str, float]] = []
+    for round_ in range(args.repeat):
+        times: dict[str, float] = {}
+        start = time.perf_counter()
+        subprocess.run([sys.executable, str(here), "--extract-only", str(pages)], check=True, capture_output=True)
+        times["trafilatura"] = time.perf_counter() - start
+        for w in args.workers:
+            db = scratch / f"cold-w{w}-{round_}.db"
+            start = time.perf_counter()
+            subprocess.run(
+                [*command, "ingest", str(pages), "--db", str(db), "--workers", str(w)], check=True, capture_output=True
+            )
+            times[f"storyline, {w} workers"] = time.perf_counter() - start
+        rounds.append(times)
+        base = times["trafilatura"]
+        cells = [f"{k} {v:.2f} s" + ("" if k == "trafilatura" else f" ({base / v:.2f})") for k, v in times.items()]
+        print(f"round {round_ + 1}: " + ", ".join(cells), flush=True)
+    out: dict[str, Any] = {"n": args.n, "rounds": rounds, "ratios": {}}
+    for key in rounds[0]:
+        if key == "trafilatura":
+            continue
+        best = min(r["trafilatura"] for r in rounds) / min(r[key] for r in rounds)
+        summed = sum(r["trafilatura"] for r in rounds) / sum(r[key] for r in rounds)
+        out["ratios"][key] = {"best_over_best": round(best, 3), "sum_over_sum": round(summed, 3)}
+        print(f"{key}: best / best {best:.2f}, all rounds {summed:.2f} (extraction alone's time / storyline's)")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.extract_only is not None:  # the cold baseline's process
+        time_trafilatura(args.extract_only)
+        return 0
+    if args.cold:
+        with tempfile.TemporaryDirectory(prefix="storyline-bench-") as tmp:
+            pages = args.keep or Path(tmp) / "pages"
+            pages.mkdir(parents=True, exist_ok=True)
+            summary = run_cold(args, pages, Path(tmp))
+        if args.json:
+            print(json.dumps(summary))
+        return 0
     with tempfile.TemporaryDirectory(prefix="storyline-bench-") as tmp:
         scratch = Path(tmp)
         if args.keep is not None:

@@ -9,7 +9,14 @@ from types import ModuleType
 
 import pytest
 
-from storyline.clean.language import MIN_LETTERS, SAMPLE_CHARS, LanguageIdentifier
+from storyline.clean.language import (
+    ENGLISH_SHARE,
+    ENGLISH_WORDS,
+    MIN_LETTERS,
+    SAMPLE_CHARS,
+    LanguageIdentifier,
+    plainly_english,
+)
 from storyline.errors import ConfigError
 
 from .conftest import ROOT, TEST_LANGUAGES
@@ -57,10 +64,39 @@ def test_only_the_start_of_a_text_is_read(identifier: LanguageIdentifier) -> Non
 
     recording = LanguageIdentifier(TEST_LANGUAGES)
     recording._detector = Recording()
-    text = lead + GERMAN * 20
+    text = (GERMAN * 10)[:SAMPLE_CHARS] + ENGLISH * 20  # a German lead: lingua decides
     assert recording.detect_many([text]) == [None]
     assert recording.detect_many([text], sample=60) == [None]
     assert given == [text[:SAMPLE_CHARS], text[:60]]
+
+
+def test_plainly_english_text_is_answered_without_lingua() -> None:
+    class Refusing:
+        def detect_languages_in_parallel_of(self, samples: list[str]) -> list[None]:
+            raise AssertionError(f"lingua asked about {samples}")
+
+    quick = LanguageIdentifier(TEST_LANGUAGES)
+    quick._detector = Refusing()
+    assert quick.detect_many([ENGLISH * 3, "", "Oslo 4-1"]) == ["en", None, None]
+    with pytest.raises(AssertionError):
+        quick.detect_many([GERMAN * 3])
+    # where English is not among the languages asked for, lingua chooses among them
+    other = LanguageIdentifier(("de", "nl"))
+    other._detector = Refusing()
+    with pytest.raises(AssertionError):
+        other.detect_many([ENGLISH * 3])
+
+
+def test_the_english_shortcut_reads_commonest_words() -> None:
+    assert plainly_english(ENGLISH * 3)
+    assert not plainly_english(ENGLISH[:120])  # fewer words than ENGLISH_MIN_WORDS: too little to go by
+    assert not plainly_english(GERMAN * 3) and not plainly_english(FRENCH * 3)
+    # a Dutch text with English titles in it, and English words among Cyrillic ones
+    dutch = "Het is zo dat de band met The Wall en The Final Cut de wereld rond ging, en dat was het. " * 3
+    assert not plainly_english(dutch)
+    russian = "Так « The Wall » и « The Final Cut » были записаны в Лондоне, и это было в том году. " * 3
+    assert not plainly_english(russian)
+    assert len(ENGLISH_WORDS) > 10 and 0 < ENGLISH_SHARE < 0.5
 
 
 def test_unknown_and_too_few_languages_are_refused() -> None:
