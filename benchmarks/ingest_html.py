@@ -65,12 +65,8 @@ from typing import Any
 
 import trafilatura
 
-# storyline ships no py.typed marker yet, so an installed copy is untyped to mypy; with
-# MYPYPATH=src it is checked for real and these ignores go unused. The package's
-# ``storyline.open`` is ``storyline.api.open``; importing it from there keeps mypy --strict
-# happy (the package root re-exports its names lazily).
-import storyline
-from storyline.api import open as open_store
+# storyline is imported where it is used, so that the cold baseline's process (--extract-only)
+# imports trafilatura alone.
 
 STORYLINE_EXTRAS = (
     "byte decoding, text cleaning and leftover split, publication dates, language id, "
@@ -446,6 +442,8 @@ def time_trafilatura(folder: Path) -> Result:
 
 def time_storyline(folder: Path, db: Path, workers: int) -> Result:
     start = time.perf_counter()
+    from storyline.api import open as open_store
+
     with open_store(db) as sl:
         report = sl.ingest(folder, workers=workers)
     seconds = time.perf_counter() - start
@@ -463,6 +461,8 @@ def time_storyline(folder: Path, db: Path, workers: int) -> Result:
 def warm_up(first_page: Path, scratch: Path) -> None:
     """Untimed: load both libraries, their models and caches once in this process."""
     _extract(first_page.read_bytes())
+    from storyline.api import open as open_store
+
     with open_store(scratch / "warm-up.db") as sl:
         sl.ingest(first_page)
 
@@ -516,6 +516,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace, pages: Path, scratch: Path) -> dict[str, Any]:
+    import storyline
+
     n: int = args.n
     print(f"generating {n} pages in {pages} ...", flush=True)
     started = time.perf_counter()

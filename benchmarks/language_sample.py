@@ -50,8 +50,8 @@ from storyline.evaluate.ner import language_of_file, read_conll
 from storyline.model import Article, ContentKind, Document
 
 Labelled = list[tuple[str, str]]
-_WORDS = re.compile(r"[^\W\d_]+")
 """(text, gold language) pairs."""
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 def news_texts(eval_root: Path) -> Labelled:

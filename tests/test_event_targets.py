@@ -4,6 +4,7 @@ made (storyline.annotate.events.targets, storyline.annotate.train_target_model).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from storyline.annotate import Annotator
 from storyline.annotate.events import targets
 from storyline.annotate.events.parse import EventParser
+from storyline.errors import ConfigError
 from storyline.evaluate import gold_document
 from storyline.model.annotations import Event, EventActor
 
@@ -51,7 +53,7 @@ def test_off_by_default_and_when_turned_off(monkeypatch: pytest.MonkeyPatch) -> 
     parser = EventParser()
     text = "Japan halted economic aid to Serbia on Tuesday."
     spans = [[(0, 5, "GPE"), (29, 35, "GPE")]]
-    for setting in (None, "off", "OFF", "/nonexistent/model.json"):
+    for setting in (None, "off", "OFF", " "):
         if setting is None:
             monkeypatch.delenv("STORYLINE_TARGET_MODEL", raising=False)
         else:
@@ -64,6 +66,40 @@ def test_off_by_default_and_when_turned_off(monkeypatch: pytest.MonkeyPatch) -> 
     assert any(a.probability is not None and text[a.start : a.end] == "Serbia" for m in learned for a in m.args)
     monkeypatch.setenv("STORYLINE_TARGET_MODEL", str(targets.MODEL_PATH))  # a model file by its path
     assert targets.load() == targets.load() is not None
+    for wrong in ("on", "shiped", "/nonexistent/model.json"):  # no silent "off" for a mistyped setting
+        monkeypatch.setenv("STORYLINE_TARGET_MODEL", wrong)
+        with pytest.raises(ConfigError, match="STORYLINE_TARGET_MODEL"):
+            targets.load()
+
+
+def test_the_model_is_part_of_the_stage_names(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Stored events are annotated again when the model is turned on, off, or another file."""
+    monkeypatch.delenv("STORYLINE_TARGET_MODEL", raising=False)
+    off = Annotator.stage_names()
+    assert targets.NAME not in off
+    monkeypatch.setenv("STORYLINE_TARGET_MODEL", "shipped")
+    shipped = Annotator.stage_names()
+    assert shipped.startswith(off + ";" + targets.NAME + ":")
+    other = tmp_path / "model.json"
+    other.write_text(json.dumps(targets.TargetModel({"prep=to": 1.0}, -1.0, {}).as_json()), encoding="utf-8")
+    monkeypatch.setenv("STORYLINE_TARGET_MODEL", str(other))
+    assert Annotator.stage_names() not in (off, shipped)
+    assert targets.NAME not in Annotator.stage_names(events=False)
+    # a model file rewritten in place is read again
+    assert targets.load() is not None and targets.load().weights == {"prep=to": 1.0}  # type: ignore[union-attr]
+    other.write_text(json.dumps(targets.TargetModel({"prep=in": 2.0}, -1.0, {}).as_json()), encoding="utf-8")
+    os.utime(other, ns=(1, 2_000_000_000_000_000_000))
+    assert targets.load().weights == {"prep=in": 2.0}  # type: ignore[union-attr]
+
+
+def test_learned_targets_add_nothing_to_confidence(annotator: Annotator, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Japan halted economic aid to Serbia on Tuesday."
+    halted = of_type(events(annotator, text), "SANCTION")
+    assert any(a.probability is not None for a in halted.actors)
+    monkeypatch.setenv("STORYLINE_TARGET_MODEL", "off")
+    plain = of_type(events(Annotator(), text), "SANCTION")
+    assert all(a.probability is None for a in plain.actors)
+    assert halted.confidence == plain.confidence
 
 
 def test_a_meeting_has_no_learned_target(annotator: Annotator) -> None:

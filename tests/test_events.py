@@ -1051,9 +1051,11 @@ def test_a_stay_of_some_length_in_a_place_is_a_visit(annotator: Annotator) -> No
     assert names(stay, "source") == {"Vladimir Putin"}
     planned = one(annotator, "Modi will spend two days in Japan.")
     assert planned.subtype == "visit" and planned.status is EventStatus.PLANNED
-    # not money spent, nor days somewhere that is no place
+    # not money spent, nor days somewhere that is no place, nor time in custody
     assert not events(annotator, "He spent $5 million in Paris.")
     assert not events(annotator, "The company spent three days in court.")
+    assert not events(annotator, "He spent three nights in jail in Ankara.")
+    assert not events(annotator, "The hostages spent days in captivity in Syria.")
 
 
 def test_a_journey_home_on_a_stated_day_dates_the_visit_it_ended(annotator: Annotator) -> None:
@@ -1071,7 +1073,13 @@ def test_a_journey_home_on_a_stated_day_dates_the_visit_it_ended(annotator: Anno
     # without it, the story's day; nor does a journey home still to come, or one long ago, date anything
     alone = by_trigger(events(annotator, story.rsplit(" Mr Putin", 1)[0], friday), "spent")
     assert alone.time is not None and alone.time.value == "2014-12-12"
-    for later in ("Mr Putin will fly home on Saturday.", "Mr Putin flew home on December 1."):
+    for later in (
+        "Mr Putin will fly home on Saturday.",
+        "Mr Putin flew home on December 1.",
+        "Mr Putin flies home on Thursday.",  # in Friday's paper: the coming Thursday
+        "Mr Putin left home on Thursday.",  # a journey from home, not one back
+        "Mr Putin spent the night at home on Thursday.",
+    ):
         stay = by_trigger(events(annotator, story.rsplit(" Mr Putin", 1)[0] + " " + later, friday), "spent")
         assert stay.time is not None and stay.time.value == "2014-12-12", later
 

@@ -96,6 +96,14 @@ def test_the_english_shortcut_reads_commonest_words() -> None:
     assert not plainly_english(dutch)
     russian = "Так « The Wall » и « The Final Cut » были записаны в Лондоне, и это было в том году. " * 3
     assert not plainly_english(russian)
+    # an article in another language that quotes English is left to lingua by its own words
+    quote = '"The president said that the talks with the leaders would continue" '
+    dutch_news = (
+        f"De minister zei maandag in Den Haag tegen journalisten dat {quote}en dat het kabinet de komende "
+        f"weken verder zal onderhandelen met de partners in Brussel. Ook de oppositie sprak van een signaal, {quote}"
+    )
+    assert not plainly_english(dutch_news)
+    assert sum(w in ENGLISH_WORDS for w in dutch_news.lower().split()) >= ENGLISH_SHARE * len(dutch_news.split())
     assert len(ENGLISH_WORDS) > 10 and 0 < ENGLISH_SHARE < 0.5
 
 

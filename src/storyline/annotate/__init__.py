@@ -26,6 +26,7 @@ from storyline.annotate import times as times_module
 from storyline.annotate.entities import EntityRecognizer
 from storyline.annotate.event_model import CategoryModel, Embed
 from storyline.annotate.events import EventParser, RawMention, link_events
+from storyline.annotate.events import targets as target_model
 from storyline.annotate.gazetteer import Gazetteer
 from storyline.annotate.places import Geocoder
 from storyline.annotate.times import find_times
@@ -211,7 +212,9 @@ class Annotator:
     def stage_names(events: bool = True, category_model: bool = False) -> str:
         """The stage versions an annotator so built records (what :attr:`stages` will be)."""
         names = ";".join(s.name for s in STAGES if events or s.name != events_module.NAME)
-        return names + (";" + event_model.NAME if events and category_model else "")
+        names += ";" + event_model.NAME if events and category_model else ""
+        learned = target_model.stage_name() if events else None  # STORYLINE_TARGET_MODEL
+        return names + (";" + learned if learned else "")
 
     def close(self) -> None:
         if self._pool is not None:

@@ -5,11 +5,10 @@
 Each record's main event is found with the rules alone (the model off); every candidate phrase of
 its sentence (a noun phrase no argument holds) is a row, labelled by whether it names one of the
 coders' targets (the same match as ``storyline eval plover``). A logistic regression (L2 1.0, as
-the other shipped linear models) is fit on the records at even positions and written to
-``data/event_targets.json``: the records at odd positions are its held-out split
-(``storyline eval plover FILE --split odd``), as for the category model. ``--folds`` also fits a
-model on the odd records and scores the even ones with it, and prints both folds' figures next to
-the rules alone.
+the other shipped linear models) is fit on every record and written to ``data/event_targets.json``,
+so ``storyline eval plover`` with the model turned on is an in-sample figure. ``--folds`` gives the
+figures of records a model did not see: it fits one on the records at even positions and scores
+the odd ones with it, then the other way round, each next to the rules alone.
 """
 
 from __future__ import annotations

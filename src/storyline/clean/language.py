@@ -18,18 +18,33 @@ MIN_LETTERS = 20
 SAMPLE_CHARS = 500
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_]+")
-#: Words of English that no other language of the default set writes as words of its own (not
-#: "to", a Polish word; not "in", "was" or "will", German and Dutch ones).
+#: Common words of English, rare in the text of the other default languages (Dutch writes "of" and
+#: "been" too; "to", a Polish word, and "in", "was", "will", German and Dutch ones, are left out).
 ENGLISH_WORDS = frozenset(
     "the and of that with for which would this from have has were been their said".split()  # noqa: SIM905
 )
-#: A sample whose words are at least this share of :data:`ENGLISH_WORDS` (and which holds "the"
-#: twice, has at least :data:`ENGLISH_MIN_WORDS` words and writes them in Latin letters) is English
-#: without asking lingua, which costs about 0.4 ms a text. Measured with
-#: ``benchmarks/language_sample.py`` on ../shared/eval: among texts in other languages the
-#: largest share is 0.071 (a Russian passage naming English songs), 0.039 in news; at 0.12, 374
-#: of 530 English news articles and 393 of 434 English passages take this path (0.15: 255 and
-#: 325), and lingua alone gives every one of them English too.
+#: Function words of the other languages written in Latin letters that English never writes as
+#: words of its own (not "die", "met", "do", "con", "per", nor the "de", "la", "van" of names).
+#: Two of them in a sample leave it to lingua, whatever its English words: an article in Dutch or
+#: Italian that quotes English is not English.
+OTHER_WORDS = frozenset(
+    (  # noqa: SIM905 (word lists are easier to read as text)
+        "der das und nicht ist sich mit auf dem des eine einer zum zur "  # German
+        "het een niet zijn voor dat ook naar bij wordt werd "  # Dutch
+        "les des est une dans pour pas qui sur avec ils elle aux "  # French
+        "el los las del que por una para como pero "  # Spanish
+        "il della che non sono gli alla delle nel "  # Italian
+        "os das uma com dos pelo pela "  # Portuguese
+        "jest nie się sie że ze przez oraz "  # Polish (also as written without its letters)
+        "ve bir bu için icin ile olarak"  # Turkish
+    ).split()
+)
+#: A sample whose words are at least this share of :data:`ENGLISH_WORDS` (with "the" twice, at
+#: least :data:`ENGLISH_MIN_WORDS` words, nearly all in ASCII letters, and fewer than two of
+#: :data:`OTHER_WORDS`) is English without asking lingua, which costs about 0.4 ms a text.
+#: Measured with ``benchmarks/language_sample.py`` on ../shared/eval: among texts in other
+#: languages the largest share is 0.071 (a Russian passage naming English songs), 0.039 in news;
+#: see docs/benchmarks.md for how many English texts take this path.
 ENGLISH_SHARE = 0.12
 ENGLISH_MIN_WORDS = 30
 
@@ -41,8 +56,10 @@ def plainly_english(sample: str) -> bool:
         return False
     if sum(w in ENGLISH_WORDS for w in words) < ENGLISH_SHARE * len(words):
         return False
-    latin = sum(1 for w in words if w.isascii())
-    return latin >= 0.95 * len(words)
+    if sum(w in OTHER_WORDS for w in words) >= 2:
+        return False
+    ascii_words = sum(1 for w in words if w.isascii())
+    return ascii_words >= 0.95 * len(words)
 
 
 class LanguageIdentifier:

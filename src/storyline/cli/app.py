@@ -782,8 +782,9 @@ def events(
         when = e.time.value + ("*" if e.time.inferred else "") if e.time else "undated"
         who = ", ".join(
             f"{a.canonical or a.text}"
-            + ("" if a.role in ("participant", "source") else f" ({a.role})")
-            + ("" if a.probability is None else f" (learned, {a.probability:.2f})")
+            + ("" if a.role in ("participant", "source") else f" ({a.role}")
+            + ("" if a.probability is None else f", learned {a.probability:.2f}")
+            + ("" if a.role in ("participant", "source") else ")")
             for a in e.actors
             if a.role != "speaker"
         )

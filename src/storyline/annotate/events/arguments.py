@@ -90,10 +90,14 @@ def destination(s: Sentence, tok: Token, guest: bool = False) -> Token | None:
 
 
 def goes_home(tok: Token) -> bool:
-    """A journey home: "flew home", "headed back home", "left for home"."""
+    """A journey home: "flew home", "headed back home", "left for home"; not "left home" (a
+    journey from it), nor a stay ("spent the night home")."""
+    if lemma_of(tok) == "spend":
+        return False
+    leaving = lemma_of(tok) in DEPARTING_VERBS
     for c in tok.children:
-        if c.lower_ == "home" and c.dep_ in ("advmod", "npadvmod", "dobj"):
-            return True
+        if c.lower_ == "home" and c.dep_ in ("advmod", "npadvmod", "dobj") and not leaving:
+            return True  # "left home": where a journey starts; "left for home" goes there
         if c.dep_ == "prep" and c.lower_ in ("for", "to") and any(g.lower_ == "home" for g in c.children):
             return True
         if c.dep_ == "advmod" and c.lower_ == "back" and any(g.lower_ == "home" for g in c.children):

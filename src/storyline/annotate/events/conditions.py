@@ -84,6 +84,21 @@ def _object_words(tok: Token) -> set[str]:
     return {t.lower_ for t in objects} | {lemma_of(t) for t in objects}
 
 
+#: Where a stay is kept, not a visit made: "spent three nights in jail in Ankara".
+_CUSTODY = words("jail jails prison prisons custody captivity detention hospital cell cells camp camps")
+
+
+@condition("stay", _with_word(WORD_CLASSES["stay"]))
+def _stay(s: Sentence, tok: Token) -> bool:
+    """It spends a stay's length ("spent less than a day in New Delhi"), not in custody ("spent
+    three nights in jail in Ankara", "days in captivity in Syria")."""
+    if not _object_words(tok) & WORD_CLASSES["stay"]:
+        return False
+    inside = [g for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    inside += [g for x in objects_of(tok) for c in x.children if c.dep_ == "prep" for g in c.children]
+    return not any(lemma_of(g) in _CUSTODY or g.lower_ in _CUSTODY for g in inside)
+
+
 @condition("counterpart")
 def _counterpart(s: Sentence, tok: Token) -> bool:
     """Whom it acts on, if anyone, is someone: "met the president", "met in Paris"; not "met demands"."""

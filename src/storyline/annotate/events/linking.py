@@ -173,8 +173,11 @@ def link_events(
             # "Putin is scheduled to leave for Moscow", "Mr Putin flew home on Thursday night": the
             # president goes home, which is no visit; when he did, a visit's undated acts are of that day
             when = _time(raw, dated, text, phrases)
+            if when and anchor and raw.status in (EventStatus.PLANNED, Unsettled.PRESENT, Unsettled.FACT):
+                when = _forward(when, anchor)  # "flies home on Thursday", in Friday's paper: next Thursday
             if when is not None and settle(raw.status, raw.earlier, when, anchor, False) is EventStatus.OCCURRED:
-                departures.append((raw.start, when, {a.entity_id for a in actors if a.entity_id}))
+                travellers = {a.entity_id for a in actors if a.entity_id and a.role != "speaker"}
+                departures.append((raw.start, when, travellers))
             continue
         if place and raw.type in DOMESTIC and not any(a.role == "target" and a.entity_id for a in actors):
             # a protest, a curfew or a raid that names no one it is aimed at: PLOVER codes where it happened
@@ -649,6 +652,7 @@ def _forward(time: EventTime, anchor: date) -> EventTime:
 
 def _confidence(raw: RawMention, actors: list[EventActor], place: EventPlace | None, time: EventTime | None) -> float:
     score = 0.45 if not raw.noun else 0.35
+    actors = [a for a in actors if a.probability is None]  # what the grammar states, not what was learned
     linked = [a for a in actors if a.entity_id]
     score += 0.2 if linked else 0.1 if actors else 0.0
     score += 0.1 if len(actors) >= 2 else 0.0

@@ -14,7 +14,8 @@ features are named strings: the path of dependency labels from the trigger to th
 whether the rules found a source or a target already and whether the phrase says where; a
 logistic regression over them gives the probability that the phrase is a target. Phrases at or
 above :data:`MIN_PROBABILITY` become target arguments, and their actors carry that probability
-(``EventActor.probability``, shown beside the role). The model (``data/event_targets.json``:
+(``EventActor.probability``, shown beside the role as "learned 0.64"); they add nothing to the
+event's confidence. The model (``data/event_targets.json``:
 each feature's weight, readable) is made by ``python -m storyline.annotate.train_target_model``
 from PLOVER's coded records.
 
@@ -27,6 +28,7 @@ or unset: none). It is where more coded data would go.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -39,13 +41,17 @@ from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.arguments import is_time_word
 from storyline.annotate.events.raw import RawArg, RawMention
 from storyline.annotate.events.tokens import with_conjuncts
+from storyline.errors import ConfigError
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
     from storyline.annotate.events.sentence import Sentence
 
-__all__ = ["MIN_PROBABILITY", "MODEL_PATH", "TargetModel", "add_targets", "candidates", "features", "load"]
+__all__ = [
+    "MIN_PROBABILITY", "MODEL_PATH", "NAME", "TargetModel",
+    "add_targets", "candidates", "features", "load", "stage_name",
+]  # fmt: skip
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "event_targets.json"
 #: A candidate phrase at or above this probability becomes a target. 0.5: an added target is as
@@ -155,19 +161,42 @@ class TargetModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+#: Recorded with the event stage's name when the model is on: stored events annotated without it
+#: (or with another model file) are annotated again on the next ``analyze``.
+NAME = "storyline.events.target-model.v1"
+
+
 @cache
-def _read(path: str) -> TargetModel:
+def _read(path: str, modified: int) -> TargetModel:
     return TargetModel.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _chosen() -> Path | None:
+    value = os.environ.get("STORYLINE_TARGET_MODEL", "").strip()
+    if value.lower() in ("", "off"):
+        return None
+    path = MODEL_PATH if value.lower() == "shipped" else Path(value)
+    if not path.is_file():
+        raise ConfigError(
+            f"STORYLINE_TARGET_MODEL={value!r}: expected 'shipped', 'off' or the path of a model file (no file there)"
+        )
+    return path
 
 
 def load() -> TargetModel | None:
     """The model ``STORYLINE_TARGET_MODEL`` asks for: ``shipped``, or a model file's path; unset or
-    ``off``, none."""
-    chosen = os.environ.get("STORYLINE_TARGET_MODEL", "").strip()
-    if chosen.lower() in ("", "off"):
+    ``off``, none. Anything else is a :class:`~storyline.errors.ConfigError`."""
+    path = _chosen()
+    return _read(str(path), path.stat().st_mtime_ns) if path is not None else None
+
+
+def stage_name() -> str | None:
+    """What the model adds to the stage names of stored annotations (None when it is off): its
+    version and a digest of its file, so another model file annotates again."""
+    path = _chosen()
+    if path is None:
         return None
-    path = MODEL_PATH if chosen.lower() == "shipped" else Path(chosen)
-    return _read(str(path)) if path.exists() else None
+    return f"{NAME}:{hashlib.sha1(path.read_bytes()).hexdigest()[:10]}"
 
 
 def add_targets(s: Sentence, mention: RawMention, model: TargetModel | None = None) -> None:
@@ -178,11 +207,15 @@ def add_targets(s: Sentence, mention: RawMention, model: TargetModel | None = No
     trigger = next((t for t in s.doc if s.at(t)[0] <= mention.start < s.at(t)[1]), None)
     if trigger is None:
         return
-    held = {(a.start, a.end) for a in mention.args}
+    # every candidate scored against what the rules found, then added: the order of the
+    # sentence's words does not change the answer
+    chosen = []
     for tok in candidates(s, trigger, mention):
         p = model.probability(features(s, trigger, mention, tok))
-        if p < MIN_PROBABILITY:
-            continue
+        if p >= MIN_PROBABILITY:
+            chosen.append((tok, p))
+    held = {(a.start, a.end) for a in mention.args}
+    for tok, p in chosen:
         for each in with_conjuncts([tok]):  # "aid for Romania and Poland": both
             arg: RawArg = s.arg(each, "target")
             if (arg.start, arg.end) not in held:
