@@ -7,6 +7,7 @@ import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -1082,6 +1083,35 @@ def test_a_journey_home_on_a_stated_day_dates_the_visit_it_ended(annotator: Anno
     ):
         stay = by_trigger(events(annotator, story.rsplit(" Mr Putin", 1)[0] + " " + later, friday), "spent")
         assert stay.time is not None and stay.time.value == "2014-12-12", later
+
+
+def test_a_verb_that_counts_its_occasions_tells_one_event_per_place(annotator: Annotator) -> None:
+    text = (
+        "Narendra Modi and Vladimir Putin met twice in June, in Bishkek and on the margins of the G20 summit in Osaka."
+    )
+    meetings = [e for e in events(annotator, text) if e.subtype == "meeting"]
+    assert sorted(e.place.name for e in meetings if e.place) == ["Bishkek", "Osaka"]
+    assert len({e.id for e in meetings}) == 2
+    assert all({"Narendra Modi", "Vladimir Putin"} <= names(e) for e in meetings)
+    # two places without a count are where one meeting was said to be; a count with one place is one event
+    for one_event in ("Narendra Modi met Vladimir Putin in Sochi and in Moscow.", "Modi and Putin met twice in Sochi."):
+        assert len([e for e in events(annotator, one_event) if e.subtype == "meeting"]) == 1, one_event
+
+
+def test_counts_of_times_are_read_without_lemmas() -> None:
+    """The parse runs without spaCy's lemmatizer, so "times" and "occasions" are read as written."""
+    from storyline.annotate.events.parse import EventParser
+    from storyline.annotate.events.triggers import occasions, repeated
+
+    def verb(text: str) -> Any:
+        ((_, s),) = list(EventParser().sentences([text], [[(0, 4, "PERSON"), (9, 14, "PERSON")]]))
+        return next(t for t in s.doc if t.text == "met")
+
+    assert repeated(verb("Modi and Putin met several times."))
+    assert occasions(verb("Modi and Putin met three times.")) == 3
+    assert repeated(verb("Modi and Putin met on numerous occasions."))
+    assert occasions(verb("Modi and Putin met twice.")) == 2 and occasions(verb("Modi and Putin met once.")) == 1
+    assert not repeated(verb("Modi and Putin met in Sochi."))
 
 
 def test_whom_a_verb_asks_or_invites_does_what_follows(annotator: Annotator) -> None:

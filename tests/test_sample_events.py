@@ -83,13 +83,17 @@ def problems(expected: dict[str, Any], text: str, events: list[Event]) -> list[s
     candidates = by_trigger or in_sentence
     if not candidates:
         return ["not found"]
-    # the event whose mention in the sentence stands nearest the expected trigger
-    event = min(
-        candidates,
-        key=lambda e: min(
-            abs(m.start - trigger_at) for m in e.mentions if m.sentence_start <= trigger_at < m.sentence_end
-        ),
-    )
+
+    def distance(e: Event) -> int:
+        return min(abs(m.start - trigger_at) for m in e.mentions if m.sentence_start <= trigger_at < m.sentence_end)
+
+    # the event whose mention in the sentence stands nearest the expected trigger; where one verb
+    # tells several occasions ("met twice, in Bishkek and in Osaka"), the one of them that fits best
+    nearest = min(distance(e) for e in candidates)
+    return min((_differences(expected, e) for e in candidates if distance(e) == nearest), key=len)
+
+
+def _differences(expected: dict[str, Any], event: Event) -> list[str]:
     out = []
     if event.type != expected["type"]:
         out.append(f"type {event.type}/{event.subtype}")

@@ -351,11 +351,13 @@ def places_of(s: Sentence, tok: Token, sense: Sense | None = None) -> list[Token
     # the phrases a place may hang from, below the trigger's own: its participants' for a
     # gathering, what it hits for an act of force
     through = (_ALONG if sense is not None and sense.type in GATHERINGS else ()) + (("on",) if force else ())
-    for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in prepositions:
+    # a phrase joined to one of the trigger's own ("in Bishkek and on the margins of the summit in X")
+    joined = [x for c in tok.children if c.dep_ == "prep" for x in c.conjuncts if x.dep_ == "conj" and x.tag_ == "IN"]
+    for c in [*tok.children, *joined]:
+        if c.dep_ in ("prep", "conj") and c.tag_ == "IN" and c.lower_ in prepositions:
             for g in with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
                 out.extend(_where(s, g, 0, through))
-        elif c.dep_ == "prep" and c.lower_ in (*through, "on"):
+        elif c.dep_ in ("prep", "conj") and c.tag_ == "IN" and c.lower_ in (*through, "on"):
             for g in with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
                 if s.entity_label(g) in PLACE_LABELS:
                     continue  # "an attack on X", "a deal with X": a target or a party, not where

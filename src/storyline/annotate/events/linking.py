@@ -85,9 +85,11 @@ _AIMED_AT = re.compile(
 )
 
 
-def event_id(doc_id: str, start: int, kind: str) -> str:
-    """A stable id: the same document, trigger position and category give the same id."""
-    return "V" + hashlib.blake2b(f"{doc_id}|{start}|{kind}".encode(), digest_size=6).hexdigest()
+def event_id(doc_id: str, start: int, kind: str, occasion: int = 0) -> str:
+    """A stable id: the same document, trigger position and category (and, for the second and
+    later occasions one verb tells, which one: ``RawMention.occasion``) give the same id."""
+    key = f"{doc_id}|{start}|{kind}" + (f"|{occasion}" if occasion else "")
+    return "V" + hashlib.blake2b(key.encode(), digest_size=6).hexdigest()
 
 
 class _Spanned(Protocol):
@@ -225,7 +227,7 @@ def link_events(
             raw.rule,
         )
         event = Event(
-            id=event_id(doc_id, raw.start, raw.type),
+            id=event_id(doc_id, raw.start, raw.type, raw.occasion),
             type=raw.type,
             subtype=raw.subtype,
             cameo=raw.cameo,

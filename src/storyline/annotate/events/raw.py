@@ -90,6 +90,9 @@ class RawMention:
     with Putin on June 1"), its "for" phrase: a time there is its own; the journey's is only lent."""
     traveller: tuple[int, int] | None = None
     """For a journey, or what one is for, the head word of who travels."""
+    occasion: int = 0
+    """Which of several occasions one verb tells ("met twice, in Bishkek and in Osaka": 0 for
+    Bishkek, 1 for Osaka), each with its own place: one event each."""
     home: bool = False
     """A journey home ("Mr Putin flew home on Thursday night"): no visit, but the day a visit ended."""
     habitual: bool = False

@@ -70,7 +70,7 @@ def sentence_mentions(s: Sentence) -> list[RawMention]:
                 sense = next((x for x in SENSES.get((pos, key), ()) if satisfies(s, tok, x)), None)
                 if sense is not None:
                     if pos == "V":
-                        found.append(_verb_mention(s, tok, sense, f"verb:{key}"))
+                        found.extend(each_occasion(_verb_mention(s, tok, sense, f"verb:{key}"), tok))
                     else:
                         found.append(_noun_mention(s, tok, sense, f"noun:{key}"))
                     break
@@ -197,6 +197,36 @@ _REPEATED_ADVERBS = frozenset({"repeatedly", "often", "frequently", "regularly",
 _MANY = frozenset({"several", "many", "numerous", "multiple", "various", "countless", "two", "three", "four", "five"})
 
 
+#: Counts of occasions a verb may tell: "met twice", "met three times".
+_ONCE_MORE = {"twice": 2, "thrice": 3}
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def occasions(verb: Token) -> int:
+    """How many occasions the verb counts ("met twice", "visited three times"); 1 when it counts none."""
+    for c in verb.children:
+        if c.dep_ == "advmod" and c.lower_ in _ONCE_MORE:
+            return _ONCE_MORE[c.lower_]
+        if c.dep_ in ("npadvmod", "advmod", "dobj") and c.lower_ in ("time", "times"):
+            for g in c.children:
+                if g.lower_ in _COUNTS:
+                    return _COUNTS[g.lower_]
+    return 1
+
+
+def each_occasion(mention: RawMention, verb: Token) -> list[RawMention]:
+    """A verb that counts its occasions and names as many places tells one event per place ("the
+    two leaders met twice in June, in Bishkek and on the margins of the G20 summit in Osaka": a
+    meeting in Bishkek and one in Osaka), in the order the places come; else the mention itself."""
+    count = occasions(verb)
+    if count < 2 or len(mention.places) < 2:
+        return [mention]
+    return [
+        replace(mention, places=[place], occasion=k, args=list(mention.args))
+        for k, place in enumerate(sorted(mention.places)[:count])
+    ]
+
+
 def repeated(verb: Token) -> bool:
     """The verb tells a record of earlier events rather than one happening: "the two had met on
     numerous occasions since 2014", "have met several times", "had previously visited". Such an
@@ -204,14 +234,15 @@ def repeated(verb: Token) -> bool:
     for c in verb.children:
         if c.dep_ == "advmod" and c.lower_ in _REPEATED_ADVERBS:
             return True
-        quantity = c.dep_ in ("npadvmod", "advmod", "dobj") and c.lemma_.lower() in ("time", "occasion")
+        # (the parse has no lemmatizer: spaCy's lemma_ is empty there, so the words are spelt out)
+        quantity = c.dep_ in ("npadvmod", "advmod", "dobj") and c.lower_ in ("time", "times", "occasion", "occasions")
         if quantity and any(g.lower_ in _MANY for g in c.children):
             return True
         if c.dep_ == "prep" and c.lower_ in ("on", "since"):
             for obj in c.children:
                 if obj.dep_ != "pobj":
                     continue
-                if c.lower_ == "on" and obj.lemma_.lower() == "occasion" and obj.tag_ == "NNS":
+                if c.lower_ == "on" and obj.lower_ == "occasions":
                     return True  # "on numerous occasions", "on several occasions"
                 if c.lower_ == "since" and obj.like_num and len(obj.text) == 4 and verb.tag_ == "VBN":
                     return True  # "have met ... since 2014": a record up to now

@@ -494,7 +494,7 @@ class ClusterTables(Database):
             "((e.data::json)->'sentence'->>'end')::integer - ((e.data::json)->'sentence'->>'start')::integer) "
             "FROM cluster_members m JOIN documents d ON d.rowid = m.doc_rowid "
             "LEFT JOIN events e ON e.id = m.event_id WHERE m.cluster_id = ANY(%s) "
-            "ORDER BY m.cluster_id, d.published NULLS FIRST, d.id, e.start NULLS FIRST",
+            "ORDER BY m.cluster_id, d.published NULLS FIRST, d.id, e.start NULLS FIRST, e.id NULLS FIRST",
             (list(ids),),
         ):
             sentence = " ".join((evidence or "").split()) or None

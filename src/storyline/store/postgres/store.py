@@ -487,7 +487,7 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
         ]
         events = [
             Event.from_dict(json.loads(r[0]))
-            for r in self._all("SELECT data FROM events WHERE doc_rowid = %s ORDER BY start", (rowid,))
+            for r in self._all("SELECT data FROM events WHERE doc_rowid = %s ORDER BY start, id", (rowid,))
         ]
         return Annotations(times, entities, json.loads(row[1]) if row[1] else [], places, events)
 
@@ -504,7 +504,7 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
         if query.doubtful_below is not None:
             doubtful = "e.confidence < %s, "
             params.append(query.doubtful_below)
-        sql += f" ORDER BY {doubtful}e.date_start NULLS LAST, d.id, e.start"
+        sql += f" ORDER BY {doubtful}e.date_start NULLS LAST, d.id, e.start, e.id"
         if query.limit is not None:
             sql += " LIMIT %s OFFSET %s"
             params += [query.limit, query.offset]

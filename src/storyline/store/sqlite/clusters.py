@@ -481,7 +481,7 @@ class ClusterTables:
                 "json_extract(e.data, '$.sentence.end') - json_extract(e.data, '$.sentence.start')) "
                 "FROM cluster_members m JOIN documents d ON d.rowid = m.doc_rowid "
                 f"LEFT JOIN events e ON e.id = m.event_id WHERE m.cluster_id IN ({marks}) "
-                "ORDER BY m.cluster_id, d.published, d.id, e.start",
+                "ORDER BY m.cluster_id, d.published, d.id, e.start, e.id",
                 chunk,
             ):
                 sentence = " ".join((evidence or "").split()) or None

@@ -611,7 +611,7 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
         ]
         events = [
             Event.from_dict(json.loads(r[0]))
-            for r in self._db.execute("SELECT data FROM events WHERE doc_rowid = ? ORDER BY start", (rowid,))
+            for r in self._db.execute("SELECT data FROM events WHERE doc_rowid = ? ORDER BY start, id", (rowid,))
         ]
         return Annotations(times, entities, json.loads(row[1]) if row[1] else [], places, events)
 
@@ -628,7 +628,7 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
         if query.doubtful_below is not None:
             doubtful = "e.confidence < ?, "
             params.append(query.doubtful_below)
-        sql += f" ORDER BY {doubtful}e.date_start IS NULL, e.date_start, d.id, e.start"
+        sql += f" ORDER BY {doubtful}e.date_start IS NULL, e.date_start, d.id, e.start, e.id"
         if query.limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [query.limit, query.offset]
