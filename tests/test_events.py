@@ -1093,9 +1093,20 @@ def test_a_verb_that_counts_its_occasions_tells_one_event_per_place(annotator: A
     assert sorted(e.place.name for e in meetings if e.place) == ["Bishkek", "Osaka"]
     assert len({e.id for e in meetings}) == 2
     assert all({"Narendra Modi", "Vladimir Putin"} <= names(e) for e in meetings)
-    # two places without a count are where one meeting was said to be; a count with one place is one event
-    for one_event in ("Narendra Modi met Vladimir Putin in Sochi and in Moscow.", "Modi and Putin met twice in Sochi."):
-        assert len([e for e in events(annotator, one_event) if e.subtype == "meeting"]) == 1, one_event
+    assert all(e.status is EventStatus.REFERENCED for e in meetings)  # a record of earlier meetings
+    three = [e for e in events(annotator, "The ministers met three times, in Geneva, Vienna and Paris.")]
+    assert sorted(e.place.name for e in three if e.place) == ["Geneva", "Paris", "Vienna"]
+    # two places without a count are where one meeting was said to be (the first stays its place); a
+    # count with one place, with places that are not a list, or with where its subject is, is one event
+    for one_event, where in (
+        ("Narendra Modi met Vladimir Putin in India and in Sochi.", "India"),
+        ("Modi and Putin met twice in Sochi.", "Sochi"),
+        ("Narendra Modi met Vladimir Putin twice at the Kremlin, in Moscow.", "Moscow"),
+        ("Officials in Kyiv and Moscow met twice last week.", "Kyiv"),
+        ("Modi met Putin twice last year in Russia, in Sochi and in Moscow.", "Sochi"),
+    ):
+        found = [e for e in events(annotator, one_event) if e.subtype == "meeting"]
+        assert len(found) == 1 and found[0].place is not None and found[0].place.name == where, one_event
 
 
 def test_counts_of_times_are_read_without_lemmas() -> None:

@@ -346,25 +346,10 @@ def places_of(s: Sentence, tok: Token, sense: Sense | None = None) -> list[Token
     travel = sense is not None and sense.subtype in TRAVEL
     force = sense is not None and sense.type in FORCE
     out: list[Token] = []
-    prepositions = _WHERE + (("to", "into", "for") if travel else ())
-    prepositions += ("from",) if sense is not None and sense.subtype in LEAVING else ()
-    # the phrases a place may hang from, below the trigger's own: its participants' for a
-    # gathering, what it hits for an act of force
-    through = (_ALONG if sense is not None and sense.type in GATHERINGS else ()) + (("on",) if force else ())
-    # a phrase joined to one of the trigger's own ("in Bishkek and on the margins of the summit in X")
-    joined = [x for c in tok.children if c.dep_ == "prep" for x in c.conjuncts if x.dep_ == "conj" and x.tag_ == "IN"]
-    for c in [*tok.children, *joined]:
-        if c.dep_ in ("prep", "conj") and c.tag_ == "IN" and c.lower_ in prepositions:
-            for g in with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
-                out.extend(_where(s, g, 0, through))
-        elif c.dep_ in ("prep", "conj") and c.tag_ == "IN" and c.lower_ in (*through, "on"):
-            for g in with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
-                if s.entity_label(g) in PLACE_LABELS:
-                    continue  # "an attack on X", "a deal with X": a target or a party, not where
-                if lemma_of(g) in _PLACE_NOUNS:  # "on the sidelines of the summit in X", "on the town of X"
-                    out.extend(_where(s, g, 0, through))
-                elif c.lower_ in through:
-                    out.extend(_inner_places(s, g, 1, through))
+    prepositions, through = _place_words(sense)
+    for c in tok.children:
+        if c.dep_ == "prep":
+            out.extend(_phrase_places(s, c, prepositions, through))
         elif c.dep_ in ("dobj", "npadvmod") and s.entity_label(c) in PLACE_LABELS:
             if c.dep_ == "dobj" and travel and lemma_of(tok) in DEPARTING_VERBS:
                 continue  # "left Moscow for Kabul": Moscow is left
@@ -377,6 +362,56 @@ def places_of(s: Sentence, tok: Token, sense: Sense | None = None) -> list[Token
                         if x.dep_ == "pobj":
                             out.extend(_where(s, x, 1, through))
     return out
+
+
+def _place_words(sense: Sense | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The prepositions that say where for a sense, and those through which a place may hang below
+    the trigger's own phrase: its participants' for a gathering, what it hits for an act of force."""
+    travel = sense is not None and sense.subtype in TRAVEL
+    force = sense is not None and sense.type in FORCE
+    prepositions = _WHERE + (("to", "into", "for") if travel else ())
+    prepositions += ("from",) if sense is not None and sense.subtype in LEAVING else ()
+    through = (_ALONG if sense is not None and sense.type in GATHERINGS else ()) + (("on",) if force else ())
+    return prepositions, through
+
+
+def _phrase_places(s: Sentence, c: Token, prepositions: tuple[str, ...], through: tuple[str, ...]) -> list[Token]:
+    """The places one prepositional phrase of a trigger says it happened in (see :func:`places_of`)."""
+    out: list[Token] = []
+    if c.lower_ in prepositions:
+        for g in with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
+            out.extend(_where(s, g, 0, through))
+    elif c.lower_ in (*through, "on"):
+        for g in with_conjuncts([c2 for c2 in c.children if c2.dep_ == "pobj"]):
+            if s.entity_label(g) in PLACE_LABELS:
+                continue  # "an attack on X", "a deal with X": a target or a party, not where
+            if lemma_of(g) in _PLACE_NOUNS:  # "on the sidelines of the summit in X", "on the town of X"
+                out.extend(_where(s, g, 0, through))
+            elif c.lower_ in through:
+                out.extend(_inner_places(s, g, 1, through))
+    return out
+
+
+def occasion_places(s: Sentence, tok: Token, sense: Sense | None = None) -> list[Token]:
+    """Where each occasion was, when a trigger's place phrases are joined as a list: one place per
+    phrase ("in Bishkek and on the margins of the G20 summit in Osaka") or per name of one phrase
+    ("in Geneva, Vienna and Paris"); none without such a list, or when one of them names no place
+    ("at the Kremlin, in Moscow" is one place said twice, not a list)."""
+    prepositions, through = _place_words(sense)
+    for c in tok.children:
+        if c.dep_ != "prep" or c.lower_ not in (*prepositions, *through, "on"):
+            continue
+        phrases = [c, *(x for x in c.conjuncts if x.tag_ == "IN")]
+        if len(phrases) >= 2:
+            found = [_phrase_places(s, p, prepositions, through) for p in phrases]
+            if all(found):
+                return [f[0] for f in found]
+        names = with_conjuncts([g for g in c.children if g.dep_ == "pobj"])
+        if len(names) >= 2 and c.lower_ in prepositions:
+            found = [_where(s, g, 0, through) for g in names]
+            if all(found):
+                return [f[0] for f in found]
+    return []
 
 
 def actor_places(s: Sentence, verb: Token) -> list[Token]:

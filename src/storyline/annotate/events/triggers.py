@@ -28,6 +28,7 @@ from storyline.annotate.events.arguments import (
     goes_home,
     noun_args,
     objects_of,
+    occasion_places,
     places_of,
     reporter,
     speaker,
@@ -70,7 +71,7 @@ def sentence_mentions(s: Sentence) -> list[RawMention]:
                 sense = next((x for x in SENSES.get((pos, key), ()) if satisfies(s, tok, x)), None)
                 if sense is not None:
                     if pos == "V":
-                        found.extend(each_occasion(_verb_mention(s, tok, sense, f"verb:{key}"), tok))
+                        found.extend(each_occasion(s, _verb_mention(s, tok, sense, f"verb:{key}"), tok, sense))
                     else:
                         found.append(_noun_mention(s, tok, sense, f"noun:{key}"))
                     break
@@ -192,7 +193,9 @@ def _verb_mention(s: Sentence, verb: Token, sense: Sense, rule: str) -> RawMenti
 
 
 #: Adverbs that make a verb's event a habit or a record, not one happening ("have met regularly").
-_REPEATED_ADVERBS = frozenset({"repeatedly", "often", "frequently", "regularly", "routinely", "previously"})
+_REPEATED_ADVERBS = frozenset(
+    {"repeatedly", "often", "frequently", "regularly", "routinely", "previously", "twice", "thrice"}
+)
 #: Quantities of "times" or "occasions" that say so too ("met several times", "on numerous occasions").
 _MANY = frozenset({"several", "many", "numerous", "multiple", "various", "countless", "two", "three", "four", "five"})
 
@@ -214,16 +217,21 @@ def occasions(verb: Token) -> int:
     return 1
 
 
-def each_occasion(mention: RawMention, verb: Token) -> list[RawMention]:
-    """A verb that counts its occasions and names as many places tells one event per place ("the
+def each_occasion(s: Sentence, mention: RawMention, verb: Token, sense: Sense) -> list[RawMention]:
+    """A verb that counts its occasions and lists as many places tells one event per place ("the
     two leaders met twice in June, in Bishkek and on the margins of the G20 summit in Osaka": a
-    meeting in Bishkek and one in Osaka), in the order the places come; else the mention itself."""
+    meeting in Bishkek and one in Osaka), each a record of an earlier meeting; else the mention
+    itself. Only a list of the verb's own place phrases counts (:func:`occasion_places`), never
+    where its subject is, and only a list as long as the count."""
     count = occasions(verb)
-    if count < 2 or len(mention.places) < 2:
+    if count < 2:
+        return [mention]
+    places = occasion_places(s, verb, sense)
+    if len(places) != count or len({p.i for p in places}) != count:
         return [mention]
     return [
-        replace(mention, places=[place], occasion=k, args=list(mention.args))
-        for k, place in enumerate(sorted(mention.places)[:count])
+        replace(mention, places=[s.at(place)], occasion=k, args=list(mention.args), earlier=True)
+        for k, place in enumerate(places)
     ]
 
 
