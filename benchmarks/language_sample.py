@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from collections import Counter
@@ -40,10 +39,11 @@ from typing import Any
 from storyline.clean import Cleaner
 from storyline.clean.language import (
     ENGLISH_MIN_WORDS,
-    ENGLISH_WORDS,
     SAMPLE_CHARS,
     LanguageIdentifier,
+    english_share,
     plainly_english,
+    sample_words,
 )
 from storyline.config import IngestConfig
 from storyline.evaluate.ner import language_of_file, read_conll
@@ -51,7 +51,6 @@ from storyline.model import Article, ContentKind, Document
 
 Labelled = list[tuple[str, str]]
 """(text, gold language) pairs."""
-_WORDS = re.compile(r"[^\W\d_]+")
 
 
 def news_texts(eval_root: Path) -> Labelled:
@@ -124,16 +123,15 @@ def measure(texts: Labelled, lengths: list[int], identifier: LanguageIdentifier)
 def fast_english(texts: Labelled, identifier: LanguageIdentifier) -> dict[str, Any]:
     """How the plain-English shortcut (``storyline.clean.language.plainly_english``) does: the
     texts it answers, whether lingua alone gives each of them English too, and the largest share
-    of :data:`~storyline.clean.language.ENGLISH_WORDS` among the words of a text in another
+    of ``ENGLISH_WORDS`` (``storyline.clean.language``) among the words of a text in another
     language (the margin below ``ENGLISH_SHARE``)."""
     detector = identifier._get()  # lingua alone, without the shortcut
     taken, differ, largest = 0, [], (0.0, "")
     for text, gold in texts:
         sample = text[:SAMPLE_CHARS]
-        words = _WORDS.findall(sample.lower())
+        words = sample_words(sample)
         if gold != "en" and len(words) >= ENGLISH_MIN_WORDS:
-            share = sum(w in ENGLISH_WORDS for w in words) / len(words)
-            largest = max(largest, (round(share, 3), gold))
+            largest = max(largest, (round(english_share(words), 3), gold))
         if plainly_english(sample):
             taken += 1
             found = detector.detect_language_of(sample)

@@ -46,7 +46,7 @@ def _rows(path: Path) -> list[tuple[int, list[str], bool]]:
     from storyline.annotate import Annotator
     from storyline.annotate.event_model import main_event
     from storyline.annotate.events.parse import EventParser
-    from storyline.annotate.events.targets import candidates, features, wanted
+    from storyline.annotate.events.targets import candidates, features, trigger_token, wanted
     from storyline.annotate.events.triggers import sentence_mentions
     from storyline.evaluate import gold_document
     from storyline.evaluate.plover import actor_matches, read_plover
@@ -73,7 +73,9 @@ def _rows(path: Path) -> list[tuple[int, list[str], bool]]:
                 )
                 if mention is None or not wanted(mention):
                     continue
-                trigger = next(t for t in s.doc if s.at(t)[0] <= mention.start < s.at(t)[1])
+                trigger = trigger_token(s, mention)
+                if trigger is None:
+                    continue
                 for tok in candidates(s, trigger, mention):
                     start, end = s.phrase(tok)
                     phrase = text[start:end]

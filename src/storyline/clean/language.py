@@ -49,12 +49,23 @@ ENGLISH_SHARE = 0.12
 ENGLISH_MIN_WORDS = 30
 
 
+def sample_words(sample: str) -> list[str]:
+    """A sample's words, in lower case, as the English shortcut reads them."""
+    words: list[str] = _WORD.findall(sample.lower())
+    return words
+
+
+def english_share(words: list[str]) -> float:
+    """The share of :data:`ENGLISH_WORDS` among words (0 for none)."""
+    return sum(w in ENGLISH_WORDS for w in words) / len(words) if words else 0.0
+
+
 def plainly_english(sample: str) -> bool:
     """Whether a sample reads as English by its commonest words alone (see :data:`ENGLISH_SHARE`)."""
-    words: list[str] = _WORD.findall(sample.lower())
+    words = sample_words(sample)
     if len(words) < ENGLISH_MIN_WORDS or words.count("the") < 2:
         return False
-    if sum(w in ENGLISH_WORDS for w in words) < ENGLISH_SHARE * len(words):
+    if english_share(words) < ENGLISH_SHARE:
         return False
     if sum(w in OTHER_WORDS for w in words) >= 2:
         return False

@@ -174,9 +174,7 @@ def link_events(
         if raw.home or (raw.subtype == "visit" and place is not None and _goes_home(actors, described, place)):
             # "Putin is scheduled to leave for Moscow", "Mr Putin flew home on Thursday night": the
             # president goes home, which is no visit; when he did, a visit's undated acts are of that day
-            when = _time(raw, dated, text, phrases)
-            if when and anchor and raw.status in (EventStatus.PLANNED, Unsettled.PRESENT, Unsettled.FACT):
-                when = _forward(when, anchor)  # "flies home on Thursday", in Friday's paper: next Thursday
+            when = _read_time(raw, dated, text, phrases, anchor)  # "flies home on Thursday": the coming one
             if when is not None and settle(raw.status, raw.earlier, when, anchor, False) is EventStatus.OCCURRED:
                 travellers = {a.entity_id for a in actors if a.entity_id and a.role != "speaker"}
                 departures.append((raw.start, when, travellers))
@@ -188,10 +186,7 @@ def link_events(
                 actors.append(
                     EventActor("target", where.text, where.start, where.end, where.entity_id, where.canonical)
                 )
-        time = _time(raw, dated, text, phrases)
-        if time and anchor and raw.status in (EventStatus.PLANNED, Unsettled.PRESENT, Unsettled.FACT):
-            # "will hold the summit on Thursday, officials said", "X meets Y on Saturday": ahead
-            time = _forward(time, anchor)
+        time = _read_time(raw, dated, text, phrases, anchor)
         own_time = time
         if raw.since is not None:
             # "a day after holding talks", "five months after they met": that long before (or
@@ -634,6 +629,17 @@ def _in_other_clause(raw: RawMention, t: TimeExpression, text: str) -> bool:
             return False
         return not _DAY_BEFORE_TIME.fullmatch(between[words[-1].end() :].strip())
     return bool(_SUBORDINATE.search(text[segment_start : t.start]))
+
+
+def _read_time(
+    raw: RawMention, dated: _Index[TimeExpression], text: str, phrases: Sequence[tuple[int, int]], anchor: date | None
+) -> EventTime | None:
+    """The time that dates a mention (:func:`_time`), read forward for an event still ahead ("will
+    hold the summit on Thursday, officials said", "X meets Y on Saturday": the coming day)."""
+    time = _time(raw, dated, text, phrases)
+    if time and anchor and raw.status in (EventStatus.PLANNED, Unsettled.PRESENT, Unsettled.FACT):
+        time = _forward(time, anchor)
+    return time
 
 
 def _forward(time: EventTime, anchor: date) -> EventTime:

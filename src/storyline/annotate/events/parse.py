@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from storyline.annotate import datelines
+from storyline.annotate.events import targets
 from storyline.annotate.events.conditions import is_candidate
 from storyline.annotate.events.raw import RawMention
 from storyline.annotate.events.sentence import PLACE_LABELS, Sentence
@@ -51,8 +52,9 @@ class EventParser:
         (the recogniser's, before canonicalisation): a few senses depend on them ("called the
         president")."""
         out: list[list[RawMention]] = [[] for _ in texts]
+        model = targets.load()  # STORYLINE_TARGET_MODEL, read once a batch
         for i, sentence in self.sentences(texts, entities):
-            out[i].extend(sentence_mentions(sentence))
+            out[i].extend(sentence_mentions(sentence, model))
         return out
 
     def sentences(

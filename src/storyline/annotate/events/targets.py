@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MIN_PROBABILITY", "MODEL_PATH", "NAME", "TargetModel",
-    "add_targets", "candidates", "features", "load", "stage_name",
+    "add_targets", "candidates", "features", "load", "stage_name", "trigger_token",
 ]  # fmt: skip
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "event_targets.json"
@@ -199,12 +199,17 @@ def stage_name() -> str | None:
     return f"{NAME}:{hashlib.sha1(path.read_bytes()).hexdigest()[:10]}"
 
 
+def trigger_token(s: Sentence, mention: RawMention) -> Token | None:
+    """The token of the sentence a mention's trigger starts in."""
+    return next((t for t in s.doc if s.at(t)[0] <= mention.start < s.at(t)[1]), None)
+
+
 def add_targets(s: Sentence, mention: RawMention, model: TargetModel | None = None) -> None:
     """Add to a mention the target phrases the model finds (none for a symmetric act or a frame)."""
     model = model if model is not None else load()
     if model is None or not wanted(mention):
         return
-    trigger = next((t for t in s.doc if s.at(t)[0] <= mention.start < s.at(t)[1]), None)
+    trigger = trigger_token(s, mention)
     if trigger is None:
         return
     # every candidate scored against what the rules found, then added: the order of the

@@ -52,9 +52,11 @@ _BACKGROUND = frozenset({"after", "following", "since", "despite", "amid", "befo
 _EARLIER = frozenset({"previous", "last", "earlier", "former", "past", "prior"})
 
 
-def sentence_mentions(s: Sentence) -> list[RawMention]:
+def sentence_mentions(s: Sentence, model: targets.TargetModel | None = None) -> list[RawMention]:
     """The sentence's event mentions, verbs first: a verb takes in the noun it acts on
-    ("signed an agreement", "agreements were signed") before that noun could count alone."""
+    ("signed an agreement", "agreements were signed") before that noun could count alone.
+    ``model``: the learned target model, when it is turned on (:func:`targets.load`, read once
+    per batch by the caller)."""
     found: list[RawMention] = []
     for wanted in ("V", "N"):
         for tok in s.doc:
@@ -81,7 +83,7 @@ def sentence_mentions(s: Sentence) -> list[RawMention]:
         if m.start in framed:
             m.main_clause = False  # the demand or ultimatum is what the sentence does
     found.extend(frames)
-    if (model := targets.load()) is not None:
+    if model is not None:
         for m in found:
             targets.add_targets(s, m, model)  # turned on: whom an act is aimed at, learned
     return sorted(found, key=lambda m: m.start)
@@ -193,27 +195,31 @@ def _verb_mention(s: Sentence, verb: Token, sense: Sense, rule: str) -> RawMenti
 
 
 #: Adverbs that make a verb's event a habit or a record, not one happening ("have met regularly").
-_REPEATED_ADVERBS = frozenset(
-    {"repeatedly", "often", "frequently", "regularly", "routinely", "previously", "twice", "thrice"}
-)
-#: Quantities of "times" or "occasions" that say so too ("met several times", "on numerous occasions").
-_MANY = frozenset({"several", "many", "numerous", "multiple", "various", "countless", "two", "three", "four", "five"})
-
-
-#: Counts of occasions a verb may tell: "met twice", "met three times".
+_REPEATED_ADVERBS = frozenset({"repeatedly", "often", "frequently", "regularly", "routinely", "previously"})
+#: Quantities of "times" or "occasions" that say so too ("met several times", "on numerous occasions");
+#: a count of them does as well (:func:`occasions`).
+_MANY = frozenset({"several", "many", "numerous", "multiple", "various", "countless"})
+#: Counts of occasions a verb may tell: "met twice", "met three times", "on two occasions".
 _ONCE_MORE = {"twice": 2, "thrice": 3}
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5}
+#: The words "times" and "occasions" as written (the parse has no lemmatizer: spaCy's lemma_ is
+#: empty there).
+_TIMES = frozenset({"time", "times", "occasion", "occasions"})
 
 
 def occasions(verb: Token) -> int:
-    """How many occasions the verb counts ("met twice", "visited three times"); 1 when it counts none."""
+    """How many occasions the verb counts ("met twice", "visited three times", "on two
+    occasions"); 1 when it counts none."""
     for c in verb.children:
         if c.dep_ == "advmod" and c.lower_ in _ONCE_MORE:
             return _ONCE_MORE[c.lower_]
-        if c.dep_ in ("npadvmod", "advmod", "dobj") and c.lower_ in ("time", "times"):
-            for g in c.children:
-                if g.lower_ in _COUNTS:
-                    return _COUNTS[g.lower_]
+        counted = [c] if c.dep_ in ("npadvmod", "advmod", "dobj") else []
+        counted += [g for g in c.children if g.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ == "on" else []
+        for x in counted:
+            if x.lower_ in _TIMES:
+                number = next((_COUNTS[g.lower_] for g in x.children if g.lower_ in _COUNTS), None)
+                if number is not None:
+                    return number
     return 1
 
 
@@ -229,9 +235,9 @@ def each_occasion(s: Sentence, mention: RawMention, verb: Token, sense: Sense) -
     places = occasion_places(s, verb, sense)
     if len(places) != count or len({p.i for p in places}) != count:
         return [mention]
+    # (a counted verb is a record of earlier events already: :func:`repeated`)
     return [
-        replace(mention, places=[s.at(place)], occasion=k, args=list(mention.args), earlier=True)
-        for k, place in enumerate(places)
+        replace(mention, places=[s.at(place)], occasion=k, args=list(mention.args)) for k, place in enumerate(places)
     ]
 
 
@@ -239,11 +245,12 @@ def repeated(verb: Token) -> bool:
     """The verb tells a record of earlier events rather than one happening: "the two had met on
     numerous occasions since 2014", "have met several times", "had previously visited". Such an
     event is recalled background (referenced), never the article's news of one meeting."""
+    if occasions(verb) > 1:
+        return True  # "met twice", "met three times", "on two occasions"
     for c in verb.children:
         if c.dep_ == "advmod" and c.lower_ in _REPEATED_ADVERBS:
             return True
-        # (the parse has no lemmatizer: spaCy's lemma_ is empty there, so the words are spelt out)
-        quantity = c.dep_ in ("npadvmod", "advmod", "dobj") and c.lower_ in ("time", "times", "occasion", "occasions")
+        quantity = c.dep_ in ("npadvmod", "advmod", "dobj") and c.lower_ in _TIMES
         if quantity and any(g.lower_ in _MANY for g in c.children):
             return True
         if c.dep_ == "prep" and c.lower_ in ("on", "since"):
