@@ -159,6 +159,9 @@ def test_a_line_of_names_between_paragraphs_is_a_caption() -> None:
     names = "President Ana Lobo and Prime Minister Tomas Berg"
     heading = "Talks Run Into The Night"
     assert classify_lines([story, names, after])[1] is LineKind.CAPTION
+    # two leaders named with their countries and titles: ten words
+    leaders = "Russian President Vladimir Putin and Indian Prime Minister Narendra Modi"
+    assert classify_lines([story, leaders, after])[1] is LineKind.CAPTION
     # a heading of ordinary words (written in lower case elsewhere) is not a list of names
     text = [story, heading, after + " The talks run late into the night."]
     assert classify_lines(text)[1] is LineKind.BODY

@@ -263,6 +263,42 @@ def test_one_persons_name_is_not_split() -> None:
     ]  # fmt: skip
 
 
+def test_a_country_before_an_organisation_named_after_a_big_city_is_cut_off() -> None:
+    text = (
+        "Modi will attend the India Shanghai Cooperation Organization summit. "
+        "China Development Bank and China Mobile Communications Corporation lent money."
+    )
+    mentions = [
+        raw(text, "India Shanghai Cooperation Organization", "ORG"),
+        raw(text, "China Development Bank", "ORG"),
+        raw(text, "China Mobile Communications Corporation", "ORG"),
+    ]
+    big = {"shanghai"}.__contains__
+    out = [(m.text, m.label) for m in split_swallowed(mentions, lambda w: big(w.casefold()))]
+    assert out == [
+        ("India", "GPE"),
+        ("Shanghai Cooperation Organization", "ORG"),
+        ("China Development Bank", "ORG"),
+        ("China Mobile Communications Corporation", "ORG"),
+    ]
+    # without a way to tell a big city, nothing is cut
+    assert len(split_swallowed(mentions)) == 3
+
+
+def test_the_big_city_test_reads_the_gazetteer(recognizer: EntityRecognizer) -> None:
+    assert recognizer._big_city("Shanghai") and recognizer._big_city("Mumbai")
+    assert not recognizer._big_city("Mobile")  # Mobile, Alabama: 190,000 people, and a common word
+    assert not recognizer._big_city("Development")
+
+
+def test_a_name_with_and_without_an_abbreviations_full_stop_is_one_entity(recognizer: EntityRecognizer) -> None:
+    text = "Putin met Modi in St Petersburg. Later he flew back to St. Petersburg for the forum."
+    places = [m for m in recognizer.recognise([text])[0] if m.text.startswith("St")]
+    assert [m.text for m in places] == ["St Petersburg", "St. Petersburg"]
+    assert len({m.entity_id for m in places}) == 1
+    assert {m.canonical for m in places} == {"St Petersburg"}
+
+
 def test_names_found_in_the_text_are_found_again_in_headlines() -> None:
     text = "Modi Arrives In Sochi\nNarendra Modi arrived in Sochi."
     sochi = text.rindex("Sochi")

@@ -1018,6 +1018,125 @@ def test_executing_code_or_a_plan_kills_no_one(annotator: Annotator) -> None:
         assert by_trigger(events(annotator, text), "executed").subtype == "killing", text
 
 
+def test_seeking_to_do_something_is_no_demand(annotator: Annotator) -> None:
+    for text in (
+        "Modi and Putin met in Sochi, seeking to bring back the lost momentum in the relationship.",
+        "The leaders sought to ease tensions between the two countries.",
+    ):
+        assert not [e for e in events(annotator, text) if e.type == "DEMAND"], text
+    for text, trigger in (
+        ("The family sought compensation from the government.", "sought"),
+        ("France is seeking a meeting with Iran.", "seeking"),
+    ):
+        assert by_trigger(events(annotator, text), trigger).type == "DEMAND", text
+
+
+def test_a_fire_a_crash_or_a_storm_is_no_assault(annotator: Annotator) -> None:
+    for text in (
+        "Dirco names South African killed in a housefire in Vietnam.",
+        "Cyclone Fani killed at least 12 people in Odisha.",
+        "Three people were killed in a car crash on the highway.",
+        "Floods have killed 40 people in Kerala.",
+        "A fire destroyed the house.",
+        "Five people were injured in the crash.",
+    ):
+        assert not [e for e in events(annotator, text) if e.type == "ASSAULT"], text
+    # someone shooting, bombing or acting still is
+    for text, trigger in (
+        ("Two Palestinians were killed by Israeli fire near the border.", "killed"),
+        ("A soldier was killed by sniper fire.", "killed"),
+        ("He was killed by a roadside bomb.", "killed"),
+        ("Rebels destroyed the bridge.", "destroyed"),
+    ):
+        assert by_trigger(events(annotator, text), trigger).type == "ASSAULT", text
+
+
+def test_the_noun_a_past_participle_describes_is_what_was_done_to(annotator: Annotator) -> None:
+    killed = by_trigger(events(annotator, "Police named the man killed in Saturday's shooting."), "killed")
+    assert [(a.role, a.text) for a in killed.actors] == [("target", "man")]
+    guarding = by_trigger(events(annotator, "Troops guarding the border killed two smugglers."), "killed")
+    assert names(guarding, "source") == {"Troops"}
+
+
+def test_games_and_drills_are_exercises_of_armed_forces_only(annotator: Annotator) -> None:
+    for text in (
+        "Russia and Pakistan held their first joint military exercises last year.",
+        "China and Russia began naval drills in the Baltic.",
+        "He noted that the two militaries held regular exercises.",
+    ):
+        assert [e for e in events(annotator, text) if e.subtype == "joint-exercise"], text
+    for text in (
+        "The pacer now has 100 wickets from 79 matches and 74 games.",
+        "It was one of the largest evacuation exercises carried out in the state.",
+        "Schools held fire drills on Monday.",
+    ):
+        assert not [e for e in events(annotator, text) if e.subtype == "joint-exercise"], text
+
+
+def test_dismissing_a_person_is_no_rejection(annotator: Annotator) -> None:
+    for text in (
+        "Laughlin dismissed Perth Scorchers' Ashton Agar in the final over.",
+        "The president dismissed the health minister on Monday.",
+    ):
+        assert not [e for e in events(annotator, text) if e.type == "REJECT"], text
+    for text in (
+        "The Kremlin dismissed the claims.",
+        "Protesters dismissed Juan Miguel's comments as either selfish or the words of Fidel Castro.",
+    ):
+        assert by_trigger(events(annotator, text), "dismissed").type == "REJECT", text
+
+
+def test_a_battle_with_an_illness_or_a_blaze_is_no_fighting(annotator: Annotator) -> None:
+    for text in (
+        "Mead died on Monday following a battle with lymphoma cancer.",
+        "Firefighters battled the blaze for hours.",
+    ):
+        assert not [e for e in events(annotator, text) if e.type == "FIGHT"], text
+    battled = by_trigger(events(annotator, "Government troops battled rebels near the border."), "battled")
+    assert battled.type == "FIGHT" and names(battled, "target") == {"rebels"}
+
+
+def test_asking_a_question_is_no_demand(annotator: Annotator) -> None:
+    assert not [e for e in events(annotator, "Asked her name, she gasps.") if e.type == "DEMAND"]
+    for text in ("Modi asked Putin to visit India.", "The government asked the UN for aid."):
+        assert by_trigger(events(annotator, text), "asked").type == "DEMAND", text
+
+
+def test_calling_someone_something_is_no_phone_call(annotator: Annotator) -> None:
+    for text in ("Trump called Putin a great leader.", "Scott called Mead one of the most influential artists."):
+        assert not [e for e in events(annotator, text) if e.subtype == "phone-call"], text
+    assert by_trigger(events(annotator, "Trump called Putin on Saturday."), "called").subtype == "phone-call"
+    # "on Saturday" after the one called is when, not the "on" of "called on Russia to withdraw"
+    assert by_trigger(events(annotator, "Modi called Putin on Saturday."), "called").subtype == "phone-call"
+    assert by_trigger(events(annotator, "The UN called on Russia to withdraw its troops."), "called").type == "DEMAND"
+
+
+def test_a_films_release_and_a_shared_stage_are_no_events(annotator: Annotator) -> None:
+    for text in (
+        "The film is set to have a grand release on March 26.",
+        "The makers revealed the release date of the trailer.",
+        "The singer shared the Times Square stage with BTS.",
+        "Paraguay shares a border with Brazil.",
+    ):
+        assert not events(annotator, text), text
+    for text, trigger in (
+        ("Iran announced the release of the hostages.", "release"),
+        ("His release from prison came on Monday.", "release"),
+        ("Russia will share its technology with India.", "share"),
+    ):
+        assert by_trigger(events(annotator, text), trigger).type in ("RETREAT", "COOPERATE"), text
+
+
+def test_a_month_in_a_date_is_no_march(annotator: Annotator) -> None:
+    text = (
+        "President Xi Jinping and Prime Minister Narendra Modi shake hands during their meeting in Geneva in"
+        " March 2016."
+    )
+    assert not [e for e in events(annotator, text) if e.type == "PROTEST"]
+    marched = events(annotator, "Thousands of protesters joined a march through the capital on Sunday.")
+    assert by_trigger(marched, "march").type == "PROTEST"
+
+
 def test_the_place_left_is_not_where_a_journey_goes(annotator: Annotator) -> None:
     kabul = by_trigger(events(annotator, "The prime minister left Moscow for Kabul on Friday morning."), "left")
     assert kabul.place is not None and kabul.place.name == "Kabul"

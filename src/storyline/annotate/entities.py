@@ -36,7 +36,7 @@ import importlib.metadata
 import importlib.util
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +57,7 @@ from storyline.annotate.span_model import LABELS as SPAN_LABELS
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
-NAME = "storyline.entities.v11"
+NAME = "storyline.entities.v12"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -155,6 +155,13 @@ _HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dam
 
 
 _ABBREVIATION_DOT = re.compile(r"(?<=\w)\.")
+
+
+#: A gazetteer city's priority is log10 of its population: a million people and more.
+BIG_CITY_PRIORITY = 6.0
+#: The full stop of a short abbreviation inside a name ("St.", "Mt.", "Ft." before the next word):
+#: names are written with and without it, and are one entity either way. Initials ("J. P.") keep theirs.
+_ABBREVIATION_STOP = re.compile(r"\b([A-Z][a-z]{1,2})\.(?=\s+[A-Z])")
 
 
 def entity_id(label: str, canonical: str, country: str | None = None) -> str:
@@ -392,12 +399,15 @@ def recase_headlines(text: str, known: set[str] | frozenset[str] = frozenset()) 
     return "".join(chars)
 
 
-def split_swallowed(mentions: list[_Raw]) -> list[_Raw]:
+def split_swallowed(mentions: list[_Raw], big_city: Callable[[str], bool] | None = None) -> list[_Raw]:
     """Split spans that swallowed a neighbouring name: "Britain European Union", "France Germany",
     "Trump Kim". A span is cut in two only when each side is, on its own, a name this document
     (or the country table) knows, and two sides of a person's name belong to different people;
     "Donald Trump" stays whole because both its words are one person's, and "Russian Far East"
-    because a nationality word in front qualifies what follows."""
+    because a nationality word in front qualifies what follows. An organisation's name that opens
+    with a country and then a city of a million people (``big_city``) is the country and an
+    organisation named after the city ("India Shanghai Cooperation Organization"); a country
+    before any other words is part of the name ("China Development Bank")."""
     countries = country_table()
     labels: dict[str, Counter[str]] = defaultdict(Counter)  # other mentions' texts -> their labels
     owners: dict[str, set[int]] = defaultdict(set)  # a word of a full person name -> the names it is in
@@ -430,6 +440,11 @@ def split_swallowed(mentions: list[_Raw]) -> list[_Raw]:
         if len(words) > 1 and m.text.casefold() not in countries.country_of:
             for k in range(1, len(words)):
                 left, right = known(words[:k], i), known(words[k:], i)
+                if (
+                    right is None and left and left[0] == "GPE" and m.label == "ORG" and len(words) - k >= 2
+                    and big_city is not None and big_city(words[k])
+                ):  # fmt: skip
+                    right = ("ORG", set())
                 # a nationality before a name qualifies it ("Russian Far East"): never a cut
                 if not (left and right) or left[1] & right[1] or left[0] == "NORP":
                     continue
@@ -725,7 +740,14 @@ class EntityRecognizer:
         mentions += self._missed_datelines(text, mentions)
         mentions = self._whole_regions(text, mentions)
         mentions.sort(key=lambda m: m.start)
-        return propagate_surnames(text, propagate_to_headlines(text, split_swallowed(mentions)))
+        return propagate_surnames(text, propagate_to_headlines(text, split_swallowed(mentions, self._big_city)))
+
+    def _big_city(self, word: str) -> bool:
+        """Whether ``word`` is the own name of a city of a million people or more."""
+        return word.casefold() in self.gazetteer.city_names and any(
+            c.kind == "city" and c.priority >= BIG_CITY_PRIORITY and c.name.casefold() == word.casefold()
+            for c in self.gazetteer.candidates(word)
+        )
 
     def _whole_regions(self, text: str, mentions: list[_Raw]) -> list[_Raw]:
         """A country's or a demonym's mention that the capitalised words after it make the name of
@@ -1013,6 +1035,8 @@ class EntityRecognizer:
         name = " ".join(text.split())
         if label in ("ORG", "FAC", "EVENT", "LAW", "LOC") and name.casefold().startswith("the "):
             name = name[4:]
+        if label in ("GPE", "LOC", "FAC", "ORG"):
+            name = _ABBREVIATION_STOP.sub(r"\1", name)  # "St. Petersburg" and "St Petersburg": one place
         return name
 
     @staticmethod

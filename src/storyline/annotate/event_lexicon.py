@@ -58,6 +58,10 @@ WORD_CLASSES: dict[str, frozenset[str]] = {
     ),
     "troops": words("troops forces soldiers army armies units battalions brigades personnel"),
     "prisoners": words("prisoners prisoner hostages hostage detainees captives"),
+    "intelligence": words(
+        "intelligence information data technology technologies expertise experience experiences know-how findings "
+        "evidence secrets details knowledge data-sharing"
+    ),
     "restrictions": words(
         "restrictions restriction curfew ban embargo blockade sanctions measures siege emergency law"
     ),
@@ -105,7 +109,7 @@ V mediate                       CONSULT mediation 045
 N mediation                     CONSULT mediation 045
 V phone|telephone               CONSULT phone-call 041 sym
 N call|conversation             CONSULT phone-call 041 sym needs=phone
-V call                          CONSULT phone-call 041 sym needs=person
+V call                          CONSULT phone-call 041 sym needs=to-call
 V visit                         CONSULT visit 042
 N visit|visits|trip|tour|stay   CONSULT visit 042
 N way                           CONSULT visit 042 dest
@@ -135,11 +139,11 @@ V recognize|recognise           SUPPORT recognition 054 needs=country
 V establish|restore|normalise|normalize SUPPORT diplomatic-relations 054 needs=diplomatic
 V open|reopen                   SUPPORT diplomatic-relations 054 needs=diplomatic
 V cooperate|collaborate         COOPERATE cooperation 060 sym
-V share                         COOPERATE intelligence-sharing 064
+V share                         COOPERATE intelligence-sharing 064 needs=intelligence
 V exchange|coordinate          COOPERATE cooperation 060 sym
 V extradite                     COOPERATE judicial-cooperation 063
 N cooperation|partnership|alliance COOPERATE cooperation 060 sym
-N exercise|exercises|drills|drill|games COOPERATE joint-exercise 062 sym
+N exercise|exercises|drills|drill|games COOPERATE joint-exercise 062 sym needs=armed
 V aid|donate|send|provide|grant|give|hand AID aid 070 needs=aid
 V grant                         AID asylum 075 needs=asylum
 N aid|assistance|relief         AID aid 070
@@ -169,11 +173,13 @@ N withdrawal|pullout|pull-out   RETREAT troop-withdrawal 0872
 N ceasefire|truce|cease-fire    RETREAT ceasefire 0871 sym
 V surrender                     RETREAT surrender 0874
 V disarm|demobilize|demobilise  RETREAT disarm 0873
-N release                       RETREAT release 0841
+N release                       RETREAT release 0841 needs=a-captive
 V call_for|call_on|appeal_for   DEMAND demand 100
 V order|summon|instruct         DEMAND demand 100 needs=person
-V demand|urge|request|ask|appeal|press|petition DEMAND demand 100
-V insist|plead|implore|seek     DEMAND demand 100
+V demand|urge|request|appeal|press|petition DEMAND demand 100
+V ask                           DEMAND demand 100 needs=a-request
+V insist|plead|implore          DEMAND demand 100
+V seek                          DEMAND demand 100 needs=not-an-attempt
 N demand|demands|appeal|request DEMAND demand 100
 V criticize|criticise|condemn|denounce|decry|slam|blast|rebuke|deplore DISAPPROVE criticism 111
 V accuse|blame|allege          DISAPPROVE accusation 112
@@ -181,7 +187,8 @@ V lambast|censure|fault|chide|reproach|castigate|assail|reprimand DISAPPROVE cri
 N criticism|condemnation|accusation|accusations|allegation|allegations|complaint|complaints DISAPPROVE criticism 111
 V sue                           DISAPPROVE lawsuit 115
 V complain                      DISAPPROVE complaint 114
-V reject|refuse|rebuff|spurn|veto|decline|dismiss|oppose|renege|backtrack REJECT rejection 120
+V reject|refuse|rebuff|spurn|veto|decline|oppose|renege|backtrack REJECT rejection 120
+V dismiss                       REJECT rejection 120 needs=not-a-person
 V defy|violate|flout            REJECT defiance 128
 V turn_down|resist|snub          REJECT rejection 120
 N rejection|refusal|veto        REJECT rejection 120
@@ -220,25 +227,27 @@ V ban|outlaw|censor             COERCE ban 172
 V blockade|besiege              COERCE blockade 191
 V occupy|annex                  COERCE occupation 192
 V suspend|halt|cut|sever|freeze|cancel|scrap|recall|end|break SANCTION reduce-relations 160 needs=relations-or-aid
-V demolish|destroy|raze         ASSAULT destruction 1712
+V demolish|destroy|raze         ASSAULT destruction 1712 needs=someone-acting
 V attack|assault|ambush|raid    ASSAULT attack 180
 N attack|attacks|assault|raid|raids|ambush ASSAULT attack 180
 V bomb|explode|blow             ASSAULT bombing 183
 N bombing|bombings|blast|explosion|bomb ASSAULT bombing 183
 V kidnap|abduct|hijack          ASSAULT abduction 181
 N kidnapping|abduction|hijacking ASSAULT abduction 181
-V kill|murder|slay|shoot|stab   ASSAULT killing 1823
+V kill|murder|slay|shoot|stab   ASSAULT killing 1823 needs=someone-acting
 N killing|killings|murder|shooting|massacre ASSAULT killing 1823
 N cleansing                     ASSAULT ethnic-cleansing 203
 V assassinate                   ASSAULT assassination 186
 N assassination                 ASSAULT assassination 186
 V torture                       ASSAULT torture 1822
 V execute                       ASSAULT killing 1823 needs=not-a-task
-V behead|wound|injure|beat      ASSAULT killing 1823
+V behead|wound|injure|beat      ASSAULT killing 1823 needs=someone-acting
 N execution|executions          ASSAULT killing 1823
 V open_fire                     FIGHT military-force 190
-V fight|clash|battle|shell|bombard|invade|strike|fire|pound FIGHT military-force 190
-N fighting|clashes|clash|battle|battles|shelling|invasion|offensive|war FIGHT military-force 190
+V fight|battle                  FIGHT military-force 190 needs=an-enemy
+V clash|shell|bombard|invade|strike|fire|pound FIGHT military-force 190
+N fighting|battle|battles|war   FIGHT military-force 190 needs=an-enemy
+N clashes|clash|shelling|invasion|offensive FIGHT military-force 190
 V storm|capture|overrun        FIGHT military-force 190
 N bombardment|bombardments|airstrike|airstrikes|air-strike FIGHT military-force 195
 V hack|breach|infiltrate        ASSAULT data-breach -
@@ -259,6 +268,7 @@ V patch|remediate|mitigate      OTHER patch -
 V fix|address|close|plug        OTHER patch - needs=vulnerability
 V release|issue|push|roll_out|ship OTHER patch - needs=patch
 N patch|patches                 OTHER patch -
+N release|releases              OTHER patch - needs=patch
 V investigate|probe|examine|inspect INVESTIGATE investigation 090
 N investigation|probe|inquiry|hearing|inquest INVESTIGATE investigation 090
 V inquire|audit|look_into       INVESTIGATE investigation 090

@@ -134,6 +134,12 @@ def _passive_conjunct(verb: Token) -> bool:
     )
 
 
+def _after_comma(noun: Token) -> bool:
+    """Whether the phrase of ``noun`` opens right after a comma."""
+    first = noun.left_edge
+    return first.i > 0 and first.doc[first.i - 1].text == ","
+
+
 def subjects(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token], list[Token]]:
     """(subjects, passive subjects, agents) of a verb, borrowed from the verb it depends on
     when it has none ("plans to visit", "met and signed")."""
@@ -165,8 +171,12 @@ def subjects(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token], lis
                 # "X signed a deal to buy ...", "she is the first foreign minister to visit ..."
                 s, p, a = subjects(verb.head.head, depth + 1)
                 subj, agents = s or p, agents or a
+            elif verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.dep_ != "ROOT" and not _after_comma(verb.head):
+                # "the man killed in the shooting": he was killed, he did not kill; but "..., a rights
+                # group protested here Wednesday" is a reporting clause the parser read as one
+                passive = [verb.head]
             else:
-                subj = [verb.head]  # "the minister, who met ..."
+                subj = [verb.head]  # "the minister, who met ...", "troops guarding the border"
     return with_conjuncts(subj), with_conjuncts(passive), with_conjuncts(agents)
 
 

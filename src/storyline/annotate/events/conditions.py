@@ -29,7 +29,7 @@ from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.arguments import destination, goes_home, objects_of
 from storyline.annotate.events.sentence import ACTOR_LABELS, Sentence
-from storyline.annotate.events.tokens import is_verb
+from storyline.annotate.events.tokens import is_verb, with_conjuncts
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -128,6 +128,146 @@ def _not_a_task(s: Sentence, tok: Token) -> bool:
     """What it acts on is no task: "executed two prisoners", "was executed"; not "executed arbitrary
     code", "executed the plan"."""
     return not any(lemma_of(c) in _TASKS or c.lower_ in _TASKS for c in tok.children if c.dep_ == "dobj")
+
+
+#: Words that make an exercise, a drill or games an armed force's: "joint military exercises",
+#: "naval drills", "war games"; not "an evacuation exercise", "fire drills", "79 games".
+_ARMED = words(
+    "military joint naval navy war army armies air airborne combat tactical live-fire anti-terror anti-terrorist "
+    "anti-terrorism counter-terrorism counterterrorism defence defense amphibious missile nuclear strategic maritime "
+    "armed troops wargames militaries navies forces"
+)
+
+
+@condition("armed", _with_word(_ARMED))
+def _armed(s: Sentence, tok: Token) -> bool:
+    """An exercise of armed forces: a word for them among the noun's modifiers, or as the subject
+    of the verb that holds it ("the two militaries held regular exercises")."""
+    around = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod", "npadvmod", "poss")]
+    if tok.dep_ in ("dobj", "nsubjpass") and is_verb(tok.head):
+        around += [c for c in tok.head.children if c.dep_ == "nsubj"]
+    return any(c.lower_ in _ARMED or lemma_of(c) in _ARMED for c in around)
+
+
+#: What kills or destroys with no one acting: a fire, a crash, a storm, a disease.
+_NO_ONE_ACTING = words(
+    "fire fires housefire blaze blazes flames crash crashes accident accidents collision collisions derailment "
+    "flood floods flooding earthquake earthquakes quake quakes tremor landslide landslides mudslide mudslides "
+    "avalanche avalanches storm storms cyclone cyclones hurricane hurricanes typhoon typhoons tornado tornadoes "
+    "tsunami eruption lightning drought heatwave heat stampede disease diseases virus outbreak illness cancer "
+    "pandemic epidemic famine cold"
+)
+
+
+@condition("someone-acting")
+def _someone_acting(s: Sentence, tok: Token) -> bool:
+    """Someone kills or destroys, not a fire, a crash or a storm: "killed in a car crash", "Cyclone
+    Fani killed 12 people", "floods destroyed the bridge" are no assault."""
+    causes = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
+    for p in tok.children:
+        if p.dep_ in ("prep", "agent") and p.lower_ in ("in", "by", "during"):
+            causes += [g for g in p.children if g.dep_ == "pobj"]
+    for cause in causes:
+        words_of = {cause.lower_, lemma_of(cause)} | {c.lower_ for c in cause.children if c.dep_ == "compound"}
+        if words_of & _NO_ONE_ACTING and not _gunfire(cause):
+            return False
+    return True
+
+
+#: What makes "fire" shooting: "killed by sniper fire", "heavy fire", "came under army fire".
+_GUNFIRE = words(
+    "gun sniper snipers tank tanks artillery mortar mortars machine-gun machinegun rocket rockets army police enemy "
+    "friendly hostile heavy small-arms automatic cross return naval"
+)
+
+
+def _gunfire(cause: Token) -> bool:
+    """ "Fire" that someone shoots: with a shooter's name or a weapon before it ("Israeli fire",
+    "sniper fire")."""
+    return cause.lower_ in ("fire", "fires") and any(
+        c.dep_ in ("amod", "compound", "poss", "nmod") and (c.text[:1].isupper() or c.lower_ in _GUNFIRE)
+        for c in cause.children
+    )
+
+
+#: What one battles that is no armed enemy: an illness, a blaze, a social ill ("a battle with
+#: cancer", "firefighters battled the blaze", "the fight against poverty").
+_NO_ENEMY = _NO_ONE_ACTING | words(
+    "addiction addictions depression obesity poverty hunger corruption inflation crisis crises climate "
+    "unemployment illiteracy dementia leukaemia leukemia lymphoma tumour tumor covid covid-19 coronavirus malaria "
+    "ebola aids hiv tuberculosis infection infections injury injuries wildfire wildfires bushfire bushfires"
+)
+
+
+@condition("an-enemy")
+def _an_enemy(s: Sentence, tok: Token) -> bool:
+    """A fight against someone, not against an illness, a blaze or a social ill: "a battle with
+    lymphoma cancer", "firefighters battled the blaze", "the war on poverty" are no fighting."""
+    opponents = [c for c in tok.children if c.dep_ == "dobj"]
+    for p in tok.children:
+        if p.dep_ == "prep" and p.lower_ in ("with", "against", "on"):
+            opponents += [g for g in p.children if g.dep_ == "pobj"]
+    for o in with_conjuncts(opponents):
+        words_of = {o.lower_, lemma_of(o)} | {c.lower_ for c in o.children if c.dep_ in ("compound", "amod")}
+        if words_of & _NO_ENEMY and not _gunfire(o):
+            return False
+    return True
+
+
+@condition("a-request")
+def _a_request(s: Sentence, tok: Token) -> bool:
+    """Asking for something to be done ("asked Putin to visit", "asked for help", "asked the UN for
+    aid"), not asking a question ("asked her name", "asked whether ...", "when asked about ...")."""
+    return any(
+        (c.dep_ == "xcomp" and c.tag_.startswith("VB")) or (c.dep_ == "prep" and c.lower_ == "for")
+        for c in tok.children
+    )
+
+
+@condition("to-call", _with_label("PERSON"))
+def _to_call(s: Sentence, tok: Token) -> bool:
+    """Calling a person on the telephone ("called the president"), not calling them something
+    ("called Putin a great leader", "called Mead 'one of the most influential artists'")."""
+    return _person(s, tok) and not any(
+        c.dep_ in ("oprd", "attr", "acomp") and s.entity_label(c) != "PERSON" for c in tok.children
+    )
+
+
+@condition("a-captive")
+def _a_captive(s: Sentence, tok: Token) -> bool:
+    """A release of people held: of prisoners or of a named person ("the release of the
+    hostages", "Navalny's release"), or from custody ("his release from prison"); not a film's,
+    an album's or a report's release."""
+    held = objects_of(tok) + [c for c in tok.children if c.dep_ == "poss"]
+    if any(s.entity_label(t) == "PERSON" or t.lower_ in WORD_CLASSES["prisoners"] for t in held):
+        return True
+    places = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "from" for g in c.children]
+    return any(lemma_of(g) in _CUSTODY or g.lower_ in _CUSTODY for g in places)
+
+
+#: People one dismisses from a post or, in sport, from the crease: "dismissed the minister".
+_DISMISSED_PEOPLE = words(
+    "him her minister ministers official officials chief head director manager coach general commander aide "
+    "aides staff employee employees judge governor batsman batter"
+)
+
+
+@condition("not-a-person")
+def _not_a_person(s: Sentence, tok: Token) -> bool:
+    """What is dismissed is a claim, not a person: "dismissed the report"; "dismissed Agar" (a
+    batsman out), "dismissed the health minister" (sacked) are no rejection."""
+    dismissed = with_conjuncts([c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")])
+    return not any(
+        s.entity_label(t) == "PERSON" or t.lower_ in _DISMISSED_PEOPLE or lemma_of(t) in _DISMISSED_PEOPLE
+        for t in dismissed
+    )
+
+
+@condition("not-an-attempt")
+def _not_an_attempt(s: Sentence, tok: Token) -> bool:
+    """What is sought is a thing, not an act of one's own: "sought compensation", "seeking a
+    meeting"; "seeking to bring back the momentum", "sought to ease tensions" tell an attempt."""
+    return not any(c.dep_ == "xcomp" and c.tag_.startswith("VB") for c in tok.children)
 
 
 @condition("to-meet")

@@ -129,6 +129,7 @@ def link_events(
 ) -> list[Event]:
     """The events of one document: raw mentions linked to its entities, places and times, their
     status settled against the date, and the mentions of one event joined."""
+    raws = _outside_dates(raws, times)
     ents, plcs = _Index(entities), _Index(places)
     dated = _Index([t for t in times if t.type in (TimeType.DATE, TimeType.TIME) and value_range(t.value)])
     timed = _Index(times)
@@ -280,6 +281,21 @@ def link_events(
         replace(e, place=_city_of(e.place, places)) if e.place is not None and e.place.kind in SITE_KINDS else e
         for e in joined
     ]
+
+
+def _outside_dates(raws: Sequence[RawMention], times: Sequence[TimeExpression]) -> list[RawMention]:
+    """The raw mentions whose trigger is not a word of a date or a time of day: "in March 2016" is
+    a month, not a protest march, whatever the parse made of the capitalised noun."""
+    spans = sorted((t.start, t.end) for t in times if t.type in (TimeType.DATE, TimeType.TIME))
+    if not spans:
+        return list(raws)
+    starts = [s for s, _ in spans]
+
+    def inside(raw: RawMention) -> bool:
+        i = bisect_right(starts, raw.start) - 1
+        return i >= 0 and spans[i][0] <= raw.start and raw.end <= spans[i][1]
+
+    return [r for r in raws if not inside(r)]
 
 
 def _learned(arg: RawArg, actors: list[EventActor]) -> list[EventActor]:

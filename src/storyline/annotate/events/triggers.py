@@ -95,11 +95,14 @@ def trigger_keys(tok: Token, pos: str) -> list[str]:
     lemma = lemma_of(tok)
     if pos == "N":
         return [lemma, tok.lower_] if tok.lower_ != lemma else [lemma]
+    # an object between the verb and its preposition makes that preposition the object's or the
+    # clause's: "called Putin on Saturday" is a call, not "called on" him
+    first_object = min((c.i for c in tok.children if c.dep_ in ("dobj", "oprd")), default=None)
     phrasal = [
         f"{lemma}_{c.lower_}"
         for c in tok.children
         if c.dep_ == "prt"
-        or (c.dep_ == "prep" and c.lower_ in ("for", "on"))
+        or (c.dep_ == "prep" and c.lower_ in ("for", "on") and (first_object is None or c.i < first_object))
         or (c.dep_ == "dobj" and c.lower_ == "fire")
     ]
     return [*phrasal, lemma]
