@@ -159,9 +159,6 @@ _ABBREVIATION_DOT = re.compile(r"(?<=\w)\.")
 
 #: A gazetteer city's priority is log10 of its population: a million people and more.
 BIG_CITY_PRIORITY = 6.0
-#: The full stop of a short abbreviation inside a name ("St.", "Mt.", "Ft." before the next word):
-#: names are written with and without it, and are one entity either way. Initials ("J. P.") keep theirs.
-_ABBREVIATION_STOP = re.compile(r"\b([A-Z][a-z]{1,2})\.(?=\s+[A-Z])")
 
 
 def entity_id(label: str, canonical: str, country: str | None = None) -> str:
@@ -440,9 +437,11 @@ def split_swallowed(mentions: list[_Raw], big_city: Callable[[str], bool] | None
         if len(words) > 1 and m.text.casefold() not in countries.country_of:
             for k in range(1, len(words)):
                 left, right = known(words[:k], i), known(words[k:], i)
+                country = " ".join(words[:k]).casefold()
                 if (
-                    right is None and left and left[0] == "GPE" and m.label == "ORG" and len(words) - k >= 2
-                    and big_city is not None and big_city(words[k])
+                    right is None and m.label == "ORG" and len(words) - k >= 2 and big_city is not None
+                    and country in countries.country_of and country not in countries.nationalities
+                    and big_city(words[k])
                 ):  # fmt: skip
                     right = ("ORG", set())
                 # a nationality before a name qualifies it ("Russian Far East"): never a cut
@@ -1035,8 +1034,6 @@ class EntityRecognizer:
         name = " ".join(text.split())
         if label in ("ORG", "FAC", "EVENT", "LAW", "LOC") and name.casefold().startswith("the "):
             name = name[4:]
-        if label in ("GPE", "LOC", "FAC", "ORG"):
-            name = _ABBREVIATION_STOP.sub(r"\1", name)  # "St. Petersburg" and "St Petersburg": one place
         return name
 
     @staticmethod

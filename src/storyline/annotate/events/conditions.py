@@ -135,18 +135,31 @@ def _not_a_task(s: Sentence, tok: Token) -> bool:
 _ARMED = words(
     "military joint naval navy war army armies air airborne combat tactical live-fire anti-terror anti-terrorist "
     "anti-terrorism counter-terrorism counterterrorism defence defense amphibious missile nuclear strategic maritime "
-    "armed troops wargames militaries navies forces"
+    "armed troops wargames militaries navies forces warships marines soldiers jets ships sailors submarines "
+    "paratroopers"
 )
 
 
-@condition("armed", _with_word(_ARMED))
+@condition("armed", lambda found, labels: bool(found & _ARMED or labels & {"GPE", "NORP"}))
 def _armed(s: Sentence, tok: Token) -> bool:
     """An exercise of armed forces: a word for them among the noun's modifiers, or as the subject
     of the verb that holds it ("the two militaries held regular exercises")."""
     around = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod", "npadvmod", "poss")]
-    if tok.dep_ in ("dobj", "nsubjpass") and is_verb(tok.head):
-        around += [c for c in tok.head.children if c.dep_ == "nsubj"]
-    return any(c.lower_ in _ARMED or lemma_of(c) in _ARMED for c in around)
+    if any(c.lower_ in _ARMED or lemma_of(c) in _ARMED for c in around):
+        return True
+    # who holds it: the subject of the verb it is the object of, directly or through a phrase
+    # ("troops will take part in the Zapad exercises"); a country holding exercises or drills holds
+    # an armed one ("Russia held exercises in the Black Sea"), but a country plays games
+    verb, steps = tok, 0
+    while verb.dep_ in ("dobj", "pobj", "prep", "nsubjpass") and steps < 4:
+        verb, steps = verb.head, steps + 1
+    if verb is tok or not is_verb(verb):
+        return False
+    holders = with_conjuncts([c for c in verb.children if c.dep_ == "nsubj"])
+    return any(
+        c.lower_ in _ARMED or lemma_of(c) in _ARMED or (s.entity_label(c) in ("GPE", "NORP") and tok.lower_ != "games")
+        for c in holders
+    )
 
 
 #: What kills or destroys with no one acting: a fire, a crash, a storm, a disease.
@@ -154,38 +167,69 @@ _NO_ONE_ACTING = words(
     "fire fires housefire blaze blazes flames crash crashes accident accidents collision collisions derailment "
     "flood floods flooding earthquake earthquakes quake quakes tremor landslide landslides mudslide mudslides "
     "avalanche avalanches storm storms cyclone cyclones hurricane hurricanes typhoon typhoons tornado tornadoes "
-    "tsunami eruption lightning drought heatwave heat stampede disease diseases virus outbreak illness cancer "
-    "pandemic epidemic famine cold"
+    "tsunami eruption lightning drought heatwave stampede disease diseases virus illness cancer pandemic epidemic "
+    "famine"
 )
+#: Words before a named storm: "Cyclone Fani", "Hurricane Katrina", "Storm Ciara".
+_NAMED_STORMS = words("cyclone hurricane typhoon storm tropical")
+_REFLEXIVES = words("himself herself themselves itself myself yourself ourselves")
+
+
+def _no_one(cause: Token) -> bool:
+    """Whether a phrase's head is a fire, a crash, a storm or an illness ("a car crash", "Cyclone
+    Fani"), not a name ("Operation Desert Storm") nor fire someone shoots or sets."""
+    if cause.tag_ in ("NNP", "NNPS"):
+        return any(c.dep_ == "compound" and c.lower_ in _NAMED_STORMS for c in cause.children)
+    return cause.lower_ in _NO_ONE_ACTING and not _gunfire(cause)  # the word itself: "the storming" is no storm
 
 
 @condition("someone-acting")
 def _someone_acting(s: Sentence, tok: Token) -> bool:
     """Someone kills or destroys, not a fire, a crash or a storm: "killed in a car crash", "Cyclone
-    Fani killed 12 people", "floods destroyed the bridge" are no assault."""
-    causes = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
+    Fani killed 12 people", "floods destroyed the bridge" are no assault; "Militants destroyed the
+    school by fire" is."""
+    if any(c.dep_ == "dobj" and c.lower_ in _REFLEXIVES for c in tok.children):
+        return False  # "Heaton injured himself", "killed himself": no one attacked
+    subjects = with_conjuncts([c for c in tok.children if c.dep_ in ("nsubj", "csubj")])
+    if any(_no_one(c) for c in subjects):
+        return False  # "Cyclone Fani killed 12 people", "floods destroyed the bridge"
+    if any(_someone(s, c) for c in subjects):
+        return True  # "militants destroyed the school by fire": they acted
+    causes = []
     for p in tok.children:
         if p.dep_ in ("prep", "agent") and p.lower_ in ("in", "by", "during"):
             causes += [g for g in p.children if g.dep_ == "pobj"]
-    for cause in causes:
-        words_of = {cause.lower_, lemma_of(cause)} | {c.lower_ for c in cause.children if c.dep_ == "compound"}
-        if words_of & _NO_ONE_ACTING and not _gunfire(cause):
-            return False
-    return True
+    return not any(_no_one(c) for c in causes)
 
 
-#: What makes "fire" shooting: "killed by sniper fire", "heavy fire", "came under army fire".
+def _someone(s: Sentence, tok: Token) -> bool:
+    """Whether a subject is someone: a name of people, a country or a group, a word for people who
+    act, or a personal pronoun."""
+    return (
+        s.entity_label(tok) in ("PERSON", "ORG", "NORP", "GPE")
+        or tok.lower_ in _SHOOTERS
+        or lemma_of(tok) in ACTOR_NOUNS
+        or tok.lower_ in ("he", "she", "they", "we", "i")
+    )
+
+
+#: What makes "fire" shooting or arson: "killed by sniper fire", "heavy fire", "live fire",
+#: "security forces' fire", "an arson fire".
 _GUNFIRE = words(
     "gun sniper snipers tank tanks artillery mortar mortars machine-gun machinegun rocket rockets army police enemy "
-    "friendly hostile heavy small-arms automatic cross return naval"
+    "friendly hostile heavy small-arms automatic cross return naval live government regime security arson"
 )
 
 
 def _gunfire(cause: Token) -> bool:
-    """ "Fire" that someone shoots: with a shooter's name or a weapon before it ("Israeli fire",
-    "sniper fire")."""
-    return cause.lower_ in ("fire", "fires") and any(
-        c.dep_ in ("amod", "compound", "poss", "nmod") and (c.text[:1].isupper() or c.lower_ in _GUNFIRE)
+    """ "Fire" that someone shoots or sets: a shooter, a weapon or an arsonist before it ("Israeli
+    fire", "sniper fire", "security forces' fire"), or where it came from ("fire from Israeli tanks")."""
+    if cause.lower_ not in ("fire", "fires"):
+        return False
+    return any(
+        c.dep_ == "poss"
+        or (c.dep_ == "prep" and c.lower_ == "from")
+        or (c.dep_ in ("amod", "compound", "nmod") and (c.text[:1].isupper() or c.lower_ in _GUNFIRE))
         for c in cause.children
     )
 
@@ -203,13 +247,19 @@ _NO_ENEMY = _NO_ONE_ACTING | words(
 def _an_enemy(s: Sentence, tok: Token) -> bool:
     """A fight against someone, not against an illness, a blaze or a social ill: "a battle with
     lymphoma cancer", "firefighters battled the blaze", "the war on poverty" are no fighting."""
+    # the phrase may hang on the noun, on the verb holding it ("lost her battle with cancer") or on
+    # the noun a verb holds ("fought a long battle with cancer")
+    holders = [tok]
+    if tok.dep_ == "dobj" and is_verb(tok.head):
+        holders.append(tok.head)
+    holders += [c for c in tok.children if c.dep_ == "dobj"]
     opponents = [c for c in tok.children if c.dep_ == "dobj"]
-    for p in tok.children:
-        if p.dep_ == "prep" and p.lower_ in ("with", "against", "on"):
-            opponents += [g for g in p.children if g.dep_ == "pobj"]
+    for h in holders:
+        for p in h.children:
+            if p.dep_ == "prep" and p.lower_ in ("with", "against", "on"):
+                opponents += [g for g in p.children if g.dep_ == "pobj"]
     for o in with_conjuncts(opponents):
-        words_of = {o.lower_, lemma_of(o)} | {c.lower_ for c in o.children if c.dep_ in ("compound", "amod")}
-        if words_of & _NO_ENEMY and not _gunfire(o):
+        if o.lower_ in _NO_ENEMY and o.tag_ not in ("NNP", "NNPS") and not _gunfire(o):
             return False
     return True
 
@@ -219,16 +269,21 @@ def _a_request(s: Sentence, tok: Token) -> bool:
     """Asking for something to be done ("asked Putin to visit", "asked for help", "asked the UN for
     aid"), not asking a question ("asked her name", "asked whether ...", "when asked about ...")."""
     return any(
-        (c.dep_ == "xcomp" and c.tag_.startswith("VB")) or (c.dep_ == "prep" and c.lower_ == "for")
+        (c.dep_ == "xcomp" and c.tag_.startswith("VB"))
+        or (c.dep_ == "prep" and c.lower_ == "for")
+        or (c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))
         for c in tok.children
-    )
+    )  # "asked that the troops be withdrawn" too
 
 
-@condition("to-call", _with_label("PERSON"))
+@condition("to-call")
 def _to_call(s: Sentence, tok: Token) -> bool:
-    """Calling a person on the telephone ("called the president"), not calling them something
-    ("called Putin a great leader", "called Mead 'one of the most influential artists'")."""
-    return _person(s, tok) and not any(
+    """Calling a person on the telephone ("called the president", "called him on Monday"), not
+    calling them something ("called Putin a great leader", "called Mead 'one of the most
+    influential artists'")."""
+    called = objects_of(tok)
+    person = any(s.entity_label(t) == "PERSON" or t.lower_ in ("him", "her") for t in called)
+    return person and not any(
         c.dep_ in ("oprd", "attr", "acomp") and s.entity_label(c) != "PERSON" for c in tok.children
     )
 
@@ -239,10 +294,62 @@ def _a_captive(s: Sentence, tok: Token) -> bool:
     hostages", "Navalny's release"), or from custody ("his release from prison"); not a film's,
     an album's or a report's release."""
     held = objects_of(tok) + [c for c in tok.children if c.dep_ == "poss"]
-    if any(s.entity_label(t) == "PERSON" or t.lower_ in WORD_CLASSES["prisoners"] for t in held):
-        return True
+    if any(
+        s.entity_label(t) in ("PERSON", "NORP") or t.lower_ in _HELD_PEOPLE or lemma_of(t) in _HELD_PEOPLE for t in held
+    ):
+        return True  # "his release", "the release of 50 Palestinians", "of two French journalists"
     places = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "from" for g in c.children]
-    return any(lemma_of(g) in _CUSTODY or g.lower_ in _CUSTODY for g in places)
+    return any(lemma_of(g) in _CUSTODY or g.lower_ in _CUSTODY or g.lower_ == "arrest" for g in places)
+
+
+#: People whose release is news: those held, and whoever a possessive pronoun names ("his release").
+_HELD_PEOPLE = WORD_CLASSES["prisoners"] | words(
+    "his her their journalist journalists reporter reporters crew crews sailor sailors fishermen girls boys children "
+    "women men people civilians activist activists national nationals citizen citizens student students tourist "
+    "tourists detainee captive seamen pilot pilots soldier soldiers troops official officials worker workers leader "
+    "leaders protester protesters demonstrator demonstrators rebel rebels militant militants diplomat diplomats "
+    "opposition dissident dissidents"
+)
+
+
+#: What is fired at someone: "fired rockets", "fired tear gas", "fired shots".
+_AMMUNITION = WORD_CLASSES["arms"] | words(
+    "rocket rockets shell shells bullet bullets shots gunshot gunshots round rounds salvo salvoes salvos gas "
+    "grenade grenades "
+    "mortar mortars volley volleys projectile projectiles"
+)
+#: Whom or what one fires on: people, forces and places ("fired on protesters", "at the crowd").
+_FIRED_ON = ACTOR_NOUNS | words(
+    "crowd crowds civilians people positions village villages town towns car cars vehicle vehicles checkpoint "
+    "checkpoints post posts base bases convoy convoys patrol patrols house houses building buildings ship ships boat "
+    "boats plane planes"
+)
+
+
+#: Who fires weapons: "troops fired", "a gunman fired".
+_SHOOTERS = words(
+    "troops soldier soldiers police policeman policemen officer officers gunman gunmen militant militants rebel "
+    "rebels insurgent insurgents guerrilla guerrillas fighter fighters army armies navy forces guard guards sniper "
+    "snipers attacker attackers assailant assailants shooter shooters militia militias warship warships tank tanks"
+)
+
+
+@condition("at-someone")
+def _at_someone(s: Sentence, tok: Token) -> bool:
+    """Firing a weapon or at someone ("fired rockets at Israel", "troops fired on protesters"), not
+    a footballer who "fired past the keeper" or "into the corner", nor firing a coach."""
+    if any(lemma_of(c) in _AMMUNITION or c.lower_ in _AMMUNITION for c in objects_of(tok)):
+        return True
+    shooters = with_conjuncts([c for c in tok.children if c.dep_ == "nsubj"])
+    if any(lemma_of(c) in _SHOOTERS or c.lower_ in _SHOOTERS for c in shooters):
+        return True  # "troops fired at stone-throwers", "gunmen fired into the air"
+    aimed = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "at", "upon") for g in c.children]
+    return any(
+        s.entity_label(g) in ACTOR_LABELS
+        or g.lower_ in _FIRED_ON
+        or any(c.dep_ == "compound" and c.lower_ in _FIRED_ON for c in g.children)
+        for g in with_conjuncts([g for g in aimed if g.dep_ == "pobj"])
+    )
 
 
 #: People one dismisses from a post or, in sport, from the crease: "dismissed the minister".
