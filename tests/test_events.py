@@ -1049,6 +1049,9 @@ def test_a_fire_a_crash_or_a_storm_is_no_assault(annotator: Annotator) -> None:
             "Cyclone Fani killed at least 12 people in Odisha.",
             "Three people were killed in a car crash on the highway.",
             "Floods have killed 40 people in Kerala.",
+            "The heat killed 20 people in Delhi.",
+            "A heat wave killed 50 people.",
+            "Sunday's fire killed 20 people.",
             "A fire destroyed the house.",
             "Five people were injured in the crash.",
         ),
@@ -1064,6 +1067,8 @@ def test_a_fire_a_crash_or_a_storm_is_no_assault(annotator: Annotator) -> None:
         ("Fire from Israeli tanks killed two Palestinians.", "killed"),
         ("Two protesters were killed by live fire.", "killed"),
         ("Three were killed in an arson fire.", "killed"),
+        ("Two people were killed in a fire set by militants.", "killed"),
+        ("Two soldiers were killed in the heat of battle.", "killed"),
         ("Ten people were killed in an outbreak of violence.", "killed"),
         ("He was killed in Operation Desert Storm.", "killed"),
         ("She was killed during the storming of the Capitol.", "killed"),
@@ -1095,6 +1100,7 @@ def test_games_and_drills_are_exercises_of_armed_forces_only(annotator: Annotato
             "It was one of the largest evacuation exercises carried out in the state.",
             "Schools held fire drills on Monday.",
             "India and Australia played three games.",
+            "Japan held evacuation drills.",
         ),
         subtype="joint-exercise",
     )
@@ -1124,6 +1130,9 @@ def test_a_battle_with_an_illness_or_a_blaze_is_no_fighting(annotator: Annotator
             "Firefighters battled the blaze for hours.",
             "She lost her battle with cancer.",
             "He fought a long battle with cancer.",
+            "He lost his battle with Ebola.",
+            "Doctors battled the outbreak.",
+            "The panels helped fight climate change.",
         ),
         type="FIGHT",
     )
@@ -1155,6 +1164,8 @@ def test_a_films_release_and_a_shared_stage_are_no_events(annotator: Annotator) 
     for text in (
         "The film is set to have a grand release on March 26.",
         "The makers revealed the release date of the trailer.",
+        "The release of the Indian film was postponed.",
+        "Markets fell after the release of official data.",
         "The singer shared the Times Square stage with BTS.",
         "Paraguay shares a border with Brazil.",
     ):
@@ -1178,6 +1189,7 @@ def test_firing_needs_a_weapon_a_shooter_or_someone_fired_on(annotator: Annotato
             "The Brazilian swivelled and fired past Nick Pope to give Villa the lead.",
             "Grealish fired into the bottom corner.",
             "The club fired its coach.",
+            "The army fired its chief of staff.",
         ),
         type="FIGHT",
     )
@@ -1186,12 +1198,25 @@ def test_firing_needs_a_weapon_a_shooter_or_someone_fired_on(annotator: Annotato
         "Troops fired on protesters in the capital.",
         "Gunmen fired at a police checkpoint.",
         "Israeli troops fired at Palestinian stone-throwers.",
+        "India fired at Pakistani drones.",
     ):
         assert by_trigger(events(annotator, text), "fired").type == "FIGHT", text
 
 
+def test_offering_a_view_is_no_pledge(annotator: Annotator) -> None:
+    assert not events(annotator, "Giant diesel spill in Russia offers glimpse of Arctic's future.")
+    assert not events(annotator, "The RUC have offered an opinion.")
+    for text in (
+        "Russia offered to mediate between the two sides.",
+        "Heritage Media said it offered to buy the shares of POP Radio.",
+    ):
+        assert by_trigger(events(annotator, text), "offered").type == "AGREE", text
+
+
 def test_hurting_oneself_is_no_assault(annotator: Annotator) -> None:
     assert not [e for e in events(annotator, "Heaton injured himself attempting to keep out the goal.")]
+    bomber = by_trigger(events(annotator, "The suicide bomber killed himself and 20 others."), "killed")
+    assert bomber.type == "ASSAULT"
 
 
 def test_where_a_moving_verb_happens_is_not_where_it_goes(annotator: Annotator) -> None:

@@ -124,7 +124,8 @@ V conclude|finalise|finalize    SUPPORT agreement-signed 057 needs=agreement
 V reach|strike                  AGREE agreement-reached 030 needs=agreement
 V agree                         AGREE agreement 030
 N agreement|deal|pact|treaty|accord AGREE agreement 030
-V pledge|promise|vow|offer      AGREE pledge 030
+V pledge|promise|vow            AGREE pledge 030
+V offer                         AGREE pledge 030 needs=not-a-view
 V commit|accept|approve|propose  AGREE pledge 030
 N proposal|offer|pledge|promise|commitment AGREE pledge 030
 V buy|purchase|acquire|order|procure AGREE arms-purchase 0312 needs=arms

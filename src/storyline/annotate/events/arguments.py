@@ -141,6 +141,18 @@ def _passive_conjunct(verb: Token) -> bool:
     )
 
 
+def _done_to(participle: Token) -> bool:
+    """Whether the noun a past participle describes is what was done to: "the man killed in the
+    shooting", a headline's "Man arrested after crash"; not a reporting clause the parser read so
+    (", a rights group protested here Wednesday"), nor a headline verb with its object read as a
+    participle ("Trump called Putin on Saturday")."""
+    if _after_comma(participle.head):
+        return False
+    if participle.head.dep_ == "ROOT":
+        return not any(c.dep_ in ("dobj", "oprd", "attr") for c in participle.children)
+    return True
+
+
 def _after_comma(noun: Token) -> bool:
     """Whether the phrase of ``noun`` opens right after a comma."""
     first = noun.left_edge
@@ -178,7 +190,7 @@ def subjects(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token], lis
                 # "X signed a deal to buy ...", "she is the first foreign minister to visit ..."
                 s, p, a = subjects(verb.head.head, depth + 1)
                 subj, agents = s or p, agents or a
-            elif verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.dep_ != "ROOT" and not _after_comma(verb.head):
+            elif verb.dep_ == "acl" and verb.tag_ == "VBN" and _done_to(verb):
                 # "the man killed in the shooting": he was killed, he did not kill; but "..., a rights
                 # group protested here Wednesday" is a reporting clause the parser read as one
                 passive = [verb.head]

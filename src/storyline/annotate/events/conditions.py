@@ -156,10 +156,15 @@ def _armed(s: Sentence, tok: Token) -> bool:
     if verb is tok or not is_verb(verb):
         return False
     holders = with_conjuncts([c for c in verb.children if c.dep_ == "nsubj"])
-    return any(
-        c.lower_ in _ARMED or lemma_of(c) in _ARMED or (s.entity_label(c) in ("GPE", "NORP") and tok.lower_ != "games")
-        for c in holders
+    if any(c.lower_ in _ARMED or lemma_of(c) in _ARMED for c in holders):
+        return True
+    # a country's drills of another kind: "evacuation drills", "exercises to test its pandemic
+    # response", "drills to prepare for the polls"
+    other_kind = any(c.dep_ == "compound" and not c.text[:1].isupper() for c in tok.children) or any(
+        c.dep_ in ("acl", "relcl", "advcl", "xcomp") and any(a.lower_ == "to" for a in c.children)
+        for c in (*tok.children, *verb.children)
     )
+    return not other_kind and tok.lower_ != "games" and any(s.entity_label(c) in ("GPE", "NORP") for c in holders)
 
 
 #: What kills or destroys with no one acting: a fire, a crash, a storm, a disease.
@@ -168,8 +173,13 @@ _NO_ONE_ACTING = words(
     "flood floods flooding earthquake earthquakes quake quakes tremor landslide landslides mudslide mudslides "
     "avalanche avalanches storm storms cyclone cyclones hurricane hurricanes typhoon typhoons tornado tornadoes "
     "tsunami eruption lightning drought heatwave stampede disease diseases virus illness cancer pandemic epidemic "
-    "famine"
+    "famine heat cold outbreak outbreaks rains smog cholera pollution"
 )
+#: What "the heat", "the cold" or "an outbreak" of is, when it is fighting: "killed in the heat of
+#: battle", "in an outbreak of violence" are killings.
+_VIOLENCE = words("violence fighting clashes clash battle battles war unrest riots rioting hostilities combat attacks")
+#: Illnesses written as names: "Ebola killed 11,000 people".
+_ILLNESS_NAMES = words("ebola covid covid-19 aids hiv malaria cholera coronavirus sars mers")
 #: Words before a named storm: "Cyclone Fani", "Hurricane Katrina", "Storm Ciara".
 _NAMED_STORMS = words("cyclone hurricane typhoon storm tropical")
 _REFLEXIVES = words("himself herself themselves itself myself yourself ourselves")
@@ -178,8 +188,13 @@ _REFLEXIVES = words("himself herself themselves itself myself yourself ourselves
 def _no_one(cause: Token) -> bool:
     """Whether a phrase's head is a fire, a crash, a storm or an illness ("a car crash", "Cyclone
     Fani"), not a name ("Operation Desert Storm") nor fire someone shoots or sets."""
-    if cause.tag_ in ("NNP", "NNPS"):
+    if cause.tag_ in ("NNP", "NNPS") and cause.lower_ not in _ILLNESS_NAMES:  # a name, but "Ebola" kills
         return any(c.dep_ == "compound" and c.lower_ in _NAMED_STORMS for c in cause.children)
+    if cause.lower_ == "wave" and any(c.lower_ in ("heat", "cold") for c in cause.children):
+        return True  # "a heat wave"
+    of_what = [g for c in cause.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+    if any(g.lower_ in _VIOLENCE for g in of_what):
+        return False  # "the heat of battle", "an outbreak of violence"
     return cause.lower_ in _NO_ONE_ACTING and not _gunfire(cause)  # the word itself: "the storming" is no storm
 
 
@@ -188,8 +203,9 @@ def _someone_acting(s: Sentence, tok: Token) -> bool:
     """Someone kills or destroys, not a fire, a crash or a storm: "killed in a car crash", "Cyclone
     Fani killed 12 people", "floods destroyed the bridge" are no assault; "Militants destroyed the
     school by fire" is."""
-    if any(c.dep_ == "dobj" and c.lower_ in _REFLEXIVES for c in tok.children):
-        return False  # "Heaton injured himself", "killed himself": no one attacked
+    objects = with_conjuncts([c for c in tok.children if c.dep_ == "dobj"])
+    if objects and all(c.lower_ in _REFLEXIVES for c in objects):
+        return False  # "Heaton injured himself"; not "the bomber killed himself and 20 others"
     subjects = with_conjuncts([c for c in tok.children if c.dep_ in ("nsubj", "csubj")])
     if any(_no_one(c) for c in subjects):
         return False  # "Cyclone Fani killed 12 people", "floods destroyed the bridge"
@@ -200,6 +216,22 @@ def _someone_acting(s: Sentence, tok: Token) -> bool:
         if p.dep_ in ("prep", "agent") and p.lower_ in ("in", "by", "during"):
             causes += [g for g in p.children if g.dep_ == "pobj"]
     return not any(_no_one(c) for c in causes)
+
+
+#: What is offered that is no pledge: a view of something ("offers a glimpse of the Arctic's
+#: future", "offered an opinion", "offered more details").
+_VIEWS = words(
+    "glimpse glimpses insight insights view views window look clue clues reminder example examples lesson lessons "
+    "picture snapshot perspective hint hints opinion opinions details explanation explanations comment comments "
+    "analysis"
+)
+
+
+@condition("not-a-view")
+def _not_a_view(s: Sentence, tok: Token) -> bool:
+    """An offer of something to do or give ("offered to mediate", "offered $125 a share"), not a
+    view ("the spill offers a glimpse of the Arctic's future", "offered an opinion")."""
+    return not any(c.dep_ == "dobj" and (c.lower_ in _VIEWS or lemma_of(c) in _VIEWS) for c in tok.children)
 
 
 def _someone(s: Sentence, tok: Token) -> bool:
@@ -226,12 +258,25 @@ def _gunfire(cause: Token) -> bool:
     fire", "sniper fire", "security forces' fire"), or where it came from ("fire from Israeli tanks")."""
     if cause.lower_ not in ("fire", "fires"):
         return False
-    return any(
-        c.dep_ == "poss"
-        or (c.dep_ == "prep" and c.lower_ == "from")
-        or (c.dep_ in ("amod", "compound", "nmod") and (c.text[:1].isupper() or c.lower_ in _GUNFIRE))
-        for c in cause.children
-    )
+    for c in cause.children:
+        if c.dep_ in ("amod", "compound", "nmod") and (c.text[:1].isupper() or c.lower_ in _GUNFIRE):
+            return True  # "Israeli fire", "sniper fire", "live fire"
+        named = c.text[:1].isupper() and c.lower_ not in _WEEKDAYS  # "Israel's", not "Sunday's"
+        if c.dep_ == "poss" and (c.lower_ in _GUNFIRE or c.lower_ in _SHOOTERS or named):
+            return True  # "security forces' fire", "Israel's fire"
+        if c.dep_ == "prep" and c.lower_ == "from":
+            source = [g for g in c.children if g.dep_ == "pobj"]
+            if any(g.lower_ in _GUNFIRE or g.lower_ in _SHOOTERS for g in source):
+                return True  # "fire from Israeli tanks"; not "a fire from a gas leak"
+        if c.dep_ == "acl" and c.lower_ in ("set", "started", "lit") and any(g.dep_ == "agent" for g in c.children):
+            return True  # "a fire set by rebels"
+    return False
+
+
+_WEEKDAYS = words(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+    "september october november december"
+)
 
 
 #: What one battles that is no armed enemy: an illness, a blaze, a social ill ("a battle with
@@ -259,7 +304,8 @@ def _an_enemy(s: Sentence, tok: Token) -> bool:
             if p.dep_ == "prep" and p.lower_ in ("with", "against", "on"):
                 opponents += [g for g in p.children if g.dep_ == "pobj"]
     for o in with_conjuncts(opponents):
-        if o.lower_ in _NO_ENEMY and o.tag_ not in ("NNP", "NNPS") and not _gunfire(o):
+        named = {o.lower_} | {c.lower_ for c in o.children if c.dep_ == "compound"}  # "climate change"
+        if named & _NO_ENEMY and not _gunfire(o):
             return False
     return True
 
@@ -293,7 +339,11 @@ def _a_captive(s: Sentence, tok: Token) -> bool:
     """A release of people held: of prisoners or of a named person ("the release of the
     hostages", "Navalny's release"), or from custody ("his release from prison"); not a film's,
     an album's or a report's release."""
-    held = objects_of(tok) + [c for c in tok.children if c.dep_ == "poss"]
+    # who is released: the head of its "of" phrase, else its possessor ("his release"); never a
+    # word describing something else ("the release of the Indian film", "of official data")
+    held = with_conjuncts([g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children])
+    if not held:
+        held = [c for c in tok.children if c.dep_ == "poss"]
     if any(
         s.entity_label(t) in ("PERSON", "NORP") or t.lower_ in _HELD_PEOPLE or lemma_of(t) in _HELD_PEOPLE for t in held
     ):
@@ -322,7 +372,7 @@ _AMMUNITION = WORD_CLASSES["arms"] | words(
 _FIRED_ON = ACTOR_NOUNS | words(
     "crowd crowds civilians people positions village villages town towns car cars vehicle vehicles checkpoint "
     "checkpoints post posts base bases convoy convoys patrol patrols house houses building buildings ship ships boat "
-    "boats plane planes"
+    "boats plane planes us them drone drones aircraft jet jets helicopter helicopters"
 )
 
 
@@ -338,6 +388,9 @@ _SHOOTERS = words(
 def _at_someone(s: Sentence, tok: Token) -> bool:
     """Firing a weapon or at someone ("fired rockets at Israel", "troops fired on protesters"), not
     a footballer who "fired past the keeper" or "into the corner", nor firing a coach."""
+    direct = with_conjuncts([c for c in tok.children if c.dep_ == "dobj"])
+    if any(s.entity_label(c) == "PERSON" or c.lower_ in _DISMISSED_PEOPLE for c in direct):
+        return False  # "the army fired its chief of staff": a sacking
     if any(lemma_of(c) in _AMMUNITION or c.lower_ in _AMMUNITION for c in objects_of(tok)):
         return True
     shooters = with_conjuncts([c for c in tok.children if c.dep_ == "nsubj"])
