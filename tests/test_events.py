@@ -1203,6 +1203,13 @@ def test_firing_needs_a_weapon_a_shooter_or_someone_fired_on(annotator: Annotato
         assert by_trigger(events(annotator, text), "fired").type == "FIGHT", text
 
 
+def test_a_gas_leak_is_no_data_breach(annotator: Annotator) -> None:
+    assert not events(annotator, "A fire from a gas leak killed five.")
+    assert not events(annotator, "Workers fixed the leak of radioactive water.")
+    leak = by_trigger(events(annotator, "The data leak affected millions of users."), "leak")
+    assert leak.subtype == "data-breach"
+
+
 def test_offering_a_view_is_no_pledge(annotator: Annotator) -> None:
     assert not events(annotator, "Giant diesel spill in Russia offers glimpse of Arctic's future.")
     assert not events(annotator, "The RUC have offered an opinion.")

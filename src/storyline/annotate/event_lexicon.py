@@ -255,7 +255,8 @@ N bombardment|bombardments|airstrike|airstrikes|air-strike FIGHT military-force 
 V hack|breach|infiltrate        ASSAULT data-breach -
 V compromise                    ASSAULT data-breach - needs=data
 V steal|access|expose|leak|exfiltrate|obtain ASSAULT data-breach - needs=data
-N breach|breaches|hack|hacks|hacking|leak|leaks  ASSAULT data-breach -
+N breach|breaches|hack|hacks|hacking  ASSAULT data-breach -
+N leak|leaks                     ASSAULT data-breach - needs=not-a-spill
 N intrusion|intrusions|cyberattack|cyberattacks|cyber-attack ASSAULT data-breach -
 V phish|trick|lure|impersonate|spoof|dupe ASSAULT phishing -
 N phishing|scam|scams|lure|lures ASSAULT phishing -

@@ -227,6 +227,20 @@ _VIEWS = words(
 )
 
 
+#: What leaks that is no data: "a gas leak", "an oil leak", "a radiation leak".
+_SPILLS = words(
+    "gas oil water fuel diesel chemical chemicals radiation radioactive ammonia pipeline sewage petrol methane coolant"
+)
+
+
+@condition("not-a-spill")
+def _not_a_spill(s: Sentence, tok: Token) -> bool:
+    """A leak of data or documents, not of gas, oil or radiation ("a fire from a gas leak")."""
+    leaked = [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod")]
+    leaked += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+    return not any(c.lower_ in _SPILLS for c in leaked)
+
+
 @condition("not-a-view")
 def _not_a_view(s: Sentence, tok: Token) -> bool:
     """An offer of something to do or give ("offered to mediate", "offered $125 a share"), not a
