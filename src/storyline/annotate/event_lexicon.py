@@ -509,6 +509,9 @@ OBJECT_CONTROL_VERBS = REQUESTING_VERBS | words(
 #: to Kabul, "left Moscow" alone goes nowhere the sentence says. (Unlike ``coding.LEAVING``, the
 #: subtypes whose place left is where they happen: "withdrew from the town of X".)
 DEPARTING_VERBS = words("leave depart")
+#: Verbs of moving (not of arriving or staying): their "in" or "at" phrase is where they moved, not
+#: where they went ("came out of the nets in Hamilton", "went shopping in Paris").
+MOVING_VERBS = words("come go head fly")
 
 
 def _lemma_table() -> dict[str, str]:

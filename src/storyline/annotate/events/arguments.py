@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from storyline.annotate.countries import country_table
 from storyline.annotate.event_lexicon import (
     DEPARTING_VERBS,
+    MOVING_VERBS,
     RELATIVE_NOUNS,
     REPORTING_VERBS,
     SAYING_VERBS,
@@ -64,11 +65,6 @@ def objects_of(tok: Token) -> list[Token]:
     return out
 
 
-#: Verbs of moving (not of arriving or staying): their "in" or "at" phrase is where they moved, not
-#: where they went ("came out of the nets in Hamilton", "went shopping in Paris").
-_MOVING_VERBS = frozenset({"come", "go", "head", "fly"})
-
-
 def destination(s: Sentence, tok: Token, guest: bool = False) -> Token | None:
     """The place a travel verb goes to ("flew to Paris", "arrived in Paris", "reached Paris"; "arrived
     in the Russian capital", "in Kenya's capital": the country's word, which the places stage reads
@@ -77,7 +73,7 @@ def destination(s: Sentence, tok: Token, guest: bool = False) -> Token | None:
     The object of a verb of leaving is the place left ("left Moscow for Kabul" goes to Kabul)."""
     leaving = lemma_of(tok) in DEPARTING_VERBS
     prepositions = ("to", "in", "into") if guest else ("to", "for") if leaving else ("to", "in", "into", "at", "for")
-    if not guest and not leaving and lemma_of(tok) in _MOVING_VERBS:
+    if not guest and not leaving and lemma_of(tok) in MOVING_VERBS:
         prepositions = ("to", "into", "for")  # "came to Hamilton"; "came out of the nets in Hamilton" went nowhere
     object_goes_to = not guest and not leaving
     for c in tok.children:

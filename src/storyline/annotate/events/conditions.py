@@ -29,7 +29,7 @@ from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.arguments import destination, goes_home, objects_of
 from storyline.annotate.events.sentence import ACTOR_LABELS, Sentence
-from storyline.annotate.events.tokens import is_verb, with_conjuncts
+from storyline.annotate.events.tokens import is_verb, prep_objects, says, with_conjuncts
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -145,7 +145,7 @@ def _armed(s: Sentence, tok: Token) -> bool:
     """An exercise of armed forces: a word for them among the noun's modifiers, or as the subject
     of the verb that holds it ("the two militaries held regular exercises")."""
     around = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod", "npadvmod", "poss")]
-    if any(c.lower_ in _ARMED or lemma_of(c) in _ARMED for c in around):
+    if any(says(c, _ARMED) for c in around):
         return True
     # who holds it: the subject of the verb it is the object of, directly or through a phrase
     # ("troops will take part in the Zapad exercises"); a country holding exercises or drills holds
@@ -156,7 +156,7 @@ def _armed(s: Sentence, tok: Token) -> bool:
     if verb is tok or not is_verb(verb):
         return False
     holders = with_conjuncts([c for c in verb.children if c.dep_ == "nsubj"])
-    if any(c.lower_ in _ARMED or lemma_of(c) in _ARMED for c in holders):
+    if any(says(c, _ARMED) for c in holders):
         return True
     # a country's drills of another kind: "evacuation drills", "exercises to test its pandemic
     # response", "drills to prepare for the polls"
@@ -211,11 +211,7 @@ def _someone_acting(s: Sentence, tok: Token) -> bool:
         return False  # "Cyclone Fani killed 12 people", "floods destroyed the bridge"
     if any(_someone(s, c) for c in subjects):
         return True  # "militants destroyed the school by fire": they acted
-    causes = []
-    for p in tok.children:
-        if p.dep_ in ("prep", "agent") and p.lower_ in ("in", "by", "during"):
-            causes += [g for g in p.children if g.dep_ == "pobj"]
-    return not any(_no_one(c) for c in causes)
+    return not any(_no_one(c) for c in prep_objects(tok, ("in", "by", "during")))
 
 
 #: What is offered that is no pledge: a view of something ("offers a glimpse of the Arctic's
@@ -245,7 +241,7 @@ def _not_a_spill(s: Sentence, tok: Token) -> bool:
 def _not_a_view(s: Sentence, tok: Token) -> bool:
     """An offer of something to do or give ("offered to mediate", "offered $125 a share"), not a
     view ("the spill offers a glimpse of the Arctic's future", "offered an opinion")."""
-    return not any(c.dep_ == "dobj" and (c.lower_ in _VIEWS or lemma_of(c) in _VIEWS) for c in tok.children)
+    return not any(c.dep_ == "dobj" and says(c, _VIEWS) for c in tok.children)
 
 
 def _someone(s: Sentence, tok: Token) -> bool:
@@ -275,19 +271,22 @@ def _gunfire(cause: Token) -> bool:
     for c in cause.children:
         if c.dep_ in ("amod", "compound", "nmod") and (c.text[:1].isupper() or c.lower_ in _GUNFIRE):
             return True  # "Israeli fire", "sniper fire", "live fire"
-        named = c.text[:1].isupper() and c.lower_ not in _WEEKDAYS  # "Israel's", not "Sunday's"
+        named = c.text[:1].isupper() and c.lower_ not in _CALENDAR_WORDS  # "Israel's", not "Sunday's"
         if c.dep_ == "poss" and (c.lower_ in _GUNFIRE or c.lower_ in _SHOOTERS or named):
             return True  # "security forces' fire", "Israel's fire"
-        if c.dep_ == "prep" and c.lower_ == "from":
-            source = [g for g in c.children if g.dep_ == "pobj"]
-            if any(g.lower_ in _GUNFIRE or g.lower_ in _SHOOTERS for g in source):
-                return True  # "fire from Israeli tanks"; not "a fire from a gas leak"
+        if (
+            c.dep_ == "prep"
+            and c.lower_ == "from"
+            and any(g.dep_ == "pobj" and (g.lower_ in _GUNFIRE or g.lower_ in _SHOOTERS) for g in c.children)
+        ):
+            return True  # "fire from Israeli tanks"; not "a fire from a gas leak"
         if c.dep_ == "acl" and c.lower_ in ("set", "started", "lit") and any(g.dep_ == "agent" for g in c.children):
             return True  # "a fire set by rebels"
     return False
 
 
-_WEEKDAYS = words(
+#: Names of days and months: "Sunday's fire" is no one's.
+_CALENDAR_WORDS = words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
     "september october november december"
 )
@@ -314,9 +313,7 @@ def _an_enemy(s: Sentence, tok: Token) -> bool:
     holders += [c for c in tok.children if c.dep_ == "dobj"]
     opponents = [c for c in tok.children if c.dep_ == "dobj"]
     for h in holders:
-        for p in h.children:
-            if p.dep_ == "prep" and p.lower_ in ("with", "against", "on"):
-                opponents += [g for g in p.children if g.dep_ == "pobj"]
+        opponents += prep_objects(h, ("with", "against", "on"))
     for o in with_conjuncts(opponents):
         named = {o.lower_} | {c.lower_ for c in o.children if c.dep_ == "compound"}  # "climate change"
         if named & _NO_ENEMY and not _gunfire(o):
@@ -358,12 +355,10 @@ def _a_captive(s: Sentence, tok: Token) -> bool:
     held = with_conjuncts([g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children])
     if not held:
         held = [c for c in tok.children if c.dep_ == "poss"]
-    if any(
-        s.entity_label(t) in ("PERSON", "NORP") or t.lower_ in _HELD_PEOPLE or lemma_of(t) in _HELD_PEOPLE for t in held
-    ):
+    if any(s.entity_label(t) in ("PERSON", "NORP") or says(t, _HELD_PEOPLE) for t in held):
         return True  # "his release", "the release of 50 Palestinians", "of two French journalists"
     places = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "from" for g in c.children]
-    return any(lemma_of(g) in _CUSTODY or g.lower_ in _CUSTODY or g.lower_ == "arrest" for g in places)
+    return any(says(g, _CUSTODY) or g.lower_ == "arrest" for g in places)
 
 
 #: People whose release is news: those held, and whoever a possessive pronoun names ("his release").
@@ -379,8 +374,7 @@ _HELD_PEOPLE = WORD_CLASSES["prisoners"] | words(
 #: What is fired at someone: "fired rockets", "fired tear gas", "fired shots".
 _AMMUNITION = WORD_CLASSES["arms"] | words(
     "rocket rockets shell shells bullet bullets shots gunshot gunshots round rounds salvo salvoes salvos gas "
-    "grenade grenades "
-    "mortar mortars volley volleys projectile projectiles"
+    "grenade grenades mortar mortars volley volleys projectile projectiles"
 )
 #: Whom or what one fires on: people, forces and places ("fired on protesters", "at the crowd").
 _FIRED_ON = ACTOR_NOUNS | words(
@@ -405,17 +399,17 @@ def _at_someone(s: Sentence, tok: Token) -> bool:
     direct = with_conjuncts([c for c in tok.children if c.dep_ == "dobj"])
     if any(s.entity_label(c) == "PERSON" or c.lower_ in _DISMISSED_PEOPLE for c in direct):
         return False  # "the army fired its chief of staff": a sacking
-    if any(lemma_of(c) in _AMMUNITION or c.lower_ in _AMMUNITION for c in objects_of(tok)):
+    if any(says(c, _AMMUNITION) for c in objects_of(tok)):
         return True
     shooters = with_conjuncts([c for c in tok.children if c.dep_ == "nsubj"])
-    if any(lemma_of(c) in _SHOOTERS or c.lower_ in _SHOOTERS for c in shooters):
+    if any(says(c, _SHOOTERS) for c in shooters):
         return True  # "troops fired at stone-throwers", "gunmen fired into the air"
-    aimed = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "at", "upon") for g in c.children]
+    aimed = prep_objects(tok, ("on", "at", "upon"))
     return any(
         s.entity_label(g) in ACTOR_LABELS
         or g.lower_ in _FIRED_ON
         or any(c.dep_ == "compound" and c.lower_ in _FIRED_ON for c in g.children)
-        for g in with_conjuncts([g for g in aimed if g.dep_ == "pobj"])
+        for g in with_conjuncts(aimed)
     )
 
 
@@ -431,10 +425,7 @@ def _not_a_person(s: Sentence, tok: Token) -> bool:
     """What is dismissed is a claim, not a person: "dismissed the report"; "dismissed Agar" (a
     batsman out), "dismissed the health minister" (sacked) are no rejection."""
     dismissed = with_conjuncts([c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")])
-    return not any(
-        s.entity_label(t) == "PERSON" or t.lower_ in _DISMISSED_PEOPLE or lemma_of(t) in _DISMISSED_PEOPLE
-        for t in dismissed
-    )
+    return not any(s.entity_label(t) == "PERSON" or says(t, _DISMISSED_PEOPLE) for t in dismissed)
 
 
 @condition("not-an-attempt")

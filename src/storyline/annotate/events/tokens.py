@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from storyline.annotate.event_lexicon import OBJECT_CONTROL_VERBS, REPORTING_VERBS, REQUESTING_PREPOSITIONS
@@ -49,6 +50,23 @@ def main_clause(verb: Token) -> bool:
         return True
     # "X will visit Y, officials said" / "officials said X will visit Y": reported main events
     return t.dep_ in ("ccomp", "parataxis") and lemma_of(t.head) in REPORTING_VERBS and t.head.dep_ == "ROOT"
+
+
+def says(tok: Token, wanted: Collection[str]) -> bool:
+    """Whether a word, as written (lower case) or by its lemma, is one of ``wanted``."""
+    return tok.lower_ in wanted or lemma_of(tok) in wanted
+
+
+def prep_objects(tok: Token, prepositions: Collection[str]) -> list[Token]:
+    """The objects of a word's prepositions among ``prepositions`` ("killed in a crash": the
+    crash; a passive's "by" agent counts as "by")."""
+    return [
+        g
+        for c in tok.children
+        if c.dep_ in ("prep", "agent") and c.lower_ in prepositions
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
 
 
 def with_conjuncts(tokens: list[Token]) -> list[Token]:
