@@ -1559,3 +1559,61 @@ def test_a_subjects_relative_clause_dates_not_the_event(annotator: Annotator) ->
     # one on the event itself does
     held = "The summit, which will be held on Monday, is expected to produce a deal."
     assert by_trigger(events(annotator, held), "summit").time.value == "2019-09-23"
+
+
+def test_an_event_noun_that_names_a_kind_of_thing_makes_no_event(annotator: Annotator) -> None:
+    no_event(
+        annotator,
+        (
+            "Aid workers left the town on Monday.",
+            "The invasion forces stayed in the capital.",
+            "Attack helicopters flew over the city.",
+        ),
+        type="AID",
+    )
+    no_event(annotator, ("The invasion forces stayed in the capital.", "Navies held war games."), type="FIGHT")
+    no_event(annotator, ("Attack helicopters flew over the city.",), type="ASSAULT")
+    games = by_trigger(events(annotator, "The French and Egyptian navies began war games on Monday."), "games")
+    assert games.type == "COOPERATE"
+    assert by_trigger(events(annotator, "The invasion of Kuwait began in August."), "invasion").type == "FIGHT"
+
+
+def test_codebook_senses_read_by_what_the_verb_acts_on(annotator: Annotator) -> None:
+    """Each sense holds with its object and not without it (CAMEO codes in the lexicon)."""
+    cases = (
+        ("Both armies violated the ceasefire on Sunday.", "violated", "FIGHT"),
+        ("Rebels reported ceasefire violations in the north.", "violations", "FIGHT"),
+        ("The ministry denied him a visa.", "denied", "REJECT"),
+        ("Helicopters evacuated the wounded from the town.", "evacuated", "AID"),
+        ("Troops evacuated the base on Friday.", "evacuated", "RETREAT"),
+        ("The court allowed the opposition leader to hold a rally.", "allowed", "CONCEDE"),
+        ("Israel has strengthened its forces along the border.", "strengthened", "MOBILIZE"),
+        ("Italy announced a suspension of air links with Serbia.", "suspension", "SANCTION"),
+        ("The government forced the UN refugee agency out of the country.", "forced", "SANCTION"),
+        ("Police charged two men with murder on Monday.", "charged", "COERCE"),
+        ("A prisoner died of torture in custody.", "torture", "ASSAULT"),
+        ("Guards abused the detainees.", "abused", "ASSAULT"),
+        ("The agency dispatched inspectors to the plant.", "dispatched", "INVESTIGATE"),
+        ("The United States is providing military intelligence to Macedonia.", "providing", "AID"),
+    )
+    for text, trigger, kind in cases:
+        assert by_trigger(events(annotator, text), trigger).type == kind, text
+    no_event(annotator, ("The ministry denied the report.",), type="REJECT")
+    no_event(annotator, ("The new law allows banks to charge fees.",), type="CONCEDE")
+    no_event(annotator, ("The reform strengthened its economy.",), type="MOBILIZE")
+    no_event(annotator, ("The league announced the suspension of the player.",), type="SANCTION")
+    no_event(annotator, ("Officials abused their power.",), type="ASSAULT")
+    no_event(annotator, ("The firm provides artificial intelligence to banks.",), type="AID")
+    no_event(
+        annotator,
+        ("Guards abused the detainees, a human rights group charged on Saturday.",),
+        type="COERCE",
+    )
+
+
+def test_an_event_in_the_setting_of_another_is_not_the_main_one(annotator: Annotator) -> None:
+    from storyline.annotate.event_model import main_event
+
+    found = events(annotator, "The group declared a ceasefire on Wednesday after 12 days of battles with the army.")
+    main = main_event(found)
+    assert main is not None and main.trigger.text == "ceasefire"

@@ -69,6 +69,20 @@ WORD_CLASSES: dict[str, frozenset[str]] = {
     # a stay's length: "spent less than a day in New Delhi", "spent three days in Beijing"
     "stay": words("day days night nights hour hours week weeks weekend"),
     "observers": words("observers inspectors monitors peacekeepers mission missions"),
+    # whom one sends to look into something: "dispatched inspectors to the plant" (CAMEO 090)
+    "inspectors": words("inspectors inspector investigators investigator inspection"),
+    # people an evacuation saves, not troops that leave: "evacuated the wounded" (aid) and not
+    # "evacuated its garrison" (a withdrawal)
+    "civilians": words(
+        "civilians civilian residents people wounded injured sick refugees children villagers families citizens "
+        "nationals tourists patients survivors women elderly passengers"
+    ),
+    # what one is granted and may be denied: "denied land allocation", "denied him a visa" (CAMEO 12)
+    "a-grant": words(
+        "permission access entry visa visas allocation request requests application applications bail licence "
+        "license licences licenses permit permits asylum passage clearance approval accreditation"
+    ),
+    "ceasefire": words("ceasefire ceasefires cease-fire truce truces armistice"),
     "international": words(
         "observers inspectors monitors peacekeepers diplomats diplomat ambassador ambassadors envoy envoys "
         "mission missions staff workers journalists correspondents"
@@ -131,6 +145,7 @@ N proposal|offer|pledge|promise|commitment AGREE pledge 030
 V buy|purchase|acquire|order|procure AGREE arms-purchase 0312 needs=arms
 N purchase|acquisition|procurement AGREE arms-purchase 0312 needs=arms
 V sell|supply|deliver|send|provide|transfer AID military-aid 072 needs=arms
+V provide|supply|give|pass|send|offer AID military-aid 072 needs=military-intelligence
 V praise|commend|hail|laud|endorse|welcome SUPPORT praise 051
 V support|back|defend           SUPPORT support 052
 V apologize|apologise           SUPPORT apology 055
@@ -145,11 +160,11 @@ V exchange|coordinate          COOPERATE cooperation 060 sym
 V extradite                     COOPERATE judicial-cooperation 063
 N cooperation|partnership|alliance COOPERATE cooperation 060 sym
 N exercise|exercises|drills|drill|games COOPERATE joint-exercise 062 sym needs=armed
-V aid|donate|send|provide|grant|give|hand AID aid 070 needs=aid
+V aid|send|provide|grant|give|hand AID aid 070 needs=aid
 V grant                         AID asylum 075 needs=asylum
 N aid|assistance|relief         AID aid 070
 V contribute|commit|offer       AID peacekeeping 074 needs=troops
-V contribute                    AID aid 070
+V contribute|donate            AID aid 070
 V fund|finance|lend|loan|airlift|rescue|shelter AID aid 070
 N donation|donations|loan|loans|grant|grants AID aid 070
 V lift|ease|end|relax           RETREAT ease-blockade 0872 needs=blockade
@@ -163,12 +178,14 @@ V hand_over                     AID aid 070 needs=aid
 V hand_over                     RETREAT release 0841 needs=prisoners
 V hand_over                     RETREAT return 0842
 V return|restore                RETREAT return 0842 needs=arms
+V evacuate                      AID humanitarian-aid 073 needs=civilians
 V evacuate|vacate|dismantle     RETREAT troop-withdrawal 0872
 V pull_out                      RETREAT troop-withdrawal 0872
 V lay_down                      RETREAT disarm 0873
 V receive|admit|accept          RETREAT access 0862 needs=observers
 V open|reopen                   RETREAT access 086 needs=access
 V allow|permit                  RETREAT access 0863 needs=aid
+V allow|permit                  CONCEDE easing 081 needs=someone-to
 V withdraw|pull|retreat         RETREAT troop-withdrawal 0872
 N withdrawal|pullout|pull-out   RETREAT troop-withdrawal 0872
 N ceasefire|truce|cease-fire    RETREAT ceasefire 0871 sym
@@ -190,6 +207,9 @@ V sue                           DISAPPROVE lawsuit 115
 V complain                      DISAPPROVE complaint 114
 V reject|refuse|rebuff|spurn|veto|decline|oppose|renege|backtrack REJECT rejection 120
 V dismiss                       REJECT rejection 120 needs=not-a-person
+V violate|breach                FIGHT military-force 190 needs=ceasefire
+N violation|violations|breach|breaches FIGHT military-force 190 needs=ceasefire
+V deny                          REJECT rejection 120 needs=a-grant
 V defy|violate|flout            REJECT defiance 128
 V turn_down|resist|snub          REJECT rejection 120
 N rejection|refusal|veto        REJECT rejection 120
@@ -211,15 +231,19 @@ V deploy|mobilize|mobilise|mass|station|reinforce MOBILIZE troop-deployment 154
 N deployment|mobilization|mobilisation MOBILIZE troop-deployment 154
 N alert                         MOBILIZE alert 152
 V beef_up|build_up             MOBILIZE troop-deployment 154 needs=troops
+V strengthen|bolster|boost|increase|double|triple|expand MOBILIZE troop-deployment 154 needs=troops
 V sanction|embargo|boycott      COERCE sanctions 163
 N sanctions|embargo             COERCE sanctions 163
 V impose|extend|declare|reimpose|tighten COERCE restrictions 172 needs=restrictions
 N curfew                        COERCE curfew 1723
 V expel|withdraw|recall         SANCTION expulsion 166 needs=international
 V downgrade                     SANCTION reduce-relations 161
+V force_out|kick_out|throw_out  SANCTION expulsion 166 needs=a-body
+N suspension|severance|freeze|cutoff|halt SANCTION reduce-relations 160 needs=relations-or-aid
 N expulsion|expulsions          SANCTION expulsion 166
 V expel|deport                  COERCE expulsion 174
-V arrest|detain|jail|imprison|apprehend|charge|indict|convict|sentence COERCE arrest 173
+V arrest|detain|jail|imprison|apprehend|indict|convict|sentence COERCE arrest 173
+V charge                        COERCE arrest 173 needs=charged-someone
 N arrest|arrests|detention      COERCE arrest 173
 V crack_down|round_up           COERCE crackdown 175
 N crackdown|deportation|deportations|siege|occupation COERCE coercion 170
@@ -241,6 +265,9 @@ N cleansing                     ASSAULT ethnic-cleansing 203
 V assassinate                   ASSAULT assassination 186
 N assassination                 ASSAULT assassination 186
 V torture                       ASSAULT torture 1822
+N torture                       ASSAULT torture 1822
+V abuse|rape|molest             ASSAULT assault 182 needs=someone-acted-on
+N rape|rapes                    ASSAULT sexual-assault 1821
 V execute                       ASSAULT killing 1823 needs=not-a-task
 V behead|wound|injure|beat      ASSAULT killing 1823 needs=someone-acting
 N execution|executions          ASSAULT killing 1823
@@ -275,6 +302,7 @@ N release|releases              OTHER patch - needs=patch
 V investigate|probe|examine|inspect INVESTIGATE investigation 090
 N investigation|probe|inquiry|hearing|inquest INVESTIGATE investigation 090
 V inquire|audit|look_into       INVESTIGATE investigation 090
+V send|dispatch|deploy          INVESTIGATE investigation 090 needs=inspectors
 V elect|vote|reelect|re-elect   OTHER election -
 N election|elections|vote|poll|polls|referendum OTHER election -
 V inaugurate|swear_in           OTHER inauguration -
@@ -538,7 +566,7 @@ REDUCE_WORDS = (
     | WORD_CLASSES["aid"]
     | words(
         "talks negotiations mediation visit trip cooperation trade flights deliveries operations programme "
-        "program ambassador envoy"
+        "program ambassador envoy links"
     )
 )
 FORM_SENSES = _form_senses()

@@ -321,6 +321,80 @@ def _an_enemy(s: Sentence, tok: Token) -> bool:
     return True
 
 
+@condition("someone-acted-on")
+def _someone_acted_on(s: Sentence, tok: Token) -> bool:
+    """It is done to someone: "abused immigrants", "raped a woman"; not "abused his power"."""
+    return any(_someone(s, t) or lemma_of(t) in _HARMED for t in objects_of(tok))
+
+
+#: People an act is done to, beside the actors' words: "abused detainees", "abused children".
+_HARMED = words(
+    "immigrant migrant detainee prisoner child girl boy woman man person patient student inmate worker victim "
+    "refugee civilian citizen resident"
+)
+
+
+@condition("charged-someone")
+def _charged_someone(s: Sentence, tok: Token) -> bool:
+    """A charge brought against someone ("charged him with murder", "he was charged", "agents
+    charged in the bombing"), not one made in words ("..., a human rights group charged on
+    Saturday") nor a battery's ("the buses will be charged overnight")."""
+    parties = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    over = bool(prep_objects(tok, ("with", "in", "over", "for")))  # "charged with murder", "in the bombing"
+    if tok.dep_ == "acl" and over:
+        parties.append(tok.head)  # "agents charged in the bombing"; not "a group charged on Saturday"
+    if any(_someone(s, t) or lemma_of(t) in _HARMED or t.lower_ in _CHARGED for t in parties):
+        return True
+    return over  # "the whistleblower was charged with ...", "caught and charged in federal court"
+
+
+#: Who is charged, beside the actors' words and those an act is done to.
+_CHARGED = words("him them suspect suspects accused defendant defendants agent agents teenager teen teens youth driver")
+
+
+@condition("someone-to")
+def _someone_to(s: Sentence, tok: Token) -> bool:
+    """Letting someone do something: "allowed the opposition leader to hold a rally", "decided to
+    allow the candidate to run"; not "the law allows banks to charge", "allowed the case to proceed"."""
+    done = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and is_verb(c)]
+    if not any(any(a.dep_ == "aux" and a.lower_ == "to" for a in d.children) for d in done):
+        return False
+    who = [c for c in tok.children if c.dep_ == "dobj"]
+    who += [g for d in done for g in d.children if g.dep_ == "nsubj"]
+    return any(s.entity_label(t) == "PERSON" or lemma_of(t) in _PEOPLE_LET for t in with_conjuncts(who))
+
+
+#: People who are let do what they were kept from: "allowed the opposition to rally".
+_PEOPLE_LET = words(
+    "candidate candidates opposition leader leaders party parties protester protesters demonstrator "
+    "demonstrators journalist journalists refugee refugees prisoner prisoners detainee detainees activist "
+    "activists dissident dissidents observer observers inspector inspectors monitor monitors"
+)
+
+
+@condition("a-body", lambda found, labels: "ORG" in labels or bool(found & WORD_CLASSES["international"]))
+def _a_body(s: Sentence, tok: Token) -> bool:
+    """It puts out an organisation or foreigners on duty: "forced the UN refugee agency out of the
+    country" (CAMEO 166); not a person out of a job."""
+    staff = WORD_CLASSES["international"]
+    return any(s.entity_label(t) == "ORG" or says(t, staff) for t in objects_of(tok))
+
+
+#: What makes intelligence something other than a state's: "artificial intelligence".
+_NOT_SPYING = words("artificial business market emotional competitive")
+
+
+@condition("military-intelligence", _with_word(words("intelligence reconnaissance")))
+def _military_intelligence(s: Sentence, tok: Token) -> bool:
+    """It hands over intelligence ("providing aerial photographs and other military intelligence
+    to Macedonia", CAMEO 072), not artificial intelligence."""
+    return any(
+        t.lower_ in ("intelligence", "reconnaissance")
+        and not any(c.lower_ in _NOT_SPYING for c in t.children if c.dep_ in ("amod", "compound"))
+        for t in objects_of(tok)
+    )
+
+
 @condition("a-request")
 def _a_request(s: Sentence, tok: Token) -> bool:
     """Asking for something to be done ("asked Putin to visit", "asked for help", "asked the UN for

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from storyline.annotate.event_lexicon import (
+    ACTOR_NOUNS,
     CEREMONY_VERBS,
     ENDING_VERBS,
     GETTING_VERBS,
@@ -18,6 +19,7 @@ from storyline.annotate.event_lexicon import (
     WORD_CLASSES,
     YIELDING_VERBS,
     Sense,
+    words,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
@@ -69,6 +71,8 @@ def sentence_mentions(s: Sentence, model: targets.TargetModel | None = None) -> 
                 continue  # "Asia-Pacific Economic Cooperation", "Nobel Peace Prize": part of a name
             if pos == "N" and _amount(tok):
                 continue  # "a great deal to discuss": an amount, not an agreement
+            if pos == "N" and _names_a_kind(tok):
+                continue  # "invasion forces", "war games", "attack helicopters": a kind of thing
             for key in trigger_keys(tok, pos):
                 sense = next((x for x in SENSES.get((pos, key), ()) if satisfies(s, tok, x)), None)
                 if sense is not None:
@@ -103,6 +107,7 @@ def trigger_keys(tok: Token, pos: str) -> list[str]:
         for c in tok.children
         if c.dep_ == "prt"
         or (c.dep_ == "prep" and c.lower_ in ("for", "on") and (first_object is None or c.i < first_object))
+        or (c.dep_ in ("prep", "advmod") and c.lower_ == "out")  # "forced the agency out of the country"
         or (c.dep_ == "dobj" and c.lower_ == "fire")
     ]
     return [*phrasal, lemma]
@@ -267,6 +272,27 @@ def repeated(verb: Token) -> bool:
     return False
 
 
+#: Nouns that an event noun before them only qualifies: people, forces, arms, and a few things
+#: ("invasion forces", "aid workers", "war games", "war crimes", "attack helicopters", "ceasefire
+#: violations"): the phrase names them, not the event.
+_QUALIFIED = (
+    ACTOR_NOUNS
+    | WORD_CLASSES["arms"]
+    | WORD_CLASSES["military"]
+    | words(
+        "games game crimes crime criminal criminals zone zones veteran veterans correspondent correspondents "
+        "memorial memorials museum museums film films movie movies hero heroes violation violations breach "
+        "breaches"
+    )
+)
+
+
+def _names_a_kind(noun: Token) -> bool:
+    """Whether an event noun only qualifies the noun after it ("invasion forces", "war games")."""
+    head = noun.head
+    return noun.dep_ == "compound" and head.i > noun.i and (head.lower_ in _QUALIFIED or lemma_of(head) in _QUALIFIED)
+
+
 def _amount(noun: Token) -> bool:
     """ "A great deal", "a good deal": an amount ("knows a great deal about Russia", "a great deal
     to discuss", "means a great deal to India"), unless it is one got or struck, one on or for
@@ -332,11 +358,15 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
         grammar = noun_status(lead) if purpose is not None else noun_status(noun)
         governing = governing_verb(noun)
         main = main_clause(governing) if governing is not None else noun.dep_ == "ROOT"
-        prep = noun.head
-        if noun.dep_ == "pobj" and (
-            prep.lower_ in _BACKGROUND or (prep.lower_ == "of" and prep.head.lower_ in ("ahead", "wake"))
-        ):
-            main = False  # "after years of occupation", "ahead of the summit": the setting, not the news
+        held = noun
+        while held.dep_ == "pobj":
+            prep = held.head
+            if prep.lower_ in _BACKGROUND or (prep.lower_ == "of" and prep.head.lower_ in ("ahead", "wake")):
+                main = False  # "after years of occupation", "ahead of the summit": the setting, not the news
+                break
+            if prep.lower_ != "of":
+                break
+            held = prep.head  # "after 12 days of battles": the days are the setting, and so their battles
     earlier = any(c.lower_ in _EARLIER for c in noun.children if c.dep_ in ("amod", "advmod")) or any(
         c.dep_ == "poss"
         and c.lower_ in ("year", "month", "week")
