@@ -1598,6 +1598,32 @@ def test_codebook_senses_read_by_what_the_verb_acts_on(annotator: Annotator) -> 
     )
     for text, trigger, kind in cases:
         assert by_trigger(events(annotator, text), trigger).type == kind, text
+    no_event(
+        annotator, ("Ambulances took the injured to hospital.", "Helicopters evacuated the wounded."), type="ASSAULT"
+    )
+    assert by_trigger(events(annotator, "Troops wounded three protesters."), "wounded").type == "FIGHT"
+    for text, trigger, kind in (
+        ("The priest molested two boys.", "molested", "ASSAULT"),
+        ("The junta has thrown foreign journalists out of the country.", "thrown", "SANCTION"),
+        ("The opposition leader was allowed to travel abroad.", "allowed", "CONCEDE"),
+        ("The United States provided Ukraine with intelligence.", "provided", "AID"),
+        ("The whistleblower was charged with espionage.", "charged", "COERCE"),
+    ):
+        assert by_trigger(events(annotator, text), trigger).type == kind, text
+    no_event(annotator, ("The minister was accused of abusing government funds.",), type="ASSAULT")
+    no_event(annotator, ("The company kicked out its workers and closed the plant.",), type="SANCTION")
+    no_event(
+        annotator,
+        (
+            "The opposition charged in a statement on Sunday that the vote had been rigged.",
+            "He was charged $500 for the repair.",
+            "Customers were charged for services they never received.",
+        ),
+        type="COERCE",
+    )
+    no_event(annotator, ("The United States sent intelligence officers to the region.",), type="AID")
+    no_event(annotator, ("Sales increased to five million units last year.",), type="MOBILIZE")
+    no_event(annotator, ("He faces rape charges in Sweden.", "The Senate released its torture report."), type="ASSAULT")
     no_event(annotator, ("The ministry denied the report.",), type="REJECT")
     no_event(annotator, ("The new law allows banks to charge fees.",), type="CONCEDE")
     no_event(annotator, ("The reform strengthened its economy.",), type="MOBILIZE")

@@ -160,11 +160,11 @@ V exchange|coordinate          COOPERATE cooperation 060 sym
 V extradite                     COOPERATE judicial-cooperation 063
 N cooperation|partnership|alliance COOPERATE cooperation 060 sym
 N exercise|exercises|drills|drill|games COOPERATE joint-exercise 062 sym needs=armed
-V aid|send|provide|grant|give|hand AID aid 070 needs=aid
+V aid|donate|send|provide|grant|give|hand AID aid 070 needs=aid
 V grant                         AID asylum 075 needs=asylum
 N aid|assistance|relief         AID aid 070
 V contribute|commit|offer       AID peacekeeping 074 needs=troops
-V contribute|donate            AID aid 070
+V contribute                    AID aid 070
 V fund|finance|lend|loan|airlift|rescue|shelter AID aid 070
 N donation|donations|loan|loans|grant|grants AID aid 070
 V lift|ease|end|relax           RETREAT ease-blockade 0872 needs=blockade
@@ -231,7 +231,7 @@ V deploy|mobilize|mobilise|mass|station|reinforce MOBILIZE troop-deployment 154
 N deployment|mobilization|mobilisation MOBILIZE troop-deployment 154
 N alert                         MOBILIZE alert 152
 V beef_up|build_up             MOBILIZE troop-deployment 154 needs=troops
-V strengthen|bolster|boost|increase|double|triple|expand MOBILIZE troop-deployment 154 needs=troops
+V strengthen|bolster|boost|increase|double|triple|expand MOBILIZE troop-deployment 154 needs=more-forces
 V sanction|embargo|boycott      COERCE sanctions 163
 N sanctions|embargo             COERCE sanctions 163
 V impose|extend|declare|reimpose|tighten COERCE restrictions 172 needs=restrictions
@@ -485,7 +485,8 @@ def _form_senses() -> dict[str, list[Sense]]:
 _IRREGULAR_LEMMAS = dict(
     pair.split(">", 1)
     for pair in words(
-        "met>meet held>hold flew>fly flown>fly went>go gone>go came>come bought>buy sold>sell sought>seek "
+        "met>meet held>hold flew>fly flown>fly threw>throw thrown>throw went>go gone>go came>come bought>buy "
+        "sold>sell sought>seek "
         "struck>strike fought>fight shot>shoot made>make paid>pay began>begin begun>begin led>lead gave>give "
         "given>give sent>send spoke>speak spoken>speak told>tell withdrew>withdraw withdrawn>withdraw "
         "froze>freeze frozen>freeze took>take taken>take drew>draw drawn>draw swore>swear sworn>swear "

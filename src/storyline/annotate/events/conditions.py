@@ -321,16 +321,33 @@ def _an_enemy(s: Sentence, tok: Token) -> bool:
     return True
 
 
+def _object_heads(tok: Token, prepositions: tuple[str, ...] = ()) -> list[Token]:
+    """The heads of what a verb acts on, with their conjuncts: its direct object or passive
+    subject, and the objects of ``prepositions`` ("provided Ukraine with intelligence"); not their
+    modifiers ("abusing government funds" acts on funds)."""
+    heads = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")] + prep_objects(tok, prepositions)
+    return with_conjuncts(heads)
+
+
 @condition("someone-acted-on")
 def _someone_acted_on(s: Sentence, tok: Token) -> bool:
-    """It is done to someone: "abused immigrants", "raped a woman"; not "abused his power"."""
-    return any(_someone(s, t) or lemma_of(t) in _HARMED for t in objects_of(tok))
+    """It is done to someone: "abused immigrants", "molested two boys"; not "abused his power",
+    "abused government funds"."""
+    return any(_someone(s, t) or says(t, _HARMED) for t in _object_heads(tok))
 
 
 #: People an act is done to, beside the actors' words: "abused detainees", "abused children".
 _HARMED = words(
-    "immigrant migrant detainee prisoner child girl boy woman man person patient student inmate worker victim "
-    "refugee civilian citizen resident"
+    "immigrant immigrants migrant migrants detainee detainees prisoner prisoners child children girl girls boy "
+    "boys woman women man men person persons people patient patients student students inmate inmates worker "
+    "workers victim victims refugee refugees civilian civilians citizen citizens resident residents minor minors"
+)
+
+
+#: What a charge made in words is made in: "charged in a statement that ...".
+_STATEMENTS = words(
+    "statement statements interview interviews letter letters speech speeches tweet tweets post posts report "
+    "reports article articles editorial op-ed complaint lawsuit suit filing"
 )
 
 
@@ -338,15 +355,22 @@ _HARMED = words(
 def _charged_someone(s: Sentence, tok: Token) -> bool:
     """A charge brought against someone ("charged him with murder", "he was charged", "agents
     charged in the bombing"), not one made in words ("..., a human rights group charged on
-    Saturday") nor a battery's ("the buses will be charged overnight")."""
+    Saturday", "charged in a statement that ..."), a price ("charged $500 for the repair",
+    "customers were charged for services") nor a battery's ("the buses will be charged overnight")."""
+    priced = ("npadvmod", "dobj", "dative")
+    if any(c.like_num or c.lower_ in _PRICES for c in tok.children if c.dep_ in priced):
+        return False  # "charged $500", "charged extra", "charged a fee"
+    crimes = prep_objects(tok, ("with", "over")) + [t for t in prep_objects(tok, ("in",)) if not says(t, _STATEMENTS)]
     parties = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
-    over = bool(prep_objects(tok, ("with", "in", "over", "for")))  # "charged with murder", "in the bombing"
-    if tok.dep_ == "acl" and over:
+    if tok.dep_ == "acl" and crimes:
         parties.append(tok.head)  # "agents charged in the bombing"; not "a group charged on Saturday"
-    if any(_someone(s, t) or lemma_of(t) in _HARMED or t.lower_ in _CHARGED for t in parties):
+    if any(_someone(s, t) or says(t, _HARMED) or t.lower_ in _CHARGED for t in parties):
         return True
-    return over  # "the whistleblower was charged with ...", "caught and charged in federal court"
+    return bool(crimes)  # "the whistleblower was charged with ...", "caught and charged in federal court"
 
+
+#: What a price charged is: "charged $500", "charged extra", "charged a fee".
+_PRICES = words("$ € £ extra fee fees price prices rate rates interest")
 
 #: Who is charged, beside the actors' words and those an act is done to.
 _CHARGED = words("him them suspect suspects accused defendant defendants agent agents teenager teen teens youth driver")
@@ -355,13 +379,14 @@ _CHARGED = words("him them suspect suspects accused defendant defendants agent a
 @condition("someone-to")
 def _someone_to(s: Sentence, tok: Token) -> bool:
     """Letting someone do something: "allowed the opposition leader to hold a rally", "decided to
-    allow the candidate to run"; not "the law allows banks to charge", "allowed the case to proceed"."""
+    allow the candidate to run", "the opposition leader was allowed to travel"; not "the law allows
+    banks to charge", "allowed the case to proceed"."""
     done = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and is_verb(c)]
     if not any(any(a.dep_ == "aux" and a.lower_ == "to" for a in d.children) for d in done):
         return False
-    who = [c for c in tok.children if c.dep_ == "dobj"]
+    who = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
     who += [g for d in done for g in d.children if g.dep_ == "nsubj"]
-    return any(s.entity_label(t) == "PERSON" or lemma_of(t) in _PEOPLE_LET for t in with_conjuncts(who))
+    return any(s.entity_label(t) == "PERSON" or says(t, _PEOPLE_LET) for t in with_conjuncts(who))
 
 
 #: People who are let do what they were kept from: "allowed the opposition to rally".
@@ -371,13 +396,17 @@ _PEOPLE_LET = words(
     "activists dissident dissidents observer observers inspector inspectors monitor monitors"
 )
 
+#: Foreigners on duty whom a state may put out: "expelled the UN monitors", "threw out foreign
+#: journalists" (the lexicon's "international" class, without workers and staff in general).
+_ON_DUTY = WORD_CLASSES["international"] - words("staff workers")
 
-@condition("a-body", lambda found, labels: "ORG" in labels or bool(found & WORD_CLASSES["international"]))
+
+@condition("a-body", lambda found, labels: bool(labels & {"ORG", "GPE"}) or bool(found & _ON_DUTY))
 def _a_body(s: Sentence, tok: Token) -> bool:
-    """It puts out an organisation or foreigners on duty: "forced the UN refugee agency out of the
-    country" (CAMEO 166); not a person out of a job."""
-    staff = WORD_CLASSES["international"]
-    return any(s.entity_label(t) == "ORG" or says(t, staff) for t in objects_of(tok))
+    """It puts out an organisation, a state or foreigners on duty: "forced the UN refugee agency
+    out of the country", "Russia was kicked out of the G8" (CAMEO 166); not a person out of a
+    job, nor a company's own workers."""
+    return any(s.entity_label(t) in ("ORG", "GPE") or says(t, _ON_DUTY) for t in objects_of(tok))
 
 
 #: What makes intelligence something other than a state's: "artificial intelligence".
@@ -387,12 +416,25 @@ _NOT_SPYING = words("artificial business market emotional competitive")
 @condition("military-intelligence", _with_word(words("intelligence reconnaissance")))
 def _military_intelligence(s: Sentence, tok: Token) -> bool:
     """It hands over intelligence ("providing aerial photographs and other military intelligence
-    to Macedonia", CAMEO 072), not artificial intelligence."""
+    to Macedonia", "provided Ukraine with intelligence", CAMEO 072), not artificial intelligence
+    nor intelligence officers."""
     return any(
         t.lower_ in ("intelligence", "reconnaissance")
         and not any(c.lower_ in _NOT_SPYING for c in t.children if c.dep_ in ("amod", "compound"))
-        for t in objects_of(tok)
+        for t in _object_heads(tok, ("with",))
     )
+
+
+#: Forces that are strengthened or increased ("strengthened its forces", "increased its troops"):
+#: the lexicon's troops without "units" and "personnel", which sales and staff have too.
+_FORCES = WORD_CLASSES["troops"] - words("units personnel")
+
+
+@condition("more-forces", _with_word(_FORCES))
+def _more_forces(s: Sentence, tok: Token) -> bool:
+    """What grows is armed forces: "has strengthened its forces in Lebanon", "its armed forces
+    were increased"; not "sales increased to five million units"."""
+    return any(says(t, _FORCES) for t in _object_heads(tok))
 
 
 @condition("a-request")

@@ -67,6 +67,8 @@ def sentence_mentions(s: Sentence, model: targets.TargetModel | None = None) -> 
             pos = "V" if is_verb(tok) else "N" if pos_of(tok) in ("NOUN", "PROPN") else None
             if pos != wanted:
                 continue
+            if pos == "V" and _people_of(tok):
+                continue  # "took the injured to hospital": the people it was done to, not the act
             if pos == "N" and s.entity_label(tok) in NAME_LABELS:
                 continue  # "Asia-Pacific Economic Cooperation", "Nobel Peace Prize": part of a name
             if pos == "N" and _amount(tok):
@@ -282,7 +284,7 @@ _QUALIFIED = (
     | words(
         "games game crimes crime criminal criminals zone zones veteran veterans correspondent correspondents "
         "memorial memorials museum museums film films movie movies hero heroes violation violations breach "
-        "breaches"
+        "breaches charge charges report reports allegation allegations trial trials case cases"
     )
 )
 
@@ -291,6 +293,16 @@ def _names_a_kind(noun: Token) -> bool:
     """Whether an event noun only qualifies the noun after it ("invasion forces", "war games")."""
     head = noun.head
     return noun.dep_ == "compound" and head.i > noun.i and (head.lower_ in _QUALIFIED or lemma_of(head) in _QUALIFIED)
+
+
+def _people_of(verb: Token) -> bool:
+    """Whether a participle stands for the people an act was done to ("the wounded", "the
+    injured"): a determiner before it, in a noun's place in the sentence."""
+    return (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj")
+        and any(c.dep_ == "det" and c.i < verb.i for c in verb.children)
+    )
 
 
 def _amount(noun: Token) -> bool:
