@@ -1643,3 +1643,14 @@ def test_an_event_in_the_setting_of_another_is_not_the_main_one(annotator: Annot
     found = events(annotator, "The group declared a ceasefire on Wednesday after 12 days of battles with the army.")
     main = main_event(found)
     assert main is not None and main.trigger.text == "ceasefire"
+
+
+def test_a_restriction_or_forces_are_what_an_act_uses_and_the_place_is_its_target(annotator: Annotator) -> None:
+    withdraw = by_trigger(events(annotator, "Syria is willing to withdraw its troops from Lebanon."), "withdraw")
+    assert {a.canonical or a.text for a in withdraw.actors if a.role == "target"} == {"Lebanon"}
+    curfew = by_trigger(events(annotator, "The president imposed a curfew in Algiers on Monday."), "imposed")
+    assert {a.canonical or a.text for a in curfew.actors if a.role == "target"} == {"Algiers"}
+    martial = by_trigger(events(annotator, "The government said it would impose martial law."), "impose")
+    assert not [a for a in martial.actors if a.role == "target"]
+    blockade = by_trigger(events(annotator, "NATO will tighten the naval blockade of Serbia."), "tighten")
+    assert "Serbia" in {a.canonical or a.text for a in blockade.actors if a.role == "target"}

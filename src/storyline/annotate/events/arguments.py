@@ -12,6 +12,7 @@ from storyline.annotate.event_lexicon import (
     RELATIVE_NOUNS,
     REPORTING_VERBS,
     SAYING_VERBS,
+    WORD_CLASSES,
     Sense,
     words,
 )
@@ -195,6 +196,40 @@ def subjects(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token], lis
     return with_conjuncts(subj), with_conjuncts(passive), with_conjuncts(agents)
 
 
+#: Acts that fall on a place, done with a restriction or with forces: imposing or easing a curfew,
+#: a ban or martial law, deploying or withdrawing troops, blockading, occupying.
+ON_A_PLACE = frozenset(
+    {"restrictions", "curfew", "ban", "easing", "troop-withdrawal", "troop-deployment", "ease-blockade", "blockade"}
+)
+#: What such an act is done with, not to: "imposed martial law", "withdrew its troops",
+#: "strengthened its forces", "evacuated 21 settlements". The place named with it is the target.
+MEANS = (
+    WORD_CLASSES["restrictions"]
+    | WORD_CLASSES["blockade"]
+    | WORD_CLASSES["troops"]
+    | words("law emergency settlement settlements garrison garrisons")
+)
+_WHERE_IT_FALLS = ("in", "from", "into", "on", "across", "throughout", "to")
+
+
+def places_it_falls_on(s: Sentence, tok: Token) -> list[RawArg]:
+    """The places in a phrase's "in", "from", "on" ... phrases, as targets: "a curfew in Algiers",
+    "its troops from Lebanon", "a blockade on Palestinian lorries"."""
+    out = []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in _WHERE_IT_FALLS:
+            for g in with_conjuncts([x for x in c.children if x.dep_ == "pobj"]):
+                if s.entity_label(g) in PLACE_LABELS:
+                    out.append(s.arg(g, "target"))
+                else:  # "on Palestinian lorries", "in the Gaza Strip"'s own modifiers
+                    out += [
+                        s.arg(m, "target")
+                        for m in g.children
+                        if m.dep_ in ("amod", "compound") and s.entity_label(m) in ("GPE", "NORP")
+                    ]
+    return out
+
+
 def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None) -> list[RawArg]:
     """A verb's arguments: its subjects, objects and prepositional phrases, by role."""
     side = "participant" if sense.symmetric else "source"
@@ -210,6 +245,12 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
             if left and s.entity_label(c) in PLACE_LABELS:
                 continue
             for t in with_conjuncts([c]):
+                if sense.subtype in ON_A_PLACE and (t.lower_ in MEANS or lemma_of(t) in MEANS):
+                    # "imposed a curfew in Algiers", "tighten the blockade of Serbia": whom it falls
+                    # on, not the curfew or the blockade
+                    args += [a for a in inside_object(s, t, other) if (a.head_start, a.head_end) != s.at(t)]
+                    args += places_it_falls_on(s, t)
+                    continue
                 if t.i in s.absorbed:  # "signed an agreement with X": whom the agreement names
                     args += [a for a in inside_object(s, t, other) if (a.head_start, a.head_end) != s.at(t)]
                     continue
@@ -221,6 +262,8 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
             args += prep_args(s, c, sense)
     if sense.destination and (place := destination(s, verb)) is not None:
         args.append(s.arg(place, other))  # "arrived in Amman": the host
+    if sense.subtype in ON_A_PLACE and not any(a.role == "target" for a in args):
+        args += places_it_falls_on(s, verb)  # "lifted the state of emergency in West Darfur"
     if not sense.symmetric and not any(a.role == other for a in args) and sense.type in SAYING:
         args += complement_targets(s, verb)
         for c in verb.children:  # "called for sanctions against Nigeria"
