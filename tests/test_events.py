@@ -1654,3 +1654,11 @@ def test_a_restriction_or_forces_are_what_an_act_uses_and_the_place_is_its_targe
     assert not [a for a in martial.actors if a.role == "target"]
     blockade = by_trigger(events(annotator, "NATO will tighten the naval blockade of Serbia."), "tighten")
     assert "Serbia" in {a.canonical or a.text for a in blockade.actors if a.role == "target"}
+
+
+def test_a_protest_is_aimed_at_whom_its_stated_purpose_names(annotator: Annotator) -> None:
+    strike = by_trigger(
+        events(annotator, "Hundreds of refugees began a hunger strike on Monday to protest against Sweden's decision."),
+        "strike",
+    )
+    assert "Sweden" in {a.canonical or a.text for a in strike.actors if a.role == "target"}

@@ -295,6 +295,34 @@ def inside_object(s: Sentence, obj: Token, role: str) -> list[RawArg]:
     return [s.arg(obj, role)]
 
 
+#: Verbs that say what a protest is for: "began a hunger strike to protest against Sweden's
+#: decision", "to demand the return of property seized by government forces".
+PROTEST_PURPOSES = words("protest demand denounce oppose condemn press decry demonstrate")
+
+
+def purpose_targets(s: Sentence, heads: list[Token]) -> list[RawArg]:
+    """Whom a protest is aimed at, read from the purpose it states: the "against", "at", "over" or
+    "on" phrase of a purpose verb ("to protest against Sweden's decision": Sweden) or the actors
+    its object names ("to demand the return of property seized by Algerian government forces",
+    "to protest at the settlement of Russian immigrants"). ``heads``: the trigger and the verb
+    that holds it ("began a hunger strike to protest ...")."""
+    out: list[RawArg] = []
+    for head in heads:
+        for c in head.children:
+            if c.dep_ not in ("xcomp", "advcl") or lemma_of(c) not in PROTEST_PURPOSES:
+                continue
+            if not any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                continue
+            for g in c.children:
+                if g.dep_ == "prep" and g.lower_ in ("against", "at", "over", "on"):
+                    for x in with_conjuncts([x for x in g.children if x.dep_ == "pobj"]):
+                        named = s.entity_label(x) in ACTOR_LABELS
+                        out += [s.arg(x, "target")] if named else inside_object(s, x, "target")
+                elif g.dep_ == "dobj":
+                    out += [a for a in inside_object(s, g, "target") if (a.head_start, a.head_end) != s.at(g)]
+    return out
+
+
 def complement_targets(s: Sentence, verb: Token) -> list[RawArg]:
     """Whom a demand, threat or promise is aimed at, when it says so in its complement:
     "demanded that the US cancel ..." (the US), "threatened to cut off electricity to

@@ -32,6 +32,7 @@ from storyline.annotate.events.arguments import (
     objects_of,
     occasion_places,
     places_of,
+    purpose_targets,
     reporter,
     speaker,
     subjects,
@@ -193,6 +194,8 @@ def _verb_mention(s: Sentence, verb: Token, sense: Sense, rule: str) -> RawMenti
             if (("N", lemma_of(obj)) in SENSES or ("N", obj.lower_) in SENSES) and obj.head == verb:
                 s.absorbed.add(obj.i)
     args = verb_args(s, verb, sense)
+    if sense.type == "PROTEST" and not any(a.role == "target" for a in args):
+        args += purpose_targets(s, [verb])  # "rallied to protest against the decision"
     if (refined := _refine(s, verb, sense, args)) is not None:
         sense, rule = RULE_SENSES[refined], f"{rule}+{refined}"
     places = places_of(s, verb, sense)
@@ -385,6 +388,9 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
         and any(g.lower_ in ("last", "previous") for g in c.children)
         for c in noun.children
     )  # "their previous meeting", "last year's summit"; not "next year's summit"
+    if sense.type == "PROTEST" and not any(a.role == "target" for a in args):
+        holders = [noun] + ([noun.head] if noun.dep_ in ("dobj", "nsubj", "nsubjpass") and is_verb(noun.head) else [])
+        args += purpose_targets(s, holders)  # "began a hunger strike to protest against ..."
     if (refined := _refine(s, trigger, sense, args)) is not None:
         sense, rule = RULE_SENSES[refined], f"{rule}+{refined}"
     mention = _mention(s, trigger, sense, rule, True, args, places, grammar, main, phrase=noun)
