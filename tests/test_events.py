@@ -1662,3 +1662,15 @@ def test_a_protest_is_aimed_at_whom_its_stated_purpose_names(annotator: Annotato
         "strike",
     )
     assert "Sweden" in {a.canonical or a.text for a in strike.actors if a.role == "target"}
+
+
+def test_members_of_a_body_act_for_it_and_the_one_let_act_is_the_target(annotator: Annotator) -> None:
+    agreed = by_trigger(
+        events(annotator, "Leaders of the opposition coalition agreed to postpone the rally until November."), "agreed"
+    )
+    assert {a.text for a in agreed.actors if a.role == "source"} != {"Leaders"}
+    allowed = by_trigger(
+        events(annotator, "The Supreme Court decided to allow candidate Alassane Ouattara to run in the election."),
+        "allow",
+    )
+    assert "Alassane Ouattara" in {a.canonical or a.text for a in allowed.actors if a.role == "target"}

@@ -264,6 +264,12 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
         args.append(s.arg(place, other))  # "arrived in Amman": the host
     if sense.subtype in ON_A_PLACE and not any(a.role == "target" for a in args):
         args += places_it_falls_on(s, verb)  # "lifted the state of emergency in West Darfur"
+    if not sense.symmetric and not any(c.dep_ == "dobj" for c in verb.children):
+        # "allowed the opposition leader to hold a rally": the parse makes the one let act the
+        # subject of what follows; whom the verb acts on all the same
+        for c in verb.children:
+            if c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                args += [s.arg(t, other) for t in with_conjuncts([g for g in c.children if g.dep_ == "nsubj"])]
     if not sense.symmetric and not any(a.role == other for a in args) and sense.type in SAYING:
         args += complement_targets(s, verb)
         for c in verb.children:  # "called for sanctions against Nigeria"

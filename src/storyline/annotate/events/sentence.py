@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
+from storyline.annotate.event_lexicon import words
 from storyline.annotate.events.raw import RawArg
 
 if TYPE_CHECKING:
@@ -14,6 +16,10 @@ if TYPE_CHECKING:
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: Entity labels of who may act or be acted on.
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+#: People through whom a body acts: "leaders of the coalition", "members of the association".
+_MEMBERS = words("leaders members officials representatives delegates envoys spokesmen")
+#: Bodies that act through their members, when no name is recognised in them.
+_BODIES = words("coalition party alliance association union movement council committee group government front")
 #: Entity labels of names: a noun inside one is part of the name, not a trigger ("Nobel Peace Prize").
 NAME_LABELS = frozenset({"ORG", "PERSON", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"})
 
@@ -77,6 +83,21 @@ class Sentence:
             between = named is not None and any(c.dep_ == "prep" and tok.i < c.i < named.i for c in tok.children)
             if named is not None and not between:
                 tok = named
+        if tok.lower_ in _MEMBERS:
+            # "leaders of the opposition coalition agreed", "members of the Association of African
+            # Jurists investigated": the body acts through them
+            body = next(
+                (
+                    g
+                    for c in tok.children
+                    if c.dep_ == "prep" and c.lower_ == "of"
+                    for g in c.children
+                    if g.dep_ == "pobj"
+                ),
+                None,
+            )
+            if body is not None and (self.entity_label(body) in ("ORG", "NORP", "GPE") or lemma_of(body) in _BODIES):
+                tok = body
         start, end = self.phrase(tok)
         head_start, head_end = self.at(tok)
         pronoun = tok.lower_ if pos_of(tok) == "PRON" or tok.tag_ in ("PRP", "PRP$") else None
