@@ -1674,3 +1674,16 @@ def test_members_of_a_body_act_for_it_and_the_one_let_act_is_the_target(annotato
         "allow",
     )
     assert "Alassane Ouattara" in {a.canonical or a.text for a in allowed.actors if a.role == "target"}
+
+
+def test_whom_a_threat_or_a_grievance_falls_on(annotator: Annotator) -> None:
+    def targets(text: str, trigger: str) -> set[str]:
+        event = by_trigger(events(annotator, text), trigger)
+        return {a.canonical or a.text for a in event.actors if a.role == "target"}
+
+    assert "Algiers" in targets("The president threatened to impose a curfew in Algiers.", "threatened")
+    assert "Israel" in targets("Lebanon complained to the United Nations over two Israeli air raids.", "complained")
+    assert "Israel" in targets("The Palestinians reject proposed Israeli changes to the land deal.", "reject")
+    # a promise's place is where it is kept, a meeting's where it is held: no target
+    assert not targets("France and Germany agreed to step up cooperation in Africa.", "agreed")
+    assert not targets("France and Germany agreed to meet in Geneva.", "agreed")

@@ -271,7 +271,7 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
             if c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
                 args += [s.arg(t, other) for t in with_conjuncts([g for g in c.children if g.dep_ == "nsubj"])]
     if not sense.symmetric and not any(a.role == other for a in args) and sense.type in SAYING:
-        args += complement_targets(s, verb)
+        args += complement_targets(s, verb, threat=sense.type == "THREATEN")
         for c in verb.children:  # "called for sanctions against Nigeria"
             if c.dep_ == "prep" and c.lower_ == "for":
                 for g in c.children:
@@ -287,11 +287,16 @@ def inside_object(s: Sentence, obj: Token, role: str) -> list[RawArg]:
     found = [
         c
         for c in obj.children
-        if c.dep_ in ("poss", "compound", "nmod")
-        and s.entity_label(c) in ACTOR_LABELS
+        if (
+            (c.dep_ in ("poss", "compound", "nmod") and s.entity_label(c) in ACTOR_LABELS)
+            or (c.dep_ == "amod" and s.entity_label(c) == "NORP")  # "proposed Israeli changes"
+        )
         and not (s.entity_label(c) == "PERSON" and obj.lower_ in RELATIVE_NOUNS)  # "Putin's brother"
     ]
+    owned = bool(found)  # "Israeli changes to the deal": the changes' owner, not the deal
     for c in obj.children:
+        if owned and c.dep_ == "prep" and c.lower_ == "to":
+            continue
         if c.dep_ == "prep" and c.lower_ in ("by", "from", "of", "with", "to", "against"):
             found += [g for g in c.children if g.dep_ == "pobj" and pos_of(g) in ("NOUN", "PROPN")]
         if c.dep_ == "acl":  # "an appeal for deploying troops" has no actor; "calls made by X" does
@@ -329,10 +334,23 @@ def purpose_targets(s: Sentence, heads: list[Token]) -> list[RawArg]:
     return out
 
 
-def complement_targets(s: Sentence, verb: Token) -> list[RawArg]:
+#: Verbs whose "in" phrase is where people gather, not what an act falls on: "agreed to meet in
+#: Geneva" names no target.
+_VENUE_VERBS = words("meet talk hold visit gather convene travel go come attend host stay sit")
+
+
+def _places_in(s: Sentence, prep: Token) -> list[RawArg]:
+    """The states and regions an "in" phrase names, as targets."""
+    places = [x for x in prep.children if x.dep_ == "pobj" and s.entity_label(x) in ("GPE", "LOC")]
+    return [s.arg(t, "target") for t in with_conjuncts(places)]
+
+
+def complement_targets(s: Sentence, verb: Token, threat: bool = False) -> list[RawArg]:
     """Whom a demand, threat or promise is aimed at, when it says so in its complement:
     "demanded that the US cancel ..." (the US), "threatened to cut off electricity to
-    Nakhichevan" (Nakhichevan)."""
+    Nakhichevan" (Nakhichevan); for a ``threat``, also the place it would fall on ("threatened
+    to ban voting in East Jerusalem"), where a promise's place is only where it is kept ("agreed
+    to step up cooperation in the Far East")."""
     out: list[RawArg] = []
     for c in verb.children:
         if c.dep_ == "ccomp":
@@ -343,10 +361,16 @@ def complement_targets(s: Sentence, verb: Token) -> list[RawArg]:
             for g in c.children:
                 if g.dep_ == "prep" and g.lower_ in ("to", "for", "with", "against", "on", "from"):
                     out += [s.arg(t, "target") for t in with_conjuncts([x for x in g.children if x.dep_ == "pobj"])]
+                elif g.dep_ == "prep" and g.lower_ == "in" and threat and lemma_of(c) not in _VENUE_VERBS:
+                    out += _places_in(s, g)  # "threatened to ban voting in East Jerusalem": where it would fall
                 elif g.dep_ in ("dobj", "dative") and s.entity_label(g) in ACTOR_LABELS:
                     out.append(s.arg(g, "target"))
                 elif g.dep_ == "dobj":
                     out += [a for a in inside_object(s, g, "target") if (a.head_start, a.head_end) != s.at(g)]
+                    if threat:  # "threatened to institute a curfew in Algiers"
+                        out += [
+                            a for p in g.children if p.dep_ == "prep" and p.lower_ == "in" for a in _places_in(s, p)
+                        ]
     return [a for a in out if a.pronoun is None or a.pronoun not in ("it", "this", "that")]
 
 
@@ -391,6 +415,17 @@ def prep_args(s: Sentence, prep: Token, sense: Sense) -> list[RawArg]:
         role = "target"  # "visit to France", "aid to Pakistan", "appeal to the UN"
     elif word == "from" and sense.type in ("RETREAT", "COERCE"):
         role = "target"  # "withdrew from Gorazde", "expelled from France"
+    elif word == "over" and sense.type in ("DISAPPROVE", "PROTEST", "REJECT", "THREATEN"):
+        # "complained over two Israeli air raids": whose the grievance is, not the grievance (nor
+        # whom it names further on: "obstructing Congress over his dealings with Ukraine")
+        return [
+            s.arg(x, "target")
+            for t in objects
+            for x in [t, *t.children]
+            if (x is t and s.entity_label(t) in ACTOR_LABELS)
+            or (x is not t and x.dep_ in ("poss", "compound", "nmod") and s.entity_label(x) in ACTOR_LABELS)
+            or (x is not t and x.dep_ == "amod" and s.entity_label(x) == "NORP")
+        ]
     else:
         return []
     out = []

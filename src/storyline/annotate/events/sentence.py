@@ -17,7 +17,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: Entity labels of who may act or be acted on.
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 #: People through whom a body acts: "leaders of the coalition", "members of the association".
-_MEMBERS = words("leaders members officials representatives delegates envoys spokesmen")
+_MEMBERS = words("leaders members officials representatives delegates envoys spokesmen activists supporters")
 #: Bodies that act through their members, when no name is recognised in them.
 _BODIES = words("coalition party alliance association union movement council committee group government front")
 #: Entity labels of names: a noun inside one is part of the name, not a trigger ("Nobel Peace Prize").
@@ -85,12 +85,12 @@ class Sentence:
                 tok = named
         if tok.lower_ in _MEMBERS:
             # "leaders of the opposition coalition agreed", "members of the Association of African
-            # Jurists investigated": the body acts through them
+            # Jurists investigated", "activists from the Fatah Party": the body acts through them
             body = next(
                 (
                     g
                     for c in tok.children
-                    if c.dep_ == "prep" and c.lower_ == "of"
+                    if c.dep_ == "prep" and c.lower_ in ("of", "from")
                     for g in c.children
                     if g.dep_ == "pobj"
                 ),
