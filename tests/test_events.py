@@ -1687,3 +1687,22 @@ def test_whom_a_threat_or_a_grievance_falls_on(annotator: Annotator) -> None:
     # a promise's place is where it is kept, a meeting's where it is held: no target
     assert not targets("France and Germany agreed to step up cooperation in Africa.", "agreed")
     assert not targets("France and Germany agreed to meet in Geneva.", "agreed")
+
+
+def test_who_an_act_falls_on_is_not_its_own_side_nor_whom_it_is_for(annotator: Annotator) -> None:
+    def targets(text: str, trigger: str) -> set[str]:
+        event = by_trigger(events(annotator, text), trigger)
+        return {a.canonical or a.text for a in event.actors if a.role == "target"}
+
+    assert targets("Washington withdrew American troops from northern Syria.", "withdrew") == {"Syria"}
+    assert "Germany" not in targets("NATO deployed troops from Germany to Lithuania.", "deployed")
+    assert targets("The UN condemned Israel over Palestinian deaths in Gaza.", "condemned") == {"Israel"}
+    assert "Trump" not in targets("Beijing criticised Washington over Trump's remarks.", "criticised")
+    assert not targets("Prisoners began a hunger strike to demand the release of political prisoners.", "strike")
+    resign = "Fundamentalists continued their hunger strike to demand the resignation of President Ahmed Ben Bella."
+    assert "Ahmed Ben Bella" in targets(resign, "strike")
+    # both sides of "leaders of X and Y" stay, rather than the first alone
+    met = by_trigger(events(annotator, "Leaders of Hamas and Islamic Jihad met in Cairo."), "met")
+    assert {a.canonical or a.text for a in met.actors} != {"Hamas"}
+    protested = by_trigger(events(annotator, "Activists from Germany protested outside the embassy."), "protested")
+    assert "Germany" not in {a.canonical or a.text for a in protested.actors if a.role == "source"}

@@ -21,7 +21,15 @@ from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.coding import FORCE, GATHERINGS, LEAVING, SAYING, TRAVEL
 from storyline.annotate.events.raw import RawArg
 from storyline.annotate.events.sentence import ACTOR_LABELS, PLACE_LABELS, Sentence
-from storyline.annotate.events.tokens import ancestors, governing_verb, is_verb, object_control, with_conjuncts
+from storyline.annotate.events.tokens import (
+    ancestors,
+    governing_verb,
+    is_verb,
+    object_control,
+    prep_objects,
+    says,
+    with_conjuncts,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -212,21 +220,85 @@ MEANS = (
 _WHERE_IT_FALLS = ("in", "from", "into", "on", "across", "throughout", "to")
 
 
-def places_it_falls_on(s: Sentence, tok: Token) -> list[RawArg]:
+def places_it_falls_on(s: Sentence, tok: Token, subtype: str | None = None) -> list[RawArg]:
     """The places in a phrase's "in", "from", "on" ... phrases, as targets: "a curfew in Algiers",
-    "its troops from Lebanon", "a blockade on Palestinian lorries"."""
+    "its troops from Lebanon", "a blockade on Palestinian lorries", "a curfew on the town of
+    Cizre". "From" is where a withdrawal falls but where a deployment comes from: not for those."""
     out = []
+    prepositions = [p for p in _WHERE_IT_FALLS if not (p == "from" and subtype == "troop-deployment")]
     for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in _WHERE_IT_FALLS:
+        if c.dep_ == "prep" and c.lower_ in prepositions:
             for g in with_conjuncts([x for x in c.children if x.dep_ == "pobj"]):
                 if s.entity_label(g) in PLACE_LABELS:
                     out.append(s.arg(g, "target"))
-                else:  # "on Palestinian lorries", "in the Gaza Strip"'s own modifiers
-                    out += [
-                        s.arg(m, "target")
-                        for m in g.children
-                        if m.dep_ in ("amod", "compound") and s.entity_label(m) in ("GPE", "NORP")
-                    ]
+                    continue
+                named = [
+                    x
+                    for of in g.children
+                    if of.dep_ == "prep" and of.lower_ == "of"
+                    for x in of.children
+                    if x.dep_ == "pobj" and s.entity_label(x) in PLACE_LABELS
+                ]  # "on the Kurdish town of Cizre"
+                out += [s.arg(x, "target") for x in named] or [
+                    s.arg(m, "target") for m in g.children if m.dep_ in ("amod", "compound") and _of_a_state(s, m)
+                ]  # "on Palestinian lorries"
+    return out
+
+
+def _of_a_state(s: Sentence, tok: Token) -> bool:
+    """A state's name or the word for its people ("Israeli", "American"), not a religion's or a
+    people's without a state ("Islamic", "Kurdish")."""
+    label = s.entity_label(tok)
+    return label == "GPE" or (label == "NORP" and country_table().country(tok.text) is not None)
+
+
+def owners(s: Sentence, obj: Token) -> list[Token]:
+    """Who an object phrase is of: its possessor or a name before it ("Sweden's decision", "U.S.
+    request", "Israeli changes"), or who did it ("property seized by government forces")."""
+    found = [
+        c
+        for c in obj.children
+        if (
+            (c.dep_ in ("poss", "compound", "nmod") and s.entity_label(c) in ACTOR_LABELS)
+            or (c.dep_ == "amod" and _of_a_state(s, c))
+        )
+        and not (s.entity_label(c) == "PERSON" and obj.lower_ in RELATIVE_NOUNS)  # "Putin's brother"
+    ]
+    found += [
+        g
+        for c in obj.children
+        if c.dep_ == "acl"
+        for a in c.children
+        if a.dep_ == "agent"
+        for g in a.children
+        if g.dep_ == "pobj"
+    ]
+    return found
+
+
+#: Acts whose "over" phrase is the grievance: "complained over two Israeli air raids".
+_GRIEVANCES = frozenset({"DISAPPROVE", "PROTEST", "REJECT", "THREATEN"})
+#: Harms a grievance is over, whose nationality names the victims, not whom it is against:
+#: "over Palestinian deaths".
+_HARMS = words(
+    "deaths death casualties killings killing victims injuries suffering plight treatment detention jailing arrest "
+    "arrests persecution"
+)
+
+
+def grievance_targets(s: Sentence, tok: Token) -> list[RawArg]:
+    """Whom a complaint, a protest or a rejection "over" something is against, where it names no
+    target otherwise: whose the grievance is ("over two Israeli air raids": Israel; "over Trump's
+    remarks": Trump), not whom it befell ("over Palestinian deaths") nor whom it names further on
+    ("over his dealings with Ukraine")."""
+    out: list[RawArg] = []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "over":
+            for t in with_conjuncts([g for g in c.children if g.dep_ == "pobj"]):
+                if s.entity_label(t) in ACTOR_LABELS:
+                    out.append(s.arg(t, "target"))
+                elif not says(t, _HARMS):
+                    out += [s.arg(o, "target") for o in owners(s, t)]
     return out
 
 
@@ -248,8 +320,13 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
                 if sense.subtype in ON_A_PLACE and (t.lower_ in MEANS or lemma_of(t) in MEANS):
                     # "imposed a curfew in Algiers", "tighten the blockade of Serbia": whom it falls
                     # on, not the curfew or the blockade
-                    args += [a for a in inside_object(s, t, other) if (a.head_start, a.head_end) != s.at(t)]
-                    args += places_it_falls_on(s, t)
+                    own = {s.at(o) for o in owners(s, t)}  # "withdrew American troops": theirs, not a target
+                    args += [
+                        a
+                        for a in inside_object(s, t, other)
+                        if (a.head_start, a.head_end) != s.at(t) and (a.head_start, a.head_end) not in own
+                    ]
+                    args += places_it_falls_on(s, t, sense.subtype)
                     continue
                 if t.i in s.absorbed:  # "signed an agreement with X": whom the agreement names
                     args += [a for a in inside_object(s, t, other) if (a.head_start, a.head_end) != s.at(t)]
@@ -263,7 +340,9 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
     if sense.destination and (place := destination(s, verb)) is not None:
         args.append(s.arg(place, other))  # "arrived in Amman": the host
     if sense.subtype in ON_A_PLACE and not any(a.role == "target" for a in args):
-        args += places_it_falls_on(s, verb)  # "lifted the state of emergency in West Darfur"
+        args += places_it_falls_on(s, verb, sense.subtype)  # "lifted the state of emergency in West Darfur"
+    if sense.type in _GRIEVANCES and not any(a.role == "target" for a in args):
+        args += grievance_targets(s, verb)
     if not sense.symmetric and not any(c.dep_ == "dobj" for c in verb.children):
         # "allowed the opposition leader to hold a rally": the parse makes the one let act the
         # subject of what follows; whom the verb acts on all the same
@@ -284,28 +363,20 @@ def inside_object(s: Sentence, obj: Token, role: str) -> list[RawArg]:
     """The actor an object phrase stands for when it is not one itself: "rejected a U.S.
     request" (U.S.), "rejected calls by Belarus's rulers", "demanded the withdrawal of Serbian
     forces", "shared evidence with the U.S.". Else the phrase itself ("attacked the convoy")."""
-    found = [
-        c
-        for c in obj.children
-        if (
-            (c.dep_ in ("poss", "compound", "nmod") and s.entity_label(c) in ACTOR_LABELS)
-            or (c.dep_ == "amod" and s.entity_label(c) == "NORP")  # "proposed Israeli changes"
-        )
-        and not (s.entity_label(c) == "PERSON" and obj.lower_ in RELATIVE_NOUNS)  # "Putin's brother"
-    ]
+    found = owners(s, obj)  # "proposed Israeli changes", "calls made by X"
     owned = bool(found)  # "Israeli changes to the deal": the changes' owner, not the deal
     for c in obj.children:
         if owned and c.dep_ == "prep" and c.lower_ == "to":
             continue
         if c.dep_ == "prep" and c.lower_ in ("by", "from", "of", "with", "to", "against"):
             found += [g for g in c.children if g.dep_ == "pobj" and pos_of(g) in ("NOUN", "PROPN")]
-        if c.dep_ == "acl":  # "an appeal for deploying troops" has no actor; "calls made by X" does
-            found += [g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
     if found:
         return [s.arg(t, role) for t in with_conjuncts(found)]
     return [s.arg(obj, role)]
 
 
+#: What a demand asks for someone: its "of" phrase names whom it is for, not whom it is against.
+_FOR_SOMEONE = words("release return freedom rights safety protection compensation recognition independence")
 #: Verbs that say what a protest is for: "began a hunger strike to protest against Sweden's
 #: decision", "to demand the return of property seized by government forces".
 PROTEST_PURPOSES = words("protest demand denounce oppose condemn press decry demonstrate")
@@ -328,15 +399,25 @@ def purpose_targets(s: Sentence, heads: list[Token]) -> list[RawArg]:
                 if g.dep_ == "prep" and g.lower_ in ("against", "at", "over", "on"):
                     for x in with_conjuncts([x for x in g.children if x.dep_ == "pobj"]):
                         named = s.entity_label(x) in ACTOR_LABELS
-                        out += [s.arg(x, "target")] if named else inside_object(s, x, "target")
+                        out += [s.arg(x, "target")] if named else [s.arg(o, "target") for o in owners(s, x)]
                 elif g.dep_ == "dobj":
-                    out += [a for a in inside_object(s, g, "target") if (a.head_start, a.head_end) != s.at(g)]
+                    # whose the act is ("the return of property seized by government forces"), and
+                    # whom it is to befall ("the resignation of President X"), not those it is for
+                    # ("the release of political prisoners")
+                    out += [s.arg(o, "target") for o in owners(s, g)]
+                    if not says(g, _FOR_SOMEONE):
+                        out += [
+                            s.arg(x, "target") for x in prep_objects(g, ("of",)) if s.entity_label(x) in ACTOR_LABELS
+                        ]
     return out
 
 
 #: Verbs whose "in" phrase is where people gather, not what an act falls on: "agreed to meet in
 #: Geneva" names no target.
-_VENUE_VERBS = words("meet talk hold visit gather convene travel go come attend host stay sit")
+_VENUE_VERBS = words(
+    "meet talk hold visit gather convene travel go come attend host stay sit deploy station conduct stage test "
+    "build launch base"
+)
 
 
 def _places_in(s: Sentence, prep: Token) -> list[RawArg]:
@@ -367,7 +448,7 @@ def complement_targets(s: Sentence, verb: Token, threat: bool = False) -> list[R
                     out.append(s.arg(g, "target"))
                 elif g.dep_ == "dobj":
                     out += [a for a in inside_object(s, g, "target") if (a.head_start, a.head_end) != s.at(g)]
-                    if threat:  # "threatened to institute a curfew in Algiers"
+                    if threat and lemma_of(c) not in _VENUE_VERBS:  # "threatened to institute a curfew in Algiers"
                         out += [
                             a for p in g.children if p.dep_ == "prep" and p.lower_ == "in" for a in _places_in(s, p)
                         ]
@@ -415,17 +496,6 @@ def prep_args(s: Sentence, prep: Token, sense: Sense) -> list[RawArg]:
         role = "target"  # "visit to France", "aid to Pakistan", "appeal to the UN"
     elif word == "from" and sense.type in ("RETREAT", "COERCE"):
         role = "target"  # "withdrew from Gorazde", "expelled from France"
-    elif word == "over" and sense.type in ("DISAPPROVE", "PROTEST", "REJECT", "THREATEN"):
-        # "complained over two Israeli air raids": whose the grievance is, not the grievance (nor
-        # whom it names further on: "obstructing Congress over his dealings with Ukraine")
-        return [
-            s.arg(x, "target")
-            for t in objects
-            for x in [t, *t.children]
-            if (x is t and s.entity_label(t) in ACTOR_LABELS)
-            or (x is not t and x.dep_ in ("poss", "compound", "nmod") and s.entity_label(x) in ACTOR_LABELS)
-            or (x is not t and x.dep_ == "amod" and s.entity_label(x) == "NORP")
-        ]
     else:
         return []
     out = []

@@ -17,7 +17,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: Entity labels of who may act or be acted on.
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 #: People through whom a body acts: "leaders of the coalition", "members of the association".
-_MEMBERS = words("leaders members officials representatives delegates envoys spokesmen activists supporters")
+_MEMBERS = words("leaders members officials representatives delegates envoys spokesmen activists")
 #: Bodies that act through their members, when no name is recognised in them.
 _BODIES = words("coalition party alliance association union movement council committee group government front")
 #: Entity labels of names: a noun inside one is part of the name, not a trigger ("Nobel Peace Prize").
@@ -96,8 +96,13 @@ class Sentence:
                 ),
                 None,
             )
-            if body is not None and (self.entity_label(body) in ("ORG", "NORP", "GPE") or lemma_of(body) in _BODIES):
-                tok = body
+            whose = ("ORG", "NORP", "GPE") if body is not None and body.head.lower_ == "of" else ("ORG",)
+            if (
+                body is not None
+                and not list(body.conjuncts)  # "leaders of Hamas and Islamic Jihad met": both sides, not the first
+                and (self.entity_label(body) in whose or lemma_of(body) in _BODIES)
+            ):
+                tok = body  # not "activists from Germany": people from a country are not the state
         start, end = self.phrase(tok)
         head_start, head_end = self.at(tok)
         pronoun = tok.lower_ if pos_of(tok) == "PRON" or tok.tag_ in ("PRP", "PRP$") else None
