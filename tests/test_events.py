@@ -1706,3 +1706,27 @@ def test_who_an_act_falls_on_is_not_its_own_side_nor_whom_it_is_for(annotator: A
     assert {a.canonical or a.text for a in met.actors} != {"Hamas"}
     protested = by_trigger(events(annotator, "Activists from Germany protested outside the embassy."), "protested")
     assert "Germany" not in {a.canonical or a.text for a in protested.actors if a.role == "source"}
+
+
+def test_words_read_in_their_sense_on_unseen_news(annotator: Annotator) -> None:
+    """Read on SemEval-2022 articles no rule was written on: an acronym is a name, a breach of
+    trust a legal wrong, accepting bribes no pledge, compromising privacy no concession and
+    devices that exchange signals no cooperation."""
+    assert not events(annotator, "The app, dubbed Private Automated Contact Tracing (PACT), was released.")
+    assert not events(annotator, "Netanyahu faces charges of fraud, breach of trust, and accepting bribes.")
+    assert not events(annotator, "It tracks the signals that smartphones regularly exchange.")
+    assert not events(annotator, "The pseudonyms protect identity without compromising their privacy.")
+    for text, trigger, kind in (
+        ("RUSSIA AND INDIA SIGN PACT ON NUCLEAR POWER", "SIGN", "SUPPORT"),
+        ("The two sides exchanged views on Syria.", "exchanged", "COOPERATE"),
+        ("Iran accepted the proposal on Monday.", "accepted", "AGREE"),
+        ("The parties agreed to compromise on the budget.", "compromise", "CONCEDE"),
+        ("A cyber gang has compromised UK firms.", "compromised", "ASSAULT"),
+        ("The quiz app has been compromised.", "compromised", "ASSAULT"),
+        ("The data breach exposed millions of records.", "breach", "ASSAULT"),
+    ):
+        assert any(
+            e.type == kind
+            for e in events(annotator, text)
+            if trigger in e.trigger.text or any(trigger in m.text for m in e.mentions)
+        ), text

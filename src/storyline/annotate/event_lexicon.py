@@ -140,7 +140,8 @@ V agree                         AGREE agreement 030
 N agreement|deal|pact|treaty|accord AGREE agreement 030
 V pledge|promise|vow            AGREE pledge 030
 V offer                         AGREE pledge 030 needs=not-a-view
-V commit|accept|approve|propose  AGREE pledge 030
+V commit|approve|propose        AGREE pledge 030
+V accept                        AGREE pledge 030 needs=not-a-gain
 N proposal|offer|pledge|promise|commitment AGREE pledge 030
 V buy|purchase|acquire|order|procure AGREE arms-purchase 0312 needs=arms
 N purchase|acquisition|procurement AGREE arms-purchase 0312 needs=arms
@@ -156,7 +157,7 @@ V establish|restore|normalise|normalize SUPPORT diplomatic-relations 054 needs=d
 V open|reopen                   SUPPORT diplomatic-relations 054 needs=diplomatic
 V cooperate|collaborate         COOPERATE cooperation 060 sym
 V share                         COOPERATE intelligence-sharing 064 needs=intelligence
-V exchange|coordinate          COOPERATE cooperation 060 sym
+V exchange|coordinate          COOPERATE cooperation 060 sym needs=someone-does
 V extradite                     COOPERATE judicial-cooperation 063
 N cooperation|partnership|alliance COOPERATE cooperation 060 sym
 N exercise|exercises|drills|drill|games COOPERATE joint-exercise 062 sym needs=armed
@@ -169,7 +170,8 @@ V fund|finance|lend|loan|airlift|rescue|shelter AID aid 070
 N donation|donations|loan|loans|grant|grants AID aid 070
 V lift|ease|end|relax           RETREAT ease-blockade 0872 needs=blockade
 V ease|lift|relax|shorten|loosen CONCEDE easing 081 needs=restrictions
-V concede|yield|accede|compromise CONCEDE concession 080
+V concede|yield|accede          CONCEDE concession 080
+V compromise                    CONCEDE concession 080 needs=no-object
 V resign|step_down              CONCEDE resignation 0831
 N concession|concessions|resignation CONCEDE concession 080
 V release|free|return           RETREAT release 0841 needs=prisoners
@@ -280,9 +282,10 @@ N clashes|clash|shelling|invasion|offensive FIGHT military-force 190
 V storm|capture|overrun        FIGHT military-force 190
 N bombardment|bombardments|airstrike|airstrikes|air-strike FIGHT military-force 195
 V hack|breach|infiltrate        ASSAULT data-breach -
-V compromise                    ASSAULT data-breach - needs=data
+V compromise                    ASSAULT data-breach - needs=something-broken
 V steal|access|expose|leak|exfiltrate|obtain ASSAULT data-breach - needs=data
-N breach|breaches|hack|hacks|hacking  ASSAULT data-breach -
+N breach|breaches               ASSAULT data-breach - needs=not-a-duty
+N hack|hacks|hacking            ASSAULT data-breach -
 N leak|leaks                     ASSAULT data-breach - needs=not-a-spill
 N intrusion|intrusions|cyberattack|cyberattacks|cyber-attack ASSAULT data-breach -
 V phish|trick|lure|impersonate|spoof|dupe ASSAULT phishing -

@@ -437,6 +437,74 @@ def _more_forces(s: Sentence, tok: Token) -> bool:
     return any(says(t, _FORCES) for t in _object_heads(tok))
 
 
+#: What one accepts for oneself, not as a commitment: "accepting bribes", "accepted the award".
+_GAINS = words(
+    "bribe bribes gift gifts money cash payment payments kickback kickbacks donation donations award awards prize "
+    "prizes honour honor fee fees"
+)
+
+
+@condition("not-a-gain")
+def _not_a_gain(s: Sentence, tok: Token) -> bool:
+    """Accepting a proposal, a deal or terms, not taking a gain ("accused of accepting bribes")."""
+    return not any(says(t, _GAINS) for t in _object_heads(tok))
+
+
+@condition("someone-does")
+def _someone_does(s: Sentence, tok: Token) -> bool:
+    """Someone does it, where a subject is named: "the two sides exchanged views", not "signals
+    that smartphones regularly exchange"."""
+    subj = [c for c in tok.children if c.dep_ == "nsubj"]
+    return not subj or any(_someone(s, t) for t in with_conjuncts(subj))
+
+
+def _broken(tok: Token) -> list[Token]:
+    """What a verb of breaking in acts on: its object or passive subject, or the noun its
+    participle describes ("compromised data", "records compromised")."""
+    heads = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    if tok.dep_ in ("amod", "acl") and tok.head.i != tok.i:
+        heads.append(tok.head)
+    return with_conjuncts(heads)
+
+
+#: What is harmed, not broken into, when it is compromised: "without compromising their privacy".
+_VALUES = words(
+    "privacy integrity ability principle principles value values safety health position independence credibility "
+    "reputation quality standard standards ethics judgment judgement neutrality impartiality"
+)
+
+
+@condition("something-broken")
+def _something_broken(s: Sentence, tok: Token) -> bool:
+    """Something is broken into: "compromised the servers", "the app has been compromised",
+    "compromised data"; not a value put at risk ("without compromising their privacy") nor a
+    compromise made ("agreed to compromise on the budget")."""
+    broken = _broken(tok)
+    passive = any(c.dep_ == "auxpass" for c in tok.children)
+    return (bool(broken) or passive) and not any(says(t, _VALUES) for t in broken)
+
+
+@condition("no-object")
+def _no_object(s: Sentence, tok: Token) -> bool:
+    """Compromising, not compromising something: "agreed to compromise on the budget", not
+    "without compromising their privacy" (which endangers it) nor "the servers were compromised"."""
+    return not _broken(tok) and not any(c.dep_ == "auxpass" for c in tok.children)
+
+
+#: What a breach is of when it is a wrong in law, not a break-in: "breach of trust", "breach of
+#: contract", "breach of the peace".
+_DUTIES = words(
+    "trust contract contracts duty duties peace promise promises rule rules law laws obligation obligations "
+    "confidence protocol regulation regulations covenant warranty bail etiquette privilege faith"
+)
+
+
+@condition("not-a-duty")
+def _not_a_duty(s: Sentence, tok: Token) -> bool:
+    """A break-in, not a legal wrong: "a data breach", not "charges of fraud, breach of trust"."""
+    return not any(says(t, _DUTIES) for t in prep_objects(tok, ("of",)))
+
+
 @condition("a-request")
 def _a_request(s: Sentence, tok: Token) -> bool:
     """Asking for something to be done ("asked Putin to visit", "asked for help", "asked the UN for

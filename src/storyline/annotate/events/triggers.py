@@ -74,6 +74,8 @@ def sentence_mentions(s: Sentence, model: targets.TargetModel | None = None) -> 
                 continue  # "Asia-Pacific Economic Cooperation", "Nobel Peace Prize": part of a name
             if pos == "N" and _amount(tok):
                 continue  # "a great deal to discuss": an amount, not an agreement
+            if pos == "N" and _acronym(s, tok):
+                continue  # "Private Automated Contact Tracing (PACT)": a name's letters, not a pact
             if pos == "N" and _names_a_kind(tok):
                 continue  # "invasion forces", "war games", "attack helicopters": a kind of thing
             for key in trigger_keys(tok, pos):
@@ -290,6 +292,15 @@ _QUALIFIED = (
         "breaches charge charges report reports allegation allegations trial trials case cases"
     )
 )
+
+
+def _acronym(s: Sentence, noun: Token) -> bool:
+    """Whether a noun is written in capitals in a sentence that is not ("the app, dubbed PACT"):
+    the letters of a name. A headline in capitals keeps its words."""
+    if len(noun.text) < 3 or not noun.text.isupper():
+        return False
+    letters = [t for t in s.doc if t.is_alpha and len(t.text) > 1]
+    return sum(t.text.isupper() for t in letters) * 2 < len(letters)
 
 
 def _names_a_kind(noun: Token) -> bool:
