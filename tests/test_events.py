@@ -1730,3 +1730,26 @@ def test_words_read_in_their_sense_on_unseen_news(annotator: Annotator) -> None:
             for e in events(annotator, text)
             if trigger in e.trigger.text or any(trigger in m.text for m in e.mentions)
         ), text
+
+
+def test_pulls_alerts_rallies_and_demands_read_in_their_sense(annotator: Annotator) -> None:
+    """Read on SemEval-2022 articles no rule was written on: a magazine pulling a cover, weather
+    alerts, a market rally and an issue that will demand negotiation make no event."""
+    no_event(
+        annotator, ("Cosmo Magazine Pulls The Bachelor Cover.", "He pulled his jacket over his head."), type="RETREAT"
+    )
+    no_event(annotator, ("Download the app for breaking news and weather alerts.",), type="MOBILIZE")
+    no_event(
+        annotator, ("Funds hop on board this rally as the index rises.", "Stocks rallied on Monday."), type="PROTEST"
+    )
+    no_event(annotator, ("The issue of migration will demand delicate negotiation.",), type="DEMAND")
+    for text, trigger, kind in (
+        ("Syria pulled its troops out of Lebanon.", "pulled", "RETREAT"),
+        ("Turkey may hold off if the forces loyal to the commander pull back.", "pull", "RETREAT"),
+        ("The army was put on high alert.", "alert", "MOBILIZE"),
+        ("Thousands held a rally in the capital.", "rally", "PROTEST"),
+        ("Protesters rallied outside the stock exchange.", "rallied", "PROTEST"),
+        ("The ransomware that infected the servers demanded a payment in bitcoin.", "demanded", "DEMAND"),
+        ("Some of the data may have been pulled from the company's servers.", "pulled", "ASSAULT"),
+    ):
+        assert by_trigger(events(annotator, text), trigger).type == kind, text

@@ -188,7 +188,9 @@ V receive|admit|accept          RETREAT access 0862 needs=observers
 V open|reopen                   RETREAT access 086 needs=access
 V allow|permit                  RETREAT access 0863 needs=aid
 V allow|permit                  CONCEDE easing 081 needs=someone-to
-V withdraw|pull|retreat         RETREAT troop-withdrawal 0872
+V withdraw|retreat              RETREAT troop-withdrawal 0872
+V pull                          RETREAT troop-withdrawal 0872 needs=troops
+V pull_back                     RETREAT troop-withdrawal 0872
 N withdrawal|pullout|pull-out   RETREAT troop-withdrawal 0872
 N ceasefire|truce|cease-fire    RETREAT ceasefire 0871 sym
 V surrender                     RETREAT surrender 0874
@@ -196,7 +198,8 @@ V disarm|demobilize|demobilise  RETREAT disarm 0873
 N release                       RETREAT release 0841 needs=a-captive
 V call_for|call_on|appeal_for   DEMAND demand 100
 V order|summon|instruct         DEMAND demand 100 needs=person
-V demand|urge|request|appeal|press|petition DEMAND demand 100
+V demand                        DEMAND demand 100 needs=not-a-need
+V urge|request|appeal|press|petition DEMAND demand 100
 V ask                           DEMAND demand 100 needs=a-request
 V insist|plead|implore          DEMAND demand 100
 V seek                          DEMAND demand 100 needs=not-an-attempt
@@ -221,17 +224,19 @@ N threat|threats|warning|ultimatum THREATEN threat 130
 V call_off                      CONCEDE easing 081 needs=strike
 V call_off|break_off|cut_off    SANCTION reduce-relations 160 needs=relations-or-aid
 V prohibit|withhold|bar         SANCTION reduce-relations 162 needs=relations-or-aid
-V protest|demonstrate|rally|march|riot PROTEST demonstration 141
+V protest|demonstrate|march|riot PROTEST demonstration 141
+V rally                         PROTEST demonstration 141 needs=not-a-market
 V block|obstruct|barricade      PROTEST obstruction 144
 V picket                        PROTEST demonstration 141
 N sit-in|picket|marches         PROTEST demonstration 141
-N protest|protests|demonstration|demonstrations|rally|rallies|march PROTEST demonstration 141
+N protest|protests|demonstration|demonstrations|march PROTEST demonstration 141
+N rally|rallies                  PROTEST demonstration 141 needs=not-a-market
 N strike|strikes|walkout|boycott PROTEST strike 143 needs=labour
 V strike                        PROTEST strike 143 needs=labour
 N riot|riots|unrest             PROTEST riot 145
 V deploy|mobilize|mobilise|mass|station|reinforce MOBILIZE troop-deployment 154
 N deployment|mobilization|mobilisation MOBILIZE troop-deployment 154
-N alert                         MOBILIZE alert 152
+N alert                         MOBILIZE alert 152 needs=not-a-notice
 V beef_up|build_up             MOBILIZE troop-deployment 154 needs=troops
 V strengthen|bolster|boost|increase|double|triple|expand MOBILIZE troop-deployment 154 needs=more-forces
 V sanction|embargo|boycott      COERCE sanctions 163
@@ -283,7 +288,7 @@ V storm|capture|overrun        FIGHT military-force 190
 N bombardment|bombardments|airstrike|airstrikes|air-strike FIGHT military-force 195
 V hack|breach|infiltrate        ASSAULT data-breach -
 V compromise                    ASSAULT data-breach - needs=something-broken
-V steal|access|expose|leak|exfiltrate|obtain ASSAULT data-breach - needs=data
+V steal|access|expose|leak|exfiltrate|obtain|pull ASSAULT data-breach - needs=data
 N breach|breaches               ASSAULT data-breach - needs=not-a-duty
 N hack|hacks|hacking            ASSAULT data-breach -
 N leak|leaks                     ASSAULT data-breach - needs=not-a-spill

@@ -505,6 +505,51 @@ def _not_a_duty(s: Sentence, tok: Token) -> bool:
     return not any(says(t, _DUTIES) for t in prep_objects(tok, ("of",)))
 
 
+#: Subjects that demand as a task requires, not as people ask: "the issue will demand delicate
+#: negotiation".
+_NEEDS = words(
+    "issue issues situation problem problems task job work challenge challenges process project crisis "
+    "circumstances nature role position"
+)
+
+
+@condition("not-a-need")
+def _not_a_need(s: Sentence, tok: Token) -> bool:
+    """Someone demands ("protesters demanded his resignation"), not a task that requires ("the
+    issue of migration will demand delicate negotiation")."""
+    return not any(says(t, _NEEDS) for t in tok.children if t.dep_ == "nsubj")
+
+
+#: Words of a market's rise: "funds hop on board this rally", "a relief rally in stocks".
+_MARKETS = words(
+    "stock stocks share shares market markets index indices dow nasdaq equities equity bond bonds price prices "
+    "investors investor funds traders oil gold dollar yen euro bitcoin rupee yuan sterling futures bull"
+)
+
+
+@condition("not-a-market", lambda found, labels: True)
+def _not_a_market(s: Sentence, tok: Token) -> bool:
+    """A rally of people, not of a market: no word of markets in the sentence, unless it also
+    names protesters ("a rally in stocks", "funds hop on board this rally" are none)."""
+    words_here = {t.lower_ for t in s.doc}
+    return not (words_here & _MARKETS) or bool(words_here & _PROTESTERS)
+
+
+_PROTESTERS = words("protesters protestors demonstrators supporters marchers activists crowd crowds police")
+
+#: What makes an alert a notice, not forces on alert: "weather alerts", "an Amber Alert".
+_NOTICES = words(
+    "weather news breaking email e-mail text amber travel health flood storm tsunami fire app traffic air-quality "
+    "heat snow wind tornado hurricane price job google"
+)
+
+
+@condition("not-a-notice")
+def _not_a_notice(s: Sentence, tok: Token) -> bool:
+    """Forces put on alert ("on high alert", "a military alert"), not a notice ("weather alerts")."""
+    return not any(c.dep_ in ("compound", "amod", "nmod") and says(c, _NOTICES) for c in tok.children)
+
+
 @condition("a-request")
 def _a_request(s: Sentence, tok: Token) -> bool:
     """Asking for something to be done ("asked Putin to visit", "asked for help", "asked the UN for

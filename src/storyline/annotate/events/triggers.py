@@ -112,7 +112,8 @@ def trigger_keys(tok: Token, pos: str) -> list[str]:
         for c in tok.children
         if c.dep_ == "prt"
         or (c.dep_ == "prep" and c.lower_ in ("for", "on") and (first_object is None or c.i < first_object))
-        or (c.dep_ in ("prep", "advmod") and c.lower_ == "out")  # "forced the agency out of the country"
+        # "forced the agency out of the country", "if the forces pull back"
+        or (c.dep_ in ("prep", "advmod") and c.lower_ in ("out", "back"))
         or (c.dep_ == "dobj" and c.lower_ == "fire")
     ]
     return [*phrasal, lemma]
