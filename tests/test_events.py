@@ -785,6 +785,12 @@ def by_trigger(found: list[Event], word: str) -> Event:
     return event
 
 
+def kinds_are(annotator: Annotator, cases: tuple[tuple[str, str, str], ...]) -> None:
+    """Each ``(text, trigger, type)``: the event of ``text`` at ``trigger`` has that type."""
+    for text, trigger, kind in cases:
+        assert by_trigger(events(annotator, text), trigger).type == kind, text
+
+
 def status_of(annotator: Annotator, text: str, trigger: str) -> EventStatus:
     """The status of the event of ``text`` whose trigger (or a mention) is ``trigger``."""
     return by_trigger(events(annotator, text), trigger).status
@@ -1596,20 +1602,21 @@ def test_codebook_senses_read_by_what_the_verb_acts_on(annotator: Annotator) -> 
         ("The agency dispatched inspectors to the plant.", "dispatched", "INVESTIGATE"),
         ("The United States is providing military intelligence to Macedonia.", "providing", "AID"),
     )
-    for text, trigger, kind in cases:
-        assert by_trigger(events(annotator, text), trigger).type == kind, text
+    kinds_are(annotator, cases)
     no_event(
         annotator, ("Ambulances took the injured to hospital.", "Helicopters evacuated the wounded."), type="ASSAULT"
     )
     assert by_trigger(events(annotator, "Troops wounded three protesters."), "wounded").type == "FIGHT"
-    for text, trigger, kind in (
-        ("The priest molested two boys.", "molested", "ASSAULT"),
-        ("The junta has thrown foreign journalists out of the country.", "thrown", "SANCTION"),
-        ("The opposition leader was allowed to travel abroad.", "allowed", "CONCEDE"),
-        ("The United States provided Ukraine with intelligence.", "provided", "AID"),
-        ("The whistleblower was charged with espionage.", "charged", "COERCE"),
-    ):
-        assert by_trigger(events(annotator, text), trigger).type == kind, text
+    kinds_are(
+        annotator,
+        (
+            ("The priest molested two boys.", "molested", "ASSAULT"),
+            ("The junta has thrown foreign journalists out of the country.", "thrown", "SANCTION"),
+            ("The opposition leader was allowed to travel abroad.", "allowed", "CONCEDE"),
+            ("The United States provided Ukraine with intelligence.", "provided", "AID"),
+            ("The whistleblower was charged with espionage.", "charged", "COERCE"),
+        ),
+    )
     no_event(annotator, ("The minister was accused of abusing government funds.",), type="ASSAULT")
     no_event(annotator, ("The company kicked out its workers and closed the plant.",), type="SANCTION")
     no_event(
@@ -1743,13 +1750,15 @@ def test_pulls_alerts_rallies_and_demands_read_in_their_sense(annotator: Annotat
         annotator, ("Funds hop on board this rally as the index rises.", "Stocks rallied on Monday."), type="PROTEST"
     )
     no_event(annotator, ("The issue of migration will demand delicate negotiation.",), type="DEMAND")
-    for text, trigger, kind in (
-        ("Syria pulled its troops out of Lebanon.", "pulled", "RETREAT"),
-        ("Turkey may hold off if the forces loyal to the commander pull back.", "pull", "RETREAT"),
-        ("The army was put on high alert.", "alert", "MOBILIZE"),
-        ("Thousands held a rally in the capital.", "rally", "PROTEST"),
-        ("Protesters rallied outside the stock exchange.", "rallied", "PROTEST"),
-        ("The ransomware that infected the servers demanded a payment in bitcoin.", "demanded", "DEMAND"),
-        ("Some of the data may have been pulled from the company's servers.", "pulled", "ASSAULT"),
-    ):
-        assert by_trigger(events(annotator, text), trigger).type == kind, text
+    kinds_are(
+        annotator,
+        (
+            ("Syria pulled its troops out of Lebanon.", "pulled", "RETREAT"),
+            ("Turkey may hold off if the forces loyal to the commander pull back.", "pull", "RETREAT"),
+            ("The army was put on high alert.", "alert", "MOBILIZE"),
+            ("Thousands held a rally in the capital.", "rally", "PROTEST"),
+            ("Protesters rallied outside the stock exchange.", "rallied", "PROTEST"),
+            ("The ransomware that infected the servers demanded a payment in bitcoin.", "demanded", "DEMAND"),
+            ("Some of the data may have been pulled from the company's servers.", "pulled", "ASSAULT"),
+        ),
+    )
