@@ -1762,3 +1762,15 @@ def test_pulls_alerts_rallies_and_demands_read_in_their_sense(annotator: Annotat
             ("Some of the data may have been pulled from the company's servers.", "pulled", "ASSAULT"),
         ),
     )
+
+
+def test_weather_that_strikes_or_kills_is_no_one_acting(annotator: Annotator) -> None:
+    assert not events(annotator, "Nine people were killed on Wednesday after heavy monsoon rains struck the capital.")
+    assert not events(annotator, "A magnitude 6.1 earthquake struck the region on Monday.")
+    kinds_are(
+        annotator,
+        (
+            ("Israeli jets struck targets in Gaza on Monday.", "struck", "FIGHT"),
+            ("Three soldiers were killed after militants attacked their convoy.", "killed", "ASSAULT"),
+        ),
+    )

@@ -280,7 +280,8 @@ V behead|wound|injure|beat      ASSAULT killing 1823 needs=someone-acting
 N execution|executions          ASSAULT killing 1823
 V open_fire                     FIGHT military-force 190
 V fight|battle                  FIGHT military-force 190 needs=an-enemy
-V clash|shell|bombard|invade|strike|pound FIGHT military-force 190
+V clash|shell|bombard|invade    FIGHT military-force 190
+V strike|pound                  FIGHT military-force 190 needs=someone-acting
 V fire                          FIGHT military-force 190 needs=at-someone
 N fighting|battle|battles|war   FIGHT military-force 190 needs=an-enemy
 N clashes|clash|shelling|invasion|offensive FIGHT military-force 190

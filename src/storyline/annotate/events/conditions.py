@@ -211,7 +211,18 @@ def _someone_acting(s: Sentence, tok: Token) -> bool:
         return False  # "Cyclone Fani killed 12 people", "floods destroyed the bridge"
     if any(_someone(s, c) for c in subjects):
         return True  # "militants destroyed the school by fire": they acted
-    return not any(_no_one(c) for c in prep_objects(tok, ("in", "by", "during")))
+    if any(_no_one(c) for c in prep_objects(tok, ("in", "by", "during"))):
+        return False  # "killed in a car crash"
+    # "nine people were killed after heavy monsoon rains struck the capital"
+    causes = [
+        g
+        for c in tok.children
+        if c.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ in ("after", "as", "when", "because") for m in c.children)
+        for g in c.children
+        if g.dep_ in ("nsubj", "nsubjpass")
+    ]
+    return not any(_no_one(c) for c in with_conjuncts(causes))
 
 
 #: What is offered that is no pledge: a view of something ("offers a glimpse of the Arctic's
