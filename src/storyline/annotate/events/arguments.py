@@ -26,8 +26,10 @@ from storyline.annotate.events.tokens import (
     governing_verb,
     is_verb,
     object_control,
+    pobjs,
     prep_objects,
     says,
+    to_infinitive,
     with_conjuncts,
 )
 
@@ -190,8 +192,7 @@ def subjects(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token], lis
             s, p, a = subjects(verb.head.head, depth + 1)  # "met business leaders before flying to Kabul"
             subj, agents = s or p, agents or a
         elif verb.dep_ in ("relcl", "acl") and pos_of(verb.head) in ("NOUN", "PROPN", "PRON"):
-            infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-            if infinitive and is_verb(verb.head.head):
+            if to_infinitive(verb) and is_verb(verb.head.head):
                 # "X signed a deal to buy ...", "she is the first foreign minister to visit ..."
                 s, p, a = subjects(verb.head.head, depth + 1)
                 subj, agents = s or p, agents or a
@@ -228,7 +229,7 @@ def places_it_falls_on(s: Sentence, tok: Token, subtype: str | None = None) -> l
     prepositions = [p for p in _WHERE_IT_FALLS if not (p == "from" and subtype == "troop-deployment")]
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in prepositions:
-            for g in with_conjuncts([x for x in c.children if x.dep_ == "pobj"]):
+            for g in pobjs(c):
                 if s.entity_label(g) in PLACE_LABELS:
                     out.append(s.arg(g, "target"))
                     continue
@@ -294,7 +295,7 @@ def grievance_targets(s: Sentence, tok: Token) -> list[RawArg]:
     out: list[RawArg] = []
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ == "over":
-            for t in with_conjuncts([g for g in c.children if g.dep_ == "pobj"]):
+            for t in pobjs(c):
                 if s.entity_label(t) in ACTOR_LABELS:
                     out.append(s.arg(t, "target"))
                 elif not says(t, _HARMS):
@@ -321,15 +322,11 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
                     # "imposed a curfew in Algiers", "tighten the blockade of Serbia": whom it falls
                     # on, not the curfew or the blockade
                     own = {s.at(o) for o in owners(s, t)}  # "withdrew American troops": theirs, not a target
-                    args += [
-                        a
-                        for a in inside_object(s, t, other)
-                        if (a.head_start, a.head_end) != s.at(t) and (a.head_start, a.head_end) not in own
-                    ]
+                    args += [a for a in named_inside(s, t, other) if (a.head_start, a.head_end) not in own]
                     args += places_it_falls_on(s, t, sense.subtype)
                     continue
                 if t.i in s.absorbed:  # "signed an agreement with X": whom the agreement names
-                    args += [a for a in inside_object(s, t, other) if (a.head_start, a.head_end) != s.at(t)]
+                    args += named_inside(s, t, other)
                     continue
                 if s.entity_label(t) in ACTOR_LABELS:
                     args.append(s.arg(t, other))
@@ -347,7 +344,7 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
         # "allowed the opposition leader to hold a rally": the parse makes the one let act the
         # subject of what follows; whom the verb acts on all the same
         for c in verb.children:
-            if c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            if c.dep_ == "ccomp" and to_infinitive(c):
                 args += [s.arg(t, other) for t in with_conjuncts([g for g in c.children if g.dep_ == "nsubj"])]
     if not sense.symmetric and not any(a.role == other for a in args) and sense.type in SAYING:
         args += complement_targets(s, verb, threat=sense.type == "THREATEN")
@@ -355,7 +352,7 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
             if c.dep_ == "prep" and c.lower_ == "for":
                 for g in c.children:
                     if g.dep_ == "pobj":
-                        args += [a for a in inside_object(s, g, other) if (a.head_start, a.head_end) != s.at(g)]
+                        args += named_inside(s, g, other)
     return args
 
 
@@ -373,6 +370,12 @@ def inside_object(s: Sentence, obj: Token, role: str) -> list[RawArg]:
     if found:
         return [s.arg(t, role) for t in with_conjuncts(found)]
     return [s.arg(obj, role)]
+
+
+def named_inside(s: Sentence, obj: Token, role: str) -> list[RawArg]:
+    """The actors an object phrase names inside it (:func:`inside_object`), not the phrase itself:
+    "signed an agreement with X" (X), nothing for "imposed martial law"."""
+    return [a for a in inside_object(s, obj, role) if (a.head_start, a.head_end) != s.at(obj)]
 
 
 #: What a demand asks for someone: its "of" phrase names whom it is for, not whom it is against.
@@ -393,11 +396,11 @@ def purpose_targets(s: Sentence, heads: list[Token]) -> list[RawArg]:
         for c in head.children:
             if c.dep_ not in ("xcomp", "advcl") or lemma_of(c) not in PROTEST_PURPOSES:
                 continue
-            if not any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            if not to_infinitive(c):
                 continue
             for g in c.children:
                 if g.dep_ == "prep" and g.lower_ in ("against", "at", "over", "on"):
-                    for x in with_conjuncts([x for x in g.children if x.dep_ == "pobj"]):
+                    for x in pobjs(g):
                         named = s.entity_label(x) in ACTOR_LABELS
                         out += [s.arg(x, "target")] if named else [s.arg(o, "target") for o in owners(s, x)]
                 elif g.dep_ == "dobj":
@@ -441,13 +444,13 @@ def complement_targets(s: Sentence, verb: Token, threat: bool = False) -> list[R
         elif c.dep_ == "xcomp":
             for g in c.children:
                 if g.dep_ == "prep" and g.lower_ in ("to", "for", "with", "against", "on", "from"):
-                    out += [s.arg(t, "target") for t in with_conjuncts([x for x in g.children if x.dep_ == "pobj"])]
+                    out += [s.arg(t, "target") for t in pobjs(g)]
                 elif g.dep_ == "prep" and g.lower_ == "in" and threat and lemma_of(c) not in _VENUE_VERBS:
                     out += _places_in(s, g)  # "threatened to ban voting in East Jerusalem": where it would fall
                 elif g.dep_ in ("dobj", "dative") and s.entity_label(g) in ACTOR_LABELS:
                     out.append(s.arg(g, "target"))
                 elif g.dep_ == "dobj":
-                    out += [a for a in inside_object(s, g, "target") if (a.head_start, a.head_end) != s.at(g)]
+                    out += named_inside(s, g, "target")
                     if threat and lemma_of(c) not in _VENUE_VERBS:  # "threatened to institute a curfew in Algiers"
                         out += [
                             a for p in g.children if p.dep_ == "prep" and p.lower_ == "in" for a in _places_in(s, p)
@@ -476,7 +479,7 @@ def noun_args(s: Sentence, noun: Token, sense: Sense) -> list[RawArg]:
 def prep_args(s: Sentence, prep: Token, sense: Sense) -> list[RawArg]:
     """The arguments a prepositional phrase gives, by what its preposition means for the sense."""
     word = prep.lower_
-    objects = with_conjuncts([g for g in prep.children if g.dep_ == "pobj"])
+    objects = pobjs(prep)
     if word in ("with", "between", "among", "alongside"):
         role = "participant" if sense.symmetric else "target"
     elif word in ("against", "on", "upon", "towards", "toward"):
@@ -613,7 +616,7 @@ def occasion_places(s: Sentence, tok: Token, sense: Sense | None = None) -> list
             found = [_phrase_places(s, p, prepositions, through) for p in phrases]
             if all(found):
                 return [f[0] for f in found]
-        names = with_conjuncts([g for g in c.children if g.dep_ == "pobj"])
+        names = pobjs(c)
         if len(names) >= 2 and c.lower_ in prepositions:
             found = [_where(s, g, 0, through) for g in names]
             if all(found):
@@ -635,7 +638,7 @@ def actor_places(s: Sentence, verb: Token) -> list[Token]:
         phrases += [g for c in participles for g in c.children if g.dep_ == "prep"]
         for c in phrases:
             if c.lower_ in _WHERE:
-                for x in with_conjuncts([g for g in c.children if g.dep_ == "pobj"]):
+                for x in pobjs(c):
                     out.extend(_where(s, x, 1, ()))
     return out
 

@@ -29,7 +29,7 @@ from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.arguments import destination, goes_home, objects_of
 from storyline.annotate.events.sentence import ACTOR_LABELS, Sentence
-from storyline.annotate.events.tokens import is_verb, prep_objects, says, with_conjuncts
+from storyline.annotate.events.tokens import is_verb, prep_objects, says, to_infinitive, with_conjuncts
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -393,7 +393,7 @@ def _someone_to(s: Sentence, tok: Token) -> bool:
     allow the candidate to run", "the opposition leader was allowed to travel"; not "the law allows
     banks to charge", "allowed the case to proceed"."""
     done = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and is_verb(c)]
-    if not any(any(a.dep_ == "aux" and a.lower_ == "to" for a in d.children) for d in done):
+    if not any(to_infinitive(d) for d in done):
         return False
     who = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
     who += [g for d in done for g in d.children if g.dep_ == "nsubj"]
@@ -472,10 +472,10 @@ def _someone_does(s: Sentence, tok: Token) -> bool:
 def _broken(tok: Token) -> list[Token]:
     """What a verb of breaking in acts on: its object or passive subject, or the noun its
     participle describes ("compromised data", "records compromised")."""
-    heads = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    heads = _object_heads(tok)
     if tok.dep_ in ("amod", "acl") and tok.head.i != tok.i:
-        heads.append(tok.head)
-    return with_conjuncts(heads)
+        heads += [t for t in with_conjuncts([tok.head]) if t not in heads]
+    return heads
 
 
 #: What is harmed, not broken into, when it is compromised: "without compromising their privacy".

@@ -26,7 +26,7 @@ from storyline.annotate.event_lexicon import (
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
-from storyline.annotate.events.tokens import ancestors, governing_verb, is_verb, object_control
+from storyline.annotate.events.tokens import ancestors, governing_verb, is_verb, object_control, to_infinitive
 from storyline.model.annotations import EventStatus, EventTime, value_range
 
 if TYPE_CHECKING:
@@ -91,8 +91,7 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
         reported = any(lemma_of(a) in REPORTING_VERBS and a.tag_ == "VBD" for a in chain)
         return _PLANNED if reported else _HYPOTHETICAL
     head = verb.head
-    to = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-    if verb.dep_ in ("acl", "relcl") and to and pos_of(head) in ("NOUN", "PROPN"):
+    if verb.dep_ in ("acl", "relcl") and to_infinitive(verb) and pos_of(head) in ("NOUN", "PROPN"):
         governing = governing_verb(head)
         if any(c.lower_ in ("first", "last", "only", "second", "third") for c in head.children):
             # "the first foreign leader to visit": a fact, as its verb tells it; in the present
@@ -105,7 +104,7 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
             # made or sent does, it did, as the making went
             return _OCCURRED
         return _PLANNED  # "an invitation to travel", "a deal to buy missile systems"
-    infinitive = verb.dep_ == "advcl" and to
+    infinitive = verb.dep_ == "advcl" and to_infinitive(verb)
     if (verb.dep_ == "xcomp" or infinitive) and head.i != verb.i:
         h = lemma_of(head)
         if h in PLANNING_WORDS or h in ("go", "be") or (h in ("set", "due") and pos_of(head) in ("VERB", "ADJ", "AUX")):

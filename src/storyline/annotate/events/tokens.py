@@ -79,13 +79,22 @@ def with_conjuncts(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def pobjs(prep: Token) -> list[Token]:
+    """The objects of a preposition, with their conjuncts ("in Paris and Berlin")."""
+    return with_conjuncts([g for g in prep.children if g.dep_ == "pobj"])
+
+
+def to_infinitive(verb: Token) -> bool:
+    """Whether a verb is a "to" infinitive ("to withdraw", "allowed X to hold")."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def object_control(verb: Token) -> Token | None:
     """The object of the verb an infinitive completes, where it is the infinitive's subject:
     "invited Modi to visit Russia", "urged Ukraine to withdraw", "called on Ukraine to withdraw"
     (``event_lexicon.OBJECT_CONTROL_VERBS``, ``REQUESTING_PREPOSITIONS``)."""
     head = verb.head
-    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-    if verb.dep_ != "xcomp" or not is_verb(head) or not infinitive:
+    if verb.dep_ != "xcomp" or not is_verb(head) or not to_infinitive(verb):
         return None
     lemma = lemma_of(head)
     if lemma in OBJECT_CONTROL_VERBS:

@@ -66,18 +66,8 @@ def sentence_mentions(s: Sentence, model: targets.TargetModel | None = None) -> 
             if tok.i in s.absorbed:
                 continue
             pos = "V" if is_verb(tok) else "N" if pos_of(tok) in ("NOUN", "PROPN") else None
-            if pos != wanted:
+            if pos != wanted or _no_trigger(s, tok, pos):
                 continue
-            if pos == "V" and _people_of(tok):
-                continue  # "took the injured to hospital": the people it was done to, not the act
-            if pos == "N" and s.entity_label(tok) in NAME_LABELS:
-                continue  # "Asia-Pacific Economic Cooperation", "Nobel Peace Prize": part of a name
-            if pos == "N" and _amount(tok):
-                continue  # "a great deal to discuss": an amount, not an agreement
-            if pos == "N" and _acronym(s, tok):
-                continue  # "Private Automated Contact Tracing (PACT)": a name's letters, not a pact
-            if pos == "N" and _names_a_kind(tok):
-                continue  # "invasion forces", "war games", "attack helicopters": a kind of thing
             for key in trigger_keys(tok, pos):
                 sense = next((x for x in SENSES.get((pos, key), ()) if satisfies(s, tok, x)), None)
                 if sense is not None:
@@ -308,6 +298,18 @@ def _names_a_kind(noun: Token) -> bool:
     """Whether an event noun only qualifies the noun after it ("invasion forces", "war games")."""
     head = noun.head
     return noun.dep_ == "compound" and head.i > noun.i and (head.lower_ in _QUALIFIED or lemma_of(head) in _QUALIFIED)
+
+
+def _no_trigger(s: Sentence, tok: Token, pos: str) -> bool:
+    """Whether a word the lexicon knows is used here as something else than an event."""
+    if pos == "V":
+        return _people_of(tok)  # "took the injured to hospital": the people it was done to, not the act
+    return (
+        s.entity_label(tok) in NAME_LABELS  # "Asia-Pacific Economic Cooperation", "Nobel Peace Prize"
+        or _amount(tok)  # "a great deal to discuss": an amount, not an agreement
+        or _acronym(s, tok)  # "Private Automated Contact Tracing (PACT)": a name's letters, not a pact
+        or _names_a_kind(tok)  # "invasion forces", "war games", "attack helicopters": a kind of thing
+    )
 
 
 def _people_of(verb: Token) -> bool:
