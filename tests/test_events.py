@@ -904,7 +904,7 @@ def test_an_agreement_awaited_beside_the_talks_is_planned(annotator: Annotator) 
         # awaited whatever the clause's tense, and "set for" a day, "planned", "to be held"
         ("The talks ended on Monday, with a deal expected.", "deal", planned),
         ("The two leaders will hold talks on Friday, officials said, with a deal expected.", "deal", planned),
-        ("Protesters are gathering outside parliament, with a vote planned for later in the day.", "vote", planned),
+        ("Protesters are gathering outside parliament, with a referendum planned for next month.", "referendum", planned),
         ("Tensions are high, with the summit expected to be held next week.", "summit", planned),
     ):
         assert status_of(annotator, text, trigger) is status, text
@@ -1774,3 +1774,180 @@ def test_weather_that_strikes_or_kills_is_no_one_acting(annotator: Annotator) ->
             ("Three soldiers were killed after militants attacked their convoy.", "killed", "ASSAULT"),
         ),
     )
+
+
+def test_declining_is_a_refusal_only_when_someone_declines_something(annotator: Annotator) -> None:
+    kinds_are(
+        annotator,
+        (
+            ("A spokesman declined to comment on the report.", "declined", "REJECT"),
+            ("Asked about the report, the minister declined.", "declined", "REJECT"),
+            ("The invitation was declined by the Kremlin.", "declined", "REJECT"),
+            ("The prime minister declined the invitation.", "declined", "REJECT"),
+            ("Management at the store declined for comment.", "declined", "REJECT"),
+        ),
+    )
+    no_event(
+        annotator,
+        (
+            "Trade between the two countries has declined this year as commodity prices fell.",
+            "Revenue declined 8% to $85.7 million.",
+            "Membership usually declines during periods of prosperity.",
+        ),
+        type="REJECT",
+    )
+
+
+def test_what_we_must_do_is_no_demand_on_another(annotator: Annotator) -> None:
+    no_event(
+        annotator,
+        ('"Now we must build an economic partnership," the Indian prime minister said.',),
+        type="DEMAND",
+    )
+    for text in (
+        "The minister said Libya must hand over the suspects.",
+        "The forum concluded that the US must allocate greater resources to the crisis.",
+    ):
+        assert any(e.type == "DEMAND" for e in events(annotator, text)), text
+
+
+def test_an_event_before_which_something_was_done_is_not_planned_by_that(annotator: Annotator) -> None:
+    # "before the talks" in a past sentence: the talks followed; the date decides, not "before"
+    held = events(
+        annotator,
+        "Before the talks, the prime minister was shown around the defence ministry.",
+        published=date(2015, 12, 25),
+    )
+    assert by_trigger(held, "talks").status is EventStatus.OCCURRED
+    assert status_of(annotator, "Officials will prepare the agenda before the summit.", "summit") is EventStatus.PLANNED
+
+
+def test_a_withdrawal_is_of_forces_or_from_a_place_or_a_deal(annotator: Annotator) -> None:
+    kinds_are(
+        annotator,
+        (
+            ("Syria says it is willing to withdraw its troops from Lebanon.", "withdraw", "RETREAT"),
+            ("Nigeria announced that it will withdraw its peacekeeping force from Chad.", "withdraw", "RETREAT"),
+            (
+                "The United States speeded up the withdrawal of some invasion forces from Panama.",
+                "withdrawal",
+                "RETREAT",
+            ),
+            (
+                "The resolution calls for Israel's unconditional withdrawal from the security zone.",
+                "withdrawal",
+                "RETREAT",
+            ),
+            ("Iraq was ready to withdraw.", "withdraw", "RETREAT"),
+            ("Rebel fighters retreated from their positions near the city.", "retreated", "RETREAT"),
+            ("The United States withdrew from the nuclear agreement with Iran in May.", "withdrew", "REJECT"),
+        ),
+    )
+    no_event(
+        annotator,
+        (
+            "The charges of illegal entry against them were withdrawn.",
+            "Nishikori's withdrawal opened the draw.",
+            "Those withdrawals followed little change in the fund's sales.",
+            "StatesWest Airlines said it withdrew its offer to acquire Mesa Airlines.",
+        ),
+        type="RETREAT",
+    )
+
+
+def test_approving_is_agreeing_only_to_an_agreement(annotator: Annotator) -> None:
+    kinds_are(annotator, (("The cabinet approved the agreement with Egypt.", "approved", "AGREE"),))
+    no_event(
+        annotator,
+        ("Shareholders approved the acquisition on Friday.", "The FDA approved a new drug to treat cancer."),
+        type="AGREE",
+    )
+
+
+def test_a_vote_is_an_election_only_where_the_sentence_speaks_of_one(annotator: Annotator) -> None:
+    kinds_are(annotator, (("Millions voted in the referendum on Sunday.", "voted", "OTHER"),))
+    no_event(
+        annotator,
+        (
+            "All six members of the Monetary Policy Committee voted for the cut.",
+            "Parliament rejected the deal by 432 votes to 202.",
+            "The court upheld the law by a 6-3 vote.",
+            "Israel's security cabinet voted Sunday to deduct $43 million from the tax funds.",
+        ),
+        type="OTHER",
+    )
+
+
+def test_a_beating_is_of_someone_not_of_a_rival(annotator: Annotator) -> None:
+    kinds_are(
+        annotator,
+        (
+            ("Police beat the protesters with batons.", "beat", "ASSAULT"),
+            ("The man was beaten to death by a mob.", "beaten", "ASSAULT"),
+            ("Two students were severely beaten on Sunday.", "beaten", "ASSAULT"),
+            ("Thugs beat him up outside his house.", "beat", "ASSAULT"),
+        ),
+    )
+    no_event(
+        annotator,
+        (
+            "Trump would beat every Democrat but Biden in Florida.",
+            "Kemmerich beat incumbent Bodo Ramelow of the Left party.",
+            "Scammers beat them to it.",
+        ),
+        type="ASSAULT",
+    )
+
+
+def test_one_hosts_a_person_or_a_state(annotator: Annotator) -> None:
+    kinds_are(
+        annotator,
+        (
+            ("Boris Yeltsin on Saturday hosted Japanese Prime Minister Ryutaro Hashimoto.", "hosted", "CONSULT"),
+            ("Mr Putin will be hosted by Mr Modi for a private dinner on Thursday.", "hosted", "CONSULT"),
+            ("Mr Putin will host the prime minister at the shipyard.", "host", "CONSULT"),
+            ("Putin arrived in New Delhi on Thursday and was hosted by Modi for a dinner.", "hosted", "CONSULT"),
+        ),
+    )
+    no_event(
+        annotator,
+        (
+            "Pittsburgh hosts the San Jose Sharks after Malkin's 2-goal game.",
+            "Cisco tracked down the phishing sites hosted on the servers of a provider.",
+        ),
+        type="CONSULT",
+    )
+
+
+def test_a_demand_is_a_claim_on_someone_not_a_market(annotator: Annotator) -> None:
+    kinds_are(
+        annotator,
+        (
+            ("Right after, the town got a ransom demand to get decryption keys.", "demand", "DEMAND"),
+            ("The demand for payment seemed very professional.", "demand", "DEMAND"),
+            ("The U.S.'s demand for Laden's extradition has been refused by the Taliban.", "demand", "DEMAND"),
+            ("The government rejected the protesters' demands on Monday.", "demands", "DEMAND"),
+            ("A demand for an aggressive amount of money is sent to the victim.", "demand", "DEMAND"),
+            ("Last year, the average ransom demand dropped to $522.", "demand", "DEMAND"),
+            ("It is a much higher ransom demand than has been seen so far.", "demand", "DEMAND"),
+            ("Leaders have so far refused to meet the hackers' ransom demand.", "demand", "DEMAND"),
+        ),
+    )
+    no_event(
+        annotator,
+        (
+            "This wave of economic growth should cause oil demand to surge in 2020.",
+            "It provides an option to meet industry demand for electricity, heat and transportation.",
+            "The company plans to boost capacity amid rising demand.",
+            "The parade will be available to watch on demand.",
+            "In case the global demand picks up, earnings will recover.",
+            "The demand for workers also led employers to raise wages again last month.",
+        ),
+        type="DEMAND",
+    )
+
+
+def test_what_the_reader_is_told_to_do_is_no_event(annotator: Annotator) -> None:
+    for text in ("For more information, visit the event page on Facebook.", "Please call the office for details."):
+        assert not events(annotator, text), text
+    kinds_are(annotator, (("Putin will visit India in October.", "visit", "CONSULT"),))

@@ -129,7 +129,7 @@ N visit|visits|trip|tour|stay   CONSULT visit 042
 N way                           CONSULT visit 042 dest
 V travel|fly|arrive|head|go|come|land|reach|leave|depart CONSULT visit 042 dest
 V spend                         CONSULT visit 042 dest needs=stay
-V host                          CONSULT host-visit 043
+V host                          CONSULT host-visit 043 needs=a-guest
 V invite                        CONSULT invitation 036 needs=to-meet
 V receive                       CONSULT host-visit 043 needs=person
 V sign|ink|exchange             SUPPORT agreement-signed 057 needs=agreement
@@ -140,7 +140,8 @@ V agree                         AGREE agreement 030
 N agreement|deal|pact|treaty|accord AGREE agreement 030
 V pledge|promise|vow            AGREE pledge 030
 V offer                         AGREE pledge 030 needs=not-a-view
-V commit|approve|propose        AGREE pledge 030
+V commit|propose                AGREE pledge 030
+V approve                       AGREE pledge 030 needs=agreement
 V accept                        AGREE pledge 030 needs=not-a-gain
 N proposal|offer|pledge|promise|commitment AGREE pledge 030
 V buy|purchase|acquire|order|procure AGREE arms-purchase 0312 needs=arms
@@ -188,10 +189,12 @@ V receive|admit|accept          RETREAT access 0862 needs=observers
 V open|reopen                   RETREAT access 086 needs=access
 V allow|permit                  RETREAT access 0863 needs=aid
 V allow|permit                  CONCEDE easing 081 needs=someone-to
-V withdraw|retreat              RETREAT troop-withdrawal 0872
+V withdraw                      REJECT rejection 120 needs=from-a-deal
+V withdraw|retreat              RETREAT troop-withdrawal 0872 needs=forces-away
 V pull                          RETREAT troop-withdrawal 0872 needs=troops
 V pull_back                     RETREAT troop-withdrawal 0872
-N withdrawal|pullout|pull-out   RETREAT troop-withdrawal 0872
+N withdrawal|pullout|pull-out   REJECT rejection 120 needs=from-a-deal
+N withdrawal|pullout|pull-out   RETREAT troop-withdrawal 0872 needs=forces-away
 N ceasefire|truce|cease-fire    RETREAT ceasefire 0871 sym
 V surrender                     RETREAT surrender 0874
 V disarm|demobilize|demobilise  RETREAT disarm 0873
@@ -203,14 +206,16 @@ V urge|request|appeal|press|petition DEMAND demand 100
 V ask                           DEMAND demand 100 needs=a-request
 V insist|plead|implore          DEMAND demand 100
 V seek                          DEMAND demand 100 needs=not-an-attempt
-N demand|demands|appeal|request DEMAND demand 100
+N demand|demands                DEMAND demand 100 needs=a-claim
+N appeal|request                DEMAND demand 100
 V criticize|criticise|condemn|denounce|decry|slam|blast|rebuke|deplore DISAPPROVE criticism 111
 V accuse|blame|allege          DISAPPROVE accusation 112
 V lambast|censure|fault|chide|reproach|castigate|assail|reprimand DISAPPROVE criticism 111
 N criticism|condemnation|accusation|accusations|allegation|allegations|complaint|complaints DISAPPROVE criticism 111
 V sue                           DISAPPROVE lawsuit 115
 V complain                      DISAPPROVE complaint 114
-V reject|refuse|rebuff|spurn|veto|decline|oppose|renege|backtrack REJECT rejection 120
+V reject|refuse|rebuff|spurn|veto|oppose|renege|backtrack REJECT rejection 120
+V decline                       REJECT rejection 120 needs=a-refusal
 V dismiss                       REJECT rejection 120 needs=not-a-person
 V violate|breach                FIGHT military-force 190 needs=ceasefire
 N violation|violations|breach|breaches FIGHT military-force 190 needs=ceasefire
@@ -276,7 +281,8 @@ N torture                       ASSAULT torture 1822
 V abuse|rape|molest             ASSAULT assault 182 needs=someone-acted-on
 N rape|rapes                    ASSAULT sexual-assault 1821
 V execute                       ASSAULT killing 1823 needs=not-a-task
-V behead|wound|injure|beat      ASSAULT killing 1823 needs=someone-acting
+V behead|wound|injure           ASSAULT killing 1823 needs=someone-acting
+V beat                          ASSAULT killing 1823 needs=a-beating
 N execution|executions          ASSAULT killing 1823
 V open_fire                     FIGHT military-force 190
 V fight|battle                  FIGHT military-force 190 needs=an-enemy
@@ -312,8 +318,10 @@ V investigate|probe|examine|inspect INVESTIGATE investigation 090
 N investigation|probe|inquiry|hearing|inquest INVESTIGATE investigation 090
 V inquire|audit|look_into       INVESTIGATE investigation 090
 V send|dispatch|deploy          INVESTIGATE investigation 090 needs=inspectors
-V elect|vote|reelect|re-elect   OTHER election -
-N election|elections|vote|poll|polls|referendum OTHER election -
+V elect|reelect|re-elect        OTHER election -
+V vote                          OTHER election - needs=an-election
+N election|elections|poll|polls|referendum OTHER election -
+N vote                          OTHER election - needs=an-election
 V inaugurate|swear_in           OTHER inauguration -
 N inauguration|swearing-in      OTHER inauguration -
 """

@@ -531,6 +531,170 @@ def _not_a_need(s: Sentence, tok: Token) -> bool:
     return not any(says(t, _NEEDS) for t in tok.children if t.dep_ == "nsubj")
 
 
+@condition("a-refusal")
+def _a_refusal(s: Sentence, tok: Token) -> bool:
+    """Someone declines something or to do something ("declined the invitation", "declined to
+    comment", "asked to comment, he declined"), not a quantity that falls ("trade has declined
+    this year", "sales declined 5%")."""
+    if any(c.dep_ in ("dobj", "xcomp", "nsubjpass") for c in tok.children):
+        return True  # "the invitation was declined"
+    if any(o.lower_ == "comment" for o in prep_objects(tok, ("for",))):
+        return True  # "management declined for comment"
+    subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+    return any(_someone(s, t) for t in subjects)
+
+
+_DEALS = WORD_CLASSES["agreement"] | words("talks negotiations")
+
+
+#: What an army withdraws: its forces, its presence.
+_FORCES_WITHDRAWN = WORD_CLASSES["troops"] | words("force troop peacekeepers contingent garrison presence military")
+#: Where forces withdraw from, when no name says it: "withdrew from the town".
+_PLACE_WORDS = words(
+    "town towns city cities area areas zone zones region regions border borders territory territories village "
+    "villages base bases country island islands province provinces camp camps position positions front line "
+    "lines capital enclave strip valley heights coast peninsula"
+)
+_PLACE_LABELS = ("GPE", "LOC", "FAC")
+
+
+def _a_place(s: Sentence, tok: Token) -> bool:
+    return s.entity_label(tok) in _PLACE_LABELS or says(tok, _PLACE_WORDS)
+
+
+@condition("forces-away")
+def _forces_away(s: Sentence, tok: Token) -> bool:
+    """Forces withdrawn, or withdrawing from a place ("withdrew its troops", "troops were
+    withdrawn", "Israel's withdrawal from the zone", "Iraq was ready to withdraw"), not an offer,
+    charges or a player ("withdrew its offer", "the charges were withdrawn", "Nishikori's
+    withdrawal", "withdrawals from the fund")."""
+    verb = is_verb(tok)
+    if verb:
+        taken = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    else:  # "the withdrawal of forces", "a troop withdrawal" (but "the US withdrawal" is the US's)
+        taken = prep_objects(tok, ("of",))
+        taken += [c for c in tok.children if c.dep_ == "compound" and s.entity_label(c) not in ("GPE", "NORP")]
+    if taken:
+        return any(says(t, _FORCES_WITHDRAWN) for t in with_conjuncts(taken))
+    away = prep_objects(tok, ("from",))
+    if away:
+        return any(_a_place(s, t) for t in with_conjuncts(away))
+    if any(says(t, _DEALS) for t in s.doc):
+        return False  # "the Iran nuclear deal after the US withdrawal": from the deal, or from where?
+    if verb:
+        at, who = tok, [c for c in tok.children if c.dep_ == "nsubj"]
+        while not who and at.dep_ in ("xcomp", "acomp") and at.head.i != at.i:
+            at = at.head  # "Iraq was ready to withdraw", "Syria is willing to withdraw"
+            who = [c for c in at.children if c.dep_ == "nsubj"]
+    else:  # "the Israeli withdrawal", "Syria's withdrawal"
+        who = [c for c in tok.children if c.dep_ in ("poss", "amod", "compound")]
+    return any(s.entity_label(t) in ("GPE", "NORP") or says(t, _FORCES_WITHDRAWN) for t in who)
+
+
+@condition("from-a-deal", _with_word(_DEALS))
+def _from_a_deal(s: Sentence, tok: Token) -> bool:
+    """Withdrawing from an agreement or talks ("the US withdrawal from the nuclear agreement"):
+    a rejection of it, no retreat of forces."""
+    return any(says(t, _DEALS) for t in with_conjuncts(prep_objects(tok, ("from",))))
+
+
+_ELECTION_WORDS = words(
+    "election elections electoral referendum ballot ballots poll polls polling voter voters electorate candidate "
+    "candidates primary primaries caucus caucuses runoff run-off constituency constituencies turnout"
+)
+
+
+@condition("an-election", _with_word(_ELECTION_WORDS))
+def _an_election(s: Sentence, tok: Token) -> bool:
+    """A vote of an election or a referendum: the sentence speaks of one ("voters went to the
+    polls", "voted in the referendum"); a committee's, a court's or a parliament's vote is none
+    ("the court upheld the law by a 6-3 vote", "the committee voted for the cut")."""
+    return any(says(t, _ELECTION_WORDS) for t in s.doc)
+
+
+#: How a beating is told apart from a win: "beat him to death", "beat up", "severely beaten".
+_BEATING_MANNER = words("severely brutally badly savagely repeatedly mercilessly viciously violently")
+_BEATERS = words("police policeman policemen officer officers guard guards soldier soldiers troops mob mobs thugs gang")
+
+
+@condition("a-beating")
+def _a_beating(s: Sentence, tok: Token) -> bool:
+    """Someone beaten ("police beat the protesters", "was beaten to death", "beat him up", "beat
+    him with sticks"), not a rival, a record or a deadline beaten ("Trump would beat every
+    Democrat", "Kemmerich beat the incumbent", "scammers beat them to it", "not to be beaten")."""
+    if any(c.dep_ == "prt" and c.lower_ == "up" for c in tok.children):
+        return True
+    if any(o.lower_ == "death" for o in prep_objects(tok, ("to",))):
+        return True
+    if any(c.dep_ == "advmod" and c.lower_ in _BEATING_MANNER for c in tok.children):
+        return True
+    if any(not o.like_num for o in prep_objects(tok, ("with",))):
+        return True  # "beat him with sticks"
+    beaten = [c for c in tok.children if c.dep_ == "nsubjpass"]
+    if beaten:
+        return any(_someone(s, t) or says(t, _HARMED) for t in beaten)
+    beaters = [c for c in tok.children if c.dep_ == "nsubj"]
+    return any(says(t, _BEATERS) for t in beaters) and any(c.dep_ == "dobj" for c in tok.children)
+
+
+@condition("a-guest")
+def _a_guest(s: Sentence, tok: Token) -> bool:
+    """Whom one hosts is a person or a state ("Putin hosted Modi", "will be hosted by Mr Modi",
+    "host the prime minister"), not a team, a website or an event ("Pittsburgh hosts the San Jose
+    Sharks", "sites hosted on the servers", "Goa has hosted big events")."""
+    guests = objects_of(tok)  # (with a passive conjunct's subject: "arrived and was hosted by Modi")
+    return any(
+        s.entity_label(t) in ("PERSON", "GPE", "NORP")
+        or lemma_of(t) in ACTOR_NOUNS
+        or t.lower_ in ("him", "her", "them", "us")
+        for t in guests
+    )
+
+
+#: What makes "demand" a market's: "oil demand", "rising demand", "weak global demand".
+_MARKET_DEMAND = words(
+    "oil industry consumer consumers global domestic strong stronger weak weaker rising falling flagging soft "
+    "softer low lower high higher decreased increased increasing growing slowing sluggish market energy power "
+    "electricity steel export exports import imports peak pent-up aggregate seasonal travel housing fuel gas food "
+    "labour labor customer customers retail overall underlying robust tepid solid healthy buoyant"
+)
+#: ...and what a market's demand does: "demand surged", "demand picks up".
+_DEMAND_MOVES = words(
+    "rise fall surge grow drop decline pick slow soften weaken strengthen increase decrease outstrip exceed outpace "
+    "plunge jump recover rebound slump"
+)
+#: Verbs of supplying a market's demand ("to meet industry demand", "boost capacity amid demand").
+_SUPPLYING = words("meet boost forecast fuel curb dampen satisfy stimulate")
+#: What a demand "for" something asks for, where it is a claim: an act, a payment, a release.
+_CLAIMED = words(
+    "ransom money payment payments cash bitcoin amount sum fee release return apology justice ceasefire independence"
+)
+
+
+@condition("a-claim")
+def _a_claim(s: Sentence, tok: Token) -> bool:
+    """A claim made on someone ("the protesters' demands", "a ransom demand", "the demand for his
+    extradition", "the demand for payment"), not a market's demand ("oil demand", "demand for
+    electricity", "demand picked up", "to meet industry demand", "available on demand")."""
+    if tok.dep_ == "pobj" and tok.head.lower_ == "on":
+        return False  # "watch on demand"
+    modifiers = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod")]
+    if any(c.dep_ == "poss" for c in tok.children) or any(says(m, _CLAIMED) for m in modifiers):
+        return True  # "the hackers' demand", "a much higher ransom demand", "the ransom demand dropped"
+    if any(says(m, _MARKET_DEMAND) for m in with_conjuncts(modifiers)):
+        return False
+    if tok.lower_ == "demands":
+        return True
+    if tok.dep_ in ("nsubj", "nsubjpass") and says(tok.head, _DEMAND_MOVES):
+        return False  # "demand surged", "the global demand picks up"
+    if tok.dep_ == "dobj" and says(tok.head, _SUPPLYING):
+        return False
+    asked = prep_objects(tok, ("for",))
+    return not asked or any(
+        says(t, _CLAIMED) or t.lower_.endswith(("tion", "sion", "ment", "al", "ance", "ence")) for t in asked
+    )
+
+
 #: Words of a market's rise: "funds hop on board this rally", "a relief rally in stocks".
 _MARKETS = words(
     "stock stocks share shares market markets index indices dow nasdaq equities equity bond bonds price prices "

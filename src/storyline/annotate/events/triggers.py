@@ -109,6 +109,10 @@ def trigger_keys(tok: Token, pos: str) -> list[str]:
     return [*phrasal, lemma]
 
 
+#: Subjects that make a "must" the speaker's own: no demand on another.
+_FIRST_PERSON = frozenset({"we", "i"})  # (not "us": "the US must" is a state)
+
+
 def _frames(s: Sentence) -> list[RawMention]:
     """Demands and ultimatums that the frame of a clause makes, whatever its verb: "the
     minister said Libya must hand over the suspects" is the minister's demand on Libya
@@ -124,6 +128,8 @@ def _frames(s: Sentence) -> list[RawMention]:
             if not said_by:
                 continue  # an unattributed "must" is the writer's view or a necessity, not a demand
             subj, _, _ = subjects(verb)
+            if any(t.lower_ in _FIRST_PERSON for t in subj):
+                continue  # "we must build a partnership": the speaker's own resolve, asked of no one else
             said = reporter(verb)
             args = [replace(a, role="source") for a in said_by] + [s.arg(t, "target") for t in subj]
             grammar = status(said) if said is not None else EventStatus.OCCURRED
@@ -303,13 +309,26 @@ def _names_a_kind(noun: Token) -> bool:
 def _no_trigger(s: Sentence, tok: Token, pos: str) -> bool:
     """Whether a word the lexicon knows is used here as something else than an event."""
     if pos == "V":
-        return _people_of(tok)  # "took the injured to hospital": the people it was done to, not the act
+        # "took the injured to hospital": the people it was done to, not the act; "For more
+        # information, visit the event page": the reader is told to act, no one acts
+        return _people_of(tok) or _imperative(tok)
     return (
         s.entity_label(tok) in NAME_LABELS  # "Asia-Pacific Economic Cooperation", "Nobel Peace Prize"
         or _amount(tok)  # "a great deal to discuss": an amount, not an agreement
         or _acronym(s, tok)  # "Private Automated Contact Tracing (PACT)": a name's letters, not a pact
         or _names_a_kind(tok)  # "invasion forces", "war games", "attack helicopters": a kind of thing
     )
+
+
+def _imperative(verb: Token) -> bool:
+    """Whether a verb tells the reader to act: a bare verb heading its sentence, with no subject
+    and nothing that governs it ("Visit the event page", "For details, contact the office",
+    "Please call 911"), and no question."""
+    if verb.tag_ != "VB" or verb.dep_ != "ROOT":
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "aux", "auxpass") for c in verb.children):
+        return False
+    return not any(t.text == "?" for t in verb.sent)
 
 
 def _people_of(verb: Token) -> bool:
