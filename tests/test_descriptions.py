@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from storyline.annotate import Annotator
-from storyline.annotate.descriptions import describe_people, resolve, role_of
+from storyline.annotate.descriptions import describe_people, known_countries, resolve, role_of
 from storyline.annotate.entities import EntityRecognizer
 from storyline.evaluate.descriptions import evaluate_descriptions
 from storyline.model.annotations import Event
@@ -390,3 +390,64 @@ def test_the_article_view_shows_the_words_that_named_a_person(tmp_path: Path) ->
     # a person named by name is shown by name alone
     talks = next(line for line in shown.output.splitlines() if "('talks')" in line)
     assert "Narendra Modi" in talks and "('Narendra Modi')" not in talks and "('Modi')" not in talks
+
+
+UNTIED = (
+    "President Vladimir Putin and Prime Minister Narendra Modi held talks in the Kremlin on Thursday. "
+    "The Indian leader arrived in the Russian capital on Wednesday."
+)
+TIED = "Indian Prime Minister Narendra Modi met Russian President Vladimir Putin in Sochi on Monday."
+
+
+def test_what_other_documents_say_of_a_person_places_them(recognizer: EntityRecognizer) -> None:
+    untied, tied = recognizer.recognise([UNTIED, TIED], languages=["en", "en"])
+    known = known_countries([(untied, UNTIED), (tied, TIED)])
+    assert sorted(known.values()) == ["India", "Russia"]
+    at = UNTIED.index("The Indian leader")
+    alone = resolve(at, at + len("The Indian leader"), UNTIED, untied, describe_people(untied, UNTIED))
+    assert alone is None  # the story by itself ties neither leader to a country
+    helped = resolve(at, at + len("The Indian leader"), UNTIED, untied, describe_people(untied, UNTIED, known))
+    assert helped is not None and helped.canonical == "Narendra Modi" and helped.known_elsewhere
+
+
+def test_what_a_document_says_wins_over_the_others(recognizer: EntityRecognizer) -> None:
+    text = "Russian President Vladimir Putin met Prime Minister Narendra Modi. The Russian leader left on Friday."
+    (own,) = recognizer.recognise([text], languages=["en"])
+    putin = next(e.entity_id for e in own if e.canonical == "Vladimir Putin")
+    people = describe_people(own, text, {putin: "France"})
+    assert people[putin].countries == {"Russia"} and not people[putin].known_elsewhere
+
+
+def test_documents_that_disagree_place_no_one(recognizer: EntityRecognizer) -> None:
+    texts = ["Indian Prime Minister John Smith spoke on Monday.", "British Prime Minister John Smith spoke on Monday."]
+    found = recognizer.recognise(texts, languages=["en", "en"])
+    assert known_countries(list(zip(found, texts, strict=True))) == {}
+
+
+def test_an_event_names_the_person_other_documents_of_the_batch_place(annotator: Annotator) -> None:
+    from datetime import date
+
+    from storyline.evaluate import gold_document
+
+    untied, _ = annotator.annotate_many(
+        [gold_document(UNTIED, "untied", date(2015, 12, 25)), gold_document(TIED, "tied", date(2018, 5, 21))]
+    )
+    arrived = next(e for e in untied.annotations.events if e.trigger.text == "arrived")
+    assert "Narendra Modi" in names(arrived, "source")
+    (alone,) = annotator.annotate_many([gold_document(UNTIED, "untied", date(2015, 12, 25))])
+    arrived = next(e for e in alone.annotations.events if e.trigger.text == "arrived")
+    assert "Narendra Modi" not in names(arrived, "source")
+
+
+def test_the_store_places_a_person_for_a_later_document(tmp_path: Path) -> None:
+    import storyline
+
+    first, second = tmp_path / "tied.txt", tmp_path / "untied.txt"
+    first.write_text("Modi meets Putin\n\n" + TIED + "\n", encoding="utf-8")
+    second.write_text("Modi in Moscow\n\n" + UNTIED + "\n", encoding="utf-8")
+    with storyline.open(str(tmp_path / "s.db")) as sl:
+        sl.analyze([str(first)])
+        sl.analyze([str(second)])  # another run: what the store learnt from the first places Modi
+        doc = next(d for d in sl.documents(limit=None) if "Indian leader" in d.text)
+        arrived = next(e for e in sl.annotations(doc.id).events if e.trigger.text == "arrived")
+    assert "Narendra Modi" in names(arrived, "source")

@@ -904,7 +904,7 @@ def test_an_agreement_awaited_beside_the_talks_is_planned(annotator: Annotator) 
         # awaited whatever the clause's tense, and "set for" a day, "planned", "to be held"
         ("The talks ended on Monday, with a deal expected.", "deal", planned),
         ("The two leaders will hold talks on Friday, officials said, with a deal expected.", "deal", planned),
-        ("Protesters are gathering outside parliament, with a referendum planned for next month.", "referendum", planned),
+        ("Protesters gather outside parliament, with a referendum planned for May.", "referendum", planned),
         ("Tensions are high, with the summit expected to be held next week.", "summit", planned),
     ):
         assert status_of(annotator, text, trigger) is status, text
@@ -1951,3 +1951,29 @@ def test_what_the_reader_is_told_to_do_is_no_event(annotator: Annotator) -> None
     for text in ("For more information, visit the event page on Facebook.", "Please call the office for details."):
         assert not events(annotator, text), text
     kinds_are(annotator, (("Putin will visit India in October.", "visit", "CONSULT"),))
+
+
+def test_talks_are_dated_by_the_talks_not_by_the_arrival(annotator: Annotator) -> None:
+    found = events(
+        annotator,
+        "Prime Minister Narendra Modi held talks with President Vladimir Putin in the Kremlin on Thursday. "
+        "Modi arrived in the Russian capital on Wednesday. "
+        "According to the Kremlin, the two leaders also discussed trade and energy.",
+        published=date(2015, 12, 25),
+    )
+    talks = by_trigger(found, "talks")
+    assert "discussed" in [m.text for m in talks.mentions]  # one meeting, on Thursday
+    assert talks.time is not None and talks.time.value == "2015-12-24"
+
+
+def test_a_building_and_its_city_are_one_place_to_an_event(annotator: Annotator) -> None:
+    from storyline.annotate.events.coreference import compatible
+    from storyline.model.annotations import EventPlace
+
+    kremlin = EventPlace("Kremlin", "RU", 55.752, 37.617, "Kremlin", 0, 7, "building")
+    moscow = EventPlace("Moscow", "RU", 55.752, 37.618, "the Russian capital", 0, 19, "city")
+    petersburg = EventPlace("Saint Petersburg", "RU", 59.939, 30.316, "St Petersburg", 0, 13, "city")
+    (talks,) = events(annotator, "Putin and Modi held talks on Thursday.")  # (only its shape matters)
+    at = [replace(talks, place=p) for p in (kremlin, moscow, petersburg)]
+    assert compatible(at[0], set(), at[1], set())
+    assert not compatible(at[1], set(), at[2], set())

@@ -378,12 +378,18 @@ class Storyline:
                         docs = self.store.unannotated(annotator.stages, batch_size)
                     if not docs:
                         return done
-                    results = annotator.annotate_many(docs, known_people=self.store.people_weights())
+                    results = annotator.annotate_many(
+                        docs, known_people=self.store.people_weights(), known_countries=self._people_countries
+                    )
                     with stage("annotate: store writes"):
                         self.store.add_annotations(annotator.stages, [(r.document.id, r.annotations) for r in results])
                     done += len(docs)
         finally:
             annotator.close()
+
+    def _people_countries(self, people: Sequence[str]) -> dict[str, str]:
+        """The country the store's documents introduce each of ``people`` with (entity ids)."""
+        return {person: name for person, (_, name) in self.store.person_countries(people).items()}
 
     def set_date(self, doc_id: str, when: str) -> Document:
         """Give a stored document (id or unique prefix) the publication date ``when`` (ISO 8601,
@@ -404,7 +410,9 @@ class Storyline:
         annotator = shared_annotator()
         with self.store.writer_lock():
             self.store.add([], [], earlier=[dated])
-            results = annotator.annotate_many([dated], known_people=self.store.people_weights())
+            results = annotator.annotate_many(
+                [dated], known_people=self.store.people_weights(), known_countries=self._people_countries
+            )
             self.store.add_annotations(annotator.stages, [(r.document.id, r.annotations) for r in results])
         self.cluster_pending()
         return self.get(doc.id)

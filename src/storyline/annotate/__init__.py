@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, NamedTuple, Protocol
 
+from storyline.annotate import descriptions, event_model
 from storyline.annotate import entities as entities_module
-from storyline.annotate import event_model
 from storyline.annotate import events as events_module
 from storyline.annotate import places as places_module
 from storyline.annotate import times as times_module
@@ -70,6 +70,8 @@ class Annotated:
 
 
 Extracted = tuple[list[list[Any]], list[list[TimeExpression]], list[list[RawMention]]]
+KnownCountries = Callable[[Sequence[str]], Mapping[str, str]]
+"""Person entity ids -> the country the store places each in (those it places nowhere left out)."""
 """A batch's raw entity mentions (of the readable texts, in order), time expressions (of every
 text) and raw event mentions (of the readable texts)."""
 DocumentExtraction = tuple[list[Any] | None, list[TimeExpression], list[RawMention] | None]
@@ -269,10 +271,18 @@ class Annotator:
         return raws, times, events
 
     def annotate_many(
-        self, docs: Sequence[Document], *, anchor: date | None = None, known_people: Mapping[str, int] | None = None
+        self,
+        docs: Sequence[Document],
+        *,
+        anchor: date | None = None,
+        known_people: Mapping[str, int] | None = None,
+        known_countries: KnownCountries | None = None,
     ) -> list[Annotated]:
         """Annotate a batch. ``anchor`` overrides each document's publication date for time
-        expressions; ``known_people`` (canonical name -> documents) helps resolve spellings."""
+        expressions; ``known_people`` (canonical name -> documents) helps resolve spellings;
+        ``known_countries`` says, for person entity ids, the country earlier documents (the store)
+        placed each in. With what the batch's own documents say, it lets "the Indian leader" of a
+        story that never ties Modi to India be Modi (:mod:`storyline.annotate.descriptions`)."""
         jobs, skipped = extraction_jobs(docs, self.entities, anchor)
         texts = [job.text for job in jobs]
         anchors = [job.anchor for job in jobs]
@@ -288,8 +298,11 @@ class Annotator:
         with stage("annotate: places"):
             places_of = [self.geocoder.geocode(entities[i], texts[i]) for i in range(len(docs))]
         with stage("annotate: event linking"):
+            known = self._known_countries(entities, texts, known_countries) if any(events_of.values()) else {}
             events = [
-                link_events(d.id, texts[i], events_of.get(i, []), entities[i], places_of[i], times[i], anchors[i])
+                link_events(
+                    d.id, texts[i], events_of.get(i, []), entities[i], places_of[i], times[i], anchors[i], known
+                )
                 for i, d in enumerate(docs)
             ]
         if self.category_model is not None and any(events):
@@ -299,6 +312,18 @@ class Annotator:
             Annotated(d, Annotations(times[i], entities[i], skipped[i], places_of[i], events[i]))
             for i, d in enumerate(docs)
         ]
+
+    @staticmethod
+    def _known_countries(
+        entities: Sequence[Sequence[EntityMention]], texts: Sequence[str], stored: KnownCountries | None
+    ) -> dict[str, str]:
+        """The country each person of the batch is placed in by the batch's documents, else by the
+        store (``stored``), where any places them."""
+        known = descriptions.known_countries(list(zip(entities, texts, strict=True)))
+        people = sorted({e.entity_id for ents in entities for e in ents if e.label == "PERSON"} - known.keys())
+        if stored is not None and people:
+            known.update({p: c for p, c in stored(people).items() if c})
+        return known
 
     def _sentence_vectors(self, sentences: Sequence[str]) -> Any:
         if self._embed is None:
@@ -318,10 +343,17 @@ class _SharedAnnotator(Annotator):
         self._lock = threading.Lock()
 
     def annotate_many(
-        self, docs: Sequence[Document], *, anchor: date | None = None, known_people: Mapping[str, int] | None = None
+        self,
+        docs: Sequence[Document],
+        *,
+        anchor: date | None = None,
+        known_people: Mapping[str, int] | None = None,
+        known_countries: KnownCountries | None = None,
     ) -> list[Annotated]:
         with self._lock:
-            return super().annotate_many(docs, anchor=anchor, known_people=known_people)
+            return super().annotate_many(
+                docs, anchor=anchor, known_people=known_people, known_countries=known_countries
+            )
 
     def close(self) -> None:
         pass

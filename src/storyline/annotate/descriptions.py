@@ -5,8 +5,10 @@ the same document when the document itself has said that the person is one: by a
 Minister Narendra Modi"), a word before the name ("actress Tara Reid", "US bank chief Ben
 Bernanke"), an apposition ("Kaoru Yosano, the Japanese minister of fiscal policy"; "the French
 president, Emmanuel Macron"), "as" ("named Hugh Jackman as the host") or "is" ("Mr Modi is the
-first Indian prime minister to visit"). Nothing is known from outside the text: whose leader Putin
-is, the document must say, or leave him the only leader it has not placed elsewhere.
+first Indian prime minister to visit"). Whose leader Putin is, the document says, or leaves him
+the only leader it has not placed elsewhere; where it places a person nowhere, the country other
+documents introduce them with places them (``known``: :func:`known_countries` over a batch, and
+what the store learnt from earlier ones), never against what the document says.
 
 A description resolves only to one person: the only person first named before it whose roles
 (read anywhere in the document) include the description's (any head of state or government for
@@ -24,14 +26,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from storyline.annotate.entities import TITLES
 from storyline.annotate.event_lexicon import words
 from storyline.model.annotations import EntityMention
 
-__all__ = ["LEADER_ROLES", "People", "Person", "describe_people", "resolve", "role_matches", "role_of"]
+__all__ = [
+    "LEADER_ROLES", "People", "Person", "describe_people", "known_countries", "resolve", "role_matches", "role_of",
+]  # fmt: skip
 
 #: Roles a "leader" (without more) may stand for: the heads of a state or a government.
 LEADER_ROLES = frozenset(
@@ -128,6 +133,7 @@ class Person:
     first: int  # where the document first names the person
     roles: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
+    known_elsewhere: bool = False  # the country comes from other documents, not from this one
 
 
 People = dict[str, Person]
@@ -183,8 +189,9 @@ def _countries(spans: Sequence[EntityMention], start: int, end: int) -> set[str]
     return {e.country for e in spans if e.country and e.label in ("NORP", "GPE") and start <= e.start and e.end <= end}
 
 
-def describe_people(entities: Sequence[EntityMention], text: str) -> People:
-    """What the document says each person it names is."""
+def describe_people(entities: Sequence[EntityMention], text: str, known: Mapping[str, str] | None = None) -> People:
+    """What the document says each person it names is. ``known``: the country other documents
+    place a person in (entity id -> country), for those this document places nowhere."""
     ents = sorted(entities, key=lambda e: e.start)
     starts = [e.start for e in ents]
     people: People = {}
@@ -197,7 +204,27 @@ def describe_people(entities: Sequence[EntityMention], text: str) -> People:
         # only the mentions near the name can describe it: a long text costs no more per name
         _before(p, m, ents[bisect_left(starts, m.start - _NEAR) : i], text)
         _after(p, m, ents[i + 1 : bisect_right(starts, m.end + _NEAR)], text)
+    for p in people.values():
+        if not p.countries and known and known.get(p.entity_id):
+            p.countries.add(known[p.entity_id])
+            p.known_elsewhere = True
     return people
+
+
+def known_countries(documents: Sequence[tuple[Sequence[EntityMention], str]]) -> dict[str, str]:
+    """The country each person is placed in by these documents (entity id -> country): where the
+    documents that place the person anywhere agree, or mostly place them in one country."""
+    counts: dict[str, Counter[str]] = {}
+    for entities, text in documents:
+        for p in describe_people(entities, text).values():
+            if len(p.countries) == 1:
+                counts.setdefault(p.entity_id, Counter())[next(iter(p.countries))] += 1
+    out = {}
+    for person, c in counts.items():
+        (first, n), *rest = c.most_common(2)
+        if not rest or n > 2 * rest[0][1]:
+            out[person] = first
+    return out
 
 
 def _before(p: Person, m: EntityMention, earlier: Sequence[EntityMention], text: str) -> None:

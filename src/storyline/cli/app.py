@@ -1418,15 +1418,23 @@ def eval_descriptions(
         ),
     ],
     errors: Annotated[int, typer.Option("--errors", help="Also list N wrong and N missed resolutions.")] = 0,
+    alone: Annotated[
+        bool,
+        typer.Option("--alone", help="Read each document by itself, not with what the others say of its people."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """People named by a description ("the actress", "the Russian leader") against gold chains: of
     the gold mentions of people headed by a common noun, how many storyline resolves to a person,
-    and how many of those to a person of the mention's own chain."""
+    and how many of those to a person of the mention's own chain. The documents are read as one
+    store holds them (a person another document places in a country is placed there)."""
     from storyline.evaluate.descriptions import evaluate_descriptions
 
     scores = _evaluate(
-        folder, lambda: evaluate_descriptions(folder), folder=True, errors=(FileNotFoundError, ValueError)
+        folder,
+        lambda: evaluate_descriptions(folder, alone=alone),
+        folder=True,
+        errors=(FileNotFoundError, ValueError),
     )
     result = scores.as_dict()
     if as_json:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storyline.annotate.descriptions import describe_people, resolve
+from storyline.annotate.descriptions import describe_people, known_countries, resolve
 from storyline.annotate.event_lexicon import words
 from storyline.evaluate.cdcr import read_conll
 
@@ -88,8 +88,11 @@ def _mentions(folder: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def evaluate_descriptions(folder: Path, recognizer: Any = None) -> DescriptionScores:
-    """Score description resolution on a corpus folder (see the module's notes)."""
+def evaluate_descriptions(folder: Path, recognizer: Any = None, *, alone: bool = False) -> DescriptionScores:
+    """Score description resolution on a corpus folder (see the module's notes). The corpus's
+    documents are read as one store holds them: a person another document places in a country is
+    placed there (:func:`~storyline.annotate.descriptions.known_countries`); ``alone``: each
+    document by itself."""
     from storyline.annotate.entities import EntityRecognizer
 
     conll = folder / "dataset.conll"
@@ -103,8 +106,9 @@ def evaluate_descriptions(folder: Path, recognizer: Any = None) -> DescriptionSc
     recognizer = recognizer or EntityRecognizer()
     found = recognizer.recognise([d.text for d in docs], languages=["en"] * len(docs))
     scores = DescriptionScores(documents=len(docs))
+    known = {} if alone else known_countries([(entities, d.text) for d, entities in zip(docs, found, strict=True)])
     for doc, entities in zip(docs, found, strict=True):
-        people = describe_people(entities, doc.text)
+        people = describe_people(entities, doc.text, known)
         spans: list[tuple[dict[str, Any], int, int, int]] = []  # mention, start, head end, end (as the gold gives them)
         for r in by_doc[doc.key]:
             tokens = [doc.offsets.get((int(r["sent_id"]), int(t))) for t in r["tokens_number"]]

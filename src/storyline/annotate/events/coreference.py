@@ -3,8 +3,18 @@ June") are joined into one :class:`~storyline.model.annotations.Event`."""
 
 from __future__ import annotations
 
+import math
+
 from storyline.annotate.event_lexicon import mention_family
-from storyline.model.annotations import AREA_PLACES, Event, EventActor, EventStatus, EventTime, value_range
+from storyline.model.annotations import (
+    AREA_PLACES,
+    Event,
+    EventActor,
+    EventPlace,
+    EventStatus,
+    EventTime,
+    value_range,
+)
 
 #: Statuses whose events the publication date does not date: still to come, only supposed, or
 #: recalled from before (an inferred date stands only for what the story reports as its news).
@@ -97,10 +107,23 @@ def compatible(
     if a.place and b.place and a.place.name != b.place.name:
         if a.place.country != b.place.country:
             return False
-        if a.place.kind not in AREA_PLACES and b.place.kind not in AREA_PLACES:
-            return False  # two cities: two places, two meetings
+        near = a.subtype == b.subtype and _near(a.place, b.place)  # talks in the Kremlin, talks in Moscow
+        if a.place.kind not in AREA_PLACES and b.place.kind not in AREA_PLACES and not near:
+            return False  # two cities: two places, two meetings (a dinner at the residence, the summit in the city)
     referenced = {EventStatus.REFERENCED}
     return not ({a.status} & referenced) ^ ({b.status} & referenced) or not (a_ids and b_ids)
+
+
+#: Places closer than this are one place to two mentions of one kind of event: a building and its
+#: city ("talks in the Kremlin", "talks in the Russian capital"); two cities are farther apart. Not
+#: fit on data: the distance between a city's centre and its landmarks.
+SAME_PLACE_KM = 10.0
+
+
+def _near(a: EventPlace, b: EventPlace) -> bool:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h)) < SAME_PLACE_KM
 
 
 def _people_of(event: Event, people: set[str] | frozenset[str]) -> set[str]:

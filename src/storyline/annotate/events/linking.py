@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Generic, Protocol, TypeVar
@@ -126,9 +126,11 @@ def link_events(
     places: Sequence[PlaceMention],
     times: Sequence[TimeExpression],
     anchor: date | None,
+    known: Mapping[str, str] | None = None,
 ) -> list[Event]:
     """The events of one document: raw mentions linked to its entities, places and times, their
-    status settled against the date, and the mentions of one event joined."""
+    status settled against the date, and the mentions of one event joined. ``known``: the country
+    other documents place each person in (entity id -> country), for descriptions of people."""
     raws = _outside_dates(raws, times)
     ents, plcs = _Index(entities), _Index(places)
     dated = _Index([t for t in times if t.type in (TimeType.DATE, TimeType.TIME) and value_range(t.value)])
@@ -138,7 +140,7 @@ def link_events(
     firm: set[str] = set()  # events whose status the grammar stated (not a default)
     label_of = {e.entity_id: e.label for e in entities}
     previous: Groups = {"people": [], "pair": [], "states": []}
-    described = describe_people(entities, text) if raws else {}
+    described = describe_people(entities, text, known) if raws else {}
     # what stands before a noun trigger in its phrase, where the phrase is what another act is for
     # or ahead of: a time there is that event's ("invited the president for next year's summit":
     # next year is the summit's, not the invitation's; but "killed in the 1998 bombings" is when
@@ -829,6 +831,9 @@ def _in_country(place: EventPlace, country: EventPlace | None) -> bool:
     return bool(place.country) and place.country == country.country
 
 
+_JOURNEYS = ("visit", "host-visit")
+
+
 def _inherit_dates(
     events: list[Event],
     anchor: date | None,
@@ -860,7 +865,7 @@ def _inherit_dates(
         # "a day after the talks" dates the talks, not the story's news
         if day is not None and event.type in DIPLOMATIC and event.id not in counted:
             ids = {a.entity_id for a in event.participants() if a.entity_id}
-            dated.append((i, day, ids, event.subtype in ("visit", "host-visit")))
+            dated.append((i, day, ids, event.subtype in _JOURNEYS))
     for start, when, who in departures:
         if (day := recent(when, (TimeType.DATE.value, TimeType.TIME.value))) is not None:  # "on Thursday night"
             dated.append((sum(e.trigger.start < start for e in events) - 0.5, day, who, True))
@@ -871,9 +876,10 @@ def _inherit_dates(
         if not (undated or (event.time and event.time.inferred and event.status is EventStatus.OCCURRED)):
             continue
         ids = {a.entity_id for a in event.participants() if a.entity_id}
-        # an agreement is made at the talks, not on the day of an arrival: a journey dates it only
-        # where nothing else of those days is dated ("visited New Delhi on Wednesday ... signed")
-        outcome = event.type in OUTCOMES
+        # an agreement is made at the talks, not on the day of an arrival, and talks are the
+        # talks': a journey dates them only where nothing else of those days is dated ("visited
+        # New Delhi on Wednesday ... signed", "arrived on Wednesday ... the leaders also discussed")
+        outcome = event.type in OUTCOMES or (event.type in DIPLOMATIC and event.subtype not in _JOURNEYS)
         settled = [d for d in dated if not d[3]]
         by_distance = sorted(settled if outcome and settled else dated, key=lambda d: abs(d[0] - i))
         sharing = [d for d in by_distance if ids & d[2]]
