@@ -397,17 +397,19 @@ UNTIED = (
     "The Indian leader arrived in the Russian capital on Wednesday."
 )
 TIED = "Indian Prime Minister Narendra Modi met Russian President Vladimir Putin in Sochi on Monday."
+TIED_AGAIN = "Russian President Vladimir Putin hosted Indian Prime Minister Narendra Modi in Moscow."
 
 
 def test_what_other_documents_say_of_a_person_places_them(recognizer: EntityRecognizer) -> None:
-    untied, tied = recognizer.recognise([UNTIED, TIED], languages=["en", "en"])
-    known = known_countries([(untied, UNTIED), (tied, TIED)])
+    untied, tied, again = recognizer.recognise([UNTIED, TIED, TIED_AGAIN], languages=["en"] * 3)
+    assert known_countries([(untied, UNTIED), (tied, TIED)]) == {}  # one document places no one
+    known = known_countries([(untied, UNTIED), (tied, TIED), (again, TIED_AGAIN)])
     assert sorted(known.values()) == ["India", "Russia"]
     at = UNTIED.index("The Indian leader")
     alone = resolve(at, at + len("The Indian leader"), UNTIED, untied, describe_people(untied, UNTIED))
     assert alone is None  # the story by itself ties neither leader to a country
     helped = resolve(at, at + len("The Indian leader"), UNTIED, untied, describe_people(untied, UNTIED, known))
-    assert helped is not None and helped.canonical == "Narendra Modi" and helped.known_elsewhere
+    assert helped is not None and helped.canonical == "Narendra Modi"
 
 
 def test_what_a_document_says_wins_over_the_others(recognizer: EntityRecognizer) -> None:
@@ -415,7 +417,7 @@ def test_what_a_document_says_wins_over_the_others(recognizer: EntityRecognizer)
     (own,) = recognizer.recognise([text], languages=["en"])
     putin = next(e.entity_id for e in own if e.canonical == "Vladimir Putin")
     people = describe_people(own, text, {putin: "France"})
-    assert people[putin].countries == {"Russia"} and not people[putin].known_elsewhere
+    assert people[putin].countries == {"Russia"}
 
 
 def test_documents_that_disagree_place_no_one(recognizer: EntityRecognizer) -> None:
@@ -429,8 +431,12 @@ def test_an_event_names_the_person_other_documents_of_the_batch_place(annotator:
 
     from storyline.evaluate import gold_document
 
-    untied, _ = annotator.annotate_many(
-        [gold_document(UNTIED, "untied", date(2015, 12, 25)), gold_document(TIED, "tied", date(2018, 5, 21))]
+    untied, _, _ = annotator.annotate_many(
+        [
+            gold_document(UNTIED, "untied", date(2015, 12, 25)),
+            gold_document(TIED, "tied", date(2018, 5, 21)),
+            gold_document(TIED_AGAIN, "again", date(2019, 9, 4)),
+        ]
     )
     arrived = next(e for e in untied.annotations.events if e.trigger.text == "arrived")
     assert "Narendra Modi" in names(arrived, "source")
@@ -443,7 +449,12 @@ def test_the_store_places_a_person_for_a_later_document(tmp_path: Path) -> None:
     import storyline
 
     first, second = tmp_path / "tied.txt", tmp_path / "untied.txt"
-    first.write_text("Modi meets Putin\n\n" + TIED + "\n", encoding="utf-8")
+    # (enough plain English around the names for the language to be read as English)
+    first.write_text(
+        "Modi meets Putin\n\n" + TIED + " The two leaders discussed trade and energy, officials said after "
+        "the meeting, and they also talked about the situation in their region.\n\n" + TIED_AGAIN + "\n",
+        encoding="utf-8",
+    )
     second.write_text("Modi in Moscow\n\n" + UNTIED + "\n", encoding="utf-8")
     with storyline.open(str(tmp_path / "s.db")) as sl:
         sl.analyze([str(first)])
@@ -451,3 +462,23 @@ def test_the_store_places_a_person_for_a_later_document(tmp_path: Path) -> None:
         doc = next(d for d in sl.documents(limit=None) if "Indian leader" in d.text)
         arrived = next(e for e in sl.annotations(doc.id).events if e.trigger.text == "arrived")
     assert "Narendra Modi" in names(arrived, "source")
+
+
+def test_one_misread_document_places_no_one(annotator: Annotator) -> None:
+    from datetime import date
+
+    from storyline.evaluate import gold_document
+
+    _, story = annotator.annotate_many(
+        [
+            gold_document("In Pakistan Prime Minister Narendra Modi is widely disliked.", "a", date(2019, 1, 1)),
+            gold_document(
+                "Prime Minister Narendra Modi met President Xi Jinping in Wuhan on Monday. "
+                "The Pakistani leader criticised the meeting.",
+                "b",
+                date(2019, 1, 2),
+            ),
+        ]
+    )
+    criticised = next(e for e in story.annotations.events if e.trigger.text == "criticised")
+    assert "Narendra Modi" not in names(criticised, "source")

@@ -70,10 +70,10 @@ class Annotated:
 
 
 Extracted = tuple[list[list[Any]], list[list[TimeExpression]], list[list[RawMention]]]
-KnownCountries = Callable[[Sequence[str]], Mapping[str, str]]
-"""Person entity ids -> the country the store places each in (those it places nowhere left out)."""
 """A batch's raw entity mentions (of the readable texts, in order), time expressions (of every
 text) and raw event mentions (of the readable texts)."""
+KnownCountries = Callable[[Sequence[str]], Mapping[str, str]]
+"""Person entity ids -> the country the store places each in (those it places nowhere left out)."""
 DocumentExtraction = tuple[list[Any] | None, list[TimeExpression], list[RawMention] | None]
 """One text's raw entity mentions, time expressions and raw event mentions (None: not read)."""
 

@@ -35,7 +35,8 @@ from storyline.annotate.event_lexicon import words
 from storyline.model.annotations import EntityMention
 
 __all__ = [
-    "LEADER_ROLES", "People", "Person", "describe_people", "known_countries", "resolve", "role_matches", "role_of",
+    "KNOWN_FROM", "LEADER_ROLES", "People", "Person", "describe_people", "known_countries", "resolve", "role_matches",
+    "role_of",
 ]  # fmt: skip
 
 #: Roles a "leader" (without more) may stand for: the heads of a state or a government.
@@ -133,7 +134,6 @@ class Person:
     first: int  # where the document first names the person
     roles: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
-    known_elsewhere: bool = False  # the country comes from other documents, not from this one
 
 
 People = dict[str, Person]
@@ -207,13 +207,18 @@ def describe_people(entities: Sequence[EntityMention], text: str, known: Mapping
     for p in people.values():
         if not p.countries and known and known.get(p.entity_id):
             p.countries.add(known[p.entity_id])
-            p.known_elsewhere = True
     return people
 
 
+#: Documents that must place a person in one country before others are read with it: one
+#: misread line ("In Pakistan Prime Minister Narendra Modi is disliked") places no one.
+KNOWN_FROM = 2
+
+
 def known_countries(documents: Sequence[tuple[Sequence[EntityMention], str]]) -> dict[str, str]:
-    """The country each person is placed in by these documents (entity id -> country): where the
-    documents that place the person anywhere agree, or mostly place them in one country."""
+    """The country each person is placed in by these documents (entity id -> country): where
+    :data:`KNOWN_FROM` documents or more place them there, and more than twice as many as in any
+    other country."""
     counts: dict[str, Counter[str]] = {}
     for entities, text in documents:
         for p in describe_people(entities, text).values():
@@ -222,7 +227,7 @@ def known_countries(documents: Sequence[tuple[Sequence[EntityMention], str]]) ->
     out = {}
     for person, c in counts.items():
         (first, n), *rest = c.most_common(2)
-        if not rest or n > 2 * rest[0][1]:
+        if n >= KNOWN_FROM and (not rest or n > 2 * rest[0][1]):
             out[person] = first
     return out
 

@@ -28,7 +28,7 @@ from storyline.annotate.event_lexicon import (
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.arguments import destination, goes_home, objects_of
-from storyline.annotate.events.sentence import ACTOR_LABELS, Sentence
+from storyline.annotate.events.sentence import ACTOR_LABELS, PLACE_LABELS, Sentence
 from storyline.annotate.events.tokens import is_verb, prep_objects, says, to_infinitive, with_conjuncts
 
 if TYPE_CHECKING:
@@ -531,121 +531,189 @@ def _not_a_need(s: Sentence, tok: Token) -> bool:
     return not any(says(t, _NEEDS) for t in tok.children if t.dep_ == "nsubj")
 
 
+#: More words for people an act is done to.
+_PEOPLE_HARMED = words("villager villagers farmer farmers worker workers priest priests monk monks nun nuns")
+
+
+def _amount(tok: Token) -> bool:
+    """A number, a share or a sum ("5%", "2 percent", "20 paise", "$3 billion")."""
+    return tok.like_num or tok.lower_ in ("%", "percent", "per", "cent") or any(c.like_num for c in tok.children)
+
+
+def _relative_head(tok: Token) -> Token:
+    """What a relative pronoun stands for ("soldiers who beat a prisoner": soldiers), else itself."""
+    if tok.lower_ in ("who", "that", "which") and tok.head.dep_ == "relcl":
+        return tok.head.head
+    return tok
+
+
+def _a_person(s: Sentence, tok: Token) -> bool:
+    """A person or people: a name of a person, a word for people, a personal pronoun."""
+    tok = _relative_head(tok)
+    return (
+        s.entity_label(tok) == "PERSON"
+        or says(tok, _HARMED | _CHARGED | _PEOPLE_LET | _PEOPLE_HARMED)
+        or tok.lower_ in ("he", "she", "they", "we", "i", "him", "her", "them", "us", "me")
+    )
+
+
 @condition("a-refusal")
 def _a_refusal(s: Sentence, tok: Token) -> bool:
     """Someone declines something or to do something ("declined the invitation", "declined to
     comment", "asked to comment, he declined"), not a quantity that falls ("trade has declined
-    this year", "sales declined 5%")."""
+    this year", "sales declined 5%", "Tesla declined 5% on Monday")."""
+    if any(_amount(c) for c in tok.children if c.dep_ in ("dobj", "npadvmod", "advmod")):
+        return False  # "output declined a further 2 percent", "the rupee declines 20 paise"
     if any(c.dep_ in ("dobj", "xcomp", "nsubjpass") for c in tok.children):
         return True  # "the invitation was declined"
     if any(o.lower_ == "comment" for o in prep_objects(tok, ("for",))):
         return True  # "management declined for comment"
-    subjects = [c for c in tok.children if c.dep_ == "nsubj"]
-    return any(_someone(s, t) for t in subjects)
+    # bare: a person or an official declines ("asked about it, the minister declined"); a
+    # company, a currency or a share that "declined sharply" fell
+    return any(_a_person(s, t) or says(t, _SPEAKERS) for t in tok.children if t.dep_ == "nsubj")
 
 
-_DEALS = WORD_CLASSES["agreement"] | words("talks negotiations")
-
-
+#: Who declines where no object says what: people who speak for others.
+_SPEAKERS = words("minister ministers spokesman spokeswoman spokesperson official officials president leader")
 #: What an army withdraws: its forces, its presence.
-_FORCES_WITHDRAWN = WORD_CLASSES["troops"] | words("force troop peacekeepers contingent garrison presence military")
+_FORCES_WITHDRAWN = _FORCES | words("force troop peacekeepers contingent garrison presence military")
 #: Where forces withdraw from, when no name says it: "withdrew from the town".
 _PLACE_WORDS = words(
     "town towns city cities area areas zone zones region regions border borders territory territories village "
     "villages base bases country island islands province provinces camp camps position positions front line "
-    "lines capital enclave strip valley heights coast peninsula"
+    "lines capital enclave strip valley heights coast peninsula district districts port ports airport"
 )
-_PLACE_LABELS = ("GPE", "LOC", "FAC")
+#: What one withdraws from to reject it: an agreement, talks, a body ("withdrew from the WHO").
+_DEALS = WORD_CLASSES["agreement"] | words(
+    "talks negotiations partnership alliance coalition union organisation organization treaty pact"
+)
 
 
 def _a_place(s: Sentence, tok: Token) -> bool:
-    return s.entity_label(tok) in _PLACE_LABELS or says(tok, _PLACE_WORDS)
+    return s.entity_label(tok) in PLACE_LABELS or says(tok, _PLACE_WORDS)
+
+
+def _forces_word(tok: Token) -> bool:
+    return says(tok, _FORCES_WITHDRAWN) or says(tok, _SHOOTERS)
 
 
 @condition("forces-away")
 def _forces_away(s: Sentence, tok: Token) -> bool:
     """Forces withdrawn, or withdrawing from a place ("withdrew its troops", "troops were
-    withdrawn", "Israel's withdrawal from the zone", "Iraq was ready to withdraw"), not an offer,
-    charges or a player ("withdrew its offer", "the charges were withdrawn", "Nishikori's
-    withdrawal", "withdrawals from the fund")."""
+    withdrawn", "Israel's withdrawal from the zone", "Iraq was ready to withdraw", "rebels
+    retreated"), not an offer, charges or a player ("withdrew its offer", "the charges were
+    withdrawn", "Nishikori's withdrawal", "withdrawals from the fund")."""
     verb = is_verb(tok)
     if verb:
-        taken = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        taken = [_relative_head(c) for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
     else:  # "the withdrawal of forces", "a troop withdrawal" (but "the US withdrawal" is the US's)
         taken = prep_objects(tok, ("of",))
         taken += [c for c in tok.children if c.dep_ == "compound" and s.entity_label(c) not in ("GPE", "NORP")]
     if taken:
-        return any(says(t, _FORCES_WITHDRAWN) for t in with_conjuncts(taken))
+        return any(_forces_word(t) for t in with_conjuncts(taken))
     away = prep_objects(tok, ("from",))
     if away:
         return any(_a_place(s, t) for t in with_conjuncts(away))
-    if any(says(t, _DEALS) for t in s.doc):
-        return False  # "the Iran nuclear deal after the US withdrawal": from the deal, or from where?
     if verb:
         at, who = tok, [c for c in tok.children if c.dep_ == "nsubj"]
         while not who and at.dep_ in ("xcomp", "acomp") and at.head.i != at.i:
             at = at.head  # "Iraq was ready to withdraw", "Syria is willing to withdraw"
             who = [c for c in at.children if c.dep_ == "nsubj"]
+        who = [_relative_head(t) for t in who]
     else:  # "the Israeli withdrawal", "Syria's withdrawal"
+        if any(says(t, _DEALS) for t in s.doc):
+            return False  # "the Iran nuclear deal after the US withdrawal": from the deal, or from where?
         who = [c for c in tok.children if c.dep_ in ("poss", "amod", "compound")]
-    return any(s.entity_label(t) in ("GPE", "NORP") or says(t, _FORCES_WITHDRAWN) for t in who)
+    return any(s.entity_label(t) in ("GPE", "NORP") or _forces_word(t) for t in who)
 
 
 @condition("from-a-deal", _with_word(_DEALS))
 def _from_a_deal(s: Sentence, tok: Token) -> bool:
-    """Withdrawing from an agreement or talks ("the US withdrawal from the nuclear agreement"):
-    a rejection of it, no retreat of forces."""
-    return any(says(t, _DEALS) for t in with_conjuncts(prep_objects(tok, ("from",))))
+    """Withdrawing from an agreement, talks or a body ("the US withdrawal from the nuclear
+    agreement", "withdrew from the WHO"): a rejection of it, no retreat of forces."""
+    away = with_conjuncts(prep_objects(tok, ("from",)))
+    return any(says(t, _DEALS) or s.entity_label(t) == "ORG" for t in away)
 
 
 _ELECTION_WORDS = words(
-    "election elections electoral referendum ballot ballots poll polls polling voter voters electorate candidate "
-    "candidates primary primaries caucus caucuses runoff run-off constituency constituencies turnout"
+    "election elections electoral referendum referendums plebiscite ballot ballots poll polls polling voter "
+    "voters electorate candidate candidates primary primaries caucus caucuses runoff runoffs run-off midterm "
+    "midterms constituency constituencies turnout"
+)
+#: Bodies whose vote is a decision, not an election ("the committee voted for the cut").
+_VOTING_BODIES = words(
+    "council councils committee committees lawmakers parliament parliaments senate house board cabinet court "
+    "justices members panel assembly congress mps legislators senators representatives shareholders directors "
+    "leadership experts jury"
 )
 
 
-@condition("an-election", _with_word(_ELECTION_WORDS))
+@condition("an-election", lambda found, labels: bool(found & _ELECTION_WORDS) or "NORP" in labels)
 def _an_election(s: Sentence, tok: Token) -> bool:
-    """A vote of an election or a referendum: the sentence speaks of one ("voters went to the
-    polls", "voted in the referendum"); a committee's, a court's or a parliament's vote is none
-    ("the court upheld the law by a 6-3 vote", "the committee voted for the cut")."""
+    """A vote of an election or a referendum: a people votes ("Iraqis voted on Sunday") or the
+    sentence speaks of an election ("voters went to the polls", "voted in the referendum"); a
+    committee's, a court's or a parliament's vote is none ("the court upheld the law by a 6-3
+    vote", "the committee voted for the cut", "lawmakers voted on the bill ahead of the
+    election")."""
+    voters = [_relative_head(c) for c in tok.children if c.dep_ == "nsubj"]
+    if any(says(t, _VOTING_BODIES) for t in voters):
+        return False
+    if any(s.entity_label(t) == "NORP" for t in voters):
+        return True  # "Scots voted against independence"
     return any(says(t, _ELECTION_WORDS) for t in s.doc)
 
 
 #: How a beating is told apart from a win: "beat him to death", "beat up", "severely beaten".
-_BEATING_MANNER = words("severely brutally badly savagely repeatedly mercilessly viciously violently")
-_BEATERS = words("police policeman policemen officer officers guard guards soldier soldiers troops mob mobs thugs gang")
+_BEATING_MANNER = words("severely brutally badly savagely mercilessly viciously violently unconscious")
+_MORE_BEATERS = words("mob mobs thugs gang gangs men assailants attackers")
+_WEAPONS = words(
+    "stick sticks baton batons club clubs rod rods pipe pipes belt belts fists hammer hammers whip whips cable "
+    "cables truncheon truncheons rifle rifles butts bats bat stones"
+)
 
 
 @condition("a-beating")
 def _a_beating(s: Sentence, tok: Token) -> bool:
     """Someone beaten ("police beat the protesters", "was beaten to death", "beat him up", "beat
-    him with sticks"), not a rival, a record or a deadline beaten ("Trump would beat every
-    Democrat", "Kemmerich beat the incumbent", "scammers beat them to it", "not to be beaten")."""
+    him with sticks", "a teenager was beaten and robbed"), not a rival, a record or a deadline
+    ("Trump would beat every Democrat", "the Lakers were beaten by the Celtics", "beat the world
+    record with a time of 9.58 seconds", "scammers beat them to it")."""
     if any(c.dep_ == "prt" and c.lower_ == "up" for c in tok.children):
         return True
     if any(o.lower_ == "death" for o in prep_objects(tok, ("to",))):
         return True
-    if any(c.dep_ == "advmod" and c.lower_ in _BEATING_MANNER for c in tok.children):
-        return True
-    if any(not o.like_num for o in prep_objects(tok, ("with",))):
+    if any(says(o, _WEAPONS) for o in prep_objects(tok, ("with",))):
         return True  # "beat him with sticks"
-    beaten = [c for c in tok.children if c.dep_ == "nsubjpass"]
-    if beaten:
-        return any(_someone(s, t) or says(t, _HARMED) for t in beaten)
-    beaters = [c for c in tok.children if c.dep_ == "nsubj"]
-    return any(says(t, _BEATERS) for t in beaters) and any(c.dep_ == "dobj" for c in tok.children)
+    beaten = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    if not any(_a_person(s, t) for t in beaten):
+        return False  # a team, a country, a record, the heat
+    if any(s.entity_label(t) in ("ORG", "GPE", "NORP") for t in prep_objects(tok, ("by",))):
+        return False  # "were beaten by the Celtics": a side won
+    if any(c.dep_ == "nsubjpass" for c in tok.children) or any(
+        c.dep_ in ("advmod", "oprd", "acomp") and c.lower_ in _BEATING_MANNER for c in tok.children
+    ):
+        return True  # "a teenager was beaten", "beat the activist unconscious"
+    beaters = [_relative_head(t) for t in tok.children if t.dep_ == "nsubj"]
+    return any(says(t, _SHOOTERS) or says(t, _MORE_BEATERS) for t in beaters)
 
 
 @condition("a-guest")
 def _a_guest(s: Sentence, tok: Token) -> bool:
-    """Whom one hosts is a person or a state ("Putin hosted Modi", "will be hosted by Mr Modi",
-    "host the prime minister"), not a team, a website or an event ("Pittsburgh hosts the San Jose
-    Sharks", "sites hosted on the servers", "Goa has hosted big events")."""
-    guests = objects_of(tok)  # (with a passive conjunct's subject: "arrived and was hosted by Modi")
+    """Whom one hosts is a person or a state ("Putin hosted Modi", "was hosted by Mr Modi", "host
+    the prime minister", "hosted a dinner for the Indian prime minister"), not a team, a
+    website, troops, refugees or an event ("Pittsburgh hosts the San Jose Sharks", "sites hosted
+    on the servers", "Germany hosts US troops", "Goa has hosted big events before")."""
+    guests = [t for t in objects_of(tok) if t.dep_ not in ("amod", "compound", "nmod")]
+    guests += _object_heads(tok, ("for",))
+    # "hosted a dinner for the Indian prime minister"
+    guests += [o for t in _object_heads(tok) for o in prep_objects(t, ("for",))]
     return any(
-        s.entity_label(t) in ("PERSON", "GPE", "NORP")
-        or lemma_of(t) in ACTOR_NOUNS
+        s.entity_label(t) in ("PERSON", "GPE")
+        or (
+            says(t, ACTOR_NOUNS)
+            and not says(t, _FORCES_WITHDRAWN | _HARMED | _SHOOTERS)
+            and s.entity_label(t) not in ("ORG", "FAC", "EVENT", "WORK_OF_ART")  # "the International Criminal Court"
+        )
         or t.lower_ in ("him", "her", "them", "us")
         for t in guests
     )
@@ -654,44 +722,70 @@ def _a_guest(s: Sentence, tok: Token) -> bool:
 #: What makes "demand" a market's: "oil demand", "rising demand", "weak global demand".
 _MARKET_DEMAND = words(
     "oil industry consumer consumers global domestic strong stronger weak weaker rising falling flagging soft "
-    "softer low lower high higher decreased increased increasing growing slowing sluggish market energy power "
+    "softer low lower high higher decreased increased increasing slowing sluggish market energy power "
     "electricity steel export exports import imports peak pent-up aggregate seasonal travel housing fuel gas food "
     "labour labor customer customers retail overall underlying robust tepid solid healthy buoyant"
 )
 #: ...and what a market's demand does: "demand surged", "demand picks up".
 _DEMAND_MOVES = words(
-    "rise fall surge grow drop decline pick slow soften weaken strengthen increase decrease outstrip exceed outpace "
-    "plunge jump recover rebound slump"
+    "rise rises rose risen rising fall falls fell fallen falling surge surges surged surging grow grows grew grown "
+    "growing drop drops dropped dropping decline declines declined declining pick picks picked picking slow slows "
+    "slowed slowing soften softened weaken weakened strengthen strengthened increase increased decrease decreased "
+    "outstrip outstripped exceed exceeded outpace outpaced plunge plunged jump jumped recover recovered rebound "
+    "rebounded slump slumped remain remains remained stay stayed"
 )
 #: Verbs of supplying a market's demand ("to meet industry demand", "boost capacity amid demand").
-_SUPPLYING = words("meet boost forecast fuel curb dampen satisfy stimulate")
+_SUPPLYING = words(
+    "meet meets met meeting boost boosted forecast forecasts fuel fuelled fueled curb curbed dampen dampened "
+    "satisfy satisfied stimulate stimulated"
+)
 #: What a demand "for" something asks for, where it is a claim: an act, a payment, a release.
-_CLAIMED = words(
-    "ransom money payment payments cash bitcoin amount sum fee release return apology justice ceasefire independence"
+_CLAIMED = WORD_CLASSES["ransom"] | words(
+    "ransomware extortion financial money payment payments cash bitcoin amount sum fee million billion release return "
+    "apology justice ceasefire independence wages withdrawal removal approval dismissal reversal talks inquiry"
+)
+_ACTS = ("tion", "sion", "ment", "ance", "ence")
+#: Verbs by which a claim is made or met with: "a demand was made", "issued a demand".
+_CLAIMING = words(
+    "make makes made making issue issues issued send sends sent receive receives received reject rejects rejected "
+    "present presented put refuse refused"
 )
 
 
 @condition("a-claim")
 def _a_claim(s: Sentence, tok: Token) -> bool:
     """A claim made on someone ("the protesters' demands", "a ransom demand", "the demand for his
-    extradition", "the demand for payment"), not a market's demand ("oil demand", "demand for
-    electricity", "demand picked up", "to meet industry demand", "available on demand")."""
-    if tok.dep_ == "pobj" and tok.head.lower_ == "on":
-        return False  # "watch on demand"
+    extradition", "the demand for payment", "Beijing's demand for an apology"), not a market's
+    demand ("oil demand", "China's demand for coal", "to meet industry demand for electricity",
+    "demand picked up", "supply and demand", "watch on demand")."""
+    if tok.lower_ == "demand" and tok.dep_ == "pobj" and tok.head.lower_ == "on" and not list(tok.children):
+        return False  # "watch on demand" (but "its position on US demands")
     modifiers = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod")]
-    if any(c.dep_ == "poss" for c in tok.children) or any(says(m, _CLAIMED) for m in modifiers):
-        return True  # "the hackers' demand", "a much higher ransom demand", "the ransom demand dropped"
+    if any(says(c, _CLAIMED) for c in tok.children):
+        return True  # "a much higher ransom demand", "the ransom demand dropped", "demand ransom"
+    if tok.dep_ in ("nsubjpass", "dobj") and says(tok.head, _CLAIMING):
+        return True  # "a demand was made for £120,000", "received a demand"
+    if tok.lower_ == "demands":
+        return True  # plural: claims ("growing demands for reform")
     if any(says(m, _MARKET_DEMAND) for m in with_conjuncts(modifiers)):
         return False
-    if tok.lower_ == "demands":
-        return True
     if tok.dep_ in ("nsubj", "nsubjpass") and says(tok.head, _DEMAND_MOVES):
-        return False  # "demand surged", "the global demand picks up"
+        return False  # "demand surged", "the global demand picks up", "demand remained weak"
     if tok.dep_ == "dobj" and says(tok.head, _SUPPLYING):
         return False
+    if (tok.dep_ == "conj" and tok.head.lower_ == "supply") or any(c.lower_ == "supply" for c in tok.conjuncts):
+        return False  # "supply and demand"
     asked = prep_objects(tok, ("for",))
-    return not asked or any(
-        says(t, _CLAIMED) or t.lower_.endswith(("tion", "sion", "ment", "al", "ance", "ence")) for t in asked
+    if asked:
+        return any(says(t, _CLAIMED) or t.lower_.endswith(_ACTS) or t.like_num for t in asked)
+    # no "for": a claim only where someone makes it ("their demand", "the demand of the protesters",
+    # "a demand that he resign") or one told of before ("the demand was a significant increase");
+    # "demand remained weak" is a market's
+    return (
+        any(c.dep_ == "poss" for c in tok.children)
+        or any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children)
+        or any(s.entity_label(o) is not None or says(o, ACTOR_NOUNS) for o in prep_objects(tok, ("of",)))
+        or any(c.dep_ in ("acl", "relcl", "ccomp") for c in tok.children)
     )
 
 

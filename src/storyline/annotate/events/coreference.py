@@ -107,17 +107,19 @@ def compatible(
     if a.place and b.place and a.place.name != b.place.name:
         if a.place.country != b.place.country:
             return False
-        near = a.subtype == b.subtype and _near(a.place, b.place)  # talks in the Kremlin, talks in Moscow
+        # talks in the Kremlin and talks in Moscow; not two towns close together (Jabalia, Gaza City)
+        near = a.subtype == b.subtype and not {a.place.kind, b.place.kind} <= _SETTLEMENTS and _near(a.place, b.place)
         if a.place.kind not in AREA_PLACES and b.place.kind not in AREA_PLACES and not near:
             return False  # two cities: two places, two meetings (a dinner at the residence, the summit in the city)
     referenced = {EventStatus.REFERENCED}
     return not ({a.status} & referenced) ^ ({b.status} & referenced) or not (a_ids and b_ids)
 
 
-#: Places closer than this are one place to two mentions of one kind of event: a building and its
-#: city ("talks in the Kremlin", "talks in the Russian capital"); two cities are farther apart. Not
-#: fit on data: the distance between a city's centre and its landmarks.
+#: Places closer than this are one place to two mentions of one kind of event, where one of them
+#: is a site, not a town: a building and its city ("talks in the Kremlin", "talks in the Russian
+#: capital"). Not fit on data: the distance between a city's centre and its landmarks.
 SAME_PLACE_KM = 10.0
+_SETTLEMENTS = frozenset({"city", "town", "village"})
 
 
 def _near(a: EventPlace, b: EventPlace) -> bool:

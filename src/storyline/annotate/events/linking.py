@@ -876,14 +876,15 @@ def _inherit_dates(
         if not (undated or (event.time and event.time.inferred and event.status is EventStatus.OCCURRED)):
             continue
         ids = {a.entity_id for a in event.participants() if a.entity_id}
-        # an agreement is made at the talks, not on the day of an arrival, and talks are the
-        # talks': a journey dates them only where nothing else of those days is dated ("visited
-        # New Delhi on Wednesday ... signed", "arrived on Wednesday ... the leaders also discussed")
-        outcome = event.type in OUTCOMES or (event.type in DIPLOMATIC and event.subtype not in _JOURNEYS)
+        # an agreement is made at the talks, not on the day of an arrival: a journey dates it only
+        # where nothing else of those days is dated ("visited New Delhi on Wednesday ... signed")
+        outcome = event.type in OUTCOMES
         settled = [d for d in dated if not d[3]]
         by_distance = sorted(settled if outcome and settled else dated, key=lambda d: abs(d[0] - i))
-        sharing = [d for d in by_distance if ids & d[2]]
-        # the same people's nearest dated event; else the story's latest day (a report's news)
+        # the dated event sharing most of its people, the nearest of those ("talks on Thursday ...
+        # arrived on Wednesday ... the two leaders also discussed" is the talks'); else the
+        # story's latest day (a report's news)
+        sharing = sorted((d for d in by_distance if ids & d[2]), key=lambda d: -len(ids & d[2]))
         choice = sharing[0] if sharing else max(by_distance, key=lambda d: d[1])
         events[i] = replace(event, time=EventTime(choice[1].isoformat(), TimeType.DATE.value, inferred=True))
 

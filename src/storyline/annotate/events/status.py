@@ -157,13 +157,8 @@ def noun_status(noun: Token) -> Grammar:
     head = noun.head
     if noun.dep_ == "pobj":
         word = head.lower_
-        if word in ("of",) and head.head.lower_ == "ahead":
+        if (word in ("of",) and head.head.lower_ == "ahead") or word == "before":
             return _PLANNED  # "ahead of the summit"
-        if word == "before":
-            verb = governing_verb(noun)
-            if verb is not None and _past(verb):
-                return Unsettled.UNKNOWN  # "before the talks, he was shown around": held since, or still ahead
-            return _PLANNED  # "before the summit, officials will meet"
         if word in ("after", "since", "following"):
             return _OCCURRED
         if word == "without":
@@ -359,11 +354,6 @@ def says_no(verb: Token) -> bool:
         c.dep_ in ("nsubj", "nsubjpass", "dobj") and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)
         for c in verb.children
     )
-
-
-def _past(verb: Token) -> bool:
-    """Whether a verb's own tense is past ("was shown", "met", "had met")."""
-    return tense(verb, [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]) is _OCCURRED
 
 
 def tense(verb: Token, aux: list[str]) -> Grammar:

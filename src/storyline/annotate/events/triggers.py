@@ -14,6 +14,7 @@ from storyline.annotate.event_lexicon import (
     GETTING_VERBS,
     INVITING_VERBS,
     LIGHT_VERBS,
+    REPORTING_VERBS,
     RULE_SENSES,
     SENSES,
     WORD_CLASSES,
@@ -43,7 +44,7 @@ from storyline.annotate.events.conditions import satisfies
 from storyline.annotate.events.raw import RawArg, RawMention, Since
 from storyline.annotate.events.sentence import ACTOR_LABELS, NAME_LABELS, Sentence
 from storyline.annotate.events.status import WILL, Grammar, expected_with, noun_status, status, unless_clause
-from storyline.annotate.events.tokens import ancestors, governing_verb, is_verb, main_clause
+from storyline.annotate.events.tokens import ancestors, governing_verb, is_verb, main_clause, says
 from storyline.model.annotations import EventStatus
 
 if TYPE_CHECKING:
@@ -109,6 +110,10 @@ def trigger_keys(tok: Token, pos: str) -> list[str]:
     return [*phrasal, lemma]
 
 
+#: Verbs that give an order a quoted imperative fronts ("Release the hostages, the UN demands").
+_ORDERING = words(
+    "tell tells told urge urges urged demand demands demanded order orders ordered warn warns warned ask asks asked"
+)
 #: Subjects that make a "must" the speaker's own: no demand on another.
 _FIRST_PERSON = frozenset({"we", "i"})  # (not "us": "the US must" is a state)
 
@@ -321,14 +326,25 @@ def _no_trigger(s: Sentence, tok: Token, pos: str) -> bool:
 
 
 def _imperative(verb: Token) -> bool:
-    """Whether a verb tells the reader to act: a bare verb heading its sentence, with no subject
-    and nothing that governs it ("Visit the event page", "For details, contact the office",
-    "Please call 911"), and no question."""
-    if verb.tag_ != "VB" or verb.dep_ != "ROOT":
+    """Whether a verb tells the reader, or someone quoted, to act rather than tells of an act: a
+    bare verb with no subject heading its sentence ("Visit the event page", "For details, contact
+    the office", "Do not travel to Iraq"), or a quoted order fronted before who gave it ("Sign the
+    deal, Trump tells Kim"); not in a question."""
+    if verb.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass", "expl", "auxpass") for c in verb.children):
         return False
-    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "aux", "auxpass") for c in verb.children):
+    aux = [c for c in verb.children if c.dep_ == "aux"]
+    if aux and not (all(a.lower_ in ("do", "don't") for a in aux) and any(c.dep_ == "neg" for c in verb.children)):
+        return False  # "will visit", "to visit"; but "Do not travel to Iraq" tells the reader
+    if any(t.text == "?" for t in verb.sent):
         return False
-    return not any(t.text == "?" for t in verb.sent)
+    if verb.dep_ == "ROOT":
+        return True
+    # a quoted order fronted before who gave it: "Sign the deal, Trump tells Kim"
+    return (
+        verb.dep_ in ("ccomp", "advcl", "parataxis")
+        and verb.i < verb.head.i
+        and (says(verb.head, _ORDERING) or lemma_of(verb.head) in REPORTING_VERBS)
+    )
 
 
 def _people_of(verb: Token) -> bool:
