@@ -2051,3 +2051,15 @@ def test_undated_talks_take_the_day_of_the_same_people_not_of_another_meeting(an
     )
     talks = by_trigger(found, "talks")
     assert talks.time is not None and talks.time.value == "2020-01-08"
+
+
+def test_a_deal_left_is_the_leaving_not_a_new_agreement(annotator: Annotator) -> None:
+    for text in (
+        "The United States earlier this month pulled out of the nuclear agreement with Iran.",
+        "The US withdrawal from the nuclear agreement angered Tehran.",
+        "Trump withdrew the United States from the Paris climate accord.",
+    ):
+        found = events(annotator, text)
+        assert [e.type for e in found] == ["REJECT"], (text, [(e.type, e.trigger.text) for e in found])
+    no_event(annotator, ("Washington quit the deal in 2018.",), type="AGREE")
+    kinds_are(annotator, (("Syrian troops pulled out of Lebanon in 2005.", "pulled", "RETREAT"),))

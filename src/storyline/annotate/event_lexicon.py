@@ -183,6 +183,7 @@ V hand_over                     RETREAT return 0842
 V return|restore                RETREAT return 0842 needs=arms
 V evacuate                      AID humanitarian-aid 073 needs=civilians
 V evacuate|vacate|dismantle     RETREAT troop-withdrawal 0872
+V pull_out                      REJECT rejection 120 needs=from-a-deal
 V pull_out                      RETREAT troop-withdrawal 0872
 V lay_down                      RETREAT disarm 0873
 V receive|admit|accept          RETREAT access 0862 needs=observers

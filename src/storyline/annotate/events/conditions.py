@@ -630,9 +630,11 @@ def _forces_away(s: Sentence, tok: Token) -> bool:
 @condition("from-a-deal", _with_word(_DEALS))
 def _from_a_deal(s: Sentence, tok: Token) -> bool:
     """Withdrawing from an agreement, talks or a body ("the US withdrawal from the nuclear
-    agreement", "withdrew from the WHO"): a rejection of it, no retreat of forces."""
-    away = with_conjuncts(prep_objects(tok, ("from",)))
-    return any(says(t, _DEALS) or s.entity_label(t) == "ORG" for t in away)
+    agreement", "withdrew from the WHO", "pulled out of the deal"): a rejection of it, no retreat
+    of forces."""
+    away = prep_objects(tok, ("from",))
+    away += [o for c in tok.children if c.lower_ == "out" for o in prep_objects(c, ("of",))]  # "pulled out of"
+    return any(says(t, _DEALS) or s.entity_label(t) == "ORG" for t in with_conjuncts(away))
 
 
 _ELECTION_WORDS = words(

@@ -322,7 +322,34 @@ def _no_trigger(s: Sentence, tok: Token, pos: str) -> bool:
         or _amount(tok)  # "a great deal to discuss": an amount, not an agreement
         or _acronym(s, tok)  # "Private Automated Contact Tracing (PACT)": a name's letters, not a pact
         or _names_a_kind(tok)  # "invasion forces", "war games", "attack helicopters": a kind of thing
+        or _a_deal_left(tok)  # "pulled out of the nuclear agreement": a deal made before, now left
     )
+
+
+#: Words of leaving a deal: "withdrew from", "pulled out of", "quit", "scrapped".
+_LEAVING = words(
+    "withdraw withdraws withdrew withdrawn withdrawing withdrawal pull pulls pulled pulling exit exits exited exiting"
+)
+_LEAVING_OBJECT = words(
+    "quit quits quitting leave leaves left leaving exit exits exited abandon abandons abandoned scrap scraps "
+    "scrapped ditch ditches ditched renounce renounces renounced"
+)
+
+
+def _a_deal_left(noun: Token) -> bool:
+    """Whether an agreement noun names a deal someone leaves ("pulled out of the nuclear agreement",
+    "the US withdrawal from the Paris accord", "Washington quit the deal"): the leaving is the
+    event (a rejection), the deal was made before, not now."""
+    if not says(noun, WORD_CLASSES["agreement"]):
+        return False
+    if noun.dep_ == "dobj":
+        return says(noun.head, _LEAVING_OBJECT)
+    if noun.dep_ != "pobj" or noun.head.lower_ not in ("from", "of"):
+        return False
+    left = noun.head.head
+    if left.lower_ == "out" and left.head.i != left.i:  # "pulled out of"
+        left = left.head
+    return says(left, _LEAVING)
 
 
 def _imperative(verb: Token) -> bool:
