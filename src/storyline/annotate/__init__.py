@@ -298,10 +298,17 @@ class Annotator:
         with stage("annotate: places"):
             places_of = [self.geocoder.geocode(entities[i], texts[i]) for i in range(len(docs))]
         with stage("annotate: event linking"):
-            known = self._known_countries(entities, texts, known_countries) if any(events_of.values()) else {}
+            people = self._people(entities, texts, known_countries) if any(events_of.values()) else None
             events = [
                 link_events(
-                    d.id, texts[i], events_of.get(i, []), entities[i], places_of[i], times[i], anchors[i], known
+                    d.id,
+                    texts[i],
+                    events_of.get(i, []),
+                    entities[i],
+                    places_of[i],
+                    times[i],
+                    anchors[i],
+                    people[i] if people else None,
                 )
                 for i, d in enumerate(docs)
             ]
@@ -314,16 +321,19 @@ class Annotator:
         ]
 
     @staticmethod
-    def _known_countries(
+    def _people(
         entities: Sequence[Sequence[EntityMention]], texts: Sequence[str], stored: KnownCountries | None
-    ) -> dict[str, str]:
-        """The country each person of the batch is placed in by the batch's documents, else by the
-        store (``stored``), where any places them."""
-        known = descriptions.known_countries(list(zip(entities, texts, strict=True)))
-        people = sorted({e.entity_id for ents in entities for e in ents if e.label == "PERSON"} - known.keys())
-        if stored is not None and people:
-            known.update({p: c for p, c in stored(people).items() if c})
-        return known
+    ) -> list[descriptions.People]:
+        """What each document of the batch says its people are, each read once; a person it places
+        nowhere placed where the batch's documents agree to, else where the store (``stored``) does."""
+        people = [descriptions.describe_people(ents, text) for ents, text in zip(entities, texts, strict=True)]
+        known = descriptions.agreed_countries(people)
+        unknown = sorted({e.entity_id for ents in entities for e in ents if e.label == "PERSON"} - known.keys())
+        if stored is not None and unknown:
+            known.update({p: c for p, c in stored(unknown).items() if c})
+        for described in people:
+            descriptions.place_known(described, known)
+        return people
 
     def _sentence_vectors(self, sentences: Sequence[str]) -> Any:
         if self._embed is None:

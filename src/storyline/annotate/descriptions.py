@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from storyline.annotate.entities import TITLES
@@ -35,8 +35,8 @@ from storyline.annotate.event_lexicon import words
 from storyline.model.annotations import EntityMention
 
 __all__ = [
-    "KNOWN_FROM", "LEADER_ROLES", "People", "Person", "describe_people", "known_countries", "resolve", "role_matches",
-    "role_of",
+    "KNOWN_FROM", "LEADER_ROLES", "People", "Person", "agreed_countries", "describe_people", "known_countries",
+    "place_known", "resolve", "role_matches", "role_of",
 ]  # fmt: skip
 
 #: Roles a "leader" (without more) may stand for: the heads of a state or a government.
@@ -204,10 +204,17 @@ def describe_people(entities: Sequence[EntityMention], text: str, known: Mapping
         # only the mentions near the name can describe it: a long text costs no more per name
         _before(p, m, ents[bisect_left(starts, m.start - _NEAR) : i], text)
         _after(p, m, ents[i + 1 : bisect_right(starts, m.end + _NEAR)], text)
-    for p in people.values():
-        if not p.countries and known and known.get(p.entity_id):
-            p.countries.add(known[p.entity_id])
+    if known:
+        place_known(people, known)
     return people
+
+
+def place_known(people: People, known: Mapping[str, str]) -> None:
+    """Place each person the document places nowhere in the country ``known`` gives (entity id ->
+    country), as other documents do; what the document says stays."""
+    for p in people.values():
+        if not p.countries and known.get(p.entity_id):
+            p.countries.add(known[p.entity_id])
 
 
 #: Documents that must place a person in one country before others are read with it: one
@@ -219,9 +226,14 @@ def known_countries(documents: Sequence[tuple[Sequence[EntityMention], str]]) ->
     """The country each person is placed in by these documents (entity id -> country): where
     :data:`KNOWN_FROM` documents or more place them there, and more than twice as many as in any
     other country."""
+    return agreed_countries([describe_people(entities, text) for entities, text in documents])
+
+
+def agreed_countries(described: Iterable[People]) -> dict[str, str]:
+    """:func:`known_countries` of documents already described (one :data:`People` each)."""
     counts: dict[str, Counter[str]] = {}
-    for entities, text in documents:
-        for p in describe_people(entities, text).values():
+    for people in described:
+        for p in people.values():
             if len(p.countries) == 1:
                 counts.setdefault(p.entity_id, Counter())[next(iter(p.countries))] += 1
     out = {}

@@ -516,7 +516,8 @@ _IRREGULAR_LEMMAS = dict(
         "broke>break broken>break chose>choose chosen>choose ate>eat eaten>eat felt>feel heard>hear "
         "understood>understand stood>stand sat>sit spent>spend built>build lent>lend bore>bear borne>bear "
         "forgave>forgive forgiven>forgive woke>wake arose>arise arisen>arise oversaw>oversee overseen>oversee "
-        "got>get gotten>get partook>partake partaken>partake"
+        "got>get gotten>get partook>partake partaken>partake risen>rise fallen>fall grew>grow grown>grow "
+        "fuelled>fuel quitting>quit"
     )
 )
 #: Universal parts of speech from the tagger's Penn Treebank tags.
@@ -561,6 +562,22 @@ DEPARTING_VERBS = words("leave depart")
 MOVING_VERBS = words("come go head fly")
 
 
+#: What a market's demand does ("demand surged", "demand picks up", "demand remained weak"): the
+#: subject of these is no claim (``a-claim`` in :mod:`storyline.annotate.events.conditions`).
+DEMAND_MOVING_VERBS = words(
+    "rise fall surge grow drop decline pick slow soften weaken strengthen increase decrease outstrip exceed "
+    "outpace plunge jump recover rebound slump remain stay"
+)
+#: Verbs that supply a market's demand ("to meet industry demand", "boost capacity").
+SUPPLYING_VERBS = words("meet boost forecast fuel curb dampen satisfy stimulate")
+#: Verbs by which a claim is made or met with: "a demand was made", "issued a demand".
+CLAIMING_VERBS = words("make issue send receive reject present put refuse")
+#: Verbs of leaving a deal "from" or "out of" it ("withdrew from", "pulled out of"), and of
+#: leaving one that is their object ("quit the deal", "scrapped the accord").
+LEAVING_VERBS = words("withdraw pull exit")
+QUITTING_VERBS = words("quit leave exit abandon scrap ditch renounce")
+
+
 def _lemma_table() -> dict[str, str]:
     table: dict[str, str] = {}
     lemmas = {lemma.split("_")[0] for _, lemma in SENSES}
@@ -568,6 +585,7 @@ def _lemma_table() -> dict[str, str]:
     lemmas |= DENYING_VERBS | CANCELLING_VERBS | PLANNING_WORDS
     lemmas |= words("fail refuse decline be have do will") | OCCURRING_VERBS | PARTAKING_VERBS | GETTING_VERBS
     lemmas |= DEPARTING_VERBS | OBJECT_CONTROL_VERBS | set(REQUESTING_PREPOSITIONS)
+    lemmas |= DEMAND_MOVING_VERBS | SUPPLYING_VERBS | CLAIMING_VERBS | LEAVING_VERBS | QUITTING_VERBS | {"warn"}
     for lemma in sorted(lemmas):
         for form in _forms(lemma):
             table.setdefault(form, lemma)

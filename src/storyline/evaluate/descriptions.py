@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storyline.annotate.descriptions import describe_people, known_countries, resolve
+from storyline.annotate.descriptions import agreed_countries, describe_people, place_known, resolve
 from storyline.annotate.event_lexicon import words
 from storyline.evaluate.cdcr import read_conll
 
@@ -106,9 +106,12 @@ def evaluate_descriptions(folder: Path, recognizer: Any = None, *, alone: bool =
     recognizer = recognizer or EntityRecognizer()
     found = recognizer.recognise([d.text for d in docs], languages=["en"] * len(docs))
     scores = DescriptionScores(documents=len(docs))
-    known = {} if alone else known_countries([(entities, d.text) for d, entities in zip(docs, found, strict=True)])
-    for doc, entities in zip(docs, found, strict=True):
-        people = describe_people(entities, doc.text, known)
+    described = [describe_people(entities, d.text) for d, entities in zip(docs, found, strict=True)]
+    if not alone:
+        known = agreed_countries(described)
+        for people in described:
+            place_known(people, known)
+    for doc, entities, people in zip(docs, found, described, strict=True):
         spans: list[tuple[dict[str, Any], int, int, int]] = []  # mention, start, head end, end (as the gold gives them)
         for r in by_doc[doc.key]:
             tokens = [doc.offsets.get((int(r["sent_id"]), int(t))) for t in r["tokens_number"]]

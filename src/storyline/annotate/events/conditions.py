@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING
 from storyline.annotate.event_lexicon import (
     ACTOR_NOUNS,
     CANDIDATE_WORDS,
+    CLAIMING_VERBS,
+    DEMAND_MOVING_VERBS,
     FORM_SENSES,
     FRAME_WORDS,
     REDUCE_WORDS,
     SENSES,
+    SUPPLYING_VERBS,
     WORD_CLASSES,
     Sense,
     words,
@@ -535,7 +538,7 @@ def _not_a_need(s: Sentence, tok: Token) -> bool:
 _PEOPLE_HARMED = words("villager villagers farmer farmers worker workers priest priests monk monks nun nuns")
 
 
-def _amount(tok: Token) -> bool:
+def _a_quantity(tok: Token) -> bool:
     """A number, a share or a sum ("5%", "2 percent", "20 paise", "$3 billion")."""
     return tok.like_num or tok.lower_ in ("%", "percent", "per", "cent") or any(c.like_num for c in tok.children)
 
@@ -547,12 +550,15 @@ def _relative_head(tok: Token) -> Token:
     return tok
 
 
+_PEOPLE = _HARMED | _CHARGED | _PEOPLE_LET | _PEOPLE_HARMED
+
+
 def _a_person(s: Sentence, tok: Token) -> bool:
     """A person or people: a name of a person, a word for people, a personal pronoun."""
     tok = _relative_head(tok)
     return (
         s.entity_label(tok) == "PERSON"
-        or says(tok, _HARMED | _CHARGED | _PEOPLE_LET | _PEOPLE_HARMED)
+        or says(tok, _PEOPLE)
         or tok.lower_ in ("he", "she", "they", "we", "i", "him", "her", "them", "us", "me")
     )
 
@@ -562,7 +568,7 @@ def _a_refusal(s: Sentence, tok: Token) -> bool:
     """Someone declines something or to do something ("declined the invitation", "declined to
     comment", "asked to comment, he declined"), not a quantity that falls ("trade has declined
     this year", "sales declined 5%", "Tesla declined 5% on Monday")."""
-    if any(_amount(c) for c in tok.children if c.dep_ in ("dobj", "npadvmod", "advmod")):
+    if any(_a_quantity(c) for c in tok.children if c.dep_ in ("dobj", "npadvmod", "advmod")):
         return False  # "output declined a further 2 percent", "the rupee declines 20 paise"
     if any(c.dep_ in ("dobj", "xcomp", "nsubjpass") for c in tok.children):
         return True  # "the invitation was declined"
@@ -594,7 +600,7 @@ def _a_place(s: Sentence, tok: Token) -> bool:
 
 
 def _forces_word(tok: Token) -> bool:
-    return says(tok, _FORCES_WITHDRAWN) or says(tok, _SHOOTERS)
+    return says(tok, _ARMED_PEOPLE)
 
 
 @condition("forces-away")
@@ -696,7 +702,7 @@ def _a_beating(s: Sentence, tok: Token) -> bool:
     ):
         return True  # "a teenager was beaten", "beat the activist unconscious"
     beaters = [_relative_head(t) for t in tok.children if t.dep_ == "nsubj"]
-    return any(says(t, _SHOOTERS) or says(t, _MORE_BEATERS) for t in beaters)
+    return any(says(t, _BEATERS) for t in beaters)
 
 
 @condition("a-guest")
@@ -713,7 +719,7 @@ def _a_guest(s: Sentence, tok: Token) -> bool:
         s.entity_label(t) in ("PERSON", "GPE")
         or (
             says(t, ACTOR_NOUNS)
-            and not says(t, _FORCES_WITHDRAWN | _HARMED | _SHOOTERS)
+            and not says(t, _NO_GUESTS)
             and s.entity_label(t) not in ("ORG", "FAC", "EVENT", "WORK_OF_ART")  # "the International Criminal Court"
         )
         or t.lower_ in ("him", "her", "them", "us")
@@ -728,30 +734,12 @@ _MARKET_DEMAND = words(
     "electricity steel export exports import imports peak pent-up aggregate seasonal travel housing fuel gas food "
     "labour labor customer customers retail overall underlying robust tepid solid healthy buoyant"
 )
-#: ...and what a market's demand does: "demand surged", "demand picks up".
-_DEMAND_MOVES = words(
-    "rise rises rose risen rising fall falls fell fallen falling surge surges surged surging grow grows grew grown "
-    "growing drop drops dropped dropping decline declines declined declining pick picks picked picking slow slows "
-    "slowed slowing soften softened weaken weakened strengthen strengthened increase increased decrease decreased "
-    "outstrip outstripped exceed exceeded outpace outpaced plunge plunged jump jumped recover recovered rebound "
-    "rebounded slump slumped remain remains remained stay stayed"
-)
-#: Verbs of supplying a market's demand ("to meet industry demand", "boost capacity amid demand").
-_SUPPLYING = words(
-    "meet meets met meeting boost boosted forecast forecasts fuel fuelled fueled curb curbed dampen dampened "
-    "satisfy satisfied stimulate stimulated"
-)
 #: What a demand "for" something asks for, where it is a claim: an act, a payment, a release.
 _CLAIMED = WORD_CLASSES["ransom"] | words(
     "ransomware extortion financial money payment payments cash bitcoin amount sum fee million billion release return "
     "apology justice ceasefire independence wages withdrawal removal approval dismissal reversal talks inquiry"
 )
 _ACTS = ("tion", "sion", "ment", "ance", "ence")
-#: Verbs by which a claim is made or met with: "a demand was made", "issued a demand".
-_CLAIMING = words(
-    "make makes made making issue issues issued send sends sent receive receives received reject rejects rejected "
-    "present presented put refuse refused"
-)
 
 
 @condition("a-claim")
@@ -765,15 +753,15 @@ def _a_claim(s: Sentence, tok: Token) -> bool:
     modifiers = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod")]
     if any(says(c, _CLAIMED) for c in tok.children):
         return True  # "a much higher ransom demand", "the ransom demand dropped", "demand ransom"
-    if tok.dep_ in ("nsubjpass", "dobj") and says(tok.head, _CLAIMING):
+    if tok.dep_ in ("nsubjpass", "dobj") and says(tok.head, CLAIMING_VERBS):
         return True  # "a demand was made for £120,000", "received a demand"
     if tok.lower_ == "demands":
         return True  # plural: claims ("growing demands for reform")
     if any(says(m, _MARKET_DEMAND) for m in with_conjuncts(modifiers)):
         return False
-    if tok.dep_ in ("nsubj", "nsubjpass") and says(tok.head, _DEMAND_MOVES):
+    if tok.dep_ in ("nsubj", "nsubjpass") and says(tok.head, DEMAND_MOVING_VERBS):
         return False  # "demand surged", "the global demand picks up", "demand remained weak"
-    if tok.dep_ == "dobj" and says(tok.head, _SUPPLYING):
+    if tok.dep_ == "dobj" and says(tok.head, SUPPLYING_VERBS):
         return False
     if (tok.dep_ == "conj" and tok.head.lower_ == "supply") or any(c.lower_ == "supply" for c in tok.conjuncts):
         return False  # "supply and demand"
@@ -890,6 +878,10 @@ _SHOOTERS = words(
     "rebels insurgent insurgents guerrilla guerrillas fighter fighters army armies navy forces guard guards sniper "
     "snipers attacker attackers assailant assailants shooter shooters militia militias warship warships tank tanks"
 )
+#: Forces and fighters, who withdraw (``forces-away``), beat (``a-beating``) and are no guests.
+_ARMED_PEOPLE = _FORCES_WITHDRAWN | _SHOOTERS
+_BEATERS = _SHOOTERS | _MORE_BEATERS
+_NO_GUESTS = _ARMED_PEOPLE | _HARMED
 
 
 @condition("at-someone")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Sequence, Set
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Generic, Protocol, TypeVar
@@ -21,7 +21,7 @@ from storyline.annotate.descriptions import People, describe_people, resolve, ro
 from storyline.annotate.entities import entity_id
 from storyline.annotate.event_lexicon import ACTOR_NOUNS, RELATIVE_NOUNS
 from storyline.annotate.events.coding import DIPLOMATIC, DOMESTIC, FORCE, OUTCOMES
-from storyline.annotate.events.coreference import corefer, merge_actors
+from storyline.annotate.events.coreference import corefer, distances_km, merge_actors
 from storyline.annotate.events.raw import RawArg, RawMention, Since
 from storyline.annotate.events.sentence import ACTOR_LABELS, PLACE_LABELS
 from storyline.annotate.events.status import Unsettled, settle, stated
@@ -126,11 +126,12 @@ def link_events(
     places: Sequence[PlaceMention],
     times: Sequence[TimeExpression],
     anchor: date | None,
-    known: Mapping[str, str] | None = None,
+    described: People | None = None,
 ) -> list[Event]:
     """The events of one document: raw mentions linked to its entities, places and times, their
-    status settled against the date, and the mentions of one event joined. ``known``: the country
-    other documents place each person in (entity id -> country), for descriptions of people."""
+    status settled against the date, and the mentions of one event joined. ``described``: what the
+    document (and what other documents know, :func:`~storyline.annotate.descriptions.place_known`)
+    says its people are, for descriptions of people; read from the document when not given."""
     raws = _outside_dates(raws, times)
     ents, plcs = _Index(entities), _Index(places)
     dated = _Index([t for t in times if t.type in (TimeType.DATE, TimeType.TIME) and value_range(t.value)])
@@ -140,7 +141,8 @@ def link_events(
     firm: set[str] = set()  # events whose status the grammar stated (not a default)
     label_of = {e.entity_id: e.label for e in entities}
     previous: Groups = {"people": [], "pair": [], "states": []}
-    described = describe_people(entities, text, known) if raws else {}
+    if described is None or not raws:
+        described = describe_people(entities, text) if raws else {}
     # what stands before a noun trigger in its phrase, where the phrase is what another act is for
     # or ahead of: a time there is that event's ("invited the president for next year's summit":
     # next year is the summit's, not the invitation's; but "killed in the 1998 bombings" is when
@@ -806,11 +808,7 @@ def _city_of(site: EventPlace, places: Sequence[PlaceMention]) -> EventPlace:
     towns = [p for p in places if p.kind in ("city", "town") and p.country == site.country]
     if not towns:
         return site
-    lat = np.radians([p.lat for p in towns])
-    lon = np.radians([p.lon for p in towns])
-    la, lo = np.radians(site.lat), np.radians(site.lon)
-    a = np.sin((lat - la) / 2) ** 2 + np.cos(la) * np.cos(lat) * np.sin((lon - lo) / 2) ** 2
-    km = 2 * 6371.0 * np.arcsin(np.sqrt(a))
+    km = distances_km(site, towns)
     nearest = int(np.argmin(km))
     if km[nearest] > SITE_TOWN_KM:
         return site

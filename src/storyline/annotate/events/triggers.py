@@ -13,8 +13,11 @@ from storyline.annotate.event_lexicon import (
     ENDING_VERBS,
     GETTING_VERBS,
     INVITING_VERBS,
+    LEAVING_VERBS,
     LIGHT_VERBS,
+    QUITTING_VERBS,
     REPORTING_VERBS,
+    REQUESTING_VERBS,
     RULE_SENSES,
     SENSES,
     WORD_CLASSES,
@@ -110,10 +113,8 @@ def trigger_keys(tok: Token, pos: str) -> list[str]:
     return [*phrasal, lemma]
 
 
-#: Verbs that give an order a quoted imperative fronts ("Release the hostages, the UN demands").
-_ORDERING = words(
-    "tell tells told urge urges urged demand demands demanded order orders ordered warn warns warned ask asks asked"
-)
+#: Verbs that report or give an order a quoted imperative fronts ("Sign the deal, Trump tells Kim").
+_ORDERING = REPORTING_VERBS | REQUESTING_VERBS | words("warn")
 #: Subjects that make a "must" the speaker's own: no demand on another.
 _FIRST_PERSON = frozenset({"we", "i"})  # (not "us": "the US must" is a state)
 
@@ -326,16 +327,6 @@ def _no_trigger(s: Sentence, tok: Token, pos: str) -> bool:
     )
 
 
-#: Words of leaving a deal: "withdrew from", "pulled out of", "quit", "scrapped".
-_LEAVING = words(
-    "withdraw withdraws withdrew withdrawn withdrawing withdrawal pull pulls pulled pulling exit exits exited exiting"
-)
-_LEAVING_OBJECT = words(
-    "quit quits quitting leave leaves left leaving exit exits exited abandon abandons abandoned scrap scraps "
-    "scrapped ditch ditches ditched renounce renounces renounced"
-)
-
-
 def _a_deal_left(noun: Token) -> bool:
     """Whether an agreement noun names a deal someone leaves ("pulled out of the nuclear agreement",
     "the US withdrawal from the Paris accord", "Washington quit the deal"): the leaving is the
@@ -343,13 +334,13 @@ def _a_deal_left(noun: Token) -> bool:
     if not says(noun, WORD_CLASSES["agreement"]):
         return False
     if noun.dep_ == "dobj":
-        return says(noun.head, _LEAVING_OBJECT)
+        return says(noun.head, QUITTING_VERBS)
     if noun.dep_ != "pobj" or noun.head.lower_ not in ("from", "of"):
         return False
     left = noun.head.head
     if left.lower_ == "out" and left.head.i != left.i:  # "pulled out of"
         left = left.head
-    return says(left, _LEAVING)
+    return says(left, LEAVING_VERBS) or left.lower_ == "withdrawal"
 
 
 def _imperative(verb: Token) -> bool:
@@ -367,11 +358,7 @@ def _imperative(verb: Token) -> bool:
     if verb.dep_ == "ROOT":
         return True
     # a quoted order fronted before who gave it: "Sign the deal, Trump tells Kim"
-    return (
-        verb.dep_ in ("ccomp", "advcl", "parataxis")
-        and verb.i < verb.head.i
-        and (says(verb.head, _ORDERING) or lemma_of(verb.head) in REPORTING_VERBS)
-    )
+    return verb.dep_ in ("ccomp", "advcl", "parataxis") and verb.i < verb.head.i and lemma_of(verb.head) in _ORDERING
 
 
 def _people_of(verb: Token) -> bool:
