@@ -35,7 +35,10 @@ def test_the_gold_stores_references_and_labels_only() -> None:
     documents: dict[str, set[str]] = {}
     for record in gold:
         documents.setdefault(record.source, set()).add(record.split)
-    assert all(len(splits) == 1 for splits in documents.values()), "a document's lines are in one split"
+    assert all(not {"train", "dev"} <= splits for splits in documents.values()), "a document is train or dev"
+    # The check lines are more lines of train documents, labelled after the model was fitted.
+    assert all("dev" not in splits for splits in documents.values() if "check" in splits)
+    assert {record.split for record in gold} == {"train", "dev", "check"}
 
 
 def test_lines_are_split_and_normalised_one_way() -> None:
@@ -100,6 +103,20 @@ def test_every_gold_line_still_reads_from_the_shared_eval_data() -> None:
     assert sum(removable.values()) >= 150
     assert counts[("train", "body")] + counts[("dev", "body")] >= 300
     assert min(removable.values()) >= 75
+    assert counts[("check", "caption")] + counts[("check", "credit")] >= 25
+
+
+@pytest.mark.eval
+@pytest.mark.skipif(not all((EVAL / name).is_dir() for name in GOLD_SOURCES), reason="shared eval data not present")
+def test_the_caption_model_never_learns_from_the_check_lines() -> None:
+    """The training examples are the train split's lines, none of the check lines of the same
+    documents."""
+    from storyline.clean.train_caption_model import examples
+
+    gold = read_gold()
+    _, labels, _, _ = examples(EVAL, "train")
+    assert len(labels) == sum(record.split == "train" for record in gold)
+    assert any(record.split == "check" for record in gold)
 
 
 def test_the_caption_model_reads_what_the_rules_keep() -> None:

@@ -1278,7 +1278,10 @@ def eval_captions(
     folder: Annotated[
         Path, typer.Argument(metavar="DIR", help="The shared eval folder (holding cdcr-gvc/, semeval2022-task8/, ...).")
     ],
-    split: Annotated[str, typer.Option("--split", help="train, dev or all (tune on train, report dev).")] = "dev",
+    split: Annotated[
+        str,
+        typer.Option("--split", help="train, dev, check or all (tune on train, report dev; check: never tuned on)."),
+    ] = "dev",
     errors: Annotated[int, typer.Option("--errors", help="Also list N missed captions and body lines removed.")] = 0,
     as_json: JsonOption = False,
 ) -> None:
@@ -1286,8 +1289,8 @@ def eval_captions(
     hand-labelled lines of real news text (references into DIR; no text is shipped)."""
     from storyline.evaluate.captions import score
 
-    if split not in ("train", "dev", "all"):
-        raise typer.BadParameter(f"{split!r}: choose train, dev or all", param_hint="--split")
+    if split not in ("train", "dev", "check", "all"):
+        raise typer.BadParameter(f"{split!r}: choose train, dev, check or all", param_hint="--split")
     scores = _evaluate(
         folder,
         lambda: score(root=folder, split=None if split == "all" else split),
