@@ -429,6 +429,25 @@ def test_a_dateline_is_a_place_whatever_the_model_said(recognizer: EntityRecogni
     assert ("NATO", "ORG") in {(m.text, m.label) for m in nato}  # no place of that name: as the model said
 
 
+def test_a_place_the_model_passed_over_after_a_preposition_is_found(recognizer: EntityRecognizer) -> None:
+    from storyline.annotate.entities import _Raw
+
+    text = "his previous visit to Goa was tied to a summit; the talks in Bucharest Airport and in Goa's capital"
+    found = {(m.text, m.label) for m in recognizer._missed_places(text, [])}
+    # a state the place index lists, a big city only where no capitalised word or "'s" follows it
+    assert found == {("Goa", "GPE")}
+    assert recognizer._missed_places(text, [_Raw(22, 25, "Goa", "PERSON")]) == []  # a mention holds it
+    # a small town's name, a common word or a name after no preposition of place are left alone
+    assert recognizer._missed_places("He was born in Hope and moved to Mayo.", []) == []
+    assert recognizer._missed_places("Bucharest said on Monday it would act.", []) == []
+    # nor across a line break, nor before a dash that makes it a modifier
+    assert recognizer._missed_places("He flew to\nGoa. They met in Goa–based offices.", []) == []
+    # a one-word "person" that is a state's or a region's own name is that place
+    raws = [[_Raw(0, 3, "Goa", "PERSON"), _Raw(10, 18, "Narendra", "PERSON")]]
+    recognizer.relabel_places(raws)
+    assert [m.label for m in raws[0]] == ["GPE", "PERSON"]
+
+
 def test_a_region_grows_only_over_words_no_longer_mention_holds() -> None:
     from storyline.annotate.entities import _Raw
 

@@ -837,9 +837,25 @@ def test_an_agreement_a_meeting_yields_or_goes_without_is_between_its_parties(an
         ("The summit between Narendra Modi and Vladimir Putin in Sochi ended without any agreements.", "agreements"),
         ("The talks between Iran and the European Union produced an agreement on Monday.", "agreement"),
         ("A summit between Narendra Modi and Vladimir Putin without agreements would be unusual.", "agreements"),
+        # the meeting told by the relative clause's noun, or by the verb a clause of "for" hangs from
+        (
+            "Narendra Modi and Vladimir Putin met in Sochi on Monday, in an informal summit that had no set "
+            "agenda and ended without any agreements.",
+            "agreements",
+        ),
+        (
+            "Vladimir Putin hosted Narendra Modi in Sochi on Monday for what both sides described as an "
+            "informal summit, without a fixed agenda and without the signing of documents.",
+            "signing",
+        ),
+        # a second verb with a subject of its own is not the first verb's
+        (
+            "Modi arrived in Sochi on Monday and the summit between Modi and Putin ended without any agreements.",
+            "agreements",
+        ),
     ):
         found = events(annotator, text)
-        meeting = next(e for e in found if e.type == "CONSULT")
+        meeting = next(e for e in found if e.type == "CONSULT" and e.subtype != "visit")
         outcome = by_trigger(found, word)
         assert names(outcome) == names(meeting) and len(names(meeting)) == 2, (text, outcome.actors)
     # an agreement that names its own parties keeps them; a subject that is no meeting gives none
@@ -852,6 +868,8 @@ def test_an_agreement_a_meeting_yields_or_goes_without_is_between_its_parties(an
         ("The summit of Arab leaders in Riyadh condemned the agreement.", "agreement"),
         ("Talks between Egypt and Qatar on a ceasefire deal resumed.", "deal"),
         ("The talks on Kashmir ended without an agreement.", "agreement"),
+        # a clause of "after" on the meeting is another occasion, not what the meeting went without
+        ("Putin met Modi in Sochi on Monday, after leaving Beijing without an agreement.", "agreement"),
     ):
         assert names(by_trigger(events(annotator, text), word)) == set(), text
 
@@ -1398,15 +1416,25 @@ def test_a_when_clause_dates_and_places_the_event_it_is_said_of(annotator: Annot
     ("text", "trigger", "value", "status"),
     [
         # the span counted back from the publication day, as finely as it is given
+        # an earlier day's event dated only by the news it dates is recalled, not reported
         ("It comes five months after Modi and Putin met in Sochi.", "met", "2019-04", EventStatus.REFERENCED),
-        ("The attack came two weeks after the election.", "election", "2019-W36", EventStatus.OCCURRED),
+        ("The attack came two weeks after the election.", "election", "2019-W36", EventStatus.REFERENCED),
         # ... or from the day of what the clause is said of
         (
             "Modi on Monday announced a line of credit, a day after holding summit talks with Putin.",
             "talks",
             "2019-09-15",
+            EventStatus.REFERENCED,
+        ),
+        # one the clause gives a date of its own is told for itself
+        (
+            "The leaders held talks on Tuesday, a day after Putin hosted Modi for a dinner on Monday evening.",
+            "hosted",
+            "2019-09-16TEV",
             EventStatus.OCCURRED,
         ),
+        # hours after: the same day as the news
+        ("Modi met Putin on Wednesday hours after the summit opened.", "summit", "2019-09-18", EventStatus.OCCURRED),
         # "before" counts forward
         ("The attack came two days before the summit.", "summit", "2019-09-20", None),
     ],

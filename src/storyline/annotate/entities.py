@@ -57,7 +57,7 @@ from storyline.annotate.span_model import LABELS as SPAN_LABELS
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
-NAME = "storyline.entities.v13"
+NAME = "storyline.entities.v14"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -538,6 +538,12 @@ def _strip_title(name: str) -> tuple[str, str | None]:
     return name, None
 
 
+#: A capitalised word after a preposition of place, with no capitalised word (nor "-" or "'s") after it.
+_PLACE_AFTER_PREPOSITION = re.compile(
+    r"\b(?:in|to|at|from|near|into|outside)[ \t]+([A-Z][a-z]{2,})\b(?![-–’']|[ \t]+[A-Z0-9]|[ \t]*&)"
+)
+
+
 class EntityRecognizer:
     """Finds and canonicalises entities. Loads each language's model (NER only) on first use, for
     the languages a batch holds; build one per process.
@@ -737,6 +743,7 @@ class EntityRecognizer:
         if not english:
             return propagate_surnames(text, mentions)
         mentions += self._missed_datelines(text, mentions)
+        mentions += self._missed_places(text, mentions)
         mentions = self._whole_regions(text, mentions)
         mentions.sort(key=lambda m: m.start)
         return propagate_surnames(text, propagate_to_headlines(text, split_swallowed(mentions, self._big_city)))
@@ -787,6 +794,24 @@ class EntityRecognizer:
             start, end = found.span(1)
             taken = any(m.start < end and start < m.end for m in mentions)
             if not taken and datelines.opens_line(text, start, end) and self.known_place(found.group(1)):
+                out.append(_Raw(start, end, found.group(1), "GPE"))
+        return out
+
+    def _missed_places(self, text: str, mentions: Sequence[_Raw]) -> list[_Raw]:
+        """Places the model passed over after a preposition of place ("his previous visit to Goa",
+        "the summit in Goa"): a capitalised word, not part of a longer capitalised name, that is
+        the own name of a city of 100,000 people or more, or of a state or a region the place
+        index lists."""
+        out = []
+        for found in _PLACE_AFTER_PREPOSITION.finditer(text):
+            start, end = found.span(1)
+            if any(m.start < end and start < m.end for m in mentions):
+                continue
+            word = found.group(1).casefold()
+            region = any(
+                c.kind in ("state", "region") and c.name.casefold() == word for c in self.gazetteer.candidates(word)
+            )
+            if region or word in self.gazetteer.major_city_names:
                 out.append(_Raw(start, end, found.group(1), "GPE"))
         return out
 
@@ -1011,7 +1036,8 @@ class EntityRecognizer:
 
     def relabel_places(self, raws: list[list[_Raw]]) -> None:
         """A one-word "person" that is a known city, or a former name of one ("Leningrad",
-        "Bombay"), and no part of a fuller name in its document, is the city ("Vladivostok"); an
+        "Bombay"), or the own name of a state or region the place index lists ("Goa", "Siberia"),
+        and no part of a fuller name in its document, is that place ("Vladivostok"); an
         "organisation" the gazetteer knows as a building ("the Kremlin") is that building."""
         for mentions in raws:
             name_words = _full_name_words(mentions)
@@ -1023,10 +1049,13 @@ class EntityRecognizer:
                     m.label = "FAC"  # an institution named by its building ("talks in the Kremlin") is a place
 
     def _city(self, word: str) -> bool:
-        """A city's own name, or a name that stands only for cities with other own names."""
+        """A city's own name, or a name that stands only for cities with other own names, or a
+        state's or a region's own name."""
         if self.gazetteer.is_city(word):
             return True
         cities = self.gazetteer.candidates(word)
+        if any(c.kind in ("state", "region") and c.name.casefold() == word for c in cities):
+            return True
         return bool(cities) and all(c.kind == "city" and c.name.casefold() != word for c in cities)
 
     @staticmethod

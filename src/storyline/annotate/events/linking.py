@@ -195,7 +195,7 @@ def link_events(
         own_time = time
         if raw.since is not None:
             # "a day after holding talks", "five months after they met": that long before (or
-            # after) what the clause is said of; recalled when that is more than a month ago
+            # after) what the clause is said of
             time = _time_since(raw, raw.since, time, timed, dated, anchor)
         status = settle(raw.status, raw.earlier, time, anchor, _headline(raw, text))
         if (
@@ -209,6 +209,12 @@ def link_events(
             span = value_range(time.value)
             if span and span[0] > anchor:
                 status = EventStatus.PLANNED  # "will arrive on Friday, a day after the summit"
+            elif span and span[1] < anchor and raw.since.way < 0 and not raw.since.ahead and time is not own_time:
+                # "announced a credit line on Thursday, a day after holding summit talks": an
+                # earlier day's event dated only by the news it is told to date is recalled; one
+                # with a date of its own is told for itself ("a day after Putin hosted Modi for a
+                # dinner on Wednesday evening")
+                status = EventStatus.REFERENCED
         said_today = any(raw.sentence_start <= t.start < raw.sentence_end for t in today)
         reported = status in (EventStatus.OCCURRED, EventStatus.ONGOING)
         stated_reported = raw.status in (EventStatus.OCCURRED, EventStatus.ONGOING, Unsettled.FACT)

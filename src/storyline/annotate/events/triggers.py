@@ -537,8 +537,24 @@ def _yielded_by(s: Sentence, noun: Token) -> list[tuple[int, int]]:
         yields = word == "without" or (word in ("with", "in") and lemma in ENDING_VERBS)  # "ended with a deal"
     if not is_verb(verb) or not yields:
         return []  # "discussed the treaty", "condemned the agreement", "talks on a deal": no outcome
-    gathering = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and pos_of(c) == "NOUN"]
-    return [s.at(verb), *(s.at(c) for c in gathering[:1])]
+    clause = verb
+    while (
+        clause.dep_ == "conj"
+        and is_verb(clause.head)
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children)
+    ):
+        clause = clause.head  # "had no set agenda and ended without any agreements": the first verb's subject
+    named: list[Token] = []
+    for c in [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")][:1]:
+        if c.lower_ in ("that", "which") and clause.dep_ == "relcl" and pos_of(clause.head) == "NOUN":
+            named.append(clause.head)  # "an informal summit that ... ended without any agreements"
+        elif pos_of(c) == "NOUN":
+            named.append(c)
+    if word == "without" and clause.dep_ == "pcomp" and clause.head.lower_ == "for" and is_verb(clause.head.head):
+        # "hosted Modi ... for what both sides described as an informal summit, without the
+        # signing of documents": the clause of "for" tells of the hosting
+        named.append(clause.head.head)
+    return [s.at(verb), *(s.at(c) for c in named)]
 
 
 def _mention(
