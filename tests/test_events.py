@@ -832,6 +832,25 @@ def test_an_invitation_to_a_place_for_an_event_places_the_event_there(annotator:
     assert by_trigger(found, "invited").time.value == "2019-09-18"  # type: ignore[union-attr]
 
 
+def test_who_acts_together_with_the_subject_acts_too(annotator: Annotator) -> None:
+    signed = "Rosneft, together with Trafigura and United Capital Partners, signed an agreement on Saturday."
+    assert names(by_trigger(events(annotator, signed), "signed"), "source") >= {"Rosneft", "United Capital Partners"}
+    opened = "Narendra Modi, alongside Shinzo Abe, inaugurated the plant."
+    assert names(by_trigger(events(annotator, opened), "inaugurated"), "source") == {"Narendra Modi", "Shinzo Abe"}
+    # a phrase after the verb may be the object's company: not the subject's
+    met = "Narendra Modi met Vladimir Putin together with Shinzo Abe."
+    assert "Shinzo Abe" not in names(by_trigger(events(annotator, met), "met"), "source")
+
+
+def test_a_gathering_that_brings_parties_together_is_theirs(annotator: Annotator) -> None:
+    text = "The BRICS summit, bringing together the leaders of Brazil, Russia, India, China and South Africa, opens."
+    summit = by_trigger(events(annotator, text), "summit")
+    assert names(summit) >= {"Brazil", "Russia", "India", "China", "South Africa"}
+    # "bring" without "together" gathers no one; a topic is no party
+    brought = by_trigger(events(annotator, "The summit, which brought new hope to Syria, ended on Monday."), "summit")
+    assert "Syria" not in names(brought)
+
+
 def test_an_agreement_a_meeting_yields_or_goes_without_is_between_its_parties(annotator: Annotator) -> None:
     for text, word in (
         ("The summit between Narendra Modi and Vladimir Putin in Sochi ended without any agreements.", "agreements"),

@@ -576,6 +576,9 @@ CLAIMING_VERBS = words("make issue send receive reject present put refuse")
 #: leaving one that is their object ("quit the deal", "scrapped the accord").
 LEAVING_VERBS = words("withdraw pull exit")
 QUITTING_VERBS = words("quit leave exit abandon scrap ditch renounce")
+#: Verbs by which a gathering brings its parties together ("a summit bringing together the leaders
+#: of X and Y", "talks that gathered ministers from X"); "bring" only with "together".
+CONVENING_VERBS = words("bring gather unite assemble convene group")
 
 
 def _lemma_table() -> dict[str, str]:
@@ -586,6 +589,7 @@ def _lemma_table() -> dict[str, str]:
     lemmas |= words("fail refuse decline be have do will") | OCCURRING_VERBS | PARTAKING_VERBS | GETTING_VERBS
     lemmas |= DEPARTING_VERBS | OBJECT_CONTROL_VERBS | set(REQUESTING_PREPOSITIONS)
     lemmas |= DEMAND_MOVING_VERBS | SUPPLYING_VERBS | CLAIMING_VERBS | LEAVING_VERBS | QUITTING_VERBS | {"warn"}
+    lemmas |= CONVENING_VERBS
     for lemma in sorted(lemmas):
         for form in _forms(lemma):
             table.setdefault(form, lemma)

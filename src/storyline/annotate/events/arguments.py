@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from storyline.annotate.countries import country_table
 from storyline.annotate.event_lexicon import (
+    CONVENING_VERBS,
     DEPARTING_VERBS,
     MOVING_VERBS,
     RELATIVE_NOUNS,
@@ -202,7 +203,38 @@ def subjects(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token], lis
                 passive = [verb.head]
             else:
                 subj = [verb.head]  # "the minister, who met ...", "troops guarding the border"
+    subj = [*subj, *(c for t in subj for c in companions(t)), *_companions_of_verb(verb)]
     return with_conjuncts(subj), with_conjuncts(passive), with_conjuncts(agents)
+
+
+def companions(subject: Token) -> list[Token]:
+    """Who acts with a subject, by its own phrase: "Rosneft, together with Trafigura and United
+    Capital Partners, signed", "Washington along with its allies demanded"."""
+    out: list[Token] = []
+    for c in subject.children:
+        if c.dep_ != "prep":
+            continue
+        if c.lower_ == "with" and any(m.dep_ == "advmod" and m.lower_ == "together" for m in c.children):
+            out += pobjs(c)
+        elif c.lower_ == "along":
+            out += [x for g in c.children if g.dep_ == "prep" and g.lower_ == "with" for x in pobjs(g)]
+        elif c.lower_ == "alongside":
+            out += pobjs(c)
+    return out
+
+
+def _companions_of_verb(verb: Token) -> list[Token]:
+    """Who acts with the subject, by a phrase the parser hung on the verb before it: "Modi,
+    alongside Japanese Prime Minister Shinzo Abe, inaugurated the plant" (after the verb,
+    "fought alongside the rebels" and "met Putin together with Abe" may be the object's)."""
+    before = [c for c in verb.children if c.dep_ == "prep" and c.i < verb.i]
+    return [
+        x
+        for c in before
+        if c.lower_ == "alongside"
+        or (c.lower_ == "with" and any(m.dep_ == "advmod" and m.lower_ == "together" for m in c.children))
+        for x in pobjs(c)
+    ]
 
 
 #: Acts that fall on a place, done with a restriction or with forces: imposing or easing a curfew,
@@ -473,7 +505,37 @@ def noun_args(s: Sentence, noun: Token, sense: Sense) -> list[RawArg]:
             args += [s.arg(t, side) for t in with_conjuncts([c, *nested])]
         elif c.dep_ == "prep":
             args += prep_args(s, c, sense)
+        elif c.dep_ in ("acl", "relcl") and sense.type in GATHERINGS:
+            args += [s.arg(t, side) for t in convened(s, c)]
     return args
+
+
+#: Words for the people a gathering brings together, whose "of" or "from" phrase names whom they
+#: stand for ("the leaders of Brazil, Russia and India", "ministers from Iran and Iraq").
+_ENVOYS = words(
+    "leader leaders head heads minister ministers president presidents representative representatives "
+    "delegation delegations official officials envoy envoys diplomat diplomats chief chiefs"
+)
+
+
+def convened(s: Sentence, verb: Token) -> list[Token]:
+    """The parties a participle or a relative clause on a gathering's noun says it brings
+    together: "The BRICS summit, bringing together the leaders of Brazil, Russia, India, China and
+    South Africa", "a conference that gathered ministers from Iran and Iraq". "Bring" only with
+    "together"; the people's countries stand for them."""
+    lemma = lemma_of(verb)
+    if lemma not in CONVENING_VERBS or (
+        lemma == "bring" and not any(c.dep_ in ("advmod", "prt") and c.lower_ == "together" for c in verb.children)
+    ):
+        return []
+    out: list[Token] = []
+    for obj in with_conjuncts([c for c in verb.children if c.dep_ == "dobj"]):
+        if lemma_of(obj) in _ENVOYS or obj.lower_ in _ENVOYS:
+            named = [x for c in obj.children if c.dep_ == "prep" and c.lower_ in ("of", "from") for x in pobjs(c)]
+            out += named or ([obj] if s.entity_label(obj) in ACTOR_LABELS else [])
+        elif s.entity_label(obj) in ACTOR_LABELS:
+            out.append(obj)
+    return out
 
 
 def prep_args(s: Sentence, prep: Token, sense: Sense) -> list[RawArg]:
