@@ -998,6 +998,25 @@ def test_a_recalled_event_is_not_the_one_still_to_come(annotator: Annotator) -> 
     assert agreements == [("planned", None), ("referenced", "2015-12")]
 
 
+def test_what_an_earlier_event_is_tied_to_is_earlier_and_apart_from_what_is_to_come(annotator: Annotator) -> None:
+    text = (
+        "The visit, for the 19th India-Russia annual summit, will be the Russian leader's first trip to India in "
+        "four years, his previous visit to Goa having been tied to a BRICS summit.\n\nThe formal talks are "
+        "scheduled for Friday at Hyderabad House."
+    )
+    found = events(annotator, text, date(2018, 10, 3))
+    summits = {
+        (e.status.value, e.time.value if e.time else None, tuple(sorted(names(e))))
+        for e in found
+        if e.subtype == "summit"
+    }
+    # the purpose the parser hangs on "will be" is still to come, and is the talks of Friday; the
+    # summit the previous visit was tied to is recalled, and no part of them
+    assert ("planned", "2018-10-05", ("India", "Russia")) in summits
+    assert ("referenced", None, ("BRICS",)) in summits
+    assert all("BRICS" not in names(e) for e in found if e.time is not None and e.time.value == "2018-10-05")
+
+
 def test_a_passive_joined_to_an_arrival_acts_on_who_arrived(annotator: Annotator) -> None:
     text = "Narendra Modi arrived in Moscow on Wednesday and was received by Vladimir Putin for a private dinner."
     received = by_trigger(events(annotator, text), "received")

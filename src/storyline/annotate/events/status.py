@@ -176,6 +176,10 @@ def noun_status(noun: Token) -> Grammar:
             setting = word in _SETTING and not _takes_part(verb)
             return _denied_event(verb, frees=head.head.i != verb.i or setting)
         be = head.head
+        if word == "for" and lemma_of(be) == "be" and is_verb(be) and status(be) is _PLANNED:
+            # "The visit, for the annual summit, will be his first trip": the purpose the parser
+            # hangs on "be" is still to come with it
+            return _PLANNED
         if word == "in" and lemma_of(be) == "be" and be.dep_ == "ROOT" and status(be) is Unsettled.PRESENT:
             return Unsettled.PRESENT  # "both sides are in talks": as a present tense ("... next week")
     if noun.dep_ in ("dobj", "nsubjpass", "xcomp") and lemma_of(head) in CANCELLING_VERBS:

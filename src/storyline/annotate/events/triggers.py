@@ -451,6 +451,11 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
         and any(g.lower_ in ("last", "previous") for g in c.children)
         for c in noun.children
     )  # "their previous meeting", "last year's summit"; not "next year's summit"
+    if not earlier and noun.dep_ == "pobj" and is_verb(noun.head.head):
+        # "his previous visit to Goa having been tied to a BRICS summit": what an earlier event's
+        # verb ties it to is earlier too
+        told_of = [c for c in noun.head.head.children if c.dep_ in ("nsubj", "nsubjpass") and pos_of(c) == "NOUN"]
+        earlier = any(m.dep_ == "amod" and m.lower_ in _EARLIER for c in told_of for m in c.children)
     if sense.type == "PROTEST" and not any(a.role == "target" for a in args):
         holders = [noun] + ([noun.head] if noun.dep_ in ("dobj", "nsubj", "nsubjpass") and is_verb(noun.head) else [])
         args += purpose_targets(s, holders)  # "began a hunger strike to protest against ..."
