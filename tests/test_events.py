@@ -835,20 +835,29 @@ def test_an_invitation_to_a_place_for_an_event_places_the_event_there(annotator:
 def test_who_acts_together_with_the_subject_acts_too(annotator: Annotator) -> None:
     signed = "Rosneft, together with Trafigura and United Capital Partners, signed an agreement on Saturday."
     assert names(by_trigger(events(annotator, signed), "signed"), "source") >= {"Rosneft", "United Capital Partners"}
-    opened = "Narendra Modi, alongside Shinzo Abe, inaugurated the plant."
+    opened = "Narendra Modi, together with Shinzo Abe, inaugurated the plant."
     assert names(by_trigger(events(annotator, opened), "inaugurated"), "source") == {"Narendra Modi", "Shinzo Abe"}
     # a phrase after the verb may be the object's company: not the subject's
     met = "Narendra Modi met Vladimir Putin together with Shinzo Abe."
     assert "Shinzo Abe" not in names(by_trigger(events(annotator, met), "met"), "source")
+    # "alongside" as often says who stood by; a passive's company shares what was done to it
+    stood = "Donald Trump, alongside Vladimir Putin, criticized the FBI."
+    assert names(by_trigger(events(annotator, stood), "criticized"), "source") == {"Donald Trump"}
+    arrested = by_trigger(
+        events(annotator, "Together with his deputy, the minister was arrested on Monday."), "arrested"
+    )
+    assert {a.role for a in arrested.actors} == {"target"}
 
 
 def test_a_gathering_that_brings_parties_together_is_theirs(annotator: Annotator) -> None:
     text = "The BRICS summit, bringing together the leaders of Brazil, Russia, India, China and South Africa, opens."
     summit = by_trigger(events(annotator, text), "summit")
     assert names(summit) >= {"Brazil", "Russia", "India", "China", "South Africa"}
-    # "bring" without "together" gathers no one; a topic is no party
+    # "bring" without "together" gathers no one; a topic is no party, nor are "heads of state"
     brought = by_trigger(events(annotator, "The summit, which brought new hope to Syria, ended on Monday."), "summit")
     assert "Syria" not in names(brought)
+    heads = "The summit, bringing together heads of state from 20 countries, opens on Monday."
+    assert names(by_trigger(events(annotator, heads), "summit")) == set()
 
 
 def test_an_agreement_a_meeting_yields_or_goes_without_is_between_its_parties(annotator: Annotator) -> None:
@@ -1015,6 +1024,16 @@ def test_what_an_earlier_event_is_tied_to_is_earlier_and_apart_from_what_is_to_c
     assert ("planned", "2018-10-05", ("India", "Russia")) in summits
     assert ("referenced", None, ("BRICS",)) in summits
     assert all("BRICS" not in names(e) for e in found if e.time is not None and e.time.value == "2018-10-05")
+    # a former or last person is no earlier event, nor is a reason a purpose still to come
+    for text in (
+        "The former prime minister will travel to Moscow for the summit next week.",
+        "The former president arrived in Pyongyang for talks with Kim Jong Un on Tuesday.",
+    ):
+        assert all(e.status is not EventStatus.REFERENCED for e in events(annotator, text)), text
+    killing = by_trigger(
+        events(annotator, "The suspects will be in prison for the killing of two protesters."), "killing"
+    )
+    assert killing.status is EventStatus.OCCURRED
 
 
 def test_a_passive_joined_to_an_arrival_acts_on_who_arrived(annotator: Annotator) -> None:

@@ -203,38 +203,35 @@ def subjects(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token], lis
                 passive = [verb.head]
             else:
                 subj = [verb.head]  # "the minister, who met ...", "troops guarding the border"
-    subj = [*subj, *(c for t in subj for c in companions(t)), *_companions_of_verb(verb)]
+    joined = [*(c for t in subj + passive for c in companions(t)), *_companions_of_verb(verb)]
+    if subj or not passive:
+        subj = [*subj, *joined]
+    else:
+        passive = [*passive, *joined]  # "Together with his deputy, the minister was arrested"
     return with_conjuncts(subj), with_conjuncts(passive), with_conjuncts(agents)
 
 
 def companions(subject: Token) -> list[Token]:
     """Who acts with a subject, by its own phrase: "Rosneft, together with Trafigura and United
-    Capital Partners, signed", "Washington along with its allies demanded"."""
-    out: list[Token] = []
-    for c in subject.children:
-        if c.dep_ != "prep":
-            continue
-        if c.lower_ == "with" and any(m.dep_ == "advmod" and m.lower_ == "together" for m in c.children):
-            out += pobjs(c)
-        elif c.lower_ == "along":
-            out += [x for g in c.children if g.dep_ == "prep" and g.lower_ == "with" for x in pobjs(g)]
-        elif c.lower_ == "alongside":
-            out += pobjs(c)
-    return out
+    Capital Partners, signed", "Washington along with its allies demanded". Not "alongside",
+    which as often says who stood by ("Trump, alongside Putin, criticised the FBI")."""
+    return [x for c in subject.children if c.dep_ == "prep" for x in _joint(c)]
+
+
+def _joint(prep: Token) -> list[Token]:
+    """The objects of "together with" or "along with"."""
+    if prep.lower_ == "with" and any(m.dep_ == "advmod" and m.lower_ == "together" for m in prep.children):
+        return pobjs(prep)
+    if prep.lower_ == "along":
+        return [x for g in prep.children if g.dep_ == "prep" and g.lower_ == "with" for x in pobjs(g)]
+    return []
 
 
 def _companions_of_verb(verb: Token) -> list[Token]:
     """Who acts with the subject, by a phrase the parser hung on the verb before it: "Modi,
-    alongside Japanese Prime Minister Shinzo Abe, inaugurated the plant" (after the verb,
-    "fought alongside the rebels" and "met Putin together with Abe" may be the object's)."""
-    before = [c for c in verb.children if c.dep_ == "prep" and c.i < verb.i]
-    return [
-        x
-        for c in before
-        if c.lower_ == "alongside"
-        or (c.lower_ == "with" and any(m.dep_ == "advmod" and m.lower_ == "together" for m in c.children))
-        for x in pobjs(c)
-    ]
+    together with Shinzo Abe, inaugurated the plant" (after the verb, "met Putin together with
+    Abe" may be the object's company)."""
+    return [x for c in verb.children if c.dep_ == "prep" and c.i < verb.i for x in _joint(c)]
 
 
 #: Acts that fall on a place, done with a restriction or with forces: imposing or easing a curfew,
@@ -531,7 +528,14 @@ def convened(s: Sentence, verb: Token) -> list[Token]:
     out: list[Token] = []
     for obj in with_conjuncts([c for c in verb.children if c.dep_ == "dobj"]):
         if lemma_of(obj) in _ENVOYS or obj.lower_ in _ENVOYS:
-            named = [x for c in obj.children if c.dep_ == "prep" and c.lower_ in ("of", "from") for x in pobjs(c)]
+            # "the leaders of Brazil and Russia", "ministers from Iran"; not "heads of state"
+            named = [
+                x
+                for c in obj.children
+                if c.dep_ == "prep" and c.lower_ in ("of", "from")
+                for x in pobjs(c)
+                if s.entity_label(x) in ACTOR_LABELS
+            ]
             out += named or ([obj] if s.entity_label(obj) in ACTOR_LABELS else [])
         elif s.entity_label(obj) in ACTOR_LABELS:
             out.append(obj)

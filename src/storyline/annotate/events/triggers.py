@@ -453,8 +453,15 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
     )  # "their previous meeting", "last year's summit"; not "next year's summit"
     if not earlier and noun.dep_ == "pobj" and is_verb(noun.head.head):
         # "his previous visit to Goa having been tied to a BRICS summit": what an earlier event's
-        # verb ties it to is earlier too
-        told_of = [c for c in noun.head.head.children if c.dep_ in ("nsubj", "nsubjpass") and pos_of(c) == "NOUN"]
+        # verb ties it to is earlier too (an event's noun only: "the former minister was arrested
+        # for the killing" is no earlier killing)
+        told_of = [
+            c
+            for c in noun.head.head.children
+            if c.dep_ in ("nsubj", "nsubjpass")
+            and pos_of(c) == "NOUN"
+            and (("N", lemma_of(c)) in SENSES or ("N", c.lower_) in SENSES)
+        ]
         earlier = any(m.dep_ == "amod" and m.lower_ in _EARLIER for c in told_of for m in c.children)
     if sense.type == "PROTEST" and not any(a.role == "target" for a in args):
         holders = [noun] + ([noun.head] if noun.dep_ in ("dobj", "nsubj", "nsubjpass") and is_verb(noun.head) else [])
