@@ -968,6 +968,11 @@ def test_the_first_to_visit_has_visited(annotator: Annotator) -> None:
     # a date ahead still makes it planned
     ahead = events(annotator, "Modi is the first Indian prime minister to visit Israel next week.")
     assert by_trigger(ahead, "visit").status is EventStatus.PLANNED
+    # the parser may hang the infinitive on "was": still the first to do it, not "is to do it"
+    among = "Mr Modi was among the first world leaders to congratulate him on his re-election in March."
+    congratulated = by_trigger(events(annotator, among, date(2018, 5, 18)), "congratulate")
+    assert congratulated.status is EventStatus.REFERENCED and congratulated.time.value == "2018-03"  # type: ignore[union-attr]
+    assert by_trigger(events(annotator, "Modi is to visit Moscow next week."), "visit").status is EventStatus.PLANNED
 
 
 def test_a_great_deal_is_an_amount_and_a_good_deal_an_agreement(annotator: Annotator) -> None:

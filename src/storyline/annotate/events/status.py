@@ -94,7 +94,7 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
     head = verb.head
     if verb.dep_ in ("acl", "relcl") and to_infinitive(verb) and pos_of(head) in ("NOUN", "PROPN"):
         governing = governing_verb(head)
-        if any(c.lower_ in ("first", "last", "only", "second", "third") for c in head.children):
+        if any(c.lower_ in _ORDINALS for c in head.children):
             # "the first foreign leader to visit": a fact, as its verb tells it; in the present
             # ("is the first prime minister to visit the region") as nothing more is said, so the
             # date decides ("is the first ... to visit Israel next week" is planned), else it was made
@@ -108,6 +108,11 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
     infinitive = verb.dep_ == "advcl" and to_infinitive(verb)
     if (verb.dep_ == "xcomp" or infinitive) and head.i != verb.i:
         h = lemma_of(head)
+        if h == "be" and any(t.lower_ in _ORDINALS and t.dep_ == "amod" and t.i < verb.i for t in head.subtree):
+            # "was among the first world leaders to congratulate him" (the parser hangs the
+            # infinitive on "was"): a fact, as "was" tells it, not "is to visit"
+            found = status(head)
+            return Unsettled.FACT if found is Unsettled.PRESENT else found
         if h in PLANNING_WORDS or h in ("go", "be") or (h in ("set", "due") and pos_of(head) in ("VERB", "ADJ", "AUX")):
             return _PLANNED  # "plans to visit", "is going to sign", "is to visit", "are set to meet"
         if h in ("postpone", "delay"):
@@ -121,6 +126,10 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
     if verb.dep_ in ("conj",) and pos_of(head) in ("VERB", "AUX") and not aux:
         return status(head) if verb.tag_ in ("VB", "VBN") else tense(verb, aux)
     return tense(verb, aux)
+
+
+#: Words that make "the first ... to visit" a fact about who did it, not a plan.
+_ORDINALS = frozenset({"first", "last", "only", "second", "third"})
 
 
 def _within_clause(verb: Token, chain: list[Token]) -> list[Token]:
