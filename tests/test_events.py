@@ -959,6 +959,20 @@ def test_an_agreement_awaited_beside_the_talks_is_planned(annotator: Annotator) 
     assert resort and all(e.status is EventStatus.OCCURRED for e in resort)
 
 
+def test_a_gathering_raised_from_a_passive_is_where_that_says(annotator: Annotator) -> None:
+    due = "The formal annual summit between the two countries is due to be held in India later this year."
+    summit = by_trigger(events(annotator, due, date(2018, 5, 18)), "summit")
+    assert summit.place is not None and summit.place.name == "India" and summit.status is EventStatus.PLANNED
+    expected = by_trigger(events(annotator, "The talks are expected to be held in Geneva next week."), "talks")
+    assert expected.place is not None and expected.place.name == "Geneva"
+    # a verb that lends nothing leaves the noun as it was
+    focus = by_trigger(events(annotator, "The meeting is likely to focus on trade in Asia."), "meeting")
+    assert focus.place is None
+    # nor does a verb that denies who did it deny the deed
+    maker = "Although this phishing campaign does not appear to have been carried out by a nation-state, it worked."
+    assert by_trigger(events(annotator, maker), "phishing").status is EventStatus.OCCURRED
+
+
 def test_the_first_to_visit_has_visited(annotator: Annotator) -> None:
     lead = "The talks lasted well beyond their scheduled time, officials said. "
     now = by_trigger(events(annotator, lead + "Modi is the first Indian prime minister to visit the region."), "visit")

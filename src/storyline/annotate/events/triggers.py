@@ -15,6 +15,7 @@ from storyline.annotate.event_lexicon import (
     INVITING_VERBS,
     LEAVING_VERBS,
     LIGHT_VERBS,
+    PLANNING_WORDS,
     QUITTING_VERBS,
     REPORTING_VERBS,
     REQUESTING_VERBS,
@@ -394,6 +395,8 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
     if light is None and noun.dep_ == "pobj" and _lends(noun.head.head, sense) and not expected_with(noun):
         # "took part in talks", "presided over the talks"; not "held talks, with an agreement expected"
         light = noun.head.head
+    if light is None and noun.dep_ in ("nsubj", "nsubjpass"):
+        light = _raised_light(noun, sense)
     args = noun_args(s, noun, sense)
     places = places_of(s, noun, sense)
     # a noun joined to another takes its phrase's place in the sentence ("for a two-day visit and
@@ -512,6 +515,27 @@ def _habitual(verb: Token) -> bool:
         if t.tag_ == "NNS" and t.lower_.removesuffix("s") in _TIME_WORDS and t.head.head.i == verb.i:
             return True
     return False
+
+
+def _raised_light(noun: Token, sense: Sense) -> Token | None:
+    """The passive light verb a noun subject is raised from ("The summit is due to be held in
+    India", "the talks are expected to be held in Geneva"): it lends its place and tense as "the
+    summit will be held in India" would."""
+    x = noun.head
+    for _ in range(3):
+        if lemma_of(x) not in _RAISING and x.lower_ not in _RAISING:
+            return None  # "the campaign does not appear to have been carried out by a state": its maker denied, not it
+        x = next((c for c in x.children if c.dep_ in ("acomp", "xcomp")), x)
+        if x.dep_ not in ("acomp", "xcomp"):
+            return None
+        if is_verb(x) and any(c.dep_ == "auxpass" for c in x.children) and _lends(x, sense):
+            return x
+    return None
+
+
+#: Words through which a gathering's noun is raised from the verb that holds it: "is due to be
+#: held", "are expected to be held", "is set to be convened".
+_RAISING = PLANNING_WORDS | {"be"}
 
 
 def _lends(verb: Token, sense: Sense) -> bool:
