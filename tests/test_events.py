@@ -973,6 +973,17 @@ def test_a_gathering_raised_from_a_passive_is_where_that_says(annotator: Annotat
     assert by_trigger(events(annotator, maker), "phishing").status is EventStatus.OCCURRED
 
 
+def test_what_is_likely_to_be_signed_is_a_signing(annotator: Annotator) -> None:
+    likely = "Officials said agreements on helicopters and frigates were likely to be signed after the talks."
+    signed = by_trigger(events(annotator, likely), "signed")
+    assert signed.subtype == "agreement-signed" and signed.status is EventStatus.PLANNED
+    # the adjective must be one of planning; and what is signed must still be an agreement
+    assert not [
+        e for e in events(annotator, "The deal is certain to be signed on Friday.") if e.trigger.text == "signed"
+    ]
+    assert not events(annotator, "Autographs were likely to be signed after the match.")
+
+
 def test_the_first_to_visit_has_visited(annotator: Annotator) -> None:
     lead = "The talks lasted well beyond their scheduled time, officials said. "
     now = by_trigger(events(annotator, lead + "Modi is the first Indian prime minister to visit the region."), "visit")

@@ -10,6 +10,7 @@ from storyline.annotate.event_lexicon import (
     CONVENING_VERBS,
     DEPARTING_VERBS,
     MOVING_VERBS,
+    PLANNING_WORDS,
     RELATIVE_NOUNS,
     REPORTING_VERBS,
     SAYING_VERBS,
@@ -58,7 +59,10 @@ def objects_of(tok: Token) -> list[Token]:
     if is_verb(tok):
         heads = [c for c in tok.children if c.dep_ in (*_OBJECTS, "nsubjpass")]
         if not heads and tok.dep_ == "xcomp":  # "agreements are expected to be signed"
-            heads = [c for c in tok.head.children if c.dep_ in ("nsubjpass", "nsubj")]
+            holder = tok.head
+            if holder.dep_ == "acomp" and holder.lower_ in PLANNING_WORDS and is_verb(holder.head):
+                holder = holder.head  # "agreements were likely to be signed": the subject of "were"
+            heads = [c for c in holder.children if c.dep_ in ("nsubjpass", "nsubj")]
         if not heads and _passive_conjunct(tok):  # "arrived on Monday and was received by Putin"
             shared, shared_passive, _ = subjects(tok.head)
             heads = shared or shared_passive
