@@ -808,10 +808,7 @@ class EntityRecognizer:
             if any(m.start < end and start < m.end for m in mentions):
                 continue
             word = found.group(1).casefold()
-            region = any(
-                c.kind in ("state", "region") and c.name.casefold() == word for c in self.gazetteer.candidates(word)
-            )
-            if region or word in self.gazetteer.major_city_names:
+            if self._region(word) or word in self.gazetteer.major_city_names:
                 out.append(_Raw(start, end, found.group(1), "GPE"))
         return out
 
@@ -1051,12 +1048,14 @@ class EntityRecognizer:
     def _city(self, word: str) -> bool:
         """A city's own name, or a name that stands only for cities with other own names, or a
         state's or a region's own name."""
-        if self.gazetteer.is_city(word):
+        if self.gazetteer.is_city(word) or self._region(word):
             return True
         cities = self.gazetteer.candidates(word)
-        if any(c.kind in ("state", "region") and c.name.casefold() == word for c in cities):
-            return True
         return bool(cities) and all(c.kind == "city" and c.name.casefold() != word for c in cities)
+
+    def _region(self, word: str) -> bool:
+        """Whether a (case-folded) word is the own name of a state or region the place index lists."""
+        return any(c.kind in ("state", "region") and c.name.casefold() == word for c in self.gazetteer.candidates(word))
 
     @staticmethod
     def _other_canonical(text: str, label: str) -> str:

@@ -624,6 +624,11 @@ def lemma(tok: Token) -> str:
     return _LEMMAS.get(tok.lower_, tok.lower_)
 
 
+def noun_senses(tok: Token) -> tuple[Sense, ...]:
+    """The lexicon's senses of a token read as a noun, by its lemma and by its own form."""
+    return (*SENSES.get(("N", lemma(tok)), ()), *SENSES.get(("N", tok.lower_), ()))
+
+
 def pos(tok: Token) -> str:
     """The universal part of speech of a parsed token, from its fine-grained tag ("be" is AUX)."""
     upos = _UPOS.get(tok.tag_, "X")

@@ -513,7 +513,7 @@ def noun_args(s: Sentence, noun: Token, sense: Sense) -> list[RawArg]:
 
 #: Words for the people a gathering brings together, whose "of" or "from" phrase names whom they
 #: stand for ("the leaders of Brazil, Russia and India", "ministers from Iran and Iraq").
-_ENVOYS = words(
+_DELEGATES = words(
     "leader leaders head heads minister ministers president presidents representative representatives "
     "delegation delegations official officials envoy envoys diplomat diplomats chief chiefs"
 )
@@ -531,7 +531,7 @@ def convened(s: Sentence, verb: Token) -> list[Token]:
         return []
     out: list[Token] = []
     for obj in with_conjuncts([c for c in verb.children if c.dep_ == "dobj"]):
-        if lemma_of(obj) in _ENVOYS or obj.lower_ in _ENVOYS:
+        if lemma_of(obj) in _DELEGATES or obj.lower_ in _DELEGATES:
             # "the leaders of Brazil and Russia", "ministers from Iran"; not "heads of state"
             named = [
                 x

@@ -44,9 +44,7 @@ def corefer(
                 continue  # "will host the president on Thursday" is not "met in the capital in May"
             if _recalled_beside_unreal(other, own_firm) or _recalled_beside_unreal(event, other_firm):
                 continue  # "likely to be signed during the visit" is not "Mr Modi's visit last December"
-            if _recalled_beside_unreal(event, other_firm, said=True) or _recalled_beside_unreal(
-                other, own_firm, said=True
-            ):
+            if _said_earlier_beside_unreal(other_firm, event) or _said_earlier_beside_unreal(own_firm, other):
                 continue  # "his previous visit ... tied to a BRICS summit" is not "the talks are scheduled for Friday"
             if compatible(other, other_ids, event, ids, people):
                 target = i
@@ -153,16 +151,19 @@ _PAST = frozenset({EventStatus.OCCURRED, EventStatus.REFERENCED})
 _UNREAL = frozenset({EventStatus.PLANNED, EventStatus.HYPOTHETICAL, EventStatus.NEGATED})
 
 
-def _recalled_beside_unreal(recalled: Event, firm: Event | None, said: bool = False) -> bool:
+def _recalled_beside_unreal(recalled: Event, firm: Event | None) -> bool:
     """An event recalled from before (its words or its date say so, whether or not its grammar
     did) and one whose grammar says it is still to come, supposed or denied are two events:
     "likely to be signed during the visit" and "agreed during Mr Modi's visit to Moscow last
-    December". With ``said``, the other way round: ``firm`` is the mention whose words say it is
-    earlier ("their previous meeting"), and ``recalled`` stands for any event still to come,
-    supposed or denied, whatever said so."""
-    if said:
-        return firm is not None and firm.status is EventStatus.REFERENCED and recalled.status in _UNREAL
+    December"."""
     return recalled.status is EventStatus.REFERENCED and firm is not None and firm.status in _UNREAL
+
+
+def _said_earlier_beside_unreal(earlier: Event | None, other: Event) -> bool:
+    """The other way round: a mention whose words say it is earlier ("their previous meeting",
+    ``earlier`` being its firm mention) and any event still to come, supposed or denied, whatever
+    said so, are two events."""
+    return earlier is not None and earlier.status is EventStatus.REFERENCED and other.status in _UNREAL
 
 
 def tenses_clash(a: EventStatus, b: EventStatus) -> bool:

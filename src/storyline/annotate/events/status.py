@@ -23,7 +23,7 @@ from storyline.annotate.event_lexicon import (
     REPORTING_VERBS,
     REQUESTING_PREPOSITIONS,
     REQUESTING_VERBS,
-    SENSES,
+    noun_senses,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
@@ -226,8 +226,7 @@ def noun_status(noun: Token) -> Grammar:
 
 def _a_gathering(noun: Token) -> bool:
     """Whether a noun names a meeting, a summit, a visit or another gathering."""
-    senses = (*SENSES.get(("N", lemma_of(noun)), ()), *SENSES.get(("N", noun.lower_), ()))
-    return any(x.type == "CONSULT" for x in senses)
+    return any(x.type == "CONSULT" for x in noun_senses(noun))
 
 
 #: Words that, in a "with" phrase beside a clause, say its noun is still to come: "talks open
