@@ -238,3 +238,36 @@ def test_search_skips_gone_documents_and_still_finds_k(gone_share: float) -> Non
         scores = vectors[live] @ vectors[q]
         expected = [f"d{live[i]}" for i in np.argsort(-scores)[:10]]
         assert [d for d, _ in found] == expected
+
+
+def test_placement_reads_member_vectors_from_the_index_else_from_the_store(store_copy: Path) -> None:
+    """A candidate happening's members come with the vectors the store holds for them: read from
+    the happening index, or from the store for a document the index does not return (placed by
+    another process since the index was read)."""
+    store = SQLiteStore(store_copy)
+    try:
+        ids, vectors, _ = store.vectors(VECTOR_MODEL, 384)
+        stored = dict(zip(ids, vectors, strict=True))
+        clusterer = Clusterer(store)
+        happenings = sorted({h for h in (clusterer.happening_of(d) for d in ids) if h is not None})
+        profiled = clusterer.member_profiles(happenings, 32)
+        members = [p for group in profiled.values() for p in group]
+        assert len(members) == len(ids) > 40
+        for p in members:
+            np.testing.assert_array_equal(p.vector, stored[p.doc_id])
+        stored_profiles = store.profile_rows([p.doc_id for p in members], VECTOR_MODEL)
+        assert all(p.terms == stored_profiles[p.doc_id][0]["terms"] for p in members)
+
+        away = members[0].doc_id
+        clusterer.index.forget([away])
+        assert clusterer.index.vectors_of([away, members[1].doc_id]).keys() == {members[1].doc_id}
+        again = {p.doc_id: p for group in clusterer.member_profiles(happenings, 32).values() for p in group}
+        np.testing.assert_array_equal(again[away].vector, stored[away])
+
+        largest = max(profiled, key=lambda h: len(profiled[h]))
+        assert len(profiled[largest]) >= 2
+        # the latest placed first, as many as asked
+        latest = clusterer.member_profiles([largest], 1)[largest]
+        assert [p.doc_id for p in latest] == [profiled[largest][0].doc_id]
+    finally:
+        store.close()

@@ -34,8 +34,7 @@ class Backend(Protocol):
 
     def neighbours(self, profile: Profile, k: int) -> list[tuple[str, float]]: ...
     def happening_of(self, doc_id: str) -> str | None: ...
-    def members(self, happening_id: str, limit: int) -> list[str]: ...
-    def profiles(self, doc_ids: Sequence[str]) -> dict[str, Profile]: ...
+    def member_profiles(self, happening_ids: Sequence[str], limit: int) -> dict[str, list[Profile]]: ...
     def frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]: ...
 
 
@@ -64,28 +63,26 @@ def decide(
 ) -> Decision:
     """Score the happenings of ``doc``'s nearest articles (and those in ``also``) and decide."""
     near = [(d, s) for d, s in backend.neighbours(doc, config.neighbours) if d != doc.doc_id]
-    candidates: dict[str, list[str]] = defaultdict(list)
+    candidates: dict[str, None] = {}  # in the order found
     for other, _ in near:
         hid = backend.happening_of(other)
         if hid is not None:
-            candidates.setdefault(hid, [])
+            candidates.setdefault(hid)
     for hid in also:
-        candidates.setdefault(hid, [])
+        candidates.setdefault(hid)
     if not candidates:
         return Decision(None, 0.0)
-    for hid in candidates:
-        candidates[hid] = backend.members(hid, config.max_members * 4)
-    wanted = {d for ids in candidates.values() for d in ids}
-    profiles = backend.profiles(sorted(wanted))
+    profiled = backend.member_profiles(list(candidates), config.max_members * 4)
     terms = set(doc.terms)
-    for p in profiles.values():
-        terms.update(p.terms)
+    for members in profiled.values():
+        for p in members:
+            terms.update(p.terms)
     idf = _idf(backend, terms)
     default = max(idf.values(), default=1.0)
     rows, ids = [], []
     groups: dict[str, list[Profile]] = {}
-    for hid, members in candidates.items():
-        group = [profiles[d] for d in members if d in profiles]
+    for hid in candidates:
+        group = profiled.get(hid, [])
         if not group:
             continue
         if len(group) > config.max_members and doc.vector.size:
@@ -144,11 +141,8 @@ class MemoryBackend:
     def happening_of(self, doc_id: str) -> str | None:
         return self._happening.get(doc_id)
 
-    def members(self, happening_id: str, limit: int) -> list[str]:
-        return self._members[happening_id][-limit:]
-
-    def profiles(self, doc_ids: Sequence[str]) -> dict[str, Profile]:
-        return {d: self._profiles[d] for d in doc_ids if d in self._profiles}
+    def member_profiles(self, happening_ids: Sequence[str], limit: int) -> dict[str, list[Profile]]:
+        return {h: [self._profiles[d] for d in self._members[h][-limit:] if d in self._profiles] for h in happening_ids}
 
     def frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
         return len(self._profiles), {t: self._df.get(t, 0) for t in terms}

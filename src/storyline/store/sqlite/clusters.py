@@ -263,17 +263,6 @@ class ClusterTables:
             "UPDATE clusters SET confidence = ?, tentative = ? WHERE id = ?", (confidence, int(tentative), cluster_id)
         )
 
-    def happening_documents(self, cluster_id: str, limit: int) -> list[str]:
-        """Ids of the documents placed in a happening, the latest first."""
-        return [
-            r[0]
-            for r in self._db.execute(
-                "SELECT d.id FROM document_clusters c JOIN documents d ON d.rowid = c.doc_rowid WHERE c.cluster_id = ? "
-                "ORDER BY c.doc_rowid DESC LIMIT ?",
-                (cluster_id, limit),
-            )
-        ]
-
     def happening_support(self, cluster_id: str) -> tuple[int, int]:
         """How many articles report a happening (with an event of theirs in it, or placed in it),
         and how many of them mainly report it (placed in it)."""
@@ -333,6 +322,26 @@ class ClusterTables:
                 [model, *chunk],
             ):
                 out[doc_id] = (json.loads(data), vector)
+        return out
+
+    def happening_profiles(self, cluster_ids: Sequence[str], limit: int) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+        """For each happening, the stored profiles (as JSON data) of the latest ``limit`` documents
+        placed in it, the latest first (those without a profile left out after the limit): what
+        placement reads of a candidate happening. Two lookups a document (its id and its profile,
+        by row id), where listing the documents and then reading profiles and vectors by id took
+        four; the vectors are in the happening index already (:meth:`Clusterer.member_profiles`)."""
+        out: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for cluster_id in dict.fromkeys(cluster_ids):
+            out[cluster_id] = [
+                (doc_id, json.loads(data))
+                for doc_id, data in self._db.execute(
+                    "SELECT d.id, p.data FROM (SELECT doc_rowid FROM document_clusters WHERE cluster_id = ? "
+                    "ORDER BY doc_rowid DESC LIMIT ?) c JOIN documents d ON d.rowid = c.doc_rowid "
+                    "LEFT JOIN document_profiles p ON p.doc_rowid = c.doc_rowid ORDER BY c.doc_rowid DESC",
+                    (cluster_id, limit),
+                )
+                if data is not None
+            ]
         return out
 
     def term_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
