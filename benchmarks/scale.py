@@ -381,6 +381,28 @@ def _first_batches(held_at: str, copies: list[str], half_at: str | None, batch: 
     }  # fmt: skip
 
 
+def _restore_indexes(store: str, indexes: list[tuple[Path, bytes]]) -> None:
+    """Put the cache's happening index files for ``store`` back as they were (``_kept_indexes``):
+    those a measurement wrote again restored, those it wrote anew removed."""
+    from storyline.cache import cache_root
+    from storyline.store import open_store
+
+    root = cache_root()
+    if root is None:
+        return
+    opened = open_store(store)
+    try:
+        prefix = opened.store_id()
+    finally:
+        opened.close()
+    kept = {path for path, _ in indexes}
+    for path in (root / "happening-index").glob(f"{prefix}-*"):
+        if path not in kept:
+            path.unlink()
+    for path, data in indexes:
+        path.write_bytes(data)
+
+
 def page_cache(path: str, keep: bool) -> None:
     """Leave a file (and a SQLite file's write-ahead log) in the OS's page cache, read once, or
     out of it: written out, then dropped (``posix_fadvise``), as after a restart. A store of a
@@ -395,9 +417,11 @@ def page_cache(path: str, keep: bool) -> None:
             if keep:
                 while os.read(fd, 1 << 23):
                     pass
-            else:
+            elif hasattr(os, "posix_fadvise"):  # (not on macOS: the figure "from disk" is then not one)
                 os.fsync(fd)
                 os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            else:
+                print(f"{name}: cannot drop it from the page cache here", file=sys.stderr)
         finally:
             os.close(fd)
 
@@ -484,6 +508,8 @@ def store_part(args: argparse.Namespace) -> dict[str, Any]:
                         # a restart), then in it (as in daily use where the memory holds it)
                         for cache in ("cold", "warm"):
                             target = str(db.with_name(f"{db.stem}-next.db"))
+                            for suffix in ("-wal", "-shm"):  # what a server left of the copy before
+                                Path(target + suffix).unlink(missing_ok=True)
                             indexes = _kept_indexes(str(db))
                             shutil.copyfile(db, target)
                             # the copy written out first: its writeback would otherwise slow the reads timed next
@@ -496,9 +522,10 @@ def store_part(args: argparse.Namespace) -> dict[str, Any]:
                             print(f"{name}: clustering with {held:,} documents held, store {cache}",
                                   file=sys.stderr, flush=True)  # fmt: skip
                             key = str(held) if cache == "warm" else f"{held} cold"
-                            row[key] = _in_new_process(_next_batch, target, state, held, batch)
-                            for path, data in indexes:
-                                path.write_bytes(data)
+                            try:
+                                row[key] = _in_new_process(_next_batch, target, state, held, batch)
+                            finally:
+                                _restore_indexes(str(db), indexes)
                     else:
                         target = server.database() if server else postgres
                         t = time.perf_counter()

@@ -240,15 +240,16 @@ def test_search_skips_gone_documents_and_still_finds_k(gone_share: float) -> Non
         assert [d for d, _ in found] == expected
 
 
-def test_placement_reads_member_vectors_from_the_index_else_from_the_store(store_copy: Path) -> None:
-    """A candidate happening's members come with the vectors the store holds for them: read from
-    the happening index, or from the store for a document the index does not return (placed by
-    another process since the index was read)."""
+def test_placement_reads_the_members_vectors_the_store_holds_now(store_copy: Path) -> None:
+    """A candidate happening's members come with the vectors the store holds for them now, not the
+    ones a kept index holds: a document placed again with a new vector keeps its row, and an index
+    read back from the cache does not see the change."""
     store = SQLiteStore(store_copy)
     try:
         ids, vectors, _ = store.vectors(VECTOR_MODEL, 384)
         stored = dict(zip(ids, vectors, strict=True))
-        clusterer = Clusterer(store)
+        clusterer = Clusterer(store, ALWAYS)
+        assert clusterer.index is not None and clusterer.save_index()
         happenings = sorted({h for h in (clusterer.happening_of(d) for d in ids) if h is not None})
         profiled = clusterer.member_profiles(happenings, 32)
         members = [p for group in profiled.values() for p in group]
@@ -258,16 +259,50 @@ def test_placement_reads_member_vectors_from_the_index_else_from_the_store(store
         stored_profiles = store.profile_rows([p.doc_id for p in members], VECTOR_MODEL)
         assert all(p.terms == stored_profiles[p.doc_id][0]["terms"] for p in members)
 
-        away = members[0].doc_id
-        clusterer.index.forget([away])
-        assert clusterer.index.vectors_of([away, members[1].doc_id]).keys() == {members[1].doc_id}
-        again = {p.doc_id: p for group in clusterer.member_profiles(happenings, 32).values() for p in group}
-        np.testing.assert_array_equal(again[away].vector, stored[away])
+        changed = members[0].doc_id
+        new = _unit(np.random.default_rng(3))
+        with store.transaction():
+            store.add_vector(changed, VECTOR_MODEL, new)
+        again = Clusterer(store, ALWAYS)
+        kept = again.index  # read back from the cache: it still holds the vector placed before
+        assert again.index_source.startswith("cache")
+        row = max(i for i, d in enumerate(kept.ids) if d == changed)
+        assert not np.array_equal(kept.index.reconstruct(row), new)
+        now = {p.doc_id: p for group in again.member_profiles(happenings, 32).values() for p in group}
+        np.testing.assert_array_equal(now[changed].vector, new)
 
         largest = max(profiled, key=lambda h: len(profiled[h]))
         assert len(profiled[largest]) >= 2
         # the latest placed first, as many as asked
         latest = clusterer.member_profiles([largest], 1)[largest]
         assert [p.doc_id for p in latest] == [profiled[largest][0].doc_id]
+    finally:
+        store.close()
+
+
+def test_a_happenings_latest_members_come_with_their_profiles(backend: Backend) -> None:
+    """What placement reads of a candidate happening, on either store: the profiles of its latest
+    documents, the latest first, as many as asked; one without a profile counts toward the limit
+    but is left out."""
+    store = open_store(backend.location())
+    try:
+        docs = [Document(id=f"m{i}", text=f"text {i}", source_id=str(i), origin="t") for i in range(5)]
+        store.add([(d, _fp()) for d in docs], [Sighting(d.id, d.source_id, d.origin) for d in docs])
+        with store.transaction():
+            for i in range(4):
+                store.set_document_cluster(f"m{i}", "H1", "model")
+            store.set_document_cluster("m4", "H2", "alone")
+            for i in (0, 1, 3, 4):
+                store.add_profile(f"m{i}", {"terms": {f"t{i}": 1}})
+            vector = np.arange(384, dtype=np.float32)
+            store.add_vector("m3", VECTOR_MODEL, vector)
+            store.add_vector("m1", "another-model", vector)
+        got = store.happening_profiles(["H1", "H2", "H3", "H1"], 3, VECTOR_MODEL)
+        assert list(got) == ["H1", "H2", "H3"]
+        # m3, m2 and m1 are the latest three; m2 has no profile; m1 no vector of this model
+        assert [d for d, _, _ in got["H1"]] == ["m3", "m1"]
+        assert got["H1"][0][1]["terms"] == {"t3": 1} and got["H1"][0][2] == vector.tobytes()
+        assert got["H1"][1][2] is None
+        assert [d for d, _, _ in got["H2"]] == ["m4"] and got["H3"] == []
     finally:
         store.close()

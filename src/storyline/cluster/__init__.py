@@ -109,7 +109,6 @@ class DocumentIndex:
         self.ids: list[str] = []
         self.gone: set[int] = set()
         self.sync: dict[str, Any] = {}
-        self._where: dict[str, int] | None = None  # document id -> its row, built when first asked
 
     def live(self) -> set[str]:
         """The documents the index returns (those not gone)."""
@@ -123,8 +122,6 @@ class DocumentIndex:
     def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         if len(ids):
             self.index.add(np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), self.dim))
-            if self._where is not None:
-                self._where.update((d, len(self.ids) + k) for k, d in enumerate(ids))
             self.ids.extend(ids)
 
     def forget(self, ids: Iterable[str]) -> None:
@@ -132,20 +129,6 @@ class DocumentIndex:
         drop = set(ids)
         if drop:
             self.gone.update(i for i, d in enumerate(self.ids) if d in drop)
-            if self._where is not None:
-                for d in drop:
-                    self._where.pop(d, None)
-
-    def vectors_of(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
-        """The vectors the index holds for these documents (those not gone; the latest added for
-        a document added twice), as added: what placement would otherwise read from the store."""
-        if self._where is None:  # built on first use (about 0.2 s and 80 MB at a million)
-            self._where = {d: i for i, d in enumerate(self.ids) if i not in self.gone}
-        found = [(d, self._where[d]) for d in ids if d in self._where]
-        if not found:
-            return {}
-        rows = self.index.reconstruct_batch(np.asarray([i for _, i in found], dtype=np.int64))
-        return {d: rows[k] for k, (d, _) in enumerate(found)}
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The ``k`` nearest documents not gone. Twice ``k`` are asked for when some are gone, and
@@ -204,7 +187,6 @@ class DocumentIndex:
             return None
         out = cls.__new__(cls)
         out.dim, out.index, out.ids, out.gone = hnsw.d, hnsw, list(kept["ids"]), set(kept.get("gone", ()))
-        out._where = None
         sync = kept.get("sync")  # written since storyline kept it (an older file has none)
         out.sync = sync if isinstance(sync, dict) else {}
         out.index.hnsw.efSearch = search
@@ -412,28 +394,17 @@ class Clusterer:
         return self.store.document_cluster(doc_id)
 
     def member_profiles(self, happening_ids: Sequence[str], limit: int) -> dict[str, list[Profile]]:
-        """The profiles of each happening's latest ``limit`` articles, with their vectors: from the
-        happening index, or this batch, else (placed by another process since the index was read,
-        or damaged) from the store."""
-        rows = self.store.happening_profiles(happening_ids, limit)
-        wanted = [d for members in rows.values() for d, _ in members]
-        vectors: dict[str, np.ndarray] = {}
-        if self._placed:
-            batch = {d: i for i, d in enumerate(self._batch_ids[: self._placed])}
-            vectors.update((d, self._batch_vectors[batch[d]]) for d in wanted if d in batch)
-        vectors.update(self.index.vectors_of(d for d in wanted if d not in vectors))
-        missing = [d for d in wanted if d not in vectors]
-        if missing:
-            for doc_id, (_, blob) in self.store.profile_rows(missing, VECTOR_MODEL).items():
+        """The profiles of each happening's latest ``limit`` articles, with their stored vectors (a
+        damaged one: none, the article compared by its words alone)."""
+        out: dict[str, list[Profile]] = {}
+        for hid, members in self.store.happening_profiles(happening_ids, limit, VECTOR_MODEL).items():
+            out[hid] = []
+            for doc_id, data, blob in members:
                 vector = np.frombuffer(blob, dtype=np.float32) if blob else np.zeros(0, dtype=np.float32)
                 if vector.size not in (0, self.index.dim):
-                    vector = np.zeros(0, dtype=np.float32)  # a damaged vector: compared by its words alone
-                vectors[doc_id] = vector
-        empty = np.zeros(0, dtype=np.float32)
-        return {
-            hid: [Profile.from_json(d, data, vectors.get(d, empty)) for d, data in members]
-            for hid, members in rows.items()
-        }
+                    vector = np.zeros(0, dtype=np.float32)
+                out[hid].append(Profile.from_json(doc_id, data, vector))
+        return out
 
     def frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
         return self.store.term_frequencies(terms)

@@ -324,21 +324,27 @@ class ClusterTables:
                 out[doc_id] = (json.loads(data), vector)
         return out
 
-    def happening_profiles(self, cluster_ids: Sequence[str], limit: int) -> dict[str, list[tuple[str, dict[str, Any]]]]:
-        """For each happening, the stored profiles (as JSON data) of the latest ``limit`` documents
-        placed in it, the latest first (those without a profile left out after the limit): what
-        placement reads of a candidate happening. Two lookups a document (its id and its profile,
-        by row id), where listing the documents and then reading profiles and vectors by id took
-        four; the vectors are in the happening index already (:meth:`Clusterer.member_profiles`)."""
-        out: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    def happening_profiles(
+        self, cluster_ids: Sequence[str], limit: int, model: str
+    ) -> dict[str, list[tuple[str, dict[str, Any], bytes | None]]]:
+        """For each happening, the stored profiles (as JSON data) and vectors of ``model`` of the
+        latest ``limit`` documents placed in it, the latest first (those without a profile left
+        out after the limit): what placement reads of a candidate happening, in one query. Its
+        rows are found by row id from the happening's documents, where listing the documents and
+        then reading their profiles and vectors by id took one more lookup a document and one
+        more query a happening."""
+        out: dict[str, list[tuple[str, dict[str, Any], bytes | None]]] = {}
         for cluster_id in dict.fromkeys(cluster_ids):
             out[cluster_id] = [
-                (doc_id, json.loads(data))
-                for doc_id, data in self._db.execute(
-                    "SELECT d.id, p.data FROM (SELECT doc_rowid FROM document_clusters WHERE cluster_id = ? "
-                    "ORDER BY doc_rowid DESC LIMIT ?) c JOIN documents d ON d.rowid = c.doc_rowid "
-                    "LEFT JOIN document_profiles p ON p.doc_rowid = c.doc_rowid ORDER BY c.doc_rowid DESC",
-                    (cluster_id, limit),
+                (doc_id, json.loads(data), vector)
+                for doc_id, data, vector in self._db.execute(
+                    "SELECT d.id, p.data, v.vector FROM (SELECT doc_rowid FROM document_clusters "
+                    "WHERE cluster_id = ? ORDER BY doc_rowid DESC LIMIT ?) c "
+                    "JOIN documents d ON d.rowid = c.doc_rowid "
+                    "LEFT JOIN document_profiles p ON p.doc_rowid = c.doc_rowid "
+                    "LEFT JOIN document_vectors v ON v.doc_rowid = c.doc_rowid AND v.model = ? "
+                    "ORDER BY c.doc_rowid DESC",
+                    (cluster_id, limit, model),
                 )
                 if data is not None
             ]
