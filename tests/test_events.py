@@ -330,6 +330,36 @@ def test_a_supposed_or_denied_mention_is_not_joined_to_a_reported_one() -> None:
     assert [(e.status, e.time) for e in joined] == [(EventStatus.REFERENCED, None)]
 
 
+def test_a_meeting_another_mention_dates_after_the_report_is_still_to_come() -> None:
+    """Joined mentions take the status of the surest one the grammar stated; but a meeting another
+    mention dates after the publication day has not been held yet ("the talks" of a preview
+    joined with "the summit that Goa hosts from October 15" in a story of October 12)."""
+    from storyline.annotate.events.coreference import corefer
+    from storyline.model.annotations import EventMention, EventTime
+
+    def event(start: int, kind: str, status: EventStatus, time: EventTime | None, confidence: float) -> Event:
+        m = EventMention(start, start + 6, "summit", 0, 80, status)
+        return Event(f"e{start}", kind, None, "040", m, [], None, time, status, confidence, [m])
+
+    day = date(2016, 10, 12)
+    later, earlier = EventTime("2016-10-15", "DATE"), EventTime("2016-10-10", "DATE")
+
+    def joined(kind: str, time: EventTime, anchor: date | None, own: EventTime | None = None) -> list[Any]:
+        held = event(0, kind, EventStatus.OCCURRED, own, 0.9)  # the surest, its grammar stated
+        dated = event(40, kind, EventStatus.PLANNED, time, 0.5)
+        return [(e.status, e.time) for e in corefer([(held, set()), (dated, set())], {"e0"}, anchor=anchor)]
+
+    assert joined("CONSULT", later, day) == [(EventStatus.PLANNED, later)]
+    assert joined("CONSULT", earlier, day) == [(EventStatus.OCCURRED, earlier)]  # dated before the report
+    assert joined("CONSULT", later, None) == [(EventStatus.OCCURRED, later)]  # no publication day
+    # a date the deciding mention gives itself was weighed when its own status was settled
+    assert joined("CONSULT", later, day, own=later) == [(EventStatus.OCCURRED, later)]
+    inferred = EventTime("2016-10-15", "DATE", inferred=True)
+    assert joined("CONSULT", inferred, day) == [(EventStatus.OCCURRED, inferred)]
+    # other kinds of act: a date joined to them is as often a bound or another occasion's
+    assert joined("AGREE", later, day) == [(EventStatus.OCCURRED, later)]
+
+
 def test_reported_speech_keeps_the_speaker(annotator: Annotator) -> None:
     e = one(annotator, "Narendra Modi will visit Moscow next week, the foreign ministry said.")
     speaker = [a for a in e.actors if a.role == "speaker"]

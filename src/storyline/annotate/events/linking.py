@@ -284,7 +284,7 @@ def link_events(
             if event.place is None and event.type in DIPLOMATIC and near and event.status is not EventStatus.REFERENCED:
                 events[i] = replace(event, place=_event_place(dateline))
     person_ids = {i for i, label in label_of.items() if label == "PERSON"}
-    joined = corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)], firm, person_ids)
+    joined = corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)], firm, person_ids, anchor)
     # "talks in the Kremlin" of a story that names Moscow are in Moscow, the words kept; once the
     # mentions are joined, which compare places as the text gives them
     return [
