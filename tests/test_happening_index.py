@@ -14,6 +14,7 @@ import storyline
 from storyline.cluster import VECTOR_MODEL, Clusterer, DocumentIndex
 from storyline.config import ClusterConfig
 from storyline.model import Document
+from storyline.model.annotations import Annotations
 from storyline.store import SQLiteStore, open_store
 from storyline.store.base import Sighting, Store
 
@@ -304,5 +305,97 @@ def test_a_happenings_latest_members_come_with_their_profiles(backend: Backend) 
         assert got["H1"][0][1]["terms"] == {"t3": 1} and got["H1"][0][2] == vector.tobytes()
         assert got["H1"][1][2] is None
         assert [d for d, _, _ in got["H2"]] == ["m4"] and got["H3"] == []
+    finally:
+        store.close()
+
+
+def test_a_document_placed_again_is_found_by_its_new_vector_only(
+    backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document annotated anew keeps its row and is placed again with a new vector: the index
+    forgets the old one (else the document is returned twice, once by a vector the store no longer
+    holds), and is kept again at once, however little was added, so the next process does not read
+    back the old one."""
+    monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path / "cache"))
+    rarely = ClusterConfig(index_cache_from=1, index_save_min=10**6, index_save_share=0.0)
+    store = open_store(backend.location())
+    try:
+        docs = [Document(id=f"r{i:02}", text=f"text {i}", source_id=str(i), origin="t") for i in range(30)]
+        store.add([(d, _fp()) for d in docs], [Sighting(d.id, d.source_id, d.origin) for d in docs])
+        rng = np.random.default_rng(11)
+        old = {d.id: _unit(rng) for d in docs}
+        first = Clusterer(store, ALWAYS)
+        first.prepare()  # this placement's version recorded: what the next clusterer finds its index by
+        with store.transaction():
+            for d in docs:
+                assert store.add_vector(d.id, VECTOR_MODEL, old[d.id]) is False  # none before
+        _ = first.index
+        assert first.save_index()
+
+        again = Clusterer(store, rarely, embed=lambda texts: np.stack([new for _ in texts]))
+        new = _unit(rng)
+        assert again.index_source == "" and len(again.index) == 30
+        store.add_annotations("test", [("r07", Annotations())])  # annotated anew: placed again
+        # waiting to be placed, it is in no happening: its old vector is no neighbour meanwhile
+        again._forget_pending()
+        assert "r07" not in again.index.live() and len(again.index.live()) == 29
+        placed = again.run()
+        assert [p.document_id for p in placed] == ["r07"]
+
+        def rows(index: DocumentIndex) -> list[np.ndarray]:
+            return [index.index.reconstruct(i) for i, d in enumerate(index.ids) if d == "r07" and i not in index.gone]
+
+        following = Clusterer(store, rarely)
+        for index in (again.index, following.index):  # this process, and the next
+            assert (index is again.index) or following.index_source.startswith("cache")
+            assert len(rows(index)) == 1
+            np.testing.assert_array_equal(rows(index)[0], new)
+            assert [d for d, _ in index.search(old["r07"], 30)].count("r07") == 1
+    finally:
+        store.close()
+
+
+def test_an_index_keeps_only_each_documents_latest_vector() -> None:
+    """Rows of a document added twice (an index kept before a document placed again lost its
+    old row): all but the last are marked gone; forgetting later finds the rows added since."""
+    rng = np.random.default_rng(21)
+    a1, b, a2, c = (_unit(rng) for _ in range(4))
+    index = DocumentIndex()
+    index.add(["a", "b", "a"], np.stack([a1, b, a2]))
+    assert [d for d, _ in index.search(a1, 3)].count("a") == 2
+    assert index.keep_latest() == 1 and index.gone == {0}
+    assert index.keep_latest() == 0
+    assert [d for d, _ in index.search(a1, 3)].count("a") == 1
+    index.forget(["b"])  # lists each document's rows; the next additions join the list
+    index.add(["c", "b"], np.stack([c, b]))
+    index.forget(["b", "c"])
+    assert index.gone == {0, 1, 3, 4} and index.live() == {"a"}
+
+
+def test_an_index_mostly_placed_again_is_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once more than a tenth of an index is gone, the next process builds it anew; so it is not
+    written, and what was kept is removed (else it would be read back with the replaced vectors)."""
+    monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path / "cache"))
+    store = open_store(str(tmp_path / "s.db"))
+    try:
+        docs = [Document(id=f"q{i:02}", text=f"text {i}", source_id=str(i), origin="t") for i in range(20)]
+        store.add([(d, _fp()) for d in docs], [Sighting(d.id, d.source_id, d.origin) for d in docs])
+        rng = np.random.default_rng(4)
+        first = Clusterer(store, ALWAYS)
+        first.prepare()
+        with store.transaction():
+            for d in docs:
+                store.add_vector(d.id, VECTOR_MODEL, _unit(rng))
+        _ = first.index
+        assert first.save_index()
+        kept = sorted((tmp_path / "cache" / "happening-index").iterdir())
+        assert len(kept) == 2
+
+        again = Clusterer(store, ALWAYS, embed=lambda texts: np.stack([_unit(rng) for _ in texts]))
+        store.add_annotations("test", [(f"q{i:02}", Annotations()) for i in range(5)])
+        assert len(again.run()) == 5
+        assert len(again.index.gone) == 5 and not any(p.exists() for p in kept)
+        following = Clusterer(store, ALWAYS)
+        assert following.index is not None and following.index_source == "built (20)"
     finally:
         store.close()

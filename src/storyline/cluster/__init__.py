@@ -109,6 +109,7 @@ class DocumentIndex:
         self.ids: list[str] = []
         self.gone: set[int] = set()
         self.sync: dict[str, Any] = {}
+        self._rows: dict[str, list[int]] | None = None  # each document's rows, from the first forget on
 
     def live(self) -> set[str]:
         """The documents the index returns (those not gone)."""
@@ -122,13 +123,36 @@ class DocumentIndex:
     def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         if len(ids):
             self.index.add(np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(ids), self.dim))
+            if self._rows is not None:
+                for k, d in enumerate(ids):
+                    self._rows.setdefault(d, []).append(len(self.ids) + k)
             self.ids.extend(ids)
 
     def forget(self, ids: Iterable[str]) -> None:
-        """Never return these documents again."""
+        """Never return these documents again. The first call lists each document's rows (one pass
+        over the index, about a second at a million); the next ones, a batch's documents placed
+        again each time, cost only their own."""
         drop = set(ids)
-        if drop:
-            self.gone.update(i for i, d in enumerate(self.ids) if d in drop)
+        if not drop:
+            return
+        if self._rows is None:
+            self._rows = {}
+            for i, d in enumerate(self.ids):
+                self._rows.setdefault(d, []).append(i)
+        for d in drop:
+            self.gone.update(self._rows.get(d, ()))
+
+    def keep_latest(self) -> int:
+        """Mark gone every row of a document but its last (the vector added latest, as the store
+        holds it): what an index kept before documents placed again were forgotten may hold.
+        Returns how many rows it marked."""
+        last: dict[str, int] = {}
+        for i, d in enumerate(self.ids):
+            if i not in self.gone:
+                last[d] = i
+        older = {i for i, d in enumerate(self.ids) if i not in self.gone and last[d] != i}
+        self.gone |= older
+        return len(older)
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The ``k`` nearest documents not gone. Twice ``k`` are asked for when some are gone, and
@@ -187,6 +211,7 @@ class DocumentIndex:
             return None
         out = cls.__new__(cls)
         out.dim, out.index, out.ids, out.gone = hnsw.d, hnsw, list(kept["ids"]), set(kept.get("gone", ()))
+        out._rows = None
         sync = kept.get("sync")  # written since storyline kept it (an older file has none)
         out.sync = sync if isinstance(sync, dict) else {}
         out.index.hnsw.efSearch = search
@@ -229,6 +254,10 @@ class Clusterer:
         self._batch_ids: list[str] = []
         self._batch_vectors = np.zeros((0, 384), dtype=np.float32)
         self._placed = 0
+        # documents of the batch placed again (their stored vector replaced): the index forgets
+        # the old vector before it takes the new, and is kept again at the end (save_index)
+        self._replaced: list[str] = []
+        self._replacements = False
         #: Vectors computed elsewhere (by Ray actors: :mod:`storyline.distributed`), by the text
         #: they embed (:attr:`Document.titled_text`); a document whose text has none is embedded here
         self.vectors: VectorLookup | None = None
@@ -306,6 +335,8 @@ class Clusterer:
         :meth:`_since_kept` when the kept marks allow, else found by comparing every stored
         document's id with it (as the index's documents gone are)."""
         live = index.live()
+        if len(index) - len(index.gone) != len(live) and index.keep_latest():
+            live = index.live()  # kept before a document placed again lost its old vector's row
         found = self._since_kept(index, dim, count, live)
         if found is None:
             stored = self.store.vector_ids(VECTOR_MODEL)
@@ -356,15 +387,27 @@ class Clusterer:
 
     def save_index(self) -> bool:
         """Keep the index in the cache when it is large enough to be worth it and enough was added
-        since it was last kept (``ClusterConfig.index_*``); True when it was written."""
+        since it was last kept (``ClusterConfig.index_*``), or a document was placed again with a
+        new vector (the next process, reading the kept index, would not see that); True when it
+        was written."""
         index = self._index
         if index is None or len(index) < self.config.index_cache_from:
             return False
         added = len(index) - self._saved
-        if added < max(self.config.index_save_min, self.config.index_save_share * len(index)):
+        if (
+            added < max(self.config.index_save_min, self.config.index_save_share * len(index))
+            and not self._replacements
+        ):
             return False
         path = self._index_file()
         if path is None:
+            return False
+        if len(index.gone) > len(index) // 10:
+            # the next process would build it anew rather than read it (_catch_up): what is kept
+            # now is removed, else it would read back an older file, with the vectors since replaced
+            for kept in (path, path.with_name(path.name + ".ids.json")):
+                kept.unlink(missing_ok=True)
+            self._replacements = False
             return False
         # what the next process asks the store for (:meth:`_catch_up`): every vector up to the
         # highest rowid now stored is in the index, unless the count of them says otherwise
@@ -377,6 +420,7 @@ class Clusterer:
             self.notes.append(f"the happening index could not be kept in {path.parent}: {exc.strerror or exc}")
             return False
         self._saved = len(index)
+        self._replacements = False
         return True
 
     # -- the placement backend (storyline.cluster.placement.Backend) ----------------------------
@@ -435,6 +479,7 @@ class Clusterer:
         """Place every annotated document not yet placed; each batch is one transaction. Placements
         made by another version (another model, other vectors) are made again first."""
         self.prepare()
+        self._forget_pending()
         out: list[Placed] = []
         while True:
             ids = self.store.unclustered(batch)
@@ -447,6 +492,20 @@ class Clusterer:
                 anns = [self.store.annotations(d.id) for d in docs]
             out.extend(self.place_many(docs, anns))
 
+    def _forget_pending(self) -> None:
+        """Documents waiting to be placed again (annotated anew) are in no happening until then:
+        their old vectors are left out of the neighbours meanwhile, as they would be were the
+        documents placed for the first time (they only took neighbours' places, with no happening
+        to offer), and each comes back with its new vector when placed."""
+        pending = self.store.unclustered(sys.maxsize)
+        if not pending or not len(self.index):
+            return
+        live = self.index.live()
+        waiting = [d for d in pending if d in live]
+        if waiting:
+            self.index.forget(waiting)
+            self._replacements = True
+
     def place_many(self, docs: Sequence[Document], anns: Sequence[Annotations]) -> list[Placed]:
         with stage("happenings: embeddings"):
             vectors = self.embed(docs)
@@ -454,15 +513,20 @@ class Clusterer:
             index = self.index
         out = []
         self._batch_ids, self._batch_vectors, self._placed = [d.id for d in docs], vectors, 0
+        self._replaced = []
         try:
             with stage("happenings: placing and store writes"), self.store.transaction():
                 for doc, ann, vector in zip(docs, anns, vectors, strict=True):
                     out.append(self._place(doc, ann, vector))
                     self._placed += 1  # searchable by the rest of the batch
-            # only what was committed enters the index
+            # only what was committed enters the index; a document placed again is found by its
+            # new vector only (a kept index that still held the old one would return it forever)
+            if self._replaced:
+                index.forget(self._replaced)
+                self._replacements = True
             index.add(self._batch_ids, vectors)
         finally:
-            self._batch_ids, self._placed = [], 0
+            self._batch_ids, self._placed, self._replaced = [], 0, []
         return out
 
     def _place(self, doc: Document, ann: Annotations, vector: np.ndarray) -> Placed:
@@ -487,7 +551,8 @@ class Clusterer:
                     p[0].event.confidence,
                 ),
             )
-        self.store.add_vector(doc.id, VECTOR_MODEL, vector)
+        if self.store.add_vector(doc.id, VECTOR_MODEL, vector):
+            self._replaced.append(doc.id)
         if main is not None and main[0].family in _PRIORITY and len(main[0].parties) >= 2:
             # two named parties on a day: the event-level match has decided
             return self._settle(doc, ann, mine, main[1], "event", None, created, placed)

@@ -391,9 +391,11 @@ class ClusterTables(Database):
         return (int(profiled) if profiled is not None else 0), out
 
     # -- document vectors ---------------------------------------------------------------------
-    def add_vector(self, doc_id: str, model: str, vector: np.ndarray) -> None:
+    def add_vector(self, doc_id: str, model: str, vector: np.ndarray) -> bool:
         """Keep a document's vector of ``model``, in place of any it had (one per document): one of
-        another model it replaces counts as removed (:meth:`vector_state`)."""
+        another model it replaces counts as removed (:meth:`vector_state`). True when it replaced
+        one of the same model (the document placed again): a happening index holding the old one
+        must be told (:meth:`storyline.cluster.Clusterer.place_many`)."""
         with self._atomic():
             row = self._one(
                 "SELECT d.rowid, v.model FROM documents d LEFT JOIN document_vectors v ON v.doc_rowid = d.rowid "
@@ -401,7 +403,7 @@ class ClusterTables(Database):
                 (doc_id,),
             )
             if row is None:
-                return
+                return False
             if row[1] is not None and row[1] != model:
                 self._count_vector_removal()
             self._run(
@@ -409,6 +411,7 @@ class ClusterTables(Database):
                 "ON CONFLICT (doc_rowid) DO UPDATE SET model = excluded.model, vector = excluded.vector",
                 (row[0], model, np.asarray(vector, dtype=np.float32).tobytes()),
             )
+            return bool(row[1] == model)
 
     def _count_vector_removal(self) -> None:
         self._run(

@@ -362,22 +362,25 @@ class ClusterTables:
         return (int(row[0]) if row else 0), out
 
     # -- document vectors ---------------------------------------------------------------------
-    def add_vector(self, doc_id: str, model: str, vector: np.ndarray) -> None:
+    def add_vector(self, doc_id: str, model: str, vector: np.ndarray) -> bool:
         """Keep a document's vector of ``model``, in place of any it had (one per document): one of
-        another model it replaces counts as removed (:meth:`vector_state`)."""
+        another model it replaces counts as removed (:meth:`vector_state`). True when it replaced
+        one of the same model (the document placed again): a happening index holding the old one
+        must be told (:meth:`storyline.cluster.Clusterer.place_many`)."""
         row = self._db.execute(
             "SELECT d.rowid, v.model FROM documents d LEFT JOIN document_vectors v ON v.doc_rowid = d.rowid "
             "WHERE d.id = ?",
             (doc_id,),
         ).fetchone()
         if row is None:
-            return
+            return False
         if row[1] is not None and row[1] != model:
             self._count_vector_removal()  # counted first: a count without its removal only costs a comparison
         self._db.execute(
             "INSERT OR REPLACE INTO document_vectors VALUES (?, ?, ?)",
             (row[0], model, np.asarray(vector, dtype=np.float32).tobytes()),
         )
+        return bool(row[1] == model)
 
     def _count_vector_removal(self) -> None:
         self._db.execute(
