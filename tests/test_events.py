@@ -337,27 +337,43 @@ def test_a_meeting_another_mention_dates_after_the_report_is_still_to_come() -> 
     from storyline.annotate.events.coreference import corefer
     from storyline.model.annotations import EventMention, EventTime
 
-    def event(start: int, kind: str, status: EventStatus, time: EventTime | None, confidence: float) -> Event:
+    def event(
+        start: int, status: EventStatus, time: EventTime | None, confidence: float, kind: tuple[str, str]
+    ) -> Event:
         m = EventMention(start, start + 6, "summit", 0, 80, status)
-        return Event(f"e{start}", kind, None, "040", m, [], None, time, status, confidence, [m])
+        return Event(f"e{start}", kind[0], kind[1], "040", m, [], None, time, status, confidence, [m])
 
     day = date(2016, 10, 12)
-    later, earlier = EventTime("2016-10-15", "DATE"), EventTime("2016-10-10", "DATE")
+    summit = ("CONSULT", "summit")
 
-    def joined(kind: str, time: EventTime, anchor: date | None, own: EventTime | None = None) -> list[Any]:
-        held = event(0, kind, EventStatus.OCCURRED, own, 0.9)  # the surest, its grammar stated
-        dated = event(40, kind, EventStatus.PLANNED, time, 0.5)
-        return [(e.status, e.time) for e in corefer([(held, set()), (dated, set())], {"e0"}, anchor=anchor)]
+    def joined(
+        time: EventTime | None, anchor: date | None = day, *, own: EventTime | None = None,
+        status: EventStatus = EventStatus.OCCURRED, kind: tuple[str, str] = summit, dated_first: bool = False,
+    ) -> list[tuple[EventStatus, str | None]]:  # fmt: skip
+        held = event(0, status, own, 0.9, kind)  # the surest, its grammar stated
+        dated = event(40, EventStatus.PLANNED, time, 0.5, kind)
+        pair = [(dated, set()), (held, set())] if dated_first else [(held, set()), (dated, set())]
+        out = corefer(pair, {"e0"}, anchor=anchor)  # type: ignore[arg-type]
+        return [(e.status, e.time.value if e.time else None) for e in out]
 
-    assert joined("CONSULT", later, day) == [(EventStatus.PLANNED, later)]
-    assert joined("CONSULT", earlier, day) == [(EventStatus.OCCURRED, earlier)]  # dated before the report
-    assert joined("CONSULT", later, None) == [(EventStatus.OCCURRED, later)]  # no publication day
-    # a date the deciding mention gives itself was weighed when its own status was settled
-    assert joined("CONSULT", later, day, own=later) == [(EventStatus.OCCURRED, later)]
-    inferred = EventTime("2016-10-15", "DATE", inferred=True)
-    assert joined("CONSULT", inferred, day) == [(EventStatus.OCCURRED, inferred)]
-    # other kinds of act: a date joined to them is as often a bound or another occasion's
-    assert joined("AGREE", later, day) == [(EventStatus.OCCURRED, later)]
+    def on(value: str, inferred: bool = False) -> EventTime:
+        return EventTime(value, "DATE", inferred=inferred)
+
+    planned, occurred = EventStatus.PLANNED, EventStatus.OCCURRED
+    assert joined(on("2016-10-15")) == [(planned, "2016-10-15")]
+    assert joined(on("2016-10-15"), status=EventStatus.ONGOING) == [(planned, "2016-10-15")]
+    assert joined(on("2016-11")) == [(planned, "2016-11")]  # next month
+    assert joined(on("2016-10")) == [(occurred, "2016-10")]  # this month: not after the report
+    assert joined(on("2016-10-12")) == [(occurred, "2016-10-12")]  # the day of the report
+    assert joined(on("2016-10-10")) == [(occurred, "2016-10-10")]
+    assert joined(on("2016-10-15"), None) == [(occurred, "2016-10-15")]  # no publication day
+    assert joined(on("2016-10-15", inferred=True)) == [(occurred, "2016-10-15")]
+    # a date the deciding mention states itself stands with its grammar, whichever mention came first
+    for first in (False, True):
+        assert joined(on("2016-10-15"), own=on("2016-10-15"), dated_first=first) == [(occurred, "2016-10-15")]
+    # not an invitation or a call made before, nor another kind of act
+    for kind in (("CONSULT", "invitation"), ("CONSULT", "phone-call"), ("AGREE", "agreement")):
+        assert joined(on("2016-10-15"), kind=kind) == [(occurred, "2016-10-15")]
 
 
 def test_reported_speech_keeps_the_speaker(annotator: Annotator) -> None:

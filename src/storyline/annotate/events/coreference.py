@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from storyline.annotate.event_lexicon import mention_family
+from storyline.annotate.event_lexicon import happening_family, mention_family
 from storyline.model.annotations import (
     AREA_PLACES,
     Event,
@@ -74,7 +74,7 @@ def corefer(
             actors=actors,
             place=first.place or event.place,
             time=time,
-            status=_status_of(deciding, time, anchor),
+            status=_status_of(first, deciding, time, anchor),
             confidence=max(first.confidence, event.confidence),
             mentions=first.mentions + event.mentions,
         )
@@ -82,21 +82,28 @@ def corefer(
     return [e for e, _, _ in events]
 
 
-def _status_of(deciding: Event, time: EventTime | None, anchor: date | None) -> EventStatus:
+def _status_of(event: Event, deciding: Event, time: EventTime | None, anchor: date | None) -> EventStatus:
     """The status of joined mentions: the deciding mention's, except that a meeting (a summit,
-    talks, a visit) another mention dates after the publication day (a stated date, not one
-    inferred) has not been held by then, and is planned. A date the deciding mention gives itself
-    was weighed when its status was settled, and stands as it is. Meetings only: they are held
-    on the day they are set for, where the date joined to another kind of act is more often a
-    bound or another occasion's ("extended its offer until Nov. 9", "elections ... this
-    September"; eight of ten such changes on TimeBank and AQUAINT were wrong)."""
+    talks, a visit: the encounters of :func:`happening_family`) that the joined mentions date
+    after the publication day (a stated date, not one inferred) has not been held by then, and is
+    planned; unless the deciding mention states that date itself, whose grammar then says it
+    (the rules that settle a mention's status keep a stated tense whatever its date). Encounters
+    only: they are held on the day they are set for, where the date joined to another kind of act
+    is as often a bound or another occasion's ("extended its offer until Nov. 9", "elections ...
+    this September"; eight of ten such changes on TimeBank and AQUAINT were wrong), and an
+    invitation or a call made before names the day of the meeting it is about."""
     status = deciding.status
-    if anchor is None or time is None or time.inferred or time is deciding.time or deciding.type != "CONSULT":
+    if anchor is None or time is None or time.inferred or status not in (EventStatus.OCCURRED, EventStatus.ONGOING):
         return status
-    if status not in (EventStatus.OCCURRED, EventStatus.ONGOING):
+    if happening_family(event.type, event.subtype) != "encounter":
         return status
     span = value_range(time.value)
-    return EventStatus.PLANNED if span is not None and span[0] > anchor else status
+    if span is None or span[0] <= anchor:
+        return status
+    own = deciding.time
+    if own is not None and not own.inferred and value_range(own.value) == span:
+        return status
+    return EventStatus.PLANNED
 
 
 def _preciser(a: EventTime | None, b: EventTime | None) -> EventTime | None:
