@@ -16,9 +16,30 @@ from storyline.model import DateSource, Document, Duplicate, Granularity, Publis
 from storyline.model.clusters import ClusterSource, EventCluster
 
 __all__ = [
-    "cluster_from_row", "document_from_row", "entity_pairs", "metadata_columns", "storyline_pairs",
-    "vectors_from_rows",
+    "HAPPENING_PROFILES", "cluster_from_row", "document_from_row", "entity_pairs", "member_profiles",
+    "metadata_columns", "storyline_pairs", "vectors_from_rows",
 ]  # fmt: skip
+
+#: What placement reads of a candidate happening, with the backend's placeholder as ``{p}``
+#: (happening, limit, model): the profiles (JSON) and vectors of its latest ``limit`` documents,
+#: the latest first (one without a profile counts toward the limit, and is left out by
+#: :func:`member_profiles`). One query a happening, its rows found by row id from the happening's
+#: documents, where listing the documents and then reading their profiles and vectors by id took
+#: two queries and one more lookup a document.
+HAPPENING_PROFILES = (
+    "SELECT d.id, p.data, v.vector FROM (SELECT doc_rowid FROM document_clusters "
+    "WHERE cluster_id = {p} ORDER BY doc_rowid DESC LIMIT {p}) c "
+    "JOIN documents d ON d.rowid = c.doc_rowid "
+    "LEFT JOIN document_profiles p ON p.doc_rowid = c.doc_rowid "
+    "LEFT JOIN document_vectors v ON v.doc_rowid = c.doc_rowid AND v.model = {p} "
+    "ORDER BY c.doc_rowid DESC"
+)
+
+
+def member_profiles(rows: Iterable[Sequence[Any]]) -> list[tuple[str, dict[str, Any], bytes | None]]:
+    """:data:`HAPPENING_PROFILES` rows as (document id, profile data, vector bytes), those without
+    a profile left out."""
+    return [(str(r[0]), json.loads(r[1]), bytes(r[2]) if r[2] is not None else None) for r in rows if r[1] is not None]
 
 
 def document_from_row(row: Mapping[str, Any]) -> Document:

@@ -16,7 +16,14 @@ from storyline.model.clusters import ClusterSource, ClusterState, EventCluster, 
 from storyline.store.filters import HappeningFilter, happening_where
 from storyline.store.keys import DROP_MERGED_MARKS, ONE_PARTY_MARK, candidate_ids, filing, state_keys
 from storyline.store.postgres.db import Database
-from storyline.store.rows import cluster_from_row, entity_pairs, storyline_pairs, vectors_from_rows
+from storyline.store.rows import (
+    HAPPENING_PROFILES,
+    cluster_from_row,
+    entity_pairs,
+    member_profiles,
+    storyline_pairs,
+    vectors_from_rows,
+)
 from storyline.store.sqlite.clusters import _storyline_id
 
 _NAMES = (
@@ -358,28 +365,10 @@ class ClusterTables(Database):
     def happening_profiles(
         self, cluster_ids: Sequence[str], limit: int, model: str
     ) -> dict[str, list[tuple[str, dict[str, Any], bytes | None]]]:
-        """For each happening, the stored profiles (as JSON data) and vectors of ``model`` of the
-        latest ``limit`` documents placed in it, the latest first (those without a profile left
-        out after the limit): what placement reads of a candidate happening, in one query. Its
-        rows are found by row id from the happening's documents, where listing the documents and
-        then reading their profiles and vectors by id took one more lookup a document and one
-        more query a happening."""
-        out: dict[str, list[tuple[str, dict[str, Any], bytes | None]]] = {}
-        for cluster_id in dict.fromkeys(cluster_ids):
-            out[cluster_id] = [
-                (doc_id, json.loads(data), bytes(vector) if vector is not None else None)
-                for doc_id, data, vector in self._all(
-                    "SELECT d.id, p.data, v.vector FROM (SELECT doc_rowid FROM document_clusters "
-                    "WHERE cluster_id = %s ORDER BY doc_rowid DESC LIMIT %s) c "
-                    "JOIN documents d ON d.rowid = c.doc_rowid "
-                    "LEFT JOIN document_profiles p ON p.doc_rowid = c.doc_rowid "
-                    "LEFT JOIN document_vectors v ON v.doc_rowid = c.doc_rowid AND v.model = %s "
-                    "ORDER BY c.doc_rowid DESC",
-                    (cluster_id, limit, model),
-                )
-                if data is not None
-            ]
-        return out
+        """For each happening, the profiles and vectors of ``model`` of its latest ``limit``
+        documents (:data:`~storyline.store.rows.HAPPENING_PROFILES`)."""
+        query = HAPPENING_PROFILES.format(p="%s")
+        return {c: member_profiles(self._all(query, (c, limit, model))) for c in dict.fromkeys(cluster_ids)}
 
     def term_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
         """How many documents have a profile, and in how many of them each term appears."""
