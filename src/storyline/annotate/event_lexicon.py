@@ -624,9 +624,15 @@ def lemma(tok: Token) -> str:
     return _LEMMAS.get(tok.lower_, tok.lower_)
 
 
-def noun_senses(tok: Token) -> tuple[Sense, ...]:
-    """The lexicon's senses of a token read as a noun, by its lemma and by its own form."""
-    return (*SENSES.get(("N", lemma(tok)), ()), *SENSES.get(("N", tok.lower_), ()))
+def senses_of(tok: Token, pos: str = "N") -> tuple[Sense, ...]:
+    """The lexicon's senses of a token read as a noun (``N``) or a verb (``V``), by its lemma and
+    by its own form."""
+    return (*SENSES.get((pos, lemma(tok)), ()), *SENSES.get((pos, tok.lower_), ()))
+
+
+def consults(tok: Token, pos: str = "N") -> bool:
+    """Whether a word has a sense of meeting or visiting ("talks", "summit", "visit"): a gathering."""
+    return any(sense.type == "CONSULT" for sense in senses_of(tok, pos))
 
 
 def pos(tok: Token) -> str:

@@ -22,10 +22,10 @@ from storyline.annotate.event_lexicon import (
     FORM_SENSES,
     FRAME_WORDS,
     REDUCE_WORDS,
-    SENSES,
     SUPPLYING_VERBS,
     WORD_CLASSES,
     Sense,
+    consults,
     words,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
@@ -933,14 +933,8 @@ def _to_meet(s: Sentence, tok: Token) -> bool:
     the summit"), not to do something else ("inviting Russian companies to invest")."""
     purposes = [c for c in tok.children if c.dep_ == "xcomp"]
     return not purposes or any(
-        lemma_of(c) in _MEETING_VERBS or _consults("V", c) or any(_consults("N", o) for o in objects_of(c))
-        for c in purposes
+        lemma_of(c) in _MEETING_VERBS or consults(c, "V") or any(consults(o) for o in objects_of(c)) for c in purposes
     )
-
-
-def _consults(pos: str, tok: Token) -> bool:
-    """Whether a word has a sense of meeting or visiting ("talks", "summit", "visit")."""
-    return any(sense.type == "CONSULT" for form in {tok.lower_, lemma_of(tok)} for sense in SENSES.get((pos, form), ()))
 
 
 #: Purposes of meeting the lexicon does not list as CONSULT verbs ("invited Modi to attend").

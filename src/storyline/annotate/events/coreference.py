@@ -47,10 +47,13 @@ def corefer(
             other, other_ids, other_firm = events[i]
             if own_firm and other_firm and tenses_clash(other_firm.status, own_firm.status):
                 continue  # "will host the president on Thursday" is not "met in the capital in May"
-            if _recalled_beside_unreal(other, own_firm) or _recalled_beside_unreal(event, other_firm):
-                continue  # "likely to be signed during the visit" is not "Mr Modi's visit last December"
-            if _said_earlier_beside_unreal(other_firm, event) or _said_earlier_beside_unreal(own_firm, other):
-                continue  # "his previous visit ... tied to a BRICS summit" is not "the talks are scheduled for Friday"
+            # one side recalled from before, the other still to come, supposed or denied, one of them
+            # so by its grammar: "likely to be signed during the visit" is not "Mr Modi's visit
+            # last December", "his previous visit ... tied to a BRICS summit" not "the talks are
+            # scheduled for Friday"
+            pairs = ((other, own_firm), (event, other_firm), (other_firm, event), (own_firm, other))
+            if any(_recalled_beside_unreal(recalled, unreal) for recalled, unreal in pairs):
+                continue
             if compatible(other, other_ids, event, ids, people):
                 target = i
                 break
@@ -180,19 +183,16 @@ _PAST = frozenset({EventStatus.OCCURRED, EventStatus.REFERENCED})
 _UNREAL = frozenset({EventStatus.PLANNED, EventStatus.HYPOTHETICAL, EventStatus.NEGATED})
 
 
-def _recalled_beside_unreal(recalled: Event, firm: Event | None) -> bool:
-    """An event recalled from before (its words or its date say so, whether or not its grammar
-    did) and one whose grammar says it is still to come, supposed or denied are two events:
-    "likely to be signed during the visit" and "agreed during Mr Modi's visit to Moscow last
-    December"."""
-    return recalled.status is EventStatus.REFERENCED and firm is not None and firm.status in _UNREAL
-
-
-def _said_earlier_beside_unreal(earlier: Event | None, other: Event) -> bool:
-    """The other way round: a mention whose words say it is earlier ("their previous meeting",
-    ``earlier`` being its firm mention) and any event still to come, supposed or denied, whatever
-    said so, are two events."""
-    return earlier is not None and earlier.status is EventStatus.REFERENCED and other.status in _UNREAL
+def _recalled_beside_unreal(recalled: Event | None, unreal: Event | None) -> bool:
+    """An event recalled from before (by its words, its date or its grammar) and one still to
+    come, supposed or denied are two events. The caller gives each pair once with the firm
+    mention (its status stated by the grammar) on one side and any mention on the other."""
+    return (
+        recalled is not None
+        and unreal is not None
+        and recalled.status is EventStatus.REFERENCED
+        and unreal.status in _UNREAL
+    )
 
 
 def tenses_clash(a: EventStatus, b: EventStatus) -> bool:

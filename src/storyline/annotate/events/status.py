@@ -23,7 +23,7 @@ from storyline.annotate.event_lexicon import (
     REPORTING_VERBS,
     REQUESTING_PREPOSITIONS,
     REQUESTING_VERBS,
-    noun_senses,
+    consults,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
@@ -186,7 +186,7 @@ def noun_status(noun: Token) -> Grammar:
             setting = word in _SETTING and not _takes_part(verb)
             return _denied_event(verb, frees=head.head.i != verb.i or setting)
         be = head.head
-        if word == "for" and lemma_of(be) == "be" and is_verb(be) and status(be) is _PLANNED and _a_gathering(noun):
+        if word == "for" and lemma_of(be) == "be" and is_verb(be) and status(be) is _PLANNED and consults(noun):
             # "The visit, for the annual summit, will be his first trip": the purpose the parser
             # hangs on "be" is still to come with it (not a reason: "will be in prison for the killing")
             return _PLANNED
@@ -222,11 +222,6 @@ def noun_status(noun: Token) -> Grammar:
             return Unsettled.UNKNOWN
         return found
     return Unsettled.UNKNOWN
-
-
-def _a_gathering(noun: Token) -> bool:
-    """Whether a noun names a meeting, a summit, a visit or another gathering."""
-    return any(x.type == "CONSULT" for x in noun_senses(noun))
 
 
 #: Words that, in a "with" phrase beside a clause, say its noun is still to come: "talks open

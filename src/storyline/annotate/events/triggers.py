@@ -24,7 +24,7 @@ from storyline.annotate.event_lexicon import (
     WORD_CLASSES,
     YIELDING_VERBS,
     Sense,
-    noun_senses,
+    senses_of,
     words,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
@@ -198,7 +198,7 @@ def _verb_mention(s: Sentence, verb: Token, sense: Sense, rule: str) -> RawMenti
     if sense.needs in WORD_CLASSES:
         # "signed an agreement", "imposed sanctions": the object is this event, not another one
         for obj in objects_of(verb):
-            if noun_senses(obj) and obj.head == verb:
+            if senses_of(obj) and obj.head == verb:
                 s.absorbed.add(obj.i)
     args = verb_args(s, verb, sense)
     if sense.type == "PROTEST" and not any(a.role == "target" for a in args):
@@ -462,7 +462,7 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
         told_of = [
             c
             for c in noun.head.head.children
-            if c.dep_ in ("nsubj", "nsubjpass") and pos_of(c) == "NOUN" and noun_senses(c)
+            if c.dep_ in ("nsubj", "nsubjpass") and pos_of(c) == "NOUN" and senses_of(c)
         ]
         earlier = any(m.dep_ == "amod" and m.lower_ in _EARLIER for c in told_of for m in c.children)
     if sense.type == "PROTEST" and not any(a.role == "target" for a in args):
