@@ -384,19 +384,8 @@ def _first_batches(held_at: str, copies: list[str], half_at: str | None, batch: 
 def _restore_indexes(store: str, indexes: list[tuple[Path, bytes]]) -> None:
     """Put the cache's happening index files for ``store`` back as they were (``_kept_indexes``):
     those a measurement wrote again restored, those it wrote anew removed."""
-    from storyline.cache import cache_root
-    from storyline.store import open_store
-
-    root = cache_root()
-    if root is None:
-        return
-    opened = open_store(store)
-    try:
-        prefix = opened.store_id()
-    finally:
-        opened.close()
     kept = {path for path, _ in indexes}
-    for path in (root / "happening-index").glob(f"{prefix}-*"):
+    for path in _index_files(store):
         if path not in kept:
             path.unlink()
     for path, data in indexes:
@@ -426,10 +415,9 @@ def page_cache(path: str, keep: bool) -> None:
             os.close(fd)
 
 
-def _kept_indexes(store: str) -> list[tuple[Path, bytes]]:
-    """The happening index files kept in the cache for the store at ``store`` (a SQLite file), to
-    be put back after a copy of it (which has the same store id, so the same files) was measured:
-    else the next copy would find the measured batch's documents in the index, gone from the store."""
+def _index_files(store: str) -> list[Path]:
+    """The happening index files kept in the cache for the store at ``store`` (a SQLite file; a
+    copy of it has the same store id, so the same files)."""
     from storyline.cache import cache_root
     from storyline.store import open_store
 
@@ -441,7 +429,14 @@ def _kept_indexes(store: str) -> list[tuple[Path, bytes]]:
         prefix = opened.store_id()
     finally:
         opened.close()
-    return [(f, f.read_bytes()) for f in (root / "happening-index").glob(f"{prefix}-*")]
+    return list((root / "happening-index").glob(f"{prefix}-*"))
+
+
+def _kept_indexes(store: str) -> list[tuple[Path, bytes]]:
+    """The happening index files for ``store`` and what they hold, to be put back after a copy of
+    it was measured: else the next copy would find the measured batch's documents in the index,
+    gone from the store."""
+    return [(f, f.read_bytes()) for f in _index_files(store)]
 
 
 def store_part(args: argparse.Namespace) -> dict[str, Any]:

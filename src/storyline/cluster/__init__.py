@@ -257,7 +257,6 @@ class Clusterer:
         # documents of the batch placed again (their stored vector replaced): the index forgets
         # the old vector before it takes the new, and is kept again at the end (save_index)
         self._replaced: list[str] = []
-        self._replacements = False
         #: Vectors computed elsewhere (by Ray actors: :mod:`storyline.distributed`), by the text
         #: they embed (:attr:`Document.titled_text`); a document whose text has none is embedded here
         self.vectors: VectorLookup | None = None
@@ -265,7 +264,9 @@ class Clusterer:
         """Problems met that did not stop placement (a damaged stored vector)."""
         self.index_source = ""
         """How the index was made: read from the cache and brought up to date, or built."""
-        self._saved = 0  # vectors of the index when it was last kept in (or read from) the cache
+        # vectors of the index, and of them gone, when it was last kept in (or read from) the cache
+        self._saved = 0
+        self._saved_gone = 0
         # the store's count of removed vectors when the index was last compared with it whole (or
         # built), and the documents whose stored vector was damaged then: kept with the index
         self._removals = 0
@@ -325,7 +326,7 @@ class Clusterer:
                 return kept
         index = DocumentIndex(dim, links=self.config.hnsw_links, search=self.config.hnsw_search)
         ids, vectors, damaged = self.store.vectors(VECTOR_MODEL, dim)
-        self._saved = 0
+        self._saved = self._saved_gone = 0
         self.index_source = f"built ({len(ids):,})"
         return self._fill(index, ids, vectors, damaged)
 
@@ -346,7 +347,7 @@ class Clusterer:
             index.forget(gone)
             found = self.store.vectors(VECTOR_MODEL, dim, [d for d in stored if d not in live])
         ids, vectors, damaged = found
-        self._saved = len(index)
+        self._saved, self._saved_gone = len(index), len(index.gone)
         self.index_source = f"cache ({len(index):,} kept, {len(ids):,} added)"
         return self._fill(index, ids, vectors, damaged)
 
@@ -394,10 +395,8 @@ class Clusterer:
         if index is None or len(index) < self.config.index_cache_from:
             return False
         added = len(index) - self._saved
-        if (
-            added < max(self.config.index_save_min, self.config.index_save_share * len(index))
-            and not self._replacements
-        ):
+        forgotten = len(index.gone) > self._saved_gone  # documents placed again since
+        if added < max(self.config.index_save_min, self.config.index_save_share * len(index)) and not forgotten:
             return False
         path = self._index_file()
         if path is None:
@@ -407,7 +406,6 @@ class Clusterer:
             # now is removed, else it would read back an older file, with the vectors since replaced
             for kept in (path, path.with_name(path.name + ".ids.json")):
                 kept.unlink(missing_ok=True)
-            self._replacements = False
             return False
         # what the next process asks the store for (:meth:`_catch_up`): every vector up to the
         # highest rowid now stored is in the index, unless the count of them says otherwise
@@ -419,8 +417,7 @@ class Clusterer:
         except OSError as exc:
             self.notes.append(f"the happening index could not be kept in {path.parent}: {exc.strerror or exc}")
             return False
-        self._saved = len(index)
-        self._replacements = False
+        self._saved, self._saved_gone = len(index), len(index.gone)
         return True
 
     # -- the placement backend (storyline.cluster.placement.Backend) ----------------------------
@@ -502,9 +499,7 @@ class Clusterer:
             return
         live = self.index.live()
         waiting = [d for d in pending if d in live]
-        if waiting:
-            self.index.forget(waiting)
-            self._replacements = True
+        self.index.forget(waiting)
 
     def place_many(self, docs: Sequence[Document], anns: Sequence[Annotations]) -> list[Placed]:
         with stage("happenings: embeddings"):
@@ -521,9 +516,7 @@ class Clusterer:
                     self._placed += 1  # searchable by the rest of the batch
             # only what was committed enters the index; a document placed again is found by its
             # new vector only (a kept index that still held the old one would return it forever)
-            if self._replaced:
-                index.forget(self._replaced)
-                self._replacements = True
+            index.forget(self._replaced)
             index.add(self._batch_ids, vectors)
         finally:
             self._batch_ids, self._placed, self._replaced = [], 0, []
