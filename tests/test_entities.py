@@ -66,6 +66,11 @@ def test_within_document_names_and_titles_are_one_person(recognizer: EntityRecog
         assert text[m.start : m.end] == m.text
 
 
+def test_a_plural_acronym_is_no_person(recognizer: EntityRecognizer) -> None:
+    (mentions,) = recognizer.recognise(["Mrs May acknowledged that MPs had clearly turned down her deal."])
+    assert [m.text for m in mentions if m.label == "PERSON"] == ["Mrs May"]  # "MPs" is a kind of people
+
+
 def test_misspelling_resolved_by_a_frequent_name_with_the_same_first_name(recognizer: EntityRecognizer) -> None:
     good = "Prime Minister Narendra Modi met Vladimir Putin. Modi and Putin spoke. Modi left."
     misspelt = "Prime Minister Narendra Mode held talks with Vladimir Putin today. Mode said the ties were strong."

@@ -105,6 +105,47 @@ def test_pronouns_and_the_two_leaders(annotator: Annotator) -> None:
     assert "Syria" in names(it, "source")
 
 
+def test_who_promises_or_offers_talks_takes_part_in_them(annotator: Annotator) -> None:
+    text = (
+        "Theresa May acknowledged that MPs had turned down her deal. "
+        "She promised cross-party talks with senior MPs to look for a way forward."
+    )
+    talks = next(e for e in events(annotator, text) if e.subtype == "meeting")
+    # "She" is May: "MPs" is a kind of people, not a person a "she" may point back to
+    assert names(talks, "participant") == {"Theresa May", "senior MPs"}
+    assert talks.status is EventStatus.PLANNED
+    offered = next(e for e in events(annotator, "Iran offered talks with the United States.") if e.type == "CONSULT")
+    assert names(offered, "participant") == {"Iran", "United States"}
+    # who proposes talks between two others brokers them; they are the sides
+    brokered = one(annotator, "The United Nations proposed talks between Israel and Hamas.")
+    assert names(brokered, "participant") == {"Israel", "Hamas"}
+
+
+def test_what_was_agreed_to_be_done_somewhere_does_not_place_the_agreement(annotator: Annotator) -> None:
+    text = (
+        "VLADIVOSTOK — Vladimir Putin and Narendra Modi on Wednesday agreed to step up cooperation in "
+        "Russia's Far East, after talks on the sidelines of the Eastern Economic Forum."
+    )
+    found = {e.type: e for e in events(annotator, text)}
+    assert found["COOPERATE"].place is not None and found["COOPERATE"].place.name == "Russian Far East"
+    # the cooperation is to be in the region; the agreement and the talks were where the story was filed
+    assert found["AGREE"].place is not None and found["AGREE"].place.name == "Vladivostok"
+    assert found["CONSULT"].place is not None and found["CONSULT"].place.name == "Vladivostok"
+
+
+def test_the_dateline_town_before_a_region_another_event_names(annotator: Annotator) -> None:
+    text = (
+        "VLADIVOSTOK — Vladimir Putin and Narendra Modi held talks on Wednesday. "
+        "Modi, who is the first Indian prime minister to visit the Russian Far East, praised the region."
+    )
+    found = {e.subtype: e for e in events(annotator, text)}
+    assert found["visit"].place is not None and found["visit"].place.name == "Russian Far East"
+    assert found["meeting"].place is not None and found["meeting"].place.name == "Vladivostok"
+    # without a dateline, the talks of the same day still take the visit's region
+    undated = {e.subtype: e for e in events(annotator, text.removeprefix("VLADIVOSTOK — "))}
+    assert undated["meeting"].place is not None and undated["meeting"].place.name == "Russian Far East"
+
+
 def test_the_sides_and_a_pair_of_countries_before_the_noun(annotator: Annotator) -> None:
     text = "The 9th China-Brazil annual summit ended on Monday. The sides signed nine documents."
     summit, signed = sorted(events(annotator, text), key=lambda e: e.trigger.start)

@@ -57,7 +57,7 @@ from storyline.annotate.span_model import LABELS as SPAN_LABELS
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
-NAME = "storyline.entities.v14"
+NAME = "storyline.entities.v15"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -327,6 +327,9 @@ _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:(?:[^\W\d_]\.)+[^\W\d_]|Inc|Corp|Co|L
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+#: An acronym made plural ("MPs", "MEPs", "CEOs"): a kind of people, which the English
+#: recogniser sometimes labels a person.
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 # capitalised in a headline, lower-case in running text: their capital says "headline casing"
 _HEADLINE_WORDS = frozenset({
     "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with",
@@ -736,6 +739,8 @@ class EntityRecognizer:
             label = model_label if english else self._label(model_label, name)
             if english and label == "GPE" and self._unknown_person_shaped_place(name):
                 label = "PERSON"
+            if label == "PERSON" and _PLURAL_ACRONYM.fullmatch(name):
+                continue  # "MPs", "MEPs", "CEOs": people of a kind, no one's name
             if label in ("ORG", "PERSON", "NORP") and datelines.opens_line(text, *fixed) and self.known_place(name):
                 label = "GPE"  # "SOCHI — President Putin hosted ...": a dateline names where, not who
             if label in LABELS:

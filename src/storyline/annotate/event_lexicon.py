@@ -410,6 +410,7 @@ ACTOR_NOUNS = words(
     "attacker attackers terrorist terrorists protester protesters protestor protestors demonstrator demonstrators "
     "worker workers union unions leader leaders president presidents premier chancellor king queen party parties "
     "opposition group groups court courts parliament parliaments lawmaker lawmakers legislator legislators "
+    "mp mps mep meps senator senators congressman congressmen congresswoman congresswomen "
     "diplomat diplomats envoy envoys ambassador ambassadors delegation delegations company companies firm firms "
     "bank banks council committee agency agencies student students resident residents villager villagers "
     "refugee refugees people man men woman women hacker hackers doctor doctors activist activists spokesman "
@@ -439,6 +440,11 @@ CEREMONY_VERBS = words("oversee preside chair")
 #: Verbs whose object is brought to a place for an event: "invited the president to the capital
 #: for a summit" puts the summit there.
 INVITING_VERBS = words("invite welcome")
+#: Verbs by which their subject commits to an act they name as their object: who promises, offers,
+#: proposes or seeks talks, aid or sanctions is a side of them ("She promised cross-party talks
+#: with senior MPs", "Iran offered talks"); the act is still to come (:data:`PLANNING_WORDS`).
+#: Not "expect" or "want" (who expects talks need not hold them), nor "urge" or "call for".
+COMMITTING_VERBS = words("promise pledge vow offer propose seek threaten")
 #: Verbs by which a meeting yields the agreement that is their object ("the talks produced an
 #: accord"), and verbs by which it ends with or results in one ("ended with a deal", "resulted in
 #: a treaty"). Any verb goes with "without" ("ended without a deal", "was held without the signing

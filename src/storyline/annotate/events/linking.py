@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Generic, Protocol, TypeVar
@@ -273,15 +273,22 @@ def link_events(
             previous["states"] = states
     _outcome_parties(linked, kept)
     events = [e for e, _ in linked]
-    _inherit_places(events, kept)
-    _inherit_dates(events, anchor, counted, departures)
     dateline = next((p for p in places if datelines.opens_line(text, p.start, p.end)), None)
-    if dateline is not None and anchor is not None:
-        # "PARIS, Sept 4 -": where the story was filed is where its news of those days happened
+
+    def filed_where(event: Event) -> bool:
+        """Whether the dateline is where an event without a place of its own happened: "PARIS,
+        Sept 4 -": where the story was filed is where its news of those days happened."""
+        if dateline is None or anchor is None or event.type not in DIPLOMATIC:
+            return False
+        span = value_range(event.time.value) if event.time else None
+        near = span is None or abs((span[0] - anchor).days) <= 3
+        return near and event.status is not EventStatus.REFERENCED
+
+    _inherit_places(events, kept, dateline if dateline is not None and anchor is not None else None, filed_where)
+    _inherit_dates(events, anchor, counted, departures)
+    if dateline is not None:
         for i, event in enumerate(events):
-            span = value_range(event.time.value) if event.time else None
-            near = span is None or abs((span[0] - anchor).days) <= 3
-            if event.place is None and event.type in DIPLOMATIC and near and event.status is not EventStatus.REFERENCED:
+            if event.place is None and filed_where(event):
                 events[i] = replace(event, place=_event_place(dateline))
     person_ids = {i for i, label in label_of.items() if label == "PERSON"}
     joined = corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)], firm, person_ids, anchor)
@@ -734,7 +741,12 @@ def _outcome_parties(linked: list[tuple[Event, set[str]]], raws: Sequence[RawMen
         )
 
 
-def _inherit_places(events: list[Event], raws: Sequence[RawMention]) -> None:
+def _inherit_places(
+    events: list[Event],
+    raws: Sequence[RawMention],
+    dateline: PlaceMention | None = None,
+    filed_where: Callable[[Event], bool] = lambda _: False,
+) -> None:
     """An event the sentence gives no place for happens where the story puts the same people:
     "the president will arrive in the capital on Wednesday ... he is to hold the summit on
     Thursday" puts the summit in the capital. Only for diplomatic events, from another event of
@@ -745,7 +757,11 @@ def _inherit_places(events: list[Event], raws: Sequence[RawMention]) -> None:
     mention of each event), or from one of the same people and status on the same stated day; one
     placed in a region or a state keeps it ("the first to visit the Russian Far East"). First of
     all, an event told "during" or "at" another (``RawMention.during``: "concluded during Putin's
-    visit to New Delhi") takes that one's place, if it has none or only its country."""
+    visit to New Delhi") takes that one's place, if it has none or only its country. An event
+    the story's ``dateline`` will place (``filed_where``) takes no area of the dateline's country
+    from another ("agreed on Wednesday to ... after talks" in a story filed in Vladivostok that
+    says Modi is the first Indian leader to visit the Russian Far East: the talks are in the town
+    the story was filed from, not across the region)."""
     for i, event in enumerate(events):
         if event.type not in DIPLOMATIC:
             continue
@@ -769,9 +785,20 @@ def _inherit_places(events: list[Event], raws: Sequence[RawMention]) -> None:
         ids = {a.entity_id for a in event.participants() if a.entity_id}
         # the story so far first, then what it says next ("signed 15 agreements on Wednesday ... the
         # summit in X on Wednesday")
-        for other in [*reversed(events[:i]), *events[i + 1 :]]:
+        for j in [*range(i - 1, -1, -1), *range(i + 1, len(events))]:
+            other = events[j]
             if other.place is None or other.type not in DIPLOMATIC or other.status is EventStatus.REFERENCED:
                 continue
+            if raws[j].undertaken:
+                continue  # "agreed to step up cooperation in X": where it is to be done, not where it was agreed
+            if (
+                event.place is None
+                and dateline is not None
+                and other.place.kind in AREA_PLACES
+                and other.place.country == dateline.country
+                and filed_where(event)
+            ):
+                continue  # the dateline's town, within that area, says more
             if event.time and not other.time:
                 continue  # an undated event's place says nothing of where a dated one happened
             shared = ids & {a.entity_id for a in other.participants() if a.entity_id}

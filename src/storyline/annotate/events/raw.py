@@ -93,6 +93,10 @@ class RawMention:
     occasion: int = 0
     """Which of several occasions one verb tells ("met twice, in Bishkek and in Osaka": 0 for
     Bishkek, 1 for Osaka), each with its own place: one event each."""
+    undertaken: bool = False
+    """What a verb of agreeing or committing has its subject undertake ("agreed to step up
+    cooperation in Russia's Far East", "promised to build a plant in X"): its place is where it is
+    to be done, not where anything was agreed, so it lends its place to no other event."""
     home: bool = False
     """A journey home ("Mr Putin flew home on Thursday night"): no visit, but the day a visit ended."""
     habitual: bool = False

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from storyline.annotate.event_lexicon import (
     ACTOR_NOUNS,
     CEREMONY_VERBS,
+    COMMITTING_VERBS,
     ENDING_VERBS,
     GETTING_VERBS,
     INVITING_VERBS,
@@ -399,6 +400,10 @@ def _noun_mention(s: Sentence, noun: Token, sense: Sense, rule: str) -> RawMenti
     if light is None and noun.dep_ in ("nsubj", "nsubjpass"):
         light = _raised_light(noun, sense)
     args = noun_args(s, noun, sense)
+    if light is None and trigger is noun and sense.type == "CONSULT" and _committed(noun):
+        # "She promised cross-party talks with senior MPs": who commits to the act takes part in it
+        subj, _, _ = subjects(noun.head)
+        args = [s.arg(t, "participant" if sense.symmetric else "source") for t in subj] + args
     places = places_of(s, noun, sense)
     # a noun joined to another takes its phrase's place in the sentence ("for a two-day visit and
     # the annual summit with the president": the summit is what the journey is for too)
@@ -537,6 +542,21 @@ def _raised_light(noun: Token, sense: Sense) -> Token | None:
 _RAISING = PLANNING_WORDS | {"be"}
 
 
+def _committed(noun: Token) -> bool:
+    """Whether a noun event is what its verb's subject commits to (:data:`COMMITTING_VERBS`):
+    "promised talks with MPs", "offered a visit"; not talks "between" two others, which whoever
+    proposes them brokers ("the UN proposed talks between the two sides"). Its caller asks it of
+    meetings and visits only: on other acts the subject the parse gives was as often not their
+    actor as their actor ("the company is offering the ransom as a reward", "a utility for
+    Windows, which offers support": CASIE, AQUAINT and SemEval articles, read one by one)."""
+    return (
+        noun.dep_ == "dobj"
+        and is_verb(noun.head)
+        and lemma_of(noun.head) in COMMITTING_VERBS
+        and not any(c.dep_ == "prep" and c.lower_ in ("between", "among") for c in noun.children)
+    )
+
+
 def _lends(verb: Token, sense: Sense) -> bool:
     """Whether a verb lends its subject and tense to a noun event it governs: a light verb ("held
     talks"), or a verb of presiding for a meeting or a signing ("oversaw the signing")."""
@@ -647,6 +667,22 @@ def _mention(
         since=_since(s, tok),
         traveller=_subject_span(s, tok) if not noun and sense.subtype == "visit" else None,
         habitual=not noun and sense.subtype == "visit" and _habitual(tok),
+        undertaken=_undertaken(tok),
+    )
+
+
+#: Verbs whose complement names what their subject undertakes ("agreed to step up cooperation"),
+#: still to be done. Not "decide": "she decided to come to Pasadena" tells, as often as not, of a
+#: journey made, whose place the story's other events share.
+_UNDERTAKING = COMMITTING_VERBS | {"agree"}
+
+
+def _undertaken(tok: Token) -> bool:
+    """Whether the trigger lies in the complement of a verb of agreeing or committing ("agreed to
+    step up cooperation in X and to open a sea route", "vowed to rebuild the bridge"): an act
+    undertaken, not one told as done (:attr:`RawMention.undertaken`)."""
+    return any(
+        a.dep_ == "xcomp" and is_verb(a.head) and lemma_of(a.head) in _UNDERTAKING for a in [tok, *tok.ancestors]
     )
 
 
