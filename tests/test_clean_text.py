@@ -82,6 +82,32 @@ def test_normalize_lines_joins_hard_wraps_only() -> None:
 @pytest.mark.parametrize(
     ("line", "kind"),
     [
+        # contact details and credits under a label, as press releases and agencies set them
+        ("- Compiled by Vera Lind", LineKind.CREDIT),
+        ("Autor: pol/leo", LineKind.CREDIT),
+        ("Rückfragen & Kontakt:", LineKind.CREDIT),
+        ("+43 664 849 15 40", LineKind.CREDIT),
+        ("Tel. 0221 555 0192", LineKind.CREDIT),
+        ("vera.lind @ example.eu", LineKind.CREDIT),
+        ("XYZ 18.01.2020 13:57 - Güncelleme: 18.01.2020 13:57", LineKind.CREDIT),
+        # ... but not a date, a range of dates, a web address or a heading that starts alike
+        ("2016-09-13", LineKind.BODY),
+        ("23.10.2015 - 25.10.2015", LineKind.BODY),
+        ("http://www.example.org/2016/07/report.html", LineKind.BODY),
+        ("Autor:innen", LineKind.BODY),
+    ],
+)
+def test_credits_read_after_the_caption_model(line: str, kind: LineKind) -> None:
+    story = "The council approved the new budget on Monday after a long debate over the cost of repairs."
+    kinds = classify_lines([story, line, story])
+    assert kinds[1] is kind and kinds[0] is kinds[2] is LineKind.BODY
+    # the rules the caption model is fitted beside leave such lines alone
+    assert classify_lines([story, line, story], model=None, late=False)[1] is LineKind.BODY
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
         ("Prime Minister Narendra Modi with President Vladimir Putin in Sochi. (Photo: PIB)", LineKind.CAPTION),
         ("File photo: Modi and Putin in St Petersburg on June 1, 2017.", LineKind.CAPTION),
         ("Image: Putin greets Modi at the Kremlin / Eurasia Wire", LineKind.CAPTION),

@@ -116,6 +116,24 @@ _CREDIT = LinePattern(
     r"|^(?:[A-Z][\w'’.-]*\s+){1,4}(?:news\s+service|news\s+desk|bureau|correspondent)\s*\.?$",
     re.IGNORECASE,
 )
+#: Credits and contact details, read after the caption model (:func:`classify_lines`), so that the
+#: model and its threshold stay as they were fitted beside the rules above: a credit behind a dash
+#: ("- Compiled by Jane Doe"); who wrote it or whom to ask, under a label ("Autor: pol/leo",
+#: "Rückfragen & Kontakt:"); a telephone number alone, in any country's grouping, nine digits or
+#: more, grouped by spaces, hyphens or brackets ("+43 664 849 15 40"; a date has eight, and a
+#: range of dates its full stops); an e-mail address alone (tokenised text spaces it: "jane.doe @
+#: example.eu"); and an agency's initials over a time stamp ("DHA 18.01.2020 13:57 - ...").
+#: Written from the caption gold's train split. Not a web address alone ("twitter.com/x"): on
+#: trafilatura's evaluation pages such lines were nearly all an article's own references.
+_LATE_CREDIT = re.compile(
+    r"^[-–—]\s*(?:(?:additional\s+)?reporting|writing|editing|edited|compiled|written|produced)\s+by\s+\w"
+    r"|^(?:autor(?:in)?|author|auteur|autore|yazar|(?:rückfragen\s*&\s*)?kontakt|(?:press|media)\s+contacts?"
+    r"|pressekontakt|contacto|contatto)\s*:(?:\s|$)"
+    r"|^(?:(?:tel|phone|fax|mobile|mob|t|m)\.?\s*:?\s*)?(?=(?:\D*\d){9})\+?\(?\d[\d\s()/-]{6,}\d$"
+    r"|^[\w.+-]+\s?@\s?[\w-]+(?:\s?\.\s?[\w-]+)+$"
+    r"|^[A-Z]{2,6}\s+\d{1,2}[./]\d{1,2}[./]\d{2,4}\s+\d{1,2}:\d{2}\b",
+    re.IGNORECASE,
+)
 _BOILERPLATE = LinePattern(
     r"^(?:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|cancel\s+reply|\d*\s*comments?$"
     r"|subscribe\b|sign\s+up\b|get\s+(?:our|the)\s+(?:daily\s+)?newsletter|newsletter\b"
@@ -196,13 +214,14 @@ def _names_only(line: str, lower_words: set[str]) -> bool:
 _SHIPPED: Any = object()
 
 
-def classify_lines(lines: list[str], model: Any = _SHIPPED) -> list[LineKind]:
+def classify_lines(lines: list[str], model: Any = _SHIPPED, late: bool = True) -> list[LineKind]:
     """What each line (paragraph) of one text is: by its own shape (:func:`classify`), and by its
     place: a verbless line of names and titles between two story paragraphs is a caption, when
     most of its words are never written in lower case in the text (names, not a heading). Then
     the caption model (:mod:`storyline.clean.caption_model`; ``model``: the shipped one, another
     :class:`~storyline.clean.caption_model.CaptionModel`, or None for the rules alone) reads the
-    short lines the rules keep in the body."""
+    short lines the rules keep in the body. Last (unless ``late`` is false: the rules the model
+    is fitted beside), credits and contact details of :data:`_LATE_CREDIT`."""
     kinds = _by_rules(lines)
     if model is _SHIPPED:
         from storyline.clean.caption_model import shipped_model
@@ -210,6 +229,10 @@ def classify_lines(lines: list[str], model: Any = _SHIPPED) -> list[LineKind]:
         model = shipped_model()
     if model is not None:
         _by_model(lines, kinds, model)
+    if late:
+        for i, line in enumerate(lines):
+            if kinds[i] is LineKind.BODY and len(line) <= MAX_LEFTOVER_CHARS and _LATE_CREDIT.match(line.strip()):
+                kinds[i] = LineKind.CREDIT
     return kinds
 
 

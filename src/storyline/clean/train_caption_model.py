@@ -44,7 +44,9 @@ def examples(root: Path, split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray
     from storyline.evaluate.captions import load_gold
 
     loaded = load_gold(root, split)
-    kinds = {source: leftovers.classify_lines(lines, model=None) for source, lines in loaded.documents.items()}
+    kinds = {
+        source: leftovers.classify_lines(lines, model=None, late=False) for source, lines in loaded.documents.items()
+    }
     rows, labels, by_rules, groups = [], [], [], []
     for record, text in loaded.lines:
         lines = loaded.documents[record.source]
