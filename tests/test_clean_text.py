@@ -95,6 +95,14 @@ def test_normalize_lines_joins_hard_wraps_only() -> None:
         ("23.10.2015 - 25.10.2015", LineKind.BODY),
         ("http://www.example.org/2016/07/report.html", LineKind.BODY),
         ("Autor:innen", LineKind.BODY),
+        ("1914 1918 1939 1945", LineKind.BODY),
+        ("978-3-16-148410-0", LineKind.BODY),
+        ("23/10/2015 - 25/10/2015", LineKind.BODY),
+        ("Am 18.01.2020 13:57 kam es auf der A3 zu einem schweren Unfall.", LineKind.BODY),
+        ("Kontakt: Die Polizei bittet Zeugen, sich unter der Nummer 0221 229-0 zu melden.", LineKind.BODY),
+        ("Autor: Der Verfasser ist Professor an der Universität in Bonn.", LineKind.BODY),
+        ("- Written by hand, the letter was found in 1945.", LineKind.BODY),
+        ("John @ Smith . Jones", LineKind.BODY),
     ],
 )
 def test_credits_read_after_the_caption_model(line: str, kind: LineKind) -> None:

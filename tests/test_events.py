@@ -131,6 +131,14 @@ def test_what_was_agreed_to_be_done_somewhere_does_not_place_the_agreement(annot
     # the cooperation is to be in the region; the agreement and the talks were where the story was filed
     assert found["AGREE"].place is not None and found["AGREE"].place.name == "Vladivostok"
     assert found["CONSULT"].place is not None and found["CONSULT"].place.name == "Vladivostok"
+    undated = {e.type: e for e in events(annotator, text.removeprefix("VLADIVOSTOK — "))}
+    assert undated["AGREE"].place is None  # without a dateline, nowhere rather than the region
+    # a plan still shares the place of a trip promised: the talks are to be in India
+    promised = events(
+        annotator, "Vladimir Putin promised to visit India in October. He will hold talks with Narendra Modi."
+    )
+    talks = next(e for e in promised if e.subtype == "meeting")
+    assert talks.place is not None and talks.place.name == "India"
 
 
 def test_the_dateline_town_before_a_region_another_event_names(annotator: Annotator) -> None:

@@ -117,23 +117,53 @@ _CREDIT = LinePattern(
     re.IGNORECASE,
 )
 #: Credits and contact details, read after the caption model (:func:`classify_lines`), so that the
-#: model and its threshold stay as they were fitted beside the rules above: a credit behind a dash
-#: ("- Compiled by Jane Doe"); who wrote it or whom to ask, under a label ("Autor: pol/leo",
-#: "Rückfragen & Kontakt:"); a telephone number alone, in any country's grouping, nine digits or
-#: more, grouped by spaces, hyphens or brackets ("+43 664 849 15 40"; a date has eight, and a
-#: range of dates its full stops); an e-mail address alone (tokenised text spaces it: "jane.doe @
-#: example.eu"); and an agency's initials over a time stamp ("DHA 18.01.2020 13:57 - ...").
-#: Written from the caption gold's train split. Not a web address alone ("twitter.com/x"): on
-#: trafilatura's evaluation pages such lines were nearly all an article's own references.
-_LATE_CREDIT = re.compile(
-    r"^[-–—]\s*(?:(?:additional\s+)?reporting|writing|editing|edited|compiled|written|produced)\s+by\s+\w"
-    r"|^(?:autor(?:in)?|author|auteur|autore|yazar|(?:rückfragen\s*&\s*)?kontakt|(?:press|media)\s+contacts?"
-    r"|pressekontakt|contacto|contatto)\s*:(?:\s|$)"
-    r"|^(?:(?:tel|phone|fax|mobile|mob|t|m)\.?\s*:?\s*)?(?=(?:\D*\d){9})\+?\(?\d[\d\s()/-]{6,}\d$"
-    r"|^[\w.+-]+\s?@\s?[\w-]+(?:\s?\.\s?[\w-]+)+$"
-    r"|^[A-Z]{2,6}\s+\d{1,2}[./]\d{1,2}[./]\d{2,4}\s+\d{1,2}:\d{2}\b",
+#: model and its threshold stay as they were fitted beside the rules above (:func:`late_credit`).
+#: Written from the caption gold's train split; each shape is anchored at both ends of the line.
+#: A credit behind a dash, a name after "by" ("- Compiled by Jane Doe"), eight words at most.
+_DASH_CREDIT = re.compile(
+    r"^[-–—]\s*(?i:(?:additional\s+)?reporting|writing|editing|edited|compiled|written|produced)\s+(?i:by)\s+"
+    r"[A-Z][\w.'’-]*(?:[\s,;&]+[\w.'’-]+){0,5}\.?$"
+)
+#: A label of who wrote it ("Autor: pol/leo", "Autorin: Jane Doe, head of ..."), or of whom to ask,
+#: alone on its line ("Rückfragen & Kontakt:", "Pressekontakt:").
+_AUTHOR_LABEL = re.compile(r"^(?:autor(?:in)?|author|auteur|autrice|autore|yazar)\s*:\s+(?P<tail>\S.*)$", re.IGNORECASE)
+_CONTACT_LABEL = re.compile(
+    r"^(?:(?:rückfragen\s*&\s*)?kontakt|(?:press|media)\s+contacts?|pressekontakt|contacto|contatto)\s*:$",
     re.IGNORECASE,
 )
+#: A telephone number alone: an international or a trunk prefix, brackets or a label, then nine
+#: digits or more in groups ("+43 664 849 15 40", "Fax 05191 979228", "(0221) 555 0192"); not a
+#: list of years, an ISBN, a date or a range of dates (none starts so).
+_PHONE_LINE = re.compile(
+    r"^(?:(?i:tel|phone|telefon|fax|mobile|mob)\.?\s*:?\s*(?=\+?\(?\d)|(?=[+(]|0\d))(?=(?:\D*\d){9})"
+    r"\+?\(?\d[\d\s()/-]{6,}\d$"
+)
+#: An e-mail address alone, also as tokenised text spaces it ("jane.doe @ example.eu").
+_EMAIL_LINE = re.compile(r"^[\w.+-]+\s?@\s?[\w-]+(?:\s?\.\s?[\w-]+)*(?:\s?\.\s?[a-z]{2,}|\.[A-Z]{2,})$")
+#: An agency's initials over a time stamp ("DHA 18.01.2020 13:57 - ..."): capitals, then a dash or
+#: the end of the line after the time.
+_AGENCY_STAMP = re.compile(r"^[A-Z]{2,6}\s+\d{1,2}[./]\d{1,2}[./]\d{2,4}\s+\d{1,2}:\d{2}\s*(?:[-–—]|$)")
+
+
+def late_credit(line: str) -> bool:
+    """Whether a line is a credit or contact details by a shape read after the caption model: a
+    credit behind a dash, an author's label over a name or an initials code (ten words at most,
+    two of them lower case: "Autor: pol/leo", not "Autor: Der Verfasser ist Professor an der
+    Universität"), a contact label alone, a telephone number or an e-mail address alone, an
+    agency's initials over a time stamp. Not a web address alone ("twitter.com/x"): on
+    trafilatura's evaluation pages such lines were nearly all an article's own references."""
+    line = line.strip()
+    if _DASH_CREDIT.match(line) or _CONTACT_LABEL.match(line) or _PHONE_LINE.match(line):
+        return True
+    if _EMAIL_LINE.match(line) or _AGENCY_STAMP.match(line):
+        return True
+    author = _AUTHOR_LABEL.match(line)
+    if author is None:
+        return False
+    words = author["tail"].split()
+    return len(words) <= 10 and sum(1 for w in words if w[:1].islower()) <= 2 and not line.endswith(("?", "!"))
+
+
 _BOILERPLATE = LinePattern(
     r"^(?:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|cancel\s+reply|\d*\s*comments?$"
     r"|subscribe\b|sign\s+up\b|get\s+(?:our|the)\s+(?:daily\s+)?newsletter|newsletter\b"
@@ -221,7 +251,7 @@ def classify_lines(lines: list[str], model: Any = _SHIPPED, late: bool = True) -
     the caption model (:mod:`storyline.clean.caption_model`; ``model``: the shipped one, another
     :class:`~storyline.clean.caption_model.CaptionModel`, or None for the rules alone) reads the
     short lines the rules keep in the body. Last (unless ``late`` is false: the rules the model
-    is fitted beside), credits and contact details of :data:`_LATE_CREDIT`."""
+    is fitted beside), credits and contact details (:func:`late_credit`)."""
     kinds = _by_rules(lines)
     if model is _SHIPPED:
         from storyline.clean.caption_model import shipped_model
@@ -231,7 +261,7 @@ def classify_lines(lines: list[str], model: Any = _SHIPPED, late: bool = True) -
         _by_model(lines, kinds, model)
     if late:
         for i, line in enumerate(lines):
-            if kinds[i] is LineKind.BODY and len(line) <= MAX_LEFTOVER_CHARS and _LATE_CREDIT.match(line.strip()):
+            if kinds[i] is LineKind.BODY and len(line) <= MAX_LEFTOVER_CHARS and late_credit(line):
                 kinds[i] = LineKind.CREDIT
     return kinds
 

@@ -758,10 +758,12 @@ def _inherit_places(
     placed in a region or a state keeps it ("the first to visit the Russian Far East"). First of
     all, an event told "during" or "at" another (``RawMention.during``: "concluded during Putin's
     visit to New Delhi") takes that one's place, if it has none or only its country. An event
-    the story's ``dateline`` will place (``filed_where``) takes no area of the dateline's country
-    from another ("agreed on Wednesday to ... after talks" in a story filed in Vladivostok that
-    says Modi is the first Indian leader to visit the Russian Far East: the talks are in the town
-    the story was filed from, not across the region)."""
+    not planned takes no place from what another agreed or promised to do (``undertaken``: "agreed
+    to step up cooperation in X"), and, when the story's ``dateline`` will place it
+    (``filed_where``), no area of the dateline's country from another ("agreed on Wednesday to
+    ... after talks" in a story filed in Vladivostok that says Modi is the first Indian leader to
+    visit the Russian Far East: the talks are in the town the story was filed from, not across
+    the region)."""
     for i, event in enumerate(events):
         if event.type not in DIPLOMATIC:
             continue
@@ -789,11 +791,14 @@ def _inherit_places(
             other = events[j]
             if other.place is None or other.type not in DIPLOMATIC or other.status is EventStatus.REFERENCED:
                 continue
-            if raws[j].undertaken:
+            held = event.status is not EventStatus.PLANNED  # a plan may share a promised trip's place
+            if raws[j].undertaken and held:
                 continue  # "agreed to step up cooperation in X": where it is to be done, not where it was agreed
             if (
-                event.place is None
+                held
+                and event.place is None
                 and dateline is not None
+                and dateline.country is not None
                 and other.place.kind in AREA_PLACES
                 and other.place.country == dateline.country
                 and filed_where(event)

@@ -681,9 +681,17 @@ def _undertaken(tok: Token) -> bool:
     """Whether the trigger lies in the complement of a verb of agreeing or committing ("agreed to
     step up cooperation in X and to open a sea route", "vowed to rebuild the bridge"): an act
     undertaken, not one told as done (:attr:`RawMention.undertaken`)."""
-    return any(
-        a.dep_ == "xcomp" and is_verb(a.head) and lemma_of(a.head) in _UNDERTAKING for a in [tok, *tok.ancestors]
-    )
+    a = tok
+    while a.head.i != a.i and a.dep_ not in _CLAUSE_EDGES:
+        if a.dep_ == "xcomp" and is_verb(a.head) and lemma_of(a.head) in _UNDERTAKING:
+            return True
+        a = a.head
+    return False
+
+
+#: Where a clause of its own begins: what is undertaken is not looked for past it ("agreed to
+#: implement the accord they signed in X": the signing is told as done).
+_CLAUSE_EDGES = ("relcl", "acl", "advcl", "ccomp", "parataxis")
 
 
 def _subject_span(s: Sentence, verb: Token) -> tuple[int, int] | None:
