@@ -154,6 +154,36 @@ def test_the_dateline_town_before_a_region_another_event_names(annotator: Annota
     assert undated["meeting"].place is not None and undated["meeting"].place.name == "Russian Far East"
 
 
+def test_the_two_countries_are_those_of_the_two_leaders(annotator: Annotator) -> None:
+    text = (
+        "Indian Prime Minister Narendra Modi will meet Russian President Vladimir Putin in Sochi on Monday. "
+        "They will discuss the situation in Afghanistan and Syria. "
+        "The annual summit between the two countries is due to be held in India later this year."
+    )
+    summit = next(e for e in events(annotator, text, date(2018, 5, 18)) if e.subtype == "summit")
+    assert names(summit, "participant") == {"India", "Russia"}  # not the last two countries named
+    # without the leaders' countries, the last two countries named still stand for them
+    bare = "Syria and Iraq signed a border accord. The two countries will hold a summit in June."
+    summit = next(e for e in events(annotator, bare) if e.subtype == "summit")
+    assert names(summit, "participant") == {"Syria", "Iraq"}
+
+
+def test_a_dated_event_takes_no_place_from_a_plan(annotator: Annotator) -> None:
+    text = (
+        "The annual summit between India and Russia is due to be held in New Delhi this year. "
+        "In May, Russia and India agreed on a plan for nuclear reactors."
+    )
+    agreed = next(e for e in events(annotator, text, date(2018, 6, 1)) if e.type == "AGREE")
+    assert agreed.place is None  # where the summit is to be says nothing of where May's agreement was
+    # a plan still takes a plan's place
+    talks = next(
+        e
+        for e in events(annotator, "Putin promised to visit India in October. He will hold talks with Modi there.")
+        if e.subtype == "meeting"
+    )
+    assert talks.place is not None and talks.place.name == "India"
+
+
 def test_the_sides_and_a_pair_of_countries_before_the_noun(annotator: Annotator) -> None:
     text = "The 9th China-Brazil annual summit ended on Monday. The sides signed nine documents."
     summit, signed = sorted(events(annotator, text), key=lambda e: e.trigger.start)

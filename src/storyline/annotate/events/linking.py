@@ -383,7 +383,12 @@ def _actors(
         return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in previous["states"]]
     group: list[EventActor] = []
     if _GROUP_STATES.match(bare):  # "both countries"
-        group = previous["states"] or _last_two(ents, arg.start, "states") or previous["people"]
+        group = (
+            previous["states"]
+            or _pair_countries(previous["pair"], described)
+            or _last_two(ents, arg.start, "states")
+            or previous["people"]
+        )
     elif _GROUP_PEOPLE.match(bare):  # "the two leaders" (never three people), "the leaders"
         last = previous["pair"] if _TWO.search(bare) else previous["people"]
         newer = _newer_pair(bare, ents, sentence_start, arg.start, previous["pair"], described)
@@ -447,6 +452,20 @@ def _newer_pair(
     if len(seen) != 2:
         return []  # none, one, or three leaders named since: which two, the words do not say
     return [EventActor("participant", e.text, e.start, e.end, e.entity_id, e.canonical) for e in seen.values()]
+
+
+def _pair_countries(pair: list[EventActor], described: People | None) -> list[EventActor]:
+    """The countries of the two people the last event named together, when the story places each
+    in one country and the two differ: what "the two countries" means in a story of two leaders
+    ("Modi will meet Putin ... The annual summit between the two countries"), before any two
+    countries it happened to name last ("... the war in Syria"). Else none."""
+    if len(pair) != 2 or not described:
+        return []
+    people = [described.get(a.entity_id or "") for a in pair]
+    countries = [next(iter(p.countries)) for p in people if p is not None and len(p.countries) == 1]
+    if len(countries) != 2 or countries[0] == countries[1]:
+        return []
+    return [EventActor("participant", c, 0, 0, entity_id("GPE", c, c), c) for c in countries]
 
 
 def _last_two(ents: _Index[EntityMention], position: int, kind: str) -> list[EventActor]:
@@ -792,6 +811,8 @@ def _inherit_places(
             if other.place is None or other.type not in DIPLOMATIC or other.status is EventStatus.REFERENCED:
                 continue
             held = event.status is not EventStatus.PLANNED  # a plan may share a promised trip's place
+            if held and event.time and other.status is EventStatus.PLANNED and not _same_stated_day(event, other):
+                continue  # where something is to happen says little of where something dated happened
             if raws[j].undertaken and held:
                 continue  # "agreed to step up cooperation in X": where it is to be done, not where it was agreed
             if (
@@ -852,6 +873,17 @@ def _city_of(site: EventPlace, places: Sequence[PlaceMention]) -> EventPlace:
         return site
     town = towns[nearest]
     return replace(site, name=town.name, country=town.country, lat=town.lat, lon=town.lon, kind=town.kind)
+
+
+def _same_stated_day(a: Event, b: Event) -> bool:
+    """Whether the text dates both events to one and the same day."""
+    return (
+        _one_stated_day(a)
+        and _one_stated_day(b)
+        and a.time is not None
+        and b.time is not None
+        and (a.time.value[:10] == b.time.value[:10])
+    )
 
 
 def _one_stated_day(event: Event) -> bool:
