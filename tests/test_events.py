@@ -162,6 +162,13 @@ def test_the_two_countries_are_those_of_the_two_leaders(annotator: Annotator) ->
     )
     summit = next(e for e in events(annotator, text, date(2018, 5, 18)) if e.subtype == "summit")
     assert names(summit, "participant") == {"India", "Russia"}  # not the last two countries named
+    # two countries named since the leaders' sentence are the ones meant
+    later = (
+        "Indian Prime Minister Narendra Modi met Russian President Vladimir Putin in Sochi on Monday. "
+        "Iran and Iraq have long been rivals, but the two countries signed a border accord last week."
+    )
+    signed = next(e for e in events(annotator, later, date(2018, 10, 5)) if e.type == "SUPPORT")
+    assert names(signed) == {"Iran", "Iraq"}
     # without the leaders' countries, the last two countries named still stand for them
     bare = "Syria and Iraq signed a border accord. The two countries will hold a summit in June."
     summit = next(e for e in events(annotator, bare) if e.subtype == "summit")
@@ -175,6 +182,10 @@ def test_a_dated_event_takes_no_place_from_a_plan(annotator: Annotator) -> None:
     )
     agreed = next(e for e in events(annotator, text, date(2018, 6, 1)) if e.type == "AGREE")
     assert agreed.place is None  # where the summit is to be says nothing of where May's agreement was
+    # a held event dated only by the day of publication still takes the plan's place
+    today = "Putin will hold talks with Modi in New Delhi today. Putin and Modi discussed the S-400 deal."
+    discussed = next(e for e in events(annotator, today, date(2018, 10, 5)) if e.status is EventStatus.OCCURRED)
+    assert discussed.place is not None and discussed.place.name == "New Delhi"
     # a plan still takes a plan's place
     talks = next(
         e

@@ -141,6 +141,7 @@ def link_events(
     firm: set[str] = set()  # events whose status the grammar stated (not a default)
     label_of = {e.entity_id: e.label for e in entities}
     previous: Groups = {"people": [], "pair": [], "states": []}
+    pair_end = 0  # where the sentence of the event that named the pair ends
     if described is None or not raws:
         described = describe_people(entities, text) if raws else {}
     # what stands before a noun trigger in its phrase, where the phrase is what another act is for
@@ -170,7 +171,10 @@ def link_events(
                 for arg in args
                 if arg.role != "speaker"
                 for a in _learned(
-                    arg, _actors(arg, ents, previous, text, speaker, raw.type in FORCE, raw.sentence_start, described)
+                    arg,
+                    _actors(
+                        arg, ents, previous, text, speaker, raw.type in FORCE, raw.sentence_start, described, pair_end
+                    ),
                 )
             ]
             + speaker
@@ -269,6 +273,7 @@ def link_events(
             previous["people"] = people
         if len(people) == 2:
             previous["pair"] = people  # what "the two leaders" may mean: never three people
+            pair_end = raw.sentence_end
         if len(states) >= 2:
             previous["states"] = states
     _outcome_parties(linked, kept)
@@ -329,6 +334,7 @@ def _actors(
     force: bool = False,
     sentence_start: int = 0,
     described: People | None = None,
+    pair_end: int = 0,
 ) -> list[EventActor]:
     """The actors an argument phrase stands for: the entity it names, the person a "he" or "she"
     points back to, the speaker for "it" ("Syria says it is willing"), the participants of the
@@ -383,10 +389,15 @@ def _actors(
         return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in previous["states"]]
     group: list[EventActor] = []
     if _GROUP_STATES.match(bare):  # "both countries"
+        # the last two countries named, if both since the sentence of the pair of leaders the last
+        # event named ("... Iran and Iraq have long been rivals, but the two countries signed"),
+        # else those leaders' countries, else the last two countries named at all
+        named = _last_two(ents, arg.start, "states")
+        since = len(named) == 2 and all(a.start >= pair_end for a in named)
         group = (
             previous["states"]
-            or _pair_countries(previous["pair"], described)
-            or _last_two(ents, arg.start, "states")
+            or (named if since else _pair_countries(previous["pair"], described, arg))
+            or named
             or previous["people"]
         )
     elif _GROUP_PEOPLE.match(bare):  # "the two leaders" (never three people), "the leaders"
@@ -454,7 +465,7 @@ def _newer_pair(
     return [EventActor("participant", e.text, e.start, e.end, e.entity_id, e.canonical) for e in seen.values()]
 
 
-def _pair_countries(pair: list[EventActor], described: People | None) -> list[EventActor]:
+def _pair_countries(pair: list[EventActor], described: People | None, arg: RawArg) -> list[EventActor]:
     """The countries of the two people the last event named together, when the story places each
     in one country and the two differ: what "the two countries" means in a story of two leaders
     ("Modi will meet Putin ... The annual summit between the two countries"), before any two
@@ -465,7 +476,7 @@ def _pair_countries(pair: list[EventActor], described: People | None) -> list[Ev
     countries = [next(iter(p.countries)) for p in people if p is not None and len(p.countries) == 1]
     if len(countries) != 2 or countries[0] == countries[1]:
         return []
-    return [EventActor("participant", c, 0, 0, entity_id("GPE", c, c), c) for c in countries]
+    return [EventActor(arg.role, c, arg.start, arg.end, entity_id("GPE", c, c), c) for c in countries]
 
 
 def _last_two(ents: _Index[EntityMention], position: int, kind: str) -> list[EventActor]:
@@ -811,7 +822,13 @@ def _inherit_places(
             if other.place is None or other.type not in DIPLOMATIC or other.status is EventStatus.REFERENCED:
                 continue
             held = event.status is not EventStatus.PLANNED  # a plan may share a promised trip's place
-            if held and event.time and other.status is EventStatus.PLANNED and not _same_stated_day(event, other):
+            if (
+                held
+                and event.time
+                and not event.time.inferred
+                and other.status is EventStatus.PLANNED
+                and not _same_stated_day(event, other)
+            ):
                 continue  # where something is to happen says little of where something dated happened
             if raws[j].undertaken and held:
                 continue  # "agreed to step up cooperation in X": where it is to be done, not where it was agreed
