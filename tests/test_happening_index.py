@@ -5,6 +5,7 @@ trusts a damaged or mismatched file."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -257,8 +258,13 @@ def test_placement_reads_the_members_vectors_the_store_holds_now(store_copy: Pat
         assert len(members) == len(ids) > 40
         for p in members:
             np.testing.assert_array_equal(p.vector, stored[p.doc_id])
-        stored_profiles = store.profile_rows([p.doc_id for p in members], VECTOR_MODEL)
-        assert all(p.terms == stored_profiles[p.doc_id][0]["terms"] for p in members)
+        with sqlite3.connect(store_copy) as db:
+            stored_profiles = dict(
+                db.execute(
+                    "SELECT d.id, p.data FROM documents d JOIN document_profiles p ON p.doc_rowid = d.rowid"
+                ).fetchall()
+            )
+        assert all(p.terms == json.loads(stored_profiles[p.doc_id])["terms"] for p in members)
 
         changed = members[0].doc_id
         new = _unit(np.random.default_rng(3))

@@ -495,11 +495,8 @@ class Clusterer:
         documents placed for the first time (they only took neighbours' places, with no happening
         to offer), and each comes back with its new vector when placed."""
         pending = self.store.unclustered(sys.maxsize)
-        if not pending or not len(self.index):
-            return
-        live = self.index.live()
-        waiting = [d for d in pending if d in live]
-        self.index.forget(waiting)
+        if pending:
+            self.index.forget(pending)  # those never placed are not in it: nothing to forget
 
     def place_many(self, docs: Sequence[Document], anns: Sequence[Annotations]) -> list[Placed]:
         with stage("happenings: embeddings"):

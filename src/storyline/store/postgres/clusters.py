@@ -349,19 +349,6 @@ class ClusterTables(Database):
                     "value = (settings.value::bigint + 1)::text"
                 )
 
-    def profile_rows(self, doc_ids: Sequence[str], model: str) -> dict[str, tuple[dict[str, Any], bytes | None]]:
-        """Stored profiles (as JSON data) and vectors of ``model`` of documents."""
-        if not doc_ids:
-            return {}
-        return {
-            doc_id: (json.loads(data), bytes(vector) if vector is not None else None)
-            for doc_id, data, vector in self._all(
-                "SELECT d.id, p.data, v.vector FROM documents d JOIN document_profiles p ON p.doc_rowid = d.rowid "
-                "LEFT JOIN document_vectors v ON v.doc_rowid = d.rowid AND v.model = %s WHERE d.id = ANY(%s)",
-                (model, list(doc_ids)),
-            )
-        }
-
     def happening_profiles(
         self, cluster_ids: Sequence[str], limit: int, model: str
     ) -> dict[str, list[tuple[str, dict[str, Any], bytes | None]]]:

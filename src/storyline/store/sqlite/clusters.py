@@ -318,19 +318,6 @@ class ClusterTables:
                 "value = CAST(value AS INTEGER) + 1"
             )
 
-    def profile_rows(self, doc_ids: Sequence[str], model: str) -> dict[str, tuple[dict[str, Any], bytes | None]]:
-        """Stored profiles (as JSON data) and vectors of ``model`` of documents."""
-        out: dict[str, tuple[dict[str, Any], bytes | None]] = {}
-        for chunk in _chunks(doc_ids):
-            for doc_id, data, vector in self._db.execute(
-                "SELECT d.id, p.data, v.vector FROM documents d JOIN document_profiles p ON p.doc_rowid = d.rowid "
-                "LEFT JOIN document_vectors v ON v.doc_rowid = d.rowid AND v.model = ? "
-                f"WHERE d.id IN ({','.join('?' * len(chunk))})",
-                [model, *chunk],
-            ):
-                out[doc_id] = (json.loads(data), vector)
-        return out
-
     def happening_profiles(
         self, cluster_ids: Sequence[str], limit: int, model: str
     ) -> dict[str, list[tuple[str, dict[str, Any], bytes | None]]]:
