@@ -289,7 +289,7 @@ def link_events(
         near = span is None or abs((span[0] - anchor).days) <= 3
         return near and event.status is not EventStatus.REFERENCED
 
-    _inherit_places(events, kept, dateline if dateline is not None and anchor is not None else None, filed_where)
+    _inherit_places(events, kept, dateline, filed_where)
     _inherit_dates(events, anchor, counted, departures)
     if dateline is not None:
         for i, event in enumerate(events):
@@ -788,12 +788,12 @@ def _inherit_places(
     placed in a region or a state keeps it ("the first to visit the Russian Far East"). First of
     all, an event told "during" or "at" another (``RawMention.during``: "concluded during Putin's
     visit to New Delhi") takes that one's place, if it has none or only its country. An event
-    not planned takes no place from what another agreed or promised to do (``undertaken``: "agreed
-    to step up cooperation in X"), and, when the story's ``dateline`` will place it
-    (``filed_where``), no area of the dateline's country from another ("agreed on Wednesday to
-    ... after talks" in a story filed in Vladivostok that says Modi is the first Indian leader to
-    visit the Russian Far East: the talks are in the town the story was filed from, not across
-    the region)."""
+    not planned takes a place only from the events :func:`_lends_to_held` allows: not from a plan
+    of another day, nor from what another agreed or promised to do, nor, when the story's
+    ``dateline`` will place it (``filed_where``), an area of the dateline's country ("agreed on
+    Wednesday to ... after talks" in a story filed in Vladivostok that says Modi is the first
+    Indian leader to visit the Russian Far East: the talks are in the town the story was filed
+    from, not across the region)."""
     for i, event in enumerate(events):
         if event.type not in DIPLOMATIC:
             continue
@@ -821,27 +821,10 @@ def _inherit_places(
             other = events[j]
             if other.place is None or other.type not in DIPLOMATIC or other.status is EventStatus.REFERENCED:
                 continue
-            held = event.status is not EventStatus.PLANNED  # a plan may share a promised trip's place
-            if (
-                held
-                and event.time
-                and not event.time.inferred
-                and other.status is EventStatus.PLANNED
-                and not _same_stated_day(event, other)
+            if event.status is not EventStatus.PLANNED and not _lends_to_held(
+                event, other, raws[j], dateline, filed_where
             ):
-                continue  # where something is to happen says little of where something dated happened
-            if raws[j].undertaken and held:
-                continue  # "agreed to step up cooperation in X": where it is to be done, not where it was agreed
-            if (
-                held
-                and event.place is None
-                and dateline is not None
-                and dateline.country is not None
-                and other.place.kind in AREA_PLACES
-                and other.place.country == dateline.country
-                and filed_where(event)
-            ):
-                continue  # the dateline's town, within that area, says more
+                continue
             if event.time and not other.time:
                 continue  # an undated event's place says nothing of where a dated one happened
             shared = ids & {a.entity_id for a in other.participants() if a.entity_id}
@@ -856,6 +839,39 @@ def _inherit_places(
             break
 
 
+def _lends_to_held(
+    event: Event,
+    other: Event,
+    other_raw: RawMention,
+    dateline: PlaceMention | None,
+    filed_where: Callable[[Event], bool],
+) -> bool:
+    """Whether ``other``'s place may be that of ``event``, an event not planned (a plan may share
+    the place of a trip promised). Not when ``other`` is planned and ``event`` dated by the text
+    to another day (where something is to happen says little of where something dated happened),
+    nor when ``other`` is what someone agreed or promised to do ("agreed to step up cooperation
+    in X": where it is to be done, not where it was agreed), nor, when the ``dateline`` will place
+    ``event``, an area of the dateline's country (its town, within that area, says more)."""
+    if (
+        other.status is EventStatus.PLANNED
+        and event.time is not None
+        and not event.time.inferred
+        and not _same_stated_day(event, other)
+    ):
+        return False
+    if other_raw.undertaken:
+        return False
+    return not (
+        event.place is None
+        and other.place is not None
+        and other.place.kind in AREA_PLACES
+        and dateline is not None
+        and dateline.country is not None
+        and other.place.country == dateline.country
+        and filed_where(event)
+    )
+
+
 def _refines(event: Event, other: Event, raw: RawMention) -> bool:
     """Whether ``other`` is where ``event`` happened, more precisely: the event it is told within,
     or one of the same people and status on the same stated day ("talks in Russia on Thursday ...
@@ -866,15 +882,7 @@ def _refines(event: Event, other: Event, raw: RawMention) -> bool:
         return True
     ids = {a.entity_id for a in event.participants() if a.entity_id}
     shared = ids & {a.entity_id for a in other.participants() if a.entity_id}
-    return bool(
-        shared
-        and event.status is other.status
-        and _one_stated_day(event)
-        and _one_stated_day(other)
-        and event.time is not None
-        and other.time is not None
-        and event.time.value[:10] == other.time.value[:10]
-    )
+    return bool(shared) and event.status is other.status and _same_stated_day(event, other)
 
 
 def _city_of(site: EventPlace, places: Sequence[PlaceMention]) -> EventPlace:
@@ -894,13 +902,9 @@ def _city_of(site: EventPlace, places: Sequence[PlaceMention]) -> EventPlace:
 
 def _same_stated_day(a: Event, b: Event) -> bool:
     """Whether the text dates both events to one and the same day."""
-    return (
-        _one_stated_day(a)
-        and _one_stated_day(b)
-        and a.time is not None
-        and b.time is not None
-        and (a.time.value[:10] == b.time.value[:10])
-    )
+    if a.time is None or b.time is None:
+        return False
+    return _one_stated_day(a) and _one_stated_day(b) and a.time.value[:10] == b.time.value[:10]
 
 
 def _one_stated_day(event: Event) -> bool:
