@@ -415,6 +415,28 @@ def page_cache(path: str, keep: bool) -> None:
             os.close(fd)
 
 
+def _next_batch_into_copy(db: Path, target: str, state: Path, held: int, batch: int, warm: bool) -> dict[str, Any]:
+    """The next batch placed, in a process of its own, into a new copy at ``target`` of the
+    SQLite store ``db`` (the build stays as built), the copy read once into the OS's page cache
+    (``warm``) or dropped from it with the kept index files; the cache's index files put back
+    after."""
+    for suffix in ("-wal", "-shm"):  # what a server left of the copy before
+        Path(target + suffix).unlink(missing_ok=True)
+    indexes = _kept_indexes(str(db))
+    shutil.copyfile(db, target)
+    os.sync()  # the copy written out first: its writeback would otherwise slow the reads timed next
+    page_cache(str(db), keep=False)  # what the copy read of the build
+    page_cache(target, keep=warm)
+    if not warm:
+        for path, _ in indexes:
+            page_cache(str(path), keep=False)
+    try:
+        result: dict[str, Any] = _in_new_process(_next_batch, target, state, held, batch)
+        return result
+    finally:
+        _restore_indexes(str(db), indexes)
+
+
 def _index_files(store: str) -> list[Path]:
     """The happening index files kept in the cache for the store at ``store`` (a SQLite file; a
     copy of it has the same store id, so the same files)."""
@@ -498,29 +520,14 @@ def store_part(args: argparse.Namespace) -> dict[str, Any]:
                     held = builds[size]["held"]  # fewer than its size when stopped short (--stop-at)
                     state = db.with_name(f"{db.name}.generator")
                     if name == "sqlite":
-                        # the measured batch goes into a copy; the build stays as built. Measured
-                        # twice, each into a new copy: the store out of the OS's page cache (as after
-                        # a restart), then in it (as in daily use where the memory holds it)
+                        # the store out of the OS's page cache (as after a restart), then in it (as
+                        # in daily use where the memory holds it)
+                        target = str(db.with_name(f"{db.stem}-next.db"))  # left for the latency measurement
                         for cache in ("cold", "warm"):
-                            target = str(db.with_name(f"{db.stem}-next.db"))
-                            for suffix in ("-wal", "-shm"):  # what a server left of the copy before
-                                Path(target + suffix).unlink(missing_ok=True)
-                            indexes = _kept_indexes(str(db))
-                            shutil.copyfile(db, target)
-                            # the copy written out first: its writeback would otherwise slow the reads timed next
-                            os.sync()
-                            page_cache(str(db), keep=False)  # what the copy read of the build
-                            page_cache(target, keep=cache == "warm")
-                            if cache == "cold":
-                                for path, _ in indexes:
-                                    page_cache(str(path), keep=False)
                             print(f"{name}: clustering with {held:,} documents held, store {cache}",
                                   file=sys.stderr, flush=True)  # fmt: skip
                             key = str(held) if cache == "warm" else f"{held} cold"
-                            try:
-                                row[key] = _in_new_process(_next_batch, target, state, held, batch)
-                            finally:
-                                _restore_indexes(str(db), indexes)
+                            row[key] = _next_batch_into_copy(db, target, state, held, batch, warm=cache == "warm")
                     else:
                         target = server.database() if server else postgres
                         t = time.perf_counter()
