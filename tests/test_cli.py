@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+import shlex
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +17,7 @@ from typer.testing import CliRunner
 
 from storyline.cli.app import app
 
-from .conftest import ROOT
+from .conftest import CORPUS, ROOT
 
 runner = CliRunner()
 COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands if c.callback)  # type: ignore[union-attr]
@@ -196,6 +198,31 @@ def test_real_process_stdin_and_exit_codes(tmp_path: Path) -> None:
         [sys.executable, "-m", "storyline.cli", "ls", "--db", str(db), "--json"], capture_output=True, check=True
     )
     assert json.loads(out.stdout)["origin"] == "<stdin>"
+
+
+def test_a_finished_command_ends_at_once_with_its_output_whole(tmp_path: Path) -> None:
+    """The command line ends the process without the interpreter's teardown once a command is
+    done (cli.app._end): what it printed is all there, through a pipe too, the store it wrote
+    is whole, and the exit codes are the command's."""
+    db = tmp_path / "s.db"
+    cli = [sys.executable, "-m", "storyline.cli"]
+    ingest = subprocess.run([*cli, "ingest", str(CORPUS / "txt"), "--db", str(db), *LANGS], capture_output=True)
+    assert ingest.returncode == 0, ingest.stderr
+    assert b"stored 16 documents" in ingest.stderr  # (the summary is said on standard error)
+    exported = subprocess.run([*cli, "export", "--db", str(db)], capture_output=True, check=True)
+    rows = [json.loads(line) for line in exported.stdout.decode().splitlines()]
+    assert len(rows) == 16 and all(row["text"] for row in rows)
+    with sqlite3.connect(db) as con:  # written whole: every document, readable by another process
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (16,)
+    # a reader that closes the pipe early: no traceback, the command still ends
+    head = subprocess.run(f"{shlex.join([*cli, 'export', '--db', str(db)])} | head -c 10", shell=True,
+                          capture_output=True, check=False)  # fmt: skip
+    assert len(head.stdout) == 10 and b"Traceback" not in head.stderr
+    missing = subprocess.run([*cli, "show", "nothing", "--db", str(db)], capture_output=True)
+    assert missing.returncode == 1 and b"no document with id 'nothing'" in missing.stderr
+    usage = subprocess.run([*cli, "ingest", "--db", str(db)], capture_output=True)
+    assert usage.returncode == 2
 
 
 def test_store_errors_are_one_line(tmp_path: Path) -> None:

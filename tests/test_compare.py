@@ -327,8 +327,8 @@ def test_pairs_compared_in_workers_as_in_this_process(monkeypatch: pytest.Monkey
     in_workers = Annotator._in_workers
     batches: list[int] = []
 
-    def counted(self: Annotator, jobs: list) -> object:  # type: ignore[type-arg]
-        extracted = in_workers(self, jobs)  # raises if the pool broke: no silent fallback here
+    def counted(self: Annotator, jobs: list, futures: list | None = None) -> object:  # type: ignore[type-arg]
+        extracted = in_workers(self, jobs, futures)  # raises if the pool broke: no silent fallback here
         batches.append(len(jobs))
         return extracted
 

@@ -99,6 +99,55 @@ def test_a_worker_that_dies_leaves_the_batch_to_this_process() -> None:
 
 
 @pytest.mark.slow
+def test_a_batch_handed_over_ahead_is_read_meanwhile_and_gives_the_same_annotations() -> None:
+    """``prefetch`` hands a batch to the workers before its turn (``annotate_pending`` does so
+    with the batch after the one it finishes); the ``annotate_many`` of those documents collects
+    it. A batch handed over but never asked for is dropped when a later one is; one whose workers
+    died is annotated here."""
+    import os
+    import signal
+
+    from storyline.annotate import Annotator
+    from storyline.model import Document
+
+    said = "met the French minister in Paris on Monday.\n\nThey agreed to meet again in May."
+    docs = [
+        Document(id=f"d{i}", text=f"Officials of town {i} {said}", source_id="t", origin="t", language="en")
+        for i in range(12)
+    ]
+    first, second, third = docs[:4], docs[4:8], docs[8:]
+    alone = [r.annotations for r in Annotator(workers=1).annotate_many(docs)]
+    annotator = Annotator(workers=2)
+    try:
+        annotator.prefetch(first)
+        annotator.prefetch(second)
+        annotator.prefetch(second)  # held already: not handed over twice
+        assert [len(futures) for _, futures in annotator._ahead] == [2, 2]  # a chunk a worker
+        got = annotator.annotate_many(first)
+        assert len(annotator._ahead) == 1  # the second batch is still the workers'
+        got += annotator.annotate_many(second)
+        assert annotator._ahead == []
+        # a batch handed over and then passed by is dropped; the one asked for is read as before
+        annotator.prefetch(first)
+        annotator.prefetch(third)
+        got += annotator.annotate_many(third)
+        assert annotator._ahead == []
+        # workers killed while a batch is theirs: annotated here instead, the same
+        annotator.prefetch(first)
+        assert annotator._pool is not None
+        for pid in list(annotator._pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        again = annotator.annotate_many(first)
+        assert annotator._broken
+        annotator.prefetch(second)  # no workers any more: nothing handed over
+        assert annotator._ahead == []
+    finally:
+        annotator.close()
+    assert [r.annotations for r in got] == alone
+    assert [r.annotations for r in again] == alone[:4]
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("events", [True, False])
 def test_workers_start_with_the_models_loaded_once_before_them(events: bool) -> None:
     import multiprocessing
@@ -342,7 +391,7 @@ def test_a_pool_that_cannot_start_its_workers_leaves_the_batch_to_this_process(
     def no_server(self: Annotator, jobs: list[Job]) -> None:
         raise ConnectionRefusedError("the fork server is gone")  # what starting a worker raises then
 
-    monkeypatch.setattr(Annotator, "_in_workers", no_server)
+    monkeypatch.setattr(Annotator, "_submit", no_server)
     annotator = Annotator(workers=2, events=False)
     jobs = [Job(f"Talks in Paris on Monday, round {i}.", None, False, "en") for i in range(4)]
     raws, times, _ = annotator._compute(jobs)  # annotated here instead, no traceback

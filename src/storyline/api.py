@@ -361,23 +361,29 @@ class Storyline:
         from storyline.workers import ANNOTATE_WORKERS_FROM, annotation_workers
 
         english = None
-        if workers is None:
-            waiting = self.store.unannotated(Annotator.stage_names(), ANNOTATE_WORKERS_FROM)
-            english, others = _recognised([d.language for d in waiting])
-            workers = annotation_workers(english, others, english + others, warm=workers_start_warm())
-        # (happenings are placed next, which needs the embedder)
-        own = extractions is not None
-        annotator = _annotator(workers, warm_embedder=warm_embedder, own=own, english=None if own else english)
+        with stage("annotate: set-up (workers, tables)"):
+            if workers is None:
+                waiting = self.store.unannotated(Annotator.stage_names(), ANNOTATE_WORKERS_FROM)
+                english, others = _recognised([d.language for d in waiting])
+                workers = annotation_workers(english, others, english + others, warm=workers_start_warm())
+            # (happenings are placed next, which needs the embedder)
+            own = extractions is not None
+            annotator = _annotator(workers, warm_embedder=warm_embedder, own=own, english=None if own else english)
         annotator.extractions = extractions
         done = 0
         try:
             with self.store.writer_lock():
                 while True:
                     with stage("annotate: load documents"):
-                        # the same batches whatever the workers: canonicalisation sees a batch, so results hold
-                        docs = self.store.unannotated(annotator.stages, batch_size)
+                        # the same batches whatever the workers: canonicalisation sees a batch, so
+                        # results hold; the batch after it goes to the workers now, to be read
+                        # while this one is canonicalised and written
+                        waiting = self.store.unannotated(annotator.stages, 2 * batch_size)
+                    docs, ahead = waiting[:batch_size], waiting[batch_size:]
                     if not docs:
                         return done
+                    annotator.prefetch(docs)
+                    annotator.prefetch(ahead)
                     results = annotator.annotate_many(
                         docs, known_people=self.store.people_weights(), known_countries=self._people_countries
                     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
@@ -198,6 +198,11 @@ class Annotator:
         self.forked = forked and workers == 1
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False  # a worker died: the rest is annotated in this process
+        #: Batches handed to the workers ahead of their turn (:meth:`prefetch`), in order: the
+        #: jobs and their chunks' futures.
+        self._ahead: list[tuple[list[Job], list[Future[Extracted]]]] = []
+        #: A new pool's answer to whether its workers started warm, until it is read.
+        self._warm_answer: Future[bool] | None = None
         #: Extraction results computed elsewhere (by Ray actors), used where they answer a job
         #: exactly; what they lack is computed as without them
         self.extractions: Extractions | None = None
@@ -219,9 +224,28 @@ class Annotator:
         return names + (";" + learned if learned else "")
 
     def close(self) -> None:
+        self._ahead.clear()
+        self._warm_answer = None
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+    def prefetch(self, docs: Sequence[Document], *, anchor: date | None = None) -> None:
+        """Hand the per-document part of annotating ``docs`` (:func:`extract_jobs`) to the
+        workers now, so that they read it while this process finishes the batch before
+        (canonicalisation, places, event linking, store writes); the :meth:`annotate_many` of
+        the same documents then collects it. Where this annotator would not use workers for
+        them, or already holds them, it does nothing. Results are the same either way: each
+        document's extraction reads that document alone."""
+        if not docs or self.extractions is not None:
+            return
+        jobs, _ = extraction_jobs(docs, self.entities, anchor)
+        if any(held == jobs for held, _ in self._ahead) or self._broken or not self._repays(jobs):
+            return
+        try:
+            self._ahead.append((jobs, self._submit(jobs)))
+        except (BrokenProcessPool, OSError, EOFError, RuntimeError):
+            return  # no worker can start: annotate_many finds out, and annotates here
 
     def _extract(self, jobs: list[Job]) -> Extracted:
         """Raw entity and event mentions of the readable texts, and the time expressions of all
@@ -236,13 +260,23 @@ class Annotator:
             return join_extracted([f for f in found if f is not None])
         return self._compute(jobs)
 
+    def _repays(self, jobs: list[Job]) -> bool:
+        """Whether ``jobs`` go to the workers: more than one worker repays its start on two
+        documents a worker or more; a forked single worker always."""
+        return self.forked or (self.workers > 1 and (self._pool is not None or len(jobs) >= 2 * self.workers))
+
     def _compute(self, jobs: list[Job]) -> Extracted:
-        # (more than one worker repays its start on two documents a worker or more)
-        repays = self.forked or (self.workers > 1 and (self._pool is not None or len(jobs) >= 2 * self.workers))
-        if self._broken or not repays:
+        ahead = next((i for i, (held, _) in enumerate(self._ahead) if held == jobs), None)
+        held = self._ahead[ahead][1] if ahead is not None else None
+        if ahead is not None:  # batches handed over before it and never asked for are dropped
+            for _, futures in self._ahead[:ahead]:
+                for future in futures:
+                    future.cancel()
+            del self._ahead[: ahead + 1]
+        if self._broken or not (held or self._repays(jobs)):
             return extract_jobs(self.entities, self.events, jobs)
         try:
-            return self._in_workers(jobs)
+            return self._in_workers(jobs, held)
         except (BrokenProcessPool, OSError, EOFError):
             # a worker died (out of memory, a crash in native code), or the fork server did and
             # no worker could start: this batch, and the next, are annotated here instead;
@@ -251,23 +285,37 @@ class Annotator:
             self.close()
             return extract_jobs(self.entities, self.events, jobs)
 
-    def _in_workers(self, jobs: list[Job]) -> Extracted:
+    def _submit(self, jobs: list[Job]) -> list[Future[Extracted]]:
+        """The jobs in one chunk per worker, handed to the pool (started on first use)."""
         from storyline.annotate import pool
 
-        fresh = self._pool is None
-        executor = self._pool = self._pool or pool.start(self.workers, events=self.events is not None)
-        size = -(-len(jobs) // self.workers)
-        chunks = [jobs[j : j + size] for j in range(0, len(jobs), size)]
+        # (the first hand-over waits until the fork server has loaded the models: counted as the workers')
+        with stage("annotate: recognise, parse, times (workers)"):
+            if self._pool is None:
+                self._pool = pool.start(self.workers, events=self.events is not None)
+                self._warm_answer = pool.ask_warm(self._pool)
+            executor = self._pool
+            size = -(-len(jobs) // self.workers)
+            return [executor.submit(pool.work, jobs[j : j + size]) for j in range(0, len(jobs), size)]
+
+    def _in_workers(self, jobs: list[Job], futures: list[Future[Extracted]] | None = None) -> Extracted:
+        """The extraction of ``jobs`` by the workers: collected from ``futures`` (handed over
+        before, by :meth:`prefetch`), or handed over now."""
+        from storyline.annotate import pool
+
+        futures = futures if futures is not None else self._submit(jobs)
         raws: list[list[Any]] = []
         times: list[list[TimeExpression]] = []
         events: list[list[RawMention]] = []
         with stage("annotate: recognise, parse, times (workers)"):
-            for chunk_raws, chunk_times, chunk_events in executor.map(pool.work, chunks):
+            for future in futures:
+                chunk_raws, chunk_times, chunk_events = future.result()
                 raws.extend(chunk_raws)  # in order: the readable texts of each chunk, chunk after chunk
                 times.extend(chunk_times)
                 events.extend(chunk_events)
-        if fresh:
-            pool.confirm_warm(executor)
+        if self._warm_answer is not None:
+            answer, self._warm_answer = self._warm_answer, None
+            pool.confirm_warm(answer)
         return raws, times, events
 
     def annotate_many(

@@ -17,7 +17,7 @@ program storyline runs in) is used as it is; its workers load the models themsel
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 
 from storyline.annotate import Extracted, Job, extract_jobs
@@ -154,9 +154,15 @@ def start(workers: int, *, events: bool) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_init_worker, initargs=(events,))
 
 
-def confirm_warm(pool: ProcessPoolExecutor) -> None:
-    """After a new pool's first jobs: ask a worker whether it started warm, and if it did not
-    (the preload failed: storyline not importable by the server?), count later workers cold."""
+def ask_warm(pool: ProcessPoolExecutor) -> Future[bool] | None:
+    """Ask a new pool's first worker whether it started warm (before any job is handed to it, so
+    that the answer does not wait behind them); None where the answer is known already."""
+    return pool.submit(started_warm) if _warm_workers else None
+
+
+def confirm_warm(answer: Future[bool] | None) -> None:
+    """After a new pool's first jobs: if its worker said it did not start warm (the preload
+    failed: storyline not importable by the server?), count later workers cold."""
     global _warm_workers
-    if _warm_workers and not pool.submit(started_warm).result():
+    if answer is not None and not answer.result():
         _warm_workers = False
