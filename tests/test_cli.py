@@ -225,6 +225,27 @@ def test_a_finished_command_ends_at_once_with_its_output_whole(tmp_path: Path) -
     assert usage.returncode == 2
 
 
+def test_a_command_that_leaves_work_running_ends_the_normal_way(tmp_path: Path) -> None:
+    """Where a thread or a child process is still running when a command is done, _end leaves
+    the process to Python's own exit, which waits for the thread and stops an executor's workers
+    (ending at once would cut the thread off, and wait forever on the workers)."""
+    marker = tmp_path / "thread-finished"
+    script = f"""
+import threading, time, pathlib
+from concurrent.futures import ProcessPoolExecutor
+from storyline.cli.app import _end
+if __name__ == "__main__":
+    pool = ProcessPoolExecutor(1)
+    pool.submit(abs, -1).result()  # a worker, waiting for more
+    threading.Thread(target=lambda: (time.sleep(0.5), pathlib.Path({str(marker)!r}).write_text("done"))).start()
+    _end(SystemExit(3))
+"""
+    (tmp_path / "leave.py").write_text(script, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(tmp_path / "leave.py")], capture_output=True, timeout=120)
+    assert done.returncode == 3, done.stderr
+    assert marker.read_text() == "done"
+
+
 def test_store_errors_are_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"not a database at all" * 50)

@@ -148,6 +148,25 @@ def test_a_batch_handed_over_ahead_is_read_meanwhile_and_gives_the_same_annotati
 
 
 @pytest.mark.slow
+def test_a_batch_whose_work_fails_raises_and_drops_what_was_handed_over_after_it() -> None:
+    from storyline.annotate import Annotator, Job
+
+    good = [Job(f"Talks in Paris on Monday, round {i}.", None, True, "en") for i in range(4)]
+    bad = [*good[:3], Job(None, None, True, "en")]  # type: ignore[arg-type]  # no text: the worker's work raises
+    annotator = Annotator(workers=2, events=False)
+    try:
+        annotator._ahead.append((bad, annotator._submit(bad)))
+        annotator._ahead.append((good, annotator._submit(good)))
+        with pytest.raises((TypeError, AttributeError)):  # the work's own error, raised here, not a fallback
+            annotator._compute(bad)
+        assert annotator._ahead == [] and not annotator._broken
+        raws, times, _ = annotator._compute(good)  # the pool still serves the next batch
+        assert len(times) == 4 and len(raws) == 4
+    finally:
+        annotator.close()
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("events", [True, False])
 def test_workers_start_with_the_models_loaded_once_before_them(events: bool) -> None:
     import multiprocessing

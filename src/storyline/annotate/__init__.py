@@ -308,11 +308,17 @@ class Annotator:
         times: list[list[TimeExpression]] = []
         events: list[list[RawMention]] = []
         with stage("annotate: recognise, parse, times (workers)"):
-            for future in futures:
-                chunk_raws, chunk_times, chunk_events = future.result()
-                raws.extend(chunk_raws)  # in order: the readable texts of each chunk, chunk after chunk
-                times.extend(chunk_times)
-                events.extend(chunk_events)
+            try:
+                for future in futures:
+                    chunk_raws, chunk_times, chunk_events = future.result()
+                    raws.extend(chunk_raws)  # in order: the readable texts of each chunk, chunk after chunk
+                    times.extend(chunk_times)
+                    events.extend(chunk_events)
+            except BaseException:  # the work failed (or the wait was interrupted): nothing more is read
+                for future in [*futures, *(f for _, held in self._ahead for f in held)]:
+                    future.cancel()
+                self._ahead.clear()
+                raise
         if self._warm_answer is not None:
             answer, self._warm_answer = self._warm_answer, None
             pool.confirm_warm(answer)

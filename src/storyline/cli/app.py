@@ -1624,25 +1624,33 @@ def main() -> None:
 
 
 def _end(done: SystemExit) -> None:
-    """End the process once a command has finished: its output flushed, the handlers registered
-    to run at exit run (stopping the annotation workers' server, flushing logs), and then at once,
-    without the interpreter's teardown. That teardown frees every object the command built one
-    by one (the encoders' weights, the gazetteer, spaCy's tables): 0.7 s after `analyze` of 200
-    articles had written its report, a tenth of the command (docs/benchmarks.md). Stores are
-    closed by the commands themselves; nothing here writes. An uncaught error is not ended so:
-    its traceback and the normal exit follow."""
+    """End the process once a command has finished: the handlers registered to run at exit run
+    (stopping the annotation workers' server, flushing logs), its output is flushed, and then it
+    ends at once, without the interpreter's teardown. That teardown frees every object the
+    command built one by one (the encoders' weights, the gazetteer, spaCy's tables): 0.7 s after
+    `analyze` of 200 articles had written its report, a tenth of the command
+    (docs/benchmarks.md). Stores are closed by the commands themselves; nothing here writes.
+    Where something is still running (a child process, a thread that is not a daemon: an
+    executor left open, a worker a server did not stop), the normal exit follows instead, which
+    waits for them; so does an uncaught error, with its traceback."""
     import atexit
     import contextlib
     import os
+    import threading
 
+    others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+    multiprocessing = sys.modules.get("multiprocessing")
+    if others or (multiprocessing is not None and multiprocessing.active_children()):
+        raise done
     code = done.code
     if code is not None and not isinstance(code, int):
-        print(code, file=sys.stderr)
+        with contextlib.suppress(OSError, ValueError):
+            print(code, file=sys.stderr)
         code = 1
+    atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (`storyline ... | head`) or stream
             stream.flush()
-    atexit._run_exitfuncs()
     os._exit(code or 0)
 
 
