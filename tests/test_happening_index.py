@@ -372,6 +372,8 @@ def test_an_index_keeps_only_each_documents_latest_vector() -> None:
     assert index.keep_latest() == 1 and index.gone == {0}
     assert index.keep_latest() == 0
     assert [d for d, _ in index.search(a1, 3)].count("a") == 1
+    index.forget(["new"])  # held by none of its rows: nothing listed, nothing gone
+    assert index._rows is None and index.gone == {0}
     index.forget(["b"])  # lists each document's rows; the next additions join the list
     index.add(["c", "b"], np.stack([c, b]))
     index.forget(["b", "c"])
