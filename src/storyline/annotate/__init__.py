@@ -224,7 +224,7 @@ class Annotator:
         return names + (";" + learned if learned else "")
 
     def close(self) -> None:
-        self._ahead.clear()
+        self._drop_ahead()
         self._warm_answer = None
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
@@ -247,6 +247,13 @@ class Annotator:
         except (BrokenProcessPool, OSError, EOFError, RuntimeError):
             return  # no worker can start: annotate_many finds out, and annotates here
 
+    def _drop_ahead(self, count: int | None = None) -> None:
+        """Cancel and forget the first ``count`` batches handed over ahead (all by default)."""
+        for _, futures in self._ahead[:count]:
+            for future in futures:
+                future.cancel()
+        del self._ahead[:count]
+
     def _extract(self, jobs: list[Job]) -> Extracted:
         """Raw entity and event mentions of the readable texts, and the time expressions of all
         texts: found in :attr:`extractions` when given there, computed here or in the workers."""
@@ -266,13 +273,11 @@ class Annotator:
         return self.forked or (self.workers > 1 and (self._pool is not None or len(jobs) >= 2 * self.workers))
 
     def _compute(self, jobs: list[Job]) -> Extracted:
-        ahead = next((i for i, (held, _) in enumerate(self._ahead) if held == jobs), None)
-        held = self._ahead[ahead][1] if ahead is not None else None
-        if ahead is not None:  # batches handed over before it and never asked for are dropped
-            for _, futures in self._ahead[:ahead]:
-                for future in futures:
-                    future.cancel()
-            del self._ahead[: ahead + 1]
+        at = next((i for i, (held, _) in enumerate(self._ahead) if held == jobs), None)
+        held = None
+        if at is not None:
+            self._drop_ahead(at)  # batches handed over before it and never asked for
+            held = self._ahead.pop(0)[1]
         if self._broken or not (held or self._repays(jobs)):
             return extract_jobs(self.entities, self.events, jobs)
         try:
@@ -315,9 +320,9 @@ class Annotator:
                     times.extend(chunk_times)
                     events.extend(chunk_events)
             except BaseException:  # the work failed (or the wait was interrupted): nothing more is read
-                for future in [*futures, *(f for _, held in self._ahead for f in held)]:
+                for future in futures:
                     future.cancel()
-                self._ahead.clear()
+                self._drop_ahead()
                 raise
         if self._warm_answer is not None:
             answer, self._warm_answer = self._warm_answer, None
