@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from generated import store_documents  # benchmarks/generated.py
+from generated import DOCUMENTS_PER_STORY, store_documents, story_vector  # benchmarks/generated.py
 from storyline.cluster import Clusterer
 from storyline.model import DateSource, Document, Granularity, PublishedDate
 from storyline.model.annotations import (
@@ -48,7 +48,7 @@ KINDS = (("CONSULT", "meeting"), ("AGREE", "agreement"), ("ASSAULT", "attack"))
 class Generator:
     def __init__(self, n: int, seed: int = 7) -> None:
         self.rng = np.random.default_rng(seed)
-        self.stories = max(10, n // 4)
+        self.stories = max(10, n // DOCUMENTS_PER_STORY)
         self.people = [f"Person{i:05d}" for i in range(max(200, n // 20))]
         start = date(2015, 1, 1).toordinal()
         self.story_day = self.rng.integers(start, start + 3650, self.stories)
@@ -80,8 +80,7 @@ class Generator:
         )  # fmt: skip
         doc = Document(id=f"d{i:07d}", text=text, source_id=str(i), origin="generated", language="en",
                        published=published)  # fmt: skip
-        vector = self.story_vec[s] + self.rng.normal(scale=0.35, size=384).astype(np.float32)
-        return doc, Annotations(entities=entities, events=[event]), vector / np.linalg.norm(vector)
+        return doc, Annotations(entities=entities, events=[event]), story_vector(self.story_vec[s], self.rng)
 
 
 def run(n: int, batch: int) -> dict[str, Any]:

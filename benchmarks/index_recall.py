@@ -1,9 +1,9 @@
 """What the happening index finds: near recall and search time of faiss HNSW on the store
 benchmark's kind of vectors (docs/scaling.md, "What the index finds at a million").
 
-Vectors are made as ``benchmarks/cluster.py`` makes them: a happening every four documents, each
-document its happening's random 384-dimensional vector plus Gaussian noise of 0.35 per dimension,
-unit length. They are added 64 at a time, as placement adds a batch. *Near recall* is the share
+Vectors are made as the store benchmark makes them (``generated.story_vector``): a happening every
+four documents, each document its happening's random 384-dimensional vector plus Gaussian noise
+of 0.35 per dimension, unit length. They are added 64 at a time, as placement adds a batch. *Near recall* is the share
 of the exact ten nearest with a cosine of at least 0.5 (the same happening's other documents)
 that the index returns, over ``--queries`` new vectors; the search time is one query of ten at a
 time, per ``efSearch`` value.
@@ -18,6 +18,8 @@ import argparse
 import time
 
 import numpy as np
+
+from generated import DOCUMENTS_PER_STORY, story_vector  # benchmarks/generated.py
 
 NEAR = 0.5
 K = 10
@@ -35,11 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
-    happenings = rng.normal(size=(max(1, args.n // 4), 384)).astype(np.float32)
+    happenings = rng.normal(size=(max(1, args.n // DOCUMENTS_PER_STORY), 384)).astype(np.float32)
 
     def vectors(n: int) -> np.ndarray:
-        v = happenings[rng.integers(0, len(happenings), n)] + rng.normal(scale=0.35, size=(n, 384)).astype(np.float32)
-        return np.asarray(v / np.linalg.norm(v, axis=1, keepdims=True), dtype=np.float32)
+        return story_vector(happenings[rng.integers(0, len(happenings), n)], rng)
 
     index = faiss.IndexHNSWFlat(384, args.links, faiss.METRIC_INNER_PRODUCT)
     index.hnsw.efConstruction = args.construction

@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 import numpy as np
 
-from generated import store_documents  # benchmarks/generated.py
+from generated import DOCUMENTS_PER_STORY, store_documents, story_vector  # benchmarks/generated.py
 from storyline.cluster import Clusterer
 from storyline.model import DateSource, Document, Granularity, PublishedDate
 from storyline.model.annotations import (
@@ -80,7 +80,7 @@ class Generator:
     def __init__(self, n: int, seed: int = 11) -> None:
         self.rng = np.random.default_rng(seed)
         self.words = random.Random(seed)
-        self.stories = max(10, n // 4)
+        self.stories = max(10, n // DOCUMENTS_PER_STORY)
         self.people = _people(max(200, n // 20))
         self.cities = _cities()
         start = date(2015, 1, 1).toordinal()
@@ -132,9 +132,9 @@ class Generator:
         title = f"{a} and {b} {subtype} in {city}"
         doc = Document(id=f"d{i:07d}", text=text, source_id=str(i), origin="generated", language="en",
                        published=published, title=title)  # fmt: skip
-        vector = self.story_vec[s] + rng.normal(scale=0.35, size=384).astype(np.float32)
+        vector = story_vector(self.story_vec[s], rng)
         annotations = Annotations(times=times, entities=entities, places=[place], events=[event])
-        return doc, annotations, vector / np.linalg.norm(vector)
+        return doc, annotations, vector
 
 
 _FIRST = (  # noqa: SIM905  (word lists are easier to read as text)
