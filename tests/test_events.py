@@ -46,6 +46,11 @@ def one(annotator: Annotator, text: str, published: date | None = SEPT_2019) -> 
     return max(found, key=lambda e: e.confidence)
 
 
+def place(event: Event) -> str | None:
+    """The name of the event's place, if it has one."""
+    return event.place.name if event.place is not None else None
+
+
 def names(event: Event, *roles: str) -> set[str]:
     return {a.canonical or a.text for a in event.actors if not roles or a.role in roles}
 
@@ -127,10 +132,10 @@ def test_what_was_agreed_to_be_done_somewhere_does_not_place_the_agreement(annot
         "Russia's Far East, after talks on the sidelines of the Eastern Economic Forum."
     )
     found = {e.type: e for e in events(annotator, text)}
-    assert found["COOPERATE"].place is not None and found["COOPERATE"].place.name == "Russian Far East"
+    assert place(found["COOPERATE"]) == "Russian Far East"
     # the cooperation is to be in the region; the agreement and the talks were where the story was filed
-    assert found["AGREE"].place is not None and found["AGREE"].place.name == "Vladivostok"
-    assert found["CONSULT"].place is not None and found["CONSULT"].place.name == "Vladivostok"
+    assert place(found["AGREE"]) == "Vladivostok"
+    assert place(found["CONSULT"]) == "Vladivostok"
     undated = {e.type: e for e in events(annotator, text.removeprefix("VLADIVOSTOK — "))}
     assert undated["AGREE"].place is None  # without a dateline, nowhere rather than the region
     # a plan still shares the place of a trip promised: the talks are to be in India
@@ -138,7 +143,7 @@ def test_what_was_agreed_to_be_done_somewhere_does_not_place_the_agreement(annot
         annotator, "Vladimir Putin promised to visit India in October. He will hold talks with Narendra Modi."
     )
     talks = next(e for e in promised if e.subtype == "meeting")
-    assert talks.place is not None and talks.place.name == "India"
+    assert place(talks) == "India"
 
 
 def test_the_dateline_town_before_a_region_another_event_names(annotator: Annotator) -> None:
@@ -147,11 +152,11 @@ def test_the_dateline_town_before_a_region_another_event_names(annotator: Annota
         "Modi, who is the first Indian prime minister to visit the Russian Far East, praised the region."
     )
     found = {e.subtype: e for e in events(annotator, text)}
-    assert found["visit"].place is not None and found["visit"].place.name == "Russian Far East"
-    assert found["meeting"].place is not None and found["meeting"].place.name == "Vladivostok"
+    assert place(found["visit"]) == "Russian Far East"
+    assert place(found["meeting"]) == "Vladivostok"
     # without a dateline, the talks of the same day still take the visit's region
     undated = {e.subtype: e for e in events(annotator, text.removeprefix("VLADIVOSTOK — "))}
-    assert undated["meeting"].place is not None and undated["meeting"].place.name == "Russian Far East"
+    assert place(undated["meeting"]) == "Russian Far East"
 
 
 def test_the_two_countries_are_those_of_the_two_leaders(annotator: Annotator) -> None:
@@ -185,14 +190,14 @@ def test_a_dated_event_takes_no_place_from_a_plan(annotator: Annotator) -> None:
     # a held event dated only by the day of publication still takes the plan's place
     today = "Putin will hold talks with Modi in New Delhi today. Putin and Modi discussed the S-400 deal."
     discussed = next(e for e in events(annotator, today, date(2018, 10, 5)) if e.status is EventStatus.OCCURRED)
-    assert discussed.place is not None and discussed.place.name == "New Delhi"
+    assert place(discussed) == "New Delhi"
     # a plan still takes a plan's place
     talks = next(
         e
         for e in events(annotator, "Putin promised to visit India in October. He will hold talks with Modi there.")
         if e.subtype == "meeting"
     )
-    assert talks.place is not None and talks.place.name == "India"
+    assert place(talks) == "India"
 
 
 def test_the_sides_and_a_pair_of_countries_before_the_noun(annotator: Annotator) -> None:
@@ -245,7 +250,7 @@ def test_place_is_geocoded(annotator: Annotator) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "place"),
+    ("text", "where"),
     [
         # the parser hangs "in X" on the nearer noun of the summit's own phrase
         ("The two presidents held a summit between their countries in the port city of Odessa.", "Odessa"),
@@ -264,9 +269,9 @@ def test_place_is_geocoded(annotator: Annotator) -> None:
         ("The army completed its withdrawal from the besieged town of Mosul.", "Mosul"),
     ],
 )
-def test_place_in_nested_phrases(annotator: Annotator, text: str, place: str) -> None:
+def test_place_in_nested_phrases(annotator: Annotator, text: str, where: str) -> None:
     e = one(annotator, text)
-    assert e.place is not None and place in (e.place.text, e.place.name), (text, e.place)
+    assert e.place is not None and where in (e.place.text, e.place.name), (text, e.place)
 
 
 @pytest.mark.parametrize(
@@ -733,7 +738,7 @@ def test_a_reaction_is_not_where_what_it_reacts_to_happened(annotator: Annotator
     found = events(annotator, "Russia condemned the attack on a village in Idlib.")
     condemned = next(e for e in found if e.type == "DISAPPROVE")
     attack = next(e for e in found if e.type == "ASSAULT")
-    assert condemned.place is None and attack.place is not None and attack.place.name == "Idlib"
+    assert condemned.place is None and place(attack) == "Idlib"
 
 
 def test_the_two_countries_are_not_the_parties_of_an_event_that_did_not_happen(annotator: Annotator) -> None:
@@ -955,7 +960,7 @@ def test_who_presides_over_a_ceremony_takes_part_in_it(annotator: Annotator) -> 
 def test_an_invitation_to_a_place_for_an_event_places_the_event_there(annotator: Annotator) -> None:
     found = events(annotator, "Narendra Modi on Wednesday invited Vladimir Putin to India for next year's summit.")
     summit, invitation = by_trigger(found, "summit"), by_trigger(found, "invited")
-    assert summit.place is not None and summit.place.name == "India" and summit.status is EventStatus.PLANNED
+    assert place(summit) == "India" and summit.status is EventStatus.PLANNED
     assert summit.time is not None and summit.time.value == "2020"
     # the invitation is not dated by the summit's "next year's", nor placed where the summit will be
     assert invitation.time is not None and invitation.time.value == "2019-09-18" and invitation.place is None
@@ -1040,7 +1045,7 @@ def test_an_agreement_a_meeting_yields_or_goes_without_is_between_its_parties(an
 
 def test_an_arrival_in_a_capital_named_by_its_country_is_a_visit_there(annotator: Annotator) -> None:
     arrival = by_trigger(events(annotator, "The president arrived in Kenya's capital on Monday."), "arrived")
-    assert arrival.subtype == "visit" and arrival.place is not None and arrival.place.name == "Nairobi"
+    assert arrival.subtype == "visit" and place(arrival) == "Nairobi"
     assert events(annotator, "Russian capital flight rose to a record in 2019.") == []
     # money, a region's or a state's capital, or a capital with no "the" is no destination
     for text in (
@@ -1098,9 +1103,9 @@ def test_an_agreement_awaited_beside_the_talks_is_planned(annotator: Annotator) 
 def test_a_gathering_raised_from_a_passive_is_where_that_says(annotator: Annotator) -> None:
     due = "The formal annual summit between the two countries is due to be held in India later this year."
     summit = by_trigger(events(annotator, due, date(2018, 5, 18)), "summit")
-    assert summit.place is not None and summit.place.name == "India" and summit.status is EventStatus.PLANNED
+    assert place(summit) == "India" and summit.status is EventStatus.PLANNED
     expected = by_trigger(events(annotator, "The talks are expected to be held in Geneva next week."), "talks")
-    assert expected.place is not None and expected.place.name == "Geneva"
+    assert place(expected) == "Geneva"
     # a verb that lends nothing leaves the noun as it was
     focus = by_trigger(events(annotator, "The meeting is likely to focus on trade in Asia."), "meeting")
     assert focus.place is None
@@ -1147,7 +1152,7 @@ def test_a_great_deal_is_an_amount_and_a_good_deal_an_agreement(annotator: Annot
 def test_a_region_the_recogniser_cut_short_is_read_whole(annotator: Annotator) -> None:
     found = events(annotator, "Modi is the first Indian prime minister to visit the Russian Far East.")
     visit = by_trigger(found, "visit")
-    assert visit.place is not None and visit.place.name == "Russian Far East"
+    assert place(visit) == "Russian Far East"
     # a possessive ends the name; a demonym before a city stays a demonym and a city
     [ports] = annotator.annotate_many([doc("The Russian Far East's ports are busy.")])
     assert [(e.text, e.label) for e in ports.annotations.entities] == [("Russian Far East", "LOC")]
@@ -1475,13 +1480,13 @@ def test_hurting_oneself_is_no_assault(annotator: Annotator) -> None:
 
 def test_where_a_moving_verb_happens_is_not_where_it_goes(annotator: Annotator) -> None:
     assert not events(annotator, "Root said as he came out of the nets in Hamilton on Wednesday.")
-    for text, place in (
+    for text, where in (
         ("Putin came to New Delhi on Thursday.", "New Delhi"),
         ("Modi flew into Moscow on Monday.", "Moscow"),
         ("Modi arrived in Moscow on Monday.", "Moscow"),
     ):
         (visit,) = [e for e in events(annotator, text) if e.subtype == "visit"]
-        assert visit.place is not None and visit.place.name == place, text
+        assert place(visit) == where, text
 
 
 def test_a_month_in_a_date_is_no_march(annotator: Annotator) -> None:
@@ -1496,12 +1501,12 @@ def test_a_month_in_a_date_is_no_march(annotator: Annotator) -> None:
 
 def test_the_place_left_is_not_where_a_journey_goes(annotator: Annotator) -> None:
     kabul = by_trigger(events(annotator, "The prime minister left Moscow for Kabul on Friday morning."), "left")
-    assert kabul.place is not None and kabul.place.name == "Kabul"
+    assert place(kabul) == "Kabul"
     assert "Moscow" not in names(kabul)
     # leaving a place for nowhere the sentence names is no visit; reaching one is
     assert not [e for e in events(annotator, "Modi left Moscow on Friday.") if e.subtype == "visit"]
     reached = by_trigger(events(annotator, "Modi reached Kabul on Friday."), "reached")
-    assert reached.place is not None and reached.place.name == "Kabul"
+    assert place(reached) == "Kabul"
 
 
 def visited(annotator: Annotator, text: str) -> list[str]:
@@ -1524,7 +1529,7 @@ def test_a_journey_home_is_no_visit(annotator: Annotator) -> None:
 
 def test_a_stay_of_some_length_in_a_place_is_a_visit(annotator: Annotator) -> None:
     stay = one(annotator, "President Vladimir Putin spent less than a day in New Delhi.")
-    assert (stay.subtype, stay.place.name if stay.place else None) == ("visit", "New Delhi")
+    assert (stay.subtype, place(stay)) == ("visit", "New Delhi")
     assert names(stay, "source") == {"Vladimir Putin"}
     planned = one(annotator, "Modi will spend two days in Japan.")
     assert planned.subtype == "visit" and planned.status is EventStatus.PLANNED
@@ -1582,7 +1587,7 @@ def test_a_verb_that_counts_its_occasions_tells_one_event_per_place(annotator: A
         ("Modi met Putin twice last year in Russia, in Sochi and in Moscow.", "Sochi"),
     ):
         found = [e for e in events(annotator, one_event) if e.subtype == "meeting"]
-        assert len(found) == 1 and found[0].place is not None and found[0].place.name == where, one_event
+        assert len(found) == 1 and place(found[0]) == where, one_event
 
 
 def test_counts_of_times_are_read_without_lemmas() -> None:
@@ -1629,7 +1634,7 @@ def test_a_when_clause_dates_and_places_the_event_it_is_said_of(annotator: Annot
     )
     sign = by_trigger(events(annotator, text), "sign")
     assert sign.time is not None and sign.time.value == "2019-09-21"
-    assert sign.place is not None and sign.place.name == "Goa"
+    assert place(sign) == "Goa"
     # "after" and "since" clauses still date another act
     after = "After Modi met Putin in Sochi on Saturday, the two sides signed three agreements."
     assert by_trigger(events(annotator, after), "signed").time.value != "2019-09-14"
@@ -1679,7 +1684,7 @@ def test_a_relative_clause_takes_no_time_from_its_head_and_a_country_is_made_pre
     )
     summit = by_trigger(events(annotator, text), "summit")
     assert summit.time is None  # Tuesday evening is when he left
-    assert summit.place is not None and summit.place.name == "Vladivostok"
+    assert place(summit) == "Vladivostok"
 
 
 def test_only_verbs_of_asking_or_making_hand_their_object_the_act(annotator: Annotator) -> None:
@@ -1722,7 +1727,7 @@ def test_a_contrast_or_a_place_lends_no_time(annotator: Annotator) -> None:
     assert by_trigger(contrast, "sign").time is None
     where = events(annotator, "Modi flew on Monday to Sochi, where he held talks with Putin.")
     talks = by_trigger(where, "talks")
-    assert talks.place is not None and talks.place.name == "Sochi" and talks.time.value == "2019-09-16"
+    assert place(talks) == "Sochi" and talks.time.value == "2019-09-16"
 
 
 def test_a_country_is_not_made_precise_by_another_trip(annotator: Annotator) -> None:
@@ -1733,22 +1738,22 @@ def test_a_country_is_not_made_precise_by_another_trip(annotator: Annotator) -> 
 def test_an_event_told_during_another_is_where_it_is(annotator: Annotator) -> None:
     text = "The contract was concluded during President Vladimir Putin's visit to New Delhi."
     concluded = by_trigger(events(annotator, text), "concluded")
-    assert concluded.place is not None and concluded.place.name == "New Delhi"
+    assert place(concluded) == "New Delhi"
     signed = by_trigger(events(annotator, "The deal was signed at the summit in Goa."), "signed")
-    assert signed.place is not None and signed.place.name == "Goa"
+    assert place(signed) == "Goa"
 
 
 def test_a_site_is_placed_in_the_town_the_story_names_near_it(annotator: Annotator) -> None:
     met = by_trigger(
         events(annotator, "Modi arrived in Moscow on Wednesday. He met Putin at the Kremlin on Thursday."), "met"
     )
-    assert met.place is not None and met.place.name == "Moscow" and met.place.text == "Kremlin"
+    assert place(met) == "Moscow" and met.place.text == "Kremlin"
     # talks held in the town and a meeting at a site of it are one meeting
     (talks,) = events(annotator, "The talks were held in Moscow. Modi met Putin at the Kremlin on Thursday.")
     assert [m.text for m in talks.mentions] == ["talks", "met"] and talks.place and talks.place.name == "Moscow"
     # a story that names no town near it keeps the site
     alone = by_trigger(events(annotator, "Modi met Putin at the Kremlin."), "met")
-    assert alone.place is not None and alone.place.name == "Kremlin"
+    assert place(alone) == "Kremlin"
 
 
 def test_a_name_in_apposition_stands_for_its_description(annotator: Annotator) -> None:
