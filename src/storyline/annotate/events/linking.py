@@ -774,8 +774,8 @@ def _outcome_parties(linked: list[tuple[Event, set[str]]], raws: Sequence[RawMen
 def _inherit_places(
     events: list[Event],
     raws: Sequence[RawMention],
-    dateline: PlaceMention | None = None,
-    filed_where: Callable[[Event], bool] = lambda _: False,
+    dateline: PlaceMention | None,
+    filed_where: Callable[[Event], bool],
 ) -> None:
     """An event the sentence gives no place for happens where the story puts the same people:
     "the president will arrive in the capital on Wednesday ... he is to hold the summit on
