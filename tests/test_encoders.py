@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from storyline.relate import encoders
 from storyline.relate.encoders import TorchE5, TorchMiniLM
 
 TEXTS = [
@@ -67,6 +68,22 @@ def test_bfloat16_stays_close_to_float32(e5: TorchE5) -> None:
         e5.use_bf16(False)
     assert (exact * fast).sum(axis=1).min() > 0.999
     assert np.allclose(e5.passage([*TEXTS, LONG]), exact, atol=1e-6)  # back to float32
+
+
+def test_padding_to_a_multiple_of_tokens_is_masked(e5: TorchE5, monkeypatch: pytest.MonkeyPatch) -> None:
+    lengths: list[int] = []
+    read = e5.words
+    monkeypatch.setattr(e5, "words", lambda ids: (lengths.append(ids.shape[1]), read(ids))[1])
+    texts = [*TEXTS, LONG]
+    together = e5.passage(texts)
+    assert lengths and all(n % encoders.PAD_TO == 0 for n in lengths), lengths
+    # each text alone, padded to another length (or none), gives the same vector
+    alone = np.concatenate([e5.passage([t]) for t in texts])
+    monkeypatch.setattr(encoders, "PAD_TO", 1)
+    lengths.clear()
+    unpadded = e5.passage(texts)
+    assert any(n % 16 for n in lengths), lengths  # (these passes were not padded)
+    assert np.allclose(together, alone, atol=1e-5) and np.allclose(together, unpadded, atol=1e-5)
 
 
 def test_no_texts_and_a_file_that_is_not_a_model(tmp_path: Path, e5: TorchE5) -> None:
