@@ -277,6 +277,17 @@ def test_placement_reads_the_members_vectors_the_store_holds_now(store_copy: Pat
         assert not np.array_equal(kept.index.reconstruct(row), new)
         now = {p.doc_id: p for group in again.member_profiles(happenings, 32).values() for p in group}
         np.testing.assert_array_equal(now[changed].vector, new)
+        # the first clusterer keeps the members it parsed, but uses one again only while the store
+        # holds the same profile and vector: it reads both changes too
+        mine = {p.doc_id: p for group in clusterer.member_profiles(happenings, 32).values() for p in group}
+        np.testing.assert_array_equal(mine[changed].vector, new)
+        unchanged = members[1]
+        assert mine[unchanged.doc_id] is unchanged  # parsed once
+        with store.transaction():
+            store.add_profile(unchanged.doc_id, {"terms": {"flood": 2}})
+        mine = {p.doc_id: p for group in clusterer.member_profiles(happenings, 32).values() for p in group}
+        assert mine[unchanged.doc_id].terms == {"flood": 2}
+        np.testing.assert_array_equal(mine[unchanged.doc_id].vector, unchanged.vector)
 
         largest = max(profiled, key=lambda h: len(profiled[h]))
         assert len(profiled[largest]) >= 2
@@ -308,7 +319,7 @@ def test_a_happenings_latest_members_come_with_their_profiles(backend: Backend) 
         assert list(got) == ["H1", "H2", "H3"]
         # m3, m2 and m1 are the latest three; m2 has no profile; m1 no vector of this model
         assert [d for d, _, _ in got["H1"]] == ["m3", "m1"]
-        assert got["H1"][0][1]["terms"] == {"t3": 1} and got["H1"][0][2] == vector.tobytes()
+        assert json.loads(got["H1"][0][1])["terms"] == {"t3": 1} and got["H1"][0][2] == vector.tobytes()
         assert got["H1"][1][2] is None
         assert [d for d, _, _ in got["H2"]] == ["m4"] and got["H3"] == []
     finally:

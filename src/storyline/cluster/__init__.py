@@ -27,7 +27,7 @@ import hashlib
 import json
 import os
 import sys
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -86,6 +86,11 @@ def happening_vectors(embedder: Any, texts: Sequence[str]) -> np.ndarray:
     every caller goes through here, so no vector of another length is stored under that name."""
     return np.asarray(embedder.e5(texts, words=VECTOR_WORDS), dtype=np.float32)
 
+
+#: Members' profiles a placing run keeps parsed (the latest used): a happening's members are read
+#: again for every article it is a candidate for, and parsing their JSON was a fifth of placement
+#: (docs/benchmarks.md). About 6 kB each.
+PROFILES_PARSED = 8192
 
 #: Documents placed (and embedded) per batch, each batch one transaction.
 BATCH = 64
@@ -261,6 +266,9 @@ class Clusterer:
         # documents of the batch placed again (their stored vector replaced): the index forgets
         # the old vector before it takes the new, and is kept again at the end (save_index)
         self._replaced: list[str] = []
+        # members' profiles parsed in this run, by document, with the JSON text and vector bytes
+        # they were parsed from: used again only while the store holds exactly those
+        self._parsed: OrderedDict[str, tuple[str, bytes | None, Profile]] = OrderedDict()
         #: Vectors computed elsewhere (by Ray actors: :mod:`storyline.distributed`), by the text
         #: they embed (:attr:`Document.titled_text`); a document whose text has none is embedded here
         self.vectors: VectorLookup | None = None
@@ -442,13 +450,24 @@ class Clusterer:
         """The profiles of each happening's latest ``limit`` articles, with their stored vectors (a
         damaged one: none, the article compared by its words alone)."""
         out: dict[str, list[Profile]] = {}
+        parsed = self._parsed
         for hid, members in self.store.happening_profiles(happening_ids, limit, VECTOR_MODEL).items():
-            out[hid] = []
-            for doc_id, data, blob in members:
+            group: list[Profile] = []
+            out[hid] = group
+            for doc_id, text, blob in members:
+                held = parsed.get(doc_id)
+                if held is not None and held[0] == text and held[1] == blob:
+                    parsed.move_to_end(doc_id)
+                    group.append(held[2])
+                    continue
                 vector = np.frombuffer(blob, dtype=np.float32) if blob else np.zeros(0, dtype=np.float32)
                 if vector.size not in (0, self.index.dim):
                     vector = np.zeros(0, dtype=np.float32)
-                out[hid].append(Profile.from_json(doc_id, data, vector))
+                member = Profile.from_json(doc_id, json.loads(text), vector)
+                parsed[doc_id] = (text, blob, member)
+                if len(parsed) > PROFILES_PARSED:
+                    parsed.popitem(last=False)
+                group.append(member)
         return out
 
     def frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:

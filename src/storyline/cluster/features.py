@@ -39,6 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -96,6 +97,12 @@ class Profile:
     """``day`` was not given with the document but read from the dates its text names."""
     day_evidence: str | None = None
     vector: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32), repr=False)
+
+    @cached_property
+    def sublinear(self) -> dict[str, float]:
+        """Each term's sublinear frequency, ``1 + log(count)`` (a placing run compares a
+        happening's members with many articles: computed once)."""
+        return {t: 1.0 + math.log(n) for t, n in self.terms.items()}
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -201,7 +208,12 @@ def idf_weight(documents: int, total: int) -> float:
 
 def tfidf_vector(terms: Mapping[str, int], idf: Callable[[str], float]) -> dict[str, float]:
     """Sublinear TF-IDF, L2-normalised."""
-    weights = {t: (1.0 + math.log(n)) * idf(t) for t, n in terms.items()}
+    return _normalised({t: 1.0 + math.log(n) for t, n in terms.items()}, idf)
+
+
+def _normalised(sublinear: Mapping[str, float], idf: Callable[[str], float]) -> dict[str, float]:
+    """:func:`tfidf_vector` of terms whose sublinear frequencies are given."""
+    weights = {t: tf * idf(t) for t, tf in sublinear.items()}
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     return {t: w / norm for t, w in weights.items()}
 
@@ -231,10 +243,10 @@ def features(doc: Profile, members: Sequence[Profile], idf: Callable[[str], floa
         cos_max, cos_mean = float(cos.max()), float(cos.mean())
     else:
         cos_max = cos_mean = 0.0
-    mine = tfidf_vector(doc.terms, idf)
+    mine = _normalised(doc.sublinear, idf)
     centroid: dict[str, float] = {}
     for m in members:
-        for t, w in tfidf_vector(m.terms, idf).items():
+        for t, w in _normalised(m.sublinear, idf).items():
             centroid[t] = centroid.get(t, 0.0) + w
     norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
     tfidf = sum(w * centroid.get(t, 0.0) for t, w in mine.items()) / norm

@@ -16,7 +16,7 @@ placements rather than on pairs.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -54,6 +54,18 @@ def _idf(backend: Backend, terms: Iterable[str]) -> dict[str, float]:
     return {t: idf_weight(n, total) for t, n in df.items()}
 
 
+class _Weights(dict[str, float]):
+    """Terms' weights, and ``default`` for a term not among them (its ``__getitem__`` is the
+    lookup the features call for every term of every member: no Python call when found)."""
+
+    def __init__(self, weights: Mapping[str, float], default: float) -> None:
+        super().__init__(weights)
+        self.default = default
+
+    def __missing__(self, term: str) -> float:
+        return self.default
+
+
 def decide(
     doc: Profile,
     backend: Backend,
@@ -78,7 +90,7 @@ def decide(
         for p in members:
             terms.update(p.terms)
     idf = _idf(backend, terms)
-    default = max(idf.values(), default=1.0)
+    weight = _Weights(idf, max(idf.values(), default=1.0)).__getitem__
     rows, ids = [], []
     groups: dict[str, list[Profile]] = {}
     for hid in candidates:
@@ -90,7 +102,7 @@ def decide(
             sims = [float(p.vector @ doc.vector) if p.vector.size == doc.vector.size else -1.0 for p in group]
             order = np.argsort(sims)[::-1][: config.max_members]
             group = [group[i] for i in order]
-        rows.append(features(doc, group, lambda t: idf.get(t, default)))
+        rows.append(features(doc, group, weight))
         ids.append(hid)
         groups[hid] = group
     if not rows:

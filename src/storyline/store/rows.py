@@ -36,10 +36,11 @@ HAPPENING_PROFILES = (
 )
 
 
-def member_profiles(rows: Iterable[Sequence[Any]]) -> list[tuple[str, dict[str, Any], bytes | None]]:
-    """:data:`HAPPENING_PROFILES` rows as (document id, profile data, vector bytes), those without
-    a profile left out."""
-    return [(str(r[0]), json.loads(r[1]), bytes(r[2]) if r[2] is not None else None) for r in rows if r[1] is not None]
+def member_profiles(rows: Iterable[Sequence[Any]]) -> list[tuple[str, str, bytes | None]]:
+    """:data:`HAPPENING_PROFILES` rows as (document id, profile as JSON text, vector bytes), those
+    without a profile left out. The text is left to the caller to parse (placement parses a
+    document's profile once a run: :meth:`storyline.cluster.Clusterer.member_profiles`)."""
+    return [(str(r[0]), str(r[1]), bytes(r[2]) if r[2] is not None else None) for r in rows if r[1] is not None]
 
 
 def document_from_row(row: Mapping[str, Any]) -> Document:

@@ -320,9 +320,9 @@ class ClusterTables:
 
     def happening_profiles(
         self, cluster_ids: Sequence[str], limit: int, model: str
-    ) -> dict[str, list[tuple[str, dict[str, Any], bytes | None]]]:
-        """For each happening, the profiles and vectors of ``model`` of its latest ``limit``
-        documents (:data:`~storyline.store.rows.HAPPENING_PROFILES`)."""
+    ) -> dict[str, list[tuple[str, str, bytes | None]]]:
+        """For each happening, the profiles (JSON text) and vectors of ``model`` of its latest
+        ``limit`` documents (:data:`~storyline.store.rows.HAPPENING_PROFILES`)."""
         query = HAPPENING_PROFILES.format(p="?")
         return {c: member_profiles(self._db.execute(query, (c, limit, model))) for c in dict.fromkeys(cluster_ids)}
 
