@@ -89,8 +89,9 @@ def happening_vectors(embedder: Any, texts: Sequence[str]) -> np.ndarray:
 
 #: Members' profiles a placing run keeps parsed (the latest used): a happening's members are read
 #: again for every article it is a candidate for, and parsing their JSON was a fifth of placement
-#: (docs/benchmarks.md). About 6 kB each.
-PROFILES_PARSED = 8192
+#: (docs/benchmarks.md). Up to about 25 kB each (a profile of 120 terms, its JSON and its vector),
+#: so at most about 50 MB.
+PROFILES_PARSED = 2048
 
 #: Documents placed (and embedded) per batch, each batch one transaction.
 BATCH = 64
@@ -465,6 +466,7 @@ class Clusterer:
                     vector = np.zeros(0, dtype=np.float32)
                 member = Profile.from_json(doc_id, json.loads(text), vector)
                 parsed[doc_id] = (text, blob, member)
+                parsed.move_to_end(doc_id)  # (one parsed again keeps its old place otherwise)
                 if len(parsed) > PROFILES_PARSED:
                     parsed.popitem(last=False)
                 group.append(member)

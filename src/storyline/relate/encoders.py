@@ -47,7 +47,8 @@ TOKENS_PER_BATCH = 2048
 #: for each shape they meet, and a process that pads to any length meets a new shape nearly every
 #: pass: e5 over 200 openings of 96 words, first pass of a cold process, took 2.0 to 2.25 s at 16
 #: against 2.34 to 2.67 s at 1 (8: 2.15 to 2.3; 32: 2.3 to 2.4; measured 2026-12-07,
-#: docs/benchmarks.md).
+#: docs/benchmarks.md). :data:`TOKENS_PER_BATCH` counts the texts' own tokens, so a pass of very
+#: short texts holds more padding than that (at most 16 tokens a text).
 PAD_TO = 16
 
 
