@@ -206,13 +206,9 @@ def idf_weight(documents: int, total: int) -> float:
     return math.log((total + 1) / (documents + 1)) + 1.0
 
 
-def tfidf_vector(terms: Mapping[str, int], idf: Callable[[str], float]) -> dict[str, float]:
-    """Sublinear TF-IDF, L2-normalised."""
-    return _normalised({t: 1.0 + math.log(n) for t, n in terms.items()}, idf)
-
-
-def _normalised(sublinear: Mapping[str, float], idf: Callable[[str], float]) -> dict[str, float]:
-    """:func:`tfidf_vector` of terms whose sublinear frequencies are given."""
+def tfidf_vector(sublinear: Mapping[str, float], idf: Callable[[str], float]) -> dict[str, float]:
+    """Sublinear TF-IDF, L2-normalised, of terms whose sublinear frequencies are given
+    (:attr:`Profile.sublinear`)."""
     weights = {t: tf * idf(t) for t, tf in sublinear.items()}
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     return {t: w / norm for t, w in weights.items()}
@@ -243,10 +239,10 @@ def features(doc: Profile, members: Sequence[Profile], idf: Callable[[str], floa
         cos_max, cos_mean = float(cos.max()), float(cos.mean())
     else:
         cos_max = cos_mean = 0.0
-    mine = _normalised(doc.sublinear, idf)
+    mine = tfidf_vector(doc.sublinear, idf)
     centroid: dict[str, float] = {}
     for m in members:
-        for t, w in _normalised(m.sublinear, idf).items():
+        for t, w in tfidf_vector(m.sublinear, idf).items():
             centroid[t] = centroid.get(t, 0.0) + w
     norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
     tfidf = sum(w * centroid.get(t, 0.0) for t, w in mine.items()) / norm
