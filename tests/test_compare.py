@@ -320,19 +320,19 @@ def test_a_model_refuses_rows_missing_a_feature_it_reads() -> None:
 def test_pairs_compared_in_workers_as_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """Annotation in worker processes (what ``compare --pairs`` does with enough articles) gives
     the same comparisons as in this process."""
-    from storyline.annotate import Annotator
+    from storyline.annotate.pool import Handover
     from storyline.api import compare_pairs
     from storyline.relate.pairs import Pair
 
-    in_workers = Annotator._in_workers
+    collect = Handover.collect
     batches: list[int] = []
 
-    def counted(self: Annotator, jobs: list, futures: list | None = None) -> object:  # type: ignore[type-arg]
-        extracted = in_workers(self, jobs, futures)  # raises if the pool broke: no silent fallback here
+    def counted(self: Handover, jobs: list, futures: list | None = None) -> object:  # type: ignore[type-arg]
+        extracted = collect(self, jobs, futures)  # raises if the pool broke: no silent fallback here
         batches.append(len(jobs))
         return extracted
 
-    monkeypatch.setattr(Annotator, "_in_workers", counted)
+    monkeypatch.setattr(Handover, "collect", counted)
 
     report, preview, petersburg = (p.read_text(encoding="utf-8") for p in (SOCHI_REPORT, SOCHI_PREVIEW, PETERSBURG))
     german = Pair("c", petersburg, GERMAN_REPORT, "en", "de")

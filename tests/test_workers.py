@@ -87,11 +87,11 @@ def test_a_worker_that_dies_leaves_the_batch_to_this_process() -> None:
     annotator = Annotator(workers=2)
     try:
         first = annotator.annotate_many(docs)  # starts the workers
-        assert annotator._pool is not None
-        for pid in list(annotator._pool._processes):  # as if the system killed them for memory
+        assert annotator.handover.pool is not None
+        for pid in list(annotator.handover.pool._processes):  # as if the system killed them for memory
             os.kill(pid, signal.SIGKILL)
         second = annotator.annotate_many(docs)  # no traceback: annotated here instead
-        assert annotator._broken and annotator._pool is None
+        assert annotator.handover.broken and annotator.handover.pool is None
     finally:
         annotator.close()
     for result in (first, second):
@@ -122,25 +122,25 @@ def test_a_batch_handed_over_ahead_is_read_meanwhile_and_gives_the_same_annotati
         annotator.prefetch(first)
         annotator.prefetch(second)
         annotator.prefetch(second)  # held already: not handed over twice
-        assert [len(futures) for _, futures in annotator._ahead] == [2, 2]  # a chunk a worker
+        assert [len(futures) for _, futures in annotator.handover.ahead] == [2, 2]  # a chunk a worker
         got = annotator.annotate_many(first)
-        assert len(annotator._ahead) == 1  # the second batch is still the workers'
+        assert len(annotator.handover.ahead) == 1  # the second batch is still the workers'
         got += annotator.annotate_many(second)
-        assert annotator._ahead == []
+        assert annotator.handover.ahead == []
         # a batch handed over and then passed by is dropped; the one asked for is read as before
         annotator.prefetch(first)
         annotator.prefetch(third)
         got += annotator.annotate_many(third)
-        assert annotator._ahead == []
+        assert annotator.handover.ahead == []
         # workers killed while a batch is theirs: annotated here instead, the same
         annotator.prefetch(first)
-        assert annotator._pool is not None
-        for pid in list(annotator._pool._processes):
+        assert annotator.handover.pool is not None
+        for pid in list(annotator.handover.pool._processes):
             os.kill(pid, signal.SIGKILL)
         again = annotator.annotate_many(first)
-        assert annotator._broken
+        assert annotator.handover.broken
         annotator.prefetch(second)  # no workers any more: nothing handed over
-        assert annotator._ahead == []
+        assert annotator.handover.ahead == []
     finally:
         annotator.close()
     assert [r.annotations for r in got] == alone
@@ -155,11 +155,11 @@ def test_a_batch_whose_work_fails_raises_and_drops_what_was_handed_over_after_it
     bad = [*good[:3], Job(None, None, True, "en")]  # type: ignore[arg-type]  # no text: the worker's work raises
     annotator = Annotator(workers=2, events=False)
     try:
-        annotator._ahead.append((bad, annotator._submit(bad)))
-        annotator._ahead.append((good, annotator._submit(good)))
+        annotator.handover.ahead.append((bad, annotator.handover.submit(bad)))
+        annotator.handover.ahead.append((good, annotator.handover.submit(good)))
         with pytest.raises((TypeError, AttributeError)):  # the work's own error, raised here, not a fallback
             annotator._compute(bad)
-        assert annotator._ahead == [] and not annotator._broken
+        assert annotator.handover.ahead == [] and not annotator.handover.broken
         raws, times, _ = annotator._compute(good)  # the pool still serves the next batch
         assert len(times) == 4 and len(raws) == 4
     finally:
@@ -182,9 +182,9 @@ def test_workers_start_with_the_models_loaded_once_before_them(events: bool) -> 
     annotator = Annotator(workers=2, events=events)
     try:
         in_workers = annotator.annotate_many(docs)
-        assert annotator._pool is not None
+        assert annotator.handover.pool is not None
         # each worker found the English models loaded when it started, by the server it was forked from
-        assert annotator._pool.submit(pool.started_warm).result() is True
+        assert annotator.handover.pool.submit(pool.started_warm).result() is True
     finally:
         annotator.close()
     assert pool.workers_start_warm() is True  # so the next pool may start on few documents too
@@ -227,7 +227,7 @@ docs = [Document(id=f"d{i}", text=f"Officials of town {i} met the minister in Pa
 annotator = Annotator(workers=2)
 try:
     annotator.annotate_many(docs)
-    assert annotator._pool.submit(pool.started_warm).result() is True
+    assert annotator.handover.pool.submit(pool.started_warm).result() is True
 finally:
     annotator.close()
 assert forkserver._forkserver._forkserver_pid == server
@@ -406,13 +406,14 @@ def test_a_pool_that_cannot_start_its_workers_leaves_the_batch_to_this_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from storyline.annotate import Annotator, Job
+    from storyline.annotate.pool import Handover
 
-    def no_server(self: Annotator, jobs: list[Job]) -> None:
+    def no_server(self: Handover, jobs: list[Job]) -> None:
         raise ConnectionRefusedError("the fork server is gone")  # what starting a worker raises then
 
-    monkeypatch.setattr(Annotator, "_submit", no_server)
+    monkeypatch.setattr(Handover, "submit", no_server)
     annotator = Annotator(workers=2, events=False)
     jobs = [Job(f"Talks in Paris on Monday, round {i}.", None, False, "en") for i in range(4)]
     raws, times, _ = annotator._compute(jobs)  # annotated here instead, no traceback
-    assert annotator._broken and len(times) == 4 and all(times)
+    assert annotator.handover.broken and len(times) == 4 and all(times)
     assert raws == []  # (none of these texts was to be read by a recogniser)

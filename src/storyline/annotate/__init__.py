@@ -12,8 +12,6 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, NamedTuple, Protocol
@@ -191,18 +189,11 @@ class Annotator:
         self.entities = entities or EntityRecognizer(gazetteer=gazetteer)
         self.geocoder = geocoder or Geocoder(gazetteer)
         self.events = EventParser() if events else None
-        self.workers = workers
-        #: With one worker: annotate in a process forked from the server that preloaded the models
-        #: (:func:`storyline.annotate.pool.server_preloaded`) rather than here, so that this
-        #: process never loads the recogniser (see :func:`storyline.api._one_forked_worker`).
-        self.forked = forked and workers == 1
-        self._pool: ProcessPoolExecutor | None = None
-        self._broken = False  # a worker died: the rest is annotated in this process
-        #: Batches handed to the workers ahead of their turn (:meth:`prefetch`), in order: the
-        #: jobs and their chunks' futures.
-        self._ahead: list[tuple[list[Job], list[Future[Extracted]]]] = []
-        #: A new pool's answer to whether its workers started warm, until it is read.
-        self._warm_answer: Future[bool] | None = None
+        from storyline.annotate.pool import Handover  # (the pool module imports this one)
+
+        #: The worker processes extraction runs in, and the batches handed to them; none with one
+        #: worker, unless ``forked``
+        self.handover = Handover(workers, forked=forked, events=events)
         #: Extraction results computed elsewhere (by Ray actors), used where they answer a job
         #: exactly; what they lack is computed as without them
         self.extractions: Extractions | None = None
@@ -224,11 +215,7 @@ class Annotator:
         return names + (";" + learned if learned else "")
 
     def close(self) -> None:
-        self._drop_ahead()
-        self._warm_answer = None
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        self.handover.close()
 
     def prefetch(self, docs: Sequence[Document], *, anchor: date | None = None) -> None:
         """Hand the per-document part of annotating ``docs`` (:func:`extract_jobs`) to the
@@ -237,22 +224,8 @@ class Annotator:
         the same documents then collects it. Where this annotator would not use workers for
         them, or already holds them, it does nothing. Results are the same either way: each
         document's extraction reads that document alone."""
-        if not docs or self.extractions is not None:
-            return
-        jobs, _ = extraction_jobs(docs, self.entities, anchor)
-        if any(held == jobs for held, _ in self._ahead) or self._broken or not self._repays(jobs):
-            return
-        try:
-            self._ahead.append((jobs, self._submit(jobs)))
-        except (BrokenProcessPool, OSError, EOFError, RuntimeError):
-            return  # no worker can start: annotate_many finds out, and annotates here
-
-    def _drop_ahead(self, count: int | None = None) -> None:
-        """Cancel and forget the first ``count`` batches handed over ahead (all by default)."""
-        for _, futures in self._ahead[:count]:
-            for future in futures:
-                future.cancel()
-        del self._ahead[:count]
+        if docs and self.extractions is None:
+            self.handover.prefetch(extraction_jobs(docs, self.entities, anchor)[0])
 
     def _extract(self, jobs: list[Job]) -> Extracted:
         """Raw entity and event mentions of the readable texts, and the time expressions of all
@@ -267,67 +240,8 @@ class Annotator:
             return join_extracted([f for f in found if f is not None])
         return self._compute(jobs)
 
-    def _repays(self, jobs: list[Job]) -> bool:
-        """Whether ``jobs`` go to the workers: more than one worker repays its start on two
-        documents a worker or more; a forked single worker always."""
-        return self.forked or (self.workers > 1 and (self._pool is not None or len(jobs) >= 2 * self.workers))
-
     def _compute(self, jobs: list[Job]) -> Extracted:
-        at = next((i for i, (held, _) in enumerate(self._ahead) if held == jobs), None)
-        held = None
-        if at is not None:
-            self._drop_ahead(at)  # batches handed over before it and never asked for
-            held = self._ahead.pop(0)[1]
-        if self._broken or not (held or self._repays(jobs)):
-            return extract_jobs(self.entities, self.events, jobs)
-        try:
-            return self._in_workers(jobs, held)
-        except (BrokenProcessPool, OSError, EOFError):
-            # a worker died (out of memory, a crash in native code), or the fork server did and
-            # no worker could start: this batch, and the next, are annotated here instead;
-            # nothing already stored is touched (an error of the work itself recurs here, and is raised)
-            self._broken = True
-            self.close()
-            return extract_jobs(self.entities, self.events, jobs)
-
-    def _submit(self, jobs: list[Job]) -> list[Future[Extracted]]:
-        """The jobs in one chunk per worker, handed to the pool (started on first use)."""
-        from storyline.annotate import pool
-
-        # (the first hand-over waits until the fork server has loaded the models: counted as the workers')
-        with stage("annotate: recognise, parse, times (workers)"):
-            if self._pool is None:
-                self._pool = pool.start(self.workers, events=self.events is not None)
-                self._warm_answer = pool.ask_warm(self._pool)
-            executor = self._pool
-            size = -(-len(jobs) // self.workers)
-            return [executor.submit(pool.work, jobs[j : j + size]) for j in range(0, len(jobs), size)]
-
-    def _in_workers(self, jobs: list[Job], futures: list[Future[Extracted]] | None = None) -> Extracted:
-        """The extraction of ``jobs`` by the workers: collected from ``futures`` (handed over
-        before, by :meth:`prefetch`), or handed over now."""
-        from storyline.annotate import pool
-
-        futures = futures if futures is not None else self._submit(jobs)
-        raws: list[list[Any]] = []
-        times: list[list[TimeExpression]] = []
-        events: list[list[RawMention]] = []
-        with stage("annotate: recognise, parse, times (workers)"):
-            try:
-                for future in futures:
-                    chunk_raws, chunk_times, chunk_events = future.result()
-                    raws.extend(chunk_raws)  # in order: the readable texts of each chunk, chunk after chunk
-                    times.extend(chunk_times)
-                    events.extend(chunk_events)
-            except BaseException:  # the work failed (or the wait was interrupted): nothing more is read
-                for future in futures:
-                    future.cancel()
-                self._drop_ahead()
-                raise
-        if self._warm_answer is not None:
-            answer, self._warm_answer = self._warm_answer, None
-            pool.confirm_warm(answer)
-        return raws, times, events
+        return self.handover.extract(jobs, here=lambda jobs: extract_jobs(self.entities, self.events, jobs))
 
     def annotate_many(
         self,

@@ -17,12 +17,17 @@ program storyline runs in) is used as it is; its workers load the models themsel
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
+from typing import Any
 
 from storyline.annotate import Extracted, Job, extract_jobs
 from storyline.annotate.entities import EntityRecognizer
-from storyline.annotate.events import EventParser
+from storyline.annotate.events import EventParser, RawMention
+from storyline.model.annotations import TimeExpression
+from storyline.timing import stage
 
 #: The module the fork server imports before it forks the workers.
 PRELOAD_MODULE = "storyline.annotate.preload"
@@ -166,3 +171,108 @@ def confirm_warm(answer: Future[bool] | None) -> None:
     global _warm_workers
     if answer is not None and not answer.result():
         _warm_workers = False
+
+
+class Handover:
+    """An annotator's workers and the batches of extraction jobs handed to them: the pool starts
+    with the first batch that repays it, a batch may be handed over ahead of its turn (so that the
+    workers read it while the annotator finishes the one before), and once a worker dies the rest
+    is annotated in the annotator's process (``here``), nothing already stored touched."""
+
+    def __init__(self, workers: int, *, forked: bool, events: bool) -> None:
+        self.workers = workers
+        #: With one worker: annotate in a process forked from the server that preloaded the models
+        #: (:func:`server_preloaded`) rather than in the annotator's, so that it never loads the
+        #: recogniser (see :func:`storyline.api._one_forked_worker`).
+        self.forked = forked and workers == 1
+        self.events = events
+        self.pool: ProcessPoolExecutor | None = None
+        self.broken = False  # a worker died: the rest is annotated in the annotator's process
+        #: Batches handed over ahead of their turn (:meth:`prefetch`), in order: the jobs and
+        #: their chunks' futures.
+        self.ahead: list[tuple[list[Job], list[Future[Extracted]]]] = []
+        #: A new pool's answer to whether its workers started warm, until it is read.
+        self._warm_answer: Future[bool] | None = None
+
+    def close(self) -> None:
+        self.drop_ahead()
+        self._warm_answer = None
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+    def repays(self, jobs: list[Job]) -> bool:
+        """Whether ``jobs`` go to the workers: more than one worker repays its start on two
+        documents a worker or more; a forked single worker always."""
+        return self.forked or (self.workers > 1 and (self.pool is not None or len(jobs) >= 2 * self.workers))
+
+    def prefetch(self, jobs: list[Job]) -> None:
+        """Hand ``jobs`` to the workers now, where they would go to them and are not held yet."""
+        if any(held == jobs for held, _ in self.ahead) or self.broken or not self.repays(jobs):
+            return
+        try:
+            self.ahead.append((jobs, self.submit(jobs)))
+        except (BrokenProcessPool, OSError, EOFError, RuntimeError):
+            return  # no worker can start: extract finds out, and leaves the batch to ``here``
+
+    def drop_ahead(self, count: int | None = None) -> None:
+        """Cancel and forget the first ``count`` batches handed over ahead (all by default)."""
+        for _, futures in self.ahead[:count]:
+            for future in futures:
+                future.cancel()
+        del self.ahead[:count]
+
+    def extract(self, jobs: list[Job], here: Callable[[list[Job]], Extracted]) -> Extracted:
+        """The extraction of ``jobs``: by the workers (collected where it was handed over ahead),
+        or by ``here`` where workers do not repay it or no longer can."""
+        at = next((i for i, (held, _) in enumerate(self.ahead) if held == jobs), None)
+        held = None
+        if at is not None:
+            self.drop_ahead(at)  # batches handed over before it and never asked for
+            held = self.ahead.pop(0)[1]
+        if self.broken or not (held or self.repays(jobs)):
+            return here(jobs)
+        try:
+            return self.collect(jobs, held)
+        except (BrokenProcessPool, OSError, EOFError):
+            # a worker died (out of memory, a crash in native code), or the fork server did and
+            # no worker could start: this batch, and the next, are annotated here instead;
+            # nothing already stored is touched (an error of the work itself recurs here, and is raised)
+            self.broken = True
+            self.close()
+            return here(jobs)
+
+    def submit(self, jobs: list[Job]) -> list[Future[Extracted]]:
+        """The jobs in one chunk per worker, handed to the pool (started on first use)."""
+        # (the first hand-over waits until the fork server has loaded the models: counted as the workers')
+        with stage("annotate: recognise, parse, times (workers)"):
+            if self.pool is None:
+                self.pool = start(self.workers, events=self.events)
+                self._warm_answer = ask_warm(self.pool)
+            executor = self.pool
+            size = -(-len(jobs) // self.workers)
+            return [executor.submit(work, jobs[j : j + size]) for j in range(0, len(jobs), size)]
+
+    def collect(self, jobs: list[Job], futures: list[Future[Extracted]] | None = None) -> Extracted:
+        """The workers' extraction of ``jobs``: collected from ``futures`` (handed over before, by
+        :meth:`prefetch`), or handed over now."""
+        futures = futures if futures is not None else self.submit(jobs)
+        raws: list[list[Any]] = []
+        times: list[list[TimeExpression]] = []
+        events: list[list[RawMention]] = []
+        with stage("annotate: recognise, parse, times (workers)"):
+            try:
+                for future in futures:
+                    chunk_raws, chunk_times, chunk_events = future.result()
+                    raws.extend(chunk_raws)  # in order: the readable texts of each chunk, chunk after chunk
+                    times.extend(chunk_times)
+                    events.extend(chunk_events)
+            except BaseException:  # the work failed (or the wait was interrupted): nothing more is read
+                for future in futures:
+                    future.cancel()
+                self.drop_ahead()
+                raise
+        if self._warm_answer is not None:
+            answer, self._warm_answer = self._warm_answer, None
+            confirm_warm(answer)
+        return raws, times, events
