@@ -1532,6 +1532,22 @@ def eval_similarity(
     )
 
 
+def _happening_model_config(model: Path | None) -> Any:
+    """The placement settings with the happening model file ``--model`` names (None: the shipped
+    one), or a usage error naming the file."""
+    from storyline.config import ClusterConfig
+    from storyline.errors import ConfigError
+
+    if model is None:
+        return None
+    if not model.is_file():
+        raise typer.BadParameter(f"{model}: no such file", param_hint="--model")
+    try:
+        return ClusterConfig(model=str(model))
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--model") from None
+
+
 @eval_app.command("cdcr")
 def eval_cdcr(
     folder: Annotated[
@@ -1548,19 +1564,11 @@ def eval_cdcr(
     """Which documents report the same incident (B-cubed and pairwise precision, recall and F1 of
     storyline's happenings against the gold incidents) and, when the folder has
     event_mentions.json, event mention coreference (MUC, B-cubed, CEAF-e, CoNLL F1)."""
-    from storyline.config import ClusterConfig
     from storyline.evaluate.cdcr import evaluate_cdcr
 
     if split not in ("all", "first", "second"):
         raise typer.BadParameter(f"{split!r}: choose all, first or second", param_hint="--split")
-    from storyline.errors import ConfigError
-
-    if model is not None and not model.is_file():
-        raise typer.BadParameter(f"{model}: no such file", param_hint="--model")
-    try:
-        config = ClusterConfig(model=str(model)) if model is not None else None
-    except ConfigError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--model") from None
+    config = _happening_model_config(model)
     result = _evaluate(
         folder, lambda: evaluate_cdcr(folder, config, split), folder=True,
         errors=(ValueError, FileNotFoundError, UnicodeDecodeError),
@@ -1589,6 +1597,63 @@ def eval_cdcr(
             scores = mentions[setting]
             parts = "  ".join(f"{name} F1 {scores[name]['f1']:.3f}" for name in ("muc", "bcubed", "ceafe"))
             typer.echo(f"  {setting:<9} {parts}  CoNLL F1 {scores['conll_f1']:.3f}")
+
+
+@eval_app.command("happenings")
+def eval_happenings(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="SemEval-2022 Task 8 pairs.jsonl (with gold scores).")],
+    split: Annotated[
+        str, typer.Option("--split", help="all, train or dev: the pairs whose id's SHA-1 is even or odd.")
+    ] = "all",
+    model: Annotated[
+        Path | None, typer.Option("--model", help="A happening model file to use instead of the shipped one.")
+    ] = None,
+    errors: Annotated[int, typer.Option("--errors", min=0, help="Also list N pairs put together wrongly.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Happenings on news placement was never fitted on: of the article pairs people judged,
+    which storyline puts in one happening (precision against the pairs judged similar or
+    dissimilar, recall of the very similar), by language and by the happening's confidence."""
+    from storyline.evaluate.happening_pairs import SPLITS, evaluate_happening_pairs
+
+    if split not in SPLITS:
+        raise typer.BadParameter(f"{split!r}: choose {', '.join(SPLITS)}", param_hint="--split")
+    config = _happening_model_config(model)
+    result = _evaluate(
+        path, lambda: evaluate_happening_pairs(path, split, config), folder=False,
+        errors=(ValueError,),  # (a UnicodeDecodeError is one)
+    ).as_dict()  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+
+    def line(name: str, r: dict[str, Any]) -> str:
+        precision = "-" if r["precision"] is None else f"{r['precision']:.3f}"
+        recall = "-" if r["recall"] is None else f"{r['recall']:.3f}"
+        return (
+            f"{name:<12} {r['pairs']:>6} {r['together']:>9} {r['shown']:>6} {precision:>9} "
+            f"{r['wrong']:>6} {r['very_wrong']:>5} {recall:>7}"
+        )
+
+    typer.echo(
+        f"articles {result['articles']} ({result['placed']} placed); pairs of split {split}: {result['pairs']}; "
+        "precision: of the pairs shown together and judged, the share judged similar; recall: of the very "
+        "similar, the share put together"
+    )
+    header = ("pairs", 6), ("together", 9), ("shown", 6), ("precision", 9), ("wrong", 6), ("of 4", 5), ("recall", 7)
+    typer.echo(f"{'':<12} " + " ".join(f"{name:>{width}}" for name, width in header))
+    typer.echo(line("all", result))
+    for name, r in result["by_languages"].items():
+        typer.echo(line(name, r))
+    typer.echo("by the happening's confidence (pairs put together):")
+    for name, r in result["by_confidence"].items():
+        typer.echo(line(name, r))
+    for w in result["wrong_pairs"][:errors]:
+        typer.echo(
+            f"  wrong {w['pair']} ({w['languages']}): judged {w['overall']:.1f}, confidence "
+            f"{w['confidence'] if w['confidence'] is None else round(w['confidence'], 3)}, "
+            f"{'shown' if w['shown'] else 'tentative'}"
+        )
 
 
 def _version(value: bool) -> None:
