@@ -8,6 +8,7 @@ from storyline.clean.dates import choose_page_date, date_from_url, parse_metadat
 from storyline.clean.html import extract_page, fragment_lines
 from storyline.clean.language import LanguageIdentifier
 from storyline.clean.leftovers import split_leftovers
+from storyline.clean.notices import is_notice, notice_page
 from storyline.clean.scraped import split_scraped
 from storyline.clean.text import normalize_line, normalize_lines, repair_mojibake, strip_markdown
 from storyline.config import IngestConfig
@@ -153,6 +154,14 @@ class Cleaner:
         normalized = parts.body
         split = split_leftovers(normalized)
         body = "\n\n".join(split.body)
+        # (the title too: a scraped page's first line, which on an anti-robot page is half the notice)
+        if notice_page([t for t in (title, *split.body) if t]) or (
+            not body.strip() and any(is_notice(b) for b in split.boilerplate)
+        ):
+            raise InputError(
+                article.origin, "no-text",
+                "a site's notice (cookies, consent, privacy or a robot check), not an article",
+            )  # fmt: skip
         if not body.strip():
             raise InputError(
                 article.origin, "no-text", "no article text left after removing captions, credits and leftovers"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from storyline.clean.notices import is_notice
 from storyline.clean.patterns import LinePattern, folded
 
 
@@ -190,10 +191,12 @@ MAX_LEFTOVER_CHARS = 320
 
 def classify(line: str) -> LineKind:
     """What one line (paragraph) of scraped text is, by its own shape."""
+    low = folded(line)
+    if is_notice(line, low):  # a site's cookie, consent or robot-check notice, however long
+        return LineKind.BOILERPLATE
     if len(line) > MAX_LEFTOVER_CHARS:
         # a long line is body text, unless gallery furniture marks it as a caption
         return LineKind.CAPTION if _CAPTION_FURNITURE.search(line[:120]) else LineKind.BODY
-    low = folded(line)
     if _CREDIT.search(line, low) or _CREDIT_CASED.search(line, low):
         return LineKind.CREDIT
     if (
