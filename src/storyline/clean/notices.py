@@ -43,12 +43,16 @@ from storyline.clean.patterns import LinePattern
 
 _I = re.IGNORECASE
 
+#: Cookies, in the languages read here: a notion and the site's machinery both.
+_COOKIES = r"cookie|ciastecz|çerez|куки|كوكيز|ملفات تعريف الارتباط"
+#: A robot check: a notion and the site's machinery both.
+_ROBOT = r"\brobots?\b|\broboter\b|\brobotem\b|captcha|\bне робот"
+
 #: What a notice speaks of, one pattern per notion (each counted once).
 NOTIONS: tuple[LinePattern, ...] = tuple(
     LinePattern(p, _I)
     for p in (
-        # cookies and trackers
-        r"cookie|ciastecz|çerez|куки|كوكيز|ملفات تعريف الارتباط",
+        _COOKIES,  # cookies and trackers
         # the reader's address or browser
         r"\bip\b|\bip-adress|browser|navigateur|navegador|przeglądar|tarayıcı|браузер|متصفح",
         # privacy and data protection
@@ -65,18 +69,16 @@ NOTIONS: tuple[LinePattern, ...] = tuple(
         # consent
         r"\bconsent|einwilligung|zgod[ęy] na|consentement|consentimiento|consentimento|toestemming"
         r"|açık rıza|согласие на обработку|الموافقة على",
-        # a robot check
-        r"\brobots?\b|\broboter\b|\brobotem\b|captcha|\bне робот",
+        _ROBOT,
     )
 )
 
 #: The site's machinery, which the voiced sentences must name: cookies, the website, a button to
 #: click, a robot check.
 ANCHOR = LinePattern(
-    r"cookie|ciastecz|çerez|куки|كوكيز|ملفات تعريف الارتباط|\brobots?\b|\brobotem\b|\broboter\b|captcha"
-    r"|\bне робот|website|webseite|\bweb ?site|\b(?:this|our) site\b|site web|sitio web|sito web|witryn"
-    r"|stron\w* internetow"
-    r"|internetauftritt|\bсайт|الموقع الإلكتروني|موقعنا الإلكتروني|\bsitemiz|\bsiteye|\bclick|\bklick|\bklik"
+    _COOKIES + "|" + _ROBOT + r"|website|webseite|\bweb ?site|\b(?:this|our) site\b|site web|sitio web|sito web"
+    r"|witryn|stron\w* internetow|internetauftritt|\bсайт|الموقع الإلكتروني|موقعنا الإلكتروني|\bsitemiz|\bsiteye"
+    r"|\bclick|\bklick|\bklik"
     r"|\bcliqu|\bclic\b|\bclicar\b|hacer clic|cliccando|\bklikaj|\bklikając|tıkla|\bнажим|بالضغط على",
     _I,
 )
@@ -187,12 +189,11 @@ def is_notice(line: str, low: str | None = None) -> bool:
     else:
         return False
     sentences = [s for s in _SENTENCE_END.split(line) if s.strip()]
-    voiced = [s for s in sentences if _voiced(s)]
-    if not voiced:
+    voiced = [_voiced(s) for s in sentences]
+    if not any(voiced) or not ANCHOR.search(" ".join(s for s, v in zip(sentences, voiced, strict=True) if v)):
         return False
-    if not ANCHOR.search(" ".join(voiced)):
-        return False
-    about = [s for s in sentences if s in voiced or _about(s)]  # a banner's other sentences too
+    # (a banner's other sentences too)
+    about = [s for s, v in zip(sentences, voiced, strict=True) if v or _about(s)]
     spoken = " ".join(about)
     notions = sum(1 for pattern in NOTIONS if pattern.search(spoken))
     if notions < NOTICE_NOTIONS:

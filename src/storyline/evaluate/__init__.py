@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from storyline.api import Storyline
+    from storyline.config import IngestConfig
     from storyline.model import Document
 
 
@@ -45,3 +52,25 @@ def place_matches(gold: str, *names: str | None) -> bool:
     scorers both use it."""
     g = f" {normalise_name(gold)} "
     return g.strip() != "" and any((c := f" {normalise_name(n or '')} ").strip() and (c in g or g in c) for n in names)
+
+
+@contextmanager
+def analyzed(
+    records: Iterable[dict[str, Any]], cluster: Any = None, ingest: IngestConfig | None = None
+) -> Iterator[Storyline]:
+    """A fresh store in a temporary folder holding ``records`` (JSON Lines rows, in their order)
+    analyzed exactly as any input: ingested, annotated (every core when the corpus repays it)
+    and placed in happenings (``cluster``: the placement settings, None for the shipped ones).
+    The store and its folder are gone when the block ends."""
+    from storyline.api import open as open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "documents.jsonl"
+        with path.open("w", encoding="utf-8") as out:
+            for row in records:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        with open_store(Path(tmp) / "store.db") as sl:
+            sl.ingest(path, config=ingest)
+            sl.annotate_pending(workers=None)
+            sl.cluster_pending(cluster)
+            yield sl

@@ -26,17 +26,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import re
-import tempfile
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from storyline.evaluate import f1
+
+T = TypeVar("T")
 
 _BEGIN = re.compile(r"#begin document \(([^)]*)\)")
 _DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
@@ -95,11 +97,11 @@ def read_conll(path: Path) -> list[CdcrDocument]:
     return out
 
 
-def arrival_order(docs: list[CdcrDocument]) -> list[CdcrDocument]:
-    """The documents in a fixed shuffled order (by a hash of their key), as news of many stories
-    arrives interleaved: the corpora list them story by story, which would make placing them
-    one by one easier than it is."""
-    return sorted(docs, key=lambda d: hashlib.sha1(d.key.encode()).hexdigest())
+def arrival_order(docs: Iterable[T], key: Callable[[T], str] = operator.attrgetter("key")) -> list[T]:
+    """The documents in a fixed shuffled order (by a hash of their ``key``), as news of many
+    stories arrives interleaved: the corpora list them story by story, which would make placing
+    them one by one easier than it is."""
+    return sorted(docs, key=lambda d: hashlib.sha1(key(d).encode()).hexdigest())
 
 
 _NO_SPACE_BEFORE = {".", ",", ";", ":", "!", "?", "%", ")", "]", "'", "n't", "'s"}
@@ -196,8 +198,8 @@ def evaluate_cdcr(folder: Path, config: Any = None, split: str = "all") -> CdcrS
     documents storyline puts in one happening against their incidents. ``split``: ``first`` or
     ``second`` keeps the incidents at even or odd places in id order (so settings can be chosen on
     one half and scored on the other)."""
-    from storyline.api import open as open_store
     from storyline.config import IngestConfig
+    from storyline.evaluate import analyzed
 
     path = folder / "dataset.conll"
     if not path.is_file():
@@ -210,30 +212,22 @@ def evaluate_cdcr(folder: Path, config: Any = None, split: str = "all") -> CdcrS
     if not docs:
         raise ValueError(f"{path}: no documents")
     docs = arrival_order(docs)
-    with tempfile.TemporaryDirectory() as tmp:
-        records = Path(tmp) / "documents.jsonl"
-        with records.open("w", encoding="utf-8") as out:
-            for d in docs:
-                row = {"id": d.key, "title": d.title, "text": d.text, "published": d.published}
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        with open_store(Path(tmp) / "cdcr.db") as sl:
-            sl.ingest(records, config=IngestConfig(languages=("en", "de", "fr", "es")))
-            sl.annotate_pending(workers=None)  # every core when the corpus repays it
-            sl.cluster_pending(config)
-            placed = sl.store.document_clusters()
-            by_key: dict[str, str] = {}
-            system: dict[str, tuple[str, list[SystemMention], str]] = {}
-            for doc in sl.documents(limit=None):
-                keys = [s.source_id for s in sl.sightings(doc.id)]
-                for key in keys:
-                    by_key[key] = placed.get(doc.id, (None, None))[0] or f"alone:{key}"
-                if keys:
-                    found = (
-                        doc.text,
-                        _system_mentions(sl, doc.id, placed.get(doc.id, (None, None))[0]),
-                        doc.title or "",
-                    )
-                    system.update((key, found) for key in keys)
+    records = ({"id": d.key, "title": d.title, "text": d.text, "published": d.published} for d in docs)
+    by_key: dict[str, str] = {}
+    system: dict[str, tuple[str, list[SystemMention], str]] = {}
+    with analyzed(records, config, IngestConfig(languages=("en", "de", "fr", "es"))) as sl:
+        placed = sl.store.document_clusters()
+        for doc in sl.documents(limit=None):
+            keys = [s.source_id for s in sl.sightings(doc.id)]
+            for key in keys:
+                by_key[key] = placed.get(doc.id, (None, None))[0] or f"alone:{key}"
+            if keys:
+                found = (
+                    doc.text,
+                    _system_mentions(sl, doc.id, placed.get(doc.id, (None, None))[0]),
+                    doc.title or "",
+                )
+                system.update((key, found) for key in keys)
     gold = {d.key: d.incident for d in docs}
     # a document the ingest refused (too short, another language) counts, on its own
     predicted = {k: by_key.get(k, f"alone:{k}") for k in gold}

@@ -33,8 +33,6 @@ placement does not read it).
 from __future__ import annotations
 
 import hashlib
-import json
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,27 +65,27 @@ class GoldPair:
 
 
 def read_pairs(path: Path) -> tuple[list[GoldPair], dict[str, tuple[str, str]]]:
-    """The judged pairs of a SemEval-2022 Task 8 ``pairs.jsonl`` and each article's text and
-    language (an article in several pairs is read once). A line that is not a pair with two texts
-    and an ``overall`` score is named in a ValueError."""
+    """The judged pairs of a SemEval-2022 Task 8 ``pairs.jsonl`` (read by
+    :func:`storyline.relate.pairs.read_pairs`, as ``compare --pairs`` reads them) and each
+    article's text and language (an article in several pairs is read once). A line that is not a
+    pair with two texts, or a pair without two article ids and an ``overall`` score, is named in a
+    ValueError."""
+    from storyline.relate import pairs as relate
+
+    read, errors = relate.read_pairs(path)
+    if errors:
+        where, _, line = errors[0].origin.rpartition("#line=")
+        raise ValueError(f"{where}:{line}: not a judged pair with two texts ({errors[0].reason})")
     pairs: list[GoldPair] = []
     texts: dict[str, tuple[str, str]] = {}
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            r = json.loads(raw)
-            first, second = str(r["id"]).split("_")
-            overall = float(r["gold"]["overall"])
-            sides = ((first, r["text1"], r["lang1"]), (second, r["text2"], r["lang2"]))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}:{number}: not a judged pair with two texts ({exc})") from None
-        for key, text, language in sides:
-            if not isinstance(text, str):
-                raise ValueError(f"{path}:{number}: the text of {key} is not a string")
+    for p in read:
+        ids = p.id.split("_")
+        if len(ids) != 2 or "overall" not in p.gold:
+            raise ValueError(f"{path}: pair {p.id!r}: not two article ids joined by _ with an overall score")
+        for key, text, language in ((ids[0], p.text1, p.lang1), (ids[1], p.text2, p.lang2)):
             texts.setdefault(key, (text, str(language)))
-        languages = r["lang1"] if r["lang1"] == r["lang2"] else f"{r['lang1']}-{r['lang2']}"
-        pairs.append(GoldPair(str(r["id"]), first, second, languages, overall))
+        languages = p.lang1 if p.lang1 == p.lang2 else f"{p.lang1}-{p.lang2}"
+        pairs.append(GoldPair(p.id, ids[0], ids[1], str(languages), p.gold["overall"]))
     if not pairs:
         raise ValueError(f"{path}: no pairs")
     return pairs, texts
@@ -186,36 +184,25 @@ def score(
     return out
 
 
-def arrival_key(article: str) -> str:
-    return hashlib.sha1(article.encode()).hexdigest()
-
-
 def evaluate_happening_pairs(path: Path, split: str = "all", config: Any = None) -> HappeningPairScores:
     """Analyze every article of the pairs file into a fresh store and score the pairs of
     ``split`` (see the module's docstring)."""
-    from storyline.api import open as open_store
+    from storyline.evaluate import analyzed
+    from storyline.evaluate.cdcr import arrival_order
 
     if split not in SPLITS:
         raise ValueError(f"split {split!r}: choose one of {', '.join(SPLITS)}")
     pairs, texts = read_pairs(path)
-    order = sorted(texts, key=arrival_key)
+    records = ({"id": key, "text": texts[key][0]} for key in arrival_order(texts, key=str))
     placed: dict[str, tuple[str, float | None, bool]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        records = Path(tmp) / "articles.jsonl"
-        with records.open("w", encoding="utf-8") as out:
-            for key in order:
-                out.write(json.dumps({"id": key, "text": texts[key][0]}, ensure_ascii=False) + "\n")
-        with open_store(Path(tmp) / "pairs.db") as sl:
-            sl.ingest(records)
-            sl.annotate_pending(workers=None)  # every core when the corpus repays it
-            sl.cluster_pending(config)
-            happenings = sl.store.document_clusters()
-            state = {h.id: (h.confidence, h.tentative) for h in sl.clusters(limit=None, include_tentative=True)}
-            for doc in sl.documents(limit=None):
-                hid = happenings.get(doc.id, (None, None))[0]
-                if hid is None:
-                    continue
-                confidence, tentative = state.get(hid, (None, False))
-                for sighting in sl.sightings(doc.id):  # an article the file holds twice: both keys
-                    placed[sighting.source_id] = (hid, confidence, bool(tentative))
+    with analyzed(records, config) as sl:
+        happenings = sl.store.document_clusters()
+        state = {h.id: (h.confidence, h.tentative) for h in sl.clusters(limit=None, include_tentative=True)}
+        for doc in sl.documents(limit=None):
+            hid = happenings.get(doc.id, (None, None))[0]
+            if hid is None:
+                continue
+            confidence, tentative = state.get(hid, (None, False))
+            for sighting in sl.sightings(doc.id):  # an article the file holds twice: both keys
+                placed[sighting.source_id] = (hid, confidence, bool(tentative))
     return score(pairs, placed, split, len(texts))
