@@ -59,7 +59,8 @@ def corpus_profiles(folder: Path, cache: Path | None = None) -> tuple[list[Profi
     from storyline.cluster import VECTOR_MODEL, Clusterer, document_day
     from storyline.cluster.features import profile
     from storyline.config import IngestConfig
-    from storyline.evaluate.cdcr import arrival_order, read_conll
+    from storyline.evaluate import arrival_order
+    from storyline.evaluate.cdcr import read_conll
 
     # (profiles kept of other vectors, another length read, are not this corpus's profiles now)
     name = hashlib.sha1(f"{folder.resolve()}|{VECTOR_MODEL}".encode()).hexdigest()[:12]

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import operator
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from storyline.api import Storyline
     from storyline.config import IngestConfig
     from storyline.model import Document
+
+T = TypeVar("T")
 
 
 def gold_document(text: str, name: str, published: date | None) -> Document:
@@ -74,3 +78,10 @@ def analyzed(
             sl.annotate_pending(workers=None)
             sl.cluster_pending(cluster)
             yield sl
+
+
+def arrival_order(docs: Iterable[T], key: Callable[[T], str] = operator.attrgetter("key")) -> list[T]:
+    """The documents in a fixed shuffled order (by a hash of their ``key``), as news of many
+    stories arrives interleaved: the corpora list them story by story, which would make placing
+    them one by one easier than it is."""
+    return sorted(docs, key=lambda d: hashlib.sha1(key(d).encode()).hexdigest())

@@ -24,21 +24,17 @@ Documents are analyzed in a fixed shuffled order (:func:`arrival_order`), not st
 
 from __future__ import annotations
 
-import hashlib
 import json
-import operator
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import combinations
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from storyline.evaluate import f1
-
-T = TypeVar("T")
+from storyline.evaluate import arrival_order, f1
 
 _BEGIN = re.compile(r"#begin document \(([^)]*)\)")
 _DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
@@ -95,13 +91,6 @@ def read_conll(path: Path) -> list[CdcrDocument]:
         text, offsets = _join(body[1:] or body[:1])
         out.append(CdcrDocument(key, pieces[1], text, title, published, offsets, title_offsets))
     return out
-
-
-def arrival_order(docs: Iterable[T], key: Callable[[T], str] = operator.attrgetter("key")) -> list[T]:
-    """The documents in a fixed shuffled order (by a hash of their ``key``), as news of many
-    stories arrives interleaved: the corpora list them story by story, which would make placing
-    them one by one easier than it is."""
-    return sorted(docs, key=lambda d: hashlib.sha1(key(d).encode()).hexdigest())
 
 
 _NO_SPACE_BEFORE = {".", ",", ";", ":", "!", "?", "%", ")", "]", "'", "n't", "'s"}

@@ -187,8 +187,7 @@ def score(
 def evaluate_happening_pairs(path: Path, split: str = "all", config: Any = None) -> HappeningPairScores:
     """Analyze every article of the pairs file into a fresh store and score the pairs of
     ``split`` (see the module's docstring)."""
-    from storyline.evaluate import analyzed
-    from storyline.evaluate.cdcr import arrival_order
+    from storyline.evaluate import analyzed, arrival_order
 
     if split not in SPLITS:
         raise ValueError(f"split {split!r}: choose one of {', '.join(SPLITS)}")
