@@ -32,6 +32,7 @@ from storyline.relate.similarity import (
     Profile,
     SimilarityModel,
     _profile,
+    compare,
     explain,
     features,
     shipped_model,
@@ -87,6 +88,18 @@ def test_features_of_an_article_with_itself() -> None:
     row = dict(zip(FEATURES, features(a, a), strict=True))
     assert row["minilm"] == pytest.approx(1.0, abs=1e-5) and row["entities"] == 1.0 and row["words"] == 1.0
     assert row["english"] == 1.0 and row["cross_language"] == 0.0 and row["date_gap_known"] == 1.0
+
+
+def test_a_text_and_itself_score_one_on_every_dimension() -> None:
+    """The regression, fitted on pairs of different articles, is not asked about one text read twice
+    (white space aside): that is the same on every dimension by definition."""
+    a = profile("Modi met Putin in Sochi on Monday.", "2018-05-21", _unit(1))
+    b = profile("Modi met  Putin in Sochi\non Monday. ", "2018-05-21", _unit(1))
+    result = compare(a, b)
+    assert result.verdict == "duplicate" and set(result.scores.values()) == {1.0}
+    assert result.reasons[0] == "the same text: 1.0 on every dimension"
+    other = profile("Modi met Putin in Sochi on Monday, and they talked.", "2018-05-21", _unit(1))
+    assert compare(a, other).reasons[0].startswith("overall ")  # another text: the model's scores
 
 
 def test_verdicts_follow_the_evidence() -> None:

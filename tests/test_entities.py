@@ -493,3 +493,68 @@ def test_the_recogniser_loads_without_the_string_table() -> None:
 
     found = spans(model)
     assert sum(map(len, found)) > 100 and found == spans(whole)
+
+
+def test_one_surname_with_other_given_names_is_two_people(recognizer: EntityRecognizer) -> None:
+    siblings = (
+        "Jorge Barrios, 45, was shot on Monday. His sister Edith Barrios said the family was in shock. "
+        "Barrios said she had warned him."
+    )
+    family = (
+        "Amir Sheikh Tamim bin Hamad al-Thani sent a cable to the president. Deputy Amir Sheikh Abdullah bin "
+        "Hamad al-Thani sent one too, as did Prime Minister Sheikh Abdullah bin Nasser bin Khalifa al-Thani."
+    )
+    pair = "Michael Barrios and his sister Michaela Barrios ran the shop in Lima."
+    a, b, c = recognizer.recognise([siblings, family, pair])
+    found = people(a)
+    assert found["Jorge Barrios"] == {"Jorge Barrios"}
+    assert found["Edith Barrios"] == {"Edith Barrios", "Barrios"}  # the surname alone: the nearest named before
+    thani = [name for name in people(b) if name.endswith("al-Thani")]
+    assert len(thani) == 3 and len({m.entity_id for m in b if m.canonical in thani}) == 3
+    assert set(people(c)) == {"Michael Barrios", "Michaela Barrios"}  # a given name's feminine form: two people
+
+
+def test_given_names_of_one_person() -> None:
+    from storyline.annotate.entities import name_key, same_given_names
+
+    assert same_given_names("Narendra Modi", "Narendra Damodardas Modi")
+    assert same_given_names("J. Barrios", "Jorge Barrios")
+    assert same_given_names("Barrios", "Edith Barrios")
+    assert same_given_names("Jakrapanth Thomma", "Jakraphanth Thomma")  # a letter more inside the name
+    assert not same_given_names("Edith Barrios", "Jorge Barrios")
+    assert not same_given_names("Francesco Rossi", "Francesca Rossi")
+    assert not same_given_names("Abdullah bin Hamad al-Thani", "Abdullah bin Nasser bin Khalifa al-Thani")
+    assert name_key("Hugo López-Gatell") == name_key("hugo lópez gatell")
+
+
+def test_a_name_written_two_ways_is_one_person_with_its_mark(recognizer: EntityRecognizer) -> None:
+    hyphen = "Hugo López-Gatell gave the daily briefing in Mexico City."
+    spaced = "Deputy minister Hugo López Gatell said cases in Mexico City would rise. López Gatell spoke on Tuesday."
+    one = (
+        "Police in Nakhon Ratchasima, Thailand, named the gunman as Jakrapanth Thomma, a soldier. Thomma killed "
+        "29 people, Prayut Chan-o-cha said."
+    )
+    other = (
+        "The soldier Jakraphanth Thomma opened fire in a mall in Nakhon Ratchasima, Thailand. Thomma was shot "
+        "dead, Prayut Chan-o-cha said."
+    )
+    alone = "The runner Jakraphant Thomma won the race in Chiang Mai."  # no context shared with the others
+    a, b, c, d, e = recognizer.recognise([hyphen, spaced, one, other, alone])
+    (lopez,) = [m for m in a if m.label == "PERSON"]
+    assert lopez.canonical == "Hugo López Gatell" and lopez.variant == "spelling" and lopez.text == "Hugo López-Gatell"
+    assert {m.canonical for m in b if m.label == "PERSON"} == {"Hugo López Gatell"}
+    assert not any(m.variant for m in b)
+    soldier = {m.canonical for m in c + d if "Thomma" in m.text}
+    assert len(soldier) == 1
+    variants = [m for m in c + d if m.variant == "spelling"]
+    assert len(variants) == 1 and "one letter from" in (variants[0].evidence or "")
+    assert {m.canonical for m in e if "Thomma" in m.text} == {"Jakraphant Thomma"}
+
+
+def test_a_span_without_a_capital_is_no_name(recognizer: EntityRecognizer) -> None:
+    from storyline.annotate.entities import _uncapitalised
+
+    (mentions,) = recognizer.recognise(["Firefighters used the water to hose down embers near Mogo on Sunday."])
+    assert "hose" not in {m.text for m in mentions}
+    assert _uncapitalised("hose") and not _uncapitalised("eBay") and not _uncapitalised("Mogo")
+    assert not _uncapitalised("دونالد ترامب")  # a script without capitals: never so

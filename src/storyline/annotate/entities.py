@@ -35,6 +35,7 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,7 +58,7 @@ from storyline.annotate.span_model import LABELS as SPAN_LABELS
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind
 
-NAME = "storyline.entities.v15"
+NAME = "storyline.entities.v16"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -264,6 +265,62 @@ def _surname(name: str) -> str:
     return surname_key(words[-1]) if words else ""
 
 
+#: Forms of address that may stand before a surname in place of a given name ("Mme Borne",
+#: "Herr Scholz", "M. Macron": Monsieur, though it may be an initial).
+COURTESY = frozenset({
+    "mr", "mrs", "ms", "miss", "mx", "m", "mme", "mlle", "mm", "monsieur", "madame", "herr", "frau", "sr", "sra",
+    "srta", "señor", "señora", "don", "doña", "dr", "prof", "sir", "dame", "sig", "signor", "signora", "pan", "pani",
+})  # fmt: skip
+
+
+def _given_names(name: str) -> list[str]:
+    """The words of a person's name before the surname, case-folded, an initial without its dot,
+    forms of address (:data:`COURTESY`) left out."""
+    words = (word.casefold().rstrip(".") for word in name.split()[:-1])
+    return [word for word in words if word not in COURTESY and word not in _HONORIFICS]
+
+
+def _given_word_matches(a: str, b: str) -> bool:
+    """One given name and another: the same, one the other's initial ("j" and "jorge"), or one
+    spelling of the other: a letter more or changed inside a name of five letters or more, its
+    first two and last two letters the same ("jakrapanth" and "jakraphanth", "mohamed" and
+    "mohammed"; not "michael" and "michaela", nor "francesco" and "francesca")."""
+    if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+        return True
+    return min(len(a), len(b)) >= 5 and a[:2] == b[:2] and a[-2:] == b[-2:] and edit_distance(a, b) == 1
+
+
+def same_given_names(a: str, b: str) -> bool:
+    """Whether two names of one surname can be one person: the given names of the shorter are, in
+    order, among those of the longer, each the same word, its initial or a spelling of it
+    (:func:`_given_word_matches`): "Narendra Modi" and "Narendra Damodardas Modi", "J. Barrios"
+    and "Jorge Barrios"; not "Edith Barrios" and "Jorge Barrios", nor "Abdullah bin Hamad
+    al-Thani" and "Abdullah bin Nasser al-Thani". A surname alone goes with any."""
+    x, y = _given_names(a), _given_names(b)
+    if len(x) > len(y):
+        x, y = y, x
+    rest = iter(y)
+    return all(any(_given_word_matches(word, other) for other in rest) for word in x)
+
+
+def name_key(name: str) -> str:
+    """A name as written variants of it compare: case-folded, hyphens and dots read as spaces
+    ("López-Gatell" and "López Gatell", "St. Petersburg" and "St Petersburg")."""
+    return " ".join(re.sub(r"[-‐‑.]", " ", name).casefold().split())
+
+
+def _nearest(people: Sequence[int], named_at: Mapping[int, list[int]], at: int) -> int | None:
+    """Of the people one surname may mean, the one named in full nearest before ``at`` (the first
+    named after it, when none is before)."""
+    if len(people) <= 1:
+        return people[0] if people else None
+    before = [(max((s for s in named_at.get(i, ()) if s <= at), default=-1), i) for i in people]
+    best = max(before)
+    if best[0] >= 0:
+        return best[1]
+    return min((min(named_at.get(i, [sys.maxsize])), i) for i in people)[1]
+
+
 #: A span model's ``info["candidates"]`` when it was learned on the recogniser's spans and the
 #: capitalised names the recogniser left out.
 WITH_CAPITALISED = "recogniser+capitalised"
@@ -321,6 +378,14 @@ _ARTICLE_FREE = frozenset({"GPE", "LOC", "NORP", "FAC", "ORG"})
 _CAPITALISED_WORD = re.compile(r" ([A-Z][\w-]*(?:['’][\w]+)?)")
 #: An article opening a span, with the blanks after it (a hard-wrapped line, a no-break space).
 _ARTICLE = re.compile(r"[Tt]he\s+")
+
+
+def _uncapitalised(name: str) -> bool:
+    """Whether a span written in a script with capital letters has none ("hose"): no name is so
+    written (a brand's own "eBay" has one inside). Scripts without capitals (Arabic, Chinese) are
+    never so."""
+    cased = [c for c in name if c.isalpha() and c.lower() != c.upper()]
+    return bool(cased) and not any(c.isupper() for c in cased)
 
 
 def _spelt_out(name: str) -> bool:
@@ -747,6 +812,8 @@ class EntityRecognizer:
                 label = "PERSON"
             if label == "PERSON" and _PLURAL_ACRONYM.fullmatch(name):
                 continue  # "MPs", "MEPs", "CEOs": people of a kind, no one's name
+            if _uncapitalised(name):
+                continue  # "to hose down embers": in a script with capitals, a name has one
             if label in ("ORG", "PERSON", "NORP") and datelines.opens_line(text, *fixed) and self.known_place(name):
                 label = "GPE"  # "SOCHI — President Putin hosted ...": a dateline names where, not who
             if label in LABELS:
@@ -984,7 +1051,8 @@ class EntityRecognizer:
                     canonical, why = resolved[id(people[m.cluster])]
                     surname = _surname(m.name or m.text)
                     why = people[m.cluster].spelled.get(surname, why)
-                    if why and surname != _surname(canonical):
+                    written = set((m.name or m.text).casefold().split())
+                    if why and not written <= set(canonical.casefold().split()):  # "Modi" of "Narendra Modi": no
                         variant, evidence = "spelling", why
                 else:
                     canonical = self._other_canonical(m.text, label)
@@ -1077,9 +1145,13 @@ class EntityRecognizer:
 
     @staticmethod
     def _people(text: str, mentions: list[_Raw], doc: int = 0) -> list[_Person]:
-        """Cluster one document's person mentions on their surnames (``doc``: its place in the batch)."""
+        """Cluster one document's person mentions on their surnames (``doc``: its place in the batch).
+        Two full names with one surname and other given names are two people ("Jorge Barrios" and
+        his sister "Edith Barrios"); a surname alone then goes to the nearest of them named before
+        it (after it, when none is)."""
         people: list[_Person] = []
-        by_surname: dict[str, int] = {}
+        by_surname: dict[str, list[int]] = defaultdict(list)
+        named_at: dict[int, list[int]] = defaultdict(list)  # where each person is named in full
         persons = [m for m in mentions if m.label == "PERSON"]
         for m in persons:
             name, title = _strip_title(m.text)
@@ -1087,18 +1159,25 @@ class EntityRecognizer:
             m.title = title or (before.group(0).strip() if before else None)
             m.name = name
         # full names first, so "Modi" finds "Narendra Modi" whatever the order of mentions
-        for m in sorted(persons, key=lambda m: -len(m.name.split())):
+        for m in sorted(persons, key=lambda m: (-len(m.name.split()), m.start)):
             name = m.name
             words = name.split()
             surname = surname_key(words[-1])
-            index = by_surname.get(surname)
-            if index is None and len(words) == 1:
-                index = next((i for i, p in enumerate(people) if p.first == words[0].casefold()), None)
+            same = by_surname.get(surname, [])
+            index: int | None
+            if len(words) > 1:
+                index = next((i for i in same if all(same_given_names(name, n) for n in people[i].names)), None)
+            else:
+                index = _nearest(same, named_at, m.start)
+                if index is None:
+                    index = next((i for i, p in enumerate(people) if p.first == words[0].casefold()), None)
             if index is None:
                 index = len(people)
                 people.append(_Person())
-                by_surname[surname] = index
+                by_surname[surname].append(index)
             m.cluster = index
+            if len(words) > 1:
+                named_at[index].append(m.start)
             people[index].names[name] += 1
             if m.title and m.title.casefold().rstrip(".") not in _HONORIFICS:
                 people[index].titles[m.title.casefold()] += 1
@@ -1190,6 +1269,18 @@ class EntityRecognizer:
         def evidence(name: str) -> tuple[bool, int, int]:
             return name in firsts, docs[name], mentions[name]
 
+        why: dict[str, str] = {}
+        # one name written two ways ("López-Gatell" and "López Gatell"): the better attested
+        written: dict[str, list[str]] = defaultdict(list)
+        for name in docs:
+            if name not in target:
+                written[name_key(name)].append(name)
+        for names in written.values():
+            best = max(names, key=lambda n: (*evidence(n), n))
+            for name in names:
+                if name != best:
+                    target[name] = best
+                    why[name] = f"{name} is {best} written otherwise"
         roots = sorted((n for n in docs if n not in target), key=evidence, reverse=True)
         # surnames one edit apart share a key with one letter deleted (or none): looked up, not scanned
         by_key: dict[str, list[str]] = defaultdict(list)
@@ -1198,20 +1289,26 @@ class EntityRecognizer:
             if len(surname) >= 4:
                 for key in {surname, *(surname[:i] + surname[i + 1 :] for i in range(len(surname)))}:
                     by_key[key].append(name)
-        why: dict[str, str] = {}
         for rare in reversed(roots):  # least evidence first
             surname = rare.split()[-1].casefold()
             if len(surname) < 4:
                 continue
             keys = {surname, *(surname[:i] + surname[i + 1 :] for i in range(len(surname)))}
-            candidates = sorted({c for k in keys for c in by_key.get(k, ())}, key=evidence, reverse=True)
+            found = {c for k in keys for c in by_key.get(k, ())}
+            candidates = sorted(found, key=lambda n: (evidence(n), n), reverse=True)
             for common in candidates:
-                if common == rare or common in target or evidence(common) <= evidence(rare):
+                if common == rare or common in target or evidence(common) < evidence(rare):
                     continue
-                if edit_distance(surname, common.split()[-1].casefold()) != 1:
+                letters = edit_distance(surname, common.split()[-1].casefold())
+                if letters > 1 or not same_given_names(rare, common):
+                    continue  # two first names: two people ("Anita Mode" is not "Narendra Modi")
+                if evidence(common) == evidence(rare) and (letters or common > rare):
+                    # as well attested: no telling which surname is right ("Gbagbo", "Gbago": both
+                    # stay); one given name spelt two ways is one person all the same, under the
+                    # first spelling in alphabetical order
                     continue
-                if firsts[rare] and firsts[common] and not firsts[rare] & firsts[common]:
-                    continue  # two first names: two people
+                if letters == 0 and (len(rare.split()) < 2 or len(common.split()) < 2):
+                    continue  # a surname alone joined its full name above, or has several
                 shared = sorted(set(context[rare]) & set(context[common]))
                 if in_docs[rare] & in_docs[common]:
                     reason = "named in the same article"
@@ -1224,7 +1321,10 @@ class EntityRecognizer:
                 else:
                     continue
                 target[rare] = common
-                why[rare] = f"{rare.split()[-1]} is one letter from {common.split()[-1]}; {reason}"
+                if letters:
+                    why[rare] = f"{rare.split()[-1]} is one letter from {common.split()[-1]}; {reason}"
+                else:  # the same surname, and given names one of which is a spelling of the other's
+                    why[rare] = f"{rare} is one letter from {common}; {reason}"
                 break
         out: dict[int, tuple[str, str | None]] = {}
         for p in people:
