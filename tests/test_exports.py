@@ -322,7 +322,7 @@ def test_graph_command(corpus: Path) -> None:
     printed = runner.invoke(app, ["graph", "--db", str(corpus), "-n", "5"])
     assert printed.exit_code == 0 and ET.fromstring(printed.stdout_bytes).tag == "{http://gexf.net/1.3}gexf"
     unknown = runner.invoke(app, ["graph", "--db", str(corpus), "-e", "Nobody Anywhere"])
-    assert unknown.exit_code == 1 and "no entity named 'Nobody Anywhere'" in unknown.stderr
+    assert unknown.exit_code == 1 and "no entity 'Nobody Anywhere'" in unknown.stderr
     bad = runner.invoke(app, ["graph", "--db", str(corpus), "--format", "dot"])
     assert bad.exit_code == 2 and "gexf, graphml, or json" in bad.stderr
 

@@ -11,6 +11,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -322,6 +323,29 @@ def _date(doc: Document) -> str:
     return doc.published.isoformat()[:10] if doc.published else "—"
 
 
+#: How much of a document's text stands in for a title it does not have, where no column width
+#: says (``show``, ``search``, ``annotate``).
+EXCERPT_CHARS = 80
+
+
+def _title_shown(title: str | None, text: str, width: int | None = None) -> str:
+    """A document's title as the tables show it (cut to ``width`` characters if given). A
+    document whose input gave no title has none (null in --json and in exports: none is made up);
+    here the opening of its text stands in, in double quotes and cut with "…", so that it is not
+    taken for a title. ``ls``, ``show``, ``search`` and ``annotate`` show the same."""
+    if title:
+        title = " ".join(title.split())
+        return title if width is None or len(title) <= width else title[: width - 1] + "…"
+    words = " ".join(text.split())
+    if not words:
+        return "(untitled)"
+    room = (width or EXCERPT_CHARS) - 2  # inside the quotes
+    if len(words) > room:  # cut at a word where there is one
+        cut = words[: room - 1]
+        words = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
+    return f'"{words}"'
+
+
 @app.command("ls")
 def list_documents(
     db: DbOption = DEFAULT_DB,
@@ -362,8 +386,7 @@ def list_documents(
     title_width = width - 64
     typer.echo(f"{'id':<10}  {'published':<10}  {'lang':<4}  {'source':<20}  {'title':<{title_width}}  duplicate of")
     for doc in docs:
-        title = " ".join((doc.title or doc.text[:200]).split())
-        title = title if len(title) <= title_width else title[: title_width - 1] + "…"
+        title = _title_shown(doc.title, doc.text, title_width)
         source = (doc.source or "")[:20]
         typer.echo(
             f"{doc.id[:10]:<10}  {_date(doc):<10}  {doc.language or '?':<4}  {source:<20}  {title:<{title_width}}  "
@@ -415,7 +438,7 @@ def show(
     p = doc.published
     lines = [
         f"id:        {doc.id}",
-        f"title:     {doc.title or '—'}",
+        f"title:     {_title_shown(doc.title, doc.text)}" + ("" if doc.title else "  (no title: the text's opening)"),
         f"published: {p.isoformat() + f'  ({p.granularity.value}, from {p.source.value}: {p.raw!r})' if p else '—'}",
         f"source:    {doc.source or '—'}    author: {doc.author or '—'}    language: {doc.language or '?'}",
         f"url:       {doc.url or '—'}",
@@ -505,7 +528,7 @@ def search(
     for hit in hits:
         d = hit.document
         dup = f"  [duplicate of {d.duplicate_of[:10]}]" if d.duplicate_of else ""
-        typer.echo(f"{d.id[:10]}  {_date(d)}  {d.title or '(untitled)'}{dup}\n            {hit.snippet}")
+        typer.echo(f"{d.id[:10]}  {_date(d)}  {_title_shown(d.title, d.text)}{dup}\n            {hit.snippet}")
 
 
 @app.command()
@@ -584,10 +607,7 @@ def graph(
     """Who acts with whom: entities linked by the events in which both are actors (edge weight:
     shared events), as GEXF or GraphML for Gephi, Cytoscape or networkx, or as JSON."""
     with _open(db) as sl:
-        if entity is not None and sl.entity(entity) is None:
-            _err(f"error: no entity named {entity!r} in {_shown(db)}")
-            raise typer.Exit(1)
-        _entity_notes(sl, entity)
+        _entities_named(sl, entity)
         if fmt == "json":
             found = sl.entity_graph(entity=entity, limit=limit, min_weight=min_weight)
             text = json.dumps(found, ensure_ascii=False) + "\n"
@@ -678,19 +698,30 @@ def copy_command(
                f"in {total:.1f} s")  # fmt: skip
 
 
+#: The width of the column of kinds in ``storyline entities``; a longer kind (WORK_OF_ART) widens it.
+KIND_WIDTH = 8
+
+
 @app.command()
 def entities(
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
     kind: Annotated[
         str | None,
-        typer.Option("--type", "-t", help="Only this kind: PERSON, ORG, PLACE, GROUP, EVENT, LAW, PRODUCT."),
+        typer.Option(
+            "--type",
+            "-t",
+            help="Only this kind: PERSON, ORG, PLACE, GROUP, EVENT, LAW, PRODUCT, WORK_OF_ART, "
+            "LANGUAGE, MISC; or a label show prints (GPE, LOC, FAC: PLACE; NORP: GROUP).",
+        ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many entities.")] = 30,
 ) -> None:
     """Canonical entities across the store with their names and counts (after analyze)."""
+    chosen = _entity_kind(kind)
     with _open(db) as sl:
-        rows = sl.entities(kind=kind, limit=limit)
+        rows = sl.entities(kind=chosen, limit=limit)
+        held = 0 if rows or as_json else sl.count_entities()
     if as_json:
         for r in rows:
             typer.echo(
@@ -702,13 +733,14 @@ def entities(
             )  # fmt: skip
         return
     if not rows:
-        _err("no entities (run storyline analyze to annotate documents)")
+        _none_listed("entities", held, {"--type": chosen})
         return
-    typer.echo(f"{'id':<14}{'type':<8}{'docs':>5}{'mentions':>10}  canonical  (other names)")
+    kind_width = max(KIND_WIDTH, *(len(r.kind) + 1 for r in rows))  # WORK_OF_ART is longer
+    typer.echo(f"{'id':<14}{'type':<{kind_width}}{'docs':>5}{'mentions':>10}  canonical  (other names)")
     for r in rows:
         others = [a + (f" [{r.variants[a]}]" if a in r.variants else "") for a in r.aliases if a != r.canonical]
         extra = f"  ({', '.join(others[:6])}{', …' if len(others) > 6 else ''})" if others else ""
-        typer.echo(f"{r.id:<14}{r.kind:<8}{r.documents:>5}{r.mentions:>10}  {r.canonical}{extra}")
+        typer.echo(f"{r.id:<14}{r.kind:<{kind_width}}{r.documents:>5}{r.mentions:>10}  {r.canonical}{extra}")
 
 
 @app.command()
@@ -719,7 +751,8 @@ def events(
         str | None, typer.Option("--entity", "-e", help="Only events this entity takes part in (name or id).")
     ] = None,
     kind: Annotated[
-        str | None, typer.Option("--type", "-t", help="Only this PLOVER category: CONSULT, AGREE, ASSAULT, ...")
+        str | None,
+        typer.Option("--type", "-t", help="Only this PLOVER category: CONSULT, AGREE, ASSAULT, ... (any case)."),
     ] = None,
     status: Annotated[
         str | None,
@@ -751,8 +784,9 @@ def events(
 
     _date_bound(date_from, "--from")
     _date_bound(date_to, "--to")
+    _event_types_checked(kind, "--type", "type", subtypes=False)
     with _open(db) as sl:
-        _entity_notes(sl, entity)
+        _entities_named(sl, entity)
         try:
             rows = sl.events(
                 entity=entity,
@@ -770,16 +804,19 @@ def events(
         except StorylineError as exc:  # an unknown or ambiguous --doc
             _err(f"error: {exc}")
             raise typer.Exit(1) from None
+        held = 0 if rows or as_json else sl.count_events()
     if as_json:
         for r in rows:
             typer.echo(json.dumps({**r.as_dict(), "probability": sl.event_probability(r.event)}, ensure_ascii=False))
         return
     if not rows:
-        _err("no events (run storyline analyze to annotate documents, or loosen the filters)")
+        given = {"--entity": entity, "--type": kind, "--status": status, "--from": date_from, "--to": date_to,
+                 "--doc": document, "--min-confidence": min_confidence}  # fmt: skip
+        _none_listed("events", held, given)
         return
     for r in rows:
         e = r.event
-        when = e.time.value + ("*" if e.time.inferred else "") if e.time else "undated"
+        when = _day_shown(e.time.value) + ("*" if e.time.inferred else "") if e.time else "undated"
         who = ", ".join(
             f"{a.canonical or a.text}"
             + ("" if a.role in ("participant", "source") else f" ({a.role}")
@@ -794,7 +831,8 @@ def events(
             f"{when:<12} {e.status.value:<12} {kind_text:<28} {who}{where}  [{r.document_id[:10]}: {e.trigger.text!r}]"
             f"  p={sl.event_probability(e):.2f}"
         )
-    typer.echo("(* date inferred from the publication date)")
+    if any(r.event.time and r.event.time.inferred for r in rows):  # the footnote of a '*' shown
+        typer.echo("(* date inferred from the publication date)")
 
 
 @app.command()
@@ -837,7 +875,7 @@ def annotate(
             typer.echo(json.dumps(result.as_dict(doc_id), ensure_ascii=False))
             continue
         d = result.document
-        typer.echo(f"{doc_id}  {d.title or d.text[:60]}  [{d.language or '?'}]")
+        typer.echo(f"{doc_id}  {_title_shown(d.title, d.text)}  [{d.language or '?'}]")
         people: dict[str, list[str]] = {}
         for e in result.annotations.entities:
             people.setdefault(f"{e.canonical} ({e.label})", []).append(e.text)
@@ -852,6 +890,28 @@ def annotate(
             typer.echo(f"  skipped: {note}")
     if found.errors:
         raise typer.Exit(1)
+
+
+def _entities_named(sl: Storyline, names: str | list[str] | None, *, missing_ok: bool = False) -> None:
+    """Check the names given to --entity, alike for every command that takes one (events, graph,
+    happenings, timeline, alerts add). A name that stands for no entity exits 1 (unless
+    ``missing_ok``: an alert may wait for a name the store does not hold yet); a name that stands
+    for entities of different names (an alias two people share: "Barrios" for Jorge and Edith
+    Barrios) exits 2 and lists them with their ids, one of which can then be given; else a note on
+    stderr says when an alias or a spelling variant matched. Entities of one name (a country the
+    recogniser also read as an organisation) are one answer, which every listing takes whole, as
+    the store's lookup does; so what is checked here is what the listings then pick."""
+    from storyline.api import _ambiguous, fold_name
+    from storyline.errors import UsageError
+
+    given = [names] if isinstance(names, str) else list(names or [])
+    for name in given:
+        records = [r for r in map(sl.store.entity, sl.store.entity_ids(name)) if r is not None]
+        if not records and not missing_ok:
+            raise _usage(UsageError(f"no entity {name!r} (storyline entities lists them)", "not-found"))
+        if len({fold_name(r.canonical) for r in records}) > 1 and all(r.id != name for r in records):
+            raise _usage(_ambiguous("entity", name, [(f"{r.canonical} ({r.kind})", r.id) for r in records]))
+    _entity_notes(sl, given)
 
 
 def _entity_notes(sl: Storyline, names: str | list[str] | None) -> None:
@@ -872,6 +932,104 @@ def _variant_lines(entities: list[EntityMention], indent: str) -> list[str]:
         + (f" ({ms[0].evidence})" if ms[0].evidence else "")
         for (text, canonical), ms in found.items()
     ]
+
+
+def _event_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The PLOVER categories and the subtypes a stored event (and so a happening) can carry, read
+    from the code that gives them: the event lexicon's senses (its words and its rules) and the
+    categories the learned category model may choose. A filter value outside them matches
+    nothing in any store, so it is refused with these choices rather than listing nothing."""
+    from storyline.annotate.event_lexicon import RULE_SENSES, SENSES
+    from storyline.annotate.event_model import CategoryModel
+
+    senses = [sense for found in SENSES.values() for sense in found] + list(RULE_SENSES.values())
+    categories = {sense.type for sense in senses} | set(CategoryModel.load().categories)
+    return tuple(sorted(categories)), tuple(sorted({sense.subtype for sense in senses if sense.subtype}))
+
+
+def _event_types_checked(values: str | list[str] | None, option: str, noun: str, *, subtypes: bool) -> None:
+    """Refuse (exit 2, listing the choices) a PLOVER category, or with ``subtypes`` also a
+    subtype, that no event can have; as the listings compare them, in any case. Several values
+    may share one option, separated by commas."""
+    given = [values] if isinstance(values, str) else list(values or [])
+    wanted = [v.strip() for value in given for v in value.split(",") if v.strip()]
+    if not wanted:
+        return
+    categories, kinds = _event_vocabulary()
+    unknown = [v for v in wanted if v.upper() not in categories and not (subtypes and v.lower() in kinds)]
+    if unknown:
+        choices = f"a PLOVER category ({', '.join(categories)})"
+        if subtypes:
+            choices += f" or a subtype ({', '.join(kinds)})"
+        raise typer.BadParameter(f"unknown {noun} {', '.join(map(repr, unknown))}; choose {choices}", param_hint=option)
+
+
+def _entity_kind(value: str | None) -> str | None:
+    """The kind ``entities --type`` lists. Entities are stored under a kind (``entity_kind`` of
+    the labels the recogniser keeps) while ``show`` prints each mention's label, so both are
+    taken: a label as the kind its entities are stored under (GPE, LOC and FAC are PLACE; NORP is
+    GROUP, though a nationality that names a country is that country, a PLACE), which a note on
+    stderr says. Anything else matches no entity in any store: refused (exit 2) with the choices."""
+    if value is None:
+        return None
+    from storyline.annotate.entities import LABELS
+    from storyline.model.annotations import entity_kind
+
+    kinds = sorted({entity_kind(label) for label in LABELS})
+    wanted = value.strip().upper()
+    if wanted in kinds:
+        return wanted
+    if wanted in LABELS:
+        kind = entity_kind(wanted)
+        country = " (a nationality that names a country is listed under PLACE, as the country)"
+        _err(f"note: {wanted} entities are listed as {kind}" + (country if wanted == "NORP" else ""))
+        return kind
+    labels = sorted(set(LABELS) - set(kinds))
+    raise typer.BadParameter(
+        f"unknown type {value!r}; choose one of {', '.join(kinds)} (or a mention's label: {', '.join(labels)})",
+        param_hint="--type",
+    )
+
+
+def _filters_said(filters: dict[str, Any]) -> str:
+    """The filters given, as they would be typed ("--entity 'Narendra Modi' --status planned")."""
+    import shlex
+
+    said = []
+    for option, value in filters.items():
+        for one in value if isinstance(value, list | tuple) else [value]:
+            if one is True:
+                said.append(option)
+            elif one is not None and one is not False:
+                said.append(f"{option} {shlex.quote(str(one))}")
+    return " ".join(said)
+
+
+def _none_listed(noun: str, held: int, filters: dict[str, Any], hidden: int = 0) -> None:
+    """Say on stderr why a listing is empty. A store that holds no {noun} at all has not been
+    analysed, and the hint says how; one that does was, and then the filters (named as given)
+    match none, or only tentative happenings, ``hidden``: telling such a store to be analysed
+    sends its user the wrong way."""
+    if not held:
+        _err(f"no {noun} (run storyline analyze to annotate documents)")
+        return
+    said = _filters_said(filters)
+    line = f"no {noun} match {said}" if said else f"no {noun} to list"
+    if hidden:
+        line += f" ({hidden} tentative {'one is' if hidden == 1 else 'ones are'} hidden: --all shows them)"
+    _err(line)
+
+
+#: A TIMEX3 value within one day ("2020-02-09TMO": that Sunday morning; "2020-02-09T14:30"): the
+#: table of events shows its day, so its date column stays one width (--json keeps the value).
+_WITHIN_DAY = re.compile(r"([\dX]{4}-[\dX]{2}-[\dX]{2})T")
+
+
+def _day_shown(value: str) -> str:
+    """An event's time as the table of events shows it: the day of a time within a day, else the
+    value (a day, a week, a month, a year)."""
+    within = _WITHIN_DAY.match(value)
+    return within.group(1) if within else value
 
 
 def _date_bound(value: str | None, name: str) -> None:
@@ -929,11 +1087,12 @@ MinSourcesOption = Annotated[
 def _happening_filter(sl: Storyline, **filters: Any) -> HappeningFilter:
     """The filter of a listing of happenings, names resolved: a note on stderr when a storyline's
     label or an entity's alias matched; a name matching nothing exits 1, an ambiguous one or a bad
-    value exits 2 (listing the candidates)."""
+    value (a kind no event has) exits 2 (listing the candidates)."""
     from storyline.errors import UsageError
 
+    _entities_named(sl, filters.get("entity"))
+    _event_types_checked(filters.get("kind"), "--kind", "kind", subtypes=True)
     try:
-        _entity_notes(sl, filters.get("entity"))
         if filters.get("storyline"):
             line, note = sl.resolve_storyline(filters["storyline"])
             if note:
@@ -942,6 +1101,14 @@ def _happening_filter(sl: Storyline, **filters: Any) -> HappeningFilter:
         return sl.happening_filter(**filters)
     except UsageError as exc:
         raise _usage(exc) from None
+
+
+def _happenings_held(sl: Storyline, which: HappeningFilter) -> tuple[int, int]:
+    """For an empty listing of happenings: how many the store holds (tentative ones too), and how
+    many of the tentative ones the listing hid would match its filter."""
+    held = sl.count_clusters(include_tentative=True)
+    hidden = 0 if which.include_tentative or not held else sl.count_clusters(replace(which, include_tentative=True))
+    return held, hidden
 
 
 @app.command("happenings")
@@ -969,12 +1136,15 @@ def happenings(
             min_confidence=min_confidence, min_sources=min_sources, include_tentative=show_all,
         )  # fmt: skip
         rows = sl.clusters(which, limit=limit)
+        held, hidden = (0, 0) if rows or as_json else _happenings_held(sl, which)
     if as_json:
         for c in rows:
             typer.echo(json.dumps(c.as_dict(), ensure_ascii=False))
         return
     if not rows:
-        _err("no happenings (run storyline analyze, or loosen the filters)")
+        given = {"--entity": entity, "--storyline": storyline, "--from": date_from, "--to": date_to, "--status": status,
+                 "--kind": kind, "--min-confidence": min_confidence, "--min-sources": min_sources}  # fmt: skip
+        _none_listed("happenings", held, given, hidden)
         return
     for c in rows:
         when = "undated" if c.start is None else c.start if c.granularity == "day" else f"{c.start}~{c.granularity}"
@@ -1006,7 +1176,8 @@ def storylines(
         _err("no storylines (run storyline analyze first)")
         return
     for s in rows:
-        typer.echo(f"{s.id}  {s.label:<40} {s.clusters:>3} happenings {s.documents:>3} articles  {s.start} .. {s.end}")
+        span = "undated" if s.start is None and s.end is None else f"{s.start or '?'} .. {s.end or '?'}"
+        typer.echo(f"{s.id}  {s.label:<40} {s.clusters:>3} happenings {s.documents:>3} articles  {span}")
 
 
 @app.command()
@@ -1034,20 +1205,24 @@ def timeline(
             min_confidence=min_confidence, min_sources=min_sources, include_tentative=show_all,
         )  # fmt: skip
         entries = sl.timeline(which, limit=limit)
+        held, hidden = (0, 0) if entries or as_json else _happenings_held(sl, replace(which, dated_only=True))
     if as_json:
         for e in entries:
             typer.echo(json.dumps(e.as_dict(), ensure_ascii=False))
         return
     if not entries:
-        _err("no dated happenings (run storyline analyze, or loosen the filters)")
+        given = {"--entity": entity, "--storyline": storyline, "--from": date_from, "--to": date_to, "--status": status,
+                 "--kind": kind, "--min-confidence": min_confidence, "--min-sources": min_sources}  # fmt: skip
+        _none_listed("dated happenings", held, given, hidden)
         return
     for e in entries:
         where = f" in {e.place}" if e.place else ""
         what = e.subtype or e.type.lower()
         typer.echo(f"{e.date:<10} {e.status:<10} {what} — {', '.join(e.actors)}{where}")
         for src in e.sources[:4]:
-            said = f": {src.evidence[:110]}" if src.evidence else ""
-            typer.echo(f"    [{src.document_id[:10]} {src.status}] {src.title or ''}{said}")
+            # "title: evidence", or what there is of the two (a document may have no title)
+            said = ": ".join(part for part in (src.title, src.evidence[:110] if src.evidence else None) if part)
+            typer.echo(f"    [{src.document_id[:10]} {src.status}] {said}".rstrip())
         articles = len({src.document_id for src in e.sources})
         shown = len({src.document_id for src in e.sources[:4]})
         if articles > shown:  # the same articles `clusters` and the web UI list for it

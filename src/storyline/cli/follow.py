@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from storyline.cli.app import DEFAULT_DB, DbOption, JsonOption, _entity_notes, _err, _open, _usage, app
+from storyline.cli.app import DEFAULT_DB, DbOption, JsonOption, _entities_named, _err, _open, _usage, app
 
 if TYPE_CHECKING:
     from storyline.follow.watch import RoundReport
@@ -248,7 +248,7 @@ def alerts_add(
 
     with _open(db) as sl:
         try:
-            _entity_notes(sl, entity)
+            _entities_named(sl, entity, missing_ok=True)
             created = sl.following.add_alert(
                 name=name, webhook=webhook, secret=secret, entity=entity, storyline=storyline, kind=kind,
                 status=status, query=query, min_confidence=min_confidence, min_sources=min_sources,

@@ -1,0 +1,245 @@
+"""The commands agree with each other and with the docs: an --entity name is looked up alike by
+every command that takes one, an unknown filter value is refused with the choices, an empty
+listing says why, and times, dates and missing titles are shown the same way everywhere."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import storyline
+from storyline.cli.app import app
+
+from .conftest import ROOT
+
+runner = CliRunner()
+#: The commands that take --entity/-e and list what it takes part in.
+ENTITY_COMMANDS = ("events", "happenings", "timeline", "graph")
+#: Three short reports: two people who share a surname (each called "Barrios" in their own
+#: report), a protest on "Sunday morning" (a time within a day) in a report with no title, and an
+#: undated, planned meeting of two others (an undated storyline).
+RECORDS = [
+    {
+        "id": "a1",
+        "title": "Barrios meets Putin",
+        "text": "Mayor Jorge Barrios met President Vladimir Putin in Moscow on Monday. Barrios said the talks went "
+        "well.",
+        "published": "2020-02-11",
+    },
+    {
+        "id": "b1",
+        "text": "Edith Barrios led a protest in Lima on Sunday morning. Barrios said the police attacked the "
+        "protesters.",
+        "published": "2020-02-10",
+    },
+    {
+        "id": "c1",
+        "title": "Modi to meet Putin",
+        "text": "Prime Minister Narendra Modi will meet President Vladimir Putin in Sochi. The two leaders will sign "
+        "agreements.",
+    },
+]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The three reports analysed into a store the tests only read."""
+    folder = tmp_path_factory.mktemp("consistency")
+    records = folder / "reports.jsonl"
+    records.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    db = str(folder / "s.db")
+    code, _, err = run("analyze", str(records), "--db", db, "--languages", "en,de")
+    assert code == 0, err
+    return db
+
+
+def _untitled(db: str) -> str:
+    """The id of the report that came without a title."""
+    with storyline.open(db) as sl:
+        (doc,) = [d for d in sl.documents(limit=None) if d.title is None]
+    return doc.id
+
+
+def _entity_id(db: str, canonical: str) -> str:
+    with storyline.open(db) as sl:
+        record = sl.entity(canonical)
+    assert record is not None and record.canonical == canonical
+    return record.id
+
+
+# -- 1. --entity is looked up alike ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ENTITY_COMMANDS)
+def test_a_name_that_matches_no_entity_exits_1_in_every_command(store: str, command: str) -> None:
+    code, out, err = run(command, "--db", store, "-e", "Nobody Atall")
+    assert code == 1 and not out
+    assert "error: no entity 'Nobody Atall'" in err and "analyze" not in err
+
+
+@pytest.mark.parametrize("command", ENTITY_COMMANDS)
+def test_an_ambiguous_name_exits_2_listing_the_candidates_in_every_command(store: str, command: str) -> None:
+    jorge, edith = _entity_id(store, "Jorge Barrios"), _entity_id(store, "Edith Barrios")
+    code, out, err = run(command, "--db", store, "-e", "Barrios")
+    assert code == 2 and not out
+    assert "entity 'Barrios' is ambiguous" in err and "note:" not in err
+    listed = [line.strip() for line in err.splitlines() if line.startswith("  ")]
+    assert sorted(listed) == sorted([f"Jorge Barrios (PERSON) [{jorge}]", f"Edith Barrios (PERSON) [{edith}]"])
+    # one of the candidates, by the id listed (or by its own full name), is not ambiguous
+    for chosen in (edith, "Edith Barrios"):
+        code, _, err = run(command, "--db", store, "-e", chosen)
+        assert code == 0 and "ambiguous" not in err
+
+
+def test_an_alert_refuses_an_ambiguous_name_and_still_waits_for_an_unknown_one(store: str, tmp_path: Path) -> None:
+    db = str(tmp_path / "copy.db")
+    shutil.copy(store, db)
+    code, _, err = run("alerts", "add", "--db", db, "-e", "Barrios")
+    assert code == 2 and "entity 'Barrios' is ambiguous" in err
+    code, _, err = run("alerts", "add", "--db", db, "-e", "Someone Not Named Yet")
+    assert code == 0 and "not in the store yet" in err
+
+
+# -- 2. unknown filter values ---------------------------------------------------------------------
+
+
+def test_unknown_kinds_and_types_are_refused_with_the_choices_of_the_code(store: str) -> None:
+    from storyline.annotate.event_lexicon import RULE_SENSES, SENSES
+
+    senses = [s for found in SENSES.values() for s in found] + list(RULE_SENSES.values())
+    categories = {s.type for s in senses}
+    subtypes = {s.subtype for s in senses if s.subtype}
+    code, out, err = run("events", "--db", store, "--type", "BOGUS")
+    assert code == 2 and not out and "unknown type 'BOGUS'" in err and "analyze" not in err
+    assert all(c in err for c in categories)
+    for command in ("happenings", "timeline"):
+        code, out, err = run(command, "--db", store, "--kind", "bogus")
+        assert code == 2 and not out and "unknown kind 'bogus'" in err and "analyze" not in err
+        assert all(c in err for c in categories) and all(s in err for s in subtypes)
+    code, out, err = run("entities", "--db", store, "-t", "FOO")
+    assert code == 2 and not out and "unknown type 'FOO'" in err and "PLACE" in err and "WORK_OF_ART" in err
+    # known values pass in any case, as the listings compare them
+    assert run("events", "--db", store, "--type", "protest")[0] == 0
+    assert run("happenings", "--db", store, "--kind", "MEETING,protest")[0] == 0
+
+
+# -- 3. one vocabulary of entity kinds ------------------------------------------------------------
+
+
+def test_entities_takes_the_labels_show_prints(store: str) -> None:
+    _, shown, _ = run("show", _untitled(store), "--db", store)
+    assert "Lima (GPE)" in shown
+    code, out, err = run("entities", "--db", store, "-t", "GPE")
+    assert code == 0 and "note: GPE entities are listed as PLACE" in err
+    assert "Lima" in out and "Moscow" in out and "Vladimir Putin" not in out
+    assert run("entities", "--db", store, "-t", "place")[1] == out
+
+
+def test_the_help_and_docs_of_entities_list_every_kind_an_entity_can_have() -> None:
+    from storyline.annotate.entities import LABELS
+    from storyline.model.annotations import entity_kind
+
+    kinds = {entity_kind(label) for label in LABELS}
+    assert {"PLACE", "GROUP", "WORK_OF_ART", "MISC"} <= kinds
+    _, helped, _ = run("entities", "--help")
+    docs = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    section = docs.split("\n## storyline entities\n")[1].split("\n## ")[0]
+    (row,) = [line for line in section.splitlines() if line.startswith("| `--type`")]
+    for kind in kinds:
+        assert kind in helped and kind in row, kind
+
+
+# -- 4. what the tables print ---------------------------------------------------------------------
+
+
+def test_an_undated_storyline_says_undated(store: str) -> None:
+    code, out, _ = run("storylines", "--db", store)
+    assert code == 0 and "None" not in out
+    (modi,) = [line for line in out.splitlines() if "Narendra Modi" in line]
+    assert modi.endswith("articles  undated")
+    (dated,) = [line for line in out.splitlines() if "Jorge Barrios" in line]
+    assert dated.endswith("2020-02-10 .. 2020-02-10")
+
+
+def test_the_footnote_of_inferred_dates_only_under_a_date_it_explains(store: str) -> None:
+    footnote = "(* date inferred from the publication date)"
+    _, every, _ = run("events", "--db", store)
+    assert footnote in every and any(re.match(r"\S+\* ", line) for line in every.splitlines())
+    _, protest, _ = run("events", "--db", store, "--type", "PROTEST")
+    assert protest.strip() and "*" not in protest and footnote not in protest
+
+
+def test_a_time_within_a_day_shows_its_day_in_the_table_and_its_value_in_json(store: str) -> None:
+    _, out, _ = run("events", "--db", store)
+    lines = [line for line in out.splitlines() if not line.startswith("(")]
+    assert "TMO" not in out
+    (protest,) = [line for line in lines if "PROTEST" in line]
+    assert protest.startswith("2020-02-09 ")
+    assert all(line[12] == " " and line[13] != " " for line in lines)  # one column of dates
+    _, data, _ = run("events", "--db", store, "--type", "PROTEST", "--json")
+    assert json.loads(data)["time"]["value"] == "2020-02-09TMO"
+
+
+def test_a_timeline_source_without_a_title_shows_no_empty_title(store: str) -> None:
+    code, out, _ = run("timeline", "--db", store)
+    assert code == 0 and "] :" not in out
+    untitled = _untitled(store)[:10]
+    assert f"[{untitled} occurred] Edith Barrios led a protest in Lima" in out
+    assert "] Barrios meets Putin: Mayor Jorge Barrios met" in out
+
+
+# -- 5. why a listing is empty --------------------------------------------------------------------
+
+
+def test_an_empty_listing_of_an_analysed_store_names_its_filters(store: str) -> None:
+    for args, said in (
+        (("events", "--type", "FIGHT"), "no events match --type FIGHT"),
+        (("events", "-e", "Edith Barrios", "--status", "planned"),
+         "no events match --entity 'Edith Barrios' --status planned"),
+        (("happenings", "--status", "negated"), "no happenings match --status negated"),
+        (("timeline", "--kind", "meeting", "--from", "2021"), "no dated happenings match --from 2021 --kind meeting"),
+        (("entities", "-t", "LAW"), "no entities match --type LAW"),
+    ):  # fmt: skip
+        code, out, err = run(*args, "--db", store)
+        assert code == 0 and not out and said in err and "analyze" not in err, (args, err)
+
+
+def test_an_empty_listing_of_a_store_never_analysed_says_to_analyze(tmp_path: Path) -> None:
+    text = tmp_path / "a.txt"
+    text.write_text("Talks\n2020-02-10\n\nThe two ministers met in Lima on Monday.\n", encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    assert run("ingest", str(text), "--db", db, "--languages", "en,de")[0] == 0
+    for command, noun in (("events", "events"), ("happenings", "happenings"), ("timeline", "dated happenings"),
+                          ("entities", "entities")):  # fmt: skip
+        code, _, err = run(command, "--db", db)
+        assert code == 0 and f"no {noun} (run storyline analyze" in err, command
+
+
+# -- 6. a document without a title ----------------------------------------------------------------
+
+
+def test_a_document_without_a_title_is_shown_alike_by_every_command(store: str) -> None:
+    excerpt = '"Edith Barrios led a protest in Lima on Sunday morning.'
+    untitled = _untitled(store)
+    _, listed, _ = run("ls", "--db", store)
+    (row,) = [line for line in listed.splitlines() if line.startswith(untitled[:10])]
+    assert re.search(r'"Edith Barrios led a protest[^"]*…"', row)
+    assert "  Barrios meets Putin" in listed  # a title, as it is
+    rows = [json.loads(line) for line in run("ls", "--db", store, "--json")[1].splitlines()]
+    assert {r["id"]: r["title"] for r in rows}[untitled] is None
+    _, shown, _ = run("show", untitled, "--db", store)
+    (title,) = [line for line in shown.splitlines() if line.startswith("title:")]
+    assert excerpt in title and title.endswith("…\"  (no title: the text's opening)")
+    _, found, _ = run("search", "protest", "--db", store)
+    assert excerpt in found and "(untitled)" not in found
+    assert json.loads(run("search", "protest", "--db", store, "--json")[1])["title"] is None
