@@ -63,6 +63,23 @@ def test_not_a_store(tmp_path: Path) -> None:
         SQLiteStore(tmp_path / "missing" / "x.db")
 
 
+def test_a_database_of_another_program_is_refused_untouched(tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "shop.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE customers (id INTEGER, name TEXT)")
+        db.execute("INSERT INTO customers VALUES (1, 'Ada')")
+    before = other.read_bytes()
+    with pytest.raises(StoreError, match=r"not a storyline store \(a database of another program: tables customers\)"):
+        SQLiteStore(other)
+    assert other.read_bytes() == before  # no table added, the journal mode unchanged
+    SQLiteStore(tmp_path / "new.db").close()  # an empty or new file becomes a store
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    SQLiteStore(empty).close()
+
+
 def _nul_free(doc: Document) -> bool:
     """PostgreSQL's text holds no U+0000 (the store writes U+FFFD in its place: see
     test_postgres_writes_nul_as_the_replacement_character)."""

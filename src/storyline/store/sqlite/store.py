@@ -102,6 +102,7 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
         try:
             self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
+            self._refuse_foreign()
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(f"PRAGMA cache_size=-{CACHE_MIB * 1024}")
@@ -112,6 +113,16 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
         self._lock_fd: int | None = None
 
     # -- schema -----------------------------------------------------------------------
+    def _refuse_foreign(self) -> None:
+        """Refuse a database another program made (tables, and no storyline migrations among them)
+        before anything is written to it: storyline would add its forty tables beside the other
+        program's and switch the file to write-ahead logging."""
+        names = [r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        if names and "migrations" not in names:
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            self._db.close()
+            raise StoreError(f"{self.path}: not a storyline store (a database of another program: tables {shown})")
+
     def _migrate(self) -> None:
         db = self._db
         db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
