@@ -10,7 +10,7 @@ from storyline.clean.language import LanguageIdentifier
 from storyline.clean.leftovers import split_leftovers
 from storyline.clean.notices import is_notice, notice_page
 from storyline.clean.scraped import split_scraped
-from storyline.clean.text import normalize_line, normalize_lines, repair_mojibake, strip_markdown
+from storyline.clean.text import normalize_line, normalize_lines, repair_mojibake, strip_markdown, visible_chars
 from storyline.config import IngestConfig
 from storyline.encoding import decode
 from storyline.errors import InputError, internal_error
@@ -166,12 +166,16 @@ class Cleaner:
             raise InputError(
                 article.origin, "no-text", "no article text left after removing captions, credits and leftovers"
             )
-        if len(body) < self.config.min_text_chars:
+        # counted as they show: a body of direction marks or lone combining marks is no text
+        shown = visible_chars(body, self.config.min_text_chars)
+        if shown < self.config.min_text_chars:
+            unseen = len(body) - shown
+            quoted = "" if unseen else f" ({body[:40]!r})"
             raise InputError(
                 article.origin,
                 "no-text",
-                f"no article text found: only {len(body)} characters ({body[:40]!r}), "
-                f"fewer than {self.config.min_text_chars}",
+                f"no article text found: only {shown} characters{quoted}, fewer than {self.config.min_text_chars}"
+                + (f"; {unseen} more do not show (direction marks, tags, lone combining marks)" if unseen else ""),
             )
         metadata_date = parse_metadata_date(fields.published) if fields.published else None
         if metadata_date is None and published is not None and date_note:

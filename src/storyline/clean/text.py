@@ -59,6 +59,31 @@ def normalize_line(line: str) -> str:
     return line.strip()
 
 
+def visible_chars(text: str, enough: int) -> int:
+    """How many characters of ``text`` show, counted up to ``enough`` (the count stops there).
+
+    Format characters (direction marks, embeddings and isolates, tag characters), which
+    normalize_line keeps because right-to-left text needs them, do not show; nor does a
+    combining mark or variation selector with no character under it (U+0301 three hundred times).
+    A mark on a letter shows with it (a decomposed accent, an Indic vowel sign); white space
+    counts, as it always has."""
+    count = 0
+    on_base = False  # whether the last character counted can carry a combining mark
+    for c in text:
+        category = unicodedata.category(c)
+        if category == "Cf":
+            continue
+        if category in ("Mn", "Me"):
+            if not on_base:
+                continue
+        else:
+            on_base = not c.isspace()
+        count += 1
+        if count >= enough:
+            break
+    return count
+
+
 def normalize_lines(text: str) -> list[str]:
     """Text -> cleaned lines, with blank lines kept as "" (paragraph breaks) and
     hard-wrapped lines (a line not ending a sentence followed by one starting in

@@ -84,6 +84,8 @@ def read(source: Source, config: IngestConfig, transport: Transport | None = Non
         yield exc
     except PermissionError:
         yield InputError(source.name, "unreadable", "permission denied")
+    except FileNotFoundError:  # (listed in a folder, then removed before it was read)
+        yield InputError(source.name, "unreadable", "no such file (removed before it was read)")
     except IsADirectoryError:
         yield InputError(source.name, "unreadable", "is a folder")
     except OSError as exc:

@@ -10,12 +10,16 @@ from typing import Any
 from storyline.config import IngestConfig
 from storyline.encoding import ascii_compatible
 from storyline.errors import FetchError, InputError
-from storyline.ingest.sources import Source
+from storyline.ingest.sources import Source, _document_start, is_url
 from storyline.ingest.transport import Transport
 from storyline.model import Article, ContentKind, SourceFields
 
 _ENTRY_TAG = re.compile(rb"<(?:[A-Za-z][\w.-]{0,20}:)?(?:item|entry)[\s>/]", re.IGNORECASE)
+_ENTRY_END = re.compile(rb"</(?:[A-Za-z][\w.-]{0,20}:)?(?:item|entry)\s*>", re.IGNORECASE)
 _CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+_ROOT_NAME = re.compile(rb"<([A-Za-z_][\w.:-]{0,60})")
+#: How far from its end a feed's closing root tag is looked for (past trailing comments and space).
+_ROOT_END_TAIL = 64 * 1024
 
 
 def _safe_char_ref(match: re.Match[bytes]) -> bytes:
@@ -37,6 +41,17 @@ def _as_utf8(data: bytes) -> bytes:
     return _XML_ENCODING.sub(rb'\1"utf-8"', converted, count=1)
 
 
+def _unclosed_root(data: bytes) -> str | None:
+    """The name of the feed's root element when the markup never closes it, as in a file cut
+    short; else None. (feedparser's bozo flag cannot tell: a whole feed using an HTML entity
+    such as &eacute; is "bozo" too, and its parser reads a cut feed without complaint.)"""
+    match = _ROOT_NAME.match(_document_start(data[:4096]))
+    if match is None:
+        return None
+    end = re.compile(rb"</" + re.escape(match.group(1)) + rb"\s*>", re.IGNORECASE)
+    return None if end.search(data, max(0, len(data) - _ROOT_END_TAIL)) else match.group(1).decode()
+
+
 def _entry_date(entry: Any) -> str | None:
     """The entry's own date string (RFC 822 or ISO 8601), kept with its zone for the cleaner."""
     for key in ("published", "updated", "created"):
@@ -56,6 +71,16 @@ def _entry_body(entry: Any) -> tuple[str, ContentKind] | None:
         return None
     kind = ContentKind.HTML_FRAGMENT if "html" in (best.get("type") or "text/html") else ContentKind.BODY_TEXT
     return best["value"], kind
+
+
+def _entry_link(entry: Any) -> str | None:
+    """The page an entry links to. feedparser gives an entry with no link of its own its guid
+    (RSS) or id (Atom) as ``link``: that is a link only when it is a web address ("l4" or
+    "urn:uuid:..." is a name, and there is no page to fetch)."""
+    link = entry.get("link")
+    if not link or not (entry.get("links") or is_url(str(link))):
+        return None
+    return str(link)
 
 
 def entry_key(entry: Any) -> str | None:
@@ -134,6 +159,21 @@ def read_feed(
         return
     entries = parsed.get("entries") or []
     problem = " ".join(str(parsed.get("bozo_exception") or "").split())[:160]
+    opened = [m.end() for m in _ENTRY_TAG.finditer(data)]
+    declared = len(opened)
+    unclosed = _unclosed_root(data)
+    if unclosed is not None:
+        # a feed cut short: the entry it ends inside (opened, never closed) has lost its text, and
+        # is counted with the loss rather than read as an entry with little or none
+        if opened and not _ENTRY_END.search(data, opened[-1]) and len(entries) == declared:
+            entries = entries[:-1]
+        if not entries:
+            yield InputError(
+                source.name,
+                "truncated",
+                f"feed is cut short (it ends before </{unclosed}>): none of its entries is whole",
+            )
+            return
     if parsed.get("bozo") and not entries:
         yield InputError(source.name, "malformed", f"not a readable RSS/Atom feed ({problem or 'no entries'})")
         return
@@ -146,22 +186,29 @@ def read_feed(
         origin = f"{source.name}#{entry_id or f'entry={i}'}"
         if want is not None and not want(entry_identity(entry), entry_fingerprint(entry)):
             continue
+        link = _entry_link(entry)
         fields = SourceFields(
             title=entry.get("title"),
-            url=entry.get("link"),
+            url=link,
             source=config.source or feed_title,
             author=entry.get("author"),
             published=_entry_date(entry),
             language=entry.get("language") or (parsed.get("feed") or {}).get("language"),
         )
         fetch_link = follow(entry) if follow is not None else config.fetch_links
-        if fetch_link and entry.get("link") and transport is not None:
+        body = _entry_body(entry)
+        if fetch_link and link and transport is not None:
             try:
-                page = transport.fetch(entry["link"], timeout=config.timeout, max_bytes=config.max_document_bytes)
+                page = transport.fetch(link, timeout=config.timeout, max_bytes=config.max_document_bytes)
             except FetchError as exc:
                 if unread is not None and _transient(exc):
                     unread(entry_identity(entry))
                     yield InputError(origin, exc.code, f"linked page not fetched; tried again later ({exc.reason})")
+                    continue
+                if body is None:  # one error for the entry, not a second one for its missing text
+                    yield InputError(
+                        origin, exc.code, f"linked page not fetched and the entry has no text ({exc.reason})"
+                    )
                     continue
                 yield InputError(origin, exc.code, f"linked page not fetched, using the feed's text ({exc.reason})")
             else:
@@ -175,13 +222,18 @@ def read_feed(
                     page.charset,
                 )
                 continue
-        body = _entry_body(entry)
         if body is None:
-            yield InputError(origin, "no-text", "feed entry has no text (try --fetch-links)")
+            hint = " and no link" if not link else ("" if fetch_link else " (try --fetch-links)")
+            yield InputError(origin, "no-text", f"feed entry has no text{hint}")
             continue
         yield Article(body[0], body[1], origin, entry_id or origin, fields, source.fetched_at)
-    declared = len(_ENTRY_TAG.findall(data))
-    if declared > len(entries):
+    if unclosed is not None:
+        yield InputError(
+            source.name,
+            "truncated",
+            f"feed is cut short (it ends before </{unclosed}>): {len(entries)} of {declared} entries read",
+        )
+    elif declared > len(entries):
         # the markup opens more entries than the parser could read (a feed cut short, or broken
         # inside): the ones above are kept, and the loss is said
         detail = f" ({problem})" if problem else ""

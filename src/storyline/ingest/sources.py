@@ -119,24 +119,38 @@ def expand(specs: list[str], stdin: BinaryIO | None = None) -> Iterator[Source |
 
 
 def _walk(root: Path) -> Iterator[Source | InputError]:
-    def on_error(exc: OSError) -> None:
-        raise exc
+    """The files under ``root``, sorted, each as a Source, and an error for each thing in it
+    that is not read: a folder that cannot be listed (the walk goes on past it), a broken link,
+    a link to a folder (not followed: it may lead in a loop or out of the folder given), a FIFO,
+    socket or device, and a file gone before it was looked at."""
+    unlisted: list[OSError] = []  # os.walk reports a folder it cannot list here, and goes on
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted.append):
+        yield from _unlisted(unlisted, root)
+        folders = sorted(d for d in dirnames if not d.startswith("."))
+        linked = [d for d in folders if (Path(dirpath) / d).is_symlink()]  # (reported with the files)
+        dirnames[:] = [d for d in folders if d not in set(linked)]
+        for name in sorted([*filenames, *linked]):
+            if _IGNORED_NAMES.search(name):
+                continue
+            path = Path(dirpath) / name
+            if path.is_file():
+                yield Source(str(path), path=path)
+            elif path.is_symlink():
+                reason = "symbolic link to a folder, not followed" if path.is_dir() else "broken symbolic link"
+                yield InputError(str(path), "unreadable", reason)
+            elif path.exists():
+                yield InputError(str(path), "unreadable", "not a regular file or folder")
+            else:
+                yield InputError(str(path), "unreadable", "no such file (removed while the folder was read)")
+    yield from _unlisted(unlisted, root)
 
-    try:
-        for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                if _IGNORED_NAMES.search(name):
-                    continue
-                path = Path(dirpath) / name
-                if path.is_file():
-                    yield Source(str(path), path=path)
-                elif path.is_symlink():
-                    yield InputError(str(path), "unreadable", "broken symbolic link")
-    except PermissionError as exc:
-        yield InputError(str(exc.filename or root), "unreadable", "permission denied")
-    except OSError as exc:
-        yield InputError(str(exc.filename or root), "unreadable", exc.strerror or str(exc))
+
+def _unlisted(errors: list[OSError], root: Path) -> Iterator[InputError]:
+    """The folders os.walk could not list (emptying ``errors``)."""
+    for exc in errors:
+        reason = "permission denied" if isinstance(exc, PermissionError) else exc.strerror or str(exc)
+        yield InputError(str(exc.filename or root), "unreadable", f"folder not read ({reason})")
+    errors.clear()
 
 
 def _gunzip_head(head: bytes) -> bytes:

@@ -906,7 +906,8 @@ def create_app(db: str | Path, config: ServerConfig | None = None) -> FastAPI:
                 raise ApiError(411, "send files with a Content-Length header")
             items: list[tuple[str, bytes]] = []
             async with request.form(max_files=1000) as form:
-                files = [v for v in form.values() if not isinstance(v, str)]
+                # every file, also several under one field name (curl -F f=@a -F f=@b, <input multiple>)
+                files = [v for _, v in form.multi_items() if not isinstance(v, str)]
                 if not files:
                     raise ApiError(422, "the form has no files")
                 for n, f in enumerate(files):
