@@ -338,3 +338,23 @@ def test_a_whole_feed_with_an_html_entity_is_not_truncated(tmp_path: Path) -> No
     whole.write_text(FEED, encoding="utf-8")  # &eacute; is no XML entity: feedparser sets bozo
     articles, errors = _split(_read(whole))
     assert len(articles) == 2 and not errors
+
+
+# -- a date given and not used is said ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("given", ["9999-12-31T23:59:59+14:00", "0000-00-00", "sometime soon"])
+def test_a_date_given_and_not_used_is_noted(given: str) -> None:
+    from storyline.model import SourceFields
+
+    text = "The council met on the harbour plan and voted to fund the new quay next spring."
+    article = Article(text, ContentKind.BODY_TEXT, "probe.jsonl", "probe.jsonl", fields=SourceFields(published=given))
+    doc = Cleaner(CONFIG).clean_many([article])[0]
+    assert isinstance(doc, Document) and doc.published is None
+    assert any(note.startswith(f"date {given!r} not used") for note in doc.notes), doc.notes
+    kept = Article(
+        text, ContentKind.BODY_TEXT, "probe.jsonl", "probe.jsonl", fields=SourceFields(published="2020-01-01")
+    )
+    dated = Cleaner(CONFIG).clean_many([kept])[0]
+    assert isinstance(dated, Document) and dated.published is not None
+    assert not any(note.startswith("date ") for note in dated.notes)

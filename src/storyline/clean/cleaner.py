@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storyline.clean.dates import choose_page_date, date_from_url, parse_metadata_date
+from storyline.clean.dates import MAX_YEAR, MIN_YEAR, choose_page_date, date_from_url, parse_metadata_date
 from storyline.clean.html import extract_page, fragment_lines
 from storyline.clean.language import LanguageIdentifier
 from storyline.clean.leftovers import split_leftovers
@@ -178,6 +178,12 @@ class Cleaner:
                 + (f"; {unseen} more do not show (direction marks, tags, lone combining marks)" if unseen else ""),
             )
         metadata_date = parse_metadata_date(fields.published) if fields.published else None
+        if fields.published and metadata_date is None:
+            # said, not dropped in silence: "9999-12-31", "0000-00-00", "next Tuesday"
+            notes.append(
+                f"date {fields.published[:60]!r} not used: not a day from {MIN_YEAR} to {MAX_YEAR} "
+                "with a zone some place uses"
+            )
         if metadata_date is None and published is not None and date_note:
             notes.append(date_note)  # which of the page's dates won, and over which
         published = metadata_date or published or dateline or (date_from_url(url) if url else None) or self._given
