@@ -243,3 +243,26 @@ def test_a_document_without_a_title_is_shown_alike_by_every_command(store: str) 
     _, found, _ = run("search", "protest", "--db", store)
     assert excerpt in found and "(untitled)" not in found
     assert json.loads(run("search", "protest", "--db", store, "--json")[1])["title"] is None
+
+
+def test_the_python_and_rest_apis_look_names_up_as_the_commands_do(store: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from storyline.errors import UsageError
+    from storyline.server.app import ServerConfig, create_app
+
+    edith = _entity_id(store, "Edith Barrios")
+    with storyline.open(store) as sl:
+        for listing in (sl.events, sl.clusters):
+            with pytest.raises(UsageError) as ambiguous:
+                listing(entity="Barrios")
+            assert ambiguous.value.code == "ambiguous" and len(ambiguous.value.candidates) == 2
+            with pytest.raises(UsageError) as missing:
+                listing(entity="Nobody Anywhere")
+            assert missing.value.code == "not-found"
+        assert all(edith in {a.entity_id for a in r.event.actors} for r in sl.events(entity=edith))
+    with TestClient(create_app(store, ServerConfig(token="t" * 16)), raise_server_exceptions=False) as client:
+        for path in ("/api/events", "/api/happenings", "/api/timeline"):
+            assert client.get(path, params={"entity": "Barrios"}).status_code == 400
+            assert client.get(path, params={"entity": "Nobody Anywhere"}).status_code == 404
+            assert client.get(path, params={"entity": edith}).status_code == 200

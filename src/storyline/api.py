@@ -288,16 +288,24 @@ class Storyline:
         return which if which is not None else self.happening_filter(**filters)
 
     def _entity_groups(self, entity: str | list[str] | None) -> list[list[str]] | None:
-        """For each name given, the entity ids it may stand for (all of them must take part); a
-        name that stands for none is a :class:`UsageError` (``not-found``)."""
+        """For each name given, the entity ids it stands for (all of them must take part)."""
         names = [entity] if isinstance(entity, str) else list(entity or [])
-        groups = []
-        for name in names:
-            ids = self.store.entity_ids(name)
-            if not ids:
-                raise UsageError(f"no entity {name!r} (storyline entities lists them)", "not-found")
-            groups.append(ids)
-        return groups if names else None
+        return [self.entity_choice(name) for name in names] if names else None
+
+    def entity_choice(self, name: str) -> list[str]:
+        """The ids of the entities an --entity value stands for: an id, or the entities whose name
+        or alias it is, alike for every listing (events, happenings, timelines, the graph; the
+        CLI, this API and the REST API). Entities of one name (a country the recogniser also read
+        as an organisation) are one answer. Raises :class:`UsageError`: ``not-found`` for a name
+        no entity has, ``ambiguous`` (with the candidates and their ids) for one that entities of
+        different names share as an alias ("Barrios" for Jorge and Edith Barrios)."""
+        ids = self.store.entity_ids(name)
+        if not ids:
+            raise UsageError(f"no entity {name!r} (storyline entities lists them)", "not-found")
+        records = [r for r in map(self.store.entity, ids) if r is not None]
+        if name not in ids and len({fold_name(r.canonical) for r in records}) > 1:
+            raise _ambiguous("entity", name, [(f"{r.canonical} ({r.kind})", r.id) for r in records])
+        return ids
 
     def resolve_storyline(self, given: str) -> tuple[str, str | None]:
         """The storyline ``given`` names: its id, a unique id prefix (4 characters or more), or its
@@ -453,6 +461,8 @@ class Storyline:
             raise UsageError(f"unknown status {status!r}; choose one of {', '.join(s.value for s in EventStatus)}")
         start, end = date_bounds(date_from, date_to)
         doc_id = self.get(document).id if document else None
+        if entity is not None:
+            self.entity_choice(entity)  # as every listing takes an entity: unknown or ambiguous is said
         query = EventQuery(entity, type, status, start, end, doc_id, limit, offset, hide_duplicates)
         return self._confidence_filter(query, min_confidence)
 

@@ -901,16 +901,15 @@ def _entities_named(sl: Storyline, names: str | list[str] | None, *, missing_ok:
     stderr says when an alias or a spelling variant matched. Entities of one name (a country the
     recogniser also read as an organisation) are one answer, which every listing takes whole, as
     the store's lookup does; so what is checked here is what the listings then pick."""
-    from storyline.api import _ambiguous, fold_name
     from storyline.errors import UsageError
 
     given = [names] if isinstance(names, str) else list(names or [])
     for name in given:
-        records = [r for r in map(sl.store.entity, sl.store.entity_ids(name)) if r is not None]
-        if not records and not missing_ok:
-            raise _usage(UsageError(f"no entity {name!r} (storyline entities lists them)", "not-found"))
-        if len({fold_name(r.canonical) for r in records}) > 1 and all(r.id != name for r in records):
-            raise _usage(_ambiguous("entity", name, [(f"{r.canonical} ({r.kind})", r.id) for r in records]))
+        try:
+            sl.entity_choice(name)
+        except UsageError as exc:
+            if not (missing_ok and exc.code == "not-found"):
+                raise _usage(exc) from None
     _entity_notes(sl, given)
 
 
