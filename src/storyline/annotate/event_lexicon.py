@@ -27,7 +27,10 @@ formal agreement is SUPPORT (CAMEO 057), as both code it; agreeing to do somethi
 Elections and inaugurations have no PLOVER category (they are not one actor acting on another);
 they are typed ``OTHER`` with no CAMEO code. Cyber events have no CAMEO code either: a data
 breach, phishing or ransomware is an ASSAULT (unconventional force against a target), a
-vulnerability found is INVESTIGATE, a patch released is OTHER.
+vulnerability found is INVESTIGATE, a patch released is OTHER. A shooting or a stabbing is a
+killing (CAMEO 1823) only where a word of death goes with it (``needs=a-death``: "a fatal shooting",
+"shot dead", "fatally wounded", "died after he was shot"); one that wounds, and wounding or
+injuring, is a physical assault (CAMEO 182).
 """
 
 from __future__ import annotations
@@ -272,8 +275,12 @@ V bomb|explode|blow             ASSAULT bombing 183
 N bombing|bombings|blast|explosion|bomb ASSAULT bombing 183
 V kidnap|abduct|hijack          ASSAULT abduction 181
 N kidnapping|abduction|hijacking ASSAULT abduction 181
-V kill|murder|slay|shoot|stab   ASSAULT killing 1823 needs=someone-acting
-N killing|killings|murder|shooting|massacre ASSAULT killing 1823
+V kill|murder|slay              ASSAULT killing 1823 needs=someone-acting
+V shoot|stab                    ASSAULT killing 1823 needs=a-death
+V shoot|stab                    ASSAULT assault 182 needs=someone-acting
+N killing|killings|murder|massacre ASSAULT killing 1823
+N shooting                      ASSAULT killing 1823 needs=a-death
+N shooting                      ASSAULT assault 182
 N cleansing                     ASSAULT ethnic-cleansing 203
 V assassinate                   ASSAULT assassination 186
 N assassination                 ASSAULT assassination 186
@@ -282,7 +289,9 @@ N torture                       ASSAULT torture 1822
 V abuse|rape|molest             ASSAULT assault 182 needs=someone-acted-on
 N rape|rapes                    ASSAULT sexual-assault 1821
 V execute                       ASSAULT killing 1823 needs=not-a-task
-V behead|wound|injure           ASSAULT killing 1823 needs=someone-acting
+V behead                        ASSAULT killing 1823 needs=someone-acting
+V wound|injure                  ASSAULT killing 1823 needs=a-death
+V wound|injure                  ASSAULT assault 182 needs=someone-acting
 V beat                          ASSAULT killing 1823 needs=a-beating
 N execution|executions          ASSAULT killing 1823
 V open_fire                     FIGHT military-force 190
@@ -388,6 +397,14 @@ SENSES = _parse(_TABLE)
 """(part of speech, lemma) -> its senses, most specific first."""
 RULE_SENSES = {names[0]: sense for names, sense in map(_line, _RULE_TABLE.strip().splitlines())}
 """The rule's name -> the sense it makes."""
+
+#: Nouns of the grounds an act of justice is done on: "arrested on charges of assault", "held on
+#: suspicion of murder", "jailed on two counts of fraud". Such a phrase names an offence, never a
+#: party: nothing in it is whom the act falls on.
+CHARGE_NOUNS = words(
+    "charge charges accusation accusations allegation allegations suspicion suspicions count counts indictment "
+    "indictments conviction convictions warrant warrants"
+)
 
 #: Nouns for someone of a person's: family and household. "Putin's brother" is not Putin, so a
 #: person who possesses one of these is not the actor (a country or an organisation still is:
@@ -655,7 +672,9 @@ def pos(tok: Token) -> str:
 #: "the talks", "the invitation"), in one category; a visit and the talks it was for stay two
 #: events of the article. Across articles, one happening: the visit and its talks are one
 #: encounter. A subtype not listed (or ``-``) is a family of its own within an article, and its
-#: category's family across articles.
+#: category's family across articles. Within an article, a killing and an assault (a wounding) of
+#: one incident are one harm ("a shooting killed two and injured five"); the joined event is a
+#: killing when one of its mentions is (:func:`graver`).
 _FAMILY_TABLE = """
 meeting            meet    encounter
 summit             meet    encounter
@@ -668,8 +687,17 @@ agreement-signed   agree   agreement
 agreement-reached  agree   agreement
 agreement          agree   agreement
 arms-purchase      -       agreement
+killing            harm    -
+assault            harm    -
 """
 _FAMILIES = {line.split()[0]: (line.split()[1], line.split()[2]) for line in _FAMILY_TABLE.strip().splitlines()}
+
+
+def graver(a: str | None, b: str | None) -> str | None:
+    """Of the subtypes of two joined mentions of one family, the one that names the event: a
+    killing over an assault (someone died of the harm, whichever mention said so first); else
+    the first."""
+    return b if b == "killing" and a == "assault" else a
 
 
 def mention_family(type: str, subtype: str | None) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from storyline.annotate.countries import country_table
 from storyline.annotate.event_lexicon import (
+    CHARGE_NOUNS,
     CONVENING_VERBS,
     DEPARTING_VERBS,
     MOVING_VERBS,
@@ -16,11 +17,12 @@ from storyline.annotate.event_lexicon import (
     SAYING_VERBS,
     WORD_CLASSES,
     Sense,
+    senses_of,
     words,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
-from storyline.annotate.events.coding import FORCE, GATHERINGS, LEAVING, SAYING, TRAVEL
+from storyline.annotate.events.coding import FORCE, GATHERINGS, LEAVING, SAYING, TAKING_FROM, TRAVEL
 from storyline.annotate.events.raw import RawArg
 from storyline.annotate.events.sentence import ACTOR_LABELS, PLACE_LABELS, Sentence
 from storyline.annotate.events.tokens import (
@@ -174,11 +176,15 @@ def _after_comma(noun: Token) -> bool:
 def subjects(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token], list[Token]]:
     """(subjects, passive subjects, agents) of a verb, borrowed from the verb it depends on
     when it has none ("plans to visit", "met and signed")."""
-    subj = [c for c in verb.children if c.dep_ in _SUBJECTS and c.lower_ not in ("it", "there")]
+    subj = [
+        c
+        for c in verb.children
+        if c.dep_ in _SUBJECTS and c.lower_ not in ("it", "there") and not _across_colon(c, verb)
+    ]
     if verb.dep_ == "relcl" and pos_of(verb.head) in ("NOUN", "PROPN"):
         # "the minister, who arrived on Monday": the relative pronoun stands for the noun it hangs from
         subj = [verb.head if c.lower_ in ("who", "which", "that") else c for c in subj]
-    passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
+    passive = [c for c in verb.children if c.dep_ == "nsubjpass" and not _across_colon(c, verb)]
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     if not (subj or passive) and depth < 3:
         if verb.dep_ == "xcomp" and pos_of(verb.head) == "ADJ" and is_verb(verb.head.head):
@@ -213,6 +219,16 @@ def subjects(verb: Token, depth: int = 0) -> tuple[list[Token], list[Token], lis
     else:
         passive = [*passive, *joined]  # "Together with his deputy, the minister was arrested"
     return with_conjuncts(subj), with_conjuncts(passive), with_conjuncts(agents)
+
+
+def _across_colon(subject: Token, verb: Token) -> bool:
+    """Whether a colon stands between a subject and the verb after it: a headline's "Police: 3
+    arrested in shooting" names who says it, not who was arrested (the parser, reading on into the
+    story's first sentence, may hang it on a verb there). A clause's subject never stands before a
+    colon its verb follows."""
+    if subject.i > verb.i:
+        return False
+    return any(t.text == ":" for t in subject.doc[subject.i + 1 : verb.i])
 
 
 def companions(subject: Token) -> list[Token]:
@@ -350,6 +366,8 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
         if c.dep_ in _OBJECTS and (skip is None or c.i != skip.i):
             if left and s.entity_label(c) in PLACE_LABELS:
                 continue
+            if _run_on_object(c):
+                continue
             for t in with_conjuncts([c]):
                 if sense.subtype in ON_A_PLACE and (t.lower_ in MEANS or lemma_of(t) in MEANS):
                     # "imposed a curfew in Algiers", "tighten the blockade of Serbia": whom it falls
@@ -387,6 +405,21 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
                     if g.dep_ == "pobj":
                         args += named_inside(s, g, other)
     return args
+
+
+def _run_on_object(obj: Token) -> bool:
+    """Whether a direct object is a second one, after the verb's first and a prepositional phrase
+    of the verb between them: a verb takes one direct object, before its phrases, so such a noun is
+    the phrase's list running on, which the parser broke ("arrested Jane Doe, 24, on charges of
+    assault, possession of a firearm while intoxicated, discharge of a firearm ...": "discharge"
+    is a charge, not someone arrested)."""
+    if obj.dep_ != "dobj":
+        return False
+    verb = obj.head
+    first = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if first is None or first.i >= obj.i:
+        return False
+    return any(c.dep_ == "prep" and first.i < c.i < obj.i for c in verb.children)
 
 
 def inside_object(s: Sentence, obj: Token, role: str) -> list[RawArg]:
@@ -477,7 +510,8 @@ def complement_targets(s: Sentence, verb: Token, threat: bool = False) -> list[R
         elif c.dep_ == "xcomp":
             for g in c.children:
                 if g.dep_ == "prep" and g.lower_ in ("to", "for", "with", "against", "on", "from"):
-                    out += [s.arg(t, "target") for t in pobjs(g)]
+                    # "threatened to arrest him for murder": the offence is no target
+                    out += [s.arg(t, "target") for t in pobjs(g) if not grounds(t, g.lower_)]
                 elif g.dep_ == "prep" and g.lower_ == "in" and threat and lemma_of(c) not in _VENUE_VERBS:
                     out += _places_in(s, g)  # "threatened to ban voting in East Jerusalem": where it would fall
                 elif g.dep_ in ("dobj", "dative") and s.entity_label(g) in ACTOR_LABELS:
@@ -497,7 +531,13 @@ def noun_args(s: Sentence, noun: Token, sense: Sense) -> list[RawArg]:
     args: list[RawArg] = []
     for c in noun.children:
         if c.dep_ == "poss":
-            args += [s.arg(t, side) for t in with_conjuncts([c])]
+            # "a New Year's shooting", "last year's summit": a time's, not anyone's (but "Theresa
+            # May's deal" is hers)
+            args += [
+                s.arg(t, side)
+                for t in with_conjuncts([c])
+                if not (is_time_word(t) and s.entity_label(t) not in ACTOR_LABELS)
+            ]
         elif c.dep_ in ("compound", "amod", "nmod") and s.entity_label(c) in ACTOR_LABELS:
             # "the France-Germany summit" (France hangs from Germany), "French strikes"
             nested = [
@@ -567,19 +607,37 @@ def prep_args(s: Sentence, prep: Token, sense: Sense) -> list[RawArg]:
         role = "participant" if sense.symmetric else "source"  # "the visit of the foreign minister"
     elif word == "to" and sense.type in ("CONSULT", "AID", "SUPPORT", "DEMAND", "THREATEN"):
         role = "target"  # "visit to France", "aid to Pakistan", "appeal to the UN"
-    elif word == "from" and sense.type in ("RETREAT", "COERCE"):
-        role = "target"  # "withdrew from Gorazde", "expelled from France"
+    elif word == "from" and (sense.type == "RETREAT" or sense.subtype in TAKING_FROM):
+        role = "target"  # "withdrew from Gorazde", "expelled from France"; not "arrested X from Y"
     else:
         return []
     out = []
     for t in objects:
         if pos_of(t) not in ("NOUN", "PROPN", "PRON") or is_time_word(t):
             continue
+        if grounds(t, word, sense.symmetric):
+            continue  # "arrested on charges of assault": the offence, not whom the act falls on
         if pos_of(t) == "PRON" or s.entity_label(t) in ACTOR_LABELS or role == "participant":
             out.append(s.arg(t, role))
         else:
             out += inside_object(s, t, role)  # "against Sweden's decision": Sweden
     return out
+
+
+#: Prepositions through which a charge is what an act is done on: "on charges of", "for", "under".
+_GROUNDS = ("on", "for", "with", "under", "over")
+
+
+def grounds(tok: Token, preposition: str, symmetric: bool = False) -> bool:
+    """Whether the object of a preposition names the grounds of an act, not a party to it: a
+    charge or an accusation ("on charges of aggravated assault", "on suspicion of murder",
+    :data:`~storyline.annotate.event_lexicon.CHARGE_NOUNS`: nothing inside it is a party), or,
+    after "for" or "with", an act the lexicon knows ("jailed for the killing", "charged with
+    murder"; not the other side of a meeting)."""
+    if preposition in _GROUNDS and says(tok, CHARGE_NOUNS):
+        return True  # (not "protested against the charges against the journalist": aimed at them)
+    act = preposition in ("for", "with") and not symmetric and bool(senses_of(tok))
+    return act and tok.tag_ not in ("NNP", "NNPS")
 
 
 def reporter(tok: Token) -> Token | None:

@@ -19,6 +19,11 @@ OUTCOMES = DIPLOMATIC - {"CONSULT"}
 TRAVEL = frozenset({"visit", "host-visit", "troop-withdrawal", "troop-deployment"})
 #: Subtypes that leave somewhere: the place left is where they happen ("withdrew from the town of X").
 LEAVING = frozenset({"troop-withdrawal"})
+#: Acts of coercion that take someone or something away from a place or a party: their "from"
+#: phrase names whom the act falls on ("expelled from France", "seized from the rebels"), as a
+#: retreat's does ("withdrew from Gorazde"). Another act's "from" says where its people come from
+#: ("arrested Jane Doe, 24, from Springfield"): an origin, not a target.
+TAKING_FROM = frozenset({"expulsion", "seizure"})
 #: Categories whose participants are together where it happens: "talks with the rebels in X".
 GATHERINGS = frozenset({"CONSULT", "FIGHT"})
 

@@ -32,7 +32,7 @@ from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.arguments import destination, goes_home, objects_of
 from storyline.annotate.events.sentence import ACTOR_LABELS, PLACE_LABELS, Sentence
-from storyline.annotate.events.tokens import is_verb, prep_objects, says, to_infinitive, with_conjuncts
+from storyline.annotate.events.tokens import ancestors, is_verb, prep_objects, says, to_infinitive, with_conjuncts
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -226,6 +226,59 @@ def _someone_acting(s: Sentence, tok: Token) -> bool:
         if g.dep_ in ("nsubj", "nsubjpass")
     ]
     return not any(_no_one(c) for c in with_conjuncts(causes))
+
+
+#: Words that tell a death: a shooting or a stabbing is a killing only with one of them.
+_DEATH = words(
+    "kill kills killed killing killings dead death deaths die dies died dying fatal fatally deadly lethal murder "
+    "murders murdered slain slay slaying slayings homicide homicides manslaughter lifeless mortally succumb "
+    "succumbed succumbs"
+)
+#: Dependencies that open a clause of its own: what it tells is another act.
+_CLAUSES = ("advcl", "ccomp", "parataxis", "relcl", "acl", "csubj")
+
+
+def _own_clause(tok: Token) -> bool:
+    """Whether a verb heads a clause of its own below its head: a subordinate or relative clause,
+    or a conjunct with its own subject ("gunmen shot three people, and a bomb killed two")."""
+    if not is_verb(tok):
+        return False
+    if tok.dep_ in _CLAUSES:
+        return True
+    return tok.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+
+
+def _clause_words(tok: Token, skip: Token | None = None) -> list[Token]:
+    """A word and the words below it in its own clause (not in a clause of their own)."""
+    out = [tok]
+    for c in tok.children:
+        if (skip is None or c.i != skip.i) and not _own_clause(c):
+            out += _clause_words(c)
+    return out
+
+
+@condition("a-death", _with_word(_DEATH))
+def _a_death(s: Sentence, tok: Token) -> bool:
+    """Someone acting killed: a word of death in the trigger's own phrase ("a fatal shooting",
+    "the shooting that killed two"), on the words it is told with ("killed in the shooting", "shot
+    dead", "shot and killed", "died after the shooting", "the shooting death of"), not in another
+    clause of the sentence ("the shooting came a day after a bombing killed five"). A shooting
+    that wounds ("a shooting injured one", "was shot in the leg") is an assault, no killing."""
+    if not _someone_acting(s, tok):
+        return False
+    found = _clause_words(tok)
+    # a clause on the trigger itself: "the shooting that killed two", "a shooting leaving two dead"
+    found += [w for c in tok.children if c.dep_ in ("relcl", "acl") for w in _clause_words(c)]
+    x = tok
+    # up to the clause it is told in, and the clauses joined to it ("one man was killed and two
+    # were injured in the shooting"), not into a clause it is subordinate to
+    while x.head.i != x.i and (x.dep_ == "conj" or not _own_clause(x)):
+        found += _clause_words(x.head, skip=x)
+        x = x.head
+    # ... of which only the words it hangs from count: "died after he was shot", "a man injured
+    # in the shooting has died" (not "the shooting came after a bombing killed five")
+    found += ancestors(x)
+    return any(says(w, _DEATH) for w in found)
 
 
 #: What is offered that is no pledge: a view of something ("offers a glimpse of the Arctic's

@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from storyline.annotate.event_lexicon import happening_family, mention_family
+from storyline.annotate.event_lexicon import graver, happening_family, mention_family
 from storyline.model.annotations import (
     AREA_PLACES,
     Event,
@@ -68,11 +68,12 @@ def corefer(
         deciding = max(firms, key=lambda e: e.confidence) if firms else main
         if time is not None and time.inferred and deciding.status in _UNDATED_STATUSES:
             time = None  # a past mention's publication date is not when a planned or recalled event is
+        named = first if graver(first.subtype, event.subtype) == first.subtype else event
         merged = Event(
             id=first.id,
             type=first.type,
-            subtype=first.subtype,
-            cameo=first.cameo,
+            subtype=named.subtype,
+            cameo=named.cameo,
             trigger=main.trigger,
             actors=actors,
             place=first.place or event.place,

@@ -357,6 +357,8 @@ def _actors(
             return [EventActor(arg.role, phrase, arg.start, arg.end, p.entity_id, p.canonical) for p in they]
         return []  # "it", "we": left unresolved rather than guessed
     inside = ents.overlapping(arg.head_start, arg.head_end) or ents.overlapping(arg.start, arg.end)
+    if any(e.label in _NO_PARTY_LABELS for e in ents.overlapping(arg.head_start, arg.head_end)):
+        return []  # "a New Year's shooting", "under the Patriot Act": an occasion or a law is no party
     inside = [e for e in inside if e.label in ACTOR_LABELS and not _dateline(e.start, e.end, text)]
     if len(inside) > 1 and all(e.label in ("NORP", "GPE") for e in inside):
         # "Hungarian and Romanian officials": one actor per country named
@@ -421,6 +423,12 @@ def _actors(
     if head not in ACTOR_NOUNS and not arg.proper and not (force and arg.role == "target"):
         return []  # "16 agreements", "the agenda": not who acted or was acted on
     return [EventActor(arg.role, phrase, arg.start, arg.end)]
+
+
+#: Labels of names that are never a party to an event: an occasion or a holiday ("New Year",
+#: "the Olympics"), a law, a language. A phrase whose head the recogniser gave one of these is
+#: when, under what or in what something was done, not who did it or to whom.
+_NO_PARTY_LABELS = frozenset({"EVENT", "LAW", "LANGUAGE"})
 
 
 def _possessor(e: EntityMention, text: str) -> bool:

@@ -72,13 +72,25 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
     if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
         return _HYPOTHETICAL
     chain = ancestors(verb)
+    # "witnesses did not see who fired at the crowd", "did not release any information about what
+    # led up to the shooting": a question told inside another clause ("who", "what", "how", "why")
+    # takes its act as given, and denying the seeing or the information does not deny it (nor does
+    # denying a noun deny such a question in its phrase: "denied any knowledge of who carried out
+    # the attack"). A "that" clause is denied with its verb ("do not believe the data was stolen"),
+    # a "whether" clause is left open, and a noun's own content is denied with the noun ("no
+    # intention of paying", "no evidence of it being exploited")
+    asked = topic = False
+    below = verb
     for a in _within_clause(verb, chain):
         lemma = lemma_of(a)
-        if lemma in DENYING_VERBS or (lemma in ("fail", "refuse", "decline") and verb.dep_ == "xcomp"):
+        asked = asked or _embedded_question(below)
+        topic = topic or (asked and below.dep_ == "prep" and pos_of(a) in ("NOUN", "PROPN"))
+        below = a
+        if not topic and (lemma in DENYING_VERBS or (lemma in ("fail", "refuse", "decline") and verb.dep_ == "xcomp")):
             return _NEGATED
         if lemma in ("cancel", "scrap", "abandon", "drop") and verb.dep_ in ("dobj", "xcomp"):
             return _NEGATED
-        if denied_itself(a) and lemma not in REPORTING_VERBS:
+        if denied_itself(a) and lemma not in REPORTING_VERBS and not asked:
             return _NEGATED  # "did not plan to meet", "no agreements are expected to be signed"
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in a.children):
             return _HYPOTHETICAL
@@ -126,6 +138,24 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
     if verb.dep_ in ("conj",) and pos_of(head) in ("VERB", "AUX") and not aux:
         return status(head) if verb.tag_ in ("VB", "VBN") else tense(verb, aux)
     return tense(verb, aux)
+
+
+#: Tags of a verb or an auxiliary with a tense: a past, a present, a modal.
+_TENSED = frozenset({"VBD", "VBZ", "VBP", "MD"})
+#: Tags of the words that open a question: "who", "what", "which", "whose", "how", "why", "where".
+_WH = frozenset({"WP", "WP$", "WDT", "WRB"})
+
+
+def _embedded_question(verb: Token) -> bool:
+    """Whether a verb heads a question told inside another clause, with a tense of its own: "(did
+    not see) who fired", "(no details about) what led up to the shooting", "(don't know) what
+    information was compromised", "(has not learned) how the data was stolen". Such a question
+    takes its act as given. Not "whether" or "if" (left open), nor a relative clause on a noun
+    ("the man who fired"), nor a clause with no tense ("how to respond")."""
+    if verb.dep_ not in ("ccomp", "pcomp", "advcl", "xcomp", "csubj") or not is_verb(verb):
+        return False
+    tensed = verb.tag_ in _TENSED or any(c.dep_ in ("aux", "auxpass") and c.tag_ in _TENSED for c in verb.children)
+    return tensed and verb.left_edge.tag_ in _WH and verb.left_edge.lower_ != "that"
 
 
 #: Words that make "the first ... to visit" a fact about who did it, not a plan.
@@ -183,7 +213,7 @@ def noun_status(noun: Token) -> Grammar:
             # for talks" denies the talks, but "gave no details about the talks" the details, and
             # "no data was accessed in the attack", "did not speak at the summit" the access and
             # the speaking: a phrase of the setting is not what the verb's denial denies
-            setting = word in _SETTING and not _takes_part(verb)
+            setting = (word in _SETTING and not _takes_part(verb)) or word in _TOPIC
             return _denied_event(verb, frees=head.head.i != verb.i or setting)
         be = head.head
         if word == "for" and lemma_of(be) == "be" and is_verb(be) and status(be) is _PLANNED and consults(noun):
@@ -300,6 +330,11 @@ _ARTEFACTS = frozenset(
 #: Prepositions of the setting an act took place in ("in the attack", "at the summit", "during
 #: the talks"): denying the act does not deny the setting.
 _SETTING = frozenset({"in", "at", "during", "amid", "amidst", "throughout"})
+
+
+#: Prepositions of what is spoken or known of ("did not speak about the attack", "knew nothing
+#: about the shooting"): denying the speaking does not deny what it is about.
+_TOPIC = frozenset({"about", "regarding", "concerning"})
 
 
 def _takes_part(verb: Token) -> bool:

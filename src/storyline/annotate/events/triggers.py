@@ -181,7 +181,7 @@ def _refine(s: Sentence, tok: Token, sense: Sense, args: list[RawArg]) -> str | 
     complaint is a verbal protest (``reported-protest``, DISAPPROVE), not a demonstration."""
     sources = [{t.lower_ for t in s.doc if a.start <= s.offset + t.idx < a.end} for a in args if a.role == "source"]
     military = any(w & WORD_CLASSES["military"] and "suicide" not in w for w in sources)
-    if sense.type == "ASSAULT" and sense.subtype in ("attack", "bombing", "killing") and military:
+    if sense.type == "ASSAULT" and sense.subtype in ("attack", "bombing", "killing", "assault") and military:
         return "military"
     if sense.type == "FIGHT" and any(w & WORD_CLASSES["police"] for w in sources):
         return "police"  # police firing on a crowd is repression (CAMEO 175), not combat
