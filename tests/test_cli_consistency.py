@@ -266,3 +266,21 @@ def test_the_python_and_rest_apis_look_names_up_as_the_commands_do(store: str) -
             assert client.get(path, params={"entity": "Barrios"}).status_code == 400
             assert client.get(path, params={"entity": "Nobody Anywhere"}).status_code == 404
             assert client.get(path, params={"entity": edith}).status_code == 200
+
+
+def test_the_python_and_rest_apis_refuse_a_kind_no_event_has(store: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from storyline.errors import UsageError
+    from storyline.server.app import ServerConfig, create_app
+
+    with storyline.open(store) as sl:
+        with pytest.raises(UsageError, match="unknown kind 'bogus'; choose a PLOVER category"):
+            sl.clusters(kind="bogus")
+        with pytest.raises(UsageError, match="unknown type 'BOGUS'"):
+            sl.events(type="BOGUS")
+        assert sl.clusters(kind="consult,meeting", include_tentative=True) is not None  # known, in any case
+    with TestClient(create_app(store, ServerConfig(token="t" * 16)), raise_server_exceptions=False) as client:
+        assert client.get("/api/happenings", params={"kind": "bogus"}).status_code == 400
+        assert client.get("/api/events", params={"type": "BOGUS"}).status_code == 400
+        assert client.get("/api/happenings", params={"kind": "meeting"}).status_code == 200

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -251,6 +252,7 @@ class Storyline:
         the least placement confidence and the fewest reporting articles. A value that cannot be
         raises :class:`UsageError`."""
         start, end = date_bounds(date_from, date_to)
+        check_event_kinds(kind, "kind", subtypes=True)
         return HappeningFilter.of(
             entity_ids=self._entity_groups(entity),
             storyline=self.resolve_storyline(storyline)[0] if storyline else None,
@@ -461,6 +463,7 @@ class Storyline:
             raise UsageError(f"unknown status {status!r}; choose one of {', '.join(s.value for s in EventStatus)}")
         start, end = date_bounds(date_from, date_to)
         doc_id = self.get(document).id if document else None
+        check_event_kinds(type, "type", subtypes=False)
         if entity is not None:
             self.entity_choice(entity)  # as every listing takes an entity: unknown or ambiguous is said
         query = EventQuery(entity, type, status, start, end, doc_id, limit, offset, hide_duplicates)
@@ -1105,6 +1108,37 @@ def fold_name(text: str) -> str:
     """A name as lookups compare it: case folded, every dash and run of spacing or punctuation
     between words one space ("India – Russia", "india-russia" and "India/Russia" fold alike)."""
     return " ".join(re.split(r"[\W_]+", text.casefold())).strip()
+
+
+@functools.cache
+def event_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The PLOVER categories and the subtypes a stored event (and so a happening) can carry, read
+    from the code that gives them: the event lexicon's senses (its words and its rules) and the
+    categories the learned category model may choose."""
+    from storyline.annotate.event_lexicon import RULE_SENSES, SENSES
+    from storyline.annotate.event_model import CategoryModel
+
+    senses = [sense for found in SENSES.values() for sense in found] + list(RULE_SENSES.values())
+    categories = {sense.type for sense in senses} | set(CategoryModel.load().categories)
+    return tuple(sorted(categories)), tuple(sorted({sense.subtype for sense in senses if sense.subtype}))
+
+
+def check_event_kinds(values: str | list[str] | None, noun: str, *, subtypes: bool) -> None:
+    """Refuse a PLOVER category, or with ``subtypes`` also a subtype, that no event can have
+    (:func:`event_vocabulary`), in any case and several to a value separated by commas: it would
+    match nothing in any store, so a :class:`UsageError` lists the choices rather than a listing
+    coming back empty. The CLI, the Python API and the REST API (400) all check so."""
+    given = [values] if isinstance(values, str) else list(values or [])
+    wanted = [v.strip() for value in given for v in value.split(",") if v.strip()]
+    if not wanted:
+        return
+    categories, kinds = event_vocabulary()
+    unknown = [v for v in wanted if v.upper() not in categories and not (subtypes and v.lower() in kinds)]
+    if unknown:
+        choices = f"a PLOVER category ({', '.join(categories)})"
+        if subtypes:
+            choices += f" or a subtype ({', '.join(kinds)})"
+        raise UsageError(f"unknown {noun} {', '.join(map(repr, unknown))}; choose {choices}")
 
 
 def _ambiguous(kind: str, given: str, candidates: list[tuple[str, str]]) -> UsageError:

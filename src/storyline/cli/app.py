@@ -933,34 +933,17 @@ def _variant_lines(entities: list[EntityMention], indent: str) -> list[str]:
     ]
 
 
-def _event_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The PLOVER categories and the subtypes a stored event (and so a happening) can carry, read
-    from the code that gives them: the event lexicon's senses (its words and its rules) and the
-    categories the learned category model may choose. A filter value outside them matches
-    nothing in any store, so it is refused with these choices rather than listing nothing."""
-    from storyline.annotate.event_lexicon import RULE_SENSES, SENSES
-    from storyline.annotate.event_model import CategoryModel
-
-    senses = [sense for found in SENSES.values() for sense in found] + list(RULE_SENSES.values())
-    categories = {sense.type for sense in senses} | set(CategoryModel.load().categories)
-    return tuple(sorted(categories)), tuple(sorted({sense.subtype for sense in senses if sense.subtype}))
-
-
 def _event_types_checked(values: str | list[str] | None, option: str, noun: str, *, subtypes: bool) -> None:
     """Refuse (exit 2, listing the choices) a PLOVER category, or with ``subtypes`` also a
-    subtype, that no event can have; as the listings compare them, in any case. Several values
-    may share one option, separated by commas."""
-    given = [values] if isinstance(values, str) else list(values or [])
-    wanted = [v.strip() for value in given for v in value.split(",") if v.strip()]
-    if not wanted:
-        return
-    categories, kinds = _event_vocabulary()
-    unknown = [v for v in wanted if v.upper() not in categories and not (subtypes and v.lower() in kinds)]
-    if unknown:
-        choices = f"a PLOVER category ({', '.join(categories)})"
-        if subtypes:
-            choices += f" or a subtype ({', '.join(kinds)})"
-        raise typer.BadParameter(f"unknown {noun} {', '.join(map(repr, unknown))}; choose {choices}", param_hint=option)
+    subtype, that no event can have (:func:`storyline.api.check_event_kinds`, which the Python and
+    REST APIs apply too), naming the option."""
+    from storyline.api import check_event_kinds
+    from storyline.errors import UsageError
+
+    try:
+        check_event_kinds(values, noun, subtypes=subtypes)
+    except UsageError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
 def _entity_kind(value: str | None) -> str | None:
