@@ -284,3 +284,21 @@ def test_the_python_and_rest_apis_refuse_a_kind_no_event_has(store: str) -> None
         assert client.get("/api/happenings", params={"kind": "bogus"}).status_code == 400
         assert client.get("/api/events", params={"type": "BOGUS"}).status_code == 400
         assert client.get("/api/happenings", params={"kind": "meeting"}).status_code == 200
+
+
+def test_a_refused_run_still_answers_json_on_stdout(tmp_path: Path) -> None:
+    text = tmp_path / "a.txt"
+    text.write_text("The council met on the harbour plan and voted to fund the new quay next spring.\n")
+    not_a_store = tmp_path / "notes.txt"
+    not_a_store.write_text("not a database")
+    for args in (
+        ("ingest", str(text), "--db", str(not_a_store), "--json"),
+        ("analyze", str(text), "--db", str(not_a_store), "--json"),
+        ("compare", str(tmp_path / "missing.txt"), str(text), "--json"),
+        ("compare", "--pairs", str(tmp_path / "missing.jsonl"), "--json"),
+    ):
+        code, out, err = run(*args)
+        answer = json.loads(out)
+        assert code == 1 and answer["exit"] == 1 and answer["error"] in err, args
+    code, out, err = run("compare", str(tmp_path / "missing.txt"), str(text))
+    assert code == 1 and not out and "missing.txt: no such file" in err  # not "no document with id"

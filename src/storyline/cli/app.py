@@ -72,15 +72,24 @@ def _usage(exc: Exception) -> typer.Exit:
     return typer.Exit(1 if isinstance(exc, UsageError) and exc.code == "not-found" else 2)
 
 
-def _open(db: str) -> Storyline:
+def _open(db: str, as_json: bool = False) -> Storyline:
     from storyline.api import open as open_store
     from storyline.errors import StoreError
 
     try:
         return open_store(db)
     except StoreError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(1) from None
+        raise _refused(str(exc), 1, as_json) from None
+
+
+def _refused(message: str, code: int, as_json: bool) -> typer.Exit:
+    """A whole run refused: the error on stderr and, for --json, as one JSON object on stdout
+    (``{"error": ..., "exit": ...}``), so that a caller reading stdout gets valid JSON and the
+    reason rather than nothing. Returns the exit to raise."""
+    _err(f"error: {message}")
+    if as_json:
+        typer.echo(json.dumps({"error": message, "exit": code}, ensure_ascii=False))
+    return typer.Exit(code)
 
 
 def _parse_fields(values: list[str]) -> dict[str, str]:
@@ -170,7 +179,7 @@ def _run_ingest(
 
     from storyline.errors import ConfigError, StoreError
 
-    sl = _open(db)
+    sl = _open(db, as_json)
     try:
         show = not quiet and not as_json and sys.stderr.isatty()
         with Progress(
@@ -193,11 +202,9 @@ def _run_ingest(
                     num_workers=num_workers,
                 )  # fmt: skip
             except ConfigError as exc:
-                _err(f"error: {exc}")
-                raise typer.Exit(2) from None
+                raise _refused(str(exc), 2, as_json) from None
             except StoreError as exc:
-                _err(f"error: {exc}")
-                raise typer.Exit(1) from None
+                raise _refused(str(exc), 1, as_json) from None
     finally:
         sl.close()
     _print_report(report, as_json, verbose)
@@ -1254,8 +1261,7 @@ def compare(
         from storyline.relate.pairs import read_pairs
 
         if not pairs.is_file():
-            _err(f"error: {pairs}: no such file")
-            raise typer.Exit(1)
+            raise _refused(f"{pairs}: no such file", 1, as_json)
         rows, errors = read_pairs(pairs)
         compared = compare_pairs(rows, workers=workers)  # None: as many as repay starting them
         errors += [c for c in compared if isinstance(c, StorylineError)]
@@ -1265,17 +1271,20 @@ def compare(
         results = [c for c in compared if not isinstance(c, StorylineError)]
     else:
         assert first is not None and second is not None
+        given = [p for p in (first, second) if Path(p).exists()]
+        if len(given) == 1:  # two files, or two stored ids: a file beside a missing one is a missing file
+            missing = second if given[0] == first else first
+            raise _refused(f"{missing}: no such file (A and B are two files, or two stored documents' ids)", 1, as_json)
         try:
             if Path(first).exists() and Path(second).exists():
                 from storyline.api import compare_files
 
                 results = [compare_files(first, second, workers=None)]
             else:
-                with _open(db) as sl:
+                with _open(db, as_json) as sl:
                     results = [sl.compare(first, second)]
         except StorylineError as exc:
-            _err(f"error: {exc}")
-            raise typer.Exit(1) from None
+            raise _refused(str(exc), 1, as_json) from None
     for c in results:
         if as_json:
             typer.echo(json.dumps(c.as_dict(), ensure_ascii=False))
