@@ -302,3 +302,53 @@ def test_a_refused_run_still_answers_json_on_stdout(tmp_path: Path) -> None:
         assert code == 1 and answer["exit"] == 1 and answer["error"] in err, args
     code, out, err = run("compare", str(tmp_path / "missing.txt"), str(text))
     assert code == 1 and not out and "missing.txt: no such file" in err  # not "no document with id"
+
+
+def test_an_exact_name_beats_an_alias_and_a_saved_alert_outlives_an_ambiguous_one(tmp_path: Path) -> None:
+    """A country's own name wins over a person's alias ("Jordan", and Michael Jordan called
+    "Jordan"), in every listing and the graph; an alert saved on an alias that later names two
+    people keeps watching both rather than failing each round."""
+    from storyline.follow.alerts import check_spec
+
+    records = tmp_path / "r.jsonl"
+    rows = [
+        {"id": "j1", "title": "Jordan scores 40", "published": "2020-02-03",
+         "text": "Michael Jordan scored 40 points against the Knicks in Chicago on Sunday. Jordan said the team "
+                 "played well."},
+        {"id": "j2", "title": "King visits Amman", "published": "2020-02-04",
+         "text": "King Abdullah met President Emmanuel Macron in Amman, Jordan, on Monday. Jordan and France "
+                 "signed a trade agreement."},
+        {"id": "b1", "title": "Barrios speaks", "published": "2020-02-05",
+         "text": "Mayor Jorge Barrios met President Vladimir Putin in Moscow on Monday. Barrios said the talks "
+                 "went well."},
+    ]  # fmt: skip
+    records.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = str(tmp_path / "j.db")
+    assert run("analyze", str(records), "--db", db)[0] == 0
+    with storyline.open(db) as sl:
+        (country,) = sl.entity_choice("Jordan")
+        assert sl.store.entity(country).canonical == "Jordan"
+        graph = sl.entity_graph(entity="Jordan")  # no "ambiguous": the country's own name
+        assert not graph["nodes"] or country in {node["id"] for node in graph["nodes"]}
+        assert all(country in {a.entity_id for a in r.event.actors} for r in sl.events(entity="Jordan"))
+        spec = {"entity": "Barrios"}
+        assert check_spec(sl, spec) is not None  # one Barrios so far
+    more = tmp_path / "more.jsonl"
+    more.write_text(
+        json.dumps(
+            {
+                "id": "b2",
+                "published": "2020-02-06",
+                "text": (
+                    "Edith Barrios led a protest in Lima on Sunday. Barrios said the police attacked the protesters."
+                ),
+            }
+        )
+        + "\n"
+    )
+    assert run("analyze", str(more), "--db", db)[0] == 0
+    with storyline.open(db) as sl:
+        with pytest.raises(Exception, match="ambiguous"):
+            sl.clusters(entity="Barrios")
+        watched = check_spec(sl, spec)
+        assert watched is not None and len(watched.entity_ids[0]) >= 2  # both people, no error

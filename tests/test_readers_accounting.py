@@ -358,3 +358,17 @@ def test_a_date_given_and_not_used_is_noted(given: str) -> None:
     dated = Cleaner(CONFIG).clean_many([kept])[0]
     assert isinstance(dated, Document) and dated.published is not None
     assert not any(note.startswith("date ") for note in dated.notes)
+
+
+@pytest.mark.parametrize("separator", [" ", "\n", "\t "])
+def test_invisible_marks_between_spaces_are_no_text(separator: str) -> None:
+    doc = _clean(("\u200f" + separator) * 60)
+    assert isinstance(doc, InputError) and doc.code == "no-text"
+
+
+def test_a_warc_gz_with_a_newline_after_its_last_member_is_whole(tmp_path: Path) -> None:
+    data, _ = _small_warc(gzip_records=True)  # one gzip member a record
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(data + b"\n")
+    articles, errors = _split(_read(path))
+    assert not errors and len(articles) == 3, errors

@@ -657,3 +657,16 @@ def test_vectors_above_a_rowid_and_the_count_of_removals(backend: Backend) -> No
         assert store.vector_state("m") == (0, 0, 2)
     finally:
         store.close()
+
+
+def test_another_programs_migrations_table_is_not_taken_for_ours(tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "laravel.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE migrations (id INTEGER PRIMARY KEY, migration TEXT, batch INTEGER)")
+        db.execute("CREATE TABLE users (id INTEGER)")
+    before = other.read_bytes()
+    with pytest.raises(StoreError, match="a database of another program: tables migrations, users"):
+        SQLiteStore(other)
+    assert other.read_bytes() == before and not (tmp_path / "laravel.db-wal").exists()

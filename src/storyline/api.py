@@ -244,17 +244,19 @@ class Storyline:
         kind: str | list[str] | None = None,
         min_confidence: float | None = None,
         min_sources: int | None = None,
+        every_match: bool = False,
     ) -> HappeningFilter:
         """The filter record every listing of happenings takes, built once and checked: entities
         by id, name or alias (all of them must take part), a storyline by id, id prefix or label
         (:meth:`resolve_storyline`), dates as YYYY, YYYY-MM or YYYY-MM-DD, statuses (planned,
         occurred, ...), kinds (a PLOVER category such as CONSULT or a subtype such as meeting),
         the least placement confidence and the fewest reporting articles. A value that cannot be
-        raises :class:`UsageError`."""
+        raises :class:`UsageError`; with ``every_match`` an ambiguous entity name stands for every
+        entity it matches instead (a saved alert)."""
         start, end = date_bounds(date_from, date_to)
         check_event_kinds(kind, "kind", subtypes=True)
         return HappeningFilter.of(
-            entity_ids=self._entity_groups(entity),
+            entity_ids=self._entity_groups(entity, every_match),
             storyline=self.resolve_storyline(storyline)[0] if storyline else None,
             date_from=start, date_to=end, cluster_id=cluster, include_tentative=include_tentative,
             dated_only=dated_only, status=status, kind=kind, min_confidence=min_confidence, min_sources=min_sources,
@@ -289,23 +291,30 @@ class Storyline:
             raise UsageError(f"give a HappeningFilter or keyword filters, not both ({', '.join(filters)})")
         return which if which is not None else self.happening_filter(**filters)
 
-    def _entity_groups(self, entity: str | list[str] | None) -> list[list[str]] | None:
+    def _entity_groups(self, entity: str | list[str] | None, every_match: bool = False) -> list[list[str]] | None:
         """For each name given, the entity ids it stands for (all of them must take part)."""
         names = [entity] if isinstance(entity, str) else list(entity or [])
-        return [self.entity_choice(name) for name in names] if names else None
+        return [self.entity_choice(name, every_match=every_match) for name in names] if names else None
 
-    def entity_choice(self, name: str) -> list[str]:
-        """The ids of the entities an --entity value stands for: an id, or the entities whose name
-        or alias it is, alike for every listing (events, happenings, timelines, the graph; the
-        CLI, this API and the REST API). Entities of one name (a country the recogniser also read
-        as an organisation) are one answer. Raises :class:`UsageError`: ``not-found`` for a name
-        no entity has, ``ambiguous`` (with the candidates and their ids) for one that entities of
-        different names share as an alias ("Barrios" for Jorge and Edith Barrios)."""
+    def entity_choice(self, name: str, *, every_match: bool = False) -> list[str]:
+        """The ids of the entities an --entity value stands for: an id; else the entities whose
+        canonical name it is ("Jordan" the country, though Michael Jordan is "Jordan" too); else
+        those whose alias it is. Alike for every listing (events, happenings, timelines, the
+        graph; the CLI, this API and the REST API). Entities of one name (a country the
+        recogniser also read as an organisation) are one answer. Raises :class:`UsageError`:
+        ``not-found`` for a name no entity has, ``ambiguous`` (with the candidates and their ids)
+        for an alias that entities of different names share ("Barrios" for Jorge and Edith
+        Barrios), unless ``every_match`` (a saved alert keeps watching all of them)."""
         ids = self.store.entity_ids(name)
         if not ids:
             raise UsageError(f"no entity {name!r} (storyline entities lists them)", "not-found")
+        if name in ids:
+            return [name]
         records = [r for r in map(self.store.entity, ids) if r is not None]
-        if name not in ids and len({fold_name(r.canonical) for r in records}) > 1:
+        named = [r.id for r in records if fold_name(r.canonical) == fold_name(name)]
+        if named:
+            return named
+        if len({fold_name(r.canonical) for r in records}) > 1 and not every_match:
             raise _ambiguous("entity", name, [(f"{r.canonical} ({r.kind})", r.id) for r in records])
         return ids
 
@@ -464,9 +473,9 @@ class Storyline:
         start, end = date_bounds(date_from, date_to)
         doc_id = self.get(document).id if document else None
         check_event_kinds(type, "type", subtypes=False)
-        if entity is not None:
-            self.entity_choice(entity)  # as every listing takes an entity: unknown or ambiguous is said
-        query = EventQuery(entity, type, status, start, end, doc_id, limit, offset, hide_duplicates)
+        # as every listing takes an entity: unknown or ambiguous is said, an exact name beats an alias
+        chosen = tuple(self.entity_choice(entity)) if entity is not None else None
+        query = EventQuery(entity, type, status, start, end, doc_id, limit, offset, hide_duplicates, entity_ids=chosen)
         return self._confidence_filter(query, min_confidence)
 
     def events(self, which: EventQuery | None = None, **filters: Any) -> list[StoredEvent]:
@@ -800,9 +809,14 @@ class Storyline:
             raise UsageError(f"limit must be between 1 and {_MAX_GRAPH_NODES}, not {limit}")
         if min_weight < 1:
             raise UsageError(f"min_weight must be at least 1, not {min_weight}")
-        ids = self.store.entity_ids(entity) if entity is not None else None
-        if ids is not None and not ids:
-            return {"nodes": [], "edges": []}
+        ids = None
+        if entity is not None:
+            try:
+                ids = self.entity_choice(entity)  # an ambiguous alias is said, as by every listing
+            except UsageError as exc:
+                if exc.code != "not-found":
+                    raise
+                return {"nodes": [], "edges": []}
         return self.store.entity_graph(ids, limit, min_weight).as_dict()
 
     def export_graph(

@@ -219,7 +219,8 @@ class _Person:
 
     @property
     def full(self) -> str:
-        return max(self.names, key=lambda n: (len(n.split()), self.names[n], n))
+        # the name with the most given names ("Edith Barrios" over "Frau Barrios"), then words
+        return max(self.names, key=lambda n: (len(_given_names(n)), len(n.split()), self.names[n], n))
 
     @property
     def first(self) -> str | None:
@@ -266,41 +267,74 @@ def _surname(name: str) -> str:
 
 
 #: Forms of address that may stand before a surname in place of a given name ("Mme Borne",
-#: "Herr Scholz", "M. Macron": Monsieur, though it may be an initial).
+#: "Herr Scholz", "M. Macron": Monsieur, though it may be an initial). Not "Don" or "Pan", which
+#: are given names too.
 COURTESY = frozenset({
     "mr", "mrs", "ms", "miss", "mx", "m", "mme", "mlle", "mm", "monsieur", "madame", "herr", "frau", "sr", "sra",
-    "srta", "señor", "señora", "don", "doña", "dr", "prof", "sir", "dame", "sig", "signor", "signora", "pan", "pani",
+    "srta", "señor", "señora", "doña", "dr", "prof", "sir", "dame", "sig", "signor", "signora", "pani", "sheikh",
+    "sheikha",
 })  # fmt: skip
+#: Words that make the next name a father's ("son of"): "Tamim bin Hamad".
+_PATRONYMIC = frozenset({"bin", "ibn", "bint", "binti", "ben", "ould", "ap"})
+#: A given name's parts: "Jean-Pierre" is Jean and Pierre, "J.-P." the initials J and P.
+_GIVEN_PARTS = re.compile(r"[^\W\d_]+")
 
 
 def _given_names(name: str) -> list[str]:
-    """The words of a person's name before the surname, case-folded, an initial without its dot,
-    forms of address (:data:`COURTESY`) left out."""
-    words = (word.casefold().rstrip(".") for word in name.split()[:-1])
-    return [word for word in words if word not in COURTESY and word not in _HONORIFICS]
+    """The parts of a person's given names (the words before the surname), case-folded: an initial
+    without its dot, a hyphenated name in its parts, forms of address (:data:`COURTESY`) left out."""
+    parts = (part for word in name.split()[:-1] for part in _GIVEN_PARTS.findall(word.casefold()))
+    return [part for part in parts if part not in COURTESY and part not in _HONORIFICS]
 
 
 def _given_word_matches(a: str, b: str) -> bool:
     """One given name and another: the same, one the other's initial ("j" and "jorge"), or one
-    spelling of the other: a letter more or changed inside a name of five letters or more, its
-    first two and last two letters the same ("jakrapanth" and "jakraphanth", "mohamed" and
-    "mohammed"; not "michael" and "michaela", nor "francesco" and "francesca")."""
+    spelling of the other (:func:`_spelling_of`)."""
     if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
         return True
+    return _spelling_of(a, b)
+
+
+def _spelling_of(a: str, b: str) -> bool:
+    """Whether one given name is a spelling of another: a letter more or changed inside a name of
+    five letters or more, its first two and last two letters the same ("jakrapanth" and
+    "jakraphanth", "mohamed" and "mohammed"; not "michael" and "michaela", nor "francesco" and
+    "francesca")."""
     return min(len(a), len(b)) >= 5 and a[:2] == b[:2] and a[-2:] == b[-2:] and edit_distance(a, b) == 1
 
 
 def same_given_names(a: str, b: str) -> bool:
-    """Whether two names of one surname can be one person: the given names of the shorter are, in
-    order, among those of the longer, each the same word, its initial or a spelling of it
-    (:func:`_given_word_matches`): "Narendra Modi" and "Narendra Damodardas Modi", "J. Barrios"
-    and "Jorge Barrios"; not "Edith Barrios" and "Jorge Barrios", nor "Abdullah bin Hamad
-    al-Thani" and "Abdullah bin Nasser al-Thani". A surname alone goes with any."""
+    """Whether two names of one surname can be one person. A first name alone goes with any longer
+    name it opens or whose initial it is ("Narendra Modi" and "Narendra Damodardas Modi", "George
+    Bush" and "George W. Bush"); two or more given names must match the other's one for one, each
+    the same word, its initial or a spelling of it ("J. Barrios" and "Jorge Barrios", "J.-P.
+    Raffarin" and "Jean-Pierre Raffarin"; not "George W. Bush" and "George H. W. Bush", nor
+    "Abdullah bin Hamad al-Thani" and "Abdullah bin Nasser al-Thani"); other first names, never
+    ("Edith Barrios" and "Jorge Barrios"). A surname alone goes with any."""
     x, y = _given_names(a), _given_names(b)
     if len(x) > len(y):
         x, y = y, x
-    rest = iter(y)
-    return all(any(_given_word_matches(word, other) for other in rest) for word in x)
+    if not x:
+        return True
+    if len(x) == 1:
+        # its first given name, or the last word before the surname: a double surname written
+        # without the given name ("López Gatell" of "Hugo López Gatell"), but not a father's name
+        # ("Abdullah al-Thani" is not "Tamim bin Abdullah al-Thani")
+        tail = len(y) > 1 and y[-2] not in _PATRONYMIC and _given_word_matches(x[0], y[-1])
+        return _given_word_matches(x[0], y[0]) or tail
+    return len(x) == len(y) and all(_given_word_matches(u, v) for u, v in zip(x, y, strict=True))
+
+
+def respelt(a: str, b: str) -> bool:
+    """Whether two full names of one surname differ only by the spelling of one given name, as
+    many given names on each side ("Jakrapanth Thomma" and "Jakraphanth Thomma"): what joins two
+    people of one surname across articles, where an extra or missing given name proves nothing
+    ("George W. Bush" is not "George H. W. Bush", "Hamad al-Thani" not "Tamim bin Hamad al-Thani")."""
+    x, y = _given_names(a), _given_names(b)
+    if len(x) != len(y) or not x:
+        return False
+    differ = [(u, v) for u, v in zip(x, y, strict=True) if u != v]
+    return len(differ) == 1 and _spelling_of(*differ[0])
 
 
 def name_key(name: str) -> str:
@@ -1165,9 +1199,9 @@ class EntityRecognizer:
             surname = surname_key(words[-1])
             same = by_surname.get(surname, [])
             index: int | None
-            if len(words) > 1:
+            if len(words) > 1 and _given_names(name):
                 index = next((i for i in same if all(same_given_names(name, n) for n in people[i].names)), None)
-            else:
+            else:  # a surname alone, or after a form of address only ("Frau Barrios")
                 index = _nearest(same, named_at, m.start)
                 if index is None:
                     index = next((i for i, p in enumerate(people) if p.first == words[0].casefold()), None)
@@ -1176,7 +1210,7 @@ class EntityRecognizer:
                 people.append(_Person())
                 by_surname[surname].append(index)
             m.cluster = index
-            if len(words) > 1:
+            if len(words) > 1 and _given_names(name):
                 named_at[index].append(m.start)
             people[index].names[name] += 1
             if m.title and m.title.casefold().rstrip(".") not in _HONORIFICS:
@@ -1307,8 +1341,8 @@ class EntityRecognizer:
                     # stay); one given name spelt two ways is one person all the same, under the
                     # first spelling in alphabetical order
                     continue
-                if letters == 0 and (len(rare.split()) < 2 or len(common.split()) < 2):
-                    continue  # a surname alone joined its full name above, or has several
+                if letters == 0 and not respelt(rare, common):
+                    continue  # one surname: one person only where a given name is spelt two ways
                 shared = sorted(set(context[rare]) & set(context[common]))
                 if in_docs[rare] & in_docs[common]:
                     reason = "named in the same article"

@@ -181,8 +181,8 @@ class Cleaner:
         if fields.published and metadata_date is None:
             # said, not dropped in silence: "9999-12-31", "0000-00-00", "next Tuesday"
             notes.append(
-                f"date {fields.published[:60]!r} not used: not a day from {MIN_YEAR} to {MAX_YEAR} "
-                "with a zone some place uses"
+                f"date {fields.published[:60]!r} not used: not read as one day (a real day from {MIN_YEAR} to "
+                f"{MAX_YEAR}, day and month not in doubt, with a zone some place uses)"
             )
         if metadata_date is None and published is not None and date_note:
             notes.append(date_note)  # which of the page's dates won, and over which

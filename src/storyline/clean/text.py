@@ -66,7 +66,7 @@ def visible_chars(text: str, enough: int) -> int:
     normalize_line keeps because right-to-left text needs them, do not show; nor does a
     combining mark or variation selector with no character under it (U+0301 three hundred times).
     A mark on a letter shows with it (a decomposed accent, an Indic vowel sign); white space
-    counts, as it always has."""
+    counts once something that shows came before it."""
     count = 0
     on_base = False  # whether the last character counted can carry a combining mark
     for c in text:
@@ -76,8 +76,12 @@ def visible_chars(text: str, enough: int) -> int:
         if category in ("Mn", "Me"):
             if not on_base:
                 continue
+        elif c.isspace():
+            if not count:
+                continue  # white space before anything that shows ("\u200f " sixty times) shows nothing
+            on_base = False
         else:
-            on_base = not c.isspace()
+            on_base = True
         count += 1
         if count >= enough:
             break

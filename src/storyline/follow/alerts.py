@@ -81,7 +81,11 @@ def check_spec(sl: Storyline, spec: dict[str, Any]) -> HappeningFilter | None:
     except UsageError as exc:
         if exc.code == "not-found":
             return None
-        raise
+        if exc.code != "ambiguous" or "entity" not in filters:
+            raise
+    # an alias that has come to name several people since the watch was saved: it keeps watching
+    # all of them rather than failing at every round (a new watch is refused an ambiguous name)
+    return sl.happening_filter(**filters, every_match=True)
 
 
 def add_watch(

@@ -51,7 +51,7 @@ class _Gunzip:
                     self.cut = self._in_member
                     return b""
             if self._inflate.eof:
-                if not self._pending.strip(b"\0"):  # gzip allows zero padding after the last member
+                if not self._pending.strip(b"\0 \t\r\n"):  # zero padding, or a newline, after the last member
                     self._pending = b""
                     continue
                 self._inflate = zlib.decompressobj(wbits=31)

@@ -91,6 +91,9 @@ class EventQuery:
     """Only events whose stored (raw) confidence is at least this."""
     doubtful_below: float | None = None
     """List events whose stored confidence is below this after the others (kept, shown last)."""
+    entity_ids: tuple[str, ...] | None = None
+    """The ids ``entity`` was resolved to (:meth:`storyline.api.Storyline.entity_choice`); when
+    None, the store looks the name up itself (every entity with that name or alias)."""
 
 
 @dataclass(frozen=True, slots=True)

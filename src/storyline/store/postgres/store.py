@@ -537,7 +537,10 @@ class PostgresStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
     def _event_filters(self, query: EventQuery) -> tuple[list[str], list[Any]] | None:
         """The conditions of an event query on ``events e JOIN documents d``, and their parameters;
         None when its entity names none stored."""
-        return event_where(query, self.entity_ids(query.entity) if query.entity else None, postgres=True)
+        ids = list(query.entity_ids) if query.entity_ids is not None else None
+        if ids is None and query.entity:
+            ids = self.entity_ids(query.entity)
+        return event_where(query, ids, postgres=True)
 
     def entity_aliases_matching(self, name: str) -> list[tuple[str, str, str | None]]:
         """The entities ``name`` stands for only as another name (an alias, not the id or the

@@ -118,7 +118,11 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
         before anything is written to it: storyline would add its forty tables beside the other
         program's and switch the file to write-ahead logging."""
         names = [r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        if names and "migrations" not in names:
+        ours = "migrations" in names and {r[1] for r in self._db.execute("PRAGMA table_info(migrations)")} == {
+            "name",
+            "applied_at",
+        }  # (another program's "migrations" table has other columns)
+        if names and not ours:
             shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
             self._db.close()
             raise StoreError(f"{self.path}: not a storyline store (a database of another program: tables {shown})")
@@ -673,7 +677,10 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
     def _event_filters(self, query: EventQuery) -> tuple[list[str], list[Any]] | None:
         """The conditions of an event query on ``events e JOIN documents d``, and their parameters;
         None when its entity names none stored."""
-        return event_where(query, self.entity_ids(query.entity) if query.entity else None, postgres=False)
+        ids = list(query.entity_ids) if query.entity_ids is not None else None
+        if ids is None and query.entity:
+            ids = self.entity_ids(query.entity)
+        return event_where(query, ids, postgres=False)
 
     def entity_aliases_matching(self, name: str) -> list[tuple[str, str, str | None]]:
         """The entities ``name`` stands for only as another name (an alias, not the id or the
