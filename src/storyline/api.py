@@ -245,6 +245,7 @@ class Storyline:
         min_confidence: float | None = None,
         min_sources: int | None = None,
         every_match: bool = False,
+        check_kinds: bool = True,
     ) -> HappeningFilter:
         """The filter record every listing of happenings takes, built once and checked: entities
         by id, name or alias (all of them must take part), a storyline by id, id prefix or label
@@ -252,9 +253,11 @@ class Storyline:
         occurred, ...), kinds (a PLOVER category such as CONSULT or a subtype such as meeting),
         the least placement confidence and the fewest reporting articles. A value that cannot be
         raises :class:`UsageError`; with ``every_match`` an ambiguous entity name stands for every
-        entity it matches instead (a saved alert)."""
+        entity it matches instead (a saved alert); without ``check_kinds`` a kind no event has
+        lists nothing (the REST API, whose schema takes any string there)."""
         start, end = date_bounds(date_from, date_to)
-        check_event_kinds(kind, "kind", subtypes=True)
+        if check_kinds:
+            check_event_kinds(kind, "kind", subtypes=True)
         return HappeningFilter.of(
             entity_ids=self._entity_groups(entity, every_match),
             storyline=self.resolve_storyline(storyline)[0] if storyline else None,
@@ -463,6 +466,7 @@ class Storyline:
         offset: int = 0,
         min_confidence: float | None = None,
         hide_duplicates: bool = False,
+        check_kinds: bool = True,
     ) -> EventQuery:
         """The filter record every listing of events takes (:meth:`events`, :meth:`count_events`,
         :meth:`events_frame`, the CLI and the REST API), built once and checked: a value that
@@ -472,7 +476,8 @@ class Storyline:
             raise UsageError(f"unknown status {status!r}; choose one of {', '.join(s.value for s in EventStatus)}")
         start, end = date_bounds(date_from, date_to)
         doc_id = self.get(document).id if document else None
-        check_event_kinds(type, "type", subtypes=False)
+        if check_kinds:  # (not the REST API: its schema takes any string there)
+            check_event_kinds(type, "type", subtypes=False)
         # as every listing takes an entity: unknown or ambiguous is said, an exact name beats an alias
         chosen = tuple(self.entity_choice(entity)) if entity is not None else None
         query = EventQuery(entity, type, status, start, end, doc_id, limit, offset, hide_duplicates, entity_ids=chosen)
