@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
@@ -25,7 +24,7 @@ from storyline.errors import ConfigError, InputError, StorylineError, UsageError
 from storyline.ingest.sources import Source
 from storyline.ingest.transport import Transport
 from storyline.model import EXPORT_FIELDS, Article, Document, content_id, document_to_dict
-from storyline.model.annotations import Annotations, EntityRecord, Event, EventStatus, value_range
+from storyline.model.annotations import Annotations, EntityRecord, Event, EventStatus, fold_name, value_range
 from storyline.model.clusters import EventCluster, StorylineRecord, TimelineEntry
 from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
 from storyline.store import DocumentQuery, EventQuery, SearchHit, Sighting, Store, StoredEvent, open_store
@@ -1123,13 +1122,7 @@ def _flat(inputs: Sequence[Any]) -> tuple[str | os.PathLike[str], ...]:
     return tuple(out)
 
 
-def fold_name(text: str) -> str:
-    """A name as lookups compare it: case folded, every dash and run of spacing or punctuation
-    between words one space ("India – Russia", "india-russia" and "India/Russia" fold alike)."""
-    return " ".join(re.split(r"[\W_]+", text.casefold())).strip()
-
-
-@functools.cache
+@lru_cache(maxsize=1)
 def event_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The PLOVER categories and the subtypes a stored event (and so a happening) can carry, read
     from the code that gives them: the event lexicon's senses (its words and its rules) and the

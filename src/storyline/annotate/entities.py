@@ -56,7 +56,7 @@ from storyline.annotate.span_model import (
 )
 from storyline.annotate.span_model import LABELS as SPAN_LABELS
 from storyline.annotate.textlimits import mask_long_words
-from storyline.model.annotations import EntityMention, entity_kind
+from storyline.model.annotations import EntityMention, entity_kind, fold_name
 
 NAME = "storyline.entities.v16"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
@@ -335,12 +335,6 @@ def respelt(a: str, b: str) -> bool:
         return False
     differ = [(u, v) for u, v in zip(x, y, strict=True) if u != v]
     return len(differ) == 1 and _spelling_of(*differ[0])
-
-
-def name_key(name: str) -> str:
-    """A name as written variants of it compare: case-folded, hyphens and dots read as spaces
-    ("López-Gatell" and "López Gatell", "St. Petersburg" and "St Petersburg")."""
-    return " ".join(re.sub(r"[-‐‑.]", " ", name).casefold().split())
 
 
 def _nearest(people: Sequence[int], named_at: Mapping[int, list[int]], at: int) -> int | None:
@@ -1308,7 +1302,7 @@ class EntityRecognizer:
         written: dict[str, list[str]] = defaultdict(list)
         for name in docs:
             if name not in target:
-                written[name_key(name)].append(name)
+                written[fold_name(name)].append(name)
         for names in written.values():
             best = max(names, key=lambda n: (*evidence(n), n))
             for name in names:

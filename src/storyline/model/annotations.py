@@ -130,6 +130,14 @@ VAGUE_PLACES = frozenset({"country", "continent", "region"})
 AREA_PLACES = VAGUE_PLACES | {"state", "ocean", "sea"}
 
 
+def fold_name(text: str) -> str:
+    """A name as lookups and canonical names compare it: case folded, every dash and run of
+    spacing or punctuation between words one space ("India – Russia", "india-russia" and
+    "India/Russia" fold alike; so do "López-Gatell" and "López Gatell", "St. Petersburg" and "St
+    Petersburg")."""
+    return " ".join(re.split(r"[\W_]+", text.casefold())).strip()
+
+
 def entity_kind(label: str, country: str | None = None) -> str:
     """The family an entity belongs to, whatever label one mention had: PERSON, ORG, PLACE
     (GPE, LOC, FAC, and demonyms of a country), GROUP (other NORP), EVENT, LAW, PRODUCT."""
