@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
+
+from storyline.errors import FetchError
+from storyline.ingest.transport import Fetched
 
 
 def page(title: str, body: str, *, published: str | None = None, caption: str | None = None) -> bytes:
@@ -60,3 +64,21 @@ def analyzed_text(folder: Path, text: str, name: str = "article.txt") -> tuple[s
     with storyline.open(db) as sl:
         (doc,) = sl.documents(limit=None)
     return db, doc.id
+
+
+class PageTransport:
+    """A transport serving the pages it holds and recording what it was asked for; any other URL
+    fails as ``failure`` says: ``"timeout"`` (no answer) or ``"404"`` (a fetch error)."""
+
+    def __init__(self, pages: dict[str, bytes], failure: str = "timeout") -> None:
+        self.pages = pages
+        self.failure = failure
+        self.calls: list[str] = []
+
+    def fetch(self, url: str, *, timeout: float, max_bytes: int) -> Fetched:
+        self.calls.append(url)
+        if url not in self.pages:
+            if self.failure == "timeout":
+                raise FetchError(url, "timeout", f"no answer within {timeout:g} s")
+            raise FetchError(url, "fetch", "HTTP 404 Not Found")
+        return Fetched(url, self.pages[url], "text/html", "utf-8", datetime(2020, 1, 1, tzinfo=UTC))

@@ -10,11 +10,10 @@ import pytest
 from storyline.config import IngestConfig
 from storyline.errors import InputError
 from storyline.formats import READER_NAMES
-from storyline.ingest import Fetched, Source, expand, read, sniff
-from storyline.ingest.transport import FetchError
+from storyline.ingest import Source, expand, read, sniff
 from storyline.model import Article, ContentKind
 
-from .helpers import make_warc, page
+from .helpers import PageTransport, make_warc, page
 
 
 def _read(path: Path, config: IngestConfig | None = None, **kw: object) -> list[Article | InputError]:
@@ -178,20 +177,6 @@ def test_feed_reader_rss_and_atom(tmp_path: Path) -> None:
     assert a.source_id == "tag:a" and "Atom body" in str(a.content)
 
 
-class FakeTransport:
-    def __init__(self, pages: dict[str, bytes]) -> None:
-        self.pages = pages
-        self.calls: list[str] = []
-
-    def fetch(self, url: str, *, timeout: float, max_bytes: int) -> Fetched:
-        from datetime import UTC, datetime
-
-        self.calls.append(url)
-        if url not in self.pages:
-            raise FetchError(url, "timeout", f"no answer within {timeout:g} s")
-        return Fetched(url, self.pages[url], "text/html", "utf-8", datetime(2020, 1, 1, tzinfo=UTC))
-
-
 def test_feed_fetch_links_through_transport_and_fallback(tmp_path: Path) -> None:
     rss = tmp_path / "f.rss"
     rss.write_text(
@@ -200,7 +185,7 @@ def test_feed_fetch_links_through_transport_and_fallback(tmp_path: Path) -> None
         <item><title>Two</title><link>https://x.example/2</link><description>Feed text two.</description></item>
         </channel></rss>"""
     )
-    transport = FakeTransport({"https://x.example/1": page("One", "The full page text.")})
+    transport = PageTransport({"https://x.example/1": page("One", "The full page text.")})
     items = list(read(Source(str(rss), path=rss), IngestConfig(fetch_links=True), transport))
     assert transport.calls == ["https://x.example/1", "https://x.example/2"]
     page_article = items[0]

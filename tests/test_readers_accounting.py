@@ -9,7 +9,6 @@ import gzip
 import io
 import os
 import unicodedata
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,11 @@ import pytest
 
 from storyline.clean.cleaner import Cleaner
 from storyline.config import IngestConfig
-from storyline.errors import FetchError, InputError
-from storyline.ingest import Fetched, Source, expand, read
+from storyline.errors import InputError
+from storyline.ingest import Source, expand, read
 from storyline.model import Article, ContentKind, Document
 
-from .helpers import make_warc, page
+from .helpers import PageTransport, make_warc, page
 
 CONFIG = IngestConfig()
 STORY = (
@@ -270,20 +269,6 @@ def test_a_short_text_padded_with_marks_is_still_short() -> None:
 # -- 6. feeds with --fetch-links ---------------------------------------------------------------------
 
 
-class _Pages:
-    """A transport serving the pages it holds; any other URL fails (as a 404 would)."""
-
-    def __init__(self, pages: dict[str, bytes]) -> None:
-        self.pages = pages
-        self.calls: list[str] = []
-
-    def fetch(self, url: str, *, timeout: float, max_bytes: int) -> Fetched:
-        self.calls.append(url)
-        if url not in self.pages:
-            raise FetchError(url, "fetch", "HTTP 404 Not Found")
-        return Fetched(url, self.pages[url], "text/html", "utf-8", datetime(2020, 1, 1, tzinfo=UTC))
-
-
 def test_fetch_links_reads_an_entry_with_no_link_from_its_text_once(tmp_path: Path) -> None:
     feed = tmp_path / "links.rss"
     feed.write_text(
@@ -296,7 +281,7 @@ def test_fetch_links_reads_an_entry_with_no_link_from_its_text_once(tmp_path: Pa
         "</channel></rss>",
         encoding="utf-8",
     )
-    pages = _Pages({"https://x.example/p": page("P", STORY)})
+    pages = PageTransport({"https://x.example/p": page("P", STORY)}, failure="404")
     items = _read(feed, IngestConfig(fetch_links=True), pages)
     assert pages.calls == ["https://x.example/gone", "https://x.example/p"]  # "l4" is a name, not a link
     origins = [i.origin.rsplit("#", 1)[1] for i in items]

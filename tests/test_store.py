@@ -63,17 +63,27 @@ def test_not_a_store(tmp_path: Path) -> None:
         SQLiteStore(tmp_path / "missing" / "x.db")
 
 
-def test_a_database_of_another_program_is_refused_untouched(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("tables", "named"),
+    [
+        (["CREATE TABLE customers (id INTEGER, name TEXT)", "INSERT INTO customers VALUES (1, 'Ada')"], "customers"),
+        # another program's own "migrations" table (Laravel's columns) is not taken for ours
+        (["CREATE TABLE migrations (id INTEGER PRIMARY KEY, migration TEXT, batch INTEGER)",
+          "CREATE TABLE users (id INTEGER)"], "migrations, users"),
+    ],
+)  # fmt: skip
+def test_a_database_of_another_program_is_refused_untouched(tmp_path: Path, tables: list[str], named: str) -> None:
     import sqlite3
 
-    other = tmp_path / "shop.db"
+    other = tmp_path / "other.db"
     with sqlite3.connect(other) as db:
-        db.execute("CREATE TABLE customers (id INTEGER, name TEXT)")
-        db.execute("INSERT INTO customers VALUES (1, 'Ada')")
+        for statement in tables:
+            db.execute(statement)
     before = other.read_bytes()
-    with pytest.raises(StoreError, match=r"not a storyline store \(a database of another program: tables customers\)"):
+    with pytest.raises(StoreError, match=rf"not a storyline store \(a database of another program: tables {named}\)"):
         SQLiteStore(other)
     assert other.read_bytes() == before  # no table added, the journal mode unchanged
+    assert not (tmp_path / "other.db-wal").exists()
     SQLiteStore(tmp_path / "new.db").close()  # an empty or new file becomes a store
     empty = tmp_path / "empty.db"
     sqlite3.connect(empty).close()
@@ -657,16 +667,3 @@ def test_vectors_above_a_rowid_and_the_count_of_removals(backend: Backend) -> No
         assert store.vector_state("m") == (0, 0, 2)
     finally:
         store.close()
-
-
-def test_another_programs_migrations_table_is_not_taken_for_ours(tmp_path: Path) -> None:
-    import sqlite3
-
-    other = tmp_path / "laravel.db"
-    with sqlite3.connect(other) as db:
-        db.execute("CREATE TABLE migrations (id INTEGER PRIMARY KEY, migration TEXT, batch INTEGER)")
-        db.execute("CREATE TABLE users (id INTEGER)")
-    before = other.read_bytes()
-    with pytest.raises(StoreError, match="a database of another program: tables migrations, users"):
-        SQLiteStore(other)
-    assert other.read_bytes() == before and not (tmp_path / "laravel.db-wal").exists()
