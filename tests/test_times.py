@@ -323,3 +323,96 @@ def test_a_year_earlier_in_an_undated_document() -> None:
     assert ("A year earlier", "DATE", "2018") in found
     found = times("On May 16 a ban began. A year earlier, it was a field.", anchor=None)
     assert not any(text.startswith("A year") and value[:1].isdigit() for text, _, value in found)  # no year made up
+
+
+NOV_2015 = date(2015, 11, 7)
+
+
+def _years(text: str) -> list[str]:
+    """The values of the expressions found that are a year and nothing more."""
+    return [value for _, _, value in times(text, NOV_2015) if len(value) == 4 and value.isdigit()]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "For tickets call (318) 442 - 1769 before Friday.",  # a telephone number, tokenised
+        "For tickets call 318 442 1769 or 318.442.1769.",
+        "Call the hotline on 1800 552 0913.",
+        "Posted: 0915 GMT (1715 HKT).",  # clock times with their zones
+        "The curfew begins at 1900 hours.",
+        "Polls close at 1630 UTC.",
+        "Shops are open from 0800 to 1700 daily.",  # a 24-hour span
+        "Troops crossed at 0630 local time and left at 1745.",  # told as a 24-hour time in its sentence
+        "The index closed at 1987.4 points, and 2031.25 later.",  # decimals
+        "The fire started in the 1900 block of Elm Street.",  # addresses
+        "He lives at 1750 Harbor View Road.",
+        "The convoy drove 1800 km and spent £1950 on fuel.",  # amounts
+        "Between 1500 - 2000 people marched.",
+        "Passengers of Flight 1549 landed; Resolution 1973 was adopted.",  # labels and models
+        "A Model 1600 press was sold.",
+    ],
+)
+def test_a_number_that_cannot_be_a_year_is_none(text: str) -> None:
+    assert _years(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("The war ended in 1945.", ["1945"]),
+        ("The 2014 election was close.", ["2014"]),
+        ("Prices have risen since 1999.", ["1999"]),
+        ("He left at 1999 prices, after the 1987 Wall Street crash.", ["1999", "1987"]),
+        ("In 2011 300 people were hurt.", ["2011"]),
+        ("Sales rose in 1994, 1995 and 1997.", ["1994", "1995", "1997"]),
+        ("The plan ran from 1990 - 1995.", ["1990", "1995"]),
+        ("They met in Hong Kong in 1852.", ["1852"]),
+        # a number beside it in the next sentence, or after a spaced dash, is no telephone number
+        ("The war started in 2014. 500 people have died since.", ["2014"]),
+        ("The war started in 2014 - 300 people were killed.", ["2014"]),
+        ("The club lost 3-1. 2015 will be better.", ["2015"]),
+        # a zone's letters before it, "at" before a noun, a square after it: still a year
+        ("The GST 2017 reform passed.", ["2017"]),
+        ("Prices stayed at 2008 levels until the market opened at 0600 GMT.", ["2008"]),
+        ("2011 Tahrir Square protests changed Egypt.", ["2011"]),
+        ("In 2014 hours of footage were lost.", ["2014"]),
+    ],
+)
+def test_real_years_are_kept(text: str, years: list[str]) -> None:
+    assert _years(text) == years
+
+
+def test_decades_months_and_seasons_of_years_are_kept() -> None:
+    assert times("It was popular in the 1990s.", NOV_2015) == [("the 1990s", "DATE", "199")]
+    assert times("It rained in May 2014.", NOV_2015) == [("May 2014", "DATE", "2014-05")]
+    assert times("The 2014-15 season ended.", NOV_2015) == [("2014-15", "DATE", "2014")]
+    assert times("The 1999-2000 budget passed.", NOV_2015) == [("1999-2000", "DATE", "1999")]
+    assert times("The 2014-05 report.", NOV_2015) == []  # not a season: no year is made of it
+
+
+def test_a_month_in_a_range_takes_the_year_of_its_other_end() -> None:
+    assert times("Floods hit the coast from January to November 2014.", NOV_2015) == [
+        ("from January", "DATE", "2014-01"),
+        ("November 2014", "DATE", "2014-11"),
+    ]
+    assert times("Prices fell between March and June 2016.") == [
+        ("March", "DATE", "2016-03"),
+        ("June 2016", "DATE", "2016-06"),
+    ]
+    assert times("Prices fell from January 2014 to March.") == [
+        ("January 2014", "DATE", "2014-01"),
+        ("March", "DATE", "2014-03"),
+    ]
+    assert times("Snow fell from November 2014 to February.") == [
+        ("November 2014", "DATE", "2014-11"),
+        ("February", "DATE", "2015-02"),
+    ]
+    assert times("Snow fell from November to February 2015.") == [
+        ("from November", "DATE", "2014-11"),
+        ("February 2015", "DATE", "2015-02"),
+    ]
+    assert times("The strike ran from Jan. 5 to March 3, 2014.") == [
+        ("Jan. 5", "DATE", "2014-01-05"),
+        ("March 3, 2014", "DATE", "2014-03-03"),
+    ]

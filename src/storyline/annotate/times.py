@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from storyline.annotate.sentences import sentences
 from storyline.model.annotations import TimeExpression, TimeType, value_range
 
-NAME = "storyline.times.rules.v6"
+NAME = "storyline.times.rules.v7"
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -282,6 +282,120 @@ def _day_or_time(day: date, hour: str | None, minute: str | None) -> tuple[TimeT
     return TimeType.DATE, day.isoformat()
 
 
+# -- when a number of four digits is not a year --------------------------------------------------
+#: Time zones a clock time is written with ("1052 GMT (1852 HKT)").
+_ZONES = (
+    r"(?:GMT|UTC|[ECMP][SD]T|AK[SD]T|H[SD]T|[AN]ST|ADT|NDT|BST|IST|WET|WEST|CET|CEST|EET|EEST|MSK|"
+    r"GST|PKT|ICT|WIB|SGT|MYT|PHT|HKT|CST|JST|KST|AE[SD]T|AC[SD]T|AWST|NZ[SD]T|SAST|WAT|CAT|EAT)"
+)
+#: What follows a clock time of 24 hours and never a year.
+_CLOCK_AFTER = re.compile(rf"\s*(?:\(?{_ZONES}\b|local\s+time\b)")
+_HOURS_AFTER = re.compile(r"\s*(?:hours|hrs)\b", re.IGNORECASE)
+_CLOCK_BEFORE = re.compile(rf"\b{_ZONES}\s*[(/]\s*$")  # "1052 GMT (1852 HKT)": the second clock
+#: A 24-hour clock time written as such: with a leading 0, a zone, "local time" or "hours".
+_CLOCK_TIME = re.compile(rf"(?<![\d.,])(?:0\d{{3}}|\d{{4}}(?=\s*(?:\(?{_ZONES}\b|local\s+time\b|hours\b|hrs\b)))(?!\d)")
+_AT_BEFORE = re.compile(r"\bat\s+$", re.IGNORECASE)
+#: What follows "at 1745" told as a time of day: the clause goes on, not a noun ("at 2008 levels").
+_CLOCK_END = re.compile(r"\s*(?:[,.;:)]|$|(?:on|in|and|when|after|before|to|until|the)\b)")
+#: The other group of a telephone or serial number: three digits, or five or more (a group of four
+#: beside it is a range of years, "1990 - 1995"; of two, a season, "2014-15").
+_GROUP_BEFORE = re.compile(
+    r"(?:(?<![\d,.])(?:\d{1,3}|\d{5,})[-\u2013.]|\(\d{3}\)\s*(?:\d{3}\s*[-\u2013.]?\s*)?|\d{2,4}\s+\d{3}\s+)$"
+)
+_GROUP_AFTER = re.compile(r"(?:[-\u2013.](?:\d{3}|\d{5,})|\s+\d{3}\s*[-\u2013.\s]\s*\d{3,4})(?!\d)")
+#: Part of a longer number: a decimal ("2082.1") or thousands ("1999,000").
+_NUMBER_AFTER = re.compile(r"\.\d|,\d{3}(?!\d)")
+#: A street number: the block of a street, or a name and a street's kind after it.
+_STREET = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Place|Pl|Court|Ct|Terrace|"
+    r"Highway|Hwy|Parkway|Pkwy|Square|Sq|Plaza|Circle|Pike)"
+)
+_BLOCK_AFTER = re.compile(r"\s+block\b", re.IGNORECASE)
+_STREET_AFTER = re.compile(rf"\s+(?:[NSEW]\.?\s+)?(?:[A-Z][\w'.-]*\s+){{1,3}}{_STREET}\b\.?")
+#: Where a street number stands: first, or after "at", "on", "to" ... ("the 1987 Wall Street crash"
+#: is a year; "lives at 1750 Harbor View Road" is not).
+_ADDRESS_BEFORE = re.compile(
+    r"(?:[,;:(]|\b(?:at|on|to|near|outside|inside|behind|opposite|into|onto|lives|lived|located))\s*$", re.IGNORECASE
+)
+#: Before a year that qualifies a count or an amount ("in 2000 people", "in 2010 dollars").
+_MODIFIER_BEFORE = re.compile(
+    r"(?:\b(?:the|its|his|her|their|our|in|of|since|by|until|during|from|before|after|"
+    r"fiscal|calendar)|'s)\s+$",
+    re.IGNORECASE,
+)
+#: Amounts: a unit or currency of the number.
+_UNIT_AFTER = re.compile(
+    r"\s*(?:%|percent\b|per\s*cent\b|points\b|pts\b|km\b|kms\b|kilomet(?:er|re)s?\b|miles?\b|mi\b|"
+    r"met(?:er|re)s?\b|m\b|feet\b|ft\b|yards?\b|kg\b|kilos?\b|kilograms?\b|tons?\b|tonnes?\b|pounds\b|lbs?\b|"
+    r"ounces\b|oz\b|liters?\b|litres?\b|gallons?\b|barrels?\b|acres?\b|hectares?\b|sq\b|square\s+(?:feet|foot|met|kilomet|mi)|mph\b|kph\b|"
+    r"km/h\b|cc\b|hp\b|[kMG]W\b|MHz\b|GHz\b)",
+)
+_COUNT_AFTER = re.compile(
+    r"\s*(?:dollars|euros?|yen|yuan|rupees|pesos|rubles|people|persons|troops|soldiers)\b", re.IGNORECASE
+)
+_CURRENCY_BEFORE = re.compile(r"(?:[$\u20ac\u00a3\u00a5\u20b9]|\b(?:Rs|USD|EUR|GBP|US\$)\.?)\s*$")
+#: A label whose number is the name of a thing: a flight, a room, a resolution, a model.
+_LABEL_BEFORE = re.compile(
+    r"(?:#|\b(?:No|Nos|[Nn]umber|[Ff]light|[Rr]oom|[Rr]oute|[Hh]ighway|Interstate|[Rr]esolution|[Aa]rticle|"
+    r"[Ss]ection|[Cc]hapter|[Mm]odel|[Tt]ype|[Vv]ersion|[Ss]uite|[Aa]pt|[Aa]partment|[Uu]nit|"
+    r"P\.?O\.?\s+Box|[Bb]ox|[Gg]ate|[Pp]latform|[Bb]us|[Tt]rain|[Cc]hannel|[Pp]ier|[Ee]xit|[Pp]age|pp?|"
+    r"[Vv]ol|[Vv]olume)\.?)\s*#?\s*$"
+)
+#: The other end of a range of numbers or clock times ("from 0800 to 1700", "between 1500 and 2000").
+_JOIN = r"(?:-|\u2013|\bto\b|\buntil\b|\btill\b|\bthrough\b)"
+_NUMBER_RANGE_AFTER = re.compile(rf"\s*{_JOIN}\s*(\d{{4}})(?!\d|[.,]\d)")
+_NUMBER_RANGE_BEFORE = re.compile(rf"(?<![\d.,])(\d{{4}})(?:\s*\(?{_ZONES}\)?|\s+hours|\s+hrs)?\s*{_JOIN}\s*$")
+_BETWEEN_AFTER = re.compile(r"\s+and\s+(\d{4})(?!\d|[.,]\d)")
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_BETWEEN_AND_BEFORE = re.compile(rf"\bbetween\s+(\d{{4}})(?:\s*\(?{_ZONES}\)?|\s+hours|\s+hrs)?\s+and\s+$", re.I)
+
+
+def _clock_digits(digits: str) -> bool:
+    """Whether four digits make a time of 24 hours (1852: 18:52)."""
+    return int(digits[:2]) <= 23 and int(digits[2:]) <= 59
+
+
+def is_year(text: str, start: int, end: int, *, neighbours: bool = True) -> bool:
+    """Whether the four digits at ``text[start:end]`` can be a year where they stand: not a part
+    of a telephone, serial or decimal number, not a clock time (with its zone, "hours", or a 24-hour
+    time at the other end of its range), not a street number, an amount with its unit or currency,
+    nor the number of a flight, a room, a resolution or a model. A number that starts with 0
+    ("0735") is a clock time, never a year."""
+    digits, before, after = text[start:end], text[:start], text[end:]
+    if digits.startswith("0"):
+        return False
+    if _NUMBER_AFTER.match(after) or _GROUP_BEFORE.search(before) or _GROUP_AFTER.match(after):
+        return False
+    if _HOURS_AFTER.match(after) and not _MODIFIER_BEFORE.search(before):
+        return False  # "at 1900 hours" (not "in 2014 hours of footage were lost")
+    if _clock_digits(digits):
+        if _CLOCK_AFTER.match(after) or _CLOCK_BEFORE.search(before):
+            return False
+        # "at 1745" in a sentence that tells the time so elsewhere ("crossed at 0630 local time")
+        if (
+            _AT_BEFORE.search(before)
+            and _CLOCK_END.match(after)
+            and any(c.start() != start for c in _CLOCK_TIME.finditer(text))
+        ):
+            return False
+    if _BLOCK_AFTER.match(after) or (_STREET_AFTER.match(after) and _ADDRESS_BEFORE.search(before)):
+        return False
+    if _UNIT_AFTER.match(after) or _CURRENCY_BEFORE.search(before) or _LABEL_BEFORE.search(before):
+        return False
+    if _COUNT_AFTER.match(after) and not _MODIFIER_BEFORE.search(before):
+        return False
+    if neighbours:  # the other end of a range: "from 0800 to 1700", "between 1500 - 2000 people"
+        later = _NUMBER_RANGE_AFTER.match(after) or (
+            _BETWEEN_AFTER.match(after) if _BETWEEN_BEFORE.search(before) else None
+        )
+        if later and not is_year(text, end + later.start(1), end + later.end(1), neighbours=False):
+            return False
+        earlier = _NUMBER_RANGE_BEFORE.search(before) or _BETWEEN_AND_BEFORE.search(before)
+        if earlier and not is_year(text, earlier.start(1), earlier.end(1), neighbours=False):
+            return False
+    return True
+
+
 # -- the rules ---------------------------------------------------------------------------------
 @rule(r"((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::\d\d)?)?", reference=True)
 def _iso(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
@@ -303,6 +417,41 @@ def _us_numeric(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     except ValueError:
         return None
     return _day_or_time(d, m[4], m[5])
+
+
+#: What joins the two ends of a range of dates, or two dates of a list ("January to November 2014").
+_TO = r"\s*(?:-|\u2013|\u2014|\b(?:to|through|thru|until|till|and|or)\b)\s*"
+_EDGE = r"(?:(?:early|late|mid)[- ]?)?"
+#: A range's end with a year, after a month (and day) without one: its month and its year.
+_RANGE_END = re.compile(rf"{_TO}{_EDGE}(?:{DAY}\s+(?:of\s+)?)?({MONTH})(?:\s+{DAY})?,?\s+({YEAR})(?!\d)", re.I)
+#: ... or only the day that ends it, in the same month ("Jan. 5 to 9, 2014").
+_RANGE_END_DAY = re.compile(rf"{_TO}{DAY},?\s+({YEAR})(?!\d)", re.I)
+#: A range's start with a year, before a month without one.
+_RANGE_START = re.compile(
+    rf"(?:({MONTH})(?:\s+{DAY})?|{DAY}\s+(?:of\s+)?({MONTH})),?\s+({YEAR}){_TO}{_EDGE}(?:{DAY}\s+(?:of\s+)?)?$", re.I
+)
+#: Words before a month that place it themselves ("last January"): a range does not.
+_RELATIVE_WORDS = {"last", "next", "this", "coming", "past"}
+
+
+def _range_year(sentence: str, start: int, end: int, month: int, *, days: bool = False) -> int | None:
+    """The year of a month (or a month's day) that has none of its own, at ``start:end``, from the
+    other end of the range or list it is in ("from January to November 2014": 2014; "between March
+    and June 2016": 2016; "January 2014 to March": 2014). A range that crosses a new year puts its
+    start in the year before its end ("from November to February 2015": November 2014)."""
+    later = _RANGE_END.match(sentence, end)
+    if later:
+        year = int(later[2])
+        return year - 1 if month > _month(later[1]) else year
+    if days:
+        same_month = _RANGE_END_DAY.match(sentence, end)
+        if same_month:
+            return int(same_month[1])
+    earlier = _RANGE_START.search(sentence, 0, start)
+    if earlier:
+        year = int(earlier[3])
+        return year + 1 if month < _month(earlier[1] or earlier[2]) else year
+    return None
 
 
 def _resolve_month_day(month: int, day_: int, ctx: _Context) -> str | None:
@@ -332,9 +481,10 @@ def _month_day(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     if m[1].lower() == "may" and m[1] != "May":
         return None
     day_ = int(re.sub(r"\D", "", m[2]))
-    if m[3]:
+    year = m[3] or _range_year(m.string, m.start(1), m.end(), _month(m[1]), days=True)
+    if year:  # its own, or that of the other end of its range ("from Jan. 5 to March 3, 2014")
         try:
-            return TimeType.DATE, date(int(m[3]), _month(m[1]), day_).isoformat()
+            return TimeType.DATE, date(int(year), _month(m[1]), day_).isoformat()
         except ValueError:
             return None
     value = _resolve_month_day(_month(m[1]), day_, ctx)
@@ -364,12 +514,15 @@ def _month_year(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     reference=True,
 )
 def _month_alone(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
-    if m[2] in ("May", "March") and not (m[1] or m[3]):
-        return None  # alone, "May" and "March" are too often a verb or a name
     month = MONTHS[m[2].lower()]
+    rel = (m[1] or "").lower()
+    in_range = None if m[3] or rel in _RELATIVE_WORDS else _range_year(m.string, m.start(2), m.end(), month)
+    if m[2] in ("May", "March") and not (m[1] or m[3] or in_range):
+        return None  # alone, "May" and "March" are too often a verb or a name
+    if in_range:  # "from January to November 2014": the year the range gives
+        return TimeType.DATE, f"{in_range:04d}-{month:02d}"
     if ctx.anchor is None:
         return TimeType.DATE, f"XXXX-{month:02d}"
-    rel = (m[1] or "").lower()
     year = ctx.anchor.year
     if m[3]:  # "in June last year"
         year += {"this": 0, "last": -1, "next": 1}[m[3].lower()]
@@ -389,12 +542,17 @@ def _month_alone(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None
 
 
 @rule(
-    rf"{MOD}(?:(?:in|of|since|until|by|from|during|before|after|fiscal|calendar|the\s+year)\s+)?({YEAR})(?:'s)?",
+    rf"{MOD}(?:(?:in|of|since|until|by|from|during|before|after|fiscal|calendar|the\s+year)\s+)?({YEAR})"
+    r"(?:[-\u2013/](\d\d(?:\d\d)?)(?!\d))?(?:'s)?",
     reference=True,
 )
 def _year(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
     if re.search(rf"{MONTH},?\s*$", m.string[: m.start()], re.IGNORECASE):
         return None  # part of a month-year that its own rule declined (an impossible date)
+    if m[2] and int(m[2]) != (int(m[1]) + 1) % 10 ** len(m[2]):
+        return None  # "2014-15", "1999-2000": a season or a fiscal year, from its first year; "2014-05" is not
+    if not is_year(m.string, m.start(1), m.end(1)):
+        return None  # a telephone number, a clock time, a street number, an amount, a flight ...
     return TimeType.DATE, m[1]
 
 
@@ -723,6 +881,8 @@ def _duration_adjective(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str]
     r"(?:the\s+)?(?:past\s+|last\s+|recent\s+)?(years|months|weeks|days|decades|hours|quarters)(?!\s+(?:ago|earlier|later))"
 )
 def _vague_duration(m: re.Match[str], ctx: _Context) -> tuple[TimeType, str] | None:
+    if re.search(r"\d\s*$", m.string[: m.start()]):
+        return None  # "at 1800 hours" is a clock time, not a vague duration
     return TimeType.DURATION, duration_value(None, m[1])
 
 
