@@ -476,7 +476,7 @@ class Storyline:
         start, end = date_bounds(date_from, date_to)
         doc_id = self.get(document).id if document else None
         if check_kinds:  # (not the REST API: its schema takes any string there)
-            check_event_kinds(type, "type", subtypes=False)
+            check_event_kinds(type, "type", subtypes=True)
         # as every listing takes an entity: unknown or ambiguous is said, an exact name beats an alias
         chosen = tuple(self.entity_choice(entity)) if entity is not None else None
         query = EventQuery(entity, type, status, start, end, doc_id, limit, offset, hide_duplicates, entity_ids=chosen)
@@ -484,8 +484,9 @@ class Storyline:
 
     def events(self, which: EventQuery | None = None, **filters: Any) -> list[StoredEvent]:
         """Stored events, earliest first: those ``which`` picks, or the keyword ``filters`` of
-        :meth:`event_query` (an entity taking part: id, canonical name or alias; PLOVER category;
-        status; a date range they overlap; a document by id or prefix; limit and offset).
+        :meth:`event_query` (an entity taking part: id, canonical name or alias; PLOVER category
+        or subtype, or several separated by commas; status; a date range they overlap; a document
+        by id or prefix; limit and offset).
         Doubtful events (calibrated probability below :data:`DOUBTFUL_BELOW`) come after the
         others; ``min_confidence`` (a calibrated probability, 0-1) leaves out those below it."""
         return self.store.events(which if which is not None else self.event_query(**filters))

@@ -46,8 +46,23 @@ DbOption = Annotated[
         show_default=True,
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 DEFAULT_DB = "storyline.db"
+
+
+def _json_object(what: str) -> Any:
+    """The --json option of a command that answers once: ``what`` it writes, as one JSON object."""
+    return typer.Option("--json", help=f"Write {what} as one JSON object.")
+
+
+def _json_lines(each: str) -> Any:
+    """The --json option of a listing: one JSON object per line (JSON Lines), one per ``each``,
+    and nothing when it finds none. Not one JSON document: ``json.load`` of the whole output fails
+    as soon as there are two lines, so read it a line at a time."""
+    return typer.Option("--json", help=f"Write one JSON object per line (JSON Lines), one per {each}.")
+
+
+#: --json of a command that writes one JSON object (the eval commands: their scores).
+JsonOption = Annotated[bool, _json_object("the scores")]
 
 
 def _err(message: str) -> None:
@@ -80,6 +95,25 @@ def _open(db: str, as_json: bool = False) -> Storyline:
         return open_store(db)
     except StoreError as exc:
         raise _refused(str(exc), 1, as_json) from None
+
+
+#: The fewest characters of an id taken as a prefix of one: the stores' ``resolve`` of a document
+#: id (and :meth:`storyline.api.Storyline.resolve_storyline` of a storyline's) looks a shorter one
+#: up as a whole id, so ``show 8`` finds nothing even when one id starts with 8.
+ID_PREFIX_MIN = 4
+
+
+def _id_prefix_said(exc: Exception, *given: str | None) -> str:
+    """The message of a lookup by id that found nothing, saying, when the id given is shorter
+    than a prefix can be, how many characters a prefix needs (the id named in the message)."""
+    from storyline.api import DocumentNotFound
+    from storyline.errors import UsageError
+
+    message = str(exc)
+    found_none = isinstance(exc, DocumentNotFound) or (isinstance(exc, UsageError) and exc.code == "not-found")
+    if found_none and any(g and len(g.strip()) < ID_PREFIX_MIN and repr(g.strip()) in message for g in given):
+        message += f"; an id prefix needs at least {ID_PREFIX_MIN} characters"
+    return message
 
 
 def _refused(message: str, code: int, as_json: bool) -> typer.Exit:
@@ -282,7 +316,7 @@ def ingest(
     ctx: typer.Context,
     inputs: InputsArg,
     db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, _json_object("the report")] = False,
     fmt: FormatOpt = None,
     field: FieldOpt = [],  # noqa: B006 - typer reads the default, never mutates it
     languages: LangOpt = None,
@@ -356,7 +390,7 @@ def _title_shown(title: str | None, text: str, width: int | None = None) -> str:
 @app.command("ls")
 def list_documents(
     db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, _json_lines("document")] = False,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many documents.")] = 20,
     offset: Annotated[int, typer.Option("--offset", help="Skip this many first.")] = 0,
     hide_duplicates: Annotated[bool, typer.Option("--hide-duplicates", help="Leave out near-duplicates.")] = False,
@@ -418,7 +452,7 @@ def _actor_shown(actor: EventActor, people: set[str]) -> str:
 def show(
     doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id or a unique prefix of it (4+ characters).")],
     db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, _json_object("the document")] = False,
 ) -> None:
     """Show one document: metadata, text, captions, credits, leftovers and where it came from."""
     from storyline.api import DocumentNotFound
@@ -429,7 +463,7 @@ def show(
         try:
             doc = sl.get(doc_id)
         except (DocumentNotFound, StoreError) as exc:
-            _err(f"error: {exc}")
+            _err(f"error: {_id_prefix_said(exc, doc_id)}")
             raise typer.Exit(1) from None
         sightings = sl.sightings(doc.id)
         ann = sl.annotations(doc.id)
@@ -500,7 +534,7 @@ def search(
         str, typer.Argument(help='Words that must all occur; "quoted phrase"; OR between words; prefix*.')
     ],
     db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, _json_lines("match")] = False,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many results.")] = 20,
     hide_duplicates: Annotated[bool, typer.Option("--hide-duplicates", help="Leave out near-duplicates.")] = False,
 ) -> None:
@@ -636,7 +670,7 @@ def graph(
 
 
 @app.command()
-def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+def stats(db: DbOption = DEFAULT_DB, as_json: Annotated[bool, _json_object("the counts")] = False) -> None:
     """Counts: documents, near-duplicates, languages, sources, date range and provenance."""
     with _open(db) as sl:
         data = sl.stats()
@@ -671,7 +705,7 @@ def set_date(
             before = sl.get(document)
             after = sl.set_date(before.id, when)
         except (DocumentNotFound, StoreError, UsageError) as exc:
-            _err(f"error: {exc}")
+            _err(f"error: {_id_prefix_said(exc, document)}")
             raise typer.Exit(2 if isinstance(exc, UsageError) else 1) from None
         happening, line = sl.placement(after.id)
     old = before.published.value.date().isoformat() if before.published else "undated"
@@ -684,7 +718,7 @@ def set_date(
 def copy_command(
     source: Annotated[str, typer.Argument(help="The SQLite store to copy (a file).")],
     destination: Annotated[str, typer.Argument(help="An empty PostgreSQL database (postgresql://...).")],
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, _json_object("the report")] = False,
 ) -> None:
     """Copy a whole SQLite store into an empty PostgreSQL database, for when one machine is not
     enough: documents, annotations, happenings, storylines and vectors, in one transaction."""
@@ -712,7 +746,7 @@ KIND_WIDTH = 8
 @app.command()
 def entities(
     db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, _json_lines("entity")] = False,
     kind: Annotated[
         str | None,
         typer.Option(
@@ -750,31 +784,62 @@ def entities(
         typer.echo(f"{r.id:<14}{r.kind:<{kind_width}}{r.documents:>5}{r.mentions:>10}  {r.canonical}{extra}")
 
 
+EntitiesOption = Annotated[
+    list[str] | None, typer.Option("--entity", "-e", help="Only happenings this entity takes part in (repeatable).")
+]
+FromOption = Annotated[str | None, typer.Option("--from", help="On or after this date (YYYY, YYYY-MM, YYYY-MM-DD).")]
+ToOption = Annotated[str | None, typer.Option("--to", help="On or before this date (YYYY, YYYY-MM, YYYY-MM-DD).")]
+AllOption = Annotated[
+    bool,
+    typer.Option("--all", help="Also tentative happenings (one article whose events are doubtful), hidden by default."),
+]
+StorylineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--storyline", help="Only this storyline: its id, a unique id prefix, or its label (any case/dashes)."
+    ),
+]
+StatusOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status", "-s", help="Only these statuses (repeatable): planned, ongoing, occurred, negated, hypothetical, "
+        "referenced.",
+    ),
+]  # fmt: skip
+KindOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind", "--type", "-t", help="Only these kinds (repeatable, or comma-separated): a PLOVER category "
+        "(CONSULT) or a subtype (meeting, visit, agreement), in any case.",
+    ),
+]  # fmt: skip
+MinConfidenceOption = Annotated[
+    float | None,
+    typer.Option("--min-confidence", min=0.0, max=1.0, help="Only happenings placed with at least this confidence."),
+]
+MinSourcesOption = Annotated[
+    int | None, typer.Option("--min-sources", min=1, help="Only happenings reported by at least this many articles.")
+]
+
+
 @app.command()
 def events(
     db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, _json_lines("event")] = False,
     entity: Annotated[
         str | None, typer.Option("--entity", "-e", help="Only events this entity takes part in (name or id).")
     ] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option("--type", "-t", help="Only this PLOVER category: CONSULT, AGREE, ASSAULT, ... (any case)."),
-    ] = None,
+    kind: KindOption = None,
     status: Annotated[
         str | None,
         typer.Option(
             "--status", "-s", help="Only this status: planned, ongoing, occurred, negated, hypothetical, referenced."
         ),
     ] = None,
-    date_from: Annotated[
-        str | None, typer.Option("--from", help="Only events on or after this date (YYYY-MM-DD).")
-    ] = None,
-    date_to: Annotated[
-        str | None, typer.Option("--to", help="Only events on or before this date (YYYY-MM-DD).")
-    ] = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
     document: Annotated[
-        str | None, typer.Option("--doc", help="Only the events of this document (id or prefix).")
+        str | None, typer.Option("--doc", help="Only the events of this document (id or a prefix of 4+ characters).")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many events.")] = 50,
     min_confidence: Annotated[
@@ -787,28 +852,27 @@ def events(
     """Events found in stored documents: who did what to whom, where, when, and whether it
     happened (after analyze). Dated events come first, in date order; doubtful ones (less likely
     right than not) after all others. Each line ends with the calibrated probability."""
-    from storyline.errors import StorylineError
+    from storyline.api import DocumentNotFound
+    from storyline.errors import StoreError, StorylineError
 
     _date_bound(date_from, "--from")
     _date_bound(date_to, "--to")
-    _event_types_checked(kind, "--type", "type", subtypes=False)
+    # (the noun stays "type", as the option was first called here: "unknown type 'X'; choose ...")
+    _event_types_checked(kind, "--type", "type", subtypes=True)
     with _open(db) as sl:
         _entities_named(sl, entity)
         try:
             rows = sl.events(
-                entity=entity,
-                type=kind,
-                status=status,
-                date_from=date_from,
-                date_to=date_to,
-                document=document,
-                limit=limit,
-                min_confidence=min_confidence,
-            )
+                entity=entity, type=",".join(_kinds_given(kind)) or None, status=status, date_from=date_from,
+                date_to=date_to, document=document, limit=limit, min_confidence=min_confidence,
+            )  # fmt: skip
+        except (DocumentNotFound, StoreError) as exc:  # an unknown or ambiguous --doc
+            _err(f"error: {_id_prefix_said(exc, document)}")
+            raise typer.Exit(1) from None
         except ValueError as exc:
             hint = "--status" if "status" in str(exc) else "--from/--to"
             raise typer.BadParameter(str(exc), param_hint=hint) from None
-        except StorylineError as exc:  # an unknown or ambiguous --doc
+        except StorylineError as exc:
             _err(f"error: {exc}")
             raise typer.Exit(1) from None
         held = 0 if rows or as_json else sl.count_events()
@@ -842,6 +906,11 @@ def events(
         typer.echo("(* date inferred from the publication date)")
 
 
+def _kinds_given(values: list[str] | None) -> list[str]:
+    """The kinds --kind/--type/-t gives: repeated, or several to a value separated by commas."""
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
 @app.command()
 def annotate(
     inputs: InputsArg,
@@ -851,7 +920,7 @@ def annotate(
     keep_text: Annotated[
         bool, typer.Option("--keep-text", help="Annotate the text exactly as given, so offsets refer to the input.")
     ] = False,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, _json_lines("input document")] = False,
     languages: LangOpt = None,
 ) -> None:
     """Annotate without storing: entities and time expressions, one result per input document.
@@ -1035,44 +1104,6 @@ def _no_range(value: str, value_range: Callable[[str], Any]) -> bool:
         return True
 
 
-EntitiesOption = Annotated[
-    list[str] | None, typer.Option("--entity", "-e", help="Only happenings this entity takes part in (repeatable).")
-]
-FromOption = Annotated[str | None, typer.Option("--from", help="On or after this date (YYYY, YYYY-MM, YYYY-MM-DD).")]
-ToOption = Annotated[str | None, typer.Option("--to", help="On or before this date (YYYY, YYYY-MM, YYYY-MM-DD).")]
-AllOption = Annotated[
-    bool,
-    typer.Option("--all", help="Also tentative happenings (one article whose events are doubtful), hidden by default."),
-]
-StorylineOption = Annotated[
-    str | None,
-    typer.Option(
-        "--storyline", help="Only this storyline: its id, a unique id prefix, or its label (any case/dashes)."
-    ),
-]
-StatusOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--status", "-s", help="Only these statuses (repeatable): planned, ongoing, occurred, negated, hypothetical, "
-        "referenced.",
-    ),
-]  # fmt: skip
-KindOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--kind", "--type", "-t", help="Only these kinds (repeatable): a PLOVER category (CONSULT) or a subtype "
-        "(meeting, visit, agreement).",
-    ),
-]  # fmt: skip
-MinConfidenceOption = Annotated[
-    float | None,
-    typer.Option("--min-confidence", min=0.0, max=1.0, help="Only happenings placed with at least this confidence."),
-]
-MinSourcesOption = Annotated[
-    int | None, typer.Option("--min-sources", min=1, help="Only happenings reported by at least this many articles.")
-]
-
-
 def _happening_filter(sl: Storyline, **filters: Any) -> HappeningFilter:
     """The filter of a listing of happenings, names resolved: a note on stderr when a storyline's
     label or an entity's alias matched; a name matching nothing exits 1, an ambiguous one or a bad
@@ -1083,7 +1114,12 @@ def _happening_filter(sl: Storyline, **filters: Any) -> HappeningFilter:
     _event_types_checked(filters.get("kind"), "--kind", "kind", subtypes=True)
     try:
         if filters.get("storyline"):
-            line, note = sl.resolve_storyline(filters["storyline"])
+            try:
+                line, note = sl.resolve_storyline(filters["storyline"])
+            except UsageError as exc:
+                if exc.code != "not-found":
+                    raise
+                raise UsageError(_id_prefix_said(exc, filters["storyline"]), exc.code, exc.candidates) from None
             if note:
                 _err(f"note: {note}")
             filters["storyline"] = line
@@ -1103,7 +1139,7 @@ def _happenings_held(sl: Storyline, which: HappeningFilter) -> tuple[int, int]:
 @app.command("happenings")
 def happenings(
     db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, _json_lines("happening")] = False,
     entity: EntitiesOption = None,
     storyline: StorylineOption = None,
     date_from: FromOption = None,
@@ -1151,7 +1187,7 @@ app.command("clusters", deprecated=True, help="The old name of `storyline happen
 @app.command()
 def storylines(
     db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, _json_lines("storyline")] = False,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many.")] = 50,
 ) -> None:
     """Storylines: happenings of the same actors over time, the largest first."""
@@ -1172,7 +1208,7 @@ def storylines(
 @app.command()
 def timeline(
     db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, _json_lines("entry")] = False,
     entity: EntitiesOption = None,
     storyline: StorylineOption = None,
     date_from: FromOption = None,
@@ -1222,17 +1258,25 @@ def timeline(
 @app.command()
 def compare(
     first: Annotated[
-        str | None, typer.Argument(metavar="A", help="A stored document id (or prefix), or a file.")
+        str | None, typer.Argument(metavar="A", help="A stored document id (or a prefix of 4+ characters), or a file.")
     ] = None,
     second: Annotated[
-        str | None, typer.Argument(metavar="B", help="Another stored document id (or prefix), or a file.")
+        str | None,
+        typer.Argument(metavar="B", help="Another stored document id (or a prefix of 4+ characters), or a file."),
     ] = None,
     pairs: Annotated[
         Path | None,
         typer.Option("--pairs", help="JSON Lines of pairs: {id, text1, text2, lang1?, lang2?, title1?, ...}."),
     ] = None,
     db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Write the comparison of A and B as one JSON object; with --pairs, one JSON object per line "
+            "(JSON Lines), one per pair.",
+        ),
+    ] = False,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -1284,7 +1328,7 @@ def compare(
                 with _open(db, as_json) as sl:
                     results = [sl.compare(first, second)]
         except StorylineError as exc:
-            raise _refused(str(exc), 1, as_json) from None
+            raise _refused(_id_prefix_said(exc, first, second), 1, as_json) from None
     for c in results:
         if as_json:
             typer.echo(json.dumps(c.as_dict(), ensure_ascii=False))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from storyline.cli.app import DEFAULT_DB, DbOption, JsonOption, _entities_named, _err, _open, _usage, app
+from storyline.cli.app import DEFAULT_DB, DbOption, _entities_named, _err, _json_lines, _json_object, _open, _usage, app
 
 if TYPE_CHECKING:
     from storyline.follow.watch import RoundReport
@@ -45,7 +45,7 @@ def sources_add(
         str | None, typer.Option("--kind", help="feed, page or folder (default: as the first fetch shows).")
     ] = None,
     db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, _json_object("the source added")] = False,
 ) -> None:
     """Follow a feed, a page or a folder: storyline watch reads it every --every."""
     from storyline.errors import UsageError
@@ -63,7 +63,7 @@ def sources_add(
 
 
 @sources_app.command("ls")
-def sources_ls(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+def sources_ls(db: DbOption = DEFAULT_DB, as_json: Annotated[bool, _json_lines("source")] = False) -> None:
     """The followed sources and how their last fetches went."""
     from storyline.follow import format_interval
 
@@ -158,7 +158,14 @@ def watch(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines (alerts still print).")] = False,
     db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Write the progress lines (on stderr) as one JSON object per line (JSON Lines); "
+            "the alerts on stdout are JSON Lines either way.",
+        ),
+    ] = False,
 ) -> None:
     """Read the followed sources in rounds until stopped (Ctrl-C): only what is new is analyzed,
     and every alert watch is checked after each round. Alerts print on stdout as JSON lines, once
@@ -239,7 +246,7 @@ def alerts_add(
         typer.Option("--secret", envvar="STORYLINE_WEBHOOK_SECRET", help="Sign webhook calls (HMAC-SHA256)."),
     ] = None,
     db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, _json_object("the saved watch")] = False,
 ) -> None:
     """Save a watch: after each round of storyline watch, a new happening it picks, a new article on
     one it follows, or a change of status (planned -> held, -> called off, held -> denied) is an
@@ -265,7 +272,7 @@ def alerts_add(
 
 
 @alerts_app.command("ls")
-def alerts_ls(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+def alerts_ls(db: DbOption = DEFAULT_DB, as_json: Annotated[bool, _json_lines("watch")] = False) -> None:
     """The saved alert watches."""
     with _open(db) as sl:
         rows = [(w, sl.following.followed(w.id)) for w in sl.following.alert_watches()]
@@ -301,7 +308,7 @@ def alerts_log(
     watch_id: Annotated[int | None, typer.Option("--watch", help="Only this watch's alerts.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many, newest first.")] = 20,
     db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
+    as_json: Annotated[bool, _json_lines("alert")] = False,
 ) -> None:
     """The alerts raised, newest first."""
     with _open(db) as sl:

@@ -79,6 +79,7 @@ class EventQuery:
 
     entity: str | None = None
     type: str | None = None
+    """A PLOVER category (any case) or a subtype, or several separated by commas: events of any."""
     status: str | None = None
     date_from: str | None = None
     date_to: str | None = None

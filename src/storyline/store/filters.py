@@ -189,8 +189,11 @@ def event_where(
             return None
         actors = _any_of("entity_id", entity_ids, params, postgres=postgres)
         where.append(f"e.id IN (SELECT event_id FROM event_actors WHERE {actors})")
+    kinds = [k.strip() for k in (query.type or "").split(",") if k.strip()]
+    if kinds:  # a PLOVER category or a subtype, as happenings are matched
+        types = _any_of("e.type", [k.upper() for k in kinds], params, postgres=postgres)
+        where.append(f"({types} OR {_any_of('e.subtype', [k.lower() for k in kinds], params, postgres=postgres)})")
     for condition, value in (
-        ("e.type", query.type.upper() if query.type else None),
         ("e.status", query.status.lower() if query.status else None),
         ("d.id", query.document_id),
     ):
