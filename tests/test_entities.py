@@ -558,6 +558,20 @@ def test_a_form_of_address_before_a_surname_is_a_surname_alone(recognizer: Entit
     assert {m.canonical for m in frau} <= {"Edith Barrios"}  # the nearest named before, not the first
 
 
+def test_a_sovereigns_title_goes_before_a_given_name_not_a_surname(recognizer: EntityRecognizer) -> None:
+    # "King" is a child's first name here: not a title before the father's surname
+    text = (
+        "Lionel Carter said his son was asleep when the shots were fired. King Carter, 6, was killed in the "
+        "crossfire on Friday."
+    )
+    (mentions,) = recognizer.recognise([text])
+    found = people(mentions)
+    assert found.get("Lionel Carter") == {"Lionel Carter"}, found
+    # a sovereign's name alone after it is still the same person
+    (mentions,) = recognizer.recognise(["King Abdullah met the envoy in Amman. Abdullah praised the ties."])
+    assert len(people(mentions)) == 1, people(mentions)
+
+
 def test_a_name_written_two_ways_is_one_person_with_its_mark(recognizer: EntityRecognizer) -> None:
     hyphen = "Hugo López-Gatell gave the daily briefing in Mexico City."
     spaced = "Deputy minister Hugo López Gatell said cases in Mexico City would rise. López Gatell spoke on Tuesday."

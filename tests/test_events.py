@@ -2039,16 +2039,24 @@ def test_declining_is_a_refusal_only_when_someone_declines_something(annotator: 
     kinds_are(
         annotator,
         (
-            ("A spokesman declined to comment on the report.", "declined", "REJECT"),
             ("Asked about the report, the minister declined.", "declined", "REJECT"),
             ("The invitation was declined by the Kremlin.", "declined", "REJECT"),
             ("The prime minister declined the invitation.", "declined", "REJECT"),
-            ("Management at the store declined for comment.", "declined", "REJECT"),
+            ("The minister declined to resign.", "declined", "REJECT"),
+            ("The rebels refused to let the planes land.", "refused", "REJECT"),
+            # refusing to talk to a party, or to tell a thing named, is refusing to act
+            ("The rebels refused to talk to the government.", "refused", "REJECT"),
+            ("The company refused to disclose the figures.", "refused", "REJECT"),
         ),
     )
     no_event(
         annotator,
         (
+            # declining to comment is a statement (CAMEO 011), not a rejection of anything
+            "A spokesman declined to comment on the report.",
+            "Management at the store declined for comment.",
+            "The company declined comment.",
+            "The mayor refused to say who fired first.",
             "Trade between the two countries has declined this year as commodity prices fell.",
             "Revenue declined 8% to $85.7 million.",
             "Membership usually declines during periods of prosperity.",

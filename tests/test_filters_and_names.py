@@ -177,8 +177,10 @@ def test_a_user_gives_an_undated_article_its_date(analyzed_corpus: Path, tmp_pat
         assert sl.get(doc_id).published is None
         undated = sl.stats()["undated"]
         before = {k: v for k, v in sochi(sl).items() if v}
-        # without a year its own event is undated: it joined by its nearest articles alone
-        assert len(before) == 1 and set().union(*before.values()) == {"similar"}
+        # without a year its own event is undated: it joined by its nearest articles, and the
+        # event it mainly reports, the planned trip, speaks for it there
+        assert len(before) == 1 and set().union(*before.values()) == {"planned"}
+        assert sl.store.document_clusters()[doc_id][0] == next(iter(before))
     runner = CliRunner()
     bad = runner.invoke(app, ["set-date", doc_id[:8], "someday", "--db", db])
     assert bad.exit_code == 2 and "'someday' is not a date" in bad.stderr

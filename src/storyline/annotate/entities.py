@@ -58,7 +58,7 @@ from storyline.annotate.span_model import LABELS as SPAN_LABELS
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind, fold_name
 
-NAME = "storyline.entities.v16"
+NAME = "storyline.entities.v17"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -158,6 +158,8 @@ _TITLE_RE = re.compile(
 #: in one to be resolved to the person of the other, when nothing else (article, first name,
 #: title) links them. Set by hand: one shared country is common between unrelated people.
 SPELLING_SHARED_CONTEXT = 2
+#: Titles that go before a given (or regnal) name, not a surname: "King Abdullah", "Pope Francis".
+_REGNAL = frozenset({"king", "queen", "prince", "princess", "crown prince", "pope"})
 _HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "pm", "prof."}
 
 
@@ -1183,6 +1185,10 @@ class EntityRecognizer:
         persons = [m for m in mentions if m.label == "PERSON"]
         for m in persons:
             name, title = _strip_title(m.text)
+            if title is not None and title.casefold() in _REGNAL and len(name.split()) == 1:
+                # "King Carter", "Pope Francis": a sovereign's title goes before a given name, never
+                # a surname, so the one word is no surname of another person named in the story
+                name = f"{title} {name}"
             before = _TITLE_RE.search(text[max(0, m.start - 40) : m.start])
             m.title = title or (before.group(0).strip() if before else None)
             m.name = name

@@ -218,7 +218,8 @@ V lambast|censure|fault|chide|reproach|castigate|assail|reprimand DISAPPROVE cri
 N criticism|condemnation|accusation|accusations|allegation|allegations|complaint|complaints DISAPPROVE criticism 111
 V sue                           DISAPPROVE lawsuit 115
 V complain                      DISAPPROVE complaint 114
-V reject|refuse|rebuff|spurn|veto|oppose|renege|backtrack REJECT rejection 120
+V reject|rebuff|spurn|veto|oppose|renege|backtrack REJECT rejection 120
+V refuse                        REJECT rejection 120 needs=not-to-tell
 V decline                       REJECT rejection 120 needs=a-refusal
 V dismiss                       REJECT rejection 120 needs=not-a-person
 V violate|breach                FIGHT military-force 190 needs=ceasefire
@@ -474,6 +475,9 @@ REPORTING_VERBS = words(
     "say tell announce state report claim add confirm note write declare insist reveal disclose "
     "explain acknowledge admit reiterate stress emphasise emphasize conclude"
 )
+#: Verbs of telling: what their "on" or "about" phrase names is what is told of ("declined to
+#: comment on the shooting"), not what their denial or plan is about.
+TELLING_VERBS = REPORTING_VERBS | words("comment speak talk elaborate remark brief testify speculate")
 #: Verbs of saying proper: the subject reports whatever hangs from them, a noun too ("the vision for
 #: cooperation ..., officials said"), where "claimed responsibility for the attack" reports nothing.
 SAYING_VERBS = words("say tell add state")
@@ -623,6 +627,11 @@ def _lemma_table() -> dict[str, str]:
 
 
 _LEMMAS = _lemma_table()
+#: The inflected forms of :data:`TELLING_VERBS` ("commented", "spoke").
+TELLING_FORMS = frozenset(
+    {f for verb in TELLING_VERBS for f in _forms(verb)}
+    | {k for k, v in _IRREGULAR_LEMMAS.items() if v in TELLING_VERBS}
+)
 _IRREGULAR_PAIRS = list(_IRREGULAR_LEMMAS.items())
 #: Objects that make "suspend", "cut", "halt" reduce relations (see ``relations-or-aid``).
 REDUCE_WORDS = (

@@ -568,7 +568,15 @@ class Clusterer:
             )
         if self.store.add_vector(doc.id, VECTOR_MODEL, vector):
             self._replaced.append(doc.id)
-        if main is not None and main[0].family in _PRIORITY and len(main[0].parties) >= 2:
+        # what the article mainly reports is a meeting, a call or an agreement (the agreements
+        # signed at a summit go with it), or of the kind of its main placed event; else its placed
+        # events are side remarks ("we met with the prosecutor" in a shooting's report)
+        head = headline_event(doc, ann)
+        headline = _family_of(head)
+        reported = main is not None and (headline in _PRIORITY or family(main[0].event) == headline)
+        # the happening the headline event itself was placed in, when it was one of the placed
+        own = next((p for p in placed if head is not None and p[0].event.id == head.id), None)
+        if main is not None and reported and main[0].family in _PRIORITY and len(main[0].parties) >= 2:
             # two named parties on a day: the event-level match has decided
             return self._settle(doc, ann, mine, main[1], "event", None, created, placed)
         joined = [cid for _, cid, new in placed if not new]
@@ -578,12 +586,15 @@ class Clusterer:
             for other in decision.merge:
                 if other != hid and self.store.cluster_state(other) is not None:
                     self._merge_into(hid, other)
-            if main is not None and main[2] and main[1] != hid:
-                # the event this article started a happening with belongs to the one it joins
+            if main is not None and reported and main[2] and main[1] != hid:
+                # the event this article started a happening with belongs to the one it joins (not
+                # a side remark's: that stays a happening of its own)
                 self._merge_into(hid, main[1])
             return self._settle(doc, ann, mine, hid, "model", decision.probability, created, placed)
-        if main is not None:
+        if main is not None and reported:
             return self._settle(doc, ann, mine, main[1], "event", None, created, placed)
+        if own is not None:
+            return self._settle(doc, ann, mine, own[1], "event", None, created, placed)
         hid = self._alone(doc, ann)
         return self._settle(doc, ann, mine, hid, "alone", None, created + 1, placed)
 
@@ -593,6 +604,12 @@ class Clusterer:
     ) -> Placed:  # fmt: skip
         self.store.set_document_cluster(doc.id, hid, how)
         self.store.add_profile(doc.id, mine.as_json())
+        head = headline_event(doc, ann) if how == "model" else None
+        if head is not None and head.status in _FIRM and head.id not in self.store.event_clusters(doc.id):
+            # what the article mainly reports speaks for it in the happening's votes (its kind, its
+            # place) and evidence, unless that event went to a happening of its own (nor what it
+            # only recalls, denies or supposes)
+            self.store.add_member(head.id, hid, doc.id, head.status.value)
         self._describe(hid, probability)
         for other in {cid for _, cid, _ in placed} - {hid}:
             self._describe(other, None)  # (nothing, when merged away meanwhile)
@@ -607,7 +624,8 @@ class Clusterer:
 
     def _describe(self, hid: str, probability: float | None) -> None:
         """Kind, place and title of a happening by votes over its members' events (each weighted
-        by its confidence; what articles only recall counts a quarter; a town before a country on
+        by its confidence, and for the kind by how often its article tells it; what articles only
+        recall counts a quarter; a town before a country on
         a tie), so one article's misread verb cannot name or place it; and whether it is
         tentative: reported by one article only, and either with no confident event or only in
         passing (the article mainly reports another happening) and in no storyline."""
@@ -627,7 +645,7 @@ class Clusterer:
         specific: dict[tuple[str, str | None, float, float], bool] = {}
         for e in evidence:
             weight = e.confidence * (0.25 if e.status == EventStatus.REFERENCED.value else 1.0)
-            kinds[(e.type, e.subtype)] += weight
+            kinds[(e.type, e.subtype)] += weight * e.mentions
             if e.place and e.lat is not None and e.lon is not None:
                 key = (e.place, e.country, e.lat, e.lon)
                 places[key] += weight
@@ -721,8 +739,7 @@ class Clusterer:
         supposes, the surest) or, with none, after its title; in the storyline of that event's
         parties."""
         day = document_day(doc)
-        firm = (EventStatus.OCCURRED, EventStatus.ONGOING, EventStatus.PLANNED)
-        event = max(ann.events, key=lambda e: (e.status in firm, e.confidence)) if ann.events else None
+        event = headline_event(doc, ann)
         actors, countries = parties(doc.text, ann, event) if event is not None else ({}, {})
         sig_id = "C" + _digest(f"{doc.id}|alone")
         state = ClusterState(
@@ -735,10 +752,39 @@ class Clusterer:
             state, event.type if event else "OTHER", event.subtype if event else None,
             _place_of(event) if event else None, f"{kind}: {title}", [],
         )  # fmt: skip
-        if event is not None:
+        if event is not None and event.id not in self.store.event_clusters(doc.id):
             self.store.add_member(event.id, state.id, doc.id, event.status.value)
+        if event is not None:
             self._storyline(state)
         return sig_id
+
+
+#: How much of an article's opening is its lead, in words: the events told there are what it
+#: reports (the lead of a news story, its first one or two sentences). Not fit on data.
+LEAD_WORDS = 60
+_FIRM = (EventStatus.OCCURRED, EventStatus.ONGOING, EventStatus.PLANNED)
+
+
+def headline_event(doc: Document, ann: Annotations) -> Event | None:
+    """The event an article mainly reports: one it reports rather than recalls, denies or
+    supposes; of those, one told in its lead; then one of the family it tells most often (a
+    shooting told six times, not the talk with a prosecutor told once); then the surest."""
+    if not ann.events:
+        return None
+    told: dict[str, int] = defaultdict(int)
+    for e in ann.events:
+        told[family(e)] += len(e.mentions) or 1
+    words = doc.text.split(maxsplit=LEAD_WORDS)
+    lead_end = len(doc.text) - len(words[LEAD_WORDS]) if len(words) > LEAD_WORDS else len(doc.text)
+
+    def in_lead(e: Event) -> bool:
+        return any(m.start < lead_end for m in e.mentions or [e.trigger])
+
+    return max(ann.events, key=lambda e: (e.status in _FIRM, in_lead(e), told[family(e)], e.confidence))
+
+
+def _family_of(event: Event | None) -> str | None:
+    return family(event) if event is not None else None
 
 
 def _digest(text: str) -> str:

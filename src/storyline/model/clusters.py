@@ -38,6 +38,8 @@ class HappeningEvidence:
     lat: float | None = None
     lon: float | None = None
     place_kind: str | None = None
+    mentions: int = 1
+    """How many times its article tells it: what an article tells again and again is what it is about."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -366,6 +366,8 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
         if c.dep_ in _OBJECTS and (skip is None or c.i != skip.i):
             if left and s.entity_label(c) in PLACE_LABELS:
                 continue
+            if pos_of(c) == "ADJ" and s.entity_label(c) is None:
+                continue  # "was shot dead", "was found guilty": what became of them, no party
             if _run_on_object(c):
                 continue
             for t in with_conjuncts([c]):

@@ -23,6 +23,7 @@ from storyline.annotate.event_lexicon import (
     FRAME_WORDS,
     REDUCE_WORDS,
     SUPPLYING_VERBS,
+    TELLING_FORMS,
     WORD_CLASSES,
     Sense,
     consults,
@@ -32,6 +33,7 @@ from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.arguments import destination, goes_home, objects_of
 from storyline.annotate.events.sentence import ACTOR_LABELS, PLACE_LABELS, Sentence
+from storyline.annotate.events.status import denied_itself
 from storyline.annotate.events.tokens import ancestors, is_verb, prep_objects, says, to_infinitive, with_conjuncts
 
 if TYPE_CHECKING:
@@ -176,7 +178,8 @@ _NO_ONE_ACTING = words(
     "flood floods flooding earthquake earthquakes quake quakes tremor landslide landslides mudslide mudslides "
     "avalanche avalanches storm storms cyclone cyclones hurricane hurricanes typhoon typhoons tornado tornadoes "
     "tsunami eruption lightning drought heatwave stampede disease diseases virus illness cancer pandemic epidemic "
-    "famine heat cold outbreak outbreaks rains smog cholera pollution"
+    "famine heat cold outbreak outbreaks rains smog cholera pollution car cars truck trucks vehicle vehicles "
+    "train trains bus buses van vans lorry motorcycle motorbike suv"
 )
 #: What "the heat", "the cold" or "an outbreak" of is, when it is fighting: "killed in the heat of
 #: battle", "in an outbreak of violence" are killings.
@@ -232,7 +235,7 @@ def _someone_acting(s: Sentence, tok: Token) -> bool:
 _DEATH = words(
     "kill kills killed killing killings dead death deaths die dies died dying fatal fatally deadly lethal murder "
     "murders murdered slain slay slaying slayings homicide homicides manslaughter lifeless mortally succumb "
-    "succumbed succumbs"
+    "succumbed succumbs suicide suicides"
 )
 #: Dependencies that open a clause of its own: what it tells is another act.
 _CLAUSES = ("advcl", "ccomp", "parataxis", "relcl", "acl", "csubj")
@@ -278,7 +281,29 @@ def _a_death(s: Sentence, tok: Token) -> bool:
     # ... of which only the words it hangs from count: "died after he was shot", "a man injured
     # in the shooting has died" (not "the shooting came after a bombing killed five")
     found += ancestors(x)
-    return any(says(w, _DEATH) for w in found)
+    return any(says(w, _DEATH) and _tells_a_death(w, tok) for w in found)
+
+
+#: Nouns a word of death may name a count of ("the shooting's death toll rose to five").
+_DEATH_COUNTS = words("toll tolls count tally")
+
+
+def _tells_a_death(w: Token, trigger: Token) -> bool:
+    """Whether a word of death near a trigger tells that someone died: not when it is denied
+    ("nobody was killed", "none of the victims died", "did not kill anyone", "was not fatal",
+    "there were no deaths") nor when it only sorts another noun ("a homicide detective was shot",
+    "a murder suspect", "a suicide bomber"), nor when it was only tried ("attempted murder")."""
+    if w.dep_ == "compound" and w.head.i != trigger.i:
+        # "the death toll", "a murder-suicide": the noun it sorts tells a death
+        return lemma_of(w.head) in _DEATH_COUNTS or (says(w.head, _DEATH) and _tells_a_death(w.head, trigger))
+    if denied_itself(w) or any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in w.children):
+        return False
+    if any(
+        c.dep_ in ("amod", "compound") and (c.lower_ == "attempted" or lemma_of(c) == "attempt") for c in w.children
+    ):
+        return False  # "attempted murder", "an attempted murder-suicide"
+    # "the shooting was not fatal", "it was not deadly"
+    return not (w.dep_ in ("acomp", "attr", "oprd") and w.head.i != trigger.i and denied_itself(w.head))
 
 
 #: What is offered that is no pledge: a view of something ("offers a glimpse of the Arctic's
@@ -623,13 +648,39 @@ def _a_refusal(s: Sentence, tok: Token) -> bool:
     this year", "sales declined 5%", "Tesla declined 5% on Monday")."""
     if any(_a_quantity(c) for c in tok.children if c.dep_ in ("dobj", "npadvmod", "advmod")):
         return False  # "output declined a further 2 percent", "the rupee declines 20 paise"
+    if _refuses_to_tell(tok) or any(o.lower_ == "comment" for o in prep_objects(tok, ("for",))):
+        return False  # "declined to comment", "declined for comment": no act refused, nothing said
     if any(c.dep_ in ("dobj", "xcomp", "nsubjpass") for c in tok.children):
         return True  # "the invitation was declined"
-    if any(o.lower_ == "comment" for o in prep_objects(tok, ("for",))):
-        return True  # "management declined for comment"
     # bare: a person or an official declines ("asked about it, the minister declined"); a
     # company, a currency or a share that "declined sharply" fell
     return any(_a_person(s, t) or says(t, _SPEAKERS) for t in tok.children if t.dep_ == "nsubj")
+
+
+@condition("not-to-tell")
+def _not_to_tell(s: Sentence, tok: Token) -> bool:
+    """A refusal of an act ("refused to resign", "refused the offer"), not of a comment ("refused
+    to comment", "refused to say"): declining to tell is no event between the two sides."""
+    return not _refuses_to_tell(tok)
+
+
+def _refuses_to_tell(tok: Token) -> bool:
+    """ "Declined to comment", "refused to say", "declined comment": the refusal is of telling,
+    to no one in particular and of nothing named. Refusing to talk to a party ("refused to talk
+    to the government", "to testify against the president") or to tell a thing ("refused to
+    disclose its nuclear sites") is a refusal to act."""
+
+    def bare(verb: Token) -> bool:
+        return not any(
+            c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ in ("to", "with", "against"))
+            for c in verb.children
+        )
+
+    return any(
+        (c.dep_ == "xcomp" and c.lower_ in TELLING_FORMS and bare(c))
+        or (c.dep_ == "dobj" and c.lower_ in ("comment", "comments"))
+        for c in tok.children
+    )
 
 
 #: Who declines where no object says what: people who speak for others.
@@ -1016,9 +1067,14 @@ _MILITARY = words("air missile drone military rocket nuclear precision retaliato
 
 @condition("labour")
 def _labour(s: Sentence, tok: Token) -> bool:
-    """A strike by workers, not an air strike: no military modifier, no object."""
+    """A strike by workers, not an air strike: no military modifier, no object, and not
+    something struck ("a baby struck by a bullet", "was struck by a car": workers strike, nothing
+    strikes them)."""
     modifiers = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod")}
-    return not modifiers & _MILITARY and not any(c.dep_ == "dobj" for c in tok.children)
+    struck = tok.tag_ == "VBN" and any(
+        c.dep_ in ("auxpass", "agent") or (c.dep_ == "prep" and c.lower_ == "by") for c in tok.children
+    )
+    return not modifiers & _MILITARY and not any(c.dep_ == "dobj" for c in tok.children) and not struck
 
 
 @condition("relations-or-aid", _with_word(REDUCE_WORDS))

@@ -54,6 +54,8 @@ def corefer(
             pairs = ((other, own_firm), (event, other_firm), (other_firm, event), (own_firm, other))
             if any(_recalled_beside_unreal(recalled, unreal) for recalled, unreal in pairs):
                 continue
+            if _graver_denied(other_firm, event) or _graver_denied(own_firm, other):
+                continue  # "the shooting did not kill anyone": a shooting, and a killing that was not
             if compatible(other, other_ids, event, ids, people):
                 target = i
                 break
@@ -193,6 +195,17 @@ def _recalled_beside_unreal(recalled: Event | None, unreal: Event | None) -> boo
         and unreal is not None
         and recalled.status is EventStatus.REFERENCED
         and unreal.status in _UNREAL
+    )
+
+
+def _graver_denied(denied: Event | None, other: Event) -> bool:
+    """A graver act denied by its grammar and a lesser one of its family told beside it are two
+    events ("none of the guards were killed" and "the shooting"): the lesser still happened."""
+    return (
+        denied is not None
+        and denied.status is EventStatus.NEGATED
+        and denied.subtype != other.subtype
+        and graver(denied.subtype, other.subtype) == denied.subtype
     )
 
 

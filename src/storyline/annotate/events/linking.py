@@ -24,7 +24,7 @@ from storyline.annotate.events.coding import DIPLOMATIC, DOMESTIC, FORCE, OUTCOM
 from storyline.annotate.events.coreference import corefer, distances_km, merge_actors
 from storyline.annotate.events.raw import RawArg, RawMention, Since
 from storyline.annotate.events.sentence import ACTOR_LABELS, PLACE_LABELS
-from storyline.annotate.events.status import Unsettled, settle, stated
+from storyline.annotate.events.status import NO_ONE, Unsettled, settle, stated
 from storyline.model.annotations import (
     AREA_PLACES,
     EntityMention,
@@ -320,6 +320,10 @@ def _outside_dates(raws: Sequence[RawMention], times: Sequence[TimeExpression]) 
     return [r for r in raws if not inside(r)]
 
 
+#: Words for no one, or for anyone at all: never an actor.
+_NOBODY_IN_PARTICULAR = NO_ONE | {"anyone", "anybody", "anything", "everyone", "everybody", "noone"}
+
+
 def _learned(arg: RawArg, actors: list[EventActor]) -> list[EventActor]:
     """The actors of a phrase the learned target model found carry its probability."""
     return actors if arg.probability is None else [replace(a, probability=arg.probability) for a in actors]
@@ -341,6 +345,10 @@ def _actors(
     last event for "the two leaders", else the phrase, if its head names actors ("police"), or,
     with ``force``, names the target of an act of force ("shelled positions")."""
     phrase = text[arg.start : arg.end]
+    if text[arg.head_start : arg.head_end].lower() in _NOBODY_IN_PARTICULAR or phrase.lower() == "no one":
+        return []  # "nobody was killed", "did not kill anyone": no one in particular is a party
+    if not any(c.isalnum() for c in phrase):
+        return []  # a dash the parser took for an object ("his ex - wife")
     if arg.pronoun:
         if arg.pronoun in ("it", "its", "they", "their", "we", "our") and speaker and speaker[0].entity_id:
             s = speaker[0]

@@ -23,6 +23,7 @@ from storyline.annotate.event_lexicon import (
     REPORTING_VERBS,
     REQUESTING_PREPOSITIONS,
     REQUESTING_VERBS,
+    TELLING_FORMS,
     consults,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
@@ -164,7 +165,7 @@ _ORDINALS = frozenset({"first", "last", "only", "second", "third"})
 
 def _within_clause(verb: Token, chain: list[Token]) -> list[Token]:
     """The heads above a verb whose negation, denial or condition is the verb's own: up to the
-    noun a relative clause hangs from ("it was not part of the ceremony, where documents were
+    noun a relative clause or a participle hangs from ("it was not part of the ceremony, where documents were
     exchanged" denies the part, not the exchange; but "denied reports that they met" denies the
     meeting: a report's clause is what it says), the verb of the clause a conjunct with its own
     subject or auxiliary, or after "but", is joined to ("made no plans, but it has engaged in
@@ -175,6 +176,8 @@ def _within_clause(verb: Token, chain: list[Token]) -> list[Token]:
     for a in chain:
         if t.dep_ == "relcl" and a.lower_ not in CONTENT_NOUNS:
             break
+        if t.dep_ == "acl" and t.tag_ == "VBN" and a.lower_ not in CONTENT_NOUNS and _reduced(t):
+            break  # "did not release the name of the man killed", "no charges related to the shooting"
         if t.dep_ == "conj" and (
             any(c.dep_ in ("nsubj", "nsubjpass", "auxpass") or (c.dep_ == "aux" and c.tag_ != "TO") for c in t.children)
             or any(c.dep_ == "cc" and c.lower_ in ("but", "yet") for c in a.children)
@@ -187,6 +190,19 @@ def _within_clause(verb: Token, chain: list[Token]) -> list[Token]:
     return out
 
 
+#: Modifiers that make a noun's event a supposition.
+_MAYBE = frozenset({"possible", "potential", "probable", "hypothetical", "prospective", "eventual"})
+#: What an event not yet held is said to be: "a summit is not possible this year", "a deal is
+#: not imminent" deny the event itself.
+_LIKELY = _MAYBE | frozenset({"likely", "imminent", "certain", "near", "close", "feasible", "option", "planned"})
+
+
+def _reduced(participle: Token) -> bool:
+    """A participle with no clause of its own ("the man killed in the shooting"), not a clause the
+    parser hangs the same way ("no evidence that the man was murdered")."""
+    return not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "mark") for c in participle.children)
+
+
 def noun_status(noun: Token) -> Grammar:
     """What the grammar around a noun trigger says of its event ("ahead of the summit")."""
     modifiers = {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound", "advmod")}
@@ -194,6 +210,8 @@ def noun_status(noun: Token) -> Grammar:
         return _NEGATED
     if modifiers & PLANNING_WORDS or expected_with(noun):
         return _PLANNED
+    if modifiers & _MAYBE:
+        return _HYPOTHETICAL  # "possible sanctions", "a potential strike"
     head = noun.head
     if noun.dep_ == "pobj":
         word = head.lower_
@@ -213,7 +231,14 @@ def noun_status(noun: Token) -> Grammar:
             # for talks" denies the talks, but "gave no details about the talks" the details, and
             # "no data was accessed in the attack", "did not speak at the summit" the access and
             # the speaking: a phrase of the setting is not what the verb's denial denies
-            setting = (word in _SETTING and not _takes_part(verb)) or word in _TOPIC
+            if head.head.i == verb.i and (word in _TOPIC or (word == "on" and verb.lower_ in TELLING_FORMS)):
+                # "declined to comment on the shooting", "will not speak about the attack": what is
+                # told of is not what the telling's denial, plan or supposition is about
+                found = status(verb, own_negation=False)
+                if found is _NEGATED or (_known(noun) and found in (_PLANNED, _HYPOTHETICAL)):
+                    return Unsettled.UNKNOWN
+                return found
+            setting = word in _SETTING and not _takes_part(verb)
             return _denied_event(verb, frees=head.head.i != verb.i or setting)
         be = head.head
         if word == "for" and lemma_of(be) == "be" and is_verb(be) and status(be) is _PLANNED and consults(noun):
@@ -371,13 +396,21 @@ def _denied_event(verb: Token, *, frees: bool) -> Grammar:
 
 def _denies_its_subject(verb: Token) -> bool:
     """Whether denying ``verb`` denies the event that is its subject: a passive ("the summit was
-    not held, planned, approved"), "be", a planning word ("is not expected") and a verb of taking
-    place ("did not happen", "never materialised", "did not go ahead") do; an active verb that
-    says something else does not ("those talks did not result in any changes", "the aid is not
-    helping": the talks were held)."""
+    not held, planned, approved"), "be" with no quality told ("the summit is not on"), a planning
+    word ("is not expected") and a verb of taking place ("did not happen", "never materialised",
+    "did not go ahead") do; an active verb that says something else does not ("those talks did
+    not result in any changes", "the aid is not helping": the talks were held), nor "be" with a
+    quality ("the shooting was not fatal")."""
     lemma = lemma_of(verb)
     passive = any(c.dep_ == "auxpass" for c in verb.children)
-    return passive or lemma in OCCURRING_VERBS or lemma in PLANNING_WORDS or lemma == "be"
+    if lemma == "be":
+        # "the shooting was not fatal", "the meeting was not a success": what is denied is what the
+        # event was, not that it was; "the visit is not expected" is still denied
+        told = [c for c in verb.children if c.dep_ in ("acomp", "attr")]
+        return not told or any(
+            lemma_of(c) in PLANNING_WORDS or lemma_of(c) in OCCURRING_VERBS or c.lower_ in _LIKELY for c in told
+        )
+    return passive or lemma in OCCURRING_VERBS or lemma in PLANNING_WORDS
 
 
 def denied_itself(verb: Token) -> bool:
@@ -397,10 +430,17 @@ def unless_clause(verb: Token) -> Token | None:
     )
 
 
+#: Words that name no one and nothing: "nobody was hurt", "none of them died", "signed nothing".
+NO_ONE = frozenset({"nobody", "noone", "none", "nothing", "neither"})
+
+
 def says_no(verb: Token) -> bool:
-    """ "No agreements were signed", "signed no agreements": a "no" on the subject or object."""
+    """ "No agreements were signed", "signed no agreements", "nobody was killed", "none of the
+    victims died": a "no" (or "neither") on the subject or object, or a subject or object that
+    names no one."""
     return any(
-        c.dep_ in ("nsubj", "nsubjpass", "dobj") and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)
+        c.dep_ in ("nsubj", "nsubjpass", "dobj")
+        and (c.lower_ in NO_ONE or any(d.dep_ == "det" and d.lower_ in ("no", "neither") for d in c.children))
         for c in verb.children
     )
 

@@ -311,10 +311,13 @@ class ClusterTables(Database):
     def happening_evidence(self, cluster_id: str) -> list[HappeningEvidence]:
         """The member events of a happening, for the votes that describe it."""
         return [
-            HappeningEvidence(r[0], r[1], r[2], float(r[3]), r[4], r[5], _float(r[6]), _float(r[7]), r[8])
+            HappeningEvidence(
+                r[0], r[1], r[2], float(r[3]), r[4], r[5], _float(r[6]), _float(r[7]), r[8], int(r[9] or 1)
+            )
             for r in self._all(
                 "SELECT e.type, e.subtype, m.status, e.confidence, p->>'name', p->>'country', "
-                "(p->>'lat')::double precision, (p->>'lon')::double precision, p->>'kind' "
+                "(p->>'lat')::double precision, (p->>'lon')::double precision, p->>'kind', "
+                "json_array_length((e.data::json)->'mentions') "
                 "FROM cluster_members m JOIN events e ON e.id = m.event_id, "
                 "LATERAL (SELECT (e.data::json)->'place' AS p) AS x WHERE m.cluster_id = %s ORDER BY m.rowid",
                 (cluster_id,),

@@ -284,11 +284,12 @@ class ClusterTables:
     def happening_evidence(self, cluster_id: str) -> list[HappeningEvidence]:
         """The member events of a happening, for the votes that describe it."""
         return [
-            HappeningEvidence(r[0], r[1], r[2], float(r[3]), r[4], r[5], r[6], r[7], r[8])
+            HappeningEvidence(r[0], r[1], r[2], float(r[3]), r[4], r[5], r[6], r[7], r[8], int(r[9] or 1))
             for r in self._db.execute(
                 "SELECT e.type, e.subtype, m.status, e.confidence, json_extract(e.data, '$.place.name'), "
                 "json_extract(e.data, '$.place.country'), json_extract(e.data, '$.place.lat'), "
-                "json_extract(e.data, '$.place.lon'), json_extract(e.data, '$.place.kind') FROM cluster_members m "
+                "json_extract(e.data, '$.place.lon'), json_extract(e.data, '$.place.kind'), "
+                "json_array_length(e.data, '$.mentions') FROM cluster_members m "
                 "JOIN events e ON e.id = m.event_id WHERE m.cluster_id = ?",
                 (cluster_id,),
             )
