@@ -603,3 +603,24 @@ def test_a_span_without_a_capital_is_no_name(recognizer: EntityRecognizer) -> No
     assert "hose" not in {m.text for m in mentions}
     assert _uncapitalised("hose") and not _uncapitalised("eBay") and not _uncapitalised("Mogo")
     assert not _uncapitalised("دونالد ترامب")  # a script without capitals: never so
+
+
+def test_a_surname_alone_goes_to_the_full_name_attested_across_articles(recognizer: EntityRecognizer) -> None:
+    # "Kessling" alone, in an article of its own: the full name two articles give, not the one
+    # a single article gives (a relative, or a credit's word glued to the name)
+    texts = [
+        "Senator Maria Kessling spoke in Denver on Monday about the water bill.",
+        "Maria Kessling said the water bill would pass in Denver.",
+        "Tom Kessling was seen leaving the Capitol.",
+        "Kessling criticised the governor on Tuesday.",
+    ]
+    found = recognizer.recognise(texts)
+    assert [m.canonical for m in found[3] if m.label == "PERSON"] == ["Maria Kessling"]
+    # two full names each named in one article only: no telling which one it is
+    texts = ["Maria Kessling spoke in Denver.", "Tom Kessling spoke in Boise.", "Kessling criticised the governor."]
+    assert [m.canonical for m in recognizer.recognise(texts)[2] if m.label == "PERSON"] == ["Kessling"]
+
+
+def test_a_name_with_figures_in_it_is_no_person(recognizer: EntityRecognizer) -> None:
+    (mentions,) = recognizer.recognise(["The poll had Sanders 51%-4 Trump in Iowa, the paper said."])
+    assert not [m for m in mentions if m.label == "PERSON" and any(c.isdigit() for c in m.text)]

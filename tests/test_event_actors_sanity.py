@@ -230,3 +230,27 @@ def test_something_struck_is_no_strike_of_workers(annotator: Annotator) -> None:
     # nor is a car that strikes someone acting on them
     assert not events(annotator, "A pedestrian was struck by a car in Boston.")
     assert by_trigger(events(annotator, "Dock workers struck on Monday over pay."), "struck").type == "PROTEST"
+
+
+@pytest.mark.parametrize(
+    "text", ["The trade war with Washington hurt exports.", "The two firms are locked in a price war."]
+)
+def test_a_war_fought_with_no_arms_is_no_fighting(annotator: Annotator, text: str) -> None:
+    assert not [e for e in events(annotator, text) if e.type == "FIGHT"]
+
+
+def test_a_war_fought_with_arms_is_still_fighting(annotator: Annotator) -> None:
+    assert by_trigger(events(annotator, "The war in Syria killed thousands."), "war").type == "FIGHT"
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [("Lao PM to visit Vietnam soon", "visit"), ("Ministers to meet rebels in Doha on Friday", "meet")],
+)
+def test_a_headline_to_infinitive_is_still_to_come(annotator: Annotator, text: str, trigger: str) -> None:
+    assert by_trigger(events(annotator, text), trigger).status is EventStatus.PLANNED
+
+
+def test_a_time_of_day_is_no_actor(annotator: Annotator) -> None:
+    arrested = by_trigger(events(annotator, "Police arrested two men on Wednesday noon."), "arrested")
+    assert actors(arrested, "target") == {"two men"}

@@ -351,6 +351,7 @@ def _years(text: str) -> list[str]:
         "Between 1500 - 2000 people marched.",
         "Passengers of Flight 1549 landed; Resolution 1973 was adopted.",  # labels and models
         "A Model 1600 press was sold.",
+        "Police wounded more than 1500 protesters and arrested at least 2000.",  # counts
     ],
 )
 def test_a_number_that_cannot_be_a_year_is_none(text: str) -> None:

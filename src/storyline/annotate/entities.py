@@ -339,6 +339,16 @@ def respelt(a: str, b: str) -> bool:
     return len(differ) == 1 and _spelling_of(*differ[0])
 
 
+def _attested(full_names: set[str], docs: Mapping[str, int]) -> str | None:
+    """The full name a surname alone stands for across articles: the only one with that surname;
+    or, of several, the only one named in more than one document when each other is named in one
+    ("Trump" is "Donald Trump", not "Getty Donald Trump" of a photo credit glued to it)."""
+    if len(full_names) == 1:
+        return next(iter(full_names))
+    attested = [n for n in full_names if docs.get(n, 0) > 1]
+    return attested[0] if len(attested) == 1 else None
+
+
 def _nearest(people: Sequence[int], named_at: Mapping[int, list[int]], at: int) -> int | None:
     """Of the people one surname may mean, the one named in full nearest before ``at`` (the first
     named after it, when none is before)."""
@@ -844,6 +854,8 @@ class EntityRecognizer:
                 continue  # "MPs", "MEPs", "CEOs": people of a kind, no one's name
             if _uncapitalised(name):
                 continue  # "to hose down embers": in a script with capitals, a name has one
+            if label == "PERSON" and any(c.isdigit() for c in name):
+                continue  # "Sanders 51%-4 Trump": a poll's figures between two names, no one's name
             if label in ("ORG", "PERSON", "NORP") and datelines.opens_line(text, *fixed) and self.known_place(name):
                 label = "GPE"  # "SOCHI — President Putin hosted ...": a dateline names where, not who
             if label in LABELS:
@@ -1283,16 +1295,17 @@ class EntityRecognizer:
             words = name.split()
             if len(words) > 1:
                 firsts[name].add(words[0].casefold())
-        # single names join the unique full name with that surname, if there is one
+        # single names join the full name with that surname they stand for, if there is one
         full_by_surname: dict[str, set[str]] = defaultdict(set)
         for name in docs:
             if len(name.split()) > 1:
                 full_by_surname[surname_key(name.split()[-1])].add(name)
         target: dict[str, str] = {}
+        named_in = dict(docs)  # (before the merges below add to them)
         for name in docs:
             words = name.split()
-            if len(words) == 1 and len(full_by_surname.get(surname_key(words[0]), ())) == 1:
-                into = next(iter(full_by_surname[surname_key(words[0])]))
+            into = _attested(full_by_surname.get(surname_key(words[0]), set()), named_in) if len(words) == 1 else None
+            if into is not None:
                 target[name] = into
                 docs[into] += docs[name]
                 mentions[into] += mentions[name]

@@ -333,6 +333,12 @@ _UNIT_AFTER = re.compile(
 _COUNT_AFTER = re.compile(
     r"\s*(?:dollars|euros?|yen|yuan|rupees|pesos|rubles|people|persons|troops|soldiers)\b", re.IGNORECASE
 )
+#: Words that make the number after them a count: "more than 1500", "at least 2000", "nearly 1800".
+_QUANTITY_BEFORE = re.compile(
+    r"\b(?:(?:more|fewer|less)\s+than|at\s+least|at\s+most|up\s+to|nearly|almost|roughly|approximately|"
+    r"an\s+estimated|some)\s+$",
+    re.IGNORECASE,
+)
 _CURRENCY_BEFORE = re.compile(r"(?:[$\u20ac\u00a3\u00a5\u20b9]|\b(?:Rs|USD|EUR|GBP|US\$)\.?)\s*$")
 #: A label whose number is the name of a thing: a flight, a room, a resolution, a model.
 _LABEL_BEFORE = re.compile(
@@ -384,6 +390,8 @@ def is_year(text: str, start: int, end: int, *, neighbours: bool = True) -> bool
         return False
     if _COUNT_AFTER.match(after) and not _MODIFIER_BEFORE.search(before):
         return False
+    if _QUANTITY_BEFORE.search(before):
+        return False  # "wounded more than 1500", "at least 2000 were arrested": a count
     if neighbours:  # the other end of a range: "from 0800 to 1700", "between 1500 - 2000 people"
         later = _NUMBER_RANGE_AFTER.match(after) or (
             _BETWEEN_AFTER.match(after) if _BETWEEN_BEFORE.search(before) else None

@@ -51,7 +51,7 @@ _PLACE_NOUNS = words(
 _TIME_WORDS = words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december today yesterday tomorrow day days week weeks month months "
-    "year years morning afternoon evening night weekend time"
+    "year years morning afternoon evening night weekend time noon midnight dawn dusk hour hours"
 )
 
 

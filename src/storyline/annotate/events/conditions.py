@@ -386,6 +386,11 @@ _CALENDAR_WORDS = words(
 
 #: What one battles that is no armed enemy: an illness, a blaze, a social ill ("a battle with
 #: cancer", "firefighters battled the blaze", "the fight against poverty").
+#: What a war or a battle is fought over or with when no one takes up arms.
+_UNARMED = words(
+    "trade price prices tariff tariffs currency currencies bidding culture cultural legal court courtroom custody "
+    "political budget ratings propaganda media words word subscription streaming talent"
+)
 _NO_ENEMY = _NO_ONE_ACTING | words(
     "addiction addictions depression obesity poverty hunger corruption inflation crisis crises climate "
     "unemployment illiteracy dementia leukaemia leukemia lymphoma tumour tumor covid covid-19 coronavirus malaria "
@@ -410,7 +415,10 @@ def _an_enemy(s: Sentence, tok: Token) -> bool:
         named = {o.lower_} | {c.lower_ for c in o.children if c.dep_ == "compound"}  # "climate change"
         if named & _NO_ENEMY and not _gunfire(o):
             return False
-    return True
+    # "a trade war", "a price war", "a legal battle", "a war of words": fought with no arms
+    kinds = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod")}
+    kinds |= {o.lower_ for o in prep_objects(tok, ("of",))}
+    return not kinds & _UNARMED
 
 
 def _object_heads(tok: Token, prepositions: tuple[str, ...] = ()) -> list[Token]:

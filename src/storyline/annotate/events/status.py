@@ -99,6 +99,18 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
         return _HYPOTHETICAL  # "will withdraw unless ...": conditional (the ultimatum is the event)
     if any(a in ("will", "shall", "'ll", "wo") for a in aux):
         return _PLANNED
+    head = verb.head
+    headline = (verb.dep_ == "ROOT" and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)) or (
+        # the name the parser made the root of a headline ("Modi to meet Putin"): a capitalised word
+        # opening it, with no subject or auxiliary of its own
+        verb.dep_ == "xcomp"
+        and head.dep_ == "ROOT"
+        and head.i - head.sent.start <= 3
+        and head.text[:1].isupper()
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in head.children)
+    )
+    if aux == ["to"] and headline:
+        return _PLANNED  # a headline's "Lao PM to visit Vietnam", "Modi to meet Putin": what is to come
     if any(a in ("may", "might", "could", "should", "can", "must") for a in aux):
         return _HYPOTHETICAL
     if "would" in aux:
@@ -176,7 +188,7 @@ def _within_clause(verb: Token, chain: list[Token]) -> list[Token]:
     for a in chain:
         if t.dep_ == "relcl" and a.lower_ not in CONTENT_NOUNS:
             break
-        if t.dep_ == "acl" and t.tag_ == "VBN" and a.lower_ not in CONTENT_NOUNS and _reduced(t):
+        if t.dep_ == "acl" and t.tag_ in ("VBN", "VBG") and a.lower_ not in _SAYING_NOUNS and _reduced(t):
             break  # "did not release the name of the man killed", "no charges related to the shooting"
         if t.dep_ == "conj" and (
             any(c.dep_ in ("nsubj", "nsubjpass", "auxpass") or (c.dep_ == "aux" and c.tag_ != "TO") for c in t.children)
@@ -195,6 +207,12 @@ _MAYBE = frozenset({"possible", "potential", "probable", "hypothetical", "prospe
 #: What an event not yet held is said to be: "a summit is not possible this year", "a deal is
 #: not imminent" deny the event itself.
 _LIKELY = _MAYBE | frozenset({"likely", "imminent", "certain", "near", "close", "feasible", "option", "planned"})
+
+
+#: Nouns whose participle says what they say ("a document agreeing to hand him over", "reports
+#: claiming they met"): denied with them, unlike one that describes ("the injunction blocking his
+#: return", "the man killed").
+_SAYING_NOUNS = CONTENT_NOUNS | frozenset({"document", "documents", "letter", "letters", "petition", "petitions"})
 
 
 def _reduced(participle: Token) -> bool:
