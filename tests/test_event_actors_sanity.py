@@ -254,3 +254,20 @@ def test_a_headline_to_infinitive_is_still_to_come(annotator: Annotator, text: s
 def test_a_time_of_day_is_no_actor(annotator: Annotator) -> None:
     arrested = by_trigger(events(annotator, "Police arrested two men on Wednesday noon."), "arrested")
     assert actors(arrested, "target") == {"two men"}
+
+
+def test_none_told_after_the_act_denies_only_the_death(annotator: Annotator) -> None:
+    shot = by_trigger(events(annotator, "Five people were shot, none fatally."), "shot")
+    assert (shot.subtype, shot.status) == ("assault", EventStatus.OCCURRED)
+    killed = by_trigger(events(annotator, "The gunman killed nobody."), "killed")
+    assert killed.status is EventStatus.NEGATED
+
+
+def test_support_as_a_service_is_no_backing(annotator: Annotator) -> None:
+    assert not [e for e in events(annotator, "The boy was on life support after the crash.") if e.type == "SUPPORT"]
+    assert by_trigger(events(annotator, "Russia voiced support for the bid."), "support").type == "SUPPORT"
+
+
+def test_a_hyphenated_object_the_parser_split_is_one_target(annotator: Annotator) -> None:
+    shot = by_trigger(events(annotator, "He shot his ex-wife on Sunday."), "shot")
+    assert "his ex" not in {a.text for a in shot.actors}

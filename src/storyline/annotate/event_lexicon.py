@@ -155,7 +155,8 @@ V praise|commend|hail|laud|endorse|welcome SUPPORT praise 051
 V support|back|defend           SUPPORT support 052
 V apologize|apologise           SUPPORT apology 055
 V thank|congratulate|applaud|reassure SUPPORT praise 051
-N praise|apology|support|endorsement SUPPORT support 051
+N praise|apology|endorsement      SUPPORT support 051
+N support                       SUPPORT support 051 needs=backing
 V recognize|recognise           SUPPORT recognition 054 needs=country
 V establish|restore|normalise|normalize SUPPORT diplomatic-relations 054 needs=diplomatic
 V open|reopen                   SUPPORT diplomatic-relations 054 needs=diplomatic

@@ -352,6 +352,16 @@ def grievance_targets(s: Sentence, tok: Token) -> list[RawArg]:
     return out
 
 
+def _split_by_hyphen(tok: Token) -> bool:
+    """Whether an object is the first part of a hyphenated word the parser split into objects of
+    one verb ("ex" of "ex-wife")."""
+    doc = tok.doc
+    if tok.whitespace_ or tok.i + 2 >= len(doc):
+        return False
+    dash, rest = doc[tok.i + 1], doc[tok.i + 2]
+    return dash.text == "-" and not dash.whitespace_ and rest.head.i == tok.head.i and rest.dep_ == tok.dep_
+
+
 def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None) -> list[RawArg]:
     """A verb's arguments: its subjects, objects and prepositional phrases, by role."""
     side = "participant" if sense.symmetric else "source"
@@ -368,6 +378,8 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
                 continue
             if pos_of(c) == "ADJ" and s.entity_label(c) is None:
                 continue  # "was shot dead", "was found guilty": what became of them, no party
+            if _split_by_hyphen(c):
+                continue  # "his ex-wife" parsed as "his ex", "-", "wife": the word after it stands for all
             if _run_on_object(c):
                 continue
             for t in with_conjuncts([c]):

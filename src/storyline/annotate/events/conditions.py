@@ -33,7 +33,7 @@ from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
 from storyline.annotate.events.arguments import destination, goes_home, objects_of
 from storyline.annotate.events.sentence import ACTOR_LABELS, PLACE_LABELS, Sentence
-from storyline.annotate.events.status import denied_itself
+from storyline.annotate.events.status import NO_ONE, denied_itself
 from storyline.annotate.events.tokens import ancestors, is_verb, prep_objects, says, to_infinitive, with_conjuncts
 
 if TYPE_CHECKING:
@@ -298,12 +298,25 @@ def _tells_a_death(w: Token, trigger: Token) -> bool:
         return lemma_of(w.head) in _DEATH_COUNTS or (says(w.head, _DEATH) and _tells_a_death(w.head, trigger))
     if denied_itself(w) or any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in w.children):
         return False
+    if w.head.lower_ in NO_ONE:
+        return False  # "five were shot, none fatally"
     if any(
         c.dep_ in ("amod", "compound") and (c.lower_ == "attempted" or lemma_of(c) == "attempt") for c in w.children
     ):
         return False  # "attempted murder", "an attempted murder-suicide"
     # "the shooting was not fatal", "it was not deadly"
     return not (w.dep_ in ("acomp", "attr", "oprd") and w.head.i != trigger.i and denied_itself(w.head))
+
+
+#: Kinds of support that are a service or a device, not one side backing another: "on life
+#: support", "technical support", "customer support", "income support", "air support".
+_SERVICES = words("life technical tech customer income price air child user hardware software it")
+
+
+@condition("backing")
+def _backing(s: Sentence, tok: Token) -> bool:
+    """Support given by one side to another, not a service or a device ("on life support")."""
+    return not any(c.dep_ in ("compound", "amod") and says(c, _SERVICES) for c in tok.children)
 
 
 #: What is offered that is no pledge: a view of something ("offers a glimpse of the Arctic's

@@ -458,7 +458,11 @@ def says_no(verb: Token) -> bool:
     names no one."""
     return any(
         c.dep_ in ("nsubj", "nsubjpass", "dobj")
-        and (c.lower_ in NO_ONE or any(d.dep_ == "det" and d.lower_ in ("no", "neither") for d in c.children))
+        and (
+            # (not "five were shot, none fatally": a remark on how, after the act told)
+            (c.lower_ in NO_ONE and not any(d.dep_ == "advmod" for d in c.children))
+            or any(d.dep_ == "det" and d.lower_ in ("no", "neither") for d in c.children)
+        )
         for c in verb.children
     )
 
