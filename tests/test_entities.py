@@ -609,13 +609,17 @@ def test_a_surname_alone_goes_to_the_full_name_attested_across_articles(recogniz
     # "Kessling" alone, in an article of its own: the full name two articles give, not the one
     # a single article gives (a relative, or a credit's word glued to the name)
     texts = [
-        "Senator Maria Kessling spoke in Denver on Monday about the water bill.",
+        "Senator Maria Kessling spoke in Denver, Colorado, on Monday about the water bill.",
         "Maria Kessling said the water bill would pass in Denver.",
         "Tom Kessling was seen leaving the Capitol.",
-        "Kessling criticised the governor on Tuesday.",
+        "In Denver, Kessling criticised the Colorado governor on Tuesday.",
     ]
     found = recognizer.recognise(texts)
     assert [m.canonical for m in found[3] if m.label == "PERSON"] == ["Maria Kessling"]
+    # ... only where the two articles share what a spelling needs to be resolved: else it stays
+    texts[3] = "Kessling resigned as minister on Tuesday."
+    found = recognizer.recognise(texts)
+    assert [m.canonical for m in found[3] if m.label == "PERSON"] == ["Kessling"]
     # two full names each named in one article only: no telling which one it is
     texts = ["Maria Kessling spoke in Denver.", "Tom Kessling spoke in Boise.", "Kessling criticised the governor."]
     assert [m.canonical for m in recognizer.recognise(texts)[2] if m.label == "PERSON"] == ["Kessling"]

@@ -241,11 +241,16 @@ def test_a_war_fought_with_no_arms_is_no_fighting(annotator: Annotator, text: st
 
 def test_a_war_fought_with_arms_is_still_fighting(annotator: Annotator) -> None:
     assert by_trigger(events(annotator, "The war in Syria killed thousands."), "war").type == "FIGHT"
+    assert by_trigger(events(annotator, "Political fighting left 20 dead."), "fighting").type == "FIGHT"
 
 
 @pytest.mark.parametrize(
     ("text", "trigger"),
-    [("Lao PM to visit Vietnam soon", "visit"), ("Ministers to meet rebels in Doha on Friday", "meet")],
+    [
+        ("Lao PM to visit Vietnam soon", "visit"),
+        ("Ministers to meet rebels in Doha on Friday", "meet"),
+        ("Modi to meet Putin", "meet"),
+    ],
 )
 def test_a_headline_to_infinitive_is_still_to_come(annotator: Annotator, text: str, trigger: str) -> None:
     assert by_trigger(events(annotator, text), trigger).status is EventStatus.PLANNED
@@ -261,11 +266,16 @@ def test_none_told_after_the_act_denies_only_the_death(annotator: Annotator) -> 
     assert (shot.subtype, shot.status) == ("assault", EventStatus.OCCURRED)
     killed = by_trigger(events(annotator, "The gunman killed nobody."), "killed")
     assert killed.status is EventStatus.NEGATED
+    # "else" is no remark on how: nobody else was harmed
+    injured = by_trigger(events(annotator, "Nobody else was injured in the attack."), "injured")
+    assert injured.status is EventStatus.NEGATED
 
 
 def test_support_as_a_service_is_no_backing(annotator: Annotator) -> None:
     assert not [e for e in events(annotator, "The boy was on life support after the crash.") if e.type == "SUPPORT"]
     assert by_trigger(events(annotator, "Russia voiced support for the bid."), "support").type == "SUPPORT"
+    # air support is one side backing another
+    assert by_trigger(events(annotator, "The US provided air support to the rebels."), "support").type == "SUPPORT"
 
 
 def test_a_hyphenated_object_the_parser_split_is_one_target(annotator: Annotator) -> None:

@@ -378,6 +378,10 @@ def test_a_number_that_cannot_be_a_year_is_none(text: str) -> None:
         ("Prices stayed at 2008 levels until the market opened at 0600 GMT.", ["2008"]),
         ("2011 Tahrir Square protests changed Egypt.", ["2011"]),
         ("In 2014 hours of footage were lost.", ["2014"]),
+        # a word of quantity after a preposition of time, or a year's own modifier: still a year
+        ("He has ruled the country since at least 2012.", ["2012"]),
+        ("Labour led in some 2015 polls.", ["2015"]),
+        ("Prices rose steadily up to 2008, when the crisis hit.", ["2008"]),
     ],
 )
 def test_real_years_are_kept(text: str, years: list[str]) -> None:

@@ -342,7 +342,8 @@ def respelt(a: str, b: str) -> bool:
 def _attested(full_names: set[str], docs: Mapping[str, int]) -> str | None:
     """The full name a surname alone stands for across articles: the only one with that surname;
     or, of several, the only one named in more than one document when each other is named in one
-    ("Trump" is "Donald Trump", not "Getty Donald Trump" of a photo credit glued to it)."""
+    ("Trump" is "Donald Trump", not "Getty Donald Trump" of a photo credit glued to it), if the
+    caller finds the context they share enough."""
     if len(full_names) == 1:
         return next(iter(full_names))
     attested = [n for n in full_names if docs.get(n, 0) > 1]
@@ -1304,7 +1305,13 @@ class EntityRecognizer:
         named_in = dict(docs)  # (before the merges below add to them)
         for name in docs:
             words = name.split()
-            into = _attested(full_by_surname.get(surname_key(words[0]), set()), named_in) if len(words) == 1 else None
+            fulls = full_by_surname.get(surname_key(words[0]), set()) if len(words) == 1 else set()
+            into = _attested(fulls, named_in)
+            if into is not None and len(fulls) > 1:
+                # one of several: only with the evidence a spelling needs, context both share
+                alongside = set(context[name]) & set(context[into])
+                if not (titles[name] & titles[into]) and len(alongside) < SPELLING_SHARED_CONTEXT:
+                    into = None
             if into is not None:
                 target[name] = into
                 docs[into] += docs[name]

@@ -333,10 +333,11 @@ _UNIT_AFTER = re.compile(
 _COUNT_AFTER = re.compile(
     r"\s*(?:dollars|euros?|yen|yuan|rupees|pesos|rubles|people|persons|troops|soldiers)\b", re.IGNORECASE
 )
-#: Words that make the number after them a count: "more than 1500", "at least 2000", "nearly 1800".
+#: Words that make the number after them a count: "more than 1500", "at least 2000", "nearly 1800"
+#: (not after a preposition of time: "since at least 2012", "in nearly 1990" are years).
 _QUANTITY_BEFORE = re.compile(
-    r"\b(?:(?:more|fewer|less)\s+than|at\s+least|at\s+most|up\s+to|nearly|almost|roughly|approximately|"
-    r"an\s+estimated|some)\s+$",
+    r"(?<!\bsince )(?<!\bin )(?<!\bfrom )(?<!\buntil )(?<!\bby )(?<!\bto )(?<!\bbefore )(?<!\bafter )"
+    r"\b(?:(?:more|fewer|less)\s+than|at\s+least|nearly|almost|an\s+estimated)\s+$",
     re.IGNORECASE,
 )
 _CURRENCY_BEFORE = re.compile(r"(?:[$\u20ac\u00a3\u00a5\u20b9]|\b(?:Rs|USD|EUR|GBP|US\$)\.?)\s*$")

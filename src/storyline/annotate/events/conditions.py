@@ -309,8 +309,8 @@ def _tells_a_death(w: Token, trigger: Token) -> bool:
 
 
 #: Kinds of support that are a service or a device, not one side backing another: "on life
-#: support", "technical support", "customer support", "income support", "air support".
-_SERVICES = words("life technical tech customer income price air child user hardware software it")
+#: support", "technical support", "customer support", "income support" (not "air support": backing).
+_SERVICES = words("life technical tech customer income price child user hardware software it")
 
 
 @condition("backing")
@@ -402,7 +402,7 @@ _CALENDAR_WORDS = words(
 #: What a war or a battle is fought over or with when no one takes up arms.
 _UNARMED = words(
     "trade price prices tariff tariffs currency currencies bidding culture cultural legal court courtroom custody "
-    "political budget ratings propaganda media words word subscription streaming talent"
+    "budget ratings propaganda media words word subscription streaming talent"
 )
 _NO_ENEMY = _NO_ONE_ACTING | words(
     "addiction addictions depression obesity poverty hunger corruption inflation crisis crises climate "
@@ -429,6 +429,8 @@ def _an_enemy(s: Sentence, tok: Token) -> bool:
         if named & _NO_ENEMY and not _gunfire(o):
             return False
     # "a trade war", "a price war", "a legal battle", "a war of words": fought with no arms
+    if tok.lower_ not in ("war", "wars", "battle", "battles"):
+        return True  # ("political fighting left 20 dead" is fighting)
     kinds = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod")}
     kinds |= {o.lower_ for o in prep_objects(tok, ("of",))}
     return not kinds & _UNARMED

@@ -103,7 +103,7 @@ def status(verb: Token, own_negation: bool = True) -> Grammar:
     headline = (verb.dep_ == "ROOT" and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)) or (
         # the name the parser made the root of a headline ("Modi to meet Putin"): a capitalised word
         # opening it, with no subject or auxiliary of its own
-        verb.dep_ == "xcomp"
+        verb.dep_ in ("xcomp", "advcl")
         and head.dep_ == "ROOT"
         and head.i - head.sent.start <= 3
         and head.text[:1].isupper()
@@ -448,6 +448,8 @@ def unless_clause(verb: Token) -> Token | None:
     )
 
 
+#: How badly someone was harmed, said of "none" after the act: "five were shot, none fatally".
+_HARM_DEGREES = frozenset({"fatally", "seriously", "critically", "badly", "gravely", "mortally", "severely"})
 #: Words that name no one and nothing: "nobody was hurt", "none of them died", "signed nothing".
 NO_ONE = frozenset({"nobody", "noone", "none", "nothing", "neither"})
 
@@ -460,7 +462,7 @@ def says_no(verb: Token) -> bool:
         c.dep_ in ("nsubj", "nsubjpass", "dobj")
         and (
             # (not "five were shot, none fatally": a remark on how, after the act told)
-            (c.lower_ in NO_ONE and not any(d.dep_ == "advmod" for d in c.children))
+            (c.lower_ in NO_ONE and not any(d.dep_ == "advmod" and d.lower_ in _HARM_DEGREES for d in c.children))
             or any(d.dep_ == "det" and d.lower_ in ("no", "neither") for d in c.children)
         )
         for c in verb.children
