@@ -48,6 +48,29 @@ def make_warc(path: Path, pages: list[tuple[str, bytes]], *, gzip_records: bool 
         )
 
 
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """``storyline ARGS`` run in this process: its exit code, stdout and stderr."""
+    from typer.testing import CliRunner
+
+    from storyline.cli.app import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def analyzed_records(folder: Path, records: list[dict[str, str]]) -> str:
+    """``records`` written as JSON Lines to ``folder`` and analyzed (English and German) into a new
+    store there with ``storyline analyze``, as a user runs it: the store's path."""
+    import json
+
+    path = folder / "reports.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    db = str(folder / "s.db")
+    code, _, err = run_cli("analyze", str(path), "--db", db, "--languages", "en,de")
+    assert code == 0, err
+    return db
+
+
 def analyzed_text(folder: Path, text: str, name: str = "article.txt") -> tuple[str, str]:
     """``text`` written to ``folder / name`` and analyzed into a new store there with
     ``storyline analyze``, as a user runs it: the store's path and the document's id."""

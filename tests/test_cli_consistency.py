@@ -10,14 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import storyline
-from storyline.cli.app import app
 
 from .conftest import ROOT
+from .helpers import analyzed_records
+from .helpers import run_cli as run
 
-runner = CliRunner()
 #: The commands that take --entity/-e and list what it takes part in.
 ENTITY_COMMANDS = ("events", "happenings", "timeline", "graph")
 #: Three short reports: two people who share a surname (each called "Barrios" in their own
@@ -46,21 +45,10 @@ RECORDS = [
 ]
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The three reports analysed into a store the tests only read."""
-    folder = tmp_path_factory.mktemp("consistency")
-    records = folder / "reports.jsonl"
-    records.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
-    db = str(folder / "s.db")
-    code, _, err = run("analyze", str(records), "--db", db, "--languages", "en,de")
-    assert code == 0, err
-    return db
+    return analyzed_records(tmp_path_factory.mktemp("consistency"), RECORDS)
 
 
 def _untitled(db: str) -> str:

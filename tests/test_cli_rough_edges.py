@@ -11,16 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 import storyline
-from storyline.cli import app as cli
-from storyline.cli.app import app
+from storyline.store.base import ID_PREFIX_MIN
 
 from .conftest import ROOT
+from .helpers import analyzed_records
+from .helpers import run_cli as run
 from .test_docs import cli_commands, command_sections
 
-runner = CliRunner()
 #: A meeting, a killing and an attack, and an undated planned meeting.
 RECORDS = [
     {
@@ -49,25 +48,12 @@ LISTINGS = {
     "sources ls", "alerts ls", "alerts log",
 }  # fmt: skip
 JSON_LINES = "one JSON object per line (JSON Lines)"
-#: The fewest characters the stores take as a prefix of a document id (their ``resolve``).
-ID_PREFIX_MIN = 4
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The reports analysed into a store the tests only read."""
-    folder = tmp_path_factory.mktemp("rough")
-    records = folder / "reports.jsonl"
-    records.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
-    db = str(folder / "s.db")
-    code, _, err = run("analyze", str(records), "--db", db, "--languages", "en,de")
-    assert code == 0, err
-    return db
+    return analyzed_records(tmp_path_factory.mktemp("rough"), RECORDS)
 
 
 def _doc_id(db: str, title: str) -> str:
@@ -231,7 +217,6 @@ def test_events_refuses_an_unknown_kind_with_the_choices_of_happenings(store: st
 
 
 def test_the_minimum_named_is_the_stores(store: str) -> None:
-    assert cli.ID_PREFIX_MIN == ID_PREFIX_MIN
     doc = _doc_id(store, "Gunmen kill two")
     with storyline.open(store) as sl:
         assert sl.store.resolve(doc[:ID_PREFIX_MIN]) == doc

@@ -28,6 +28,7 @@ from storyline.model.annotations import Annotations, EntityRecord, Event, EventS
 from storyline.model.clusters import EventCluster, StorylineRecord, TimelineEntry
 from storyline.pipeline import IngestPipeline, IngestReport, ProgressFn
 from storyline.store import DocumentQuery, EventQuery, SearchHit, Sighting, Store, StoredEvent, open_store
+from storyline.store.base import ID_PREFIX_MIN
 from storyline.store.filters import HappeningFilter
 from storyline.store.urls import redact
 from storyline.timing import mark, since, stage
@@ -331,7 +332,7 @@ class Storyline:
         if given and self.store.count_clusters(HappeningFilter(storyline=given, include_tentative=True)):
             return given, None  # an id whose happenings are all tentative (hidden from listings)
         records = self.store.storylines(None)
-        if len(given) >= 4:
+        if len(given) >= ID_PREFIX_MIN:
             by_prefix = [r for r in records if r.id.startswith(given)]
             if len(by_prefix) == 1:
                 return by_prefix[0].id, None

@@ -617,7 +617,7 @@ def _lemma_table() -> dict[str, str]:
     lemmas |= words("fail refuse decline be have do will") | OCCURRING_VERBS | PARTAKING_VERBS | GETTING_VERBS
     lemmas |= DEPARTING_VERBS | OBJECT_CONTROL_VERBS | set(REQUESTING_PREPOSITIONS)
     lemmas |= DEMAND_MOVING_VERBS | SUPPLYING_VERBS | CLAIMING_VERBS | LEAVING_VERBS | QUITTING_VERBS | {"warn"}
-    lemmas |= CONVENING_VERBS
+    lemmas |= CONVENING_VERBS | TELLING_VERBS
     for lemma in sorted(lemmas):
         for form in _forms(lemma):
             table.setdefault(form, lemma)
@@ -628,11 +628,6 @@ def _lemma_table() -> dict[str, str]:
 
 
 _LEMMAS = _lemma_table()
-#: The inflected forms of :data:`TELLING_VERBS` ("commented", "spoke").
-TELLING_FORMS = frozenset(
-    {f for verb in TELLING_VERBS for f in _forms(verb)}
-    | {k for k, v in _IRREGULAR_LEMMAS.items() if v in TELLING_VERBS}
-)
 _IRREGULAR_PAIRS = list(_IRREGULAR_LEMMAS.items())
 #: Objects that make "suspend", "cut", "halt" reduce relations (see ``relations-or-aid``).
 REDUCE_WORDS = (

@@ -312,8 +312,8 @@ _STREET = (
 )
 _BLOCK_AFTER = re.compile(r"\s+block\b", re.IGNORECASE)
 _STREET_AFTER = re.compile(rf"\s+(?:[NSEW]\.?\s+)?(?:[A-Z][\w'.-]*\s+){{1,3}}{_STREET}\b\.?")
-#: Where a street number stands: first, or after "at", "on", "to" ... ("the 1987 Wall Street crash"
-#: is a year; "lives at 1750 Harbor View Road" is not).
+#: Where a street number stands: after "at", "on", "to", a comma ... ("the 1987 Wall Street crash"
+#: and "2011 Tahrir Square protests" are years; "lives at 1750 Harbor View Road" is not).
 _ADDRESS_BEFORE = re.compile(
     r"(?:[,;:(]|\b(?:at|on|to|near|outside|inside|behind|opposite|into|onto|lives|lived|located))\s*$", re.IGNORECASE
 )

@@ -97,17 +97,12 @@ def _open(db: str, as_json: bool = False) -> Storyline:
         raise _refused(str(exc), 1, as_json) from None
 
 
-#: The fewest characters of an id taken as a prefix of one: the stores' ``resolve`` of a document
-#: id (and :meth:`storyline.api.Storyline.resolve_storyline` of a storyline's) looks a shorter one
-#: up as a whole id, so ``show 8`` finds nothing even when one id starts with 8.
-ID_PREFIX_MIN = 4
-
-
 def _id_prefix_said(exc: Exception, *given: str | None) -> str:
     """The message of a lookup by id that found nothing, saying, when the id given is shorter
     than a prefix can be, how many characters a prefix needs (the id named in the message)."""
     from storyline.api import DocumentNotFound
     from storyline.errors import UsageError
+    from storyline.store.base import ID_PREFIX_MIN  # (a shorter id is looked up whole: "show 8" finds none)
 
     message = str(exc)
     found_none = isinstance(exc, DocumentNotFound) or (isinstance(exc, UsageError) and exc.code == "not-found")

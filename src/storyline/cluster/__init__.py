@@ -572,7 +572,7 @@ class Clusterer:
         # signed at a summit go with it), or of the kind of its main placed event; else its placed
         # events are side remarks ("we met with the prosecutor" in a shooting's report)
         head = headline_event(doc, ann)
-        headline = _family_of(head)
+        headline = family(head) if head is not None else None
         reported = main is not None and (headline in _PRIORITY or family(main[0].event) == headline)
         # the happening the headline event itself was placed in, when it was one of the placed
         own = next((p for p in placed if head is not None and p[0].event.id == head.id), None)
@@ -590,12 +590,17 @@ class Clusterer:
                 # the event this article started a happening with belongs to the one it joins (not
                 # a side remark's: that stays a happening of its own)
                 self._merge_into(hid, main[1])
+            if head is not None and head.status in _FIRM and own is None:
+                # what the article mainly reports speaks for it in the happening's votes (its kind,
+                # its place) and evidence, unless it went to a happening of its own (nor what it
+                # only recalls, denies or supposes)
+                self.store.add_member(head.id, hid, doc.id, head.status.value)
             return self._settle(doc, ann, mine, hid, "model", decision.probability, created, placed)
         if main is not None and reported:
             return self._settle(doc, ann, mine, main[1], "event", None, created, placed)
         if own is not None:
             return self._settle(doc, ann, mine, own[1], "event", None, created, placed)
-        hid = self._alone(doc, ann)
+        hid = self._alone(doc, ann, head)
         return self._settle(doc, ann, mine, hid, "alone", None, created + 1, placed)
 
     def _settle(
@@ -604,12 +609,6 @@ class Clusterer:
     ) -> Placed:  # fmt: skip
         self.store.set_document_cluster(doc.id, hid, how)
         self.store.add_profile(doc.id, mine.as_json())
-        head = headline_event(doc, ann) if how == "model" else None
-        if head is not None and head.status in _FIRM and head.id not in self.store.event_clusters(doc.id):
-            # what the article mainly reports speaks for it in the happening's votes (its kind, its
-            # place) and evidence, unless that event went to a happening of its own (nor what it
-            # only recalls, denies or supposes)
-            self.store.add_member(head.id, hid, doc.id, head.status.value)
         self._describe(hid, probability)
         for other in {cid for _, cid, _ in placed} - {hid}:
             self._describe(other, None)  # (nothing, when merged away meanwhile)
@@ -733,13 +732,12 @@ class Clusterer:
         if state.storyline is not None:
             self.store.set_storyline(state.id, state.storyline)
 
-    def _alone(self, doc: Document, ann: Annotations) -> str:
+    def _alone(self, doc: Document, ann: Annotations, event: Event | None) -> str:
         """A happening for a document that none of the others reports, dated by the document (or
         undated), named after its main event (one it reports rather than recalls, denies or
         supposes, the surest) or, with none, after its title; in the storyline of that event's
-        parties."""
+        parties. ``event`` is the article's :func:`headline_event`, placed in no happening."""
         day = document_day(doc)
-        event = headline_event(doc, ann)
         actors, countries = parties(doc.text, ann, event) if event is not None else ({}, {})
         sig_id = "C" + _digest(f"{doc.id}|alone")
         state = ClusterState(
@@ -752,9 +750,8 @@ class Clusterer:
             state, event.type if event else "OTHER", event.subtype if event else None,
             _place_of(event) if event else None, f"{kind}: {title}", [],
         )  # fmt: skip
-        if event is not None and event.id not in self.store.event_clusters(doc.id):
-            self.store.add_member(event.id, state.id, doc.id, event.status.value)
         if event is not None:
+            self.store.add_member(event.id, state.id, doc.id, event.status.value)
             self._storyline(state)
         return sig_id
 
@@ -781,10 +778,6 @@ def headline_event(doc: Document, ann: Annotations) -> Event | None:
         return any(m.start < lead_end for m in e.mentions or [e.trigger])
 
     return max(ann.events, key=lambda e: (e.status in _FIRM, in_lead(e), told[family(e)], e.confidence))
-
-
-def _family_of(event: Event | None) -> str | None:
-    return family(event) if event is not None else None
 
 
 def _digest(text: str) -> str:

@@ -72,6 +72,11 @@ class DocumentQuery:
     """Documents reporting an event of this PLOVER category."""
 
 
+#: The fewest characters a store's :meth:`~Store.resolve` takes as a prefix of a document id (a
+#: shorter one is looked up as a whole id); storylines' ids take the same.
+ID_PREFIX_MIN = 4
+
+
 @dataclass(frozen=True, slots=True)
 class EventQuery:
     """Which stored events to list. ``entity`` is an entity id or a name (canonical or alias);

@@ -23,7 +23,7 @@ from storyline.annotate.event_lexicon import (
     FRAME_WORDS,
     REDUCE_WORDS,
     SUPPLYING_VERBS,
-    TELLING_FORMS,
+    TELLING_VERBS,
     WORD_CLASSES,
     Sense,
     consults,
@@ -700,7 +700,7 @@ def _refuses_to_tell(tok: Token) -> bool:
         )
 
     return any(
-        (c.dep_ == "xcomp" and c.lower_ in TELLING_FORMS and bare(c))
+        (c.dep_ == "xcomp" and lemma_of(c) in TELLING_VERBS and bare(c))
         or (c.dep_ == "dobj" and c.lower_ in ("comment", "comments"))
         for c in tok.children
     )

@@ -321,7 +321,7 @@ def _outside_dates(raws: Sequence[RawMention], times: Sequence[TimeExpression]) 
 
 
 #: Words for no one, or for anyone at all: never an actor.
-_NOBODY_IN_PARTICULAR = NO_ONE | {"anyone", "anybody", "anything", "everyone", "everybody", "noone"}
+_NOBODY_IN_PARTICULAR = NO_ONE | {"anyone", "anybody", "anything", "everyone", "everybody"}
 
 
 def _learned(arg: RawArg, actors: list[EventActor]) -> list[EventActor]:

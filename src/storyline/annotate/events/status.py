@@ -23,7 +23,7 @@ from storyline.annotate.event_lexicon import (
     REPORTING_VERBS,
     REQUESTING_PREPOSITIONS,
     REQUESTING_VERBS,
-    TELLING_FORMS,
+    TELLING_VERBS,
     consults,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
@@ -249,7 +249,7 @@ def noun_status(noun: Token) -> Grammar:
             # for talks" denies the talks, but "gave no details about the talks" the details, and
             # "no data was accessed in the attack", "did not speak at the summit" the access and
             # the speaking: a phrase of the setting is not what the verb's denial denies
-            if head.head.i == verb.i and (word in _TOPIC or (word == "on" and verb.lower_ in TELLING_FORMS)):
+            if head.head.i == verb.i and (word in _TOPIC or (word == "on" and lemma_of(verb) in TELLING_VERBS)):
                 # "declined to comment on the shooting", "will not speak about the attack": what is
                 # told of is not what the telling's denial, plan or supposition is about
                 found = status(verb, own_negation=False)

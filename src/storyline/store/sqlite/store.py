@@ -29,7 +29,15 @@ from storyline.model.annotations import (
     value_range,
 )
 from storyline.relate.dedup import Candidate, Fingerprint, Repoint
-from storyline.store.base import DocumentQuery, EventQuery, EventRow, SearchHit, Sighting, StoredEvent
+from storyline.store.base import (
+    ID_PREFIX_MIN,
+    DocumentQuery,
+    EventQuery,
+    EventRow,
+    SearchHit,
+    Sighting,
+    StoredEvent,
+)
 from storyline.store.filters import document_where, event_where
 from storyline.store.follow import FollowTables
 from storyline.store.rows import document_from_row, metadata_columns
@@ -335,9 +343,9 @@ class SQLiteStore(ClusterTables, ServingQueries, GraphTables, FollowTables):
         return _row_to_document(row) if row else None
 
     def resolve(self, prefix: str) -> str | None:
-        """A full id from a unique prefix (at least 4 characters); None if unknown;
-        StoreError if ambiguous."""
-        if len(prefix) < 4 or not re.fullmatch(r"[0-9a-f]+", prefix):
+        """A full id from a unique prefix (at least :data:`ID_PREFIX_MIN` characters); None if
+        unknown; StoreError if ambiguous."""
+        if len(prefix) < ID_PREFIX_MIN or not re.fullmatch(r"[0-9a-f]+", prefix):
             return prefix if self.get(prefix) else None
         rows = self._db.execute(
             "SELECT id FROM documents WHERE id >= ? AND id < ? LIMIT 2", (prefix, prefix + "g")
