@@ -20,23 +20,33 @@ unresolved, and so do "the new prime minister" (which one?) and "the prime minis
 (someone of the person's): a wrong person costs more than a missing one.
 ``storyline eval descriptions`` measures it against the human-participant chains of ECB+ and
 MEANTIME (docs/evaluation.md).
+
+The document also tells a person's sex, which a "he" or a "she" must agree with
+(:attr:`Person.sex`): by an honorific or a title ("Mrs Reid", "Queen Elizabeth"), by a word that
+describes them ("Tara Reid, the actress", "his wife, Emily McDonald"), else by the given name, where
+the 1990 United States census found nine in ten or more of its bearers of one sex
+(``data/first_names.tsv``, :data:`NAME_SEX_SHARE`). Words of both sexes, or a name of either, leave
+it unknown.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import Literal
 
 from storyline.annotate.entities import TITLES
 from storyline.annotate.event_lexicon import words
 from storyline.model.annotations import EntityMention
 
 __all__ = [
-    "KNOWN_FROM", "LEADER_ROLES", "People", "Person", "agreed_countries", "describe_people", "known_countries",
-    "place_known", "resolve", "role_matches", "role_of",
+    "KNOWN_FROM", "LEADER_ROLES", "NAME_SEX_SHARE", "People", "Person", "Sex", "agreed_countries", "describe_people",
+    "known_countries", "name_sex", "place_known", "resolve", "role_matches", "role_of",
 ]  # fmt: skip
 
 #: Roles a "leader" (without more) may stand for: the heads of a state or a government.
@@ -124,16 +134,70 @@ _CLOSES = re.compile(r"\s*(?:[,.;:)]|$)")
 #: and 120 after it.
 _NEAR = 200
 
+Sex = Literal["female", "male"]
+#: Words of a title or a role that tell a person's sex ("Mrs", "the actress", "his widow"). Words
+#: that once told it and no longer do ("actor", "chairman" of a woman) are left out.
+_SEX_WORDS: dict[str, Sex] = {
+    **dict.fromkeys(
+        words(
+            "mr sir lord king prince duke emperor sultan spokesman congressman businessman "
+            "man boy father son brother husband widower uncle nephew grandfather grandson boyfriend"
+        ),
+        "male",
+    ),
+    **dict.fromkeys(
+        words(
+            "mrs ms miss madam madame lady dame queen princess duchess empress spokeswoman congresswoman "
+            "businesswoman chairwoman woman girl mother daughter sister wife widow aunt niece grandmother "
+            "granddaughter girlfriend actress waitress"
+        ),
+        "female",
+    ),
+}
+#: A given name tells its bearer's sex when at least this share of the 1990 US census's bearers of
+#: it were of that sex (``data/first_names.tsv``). On ECB+ train's pronouns (``storyline eval
+#: pronouns``, docs/evaluation.md) every value from 0.8 to 0.99 gives the same figures (0.7 one
+#: wrong fewer of 32): the data cannot choose, so the value is the prior that a name borne by one
+#: bearer in ten of the other sex says too little.
+NAME_SEX_SHARE = 0.9
+
+
+@functools.cache
+def _name_shares() -> dict[str, float]:
+    table = files("storyline.annotate").joinpath("data/first_names.tsv").read_text(encoding="utf-8")
+    out = {}
+    for line in table.splitlines():
+        if line and not line.startswith("#"):
+            name, share = line.split("\t")
+            out[name] = float(share)
+    return out
+
+
+def name_sex(name: str) -> Sex | None:
+    """The sex a full name's given name tells ("Tara Reid" -> female), or None: a single word, an
+    initial, a name the table lacks or one borne by both sexes."""
+    parts = name.split()
+    if len(parts) < 2 or len(parts[0].rstrip(".")) < 2:
+        return None
+    share = _name_shares().get(parts[0].capitalize())
+    if share is None:
+        return None
+    return "male" if share >= NAME_SEX_SHARE else "female" if 1 - share >= NAME_SEX_SHARE else None
+
 
 @dataclass
 class Person:
-    """What a document says one person is: roles and the countries it places them in."""
+    """What a document says one person is: roles and the countries it places them in, and the sex
+    its titles, its describing words or the given name tell."""
 
     entity_id: str
     canonical: str
     first: int  # where the document first names the person
     roles: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
+    sex: Sex | None = None
+    titles: set[str] = field(default_factory=set)
+    """The titles and honorifics the document gives the person ("mrs", "queen"), lower case."""
 
 
 People = dict[str, Person]
@@ -199,14 +263,34 @@ def describe_people(entities: Sequence[EntityMention], text: str, known: Mapping
         if m.label != "PERSON":
             continue
         p = people.setdefault(m.entity_id, Person(m.entity_id, m.canonical, m.start))
+        if m.title:
+            p.titles.add(m.title.casefold().strip(" ."))
         if m.title and m.title.casefold() not in _HONORIFICS and text[m.start : m.end].startswith(m.title):
             p.roles.add(_normal(m.title))  # the title inside the mention ("President Vladimir Putin")
         # only the mentions near the name can describe it: a long text costs no more per name
         _before(p, m, ents[bisect_left(starts, m.start - _NEAR) : i], text)
         _after(p, m, ents[i + 1 : bisect_right(starts, m.end + _NEAR)], text)
+    for p in people.values():
+        p.sex = _sex(p)
     if known:
         place_known(people, known)
     return people
+
+
+def _told(p: Person) -> set[Sex]:
+    """The sexes the titles and roles the document gives a person tell, by the head word of each
+    ("queen mother" is a mother, "mother of the boy" too)."""
+    heads = (phrase.split(" of ")[0].replace(".", " ").split()[-1:] for phrase in p.titles | p.roles)
+    return {_SEX_WORDS[w] for head in heads for w in head if w in _SEX_WORDS}
+
+
+def _sex(p: Person) -> Sex | None:
+    """The sex the document's words tell, else the given name's; words of both sexes tell
+    nothing, and the name does not settle it then."""
+    told = _told(p)
+    if told:
+        return next(iter(told)) if len(told) == 1 else None
+    return name_sex(p.canonical)
 
 
 def place_known(people: People, known: Mapping[str, str]) -> None:

@@ -1662,6 +1662,39 @@ def eval_descriptions(
         typer.echo(f"  missed {doc}: {phrase!r}; gold chain: {' | '.join(chain)}")
 
 
+@eval_app.command("pronouns")
+def eval_pronouns(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR", help="Folder with dataset.conll and entity_mentions.json (cdcr-ecbplus-dev/dev)."
+        ),
+    ],
+    errors: Annotated[int, typer.Option("--errors", help="Also list N wrong resolutions.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """People a "he" or a "she" points back to, against gold chains: of the gold pronouns of
+    people, how many storyline points to a person, and how many of those to a person of the
+    pronoun's own chain; beside it, the same rule without the agreement of sex, in the same run."""
+    from storyline.evaluate.pronouns import evaluate_pronouns
+
+    scores = _evaluate(folder, lambda: evaluate_pronouns(folder), folder=True, errors=(FileNotFoundError, ValueError))
+    result = scores.as_dict()
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(f"documents {result['documents']}, pronouns of people {result['sex_agreed']['pronouns']}, "
+               f"resolvable {result['sex_agreed']['resolvable']} (their person named before)")  # fmt: skip
+    for name, key in (("sex agreed", "sex_agreed"), ("any sex", "any_sex")):
+        r = result[key]
+        typer.echo(
+            f"{name:<10} resolved {r['resolved']}, right {r['right']}, wrong {r['wrong']}: "
+            f"precision {r['precision']:.3f}, recall {r['recall']:.3f}"
+        )
+    for doc, context, found, gold in scores.agreeing.errors[:errors]:
+        typer.echo(f"  wrong {doc}: ...{context!r} -> {found}; gold chain: {gold}")
+
+
 @eval_app.command("casie")
 def eval_casie(
     path: Annotated[Path, typer.Argument(metavar="DIR", help="CASIE folder of annotated .json articles.")],

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from storyline.annotate.countries import country_table
 from storyline.annotate.event_lexicon import (
+    ACTOR_NOUNS,
     CHARGE_NOUNS,
     CONVENING_VERBS,
     DEPARTING_VERBS,
@@ -600,6 +601,44 @@ def convened(s: Sentence, verb: Token) -> list[Token]:
     return out
 
 
+#: What an act is done with, never a party to it: arms, tools, the body, what is thrown or
+#: burnt, and what someone is charged with ("attacked him with a knife", "struck her with a
+#: closed fist", "charged with negligent homicide"; the lexicon's arms beside them).
+_MEANS = (WORD_CLASSES["arms"] - words("fighter fighters system systems")) | words(
+    "weapon weapons gun guns handgun handguns pistol pistols rifle rifles revolver revolvers shotgun shotguns "
+    "firearm firearms knife knives machete machetes blade blades axe hammer hammers bat bats stick sticks rod "
+    "rods pipe pipes crowbar brick bricks stone stones rock rocks bottle bottles fist fists hand hands foot feet "
+    "boot boots belt whip cable chain baton batons truncheon truncheons bullet bullets round rounds shell shells "
+    "munition munitions missile missiles rocket rockets mortar mortars bomb bombs grenade grenades explosive "
+    "explosives gas acid fire petrol gasoline car cars truck vehicle chest head arm leg neck "
+    "homicide manslaughter murder assault negligence abuse possession endangerment recklessness"
+)
+#: Acts whose "with" phrase is the other side, whoever it names: "clashed with rival fans".
+_CONTESTS = words("clash fight battle scuffle brawl tussle wrestle skirmish feud quarrel argue grapple spar")
+#: Words for people an act may be done with, beside the lexicon's actors and relatives.
+_PEOPLE_WORDS = words(
+    "fan fans player players suspect suspects rival rivals colleague colleagues supporter supporters mob "
+    "striker strikers mercenary mercenaries gang gangs victim victims team teams crew crews neighbour "
+    "neighbours neighbor neighbors teammate teammates opponent opponents ally allies"
+)
+
+
+def _means(s: Sentence, t: Token, prep: Token) -> bool:
+    """Whether the object of an act's "with" is what the act is done with rather than a party to
+    it: a word of :data:`_MEANS` or a charge, or, except for a contest ("clashed with the mob"),
+    a word that names no one (a pronoun, a name, a word for people or a body is a party: "cut
+    ties with Qatar", "shared intelligence with the agency")."""
+    lemma = lemma_of(t)
+    if lemma in _MEANS or t.lower_ in _MEANS or says(t, CHARGE_NOUNS):
+        return True
+    party = (
+        pos_of(t) in ("PRON", "PROPN")
+        or s.entity_label(t) in ACTOR_LABELS
+        or any(lemma in group or t.lower_ in group for group in (ACTOR_NOUNS, RELATIVE_NOUNS, _PEOPLE_WORDS))
+    )
+    return not party and lemma_of(prep.head) not in _CONTESTS
+
+
 def prep_args(s: Sentence, prep: Token, sense: Sense) -> list[RawArg]:
     """The arguments a prepositional phrase gives, by what its preposition means for the sense."""
     word = prep.lower_
@@ -631,6 +670,8 @@ def prep_args(s: Sentence, prep: Token, sense: Sense) -> list[RawArg]:
             continue
         if grounds(t, word, sense.symmetric):
             continue  # "arrested on charges of assault": the offence, not whom the act falls on
+        if word == "with" and role == "target" and _means(s, t, prep):
+            continue  # "attacked him with a knife", "shelled the town with rockets": the means
         if pos_of(t) == "PRON" or s.entity_label(t) in ACTOR_LABELS or role == "participant":
             out.append(s.arg(t, role))
         else:

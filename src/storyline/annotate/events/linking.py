@@ -17,7 +17,7 @@ import numpy as np
 
 from storyline.annotate import datelines
 from storyline.annotate.countries import country_table
-from storyline.annotate.descriptions import People, describe_people, resolve, role_matches, role_of
+from storyline.annotate.descriptions import People, Sex, describe_people, resolve, role_matches, role_of
 from storyline.annotate.entities import entity_id
 from storyline.annotate.event_lexicon import ACTOR_NOUNS, RELATIVE_NOUNS
 from storyline.annotate.events.coding import DIPLOMATIC, DOMESTIC, FORCE, OUTCOMES
@@ -42,6 +42,8 @@ from storyline.model.annotations import (
 
 _SINGULAR_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "both"})
+#: Pronouns that are never the same person as the other parties of their act ("Smith shot him").
+_OBJECT_PRONOUNS = frozenset({"him", "her"})
 _GROUP_PEOPLE = re.compile(
     r"^(?:the\s+)?(?:(?:two|both)\s+)?(?:leaders|presidents|men|ministers|prime\s+ministers|heads\s+of\s+state)$"
     r"|^(?:the\s+)?(?:two|both)$",
@@ -165,20 +167,32 @@ def link_events(
             if arg.role == "speaker"
             for a in _actors(arg, ents, _NO_GROUPS, text, [], described=described)
         ]
-        actors = merge_actors(
-            [
-                a
-                for arg in args
-                if arg.role != "speaker"
-                for a in _learned(
+        parties = [a for a in args if a.role != "speaker"]
+        found: dict[int, list[EventActor]] = {}
+        for n in sorted(range(len(parties)), key=lambda n: parties[n].pronoun in _OBJECT_PRONOUNS):
+            # "Smith shot him": a "him" or "her" is none of the act's other parties, who are read first
+            arg = parties[n]
+            clause_mates = (
+                {a.entity_id for got in found.values() for a in got if a.entity_id}
+                if arg.pronoun in _OBJECT_PRONOUNS
+                else set()
+            )
+            found[n] = _learned(
+                arg,
+                _actors(
                     arg,
-                    _actors(
-                        arg, ents, previous, text, speaker, raw.type in FORCE, raw.sentence_start, described, pair_end
-                    ),
-                )
-            ]
-            + speaker
-        )
+                    ents,
+                    previous,
+                    text,
+                    speaker,
+                    raw.type in FORCE,
+                    raw.sentence_start,
+                    described,
+                    pair_end,
+                    clause_mates,
+                ),
+            )
+        actors = merge_actors([a for n in range(len(parties)) for a in found[n]] + speaker)
         place = _place(raw, plcs, actors, text)
         if raw.home or (raw.subtype == "visit" and place is not None and _goes_home(actors, described, place)):
             # "Putin is scheduled to leave for Moscow", "Mr Putin flew home on Thursday night": the
@@ -324,6 +338,37 @@ def _outside_dates(raws: Sequence[RawMention], times: Sequence[TimeExpression]) 
 _NOBODY_IN_PARTICULAR = NO_ONE | {"anyone", "anybody", "anything", "everyone", "everybody"}
 
 
+#: The sex a singular pronoun speaks of.
+PRONOUN_SEX: dict[str, Sex] = {
+    **dict.fromkeys(("he", "him", "his", "himself"), "male"),
+    **dict.fromkeys(("she", "her", "hers", "herself"), "female"),
+}
+
+
+def pronoun_antecedent(
+    pronoun: str, earlier: Sequence[EntityMention], sentence_start: int, described: People | None = None
+) -> EntityMention | None:
+    """The person a "he" or a "she" points back to, of the mentions named before it (``earlier``,
+    in order): the first person its own sentence names (usually the subject), else the last person
+    named before it; of the sex the pronoun speaks of (``described``:
+    :attr:`~storyline.annotate.descriptions.Person.sex`). A person the document shows to be of
+    the other sex is passed over ("Tara Reid's rep Jack Ketsoyan said she entered rehab" is Reid's
+    news), and one shown to be of the pronoun's sex goes before one whose sex nothing tells ("Mrs
+    May met Jean-Claude Juncker. She criticised him": May). ``storyline eval pronouns`` measures it."""
+    sex = PRONOUN_SEX.get(pronoun.lower())
+
+    def agrees(e: EntityMention) -> bool | None:
+        p = described.get(e.entity_id) if sex and described else None
+        return None if p is None or p.sex is None else p.sex == sex
+
+    people = [e for e in earlier if e.label == "PERSON" and agrees(e) is not False]
+    inside = [e for e in people if e.start >= sentence_start]
+    if inside:
+        return next((e for e in inside if agrees(e)), inside[0])
+    agreeing = [e for e in people if agrees(e)]
+    return agreeing[-1] if agreeing else people[-1] if people else None
+
+
 def _learned(arg: RawArg, actors: list[EventActor]) -> list[EventActor]:
     """The actors of a phrase the learned target model found carry its probability."""
     return actors if arg.probability is None else [replace(a, probability=arg.probability) for a in actors]
@@ -339,11 +384,13 @@ def _actors(
     sentence_start: int = 0,
     described: People | None = None,
     pair_end: int = 0,
+    clause_mates: Set[str] = frozenset(),
 ) -> list[EventActor]:
     """The actors an argument phrase stands for: the entity it names, the person a "he" or "she"
     points back to, the speaker for "it" ("Syria says it is willing"), the participants of the
     last event for "the two leaders", else the phrase, if its head names actors ("police"), or,
-    with ``force``, names the target of an act of force ("shelled positions")."""
+    with ``force``, names the target of an act of force ("shelled positions"). ``clause_mates``:
+    the entities of the act's other parties, which a "him" or "her" is not."""
     phrase = text[arg.start : arg.end]
     if text[arg.head_start : arg.head_end].lower() in _NOBODY_IN_PARTICULAR or phrase.lower() == "no one":
         return []  # "nobody was killed", "did not kill anyone": no one in particular is a party
@@ -354,10 +401,9 @@ def _actors(
             s = speaker[0]
             return [EventActor(arg.role, phrase, arg.start, arg.end, s.entity_id, s.canonical)]
         if arg.pronoun in _SINGULAR_PRONOUNS:
-            people = [e for e in ents.before(arg.start) if e.label == "PERSON"]
-            if people:
-                # the sentence's first person (usually its subject), else the last person named before
-                e = next((x for x in people if x.start >= sentence_start), people[-1])
+            earlier = [e for e in ents.before(arg.start) if e.entity_id not in clause_mates]
+            e = pronoun_antecedent(arg.pronoun, earlier, sentence_start, described)
+            if e is not None:
                 head = text[arg.head_start : arg.head_end]
                 return [EventActor(arg.role, head, arg.head_start, arg.head_end, e.entity_id, e.canonical)]
         they = previous["people"] or previous["states"]
