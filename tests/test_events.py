@@ -2327,3 +2327,38 @@ def test_a_deal_left_is_the_leaving_not_a_new_agreement(annotator: Annotator) ->
         assert [e.type for e in found] == ["REJECT"], (text, [(e.type, e.trigger.text) for e in found])
     no_event(annotator, ("Washington quit the deal in 2018.",), type="AGREE")
     kinds_are(annotator, (("Syrian troops pulled out of Lebanon in 2005.", "pulled", "RETREAT"),))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A man was shot on Main Street on Friday night, police said. Hours later, another shooting left a woman "
+        "wounded.",
+        "Police are investigating a shooting that left one man dead on Friday. A second shooting happened on "
+        "Saturday in the same area.",
+    ],
+)
+def test_another_event_of_a_kind_is_another_event(annotator: Annotator, text: str) -> None:
+    found = [e for e in events(annotator, text) if e.type == "ASSAULT"]
+    assert len(found) == 2, [[m.text for m in e.mentions] for e in found]
+
+
+def test_what_tells_of_another_event_joins_it_later(annotator: Annotator) -> None:
+    text = (
+        "Police are investigating a shooting that left one man dead on Friday. A second shooting happened on "
+        "Saturday in the same area. The second shooting left a woman hurt."
+    )
+    first, second = [e for e in events(annotator, text) if e.type == "ASSAULT"]
+    assert len(first.mentions) == 1 and len(second.mentions) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "not_a_party"),
+    [
+        ("A man was shot on Main Street on Friday night, police said.", "Main Street"),  # where
+        ("Troops opened fire on protesters in the square.", "fire"),  # the trigger's own word
+    ],
+)
+def test_where_and_the_trigger_s_own_word_are_no_parties(annotator: Annotator, text: str, not_a_party: str) -> None:
+    parties = {a.text for e in events(annotator, text) for a in e.actors}
+    assert not_a_party not in parties and parties, (text, parties)

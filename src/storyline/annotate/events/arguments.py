@@ -373,9 +373,14 @@ def verb_args(s: Sentence, verb: Token, sense: Sense, skip: Token | None = None)
     args += [s.arg(t, side) for t in agents]
     # the place a journey leaves is neither its host nor where it is ("left Moscow for Kabul")
     left = sense.destination and lemma_of(verb) in DEPARTING_VERBS
+    # the object a phrasal trigger is named with is the trigger's own word ("opened fire")
+    key = sense.name.split(":")[1] if sense.name.count(":") else ""
+    own_object = key.split("_", 1)[1] if "_" in key else None
     for c in verb.children:
         if c.dep_ in _OBJECTS and (skip is None or c.i != skip.i):
             if left and s.entity_label(c) in PLACE_LABELS:
+                continue
+            if c.dep_ == "dobj" and c.lower_ == own_object:
                 continue
             if pos_of(c) == "ADJ" and s.entity_label(c) is None:
                 continue  # "was shot dead", "was found guilty": what became of them, no party
@@ -672,6 +677,8 @@ def prep_args(s: Sentence, prep: Token, sense: Sense) -> list[RawArg]:
             continue  # "arrested on charges of assault": the offence, not whom the act falls on
         if word == "with" and role == "target" and _means(s, t, prep):
             continue  # "attacked him with a knife", "shelled the town with rockets": the means
+        if word in ("on", "upon") and is_verb(prep.head) and s.entity_label(t) in ("FAC", "LOC"):
+            continue  # "was shot on Main Street", "died on the island": where, not whom
         if pos_of(t) == "PRON" or s.entity_label(t) in ACTOR_LABELS or role == "participant":
             out.append(s.arg(t, role))
         else:

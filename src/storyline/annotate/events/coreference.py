@@ -3,7 +3,7 @@ June") are joined into one :class:`~storyline.model.annotations.Event`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from datetime import date
 
 import numpy as np
@@ -30,6 +30,7 @@ def corefer(
     firm: set[str] | frozenset[str] = frozenset(),
     people: set[str] | frozenset[str] = frozenset(),
     anchor: date | None = None,
+    fresh: Set[str] = frozenset(),
 ) -> list[Event]:
     """Join the mentions of one event: same family, compatible actors, dates and places. Each
     event comes with the ids of its linked actors. The joined event's status is that of its most
@@ -38,12 +39,14 @@ def corefer(
     but not as held or going on when another mention dates it after the report (``anchor``, the
     publication day): "the talks" of a preview, joined with "the summit that Goa hosts from
     October 15" in a story of October 12, are still to come (see :func:`_status_of`).
-    ``people`` holds the entity ids of the document's people (see :func:`compatible`)."""
+    ``people`` holds the entity ids of the document's people (see :func:`compatible`). An event
+    in ``fresh`` was brought in as one more ("another shooting", "a second earthquake"): it joins
+    none told before it, though later mentions may join it."""
     events: list[tuple[Event, set[str], Event | None]] = []
     for event, ids in linked:
         target = None
         own_firm = event if event.id in firm else None
-        for i in range(len(events) - 1, -1, -1):
+        for i in range(len(events) - 1, -1, -1) if event.id not in fresh else ():
             other, other_ids, other_firm = events[i]
             if own_firm and other_firm and tenses_clash(other_firm.status, own_firm.status):
                 continue  # "will host the president on Thursday" is not "met in the capital in May"

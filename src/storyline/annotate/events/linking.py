@@ -310,13 +310,30 @@ def link_events(
             if event.place is None and filed_where(event):
                 events[i] = replace(event, place=_event_place(dateline))
     person_ids = {i for i, label in label_of.items() if label == "PERSON"}
-    joined = corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)], firm, person_ids, anchor)
+    fresh = {e.id for e, raw in zip(events, kept, strict=True) if _another(raw, text)}
+    joined = corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)], firm, person_ids, anchor, fresh)
     # "talks in the Kremlin" of a story that names Moscow are in Moscow, the words kept; once the
     # mentions are joined, which compare places as the text gives them
     return [
         replace(e, place=_city_of(e.place, places)) if e.place is not None and e.place.kind in SITE_KINDS else e
         for e in joined
     ]
+
+
+#: The word before a noun phrase that brings in one more event of a kind: "another shooting",
+#: or "a"/"an" with a word of :data:`_ONE_MORE` ("a second earthquake", "a separate incident").
+_DETERMINER_BEFORE = re.compile(r"\b(another|an?)\s+$", re.IGNORECASE)
+_ONE_MORE = re.compile(r"(?:second|third|fourth|fifth|separate|new|unrelated|different|further|fresh)\b", re.IGNORECASE)
+
+
+def _another(raw: RawMention, text: str) -> bool:
+    """Whether a noun trigger's phrase says it is another event than those told before it."""
+    if not raw.noun:
+        return False
+    det = _DETERMINER_BEFORE.search(text, max(raw.sentence_start, raw.phrase_start - 10), raw.phrase_start)
+    if det is None:
+        return False
+    return det.group(1).lower() == "another" or bool(_ONE_MORE.match(text, raw.phrase_start, raw.start))
 
 
 def _outside_dates(raws: Sequence[RawMention], times: Sequence[TimeExpression]) -> list[RawMention]:
