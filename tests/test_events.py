@@ -2362,3 +2362,70 @@ def test_what_tells_of_another_event_joins_it_later(annotator: Annotator) -> Non
 def test_where_and_the_trigger_s_own_word_are_no_parties(annotator: Annotator, text: str, not_a_party: str) -> None:
     parties = {a.text for e in events(annotator, text) for a in e.actors}
     assert not_a_party not in parties and parties, (text, parties)
+
+
+def test_what_a_suspect_is_said_to_have_done_is_another_act(annotator: Annotator) -> None:
+    found = [e for e in events(annotator, "A murder suspect was shot by police on Tuesday.") if e.type == "ASSAULT"]
+    shot = by_trigger(found, "shot")
+    assert shot.subtype == "assault" and [m.text for m in shot.mentions] == ["shot"]  # not a killing
+    assert "murder" in {e.trigger.text for e in found}  # the murder stays an event of its own
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Warren attacked Bloomberg over his record on race.",
+        "The senator attacked the plan as reckless.",
+        "Trump attacked the media in a speech on Monday.",
+        "Critics attacked the decision to cut funding.",
+    ],
+)
+def test_an_attack_in_words_is_criticism(annotator: Annotator, text: str) -> None:
+    assert [e.type for e in events(annotator, text)] == ["DISAPPROVE"], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen attacked a police station in Kabul.",
+        "Rebels attacked the town for hours.",
+        "Militants attacked a convoy over the weekend.",
+        "Insurgents attacked the base for the second time this week.",
+    ],
+)
+def test_an_attack_by_force_stays_an_assault(annotator: Annotator, text: str) -> None:
+    assert {e.type for e in events(annotator, text)} & {"ASSAULT", "FIGHT"}, text
+
+
+def test_a_headline_s_noun_to_come_is_planned(annotator: Annotator) -> None:
+    found = events(annotator, "Talks to resume next week\n\nNegotiators from both sides met on Monday.")
+    assert by_trigger(found, "Talks").status is EventStatus.PLANNED
+    assert by_trigger(found, "met").status is EventStatus.OCCURRED  # the talks held are another event
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Another shooting rocks Chicago\n\nAnother shooting rocked the South Side on Sunday, police said.",
+        "A New York shooting left two dead on Saturday. Police said the shooting was gang related.",
+    ],
+)
+def test_a_body_repeating_its_title_or_a_place_name_is_one_event(annotator: Annotator, text: str) -> None:
+    assert len([e for e in events(annotator, text) if e.type == "ASSAULT"]) == 1, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Robbers attacked the pensioner for his money.",
+        "Protesters attacked the police over the killing of a student.",
+        "Unknown assailants attacked the journalist for his reporting.",
+    ],
+)
+def test_an_attack_for_a_gain_or_over_a_grievance_stays_an_assault(annotator: Annotator, text: str) -> None:
+    assert "DISAPPROVE" not in {e.type for e in events(annotator, text)}, text
+
+
+def test_a_march_on_a_building_keeps_its_target(annotator: Annotator) -> None:
+    found = events(annotator, "Supporters of Donald Trump marched on the Capitol.")
+    assert "Capitol" in {a.text for e in found for a in e.actors}

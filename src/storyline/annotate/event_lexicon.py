@@ -216,6 +216,7 @@ N appeal|request                DEMAND demand 100
 V criticize|criticise|condemn|denounce|decry|slam|blast|rebuke|deplore DISAPPROVE criticism 111
 V accuse|blame|allege          DISAPPROVE accusation 112
 V lambast|censure|fault|chide|reproach|castigate|assail|reprimand DISAPPROVE criticism 111
+V attack                        DISAPPROVE criticism 111 needs=in-words
 N criticism|condemnation|accusation|accusations|allegation|allegations|complaint|complaints DISAPPROVE criticism 111
 V sue                           DISAPPROVE lawsuit 115
 V complain                      DISAPPROVE complaint 114

@@ -35,6 +35,6 @@ from storyline.annotate.events.linking import link_events
 from storyline.annotate.events.parse import EventParser
 from storyline.annotate.events.raw import RawMention
 
-NAME = "storyline.events.rules.v39"
+NAME = "storyline.events.rules.v41"
 
 __all__ = ["NAME", "EventParser", "RawMention", "link_events", "plover_category"]

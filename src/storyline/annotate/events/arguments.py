@@ -628,6 +628,13 @@ _PEOPLE_WORDS = words(
 )
 
 
+#: The head words of a street's or a road's name: an act "on" one was done there.
+_STREET_WORDS = words(
+    "street st avenue ave road rd boulevard blvd drive lane highway interstate freeway expressway parkway "
+    "way block route"
+)
+
+
 def _means(s: Sentence, t: Token, prep: Token) -> bool:
     """Whether the object of an act's "with" is what the act is done with rather than a party to
     it: a word of :data:`_MEANS` or a charge, or, except for a contest ("clashed with the mob"),
@@ -677,8 +684,8 @@ def prep_args(s: Sentence, prep: Token, sense: Sense) -> list[RawArg]:
             continue  # "arrested on charges of assault": the offence, not whom the act falls on
         if word == "with" and role == "target" and _means(s, t, prep):
             continue  # "attacked him with a knife", "shelled the town with rockets": the means
-        if word in ("on", "upon") and is_verb(prep.head) and s.entity_label(t) in ("FAC", "LOC"):
-            continue  # "was shot on Main Street", "died on the island": where, not whom
+        if word in ("on", "upon") and is_verb(prep.head) and _STREET_WORDS & {t.lower_, lemma_of(t)}:
+            continue  # "was shot on Main Street": where, not whom ("marched on the Capitol" keeps it)
         if pos_of(t) == "PRON" or s.entity_label(t) in ACTOR_LABELS or role == "participant":
             out.append(s.arg(t, role))
         else:

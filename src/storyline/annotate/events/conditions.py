@@ -260,6 +260,41 @@ def _clause_words(tok: Token, skip: Token | None = None) -> list[Token]:
     return out
 
 
+#: What one attacks in words, not by force: a view, a plan, a record, a decision.
+_STANDS = words(
+    "plan plans policy policies decision decisions remark remarks comment comments record stance proposal "
+    "proposals bill bills idea ideas statement statements handling approach leadership claim claims rhetoric "
+    "agenda budget ruling rulings strategy response views view tweet tweets speech speeches reform reforms "
+    "legislation failure failures conduct performance silence inaction"
+)
+#: Where words are said: "attacked the media in a speech".
+_SAID_IN = words(
+    "speech speeches tweet tweets statement statements interview interviews op-ed column debate debates "
+    "address letter editorial remarks podcast"
+)
+
+
+@condition("in-words")
+def _in_words(s: Sentence, tok: Token) -> bool:
+    """An attack made in words: on a view, a plan or a decision ("attacked the plan", "attacked
+    the decision to cut funding"), on someone over or for one ("attacked Bloomberg over his
+    record", "attacked him for his views"; not "for his money", "over the killing"), as something
+    ("attacked the plan as reckless"), or in a speech, a tweet or an interview."""
+    if any(lemma_of(c) in _STANDS or c.lower_ in _STANDS for c in tok.children if c.dep_ == "dobj"):
+        return True
+    for c in tok.children:
+        if c.dep_ != "prep":
+            continue
+        objects = prep_objects(tok, (c.lower_,))
+        if c.lower_ in ("over", "for") and any(lemma_of(g) in _STANDS or g.lower_ in _STANDS for g in objects):
+            return True  # not "for his money", "over a parking dispute", "over the killing"
+        if c.lower_ == "as" and any(g.dep_ in ("amod", "acomp", "pobj") and pos_of(g) == "ADJ" for g in c.children):
+            return True
+        if c.lower_ == "in" and any(lemma_of(g) in _SAID_IN or g.lower_ in _SAID_IN for g in objects):
+            return True
+    return False
+
+
 @condition("a-death", _with_word(_DEATH))
 def _a_death(s: Sentence, tok: Token) -> bool:
     """Someone acting killed: a word of death in the trigger's own phrase ("a fatal shooting",

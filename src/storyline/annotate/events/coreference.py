@@ -31,6 +31,8 @@ def corefer(
     people: set[str] | frozenset[str] = frozenset(),
     anchor: date | None = None,
     fresh: Set[str] = frozenset(),
+    apart: Set[str] = frozenset(),
+    news: Set[str] = frozenset(),
 ) -> list[Event]:
     """Join the mentions of one event: same family, compatible actors, dates and places. Each
     event comes with the ids of its linked actors. The joined event's status is that of its most
@@ -41,13 +43,23 @@ def corefer(
     October 15" in a story of October 12, are still to come (see :func:`_status_of`).
     ``people`` holds the entity ids of the document's people (see :func:`compatible`). An event
     in ``fresh`` was brought in as one more ("another shooting", "a second earthquake"): it joins
-    none told before it, though later mentions may join it."""
+    none told before it but those in ``news`` (the headline's, and others brought in so: a body
+    that repeats its headline's "Another shooting rocks Chicago"), though later mentions may join
+    it. An event in ``apart`` names what someone is said to have done ("a murder suspect was
+    shot"): it and the other acts its sentence tells do not join (the same word still does: "a
+    bombing suspect ... after the bombing of the metro")."""
     events: list[tuple[Event, set[str], Event | None]] = []
     for event, ids in linked:
         target = None
         own_firm = event if event.id in firm else None
-        for i in range(len(events) - 1, -1, -1) if event.id not in fresh else ():
+        for i in range(len(events) - 1, -1, -1):
             other, other_ids, other_firm = events[i]
+            if event.id in fresh and other.id not in news:
+                continue  # "another shooting" is not the one told before
+            same_sentence = other.trigger.sentence_start == event.trigger.sentence_start
+            same_word = other.trigger.text.lower() == event.trigger.text.lower()
+            if (other.id in apart or event.id in apart) and same_sentence and not same_word:
+                continue  # "a murder suspect was shot": the shot is not the murder
             if own_firm and other_firm and tenses_clash(other_firm.status, own_firm.status):
                 continue  # "will host the president on Thursday" is not "met in the capital in May"
             # one side recalled from before, the other still to come, supposed or denied, one of them

@@ -311,7 +311,12 @@ def link_events(
                 events[i] = replace(event, place=_event_place(dateline))
     person_ids = {i for i, label in label_of.items() if label == "PERSON"}
     fresh = {e.id for e, raw in zip(events, kept, strict=True) if _another(raw, text)}
-    joined = corefer([(e, ids) for e, (_, ids) in zip(events, linked, strict=True)], firm, person_ids, anchor, fresh)
+    # a headline's event is the story's news, which the body may bring in as "another" one too
+    news = {e.id for e, raw in zip(events, kept, strict=True) if _title_line(raw, text)} | fresh
+    apart = {e.id for e, raw in zip(events, kept, strict=True) if raw.noun and _DOER_AFTER.match(text, raw.end)}
+    joined = corefer(
+        [(e, ids) for e, (_, ids) in zip(events, linked, strict=True)], firm, person_ids, anchor, fresh, apart, news
+    )
     # "talks in the Kremlin" of a story that names Moscow are in Moscow, the words kept; once the
     # mentions are joined, which compare places as the text gives them
     return [
@@ -323,11 +328,17 @@ def link_events(
 #: The word before a noun phrase that brings in one more event of a kind: "another shooting",
 #: or "a"/"an" with a word of :data:`_ONE_MORE` ("a second earthquake", "a separate incident").
 _DETERMINER_BEFORE = re.compile(r"\b(another|an?)\s+$", re.IGNORECASE)
-_ONE_MORE = re.compile(r"(?:second|third|fourth|fifth|separate|new|unrelated|different|further|fresh)\b", re.IGNORECASE)
+_ONE_MORE = re.compile(r"(?:second|third|fourth|fifth|separate|new|unrelated|different|further|fresh)\b(?!-)")
+
+
+#: A word after a noun trigger that makes it what someone is said to have done: "a murder
+#: suspect", "the robbery convict". What the sentence tells of that person is another act.
+_DOER_AFTER = re.compile(r"[ \t]+(?:suspects?|convicts?|fugitives?|defendants?)\b", re.IGNORECASE)
 
 
 def _another(raw: RawMention, text: str) -> bool:
-    """Whether a noun trigger's phrase says it is another event than those told before it."""
+    """Whether a noun trigger's phrase says it is another event than those told before it (in
+    lower case: "a New York shooting" is none; "a second-degree murder" neither)."""
     if not raw.noun:
         return False
     det = _DETERMINER_BEFORE.search(text, max(raw.sentence_start, raw.phrase_start - 10), raw.phrase_start)
@@ -367,23 +378,22 @@ def pronoun_antecedent(
 ) -> EntityMention | None:
     """The person a "he" or a "she" points back to, of the mentions named before it (``earlier``,
     in order): the first person its own sentence names (usually the subject), else the last person
-    named before it; of the sex the pronoun speaks of (``described``:
-    :attr:`~storyline.annotate.descriptions.Person.sex`). A person the document shows to be of
-    the other sex is passed over ("Tara Reid's rep Jack Ketsoyan said she entered rehab" is Reid's
-    news), and one shown to be of the pronoun's sex goes before one whose sex nothing tells ("Mrs
-    May met Jean-Claude Juncker. She criticised him": May). ``storyline eval pronouns`` measures it."""
+    named before it, passing over a person the document shows to be of the other sex
+    (``described``: :attr:`~storyline.annotate.descriptions.Person.sex`): "Tara Reid's rep Jack
+    Ketsoyan said she entered rehab" is Reid's news. A person whose sex nothing tells is not
+    passed over for one shown to agree: the names the census knows are one country's, and "Modi
+    said ... He accepted" is Modi's act, not that of a Dmitry named before him. ``storyline eval
+    pronouns`` measures it."""
     sex = PRONOUN_SEX.get(pronoun.lower())
-
-    def agrees(e: EntityMention) -> bool | None:
-        p = described.get(e.entity_id) if sex and described else None
-        return None if p is None or p.sex is None else p.sex == sex
-
-    people = [e for e in earlier if e.label == "PERSON" and agrees(e) is not False]
-    inside = [e for e in people if e.start >= sentence_start]
-    if inside:
-        return next((e for e in inside if agrees(e)), inside[0])
-    agreeing = [e for e in people if agrees(e)]
-    return agreeing[-1] if agreeing else people[-1] if people else None
+    people = [
+        e
+        for e in earlier
+        if e.label == "PERSON"
+        and not (sex and described and (p := described.get(e.entity_id)) is not None and p.sex not in (None, sex))
+    ]
+    if not people:
+        return None
+    return next((e for e in people if e.start >= sentence_start), people[-1])
 
 
 def _learned(arg: RawArg, actors: list[EventActor]) -> list[EventActor]:
@@ -752,6 +762,15 @@ def _headline(raw: RawMention, text: str) -> bool:
         return True  # the text's first line
     line_end = text.find("\n", raw.sentence_end)
     return not _SENTENCE_END.search(text[line_start : line_end if line_end >= 0 else None].rstrip())
+
+
+def _title_line(raw: RawMention, text: str) -> bool:
+    """Whether the trigger's sentence is the text's first line and ends without a full stop: a
+    title, not a story's opening sentence."""
+    if text[: raw.sentence_start].strip():
+        return False
+    line_end = text.find("\n", raw.sentence_start)
+    return not _SENTENCE_END.search(text[raw.sentence_start : line_end if line_end >= 0 else None].rstrip())
 
 
 def _in_other_clause(raw: RawMention, t: TimeExpression, text: str) -> bool:

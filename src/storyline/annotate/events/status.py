@@ -25,6 +25,7 @@ from storyline.annotate.event_lexicon import (
     REQUESTING_VERBS,
     TELLING_VERBS,
     consults,
+    words,
 )
 from storyline.annotate.event_lexicon import lemma as lemma_of
 from storyline.annotate.event_lexicon import pos as pos_of
@@ -221,6 +222,17 @@ def _reduced(participle: Token) -> bool:
     return not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "mark") for c in participle.children)
 
 
+#: Verbs that tell an event's own course ("talks to resume", "summit to open", "to take place"),
+#: not its purpose: those whose denial denies their subject, and a few more.
+_COURSE_VERBS = OCCURRING_VERBS | words("continue reopen restart convene")
+
+
+def _of_its_course(verb: Token) -> bool:
+    """Whether an infinitive after an event's noun tells when or whether the event itself takes
+    place: a verb of its course, or a passive ("to be held", "to be signed")."""
+    return lemma_of(verb) in _COURSE_VERBS or any(c.dep_ == "auxpass" for c in verb.children)
+
+
 def noun_status(noun: Token) -> Grammar:
     """What the grammar around a noun trigger says of its event ("ahead of the summit")."""
     modifiers = {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound", "advmod")}
@@ -230,6 +242,14 @@ def noun_status(noun: Token) -> Grammar:
         return _PLANNED
     if modifiers & _MAYBE:
         return _HYPOTHETICAL  # "possible sanctions", "a potential strike"
+    if (
+        noun.dep_ == "ROOT"
+        and not noun.sent[-1].is_punct
+        and any(c.dep_ in ("acl", "relcl") and to_infinitive(c) and _of_its_course(c) for c in noun.children)
+    ):
+        # a headline's "Talks to resume next week", "Summit to be held in Goa"; not what it is for
+        # ("Talks to end war", "A rally to mark the anniversary")
+        return _PLANNED
     head = noun.head
     if noun.dep_ == "pobj":
         word = head.lower_
