@@ -154,7 +154,7 @@ def test_an_undated_storyline_says_undated(store: str) -> None:
     code, out, _ = run("storylines", "--db", store)
     assert code == 0 and "None" not in out
     (modi,) = [line for line in out.splitlines() if "Narendra Modi" in line]
-    assert modi.endswith("articles  undated")
+    assert modi.endswith("article   undated")
     (dated,) = [line for line in out.splitlines() if "Jorge Barrios" in line]
     assert dated.endswith("2020-02-10 .. 2020-02-10")
 

@@ -269,3 +269,22 @@ def test_an_ambiguous_doc_prefix_of_events_exits_1_as_show_does(store: str, monk
         code, out, err = run(*args, "--db", store)
         assert code == 1 and not out and "error: id prefix 'abcd' is ambiguous" in err, (args, err)
         assert "--from/--to" not in err
+
+
+def test_a_store_of_other_languages_says_why_it_holds_no_events(tmp_path: Path) -> None:
+    text = "Bundeskanzler Olaf Scholz hat am Dienstag in Berlin den französischen Präsidenten getroffen."
+    db = analyzed_records(tmp_path, [{"id": "de-1", "title": "Scholz trifft Macron", "text": text}])
+    for command in ("events", "storylines"):
+        code, _, err = run(command, "--db", db)
+        assert code == 0
+        assert "events are read in English only: 0 of the 1 documents held are English (1 de" in err, err
+        assert "run storyline analyze to annotate" not in err
+
+
+def test_show_says_what_a_stage_could_not_read(tmp_path: Path) -> None:
+    text = "Bundeskanzler Olaf Scholz hat am Dienstag in Berlin den französischen Präsidenten getroffen."
+    db = analyzed_records(tmp_path, [{"id": "de-1", "title": "Scholz trifft Macron", "text": text}])
+    _, listed, _ = run("ls", "--db", db, "--json")
+    code, out, _ = run("show", json.loads(listed.splitlines()[0])["id"], "--db", db)
+    assert code == 0
+    assert "skipped:  entities: no model for language 'de'" in out

@@ -90,6 +90,38 @@ def test_russian_spans_and_inflected_surnames(recognizer: EntityRecognizer) -> N
     assert len(putin) == 1 and {m.canonical for m in mentions if m.text.startswith("Путин")} == {"Владимир Путин"}
 
 
+def test_a_russian_name_in_other_cases_across_articles_is_one_person(recognizer: EntityRecognizer) -> None:
+    needs("ru")
+    texts = [
+        "Президент России Владимир Путин провёл переговоры с Реджепом Тайипом Эрдоганом в Сочи.",
+        "Встреча с Владимиром Путиным прошла в Сочи, сообщил Реджеп Тайип Эрдоган.",
+        "В Кремле сообщили, что Путину доложили о ходе переговоров.",
+        "Президент Сергей Собянин и Дмитрий Песков выступили в Москве.",
+    ]
+    found = recognizer.recognise(texts, languages=["ru"] * len(texts))
+    people = [m for mentions in found for m in mentions if m.label == "PERSON"]
+    putin = {m.canonical for m in people if "утин" in m.text}
+    erdogan = {m.canonical for m in people if "рдоган" in m.text}
+    # one person each, under the form names are cited in (the nominative), with no spelling mark
+    assert putin == {"Владимир Путин"} and erdogan == {"Реджеп Тайип Эрдоган"}
+    assert not any(m.variant for m in people if "утин" in m.text or "рдоган" in m.text)
+    # two names of one stem are not two cases of one name
+    assert {m.canonical for m in people if m.text.startswith(("Сергей", "Дмитрий"))} == {
+        "Сергей Собянин",
+        "Дмитрий Песков",
+    }
+
+
+def test_case_forms_of_a_cyrillic_name() -> None:
+    from storyline.annotate.entities import _case_forms_of
+
+    assert _case_forms_of("Владимиром Путиным", "Владимир Путин")
+    assert _case_forms_of("Сергея Лаврова", "Сергей Лавров")
+    assert _case_forms_of("Марией Захаровой", "Мария Захарова")
+    assert not _case_forms_of("Александр Иванов", "Алексей Иванов")
+    assert not _case_forms_of("Vladimir Putin", "Vladimirom Putinym")  # Latin script: spellings, not cases
+
+
 def test_surname_key() -> None:
     assert surname_key("Путина") == surname_key("Путиным") == surname_key("Путин") == "путин"
     assert surname_key("Зеленского") == surname_key("Зеленский")

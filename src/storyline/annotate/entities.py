@@ -58,7 +58,7 @@ from storyline.annotate.span_model import LABELS as SPAN_LABELS
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind, fold_name
 
-NAME = "storyline.entities.v17"
+NAME = "storyline.entities.v18"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -325,6 +325,30 @@ def same_given_names(a: str, b: str) -> bool:
         tail = len(y) > 1 and y[-2] not in _PATRONYMIC and _given_word_matches(x[0], y[-1])
         return _given_word_matches(x[0], y[0]) or tail
     return len(x) == len(y) and all(_given_word_matches(u, v) for u, v in zip(x, y, strict=True))
+
+
+def _case_form(a: str, b: str) -> bool:
+    """Whether two Cyrillic words (case-folded) are one word in two grammatical cases
+    ("владимир", "владимиром"; "сергей", "сергея"; "мария", "марией"): a common stem of three
+    letters or more, at most two letters short of the shorter word, and at most three letters
+    after it on each side ("александр" and "алексей" are two names)."""
+    if a == b:
+        return True
+    n = next((i for i, (u, v) in enumerate(zip(a, b, strict=False)) if u != v), min(len(a), len(b)))
+    return n >= 3 and n >= min(len(a), len(b)) - 2 and max(len(a), len(b)) - n <= 3
+
+
+def _case_forms_of(a: str, b: str) -> bool:
+    """Whether two Cyrillic names are one name in two grammatical cases, word for word
+    ("Реджепом Тайипом Эрдоганом" and "Реджеп Тайип Эрдоган")."""
+    x, y = a.casefold().split(), b.casefold().split()
+    return len(x) == len(y) and all(_CYRILLIC.search(u) and _case_form(u, v) for u, v in zip(x, y, strict=True))
+
+
+def _evidence_of(
+    name: str, firsts: Mapping[str, set[str]], docs: Mapping[str, int], mentions: Mapping[str, int]
+) -> tuple[bool, int, int]:
+    return name in firsts, docs.get(name, 0), mentions.get(name, 0)
 
 
 def respelt(a: str, b: str) -> bool:
@@ -1296,12 +1320,34 @@ class EntityRecognizer:
             words = name.split()
             if len(words) > 1:
                 firsts[name].add(words[0].casefold())
+        target: dict[str, str] = {}
+        # one name in another grammatical case ("Владимиром Путиным", "Владимир Путин") is one
+        # person: an inflection, no spelling mark
+        cased: dict[str, list[str]] = defaultdict(list)
+        for name in docs:
+            if len(name.split()) > 1 and _CYRILLIC.search(name):
+                cased[surname_key(name.split()[-1])].append(name)
+        for names in cased.values():
+            kept: list[str] = []
+            # the shortest first (a masculine name's nominative, the form names are cited in), then the better attested
+            for name in sorted(
+                names, key=lambda n: (-len(n), *_evidence_of(n, firsts, docs, mentions), n), reverse=True
+            ):
+                into = next((k for k in kept if _case_forms_of(name, k)), None)
+                if into is None:
+                    kept.append(name)
+                    continue
+                target[name] = into
+                docs[into] += docs[name]
+                mentions[into] += mentions[name]
+                titles[into] |= titles[name]
+                in_docs[into] |= in_docs[name]
+                context[into].update(context[name])
         # single names join the full name with that surname they stand for, if there is one
         full_by_surname: dict[str, set[str]] = defaultdict(set)
         for name in docs:
-            if len(name.split()) > 1:
+            if len(name.split()) > 1 and name not in target:
                 full_by_surname[surname_key(name.split()[-1])].add(name)
-        target: dict[str, str] = {}
         named_in = dict(docs)  # (before the merges below add to them)
         for name in docs:
             words = name.split()
@@ -1321,7 +1367,7 @@ class EntityRecognizer:
                 context[into].update(context[name])
 
         def evidence(name: str) -> tuple[bool, int, int]:
-            return name in firsts, docs[name], mentions[name]
+            return _evidence_of(name, firsts, docs, mentions)
 
         why: dict[str, str] = {}
         # one name written two ways ("López-Gatell" and "López Gatell"): the better attested

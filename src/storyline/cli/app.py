@@ -496,6 +496,8 @@ def show(
             counts[f"{e.canonical} ({e.label})"] = counts.get(f"{e.canonical} ({e.label})", 0) + 1
         lines.append("entities: " + ", ".join(f"{k} x{v}" if v > 1 else k for k, v in counts.items()))
         lines += _variant_lines(ann.entities, "          ")
+    for note in ann.skipped:  # what a stage could not read ("entities: no model for language 'de'")
+        lines.append(f"skipped:  {note}")
     if ann.times:
         lines.append("times:    " + ", ".join(f"{t.text!r} = {t.value}" for t in ann.times))
     if ann.places:
@@ -511,7 +513,7 @@ def show(
     if found:
         # the happening this article mainly reports, and the other articles that report it
         c = found[0]
-        lines.append(f"happening: {c.id}  {c.label} ({c.status}, {c.documents} articles"
+        lines.append(f"happening: {c.id}  {c.label} ({c.status}, {_counted(c.documents, 'article')}"
                      f"{f', storyline {line.label}' if line else ''})")  # fmt: skip
         others: dict[str, str] = {}
         for src in c.sources:
@@ -871,6 +873,7 @@ def events(
             _err(f"error: {exc}")
             raise typer.Exit(1) from None
         held = 0 if rows or as_json else sl.count_events()
+        read = _events_read(sl) if not rows and not as_json and not held else None
     if as_json:
         for r in rows:
             typer.echo(json.dumps({**r.as_dict(), "probability": sl.event_probability(r.event)}, ensure_ascii=False))
@@ -878,7 +881,7 @@ def events(
     if not rows:
         given = {"--entity": entity, "--type": kind, "--status": status, "--from": date_from, "--to": date_to,
                  "--doc": document, "--min-confidence": min_confidence}  # fmt: skip
-        _none_listed("events", held, given)
+        _none_listed("events", held, given, read=read)
         return
     for r in rows:
         e = r.event
@@ -1044,6 +1047,31 @@ def _entity_kind(value: str | None) -> str | None:
     )
 
 
+def _counted(n: int, noun: str, width: int = 0) -> str:
+    """ "1 article", "31 articles"; the number right-aligned in ``width``."""
+    return f"{n:>{width}} {noun}{'' if n == 1 else 's'}"
+
+
+def _events_read(sl: Any) -> str | None:
+    """What a store whose documents were all analysed but gave no events read: events come from
+    English text only, so a store of other languages holds none however often it is analysed.
+    None for an empty store or one with documents not yet analysed."""
+    stats = sl.stats()
+    held = int(stats.get("documents") or 0)
+    if not held:
+        return None
+    from storyline.annotate import Annotator
+
+    if sl.store.unannotated(Annotator.stage_names(), 1):
+        return None  # ingested, or added since: not yet analysed
+    languages: dict[str, int] = stats.get("languages") or {}
+    english = languages.get("en", 0)
+    others = ", ".join(f"{n} {lang}" for lang, n in sorted(languages.items(), key=lambda x: -x[1]) if lang != "en")
+    said = f"events are read in English only: {english} of the {held} documents held are English"
+    said += f" ({others} in other languages)" if others else ""
+    return said + "; run storyline analyze if documents were added since"
+
+
 def _filters_said(filters: dict[str, Any]) -> str:
     """The filters given, as they would be typed ("--entity 'Narendra Modi' --status planned")."""
     import shlex
@@ -1058,13 +1086,13 @@ def _filters_said(filters: dict[str, Any]) -> str:
     return " ".join(said)
 
 
-def _none_listed(noun: str, held: int, filters: dict[str, Any], hidden: int = 0) -> None:
+def _none_listed(noun: str, held: int, filters: dict[str, Any], hidden: int = 0, read: str | None = None) -> None:
     """Say on stderr why a listing is empty. A store that holds no {noun} at all has not been
-    analysed, and the hint says how; one that does was, and then the filters (named as given)
-    match none, or only tentative happenings, ``hidden``: telling such a store to be analysed
-    sends its user the wrong way."""
+    analysed, and the hint says how, unless ``read`` says what its documents gave (:func:`_events_read`);
+    one that does was, and then the filters (named as given) match none, or only tentative
+    happenings, ``hidden``: telling such a store to be analysed sends its user the wrong way."""
     if not held:
-        _err(f"no {noun} (run storyline analyze to annotate documents)")
+        _err(f"no {noun} ({read or 'run storyline analyze to annotate documents'})")
         return
     said = _filters_said(filters)
     line = f"no {noun} match {said}" if said else f"no {noun} to list"
@@ -1170,7 +1198,7 @@ def happenings(
         when = "undated" if c.start is None else c.start if c.granularity == "day" else f"{c.start}~{c.granularity}"
         sure = "" if c.confidence is None else f", confidence {c.confidence:.2f}"
         mark = " (tentative)" if c.tentative else ""
-        typer.echo(f"{when:<16} {c.status:<11} {c.label}{mark}  [{c.id}, {c.documents} articles{sure}]")
+        typer.echo(f"{when:<16} {c.status:<11} {c.label}{mark}  [{c.id}, {_counted(c.documents, 'article')}{sure}]")
 
 
 # the old name, for one release: Click says on stderr that it is deprecated
@@ -1188,16 +1216,19 @@ def storylines(
     """Storylines: happenings of the same actors over time, the largest first."""
     with _open(db) as sl:
         rows = sl.storylines(limit=limit)
+        read = None if rows or as_json or sl.count_events() else _events_read(sl)
     if as_json:
         for s in rows:
             typer.echo(json.dumps(s.as_dict(), ensure_ascii=False))
         return
     if not rows:
-        _err("no storylines (run storyline analyze first)")
+        # a storyline is happenings of the same actors, who come from events
+        _err(f"no storylines ({read or 'run storyline analyze first, or the happenings share no actors'})")
         return
     for s in rows:
         span = "undated" if s.start is None and s.end is None else f"{s.start or '?'} .. {s.end or '?'}"
-        typer.echo(f"{s.id}  {s.label:<40} {s.clusters:>3} happenings {s.documents:>3} articles  {span}")
+        happenings, articles = _counted(s.clusters, "happening", 3), _counted(s.documents, "article", 3)
+        typer.echo(f"{s.id}  {s.label:<40} {happenings:<14} {articles:<13} {span}")
 
 
 @app.command()
