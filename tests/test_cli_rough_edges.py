@@ -288,3 +288,11 @@ def test_show_says_what_a_stage_could_not_read(tmp_path: Path) -> None:
     code, out, _ = run("show", json.loads(listed.splitlines()[0])["id"], "--db", db)
     assert code == 0
     assert "skipped:  entities: no model for language 'de'" in out
+
+
+def test_show_by_an_input_s_own_id_says_where_ids_come_from(tmp_path: Path) -> None:
+    text = "Bundeskanzler Olaf Scholz hat am Dienstag in Berlin den französischen Präsidenten getroffen."
+    db = analyzed_records(tmp_path, [{"id": "de-1", "title": "Scholz trifft Macron", "text": text}])
+    code, _, err = run("show", "de-1", "--db", db)
+    assert code == 1 and "no document with id 'de-1'" in err
+    assert "storyline ls lists them, an input's own id as source id" in err

@@ -108,6 +108,9 @@ def _id_prefix_said(exc: Exception, *given: str | None) -> str:
     found_none = isinstance(exc, DocumentNotFound) or (isinstance(exc, UsageError) and exc.code == "not-found")
     if found_none and any(g and len(g.strip()) < ID_PREFIX_MIN and repr(g.strip()) in message for g in given):
         message += f"; an id prefix needs at least {ID_PREFIX_MIN} characters"
+    elif found_none and any(g and re.search(r"[^0-9a-f]", g.strip()) and repr(g.strip()) in message for g in given):
+        # "show ru-1": an input's own id is not a document's, which storyline makes from the text
+        message += "; documents have storyline's own ids (storyline ls lists them, an input's own id as source id)"
     return message
 
 
