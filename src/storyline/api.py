@@ -445,6 +445,13 @@ class Storyline:
         self.cluster_pending()
         return self.get(doc.id)
 
+    def all_annotated(self) -> bool:
+        """Whether every stored document carries the annotations of the stages this version runs:
+        none waits for ``analyze`` (an empty store too)."""
+        from storyline.annotate import Annotator
+
+        return not self.store.unannotated(Annotator.stage_names(), 1)
+
     def annotations(self, doc_id: str) -> Annotations:
         """The stored annotations of a document (empty before ``analyze``)."""
         return self.store.annotations(self.get(doc_id).id)

@@ -345,12 +345,6 @@ def _case_forms_of(a: str, b: str) -> bool:
     return len(x) == len(y) and all(_CYRILLIC.search(u) and _case_form(u, v) for u, v in zip(x, y, strict=True))
 
 
-def _evidence_of(
-    name: str, firsts: Mapping[str, set[str]], docs: Mapping[str, int], mentions: Mapping[str, int]
-) -> tuple[bool, int, int]:
-    return name in firsts, docs.get(name, 0), mentions.get(name, 0)
-
-
 def respelt(a: str, b: str) -> bool:
     """Whether two full names of one surname differ only by the spelling of one given name, as
     many given names on each side ("Jakrapanth Thomma" and "Jakraphanth Thomma"): what joins two
@@ -1321,6 +1315,19 @@ class EntityRecognizer:
             if len(words) > 1:
                 firsts[name].add(words[0].casefold())
         target: dict[str, str] = {}
+
+        def evidence(name: str) -> tuple[bool, int, int]:
+            return name in firsts, docs[name], mentions[name]
+
+        def absorb(name: str, into: str) -> None:
+            """``name`` stands for ``into``, whose evidence takes in its own."""
+            target[name] = into
+            docs[into] += docs[name]
+            mentions[into] += mentions[name]
+            titles[into] |= titles[name]
+            in_docs[into] |= in_docs[name]
+            context[into].update(context[name])
+
         # one name in another grammatical case ("Владимиром Путиным", "Владимир Путин") is one
         # person: an inflection, no spelling mark
         cased: dict[str, list[str]] = defaultdict(list)
@@ -1330,19 +1337,12 @@ class EntityRecognizer:
         for names in cased.values():
             kept: list[str] = []
             # the shortest first (a masculine name's nominative, the form names are cited in), then the better attested
-            for name in sorted(
-                names, key=lambda n: (-len(n), *_evidence_of(n, firsts, docs, mentions), n), reverse=True
-            ):
+            for name in sorted(names, key=lambda n: (-len(n), *evidence(n), n), reverse=True):
                 into = next((k for k in kept if _case_forms_of(name, k)), None)
                 if into is None:
                     kept.append(name)
                     continue
-                target[name] = into
-                docs[into] += docs[name]
-                mentions[into] += mentions[name]
-                titles[into] |= titles[name]
-                in_docs[into] |= in_docs[name]
-                context[into].update(context[name])
+                absorb(name, into)
         # single names join the full name with that surname they stand for, if there is one
         full_by_surname: dict[str, set[str]] = defaultdict(set)
         for name in docs:
@@ -1359,15 +1359,7 @@ class EntityRecognizer:
                 if not (titles[name] & titles[into]) and len(alongside) < SPELLING_SHARED_CONTEXT:
                     into = None
             if into is not None:
-                target[name] = into
-                docs[into] += docs[name]
-                mentions[into] += mentions[name]
-                titles[into] |= titles[name]
-                in_docs[into] |= in_docs[name]
-                context[into].update(context[name])
-
-        def evidence(name: str) -> tuple[bool, int, int]:
-            return _evidence_of(name, firsts, docs, mentions)
+                absorb(name, into)
 
         why: dict[str, str] = {}
         # one name written two ways ("López-Gatell" and "López Gatell"): the better attested

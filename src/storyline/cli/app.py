@@ -1063,9 +1063,7 @@ def _events_read(sl: Any) -> str | None:
     held = int(stats.get("documents") or 0)
     if not held:
         return None
-    from storyline.annotate import Annotator
-
-    if sl.store.unannotated(Annotator.stage_names(), 1):
+    if not sl.all_annotated():
         return None  # ingested, or added since: not yet analysed
     languages: dict[str, int] = stats.get("languages") or {}
     english = languages.get("en", 0)

@@ -20,7 +20,6 @@ other mentions are compared as the gold gives them.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,9 +28,8 @@ from typing import Any
 
 from storyline.annotate.descriptions import agreed_countries, describe_people, place_known, resolve
 from storyline.annotate.event_lexicon import words
-from storyline.evaluate.cdcr import read_conll
+from storyline.evaluate.chains import PEOPLE_TYPES, Resolutions, gold_documents, mention_span
 
-_PEOPLE_TYPES = ("HUM", "PER")
 #: The words a gold mention of a head alone leaves out: its article and modifiers, back to "the".
 _LEAD = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hat)[ \t]+((?:[\w'’-]+[ \t]+){0,3})$")
 _NOT_A_MODIFIER = words(
@@ -41,23 +39,11 @@ _NOT_A_MODIFIER = words(
 
 
 @dataclass
-class DescriptionScores:
+class DescriptionScores(Resolutions):
     documents: int = 0
     descriptions: int = 0  # gold nominal mentions of people tried
-    resolvable: int = 0
-    resolved: int = 0
-    right: int = 0
-    right_resolvable: int = 0  # right among the resolvable (recall's numerator)
     errors: list[tuple[str, str, str, str]] = field(default_factory=list)  # doc, description, storyline, gold chain
     missed: list[tuple[str, str, list[str]]] = field(default_factory=list)  # doc, description, gold chain
-
-    @property
-    def precision(self) -> float:
-        return self.right / self.resolved if self.resolved else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.right_resolvable / self.resolvable if self.resolvable else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -72,22 +58,6 @@ class DescriptionScores:
         }
 
 
-def _mentions(folder: Path) -> list[dict[str, Any]]:
-    path = folder / "entity_mentions.json"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file (a folder with dataset.conll and entity_mentions.json)")
-    try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: not JSON ({exc.msg}, line {exc.lineno})") from None
-    if not isinstance(rows, list):
-        raise ValueError(f"{path}: not a list of mentions")
-    for n, r in enumerate(rows):
-        if not isinstance(r, dict) or not {"conll_doc_key", "sent_id", "tokens_number", "coref_chain"} <= r.keys():
-            raise ValueError(f"{path}: mention {n} lacks conll_doc_key, sent_id, tokens_number or coref_chain")
-    return rows
-
-
 def evaluate_descriptions(folder: Path, recognizer: Any = None, *, alone: bool = False) -> DescriptionScores:
     """Score description resolution on a corpus folder (see the module's notes). The corpus's
     documents are read as one store holds them: a person another document places in a country is
@@ -95,14 +65,7 @@ def evaluate_descriptions(folder: Path, recognizer: Any = None, *, alone: bool =
     document by itself."""
     from storyline.annotate.entities import EntityRecognizer
 
-    conll = folder / "dataset.conll"
-    if not conll.is_file():
-        raise FileNotFoundError(f"{conll}: no such file")
-    docs = read_conll(conll)
-    by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in _mentions(folder):
-        by_doc[str(r["conll_doc_key"])].append(r)
-    docs = [d for d in docs if by_doc.get(d.key)]
+    docs, by_doc = gold_documents(folder)
     recognizer = recognizer or EntityRecognizer()
     found = recognizer.recognise([d.text for d in docs], languages=["en"] * len(docs))
     scores = DescriptionScores(documents=len(docs))
@@ -114,17 +77,17 @@ def evaluate_descriptions(folder: Path, recognizer: Any = None, *, alone: bool =
     for doc, entities, people in zip(docs, found, described, strict=True):
         spans: list[tuple[dict[str, Any], int, int, int]] = []  # mention, start, head end, end (as the gold gives them)
         for r in by_doc[doc.key]:
-            tokens = [doc.offsets.get((int(r["sent_id"]), int(t))) for t in r["tokens_number"]]
-            if not tokens or any(t is None for t in tokens):
+            span = mention_span(doc, r)
+            if span is None:
                 continue  # in the title, or tokens the text lost
+            start, end = span
             head = doc.offsets.get((int(r["sent_id"]), int(r.get("mention_head_id", r["tokens_number"][-1]))))
-            start, end = min(t[0] for t in tokens if t), max(t[1] for t in tokens if t)
             spans.append((r, start, head[1] if head else end, end))
         by_chain: dict[str, list[int]] = defaultdict(list)
         for n, (r, _, _, _) in enumerate(spans):
             by_chain[str(r["coref_chain"])].append(n)
         for n, (r, start, head_end, _) in enumerate(spans):
-            if not str(r.get("mention_type", "")).startswith(_PEOPLE_TYPES) or r.get("mention_head_pos") != "NOUN":
+            if not str(r.get("mention_type", "")).startswith(PEOPLE_TYPES) or r.get("mention_head_pos") != "NOUN":
                 continue
             scores.descriptions += 1
             chain = str(r["coref_chain"])

@@ -28,29 +28,14 @@ from typing import Any
 
 from storyline.annotate.descriptions import describe_people
 from storyline.annotate.events.linking import PRONOUN_SEX, pronoun_antecedent
-from storyline.evaluate.cdcr import read_conll
-from storyline.evaluate.descriptions import _mentions
-
-_PEOPLE_TYPES = ("HUM", "PER")
+from storyline.evaluate.chains import PEOPLE_TYPES, Resolutions, gold_documents, mention_span
 
 
 @dataclass
-class Resolutions:
+class PronounResolutions(Resolutions):
     pronouns: int = 0
-    resolvable: int = 0
-    resolved: int = 0
-    right: int = 0
-    right_resolvable: int = 0
     errors: list[tuple[str, str, str, str]] = field(default_factory=list)
     """(document, the pronoun and the words before it, the person storyline chose, the gold chain)."""
-
-    @property
-    def precision(self) -> float:
-        return self.right / self.resolved if self.resolved else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.right_resolvable / self.resolvable if self.resolvable else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -67,9 +52,9 @@ class Resolutions:
 @dataclass
 class PronounScores:
     documents: int = 0
-    agreeing: Resolutions = field(default_factory=Resolutions)
+    agreeing: PronounResolutions = field(default_factory=PronounResolutions)
     """As storyline resolves them: the person's sex must agree with the pronoun's."""
-    any_sex: Resolutions = field(default_factory=Resolutions)
+    any_sex: PronounResolutions = field(default_factory=PronounResolutions)
     """The rule without the agreement."""
 
     def as_dict(self) -> dict[str, Any]:
@@ -80,32 +65,21 @@ def evaluate_pronouns(folder: Path, recognizer: Any = None) -> PronounScores:
     """Score pronoun resolution on a corpus folder (see the module's notes)."""
     from storyline.annotate.entities import EntityRecognizer
 
-    conll = folder / "dataset.conll"
-    if not conll.is_file():
-        raise FileNotFoundError(f"{conll}: no such file")
-    by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in _mentions(folder):
-        by_doc[str(r["conll_doc_key"])].append(r)
-    docs = [d for d in read_conll(conll) if by_doc.get(d.key)]
+    docs, by_doc = gold_documents(folder)
     recognizer = recognizer or EntityRecognizer()
     found = recognizer.recognise([d.text for d in docs], languages=["en"] * len(docs))
     scores = PronounScores(documents=len(docs))
     for doc, entities in zip(docs, found, strict=True):
         people = describe_people(entities, doc.text)
         persons = sorted((e for e in entities if e.label == "PERSON"), key=lambda e: e.start)
-        spans: list[tuple[dict[str, Any], int, int]] = []
-        for r in by_doc[doc.key]:
-            tokens = [doc.offsets.get((int(r["sent_id"]), int(t))) for t in r["tokens_number"]]
-            if not tokens or any(t is None for t in tokens):
-                continue  # in the title, or tokens the text lost
-            spans.append((r, min(t[0] for t in tokens if t), max(t[1] for t in tokens if t)))
+        spans = [(r, *span) for r in by_doc[doc.key] if (span := mention_span(doc, r)) is not None]
         chains: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for r, start, end in spans:
             chains[str(r["coref_chain"])].append((start, end))
         sentence_starts = _sentence_starts(doc.offsets)
         for r, start, end in spans:
             word = doc.text[start:end].lower()
-            if not str(r.get("mention_type", "")).startswith(_PEOPLE_TYPES) or word not in PRONOUN_SEX:
+            if not str(r.get("mention_type", "")).startswith(PEOPLE_TYPES) or word not in PRONOUN_SEX:
                 continue
             gold = chains[str(r["coref_chain"])]
             own = {e.entity_id for e in persons if any(e.start < b and a < e.end for a, b in gold)}

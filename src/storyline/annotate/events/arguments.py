@@ -640,13 +640,12 @@ def _means(s: Sentence, t: Token, prep: Token) -> bool:
     it: a word of :data:`_MEANS` or a charge, or, except for a contest ("clashed with the mob"),
     a word that names no one (a pronoun, a name, a word for people or a body is a party: "cut
     ties with Qatar", "shared intelligence with the agency")."""
-    lemma = lemma_of(t)
-    if lemma in _MEANS or t.lower_ in _MEANS or says(t, CHARGE_NOUNS):
+    if says(t, _MEANS) or says(t, CHARGE_NOUNS):
         return True
     party = (
         pos_of(t) in ("PRON", "PROPN")
         or s.entity_label(t) in ACTOR_LABELS
-        or any(lemma in group or t.lower_ in group for group in (ACTOR_NOUNS, RELATIVE_NOUNS, _PEOPLE_WORDS))
+        or any(says(t, group) for group in (ACTOR_NOUNS, RELATIVE_NOUNS, _PEOPLE_WORDS))
     )
     return not party and lemma_of(prep.head) not in _CONTESTS
 
@@ -684,7 +683,7 @@ def prep_args(s: Sentence, prep: Token, sense: Sense) -> list[RawArg]:
             continue  # "arrested on charges of assault": the offence, not whom the act falls on
         if word == "with" and role == "target" and _means(s, t, prep):
             continue  # "attacked him with a knife", "shelled the town with rockets": the means
-        if word in ("on", "upon") and is_verb(prep.head) and _STREET_WORDS & {t.lower_, lemma_of(t)}:
+        if word in ("on", "upon") and is_verb(prep.head) and says(t, _STREET_WORDS):
             continue  # "was shot on Main Street": where, not whom ("marched on the Capitol" keeps it)
         if pos_of(t) == "PRON" or s.entity_label(t) in ACTOR_LABELS or role == "participant":
             out.append(s.arg(t, role))

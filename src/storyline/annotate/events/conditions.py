@@ -280,17 +280,17 @@ def _in_words(s: Sentence, tok: Token) -> bool:
     the decision to cut funding"), on someone over or for one ("attacked Bloomberg over his
     record", "attacked him for his views"; not "for his money", "over the killing"), as something
     ("attacked the plan as reckless"), or in a speech, a tweet or an interview."""
-    if any(lemma_of(c) in _STANDS or c.lower_ in _STANDS for c in tok.children if c.dep_ == "dobj"):
+    if any(says(c, _STANDS) for c in tok.children if c.dep_ == "dobj"):
         return True
     for c in tok.children:
         if c.dep_ != "prep":
             continue
         objects = prep_objects(tok, (c.lower_,))
-        if c.lower_ in ("over", "for") and any(lemma_of(g) in _STANDS or g.lower_ in _STANDS for g in objects):
+        if c.lower_ in ("over", "for") and any(says(g, _STANDS) for g in objects):
             return True  # not "for his money", "over a parking dispute", "over the killing"
         if c.lower_ == "as" and any(g.dep_ in ("amod", "acomp", "pobj") and pos_of(g) == "ADJ" for g in c.children):
             return True
-        if c.lower_ == "in" and any(lemma_of(g) in _SAID_IN or g.lower_ in _SAID_IN for g in objects):
+        if c.lower_ == "in" and any(says(g, _SAID_IN) for g in objects):
             return True
     return False
 

@@ -40,7 +40,13 @@ from storyline.model.annotations import (
     value_range,
 )
 
-_SINGULAR_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+#: The sex a singular pronoun speaks of.
+PRONOUN_SEX: dict[str, Sex] = {
+    **dict.fromkeys(("he", "him", "his", "himself"), "male"),
+    **dict.fromkeys(("she", "her", "hers", "herself"), "female"),
+}
+#: The singular pronouns an argument may be resolved from (a reflexive is the clause's own subject).
+_SINGULAR_PRONOUNS = frozenset(PRONOUN_SEX) - {"himself", "herself"}
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "both"})
 #: Pronouns that are never the same person as the other parties of their act ("Smith shot him").
 _OBJECT_PRONOUNS = frozenset({"him", "her"})
@@ -364,13 +370,6 @@ def _outside_dates(raws: Sequence[RawMention], times: Sequence[TimeExpression]) 
 
 #: Words for no one, or for anyone at all: never an actor.
 _NOBODY_IN_PARTICULAR = NO_ONE | {"anyone", "anybody", "anything", "everyone", "everybody"}
-
-
-#: The sex a singular pronoun speaks of.
-PRONOUN_SEX: dict[str, Sex] = {
-    **dict.fromkeys(("he", "him", "his", "himself"), "male"),
-    **dict.fromkeys(("she", "her", "hers", "herself"), "female"),
-}
 
 
 def pronoun_antecedent(
