@@ -27,7 +27,7 @@ from storyline.annotate.gazetteer import Gazetteer
 from storyline.annotate.places import Geocoder
 from storyline.evaluate.ner import gold_spans, language_of_file, on_tokens, read_conll
 
-#: The dev files of the languages with a recogniser other than English's, under the eval root.
+#: The dev files of the languages other than English, under the eval root.
 FILES = (
     "ner/wikineural/fr.dev.conll",
     "ner/conll2002/es.dev.conll",
@@ -35,6 +35,9 @@ FILES = (
     "ner/conll2002/nl.dev.conll",
     "ner/wikineural/it.dev.conll",
     "ner/wikineural/pt.dev.conll",
+    # no recogniser: places found by their names only
+    "ner/germeval2014/de.dev.conll",
+    "ner/wikineural/pl.dev.conll",
 )
 
 

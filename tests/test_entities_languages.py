@@ -166,15 +166,52 @@ def test_a_batch_of_languages_loads_only_what_it_holds() -> None:
     recognizer = EntityRecognizer()
     texts = ["Prime Minister Narendra Modi visited Sochi.", "Angela Merkel besuchte Paris."]
     english, german = recognizer.recognise(texts, languages=["en", "de"])
-    assert ("Narendra Modi", "PERSON") in found(english, texts[0]) and german == []
-    assert set(recognizer._loaded) == {"en"}
+    assert ("Narendra Modi", "PERSON") in found(english, texts[0])
+    assert found(german, texts[1]) == {("Paris", "GPE")}  # German: places only, by name, with no model
+    assert set(recognizer._loaded) == {"en", "de"} and recognizer._loaded["de"] == "places"
 
 
 def test_language_without_a_model_gets_no_entities_and_a_note() -> None:
-    doc = document("Bundeskanzler Olaf Scholz traf Emmanuel Macron in Berlin.", "de")
+    doc = document("Statsminister Ulf Kristersson mötte Emmanuel Macron i Berlin.", "sv")
     (result,) = Annotator(events=False).annotate_many([doc])
     assert result.annotations.entities == []
-    assert "entities: no model for language 'de'" in result.annotations.skipped
+    assert "entities: no model for language 'sv'" in result.annotations.skipped
+
+
+def test_a_language_without_a_recogniser_gets_its_places_by_name() -> None:
+    """German, Polish, Turkish and Arabic have no recogniser: their texts get the countries, the
+    cities the CLDR names in the language and the big places they name, as places only (no
+    people), each the entity an English mention of it is, and a note says so."""
+    texts = {
+        "de": "Dabei traf Bundeskanzler Olaf Scholz in Wien den Präsidenten Frankreichs. Deutschland und "
+        "Österreich wollen mit Karlsruhe und Corona nichts zu tun haben. George sagte es.",
+        "tr": "Cumhurbaşkanı Erdoğan Türkiye'de İtalya ve Suriye ile görüştü; Manisa'da bir toplantı yapıldı.",
+        "ar": "التقى الرئيس المصري في القاهرة بوزير خارجية روسيا، وزار وموسكو.",
+        "pl": "Premier spotkał się w Warszawie z delegacją; Szwecja i Chiny też.",
+    }
+    docs = [document(text, language) for language, text in texts.items()]
+    results = Annotator(events=False).annotate_many(docs)
+    got = {
+        doc.language: {(m.text, m.canonical, m.label) for m in r.annotations.entities}
+        for doc, r in zip(docs, results, strict=True)
+    }
+    assert got["de"] == {
+        ("Wien", "Vienna", "GPE"),
+        ("Deutschland", "Germany", "GPE"),
+        ("Österreich", "Austria", "GPE"),
+        ("Karlsruhe", "Karlsruhe", "GPE"),
+    }  # not "Dabei" (a word opening a sentence), "George" (a given name), Corona (California, far away)
+    assert {("Türkiye", "Turkey"), ("İtalya", "Italy"), ("Suriye", "Syria"), ("Manisa", "Manisa")} == {
+        (text, canonical) for text, canonical, _ in got["tr"]
+    }  # the suffix after the apostrophe stays out
+    assert {("القاهرة", "Cairo"), ("روسيا", "Russia"), ("موسكو", "Moscow")} <= {(t, c) for t, c, _ in got["ar"]}
+    assert {c for _, c, _ in got["pl"]} == {"Sweden", "China"}  # "w Warszawie": an inflected name is missed
+    for doc, result in zip(docs, results, strict=True):
+        assert f"entities: no model for language {doc.language!r}; places only, found by their names" in (
+            result.annotations.skipped
+        )
+        places = {p.text for p in result.annotations.places}
+        assert places == {m.text for m in result.annotations.entities}
 
 
 def test_non_english_documents_get_entities_but_no_english_event_parse() -> None:
@@ -226,9 +263,9 @@ def test_dev_f1_floors(file: str, language: str, floor: float) -> None:
 
 
 def test_eval_ner_language_option_and_unknown_language(tmp_path: Path) -> None:
-    path = tmp_path / "de.tiny.conll"
+    path = tmp_path / "sv.tiny.conll"
     path.write_text("Angela B-PER\nMerkel I-PER\n\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["eval", "ner", str(path)])
-    assert result.exit_code == 1 and "no model for language 'de'" in result.stderr
+    assert result.exit_code == 1 and "no model for language 'sv'" in result.stderr
     result = CliRunner().invoke(app, ["eval", "ner", str(path), "--language", "en", "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["language"] == "en"

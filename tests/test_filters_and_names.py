@@ -346,9 +346,9 @@ def test_every_listing_of_documents_takes_one_checked_filter(sl: storyline.Story
 
 
 def test_a_search_for_a_place_finds_it_in_other_languages(sl: storyline.Storyline, client: TestClient) -> None:
-    """The German report writes Sochi "Sotschi" and has no entities (no German recogniser): a
-    search for Sochi still finds it, through the place's names in other languages, while a word
-    that names no place searches for itself alone."""
+    """The German report writes Sochi "Sotschi" (its text never says "Sochi"): a search for Sochi
+    finds it, through the place's names in other languages, while a word that names no place
+    searches for itself alone."""
     german = [d for d in sl.documents(limit=None) if d.language == "de" and "Sotschi" in d.text]
     assert german and "Sochi" not in german[0].text
     assert german[0].id not in {h.document.id for h in sl.store.search("Sochi", limit=100)}

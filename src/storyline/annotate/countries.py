@@ -229,6 +229,8 @@ class CountryTable:
     """The demonyms proper ("indian"), as opposed to a country's other names ("uk")."""
     translated: dict[str, dict[str, str]] = field(default_factory=dict)
     """A language -> its names of countries (:func:`case_free`) -> the canonical country name."""
+    home: dict[str, frozenset[str]] = field(default_factory=dict)
+    """A language -> the ISO codes of the countries where it is an official language (the CLDR's)."""
 
     def country(self, name: str, language: str | None = None) -> str | None:
         """The country a name stands for, forgiving a leading "the" and a lost final full stop
@@ -305,7 +307,24 @@ def _build_table() -> CountryTable:
         code_of={name: code for code, name in canonical.items()},
         nationalities=frozenset(nationalities),
         translated=_translated(canonical, {name: code for name, (people, code) in largest.items() if people >= 10**5}),
+        home=_home_countries(),
     )
+
+
+def _home_countries() -> dict[str, frozenset[str]]:
+    """Each of :data:`LANGUAGES` -> where it is an official language (the CLDR's, through Babel)."""
+    try:
+        from babel import Locale
+        from babel.languages import get_official_languages
+    except ImportError:  # pragma: no cover - Babel is a dependency
+        return {}
+    home: dict[str, set[str]] = {language: set() for language in LANGUAGES}
+    for code in Locale.parse("en").territories:
+        if isinstance(code, str) and len(code) == 2 and code.isalpha():
+            for language in get_official_languages(code):
+                if language in home:
+                    home[language].add(code)
+    return {language: frozenset(codes) for language, codes in home.items()}
 
 
 def _translated(canonical: dict[str, str], big_cities: dict[str, str]) -> dict[str, dict[str, str]]:

@@ -163,7 +163,8 @@ NAME_SEX_SHARE = 0.9
 
 
 @functools.cache
-def _name_shares() -> dict[str, float]:
+def name_shares() -> dict[str, float]:
+    """Given names (case as the census writes them, "Mary") -> the share of their bearers who are men."""
     table = files("storyline.annotate").joinpath("data/first_names.tsv").read_text(encoding="utf-8")
     out = {}
     for line in table.splitlines():
@@ -179,7 +180,7 @@ def name_sex(name: str) -> Sex | None:
     parts = name.split()
     if len(parts) < 2 or len(parts[0].rstrip(".")) < 2:
         return None
-    share = _name_shares().get(parts[0].capitalize())
+    share = name_shares().get(parts[0].capitalize())
     if share is None:
         return None
     return "male" if share >= NAME_SEX_SHARE else "female" if 1 - share >= NAME_SEX_SHARE else None

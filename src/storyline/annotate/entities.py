@@ -31,7 +31,10 @@ capitalised words of their text, typed or dropped by a model learned on news in 
 
 from __future__ import annotations
 
+import difflib
+import functools
 import hashlib
+import importlib
 import importlib.metadata
 import importlib.util
 import re
@@ -43,7 +46,7 @@ from typing import Any
 
 from storyline.annotate import datelines
 from storyline.annotate.countries import country_table
-from storyline.annotate.gazetteer import Gazetteer, name_key
+from storyline.annotate.gazetteer import Candidate, Gazetteer, name_key
 from storyline.annotate.spacy_model import MODEL_PACKAGE
 from storyline.annotate.spacy_model import load as load_model
 from storyline.annotate.span_model import (
@@ -91,7 +94,8 @@ class NerModel:
     licence: str
     kind: str
     """How it loads: "spacy" (a package name), "spacy-path" (a package's ``model_path()``), "natasha",
-    or "capitalised" (no model: runs of capitalised words, for the span model to type)."""
+    "capitalised" (no model: runs of capitalised words, for the span model to type) or "places" (no
+    model: the names of countries and big places the text holds, :meth:`EntityRecognizer.place_names`)."""
     span_language: str | None = None
     """Whose span model types its spans (default: its own language's)."""
     keeps: frozenset[str] | None = None
@@ -103,8 +107,8 @@ class NerModel:
 
     @property
     def loads_model(self) -> bool:
-        """Whether reading the language loads a model (all but the capitalised names)."""
-        return self.kind != "capitalised"
+        """Whether reading the language loads a model (all but the capitalised names and place names)."""
+        return self.kind not in ("capitalised", "places")
 
 
 def capitalised_names_model(
@@ -115,6 +119,36 @@ def capitalised_names_model(
     language's: ``span_language``), keeping the labels in ``keeps`` (default: all)."""
     return NerModel(
         language, "capitalised names v1", "storyline", "storyline", "Apache-2.0", "capitalised", span_language, keeps
+    )
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether the word at ``at`` opens a sentence or a line (capitalised whatever it is)."""
+    before = text[max(0, at - 3) : at].rstrip(" \t\"'«„“(")
+    return not before or before[-1] in ".!?:\n"
+
+
+@functools.cache
+def _stop_words(language: str) -> frozenset[str]:
+    try:
+        return frozenset(importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
+    except (ImportError, AttributeError):
+        return frozenset()
+
+
+def _given_name(word: str) -> bool:
+    """Whether ``word`` is a given name (the census names of :mod:`storyline.annotate.descriptions`)."""
+    from storyline.annotate.descriptions import name_shares
+
+    return word.capitalize() in name_shares()
+
+
+def place_names_model(language: str) -> NerModel:
+    """A language's "recogniser" where neither a model nor labelled data to learn from is at hand:
+    only the names of countries (in that language too) and of big places that its text holds
+    (:meth:`EntityRecognizer.place_names`)."""
+    return NerModel(
+        language, "place names v1", "storyline", "storyline", "Apache-2.0", "places", None, frozenset({"LOC"})
     )
 
 
@@ -139,6 +173,8 @@ MODELS: dict[str, tuple[NerModel, ...]] = {
     # nor an Italian or Portuguese one: places only, typed by the Spanish model (docs/languages.md)
     "it": (capitalised_names_model("it", "es", frozenset({"LOC"})),),
     "pt": (capitalised_names_model("pt", "es", frozenset({"LOC"})),),
+    # nor one for these, and no labelled news to learn one from: the places they name
+    **{language: (place_names_model(language),) for language in ("de", "pl", "tr", "ar")},
 }
 
 #: Titles and roles written before a person's name ("Prime Minister", "Gen."), stripped from it.
@@ -173,6 +209,20 @@ BIG_CITY_PRIORITY = 6.0
 #: region. Smaller places keep the name as written: the index's alternate names of small towns
 #: include old and foreign names that are also people's ("Chávez", a former name of a Mexican town).
 RENAMED_PLACE_PRIORITY = 5.0
+#: How alike (difflib's ratio of the two names, case-folded) another name of a city must be to its
+#: own name to be taken, in a language without a recogniser, for that city spelt the language's way
+#: ("sotschi" and "sochi" 0.83, "moskau" and "moscow" 0.67; "namen" and "namur" 0.60, "löwen" and
+#: "leuven" 0.55). Chosen on GermEval 2014's German dev file (docs/languages.md).
+PLACE_SPELLING_SIMILARITY = 0.75
+#: The kinds of place, beside cities of :data:`RENAMED_PLACE_PRIORITY`, that a language without a
+#: recogniser has found by name (:meth:`EntityRecognizer.place_names`).
+_REGION_KINDS = frozenset({"country", "state", "region", "continent", "sea", "ocean"})
+#: A word, hyphens inside it ("Baden-Württemberg"), for the place names of such a language.
+_PLACE_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+#: A capitalised word right after a name, on the same line: the name is a person's first ("Wladimir Putin").
+_NAME_FOLLOWS = re.compile(r" [^\W\d_a-z]\w")
+#: One-letter Arabic prefixes before a name: and, so, in/with, for, like.
+_ARABIC_PREFIXES = frozenset("وفبلك")
 
 
 def entity_id(label: str, canonical: str, country: str | None = None) -> str:
@@ -766,6 +816,8 @@ class EntityRecognizer:
         if chosen is None:
             hint = f" (pip install {row[0].requirement} gives it one)" if row else ""
             return [f"entities: no model for language {language!r}{hint}"]
+        if chosen.kind == "places":
+            return [f"entities: no model for language {language!r}; places only, found by their names"]
         if row and chosen is not row[0] and self.model is None:
             return [f"entities: read with {chosen.name}; {row[0].requirement} ({row[0].name}) is not installed"]
         return []
@@ -794,6 +846,9 @@ class EntityRecognizer:
         """The model's own (start, end, label) spans of each text, with no repairs."""
         model = self._load(language)
         chosen = self.model_for(language)
+        if chosen is not None and chosen.kind == "places":
+            key = self.language_of(language)
+            return [[(s, e, "LOC") for s, e in self.place_names(text, key)] for text in texts]
         if chosen is not None and not chosen.loads_model:
             key = self.language_of(language)
             return [[(s, e, "NAME") for s, e in capitalised_names(text, key)] for text in texts]
@@ -1000,6 +1055,79 @@ class EntityRecognizer:
         """Whether the country table (in a document of ``language``, also that language's names of
         countries) or the gazetteer knows ``name``."""
         return bool(country_table().country(name, language) or self.gazetteer.candidates(name))
+
+    def place_names(self, text: str, language: str) -> list[tuple[int, int]]:
+        """Where ``text`` names a country (by its name in ``language`` or in English), a city by
+        the name the CLDR gives it in ``language`` ("Wien", "Warschau"), or a place by its own name
+        in the place index: a state, a region or a sea, a city of a million people, or one of
+        100,000 in a country where ``language`` is official (Karlsruhe in German, Manisa in
+        Turkish; not Corona, California). A one-word own name is passed over where it opens a
+        sentence or is one of the language's function words ("Dabei"), and a given name, or a word
+        another capitalised word follows, stands for a city only of a million people ("Paris", not
+        "George" nor the "Wladimir" of "Wladimir Putin").
+        Names are runs of up to four words, longest first, that open and end with a capital (in a
+        script without capitals, any words, also after a one-letter Arabic prefix: "وروسيا", "and
+        Russia"), with nothing but single spaces between them; a Turkish suffix after an
+        apostrophe stays out ("Türkiye'de"). What a language without a recogniser gets."""
+        words = [(m.start(), m.end()) for m in _PLACE_WORD.finditer(text)]
+        out: list[tuple[int, int]] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(4, len(words) - i), 0, -1):
+                start, end = words[i][0], words[i + n - 1][1]
+                if any(text[words[k][1] : words[k + 1][0]] != " " for k in range(i, i + n - 1)):
+                    continue
+                found = self._named_place(text, start, end, language)
+                if found is not None:
+                    out.append(found)
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+    def _named_place(self, text: str, start: int, end: int, language: str) -> tuple[int, int] | None:
+        name = text[start:end]
+        cased = name[:1].isupper() and name.split()[-1][:1].isupper()
+        tries = [(start, name)] if cased else []
+        if not name[:1].isupper() and not name[:1].islower():  # a script without capitals
+            tries = [(start, name)]
+            if name[:1] in _ARABIC_PREFIXES and len(name) > 3:
+                tries.append((start + 1, name[1:]))
+                if name.startswith("لل"):
+                    tries.append((start + 1, "ا" + name[1:]))  # "للصين": li- before al-
+        home = country_table().home.get(language, frozenset())
+        for at, words in tries:
+            key = name_key(words)
+            if country_table().country(words, language) or key in self.gazetteer.exonyms.get(language, ()):
+                return at, end  # "Deutschland", "Wien" in German
+            one_word = " " not in words
+            if one_word and (_opens_sentence(text, at) or words.casefold() in _stop_words(language)):
+                continue  # "Dabei", "Po": a word, though one of a city's other names
+            # a given name, or a word before another capitalised one ("Wladimir Putin"), is a person's
+            person = one_word and (_given_name(words) or _NAME_FOLLOWS.match(text, end) is not None)
+            found = self.gazetteer.candidates(words)
+            first = max(found, key=lambda c: c.priority, default=None)
+            if first is not None and not person and name_key(first.name) != key and self._spelling_of_place(key, first):
+                return at, end  # "Sotschi", "Moskau": Sochi and Moscow spelt the language's way
+            for c in found:
+                if name_key(c.name) != key:
+                    continue  # other names of places are too often words ("Name" for Namur)
+                if c.priority >= BIG_CITY_PRIORITY or (c.kind in _REGION_KINDS and not person):
+                    return at, end
+                if c.kind == "city" and c.country in home and c.priority >= RENAMED_PLACE_PRIORITY and not person:
+                    return at, end  # a city of 100,000 where the language is spoken; "George" is a man
+        return None
+
+    @staticmethod
+    def _spelling_of_place(key: str, place: Candidate) -> bool:
+        """Whether another name of ``place`` (its :func:`name_key`) is a spelling of its own name in
+        another language: five letters or more, for a city of 100,000 people or more, and spelt
+        alike (:data:`PLACE_SPELLING_SIMILARITY`): "Sotschi" for Sochi, not "Kanton" for
+        Guangzhou or "Adalet" (justice, in Turkish) for Adelaide."""
+        if len(key) < 5 or place.kind != "city" or place.priority < RENAMED_PLACE_PRIORITY:
+            return False
+        return difflib.SequenceMatcher(None, key, name_key(place.name)).ratio() >= PLACE_SPELLING_SIMILARITY
 
     def place_name(self, name: str) -> str | None:
         """The name the place index gives the place ``name`` stands for in another language, when

