@@ -146,6 +146,32 @@ def test_places_named_in_the_documents_language_are_the_english_entities(recogni
     assert places["Москвы"] == ("Moscow", "RU") and places["Германии"] == ("Germany", "DE")
 
 
+def test_words_and_people_that_share_a_places_name_are_not_places() -> None:
+    """With no recogniser to tell a name's kind, a word or a person that is also a place's name
+    stays out: nouns after an article (German capitalises nouns), a given name or a surname after
+    one, an English country's name that is a given name, a place's other name far from the
+    countries the text names, and, in Arabic, whose script has no capitals, any city of less than
+    a million people."""
+    recognizer = EntityRecognizer()
+    cases = {
+        "de": "Die Stiftung ehrt Rosa Luxemburg. Er sprach mit Jordan und Chad. Das Essen war gut. Nach den "
+        "Siegen in der Mitte des Jahres fuhr er nach Karlsruhe über die Autobahn. Es regnet. In Essen regnet es.",
+        "tr": "Korona virüsü yayılıyor. Sidney Poitier öldü. ABD ve Almanya anlaştı.",
+        "ar": "قالت صحيفة ديلي ميل إن للصين دورا. وصل إلى موسكو ثم بيروت.",
+        "pl": "Korona Kielce wygrała w Krakowie; Kraków że tak.",
+    }
+    got = {
+        language: [(m.text, m.canonical) for m in mentions]
+        for language, mentions in zip(
+            cases, recognizer.recognise(list(cases.values()), languages=list(cases)), strict=True
+        )
+    }
+    assert got["de"] == [("Karlsruhe", "Karlsruhe"), ("Essen", "Essen")]  # "über" after it is no name
+    assert got["tr"] == [("ABD", "United States"), ("Almanya", "Germany")]
+    assert got["ar"] == [("موسكو", "Moscow"), ("بيروت", "Beirut")]  # not Dili for "Daily", no "لصين"
+    assert ("Kraków", "Kraków") in got["pl"] and "Corona" not in {c for _, c in got["pl"]}
+
+
 def test_case_forms_of_a_cyrillic_name() -> None:
     from storyline.annotate.entities import _case_forms_of
 

