@@ -167,6 +167,11 @@ def test_words_and_people_that_share_a_places_name_are_not_places() -> None:
         )
     }
     assert got["de"] == [("Karlsruhe", "Karlsruhe"), ("Essen", "Essen")]  # "über" after it is no name
+    # a country before a noun (German capitalises them) or a headline's next word is still a country;
+    # so is a country's German name that is also an English given name; a big city after an article
+    text = "Dass Russland Truppen schickt und Frankreich Waffen liefert. Der Krieg in Israel. Das Berlin von heute."
+    (mentions,) = recognizer.recognise([text], languages=["de"])
+    assert [m.canonical for m in mentions] == ["Russia", "France", "Israel", "Berlin"]
     assert got["tr"] == [("ABD", "United States"), ("Almanya", "Germany")]
     assert got["ar"] == [("موسكو", "Moscow"), ("بيروت", "Beirut")]  # not Dili for "Daily", no "لصين"
     assert ("Kraków", "Kraków") in got["pl"] and "Corona" not in {c for _, c in got["pl"]}

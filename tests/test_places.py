@@ -145,6 +145,16 @@ def test_countries_named_in_other_languages_only_in_those_languages() -> None:
     assert [table.country(w, "ru") for w in ("Китае", "Кубе", "Чаде", "Перу")] == ["China", "Cuba", "Chad", "Peru"]
     assert [table.country(w, "ru") for w in ("Пера", "Палу", "Малая", "Самой")] == [None] * 4
     assert table.country("ABD", "tr") == "United States"
+    # Polish, in its cases too: "w Polsce", "w Niemczech", "w Stanach Zjednoczonych", "z Rosją"
+    polish = {
+        "Polsce": "Poland",
+        "Niemczech": "Germany",
+        "Stanach Zjednoczonych": "United States",
+        "Rosją": "Russia",
+        "Wielkiej Brytanii": "United Kingdom",
+        "Egipcie": "Egypt",
+    }
+    assert {form: table.country(form, "pl") for form in polish} == polish
     # the own name of a big city of another country is left to the place stage: Granada, Salvador
     assert table.country("Granada", "es") is None and table.country("Salvador", "fr") is None
     assert table.country("Germany", "fr") == "Germany"  # the English names still hold

@@ -243,7 +243,7 @@ class CountryTable:
         key = key[4:] if key.startswith("the ") else key
         found = self.country_of.get(key) or (self.country_of.get(key + ".") if "." in key else None)
         if found is None and language and language != "en":
-            found = self.translated.get(language, {}).get(_translated_key(name))
+            found = self.translated.get(language, {}).get(translated_key(name))
         return found
 
 
@@ -329,7 +329,7 @@ def _home_countries() -> dict[str, frozenset[str]]:
     return {language: frozenset(codes) for language, codes in home.items()}
 
 
-def _translated_key(name: str) -> str:
+def translated_key(name: str) -> str:
     """How the table of names in other languages keys ``name``: a one-word Cyrillic name as written
     (its case forms are keys of their own, :func:`russian_forms`), any other by :func:`case_free`.
     A stem of one word is too short to tell names apart ("Перу" and "Пера", "Мали" and "Малая")."""
@@ -359,13 +359,73 @@ def russian_forms(word: str) -> set[str]:
         return {stem + ending for ending in endings[last]}
     if last in "оеиуыэю":
         return {w}
-    return {w, w + "а", w + "у", w + "е", w + "ом"}
+    forms = {w, w + "а", w + "у", w + "е", w + "ом"}
+    if len(w) > 4 and w[-2] in "ео":  # a vowel that drops out: "Египет" -> египта, египте
+        forms |= {w[:-2] + last + ending for ending in ("а", "у", "е", "ом")}
+    return forms
+
+
+#: The Polish locative's consonant changes before "-e"/"-ie" ("Kanada" -> "Kanadzie", "Egipt" ->
+#: "Egipcie", "Katar" -> "Katarze", "Łotwa" -> "Łotwie"), longest first.
+_PL_LOCATIVE = (("st", "ście"), ("d", "dzie"), ("t", "cie"), ("r", "rze"), ("ł", "le"), ("k", "ce"), ("g", "dze"))
+
+
+def _polish_word_forms(word: str) -> set[str]:
+    """A Polish word of a country's name in its cases (case-folded), as a noun and, where it could
+    be one, as an adjective: "Rosja" -> rosji, rosję, rosją; "Polska" -> polski, polsce, polskę;
+    "Ukraina" -> ukrainy, ukrainie, ukrainę; "Iran" -> iranu, iranie, iranem; "Chiny" -> chin,
+    chinach; "Niemcy" -> niemczech; "Wielka" -> wielkiej; "Zjednoczone" -> zjednoczonych. Regular
+    patterns only: the irregular genitives ("Niemiec", "Węgier") are not made."""
+    w = word.casefold()
+    out = {w}
+    if len(w) < 3:
+        return out
+    stem = w[:-1]
+    if w.endswith(("ja", "ia", "ea")):  # Rosja, Hiszpania, Korea
+        return out | {stem + "i", stem + "ę", stem + "ą"}
+    if w.endswith(("ka", "ga")):  # Polska, Ameryka; Wielka (an adjective)
+        loc = stem[:-1] + ("ce" if w.endswith("ka") else "dze")
+        return out | {stem + "i", loc, stem + "ę", stem + "ą", stem + "iej"}
+    if w.endswith("a"):  # Ukraina, Kanada, Łotwa; Południowa, Saudyjska (adjectives)
+        loc = next((stem[: -len(c)] + e for c, e in _PL_LOCATIVE if stem.endswith(c)), stem + "ie")
+        return out | {stem + "y", stem + "i", loc, stem + "ę", stem + "ą", stem + "ej"}
+    if w.endswith("ie"):  # Indie
+        return out | {w[:-2] + "ii", w[:-2] + "iach", w[:-2] + "iom"}
+    if w.endswith("e"):  # Zjednoczone (a plural adjective)
+        return out | {stem + "ych", stem + "ym", stem + "ymi"}
+    if w.endswith("y"):  # Chiny, Czechy, Włochy, Stany (plural nouns)
+        plural = {stem, stem + "ach", stem + "om", stem + "ami", stem + "ów"}
+        if stem.endswith("ch"):  # Włochy -> Włoszech
+            plural.add(stem[:-2] + "szech")
+        elif stem.endswith(("c", "r")):  # Niemcy -> Niemczech, Węgry -> Węgrzech
+            plural.add(stem + "zech")
+        return out | plural
+    if w[-1] in "śńźć":  # Białoruś
+        return out | {stem + {"ś": "si", "ń": "ni", "ź": "zi", "ć": "ci"}[w[-1]] + suffix for suffix in ("", "ą")}
+    # a consonant: Iran, Irak, Egipt, Izrael
+    velar = w.endswith(("k", "g", "ch"))
+    loc = (
+        w + "u"
+        if velar or w.endswith(("l", "j"))
+        else next((w[: -len(c)] + e for c, e in _PL_LOCATIVE if w.endswith(c)), w + "ie")
+    )
+    return out | {w + "u", w + "a", loc, w + ("iem" if velar else "em"), w + "owi"}
+
+
+def polish_forms(name: str) -> set[str]:
+    """A Polish country's name in its cases, word by word ("Wielka Brytania" -> "wielkiej brytanii",
+    ...; "Stany Zjednoczone" -> "stanach zjednoczonych", ...): every combination of its words'
+    forms, a few of them no Polish, which no text writes."""
+    forms = [""]
+    for word in name.split():
+        forms = [f"{done} {form}".strip() for done in forms for form in _polish_word_forms(word)]
+    return set(forms)
 
 
 def _translated(canonical: dict[str, str], big_cities: dict[str, str]) -> dict[str, dict[str, str]]:
     """Each of :data:`LANGUAGES`' names of the countries (the CLDR's, through Babel, and
-    :data:`LOCAL_NAMES` and :data:`SHORT_NAMES`), keyed by :func:`_translated_key`, a one-word
-    Russian name in each of its case forms. Left out: a name two
+    :data:`LOCAL_NAMES` and :data:`SHORT_NAMES`), keyed by :func:`translated_key`, a one-word
+    Russian name and a Polish name in each of their case forms. Left out: a name two
     countries share in a language, the own name of a city of 100,000 people or more in another
     country (``big_cities``, case-folded name -> ISO code: Spanish "Granada" is Grenada and the
     Andalusian city, French "Salvador" El Salvador and the Brazilian city; the place stage weighs
@@ -379,9 +439,15 @@ def _translated(canonical: dict[str, str], big_cities: dict[str, str]) -> dict[s
     for language in LANGUAGES:
         names: dict[str, set[str]] = {}
 
-        def add(name: str, country: str, names: dict[str, set[str]] = names) -> None:
+        def add(name: str, country: str, names: dict[str, set[str]] = names, language: str = language) -> None:
             one_cyrillic = len(name.split()) == 1 and CYRILLIC.search(name)
-            for key in ["=" + form for form in russian_forms(name)] if one_cyrillic else [case_free(name)]:
+            if one_cyrillic:
+                keys = ["=" + form for form in russian_forms(name)]
+            elif language == "pl":
+                keys = [case_free(form) for form in polish_forms(name)]
+            else:
+                keys = [case_free(name)]
+            for key in keys:
                 names.setdefault(key, set()).add(country)
 
         for code, name in Locale.parse(language).territories.items():

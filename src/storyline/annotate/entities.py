@@ -46,7 +46,7 @@ from typing import Any
 
 from storyline.annotate import datelines
 from storyline.annotate.countries import CYRILLIC as _CYRILLIC
-from storyline.annotate.countries import country_table
+from storyline.annotate.countries import country_table, translated_key
 from storyline.annotate.gazetteer import Candidate, Gazetteer, name_key
 from storyline.annotate.spacy_model import MODEL_PACKAGE
 from storyline.annotate.spacy_model import load as load_model
@@ -128,6 +128,11 @@ def _beside_a_name(text: str, at: int, end: int) -> bool:
     on the line ("Wladimir Putin"), or a given name comes right before it ("Rosa Luxemburg")."""
     if end + 1 < len(text) and text[end] == " " and text[end + 1].isupper():
         return True
+    return _after_a_given_name(text, at)
+
+
+def _after_a_given_name(text: str, at: int) -> bool:
+    """Whether a capitalised given name comes right before ``at`` ("Rosa Luxemburg")."""
     before = _PLACE_WORD.findall(text[max(0, at - 30) : at])
     return bool(before) and text[at - 1 : at] == " " and before[-1][:1].isupper() and _given_name(before[-1])
 
@@ -1139,18 +1144,21 @@ class EntityRecognizer:
             # in a script without capitals nothing tells a name from a word: only big places by name
             person = one_word and (not cased or _given_name(words) or _beside_a_name(text, at, end))
             if table.country(words, language):
-                # "Rosa Luxemburg", and an English name that is a given name ("Jordan", "Chad"), are people
-                if not (one_word and (_beside_a_name(text, at, end) or (person and table.country(words)))):
-                    return at, end  # "Deutschland", "Türkiye", "مصر"
-                continue
+                # a country's name after a given name is a person's ("Rosa Luxemburg"), and so is an
+                # English country's name that the language does not use and that is a given name
+                # ("Jordan", "Chad" in German, which writes Jordanien and Tschad; not "Israel")
+                own = table.translated.get(language, {}).get(translated_key(words)) is not None
+                if one_word and (_after_a_given_name(text, at) or (not own and _given_name(words))):
+                    continue
+                return at, end  # "Deutschland", "Türkiye", "مصر"
             if one_word and ((cased and _opens_sentence(text, at)) or words.casefold() in _stop_words(language)):
                 continue  # "Dabei", "Po": a word, though one of a city's other names
-            if one_word and _after_article(text, at, language):
-                continue  # "das Essen", "in der Mitte": a noun, though a city's name
             found = self.gazetteer.candidates(words, language)
             first = max(found, key=lambda c: c.priority, default=None)
             if first is None or (person and first.priority < BIG_CITY_PRIORITY):
                 continue  # a given name, or a word beside another name, is a person's ("Wladimir Putin")
+            if one_word and first.priority < BIG_CITY_PRIORITY and _after_article(text, at, language):
+                continue  # "das Essen", "in der Mitte": a noun, though a city's name; not "das Berlin von heute"
             if key in self.gazetteer.exonyms.get(language, {}):
                 return at, end  # "Wien", "Warschau": the CLDR's names in the language
             if name_key(first.name) != key:

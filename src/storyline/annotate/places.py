@@ -132,10 +132,17 @@ class Geocoder:
         in Russian is Peru, though a Cyrillic name of Perm's shares its stem; "Arménie" in French
         is Armenia, not the Colombian city; "Mexique" is Mexico, not its capital), while a
         country's name that also names other places keeps them all, for the document to choose
-        ("Georgia" in English)."""
+        ("Georgia" in English). A mention the entity stage gave a place's name (a city named in
+        another language) stands for that place."""
         country = m.country is not None and m.canonical == m.country
         options, key = self.gazetteer.candidates(m.text), name_key(m.text)
         by_words = bool(options)
+        if by_words and not country and m.canonical != m.text and not any(c.name == m.canonical for c in options):
+            # the entity stage named the place in the document's language ("Sidney" in Turkish is
+            # Sydney): the map shows the same place as the entity
+            renamed = [c for c in self.gazetteer.candidates(m.canonical) if c.name == m.canonical]
+            if renamed:
+                return renamed, name_key(m.canonical)
         if not by_words:
             options, key = self.gazetteer.candidates(m.canonical), name_key(m.canonical)
         if country and (not by_words or not any(c.kind == "country" for c in options)):
