@@ -499,7 +499,7 @@ def show(
             counts[f"{e.canonical} ({e.label})"] = counts.get(f"{e.canonical} ({e.label})", 0) + 1
         lines.append("entities: " + ", ".join(f"{k} x{v}" if v > 1 else k for k, v in counts.items()))
         lines += _variant_lines(ann.entities, "          ")
-    for note in ann.skipped:  # what a stage could not read ("entities: no model for language 'de'")
+    for note in ann.skipped:  # what a stage could not read ("entities: no model for language 'sv'")
         lines.append(f"skipped:  {note}")
     if ann.times:
         lines.append("times:    " + ", ".join(f"{t.text!r} = {t.value}" for t in ann.times))
