@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from storyline.annotate.countries import case_free, country_table, russian_forms
+from storyline.annotate.countries import country_table
+from storyline.annotate.inflection import case_free, russian_forms
 from storyline.annotate.places import Gazetteer, Geocoder
 from storyline.model.annotations import EntityMention
 

